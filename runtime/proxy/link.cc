@@ -1,0 +1,225 @@
+#include "runtime/proxy/link.h"
+
+#include <algorithm>
+#include <type_traits>
+
+#include "runtime/wire/encoder.h"
+
+namespace ss::proxy {
+
+namespace {
+constexpr std::uint32_t kStateDestroying = 7;
+constexpr std::uint32_t kStateEventWaitCancelled = 17;
+}  // namespace
+
+ProxyLink::ProxyLink(Micros accepted_at, LinkLimits limits)
+    : limits_(limits), handshake_deadline_(accepted_at + limits.handshake_timeout) {}
+
+void ProxyLink::receive_from_client(std::span<const std::uint8_t> bytes, Micros now) {
+  if (phase_ == Phase::kClosed) return;
+  if (bytes.empty()) {
+    close("client closed the link");
+    return;
+  }
+  decoder_.receive(bytes);
+  wire::Frame frame;
+  for (;;) {
+    switch (decoder_.next(&frame)) {
+      case wire::FrameDecoder::Status::kNeedData: return;
+      case wire::FrameDecoder::Status::kError: close(decoder_.error().message()); return;
+      case wire::FrameDecoder::Status::kFrame:
+        on_frame(std::move(frame), now);
+        if (phase_ == Phase::kClosed) return;
+        break;
+    }
+  }
+}
+
+void ProxyLink::on_frame(wire::Frame frame, Micros now) {
+  const std::string where = "byte " + std::to_string(decoder_.consumed()) + ": ";
+  if (phase_ == Phase::kWaitStreamType) {
+    auto* st = std::get_if<wire::StreamTypeFrame>(&frame);
+    if (!st) {
+      close(where + "expected STREAMTYPE as the first frame, got " +
+            wire::frame_type_name(wire::frame_type(frame)));
+      return;
+    }
+    if (st->version != wire::kProtocolVersion) {
+      close(where + "STREAMTYPE protocol version " + std::to_string(st->version) +
+            "; this proxy speaks version 1");
+      return;
+    }
+    phase_ = Phase::kWaitCreateResult;
+    commands_.push_back(CreateOnward{st->streamtype, st->client_pid, st->initial_tx_credit});
+    return;
+  }
+  if (phase_ == Phase::kWaitCreateResult) {
+    close(where + "client sent " + wire::frame_type_name(wire::frame_type(frame)) +
+          " before CREATE_RESULT");
+    return;
+  }
+  std::visit(
+      [&](auto& f) {
+        using T = std::decay_t<decltype(f)>;
+        if constexpr (std::is_same_v<T, wire::OnwardConnectFrame>) {
+          commands_.push_back(ConnectOnward{});
+        } else if constexpr (std::is_same_v<T, wire::PayloadFrame>) {
+          on_payload(f);
+        } else if constexpr (std::is_same_v<T, wire::MetadataFrame>) {
+          commands_.push_back(SetOnwardMetadata{std::move(f.name), std::move(f.value)});
+        } else if constexpr (std::is_same_v<T, wire::TxCreditFrame>) {
+          commands_.push_back(OnwardPeerCredit{f.credit});
+        } else if constexpr (std::is_same_v<T, wire::TimeoutUpdateFrame>) {
+          commands_.push_back(OnwardTimeout{f.timeout_ms});
+        } else if constexpr (std::is_same_v<T, wire::PayloadLengthHintFrame>) {
+          commands_.push_back(OnwardTxLength{f.length});
+        } else if constexpr (std::is_same_v<T, wire::DestroyingFrame>) {
+          close("client sent DESTROYING");
+        } else if constexpr (std::is_same_v<T, wire::LinkValidityProbeFrame>) {
+          // Defined by lws but never answered there; a no-op keeps the link.
+        } else if constexpr (std::is_same_v<T, wire::StreamTypeFrame>) {
+          close(where + "second STREAMTYPE on one link");
+        } else {
+          close(where + "unexpected frame " + wire::frame_type_name(wire::frame_type(frame)));
+        }
+      },
+      frame);
+  (void)now;
+}
+
+void ProxyLink::on_payload(const wire::PayloadFrame& frame) {
+  const auto& bytes = frame.payload;
+  if (queued_tx_bytes_ + bytes.size() > limits_.c2p_buffer_max) {
+    close("client payload overflows the proxy buffer (" +
+          std::to_string(queued_tx_bytes_ + bytes.size()) + " > " +
+          std::to_string(limits_.c2p_buffer_max) + " bytes)");
+    return;
+  }
+  // Cut into pieces; SOM/POLL on the first, EOM/RELATED_END on the last,
+  // RELATED_START on every piece (spec §3.6).
+  constexpr std::uint32_t kFirstOnly = wire::kFlagSom | wire::kFlagPoll;
+  constexpr std::uint32_t kLastOnly = wire::kFlagEom | wire::kFlagRelatedEnd;
+  const std::size_t n = bytes.empty() ? 1 : (bytes.size() + limits_.tx_piece_max - 1) / limits_.tx_piece_max;
+  for (std::size_t i = 0; i < n; ++i) {
+    TxPiece piece;
+    const std::size_t from = i * limits_.tx_piece_max;
+    const std::size_t to = std::min(bytes.size(), from + limits_.tx_piece_max);
+    piece.payload.assign(bytes.begin() + static_cast<std::ptrdiff_t>(from),
+                         bytes.begin() + static_cast<std::ptrdiff_t>(to));
+    piece.flags = frame.flags & ~(kFirstOnly | kLastOnly | wire::kFlagRideshare);
+    if (i == 0) piece.flags |= frame.flags & kFirstOnly;
+    if (i + 1 == n) piece.flags |= frame.flags & kLastOnly;
+    queued_tx_bytes_ += piece.payload.size();
+    tx_pieces_.push_back(std::move(piece));
+  }
+  commands_.push_back(OnwardTxReady{});
+}
+
+void ProxyLink::create_result(bool ok, std::uint32_t client_buflen,
+                              const std::vector<std::string>& streamtypes) {
+  if (phase_ != Phase::kWaitCreateResult) return;
+  if (!ok) {
+    send(wire::CreateResultFrame::failed());
+    close("onward stream could not be created");
+    return;
+  }
+  send(wire::CreateResultFrame::ok(client_buflen, streamtypes));
+  to_client_.insert(to_client_.end(), held_until_result_.begin(), held_until_result_.end());
+  held_until_result_.clear();
+  phase_ = Phase::kOperational;
+}
+
+void ProxyLink::onward_state(std::uint32_t state, std::uint32_t ordinal) {
+  // Every state goes to the client except EVENT_WAIT_CANCELLED (local only)
+  // and DESTROYING (the link is going away anyway).
+  if (state == kStateEventWaitCancelled || state == kStateDestroying) return;
+  send(wire::ConnStateFrame{state, ordinal});
+}
+
+void ProxyLink::onward_rx(std::uint32_t flags, std::span<const std::uint8_t> payload,
+                          const std::optional<std::string>& rideshare, Micros now) {
+  wire::PayloadFrame f;
+  f.direction = wire::Direction::kProxyToClient;
+  f.flags = rideshare ? (flags | wire::kFlagRideshare) : (flags & ~wire::kFlagRideshare);
+  f.delay_us = 0;  // lws never fills the latency field
+  f.timestamp_us = static_cast<std::uint64_t>(now);
+  f.rideshare = rideshare;
+  // One frame carries at most 65519 bytes; split larger rx, flags spread.
+  const std::size_t max = wire::max_payload(f);
+  std::size_t pos = 0;
+  do {
+    const std::size_t n = std::min(max, payload.size() - pos);
+    wire::PayloadFrame piece = f;
+    piece.payload.assign(payload.begin() + static_cast<std::ptrdiff_t>(pos),
+                         payload.begin() + static_cast<std::ptrdiff_t>(pos + n));
+    if (pos > 0) piece.flags &= ~(wire::kFlagSom | wire::kFlagPoll);
+    if (pos + n < payload.size()) piece.flags &= ~(wire::kFlagEom | wire::kFlagRelatedEnd);
+    send(piece);
+    pos += n;
+  } while (pos < payload.size());
+}
+
+void ProxyLink::onward_metadata(const std::string& name, const std::string& value) {
+  send(wire::MetadataFrame{wire::Direction::kProxyToClient, name, value});
+}
+
+void ProxyLink::onward_tx_credit(std::int32_t credit) {
+  send(wire::TxCreditFrame{wire::Direction::kProxyToClient, credit});
+}
+
+void ProxyLink::fail(const std::string& reason) { close(reason); }
+
+void ProxyLink::handle_timeout(Micros now) {
+  if (phase_ == Phase::kWaitStreamType && now >= handshake_deadline_)
+    close("no STREAMTYPE within " + std::to_string(limits_.handshake_timeout / 1000) +
+          " ms of accept");
+}
+
+std::optional<Micros> ProxyLink::next_deadline() const {
+  if (phase_ == Phase::kWaitStreamType) return handshake_deadline_;
+  return std::nullopt;
+}
+
+std::optional<Command> ProxyLink::next_command() {
+  if (commands_.empty()) return std::nullopt;
+  Command c = std::move(commands_.front());
+  commands_.pop_front();
+  return c;
+}
+
+std::size_t ProxyLink::take_client_bytes(std::vector<std::uint8_t>* out) {
+  const std::size_t n = to_client_.size();
+  out->insert(out->end(), to_client_.begin(), to_client_.end());
+  to_client_.clear();
+  return n;
+}
+
+std::optional<TxPiece> ProxyLink::take_tx_piece() {
+  if (tx_pieces_.empty()) return std::nullopt;
+  TxPiece p = std::move(tx_pieces_.front());
+  tx_pieces_.pop_front();
+  queued_tx_bytes_ -= p.payload.size();
+  return p;
+}
+
+void ProxyLink::send(const wire::Frame& frame) {
+  if (phase_ == Phase::kClosed) return;
+  auto& out = phase_ == Phase::kWaitCreateResult && !std::holds_alternative<wire::CreateResultFrame>(frame)
+                  ? held_until_result_
+                  : to_client_;
+  if (Error e = wire::encode_frame(frame, &out)) close("cannot encode for client: " + e.message());
+}
+
+void ProxyLink::close(const std::string& reason) {
+  if (phase_ == Phase::kClosed) return;
+  const bool had_onward = phase_ != Phase::kWaitStreamType;
+  phase_ = Phase::kClosed;
+  close_reason_ = reason;
+  held_until_result_.clear();
+  tx_pieces_.clear();
+  queued_tx_bytes_ = 0;
+  commands_.clear();
+  if (had_onward) commands_.push_back(DestroyOnward{});
+}
+
+}  // namespace ss::proxy

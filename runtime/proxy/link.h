@@ -1,0 +1,129 @@
+// ProxyLink: the proxy's side of one client link, as a sans-IO core.
+//
+// One accepted connection from a client process carries exactly one Secure
+// Stream (spec §3.1). ProxyLink turns the client's bytes into commands for
+// the onward stream, and the onward stream's events into bytes for the
+// client, without touching a socket, a clock or the stream engine:
+//
+//   inputs   receive_from_client(bytes, now)     bytes as read (empty = EOF)
+//            create_result(...)                  the onward stream was made
+//            onward_state / onward_rx /          what the onward stream did
+//            onward_metadata / onward_tx_credit
+//            fail(reason)                        the glue refuses something
+//            handle_timeout(now)                 at or after next_deadline()
+//   outputs  next_command()                      what to do to the onward stream
+//            take_client_bytes(out)              frames to write to the client
+//            take_tx_piece()                     payload for the onward tx()
+//            next_deadline(), phase(), close_reason()
+//
+// Rules (spec §3.7, made strict): the first frame must be STREAMTYPE with
+// protocol version 1, within handshake_timeout of accept; only then, and
+// once CREATE_RESULT ok has gone out, the operational frames are accepted.
+// Anything else closes the link with a reason naming the frame and offset.
+// A failed create sends the 8-byte failure CREATE_RESULT and then closes
+// the link (lws leaves it open, §3.5). Client payload is cut into pieces of
+// at most 1380 bytes with the flags spread as lws does (§3.6), and the
+// pieces waiting for the onward stream are bounded by proxy_buflen: a client
+// that sends more is dropped (§3.9).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "runtime/core/time.h"
+#include "runtime/wire/decoder.h"
+#include "runtime/wire/frames.h"
+
+namespace ss::proxy {
+
+struct LinkLimits {
+  Micros handshake_timeout = seconds(3);  // STREAMTYPE must arrive by then
+  std::size_t tx_piece_max = 1380;        // onward tx() piece size
+  std::size_t c2p_buffer_max = 32768;     // proxy_buflen: queued client payload
+};
+
+// Commands for the onward stream, in the order they must be carried out.
+struct CreateOnward {
+  std::string streamtype;
+  std::uint32_t client_pid = 0;
+  std::int32_t initial_tx_credit = 0;  // manual_initial_tx_credit for the onward stream
+};
+struct ConnectOnward {};
+struct SetOnwardMetadata {
+  std::string name;
+  std::string value;
+};
+struct OnwardTimeout {
+  std::uint32_t ms = 0;  // 0 = policy timeout_ms; wire::kTimeoutCancel = cancel
+};
+struct OnwardTxLength {
+  std::uint32_t length = 0;
+};
+struct OnwardPeerCredit {
+  std::int32_t credit = 0;
+};
+struct OnwardTxReady {};  // pieces are queued: ask the onward stream for a tx
+struct DestroyOnward {};  // the link is over; destroy the onward stream
+
+using Command = std::variant<CreateOnward, ConnectOnward, SetOnwardMetadata, OnwardTimeout,
+                             OnwardTxLength, OnwardPeerCredit, OnwardTxReady, DestroyOnward>;
+
+struct TxPiece {
+  std::uint32_t flags = 0;
+  std::vector<std::uint8_t> payload;
+};
+
+class ProxyLink {
+ public:
+  enum class Phase { kWaitStreamType, kWaitCreateResult, kOperational, kClosed };
+
+  ProxyLink(Micros accepted_at, LinkLimits limits = {});
+
+  // Inputs.
+  void receive_from_client(std::span<const std::uint8_t> bytes, Micros now);
+  void create_result(bool ok, std::uint32_t client_buflen,
+                     const std::vector<std::string>& streamtypes);
+  void onward_state(std::uint32_t state, std::uint32_t ordinal);
+  void onward_rx(std::uint32_t flags, std::span<const std::uint8_t> payload,
+                 const std::optional<std::string>& rideshare, Micros now);
+  void onward_metadata(const std::string& name, const std::string& value);
+  void onward_tx_credit(std::int32_t credit);
+  void fail(const std::string& reason);
+  void handle_timeout(Micros now);
+
+  // Outputs.
+  std::optional<Command> next_command();
+  std::size_t take_client_bytes(std::vector<std::uint8_t>* out);
+  std::optional<TxPiece> take_tx_piece();
+  std::optional<Micros> next_deadline() const;
+
+  Phase phase() const { return phase_; }
+  const std::string& close_reason() const { return close_reason_; }
+  std::size_t queued_tx_bytes() const { return queued_tx_bytes_; }
+
+ private:
+  void on_frame(wire::Frame frame, Micros now);
+  void on_payload(const wire::PayloadFrame& frame);
+  void send(const wire::Frame& frame);
+  void close(const std::string& reason);
+
+  LinkLimits limits_;
+  Phase phase_ = Phase::kWaitStreamType;
+  Micros handshake_deadline_;
+  wire::FrameDecoder decoder_{wire::Direction::kClientToProxy};
+  std::deque<Command> commands_;
+  std::deque<TxPiece> tx_pieces_;
+  std::size_t queued_tx_bytes_ = 0;
+  std::vector<std::uint8_t> to_client_;
+  // Onward events that came before CREATE_RESULT went out (e.g. CREATING),
+  // sent right after it, in order.
+  std::vector<std::uint8_t> held_until_result_;
+  std::string close_reason_;
+};
+
+}  // namespace ss::proxy

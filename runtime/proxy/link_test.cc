@@ -1,0 +1,184 @@
+// ProxyLink rules for misbehaving clients: each one closes the link with a
+// reason that says what was wrong, and asks for the onward stream to go.
+#include "runtime/proxy/link.h"
+
+#include <gtest/gtest.h>
+
+#include "runtime/wire/encoder.h"
+
+namespace ss::proxy {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+Bytes frame(const wire::Frame& f) { return *wire::encode_frame(f); }
+
+Bytes streamtype(const std::string& name, std::uint8_t version = 1) {
+  return frame(wire::StreamTypeFrame{version, 42, 1000, name});
+}
+
+std::vector<Command> drain(ProxyLink& link) {
+  std::vector<Command> out;
+  while (auto c = link.next_command()) out.push_back(*c);
+  return out;
+}
+
+ProxyLink operational() {
+  ProxyLink link(0);
+  link.receive_from_client(streamtype("mintest"), 10);
+  drain(link);
+  link.create_result(true, 0, {"mintest"});
+  Bytes ignored;
+  link.take_client_bytes(&ignored);
+  return link;
+}
+
+TEST(ProxyLink, CreatesTheOnwardStreamFromStreamType) {
+  ProxyLink link(0);
+  link.receive_from_client(streamtype("mintest"), 10);
+  auto cmds = drain(link);
+  ASSERT_EQ(cmds.size(), 1u);
+  const auto& c = std::get<CreateOnward>(cmds[0]);
+  EXPECT_EQ(c.streamtype, "mintest");
+  EXPECT_EQ(c.client_pid, 42u);
+  EXPECT_EQ(c.initial_tx_credit, 1000);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kWaitCreateResult);
+  EXPECT_FALSE(link.next_deadline().has_value()) << "handshake deadline ends with STREAMTYPE";
+}
+
+TEST(ProxyLink, HandshakeDeadlineClosesASilentClient) {
+  ProxyLink link(1000);
+  ASSERT_EQ(link.next_deadline(), 1000 + seconds(3));
+  link.handle_timeout(1000 + seconds(3) - 1);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kWaitStreamType);
+  link.handle_timeout(1000 + seconds(3));
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kClosed);
+  EXPECT_NE(link.close_reason().find("no STREAMTYPE within 3000 ms"), std::string::npos);
+  EXPECT_TRUE(drain(link).empty()) << "nothing was created, nothing to destroy";
+}
+
+TEST(ProxyLink, FirstFrameMustBeStreamType) {
+  ProxyLink link(0);
+  link.receive_from_client(frame(wire::OnwardConnectFrame{}), 1);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kClosed);
+  EXPECT_NE(link.close_reason().find("expected STREAMTYPE as the first frame, got ONWARD_CONNECT"),
+            std::string::npos);
+}
+
+TEST(ProxyLink, RefusesOtherProtocolVersions) {
+  ProxyLink link(0);
+  link.receive_from_client(streamtype("mintest", 2), 1);
+  EXPECT_NE(link.close_reason().find("protocol version 2"), std::string::npos);
+}
+
+TEST(ProxyLink, FramesBeforeCreateResultAreRefused) {
+  ProxyLink link(0);
+  Bytes b = streamtype("mintest");
+  Bytes more = frame(wire::OnwardConnectFrame{});
+  b.insert(b.end(), more.begin(), more.end());
+  link.receive_from_client(b, 1);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kClosed);
+  EXPECT_NE(link.close_reason().find("before CREATE_RESULT"), std::string::npos);
+  auto cmds = drain(link);
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<DestroyOnward>(cmds[0]));
+}
+
+TEST(ProxyLink, GarbageClosesWithTheByteOffset) {
+  ProxyLink link = operational();
+  link.receive_from_client(Bytes{0xab, 0x00, 0x00, 0x42}, 20);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kClosed);
+  EXPECT_NE(link.close_reason().find("unknown frame type 0x42"), std::string::npos);
+  EXPECT_NE(link.close_reason().find("byte 22"), std::string::npos);  // 19 + 3
+}
+
+TEST(ProxyLink, ClientPayloadBeyondTheBufferDropsTheClient) {
+  LinkLimits limits;
+  limits.c2p_buffer_max = 4000;
+  ProxyLink link(0, limits);
+  link.receive_from_client(streamtype("mintest"), 10);
+  link.create_result(true, 0, {"mintest"});
+  wire::PayloadFrame p;
+  p.flags = wire::kFlagSom;
+  p.payload.assign(3000, 'a');
+  link.receive_from_client(frame(p), 11);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kOperational);
+  EXPECT_EQ(link.queued_tx_bytes(), 3000u);
+  link.receive_from_client(frame(p), 12);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kClosed);
+  EXPECT_NE(link.close_reason().find("overflows the proxy buffer (6000 > 4000 bytes)"), std::string::npos);
+  EXPECT_EQ(link.queued_tx_bytes(), 0u);
+}
+
+TEST(ProxyLink, EmptyPayloadStillMakesOnePiece) {
+  ProxyLink link = operational();
+  wire::PayloadFrame p;
+  p.flags = wire::kFlagSom | wire::kFlagEom;
+  link.receive_from_client(frame(p), 11);
+  auto piece = link.take_tx_piece();
+  ASSERT_TRUE(piece.has_value());
+  EXPECT_EQ(piece->flags, wire::kFlagSom | wire::kFlagEom);
+  EXPECT_TRUE(piece->payload.empty());
+}
+
+TEST(ProxyLink, RelatedStartOnEveryPieceRelatedEndOnTheLast) {
+  ProxyLink link = operational();
+  wire::PayloadFrame p;
+  p.flags = wire::kFlagSom | wire::kFlagEom | wire::kFlagRelatedStart | wire::kFlagRelatedEnd;
+  p.payload.assign(3000, 'b');
+  link.receive_from_client(frame(p), 11);
+  std::vector<std::uint32_t> flags;
+  while (auto piece = link.take_tx_piece()) flags.push_back(piece->flags);
+  EXPECT_EQ(flags, (std::vector<std::uint32_t>{wire::kFlagSom | wire::kFlagRelatedStart,
+                                               wire::kFlagRelatedStart,
+                                               wire::kFlagRelatedStart | wire::kFlagEom |
+                                                   wire::kFlagRelatedEnd}));
+}
+
+TEST(ProxyLink, DestroyingAndEofCloseAndDestroyTheOnwardStream) {
+  for (bool eof : {false, true}) {
+    ProxyLink link = operational();
+    drain(link);
+    if (eof) {
+      link.receive_from_client({}, 20);
+    } else {
+      link.receive_from_client(frame(wire::DestroyingFrame{}), 20);
+    }
+    EXPECT_EQ(link.phase(), ProxyLink::Phase::kClosed);
+    auto cmds = drain(link);
+    ASSERT_EQ(cmds.size(), 1u);
+    EXPECT_TRUE(std::holds_alternative<DestroyOnward>(cmds[0]));
+  }
+}
+
+TEST(ProxyLink, LargeRxIsSplitAcrossFramesWithFlagsSpread) {
+  ProxyLink link = operational();
+  std::vector<std::uint8_t> big(70000, 'z');
+  link.onward_rx(wire::kFlagSom | wire::kFlagEom, big, std::nullopt, 5);
+  Bytes out;
+  link.take_client_bytes(&out);
+  wire::FrameDecoder d(wire::Direction::kProxyToClient);
+  d.receive(out);
+  wire::Frame f;
+  std::vector<std::pair<std::uint32_t, std::size_t>> got;
+  while (d.next(&f) == wire::FrameDecoder::Status::kFrame) {
+    const auto& p = std::get<wire::PayloadFrame>(f);
+    got.emplace_back(p.flags, p.payload.size());
+  }
+  EXPECT_EQ(got, (std::vector<std::pair<std::uint32_t, std::size_t>>{{wire::kFlagSom, 65519},
+                                                                     {wire::kFlagEom, 70000 - 65519}}));
+}
+
+TEST(ProxyLink, DestroyingAndCancelStatesAreNotForwarded) {
+  ProxyLink link = operational();
+  link.onward_state(17, 0);
+  link.onward_state(7, 0);
+  Bytes out;
+  EXPECT_EQ(link.take_client_bytes(&out), 0u);
+  link.onward_state(1530, 0);
+  link.take_client_bytes(&out);
+  EXPECT_EQ(out, (Bytes{0x57, 0x00, 0x08, 0x00, 0x00, 0x05, 0xfa, 0, 0, 0, 0}));
+}
+
+}  // namespace
+}  // namespace ss::proxy
