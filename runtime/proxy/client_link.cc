@@ -1,0 +1,259 @@
+#include "runtime/proxy/client_link.h"
+
+#include <algorithm>
+
+#include "runtime/wire/encoder.h"
+
+namespace ss::proxy {
+
+namespace {
+constexpr std::uint32_t kCreating = 1;
+constexpr std::uint32_t kDisconnected = 2;
+constexpr std::uint32_t kUnreachable = 3;
+constexpr std::uint32_t kAuthFailed = 4;
+constexpr std::uint32_t kConnected = 5;
+}  // namespace
+
+ClientLink::ClientLink(ClientLinkOptions options) : options_(std::move(options)) {
+  if (options_.initial_tx_credit == 0) options_.initial_tx_credit = wire::kDefaultInitialTxCredit;
+  peer_credit_est_ = options_.initial_tx_credit;
+}
+
+void ClientLink::link_up(Micros now) {
+  if (phase_ != Phase::kDown) return;
+  phase_ = Phase::kWaitCreateResult;
+  streamtype_pending_ = true;
+  deadline_ = now + options_.create_result_timeout;
+  decoder_ = wire::FrameDecoder(wire::Direction::kProxyToClient);
+  connect_sent_ = false;
+}
+
+void ClientLink::receive_from_proxy(std::span<const std::uint8_t> bytes, Micros now) {
+  (void)now;
+  if (phase_ == Phase::kDown || phase_ == Phase::kClosed) return;
+  if (bytes.empty()) {
+    lose_link("proxy closed the link");
+    return;
+  }
+  decoder_.receive(bytes);
+  wire::Frame frame;
+  for (;;) {
+    switch (decoder_.next(&frame)) {
+      case wire::FrameDecoder::Status::kNeedData: return;
+      case wire::FrameDecoder::Status::kError: lose_link(decoder_.error().message()); return;
+      case wire::FrameDecoder::Status::kFrame:
+        on_frame(frame);
+        if (phase_ == Phase::kDown || phase_ == Phase::kClosed) return;
+        break;
+    }
+  }
+}
+
+void ClientLink::on_frame(const wire::Frame& frame) {
+  if (phase_ == Phase::kWaitCreateResult) {
+    const auto* cr = std::get_if<wire::CreateResultFrame>(&frame);
+    if (!cr) {
+      lose_link(std::string("expected CREATE_RESULT first, got ") +
+                wire::frame_type_name(wire::frame_type(frame)));
+      return;
+    }
+    deadline_.reset();
+    if (cr->result != 0) {
+      phase_ = Phase::kClosed;
+      close_reason_ = "proxy refused to create streamtype '" + options_.streamtype + "'";
+      events_.push_back(LinkCreateFailed{});
+      return;
+    }
+    phase_ = Phase::kLocalConnected;
+    if (!created_reported_) {
+      created_reported_ = true;
+      events_.push_back(LinkCreated{cr->client_buflen, cr->streamtypes()});
+    }
+    return;
+  }
+  if (const auto* cs = std::get_if<wire::ConnStateFrame>(&frame)) {
+    on_state(*cs);
+  } else if (const auto* rx = std::get_if<wire::PayloadFrame>(&frame)) {
+    deliver_rx(*rx);
+  } else if (const auto* md = std::get_if<wire::MetadataFrame>(&frame)) {
+    events_.push_back(LinkMetadata{md->name, md->value});
+  } else if (const auto* cr = std::get_if<wire::TxCreditFrame>(&frame)) {
+    proxy_reports_credit_ = true;
+    tx_credit_ += cr->credit;
+  } else if (std::holds_alternative<wire::PerfFrame>(frame)) {
+    const auto& perf = std::get<wire::PerfFrame>(frame);
+    events_.push_back(LinkRx{wire::kFlagSom | wire::kFlagEom | wire::kFlagPerfJson,
+                             std::vector<std::uint8_t>(perf.json.begin(), perf.json.end()),
+                             std::nullopt});
+  } else {
+    lose_link(std::string("unexpected ") + wire::frame_type_name(wire::frame_type(frame)) +
+              " after CREATE_RESULT");
+  }
+}
+
+void ClientLink::on_state(const wire::ConnStateFrame& f) {
+  if (f.state == kCreating) return;  // already synthesized from CREATE_RESULT
+  if (f.state == kConnected) {
+    if (phase_ == Phase::kOperational && connected_reported_) return;  // duplicate
+    phase_ = Phase::kOperational;
+    connected_reported_ = true;
+    connect_requested_ = false;
+  } else if (f.state == kDisconnected || f.state == kUnreachable || f.state == kAuthFailed) {
+    phase_ = Phase::kLocalConnected;
+    connected_reported_ = false;
+    connect_sent_ = false;
+  }
+  events_.push_back(LinkState{f.state, f.ordinal});
+}
+
+void ClientLink::deliver_rx(const wire::PayloadFrame& f) {
+  peer_credit_est_ -= static_cast<std::int64_t>(f.payload.size());
+  const std::size_t max = options_.rx_piece_max;
+  std::size_t pos = 0;
+  do {
+    const std::size_t n = std::min(max, f.payload.size() - pos);
+    LinkRx rx;
+    rx.flags = f.flags & ~wire::kFlagRideshare;
+    if (pos > 0) rx.flags &= ~(wire::kFlagSom | wire::kFlagPoll);
+    if (pos + n < f.payload.size()) rx.flags &= ~(wire::kFlagEom | wire::kFlagRelatedEnd);
+    rx.payload.assign(f.payload.begin() + static_cast<std::ptrdiff_t>(pos),
+                      f.payload.begin() + static_cast<std::ptrdiff_t>(pos + n));
+    rx.rideshare = f.rideshare;
+    events_.push_back(std::move(rx));
+    pos += n;
+  } while (pos < f.payload.size());
+}
+
+void ClientLink::lose_link(const std::string& reason) {
+  close_reason_ = reason;
+  events_.push_back(LinkLost{reason, connected_reported_});
+  phase_ = Phase::kDown;
+  connected_reported_ = false;
+  connect_sent_ = false;
+  deadline_.reset();
+  proxy_reports_credit_ = false;
+  tx_credit_ = 0;
+}
+
+void ClientLink::handle_timeout(Micros now) {
+  if (phase_ == Phase::kWaitCreateResult && deadline_ && now >= *deadline_)
+    lose_link("no CREATE_RESULT within " + std::to_string(options_.create_result_timeout / 1000) +
+              " ms");
+}
+
+std::optional<Micros> ClientLink::next_deadline() const { return deadline_; }
+
+void ClientLink::onward_connect() { connect_requested_ = true; }
+
+void ClientLink::request_tx(Micros now) {
+  if (!tx_requested_at_) tx_requested_at_ = now;
+  if (phase_ != Phase::kOperational) connect_requested_ = true;
+}
+
+void ClientLink::set_metadata(std::string name, std::string value) {
+  // A name already queued is replaced in place (lws behaviour).
+  for (auto& item : pending_metadata_) {
+    if (item.first == name) {
+      item.second = std::move(value);
+      return;
+    }
+  }
+  pending_metadata_.emplace_back(std::move(name), std::move(value));
+}
+
+void ClientLink::set_timeout(std::uint32_t ms) { pending_timeout_ = ms; }
+void ClientLink::set_tx_length(std::uint32_t length) { pending_length_ = length; }
+
+void ClientLink::add_peer_tx_credit(std::int32_t credit) {
+  // Queued updates add up (lws replaces the queued one and loses credit).
+  pending_credit_ += credit;
+  credit_pending_ = true;
+  peer_credit_est_ += credit;
+}
+
+bool ClientLink::tx_allowed() const { return !proxy_reports_credit_ || tx_credit_ > 0; }
+
+bool ClientLink::wants_write() const {
+  if (phase_ == Phase::kWaitCreateResult) return streamtype_pending_;
+  if (phase_ != Phase::kLocalConnected && phase_ != Phase::kOperational) return false;
+  if (pending_timeout_ || !pending_metadata_.empty() || credit_pending_ || pending_length_) return true;
+  if (phase_ == Phase::kLocalConnected) return connect_requested_ && !connect_sent_;
+  return tx_requested_at_.has_value() && tx_allowed();
+}
+
+ClientLink::WriteResult ClientLink::write(std::vector<std::uint8_t>* out, const TxCallback& tx,
+                                          Micros now) {
+  auto emit = [&](const wire::Frame& f) {
+    if (Error e = wire::encode_frame(f, out)) {
+      lose_link("cannot encode: " + e.message());
+      return WriteResult::kNothing;
+    }
+    return WriteResult::kWrote;
+  };
+  if (phase_ == Phase::kWaitCreateResult) {
+    if (!streamtype_pending_) return WriteResult::kNothing;
+    streamtype_pending_ = false;
+    return emit(wire::StreamTypeFrame{wire::kProtocolVersion, options_.client_pid,
+                                      options_.initial_tx_credit, options_.streamtype});
+  }
+  if (phase_ != Phase::kLocalConnected && phase_ != Phase::kOperational) return WriteResult::kNothing;
+  if (pending_timeout_) {
+    const std::uint32_t ms = *pending_timeout_;
+    pending_timeout_.reset();
+    return emit(wire::TimeoutUpdateFrame{ms});
+  }
+  if (!pending_metadata_.empty()) {  // newest first, as lws takes from the tail
+    auto item = std::move(pending_metadata_.back());
+    pending_metadata_.pop_back();
+    return emit(wire::MetadataFrame{wire::Direction::kClientToProxy, std::move(item.first),
+                                    std::move(item.second)});
+  }
+  if (credit_pending_) {
+    const auto credit = static_cast<std::int32_t>(
+        std::clamp<std::int64_t>(pending_credit_, INT32_MIN, INT32_MAX));
+    pending_credit_ -= credit;
+    credit_pending_ = pending_credit_ != 0;
+    return emit(wire::TxCreditFrame{wire::Direction::kClientToProxy, credit});
+  }
+  if (pending_length_) {
+    const std::uint32_t length = *pending_length_;
+    pending_length_.reset();
+    return emit(wire::PayloadLengthHintFrame{length});
+  }
+  if (phase_ == Phase::kLocalConnected) {
+    if (!connect_requested_ || connect_sent_) return WriteResult::kNothing;
+    connect_sent_ = true;
+    return emit(wire::OnwardConnectFrame{});
+  }
+  if (!tx_requested_at_ || !tx_allowed() || !tx) return WriteResult::kNothing;
+  std::vector<std::uint8_t> buf(options_.tx_payload_max);
+  std::size_t len = buf.size();
+  std::uint32_t flags = 0;
+  const Micros requested_at = *tx_requested_at_;
+  tx_requested_at_.reset();
+  switch (tx(buf, &len, &flags)) {
+    case TxAnswer::kDontSend: return WriteResult::kNothing;
+    case TxAnswer::kDisconnect: return WriteResult::kDisconnect;
+    case TxAnswer::kDestroy: return WriteResult::kDestroy;
+    case TxAnswer::kSend: break;
+  }
+  buf.resize(std::min(len, buf.size()));
+  wire::PayloadFrame f;
+  f.direction = wire::Direction::kClientToProxy;
+  f.flags = flags & ~wire::kFlagRideshare;
+  const Micros waited = now - requested_at;
+  f.delay_us = static_cast<std::uint32_t>(std::clamp<Micros>(waited, 0, UINT32_MAX));
+  f.timestamp_us = static_cast<std::uint64_t>(now);
+  f.payload = std::move(buf);
+  if (proxy_reports_credit_) tx_credit_ -= static_cast<std::int32_t>(f.payload.size());
+  return emit(f);
+}
+
+std::optional<LinkEvent> ClientLink::next_event() {
+  if (events_.empty()) return std::nullopt;
+  LinkEvent e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+}  // namespace ss::proxy

@@ -1,0 +1,168 @@
+// ClientLink rules where we deliberately differ from libwebsockets (spec §7)
+// and the link-level failure paths.
+#include "runtime/proxy/client_link.h"
+
+#include <gtest/gtest.h>
+
+#include "runtime/wire/decoder.h"
+#include "runtime/wire/encoder.h"
+
+namespace ss::proxy {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+Bytes frame(const wire::Frame& f) { return *wire::encode_frame(f); }
+
+std::vector<wire::Frame> frames_of(const Bytes& bytes) {
+  wire::FrameDecoder d(wire::Direction::kClientToProxy);
+  d.receive(bytes);
+  std::vector<wire::Frame> out;
+  wire::Frame f;
+  while (d.next(&f) == wire::FrameDecoder::Status::kFrame) out.push_back(f);
+  return out;
+}
+
+std::vector<LinkEvent> events(ClientLink& link) {
+  std::vector<LinkEvent> out;
+  while (auto e = link.next_event()) out.push_back(*e);
+  return out;
+}
+
+Bytes drain_writes(ClientLink& link, const TxCallback& tx = {}, Micros now = 0) {
+  Bytes out;
+  while (link.wants_write() && link.write(&out, tx, now) == ClientLink::WriteResult::kWrote) {
+  }
+  return out;
+}
+
+ClientLink created(const std::string& st = "s") {
+  ClientLink link(ClientLinkOptions{st});
+  link.link_up(0);
+  drain_writes(link);
+  link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {st})), 1);
+  events(link);
+  return link;
+}
+
+void connect(ClientLink& link) {
+  link.receive_from_proxy(frame(wire::ConnStateFrame{5, 0}), 2);
+  events(link);
+}
+
+TEST(ClientLink, QueuedCreditUpdatesAddUp) {
+  ClientLink link = created();
+  link.add_peer_tx_credit(100);
+  link.add_peer_tx_credit(50);
+  auto frames = frames_of(drain_writes(link));
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(std::get<wire::TxCreditFrame>(frames[0]).credit, 150);
+  EXPECT_EQ(link.est_peer_tx_credit(), wire::kDefaultInitialTxCredit + 150);
+}
+
+TEST(ClientLink, TxAnswersDisconnectAndDestroyAreHonouredNotSent) {
+  for (auto answer : {TxAnswer::kDisconnect, TxAnswer::kDestroy}) {
+    ClientLink link = created();
+    connect(link);
+    link.request_tx(3);
+    Bytes out;
+    auto tx = [answer](std::span<std::uint8_t>, std::size_t* len, std::uint32_t*) {
+      *len = 1;
+      return answer;
+    };
+    const auto result = link.write(&out, tx, 4);
+    EXPECT_EQ(result, answer == TxAnswer::kDisconnect ? ClientLink::WriteResult::kDisconnect
+                                                      : ClientLink::WriteResult::kDestroy);
+    EXPECT_TRUE(out.empty());
+  }
+}
+
+TEST(ClientLink, TxWaitsWhileTheProxyReportsNoCredit) {
+  ClientLink link = created();
+  connect(link);
+  link.receive_from_proxy(frame(wire::TxCreditFrame{wire::Direction::kProxyToClient, 3}), 3);
+  auto tx = [](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
+    buf[0] = 'a', buf[1] = 'b', buf[2] = 'c', buf[3] = 'd';
+    *len = 4;
+    *flags = wire::kFlagSom | wire::kFlagEom;
+    return TxAnswer::kSend;
+  };
+  link.request_tx(4);
+  EXPECT_EQ(frames_of(drain_writes(link, tx, 5)).size(), 1u);
+  EXPECT_EQ(link.tx_credit(), -1);
+  link.request_tx(6);
+  EXPECT_FALSE(link.wants_write()) << "no credit: tx must wait";
+  link.receive_from_proxy(frame(wire::TxCreditFrame{wire::Direction::kProxyToClient, 10}), 7);
+  EXPECT_TRUE(link.wants_write());
+}
+
+TEST(ClientLink, RxIsHandedOverIn1380BytePiecesWithFlagsSpread) {
+  ClientLink link = created();
+  connect(link);
+  wire::PayloadFrame rx;
+  rx.direction = wire::Direction::kProxyToClient;
+  rx.flags = wire::kFlagSom | wire::kFlagEom;
+  rx.payload.assign(3000, 'x');
+  link.receive_from_proxy(frame(rx), 3);
+  std::vector<std::pair<std::uint32_t, std::size_t>> got;
+  for (const auto& e : events(link)) {
+    const auto& r = std::get<LinkRx>(e);
+    got.emplace_back(r.flags, r.payload.size());
+  }
+  EXPECT_EQ(got, (std::vector<std::pair<std::uint32_t, std::size_t>>{
+                     {wire::kFlagSom, 1380}, {0, 1380}, {wire::kFlagEom, 240}}));
+  EXPECT_EQ(link.est_peer_tx_credit(), wire::kDefaultInitialTxCredit - 3000);
+}
+
+TEST(ClientLink, DuplicateConnectedIsSwallowedAndCreatingNeverRepeats) {
+  ClientLink link = created();
+  link.receive_from_proxy(frame(wire::ConnStateFrame{1, 0}), 2);  // proxy's CREATING
+  EXPECT_TRUE(events(link).empty());
+  connect(link);
+  link.receive_from_proxy(frame(wire::ConnStateFrame{5, 0}), 3);
+  EXPECT_TRUE(events(link).empty());
+  // Link drops and comes back: a new CREATE_RESULT raises no second CREATING.
+  link.receive_from_proxy({}, 4);
+  auto lost = events(link);
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_TRUE(std::get<LinkLost>(lost[0]).was_connected);
+  link.link_up(5);
+  drain_writes(link);
+  link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {"s"})), 6);
+  EXPECT_TRUE(events(link).empty());
+  EXPECT_EQ(link.phase(), ClientLink::Phase::kLocalConnected);
+}
+
+TEST(ClientLink, NoCreateResultInTimeLosesTheLink) {
+  ClientLink link(ClientLinkOptions{"s"});
+  link.link_up(100);
+  drain_writes(link);
+  ASSERT_EQ(link.next_deadline(), 100 + seconds(3));
+  link.handle_timeout(100 + seconds(3));
+  auto ev = events(link);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_NE(std::get<LinkLost>(ev[0]).reason.find("no CREATE_RESULT within 3000 ms"), std::string::npos);
+}
+
+TEST(ClientLink, GarbageFromTheProxyLosesTheLinkWithTheOffset) {
+  ClientLink link = created();
+  link.receive_from_proxy(Bytes{0x57, 0x00, 0x06, 0, 0, 0, 0, 0, 0}, 3);
+  auto ev = events(link);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_NE(std::get<LinkLost>(ev[0]).reason.find("byte 13: CONNSTATE body is 6 bytes"),
+            std::string::npos);
+}
+
+TEST(ClientLink, MetadataGoesNewestFirstAndSameNameReplaces) {
+  ClientLink link = created();
+  link.set_metadata("a", "1");
+  link.set_metadata("b", "2");
+  link.set_metadata("a", "3");
+  auto frames = frames_of(drain_writes(link));
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(std::get<wire::MetadataFrame>(frames[0]).name, "b");
+  EXPECT_EQ(std::get<wire::MetadataFrame>(frames[1]).value, "3");
+}
+
+}  // namespace
+}  // namespace ss::proxy
