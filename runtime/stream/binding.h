@@ -1,0 +1,190 @@
+// Binding: the interface between the stream engine and a protocol binding.
+//
+// Overview
+//   The stream engine (stream.h) owns a stream's lifecycle: states, retry,
+//   timeouts, metadata, the user's callbacks. A protocol binding (raw, h1,
+//   ws, mqtt, ...) owns what happens on one connection: which bytes go out,
+//   what the incoming bytes mean, when the protocol counts as "connected"
+//   and when a transaction is complete. One Binding object lives for exactly
+//   one connection attempt; the engine makes a new one for every attempt via
+//   the BindingFactory registered for the streamtype's protocol.
+//
+//   Engine -> Binding: the calls on `Binding` (transport up, bytes in,
+//   writable, user asked to send, transport ended).
+//   Binding -> Engine: the calls on `BindingHost` (write bytes, pull the
+//   user's tx, report connected / rx / transaction result / close).
+//
+// Transport
+//   The engine creates the byte transport (plain ss::Connection, or the TLS
+//   wrapper when streamtype.tls is set; see StreamEngine::make_transport) and
+//   connects it. The binding never sees TLS: BindingHost::write() takes
+//   plaintext and on_transport_data() gives plaintext.
+//
+// Lifespan and re-entrancy (important)
+//   - The engine never destroys a Binding from inside one of its calls. If
+//     a host call leads to a disconnect or destroy (the user returned
+//     DISCONNECT_ME / DESTROY_ME, or called lws_ss_destroy in a callback),
+//     the host call returns HostVerdict::kStop; the binding must then return
+//     promptly without calling the host again in that call. The engine tears
+//     the connection (and the Binding) down after the call unwinds.
+//   - After on_transport_end() the binding gets no further calls and is
+//     destroyed.
+//   - All calls run on the context's Loop thread.
+//
+// State mapping rules (spec §2.4) a binding follows
+//   - Report connected() once per protocol-level connection (raw: transport
+//     up; h1: response headers; ws: handshake done). A second connected() on
+//     the same connection is ignored except after a completed transaction
+//     (h1 keep-alive): the engine then raises CONNECTING, CONNECTED again.
+//   - Report transaction_complete() at most once per transaction, with the
+//     outcome (QOS_ACK_REMOTE / QOS_NACK_REMOTE) and optional Retry-After.
+//   - user_state(n >= 1000) for http_resp_map hits.
+//   - Call close_connection() (or let the transport end) when the protocol
+//     is done; the engine then decides DISCONNECTED / UNREACHABLE / retry by
+//     the rules of spec §2.6 and docs/states.md.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "runtime/core/loop.h"
+#include "runtime/core/net.h"
+#include "runtime/core/result.h"
+#include "runtime/core/rng.h"
+#include "runtime/policy/policy.h"
+
+namespace ss::stream {
+
+// LWSSS_FLAG_* (spec §2.9), 32-bit on the wire.
+enum PayloadFlag : std::uint32_t {
+  kFlagSom = 1u << 0,
+  kFlagEom = 1u << 1,
+  kFlagPoll = 1u << 2,
+  kFlagRelatedStart = 1u << 3,
+  kFlagRelatedEnd = 1u << 4,
+  kFlagRideshare = 1u << 5,
+  kFlagPerfJson = 1u << 6,
+};
+
+// What a host call tells the binding to do next.
+enum class HostVerdict {
+  kContinue,  // carry on
+  kStop,      // the connection is going away: return now, no more host calls
+};
+
+// Result of pulling one chunk of user payload (the user's tx callback).
+struct TxPull {
+  enum class Kind {
+    kData,        // `len` bytes (possibly 0) were written to the buffer, with `flags`
+    kDontSend,    // user returned TX_DONT_SEND: send nothing, not even a frame
+    kStop,        // user returned DISCONNECT_ME / DESTROY_ME, or no credit: send nothing
+  };
+  Kind kind = Kind::kDontSend;
+  std::size_t len = 0;
+  std::uint32_t flags = 0;
+};
+
+// Outcome of a transaction (h1 response, MQTT publish ack, ...).
+struct TxnResult {
+  bool ok = true;                           // QOS_ACK_REMOTE if true, else QOS_NACK_REMOTE
+  std::optional<std::uint32_t> retry_after_ms;  // 503/429 Retry-After hint for the backoff
+};
+
+// The engine side, as seen by a binding. Valid for the Binding's lifetime.
+class BindingHost {
+ public:
+  virtual ~BindingHost() = default;
+
+  // --- context ---------------------------------------------------------
+  virtual const policy::Policy& policy() const = 0;
+  virtual const policy::Streamtype& streamtype() const = 0;
+  virtual Loop& loop() = 0;
+  virtual Rng& rng() = 0;  // the context's generator (ws masks, keys)
+  // Where the transport connected to (after ${md} expansion and URL
+  // overrides): host, port, path, tls, for Host headers and the like.
+  virtual const Endpoint& endpoint() const = 0;
+  // Path from an endpoint URL override ("" if none), e.g. "/x" of "ws://h/x".
+  virtual std::string_view url_path_override() const = 0;
+
+  // --- metadata (spec §4.1) -------------------------------------------
+  // Value of a declared metadata item, or nullopt if undeclared or unset.
+  virtual std::optional<std::string_view> metadata(std::string_view name) const = 0;
+  // Store a value that arrived from the peer (e.g. a mapped response
+  // header). Fails for undeclared names unless direct_proto_str.
+  virtual Error set_rx_metadata(std::string_view name, std::string_view value) = 0;
+  // Expands ${name} in `text` with metadata values. An undeclared name is
+  // an error (the attempt is abandoned); declared but unset -> "".
+  virtual Result<std::string> expand(std::string_view text) const = 0;
+
+  // --- transport -------------------------------------------------------
+  // Queue bytes to the peer (plaintext; TLS is below). Returns false when
+  // the binding should wait for on_transport_writable().
+  virtual bool write(std::span<const std::uint8_t> bytes) = 0;
+  virtual void shutdown_write() = 0;
+  // Ask the engine to close this connection (protocol finished or broken).
+  // `protocol_error` describes why, for logs/traces ("" for a normal end).
+  // The binding gets on_transport_end() later, never inline.
+  virtual void close_connection(std::string_view protocol_error) = 0;
+
+  // --- user payload ----------------------------------------------------
+  // Calls the user's tx() with a buffer of `buf.size()` bytes (at most).
+  // The engine handles the return code; see TxPull.
+  virtual TxPull pull_tx(std::span<std::uint8_t> buf) = 0;
+  // Length announced with request_tx_len(), if any (h1 Content-Length).
+  virtual std::optional<std::size_t> announced_tx_len() const = 0;
+  // True while the user has asked to send (request_tx) and has not been
+  // served yet. A binding that can send calls pull_tx() while this holds.
+  virtual bool tx_wanted() const = 0;
+
+  // --- events to the engine ---------------------------------------------
+  // Protocol-level connection established -> CONNECTED.
+  virtual HostVerdict connected() = 0;
+  // Payload for the user's rx() with LWSSS_FLAG_* flags.
+  virtual HostVerdict rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) = 0;
+  // Transaction finished -> QOS_ACK_REMOTE / QOS_NACK_REMOTE.
+  virtual HostVerdict transaction_complete(const TxnResult& result) = 0;
+  // A user state (>= 1000) from http_resp_map, or AUTH_FAILED (4).
+  virtual HostVerdict user_state(int state) = 0;
+};
+
+// The protocol side. One per connection attempt.
+class Binding {
+ public:
+  virtual ~Binding() = default;
+
+  // Short name for traces ("raw", "h1", "ws").
+  virtual const char* name() const = 0;
+  // ALPN protocols to offer when the transport is TLS.
+  virtual std::vector<std::string> alpn() const { return {}; }
+
+  // The transport is up. Start the protocol (send request / handshake), or
+  // for raw, report connected() at once.
+  virtual void on_transport_connected() = 0;
+  // Plaintext bytes from the peer, in order, never empty.
+  virtual void on_transport_data(std::span<const std::uint8_t> bytes) = 0;
+  // The transport can take more bytes after write() returned false.
+  virtual void on_transport_writable() = 0;
+  // The user called request_tx / request_tx_len while this connection is up
+  // (delivered from the loop, never inline from the user's call).
+  virtual void on_tx_requested() = 0;
+  // Credit the user added for the peer (manual tx credit); optional.
+  virtual void on_peer_tx_credit(std::int32_t added) {}
+  // The transport is gone (peer close, reset, local close). Last call.
+  // `txn_ok` lets the engine know if the binding considered its last
+  // transaction complete; return it from here.
+  struct EndInfo {
+    bool txn_ok = false;  // a transaction completed on this connection
+  };
+  virtual EndInfo on_transport_end(EndReason reason) = 0;
+};
+
+// Makes the binding for one connection attempt.
+using BindingFactory = std::function<std::unique_ptr<Binding>(BindingHost& host)>;
+
+}  // namespace ss::stream
