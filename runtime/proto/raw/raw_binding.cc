@@ -1,0 +1,64 @@
+#include "runtime/proto/raw/raw_binding.h"
+
+#include <array>
+
+#include "runtime/stream/context.h"
+
+namespace ss::proto::raw {
+namespace {
+
+using stream::HostVerdict;
+using stream::TxPull;
+
+class RawBinding final : public stream::Binding {
+ public:
+  explicit RawBinding(stream::BindingHost& host) : host_(host) {}
+
+  const char* name() const override { return "raw"; }
+
+  void on_transport_connected() override {
+    if (host_.connected() == HostVerdict::kStop) return;
+    pump();
+  }
+
+  void on_transport_data(std::span<const std::uint8_t> bytes) override {
+    host_.rx(bytes, 0);
+  }
+
+  void on_transport_writable() override {
+    blocked_ = false;
+    pump();
+  }
+
+  void on_tx_requested() override { pump(); }
+
+  EndInfo on_transport_end(EndReason) override { return EndInfo{}; }
+
+ private:
+  // Sends while the user wants to and the transport takes bytes.
+  void pump() {
+    std::array<std::uint8_t, kTxChunk> buf;
+    while (!blocked_ && host_.tx_wanted()) {
+      TxPull p = host_.pull_tx(buf);
+      if (p.kind != TxPull::Kind::kData) return;
+      if (p.len > 0 && !host_.write(std::span<const std::uint8_t>(buf.data(), p.len))) {
+        blocked_ = true;
+      }
+    }
+  }
+
+  stream::BindingHost& host_;
+  bool blocked_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<stream::Binding> make_raw_binding(stream::BindingHost& host) {
+  return std::make_unique<RawBinding>(host);
+}
+
+void register_raw_binding(stream::Context& ctx) {
+  ctx.register_binding(policy::Protocol::kRaw, &make_raw_binding);
+}
+
+}  // namespace ss::proto::raw

@@ -1,0 +1,72 @@
+// Attempt: one connection attempt of a Stream (internal to the engine).
+//
+// It is the ConnectionHandler of the transport and the BindingHost of the
+// binding. Events from a retired attempt (a stale connection) are ignored:
+// every call first checks that the attempt is still the stream's current one.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "runtime/core/net.h"
+#include "runtime/stream/binding.h"
+#include "runtime/stream/stream.h"
+
+namespace ss::stream {
+
+class Attempt final : public BindingHost, public ConnectionHandler {
+ public:
+  Attempt(Stream& s, Endpoint endpoint, std::string url_path)
+      : s_(s), endpoint_(std::move(endpoint)), url_path_(std::move(url_path)) {}
+
+  bool live() const { return s_.attempt_.get() == this && !s_.destroyed_; }
+
+  // ConnectionHandler
+  void on_connected() override;
+  void on_data(std::span<const std::uint8_t> bytes) override;
+  void on_writable() override;
+  void on_end(EndReason reason) override;
+
+  // BindingHost
+  const policy::Policy& policy() const override;
+  const policy::Streamtype& streamtype() const override { return s_.st_; }
+  Loop& loop() override;
+  Rng& rng() override;
+  const Endpoint& endpoint() const override { return endpoint_; }
+  std::string_view url_path_override() const override { return url_path_; }
+  std::optional<std::string_view> metadata(std::string_view name) const override {
+    return s_.md_.find(name);
+  }
+  Error set_rx_metadata(std::string_view name, std::string_view value) override {
+    return s_.md_.set(name, value);
+  }
+  Result<std::string> expand(std::string_view text) const override { return s_.md_.expand(text); }
+  bool write(std::span<const std::uint8_t> bytes) override;
+  void shutdown_write() override;
+  void close_connection(std::string_view protocol_error) override;
+  TxPull pull_tx(std::span<std::uint8_t> buf) override;
+  std::optional<std::size_t> announced_tx_len() const override { return s_.tx_len_; }
+  bool tx_wanted() const override { return live() && s_.tx_wanted_; }
+  HostVerdict connected() override;
+  HostVerdict rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) override;
+  HostVerdict transaction_complete(const TxnResult& result) override;
+  HostVerdict user_state(int state) override;
+
+  Stream& s_;
+  Endpoint endpoint_;
+  std::string url_path_;
+  std::unique_ptr<Connection> conn;
+  std::unique_ptr<Binding> binding;
+  bool transport_up = false;
+  bool proto_connected = false;
+  bool txn_ok = false;        // a transaction completed on this connection
+  bool txn_reported = false;  // ACK/NACK already raised for the current transaction
+  bool close_posted = false;
+
+ private:
+  HostVerdict verdict() const {
+    return live() && !s_.stopping() ? HostVerdict::kContinue : HostVerdict::kStop;
+  }
+};
+
+}  // namespace ss::stream

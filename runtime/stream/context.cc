@@ -1,0 +1,119 @@
+#include "runtime/stream/context.h"
+
+#include <string>
+
+namespace ss::stream {
+
+Context::Context(Config config)
+    : loop_(config.loop),
+      net_(config.net),
+      tls_(config.tls),
+      rng_(config.seed),
+      policy_(std::move(config.policy)),
+      hooks_(std::move(config.hooks)) {
+  if (!policy_) policy_ = std::make_shared<const policy::Policy>();
+}
+
+Context::~Context() {
+  tearing_down_ = true;
+  *alive_ = false;
+  // Destroy in id order (deterministic); each stream sees DESTROYING.
+  while (!streams_.empty()) {
+    Stream* s = streams_.begin()->second.get();
+    s->destroy();
+    if (!streams_.empty() && streams_.begin()->second.get() == s) {
+      // destroy() was deferred (we are inside a callback): force it out.
+      graveyard_.push_back(std::move(streams_.begin()->second));
+      streams_.erase(streams_.begin());
+    }
+  }
+  graveyard_.clear();
+}
+
+Result<Stream*> Context::create(StreamInfo info) {
+  const policy::Streamtype* st = nullptr;
+  for (const auto& candidate : policy_->streamtypes) {
+    if (candidate.name == info.streamtype) {
+      st = &candidate;
+      break;
+    }
+  }
+  if (!st) {
+    return make_error(ErrorCode::kNotFound, "streamtype '" + info.streamtype +
+                                                "' is not in the policy");
+  }
+  if (!binding_for(st->protocol)) {
+    return make_error(ErrorCode::kUnsupported,
+                      "streamtype '" + info.streamtype + "': no binding for protocol number " +
+                          std::to_string(static_cast<int>(st->protocol)));
+  }
+  const std::uint64_t id = next_id_++;
+  auto owned = std::make_unique<Stream>(*this, id, *st, std::move(info));
+  Stream* s = owned.get();
+  streams_.emplace(id, std::move(owned));
+  s->start();
+  if (s->destroyed()) {
+    return make_error(ErrorCode::kState, "streamtype '" + st->name +
+                                             "': the stream was destroyed while being created "
+                                             "(its CREATING callback answered DESTROY_ME)");
+  }
+  return s;
+}
+
+void Context::destroy(Stream* stream) {
+  if (stream) stream->destroy();
+}
+
+void Context::register_binding(policy::Protocol protocol, BindingFactory factory) {
+  bindings_[protocol] = std::move(factory);
+}
+
+const BindingFactory* Context::binding_for(policy::Protocol protocol) const {
+  auto it = bindings_.find(protocol);
+  return it == bindings_.end() ? nullptr : &it->second;
+}
+
+void Context::cancel_service() {
+  // Snapshot ids: callbacks may create or destroy streams.
+  std::vector<std::uint64_t> ids;
+  for (const auto& [id, s] : streams_) ids.push_back(id);
+  for (std::uint64_t id : ids) {
+    auto it = streams_.find(id);
+    if (it == streams_.end()) continue;
+    it->second->notify(static_cast<int>(State::kEventWaitCancelled));
+  }
+}
+
+void Context::violation(std::string_view text) {
+  if (hooks_.violation) {
+    hooks_.violation(text);
+  } else if (hooks_.log) {
+    hooks_.log(std::string("INVARIANT: ") + std::string(text));
+  }
+}
+
+void Context::trace(std::string_view kind, std::string_view text) {
+  if (hooks_.trace) hooks_.trace(kind, text);
+}
+
+void Context::log(std::string_view text) {
+  if (hooks_.log) hooks_.log(text);
+}
+
+void Context::bury(Stream* stream) {
+  auto it = streams_.find(stream->id());
+  if (it == streams_.end()) return;
+  graveyard_.push_back(std::move(it->second));
+  streams_.erase(it);
+  if (tearing_down_ || reap_posted_) return;
+  reap_posted_ = true;
+  std::weak_ptr<bool> alive = alive_;
+  loop_->post([this, alive] {
+    auto a = alive.lock();
+    if (!a || !*a) return;
+    reap_posted_ = false;
+    graveyard_.clear();
+  });
+}
+
+}  // namespace ss::stream

@@ -1,0 +1,122 @@
+// Context: what a set of streams shares — the loop, the network, the TLS
+// provider, the Rng, the policy, the protocol bindings and the hooks that
+// report trace events and invariant violations.
+//
+// Ownership: the context owns its streams. Stream pointers stay valid until
+// destroy() (or the context's destruction) and not after. A destroyed
+// stream's memory is reclaimed from the loop a moment later, so destroying
+// a stream from inside its own callback is safe.
+//
+// Thread safety: none. Everything runs on the loop's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/core/loop.h"
+#include "runtime/core/net.h"
+#include "runtime/core/result.h"
+#include "runtime/core/rng.h"
+#include "runtime/core/tls.h"
+#include "runtime/policy/policy.h"
+#include "runtime/stream/binding.h"
+#include "runtime/stream/stream.h"
+
+namespace ss::stream {
+
+// Where the context reports what happened. All optional.
+struct Hooks {
+  // A broken invariant (illegal transition, leak). The simulator turns it
+  // into a test failure; production should log it.
+  std::function<void(std::string_view text)> violation;
+  // Observable events (every state a user sees, connects, ...), for the
+  // simulator's trace hash.
+  std::function<void(std::string_view kind, std::string_view text)> trace;
+  // Human-readable log lines (errors that are not violations).
+  std::function<void(std::string_view text)> log;
+};
+
+// The TLS hook: wraps a connection to `to` in TLS. Helper "tls" provides
+// one (runtime/proto/tls); set it with Context::set_tls_transport. Without
+// it, a streamtype with "tls": true fails to connect (UNREACHABLE, logged).
+using TlsTransportFactory = std::function<Result<std::unique_ptr<Connection>>(
+    Net& net, TlsProvider* provider, const Endpoint& to, const ConnectOptions& options,
+    const TlsClientConfig& config, ConnectionHandler* handler)>;
+
+class Context {
+ public:
+  struct Config {
+    Loop* loop = nullptr;  // required
+    Net* net = nullptr;    // required
+    TlsProvider* tls = nullptr;
+    std::uint64_t seed = 0;  // seeds the context Rng (retry jitter, ws masks)
+    std::shared_ptr<const policy::Policy> policy;  // required
+    Hooks hooks;
+  };
+
+  explicit Context(Config config);
+  ~Context();  // destroys every stream still alive (each sees DESTROYING)
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // Creates a stream of `info.streamtype`. Raises CREATING (and connects at
+  // once for nailed_up streamtypes). Errors: unknown streamtype
+  // (kNotFound, naming it), no binding for its protocol (kUnsupported),
+  // the user's CREATING callback answered DESTROY_ME (kState).
+  Result<Stream*> create(StreamInfo info);
+
+  // Same as stream->destroy().
+  void destroy(Stream* stream);
+
+  // Protocol bindings by policy protocol. The raw binding is registered by
+  // register_raw_binding() (runtime/proto/raw); others by their helpers.
+  void register_binding(policy::Protocol protocol, BindingFactory factory);
+  const BindingFactory* binding_for(policy::Protocol protocol) const;
+  void set_tls_transport(TlsTransportFactory factory) { tls_transport_ = std::move(factory); }
+  const TlsTransportFactory& tls_transport() const { return tls_transport_; }
+
+  // Raises EVENT_WAIT_CANCELLED on every stream (lws_cancel_service).
+  void cancel_service();
+
+  Loop& loop() { return *loop_; }
+  Net& net() { return *net_; }
+  TlsProvider* tls() { return tls_; }
+  Rng& rng() { return rng_; }
+  const policy::Policy& policy() const { return *policy_; }
+  const std::shared_ptr<const policy::Policy>& policy_ptr() const { return policy_; }
+
+  // Live (not destroyed) streams, and streams awaiting reclamation.
+  std::size_t stream_count() const { return streams_.size(); }
+  std::size_t graveyard_count() const { return graveyard_.size(); }
+
+  // Reporting, used by streams.
+  void violation(std::string_view text);
+  void trace(std::string_view kind, std::string_view text);
+  void log(std::string_view text);
+
+  // Internal: a stream hands itself over for reclamation after DESTROYING.
+  void bury(Stream* stream);
+
+ private:
+  Loop* loop_;
+  Net* net_;
+  TlsProvider* tls_;
+  Rng rng_;
+  std::shared_ptr<const policy::Policy> policy_;
+  Hooks hooks_;
+  TlsTransportFactory tls_transport_;
+  std::map<policy::Protocol, BindingFactory> bindings_;
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, std::unique_ptr<Stream>> streams_;  // by id: stable order
+  std::vector<std::unique_ptr<Stream>> graveyard_;
+  bool reap_posted_ = false;
+  bool tearing_down_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace ss::stream

@@ -1,0 +1,96 @@
+#include "runtime/stream/metadata.h"
+
+namespace ss::stream {
+
+Metadata::Metadata(const policy::Streamtype& st) : st_(st), values_(st.metadata.size()) {}
+
+std::optional<std::size_t> Metadata::index_of(std::string_view name) const {
+  // Linear: at most 255 names, looked up rarely. Avoids depending on the
+  // policy library's out-of-line helpers.
+  for (std::size_t i = 0; i < st_.metadata.size(); ++i) {
+    if (st_.metadata[i].name == name) return i;
+  }
+  return std::nullopt;
+}
+
+Error Metadata::set(std::string_view name, std::string_view value) {
+  if (value.size() > kMaxValue) {
+    return make_error(ErrorCode::kLimit, "metadata '" + std::string(name) + "': value of " +
+                                             std::to_string(value.size()) +
+                                             " bytes exceeds the limit of 65535");
+  }
+  if (auto i = index_of(name)) {
+    values_[*i] = std::string(value);
+    return {};
+  }
+  if (st_.direct_proto_str) {
+    auto it = instant_.find(name);
+    if (it == instant_.end() && instant_.size() >= kMaxInstant) {
+      return make_error(ErrorCode::kLimit, "metadata '" + std::string(name) +
+                                               "': more than 32 instant (undeclared) names");
+    }
+    instant_[std::string(name)] = std::string(value);
+    return {};
+  }
+  return make_error(ErrorCode::kNotFound, "metadata '" + std::string(name) +
+                                              "' is not declared by streamtype '" + st_.name +
+                                              "'");
+}
+
+Result<std::string_view> Metadata::get(std::string_view name) const {
+  if (auto i = index_of(name)) {
+    if (values_[*i]) return std::string_view(*values_[*i]);
+    return std::string_view();
+  }
+  if (auto it = instant_.find(name); it != instant_.end()) return std::string_view(it->second);
+  return make_error(ErrorCode::kNotFound, "metadata '" + std::string(name) +
+                                              "' is not declared by streamtype '" + st_.name +
+                                              "'");
+}
+
+std::optional<std::string_view> Metadata::find(std::string_view name) const {
+  if (auto i = index_of(name)) {
+    if (values_[*i]) return std::string_view(*values_[*i]);
+    return std::nullopt;
+  }
+  if (auto it = instant_.find(name); it != instant_.end()) return std::string_view(it->second);
+  return std::nullopt;
+}
+
+Result<std::string> Metadata::expand(std::string_view text) const {
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t open = text.find("${", pos);
+    if (open == std::string_view::npos) {
+      out.append(text.substr(pos));
+      break;
+    }
+    out.append(text.substr(pos, open - pos));
+    std::size_t close = text.find('}', open + 2);
+    if (close == std::string_view::npos) {
+      return make_error(ErrorCode::kParse, "'" + std::string(text) + "': unterminated ${ at offset " +
+                                               std::to_string(open));
+    }
+    std::string_view name = text.substr(open + 2, close - open - 2);
+    auto i = index_of(name);
+    if (!i) {
+      return make_error(ErrorCode::kNotFound,
+                        "'" + std::string(text) + "': ${" + std::string(name) + "} at offset " +
+                            std::to_string(open) + " is not a metadata name declared by '" +
+                            st_.name + "'");
+    }
+    if (values_[*i]) out.append(*values_[*i]);
+    if (out.size() > kMaxExpanded) {
+      return make_error(ErrorCode::kLimit, "'" + std::string(text) +
+                                               "': expansion exceeds 8192 bytes");
+    }
+    pos = close + 1;
+  }
+  if (out.size() > kMaxExpanded) {
+    return make_error(ErrorCode::kLimit, "'" + std::string(text) + "': expansion exceeds 8192 bytes");
+  }
+  return out;
+}
+
+}  // namespace ss::stream

@@ -1,0 +1,29 @@
+// The one table of legal state transitions (docs/states.md explains it and
+// how it differs from lws's table of spec §2.3).
+//
+// Rules on top of the table:
+//   - The table is over the *connection* states. Out-of-band notifications
+//     (TIMEOUT, EVENT_WAIT_CANCELLED, UPSTREAM_LINK_RETRY, SINK_JOIN,
+//     SINK_PART and user states >= 1000) are legal in any state after
+//     CREATING and before DESTROYING, and do not change the tracked state.
+//   - Nothing is legal after DESTROYING; DESTROYING is the last event.
+//   - The engine consults transition_legal() on every state it raises; an
+//     illegal transition goes to the invariant hook (the simulator fails the
+//     run, production logs) and is still delivered: never an abort.
+#pragma once
+
+#include "runtime/stream/states.h"
+
+namespace ss::stream {
+
+// True if `to` is out-of-band (does not move the tracked state).
+bool is_out_of_band(int to);
+
+// True if raising `to` when the tracked state is `from` is legal.
+bool transition_legal(State from, int to);
+
+// The tracked state after raising `to` from `from` (unchanged for
+// out-of-band states).
+State next_tracked(State from, int to);
+
+}  // namespace ss::stream

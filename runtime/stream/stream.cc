@@ -1,0 +1,643 @@
+#include "runtime/stream/stream.h"
+
+#include <algorithm>
+#include <string>
+
+#include "runtime/stream/attempt.h"
+#include "runtime/stream/context.h"
+#include "runtime/stream/state_table.h"
+
+namespace ss::stream {
+namespace {
+
+// Parses "scheme://host[:port][/path]" endpoint overrides (spec §2.8).
+struct UrlParts {
+  std::string scheme, host, path;
+  std::optional<std::uint16_t> port;
+};
+
+std::optional<UrlParts> parse_url(std::string_view text) {
+  auto sep = text.find("://");
+  if (sep == std::string_view::npos) return std::nullopt;
+  UrlParts u;
+  u.scheme = std::string(text.substr(0, sep));
+  std::string_view rest = text.substr(sep + 3);
+  auto slash = rest.find('/');
+  std::string_view hostport = rest.substr(0, slash);
+  if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
+  std::size_t colon = std::string_view::npos;
+  if (!hostport.empty() && hostport.front() == '[') {
+    auto close = hostport.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    if (close + 1 < hostport.size()) {
+      if (hostport[close + 1] != ':') return std::nullopt;
+      colon = close + 1;
+    }
+  } else {
+    colon = hostport.rfind(':');
+  }
+  if (colon != std::string_view::npos) {
+    std::uint32_t port = 0;
+    std::string_view digits = hostport.substr(colon + 1);
+    if (digits.empty() || digits.size() > 5) return std::nullopt;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      port = port * 10 + static_cast<std::uint32_t>(c - '0');
+    }
+    if (port > 65535) return std::nullopt;
+    u.port = static_cast<std::uint16_t>(port);
+    hostport = hostport.substr(0, colon);
+  }
+  u.host = std::string(hostport);
+  return u;
+}
+
+}  // namespace
+
+Stream::Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, StreamInfo info)
+    : ctx_(ctx),
+      id_(id),
+      st_(st),
+      info_(std::move(info)),
+      md_(st),
+      budget_(ctx.policy().retry_of(st)),
+      token_(std::make_shared<Stream*>(this)) {
+  manual_credit_ = info_.manual_initial_tx_credit > 0;
+  est_credit_ = info_.manual_initial_tx_credit;
+}
+
+Stream::~Stream() { *token_ = nullptr; }
+
+void Stream::reclaim_attempts() { dead_attempts_.clear(); }
+
+bool Stream::protocol_connected() const { return attempt_ && attempt_->proto_connected; }
+
+std::function<void()> Stream::guarded(void (Stream::*fn)()) {
+  std::weak_ptr<Stream*> weak = token_;
+  return [weak, fn] {
+    auto tok = weak.lock();
+    if (!tok || !*tok) return;
+    Stream* s = *tok;
+    Guard g(s);
+    (s->*fn)();
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The one place states are raised.
+
+Ret Stream::raise(int state, std::uint32_t ack) {
+  if (destroyed_) return Ret::kOk;
+  if (!transition_legal(tracked_, state)) {
+    ctx_.violation("stream " + std::to_string(id_) + " (" + st_.name + "): illegal transition " +
+                   state_name(tracked_) + " -> " + state_name(state) + " (" +
+                   std::to_string(state) + ")");
+  }
+  tracked_ = next_tracked(tracked_, state);
+  ctx_.trace("ss.state", "ss" + std::to_string(id_) + " " + st_.name + " " + state_name(state) +
+                             (state >= 1000 ? "(" + std::to_string(state) + ")" : "") +
+                             " ack=" + std::to_string(ack));
+  if (state != static_cast<int>(State::kDestroying)) sequencer_.deliver(state);
+  Ret r = Ret::kOk;
+  if (info_.callbacks.state) r = info_.callbacks.state(state, ack);
+  if (state != static_cast<int>(State::kDestroying)) apply(r);
+  return r;
+}
+
+void Stream::apply(Ret r) {
+  call_ret_ = worse(call_ret_, r);
+  if (destroying_ || destroyed_) return;
+  if (r == Ret::kDestroyMe) pending_destroy_ = true;
+  if (r == Ret::kDisconnectMe) pending_disconnect_ = true;
+}
+
+void Stream::leave() {
+  if (--depth_ > 0) return;
+  // Outermost engine frame: act on what callbacks asked for.
+  while (!destroyed_) {
+    if (pending_destroy_) {
+      pending_destroy_ = false;
+      do_destroy();
+      return;  // `this` now lives in the context's graveyard until the reap
+    }
+    if (pending_disconnect_) {
+      pending_disconnect_ = false;
+      ++depth_;
+      do_disconnect();
+      --depth_;
+      continue;
+    }
+    break;
+  }
+}
+
+Ret Stream::notify(int state, std::uint32_t ack) {
+  if (destroyed_ || destroying_ || !created_) return Ret::kOk;
+  Guard g(this);
+  return raise(state, ack);
+}
+
+Ret Stream::start() {
+  Guard g(this);
+  created_ = true;
+  call_ret_ = Ret::kOk;
+  raise(static_cast<int>(State::kCreating));
+  if (!pending_destroy_ && st_.nailed_up && !st_.server) {
+    pending_disconnect_ = false;
+    connect_now(false);
+  }
+  return call_ret_;
+}
+
+// ---------------------------------------------------------------------------
+// API
+
+Ret Stream::request_tx() {
+  if (destroyed_ || destroying_) return Ret::kOk;
+  Guard g(this);
+  if (depth_ == 1) call_ret_ = Ret::kOk;
+  Ret before = call_ret_;
+  tx_wanted_ = true;
+  if (attempt_ && attempt_->proto_connected) {
+    post_tx_kick();
+  } else if (!attempt_ && seq_ == Seq::kIdle) {
+    // A fresh start from idle gets a fresh retry budget (lws does not reset
+    // here; spec §7 item 12). During failure handling / backoff the pending
+    // retry goes ahead and the budget is left alone, so ALL_RETRIES_FAILED
+    // still comes.
+    budget_.reset();
+    call_ret_ = Ret::kOk;
+    connect_now(true);
+    Ret r = call_ret_;
+    call_ret_ = worse(before, r);
+    return r;
+  }
+  return Ret::kOk;
+}
+
+Ret Stream::request_tx_len(std::size_t len) {
+  tx_len_ = len;
+  return request_tx();
+}
+
+Ret Stream::client_connect() {
+  if (destroyed_ || destroying_) return Ret::kOk;
+  Guard g(this);
+  budget_.reset();
+  if (attempt_ || seq_ != Seq::kIdle) return Ret::kOk;  // connected, connecting or retry pending
+  Ret before = call_ret_;
+  call_ret_ = Ret::kOk;
+  connect_now(false);
+  Ret r = call_ret_;
+  call_ret_ = worse(before, r);
+  return r;
+}
+
+void Stream::start_timeout(std::uint32_t ms) {
+  if (destroyed_ || destroying_) return;
+  if (ms == 0) ms = st_.timeout_ms;
+  if (ms == 0) return;
+  if (timeout_timer_) ctx_.loop().cancel(timeout_timer_);
+  timeout_timer_ = ctx_.loop().after(millis(ms), guarded(&Stream::on_timeout_timer));
+}
+
+void Stream::cancel_timeout() {
+  if (timeout_timer_) ctx_.loop().cancel(timeout_timer_);
+  timeout_timer_ = {};
+}
+
+Error Stream::set_metadata(std::string_view name, std::string_view value) {
+  return md_.set(name, value);
+}
+
+Result<std::string_view> Stream::get_metadata(std::string_view name) const {
+  return md_.get(name);
+}
+
+void Stream::change_handlers(const Callbacks& partial) {
+  if (partial.rx) info_.callbacks.rx = partial.rx;
+  if (partial.tx) info_.callbacks.tx = partial.tx;
+  if (partial.state) info_.callbacks.state = partial.state;
+}
+
+void Stream::add_peer_tx_credit(std::int32_t add) {
+  if (destroyed_ || destroying_) return;
+  std::int64_t sum = static_cast<std::int64_t>(est_credit_) + add;
+  est_credit_ = static_cast<std::int32_t>(std::clamp<std::int64_t>(sum, INT32_MIN, INT32_MAX));
+  if (attempt_ && attempt_->binding) attempt_->binding->on_peer_tx_credit(add);
+  if (!held_rx_.empty() && !flush_posted_) {
+    flush_posted_ = true;
+    ctx_.loop().post(guarded(&Stream::flush_held_rx));
+  }
+}
+
+void Stream::destroy() {
+  if (destroyed_ || destroying_) return;
+  if (depth_ > 0) {
+    pending_destroy_ = true;  // inside a callback: after it returns
+    return;
+  }
+  do_destroy();
+}
+
+// ---------------------------------------------------------------------------
+// Connecting and failing
+
+Ret Stream::connect_now(bool poll_first) {
+  if (attempt_ || destroying_) return Ret::kOk;
+  if (retry_timer_) ctx_.loop().cancel(retry_timer_);
+  retry_timer_ = {};
+  seq_ = Seq::kConnecting;
+  if (poll_first && tracked_ != State::kPoll) raise(static_cast<int>(State::kPoll));
+  if (pending_destroy_) return call_ret_;
+  if (pending_disconnect_) {  // "disconnect" before a connection exists: stay idle
+    pending_disconnect_ = false;
+    seq_ = Seq::kIdle;
+    return call_ret_;
+  }
+  raise(static_cast<int>(State::kConnecting));
+  if (pending_destroy_) return call_ret_;
+  if (pending_disconnect_) {
+    pending_disconnect_ = false;
+    fail_before_connect("the CONNECTING callback asked to disconnect");
+    return call_ret_;
+  }
+  ++connect_attempts_;
+
+  // Endpoint: ${md} expansion, then an optional scheme://host:port/path override.
+  auto expanded = md_.expand(st_.endpoint);
+  if (!expanded) {
+    fail_before_connect("endpoint: " + expanded.error().message());
+    return call_ret_;
+  }
+  bool tls = st_.tls;
+  std::uint16_t port = st_.port;
+  std::string url_path;
+  std::string host_text = *expanded;
+  if (auto url = parse_url(host_text)) {
+    host_text = url->host;
+    if (url->port) port = *url->port;
+    url_path = url->path;
+    if (url->scheme == "http" || url->scheme == "ws" || url->scheme == "mqtt") tls = false;
+    if (url->scheme == "https" || url->scheme == "wss" || url->scheme == "mqtts") tls = true;
+  }
+  auto ep = parse_endpoint(host_text, port);
+  if (!ep) {
+    fail_before_connect("endpoint '" + host_text + "': " + ep.error().message());
+    return call_ret_;
+  }
+  const BindingFactory* factory = ctx_.binding_for(st_.protocol);
+  if (!factory || !*factory) {
+    fail_before_connect("no binding registered for protocol number " +
+                        std::to_string(static_cast<int>(st_.protocol)));
+    return call_ret_;
+  }
+
+  auto a = std::make_unique<Attempt>(*this, *ep, url_path);
+  Attempt* raw = a.get();
+  attempt_ = std::move(a);
+  raw->binding = (*factory)(*raw);
+  if (!raw->binding) {
+    attempt_.reset();
+    fail_before_connect("the protocol binding refused to start");
+    return call_ret_;
+  }
+  ConnectOptions opts;
+  ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " +
+                               to_string(*ep) + (tls ? " tls" : ""));
+  if (tls) {
+    // TLS hook (helper "tls", runtime/proto/tls): wraps the connection.
+    if (!ctx_.tls_transport()) {
+      attempt_.reset();
+      fail_before_connect("streamtype wants TLS but the context has no TLS transport");
+      return call_ret_;
+    }
+    TlsClientConfig cfg;
+    cfg.server_name = ep->host;
+    cfg.alpn = raw->binding->alpn();
+    const auto& pol = ctx_.policy();
+    if (st_.trust_store && *st_.trust_store < pol.trust_stores.size()) {
+      for (std::size_t ci : pol.trust_stores[*st_.trust_store].certs) {
+        if (ci < pol.certs.size()) cfg.trust_anchors_der.push_back(pol.certs[ci].der);
+      }
+    } else {
+      cfg.use_system_trust = true;
+    }
+    auto conn = ctx_.tls_transport()(ctx_.net(), ctx_.tls(), *ep, opts, cfg, raw);
+    if (!conn) {
+      attempt_.reset();
+      fail_before_connect("TLS: " + conn.error().message());
+      return call_ret_;
+    }
+    raw->conn = std::move(*conn);
+  } else {
+    raw->conn = ctx_.net().connect(*ep, opts, raw);
+  }
+  return call_ret_;
+}
+
+void Stream::fail_before_connect(std::string_view why) {
+  ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): connect failed: " +
+           std::string(why));
+  seq_ = Seq::kFailing;
+  raise(static_cast<int>(State::kUnreachable), 0);
+  if (!pending_destroy_ && !destroying_) schedule_retry();
+}
+
+void Stream::retire_attempt() {
+  if (!attempt_) return;
+  if (attempt_->conn) attempt_->conn->close();
+  dead_attempts_.push_back(std::move(attempt_));
+  // Reclaimed from the loop: we may be inside one of its callbacks now.
+  ctx_.loop().post(guarded(&Stream::reclaim_attempts));
+}
+
+void Stream::attempt_ended(EndReason reason, bool locally) {
+  if (!attempt_) return;
+  Attempt* a = attempt_.get();
+  const bool was_connected = a->proto_connected;
+  Binding::EndInfo info;
+  if (a->binding) info = a->binding->on_transport_end(reason);
+  const bool txn_ok = info.txn_ok || a->txn_ok;
+  ctx_.trace("ss.end", "ss" + std::to_string(id_) + " " + end_reason_name(reason) +
+                           (locally ? " (local)" : ""));
+  retire_attempt();
+  if (was_connected) {
+    // The protocol was up: the user hears DISCONNECTED first, always.
+    cancel_timeout();
+    seq_ = Seq::kIdle;
+    raise(static_cast<int>(State::kDisconnected));
+    if (!pending_destroy_ && !destroying_ && !st_.opportunistic && !txn_ok) {
+      schedule_retry();
+    }
+    return;
+  }
+  seq_ = Seq::kFailing;
+  raise(static_cast<int>(State::kUnreachable), reason == EndReason::kDnsFailure ? 1u : 0u);
+  if (!pending_destroy_ && !destroying_) schedule_retry();
+}
+
+void Stream::schedule_retry() {
+  if (retry_timer_ || attempt_) return;
+  auto d = budget_.on_failure(ctx_.rng().next_u16(), retry_after_floor_ms_);
+  retry_after_floor_ms_ = 0;
+  if (d.already_gave_up) {
+    seq_ = Seq::kIdle;
+    return;
+  }
+  if (d.give_up) {
+    seq_ = Seq::kIdle;
+    raise(static_cast<int>(State::kAllRetriesFailed));
+    return;
+  }
+  seq_ = Seq::kRetryWait;
+  ctx_.trace("ss.backoff", "ss" + std::to_string(id_) + " " + std::to_string(d.delay_ms) + "ms");
+  retry_timer_ = ctx_.loop().after(millis(d.delay_ms), guarded(&Stream::on_retry_timer));
+}
+
+void Stream::on_retry_timer() {
+  retry_timer_ = {};
+  if (seq_ != Seq::kRetryWait || attempt_) return;
+  seq_ = Seq::kIdle;
+  call_ret_ = Ret::kOk;
+  connect_now(true);
+}
+
+void Stream::on_timeout_timer() {
+  timeout_timer_ = {};
+  call_ret_ = Ret::kOk;
+  raise(static_cast<int>(State::kTimeout));
+}
+
+void Stream::do_disconnect() {
+  if (!attempt_) return;
+  attempt_ended(EndReason::kClosedLocally, true);
+}
+
+void Stream::do_destroy() {
+  destroying_ = true;
+  ++depth_;
+  if (retry_timer_) ctx_.loop().cancel(retry_timer_);
+  retry_timer_ = {};
+  cancel_timeout();
+  const bool was_connected = attempt_ && attempt_->proto_connected;
+  if (attempt_ && attempt_->binding) attempt_->binding->on_transport_end(EndReason::kClosedLocally);
+  retire_attempt();
+  if (created_) {
+    if (was_connected) raise(static_cast<int>(State::kDisconnected));
+    raise(static_cast<int>(State::kDestroying));
+  }
+  --depth_;
+  destroyed_ = true;
+  *token_ = nullptr;
+  held_rx_.clear();
+  held_bytes_ = 0;
+  ctx_.bury(this);
+}
+
+// ---------------------------------------------------------------------------
+// Payload
+
+void Stream::post_tx_kick() {
+  if (tx_kick_posted_) return;
+  tx_kick_posted_ = true;
+  std::weak_ptr<Stream*> weak = token_;
+  ctx_.loop().post([weak] {
+    auto tok = weak.lock();
+    if (!tok || !*tok) return;
+    Stream* s = *tok;
+    s->tx_kick_posted_ = false;
+    if (!s->attempt_ || !s->attempt_->proto_connected || !s->tx_wanted_) return;
+    Guard g(s);
+    s->attempt_->binding->on_tx_requested();
+  });
+}
+
+HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
+  if (manual_credit_ && (!held_rx_.empty() || est_credit_ < static_cast<std::int64_t>(bytes.size()))) {
+    std::size_t fit = held_rx_.empty() && est_credit_ > 0 ? static_cast<std::size_t>(est_credit_) : 0;
+    fit = std::min(fit, bytes.size());
+    if (held_bytes_ + (bytes.size() - fit) > kMaxHeldRx) {
+      ctx_.log("stream " + std::to_string(id_) + ": peer exceeded its tx credit by more than " +
+               std::to_string(kMaxHeldRx) + " bytes; closing the connection");
+      pending_disconnect_ = true;
+      return HostVerdict::kStop;
+    }
+    std::uint32_t tail_flags = flags;
+    if (fit > 0) {
+      tail_flags &= ~static_cast<std::uint32_t>(kFlagSom);
+      held_rx_.emplace_back(std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags);
+      held_bytes_ += bytes.size() - fit;
+      bytes = bytes.first(fit);
+      flags &= ~static_cast<std::uint32_t>(kFlagEom);
+    } else {
+      held_rx_.emplace_back(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags);
+      held_bytes_ += bytes.size();
+      return HostVerdict::kContinue;
+    }
+  }
+  if (manual_credit_) est_credit_ -= static_cast<std::int32_t>(bytes.size());
+  Ret r = info_.callbacks.rx ? info_.callbacks.rx(bytes, flags) : Ret::kOk;
+  apply(r);
+  return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
+}
+
+void Stream::flush_held_rx() {
+  flush_posted_ = false;
+  while (!held_rx_.empty() && !stopping() && attempt_) {
+    auto& [data, flags] = held_rx_.front();
+    if (est_credit_ <= 0) return;
+    std::size_t n = std::min<std::size_t>(data.size(), static_cast<std::size_t>(est_credit_));
+    std::uint32_t f = flags;
+    std::vector<std::uint8_t> chunk(data.begin(), data.begin() + n);
+    if (n < data.size()) {
+      f &= ~static_cast<std::uint32_t>(kFlagEom);
+      data.erase(data.begin(), data.begin() + n);
+      flags &= ~static_cast<std::uint32_t>(kFlagSom);
+    } else {
+      held_rx_.pop_front();
+    }
+    held_bytes_ -= n;
+    est_credit_ -= static_cast<std::int32_t>(n);
+    Ret r = info_.callbacks.rx ? info_.callbacks.rx(chunk, f) : Ret::kOk;
+    apply(r);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Attempt: transport and binding events
+
+const policy::Policy& Attempt::policy() const { return s_.ctx_.policy(); }
+Loop& Attempt::loop() { return s_.ctx_.loop(); }
+Rng& Attempt::rng() { return s_.ctx_.rng(); }
+
+void Attempt::on_connected() {
+  if (!live()) return;
+  Stream::Guard g(&s_);
+  transport_up = true;
+  binding->on_transport_connected();
+}
+
+void Attempt::on_data(std::span<const std::uint8_t> bytes) {
+  if (!live()) return;
+  Stream::Guard g(&s_);
+  binding->on_transport_data(bytes);
+}
+
+void Attempt::on_writable() {
+  if (!live()) return;
+  Stream::Guard g(&s_);
+  binding->on_transport_writable();
+}
+
+void Attempt::on_end(EndReason reason) {
+  if (!live()) return;
+  Stream::Guard g(&s_);
+  conn.reset();  // on_end is the last callback; nothing to close
+  s_.attempt_ended(reason, false);
+}
+
+bool Attempt::write(std::span<const std::uint8_t> bytes) {
+  if (!live() || !conn) return false;
+  return conn->write(bytes);
+}
+
+void Attempt::shutdown_write() {
+  if (live() && conn) conn->shutdown_write();
+}
+
+void Attempt::close_connection(std::string_view protocol_error) {
+  if (!live() || close_posted) return;
+  if (!protocol_error.empty()) {
+    s_.ctx_.log("stream " + std::to_string(s_.id_) + " (" + s_.st_.name +
+                "): protocol error: " + std::string(protocol_error));
+  }
+  if (s_.depth_ > 0) {
+    s_.pending_disconnect_ = true;
+    return;
+  }
+  close_posted = true;
+  std::weak_ptr<Stream*> weak = s_.token_;
+  Attempt* self = this;
+  s_.ctx_.loop().post([weak, self] {
+    auto tok = weak.lock();
+    if (!tok || !*tok) return;
+    Stream* s = *tok;
+    if (s->attempt_.get() != self) return;
+    Stream::Guard g(s);
+    s->pending_disconnect_ = true;
+  });
+}
+
+TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
+  TxPull out;
+  if (!live() || s_.stopping()) {
+    out.kind = TxPull::Kind::kStop;
+    return out;
+  }
+  s_.tx_wanted_ = false;
+  std::size_t len = buf.size();
+  std::uint32_t flags = 0;
+  Ret r = Ret::kTxDontSend;
+  if (s_.info_.callbacks.tx) r = s_.info_.callbacks.tx(s_.tx_ordinal_++, buf, len, flags);
+  if (r == Ret::kOk && len > buf.size()) {
+    s_.ctx_.violation("stream " + std::to_string(s_.id_) + ": tx callback claimed " +
+                      std::to_string(len) + " bytes of a " + std::to_string(buf.size()) +
+                      "-byte buffer");
+    len = buf.size();
+  }
+  s_.apply(r);
+  if (s_.stopping()) {
+    out.kind = TxPull::Kind::kStop;  // never send what a DISCONNECT/DESTROY answer came with
+    return out;
+  }
+  if (r == Ret::kTxDontSend) {
+    out.kind = TxPull::Kind::kDontSend;
+    return out;
+  }
+  out.kind = TxPull::Kind::kData;
+  out.len = len;
+  out.flags = flags;
+  if (s_.tx_len_ && (flags & kFlagEom)) s_.tx_len_.reset();
+  return out;
+}
+
+HostVerdict Attempt::connected() {
+  if (!live() || s_.stopping()) return HostVerdict::kStop;
+  if (proto_connected) {
+    if (!txn_reported) return verdict();  // duplicate CONNECTED: swallowed
+    // Next transaction on a kept-alive connection.
+    txn_reported = false;
+    s_.raise(static_cast<int>(State::kConnecting));
+    if (!live() || s_.stopping()) return HostVerdict::kStop;
+  }
+  proto_connected = true;
+  s_.budget_.reset();
+  s_.seq_ = Stream::Seq::kConnected;
+  s_.raise(static_cast<int>(State::kConnected));
+  if (s_.tx_wanted_) s_.post_tx_kick();
+  return verdict();
+}
+
+HostVerdict Attempt::rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
+  if (!live() || s_.stopping()) return HostVerdict::kStop;
+  return s_.deliver_rx(bytes, flags);
+}
+
+HostVerdict Attempt::transaction_complete(const TxnResult& result) {
+  if (!live() || s_.stopping()) return HostVerdict::kStop;
+  if (txn_reported) return verdict();  // one ACK/NACK per transaction
+  txn_reported = true;
+  txn_ok = true;
+  if (result.retry_after_ms) s_.retry_after_floor_ms_ = *result.retry_after_ms;
+  s_.raise(static_cast<int>(result.ok ? State::kQosAckRemote : State::kQosNackRemote));
+  return verdict();
+}
+
+HostVerdict Attempt::user_state(int state) {
+  if (!live() || s_.stopping()) return HostVerdict::kStop;
+  s_.raise(state);
+  return verdict();
+}
+
+}  // namespace ss::stream

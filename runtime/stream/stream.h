@@ -1,0 +1,206 @@
+// Stream: one Secure Stream — a long-lived handle that outlives connections.
+//
+// The engine raises states through ONE function (Stream::raise) which
+// consults the transition table (state_table.h), records the state in the
+// trace and calls the user's state callback. Return codes from every
+// callback (rx, tx, state) are honoured the same way: DISCONNECT_ME closes
+// the current connection (normal retry rules then apply), DESTROY_ME
+// destroys the stream. Both take effect once the engine's call stack
+// unwinds (never under the user's feet), so destroying a stream from inside
+// its own callback is safe.
+//
+// Lifecycle summary (details in docs/states.md):
+//   create -> CREATING [-> nailed_up: CONNECTING ...]
+//   request_tx / client_connect when idle -> POLL (request_tx only) ->
+//   CONNECTING -> CONNECTED | UNREACHABLE (+ backoff -> POLL -> CONNECTING
+//   ... -> ALL_RETRIES_FAILED once the retry policy's conceal runs out)
+//   CONNECTED -> DISCONNECTED (-> backoff/reconnect unless opportunistic)
+//   destroy -> [DISCONNECTED if connected] -> DESTROYING
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/core/loop.h"
+#include "runtime/core/net.h"
+#include "runtime/core/result.h"
+#include "runtime/policy/policy.h"
+#include "runtime/stream/binding.h"
+#include "runtime/stream/metadata.h"
+#include "runtime/stream/retry_engine.h"
+#include "runtime/stream/states.h"
+
+namespace ss::stream {
+
+class Context;
+class Attempt;
+
+// The user's callbacks. A missing callback behaves as one returning OK
+// (tx: TX_DONT_SEND).
+struct Callbacks {
+  // Payload from the peer with LWSSS_FLAG_* flags.
+  std::function<Ret(std::span<const std::uint8_t> buf, std::uint32_t flags)> rx;
+  // Fill `buf`: set `len` (<= buf.size()) and `flags` (SOM/EOM).
+  std::function<Ret(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len,
+                    std::uint32_t& flags)>
+      tx;
+  // A state change; `ack` is the state's argument (e.g. 1 = DNS for UNREACHABLE).
+  std::function<Ret(int state, std::uint32_t ack)> state;
+};
+
+struct StreamInfo {
+  std::string streamtype;
+  Callbacks callbacks;
+  std::int32_t manual_initial_tx_credit = 0;  // > 0: rx is held beyond the credit
+  std::uint8_t flags = 0;                     // InfoFlag bits (behaviour comes later)
+  void* user = nullptr;                       // returned by user()
+  std::shared_ptr<void> user_storage;         // kept alive until the stream is reclaimed
+};
+
+// A minimal sequencer (lws <= v4.3): receives every state the stream raises
+// except DESTROYING, in order.
+class Sequencer {
+ public:
+  const std::vector<int>& states() const { return states_; }
+  std::function<void(int state)> on_state;  // optional observer
+  void deliver(int state) {
+    if (states_.size() < kMaxKept) states_.push_back(state);
+    if (on_state) on_state(state);
+  }
+  static constexpr std::size_t kMaxKept = 1024;
+
+ private:
+  std::vector<int> states_;
+};
+
+class Stream {
+ public:
+  Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, StreamInfo info);
+  ~Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  // --- API (each returns the worst return code of the states it raised) --
+  Ret request_tx();
+  Ret request_tx_len(std::size_t len);
+  Ret client_connect();
+  void start_timeout(std::uint32_t ms);  // 0 = the streamtype's timeout_ms
+  void cancel_timeout();
+  Error set_metadata(std::string_view name, std::string_view value);
+  Result<std::string_view> get_metadata(std::string_view name) const;
+  void change_handlers(const Callbacks& partial);  // empty members: unchanged
+  void add_peer_tx_credit(std::int32_t add);
+  std::int32_t get_est_peer_tx_credit() const { return est_credit_; }
+  Sequencer& sequencer() { return sequencer_; }
+  const char* rideshare() const { return st_.name.c_str(); }
+  void server_ack(int nack) { server_ack_ = nack; }
+  // Destroys now, or after the current callback returns if called from one.
+  void destroy();
+
+  // --- getters ---------------------------------------------------------
+  std::uint64_t id() const { return id_; }
+  const policy::Streamtype& streamtype() const { return st_; }
+  Context& context() { return ctx_; }
+  void* user() const { return info_.user; }
+  State tracked_state() const { return tracked_; }
+  bool destroyed() const { return destroyed_; }
+  bool has_connection() const { return attempt_ != nullptr; }
+  bool protocol_connected() const;
+  bool has_retry_timer() const { return static_cast<bool>(retry_timer_); }
+  bool has_timeout_timer() const { return static_cast<bool>(timeout_timer_); }
+  std::uint32_t retry_failures() const { return budget_.failures(); }
+  std::uint32_t connect_attempts() const { return connect_attempts_; }
+
+  // --- internal (context and Attempt) ----------------------------------
+  // Raises an out-of-band state (EVENT_WAIT_CANCELLED, a user state).
+  Ret notify(int state, std::uint32_t ack = 0);
+  Ret start();  // raises CREATING, connects if nailed_up
+  void reclaim_attempts();
+
+ private:
+  friend class Attempt;
+  enum class Seq { kIdle, kConnecting, kConnected, kFailing, kRetryWait };
+
+  class Guard {
+   public:
+    explicit Guard(Stream* s) : s_(s) { ++s_->depth_; }
+    ~Guard() { s_->leave(); }
+    Guard(const Guard&) = delete;
+    Guard& operator=(const Guard&) = delete;
+
+   private:
+    Stream* s_;
+  };
+
+  Ret raise(int state, std::uint32_t ack = 0);
+  void apply(Ret r);
+  void leave();
+  bool stopping() const { return pending_destroy_ || pending_disconnect_ || destroying_; }
+
+  Ret connect_now(bool poll_first);
+  void fail_before_connect(std::string_view why);
+  void attempt_ended(EndReason reason, bool locally);
+  void schedule_retry();
+  void on_retry_timer();
+  void on_timeout_timer();
+  void retire_attempt();
+  void post_tx_kick();
+  void flush_held_rx();
+  HostVerdict deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags);
+  void do_disconnect();
+  void do_destroy();
+  std::function<void()> guarded(void (Stream::*fn)());
+
+  Context& ctx_;
+  std::uint64_t id_;
+  const policy::Streamtype& st_;
+  StreamInfo info_;
+  Metadata md_;
+  RetryBudget budget_;
+  Sequencer sequencer_;
+
+  State tracked_ = State::kNone;
+  bool created_ = false;
+  Seq seq_ = Seq::kIdle;
+  std::unique_ptr<Attempt> attempt_;
+  std::vector<std::unique_ptr<Attempt>> dead_attempts_;
+  TimerId retry_timer_;
+  TimerId timeout_timer_;
+  std::uint32_t retry_after_floor_ms_ = 0;
+  std::uint32_t connect_attempts_ = 0;
+
+  bool tx_wanted_ = false;
+  std::optional<std::size_t> tx_len_;
+  bool tx_kick_posted_ = false;
+  std::uint32_t tx_ordinal_ = 0;
+
+  bool manual_credit_ = false;
+  std::int32_t est_credit_ = 0;
+  std::deque<std::pair<std::vector<std::uint8_t>, std::uint32_t>> held_rx_;
+  std::size_t held_bytes_ = 0;
+  bool flush_posted_ = false;
+  int server_ack_ = -1;
+
+  int depth_ = 0;
+  Ret call_ret_ = Ret::kOk;  // worst return seen during the current API call
+  bool pending_disconnect_ = false;
+  bool pending_destroy_ = false;
+  bool destroying_ = false;
+  bool destroyed_ = false;
+  // Null once destroyed; posted work checks it before touching the stream.
+  std::shared_ptr<Stream*> token_;
+};
+
+// Limit on rx held back for lack of peer tx credit; beyond it the
+// connection is closed with a logged reason (the peer ignored our credit).
+inline constexpr std::size_t kMaxHeldRx = 1024 * 1024;
+
+}  // namespace ss::stream
