@@ -18,7 +18,7 @@ ProxyLink::ProxyLink(Micros accepted_at, LinkLimits limits)
 void ProxyLink::receive_from_client(std::span<const std::uint8_t> bytes, Micros now) {
   if (phase_ == Phase::kClosed) return;
   if (bytes.empty()) {
-    close("client closed the link");
+    close("client closed the link", /*client_fault=*/false);
     return;
   }
   decoder_.receive(bytes);
@@ -74,7 +74,7 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
         } else if constexpr (std::is_same_v<T, wire::PayloadLengthHintFrame>) {
           commands_.push_back(OnwardTxLength{f.length});
         } else if constexpr (std::is_same_v<T, wire::DestroyingFrame>) {
-          close("client sent DESTROYING");
+          close("client sent DESTROYING", /*client_fault=*/false);
         } else if constexpr (std::is_same_v<T, wire::LinkValidityProbeFrame>) {
           // Defined by lws but never answered there; a no-op keeps the link.
         } else if constexpr (std::is_same_v<T, wire::StreamTypeFrame>) {
@@ -120,7 +120,7 @@ void ProxyLink::create_result(bool ok, std::uint32_t client_buflen,
   if (phase_ != Phase::kWaitCreateResult) return;
   if (!ok) {
     send(wire::CreateResultFrame::failed());
-    close("onward stream could not be created");
+    close("onward stream could not be created", /*client_fault=*/false);
     return;
   }
   send(wire::CreateResultFrame::ok(client_buflen, streamtypes));
@@ -207,11 +207,13 @@ void ProxyLink::send(const wire::Frame& frame) {
   auto& out = phase_ == Phase::kWaitCreateResult && !std::holds_alternative<wire::CreateResultFrame>(frame)
                   ? held_until_result_
                   : to_client_;
-  if (Error e = wire::encode_frame(frame, &out)) close("cannot encode for client: " + e.message());
+  if (Error e = wire::encode_frame(frame, &out))
+    close("cannot encode for client: " + e.message(), /*client_fault=*/false);
 }
 
-void ProxyLink::close(const std::string& reason) {
+void ProxyLink::close(const std::string& reason, bool client_fault) {
   if (phase_ == Phase::kClosed) return;
+  client_fault_ = client_fault;
   const bool had_onward = phase_ != Phase::kWaitStreamType;
   phase_ = Phase::kClosed;
   close_reason_ = reason;

@@ -104,13 +104,16 @@ class ProxyLink {
 
   Phase phase() const { return phase_; }
   const std::string& close_reason() const { return close_reason_; }
+  // True when the link was closed because the client broke a rule (as
+  // opposed to closing, sending DESTROYING, or asking for an unknown type).
+  bool client_fault() const { return client_fault_; }
   std::size_t queued_tx_bytes() const { return queued_tx_bytes_; }
 
  private:
   void on_frame(wire::Frame frame, Micros now);
   void on_payload(const wire::PayloadFrame& frame);
   void send(const wire::Frame& frame);
-  void close(const std::string& reason);
+  void close(const std::string& reason, bool client_fault = true);
 
   LinkLimits limits_;
   Phase phase_ = Phase::kWaitStreamType;
@@ -124,6 +127,7 @@ class ProxyLink {
   // sent right after it, in order.
   std::vector<std::uint8_t> held_until_result_;
   std::string close_reason_;
+  bool client_fault_ = false;
 };
 
 }  // namespace ss::proxy
