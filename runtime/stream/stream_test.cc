@@ -1,0 +1,421 @@
+// Unit tests of the stream engine over the FakeWorld with the raw binding.
+#include <gtest/gtest.h>
+
+#include "runtime/stream/retry_engine.h"
+#include "runtime/stream/testing/harness.h"
+
+namespace ss::stream {
+namespace {
+
+using testing::Harness;
+using testing::HostMode;
+using testing::Recorder;
+using testing::sequence_legal;
+
+Stream* make(Harness& h, Recorder& r, const char* type) {
+  StreamInfo info;
+  info.streamtype = type;
+  info.callbacks = r.callbacks();
+  auto s = h.ctx->create(std::move(info));
+  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message());
+  return s.ok() ? *s : nullptr;
+}
+
+std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+
+TEST(StateNames, EveryStateHasAName) {
+  for (int i = 1; i <= kLastBuiltinState; ++i) {
+    EXPECT_STRNE(state_name(i), "UNKNOWN") << i;
+  }
+  EXPECT_STREQ(state_name(1), "CREATING");
+  EXPECT_STREQ(state_name(9), "ALL_RETRIES_FAILED");
+  EXPECT_STREQ(state_name(20), "SINK_PART");
+  EXPECT_STREQ(state_name(1000), "USER_STATE");
+  EXPECT_STREQ(state_name(-3), "UNKNOWN");
+}
+
+TEST(StateTable, CorrectsLwsQuirks) {
+  EXPECT_TRUE(transition_legal(State::kNone, 1));
+  EXPECT_FALSE(transition_legal(State::kDisconnected, 1));  // no re-CREATING
+  EXPECT_FALSE(transition_legal(State::kConnected, 8));     // no CONNECTED -> POLL
+  EXPECT_TRUE(transition_legal(State::kDisconnected, 9));   // lws #2736
+  EXPECT_FALSE(transition_legal(State::kDestroying, 14));
+  EXPECT_TRUE(transition_legal(State::kConnected, 14));
+  EXPECT_TRUE(transition_legal(State::kConnected, 1001));
+  EXPECT_EQ(next_tracked(State::kConnected, 14), State::kConnected);
+}
+
+TEST(Create, UnknownStreamtypeFailsClearly) {
+  Recorder r;
+  Harness h;
+  StreamInfo info;
+  info.streamtype = "nope";
+  info.callbacks = r.callbacks();
+  auto s = h.ctx->create(std::move(info));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code(), ErrorCode::kNotFound);
+  EXPECT_NE(s.error().message().find("'nope'"), std::string::npos);
+  EXPECT_TRUE(r.states.empty());  // never sees CREATING
+}
+
+TEST(Create, DestroyMeFromCreatingFailsCreation) {
+  Recorder r;
+  Harness h;
+  r.answer = [](int s) { return s == 1 ? Ret::kDestroyMe : Ret::kOk; };
+  StreamInfo info;
+  info.streamtype = "echo";
+  info.callbacks = r.callbacks();
+  auto s = h.ctx->create(std::move(info));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(r.names(), "CREATING,DESTROYING");
+  h.loop.run_until_idle();
+  EXPECT_EQ(h.ctx->stream_count(), 0u);
+  EXPECT_EQ(h.ctx->graveyard_count(), 0u);
+}
+
+TEST(Raw, EchoRoundTrip) {
+  Recorder r;
+  Harness h;
+  Stream* s = make(h, r, "echo");
+  r.to_send = bytes("hello");
+  EXPECT_EQ(s->request_tx(), Ret::kOk);
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,CONNECTED");
+  EXPECT_EQ(r.rx, bytes("hello"));
+  r.to_send = bytes("again");
+  s->request_tx();
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.rx, bytes("helloagain"));
+  s->destroy();
+  EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,CONNECTED,DISCONNECTED,DESTROYING");
+  h.loop.run_until_idle();
+  EXPECT_EQ(h.net.live_connections(), 0u);
+  EXPECT_EQ(h.ctx->graveyard_count(), 0u);
+  EXPECT_TRUE(h.violations.empty());
+}
+
+TEST(Raw, ClientConnectDoesNotPoll) {
+  Recorder r;
+  Harness h;
+  Stream* s = make(h, r, "echo");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED");
+}
+
+TEST(Raw, NailedUpConnectsAtCreation) {
+  Recorder r;
+  Harness h;
+  make(h, r, "nailed");
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED");
+}
+
+TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
+  Recorder r;
+  Harness h;
+  h.net.set_mode("echo.test", HostMode::kRefuse);
+  Stream* s = make(h, r, "echo");
+  s->request_tx();
+  h.loop.run_for(seconds(60));
+  // conceal 3: three concealed failures, the 4th gives up.
+  EXPECT_EQ(r.count(State::kUnreachable), 4u);
+  EXPECT_EQ(r.count(State::kAllRetriesFailed), 1u);
+  EXPECT_EQ(r.states.back(), static_cast<int>(State::kAllRetriesFailed));
+  EXPECT_EQ(h.net.connects(), 4u);
+  EXPECT_TRUE(sequence_legal(r.states));
+  EXPECT_TRUE(h.violations.empty());
+  EXPECT_FALSE(s->has_retry_timer());
+}
+
+TEST(Retry, NoRetryPolicyGivesUpAfterFirstFailure) {
+  Recorder r;
+  Harness h;
+  h.net.set_mode("echo.test", HostMode::kRefuse);
+  make(h, r, "once")->request_tx();
+  h.loop.run_for(seconds(60));
+  EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,UNREACHABLE,ALL_RETRIES_FAILED");
+}
+
+TEST(Retry, RequestTxAfterGivingUpGetsAFreshBudget) {
+  Recorder r;
+  Harness h;
+  h.net.set_mode("echo.test", HostMode::kRefuse);
+  Stream* s = make(h, r, "echo");
+  s->request_tx();
+  h.loop.run_for(seconds(60));
+  ASSERT_EQ(r.count(State::kAllRetriesFailed), 1u);
+  s->request_tx();
+  h.loop.run_for(seconds(60));
+  // lws would fail again at once (spec §7 item 12); we retry the full budget.
+  EXPECT_EQ(r.count(State::kUnreachable), 8u);
+  EXPECT_EQ(r.count(State::kAllRetriesFailed), 2u);
+  EXPECT_TRUE(sequence_legal(r.states));
+}
+
+TEST(Retry, DelaysFollowTheTableWithSeededJitter) {
+  policy::RetryPolicy rp;
+  rp.backoff_ms = {1000, 2000};
+  rp.jitter_percent = 50;
+  EXPECT_EQ(backoff_delay_ms(&rp, 0, 0), 1000u);
+  EXPECT_EQ(backoff_delay_ms(&rp, 1, 0), 2000u);
+  EXPECT_EQ(backoff_delay_ms(&rp, 9, 0), 2000u);
+  EXPECT_EQ(backoff_delay_ms(&rp, 0, 0xffff), 1000u + ((1000ull * 50 * 0xffff) >> 16) / 100);
+  EXPECT_EQ(backoff_delay_ms(nullptr, 0, 0), 3000u);
+  EXPECT_FALSE(backoff_concealed(nullptr, 1));
+  rp.conceal = 2;
+  EXPECT_TRUE(backoff_concealed(&rp, 2));
+  EXPECT_FALSE(backoff_concealed(&rp, 3));
+}
+
+TEST(Retry, DnsFailureCarriesTheDnsAck) {
+  Recorder r;
+  Harness h;
+  h.net.set_mode("echo.test", HostMode::kNxdomain);
+  make(h, r, "once")->request_tx();
+  h.loop.run_for(seconds(10));
+  ASSERT_EQ(r.count(State::kUnreachable), 1u);
+  for (std::size_t i = 0; i < r.states.size(); ++i) {
+    if (r.states[i] == static_cast<int>(State::kUnreachable)) EXPECT_EQ(r.acks[i], 1u);
+  }
+}
+
+TEST(Retry, PeerResetReconnectsNonOpportunistic) {
+  Recorder r;
+  Harness h;
+  Stream* s = make(h, r, "echo");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_reset();
+  h.loop.run_for(seconds(5));
+  EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,DISCONNECTED,POLL,CONNECTING,CONNECTED");
+  EXPECT_EQ(s->retry_failures(), 0u);  // reset by the successful reconnect
+}
+
+TEST(Retry, OpportunisticDoesNotReconnect) {
+  Recorder r;
+  Harness h;
+  Stream* s = make(h, r, "opp");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_close();
+  h.loop.run_for(seconds(30));
+  EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,DISCONNECTED");
+  EXPECT_FALSE(s->has_retry_timer());
+  EXPECT_FALSE(s->has_connection());
+}
+
+TEST(Timeout, BlackholeWithTimeoutGivesTimeout) {
+  Recorder r;
+  Harness h;
+  h.net.set_mode("echo.test", HostMode::kBlackhole);
+  Stream* s = make(h, r, "tmo");
+  s->start_timeout(0);  // policy timeout_ms 3000
+  s->request_tx();
+  h.loop.run_for(seconds(4));
+  EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,TIMEOUT");
+  EXPECT_EQ(h.loop.now(), seconds(4));
+}
+
+TEST(Timeout, CancelledTimeoutNeverFires) {
+  Recorder r;
+  Harness h;
+  Stream* s = make(h, r, "tmo");
+  s->start_timeout(100);
+  s->cancel_timeout();
+  h.loop.run_for(seconds(5));
+  EXPECT_FALSE(r.saw(State::kTimeout));
+  s->start_timeout(0);
+  EXPECT_TRUE(s->has_timeout_timer());
+}
+
+TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
+  Recorder r;
+  Harness h;
+  h.net.set_mode("echo.test", HostMode::kSilent);
+  r.answer = [](int s) { return s == 14 ? Ret::kDisconnectMe : Ret::kOk; };
+  Stream* s = make(h, r, "opp");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  s->start_timeout(500);
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,TIMEOUT,DISCONNECTED");
+  EXPECT_EQ(h.net.live_connections(), 0u);
+}
+
+TEST(Timeout, DestroyMeFromTimeoutDestroys) {
+  Recorder r;
+  Harness h;
+  r.answer = [](int s) { return s == 14 ? Ret::kDestroyMe : Ret::kOk; };
+  Stream* s = make(h, r, "echo");
+  s->start_timeout(500);
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.names(), "CREATING,TIMEOUT,DESTROYING");
+  EXPECT_EQ(h.ctx->stream_count(), 0u);
+}
+
+TEST(ReturnCodes, DestroyMeFromRxIsDeferredAndSafe) {
+  Recorder r;
+  Harness h;
+  r.rx_answer = [] { return Ret::kDestroyMe; };
+  Stream* s = make(h, r, "echo");
+  r.to_send = bytes("x");
+  s->request_tx();
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,CONNECTED,DISCONNECTED,DESTROYING");
+  h.loop.run_until_idle();
+  EXPECT_EQ(h.ctx->stream_count(), 0u);
+  EXPECT_EQ(h.ctx->graveyard_count(), 0u);
+  EXPECT_EQ(h.net.live_connections(), 0u);
+  EXPECT_TRUE(h.violations.empty());
+}
+
+TEST(ReturnCodes, DestroyFromInsideOwnCallbackIsDeferred) {
+  Recorder r;
+  Harness h;
+  Stream* s = nullptr;
+  r.answer = [&](int st) {
+    if (st == static_cast<int>(State::kConnected)) s->destroy();  // not an assert
+    return Ret::kOk;
+  };
+  s = make(h, r, "echo");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,DISCONNECTED,DESTROYING");
+}
+
+TEST(ReturnCodes, DisconnectMeFromTxSendsNothingAndReconnects) {
+  Recorder r;
+  Harness h;
+  r.tx_answer = [] { return Ret::kDisconnectMe; };
+  Stream* s = make(h, r, "echo");
+  r.to_send = bytes("never");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  s->request_tx();
+  h.loop.run_for(millis(10));
+  EXPECT_TRUE(h.net.received.empty() || h.net.received.begin()->second.empty());
+  EXPECT_TRUE(r.saw(State::kDisconnected));
+  r.tx_answer = nullptr;
+  h.loop.run_for(seconds(5));
+  EXPECT_EQ(r.count(State::kConnected), 2u);  // reconnected per retry rules
+  EXPECT_TRUE(sequence_legal(r.states));
+}
+
+TEST(ReturnCodes, TxDontSendSendsNothing) {
+  Recorder r;
+  Harness h;
+  r.tx_answer = [] { return Ret::kTxDontSend; };
+  Stream* s = make(h, r, "echo");
+  r.to_send = bytes("held");
+  s->request_tx();
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.tx_calls, 1u);
+  EXPECT_TRUE(r.rx.empty());
+  EXPECT_TRUE(r.saw(State::kConnected));
+}
+
+TEST(Metadata, DeclaredNamesOnlyAndCopied) {
+  Recorder r;
+  Harness h;
+  Stream* s = make(h, r, "md");
+  std::string value = "echo.test";
+  EXPECT_TRUE(s->set_metadata("host", value).ok());
+  value = "garbage";  // the stream holds a copy
+  EXPECT_EQ(*s->get_metadata("host"), "echo.test");
+  EXPECT_EQ(s->set_metadata("nope", "x").code(), ErrorCode::kNotFound);
+  EXPECT_FALSE(s->get_metadata("nope").ok());
+  EXPECT_EQ(*s->get_metadata("path"), "");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  EXPECT_TRUE(r.saw(State::kConnected));
+}
+
+TEST(Metadata, Expansion) {
+  policy::Streamtype st;
+  st.name = "t";
+  st.metadata = {{"a", ""}, {"b", "x-b:"}};
+  Metadata md(st);
+  ASSERT_TRUE(md.set("a", "AA").ok());
+  EXPECT_EQ(*md.expand("/p/${a}/${b}/q"), "/p/AA//q");
+  auto bad = md.expand("/${zz}");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("zz"), std::string::npos);
+  EXPECT_FALSE(md.expand("/${a").ok());
+  EXPECT_EQ(md.set("a", std::string(70000, 'x')).code(), ErrorCode::kLimit);
+}
+
+TEST(Handlers, ChangeHandlersKeepsNulls) {
+  Recorder r1, r2;
+  Harness h;
+  Stream* s = make(h, r1, "echo");
+  Callbacks partial;
+  partial.rx = r2.callbacks().rx;
+  s->change_handlers(partial);
+  r1.to_send = bytes("abc");
+  s->request_tx();
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r2.rx, bytes("abc"));        // new rx
+  EXPECT_TRUE(r1.rx.empty());
+  EXPECT_TRUE(r1.saw(State::kConnected));  // old state handler kept
+}
+
+TEST(Credit, RxIsHeldBeyondCreditUntilAdded) {
+  Recorder r;
+  Harness h;
+  StreamInfo info;
+  info.streamtype = "echo";
+  info.callbacks = r.callbacks();
+  info.manual_initial_tx_credit = 3;
+  Stream* s = *h.ctx->create(std::move(info));
+  EXPECT_EQ(s->get_est_peer_tx_credit(), 3);
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_send(bytes("abcdefgh"));
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.rx, bytes("abc"));
+  EXPECT_EQ(s->get_est_peer_tx_credit(), 0);
+  s->add_peer_tx_credit(10);
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.rx, bytes("abcdefgh"));
+  EXPECT_EQ(s->get_est_peer_tx_credit(), 5);
+}
+
+TEST(Sequencer, ReceivesStates) {
+  Recorder r;
+  Harness h;
+  Stream* s = make(h, r, "echo");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(s->sequencer().states(), r.states);
+}
+
+TEST(Context, CancelServiceAndDestructionCleanUp) {
+  Recorder r;
+  {
+    Harness h;
+    Stream* s = make(h, r, "echo");
+    s->client_connect();
+    h.loop.run_for(seconds(1));
+    h.ctx->cancel_service();
+    EXPECT_EQ(r.states.back(), static_cast<int>(State::kEventWaitCancelled));
+    h.ctx.reset();
+    EXPECT_EQ(h.net.live_connections(), 0u);
+    h.loop.run_until_idle();
+  }
+  EXPECT_EQ(r.names(),
+            "CREATING,CONNECTING,CONNECTED,EVENT_WAIT_CANCELLED,DISCONNECTED,DESTROYING");
+}
+
+TEST(Trace, StatesAreRecorded) {
+  Recorder r;
+  Harness h;
+  make(h, r, "echo")->client_connect();
+  h.loop.run_for(seconds(1));
+  std::size_t n = 0;
+  for (const auto& t : h.trace) n += t.rfind("ss.state", 0) == 0;
+  EXPECT_EQ(n, r.states.size());
+}
+
+}  // namespace
+}  // namespace ss::stream
