@@ -1,0 +1,308 @@
+// Net seam conformance (net.h): linked with every backend.
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "runtime/core/testing/recorder.h"
+#include "runtime/core/testing/world.h"
+
+namespace ss::testing {
+namespace {
+
+class NetConformance : public ::testing::Test {
+ protected:
+  std::unique_ptr<ConformanceWorld> world_ = make_conformance_world();
+  std::vector<std::unique_ptr<Connection>> held_;
+
+  std::unique_ptr<Listener> listen(const Endpoint& at, AcceptCallback cb) {
+    auto r = world_->server().listen(at, std::move(cb));
+    EXPECT_TRUE(r.ok()) << r.error().message();
+    return r.ok() ? std::move(r.value()) : nullptr;
+  }
+
+  // Connects client -> `to`, writes `text` before the connection is up, and
+  // expects the echo back.
+  void expect_echo(const Endpoint& listen_at, bool tcp) {
+    EchoServer server;
+    auto listener = listen(listen_at, server.acceptor());
+    ASSERT_NE(listener, nullptr);
+    const Endpoint to = tcp ? world_->reachable(listener->local()) : listener->local();
+    Recorder rec;
+    auto conn = world_->client().connect(to, ConnectOptions{}, &rec);
+    EXPECT_TRUE(conn->write("hello, "));
+    EXPECT_TRUE(rec.events.empty()) << "callback ran inline";
+    ASSERT_TRUE(world_->run_until([&] { return rec.connected == 1; }, seconds(5)));
+    EXPECT_TRUE(conn->write("world"));
+    ASSERT_TRUE(world_->run_until([&] { return rec.data.size() >= 12 || rec.ended; }, seconds(5)));
+    EXPECT_EQ(rec.data, "hello, world");
+    EXPECT_FALSE(rec.ended);
+    ASSERT_EQ(server.peers.size(), 1u);
+    EXPECT_EQ(server.peers[0]->seen, "hello, world");
+    conn->close();
+    ASSERT_TRUE(world_->run_until([&] { return server.peers[0]->ended; }, seconds(5)));
+    EXPECT_EQ(server.peers[0]->reason, EndReason::kClosedByPeer);
+    EXPECT_TRUE(rec.violations.empty()) << rec.violations.front();
+    EXPECT_EQ(rec.events.front(), "connected");
+    EXPECT_NE(rec.events.back(), "end") << "close() must be silent";
+  }
+};
+
+TEST_F(NetConformance, TcpConnectAndEcho) { expect_echo(world_->tcp_listen_at(), true); }
+
+TEST_F(NetConformance, UnixPathConnectAndEcho) {
+  expect_echo(Endpoint::unix_path(world_->unix_path("echo")), false);
+}
+
+TEST_F(NetConformance, UnixAbstractConnectAndEcho) {
+  expect_echo(Endpoint::unix_abstract(world_->abstract_name("echo")), false);
+}
+
+TEST_F(NetConformance, RefusedEndsWithKRefused) {
+  Recorder rec;
+  auto conn = world_->client().connect(world_->refused_endpoint(), ConnectOptions{}, &rec);
+  EXPECT_TRUE(rec.events.empty());
+  ASSERT_TRUE(world_->run_until([&] { return rec.ended; }, seconds(5)));
+  EXPECT_EQ(rec.end_reason, EndReason::kRefused) << end_reason_name(rec.end_reason);
+  EXPECT_EQ(rec.connected, 0);
+  EXPECT_EQ(rec.events, std::vector<std::string>{"end"});
+}
+
+TEST_F(NetConformance, UnixPathWithoutListenerIsRefused) {
+  Recorder rec;
+  auto conn = world_->client().connect(Endpoint::unix_path(world_->unix_path("nobody")),
+                                       ConnectOptions{}, &rec);
+  ASSERT_TRUE(world_->run_until([&] { return rec.ended; }, seconds(5)));
+  EXPECT_EQ(rec.end_reason, EndReason::kRefused) << end_reason_name(rec.end_reason);
+}
+
+TEST_F(NetConformance, ListenerOnPortZeroReportsTheRealPort) {
+  EchoServer server;
+  auto a = listen(world_->tcp_listen_at(), server.acceptor());
+  auto b = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_NE(a->local().port, 0);
+  EXPECT_NE(b->local().port, 0);
+  EXPECT_NE(a->local().port, b->local().port);
+}
+
+TEST_F(NetConformance, ListeningTwiceOnOneEndpointFails) {
+  EchoServer server;
+  auto a = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(a, nullptr);
+  auto again = world_->server().listen(a->local(), server.acceptor());
+  EXPECT_FALSE(again.ok());
+  const Endpoint path = Endpoint::unix_path(world_->unix_path("twice"));
+  auto p = listen(path, server.acceptor());
+  ASSERT_NE(p, nullptr);
+  EXPECT_FALSE(world_->server().listen(path, server.acceptor()).ok());
+}
+
+TEST_F(NetConformance, AcceptedConnectionIsSilentUntilSetHandler) {
+  std::unique_ptr<Connection> accepted;
+  auto listener = listen(world_->tcp_listen_at(), [&](std::unique_ptr<Connection> c) {
+    accepted = std::move(c);
+  });
+  ASSERT_NE(listener, nullptr);
+  Recorder client;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &client);
+  conn->write("early");
+  ASSERT_TRUE(world_->run_until([&] { return accepted != nullptr && client.connected; }, seconds(5)));
+  world_->run_for(millis(20));
+  Recorder server;
+  accepted->set_handler(&server);
+  ASSERT_TRUE(world_->run_until([&] { return server.data == "early"; }, seconds(5)));
+  EXPECT_EQ(server.connected, 0) << "accepted connections do not get on_connected";
+}
+
+TEST_F(NetConformance, BackpressureThenOnWritable) {
+  std::unique_ptr<Connection> accepted;
+  auto listener = listen(world_->tcp_listen_at(), [&](std::unique_ptr<Connection> c) {
+    accepted = std::move(c);  // not reading yet: no handler
+  });
+  ASSERT_NE(listener, nullptr);
+  ConnectOptions opts;
+  opts.high_watermark = 16 * 1024;
+  opts.low_watermark = 4 * 1024;
+  Recorder client;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), opts, &client);
+  ASSERT_TRUE(world_->run_until([&] { return client.connected == 1 && accepted; }, seconds(5)));
+  const std::string chunk(64 * 1024, 'x');
+  std::size_t written = 0;
+  bool said_false = false;
+  // The kernel (or simulated link) absorbs some bytes first; keep writing,
+  // letting the loop turn, until write() says stop.
+  for (int i = 0; i < 4096 && !said_false; ++i) {
+    said_false = !conn->write(chunk);
+    written += chunk.size();
+    if (!said_false) world_->run_for(100);
+  }
+  ASSERT_TRUE(said_false) << "write() never reported backpressure";
+  EXPECT_GE(conn->buffered(), opts.high_watermark);
+  EXPECT_EQ(client.writable, 0);
+
+  struct Drain : ConnectionHandler {
+    std::size_t got = 0;
+    void on_data(std::span<const std::uint8_t> b) override { got += b.size(); }
+    void on_end(EndReason) override {}
+  } drain;
+  accepted->set_handler(&drain);
+  std::size_t buffered_at_writable = 0;
+  ASSERT_TRUE(world_->run_until(
+      [&] {
+        if (client.writable == 1 && buffered_at_writable == 0) {
+          buffered_at_writable = conn->buffered() + 1;
+        }
+        return client.writable == 1;
+      },
+      seconds(20)));
+  EXPECT_LE(buffered_at_writable, opts.low_watermark);
+  ASSERT_TRUE(world_->run_until([&] { return drain.got == written; }, seconds(20)));
+  EXPECT_EQ(client.writable, 1);
+  EXPECT_TRUE(client.violations.empty());
+}
+
+TEST_F(NetConformance, PeerEofEndsWithClosedByPeer) {
+  auto listener = listen(world_->tcp_listen_at(), [&](std::unique_ptr<Connection> c) {
+    c->write("bye");
+    c->shutdown_write();
+    held_.push_back(std::move(c));
+  });
+  ASSERT_NE(listener, nullptr);
+  Recorder rec;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &rec);
+  ASSERT_TRUE(world_->run_until([&] { return rec.ended; }, seconds(5)));
+  EXPECT_EQ(rec.data, "bye");
+  EXPECT_EQ(rec.end_reason, EndReason::kClosedByPeer);
+  EXPECT_EQ(rec.read_closed, 0);
+  EXPECT_EQ(rec.events.back(), "end");
+  EXPECT_TRUE(rec.violations.empty());
+  EXPECT_FALSE(conn->write("late")) << "writes after on_end are dropped";
+}
+
+TEST_F(NetConformance, HalfCloseKeepsTheConnectionWritable) {
+  Recorder server;
+  std::unique_ptr<Connection> accepted;
+  auto listener = listen(world_->tcp_listen_at(), [&](std::unique_ptr<Connection> c) {
+    accepted = std::move(c);
+    accepted->set_handler(&server);
+    accepted->write("bye");
+    accepted->shutdown_write();
+  });
+  ASSERT_NE(listener, nullptr);
+  ConnectOptions opts;
+  opts.allow_half_close = true;
+  Recorder rec;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), opts, &rec);
+  ASSERT_TRUE(world_->run_until([&] { return rec.read_closed == 1; }, seconds(5)));
+  EXPECT_EQ(rec.data, "bye");
+  EXPECT_FALSE(rec.ended);
+  EXPECT_TRUE(conn->write("still here"));
+  ASSERT_TRUE(world_->run_until([&] { return server.data == "still here"; }, seconds(5)));
+  conn->shutdown_write();
+  EXPECT_FALSE(conn->write("dropped"));
+  ASSERT_TRUE(world_->run_until([&] { return server.ended; }, seconds(5)));
+  EXPECT_EQ(server.end_reason, EndReason::kClosedByPeer);
+  EXPECT_EQ(server.data, "still here");
+  world_->run_for(millis(20));
+  EXPECT_FALSE(rec.ended) << "half-closed connection ended by itself";
+  EXPECT_TRUE(rec.violations.empty());
+}
+
+TEST_F(NetConformance, CloseIsFinalAndSilent) {
+  EchoServer server;
+  auto listener = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(listener, nullptr);
+  Recorder rec;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &rec);
+  ASSERT_TRUE(world_->run_until([&] { return rec.connected == 1; }, seconds(5)));
+  conn->write("ping");
+  ASSERT_TRUE(world_->run_until([&] { return !server.peers.empty() && !server.peers[0]->seen.empty(); },
+                                seconds(5)));
+  conn->close();  // the echo is in flight
+  const std::size_t seen = rec.events.size();
+  world_->run_for(millis(50));
+  EXPECT_EQ(rec.events.size(), seen) << "a callback ran after close()";
+  EXPECT_FALSE(conn->write("x"));
+}
+
+TEST_F(NetConformance, DestroyingTheConnectionInsideACallbackIsSafe) {
+  EchoServer server;
+  auto listener = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(listener, nullptr);
+  struct Killer : Recorder {
+    std::unique_ptr<Connection>* conn = nullptr;
+    void on_data(std::span<const std::uint8_t> b) override {
+      Recorder::on_data(b);
+      conn->reset();
+    }
+  } rec;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &rec);
+  rec.conn = &conn;
+  conn->write("ping");
+  ASSERT_TRUE(world_->run_until([&] { return conn == nullptr; }, seconds(5)));
+  const std::size_t seen = rec.events.size();
+  world_->run_for(millis(50));
+  EXPECT_EQ(rec.events.size(), seen);
+  EXPECT_FALSE(rec.ended);
+}
+
+TEST_F(NetConformance, ClosingBeforeConnectIsSilent) {
+  EchoServer server;
+  auto listener = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(listener, nullptr);
+  Recorder ok, refused;
+  auto a = world_->client().connect(world_->reachable(listener->local()), {}, &ok);
+  auto b = world_->client().connect(world_->refused_endpoint(), {}, &refused);
+  a->close();
+  b.reset();
+  world_->run_for(millis(50));
+  EXPECT_TRUE(ok.events.empty());
+  EXPECT_TRUE(refused.events.empty());
+}
+
+TEST_F(NetConformance, ResolveLiteralIsItselfAndLater) {
+  bool done = false;
+  Result<std::vector<std::string>> got = make_error(ErrorCode::kInternal, "unset");
+  world_->client().resolve("127.0.0.1", [&](Result<std::vector<std::string>> r) {
+    done = true;
+    got = std::move(r);
+  });
+  EXPECT_FALSE(done) << "resolve callback ran inline";
+  ASSERT_TRUE(world_->run_until([&] { return done; }, seconds(5)));
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  EXPECT_EQ(got.value(), std::vector<std::string>{"127.0.0.1"});
+}
+
+TEST_F(NetConformance, ResolveNxdomainIsNotFound) {
+  bool done = false;
+  Result<std::vector<std::string>> got = std::vector<std::string>{};
+  world_->client().resolve(world_->nxdomain_name(), [&](Result<std::vector<std::string>> r) {
+    done = true;
+    got = std::move(r);
+  });
+  EXPECT_FALSE(done);
+  ASSERT_TRUE(world_->run_until([&] { return done; }, seconds(10)));
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code(), ErrorCode::kNotFound) << got.error().message();
+}
+
+TEST_F(NetConformance, CancelledResolveNeverCallsBack) {
+  int calls = 0;
+  ResolveId id = world_->client().resolve("127.0.0.1", [&](auto) { ++calls; });
+  EXPECT_TRUE(world_->client().cancel_resolve(id));
+  EXPECT_FALSE(world_->client().cancel_resolve(id));
+  world_->run_for(millis(50));
+  EXPECT_EQ(calls, 0);
+}
+
+TEST_F(NetConformance, ConnectToNxdomainIsDnsFailure) {
+  Recorder rec;
+  auto conn = world_->client().connect(Endpoint::tcp(world_->nxdomain_name(), 80), {}, &rec);
+  ASSERT_TRUE(world_->run_until([&] { return rec.ended; }, seconds(10)));
+  EXPECT_EQ(rec.end_reason, EndReason::kDnsFailure) << end_reason_name(rec.end_reason);
+  EXPECT_EQ(rec.events, std::vector<std::string>{"end"});
+}
+
+}  // namespace
+}  // namespace ss::testing

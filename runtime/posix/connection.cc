@@ -1,0 +1,392 @@
+#include "runtime/posix/connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "runtime/posix/resolver.h"
+#include "runtime/posix/sockaddr.h"
+
+namespace ss::posix {
+
+SocketConn::SocketConn(const Env& env, std::uint64_t id, const ConnectOptions& options,
+                       ConnectionHandler* handler)
+    : env_(env), id_(id), options_(options), handler_(handler) {}
+
+SocketConn::~SocketConn() { teardown(); }
+
+template <typename F>
+void SocketConn::post_self(F f) {
+  std::weak_ptr<SocketConn> weak = weak_from_this();
+  env_.loop->post([weak, f = std::move(f)]() mutable {
+    if (auto self = weak.lock()) f(*self);
+  });
+}
+
+void SocketConn::start_connect(const Endpoint& to) {
+  target_ = to;
+  peer_ = to;
+  if (options_.connect_timeout > 0) {
+    std::weak_ptr<SocketConn> weak = weak_from_this();
+    timeout_ = env_.loop->after(options_.connect_timeout, [weak]() {
+      auto self = weak.lock();
+      if (!self) return;
+      self->timeout_ = TimerId{};
+      if (self->phase_ == Phase::kResolving || self->phase_ == Phase::kConnecting) {
+        self->end(EndReason::kTimedOut);
+      }
+    });
+  }
+  if (to.kind != Endpoint::Kind::kTcp) {
+    phase_ = Phase::kConnecting;
+    try_connect();
+    return;
+  }
+  if (is_ip_literal(to.host)) {
+    phase_ = Phase::kConnecting;
+    addrs_ = {to.host};
+    try_connect();
+    return;
+  }
+  std::weak_ptr<SocketConn> weak = weak_from_this();
+  resolve_id_ = env_.resolver
+                    ->resolve(to.host,
+                              [weak](Result<std::vector<std::string>> r) {
+                                if (auto self = weak.lock()) self->on_resolved(std::move(r));
+                              })
+                    .value;
+}
+
+void SocketConn::on_resolved(Result<std::vector<std::string>> addrs) {
+  resolve_id_ = 0;
+  if (phase_ != Phase::kResolving) return;
+  if (!addrs.ok()) {
+    end(EndReason::kDnsFailure);
+    return;
+  }
+  addrs_ = std::move(addrs.value());
+  phase_ = Phase::kConnecting;
+  try_connect();
+}
+
+// Tries addresses in order. Synchronous outcomes are posted, so this is safe
+// to call from connect() itself.
+void SocketConn::try_connect() {
+  while (true) {
+    SockAddr sa;
+    if (target_.kind == Endpoint::Kind::kTcp) {
+      if (next_addr_ >= addrs_.size()) break;
+      auto r = ip_sockaddr(addrs_[next_addr_++], target_.port);
+      if (!r.ok()) {
+        last_err_ = EINVAL;
+        continue;
+      }
+      sa = r.value();
+    } else {
+      if (next_addr_++ > 0) break;  // one address only
+      auto r = unix_sockaddr(target_);
+      if (!r.ok()) {
+        last_err_ = EINVAL;
+        break;
+      }
+      sa = r.value();
+    }
+    fd_ = ::socket(sa.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) {
+      last_err_ = errno;
+      continue;
+    }
+    if (target_.kind == Endpoint::Kind::kTcp) peer_ = to_endpoint(sa);
+    int rc;
+    do {
+      rc = ::connect(fd_, sa.get(), sa.length);
+    } while (rc != 0 && errno == EINTR);
+    if (rc == 0 || errno == EINPROGRESS || errno == EAGAIN) {
+      const bool done_now = rc == 0;
+      std::weak_ptr<SocketConn> weak = weak_from_this();
+      Error w = env_.loop->watch(fd_, done_now ? 0u : EPOLLOUT, [weak](std::uint32_t ev) {
+        if (auto self = weak.lock()) self->on_io(ev);
+      });
+      if (w) {
+        last_err_ = EMFILE;
+        ::close(fd_);
+        fd_ = -1;
+        continue;
+      }
+      watched_ = true;
+      if (done_now) post_self([](SocketConn& c) {
+        if (c.phase_ == Phase::kConnecting) c.on_connect_result(0);
+      });
+      return;
+    }
+    last_err_ = errno;
+    ::close(fd_);
+    fd_ = -1;
+  }
+  // Nothing left to try.
+  end_later(last_err_ == EINVAL ? EndReason::kUnreachable : end_reason_for_errno(last_err_));
+}
+
+void SocketConn::on_connect_result(int err) {
+  if (err != 0) {
+    last_err_ = err;
+    if (watched_) env_.loop->unwatch(fd_);
+    watched_ = false;
+    ::close(fd_);
+    fd_ = -1;
+    try_connect();
+    return;
+  }
+  phase_ = Phase::kOpen;
+  if (timeout_) env_.loop->cancel(timeout_);
+  timeout_ = TimerId{};
+  auto keep = shared_from_this();
+  // Writes queued while connecting go out first; an error is reported later.
+  const int ferr = flush();
+  update_interest();
+  if (handler_ != nullptr) handler_->on_connected();
+  if (phase_ != Phase::kOpen) return;
+  if (ferr != 0) {
+    end(end_reason_for_errno(ferr));
+    return;
+  }
+  after_flush();
+}
+
+void SocketConn::adopt_accepted(int fd, Endpoint peer) {
+  fd_ = fd;
+  peer_ = std::move(peer);
+  phase_ = Phase::kOpen;
+  accepted_started_ = false;  // reads nothing (so delivers nothing) until set_handler()
+  watch_fd();
+}
+
+void SocketConn::watch_fd() {
+  std::weak_ptr<SocketConn> weak = weak_from_this();
+  if (!env_.loop->watch(fd_, 0, [weak](std::uint32_t ev) {
+        if (auto self = weak.lock()) self->on_io(ev);
+      })) {
+    watched_ = true;
+  }
+  update_interest();
+}
+
+void SocketConn::set_handler(ConnectionHandler* handler) {
+  handler_ = handler;
+  if (accepted_started_) return;
+  accepted_started_ = true;
+  if (parked_end_) {
+    post_self([](SocketConn& c) {
+      ConnectionHandler* h = c.handler_;
+      c.handler_ = nullptr;
+      if (h != nullptr && c.parked_end_) h->on_end(*c.parked_end_);
+    });
+    return;
+  }
+  if (phase_ != Phase::kOpen) return;
+  if (!watched_) {
+    watch_fd();  // it was parked after an error/hangup; epoll reports it again
+  } else {
+    update_interest();
+  }
+}
+
+void SocketConn::update_interest() {
+  if (!watched_ || phase_ != Phase::kOpen) return;
+  if (read_closed_ && shut_done_) {
+    // Both directions are over: epoll would report HUP forever. Go quiet
+    // until close().
+    env_.loop->unwatch(fd_);
+    watched_ = false;
+    return;
+  }
+  std::uint32_t ev = 0;
+  if (!read_closed_ && accepted_started_) ev |= EPOLLIN;
+  if (buffered() > 0) ev |= EPOLLOUT;
+  env_.loop->modify(fd_, ev);
+}
+
+void SocketConn::on_io(std::uint32_t events) {
+  auto keep = shared_from_this();
+  if (phase_ == Phase::kConnecting) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
+    if (err == 0 && (events & (EPOLLERR | EPOLLHUP)) != 0) err = ECONNREFUSED;
+    on_connect_result(err);
+    return;
+  }
+  if (phase_ != Phase::kOpen) return;
+  if (!accepted_started_ && (events & (EPOLLERR | EPOLLHUP)) != 0) {
+    // No handler yet: park the fd (HUP/ERR are level-triggered and cannot be
+    // masked) until set_handler() watches it again and the end is delivered.
+    env_.loop->unwatch(fd_);
+    watched_ = false;
+    return;
+  }
+  if ((events & EPOLLERR) != 0) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+    end(end_reason_for_errno(err == 0 ? ECONNRESET : err));
+    return;
+  }
+  if (!read_closed_ && (events & (EPOLLIN | EPOLLHUP)) != 0) {
+    do_read();
+    if (phase_ != Phase::kOpen) return;
+  }
+  if ((events & EPOLLHUP) != 0 && read_closed_ && !shut_done_) {
+    // Peer is gone in both directions while we still may write: a reset.
+    end(EndReason::kReset);
+    return;
+  }
+  if ((events & EPOLLOUT) != 0) {
+    const int err = flush();
+    if (err != 0) {
+      end(end_reason_for_errno(err));
+      return;
+    }
+    after_flush();
+  }
+}
+
+void SocketConn::do_read() {
+  std::vector<std::uint8_t> buf(env_.read_chunk);
+  for (int i = 0; i < env_.max_reads_per_event; ++i) {
+    const ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
+    if (n > 0) {
+      if (handler_ != nullptr) {
+        handler_->on_data(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)));
+      }
+      if (phase_ != Phase::kOpen) return;
+      if (static_cast<std::size_t>(n) < buf.size()) return;
+      continue;
+    }
+    if (n == 0) {
+      if (!options_.allow_half_close) {
+        end(EndReason::kClosedByPeer);
+        return;
+      }
+      read_closed_ = true;
+      update_interest();
+      if (handler_ != nullptr) handler_->on_read_closed();
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+    end(end_reason_for_errno(errno));
+    return;
+  }
+}
+
+int SocketConn::flush() {
+  if (fd_ < 0 || phase_ != Phase::kOpen) return 0;
+  while (buffered() > 0) {
+    const ssize_t n = ::send(fd_, out_.data() + out_off_, buffered(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+      out_off_ += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+    return n < 0 ? errno : EPIPE;
+  }
+  if (out_off_ == out_.size()) {
+    out_.clear();
+    out_off_ = 0;
+  } else if (out_off_ > out_.size() / 2) {
+    out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(out_off_));
+    out_off_ = 0;
+  }
+  if (buffered() == 0 && shut_requested_ && !shut_done_) {
+    ::shutdown(fd_, SHUT_WR);
+    shut_done_ = true;
+  }
+  return 0;
+}
+
+// Loop context only: may call the handler.
+void SocketConn::after_flush() {
+  update_interest();
+  if (want_writable_ && buffered() < options_.low_watermark) {
+    want_writable_ = false;
+    if (handler_ != nullptr) handler_->on_writable();
+  }
+}
+
+bool SocketConn::write(std::span<const std::uint8_t> bytes) {
+  if (phase_ == Phase::kDone || shut_requested_) return false;
+  out_.insert(out_.end(), bytes.begin(), bytes.end());
+  if (phase_ == Phase::kOpen) {
+    const int err = flush();
+    if (err != 0) {
+      end_later(end_reason_for_errno(err));
+    } else {
+      update_interest();
+    }
+  }
+  if (buffered() >= options_.high_watermark) {
+    want_writable_ = true;
+    return false;
+  }
+  if (want_writable_ && buffered() < options_.low_watermark) {
+    // Drained inside write(): still owe the on_writable(), from the loop.
+    post_self([](SocketConn& c) {
+      if (c.phase_ == Phase::kOpen) c.after_flush();
+    });
+  }
+  return true;
+}
+
+void SocketConn::shutdown_write() {
+  if (phase_ == Phase::kDone || shut_requested_) return;
+  shut_requested_ = true;
+  if (phase_ == Phase::kOpen && buffered() == 0) {
+    ::shutdown(fd_, SHUT_WR);
+    shut_done_ = true;
+    update_interest();
+  }
+}
+
+void SocketConn::end(EndReason reason) {
+  if (phase_ == Phase::kDone) return;
+  teardown();
+  if (!accepted_started_) {
+    parked_end_ = reason;  // delivered once set_handler() is called
+    return;
+  }
+  ConnectionHandler* h = handler_;
+  handler_ = nullptr;
+  if (h != nullptr) h->on_end(reason);
+}
+
+void SocketConn::end_later(EndReason reason) {
+  post_self([reason](SocketConn& c) { c.end(reason); });
+}
+
+void SocketConn::close() {
+  if (phase_ == Phase::kOpen && fd_ >= 0) {
+    flush();  // best effort: whatever the kernel takes now
+    if (shut_requested_ && !shut_done_ && buffered() == 0) ::shutdown(fd_, SHUT_WR);
+  }
+  teardown();
+  handler_ = nullptr;
+}
+
+void SocketConn::teardown() {
+  phase_ = Phase::kDone;
+  if (timeout_) env_.loop->cancel(timeout_);
+  timeout_ = TimerId{};
+  if (resolve_id_ != 0) env_.resolver->cancel(ResolveId{resolve_id_});
+  resolve_id_ = 0;
+  if (watched_) env_.loop->unwatch(fd_);
+  watched_ = false;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  out_.clear();
+  out_off_ = 0;
+}
+
+}  // namespace ss::posix

@@ -1,0 +1,113 @@
+// SocketConn: one PosixNet stream connection (TCP or unix) on EpollLoop.
+//
+// Phases: resolving -> connecting -> open -> done. "done" is reached by
+// end() (which runs on_end once, last) or close() (silent). The user's
+// Connection (SocketConnection) holds the only owning pointer; loop
+// callbacks hold weak pointers and re-check the phase after every user
+// callback, because a callback may close or destroy the connection.
+//
+// Callbacks never run inline: work that a user call discovers (a connect
+// that succeeds or fails at once, a send error inside write()) is posted.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "runtime/core/net.h"
+#include "runtime/posix/epoll_loop.h"
+
+namespace ss::posix {
+
+class AresResolver;
+
+class SocketConn : public std::enable_shared_from_this<SocketConn> {
+ public:
+  struct Env {
+    EpollLoop* loop;
+    AresResolver* resolver;
+    std::size_t read_chunk;
+    int max_reads_per_event;
+  };
+
+  SocketConn(const Env& env, std::uint64_t id, const ConnectOptions& options,
+             ConnectionHandler* handler);
+  ~SocketConn();
+
+  // Outgoing: begins resolution/connect (call once, right after make_shared).
+  void start_connect(const Endpoint& to);
+  // Incoming: adopts an accepted, connected, non-blocking fd.
+  void adopt_accepted(int fd, Endpoint peer);
+
+  void set_handler(ConnectionHandler* handler);
+  bool write(std::span<const std::uint8_t> bytes);
+  std::size_t buffered() const { return out_.size() - out_off_; }
+  void shutdown_write();
+  void close();
+  Endpoint peer() const { return peer_; }
+  std::uint64_t id() const { return id_; }
+
+ private:
+  enum class Phase { kResolving, kConnecting, kOpen, kDone };
+
+  void on_resolved(Result<std::vector<std::string>> addrs);
+  void try_connect();
+  void on_connect_result(int err);
+  void on_io(std::uint32_t events);
+  void do_read();
+  int flush();  // 0 or errno; never calls the handler
+  void after_flush();
+  void update_interest();
+  void watch_fd();
+  void end(EndReason reason);
+  void end_later(EndReason reason);
+  void teardown();
+  template <typename F>
+  void post_self(F f);
+
+  Env env_;
+  std::uint64_t id_;
+  ConnectOptions options_;
+  ConnectionHandler* handler_;
+  Phase phase_ = Phase::kResolving;
+  int fd_ = -1;
+  bool watched_ = false;
+  bool accepted_started_ = true;  // false for accepted until set_handler
+  Endpoint target_;
+  Endpoint peer_;
+  std::vector<std::string> addrs_;
+  std::size_t next_addr_ = 0;
+  int last_err_ = 0;
+  std::uint64_t resolve_id_ = 0;
+  TimerId timeout_;
+  std::vector<std::uint8_t> out_;
+  std::size_t out_off_ = 0;
+  bool want_writable_ = false;
+  bool shut_requested_ = false;
+  bool shut_done_ = false;
+  bool read_closed_ = false;
+  std::optional<EndReason> parked_end_;  // accepted, ended before set_handler
+};
+
+// The user's handle; destroying it is close().
+class SocketConnection final : public Connection {
+ public:
+  explicit SocketConnection(std::shared_ptr<SocketConn> core) : core_(std::move(core)) {}
+  ~SocketConnection() override { core_->close(); }
+  void set_handler(ConnectionHandler* handler) override { core_->set_handler(handler); }
+  bool write(std::span<const std::uint8_t> bytes) override { return core_->write(bytes); }
+  using Connection::write;
+  std::size_t buffered() const override { return core_->buffered(); }
+  void shutdown_write() override { core_->shutdown_write(); }
+  void close() override { core_->close(); }
+  Endpoint peer() const override { return core_->peer(); }
+  std::uint64_t id() const override { return core_->id(); }
+
+ private:
+  std::shared_ptr<SocketConn> core_;
+};
+
+}  // namespace ss::posix

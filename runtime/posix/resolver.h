@@ -1,0 +1,64 @@
+// AresResolver: asynchronous DNS for PosixNet, on c-ares driven by EpollLoop.
+//
+// c-ares owns its UDP/TCP sockets; its socket-state callback tells us which
+// fds to watch, we feed readiness back with ares_process_fd(), and one loop
+// timer follows ares_timeout() for retransmits. The loop never blocks on DNS.
+//
+// Results are always delivered through Loop::post (c-ares may answer from
+// /etc/hosts inside ares_getaddrinfo itself, which would otherwise be an
+// inline callback). Names under ".invalid" fail with kNotFound without a
+// query (RFC 6761 §6.4: resolvers treat them as NXDOMAIN), which also makes
+// the NXDOMAIN path testable without a DNS server.
+#pragma once
+
+#include <ares.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "runtime/core/net.h"
+#include "runtime/posix/epoll_loop.h"
+
+namespace ss::posix {
+
+struct ResolverOptions {
+  // Per-try timeout and tries; c-ares retransmits and rotates servers.
+  Micros timeout = seconds(2);
+  int tries = 2;
+  // "host:port,..." overriding /etc/resolv.conf (tests pointing at a local
+  // DNS server); empty = system configuration.
+  std::string servers;
+};
+
+class AresResolver {
+ public:
+  // Aborts if c-ares cannot initialise (no memory; bad resolv.conf is not
+  // fatal: every query then fails with kIo).
+  AresResolver(EpollLoop& loop, const ResolverOptions& options);
+  ~AresResolver();  // pending callbacks are dropped, never run
+  AresResolver(const AresResolver&) = delete;
+  AresResolver& operator=(const AresResolver&) = delete;
+
+  ResolveId resolve(std::string_view name, ResolveCallback done);
+  bool cancel(ResolveId id);
+
+ private:
+  struct Query;
+  static void on_sock_state(void* data, ares_socket_t fd, int readable, int writable);
+  static void on_result(void* arg, int status, int timeouts, ares_addrinfo* result);
+  void deliver(std::uint64_t id, Result<std::vector<std::string>> result);
+  void rearm_timer();
+
+  EpollLoop& loop_;
+  ares_channel channel_ = nullptr;
+  bool init_ok_ = false;
+  std::string init_error_;
+  bool destroying_ = false;
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, ResolveCallback> pending_;
+  TimerId timer_;
+};
+
+}  // namespace ss::posix
