@@ -51,6 +51,7 @@ Result<Stream*> Context::create(StreamInfo info) {
   auto owned = std::make_unique<Stream>(*this, id, *st, std::move(info));
   Stream* s = owned.get();
   streams_.emplace(id, std::move(owned));
+  if (s->bind_hook()) s->bind_hook()(s);
   s->start();
   if (s->destroyed()) {
     return make_error(ErrorCode::kState, "streamtype '" + st->name +

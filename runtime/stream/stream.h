@@ -42,6 +42,7 @@ namespace ss::stream {
 
 class Context;
 class Attempt;
+class Stream;
 
 // The user's callbacks. A missing callback behaves as one returning OK
 // (tx: TX_DONT_SEND).
@@ -63,6 +64,9 @@ struct StreamInfo {
   std::uint8_t flags = 0;                     // InfoFlag bits (behaviour comes later)
   void* user = nullptr;                       // returned by user()
   std::shared_ptr<void> user_storage;         // kept alive until the stream is reclaimed
+  // Called with the new stream before CREATING is raised (so wrappers can
+  // publish the handle to callbacks that run during creation).
+  std::function<void(Stream*)> on_bind;
 };
 
 // A minimal sequencer (lws <= v4.3): receives every state the stream raises
@@ -122,6 +126,7 @@ class Stream {
   // --- internal (context and Attempt) ----------------------------------
   // Raises an out-of-band state (EVENT_WAIT_CANCELLED, a user state).
   Ret notify(int state, std::uint32_t ack = 0);
+  const std::function<void(Stream*)>& bind_hook() const { return info_.on_bind; }
   Ret start();  // raises CREATING, connects if nailed_up
   void reclaim_attempts();
 
