@@ -1,0 +1,218 @@
+#include "runtime/proto/h1/h1_parser.h"
+
+#include <utility>
+
+namespace ss::proto::h1 {
+
+// The http_parser callbacks, with access to the parser's private state.
+struct ParserCallbacks {
+  static MessageParser& self(http_parser* p) { return *static_cast<MessageParser*>(p->data); }
+
+  static int on_message_begin(http_parser* p) {
+    auto& s = self(p);
+    s.in_message_ = true;
+    s.informational_ = false;
+    s.head_ = Head{};
+    s.header_bytes_ = 0;
+    s.last_was_value_ = false;
+    return 0;
+  }
+  static int on_url(http_parser* p, const char* at, std::size_t n) {
+    auto& s = self(p);
+    s.head_.target.append(at, n);
+    return s.add_header_bytes(at, n);
+  }
+  static int on_status(http_parser* p, const char* at, std::size_t n) {
+    return self(p).add_header_bytes(at, n);
+  }
+  static int on_header_field(http_parser* p, const char* at, std::size_t n) {
+    auto& s = self(p);
+    if (s.head_.headers.empty() || s.last_was_value_) {
+      if (s.head_.headers.size() >= kMaxHeaderCount) {
+        s.limit_error_ = "more than " + std::to_string(kMaxHeaderCount) + " header fields";
+        s.limit_offset_ = s.offset_ + static_cast<std::uint64_t>(at - s.chunk_start_);
+        return 1;
+      }
+      s.head_.headers.push_back({});
+    }
+    s.last_was_value_ = false;
+    s.head_.headers.back().name.append(at, n);
+    return s.add_header_bytes(at, n);
+  }
+  static int on_header_value(http_parser* p, const char* at, std::size_t n) {
+    auto& s = self(p);
+    s.last_was_value_ = true;
+    if (s.head_.headers.empty()) s.head_.headers.push_back({});
+    s.head_.headers.back().value.append(at, n);
+    return s.add_header_bytes(at, n);
+  }
+  static int on_headers_complete(http_parser* p) {
+    auto& s = self(p);
+    s.head_.http_major = p->http_major;
+    s.head_.http_minor = p->http_minor;
+    if (s.kind_ == MessageParser::Kind::kResponse) {
+      s.head_.status = static_cast<int>(p->status_code);
+      // 1xx other than 101 are interim: skipped, the real response follows.
+      s.informational_ = s.head_.status >= 100 && s.head_.status < 200 && s.head_.status != 101;
+    } else {
+      s.head_.method = http_method_str(static_cast<http_method>(p->method));
+    }
+    s.head_.upgrade = p->upgrade != 0;
+    s.head_.keep_alive = http_should_keep_alive(p) != 0;
+    if (!s.informational_) s.events_.push_back(HeadEvent{s.head_});
+    if (s.kind_ == MessageParser::Kind::kResponse && !s.informational_ && s.no_body_next_) {
+      s.no_body_next_ = false;
+      return 1;  // skip body (HEAD)
+    }
+    return 0;
+  }
+  static int on_body(http_parser* p, const char* at, std::size_t n) {
+    if (n == 0) return 0;
+    auto& s = self(p);
+    auto* b = reinterpret_cast<const std::uint8_t*>(at);
+    s.events_.push_back(BodyEvent{std::vector<std::uint8_t>(b, b + n)});
+    return 0;
+  }
+  static int on_message_complete(http_parser* p) {
+    auto& s = self(p);
+    s.in_message_ = false;
+    if (s.informational_) {
+      s.informational_ = false;
+      return 0;
+    }
+    s.events_.push_back(CompleteEvent{http_should_keep_alive(p) != 0});
+    return 0;
+  }
+
+  static http_parser_settings make() {
+    http_parser_settings st;
+    http_parser_settings_init(&st);
+    st.on_message_begin = on_message_begin;
+    st.on_url = on_url;
+    st.on_status = on_status;
+    st.on_header_field = on_header_field;
+    st.on_header_value = on_header_value;
+    st.on_headers_complete = on_headers_complete;
+    st.on_body = on_body;
+    st.on_message_complete = on_message_complete;
+    return st;
+  }
+};
+
+namespace {
+const http_parser_settings& settings() {
+  static const http_parser_settings kSettings = ParserCallbacks::make();  // immutable
+  return kSettings;
+}
+}  // namespace
+
+MessageParser::MessageParser(Kind kind) : kind_(kind) {
+  http_parser_init(&parser_, kind == Kind::kResponse ? HTTP_RESPONSE : HTTP_REQUEST);
+}
+
+// The offset named in a limit error is the exact byte that crossed the
+// limit, so it does not depend on how the input was split.
+int MessageParser::add_header_bytes(const char* at, std::size_t n) {
+  header_bytes_ += n;
+  if (header_bytes_ > kMaxHeaderBytes) {
+    std::size_t excess = header_bytes_ - kMaxHeaderBytes;
+    limit_offset_ = offset_ + static_cast<std::uint64_t>(at - chunk_start_) + (n - excess);
+    limit_error_ = "header section over " + std::to_string(kMaxHeaderBytes) + " bytes";
+    return 1;
+  }
+  return 0;
+}
+
+void MessageParser::fail(ErrorCode code, std::string what, std::uint64_t at) {
+  state_ = State::kError;
+  events_.push_back(ErrorEvent{code, "h1: " + what + " at byte offset " + std::to_string(at), at});
+}
+
+void MessageParser::receive_data(std::span<const std::uint8_t> bytes) {
+  switch (state_) {
+    case State::kClosed:
+    case State::kError:
+      return;
+    case State::kUpgraded:
+      upgrade_bytes_.insert(upgrade_bytes_.end(), bytes.begin(), bytes.end());
+      return;
+    case State::kParsing:
+      break;
+  }
+  parser_.data = this;
+  const bool eof = bytes.empty();
+  const char* data = reinterpret_cast<const char*>(bytes.data());
+  chunk_start_ = data;
+  std::size_t used = http_parser_execute(&parser_, &settings(), eof ? nullptr : data, bytes.size());
+  auto err = static_cast<http_errno>(parser_.http_errno);
+  if (err != HPE_OK) {
+    std::uint64_t at = offset_ + used;
+    if (!limit_error_.empty()) {
+      fail(ErrorCode::kLimit, limit_error_, limit_offset_);
+    } else if (err == HPE_INVALID_EOF_STATE) {
+      fail(ErrorCode::kParse, "connection closed mid-message (truncated)", at);
+    } else {
+      fail(ErrorCode::kParse, std::string(http_errno_name(err)) + " (" + http_errno_description(err) + ")", at);
+    }
+    return;
+  }
+  offset_ += used;
+  if (eof) {
+    if (in_message_) {
+      fail(ErrorCode::kParse, "connection closed mid-message (truncated)", offset_);
+    } else {
+      state_ = State::kClosed;
+      events_.push_back(ClosedEvent{});
+    }
+    return;
+  }
+  if (parser_.upgrade) {
+    // The parser stopped after the head of an upgrade; the rest is not HTTP.
+    state_ = State::kUpgraded;
+    in_message_ = false;
+    upgrade_bytes_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());
+  }
+}
+
+Event MessageParser::next_event() {
+  if (events_.empty()) return NeedData{};
+  Event e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+std::vector<std::uint8_t> MessageParser::take_upgrade_bytes() { return std::exchange(upgrade_bytes_, {}); }
+
+std::string describe(const Event& event) {
+  struct V {
+    std::string operator()(const NeedData&) const { return "need-data"; }
+    std::string operator()(const HeadEvent& e) const {
+      return "head " + (e.head.status ? std::to_string(e.head.status) : e.head.method + " " + e.head.target) +
+             " headers=" + std::to_string(e.head.headers.size());
+    }
+    std::string operator()(const BodyEvent& e) const { return "body " + std::to_string(e.data.size()); }
+    std::string operator()(const CompleteEvent& e) const {
+      return std::string("complete keep_alive=") + (e.keep_alive ? "1" : "0");
+    }
+    std::string operator()(const ClosedEvent&) const { return "closed"; }
+    std::string operator()(const ErrorEvent& e) const { return "error " + e.message; }
+  };
+  return std::visit(V{}, event);
+}
+
+std::vector<Event> merge_body_events(const std::vector<Event>& events) {
+  std::vector<Event> out;
+  for (const auto& e : events) {
+    if (std::holds_alternative<NeedData>(e)) continue;
+    if (auto* b = std::get_if<BodyEvent>(&e); b && !out.empty()) {
+      if (auto* last = std::get_if<BodyEvent>(&out.back())) {
+        last->data.insert(last->data.end(), b->data.begin(), b->data.end());
+        continue;
+      }
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace ss::proto::h1
