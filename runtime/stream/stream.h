@@ -110,6 +110,8 @@ class Stream {
   void destroy();
 
   // --- getters ---------------------------------------------------------
+  // Observer that expires (holds nullptr) once the stream is destroyed.
+  std::weak_ptr<Stream*> weak() const { return token_; }
   std::uint64_t id() const { return id_; }
   const policy::Streamtype& streamtype() const { return st_; }
   Context& context() { return ctx_; }

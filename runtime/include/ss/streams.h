@@ -1,0 +1,164 @@
+// The idiomatic C++ API of securestreams.
+//
+//   ss::StreamContext ctx({.loop = &loop, .net = &net, .policy = policy});
+//   auto s = ctx.create("mystreamtype", {
+//       .rx = [](std::span<const std::uint8_t> b, std::uint32_t flags) { ...; return ss::Ret::kOk; },
+//       .tx = [](ss::TxChunk& c) { c.len = fill(c.buffer); c.flags = ss::kSom | ss::kEom; return ss::Ret::kOk; },
+//       .state = [](ss::State st, std::uint32_t ack) { return ss::Ret::kOk; },
+//   });
+//   if (!s) { report(s.error().message()); }
+//   s->request_tx();
+//
+// StreamHandle is move-only and RAII: dropping it destroys the stream (the
+// user sees DISCONNECTED if connected, then DESTROYING). If the stream
+// destroys itself first (a callback answered DESTROY_ME), the handle
+// notices and becomes empty; no pointer dangles. Callbacks may call any
+// method on any handle, including reset() on their own stream (it takes
+// effect when the callback returns). Single-threaded: use the loop's thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "runtime/core/result.h"
+#include "runtime/proto/raw/raw_binding.h"
+#include "runtime/stream/context.h"
+#include "runtime/stream/stream.h"
+
+namespace ss {
+
+using stream::Ret;
+using stream::State;
+
+inline constexpr std::uint32_t kSom = stream::kFlagSom;
+inline constexpr std::uint32_t kEom = stream::kFlagEom;
+
+// One tx opportunity: write up to buffer.size() bytes, set len and flags.
+struct TxChunk {
+  std::uint32_t ordinal = 0;
+  std::span<std::uint8_t> buffer;
+  std::size_t len = 0;
+  std::uint32_t flags = 0;
+};
+
+struct Handlers {
+  std::function<Ret(std::span<const std::uint8_t> payload, std::uint32_t flags)> rx;
+  std::function<Ret(TxChunk& chunk)> tx;
+  std::function<Ret(State state, std::uint32_t ack)> state;
+};
+
+class StreamHandle {
+ public:
+  StreamHandle() = default;
+  explicit StreamHandle(stream::Stream& s) : weak_(s.weak()) {}
+  StreamHandle(StreamHandle&& other) noexcept : weak_(std::exchange(other.weak_, {})) {}
+  StreamHandle& operator=(StreamHandle&& other) noexcept {
+    if (this != &other) {
+      reset();
+      weak_ = std::exchange(other.weak_, {});
+    }
+    return *this;
+  }
+  StreamHandle(const StreamHandle&) = delete;
+  StreamHandle& operator=(const StreamHandle&) = delete;
+  ~StreamHandle() { reset(); }
+
+  // Destroys the stream (deferred if called from one of its callbacks).
+  void reset() {
+    if (auto* s = get()) s->destroy();
+    weak_.reset();
+  }
+  // The stream, or nullptr once it is gone.
+  stream::Stream* get() const {
+    auto tok = weak_.lock();
+    return tok ? *tok : nullptr;
+  }
+  explicit operator bool() const { return get() != nullptr; }
+
+  Ret request_tx() { return call([](auto& s) { return s.request_tx(); }); }
+  Ret request_tx_len(std::size_t len) {
+    return call([len](auto& s) { return s.request_tx_len(len); });
+  }
+  Ret connect() { return call([](auto& s) { return s.client_connect(); }); }
+  // 0 = the streamtype's timeout_ms.
+  void start_timeout(std::uint32_t ms = 0) {
+    if (auto* s = get()) s->start_timeout(ms);
+  }
+  void cancel_timeout() {
+    if (auto* s = get()) s->cancel_timeout();
+  }
+  Error set_metadata(std::string_view name, std::string_view value) {
+    auto* s = get();
+    return s ? s->set_metadata(name, value) : make_error(ErrorCode::kState, "stream is gone");
+  }
+  Result<std::string> metadata(std::string_view name) const {
+    auto* s = get();
+    if (!s) return make_error(ErrorCode::kState, "stream is gone");
+    auto v = s->get_metadata(name);
+    if (!v) return v.error();
+    return std::string(*v);
+  }
+  void add_peer_tx_credit(std::int32_t add) {
+    if (auto* s = get()) s->add_peer_tx_credit(add);
+  }
+  std::int32_t est_peer_tx_credit() const {
+    auto* s = get();
+    return s ? s->get_est_peer_tx_credit() : 0;
+  }
+
+ private:
+  template <typename F>
+  Ret call(F f) {
+    auto* s = get();
+    return s ? f(*s) : Ret::kOk;
+  }
+  std::weak_ptr<stream::Stream*> weak_;
+};
+
+// Owns an engine context; the raw binding is registered on construction.
+class StreamContext {
+ public:
+  explicit StreamContext(stream::Context::Config config)
+      : ctx_(std::make_unique<stream::Context>(std::move(config))) {
+    proto::raw::register_raw_binding(*ctx_);
+  }
+
+  Result<StreamHandle> create(std::string_view streamtype, Handlers handlers,
+                              std::int32_t manual_initial_tx_credit = 0) {
+    stream::StreamInfo info;
+    info.streamtype = std::string(streamtype);
+    info.manual_initial_tx_credit = manual_initial_tx_credit;
+    if (handlers.rx) info.callbacks.rx = std::move(handlers.rx);
+    if (handlers.state) {
+      info.callbacks.state = [f = std::move(handlers.state)](int st, std::uint32_t ack) {
+        return f(static_cast<State>(st), ack);
+      };
+    }
+    if (handlers.tx) {
+      info.callbacks.tx = [f = std::move(handlers.tx)](std::uint32_t ord,
+                                                       std::span<std::uint8_t> buf,
+                                                       std::size_t& len, std::uint32_t& flags) {
+        TxChunk c{ord, buf, 0, 0};
+        Ret r = f(c);
+        len = c.len;
+        flags = c.flags;
+        return r;
+      };
+    }
+    auto s = ctx_->create(std::move(info));
+    if (!s) return s.error();
+    return StreamHandle(**s);
+  }
+
+  stream::Context& engine() { return *ctx_; }
+
+ private:
+  std::unique_ptr<stream::Context> ctx_;
+};
+
+}  // namespace ss
