@@ -43,7 +43,9 @@ struct FakeNet::Conn final : public Connection {
     if (mode == HostMode::kEcho) {
       std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
       later(net.latency * 2, [copy](Conn* c) {
-        if (c->up) c->handler->on_data(copy);
+        if (!c->up) return;
+        c->net.delivered.insert(c->net.delivered.end(), copy.begin(), copy.end());
+        c->handler->on_data(copy);
       });
     }
     return true;
@@ -64,6 +66,7 @@ struct FakeNet::Conn final : public Connection {
 std::unique_ptr<Connection> FakeNet::connect(const Endpoint& to, const ConnectOptions& options,
                                              ConnectionHandler* handler) {
   ++connects_;
+  connect_times.push_back(loop_.now());
   HostMode mode = HostMode::kEcho;
   if (auto it = modes_.find(to.kind == Endpoint::Kind::kTcp ? to.host : to.path);
       it != modes_.end()) {
@@ -103,7 +106,10 @@ FakeNet::Conn* FakeNet::newest_live() {
 bool FakeNet::peer_send(std::vector<std::uint8_t> bytes) {
   Conn* c = newest_live();
   if (!c || bytes.empty()) return false;
-  c->later(latency, [bytes](Conn* k) { k->handler->on_data(bytes); });
+  c->later(latency, [bytes](Conn* k) {
+    k->net.delivered.insert(k->net.delivered.end(), bytes.begin(), bytes.end());
+    k->handler->on_data(bytes);
+  });
   return true;
 }
 

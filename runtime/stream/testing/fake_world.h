@@ -90,6 +90,9 @@ class FakeNet final : public Net {
 
   std::size_t live_connections() const;
   std::uint64_t connects() const { return connects_; }
+  // When each connect() was called, and every byte handed to on_data().
+  std::vector<Micros> connect_times;
+  std::vector<std::uint8_t> delivered;
   // Every byte the peer received, per connection id, in order.
   std::map<std::uint64_t, std::vector<std::uint8_t>> received;
 
