@@ -52,6 +52,11 @@ struct ParserCallbacks {
     s.head_.http_minor = p->http_minor;
     if (s.kind_ == MessageParser::Kind::kResponse) {
       s.head_.status = static_cast<int>(p->status_code);
+      if (s.head_.status < 100 || s.head_.status > 999) {
+        // http_parser takes 1-3 digit codes; HTTP says exactly three.
+        s.cb_error_ = "status code " + std::to_string(s.head_.status) + " is not three digits";
+        return -1;
+      }
       // 1xx other than 101 are interim: skipped, the real response follows.
       s.informational_ = s.head_.status >= 100 && s.head_.status < 200 && s.head_.status != 101;
     } else {
@@ -149,6 +154,8 @@ void MessageParser::receive_data(std::span<const std::uint8_t> bytes) {
     std::uint64_t at = offset_ + used;
     if (!limit_error_.empty()) {
       fail(ErrorCode::kLimit, limit_error_, limit_offset_);
+    } else if (!cb_error_.empty()) {
+      fail(ErrorCode::kParse, cb_error_, at);
     } else if (err == HPE_INVALID_EOF_STATE) {
       fail(ErrorCode::kParse, "connection closed mid-message (truncated)", at);
     } else {

@@ -113,6 +113,7 @@ class MessageParser {
   std::size_t header_bytes_ = 0;
   bool last_was_value_ = false;
   std::string limit_error_;
+  std::string cb_error_;  // a check of ours failed in a callback
   std::uint64_t limit_offset_ = 0;
 
   std::vector<std::uint8_t> upgrade_bytes_;
