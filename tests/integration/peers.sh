@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Real peers on loopback for integration tests, from Debian packages:
+#   socat (TCP echo), nginx-light (HTTP and HTTPS with a CA made here and
+#   now), python3-websockets (WebSocket echo).
+#
+# Source this file, then call peers_start; it exports SS_SOCAT_PORT,
+# SS_NGINX_PORT, SS_NGINX_TLS_PORT, SS_WS_PORT, SS_TEST_CA (PEM), and stops
+# every peer it started on exit (trap). Work files live in $PEERS_DIR
+# (under TEST_TMPDIR when run by Bazel).
+#
+# Ports are picked by binding port 0 and releasing it just before the peer
+# starts (a tiny race with other processes; the ws server binds port 0
+# itself and reports its port, so it has none).
+set -u
+
+PEERS_DIR="${TEST_TMPDIR:-$(mktemp -d)}/peers.$$"
+PEERS_PIDS=()
+PEERS_PY=/usr/bin/python3  # Debian's python3 has python3-websockets
+
+peers_free_port() {
+  "$PEERS_PY" -c 'import socket
+s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# Waits until 127.0.0.1:$1 accepts (5 s at most).
+peers_wait_port() {
+  local port=$1 i
+  for i in $(seq 1 100); do
+    if "$PEERS_PY" -c 'import socket,sys
+socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$port" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "peers: nothing listens on port $port; logs:" >&2
+  find "$PEERS_DIR" -name '*.log' -exec sh -c 'echo "== $1"; cat "$1"' _ {} \; >&2
+  return 1
+}
+
+peers_stop() {
+  local pid
+  for pid in "${PEERS_PIDS[@]}"; do
+    kill "$pid" 2>/dev/null
+  done
+  for pid in "${PEERS_PIDS[@]}"; do
+    wait "$pid" 2>/dev/null
+  done
+  PEERS_PIDS=()
+}
+
+peers_start_socat() {
+  SS_SOCAT_PORT=$(peers_free_port)
+  socat TCP4-LISTEN:"$SS_SOCAT_PORT",bind=127.0.0.1,reuseaddr,fork PIPE \
+    2>"$PEERS_DIR/socat.log" &
+  PEERS_PIDS+=($!)
+  export SS_SOCAT_PORT
+  peers_wait_port "$SS_SOCAT_PORT"
+}
+
+# A throwaway CA and a server certificate for localhost/127.0.0.1/::1.
+peers_make_ca() {
+  local d="$PEERS_DIR/ca"
+  mkdir -p "$d"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 -subj "/CN=securestreams test CA" \
+    2>/dev/null || return 1
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$d/server.key" -out "$d/server.csr" -subj "/CN=localhost" 2>/dev/null || return 1
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\nextendedKeyUsage=serverAuth\n' \
+    >"$d/ext.cnf"
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+    -CAcreateserial -out "$d/server.pem" -days 2 -extfile "$d/ext.cnf" 2>/dev/null || return 1
+  SS_TEST_CA="$d/ca.pem"
+  export SS_TEST_CA
+}
+
+peers_start_nginx() {
+  peers_make_ca || { echo "peers: CA generation failed" >&2; return 1; }
+  SS_NGINX_PORT=$(peers_free_port)
+  SS_NGINX_TLS_PORT=$(peers_free_port)
+  local d="$PEERS_DIR/nginx"
+  mkdir -p "$d/logs" "$d/tmp" "$d/html"
+  printf 'hello from nginx\n' >"$d/html/index.txt"
+  # As root nginx chowns its temp dirs to "nobody", which fails inside
+  # Bazel's user namespace: keep everything owned by the caller.
+  local user_line=""
+  [ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
+  cat >"$d/nginx.conf" <<CONF
+$user_line
+daemon off;
+master_process off;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/logs/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $d/tmp/body;
+  proxy_temp_path $d/tmp/proxy;
+  fastcgi_temp_path $d/tmp/fastcgi;
+  uwsgi_temp_path $d/tmp/uwsgi;
+  scgi_temp_path $d/tmp/scgi;
+  default_type text/plain;
+  server {
+    listen 127.0.0.1:$SS_NGINX_PORT;
+    listen 127.0.0.1:$SS_NGINX_TLS_PORT ssl;
+    ssl_certificate $PEERS_DIR/ca/server.pem;
+    ssl_certificate_key $PEERS_DIR/ca/server.key;
+    root $d/html;
+    location = /status { return 200 "ok\n"; }
+  }
+}
+CONF
+  nginx -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" 2>>"$d/logs/stderr.log" &
+  PEERS_PIDS+=($!)
+  export SS_NGINX_PORT SS_NGINX_TLS_PORT
+  peers_wait_port "$SS_NGINX_PORT" && peers_wait_port "$SS_NGINX_TLS_PORT"
+}
+
+peers_start_ws() {
+  local portfile="$PEERS_DIR/ws.port"
+  "$PEERS_PY" "$(dirname "${BASH_SOURCE[0]}")/ws_echo.py" "$portfile" \
+    2>"$PEERS_DIR/ws.log" &
+  PEERS_PIDS+=($!)
+  local i
+  for i in $(seq 1 100); do
+    [ -s "$portfile" ] && break
+    sleep 0.05
+  done
+  SS_WS_PORT=$(cat "$portfile" 2>/dev/null)
+  [ -n "$SS_WS_PORT" ] || { echo "peers: ws echo did not start" >&2; cat "$PEERS_DIR/ws.log" >&2; return 1; }
+  export SS_WS_PORT
+}
+
+# Starts the named peers (socat nginx ws; default all).
+peers_start() {
+  mkdir -p "$PEERS_DIR"
+  trap peers_stop EXIT
+  local p
+  for p in "${@:-socat nginx ws}"; do
+    for q in $p; do
+      "peers_start_$q" || { peers_stop; return 1; }
+    done
+  done
+}
