@@ -66,13 +66,16 @@ Error errno_error(const std::string& what) {
 }  // namespace
 
 PosixNet::PosixNet(EpollLoop& loop, NetOptions options)
-    : loop_(loop), options_(options), resolver_(loop, options.dns) {}
+    : loop_(loop),
+      options_(options),
+      resolver_(loop, options.dns),
+      read_buffer_(options.read_chunk == 0 ? 1 : options.read_chunk) {}
 
 PosixNet::~PosixNet() = default;
 
 std::unique_ptr<Connection> PosixNet::connect(const Endpoint& to, const ConnectOptions& options,
                                               ConnectionHandler* handler) {
-  SocketConn::Env env{&loop_, &resolver_, options_.read_chunk, options_.max_reads_per_event};
+  SocketConn::Env env{&loop_, &resolver_, &read_buffer_, options_.max_reads_per_event};
   auto core = std::make_shared<SocketConn>(env, next_conn_id_++, options, handler);
   core->start_connect(to);
   return std::make_unique<SocketConnection>(std::move(core));
@@ -113,7 +116,7 @@ Result<std::unique_ptr<Listener>> PosixNet::listen(const Endpoint& at, AcceptCal
   }
   auto listener = std::make_unique<SocketListener>(loop_, fd, local,
                                                    at.kind == Endpoint::Kind::kUnixPath);
-  SocketConn::Env env{&loop_, &resolver_, options_.read_chunk, options_.max_reads_per_event};
+  SocketConn::Env env{&loop_, &resolver_, &read_buffer_, options_.max_reads_per_event};
   if (Error e = listener->start(env, &next_conn_id_, std::move(on_accept))) return e;
   return std::unique_ptr<Listener>(std::move(listener));
 }

@@ -25,6 +25,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "runtime/core/net.h"
 #include "runtime/core/rng.h"
@@ -58,6 +59,7 @@ class PosixNet final : public Net {
   NetOptions options_;
   AresResolver resolver_;
   std::uint64_t next_conn_id_ = 1;
+  std::vector<std::uint8_t> read_buffer_;  // one for all connections
 };
 
 // Production randomness: a seed from getrandom(2). The runtime itself only
