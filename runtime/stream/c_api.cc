@@ -49,7 +49,11 @@ lws_ss_state_return_t from_ret(Ret r) {
   return static_cast<lws_ss_state_return_t>(static_cast<int>(r));
 }
 
-void log_line(int level, const std::string& line) {
+}  // namespace
+
+namespace ss::stream {
+
+void c_log(int level, const std::string& line) {
   if (!(g_log_level & level)) return;
   if (g_log_emit) {
     g_log_emit(level, line.c_str());
@@ -57,6 +61,12 @@ void log_line(int level, const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
   }
 }
+
+}  // namespace ss::stream
+
+namespace {
+
+using ss::stream::c_log;
 
 ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
   ss::stream::Callbacks cb;
@@ -95,7 +105,7 @@ lws_context* create_c_context(const lws_context_creation_info* info,
   if (!info || !backend) return nullptr;
   auto pol = backend->load_policy(info->pss_policies_json ? info->pss_policies_json : "");
   if (!pol) {
-    log_line(LLL_ERR, "lws_create_context: policy: " + pol.error().message());
+    c_log(LLL_ERR, "lws_create_context: policy: " + pol.error().message());
     return nullptr;
   }
   auto* cx = new lws_context;
@@ -107,7 +117,7 @@ lws_context* create_c_context(const lws_context_creation_info* info,
   cfg.seed = info->ss_seed ? info->ss_seed : cx->backend->seed();
   cfg.policy = *pol;
   cfg.hooks = cx->backend->hooks();
-  if (!cfg.hooks.log) cfg.hooks.log = [](std::string_view t) { log_line(LLL_WARN, std::string(t)); };
+  if (!cfg.hooks.log) cfg.hooks.log = [](std::string_view t) { c_log(LLL_WARN, std::string(t)); };
   cx->engine = std::make_unique<Context>(std::move(cfg));
   cx->backend->setup(*cx->engine);
   return cx;
@@ -134,7 +144,7 @@ void _lws_log(int filter, const char* format, ...) {
   va_end(ap);
   std::size_t n = std::strlen(buf);
   while (n && buf[n - 1] == '\n') buf[--n] = '\0';
-  log_line(filter, buf);
+  c_log(filter, buf);
 }
 
 const char* lws_cmdline_option(int argc, const char** argv, const char* val) {
@@ -145,15 +155,6 @@ const char* lws_cmdline_option(int argc, const char** argv, const char* val) {
     if (argv[i][n] == '\0') return i + 1 < argc ? argv[i + 1] : "";
     if (argv[i][n] == '=') return argv[i] + n + 1;
   }
-  return nullptr;
-}
-
-struct lws_context* lws_create_context(const struct lws_context_creation_info* info) {
-  (void)info;
-  // The posix backend (runtime/posix, helper "posix") is not wired in yet.
-  log_line(LLL_ERR,
-           "lws_create_context: the posix backend is not available in this build; "
-           "use ss_fake_create_context (tests) or a simulator context");
   return nullptr;
 }
 
@@ -184,7 +185,7 @@ int lws_ss_create(struct lws_context* context, int tsi, const lws_ss_info_t* ssi
   if (!context || !ssi || !ssi->streamtype) return 1;
   if (ssi->user_alloc && (ssi->handle_offset + sizeof(void*) > ssi->user_alloc ||
                           ssi->opaque_user_data_offset + sizeof(void*) > ssi->user_alloc)) {
-    log_line(LLL_ERR, "lws_ss_create: handle/opaque offsets lie outside user_alloc");
+    c_log(LLL_ERR, "lws_ss_create: handle/opaque offsets lie outside user_alloc");
     return 1;
   }
   auto h = std::make_shared<lws_ss_handle>();
@@ -213,7 +214,7 @@ int lws_ss_create(struct lws_context* context, int tsi, const lws_ss_info_t* ssi
   auto s = context->engine->create(std::move(info));
   if (!s) {
     if (ppss) *ppss = nullptr;
-    log_line(LLL_ERR, "lws_ss_create: " + s.error().message());
+    c_log(LLL_ERR, "lws_ss_create: " + s.error().message());
     return 1;
   }
   if (ppayload_fmt) {
@@ -260,7 +261,7 @@ int lws_ss_proxy_create(struct lws_context* context, const char* bind, int port)
   (void)context;
   (void)bind;
   (void)port;
-  log_line(LLL_ERR, "lws_ss_proxy_create: not available in this build (see tools/ss-proxy)");
+  c_log(LLL_ERR, "lws_ss_proxy_create: not available in this build (see tools/ss-proxy)");
   return 1;
 }
 
@@ -292,7 +293,7 @@ int lws_ss_set_metadata(struct lws_ss_handle* h, const char* name, const void* v
   auto err = h->stream->set_metadata(
       name, std::string_view(static_cast<const char*>(value ? value : ""), len));
   if (err) {
-    log_line(LLL_WARN, "lws_ss_set_metadata: " + err.message());
+    c_log(LLL_WARN, "lws_ss_set_metadata: " + err.message());
     return 1;
   }
   return 0;

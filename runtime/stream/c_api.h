@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include <libwebsockets.h>
 
@@ -15,6 +16,8 @@ lws_context* create_c_context(const lws_context_creation_info* info,
                               std::unique_ptr<Backend> backend);
 
 Backend* backend_of(lws_context* context);
+// Logs through lws_set_log_level's emitter/level (LLL_* `level`).
+void c_log(int level, const std::string& line);
 Context* engine_of(lws_context* context);
 
 }  // namespace ss::stream
