@@ -30,7 +30,8 @@ Result<std::vector<std::uint8_t>> decode_base64(std::string_view text) {
       ++pads;
       if (pads > 2 || (digits + pads) % 4 == 1) {
         return make_error(ErrorCode::kParse,
-                          "bad base64 padding at character " + std::to_string(i));
+                          "bad base64 padding at character " + std::to_string(i) +
+                              "; expected '=' only at the end, at most two");
       }
       continue;
     }
@@ -52,10 +53,10 @@ Result<std::vector<std::uint8_t>> decode_base64(std::string_view text) {
   }
   if (digits % 4 == 1) {
     return make_error(ErrorCode::kParse, "base64 text ends in the middle of a byte (" +
-                                             std::to_string(digits) + " digits)");
+                                             std::to_string(digits) + " digits); expected 4 digits per 3 bytes");
   }
   if (pads && (digits + pads) % 4 != 0) {
-    return make_error(ErrorCode::kParse, "bad base64 padding at the end");
+    return make_error(ErrorCode::kParse, "bad base64 padding at the end; expected a multiple of 4 characters with '='");
   }
   return out;
 }

@@ -79,7 +79,7 @@ class TreeBuilder {
   JValue* place(JValue v) {
     if (++count_ > limits_.max_values) {
       fail("the policy has more than " + std::to_string(limits_.max_values) +
-           " JSON values (limit)");
+           " JSON values; expected a smaller document (limit)");
       return nullptr;
     }
     v.seq = static_cast<std::uint32_t>(count_);
@@ -98,7 +98,7 @@ class TreeBuilder {
   bool add(JValue v) { return place(std::move(v)) != nullptr; }
   bool open(JValue::Kind kind) {
     if (stack_.size() >= limits_.max_depth) {
-      return fail("JSON nesting deeper than " + std::to_string(limits_.max_depth) + " (limit)");
+      return fail("JSON nesting deeper than " + std::to_string(limits_.max_depth) + "; expected a flatter document (limit)");
     }
     JValue v;
     v.kind = kind;

@@ -207,7 +207,7 @@ void Builder::top_key(const std::string& key, const JValue& v) {
     read_int_as(v, key, 0, std::numeric_limits<std::int32_t>::max(), &p_.schema_version);
   } else if (key == "via-socks5") {
     std::string s;
-    if (!read_string(v, key, &s)) return;
+    if (!read_string(v, key, &s) || s.empty()) return;  // "" = no proxy
     const auto colon = s.rfind(':');
     std::int64_t port = 0;
     if (colon == std::string::npos || colon == 0) {
@@ -312,7 +312,8 @@ void Builder::certs_section(const JValue& v, const std::string& path) {
       const DerKind kind = classify_der(*der);
       if (kind == DerKind::kInvalid) {
         error(np, "not a certificate: the base64 decodes to " + std::to_string(der->size()) +
-                      " bytes that are neither a DER X.509 certificate nor a DER private key");
+                      " bytes that are neither a DER X.509 certificate nor a DER private key; "
+                      "expected base64 of one DER certificate (or key)");
         continue;
       }
       if (der->size() > kLwsMaxCertDer) {
@@ -334,6 +335,7 @@ void Builder::trust_stores_section(const JValue& v, const std::string& path) {
     TrustStore t;
     const JValue* stack = nullptr;
     std::string stack_path;
+    bool bad_stack = false;
     bool named = false, has_name = false;
     for (const auto& [key, val] : obj.members) {
       const std::string kp = join(ip, key);
@@ -344,6 +346,8 @@ void Builder::trust_stores_section(const JValue& v, const std::string& path) {
         if (expect_array(val, kp, TrustStore::kMaxStack)) {
           stack = &val;
           stack_path = kp;
+        } else {
+          bad_stack = true;
         }
       } else {
         error(kp, "unknown trust store key " + quoted(key) + "; expected name and stack "
@@ -354,6 +358,7 @@ void Builder::trust_stores_section(const JValue& v, const std::string& path) {
       if (!has_name) error(ip, "trust store without a \"name\"; expected {\"name\": ..., \"stack\": [...]}");
       continue;
     }
+    if (bad_stack) continue;
     if (!stack || stack->items.empty()) {
       error(stack ? stack_path : ip, "trust store " + quoted(t.name) +
                                          " has no certs; expected a \"stack\" of 1..6 cert names");
@@ -529,17 +534,26 @@ void Builder::resolve_refs() {
 
 void Builder::check_rideshare_cycles() {
   // A chain A -> B -> ... must end; a cycle would never finish a transaction.
-  for (std::size_t i = 0; i < p_.streamtypes.size(); ++i) {
+  // One error per cycle, at its first streamtype in document order.
+  const std::size_t n = p_.streamtypes.size();
+  std::vector<bool> reported(n, false);
+  for (std::size_t i = 0; i < n; ++i) {
     std::size_t at = i, steps = 0;
-    while (p_.streamtypes[at].rideshare && steps <= p_.streamtypes.size()) {
+    while (p_.streamtypes[at].rideshare && steps <= n) {
       at = *p_.streamtypes[at].rideshare;
       ++steps;
+      if (at == i) break;
     }
-    if (steps > p_.streamtypes.size()) {
-      const std::string& path = st_path_[i].empty() ? p_.streamtypes[i].name : st_path_[i];
-      error(join(path, "rideshare"), "rideshare chain from " + quoted(p_.streamtypes[i].name) +
-                                         " loops; expected a chain that ends");
+    if (at != i || steps == 0 || reported[i]) continue;  // i is not on a cycle
+    std::string names = quoted(p_.streamtypes[i].name);
+    reported[i] = true;
+    for (std::size_t k = *p_.streamtypes[i].rideshare; k != i; k = *p_.streamtypes[k].rideshare) {
+      reported[k] = true;
+      names += " -> " + quoted(p_.streamtypes[k].name);
     }
+    names += " -> " + quoted(p_.streamtypes[i].name);
+    const std::string& path = st_path_[i].empty() ? p_.streamtypes[i].name : st_path_[i];
+    error(join(path, "rideshare"), "rideshare chain loops (" + names + "); expected a chain that ends");
   }
 }
 

@@ -120,11 +120,11 @@ void read_protocol(Builder& b, const JValue& v, const std::string& p, Streamtype
 // Keys libwebsockets parses but never acts on: kept, with a warning.
 #define SS_UNUSED_BOOL(k)                                                                \
   {#k, [](Builder& b, const JValue& v, const std::string& p, Streamtype& st, std::size_t) { \
-     if (b.read_bool(v, p, &st.k)) b.warn(p, #k " is parsed but has no effect (as in libwebsockets)"); \
+     if (b.read_bool(v, p, &st.k) && st.k) b.warn(p, #k " is parsed but has no effect (as in libwebsockets)"); \
    }}
 #define SS_UNUSED_INT(k)                                                                 \
   {#k, [](Builder& b, const JValue& v, const std::string& p, Streamtype& st, std::size_t) { \
-     if (b.read_int_as(v, p, 0, kU32, &st.k)) b.warn(p, #k " is parsed but has no effect (as in libwebsockets)"); \
+     if (b.read_int_as(v, p, 0, kU32, &st.k) && st.k) b.warn(p, #k " is parsed but has no effect (as in libwebsockets)"); \
    }}
 
 const KeyDef kKeys[] = {
@@ -133,7 +133,7 @@ const KeyDef kKeys[] = {
     SS_INT(port, 0, kU16),
     {"protocol", [](Builder& b, const JValue& v, const std::string& p, Streamtype& st, std::size_t) { read_protocol(b, v, p, st); }},
     {"via-socks5", [](Builder& b, const JValue& v, const std::string& p, Streamtype& st, std::size_t) {
-       if (b.read_string(v, p, &st.via_socks5)) b.warn(p, "per-streamtype via-socks5 is parsed but has no effect (as in libwebsockets); use the top-level key");
+       if (b.read_string(v, p, &st.via_socks5) && !st.via_socks5.empty()) b.warn(p, "per-streamtype via-socks5 is parsed but has no effect (as in libwebsockets); use the top-level key");
      }},
     SS_BOOL(tls),
     {"client_cert", [](Builder& b, const JValue& v, const std::string& p, Streamtype& st, std::size_t) {

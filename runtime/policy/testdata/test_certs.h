@@ -1,0 +1,94 @@
+// Throwaway test material (generated with the openssl CLI for this project;
+// never used for anything real): self-signed P-256 certs "a" and "b", the
+// private key of "a", and a cert over libwebsockets' 3072-byte limit (130
+// subjectAltNames), all base64 DER.
+#pragma once
+
+namespace ss::policy::testdata {
+
+inline constexpr const char* kCertA =
+    "MIIBfzCCASWgAwIBAgIUGOq86a2WXyQQ8LLzZvvSqdeAmwIwCgYIKoZIzj0EAwIwFDESMBAGA1UE"
+    "AwwJc3MtdGVzdC1hMCAXDTI2MTEyNzAzMTY0N1oYDzIxMjYxMTAzMDMxNjQ3WjAUMRIwEAYDVQQD"
+    "DAlzcy10ZXN0LWEwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAT63j0x1qrfetwq+cv/xlRONbkm"
+    "iYv+HW5Fg+me2ubYsrOlLgSL1nFSd52HT87MFpSaAUHscOpV0AlowzD0RmB7o1MwUTAdBgNVHQ4E"
+    "FgQU7DOdnWUE5H3wZ4naknXNKXVXyBMwHwYDVR0jBBgwFoAU7DOdnWUE5H3wZ4naknXNKXVXyBMw"
+    "DwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEA06fG73j8msNc5Jv228/iud675WT7"
+    "vJV7+6oZa7PK30cCIHK03wZUZ462c/FSFqfVPC1kgixZTvqG7g/vZUv3p6BB"
+    ;
+
+inline constexpr const char* kCertB =
+    "MIIBfzCCASWgAwIBAgIUdOmurR2CChdBh9EnBCPElpYhz2swCgYIKoZIzj0EAwIwFDESMBAGA1UE"
+    "AwwJc3MtdGVzdC1iMCAXDTI2MTEyNzAzMTY0N1oYDzIxMjYxMTAzMDMxNjQ3WjAUMRIwEAYDVQQD"
+    "DAlzcy10ZXN0LWIwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATb2lFZxDi81+DuZe2PNrjXKAWp"
+    "t2PsLqdHZ46IWQstJMOTVyTpfiNjDKiTKZGAPWUHDEVx/pRx+aZreoG2U09Mo1MwUTAdBgNVHQ4E"
+    "FgQUiNgOJCjtPyUPITkLcTnXnoARdyowHwYDVR0jBBgwFoAUiNgOJCjtPyUPITkLcTnXnoARdyow"
+    "DwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEA4VGH14yAcvZn9ZtaKF2IhGXZ4f+I"
+    "oP17tpJ8bISigSkCICZir9bm04Ut23q5vowWlHefhFca+cE4OmpkkZItdTlO"
+    ;
+
+inline constexpr const char* kKeyA =
+    "MHcCAQEEIA+tiEnMZ2f5sHx3cmOet7GiHycQlgdKs/U2fiu8k8kxoAoGCCqGSM49AwEHoUQDQgAE"
+    "+t49Mdaq33rcKvnL/8ZUTjW5JomL/h1uRYPpntrm2LKzpS4Ei9ZxUnedh0/OzBaUmgFB7HDqVdAJ"
+    "aMMw9EZgew=="
+    ;
+
+inline constexpr const char* kCertBig =
+    "MIIMQjCCC+igAwIBAgIULhlzafHwWltAI+ciEY45vjJK6aEwCgYIKoZIzj0EAwIwFjEUMBIGA1UE"
+    "AwwLc3MtdGVzdC1iaWcwIBcNMjYxMTI3MDMxNjUxWhgPMjEyNjExMDMwMzE2NTFaMBYxFDASBgNV"
+    "BAMMC3NzLXRlc3QtYmlnMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE+t49Mdaq33rcKvnL/8ZU"
+    "TjW5JomL/h1uRYPpntrm2LKzpS4Ei9ZxUnedh0/OzBaUmgFB7HDqVdAJaMMw9EZge6OCCxAwggsM"
+    "MB0GA1UdDgQWBBTsM52dZQTkffBnidqSdc0pdVfIEzAfBgNVHSMEGDAWgBTsM52dZQTkffBnidqS"
+    "dc0pdVfIEzAPBgNVHRMBAf8EBTADAQH/MIIKtwYDVR0RBIIKrjCCCqqCE2hvc3QwMDAuZXhhbXBs"
+    "ZS5jb22CE2hvc3QwMDEuZXhhbXBsZS5jb22CE2hvc3QwMDIuZXhhbXBsZS5jb22CE2hvc3QwMDMu"
+    "ZXhhbXBsZS5jb22CE2hvc3QwMDQuZXhhbXBsZS5jb22CE2hvc3QwMDUuZXhhbXBsZS5jb22CE2hv"
+    "c3QwMDYuZXhhbXBsZS5jb22CE2hvc3QwMDcuZXhhbXBsZS5jb22CE2hvc3QwMDguZXhhbXBsZS5j"
+    "b22CE2hvc3QwMDkuZXhhbXBsZS5jb22CE2hvc3QwMTAuZXhhbXBsZS5jb22CE2hvc3QwMTEuZXhh"
+    "bXBsZS5jb22CE2hvc3QwMTIuZXhhbXBsZS5jb22CE2hvc3QwMTMuZXhhbXBsZS5jb22CE2hvc3Qw"
+    "MTQuZXhhbXBsZS5jb22CE2hvc3QwMTUuZXhhbXBsZS5jb22CE2hvc3QwMTYuZXhhbXBsZS5jb22C"
+    "E2hvc3QwMTcuZXhhbXBsZS5jb22CE2hvc3QwMTguZXhhbXBsZS5jb22CE2hvc3QwMTkuZXhhbXBs"
+    "ZS5jb22CE2hvc3QwMjAuZXhhbXBsZS5jb22CE2hvc3QwMjEuZXhhbXBsZS5jb22CE2hvc3QwMjIu"
+    "ZXhhbXBsZS5jb22CE2hvc3QwMjMuZXhhbXBsZS5jb22CE2hvc3QwMjQuZXhhbXBsZS5jb22CE2hv"
+    "c3QwMjUuZXhhbXBsZS5jb22CE2hvc3QwMjYuZXhhbXBsZS5jb22CE2hvc3QwMjcuZXhhbXBsZS5j"
+    "b22CE2hvc3QwMjguZXhhbXBsZS5jb22CE2hvc3QwMjkuZXhhbXBsZS5jb22CE2hvc3QwMzAuZXhh"
+    "bXBsZS5jb22CE2hvc3QwMzEuZXhhbXBsZS5jb22CE2hvc3QwMzIuZXhhbXBsZS5jb22CE2hvc3Qw"
+    "MzMuZXhhbXBsZS5jb22CE2hvc3QwMzQuZXhhbXBsZS5jb22CE2hvc3QwMzUuZXhhbXBsZS5jb22C"
+    "E2hvc3QwMzYuZXhhbXBsZS5jb22CE2hvc3QwMzcuZXhhbXBsZS5jb22CE2hvc3QwMzguZXhhbXBs"
+    "ZS5jb22CE2hvc3QwMzkuZXhhbXBsZS5jb22CE2hvc3QwNDAuZXhhbXBsZS5jb22CE2hvc3QwNDEu"
+    "ZXhhbXBsZS5jb22CE2hvc3QwNDIuZXhhbXBsZS5jb22CE2hvc3QwNDMuZXhhbXBsZS5jb22CE2hv"
+    "c3QwNDQuZXhhbXBsZS5jb22CE2hvc3QwNDUuZXhhbXBsZS5jb22CE2hvc3QwNDYuZXhhbXBsZS5j"
+    "b22CE2hvc3QwNDcuZXhhbXBsZS5jb22CE2hvc3QwNDguZXhhbXBsZS5jb22CE2hvc3QwNDkuZXhh"
+    "bXBsZS5jb22CE2hvc3QwNTAuZXhhbXBsZS5jb22CE2hvc3QwNTEuZXhhbXBsZS5jb22CE2hvc3Qw"
+    "NTIuZXhhbXBsZS5jb22CE2hvc3QwNTMuZXhhbXBsZS5jb22CE2hvc3QwNTQuZXhhbXBsZS5jb22C"
+    "E2hvc3QwNTUuZXhhbXBsZS5jb22CE2hvc3QwNTYuZXhhbXBsZS5jb22CE2hvc3QwNTcuZXhhbXBs"
+    "ZS5jb22CE2hvc3QwNTguZXhhbXBsZS5jb22CE2hvc3QwNTkuZXhhbXBsZS5jb22CE2hvc3QwNjAu"
+    "ZXhhbXBsZS5jb22CE2hvc3QwNjEuZXhhbXBsZS5jb22CE2hvc3QwNjIuZXhhbXBsZS5jb22CE2hv"
+    "c3QwNjMuZXhhbXBsZS5jb22CE2hvc3QwNjQuZXhhbXBsZS5jb22CE2hvc3QwNjUuZXhhbXBsZS5j"
+    "b22CE2hvc3QwNjYuZXhhbXBsZS5jb22CE2hvc3QwNjcuZXhhbXBsZS5jb22CE2hvc3QwNjguZXhh"
+    "bXBsZS5jb22CE2hvc3QwNjkuZXhhbXBsZS5jb22CE2hvc3QwNzAuZXhhbXBsZS5jb22CE2hvc3Qw"
+    "NzEuZXhhbXBsZS5jb22CE2hvc3QwNzIuZXhhbXBsZS5jb22CE2hvc3QwNzMuZXhhbXBsZS5jb22C"
+    "E2hvc3QwNzQuZXhhbXBsZS5jb22CE2hvc3QwNzUuZXhhbXBsZS5jb22CE2hvc3QwNzYuZXhhbXBs"
+    "ZS5jb22CE2hvc3QwNzcuZXhhbXBsZS5jb22CE2hvc3QwNzguZXhhbXBsZS5jb22CE2hvc3QwNzku"
+    "ZXhhbXBsZS5jb22CE2hvc3QwODAuZXhhbXBsZS5jb22CE2hvc3QwODEuZXhhbXBsZS5jb22CE2hv"
+    "c3QwODIuZXhhbXBsZS5jb22CE2hvc3QwODMuZXhhbXBsZS5jb22CE2hvc3QwODQuZXhhbXBsZS5j"
+    "b22CE2hvc3QwODUuZXhhbXBsZS5jb22CE2hvc3QwODYuZXhhbXBsZS5jb22CE2hvc3QwODcuZXhh"
+    "bXBsZS5jb22CE2hvc3QwODguZXhhbXBsZS5jb22CE2hvc3QwODkuZXhhbXBsZS5jb22CE2hvc3Qw"
+    "OTAuZXhhbXBsZS5jb22CE2hvc3QwOTEuZXhhbXBsZS5jb22CE2hvc3QwOTIuZXhhbXBsZS5jb22C"
+    "E2hvc3QwOTMuZXhhbXBsZS5jb22CE2hvc3QwOTQuZXhhbXBsZS5jb22CE2hvc3QwOTUuZXhhbXBs"
+    "ZS5jb22CE2hvc3QwOTYuZXhhbXBsZS5jb22CE2hvc3QwOTcuZXhhbXBsZS5jb22CE2hvc3QwOTgu"
+    "ZXhhbXBsZS5jb22CE2hvc3QwOTkuZXhhbXBsZS5jb22CE2hvc3QxMDAuZXhhbXBsZS5jb22CE2hv"
+    "c3QxMDEuZXhhbXBsZS5jb22CE2hvc3QxMDIuZXhhbXBsZS5jb22CE2hvc3QxMDMuZXhhbXBsZS5j"
+    "b22CE2hvc3QxMDQuZXhhbXBsZS5jb22CE2hvc3QxMDUuZXhhbXBsZS5jb22CE2hvc3QxMDYuZXhh"
+    "bXBsZS5jb22CE2hvc3QxMDcuZXhhbXBsZS5jb22CE2hvc3QxMDguZXhhbXBsZS5jb22CE2hvc3Qx"
+    "MDkuZXhhbXBsZS5jb22CE2hvc3QxMTAuZXhhbXBsZS5jb22CE2hvc3QxMTEuZXhhbXBsZS5jb22C"
+    "E2hvc3QxMTIuZXhhbXBsZS5jb22CE2hvc3QxMTMuZXhhbXBsZS5jb22CE2hvc3QxMTQuZXhhbXBs"
+    "ZS5jb22CE2hvc3QxMTUuZXhhbXBsZS5jb22CE2hvc3QxMTYuZXhhbXBsZS5jb22CE2hvc3QxMTcu"
+    "ZXhhbXBsZS5jb22CE2hvc3QxMTguZXhhbXBsZS5jb22CE2hvc3QxMTkuZXhhbXBsZS5jb22CE2hv"
+    "c3QxMjAuZXhhbXBsZS5jb22CE2hvc3QxMjEuZXhhbXBsZS5jb22CE2hvc3QxMjIuZXhhbXBsZS5j"
+    "b22CE2hvc3QxMjMuZXhhbXBsZS5jb22CE2hvc3QxMjQuZXhhbXBsZS5jb22CE2hvc3QxMjUuZXhh"
+    "bXBsZS5jb22CE2hvc3QxMjYuZXhhbXBsZS5jb22CE2hvc3QxMjcuZXhhbXBsZS5jb22CE2hvc3Qx"
+    "MjguZXhhbXBsZS5jb22CE2hvc3QxMjkuZXhhbXBsZS5jb20wCgYIKoZIzj0EAwIDSAAwRQIgWYnW"
+    "Ag4CGz42GksGLrq51A9l9h9jBrY52HL/26AOKA4CIQD+GJi5Lny3qQeRQ/V2xbiDBpmvm1NyAmUB"
+    "l2IwBorIiQ=="
+    ;
+
+}  // namespace ss::policy::testdata
