@@ -60,6 +60,7 @@ AresResolver::AresResolver(EpollLoop& loop, const ResolverOptions& options) : lo
 
 AresResolver::~AresResolver() {
   destroying_ = true;
+  life_.reset();  // posted deliveries see this and do nothing
   pending_.clear();
   if (timer_) loop_.cancel(timer_);
   if (channel_ != nullptr) ares_destroy(channel_);  // runs on_result with EDESTRUCTION
@@ -69,9 +70,10 @@ AresResolver::~AresResolver() {
 ResolveId AresResolver::resolve(std::string_view name, ResolveCallback done) {
   const std::uint64_t id = next_id_++;
   pending_.emplace(id, std::move(done));
-  auto fail_later = [this, id](ErrorCode code, std::string message) {
-    loop_.post([this, id, code, message = std::move(message)]() {
-      deliver(id, make_error(code, message));
+  std::weak_ptr<int> life = life_;
+  auto fail_later = [this, id, life](ErrorCode code, std::string message) {
+    loop_.post([this, id, life, code, message = std::move(message)]() {
+      if (!life.expired()) deliver(id, make_error(code, message));
     });
   };
   std::string host(name);
@@ -82,7 +84,9 @@ ResolveId AresResolver::resolve(std::string_view name, ResolveCallback done) {
     fail_later(ErrorCode::kInvalidArgument,
                "DNS name must be 1.." + std::to_string(kMaxName) + " characters");
   } else if (is_ip_literal(host)) {
-    loop_.post([this, id, host]() { deliver(id, std::vector<std::string>{host}); });
+    loop_.post([this, id, life, host]() {
+      if (!life.expired()) deliver(id, std::vector<std::string>{host});
+    });
   } else if (ends_with_invalid(host)) {
     fail_later(ErrorCode::kNotFound, "\"" + host + "\": NXDOMAIN (.invalid, RFC 6761)");
   } else if (!init_ok_) {
@@ -132,7 +136,10 @@ void AresResolver::on_result(void* arg, int status, int timeouts, ares_addrinfo*
   }
   if (result != nullptr) ares_freeaddrinfo(result);
   // Always via the loop: this may run inside ares_getaddrinfo().
-  self->loop_.post([self, id, out = std::move(out)]() mutable { self->deliver(id, std::move(out)); });
+  std::weak_ptr<int> life = self->life_;
+  self->loop_.post([self, life, id, out = std::move(out)]() mutable {
+    if (!life.expired()) self->deliver(id, std::move(out));
+  });
 }
 
 void AresResolver::deliver(std::uint64_t id, Result<std::vector<std::string>> result) {

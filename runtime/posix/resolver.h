@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -59,6 +60,8 @@ class AresResolver {
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, ResolveCallback> pending_;
   TimerId timer_;
+  // Posted deliveries hold a weak_ptr to this: they may outlive the resolver.
+  std::shared_ptr<int> life_ = std::make_shared<int>(0);
 };
 
 }  // namespace ss::posix
