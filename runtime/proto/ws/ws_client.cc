@@ -1,0 +1,298 @@
+#include "runtime/proto/ws/ws_client.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "runtime/proto/ws/ws_handshake.h"
+
+namespace ss::proto::ws {
+
+// wslay's C callbacks, with access to the Client's private state.
+struct WsCallbacks {
+  static Client& self(void* user) { return *static_cast<Client*>(user); }
+
+  // One byte per call; see the header for why.
+  static ssize_t recv(wslay_event_context_ptr ctx, uint8_t* buf, size_t len, int, void* user) {
+    auto& c = self(user);
+    if (len == 0 || c.in_pos_ >= c.in_.size() || !c.pending_error_.empty()) {
+      wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+      return -1;
+    }
+    buf[0] = c.in_[c.in_pos_++];
+    ++c.ws_consumed_;
+    return 1;
+  }
+  static ssize_t send(wslay_event_context_ptr, const uint8_t* data, size_t len, int, void* user) {
+    auto& c = self(user);
+    c.out_.insert(c.out_.end(), data, data + len);
+    return static_cast<ssize_t>(len);
+  }
+  static int genmask(wslay_event_context_ptr, uint8_t* buf, size_t len, void* user) {
+    self(user).rng_.fill(std::span<std::uint8_t>(buf, len));
+    return 0;
+  }
+  static ssize_t frame_send(const uint8_t* data, size_t len, int, void* user) {
+    return send(nullptr, data, len, 0, user);
+  }
+  static ssize_t frame_recv(uint8_t*, size_t, int, void*) { return -1; }  // unused
+  static int frame_genmask(uint8_t* buf, size_t len, void* user) { return genmask(nullptr, buf, len, user); }
+
+  static void on_frame_start(wslay_event_context_ptr, const wslay_event_on_frame_recv_start_arg* a, void* user) {
+    auto& c = self(user);
+    c.rx_data_frame_ = !wslay_is_ctrl_frame(a->opcode);
+    if (!c.rx_data_frame_) return;
+    c.rx_fin_ = a->fin != 0;
+    c.rx_first_ = a->opcode != WSLAY_CONTINUATION_FRAME;
+    if (c.rx_first_) {
+      c.rx_binary_ = a->opcode == WSLAY_BINARY_FRAME;
+      c.rx_msg_len_ = 0;
+    }
+    c.rx_frame_.clear();
+    if (a->payload_length > c.options_.max_frame) {
+      c.pending_error_ = "frame of " + std::to_string(a->payload_length) + " bytes over max_frame " +
+                         std::to_string(c.options_.max_frame);
+      c.pending_close_ = WSLAY_CODE_MESSAGE_TOO_BIG;
+    } else if (c.rx_msg_len_ + a->payload_length > c.options_.max_message) {
+      c.pending_error_ = "message over max_message " + std::to_string(c.options_.max_message) + " bytes";
+      c.pending_close_ = WSLAY_CODE_MESSAGE_TOO_BIG;
+    }
+  }
+  static void on_frame_chunk(wslay_event_context_ptr, const wslay_event_on_frame_recv_chunk_arg* a, void* user) {
+    auto& c = self(user);
+    if (!c.rx_data_frame_ || !c.pending_error_.empty()) return;
+    c.rx_frame_.insert(c.rx_frame_.end(), a->data, a->data + a->data_length);
+  }
+  static void on_frame_end(wslay_event_context_ptr, void* user) {
+    auto& c = self(user);
+    if (!c.rx_data_frame_ || !c.pending_error_.empty()) return;
+    c.rx_msg_len_ += c.rx_frame_.size();
+    c.rx_msg_open_ = !c.rx_fin_;
+    c.events_.push_back(FragmentEvent{c.rx_binary_, c.rx_first_, c.rx_fin_, std::exchange(c.rx_frame_, {})});
+  }
+  static void on_msg(wslay_event_context_ptr, const wslay_event_on_msg_recv_arg* a, void* user) {
+    auto& c = self(user);
+    std::vector<std::uint8_t> body(a->msg, a->msg + a->msg_length);
+    switch (a->opcode) {
+      case WSLAY_PING:
+        c.events_.push_back(PingEvent{std::move(body)});
+        break;
+      case WSLAY_PONG:
+        c.events_.push_back(PongEvent{std::move(body)});
+        break;
+      case WSLAY_CONNECTION_CLOSE: {
+        CloseEvent e;
+        e.code = a->status_code ? a->status_code : WSLAY_CODE_NO_STATUS_RCVD;
+        if (body.size() > 2) e.reason.assign(body.begin() + 2, body.end());
+        c.events_.push_back(std::move(e));
+        break;
+      }
+      default:
+        break;  // data messages arrive frame by frame (no buffering)
+    }
+  }
+};
+
+Client::Client(Rng& rng, Options options) : rng_(rng), options_(std::move(options)) {}
+
+Client::~Client() {
+  if (ev_) wslay_event_context_free(ev_);
+  if (frame_) wslay_frame_context_free(frame_);
+}
+
+Result<std::string> Client::open(std::string_view host, std::string_view target, const h1::Headers& extra) {
+  if (phase_ != Phase::kIdle) return make_error(ErrorCode::kState, "ws client: open() called twice");
+  key_ = make_key(rng_);
+  auto bytes = h1::serialize_request(upgrade_request(host, target, key_, options_.subprotocol, extra));
+  if (!bytes.ok()) return bytes;
+  phase_ = Phase::kHandshake;
+  return bytes;
+}
+
+void Client::fail(ErrorCode code, std::string what, std::uint64_t at, std::uint16_t close_code) {
+  if (phase_ == Phase::kFailed) return;
+  if (ev_ && close_code && !wslay_event_get_close_sent(ev_)) {
+    wslay_event_queue_close(ev_, close_code, nullptr, 0);
+    wslay_event_send(ev_);
+  }
+  if (ev_) wslay_event_shutdown_read(ev_);
+  phase_ = Phase::kFailed;
+  events_.push_back(ErrorEvent{code, "ws: " + what + " at byte offset " + std::to_string(at), at});
+}
+
+void Client::receive_data(std::span<const std::uint8_t> bytes) {
+  if (phase_ == Phase::kHandshake) {
+    parser_.receive_data(bytes);
+    run_handshake();
+    return;
+  }
+  if (phase_ != Phase::kOpen) return;
+  if (bytes.empty()) {
+    bool clean = close_received() && close_sent() && in_pos_ >= in_.size();
+    phase_ = Phase::kEnded;
+    events_.push_back(ClosedEvent{clean});
+    return;
+  }
+  in_.insert(in_.end(), bytes.begin(), bytes.end());
+  run_wslay();
+}
+
+void Client::run_handshake() {
+  for (;;) {
+    h1::Event e = parser_.next_event();
+    if (std::holds_alternative<h1::NeedData>(e)) return;
+    if (auto* err = std::get_if<h1::ErrorEvent>(&e)) {
+      phase_ = Phase::kFailed;
+      events_.push_back(ErrorEvent{err->code, "ws handshake: " + err->message, err->offset});
+      return;
+    }
+    if (std::holds_alternative<h1::ClosedEvent>(e)) {
+      phase_ = Phase::kFailed;
+      events_.push_back(ErrorEvent{ErrorCode::kParse, "ws handshake: closed before a response", parser_.offset()});
+      return;
+    }
+    auto* head = std::get_if<h1::HeadEvent>(&e);
+    if (!head) continue;
+    head_ = head->head;
+    if (Error bad = check_upgrade_response(head->head, key_, options_.subprotocol); !bad.ok() || !head->head.upgrade) {
+      phase_ = Phase::kFailed;
+      std::string what = bad.ok() ? "ws handshake: 101 without upgrade" : bad.message();
+      events_.push_back(ErrorEvent{ErrorCode::kParse, what, parser_.offset()});
+      return;
+    }
+    handshake_bytes_ = parser_.offset();
+    wslay_event_callbacks cbs{};
+    cbs.recv_callback = WsCallbacks::recv;
+    cbs.send_callback = WsCallbacks::send;
+    cbs.genmask_callback = WsCallbacks::genmask;
+    cbs.on_frame_recv_start_callback = WsCallbacks::on_frame_start;
+    cbs.on_frame_recv_chunk_callback = WsCallbacks::on_frame_chunk;
+    cbs.on_frame_recv_end_callback = WsCallbacks::on_frame_end;
+    cbs.on_msg_recv_callback = WsCallbacks::on_msg;
+    wslay_frame_callbacks fcbs{WsCallbacks::frame_send, WsCallbacks::frame_recv, WsCallbacks::frame_genmask};
+    if (wslay_event_context_client_init(&ev_, &cbs, this) != 0 ||
+        wslay_frame_context_init(&frame_, &fcbs, this) != 0) {
+      phase_ = Phase::kFailed;
+      events_.push_back(ErrorEvent{ErrorCode::kInternal, "ws: out of memory", handshake_bytes_});
+      return;
+    }
+    wslay_event_config_set_no_buffering(ev_, 1);
+    wslay_event_config_set_max_recv_msg_length(ev_, options_.max_message);
+    phase_ = Phase::kOpen;
+    events_.push_back(OpenEvent{options_.subprotocol});
+    in_ = parser_.take_upgrade_bytes();
+    in_pos_ = 0;
+    if (!in_.empty()) run_wslay();
+    return;
+  }
+}
+
+void Client::run_wslay() {
+  // wslay stops at a short read, so call it until the input is used up.
+  int r = 0;
+  do {
+    std::size_t before = in_pos_;
+    r = wslay_event_recv(ev_);
+    if (r != 0 || in_pos_ == before || !pending_error_.empty()) break;
+  } while (in_pos_ < in_.size() && wslay_event_get_read_enabled(ev_));
+  std::uint64_t at = handshake_bytes_ + ws_consumed_;
+  if (!pending_error_.empty()) {
+    fail(ErrorCode::kLimit, pending_error_, at, pending_close_);
+  } else if (r != 0) {
+    fail(ErrorCode::kParse, "wslay error " + std::to_string(r), at, WSLAY_CODE_PROTOCOL_ERROR);
+  } else if (!wslay_event_get_read_enabled(ev_) && !wslay_event_get_close_received(ev_)) {
+    // wslay found a protocol error, queued its close and stopped reading.
+    std::uint16_t sent = wslay_event_get_status_code_sent(ev_);
+    fail(sent == WSLAY_CODE_MESSAGE_TOO_BIG ? ErrorCode::kLimit : ErrorCode::kParse,
+         "protocol error (close " + std::to_string(sent) + ")", at, 0);
+  }
+  if (ev_ && wslay_event_want_write(ev_)) wslay_event_send(ev_);
+  // Drop consumed input; after close or error the rest is ignored.
+  in_.erase(in_.begin(), in_.begin() + static_cast<std::ptrdiff_t>(in_pos_));
+  in_pos_ = 0;
+  if (phase_ == Phase::kFailed || (ev_ && !wslay_event_get_read_enabled(ev_))) in_.clear();
+}
+
+Event Client::next_event() {
+  if (events_.empty()) return NeedData{};
+  Event e = std::move(events_.front());
+  events_.pop_front();
+  return e;
+}
+
+std::vector<std::uint8_t> Client::take_output() { return std::exchange(out_, {}); }
+
+bool Client::close_sent() const { return ev_ && wslay_event_get_close_sent(ev_); }
+bool Client::close_received() const { return ev_ && wslay_event_get_close_received(ev_); }
+
+Error Client::write_frame(std::uint8_t opcode, bool fin, std::span<const std::uint8_t> data) {
+  wslay_frame_iocb io{};
+  io.fin = fin ? 1 : 0;
+  io.opcode = opcode;
+  io.mask = 1;
+  io.payload_length = data.size();
+  std::size_t sent = 0;
+  do {
+    io.data = data.data() + sent;
+    io.data_length = data.size() - sent;
+    ssize_t r = wslay_frame_send(frame_, &io);
+    if (r < 0) return make_error(ErrorCode::kInternal, "ws: wslay_frame_send failed " + std::to_string(r));
+    sent += static_cast<std::size_t>(r);
+  } while (sent < data.size());
+  return Error();
+}
+
+Error Client::send(std::span<const std::uint8_t> data, bool binary, bool som, bool eom) {
+  if (phase_ != Phase::kOpen || close_sent())
+    return make_error(ErrorCode::kState, "ws client: not open for sending");
+  if (som && tx_open_) return make_error(ErrorCode::kState, "ws client: SOM while a message is open");
+  if (!som && !tx_open_) return make_error(ErrorCode::kState, "ws client: first chunk of a message needs SOM");
+  if (som) tx_binary_ = binary;
+  bool first = som;
+  do {
+    std::size_t n = std::min(data.size(), options_.max_frame);
+    bool fin = eom && n == data.size();
+    std::uint8_t opcode = first ? (tx_binary_ ? WSLAY_BINARY_FRAME : WSLAY_TEXT_FRAME) : WSLAY_CONTINUATION_FRAME;
+    if (Error e = write_frame(opcode, fin, data.first(n)); !e.ok()) return e;
+    first = false;
+    data = data.subspan(n);
+  } while (!data.empty());
+  tx_open_ = !eom;
+  return Error();
+}
+
+Error Client::ping(std::span<const std::uint8_t> data) {
+  if (phase_ != Phase::kOpen || close_sent()) return make_error(ErrorCode::kState, "ws client: not open");
+  if (data.size() > 125) return make_error(ErrorCode::kInvalidArgument, "ws client: ping payload over 125 bytes");
+  wslay_event_msg msg{WSLAY_PING, data.data(), data.size()};
+  if (wslay_event_queue_msg(ev_, &msg) != 0) return make_error(ErrorCode::kState, "ws client: cannot queue ping");
+  wslay_event_send(ev_);
+  return Error();
+}
+
+Error Client::close(std::uint16_t code, std::string_view reason) {
+  if (phase_ != Phase::kOpen || close_sent()) return make_error(ErrorCode::kState, "ws client: not open");
+  if (reason.size() > 123) return make_error(ErrorCode::kInvalidArgument, "ws client: close reason over 123 bytes");
+  if (wslay_event_queue_close(ev_, code, reinterpret_cast<const uint8_t*>(reason.data()), reason.size()) != 0)
+    return make_error(ErrorCode::kInvalidArgument, "ws client: close code " + std::to_string(code) + " refused");
+  wslay_event_send(ev_);
+  return Error();
+}
+
+std::string describe(const Event& event) {
+  struct V {
+    std::string operator()(const NeedData&) const { return "need-data"; }
+    std::string operator()(const OpenEvent& e) const { return "open " + e.subprotocol; }
+    std::string operator()(const FragmentEvent& e) const {
+      return std::string("frag ") + (e.binary ? "bin" : "text") + (e.first ? " som" : "") + (e.last ? " eom" : "") +
+             " " + std::to_string(e.data.size());
+    }
+    std::string operator()(const PingEvent& e) const { return "ping " + std::to_string(e.data.size()); }
+    std::string operator()(const PongEvent& e) const { return "pong " + std::to_string(e.data.size()); }
+    std::string operator()(const CloseEvent& e) const { return "close " + std::to_string(e.code) + " " + e.reason; }
+    std::string operator()(const ErrorEvent& e) const { return "error " + e.message; }
+    std::string operator()(const ClosedEvent& e) const { return std::string("closed clean=") + (e.clean ? "1" : "0"); }
+  };
+  return std::visit(V{}, event);
+}
+
+}  // namespace ss::proto::ws

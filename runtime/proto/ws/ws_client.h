@@ -1,0 +1,162 @@
+// Client: the sans-IO WebSocket client core (RFC 6455) over wslay.
+//
+// Inputs:  open(host, target, extra) -> the upgrade request bytes;
+//          receive_data(bytes) (empty = EOF);
+//          send(data, binary, som, eom), ping(data), close(code, reason).
+// Outputs: next_event() -> Open, Fragment, Ping, Pong, Close, Error,
+//          Closed, or NeedData; take_output() -> bytes to write (our
+//          frames plus wslay's automatic pongs and close replies).
+// Getters: is_open(), close_sent(), close_received(), failed(), last_head().
+//
+// How wslay is wrapped: a wslay_event client context does the receiving
+// side and control frames (ping -> pong, close handshake, protocol checks);
+// its recv callback reads from our input buffer and its send callback
+// appends to our output buffer, so nothing touches a socket. Data frames
+// are written with wslay_frame so each user chunk maps to one frame (SOM
+// starts a message, EOM sets FIN), which wslay_event's message-at-a-time
+// send API cannot express. Masks come from the caller's ss::Rng (wslay's
+// genmask callbacks), so output bytes replay exactly in the simulator.
+//
+// wslay is fed one byte per recv callback: then the number of bytes it has
+// consumed is exact when it stops on an error, so an ErrorEvent names the
+// byte offset where the input went wrong, whatever the input split.
+//
+// Limits (Options): max_frame for one incoming frame's payload,
+// max_message for one incoming message (sum of its fragments); exceeding
+// one is ErrorCode::kLimit and we send close 1009. Outgoing chunks bigger
+// than max_frame are split into continuation frames.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <wslay/wslay.h>
+
+#include "runtime/core/result.h"
+#include "runtime/core/rng.h"
+#include "runtime/proto/h1/h1_parser.h"
+
+namespace ss::proto::ws {
+
+struct Options {
+  std::size_t max_frame = 64 * 1024;
+  std::size_t max_message = 1024 * 1024;
+  std::string subprotocol;  // ws_subprotocol; "" = none
+};
+
+struct NeedData {
+  bool operator==(const NeedData&) const = default;
+};
+struct OpenEvent {  // handshake done
+  std::string subprotocol;
+  bool operator==(const OpenEvent&) const = default;
+};
+struct FragmentEvent {  // one data frame
+  bool binary = false;
+  bool first = false;  // SOM: first frame of a message
+  bool last = false;   // EOM: FIN
+  std::vector<std::uint8_t> data;
+  bool operator==(const FragmentEvent&) const = default;
+};
+struct PingEvent {  // the pong is already queued
+  std::vector<std::uint8_t> data;
+  bool operator==(const PingEvent&) const = default;
+};
+struct PongEvent {
+  std::vector<std::uint8_t> data;
+  bool operator==(const PongEvent&) const = default;
+};
+struct CloseEvent {  // the peer's close frame; our reply is queued
+  std::uint16_t code = 0;  // 1005 when the frame had no code
+  std::string reason;
+  bool operator==(const CloseEvent&) const = default;
+};
+struct ErrorEvent {
+  ErrorCode code = ErrorCode::kParse;
+  std::string message;
+  std::uint64_t offset = 0;  // bytes of input (from the response's first byte)
+  bool operator==(const ErrorEvent&) const = default;
+};
+struct ClosedEvent {  // EOF from the peer
+  bool clean = false;  // after a close handshake
+  bool operator==(const ClosedEvent&) const = default;
+};
+using Event = std::variant<NeedData, OpenEvent, FragmentEvent, PingEvent, PongEvent, CloseEvent, ErrorEvent,
+                           ClosedEvent>;
+
+std::string describe(const Event& event);
+
+class Client {
+ public:
+  Client(Rng& rng, Options options);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // The upgrade request. Call once, first.
+  Result<std::string> open(std::string_view host, std::string_view target, const h1::Headers& extra = {});
+
+  void receive_data(std::span<const std::uint8_t> bytes);
+  Event next_event();
+  std::vector<std::uint8_t> take_output();
+
+  // One chunk of a message. som must start a message and may not come while
+  // one is open; eom ends it. Fails (kState) before open, after close.
+  Error send(std::span<const std::uint8_t> data, bool binary, bool som, bool eom);
+  Error ping(std::span<const std::uint8_t> data);
+  Error close(std::uint16_t code, std::string_view reason);
+
+  bool is_open() const { return phase_ == Phase::kOpen; }
+  bool failed() const { return phase_ == Phase::kFailed; }
+  bool close_sent() const;
+  bool close_received() const;
+  bool tx_message_open() const { return tx_open_; }
+  // The head of the handshake response (e.g. a 503 with Retry-After).
+  const std::optional<h1::Head>& last_head() const { return head_; }
+
+ private:
+  enum class Phase { kIdle, kHandshake, kOpen, kFailed, kEnded };
+  friend struct WsCallbacks;
+
+  void run_handshake();
+  void run_wslay();
+  void fail(ErrorCode code, std::string what, std::uint64_t at, std::uint16_t close_code);
+  Error write_frame(std::uint8_t opcode, bool fin, std::span<const std::uint8_t> data);
+
+  Rng& rng_;
+  Options options_;
+  Phase phase_ = Phase::kIdle;
+  std::string key_;
+  h1::MessageParser parser_{h1::MessageParser::Kind::kResponse};
+  std::optional<h1::Head> head_;
+  std::uint64_t handshake_bytes_ = 0;
+
+  wslay_event_context_ptr ev_ = nullptr;
+  wslay_frame_context_ptr frame_ = nullptr;
+  std::vector<std::uint8_t> in_;
+  std::size_t in_pos_ = 0;
+  std::uint64_t ws_consumed_ = 0;
+  std::vector<std::uint8_t> out_;
+  std::deque<Event> events_;
+
+  // Incoming frame in progress.
+  bool rx_data_frame_ = false;
+  bool rx_fin_ = false;
+  bool rx_first_ = false;
+  bool rx_msg_open_ = false;
+  bool rx_binary_ = false;
+  std::size_t rx_msg_len_ = 0;
+  std::vector<std::uint8_t> rx_frame_;
+  std::string pending_error_;  // a limit hit inside a wslay callback
+  std::uint16_t pending_close_ = 0;
+
+  bool tx_open_ = false;
+  bool tx_binary_ = false;
+};
+
+}  // namespace ss::proto::ws

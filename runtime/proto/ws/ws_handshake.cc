@@ -1,0 +1,87 @@
+#include "runtime/proto/ws/ws_handshake.h"
+
+#include <array>
+#include <cstdint>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+namespace ss::proto::ws {
+namespace {
+
+constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+std::string base64(const std::uint8_t* data, std::size_t n) {
+  std::string out(4 * ((n + 2) / 3) + 1, '\0');
+  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
+  out.resize(static_cast<std::size_t>(len));
+  return out;
+}
+
+// True when the comma-separated header value holds `token` (any case).
+bool has_token(std::string_view value, std::string_view token) {
+  while (!value.empty()) {
+    std::size_t comma = value.find(',');
+    std::string_view item = value.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (h1::iequals(item, token)) return true;
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string make_key(Rng& rng) {
+  std::array<std::uint8_t, 16> raw{};
+  rng.fill(raw);
+  return base64(raw.data(), raw.size());
+}
+
+std::string accept_for(std::string_view key) {
+  std::string joined(key);
+  joined += kGuid;
+  std::array<std::uint8_t, SHA_DIGEST_LENGTH> digest{};
+  SHA1(reinterpret_cast<const unsigned char*>(joined.data()), joined.size(), digest.data());
+  return base64(digest.data(), digest.size());
+}
+
+h1::Request upgrade_request(std::string_view host, std::string_view target, std::string_view key,
+                            std::string_view subprotocol, const h1::Headers& extra) {
+  h1::Request r;
+  r.method = "GET";
+  r.target = std::string(target.empty() ? "/" : target);
+  r.host = std::string(host);
+  r.headers = {{"Upgrade", "websocket"},
+               {"Connection", "Upgrade"},
+               {"Sec-WebSocket-Key", std::string(key)},
+               {"Sec-WebSocket-Version", "13"}};
+  if (!subprotocol.empty()) r.headers.push_back({"Sec-WebSocket-Protocol", std::string(subprotocol)});
+  r.headers.insert(r.headers.end(), extra.begin(), extra.end());
+  return r;
+}
+
+Error check_upgrade_response(const h1::Head& head, std::string_view key, std::string_view subprotocol) {
+  auto fail = [](std::string what) { return make_error(ErrorCode::kParse, "ws handshake: " + what); };
+  if (head.status != 101) return fail("status " + std::to_string(head.status) + ", expected 101");
+  auto upgrade = h1::find_header(head.headers, "upgrade");
+  if (!upgrade || !has_token(*upgrade, "websocket")) return fail("Upgrade header is not 'websocket'");
+  auto connection = h1::find_header(head.headers, "connection");
+  if (!connection || !has_token(*connection, "upgrade")) return fail("Connection header lacks 'upgrade'");
+  auto accept = h1::find_header(head.headers, "sec-websocket-accept");
+  if (!accept) return fail("Sec-WebSocket-Accept missing");
+  if (*accept != accept_for(key)) return fail("Sec-WebSocket-Accept '" + std::string(*accept) + "' is wrong for our key");
+  auto proto = h1::find_header(head.headers, "sec-websocket-protocol");
+  if (subprotocol.empty()) {
+    if (proto) return fail("server chose subprotocol '" + std::string(*proto) + "' that was not asked for");
+  } else if (!proto || *proto != subprotocol) {
+    return fail("server did not accept subprotocol '" + std::string(subprotocol) + "'");
+  }
+  if (h1::find_header(head.headers, "sec-websocket-extensions"))
+    return fail("server chose an extension; none was offered");
+  return Error();
+}
+
+}  // namespace ss::proto::ws
