@@ -5,7 +5,7 @@
 //     1. epoll_wait, for at most the time to the next timer (0 when posted
 //        work is waiting, and never longer than run_once's max_wait);
 //     2. refresh now() and dispatch ready file descriptors (watch());
-//     3. run the posted work that was queued when the turn began (FIFO);
+//     3. run the posted work queued before this step began (FIFO);
 //     4. refresh now() and fire due timers in (deadline, arming) order.
 //   Work posted or timers armed during a turn run in a later turn, so nothing
 //   runs inline and a self-rearming callback cannot starve I/O.
