@@ -342,6 +342,7 @@ void Stream::fail_before_connect(std::string_view why) {
   seq_ = Seq::kFailing;
   raise(static_cast<int>(State::kUnreachable), 0);
   if (!pending_destroy_ && !destroying_) schedule_retry();
+  if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
 
 void Stream::retire_attempt() {
@@ -365,16 +366,19 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
   if (was_connected) {
     // The protocol was up: the user hears DISCONNECTED first, always.
     cancel_timeout();
-    seq_ = Seq::kIdle;
+    const bool reconnect = !st_.opportunistic && !txn_ok;
+    // While a reconnect is coming, request_tx from the callback only marks
+    // that the user wants to send (no immediate connect: no storms).
+    seq_ = reconnect ? Seq::kFailing : Seq::kIdle;
     raise(static_cast<int>(State::kDisconnected));
-    if (!pending_destroy_ && !destroying_ && !st_.opportunistic && !txn_ok) {
-      schedule_retry();
-    }
+    if (reconnect && !pending_destroy_ && !destroying_) schedule_retry();
+    if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
     return;
   }
   seq_ = Seq::kFailing;
   raise(static_cast<int>(State::kUnreachable), reason == EndReason::kDnsFailure ? 1u : 0u);
   if (!pending_destroy_ && !destroying_) schedule_retry();
+  if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
 
 void Stream::schedule_retry() {
@@ -533,7 +537,8 @@ void Attempt::on_writable() {
 void Attempt::on_end(EndReason reason) {
   if (!live()) return;
   Stream::Guard g(&s_);
-  conn.reset();  // on_end is the last callback; nothing to close
+  // The Connection object is kept (not destroyed inside its own callback);
+  // retire_attempt() reclaims it from the loop.
   s_.attempt_ended(reason, false);
 }
 
