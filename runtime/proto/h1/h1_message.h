@@ -6,6 +6,9 @@
 //   kMaxHeaderBytes  16 KiB for the status/request line plus all header
 //                    names and values of one message;
 //   kMaxHeaderCount  100 header fields per message.
+// Both are checked when the head is complete (so the error does not depend
+// on how the input was split); until then http_parser's own 80 KiB
+// HTTP_MAX_HEADER_SIZE bounds the memory a head can take.
 #pragma once
 
 #include <cstddef>

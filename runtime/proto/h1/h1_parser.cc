@@ -28,11 +28,6 @@ struct ParserCallbacks {
   static int on_header_field(http_parser* p, const char* at, std::size_t n) {
     auto& s = self(p);
     if (s.head_.headers.empty() || s.last_was_value_) {
-      if (s.head_.headers.size() >= kMaxHeaderCount) {
-        s.limit_error_ = "more than " + std::to_string(kMaxHeaderCount) + " header fields";
-        s.limit_offset_ = s.offset_ + static_cast<std::uint64_t>(at - s.chunk_start_);
-        return 1;
-      }
       s.head_.headers.push_back({});
     }
     s.last_was_value_ = false;
@@ -48,6 +43,16 @@ struct ParserCallbacks {
   }
   static int on_headers_complete(http_parser* p) {
     auto& s = self(p);
+    if (s.head_.headers.size() > kMaxHeaderCount) {
+      s.limit_error_ = std::to_string(s.head_.headers.size()) + " header fields, limit " +
+                       std::to_string(kMaxHeaderCount);
+      return -1;
+    }
+    if (s.header_bytes_ > kMaxHeaderBytes) {
+      s.limit_error_ = "header section of " + std::to_string(s.header_bytes_) + " bytes, limit " +
+                       std::to_string(kMaxHeaderBytes);
+      return -1;
+    }
     s.head_.http_major = p->http_major;
     s.head_.http_minor = p->http_minor;
     if (s.kind_ == MessageParser::Kind::kResponse) {
@@ -115,16 +120,13 @@ MessageParser::MessageParser(Kind kind) : kind_(kind) {
   http_parser_init(&parser_, kind == Kind::kResponse ? HTTP_RESPONSE : HTTP_REQUEST);
 }
 
-// The offset named in a limit error is the exact byte that crossed the
-// limit, so it does not depend on how the input was split.
-int MessageParser::add_header_bytes(const char* at, std::size_t n) {
+// Only counts. The limits are checked once the head is complete: a check
+// inside a data callback would fire at a point that depends on how the
+// input was split (http_parser flushes partial tokens at buffer ends), and
+// the event sequence must not. Memory meanwhile is bounded by http_parser's
+// own HTTP_MAX_HEADER_SIZE (80 KiB, HPE_HEADER_OVERFLOW).
+int MessageParser::add_header_bytes(const char*, std::size_t n) {
   header_bytes_ += n;
-  if (header_bytes_ > kMaxHeaderBytes) {
-    std::size_t excess = header_bytes_ - kMaxHeaderBytes;
-    limit_offset_ = offset_ + static_cast<std::uint64_t>(at - chunk_start_) + (n - excess);
-    limit_error_ = "header section over " + std::to_string(kMaxHeaderBytes) + " bytes";
-    return 1;
-  }
   return 0;
 }
 
@@ -153,7 +155,7 @@ void MessageParser::receive_data(std::span<const std::uint8_t> bytes) {
   if (err != HPE_OK) {
     std::uint64_t at = offset_ + used;
     if (!limit_error_.empty()) {
-      fail(ErrorCode::kLimit, limit_error_, limit_offset_);
+      fail(ErrorCode::kLimit, limit_error_, at);
     } else if (!cb_error_.empty()) {
       fail(ErrorCode::kParse, cb_error_, at);
     } else if (err == HPE_INVALID_EOF_STATE) {

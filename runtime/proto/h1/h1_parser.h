@@ -114,7 +114,6 @@ class MessageParser {
   bool last_was_value_ = false;
   std::string limit_error_;
   std::string cb_error_;  // a check of ours failed in a callback
-  std::uint64_t limit_offset_ = 0;
 
   std::vector<std::uint8_t> upgrade_bytes_;
 };
