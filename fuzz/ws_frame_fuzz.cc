@@ -1,0 +1,95 @@
+// Fuzz target: the ws client core (runtime/proto/ws) on bytes from an
+// untrusted server, after a valid handshake.
+//
+// Input: byte 0 = chunk size for a chunked feeding, byte 1 bit 0 = feed EOF
+// at the end, bit 1 = small limits (max_frame 64, max_message 256); the
+// rest are the server's bytes after its 101 response.
+// Invariants checked:
+//  - no crash, no sanitizer report, no unbounded buffering (frames and
+//    messages are capped by Options);
+//  - the events are identical fed whole, fed in chunks and fed one byte at
+//    a time (including the error and its byte offset), and so are the bytes
+//    we write back (pongs, close replies; masks come from a seeded Rng);
+//  - nothing follows an ErrorEvent or ClosedEvent; fragments follow the
+//    SOM/EOM rules (first only when no message is open).
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "runtime/proto/ws/ws_client.h"
+#include "runtime/proto/ws/ws_handshake.h"
+
+namespace {
+
+using namespace ss::proto::ws;
+
+struct Outcome {
+  std::vector<Event> events;
+  std::vector<std::uint8_t> written;
+  bool operator==(const Outcome&) const = default;
+};
+
+Outcome run(std::span<const std::uint8_t> in, std::size_t chunk, bool eof, bool small) {
+  ss::Rng rng(1234);
+  Options o;
+  if (small) {
+    o.max_frame = 64;
+    o.max_message = 256;
+  }
+  Client c(rng, o);
+  auto req = c.open("fuzz", "/");
+  if (!req.ok()) std::abort();
+  const std::string& r = *req;
+  auto at = r.find("Sec-WebSocket-Key: ") + 19;
+  std::string key = r.substr(at, r.find("\r\n", at) - at);
+  std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Accept: " + accept_for(key) + "\r\n\r\n";
+  c.receive_data(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(head.data()), head.size()));
+  Outcome out;
+  auto drain = [&] {
+    for (;;) {
+      Event e = c.next_event();
+      if (std::holds_alternative<NeedData>(e)) break;
+      out.events.push_back(std::move(e));
+    }
+    auto w = c.take_output();
+    out.written.insert(out.written.end(), w.begin(), w.end());
+  };
+  for (std::size_t i = 0; i < in.size(); i += chunk) {
+    c.receive_data(in.subspan(i, std::min(chunk, in.size() - i)));
+    drain();
+  }
+  if (eof) c.receive_data({});
+  drain();
+  return out;
+}
+
+void check_shape(const Outcome& o) {
+  bool open = false;
+  for (std::size_t i = 0; i < o.events.size(); ++i) {
+    const Event& e = o.events[i];
+    if ((std::holds_alternative<ErrorEvent>(e) || std::holds_alternative<ClosedEvent>(e)) && i + 1 != o.events.size())
+      std::abort();
+    if (auto* f = std::get_if<FragmentEvent>(&e)) {
+      if (f->first == open) std::abort();
+      open = !f->last;
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 2) return 0;
+  std::size_t chunk = 1 + data[0] % 64;
+  bool eof = data[1] & 1;
+  bool small = data[1] & 2;
+  std::span<const std::uint8_t> in(data + 2, size - 2);
+  Outcome whole = run(in, in.empty() ? 1 : in.size(), eof, small);
+  check_shape(whole);
+  if (!(run(in, chunk, eof, small) == whole)) std::abort();
+  if (!(run(in, 1, eof, small) == whole)) std::abort();
+  return 0;
+}
