@@ -1,0 +1,85 @@
+// tls_seed_gen: writes the seed corpus of tls_client_fuzz.
+//
+//   bazel run //fuzz:tls_seed_gen -- $PWD/corpus/tls_client_fuzz
+//
+// For each client variant and a few server behaviours, a real server
+// session answers the fuzz client's (deterministic) ClientHello; every byte
+// the server sent becomes one seed file: [variant][chunk][server bytes].
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "fuzz/tls_fuzz_setup.h"
+#include "runtime/proto/tls/testing/pump.h"
+
+namespace {
+
+using ss::proto::testing::CertAndKey;
+
+struct Case {
+  const char* name;
+  int variant;
+  const CertAndKey* id;
+  std::vector<std::string> alpn;
+  bool client_ca;  // server requires a client certificate
+};
+
+std::vector<std::uint8_t> record(const Case& c) {
+  ss::proto::ScopedDetRand det(ss::fuzz_tls::kRunSeed);
+  ss::proto::OpenSslTlsProvider::Options o = ss::fuzz_tls::options(c.variant);
+  if (c.client_ca) o.client_ca_der = {ss::fuzz_tls::pki().ca.cert_der};
+  ss::proto::OpenSslTlsProvider provider(o);
+  // Same creation order as the fuzz target: provider, client, then server.
+  auto client = provider.client(ss::fuzz_tls::client_config(c.variant));
+  ss::TlsServerConfig sc;
+  sc.cert_der = c.id->cert_der;
+  sc.key_der = c.id->key_der;
+  sc.alpn = c.alpn;
+  auto server = provider.server(sc);
+  if (!client.ok() || !server.ok()) {
+    std::fprintf(stderr, "setup failed\n");
+    std::exit(1);
+  }
+  const std::string body = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  (*server)->write_plaintext({reinterpret_cast<const std::uint8_t*>(body.data()), body.size()});
+  ss::proto::testing::Wire wire;
+  ss::proto::testing::pump(**client, **server, &wire);
+  (*server)->close_notify();
+  ss::proto::testing::pump(**client, **server, &wire);
+  std::fprintf(stderr, "%s: client %s%s%s\n", c.name, ss::tls_status_name((*client)->status()),
+               (*client)->error().ok() ? "" : ": ", (*client)->error().message().c_str());
+  return wire.server_to_client;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: tls_seed_gen OUTDIR\n");
+    return 2;
+  }
+  const auto& pki = ss::fuzz_tls::pki();
+  const std::vector<Case> cases = {
+      {"tls13-good-alpn", 0, &pki.good, {"http/1.1"}, false},
+      {"tls12-good-alpn", 1, &pki.good, {"http/1.1"}, false},
+      {"any-good", 2, &pki.good, {}, false},
+      {"any-expired", 2, &pki.expired, {}, false},
+      {"any-wrong-host", 2, &pki.wrong_host, {}, false},
+      {"tls13-unknown-ca", 0, &pki.unknown_ca, {}, false},
+      {"tls12-self-signed", 1, &pki.self_signed, {}, false},
+      {"any-client-cert", 3, &pki.good, {}, true},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::uint8_t> bytes = record(c);
+    std::vector<std::uint8_t> file = {static_cast<std::uint8_t>(c.variant), 255};
+    file.insert(file.end(), bytes.begin(), bytes.end());
+    std::ofstream out(std::string(argv[1]) + "/" + c.name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));
+    if (!out) {
+      std::fprintf(stderr, "cannot write %s\n", c.name);
+      return 1;
+    }
+  }
+  return 0;
+}
