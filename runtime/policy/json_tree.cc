@@ -51,7 +51,7 @@ class TreeBuilder {
   bool binary(json::binary_t&) { return fail("binary values are not JSON"); }
   bool start_object(std::size_t) { return open(JValue::Kind::kObject); }
   bool key(std::string& k) {
-    stack_.back()->members.emplace_back(std::move(k), JValue{});
+    stack_.back()->members.push_back(JMember{std::move(k), JValue{}});
     return true;
   }
   bool end_object() {

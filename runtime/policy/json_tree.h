@@ -24,6 +24,8 @@ struct JsonLimits {
   std::size_t max_values = 1u << 16; // scalars + containers in the document
 };
 
+struct JMember;  // {first: key, second: value}; complete below
+
 struct JValue {
   enum class Kind : std::uint8_t { kNull, kBool, kInt, kUint, kFloat, kString, kArray, kObject };
   Kind kind = Kind::kNull;
@@ -33,12 +35,17 @@ struct JValue {
   double real = 0;              // kFloat
   std::string text;             // kString
   std::vector<JValue> items;    // kArray
-  std::vector<std::pair<std::string, JValue>> members;  // kObject, in order, dups kept
+  std::vector<JMember> members;  // kObject, in order, duplicate keys kept
   std::uint32_t seq = 0;        // document order of this value
 
   bool is_object() const { return kind == Kind::kObject; }
   bool is_array() const { return kind == Kind::kArray; }
   bool is_string() const { return kind == Kind::kString; }
+};
+
+struct JMember {
+  std::string first;
+  JValue second;
 };
 
 // "string \"abc\"", "number 1.5", "an object", ... for error messages.

@@ -34,7 +34,7 @@ void read_metadata(Builder& b, const JValue& v, const std::string& p, Streamtype
         b.error(np, "bad metadata name \"" + name + "\"; expected a non-empty name without $ { }");
         continue;
       }
-      if (std::any_of(list.begin(), list.end(), [&](auto& m) { return m.name == name; })) {
+      if (std::any_of(list.begin(), list.end(), [&md](auto& m) { return m.name == md.name; })) {
         b.error(np, "duplicate metadata name \"" + name + "\"; expected each name once");
         continue;
       }

@@ -300,6 +300,31 @@ TEST(Serialize, InteropPolicyRoundTrips) {
   EXPECT_TRUE(parse_policy(to_ordered_json(*out.policy).dump()).diagnostics.empty());
 }
 
+TEST(Serialize, AllKeysPolicyRoundTripsWithoutWarnings) {
+  // testdata/all-keys.json sets every key of spec §1 at least once, except
+  // the ones that warn (plugins, urgent_tx/rx, client_buflen_rxflow_*,
+  // per-streamtype via-socks5), which the warning test covers.
+  const ParseOutput out = parse_policy(read_file("runtime/policy/testdata/all-keys.json"));
+  ASSERT_TRUE(out.ok()) << errors_of(out);
+  EXPECT_TRUE(out.diagnostics.empty()) << errors_of(out);
+  const Policy& p = *out.policy;
+  EXPECT_EQ(p.via_socks5, "127.0.0.1:1080");
+  EXPECT_EQ(p.metrics.at(0).us_halflife, 3600000000u);
+  const Streamtype* up = p.find_streamtype("upload");
+  ASSERT_NE(up, nullptr);
+  EXPECT_EQ(p.streamtypes[*up->rideshare].name, "upload_tail");
+  EXPECT_EQ(p.find_streamtype("http_get")->http_resp_map,
+            (std::vector<std::pair<int, int>>{{404, 1000}, {503, 1001}}));
+  const ParseOutput again = parse_policy(to_ordered_json(p).dump());
+  ASSERT_TRUE(again.ok()) << errors_of(again);
+  EXPECT_TRUE(again.diagnostics.empty()) << errors_of(again);
+  EXPECT_EQ(*again.policy, p);
+  // And every key that show writes is one the parser knows.
+  const auto st_json = to_json(p, *up);
+  EXPECT_EQ(st_json.at("rideshare"), "upload_tail");
+  EXPECT_EQ(st_json.at("port"), 443);
+}
+
 TEST(Base64, DecodesAndRejects) {
   auto ok = decode_base64("QUJD\nRA==");
   ASSERT_TRUE(ok);
