@@ -14,7 +14,7 @@ struct WsCallbacks {
   // One byte per call; see the header for why.
   static ssize_t recv(wslay_event_context_ptr ctx, uint8_t* buf, size_t len, int, void* user) {
     auto& c = self(user);
-    if (len == 0 || c.in_pos_ >= c.in_.size() || !c.pending_error_.empty()) {
+    if (len == 0 || c.in_pos_ >= c.in_.size() || !c.pending_error_.empty() || c.yield_) {
       wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
       return -1;
     }
@@ -64,6 +64,7 @@ struct WsCallbacks {
   }
   static void on_frame_end(wslay_event_context_ptr, void* user) {
     auto& c = self(user);
+    c.yield_ = true;  // let run_wslay flush replies before the next frame
     if (!c.rx_data_frame_ || !c.pending_error_.empty()) return;
     c.rx_msg_len_ += c.rx_frame_.size();
     c.rx_msg_open_ = !c.rx_fin_;
@@ -71,6 +72,7 @@ struct WsCallbacks {
   }
   static void on_msg(wslay_event_context_ptr, const wslay_event_on_msg_recv_arg* a, void* user) {
     auto& c = self(user);
+    c.yield_ = true;
     std::vector<std::uint8_t> body(a->msg, a->msg + a->msg_length);
     switch (a->opcode) {
       case WSLAY_PING:
@@ -188,12 +190,18 @@ void Client::run_handshake() {
 
 void Client::run_wslay() {
   // wslay stops at a short read, so call it until the input is used up.
+  // The recv callback also stops it after every frame (yield_) so that
+  // replies (pongs) go out after each frame, as they would with the input
+  // split at frame edges: the bytes we write must not depend on the split.
   int r = 0;
-  do {
+  for (;;) {
+    yield_ = false;
     std::size_t before = in_pos_;
     r = wslay_event_recv(ev_);
-    if (r != 0 || in_pos_ == before || !pending_error_.empty()) break;
-  } while (in_pos_ < in_.size() && wslay_event_get_read_enabled(ev_));
+    if (wslay_event_want_write(ev_)) wslay_event_send(ev_);
+    if (r != 0 || !pending_error_.empty() || !wslay_event_get_read_enabled(ev_)) break;
+    if (in_pos_ >= in_.size() || (in_pos_ == before && !yield_)) break;
+  }
   std::uint64_t at = handshake_bytes_ + ws_consumed_;
   if (!pending_error_.empty()) {
     fail(ErrorCode::kLimit, pending_error_, at, pending_close_);
@@ -203,7 +211,7 @@ void Client::run_wslay() {
     // wslay found a protocol error, queued its close and stopped reading.
     std::uint16_t sent = wslay_event_get_status_code_sent(ev_);
     fail(sent == WSLAY_CODE_MESSAGE_TOO_BIG ? ErrorCode::kLimit : ErrorCode::kParse,
-         "protocol error (close " + std::to_string(sent) + ")", at, 0);
+         "protocol error, wslay closed with " + std::to_string(sent), at, 0);
   }
   if (ev_ && wslay_event_want_write(ev_)) wslay_event_send(ev_);
   // Drop consumed input; after close or error the rest is ignored.

@@ -154,6 +154,7 @@ class Client {
   std::vector<std::uint8_t> rx_frame_;
   std::string pending_error_;  // a limit hit inside a wslay callback
   std::uint16_t pending_close_ = 0;
+  bool yield_ = false;  // a frame ended: return to run_wslay to flush
 
   bool tx_open_ = false;
   bool tx_binary_ = false;
