@@ -1,0 +1,234 @@
+// Network: simulated hosts, names, listeners and stream connections, with
+// per-link latency and bandwidth and injectable faults. SimNet is one host's
+// ss::Net view of it (its own address; loopback goes to itself).
+//
+// Model
+//   - Each connection end has a send queue. A "pump" moves a chunk of it onto
+//     the link when the link is free: the chunk size is the segmentation draw
+//     (so writes are split and merged into reads arbitrarily), the link is
+//     busy for size/bandwidth, and the chunk arrives `latency` later, never
+//     before an earlier chunk of the same direction (bytes stay in order).
+//   - Connect: DNS (if a name) -> route (partition => kUnreachable) -> SYN
+//     after one latency (no listener, listener down, refuse fault => kRefused
+//     one latency later; blackhole => no answer, the connect timeout ends it)
+//     -> accept on the server -> on_connected one latency later.
+//   - close() flushes the queue then sends EOF; data that arrives at a closed
+//     end answers with a reset (as TCP does).
+//   - Clog and partition stop the pumps of that link (bytes wait, in order);
+//     stall stops one connection's pumps. Reset ends both ends with kReset.
+// Every event runs from the Scheduler; nothing calls a handler inline from a
+// call into Net/Connection or from a fault call.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/core/net.h"
+#include "runtime/core/rng.h"
+#include "sim/faults.h"
+#include "sim/scheduler.h"
+#include "sim/trace.h"
+
+namespace ss::sim {
+
+struct LinkParams {
+  Micros latency = millis(1);
+  std::uint64_t bytes_per_second = 0;  // 0 = unlimited
+};
+
+// Chunk sizes a pump draws, uniform in [min, max] (capped by what is queued).
+struct Segmentation {
+  std::size_t min = 1;
+  std::size_t max = 64 * 1024;
+};
+
+struct DnsParams {
+  Micros latency = millis(2);
+  Micros timeout = seconds(5);  // how long a timed-out lookup takes to fail
+};
+
+class Network;
+
+class SimNet final : public Net {
+ public:
+  SimNet(Network* network, int host) : network_(network), host_(host) {}
+  std::unique_ptr<Connection> connect(const Endpoint& to, const ConnectOptions& options,
+                                      ConnectionHandler* handler) override;
+  Result<std::unique_ptr<Listener>> listen(const Endpoint& at, AcceptCallback on_accept) override;
+  ResolveId resolve(std::string_view name, ResolveCallback done) override;
+  bool cancel_resolve(ResolveId id) override;
+  int host() const { return host_; }
+
+ private:
+  Network* network_;
+  int host_;
+};
+
+class Network {
+ public:
+  Network(Scheduler& scheduler, Trace& trace, Rng& rng, Buggify& buggify);
+  ~Network();
+  Network(const Network&) = delete;
+  Network& operator=(const Network&) = delete;
+
+  // Hosts and names. add_host registers `name` in DNS too. Returns the index.
+  int add_host(std::string name, std::string ip);
+  int host_index(std::string_view name) const;  // -1 if unknown
+  const std::string& host_name(int host) const { return hosts_[host].name; }
+  const std::string& host_ip(int host) const { return hosts_[host].ip; }
+  std::size_t host_count() const { return hosts_.size(); }
+  void add_dns(std::string name, std::vector<std::string> ips);
+  SimNet& net(int host) { return *hosts_[host].net; }
+
+  void set_default_link(LinkParams link) { default_link_ = link; }
+  void set_loopback_link(LinkParams link) { loopback_link_ = link; }
+  void set_link(int a, int b, LinkParams link);  // both directions
+  void set_segmentation(Segmentation seg) { segmentation_ = seg; }
+  void set_dns(DnsParams dns) { dns_ = dns; }
+
+  // Faults (direct calls; each takes effect from a scheduled event, never
+  // inline). Durations <= 0 mean "until the matching undo call".
+  void refuse(int host, const Endpoint& at, Micros duration);
+  void blackhole(int host, const Endpoint& at, Micros duration);
+  void dns_nxdomain(std::string name, Micros duration);
+  void dns_timeout(std::string name, Micros duration);
+  void reset(std::uint64_t conn);
+  void half_close(std::uint64_t conn);  // conn's peer sends EOF
+  void stall(std::uint64_t conn, Micros duration);
+  void clog(int a, int b, Micros duration);
+  void unclog(int a, int b);
+  void partition(int a, int b, bool two_way, Micros duration);
+  void heal(int a, int b);
+  void restart_listener(int host, const Endpoint& at, Micros down_for);
+
+  // Ids of connection ends that are connected and not ended, ascending.
+  std::vector<std::uint64_t> live_connections() const;
+  std::uint64_t peer_of(std::uint64_t conn) const;
+  std::size_t end_count() const { return ends_.size(); }
+  std::size_t listener_count() const { return listeners_.size(); }
+
+ private:
+  friend class SimNet;
+  friend class SimConnection;
+  friend class SimListener;
+
+  struct Host {
+    std::string name;
+    std::string ip;
+    std::uint16_t next_port = 40000;
+    std::unique_ptr<SimNet> net;
+  };
+  struct End {
+    std::uint64_t id = 0;
+    std::uint64_t peer = 0;
+    int host = 0;
+    int peer_host = 0;
+    Endpoint peer_endpoint;
+    ConnectionHandler* handler = nullptr;
+    bool accepted = false;
+    bool owner_alive = true;
+    bool connected = false;
+    bool ended = false;
+    bool notify_end_on_set = false;
+    EndReason end_reason = EndReason::kClosedLocally;
+    ConnectOptions options;
+    std::string sendq;
+    bool want_writable = false;
+    bool write_shut = false;
+    bool fin_sent = false;
+    bool pump_scheduled = false;
+    bool waiting_link = false;
+    Micros link_free = 0;
+    Micros last_arrival = 0;
+    Micros stalled_until = 0;
+    std::string inbox;
+    bool inbox_eof = false;
+    TimerId connect_timer;
+    std::pair<int, std::string> listener_key;  // accepted ends
+  };
+  struct ListenerState {
+    AcceptCallback on_accept;
+    Endpoint local;
+    std::uint64_t token = 0;
+  };
+  using Key = std::pair<int, std::string>;  // host, "tcp:80" / "unix:/p" / "abs:n"
+
+  static std::string key_of(const Endpoint& at);
+  LinkParams link(int from, int to) const;
+  bool blocked(int from, int to) const;  // clog or partition
+  bool blocked_partition(int a, int b) const;  // partition either way
+  int host_of_ip(std::string_view ip) const;
+  bool is_ip_literal(std::string_view s) const;
+  std::string fault_now(const char* what, const std::string& detail);
+  bool ready(const End& e) const {
+    return e.owner_alive && e.handler != nullptr && e.connected && !e.ended;
+  }
+  End* find(std::uint64_t id);
+
+  // Connection life (all run from scheduled events).
+  std::unique_ptr<Connection> connect(int host, const Endpoint& to, const ConnectOptions& options,
+                                      ConnectionHandler* handler);
+  Result<std::unique_ptr<Listener>> listen(int host, const Endpoint& at, AcceptCallback cb);
+  void unlisten(const Key& key, std::uint64_t token);
+  void begin_connect(std::uint64_t id, Endpoint to);
+  void route(std::uint64_t id, int target, const Endpoint& to);
+  void syn_arrive(std::uint64_t id, int target, Key key, Endpoint to);
+  void client_connected(std::uint64_t id);
+  void kick(std::uint64_t id);
+  void pump(std::uint64_t id);
+  void arrive(std::uint64_t to, std::uint64_t from, std::string chunk);
+  void arrive_fin(std::uint64_t to);
+  void arrive_rst(std::uint64_t to);
+  void flush_inbox(std::uint64_t id);
+  void end(std::uint64_t id, EndReason reason);
+  void writable(std::uint64_t id);
+  void maybe_erase(std::uint64_t id);
+  void kick_waiting_links();
+
+  // Connection handle calls.
+  void set_handler(std::uint64_t id, ConnectionHandler* handler);
+  bool write(std::uint64_t id, std::span<const std::uint8_t> bytes);
+  std::size_t buffered(std::uint64_t id) const;
+  void shutdown_write(std::uint64_t id);
+  void close(std::uint64_t id);
+  Endpoint peer(std::uint64_t id) const;
+
+  // DNS
+  enum class DnsOutcome { kOk, kNxdomain, kTimeout };
+  DnsOutcome lookup(std::string_view name, std::vector<std::string>* ips) const;
+  ResolveId resolve(std::string_view name, ResolveCallback done);
+  bool cancel_resolve(ResolveId id);
+
+  Scheduler& sched_;
+  Trace& trace_;
+  Rng& rng_;
+  Buggify& buggify_;
+  std::vector<Host> hosts_;
+  std::map<std::string, std::vector<std::string>, std::less<>> dns_names_;
+  std::map<std::string, Micros, std::less<>> nxdomain_until_;
+  std::map<std::string, Micros, std::less<>> dns_timeout_until_;
+  std::map<Key, Micros> refuse_until_, blackhole_until_, down_until_;
+  std::map<std::pair<int, int>, LinkParams> links_;
+  std::map<std::pair<int, int>, Micros> clog_until_;       // directed
+  std::map<std::pair<int, int>, Micros> partition_until_;  // directed
+  LinkParams default_link_;
+  LinkParams loopback_link_{20, 0};
+  Segmentation segmentation_;
+  DnsParams dns_;
+  std::map<std::uint64_t, End> ends_;
+  std::map<Key, ListenerState> listeners_;
+  std::map<std::uint64_t, TimerId> resolves_;
+  std::set<class SimConnection*> handles_;
+  std::set<class SimListener*> listener_handles_;
+  std::uint64_t next_id_ = 1;
+  std::uint64_t next_resolve_ = 1;
+  std::uint64_t next_token_ = 1;
+};
+
+
+}  // namespace ss::sim
