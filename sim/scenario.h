@@ -1,0 +1,76 @@
+// Scenario: a pluggable simulated workload for ss-sim and the seed sweeps.
+//
+// A Scenario derives everything a run needs from one seed (world options,
+// fault plan, workload) as a ScenarioRun, which prints those options
+// (describe), starts its actors in a World, and checks its invariants after
+// the run (reporting through World::violation). run_seed() drives one seed
+// and returns its trace hash and outcome.
+//
+// To add one: subclass Scenario and ScenarioRun, and add it to a registry
+// (tools/ss_sim.cc calls register_sim_scenarios, then the other layers'
+// register functions).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/world.h"
+
+namespace ss::sim {
+
+class ScenarioRun {
+ public:
+  virtual ~ScenarioRun() = default;
+  // World options derived from the seed (seed, links, segmentation, buggify).
+  virtual WorldOptions world_options() const = 0;
+  // Every derived option, printable: fault plan, workload, links.
+  virtual std::string describe() const = 0;
+  virtual void start(World& world) = 0;
+  // After the run (idle or stopped): report broken invariants to the world.
+  virtual void check(World& world) = 0;
+};
+
+class Scenario {
+ public:
+  virtual ~Scenario() = default;
+  virtual std::string name() const = 0;
+  virtual std::string summary() const = 0;
+  virtual std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const = 0;
+};
+
+struct RunConfig {
+  bool keep_trace = false;
+  std::uint64_t max_events = 2'000'000;
+  bool swap_first_tie = false;  // perturbation for the trace-hash test
+};
+
+struct SeedOutcome {
+  std::uint64_t seed = 0;
+  std::uint64_t hash = 0;
+  std::uint64_t events = 0;        // scheduler steps
+  std::uint64_t trace_events = 0;  // recorded trace events
+  Micros sim_time = 0;
+  bool livelock = false;
+  std::vector<std::string> violations;
+  std::string trace;  // only with keep_trace
+};
+
+SeedOutcome run_seed(const Scenario& scenario, std::uint64_t seed, const RunConfig& config = {});
+
+class ScenarioRegistry {
+ public:
+  void add(std::unique_ptr<Scenario> scenario) { scenarios_.push_back(std::move(scenario)); }
+  const Scenario* find(const std::string& name) const;
+  const std::vector<std::unique_ptr<Scenario>>& all() const { return scenarios_; }
+
+ private:
+  std::vector<std::unique_ptr<Scenario>> scenarios_;
+};
+
+// The simulator's own scenarios: "echo" and "echo-planted-bug".
+void register_sim_scenarios(ScenarioRegistry& registry);
+std::unique_ptr<Scenario> make_echo_scenario(bool planted_bug);
+
+}  // namespace ss::sim
