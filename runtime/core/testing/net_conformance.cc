@@ -1,4 +1,5 @@
 // Net seam conformance (net.h): linked with every backend.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -301,6 +302,87 @@ TEST_F(NetConformance, ConnectToNxdomainIsDnsFailure) {
   auto conn = world_->client().connect(Endpoint::tcp(world_->nxdomain_name(), 80), {}, &rec);
   ASSERT_TRUE(world_->run_until([&] { return rec.ended; }, seconds(10)));
   EXPECT_EQ(rec.end_reason, EndReason::kDnsFailure) << end_reason_name(rec.end_reason);
+  EXPECT_EQ(rec.events, std::vector<std::string>{"end"});
+}
+
+TEST_F(NetConformance, LargeTransferArrivesWholeAndInOrder) {
+  EchoServer server;
+  auto listener = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(listener, nullptr);
+  Recorder rec;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &rec);
+  std::string sent;
+  for (int i = 0; i < 1024 * 1024; ++i) sent.push_back(static_cast<char>((i * 131) >> 3));
+  for (std::size_t off = 0; off < sent.size(); off += 16 * 1024) {
+    conn->write(std::string_view(sent).substr(off, 16 * 1024));
+  }
+  ASSERT_TRUE(world_->run_until([&] { return rec.data.size() >= sent.size() || rec.ended; },
+                                seconds(30)));
+  EXPECT_TRUE(rec.data == sent) << "echo differs; got " << rec.data.size() << " bytes";
+  EXPECT_TRUE(rec.violations.empty());
+}
+
+TEST_F(NetConformance, ManyClientsEachGetTheirOwnBytes) {
+  EchoServer server;
+  auto listener = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(listener, nullptr);
+  constexpr int kClients = 20;
+  std::vector<std::unique_ptr<Recorder>> recs;
+  std::vector<std::unique_ptr<Connection>> conns;
+  for (int i = 0; i < kClients; ++i) {
+    recs.push_back(std::make_unique<Recorder>());
+    conns.push_back(world_->client().connect(world_->reachable(listener->local()), {},
+                                             recs.back().get()));
+    conns.back()->write("client " + std::to_string(i));
+  }
+  ASSERT_TRUE(world_->run_until(
+      [&] {
+        for (int i = 0; i < kClients; ++i) {
+          if (recs[i]->data.size() < ("client " + std::to_string(i)).size()) return false;
+        }
+        return true;
+      },
+      seconds(10)));
+  std::vector<std::uint64_t> ids;
+  for (int i = 0; i < kClients; ++i) {
+    EXPECT_EQ(recs[i]->data, "client " + std::to_string(i));
+    ids.push_back(conns[i]->id());
+  }
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end()) << "connection ids repeat";
+  EXPECT_EQ(server.peers.size(), static_cast<std::size_t>(kClients));
+}
+
+TEST_F(NetConformance, DestroyedListenerRefusesNewConnectionsOnly) {
+  EchoServer server;
+  auto listener = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(listener, nullptr);
+  const Endpoint to = world_->reachable(listener->local());
+  Recorder old_rec;
+  auto old_conn = world_->client().connect(to, {}, &old_rec);
+  ASSERT_TRUE(world_->run_until([&] { return old_rec.connected == 1 && !server.peers.empty(); },
+                                seconds(5)));
+  listener.reset();
+  Recorder new_rec;
+  auto new_conn = world_->client().connect(to, {}, &new_rec);
+  ASSERT_TRUE(world_->run_until([&] { return new_rec.ended; }, seconds(5)));
+  EXPECT_EQ(new_rec.end_reason, EndReason::kRefused) << end_reason_name(new_rec.end_reason);
+  old_conn->write("still echoing");
+  ASSERT_TRUE(world_->run_until([&] { return old_rec.data == "still echoing"; }, seconds(5)));
+  EXPECT_FALSE(old_rec.ended);
+}
+
+TEST_F(NetConformance, UnansweredConnectEndsWithTimedOut) {
+  auto hole = world_->blackhole_endpoint();
+  if (!hole) GTEST_SKIP() << "this backend cannot make an unanswered connect";
+  ConnectOptions opts;
+  opts.connect_timeout = millis(100);
+  Recorder rec;
+  const Micros start = world_->loop().now();
+  auto conn = world_->client().connect(*hole, opts, &rec);
+  ASSERT_TRUE(world_->run_until([&] { return rec.ended; }, seconds(10)));
+  EXPECT_EQ(rec.end_reason, EndReason::kTimedOut) << end_reason_name(rec.end_reason);
+  EXPECT_GE(world_->loop().now() - start, opts.connect_timeout) << "timed out early";
   EXPECT_EQ(rec.events, std::vector<std::string>{"end"});
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "runtime/core/testing/world.h"
 #include "runtime/posix/epoll_loop.h"
@@ -50,6 +51,27 @@ class PosixWorld final : public ConformanceWorld {
   }
   std::string nxdomain_name() override { return "no-such-host.invalid"; }
 
+  // A listener with backlog 0 that never accepts, its queue filled by raw
+  // connects: Linux then drops further SYNs, so a connect hangs.
+  std::optional<Endpoint> blackhole_endpoint() override {
+    auto sa = posix::ip_sockaddr("127.0.0.1", 0);
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    fds_.push_back(fd);
+    if (::bind(fd, sa->get(), sa->length) != 0 || ::listen(fd, 0) != 0) return std::nullopt;
+    posix::SockAddr bound;
+    bound.length = sizeof bound.storage;
+    getsockname(fd, bound.get(), &bound.length);
+    for (int i = 0; i < 4; ++i) {
+      const int c = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      fds_.push_back(c);
+      ::connect(c, bound.get(), bound.length);
+    }
+    return posix::to_endpoint(bound);
+  }
+  ~PosixWorld() override {
+    for (int fd : fds_) ::close(fd);
+  }
+
   bool run_until(const std::function<bool()>& done, Micros budget) override {
     const Micros end = loop_.now() + budget;
     while (!done()) {
@@ -67,6 +89,7 @@ class PosixWorld final : public ConformanceWorld {
   posix::EpollLoop loop_;
   posix::PosixNet net_;
   int counter_ = 0;
+  std::vector<int> fds_;  // blackhole listener and its queue fillers
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,10 @@ class ConformanceWorld {
   virtual std::string abstract_name(std::string_view tag) = 0;
   // A DNS name that does not exist (NXDOMAIN).
   virtual std::string nxdomain_name() = 0;
+  // A TCP endpoint where a connect gets no answer at all (so only the
+  // connect timeout ends it), if the backend can make one; tests that need
+  // it are skipped otherwise.
+  virtual std::optional<Endpoint> blackhole_endpoint() { return std::nullopt; }
 
   // Runs the loop until done() holds or `budget` of loop time passed.
   // Returns done().
