@@ -246,6 +246,26 @@ TEST_P(TlsTest, GarbageFromServerFailsCleanly) {
   EXPECT_EQ((*client)->status(), TlsStatus::kFailed);
 }
 
+TEST_P(TlsTest, IpLiteralIsCheckedAgainstIpAddresses) {
+  testing::TestCa ca = testing::TestCa::make("ip root", kNow - 1000, kNow + 100000);
+  testing::CertSpec spec;
+  spec.common_name = "10.0.0.2";
+  spec.ip_names = {"10.0.0.2"};
+  spec.not_before = kNow - 1000;
+  spec.not_after = kNow + 100000;
+  const CertAndKey leaf = ca.issue(spec);
+  TlsClientConfig c;
+  c.server_name = "10.0.0.2";  // no SNI for literals; the IP SAN must match
+  c.trust_anchors_der = {ca.self().cert_der};
+  Pair ok = handshake(c, leaf);
+  EXPECT_EQ(ok.client->status(), TlsStatus::kEstablished) << ok.client->error().message();
+  c.server_name = "10.0.0.3";
+  Pair bad = handshake(c, leaf);
+  EXPECT_EQ(bad.client->status(), TlsStatus::kFailed);
+  EXPECT_EQ(bad.client->error().message(),
+            "certificate verify failed: IP address mismatch (cert 0, subject CN=10.0.0.2)");
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, TlsTest, ::testing::Values(0x0303, 0x0304),
                          [](const auto& info) {
                            return std::string(info.param == 0x0303 ? "Tls12" : "Tls13");
