@@ -7,7 +7,7 @@ SeedOutcome run_seed(const Scenario& scenario, std::uint64_t seed, const RunConf
   WorldOptions options = run->world_options();
   options.keep_trace = config.keep_trace;
   auto world = std::make_unique<World>(options);
-  if (config.swap_first_tie) world->scheduler().swap_next_tie();
+  if (config.swap_tie != 0) world->scheduler().swap_tie(config.swap_tie);
   run->start(*world);
   const RunResult r = world->run_until_idle(config.max_events);
   SeedOutcome out;

@@ -43,7 +43,7 @@ class Scenario {
 struct RunConfig {
   bool keep_trace = false;
   std::uint64_t max_events = 2'000'000;
-  bool swap_first_tie = false;  // perturbation for the trace-hash test
+  std::uint64_t swap_tie = 0;  // perturbation for the trace-hash test: swap the n-th tie
 };
 
 struct SeedOutcome {

@@ -29,10 +29,11 @@ bool Scheduler::cancel(TimerId id) {
 bool Scheduler::step() {
   if (queue_.empty()) return false;
   auto it = queue_.begin();
-  if (swap_next_tie_) {
+  if (swap_tie_at_ != 0) {
     auto second = std::next(it);
-    if (second != queue_.end() && second->first.first == it->first.first) {
-      swap_next_tie_ = false;
+    if (second != queue_.end() && second->first.first == it->first.first &&
+        ++ties_seen_ == swap_tie_at_) {
+      swap_tie_at_ = 0;
       it = second;
     }
   }

@@ -12,8 +12,9 @@
 // through the same queue with `traced = false`; timers armed through the
 // Loop interface are traced ("timer" events) when they fire.
 //
-// Perturbation (for the trace-hash test only): swap_next_tie() makes the
-// next step that finds two entries at the same time run the second first.
+// Perturbation (for the trace-hash test only): swap_tie(n) makes the n-th
+// step (1-based) that finds two entries at the same time run the second one
+// first; swap_next_tie() is swap_tie(1).
 #pragma once
 
 #include <cstdint>
@@ -51,7 +52,11 @@ class Scheduler final : public Loop {
   // past a queued entry).
   void advance_to(Micros t);
 
-  void swap_next_tie() { swap_next_tie_ = true; }
+  void swap_next_tie() { swap_tie(1); }
+  void swap_tie(std::uint64_t n) {
+    swap_tie_at_ = n;
+    ties_seen_ = 0;
+  }
 
  private:
   struct Entry {
@@ -66,7 +71,8 @@ class Scheduler final : public Loop {
   Micros now_ = 0;
   std::uint64_t next_seq_ = 1;
   std::uint64_t steps_ = 0;
-  bool swap_next_tie_ = false;
+  std::uint64_t swap_tie_at_ = 0;  // 0 = off
+  std::uint64_t ties_seen_ = 0;
   std::map<Key, Entry> queue_;
   std::map<std::uint64_t, Micros> deadline_of_;  // sequence (= TimerId) -> time
 };

@@ -1,0 +1,99 @@
+// The C API on a simulated World (stream_sim_c.h).
+#include "sim/scenarios/stream_raw/stream_sim_c.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/policy/parse.h"
+#include "runtime/stream/c_api.h"
+#include "sim/echo.h"
+#include "sim/world.h"
+
+struct ss_sim_world {
+  std::unique_ptr<ss::sim::World> world;
+  std::vector<std::unique_ptr<ss::sim::EchoServer>> servers;
+};
+
+namespace {
+
+class SimBackend final : public ss::stream::Backend {
+ public:
+  SimBackend(ss::sim::World& world, int host) : world_(world), host_(host) {}
+  ss::Loop& loop() override { return world_.loop(); }
+  ss::Net& net() override { return world_.net_for(host_); }
+  std::uint64_t seed() const override { return world_.options().seed ^ 0x6c7773; }
+
+  int service(int timeout_ms) override {
+    if (!world_.step()) return -1;
+    if (timeout_ms > 0) world_.run_for(ss::millis(timeout_ms));
+    return 0;
+  }
+
+  ss::stream::Hooks hooks() override {
+    ss::stream::Hooks h;
+    h.violation = [this](std::string_view t) { world_.violation(std::string(t)); };
+    h.trace = [this](std::string_view k, std::string_view t) { world_.record(k, t); };
+    return h;
+  }
+
+  ss::Result<std::shared_ptr<const ss::policy::Policy>> load_policy(
+      std::string_view text) override {
+    auto out = ss::policy::load_policy_text_or_file(text);
+    if (!out.ok()) {
+      std::string msg = "policy did not load";
+      for (const auto& d : out.diagnostics) msg += "; " + ss::policy::format_diagnostic(d);
+      return ss::make_error(ss::ErrorCode::kParse, msg);
+    }
+    return out.policy;
+  }
+
+ private:
+  ss::sim::World& world_;
+  int host_;
+};
+
+}  // namespace
+
+extern "C" {
+
+struct ss_sim_world* ss_sim_world_create(uint64_t seed) {
+  auto* w = new ss_sim_world;
+  ss::sim::WorldOptions options;
+  options.seed = seed;
+  w->world = std::make_unique<ss::sim::World>(options);
+  return w;
+}
+
+void ss_sim_world_destroy(struct ss_sim_world* world) {
+  if (!world) return;
+  world->servers.clear();
+  delete world;
+}
+
+int ss_sim_world_add_echo_server(struct ss_sim_world* world, const char* host, int port) {
+  if (!world || !host || port <= 0 || port > 65535) return 1;
+  int h = world->world->host(host);
+  if (h < 0) h = world->world->add_host(host);
+  world->servers.push_back(std::make_unique<ss::sim::EchoServer>(
+      *world->world, h, ss::Endpoint::tcp("0.0.0.0", static_cast<std::uint16_t>(port))));
+  return world->servers.back()->start() ? 1 : 0;
+}
+
+size_t ss_sim_world_violations(struct ss_sim_world* world) {
+  return world ? world->world->violations().size() : 0;
+}
+
+uint64_t ss_sim_world_trace_hash(struct ss_sim_world* world) {
+  return world ? world->world->trace().hash() : 0;
+}
+
+struct lws_context* ss_sim_create_context(const struct lws_context_creation_info* info,
+                                          struct ss_sim_world* world, const char* client_host) {
+  if (!world || !client_host) return nullptr;
+  int h = world->world->host(client_host);
+  if (h < 0) h = world->world->add_host(client_host);
+  return ss::stream::create_c_context(info, std::make_unique<SimBackend>(*world->world, h));
+}
+
+}  // extern "C"
