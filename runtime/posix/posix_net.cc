@@ -17,6 +17,8 @@ namespace {
 
 // Accepts at most this many connections per readiness event (fairness).
 constexpr int kMaxAcceptsPerEvent = 64;
+// How long a listener stops accepting after EMFILE/ENFILE/ENOMEM.
+constexpr Micros kAcceptPause = millis(100);
 
 class SocketListener final : public Listener {
  public:
@@ -24,11 +26,22 @@ class SocketListener final : public Listener {
       : loop_(loop), fd_(fd), local_(std::move(local)), unlink_path_(unlink_path) {}
   ~SocketListener() override {
     *alive_ = false;
+    if (resume_) loop_.cancel(resume_);
     loop_.unwatch(fd_);
     ::close(fd_);
     if (unlink_path_) ::unlink(local_.path.c_str());
   }
   Endpoint local() const override { return local_; }
+
+  // Out of fds/memory: stop watching for a while instead of spinning.
+  void pause_accepting() {
+    if (resume_) return;
+    loop_.modify(fd_, 0);
+    resume_ = loop_.after(kAcceptPause, [this] {
+      resume_ = TimerId{};
+      loop_.modify(fd_, EPOLLIN);
+    });
+  }
 
   Error start(SocketConn::Env env, std::uint64_t* next_id, AcceptCallback on_accept) {
     return loop_.watch(fd_, EPOLLIN, [this, env, next_id, on_accept = std::move(on_accept),
@@ -37,7 +50,12 @@ class SocketListener final : public Listener {
         SockAddr sa;
         sa.length = sizeof sa.storage;
         const int fd = ::accept4(fd_, sa.get(), &sa.length, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) return;  // EAGAIN, or an error such as EMFILE: try next event
+        if (fd < 0) {
+          if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+            pause_accepting();  // level-triggered epoll would spin on it
+          }
+          return;  // EAGAIN, or a per-connection error (ECONNABORTED...)
+        }
         Endpoint peer = to_endpoint(sa);
         if (local_.kind != Endpoint::Kind::kTcp) peer = local_;  // unix peers are unnamed
         auto core = std::make_shared<SocketConn>(env, (*next_id)++, ConnectOptions{}, nullptr);
@@ -57,6 +75,7 @@ class SocketListener final : public Listener {
   Endpoint local_;
   bool unlink_path_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  TimerId resume_;
 };
 
 Error errno_error(const std::string& what) {
