@@ -4,7 +4,8 @@
 #   now), python3-websockets (WebSocket echo).
 #
 # Source this file, then call peers_start; it exports SS_SOCAT_PORT,
-# SS_NGINX_PORT, SS_NGINX_TLS_PORT, SS_WS_PORT, SS_TEST_CA (PEM), and stops
+# SS_NGINX_PORT, SS_NGINX_TLS_PORT, SS_WS_PORT, SS_TEST_CA (PEM) and
+# SS_TEST_CA_DER (the same CA, DER), and stops
 # every peer it started on exit (trap). Work files live in $PEERS_DIR
 # (under TEST_TMPDIR when run by Bazel).
 #
@@ -70,8 +71,10 @@ peers_make_ca() {
     >"$d/ext.cnf"
   openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
     -CAcreateserial -out "$d/server.pem" -days 2 -extfile "$d/ext.cnf" 2>/dev/null || return 1
+  openssl x509 -in "$d/ca.pem" -outform DER -out "$d/ca.der" 2>/dev/null || return 1
   SS_TEST_CA="$d/ca.pem"
-  export SS_TEST_CA
+  SS_TEST_CA_DER="$d/ca.der"
+  export SS_TEST_CA SS_TEST_CA_DER
 }
 
 peers_start_nginx() {
