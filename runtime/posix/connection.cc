@@ -99,11 +99,11 @@ void SocketConn::try_connect() {
       continue;
     }
     if (target_.kind == Endpoint::Kind::kTcp) peer_ = to_endpoint(sa);
-    int rc;
-    do {
-      rc = ::connect(fd_, sa.get(), sa.length);
-    } while (rc != 0 && errno == EINTR);
-    if (rc == 0 || errno == EINPROGRESS || errno == EAGAIN) {
+    // A non-blocking connect interrupted by a signal goes on in the
+    // background, like EINPROGRESS. EAGAIN is not "in progress": a unix
+    // listener's backlog is full (or no local TCP port is free).
+    const int rc = ::connect(fd_, sa.get(), sa.length);
+    if (rc == 0 || errno == EINPROGRESS || errno == EINTR) {
       const bool done_now = rc == 0;
       std::weak_ptr<SocketConn> weak = weak_from_this();
       Error w = env_.loop->watch(fd_, done_now ? 0u : EPOLLOUT, [weak](std::uint32_t ev) {
@@ -121,7 +121,7 @@ void SocketConn::try_connect() {
       });
       return;
     }
-    last_err_ = errno;
+    last_err_ = errno == EAGAIN ? ECONNREFUSED : errno;
     ::close(fd_);
     fd_ = -1;
   }
