@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   }
 
   ParseOutput out = ss::policy::load_policy_text_or_file(file);
-  print_diagnostics(file, out);
+  const std::string label = !file.empty() && file[0] == '{' ? "<policy text>" : file;
+  print_diagnostics(label, out);
   for (const auto& ov : overlays) {
     if (!out.policy) break;
     std::string text;
@@ -82,14 +83,14 @@ int main(int argc, char** argv) {
     print_diagnostics(ov, out);
   }
   if (!out.policy) {
-    std::fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", file.c_str(), out.error_count(),
+    std::fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", label.c_str(), out.error_count(),
                  out.warning_count());
     return 1;
   }
   const ss::policy::Policy& p = *out.policy;
 
   if (cmd == "lint") {
-    std::fprintf(stderr, "%s: ok, %zu streamtype(s), %zu warning(s)\n", file.c_str(),
+    std::fprintf(stderr, "%s: ok, %zu streamtype(s), %zu warning(s)\n", label.c_str(),
                  p.streamtypes.size(), out.warning_count());
     return 0;
   }
@@ -97,7 +98,7 @@ int main(int argc, char** argv) {
   if (args.size() == 3) {
     st = p.find_streamtype(args[2]);
     if (!st) {
-      std::fprintf(stderr, "%s: no streamtype \"%s\"\n", file.c_str(), args[2].c_str());
+      std::fprintf(stderr, "%s: no streamtype \"%s\"\n", label.c_str(), args[2].c_str());
       return 2;
     }
   }

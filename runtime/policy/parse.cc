@@ -35,7 +35,7 @@ std::string quoted(const std::string& s) { return "\"" + s + "\""; }
 // "a, b, c" (at most 8), for "expected one of" messages.
 template <typename V>
 std::string name_list(const std::vector<V>& items) {
-  if (items.empty()) return "(none are defined)";
+  if (items.empty()) return "a defined name, but none are defined";
   std::string out;
   for (std::size_t i = 0; i < items.size() && i < 8; ++i) out += (i ? ", " : "") + quoted(items[i].name);
   if (items.size() > 8) out += ", ...";
@@ -335,7 +335,7 @@ void Builder::trust_stores_section(const JValue& v, const std::string& path) {
     TrustStore t;
     const JValue* stack = nullptr;
     std::string stack_path;
-    bool bad_stack = false;
+    bool bad_stack = false, unknown = false;
     bool named = false, has_name = false;
     for (const auto& [key, val] : obj.members) {
       const std::string kp = join(ip, key);
@@ -350,12 +350,13 @@ void Builder::trust_stores_section(const JValue& v, const std::string& path) {
           bad_stack = true;
         }
       } else {
+        unknown = true;
         error(kp, "unknown trust store key " + quoted(key) + "; expected name and stack "
                   "(the form [{\"name\": [certs]}] of the libwebsockets README is outdated)");
       }
     }
     if (!named) {
-      if (!has_name) error(ip, "trust store without a \"name\"; expected {\"name\": ..., \"stack\": [...]}");
+      if (!has_name && !unknown) error(ip, "trust store without a \"name\"; expected {\"name\": ..., \"stack\": [...]}");
       continue;
     }
     if (bad_stack) continue;
@@ -379,10 +380,11 @@ void Builder::auth_section(const JValue& v, const std::string& path) {
     const std::string ip = index(path, i);
     if (!expect_object(v.items[i], ip)) continue;
     Auth a;
-    bool named = false;
+    bool named = false, has_name = false;
     for (const auto& [key, val] : v.items[i].members) {
       const std::string kp = join(ip, key);
       if (key == "name") {
+        has_name = true;
         named = read_string(val, kp, &a.name) && new_name(kDefAuth, a.name, val, kp);
       } else if (key == "type") {
         read_string(val, kp, &a.type);
@@ -395,7 +397,7 @@ void Builder::auth_section(const JValue& v, const std::string& path) {
       }
     }
     if (!named) {
-      error(ip, "auth entry without a valid \"name\"; expected a unique name");
+      if (!has_name) error(ip, "auth entry without a \"name\"; expected a unique name");
       continue;
     }
     p_.auths.push_back(std::move(a));
@@ -408,11 +410,12 @@ void Builder::metrics_section(const JValue& v, const std::string& path) {
     const std::string ip = index(path, i);
     if (!expect_object(v.items[i], ip)) continue;
     Metric m;
-    bool named = false;
+    bool named = false, has_name = false;
     for (const auto& [key, val] : v.items[i].members) {
       const std::string kp = join(ip, key);
       constexpr auto kU64 = std::numeric_limits<std::int64_t>::max();
       if (key == "name") {
+        has_name = true;
         named = read_string(val, kp, &m.name) && new_name(kDefMetric, m.name, val, kp);
       } else if (key == "us_schedule") {
         read_int_as(val, kp, 0, kU64, &m.us_schedule);
@@ -428,7 +431,7 @@ void Builder::metrics_section(const JValue& v, const std::string& path) {
       }
     }
     if (!named) {
-      error(ip, "metrics entry without a valid \"name\"; expected a unique name");
+      if (!has_name) error(ip, "metrics entry without a \"name\"; expected a unique name");
       continue;
     }
     p_.metrics.push_back(std::move(m));
@@ -498,7 +501,7 @@ void Builder::resolve_refs() {
     }
     if (!found) {
       error(r.path, std::string("undefined ") + noun + ": found " + quoted(r.name) +
-                        ", expected one of " + names);
+                        ", expected " + (names.rfind("a defined", 0) == 0 ? names : "one of " + names));
       continue;
     }
     if (def >= 0) {

@@ -176,6 +176,10 @@ const ErrorCase kErrors[] = {
     {"not an object", "[1]", "", "expected an object"},
     {"too deep", deep(40), "", "nesting deeper than 32"},
     {"bad resp map status", base_with(R"({"http_resp_map":[{"abc":1000}]})"), "s[0].x.http_resp_map[0].abc", "status 100..599"},
+    {"trust store README form", R"({"trust_stores":[{"le":["a"]}]})", "trust_stores[0].le", "outdated"},
+    {"auth name wrong type", R"({"auth":[{"name":1}]})", "auth[0].name", "expected a string"},
+    {"metrics without name", R"({"metrics":[{"report":"x"}]})", "metrics[0]", "without a \"name\""},
+    {"undefined retry, none defined", R"({"s":[{"x":{"retry":"r"}}]})", "s[0].x.retry", "none are defined"},
     {"bad socks5", R"({"via-socks5":"nohost"})", "via-socks5", "host:port"},
 };
 
