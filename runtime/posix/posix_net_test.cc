@@ -229,3 +229,56 @@ TEST(PosixNetLimits, ListenerSurvivesRunningOutOfFds) {
 
 }  // namespace
 }  // namespace ss::posix
+
+namespace ss::posix {
+namespace {
+
+TEST(PosixNetLimits, FullUnixBacklogIsRefused) {
+  EpollLoop loop;
+  NetOptions options;
+  options.listen_backlog = 0;
+  PosixNet net(loop, options);
+  std::vector<std::unique_ptr<Connection>> accepted;
+  const Endpoint at = Endpoint::unix_abstract("ss-backlog-" + std::to_string(getpid()));
+  auto l = net.listen(at, [&](std::unique_ptr<Connection> c) { accepted.push_back(std::move(c)); });
+  ASSERT_TRUE(l.ok()) << l.error().message();
+  struct Rec : ConnectionHandler {
+    bool connected = false, ended = false;
+    EndReason reason{};
+    void on_connected() override { connected = true; }
+    void on_data(std::span<const std::uint8_t>) override {}
+    void on_end(EndReason r) override {
+      ended = true;
+      reason = r;
+    }
+  };
+  // Unix connects complete (or fail) inside connect(); the loop does not
+  // run in between, so the listener cannot drain its queue.
+  std::vector<std::unique_ptr<Rec>> recs;
+  std::vector<std::unique_ptr<Connection>> conns;
+  for (int i = 0; i < 8; ++i) {
+    recs.push_back(std::make_unique<Rec>());
+    conns.push_back(net.connect(at, {}, recs.back().get()));
+  }
+  const Micros end = loop.now() + seconds(5);
+  auto settled = [&] {
+    for (auto& r : recs) {
+      if (!r->connected && !r->ended) return false;
+    }
+    return true;
+  };
+  while (!settled() && loop.now() < end) loop.run_once(millis(10));
+  int refused = 0, connected = 0;
+  for (auto& r : recs) {
+    if (r->ended) {
+      EXPECT_EQ(r->reason, EndReason::kRefused) << end_reason_name(r->reason);
+      ++refused;
+    }
+    if (r->connected) ++connected;
+  }
+  EXPECT_GE(connected, 1);
+  EXPECT_GE(refused, 1) << "the backlog never filled";
+}
+
+}  // namespace
+}  // namespace ss::posix
