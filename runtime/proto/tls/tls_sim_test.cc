@@ -66,9 +66,12 @@ struct Outcome {
   bool connected = false;
 };
 
-Outcome run(std::uint64_t seed, Cert which, std::int64_t start_offset_s = 0) {
+Outcome run(std::uint64_t seed, Cert which, std::int64_t start_offset_s = 0,
+            std::size_t max_segment = 64 * 1024) {
   sim::WorldOptions wo;
   wo.seed = seed;
+  wo.segmentation.max = max_segment;
+  wo.link.bytes_per_second = 1'000'000;
   sim::World world(wo);
   Rng tls_rng = world.rng().fork(0x746c73);  // "tls"
   install_det_rand(&tls_rng);
@@ -129,6 +132,14 @@ TEST(TlsSimTest, EchoOverSimulatedNetwork) {
   EXPECT_TRUE(o.connected);
   EXPECT_EQ(o.client_data, std::string(20000, 'p'));
   EXPECT_FALSE(o.client_end.has_value()) << o.tls_error;  // we closed it
+}
+
+TEST(TlsSimTest, TinySegmentsStillCarryEverything) {
+  for (std::uint64_t seed = 10; seed < 14; ++seed) {
+    const Outcome o = run(seed, Cert::kGood, 0, 7);  // records split at random into 1..7 bytes
+    EXPECT_TRUE(o.connected) << o.tls_error;
+    EXPECT_EQ(o.client_data.size(), 20000u);
+  }
 }
 
 TEST(TlsSimTest, SameSeedSameWireBytes) {
