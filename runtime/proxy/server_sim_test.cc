@@ -1,0 +1,231 @@
+// ProxyServer in the simulator: many client processes (each a ClientLink
+// over a simulated unix socket) use one proxy whose onward streams echo.
+// Well-behaved clients get every echo back, in order, whatever the
+// segmentation; misbehaving clients are dropped with a reason while the
+// others go on; nothing is left behind when everyone is done.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/proxy/client_link.h"
+#include "runtime/proxy/server.h"
+#include "runtime/wire/encoder.h"
+#include "sim/world.h"
+
+namespace ss::proxy {
+namespace {
+
+// Onward streams that echo each payload piece back as rx. "echo" exists;
+// any other streamtype does not. Metadata "tag" is declared; others are not.
+class EchoOnward final : public OnwardStream {
+ public:
+  EchoOnward(Loop& loop, OnwardEvents* events) : loop_(loop), events_(events), alive_(std::make_shared<bool>(true)) {
+    later([this] { events_->onward_state(1, 0); });  // CREATING
+  }
+  ~EchoOnward() override { *alive_ = false; }
+  void connect() override {
+    later([this] {
+      events_->onward_state(6, 0);  // CONNECTING
+      events_->onward_state(5, 0);  // CONNECTED
+    });
+  }
+  void request_tx() override {
+    later([this] {
+      while (auto piece = events_->onward_take_tx())
+        events_->onward_rx(piece->flags, piece->payload, std::nullopt);
+    });
+  }
+  Error set_metadata(const std::string& name, const std::string&) override {
+    if (name != "tag") return make_error(ErrorCode::kNotFound, "metadata '" + name + "' is not declared");
+    return Error();
+  }
+  void set_timeout(std::uint32_t) override {}
+  void request_tx_len(std::uint32_t) override {}
+  void add_peer_tx_credit(std::int32_t) override {}
+
+ private:
+  void later(std::function<void()> fn) {
+    std::weak_ptr<bool> alive = alive_;
+    loop_.post([alive, fn = std::move(fn)] {
+      if (auto a = alive.lock(); a && *a) fn();
+    });
+  }
+  Loop& loop_;
+  OnwardEvents* events_;
+  std::shared_ptr<bool> alive_;
+};
+
+class EchoFactory final : public OnwardFactory {
+ public:
+  explicit EchoFactory(Loop& loop) : loop_(loop) {}
+  Result<OnwardCreated> create(const CreateOnward& request, OnwardEvents* events) override {
+    if (request.streamtype != "echo")
+      return make_error(ErrorCode::kNotFound, "streamtype '" + request.streamtype + "' is not in the policy");
+    ++created;
+    return OnwardCreated{std::make_unique<EchoOnward>(loop_, events), 0, 0, {"echo"}};
+  }
+  int created = 0;
+
+ private:
+  Loop& loop_;
+};
+
+enum class Behaviour { kGood, kGarbageAfterCreate, kSilent, kUnknownStreamtype, kUndeclaredMetadata };
+
+// One client process: a ClientLink driven over a simulated connection.
+class TestClient final : public ConnectionHandler {
+ public:
+  TestClient(sim::World& world, Net& net, Behaviour behaviour, int messages)
+      : world_(world), behaviour_(behaviour), messages_(messages),
+        link_(ClientLinkOptions{behaviour == Behaviour::kUnknownStreamtype ? "spam" : "echo", 7}) {
+    conn_ = net.connect(Endpoint::unix_abstract("proxy.ss.lws"), {}, this);
+  }
+
+  void on_connected() override {
+    if (behaviour_ == Behaviour::kSilent) return;  // never sends STREAMTYPE
+    link_.link_up(world_.now());
+    flush();
+  }
+  void on_data(std::span<const std::uint8_t> bytes) override {
+    link_.receive_from_proxy(bytes, world_.now());
+    while (auto e = link_.next_event()) handle(*e);
+    flush();
+  }
+  void on_end(EndReason reason) override { ended = reason; }
+  void close() { conn_->close(); }
+
+  std::vector<std::string> echoes;
+  std::vector<int> states;
+  bool create_failed = false;
+  std::optional<EndReason> ended;
+
+ private:
+  void handle(const LinkEvent& e) {
+    if (std::holds_alternative<LinkCreated>(e)) {
+      if (behaviour_ == Behaviour::kGarbageAfterCreate) {
+        const std::uint8_t junk[] = {0x42, 0x00, 0x00};
+        conn_->write(std::span<const std::uint8_t>(junk, 3));
+        return;
+      }
+      if (behaviour_ == Behaviour::kUndeclaredMetadata) link_.set_metadata("nope", "1");
+      link_.set_metadata("tag", "t");
+      link_.onward_connect();
+    } else if (std::holds_alternative<LinkCreateFailed>(e)) {
+      create_failed = true;
+    } else if (const auto* s = std::get_if<LinkState>(&e)) {
+      states.push_back(static_cast<int>(s->state));
+      if (s->state == 5) link_.request_tx(world_.now());
+    } else if (const auto* rx = std::get_if<LinkRx>(&e)) {
+      echoes.emplace_back(rx->payload.begin(), rx->payload.end());
+      if (static_cast<int>(echoes.size()) < messages_) link_.request_tx(world_.now());
+    }
+  }
+
+  void flush() {
+    std::vector<std::uint8_t> out;
+    auto tx = [this](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
+      const std::string msg = "message " + std::to_string(sent_++);
+      std::copy(msg.begin(), msg.end(), buf.begin());
+      *len = msg.size();
+      *flags = wire::kFlagSom | wire::kFlagEom;
+      return TxAnswer::kSend;
+    };
+    while (link_.wants_write() && link_.write(&out, tx, world_.now()) == ClientLink::WriteResult::kWrote) {
+    }
+    if (!out.empty()) conn_->write(out);
+  }
+
+  sim::World& world_;
+  Behaviour behaviour_;
+  int messages_;
+  ClientLink link_;
+  std::unique_ptr<Connection> conn_;
+  int sent_ = 0;
+};
+
+struct Outcome {
+  std::vector<std::unique_ptr<TestClient>> clients;
+  std::map<std::uint64_t, std::string> closed;
+  ProxyStats stats;
+  std::size_t open_after_all_closed = 0;
+  std::uint64_t hash = 0;
+};
+
+Outcome run(std::uint64_t seed, const std::vector<Behaviour>& who, int messages) {
+  sim::WorldOptions options;
+  options.seed = seed;
+  options.segmentation = {1, 64};  // frames split and merged every which way
+  sim::World world(options);
+  const int box = world.add_host("box");
+  EchoFactory factory(world.loop());
+  Outcome out;
+  ProxyServerOptions po;
+  po.on_link_closed = [&](std::uint64_t id, const std::string& reason) { out.closed[id] = reason; };
+  ProxyServer proxy(world.loop(), world.net_for(box), factory, po);
+  EXPECT_TRUE(proxy.start().ok());
+  for (Behaviour b : who) out.clients.push_back(std::make_unique<TestClient>(world, world.net_for(box), b, messages));
+  const auto r = world.run_until_idle(5'000'000);
+  EXPECT_TRUE(r.idle) << "the run must come to rest (no livelock)";
+  out.stats = proxy.stats();
+  // Then every client process goes away: every link must be reaped.
+  for (auto& c : out.clients) c->close();
+  EXPECT_TRUE(world.run_until_idle(5'000'000).idle);
+  out.open_after_all_closed = proxy.stats().open;
+  out.hash = world.trace().hash();
+  return out;
+}
+
+TEST(ProxyServerSim, GoodClientsGetEveryEchoInOrder) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(seed);
+    Outcome o = run(seed, std::vector<Behaviour>(5, Behaviour::kGood), 20);
+    for (const auto& c : o.clients) {
+      ASSERT_EQ(c->echoes.size(), 20u);
+      for (int i = 0; i < 20; ++i) EXPECT_EQ(c->echoes[i], "message " + std::to_string(i));
+      EXPECT_EQ(c->states, (std::vector<int>{6, 5}));
+    }
+    EXPECT_EQ(o.stats.accepted, 5u);
+    EXPECT_EQ(o.stats.dropped_misbehaving, 0u);
+    EXPECT_EQ(o.open_after_all_closed, 0u);
+  }
+}
+
+TEST(ProxyServerSim, MisbehavingClientsAreDroppedAndTheOthersGoOn) {
+  const std::vector<Behaviour> who = {Behaviour::kGood, Behaviour::kGarbageAfterCreate, Behaviour::kGood,
+                                      Behaviour::kSilent, Behaviour::kUnknownStreamtype,
+                                      Behaviour::kUndeclaredMetadata, Behaviour::kGood};
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    SCOPED_TRACE(seed);
+    Outcome o = run(seed, who, 10);
+    for (std::size_t i : {0u, 2u, 6u}) EXPECT_EQ(o.clients[i]->echoes.size(), 10u) << "client " << i;
+    EXPECT_TRUE(o.clients[4]->create_failed);
+    EXPECT_TRUE(o.clients[1]->echoes.empty());
+    EXPECT_TRUE(o.clients[5]->echoes.empty());
+    for (std::size_t i : {1u, 3u, 4u, 5u}) EXPECT_TRUE(o.clients[i]->ended.has_value()) << "client " << i;
+    EXPECT_EQ(o.stats.dropped_misbehaving, 3u) << "garbage, silent, undeclared metadata";
+    EXPECT_EQ(o.stats.open, 3u) << "only the three good clients still hold links";
+    EXPECT_EQ(o.open_after_all_closed, 0u) << "every link is reaped once its client is gone";
+    std::vector<std::string> reasons;
+    for (const auto& [id, reason] : o.closed) reasons.push_back(reason);
+    auto has = [&](const std::string& part) {
+      return std::any_of(reasons.begin(), reasons.end(),
+                         [&](const std::string& r) { return r.find(part) != std::string::npos; });
+    };
+    EXPECT_TRUE(has("unknown frame type 0x42"));
+    EXPECT_TRUE(has("no STREAMTYPE within 3000 ms"));
+    EXPECT_TRUE(has("streamtype 'spam' is not in the policy"));
+    EXPECT_TRUE(has("METADATA 'nope' refused"));
+  }
+}
+
+TEST(ProxyServerSim, SameSeedSameTrace) {
+  const std::vector<Behaviour> who = {Behaviour::kGood, Behaviour::kGarbageAfterCreate, Behaviour::kGood};
+  EXPECT_EQ(run(99, who, 5).hash, run(99, who, 5).hash);
+  EXPECT_NE(run(99, who, 5).hash, run(100, who, 5).hash);
+}
+
+}  // namespace
+}  // namespace ss::proxy
