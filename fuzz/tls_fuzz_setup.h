@@ -2,8 +2,8 @@
 //
 // Both build the same client the same way under det_rand.h with fixed
 // seeds, so a server flight recorded by the generator is exactly what the
-// fuzzed client expects: with TLS 1.3 the recorded, encrypted server flight
-// decrypts, verifies and delivers application data, so mutations reach the
+// fuzzed client expects: the recorded, encrypted server stream (TLS 1.2 or
+// 1.3) decrypts, verifies and delivers application data, so mutations reach the
 // certificate parser, the verifier and the record layer, not just the
 // first length check.
 #pragma once
