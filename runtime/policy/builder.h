@@ -84,10 +84,13 @@ class Builder {
   void check_rideshare_cycles();
   void check_streamtype(std::size_t i);
 
+  static constexpr std::size_t kMaxDiagnostics = 200;
+
   Policy p_;
   bool overlay_;
-  std::vector<Diagnostic> diags_;
+  std::vector<Diagnostic> diags_;  // at most kMaxDiagnostics, then a summary
   std::size_t errors_ = 0;
+  std::size_t dropped_errors_ = 0, dropped_warnings_ = 0;
   std::vector<PendingRef> refs_;
   // Per definition kind (retry, cert, trust store, auth, metric), name -> the
   // document order of its definition (0 for the base of an overlay).

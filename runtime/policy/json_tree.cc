@@ -51,6 +51,10 @@ class TreeBuilder {
   bool binary(json::binary_t&) { return fail("binary values are not JSON"); }
   bool start_object(std::size_t) { return open(JValue::Kind::kObject); }
   bool key(std::string& k) {
+    if (k.size() > limits_.max_key_bytes) {
+      return fail("an object key of " + std::to_string(k.size()) + " bytes; expected at most " +
+                  std::to_string(limits_.max_key_bytes) + " (limit)");
+    }
     stack_.back()->members.push_back(JMember{std::move(k), JValue{}});
     return true;
   }

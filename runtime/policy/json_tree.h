@@ -22,6 +22,7 @@ struct JsonLimits {
   std::size_t max_bytes = 1u << 20;  // 1 MiB of policy text
   std::size_t max_depth = 32;        // nested objects/arrays
   std::size_t max_values = 1u << 16; // scalars + containers in the document
+  std::size_t max_key_bytes = 256;   // an object key (a name); keeps JSON paths short
 };
 
 struct JMember;  // {first: key, second: value}; complete below

@@ -30,7 +30,10 @@ namespace {
 enum DefKind { kDefRetry = 0, kDefCert = 1, kDefTrust = 2, kDefAuth = 3, kDefMetric = 4 };
 const char* const kDefNoun[] = {"retry policy", "cert", "trust store", "auth", "metric"};
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+// Names in messages are cut short: a message never grows with the input.
+std::string quoted(const std::string& s) {
+  return "\"" + (s.size() > 80 ? s.substr(0, 80) + "..." : s) + "\"";
+}
 
 // "a, b, c" (at most 8), for "expected one of" messages.
 template <typename V>
@@ -70,10 +73,18 @@ Builder::Builder(Policy base, bool overlay) : p_(std::move(base)), overlay_(over
 
 void Builder::error(const std::string& path, std::string msg) {
   ++errors_;
-  diags_.push_back({Diagnostic::Severity::kError, path, std::move(msg)});
+  if (diags_.size() < kMaxDiagnostics) {
+    diags_.push_back({Diagnostic::Severity::kError, path, std::move(msg)});
+  } else {
+    ++dropped_errors_;
+  }
 }
 void Builder::warn(const std::string& path, std::string msg) {
-  diags_.push_back({Diagnostic::Severity::kWarning, path, std::move(msg)});
+  if (diags_.size() < kMaxDiagnostics) {
+    diags_.push_back({Diagnostic::Severity::kWarning, path, std::move(msg)});
+  } else {
+    ++dropped_warnings_;
+  }
 }
 
 bool Builder::read_string(const JValue& v, const std::string& path, std::string* out) {
@@ -561,6 +572,12 @@ void Builder::check_rideshare_cycles() {
 }
 
 ParseOutput Builder::finish() {
+  if (dropped_errors_ + dropped_warnings_) {
+    diags_.push_back({dropped_errors_ ? Diagnostic::Severity::kError : Diagnostic::Severity::kWarning, "",
+                      std::to_string(dropped_errors_) + " more error(s) and " +
+                          std::to_string(dropped_warnings_) + " more warning(s) not shown (limit " +
+                          std::to_string(kMaxDiagnostics) + "); expected fewer problems"});
+  }
   ParseOutput out;
   out.diagnostics = std::move(diags_);
   if (errors_ == 0) out.policy = std::make_shared<const Policy>(std::move(p_));

@@ -206,6 +206,28 @@ TEST(ParsePolicy, ValueCountLimit) {
   EXPECT_NE(out.diagnostics[0].message.find("65536 JSON values"), std::string::npos);
 }
 
+TEST(ParsePolicy, KeyLengthLimit) {
+  const ParseOutput out = parse_policy(R"({"s":[{")" + std::string(257, 'k') + R"(":{}}]})");
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.diagnostics[0].message.find("expected at most 256"), std::string::npos);
+  EXPECT_TRUE(parse_policy(R"({"s":[{")" + std::string(256, 'k') + R"(":{}}]})").ok());
+}
+
+TEST(ParsePolicy, DiagnosticsAreCappedWithASummary) {
+  std::string body;
+  for (int i = 0; i < 500; ++i) body += (i ? "," : "") + std::string("\"bad") + std::to_string(i) + "\":1";
+  const ParseOutput out = parse_policy(R"({"s":[{"x":{)" + body + "}}]}");
+  ASSERT_FALSE(out.ok());
+  ASSERT_EQ(out.diagnostics.size(), 201u);
+  EXPECT_EQ(out.diagnostics.back().severity, Severity::kError);
+  EXPECT_NE(out.diagnostics.back().message.find("300 more error(s)"), std::string::npos)
+      << out.diagnostics.back().message;
+  // Long names are cut short in messages.
+  const ParseOutput ref = parse_policy(R"({"s":[{"x":{"retry":")" + std::string(5000, 'r') + R"("}}]})");
+  ASSERT_FALSE(ref.ok());
+  EXPECT_LT(ref.diagnostics[0].message.size(), 300u);
+}
+
 struct WarningCase {
   const char* what;
   std::string json;
