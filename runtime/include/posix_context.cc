@@ -1,6 +1,6 @@
 // lws_create_context(): the C API on the production posix backend
-// (runtime/posix: EpollLoop + PosixNet). TLS streamtypes need the TLS
-// transport, which is not wired in yet (they fail to connect, logged).
+// (runtime/posix: EpollLoop + PosixNet), with OpenSSL TLS (runtime/proto/tls)
+// for streamtypes with "tls": true.
 #include <libwebsockets.h>
 
 #include <memory>
@@ -8,7 +8,9 @@
 #include "runtime/policy/parse.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
+#include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/stream/c_api.h"
+#include "runtime/stream/tls_transport.h"
 
 namespace {
 
@@ -16,6 +18,11 @@ class PosixBackend final : public ss::stream::Backend {
  public:
   ss::Loop& loop() override { return loop_; }
   ss::Net& net() override { return net_; }
+  ss::TlsProvider* tls() override { return &tls_; }
+  void setup(ss::stream::Context& ctx) override {
+    Backend::setup(ctx);
+    ctx.set_tls_transport(ss::stream::make_tls_transport());
+  }
 
   // lws_service(ctx, 0) blocks until something happens (a timer, I/O or
   // lws_cancel_service); a positive timeout bounds the wait.
@@ -39,6 +46,7 @@ class PosixBackend final : public ss::stream::Backend {
  private:
   ss::posix::EpollLoop loop_;
   ss::posix::PosixNet net_{loop_};
+  ss::proto::OpenSslTlsProvider tls_;
 };
 
 }  // namespace
