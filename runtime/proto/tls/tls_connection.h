@@ -10,7 +10,9 @@
 //     on_end(EndReason::kTlsFailure); tls_error() then says why, e.g.
 //     "certificate verify failed: certificate has expired (cert 0, subject
 //     CN=example.com)". Other ends (refused, reset, DNS, ...) pass through
-//     from the inner connection unchanged.
+//     from the inner connection unchanged. With TLS 1.3 a client's handshake
+//     completes before the server has judged its certificate, so a refused
+//     client certificate shows as kTlsFailure after on_connected().
 //   - The peer's close_notify counts as its EOF: kClosedByPeer, or
 //     on_read_closed() with allow_half_close.
 //   - Plaintext written before the handshake is held and sent after it;
