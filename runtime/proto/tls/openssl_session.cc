@@ -163,6 +163,10 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X5
       ERR_clear_error();
       return make_error(ErrorCode::kInvalidArgument, "server_name: not a valid host name: " + name);
     }
+    // Every certificate the policy lists is an anchor, intermediates too
+    // (pinning an intermediate or a leaf works); the system store keeps
+    // OpenSSL's rule that chains end at a self-signed root.
+    if (!config.trust_anchors_der.empty()) X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
     if (store != nullptr) SSL_set1_verify_cert_store(ssl, store);
     SSL_set_verify(ssl, SSL_VERIFY_PEER, &OpenSslSession::on_verify);
   } else {

@@ -266,6 +266,42 @@ TEST_P(TlsTest, IpLiteralIsCheckedAgainstIpAddresses) {
             "certificate verify failed: IP address mismatch (cert 0, subject CN=10.0.0.2)");
 }
 
+TEST_P(TlsTest, IntermediateChainAndIntermediateAnchors) {
+  testing::TestCa root = testing::TestCa::make("chain root", kNow - 1000, kNow + 100000);
+  testing::CertSpec mid;
+  mid.common_name = "chain intermediate";
+  mid.not_before = kNow - 1000;
+  mid.not_after = kNow + 100000;
+  mid.is_ca = true;
+  testing::TestCa inter = testing::TestCa::from(root.issue(mid));
+  testing::CertSpec leaf;
+  leaf.common_name = kHost;
+  leaf.dns_names = {kHost};
+  leaf.not_before = kNow - 1000;
+  leaf.not_after = kNow + 100000;
+  const CertAndKey id = inter.issue(leaf);
+  OpenSslTlsProvider p(options());
+  auto attempt = [&](std::vector<std::vector<std::uint8_t>> anchors, bool send_chain) {
+    TlsClientConfig c = client_config();
+    c.trust_anchors_der = std::move(anchors);
+    TlsServerConfig sc = server_config(id);
+    if (send_chain) sc.chain_der = {inter.self().cert_der};
+    auto client = p.client(c);
+    auto server = p.server(sc);
+    EXPECT_TRUE(client.ok() && server.ok());
+    pump(**client, **server, nullptr);
+    return (*client)->status() == TlsStatus::kEstablished ? std::string("ok")
+                                                          : (*client)->error().message();
+  };
+  EXPECT_EQ(attempt({root.self().cert_der}, true), "ok");    // leaf + intermediate -> root
+  EXPECT_EQ(attempt({inter.self().cert_der}, false), "ok");  // the intermediate is an anchor
+  EXPECT_EQ(attempt({root.self().cert_der}, false),          // missing intermediate
+            std::string("certificate verify failed: unable to get local issuer certificate "
+                        "(cert 0, subject CN=") + kHost + ")");
+  EXPECT_NE(attempt({pki_->other_ca.cert_der}, true).find("unable to get local issuer"),
+            std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Versions, TlsTest, ::testing::Values(0x0303, 0x0304),
                          [](const auto& info) {
                            return std::string(info.param == 0x0303 ? "Tls12" : "Tls13");

@@ -125,6 +125,13 @@ TestCa TestCa::make(const std::string& common_name, std::int64_t not_before,
   return ca;
 }
 
+TestCa TestCa::from(CertAndKey self) {
+  TestCa ca;
+  ca.self_ = std::move(self);
+  ca.next_serial_ = 1000;
+  return ca;
+}
+
 CertAndKey TestCa::issue(const CertSpec& spec) {
   X509* issuer = parse(self_.cert_der);
   EVP_PKEY* issuer_key = parse_key(self_.key_der);

@@ -36,6 +36,9 @@ class TestCa {
   // A self-signed CA named `common_name`, valid over [not_before, not_after].
   static TestCa make(const std::string& common_name, std::int64_t not_before,
                      std::int64_t not_after);
+  // A CA from an existing CA certificate and key (e.g. an intermediate
+  // issued with spec.is_ca).
+  static TestCa from(CertAndKey self);
   CertAndKey issue(const CertSpec& spec);
   const CertAndKey& self() const { return self_; }
 
