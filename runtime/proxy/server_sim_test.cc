@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/proxy/client_link.h"
+#include "runtime/proxy/testing/sim_link_client.h"
 #include "runtime/proxy/server.h"
 #include "runtime/wire/encoder.h"
 #include "sim/world.h"
@@ -73,88 +74,15 @@ class EchoFactory final : public OnwardFactory {
   Loop& loop_;
 };
 
-enum class Behaviour { kGood, kGarbageAfterCreate, kSilent, kUnknownStreamtype, kUndeclaredMetadata };
-
-// One client process: a ClientLink driven over a simulated connection.
-class TestClient final : public ConnectionHandler {
- public:
-  TestClient(sim::World& world, Net& net, Behaviour behaviour, int messages)
-      : world_(world), behaviour_(behaviour), messages_(messages),
-        link_(ClientLinkOptions{behaviour == Behaviour::kUnknownStreamtype ? "spam" : "echo", 7}) {
-    conn_ = net.connect(Endpoint::unix_abstract("proxy.ss.lws"), {}, this);
-  }
-
-  void on_connected() override {
-    if (behaviour_ == Behaviour::kSilent) return;  // never sends STREAMTYPE
-    link_.link_up(world_.now());
-    flush();
-  }
-  void on_data(std::span<const std::uint8_t> bytes) override {
-    link_.receive_from_proxy(bytes, world_.now());
-    while (auto e = link_.next_event()) handle(*e);
-    flush();
-  }
-  void on_end(EndReason reason) override { ended = reason; }
-  void close() { conn_->close(); }
-
-  std::vector<std::string> echoes;
-  std::vector<int> states;
-  bool create_failed = false;
-  std::optional<EndReason> ended;
-
- private:
-  void handle(const LinkEvent& e) {
-    if (std::holds_alternative<LinkCreated>(e)) {
-      if (behaviour_ == Behaviour::kGarbageAfterCreate) {
-        const std::uint8_t junk[] = {0x42, 0x00, 0x00};
-        conn_->write(std::span<const std::uint8_t>(junk, 3));
-        return;
-      }
-      if (behaviour_ == Behaviour::kUndeclaredMetadata) link_.set_metadata("nope", "1");
-      link_.set_metadata("tag", "t");
-      link_.onward_connect();
-    } else if (std::holds_alternative<LinkCreateFailed>(e)) {
-      create_failed = true;
-    } else if (const auto* s = std::get_if<LinkState>(&e)) {
-      states.push_back(static_cast<int>(s->state));
-      if (s->state == 5) link_.request_tx(world_.now());
-    } else if (const auto* rx = std::get_if<LinkRx>(&e)) {
-      echoes.emplace_back(rx->payload.begin(), rx->payload.end());
-      if (static_cast<int>(echoes.size()) < messages_) link_.request_tx(world_.now());
-    }
-  }
-
-  void flush() {
-    std::vector<std::uint8_t> out;
-    auto tx = [this](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
-      const std::string msg = "message " + std::to_string(sent_++);
-      std::copy(msg.begin(), msg.end(), buf.begin());
-      *len = msg.size();
-      *flags = wire::kFlagSom | wire::kFlagEom;
-      return TxAnswer::kSend;
-    };
-    while (link_.wants_write() && link_.write(&out, tx, world_.now()) == ClientLink::WriteResult::kWrote) {
-    }
-    if (!out.empty()) conn_->write(out);
-  }
-
-  sim::World& world_;
-  Behaviour behaviour_;
-  int messages_;
-  ClientLink link_;
-  std::unique_ptr<Connection> conn_;
-  int sent_ = 0;
-};
-
 struct Outcome {
-  std::vector<std::unique_ptr<TestClient>> clients;
+  std::vector<std::unique_ptr<testing::SimLinkClient>> clients;
   std::map<std::uint64_t, std::string> closed;
   ProxyStats stats;
   std::size_t open_after_all_closed = 0;
   std::uint64_t hash = 0;
 };
 
-Outcome run(std::uint64_t seed, const std::vector<Behaviour>& who, int messages) {
+Outcome run(std::uint64_t seed, const std::vector<testing::Behaviour>& who, int messages) {
   sim::WorldOptions options;
   options.seed = seed;
   options.segmentation = {1, 64};  // frames split and merged every which way
@@ -166,7 +94,7 @@ Outcome run(std::uint64_t seed, const std::vector<Behaviour>& who, int messages)
   po.on_link_closed = [&](std::uint64_t id, const std::string& reason) { out.closed[id] = reason; };
   ProxyServer proxy(world.loop(), world.net_for(box), factory, po);
   EXPECT_TRUE(proxy.start().ok());
-  for (Behaviour b : who) out.clients.push_back(std::make_unique<TestClient>(world, world.net_for(box), b, messages));
+  for (testing::Behaviour b : who) out.clients.push_back(std::make_unique<testing::SimLinkClient>(world, world.net_for(box), b, messages));
   const auto r = world.run_until_idle(5'000'000);
   EXPECT_TRUE(r.idle) << "the run must come to rest (no livelock)";
   out.stats = proxy.stats();
@@ -181,10 +109,10 @@ Outcome run(std::uint64_t seed, const std::vector<Behaviour>& who, int messages)
 TEST(ProxyServerSim, GoodClientsGetEveryEchoInOrder) {
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     SCOPED_TRACE(seed);
-    Outcome o = run(seed, std::vector<Behaviour>(5, Behaviour::kGood), 20);
+    Outcome o = run(seed, std::vector<testing::Behaviour>(5, testing::Behaviour::kGood), 20);
     for (const auto& c : o.clients) {
       ASSERT_EQ(c->echoes.size(), 20u);
-      for (int i = 0; i < 20; ++i) EXPECT_EQ(c->echoes[i], "message " + std::to_string(i));
+      for (int i = 0; i < 20; ++i) EXPECT_EQ(c->echoes[i], testing::SimLinkClient::message(i));
       EXPECT_EQ(c->states, (std::vector<int>{6, 5}));
     }
     EXPECT_EQ(o.stats.accepted, 5u);
@@ -194,9 +122,9 @@ TEST(ProxyServerSim, GoodClientsGetEveryEchoInOrder) {
 }
 
 TEST(ProxyServerSim, MisbehavingClientsAreDroppedAndTheOthersGoOn) {
-  const std::vector<Behaviour> who = {Behaviour::kGood, Behaviour::kGarbageAfterCreate, Behaviour::kGood,
-                                      Behaviour::kSilent, Behaviour::kUnknownStreamtype,
-                                      Behaviour::kUndeclaredMetadata, Behaviour::kGood};
+  const std::vector<testing::Behaviour> who = {testing::Behaviour::kGood, testing::Behaviour::kGarbageAfterCreate, testing::Behaviour::kGood,
+                                      testing::Behaviour::kSilent, testing::Behaviour::kUnknownStreamtype,
+                                      testing::Behaviour::kUndeclaredMetadata, testing::Behaviour::kGood};
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     SCOPED_TRACE(seed);
     Outcome o = run(seed, who, 10);
@@ -222,7 +150,7 @@ TEST(ProxyServerSim, MisbehavingClientsAreDroppedAndTheOthersGoOn) {
 }
 
 TEST(ProxyServerSim, SameSeedSameTrace) {
-  const std::vector<Behaviour> who = {Behaviour::kGood, Behaviour::kGarbageAfterCreate, Behaviour::kGood};
+  const std::vector<testing::Behaviour> who = {testing::Behaviour::kGood, testing::Behaviour::kGarbageAfterCreate, testing::Behaviour::kGood};
   EXPECT_EQ(run(99, who, 5).hash, run(99, who, 5).hash);
   EXPECT_NE(run(99, who, 5).hash, run(100, who, 5).hash);
 }

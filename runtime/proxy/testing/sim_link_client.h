@@ -1,0 +1,104 @@
+// A test client process for proxy tests in the simulator: one ClientLink
+// driven over a simulated connection to the proxy. It creates its stream,
+// connects it, and sends `messages` payloads one after another, each once
+// everything sent before has come back; `Behaviour` makes it misbehave.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/proxy/client_link.h"
+#include "sim/world.h"
+
+namespace ss::proxy::testing {
+
+enum class Behaviour { kGood, kGarbageAfterCreate, kSilent, kUnknownStreamtype, kUndeclaredMetadata };
+
+// One client process: a ClientLink driven over a simulated connection.
+class SimLinkClient final : public ConnectionHandler {
+ public:
+  SimLinkClient(sim::World& world, Net& net, Behaviour behaviour, int messages,
+                std::string streamtype = "echo",
+                Endpoint proxy = Endpoint::unix_abstract("proxy.ss.lws"))
+      : world_(world), behaviour_(behaviour), messages_(messages),
+        link_(ClientLinkOptions{behaviour == Behaviour::kUnknownStreamtype ? "spam" : streamtype, 7}) {
+    conn_ = net.connect(proxy, {}, this);
+  }
+
+  void on_connected() override {
+    if (behaviour_ == Behaviour::kSilent) return;  // never sends STREAMTYPE
+    link_.link_up(world_.now());
+    flush();
+  }
+  void on_data(std::span<const std::uint8_t> bytes) override {
+    link_.receive_from_proxy(bytes, world_.now());
+    while (auto e = link_.next_event()) handle(*e);
+    flush();
+  }
+  void on_end(EndReason reason) override { ended = reason; }
+  void close() { conn_->close(); }
+
+  static std::string message(int i) { return "message " + std::to_string(i) + ";"; }
+  std::string all_messages() const {
+    std::string all;
+    for (int i = 0; i < messages_; ++i) all += message(i);
+    return all;
+  }
+
+  std::vector<std::string> echoes;  // rx payloads as delivered
+  std::string received;             // all rx bytes, in order
+  std::vector<int> states;
+  bool create_failed = false;
+  std::optional<EndReason> ended;
+
+ private:
+  void handle(const LinkEvent& e) {
+    if (std::holds_alternative<LinkCreated>(e)) {
+      if (behaviour_ == Behaviour::kGarbageAfterCreate) {
+        const std::uint8_t junk[] = {0x42, 0x00, 0x00};
+        conn_->write(std::span<const std::uint8_t>(junk, 3));
+        return;
+      }
+      if (behaviour_ == Behaviour::kUndeclaredMetadata) link_.set_metadata("nope", "1");
+      link_.set_metadata("tag", "t");
+      link_.onward_connect();
+    } else if (std::holds_alternative<LinkCreateFailed>(e)) {
+      create_failed = true;
+    } else if (const auto* s = std::get_if<LinkState>(&e)) {
+      states.push_back(static_cast<int>(s->state));
+      if (s->state == 5) link_.request_tx(world_.now());
+    } else if (const auto* rx = std::get_if<LinkRx>(&e)) {
+      echoes.emplace_back(rx->payload.begin(), rx->payload.end());
+      received.append(rx->payload.begin(), rx->payload.end());
+      if (received.size() == expected_.size() && sent_ < messages_) link_.request_tx(world_.now());
+    }
+  }
+
+  void flush() {
+    std::vector<std::uint8_t> out;
+    auto tx = [this](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
+      const std::string msg = message(sent_++);
+      expected_ += msg;
+      std::copy(msg.begin(), msg.end(), buf.begin());
+      *len = msg.size();
+      *flags = wire::kFlagSom | wire::kFlagEom;
+      return TxAnswer::kSend;
+    };
+    while (link_.wants_write() && link_.write(&out, tx, world_.now()) == ClientLink::WriteResult::kWrote) {
+    }
+    if (!out.empty()) conn_->write(out);
+  }
+
+  sim::World& world_;
+  Behaviour behaviour_;
+  int messages_;
+  ClientLink link_;
+  std::unique_ptr<Connection> conn_;
+  int sent_ = 0;
+  std::string expected_;  // what was sent so far
+};
+
+}  // namespace ss::proxy::testing
