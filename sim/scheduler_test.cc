@@ -69,6 +69,21 @@ TEST(Scheduler, TimersAreTracedWithTheirTime) {
   EXPECT_EQ(w.trace().events()[1].text, "id=" + std::to_string(t.value));
 }
 
+TEST(Trace, HigherLayersRecordAtSimTime) {
+  WorldOptions o;
+  o.keep_trace = true;
+  World w(o);
+  w.loop().after(millis(7), [&] {
+    w.record("stream", "CONNECTED");
+    w.trace().record("stream", "QOS_ACK_REMOTE");
+  });
+  w.run_until_idle(10);
+  ASSERT_EQ(w.trace().events().size(), 3u);
+  EXPECT_EQ(w.trace().events()[1].time, millis(7));
+  EXPECT_EQ(w.trace().events()[2].time, millis(7));
+  EXPECT_EQ(w.trace().to_string(), "7000 timer id=1\n7000 stream CONNECTED\n7000 stream QOS_ACK_REMOTE\n");
+}
+
 TEST(Trace, HashIsFnv1a64OverTimeKindAndText) {
   EXPECT_EQ(fnv1a64(""), 0xcbf29ce484222325ULL);
   EXPECT_EQ(fnv1a64("a"), 0xaf63dc4c8601ec8cULL);  // published FNV-1a 64 test vector

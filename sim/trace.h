@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/core/loop.h"
 #include "runtime/core/time.h"
 
 namespace ss::sim {
@@ -40,6 +41,12 @@ class Trace {
 
   void set_keep_events(bool keep) { keep_events_ = keep; }
   void record(Micros time, std::string_view kind, std::string_view text);
+  // Records at the clock's now() (World sets the clock to its loop), so
+  // higher layers can call world.trace().record(kind, text) too.
+  void record(std::string_view kind, std::string_view text) {
+    record(clock_ == nullptr ? 0 : clock_->now(), kind, text);
+  }
+  void set_clock(const Loop* clock) { clock_ = clock; }
 
   std::uint64_t hash() const { return hash_; }
   std::uint64_t count() const { return count_; }
@@ -50,6 +57,7 @@ class Trace {
 
  private:
   bool keep_events_;
+  const Loop* clock_ = nullptr;
   std::uint64_t hash_ = kFnv64Basis;
   std::uint64_t count_ = 0;
   std::vector<TraceEvent> events_;

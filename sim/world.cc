@@ -10,6 +10,7 @@ World::World(const WorldOptions& options)
       net_rng_(rng_.fork(0x6e6574)),  // "net": network draws do not shift the user's
       buggify_(options.seed, options.buggify),
       network_(std::make_unique<Network>(scheduler_, trace_, net_rng_, buggify_)) {
+  trace_.set_clock(&scheduler_);
   network_->set_default_link(options.link);
   network_->set_segmentation(options.segmentation);
 }

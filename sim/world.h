@@ -61,6 +61,7 @@ class World {
   Micros now() const { return scheduler_.now(); }
 
   // Hosts: name (a DNS name too) and an address ("10.0.0.N" when empty).
+  // net_for(name) adds the host when there is none of that name yet.
   int add_host(std::string name, std::string ip = "");
   int host(std::string_view name) const;  // -1 if unknown
   Net& net_for(int host) { return network_->net(host); }
