@@ -2,28 +2,18 @@
 
 #include <algorithm>
 
+#include "runtime/policy/retry.h"
+
 namespace ss::stream {
 
+// One formula for the engine, `ss-policy explain` and the policy properties.
 std::uint32_t backoff_delay_ms(const policy::RetryPolicy* retry, std::uint32_t try_index,
                                std::uint16_t rand16) {
-  std::uint64_t base = 3000;
-  std::uint64_t pc = 30;
-  if (retry) {
-    if (!retry->backoff_ms.empty()) {
-      std::size_t i = std::min<std::size_t>(try_index, retry->backoff_ms.size() - 1);
-      base = retry->backoff_ms[i];
-    }
-    pc = retry->effective_jitter_percent();
-  }
-  std::uint64_t jitter = ((base * pc * rand16) >> 16) / 100;
-  std::uint64_t total = base + jitter;
-  return total > 0xffffffffull ? 0xffffffffu : static_cast<std::uint32_t>(total);
+  return policy::retry_delay_ms(retry, try_index, rand16);
 }
 
 bool backoff_concealed(const policy::RetryPolicy* retry, std::uint32_t failures) {
-  if (!retry) return false;
-  if (retry->conceal == policy::RetryPolicy::kConcealForever) return true;
-  return failures <= retry->conceal;
+  return policy::retry_concealed(retry, failures);
 }
 
 RetryBudget::Decision RetryBudget::on_failure(std::uint16_t rand16, std::uint32_t min_delay_ms) {

@@ -19,11 +19,12 @@
 
 namespace ss::stream {
 
-// Spec §1.3 formula; `try_index` is 0-based.
+// Spec §1.3 formula (policy/retry.h's retry_delay_ms); `try_index` is 0-based.
 std::uint32_t backoff_delay_ms(const policy::RetryPolicy* retry, std::uint32_t try_index,
                                std::uint16_t rand16);
 
-// Whether the `failures`-th consecutive failure (1-based) is concealed.
+// Whether the `failures`-th consecutive failure (1-based) is concealed
+// (policy/retry.h's retry_concealed).
 bool backoff_concealed(const policy::RetryPolicy* retry, std::uint32_t failures);
 
 class RetryBudget {
