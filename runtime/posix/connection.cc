@@ -310,7 +310,7 @@ int SocketConn::flush() {
 // Loop context only: may call the handler.
 void SocketConn::after_flush() {
   update_interest();
-  if (want_writable_ && buffered() < options_.low_watermark) {
+  if (want_writable_ && drained()) {
     want_writable_ = false;
     if (handler_ != nullptr) handler_->on_writable();
   }
@@ -331,7 +331,7 @@ bool SocketConn::write(std::span<const std::uint8_t> bytes) {
     want_writable_ = true;
     return false;
   }
-  if (want_writable_ && buffered() < options_.low_watermark) {
+  if (want_writable_ && drained()) {
     // Drained inside write(): still owe the on_writable(), from the loop.
     post_self([](SocketConn& c) {
       if (c.phase_ == Phase::kOpen) c.after_flush();

@@ -61,6 +61,9 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   int flush();  // 0 or errno; never calls the handler
   void after_flush();
   void update_interest();
+  // Below the low watermark, or empty (so low_watermark 0 still wakes the
+  // writer, as the simulator does).
+  bool drained() const { return buffered() < options_.low_watermark || buffered() == 0; }
   void watch_fd();
   void end(EndReason reason);
   void end_later(EndReason reason);

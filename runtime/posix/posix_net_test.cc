@@ -125,7 +125,7 @@ TEST_F(PosixNetTest, ListenErrorsAreReturnedNow) {
 }
 
 TEST_F(PosixNetTest, UnixPathListenerRemovesItsSocketFile) {
-  const std::string path = "/tmp/ss-posix-" + std::to_string(getpid()) + ".sock";
+  const std::string path = "/tmp/ss-posix-" + std::to_string(os_random_seed()) + ".sock";
   unlink(path.c_str());
   {
     auto l = net_.listen(Endpoint::unix_path(path), [](auto) {});
@@ -239,7 +239,7 @@ TEST(PosixNetLimits, FullUnixBacklogIsRefused) {
   options.listen_backlog = 0;
   PosixNet net(loop, options);
   std::vector<std::unique_ptr<Connection>> accepted;
-  const Endpoint at = Endpoint::unix_abstract("ss-backlog-" + std::to_string(getpid()));
+  const Endpoint at = Endpoint::unix_abstract("ss-backlog-" + std::to_string(os_random_seed()));
   auto l = net.listen(at, [&](std::unique_ptr<Connection> c) { accepted.push_back(std::move(c)); });
   ASSERT_TRUE(l.ok()) << l.error().message();
   struct Rec : ConnectionHandler {

@@ -39,15 +39,13 @@ class PosixWorld final : public ConformanceWorld {
 
   std::string unix_path(std::string_view tag) override {
     // /tmp, not TEST_TMPDIR: Bazel's sandbox paths exceed sun_path (108).
-    std::string path = std::string("/tmp/ss-") +
-                       std::to_string(::getpid()) + "-" + std::to_string(++counter_) + "-" +
+    std::string path = "/tmp/ss-" + nonce_ + "-" + std::to_string(++counter_) + "-" +
                        std::string(tag) + ".sock";
     ::unlink(path.c_str());
     return path;
   }
   std::string abstract_name(std::string_view tag) override {
-    return "ss-conformance-" + std::to_string(::getpid()) + "-" + std::to_string(++counter_) + "-" +
-           std::string(tag);
+    return "ss-conformance-" + nonce_ + "-" + std::to_string(++counter_) + "-" + std::string(tag);
   }
   std::string nxdomain_name() override { return "no-such-host.invalid"; }
 
@@ -89,6 +87,10 @@ class PosixWorld final : public ConformanceWorld {
   posix::EpollLoop loop_;
   posix::PosixNet net_;
   int counter_ = 0;
+  // Names must not collide across concurrent test processes, and Bazel's
+  // sandbox gives each the same pid (own pid namespace, shared network
+  // namespace for abstract sockets): a random nonce instead.
+  std::string nonce_ = std::to_string(posix::os_random_seed());
   std::vector<int> fds_;  // blackhole listener and its queue fillers
 };
 
