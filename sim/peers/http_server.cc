@@ -1,0 +1,156 @@
+#include "sim/peers/http_server.h"
+
+#include "runtime/proto/h1/h1_parser.h"
+
+namespace ss::sim::peers {
+
+std::string pattern_body(std::size_t n) {
+  std::string s(n, 'a');
+  for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i % 26);
+  return s;
+}
+
+struct HttpServer::Conn : ConnectionHandler {
+  HttpServer* server = nullptr;
+  std::uint64_t id = 0;
+  std::unique_ptr<Connection> conn;
+  h1::MessageParser parser{h1::MessageParser::Kind::kRequest};
+  std::optional<h1::Head> head;
+  std::string body;
+
+  void on_data(std::span<const std::uint8_t> bytes) override {
+    parser.receive_data(bytes);
+    for (;;) {
+      h1::Event e = parser.next_event();
+      if (std::holds_alternative<h1::NeedData>(e)) return;
+      if (auto* h = std::get_if<h1::HeadEvent>(&e)) {
+        head = h->head;
+        body.clear();
+      } else if (auto* b = std::get_if<h1::BodyEvent>(&e)) {
+        body.append(b->data.begin(), b->data.end());
+      } else if (std::holds_alternative<h1::CompleteEvent>(e)) {
+        server->requests_.push_back(*head);
+        server->bodies_.push_back(body);
+        server->respond(*this, *head);  // may drop this connection: return now
+        return;
+      } else {
+        // Bad request or peer EOF: close (posted, never inline from here).
+        server->later(0, [s = server, i = id] { s->drop(i); });
+        return;
+      }
+    }
+  }
+  void on_end(EndReason) override {
+    server->later(0, [s = server, i = id] { s->drop(i); });
+  }
+};
+
+HttpServer::HttpServer(Loop& loop, Net& net, Endpoint at) : loop_(loop), net_(net), at_(std::move(at)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+Error HttpServer::start() {
+  auto l = net_.listen(at_, [this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
+  if (!l.ok()) return l.error();
+  listener_ = std::move(l.value());
+  return Error();
+}
+
+void HttpServer::stop() {
+  listener_.reset();
+  conns_.clear();
+}
+
+void HttpServer::accept(std::unique_ptr<Connection> c) {
+  ++accepted_;
+  auto conn = std::make_unique<Conn>();
+  conn->server = this;
+  conn->id = next_id_++;
+  conn->conn = std::move(c);
+  conn->conn->set_handler(conn.get());
+  conns_[conn->id] = std::move(conn);
+}
+
+void HttpServer::drop(std::uint64_t id) { conns_.erase(id); }
+
+void HttpServer::later(Micros delay, std::function<void()> task) {
+  std::weak_ptr<int> alive = alive_;
+  loop_.after(delay, [alive, task = std::move(task)] {
+    if (alive.lock()) task();
+  });
+}
+
+void HttpServer::respond(Conn& c, const h1::Head& req) {
+  std::string path = req.target.substr(0, req.target.find('?'));
+  HttpRoute r;
+  if (auto it = routes_.find(path); it != routes_.end()) {
+    r = it->second;
+  } else {
+    r.status = 404;
+    r.reason = "Not Found";
+  }
+  if (r.fault == HttpFault::kNoResponse) return;
+  std::uint64_t id = c.id;
+  if (r.fault == HttpFault::kCloseBeforeResponse) {
+    later(0, [this, id] { drop(id); });
+    return;
+  }
+  bool close = r.close_after || r.until_close || !req.keep_alive;
+  std::string body = r.body.empty() ? pattern_body(r.body_size) : r.body;
+  bool head_only = req.method == "HEAD";
+  h1::Headers hs = r.headers;
+  if (r.retry_after) hs.push_back({"Retry-After", std::to_string(*r.retry_after)});
+  if (!r.location.empty()) hs.push_back({"Location", r.location});
+  if (r.chunked) {
+    hs.push_back({"Transfer-Encoding", "chunked"});
+  } else if (!r.until_close) {
+    hs.push_back({"Content-Length", std::to_string(body.size())});
+  }
+  if (close) hs.push_back({"Connection", "close"});
+  std::string head = h1::serialize_response_head(r.status, r.reason, hs);
+  if (r.fault == HttpFault::kGarbageHeader) head.insert(head.size() - 2, "this line has no colon\r\n");
+  if (r.fault == HttpFault::kOversizedHeader)
+    head.insert(head.size() - 2, "X-Huge: " + std::string(h1::kMaxHeaderBytes + 1, 'h') + "\r\n");
+  if (head_only) body.clear();
+  auto send = [this, id, head, body, r, close] {
+    auto it = conns_.find(id);
+    if (it == conns_.end()) return;
+    it->second->conn->write(head);
+    write_body(id, body, 0, r, close);
+  };
+  if (r.delay > 0) {
+    later(r.delay, send);
+  } else {
+    send();
+  }
+}
+
+void HttpServer::write_body(std::uint64_t id, std::string body, std::size_t at, const HttpRoute& r, bool close) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  Connection& conn = *it->second->conn;
+  std::size_t limit = body.size();
+  if (r.fault == HttpFault::kTruncateBody) limit = body.size() / 2;
+  std::size_t n = r.piece ? std::min(r.piece, limit - std::min(limit, at)) : limit - std::min(limit, at);
+  if (n > 0) {
+    std::string_view piece = std::string_view(body).substr(at, n);
+    conn.write(r.chunked ? h1::encode_chunk(piece) : std::string(piece));
+    at += n;
+  }
+  if (at < limit) {
+    later(r.piece_gap, [this, id, body = std::move(body), at, r, close] { write_body(id, body, at, r, close); });
+    return;
+  }
+  if (r.fault == HttpFault::kTruncateBody) {
+    later(0, [this, id] { drop(id); });
+    return;
+  }
+  if (r.chunked) conn.write(std::string(h1::kLastChunk));
+  if (close) {
+    conn.shutdown_write();
+    // The client closes after reading; drop our side a little later.
+    later(seconds(1), [this, id] { drop(id); });
+  }
+}
+
+}  // namespace ss::sim::peers

@@ -1,0 +1,103 @@
+// HttpServer: a simulated HTTP/1.1 server, written against ss::Net and
+// ss::Loop only (so it runs in the simulator and on the posix backend).
+//
+// Each Route answers one request target (exact match on the path, query
+// ignored) with a configured status, headers and body, and can misbehave on
+// purpose so client code gets tested against broken servers. Unknown
+// targets get 404. Requests on one connection are answered in order;
+// the connection stays open (keep-alive) unless the route or the request
+// says close.
+//
+// Lifespan: the server owns its listener and accepted connections; destroy
+// it (or stop()) to close everything silently. Its pending timers and posted
+// tasks hold a weak token and do nothing once the server is gone.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/core/loop.h"
+#include "runtime/core/net.h"
+#include "runtime/proto/h1/h1_message.h"
+
+namespace ss::sim::peers {
+
+namespace h1 = ss::proto::h1;
+
+enum class HttpFault {
+  kNone,
+  kTruncateBody,     // send half the body, then close (drop mid-body)
+  kGarbageHeader,    // a header line without a colon
+  kOversizedHeader,  // one header larger than h1::kMaxHeaderBytes
+  kCloseBeforeResponse,  // read the request, close without answering
+  kNoResponse,       // read the request, never answer (client timeout)
+};
+
+struct HttpRoute {
+  std::string path = "/";
+  int status = 200;
+  std::string reason = "OK";
+  h1::Headers headers;
+  std::size_t body_size = 0;  // body bytes ('a' + i % 26), unless `body` is set
+  std::string body;
+  bool chunked = false;       // Transfer-Encoding: chunked
+  bool until_close = false;   // no length: body ends when we close
+  bool close_after = false;   // Connection: close, then close
+  Micros delay = 0;           // before the response head
+  std::size_t piece = 0;      // write the body in pieces of this size (0: at once)
+  Micros piece_gap = 0;       // slow body: time between pieces
+  std::optional<std::uint32_t> retry_after;  // Retry-After: N
+  std::string location;       // Location: (for 3xx)
+  HttpFault fault = HttpFault::kNone;
+};
+
+class HttpServer {
+ public:
+  HttpServer(Loop& loop, Net& net, Endpoint at);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  void route(HttpRoute r) { routes_[r.path] = std::move(r); }
+  Error start();
+  void stop();
+  Endpoint local() const { return listener_ ? listener_->local() : at_; }
+
+  // Every request head seen, in order (tests check Host, metadata headers).
+  const std::vector<h1::Head>& requests() const { return requests_; }
+  // Bodies of those requests.
+  const std::vector<std::string>& request_bodies() const { return bodies_; }
+  std::size_t connections_accepted() const { return accepted_; }
+
+ private:
+  struct Conn;
+  void accept(std::unique_ptr<Connection> c);
+  void respond(Conn& c, const h1::Head& req);
+  void write_body(std::uint64_t id, std::string body, std::size_t at, const HttpRoute& r, bool close);
+  void drop(std::uint64_t id);
+  // Runs `task` later unless the server is gone by then (posted tasks
+  // cannot be cancelled, so they hold a weak token instead).
+  void later(Micros delay, std::function<void()> task);
+
+  Loop& loop_;
+  Net& net_;
+  Endpoint at_;
+  std::map<std::string, HttpRoute> routes_;
+  std::unique_ptr<Listener> listener_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
+  std::vector<h1::Head> requests_;
+  std::vector<std::string> bodies_;
+  std::uint64_t next_id_ = 1;
+  std::size_t accepted_ = 0;
+};
+
+// The body a route with body_size n sends.
+std::string pattern_body(std::size_t n);
+
+}  // namespace ss::sim::peers

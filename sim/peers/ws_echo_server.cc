@@ -1,0 +1,189 @@
+#include "sim/peers/ws_echo_server.h"
+
+#include <wslay/wslay.h>
+
+#include "runtime/proto/h1/h1_parser.h"
+#include "runtime/proto/ws/ws_frame_writer.h"
+#include "runtime/proto/ws/ws_handshake.h"
+
+namespace ss::sim::peers {
+
+struct WsEchoServer::Conn : ConnectionHandler {
+  WsEchoServer* server = nullptr;
+  std::uint64_t id = 0;
+  std::unique_ptr<Connection> conn;
+  h1::MessageParser parser{h1::MessageParser::Kind::kRequest};
+  wslay_event_context_ptr ev = nullptr;
+  std::vector<std::uint8_t> in;
+  std::size_t in_pos = 0;
+  bool closing = false;
+  bool close_pending = false;
+
+  ~Conn() override {
+    if (ev) wslay_event_context_free(ev);
+  }
+
+  static ssize_t recv_cb(wslay_event_context_ptr ctx, uint8_t* buf, size_t len, int, void* user) {
+    auto& c = *static_cast<Conn*>(user);
+    std::size_t n = std::min(len, c.in.size() - c.in_pos);
+    if (n == 0) {
+      wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
+      return -1;
+    }
+    std::copy(c.in.begin() + static_cast<std::ptrdiff_t>(c.in_pos),
+              c.in.begin() + static_cast<std::ptrdiff_t>(c.in_pos + n), buf);
+    c.in_pos += n;
+    return static_cast<ssize_t>(n);
+  }
+  static ssize_t send_cb(wslay_event_context_ptr, const uint8_t* data, size_t len, int, void* user) {
+    auto& c = *static_cast<Conn*>(user);
+    c.conn->write(std::span<const std::uint8_t>(data, len));
+    return static_cast<ssize_t>(len);
+  }
+  static void on_msg(wslay_event_context_ptr ctx, const wslay_event_on_msg_recv_arg* a, void* user) {
+    auto& c = *static_cast<Conn*>(user);
+    auto& s = *c.server;
+    if (a->opcode == WSLAY_PONG) {
+      ++s.pongs_;
+      return;
+    }
+    if (a->opcode == WSLAY_CONNECTION_CLOSE) {
+      s.close_codes_.push_back(a->status_code);
+      return;
+    }
+    if (wslay_is_ctrl_frame(a->opcode)) return;
+    wslay_event_msg m{a->opcode, a->msg, a->msg_length};
+    wslay_event_queue_msg(ctx, &m);
+    ++s.echoed_;
+    // wslay sends control frames first: queue the close only after the
+    // echoes went out (pump), or they would be lost behind it.
+    if (s.options_.close_after && s.echoed_ % s.options_.close_after == 0) c.close_pending = true;
+  }
+
+  void later_drop() {
+    server->later(0, [s = server, i = id] { s->drop(i); });
+  }
+
+  void on_data(std::span<const std::uint8_t> bytes) override {
+    if (!ev) {
+      handshake(bytes);
+      return;
+    }
+    in.insert(in.end(), bytes.begin(), bytes.end());
+    pump();
+  }
+
+  void pump() {
+    wslay_event_recv(ev);
+    in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(in_pos));
+    in_pos = 0;
+    wslay_event_send(ev);
+    if (close_pending) {
+      close_pending = false;
+      const auto& o = server->options_;
+      wslay_event_queue_close(ev, o.close_code, reinterpret_cast<const uint8_t*>(o.close_reason.data()),
+                              o.close_reason.size());
+      wslay_event_send(ev);
+    }
+    // Both close frames exchanged (or wslay gave up): the server closes TCP.
+    if (!closing && wslay_event_get_close_sent(ev) &&
+        (wslay_event_get_close_received(ev) || !wslay_event_get_read_enabled(ev))) {
+      closing = true;
+      conn->shutdown_write();
+      server->later(millis(100), [s = server, i = id] { s->drop(i); });
+    }
+  }
+
+  void handshake(std::span<const std::uint8_t> bytes) {
+    parser.receive_data(bytes);
+    for (;;) {
+      h1::Event e = parser.next_event();
+      if (std::holds_alternative<h1::NeedData>(e)) return;
+      if (auto* h = std::get_if<h1::HeadEvent>(&e)) {
+        answer(h->head);
+        return;
+      }
+      if (std::holds_alternative<h1::ErrorEvent>(e) || std::holds_alternative<h1::ClosedEvent>(e)) {
+        later_drop();
+        return;
+      }
+    }
+  }
+
+  void answer(const h1::Head& req) {
+    const auto& o = server->options_;
+    auto key = h1::find_header(req.headers, "sec-websocket-key");
+    if (!key || o.fault == WsFault::kRefuse) {
+      h1::Headers hs{{"Content-Length", "0"}, {"Connection", "close"}};
+      if (o.retry_after) hs.push_back({"Retry-After", std::to_string(*o.retry_after)});
+      conn->write(h1::serialize_response_head(key ? o.refuse_status : 400, "Refused", hs));
+      conn->shutdown_write();
+      server->later(millis(100), [s = server, i = id] { s->drop(i); });
+      return;
+    }
+    h1::Headers hs{{"Upgrade", "websocket"}, {"Connection", "Upgrade"}};
+    std::string accept = proto::ws::accept_for(*key);
+    if (o.fault == WsFault::kWrongAccept) accept = proto::ws::accept_for("not-the-key");
+    hs.push_back({"Sec-WebSocket-Accept", accept});
+    auto asked = h1::find_header(req.headers, "sec-websocket-protocol");
+    if (asked && !o.subprotocol.empty() && *asked == o.subprotocol) hs.push_back({"Sec-WebSocket-Protocol", o.subprotocol});
+    conn->write(h1::serialize_response_head(101, "Switching Protocols", hs));
+    wslay_event_callbacks cbs{};
+    cbs.recv_callback = recv_cb;
+    cbs.send_callback = send_cb;
+    cbs.on_msg_recv_callback = on_msg;
+    wslay_event_context_server_init(&ev, &cbs, this);
+    if (o.fault == WsFault::kDropAfterOpen) {
+      later_drop();
+      return;
+    }
+    if (o.fault == WsFault::kBadFrame) conn->write(proto::ws::write_frame({true, 4, 1, std::nullopt, "rsv"}));
+    if (o.ping_on_open) {
+      wslay_event_msg m{WSLAY_PING, reinterpret_cast<const uint8_t*>("hello"), 5};
+      wslay_event_queue_msg(ev, &m);
+      wslay_event_send(ev);
+    }
+    in = parser.take_upgrade_bytes();
+    in_pos = 0;
+    if (!in.empty()) pump();
+  }
+
+  void on_end(EndReason) override { later_drop(); }
+};
+
+WsEchoServer::WsEchoServer(Loop& loop, Net& net, Endpoint at, WsEchoOptions options)
+    : loop_(loop), net_(net), at_(std::move(at)), options_(std::move(options)) {}
+
+WsEchoServer::~WsEchoServer() { stop(); }
+
+Error WsEchoServer::start() {
+  auto l = net_.listen(at_, [this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
+  if (!l.ok()) return l.error();
+  listener_ = std::move(l.value());
+  return Error();
+}
+
+void WsEchoServer::stop() {
+  listener_.reset();
+  conns_.clear();
+}
+
+void WsEchoServer::accept(std::unique_ptr<Connection> c) {
+  auto conn = std::make_unique<Conn>();
+  conn->server = this;
+  conn->id = next_id_++;
+  conn->conn = std::move(c);
+  conn->conn->set_handler(conn.get());
+  conns_[conn->id] = std::move(conn);
+}
+
+void WsEchoServer::drop(std::uint64_t id) { conns_.erase(id); }
+
+void WsEchoServer::later(Micros delay, std::function<void()> task) {
+  std::weak_ptr<int> alive = alive_;
+  loop_.after(delay, [alive, task = std::move(task)] {
+    if (alive.lock()) task();
+  });
+}
+
+}  // namespace ss::sim::peers

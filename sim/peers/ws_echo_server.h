@@ -1,0 +1,84 @@
+// WsEchoServer: a simulated WebSocket server that echoes every message
+// (same opcode), written against ss::Net and ss::Loop only. Framing on its
+// side is wslay's server context, so the client core is checked against an
+// independent implementation of the receive path.
+//
+// Options let it ping after the handshake, close after N messages with a
+// chosen code, and misbehave: a wrong Sec-WebSocket-Accept, refusing the
+// upgrade with a status (e.g. 503 + Retry-After), closing the TCP
+// connection without a close frame, or sending a frame with reserved bits.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/core/loop.h"
+#include "runtime/core/net.h"
+#include "runtime/proto/h1/h1_message.h"
+
+namespace ss::sim::peers {
+
+namespace h1 = ss::proto::h1;
+
+enum class WsFault {
+  kNone,
+  kWrongAccept,     // 101 with a bad Sec-WebSocket-Accept
+  kRefuse,          // answer the upgrade with refuse_status
+  kDropAfterOpen,   // close TCP right after the handshake, no close frame
+  kBadFrame,        // send a frame with RSV1 set after the handshake
+};
+
+struct WsEchoOptions {
+  std::string subprotocol;       // accepted when the client asks for it
+  bool ping_on_open = false;     // send a ping "hello" after the handshake
+  std::size_t close_after = 0;   // close after this many echoed messages (0: never)
+  std::uint16_t close_code = 1000;
+  std::string close_reason = "bye";
+  WsFault fault = WsFault::kNone;
+  int refuse_status = 503;
+  std::optional<std::uint32_t> retry_after;  // with kRefuse
+};
+
+class WsEchoServer {
+ public:
+  WsEchoServer(Loop& loop, Net& net, Endpoint at, WsEchoOptions options = {});
+  ~WsEchoServer();
+  WsEchoServer(const WsEchoServer&) = delete;
+  WsEchoServer& operator=(const WsEchoServer&) = delete;
+
+  Error start();
+  void stop();
+  Endpoint local() const { return listener_ ? listener_->local() : at_; }
+
+  std::size_t messages_echoed() const { return echoed_; }
+  std::size_t pongs_received() const { return pongs_; }
+  // Close codes received from clients, in order.
+  const std::vector<std::uint16_t>& close_codes() const { return close_codes_; }
+
+ private:
+  struct Conn;
+  void accept(std::unique_ptr<Connection> c);
+  void drop(std::uint64_t id);
+  // Runs `task` later unless the server is gone by then (posted tasks
+  // cannot be cancelled, so they hold a weak token instead).
+  void later(Micros delay, std::function<void()> task);
+
+  Loop& loop_;
+  Net& net_;
+  Endpoint at_;
+  WsEchoOptions options_;
+  std::unique_ptr<Listener> listener_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
+  std::uint64_t next_id_ = 1;
+  std::size_t echoed_ = 0;
+  std::size_t pongs_ = 0;
+  std::vector<std::uint16_t> close_codes_;
+};
+
+}  // namespace ss::sim::peers
