@@ -363,7 +363,7 @@ void Builder::trust_stores_section(const JValue& v, const std::string& path) {
       } else {
         unknown = true;
         error(kp, "unknown trust store key " + quoted(key) + "; expected name and stack "
-                  "(the form [{\"name\": [certs]}] of the libwebsockets README is outdated)");
+                  "(the README form [{\"<store>\": [certs]}] is outdated)");
       }
     }
     if (!named) {
