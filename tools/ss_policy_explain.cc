@@ -110,11 +110,11 @@ std::string explain_streamtype(const Policy& p, const Streamtype& st) {
   if (st.rideshare) o << "  the transaction continues with streamtype \"" << p.streamtypes[*st.rideshare].name << "\" (rideshare)\n";
   const RetryPolicy* r = p.retry_of(st);
   o << explain_retry(r);
-  if (r) {
+  if (r && (r->secs_since_valid_ping || r->secs_since_valid_hangup)) {
     o << "  connection validity: ping after " << r->secs_since_valid_ping
-      << " s without proof of life, hang up after " << r->secs_since_valid_hangup << " s"
-      << (r->secs_since_valid_ping || r->secs_since_valid_hangup ? "" : " (0: the context default)")
-      << "\n";
+      << " s without proof of life, hang up after " << r->secs_since_valid_hangup << " s\n";
+  } else {
+    o << "  connection validity: the context default (ping after 5 min, hang up after 5 min 10 s)\n";
   }
   o << "  buffers: proxy " << (st.proxy_buflen ? st.proxy_buflen : 32768) << " bytes, client "
     << (st.client_buflen ? st.client_buflen : 32768) << " bytes; flags 0x" << std::hex
