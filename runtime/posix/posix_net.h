@@ -8,8 +8,8 @@
 //     reports the real port through Listener::local()).
 //   - The whole net.h contract: callbacks never inline, on_end last and at
 //     most once, nothing after close(), write watermarks, half-close.
-//   - errno -> EndReason: ECONNREFUSED (and ENOENT for a unix path) ->
-//     kRefused, ECONNRESET/EPIPE -> kReset, ETIMEDOUT -> kTimedOut,
+//   - errno -> EndReason: ECONNREFUSED (and ENOENT for a unix path, EAGAIN
+//     for a full unix backlog) -> kRefused, ECONNRESET/EPIPE -> kReset, ETIMEDOUT -> kTimedOut,
 //     ENETUNREACH/EHOSTUNREACH -> kUnreachable, EOF -> kClosedByPeer; a
 //     resolver failure -> kDnsFailure; ConnectOptions::connect_timeout
 //     (covering DNS and connect) -> kTimedOut.
