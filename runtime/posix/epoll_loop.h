@@ -7,8 +7,9 @@
 //     2. refresh now() and dispatch ready file descriptors (watch());
 //     3. run the posted work queued before this step began (FIFO);
 //     4. refresh now() and fire due timers in (deadline, arming) order.
-//   Work posted or timers armed during a turn run in a later turn, so nothing
-//   runs inline and a self-rearming callback cannot starve I/O.
+//   Work posted from steps 3-4 and timers armed during step 4 wait for the
+//   next turn, so nothing runs inline and a self-rearming callback cannot
+//   starve I/O.
 //   now() is the cached CLOCK_MONOTONIC reading in µs, refreshed at steps 2
 //   and 4; it never goes backwards.
 //
