@@ -172,6 +172,12 @@ void lws_cancel_service(struct lws_context* context) {
 
 void lws_context_destroy(struct lws_context* context) {
   if (!context) return;
+  if (context->engine && context->engine->busy()) {
+    c_log(LLL_ERR,
+          "lws_context_destroy: called from inside a stream callback; refused (call it after "
+          "lws_service returns)");
+    return;
+  }
   context->engine.reset();  // every stream sees DESTROYING
   delete context;
 }

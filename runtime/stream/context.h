@@ -101,6 +101,11 @@ class Context {
 
   // Internal: a stream hands itself over for reclamation after DESTROYING.
   void bury(Stream* stream);
+  // True while any stream's engine code (and so possibly a user callback)
+  // is on the stack: destroying the context now would pull the floor away.
+  bool busy() const { return busy_ > 0; }
+  void enter() { ++busy_; }
+  void leave() { --busy_; }
 
  private:
   Loop* loop_;
@@ -115,6 +120,7 @@ class Context {
   std::map<std::uint64_t, std::unique_ptr<Stream>> streams_;  // by id: stable order
   std::vector<std::unique_ptr<Stream>> graveyard_;
   bool reap_posted_ = false;
+  int busy_ = 0;
   bool tearing_down_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -70,6 +70,9 @@ Stream::~Stream() { *token_ = nullptr; }
 
 void Stream::reclaim_attempts() { dead_attempts_.clear(); }
 
+void Stream::enter_context() { ctx_.enter(); }
+void Stream::leave_context() { ctx_.leave(); }
+
 bool Stream::protocol_connected() const { return attempt_ && attempt_->proto_connected; }
 
 std::function<void()> Stream::guarded(void (Stream::*fn)()) {

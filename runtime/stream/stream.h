@@ -138,8 +138,15 @@ class Stream {
 
   class Guard {
    public:
-    explicit Guard(Stream* s) : s_(s) { ++s_->depth_; }
-    ~Guard() { s_->leave(); }
+    explicit Guard(Stream* s) : s_(s) {
+      ++s_->depth_;
+      s_->enter_context();
+    }
+    ~Guard() {
+      Stream* s = s_;
+      s->leave();          // may hand `s` to the graveyard, which keeps it
+      s->leave_context();  // alive until a posted reap: still safe here
+    }
     Guard(const Guard&) = delete;
     Guard& operator=(const Guard&) = delete;
 
@@ -147,6 +154,8 @@ class Stream {
     Stream* s_;
   };
 
+  void enter_context();
+  void leave_context();
   Ret raise(int state, std::uint32_t ack = 0);
   void apply(Ret r);
   void leave();

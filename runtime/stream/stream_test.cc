@@ -419,3 +419,25 @@ TEST(Trace, StatesAreRecorded) {
 
 }  // namespace
 }  // namespace ss::stream
+
+namespace ss::stream {
+namespace {
+
+TEST(Context, BusyWhileInsideCallbacks) {
+  testing::Recorder r;
+  testing::Harness h;
+  bool busy_inside = false;
+  r.answer = [&](int) {
+    busy_inside = h.ctx->busy();
+    return Ret::kOk;
+  };
+  StreamInfo info;
+  info.streamtype = "echo";
+  info.callbacks = r.callbacks();
+  ASSERT_TRUE(h.ctx->create(std::move(info)).ok());
+  EXPECT_TRUE(busy_inside);
+  EXPECT_FALSE(h.ctx->busy());
+}
+
+}  // namespace
+}  // namespace ss::stream
