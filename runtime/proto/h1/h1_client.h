@@ -44,6 +44,7 @@ class Client {
   void receive_data(std::span<const std::uint8_t> bytes);
   Event next_event();
 
+  bool phase_sending() const { return phase_ == Phase::kSendingBody; }
   bool request_done() const { return phase_ == Phase::kRequestSent || phase_ == Phase::kIdle; }
   bool response_done() const { return response_complete_; }
   bool can_reuse() const;

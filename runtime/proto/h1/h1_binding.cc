@@ -1,0 +1,248 @@
+#include "runtime/proto/h1/h1_binding.h"
+
+#include <array>
+
+#include "runtime/proto/h1/h1_client.h"
+#include "runtime/stream/context.h"
+
+namespace ss::proto::h1 {
+namespace {
+
+using stream::HostVerdict;
+using stream::TxPull;
+
+constexpr std::size_t kTxChunk = 1540;
+
+bool method_has_body(std::string_view m) {
+  return iequals(m, "POST") || iequals(m, "PUT") || iequals(m, "PATCH");
+}
+
+std::string header_name(std::string_view mapping) {
+  if (!mapping.empty() && mapping.back() == ':') mapping.remove_suffix(1);
+  return std::string(mapping);
+}
+
+class H1Binding final : public stream::Binding {
+ public:
+  explicit H1Binding(stream::BindingHost& host) : host_(host) {}
+
+  const char* name() const override { return "h1"; }
+  std::vector<std::string> alpn() const override { return {"http/1.1"}; }
+
+  void on_transport_connected() override { start_request(); }
+
+  void on_transport_data(std::span<const std::uint8_t> bytes) override {
+    client_.receive_data(bytes);
+    process();
+  }
+
+  void on_transport_writable() override {
+    blocked_ = false;
+    pump_body();
+  }
+
+  void on_tx_requested() override { pump_body(); }
+
+  EndInfo on_transport_end(EndReason) override {
+    // A body delimited by the close completes here.
+    ending_ = true;
+    if (!stopped_ && in_exchange_) {
+      client_.receive_data({});
+      process();
+    }
+    return EndInfo{txn_done_};
+  }
+
+ private:
+  void fail(const std::string& why) {
+    stopped_ = true;
+    if (!ending_) host_.close_connection(why);
+  }
+
+  void start_request() {
+    const auto& st = host_.streamtype();
+    Request r;
+    r.method = st.http_method.empty() ? "GET" : st.http_method;
+    std::string_view override_path = host_.url_path_override();
+    if (!override_path.empty()) {
+      r.target = std::string(override_path);
+    } else {
+      auto url = host_.expand(st.http_url);
+      if (!url.ok()) return fail("h1: http_url: " + url.error().message());
+      std::string_view u = *url;
+      if (!u.empty() && u.front() == '/') u.remove_prefix(1);  // lws strips one
+      r.target = "/" + std::string(u);
+    }
+    const Endpoint& ep = host_.endpoint();
+    r.host = ep.kind == Endpoint::Kind::kTcp ? ep.host : "localhost";
+    bool default_port = ep.port == 0 || ep.port == (st.tls ? 443 : 80);
+    if (ep.kind == Endpoint::Kind::kTcp && !default_port) r.host += ":" + std::to_string(ep.port);
+    for (const auto& md : st.metadata) {
+      if (md.header.empty()) continue;
+      auto v = host_.metadata(md.name);
+      if (!v) continue;
+      std::string name = header_name(md.header);
+      if (iequals(name, "content-length") || iequals(name, "host") || iequals(name, "transfer-encoding")) continue;
+      r.headers.push_back({name, std::string(*v)});
+    }
+    has_body_ = method_has_body(r.method);
+    multipart_.reset();
+    if (has_body_ && st.http_multipart()) {
+      Multipart m;
+      std::array<std::uint8_t, 12> raw{};
+      host_.rng().fill(raw);
+      static constexpr char kHex[] = "0123456789abcdef";
+      m.boundary = "ss-boundary-";
+      for (auto b : raw) {
+        m.boundary += kHex[b >> 4];
+        m.boundary += kHex[b & 15];
+      }
+      m.name = st.http_multipart_name;
+      m.filename = st.http_multipart_filename;
+      m.content_type = st.http_mime_content_type;
+      r.headers.push_back({"Content-Type", m.content_type_header()});
+      multipart_ = std::move(m);
+    } else if (has_body_ && st.http_www_form_urlencoded) {
+      r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    }
+    if (has_body_) {
+      auto len = host_.announced_tx_len();
+      if (len && !st.http_no_content_length) {
+        r.framing = BodyFraming::kContentLength;
+        r.content_length = *len + (multipart_ ? multipart_->preamble().size() + multipart_->epilogue().size() : 0);
+      } else {
+        r.framing = BodyFraming::kChunked;  // length unknown (or not to be sent)
+      }
+    }
+    auto head = client_.send_request(r);
+    if (!head.ok()) return fail(head.error().message());
+    in_exchange_ = true;
+    head_seen_ = false;
+    som_sent_ = false;
+    write(*head);
+    if (has_body_ && multipart_) {
+      auto pre = client_.send_body(multipart_->preamble());
+      if (pre.ok()) write(*pre);
+    }
+    pump_body();
+  }
+
+  void write(std::string_view bytes) {
+    if (bytes.empty()) return;
+    if (!host_.write(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size())))
+      blocked_ = true;
+  }
+
+  void pump_body() {
+    std::array<std::uint8_t, kTxChunk> buf;
+    while (!stopped_ && has_body_ && !blocked_ && client_.phase_sending() && host_.tx_wanted()) {
+      TxPull p = host_.pull_tx(buf);
+      if (p.kind == TxPull::Kind::kStop) return;
+      if (p.kind != TxPull::Kind::kData) return;
+      auto piece = client_.send_body(std::span<const std::uint8_t>(buf.data(), p.len));
+      if (!piece.ok()) return fail(piece.error().message());
+      write(*piece);
+      if (p.flags & stream::kFlagEom) {
+        if (multipart_) {
+          auto epi = client_.send_body(multipart_->epilogue());
+          if (!epi.ok()) return fail(epi.error().message());
+          write(*epi);
+        }
+        auto end = client_.end_body();
+        if (!end.ok()) return fail(end.error().message());
+        write(*end);
+      }
+    }
+  }
+
+  void process() {
+    for (;;) {
+      if (stopped_) return;
+      Event e = client_.next_event();
+      if (std::holds_alternative<NeedData>(e)) return;
+      if (auto* h = std::get_if<HeadEvent>(&e)) {
+        if (on_head(h->head) == HostVerdict::kStop) return;
+      } else if (auto* b = std::get_if<BodyEvent>(&e)) {
+        std::uint32_t flags = som_sent_ ? 0 : stream::kFlagSom;
+        som_sent_ = true;
+        if (host_.rx(b->data, flags) == HostVerdict::kStop) return stop();
+      } else if (std::holds_alternative<CompleteEvent>(e)) {
+        if (on_complete() == HostVerdict::kStop) return;
+      } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
+        return fail(err->message);
+      }
+      // ClosedEvent: the transport end follows.
+    }
+  }
+
+  void stop() { stopped_ = true; }
+
+  HostVerdict on_head(const Head& head) {
+    const auto& st = host_.streamtype();
+    head_seen_ = true;
+    status_ = head.status;
+    retry_after_ms_.reset();
+    if (status_ == 503 || status_ == 429)
+      if (auto s = retry_after_seconds(head)) retry_after_ms_ = *s * 1000u;
+    // Response headers into metadata before any rx (spec §4.1).
+    for (const auto& md : st.metadata) {
+      if (md.header.empty()) continue;
+      if (auto v = find_header(head.headers, header_name(md.header))) host_.set_rx_metadata(md.name, *v);
+    }
+    if (redirect_location(head)) {
+      // Not followed (see h1_binding.h): NACK the transaction and close.
+      redirected_ = true;
+    }
+    if (host_.connected() == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+    for (const auto& [status, state] : st.http_resp_map) {
+      if (status == status_) {
+        if (host_.user_state(state) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+        break;
+      }
+    }
+    if (redirected_) {
+      txn_done_ = true;
+      if (host_.transaction_complete({false, std::nullopt}) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+      fail("h1: redirect to " + *redirect_location(head) + " not followed");
+      return HostVerdict::kStop;
+    }
+    return HostVerdict::kContinue;
+  }
+
+  HostVerdict on_complete() {
+    const auto& st = host_.streamtype();
+    in_exchange_ = false;
+    if (host_.rx({}, stream::kFlagEom) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+    bool ok = st.http_expect ? status_ == st.http_expect : (status_ >= 200 && status_ < 300);
+    txn_done_ = true;
+    if (host_.transaction_complete({ok, retry_after_ms_}) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+    // One transaction per connection (see h1_binding.h).
+    fail("");
+    return HostVerdict::kStop;
+  }
+
+  stream::BindingHost& host_;
+  Client client_;
+  std::optional<Multipart> multipart_;
+  bool has_body_ = false;
+  bool blocked_ = false;
+  bool stopped_ = false;
+  bool in_exchange_ = false;
+  bool head_seen_ = false;
+  bool som_sent_ = false;
+  bool txn_done_ = false;
+  bool redirected_ = false;
+  bool ending_ = false;  // inside on_transport_end: no close_connection
+  int status_ = 0;
+  std::optional<std::uint32_t> retry_after_ms_;
+};
+
+}  // namespace
+
+std::unique_ptr<stream::Binding> make_h1_binding(stream::BindingHost& host) {
+  return std::make_unique<H1Binding>(host);
+}
+
+void register_h1_binding(stream::Context& ctx) { ctx.register_binding(policy::Protocol::kH1, &make_h1_binding); }
+
+}  // namespace ss::proto::h1

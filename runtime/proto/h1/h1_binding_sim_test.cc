@@ -1,0 +1,271 @@
+// The h1 binding in the simulator, against sim/peers/HttpServer: the state
+// sequence (spec §2.4) for a good response and for every misbehaviour.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "runtime/proto/h1/h1_binding.h"
+#include "runtime/stream/context.h"
+#include "sim/peers/http_server.h"
+#include "sim/world.h"
+
+namespace ss::proto::h1 {
+namespace {
+
+using stream::Ret;
+using stream::State;
+using sim::peers::HttpFault;
+using sim::peers::HttpRoute;
+
+constexpr int C = 1, DISC = 2, UNR = 3, ARF = 9, CONN = 5, CING = 6, DESTR = 7, POLL = 8, ACK = 10, NACK = 11;
+
+struct Outcome {
+  std::vector<int> states;
+  std::vector<std::uint32_t> rx_flags;
+  std::string rx;
+  std::string md_rx;  // response header mapped into metadata "srv"
+  std::vector<Head> requests;
+  std::vector<std::string> bodies;
+  std::size_t violations = 0;
+  std::uint64_t hash = 0;
+};
+
+struct Case {
+  HttpRoute route;
+  std::string method = "GET";
+  std::string body;          // user tx body (POST)
+  bool announce_len = true;  // request_tx_len
+  int expect = 0;
+  std::vector<std::pair<int, int>> resp_map;
+  bool multipart = false;
+};
+
+Outcome run(const Case& su, std::uint64_t seed = 3) {
+  sim::WorldOptions wo;
+  wo.seed = seed;
+  sim::World world(wo);
+  Outcome out;
+  const int client = world.add_host("client");
+  const int server = world.add_host("server");
+  sim::peers::HttpServer http(world.loop(), world.net_for(server), Endpoint::tcp("", 80));
+  http.route(su.route);
+  EXPECT_TRUE(http.start().ok());
+
+  auto pol = std::make_shared<policy::Policy>();
+  policy::Streamtype st;
+  st.name = "web";
+  st.endpoint = "server";
+  st.port = 80;
+  st.protocol = policy::Protocol::kH1;
+  st.opportunistic = true;
+  st.http_method = su.method;
+  st.http_url = su.route.path.substr(1);
+  st.http_expect = su.expect;
+  st.http_resp_map = su.resp_map;
+  st.metadata = {{"ua", "user-agent:"}, {"srv", "x-server:"}};
+  if (su.multipart) {
+    st.http_multipart_name = "file";
+    st.http_multipart_filename = "a.txt";
+    st.http_mime_content_type = "text/plain";
+  }
+  pol->streamtypes.push_back(st);
+
+  stream::Context::Config cfg;
+  cfg.loop = &world.loop();
+  cfg.net = &world.net_for(client);
+  cfg.seed = seed;
+  cfg.policy = pol;
+  cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+  cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+  stream::Context ctx(std::move(cfg));
+  register_h1_binding(ctx);
+
+  stream::Stream* s = nullptr;
+  bool sent = false;
+  stream::StreamInfo info;
+  info.streamtype = "web";
+  info.callbacks.state = [&](int state, std::uint32_t) {
+    out.states.push_back(state);
+    if (state == CONN && s) {
+      auto v = s->get_metadata("srv");
+      if (v.ok()) out.md_rx = std::string(*v);
+    }
+    return Ret::kOk;
+  };
+  info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t flags) {
+    out.rx.append(b.begin(), b.end());
+    out.rx_flags.push_back(flags);
+    return Ret::kOk;
+  };
+  info.callbacks.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+    if (sent || su.body.empty()) return Ret::kTxDontSend;
+    std::copy(su.body.begin(), su.body.end(), buf.begin());
+    len = su.body.size();
+    flags = stream::kFlagSom | stream::kFlagEom;
+    sent = true;
+    return Ret::kOk;
+  };
+  auto created = ctx.create(std::move(info));
+  EXPECT_TRUE(created.ok());
+  s = *created;
+  EXPECT_TRUE(s->set_metadata("ua", "sim-test/1").ok());
+  if (!su.body.empty() && su.announce_len) {
+    s->request_tx_len(su.body.size());
+  } else {
+    s->request_tx();
+  }
+  world.run_for(seconds(30));
+  if (ctx.stream_count()) s->destroy();
+  world.run_until_idle(1'000'000);
+  out.requests = http.requests();
+  out.bodies = http.request_bodies();
+  out.violations = world.violations().size();
+  out.hash = world.trace().hash();
+  return out;
+}
+
+const std::vector<int> kGood = {C, POLL, CING, CONN, ACK, DISC, DESTR};
+
+TEST(H1BindingSim, GetSuccess) {
+  Case su;
+  su.route = {.path = "/data", .headers = {{"X-Server", "sim"}}, .body_size = 5000};
+  auto o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  EXPECT_EQ(o.rx, sim::peers::pattern_body(5000));
+  ASSERT_GE(o.rx_flags.size(), 2u);
+  EXPECT_EQ(o.rx_flags.front(), stream::kFlagSom);
+  EXPECT_EQ(o.rx_flags.back(), stream::kFlagEom);  // empty rx with EOM at completion
+  EXPECT_EQ(o.md_rx, "sim");                       // response header -> metadata before rx
+  ASSERT_EQ(o.requests.size(), 1u);
+  EXPECT_EQ(o.requests[0].target, "/data");
+  EXPECT_EQ(find_header(o.requests[0].headers, "user-agent"), "sim-test/1");
+  EXPECT_EQ(find_header(o.requests[0].headers, "host"), "server");
+  EXPECT_EQ(o.violations, 0u);
+}
+
+TEST(H1BindingSim, ChunkedAndSlowBody) {
+  Case su;
+  su.route = {.path = "/c", .body_size = 300, .chunked = true, .piece = 50, .piece_gap = millis(100)};
+  auto o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  EXPECT_EQ(o.rx, sim::peers::pattern_body(300));
+}
+
+TEST(H1BindingSim, UntilCloseBodyCompletesAtClose) {
+  Case su;
+  su.route = {.path = "/u", .body_size = 100, .until_close = true};
+  auto o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  EXPECT_EQ(o.rx, sim::peers::pattern_body(100));
+}
+
+TEST(H1BindingSim, NotFoundIsNack) {
+  Case su;
+  su.route = {.path = "/x"};
+  su.route.path = "/elsewhere";  // request /elsewhere... the route below is unknown
+  su.route.status = 404;
+  auto o = run(su);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+}
+
+TEST(H1BindingSim, HttpExpect) {
+  Case su;
+  su.route = {.path = "/e", .status = 201, .reason = "Created"};
+  su.expect = 201;
+  EXPECT_EQ(run(su).states, kGood);
+  su.expect = 204;
+  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+}
+
+TEST(H1BindingSim, RespMapRaisesUserState) {
+  Case su;
+  su.route = {.path = "/m", .status = 403, .reason = "Forbidden"};
+  su.resp_map = {{403, 1003}};
+  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, 1003, NACK, DISC, DESTR}));
+}
+
+TEST(H1BindingSim, ServiceUnavailableWithRetryAfter) {
+  Case su;
+  su.route = {.path = "/busy", .status = 503, .reason = "Busy", .retry_after = 2u};
+  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+}
+
+TEST(H1BindingSim, RedirectNotFollowedIsNack) {
+  Case su;
+  su.route = {.path = "/r", .status = 302, .reason = "Found", .location = "http://server/other"};
+  auto o = run(su);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  EXPECT_TRUE(o.rx.empty());
+}
+
+TEST(H1BindingSim, TruncatedBodyDisconnectsWithoutAck) {
+  Case su;
+  su.route = {.path = "/t", .body_size = 1000, .fault = HttpFault::kTruncateBody};
+  auto o = run(su);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.rx, sim::peers::pattern_body(500));
+}
+
+// No retry policy: the first failure exhausts the budget (spec §2.5).
+TEST(H1BindingSim, GarbageHeaderIsUnreachable) {
+  Case su;
+  su.route = {.path = "/g", .fault = HttpFault::kGarbageHeader};
+  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+}
+
+TEST(H1BindingSim, OversizedHeaderIsUnreachable) {
+  Case su;
+  su.route = {.path = "/o", .fault = HttpFault::kOversizedHeader};
+  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+}
+
+TEST(H1BindingSim, CloseBeforeResponseIsUnreachable) {
+  Case su;
+  su.route = {.path = "/z", .fault = HttpFault::kCloseBeforeResponse};
+  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+}
+
+TEST(H1BindingSim, PostWithLengthAndChunked) {
+  Case su;
+  su.route = {.path = "/post", .body = "ok"};
+  su.method = "POST";
+  su.body = "payload-bytes";
+  auto o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  ASSERT_EQ(o.requests.size(), 1u);
+  EXPECT_EQ(find_header(o.requests[0].headers, "content-length"), "13");
+  EXPECT_EQ(o.bodies[0], "payload-bytes");
+  su.announce_len = false;
+  o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  EXPECT_EQ(find_header(o.requests[0].headers, "transfer-encoding"), "chunked");
+  EXPECT_EQ(o.bodies[0], "payload-bytes");
+}
+
+TEST(H1BindingSim, MultipartPost) {
+  Case su;
+  su.route = {.path = "/up"};
+  su.method = "POST";
+  su.body = "file contents";
+  su.multipart = true;
+  auto o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  ASSERT_EQ(o.bodies.size(), 1u);
+  auto ct = find_header(o.requests[0].headers, "content-type");
+  ASSERT_TRUE(ct.has_value());
+  EXPECT_EQ(ct->rfind("multipart/form-data; boundary=", 0), 0u);
+  EXPECT_NE(o.bodies[0].find("filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nfile contents\r\n--"),
+            std::string::npos);
+  EXPECT_EQ(find_header(o.requests[0].headers, "content-length"), std::to_string(o.bodies[0].size()));
+}
+
+TEST(H1BindingSim, SameSeedSameTrace) {
+  Case su;
+  su.route = {.path = "/data", .body_size = 777, .piece = 100, .piece_gap = millis(3)};
+  EXPECT_EQ(run(su, 11).hash, run(su, 11).hash);
+}
+
+}  // namespace
+}  // namespace ss::proto::h1
