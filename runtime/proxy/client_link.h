@@ -106,7 +106,9 @@ class ClientLink {
   std::optional<LinkEvent> next_event();
   // Appends at most one frame (as lws does per write opportunity). kWrote:
   // call again while wants_write(). kDisconnect / kDestroy: the user's tx()
-  // asked for it; nothing was written.
+  // asked for it; nothing was written. `tx` may call request_tx() and the
+  // other user inputs, but must not call write() again (the glue must not
+  // flush re-entrantly, or frames go out of order).
   WriteResult write(std::vector<std::uint8_t>* out, const TxCallback& tx, Micros now);
   bool wants_write() const;
   std::optional<Micros> next_deadline() const;

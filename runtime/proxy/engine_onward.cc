@@ -27,6 +27,7 @@ class EngineOnward final : public OnwardStream {
     info.streamtype = request.streamtype;
     info.flags = stream::kInfoProxied;
     info.manual_initial_tx_credit = request.initial_tx_credit;
+    info.on_bind = [this](stream::Stream* bound) { stream_ = bound; };
     info.callbacks.state = [this](int state, std::uint32_t ack) {
       if (state == static_cast<int>(State::kConnected) ||
           state == static_cast<int>(State::kQosAckRemote) ||

@@ -1,0 +1,301 @@
+// ss-cat: the everyday Secure Streams client. Sends stdin as the stream's
+// payload, writes what the stream receives to stdout; states and errors go
+// to stderr. Runs the stream itself, or through an SS proxy with --proxy.
+//
+//   ss-cat --policy FILE STREAMTYPE [--meta k=v]... [--proxy ENDPOINT]
+//          [--idle-ms N] [--timeout-ms N] [-n] [-v]
+//
+// Exit codes: see tools/cat_session.h (0 done, 1 could not connect, 2 bad
+// usage, 3 peer failure, 4 timed out, 5 closed before the payload went out).
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/proxy/client_link.h"
+#include "tools/cat_session.h"
+#include "tools/production.h"
+
+namespace {
+
+const char kUsage[] =
+    "usage: ss-cat --policy FILE STREAMTYPE [options]\n"
+    "\n"
+    "Sends stdin as the payload of one Secure Stream of STREAMTYPE and writes\n"
+    "what it receives to stdout. States and errors go to stderr.\n"
+    "\n"
+    "  --policy FILE     the JSON policy (needed unless --proxy is given)\n"
+    "  --meta NAME=VALUE set a metadata value declared for the streamtype (repeatable)\n"
+    "  --proxy ENDPOINT  run the stream through an SS proxy: @name, /path or host:port\n"
+    "  --idle-ms N       after the payload is sent, end after N ms without rx (default 1000)\n"
+    "  --timeout-ms N    give up after N ms in all (default: never)\n"
+    "  -n                send nothing (do not read stdin)\n"
+    "  -v                log every state\n"
+    "\n"
+    "exit: 0 done, 1 could not connect, 2 bad usage, 3 peer failure (QOS_NACK_REMOTE),\n"
+    "      4 timed out, 5 closed before the payload was sent\n";
+
+int usage_error(const std::string& what) {
+  std::fprintf(stderr, "ss-cat: %s\n\n%s", what.c_str(), kUsage);
+  return 2;
+}
+
+ss::Result<ss::Endpoint> parse_proxy(const std::string& text) {
+  if (!text.empty() && (text[0] == '@' || text[0] == '/')) return ss::parse_endpoint("+" + text, 0);
+  if (!text.empty() && text[0] == '+') return ss::parse_endpoint(text, 0);
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0)
+    return ss::make_error(ss::ErrorCode::kInvalidArgument,
+                          "--proxy '" + text + "': expected @name, /path or host:port");
+  char* end = nullptr;
+  const long port = std::strtol(text.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || port <= 0 || port > 65535)
+    return ss::make_error(ss::ErrorCode::kInvalidArgument, "--proxy '" + text + "': bad port");
+  return ss::parse_endpoint(text.substr(0, colon), static_cast<std::uint16_t>(port));
+}
+
+// Direct: the stream runs on this process's engine.
+class DirectStream final : public ss::tools::CatStream {
+ public:
+  ss::Error start(ss::stream::Context& ctx, const std::string& streamtype, ss::tools::CatSession& s) {
+    ss::stream::StreamInfo info;
+    info.streamtype = streamtype;
+    // Known before CREATING is raised, so the session may use it from there.
+    info.on_bind = [this](ss::stream::Stream* bound) { stream_ = bound; };
+    info.callbacks.state = [&s](int state, std::uint32_t ack) {
+      return static_cast<ss::stream::Ret>(s.on_state(state, ack));
+    };
+    info.callbacks.rx = [&s](std::span<const std::uint8_t> b, std::uint32_t f) {
+      return static_cast<ss::stream::Ret>(s.on_rx(b, f));
+    };
+    info.callbacks.tx = [&s](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+      return static_cast<ss::stream::Ret>(s.on_tx(buf, &len, &flags));
+    };
+    auto created = ctx.create(std::move(info));
+    if (!created) return created.error();
+    stream_ = *created;
+    return ss::Error();
+  }
+  ss::Error set_metadata(const std::string& n, const std::string& v) override { return stream_->set_metadata(n, v); }
+  void connect() override { stream_->client_connect(); }
+  void request_tx() override { stream_->request_tx(); }
+  void request_tx_len(std::size_t n) override { stream_->request_tx_len(n); }
+
+ private:
+  ss::stream::Stream* stream_ = nullptr;
+};
+
+// Proxied: the stream runs in an SS proxy; this process speaks the
+// serialized protocol to it over one connection (runtime/proxy/client_link).
+class ProxiedStream final : public ss::tools::CatStream, public ss::ConnectionHandler {
+ public:
+  ProxiedStream(ss::Loop& loop, ss::tools::CatSession& session, const std::string& streamtype)
+      : loop_(loop), session_(session), link_(ss::proxy::ClientLinkOptions{streamtype,
+                                                                           static_cast<std::uint32_t>(getpid())}) {}
+  void start(ss::Net& net, const ss::Endpoint& proxy) {
+    proxy_ = proxy;
+    conn_ = net.connect(proxy, {}, this);
+  }
+
+  ss::Error set_metadata(const std::string& n, const std::string& v) override {
+    link_.set_metadata(n, v);  // the proxy checks it against its policy
+    flush();
+    return ss::Error();
+  }
+  void connect() override {
+    link_.onward_connect();
+    flush();
+  }
+  void request_tx() override {
+    link_.request_tx(loop_.now());
+    flush();
+  }
+  void request_tx_len(std::size_t n) override {
+    link_.set_tx_length(static_cast<std::uint32_t>(n));
+    flush();
+  }
+
+  void on_connected() override {
+    link_.link_up(loop_.now());
+    flush();
+  }
+  void on_data(std::span<const std::uint8_t> bytes) override {
+    link_.receive_from_proxy(bytes, loop_.now());
+    drain();
+    flush();
+  }
+  void on_end(ss::EndReason reason) override {
+    ended_ = true;
+    if (link_.phase() == ss::proxy::ClientLink::Phase::kDown) {
+      session_.finish(1, "cannot reach the proxy at " + ss::to_string(proxy_) + ": " + ss::end_reason_name(reason));
+      return;
+    }
+    link_.receive_from_proxy({}, loop_.now());
+    drain();
+  }
+  void on_writable() override { flush(); }
+
+ private:
+  void drain() {
+    while (auto e = link_.next_event()) {
+      if (session_.done()) return;
+      std::visit(
+          [&](const auto& ev) {
+            using T = std::decay_t<decltype(ev)>;
+            if constexpr (std::is_same_v<T, ss::proxy::LinkCreated>) session_.on_state(1, 0);
+            if constexpr (std::is_same_v<T, ss::proxy::LinkCreateFailed>)
+              session_.finish(2, "the proxy refused the streamtype (not in its policy)");
+            if constexpr (std::is_same_v<T, ss::proxy::LinkState>) session_.on_state(static_cast<int>(ev.state), ev.ordinal);
+            if constexpr (std::is_same_v<T, ss::proxy::LinkRx>) session_.on_rx(ev.payload, ev.flags);
+            if constexpr (std::is_same_v<T, ss::proxy::LinkLost>)
+              session_.finish(1, "lost the link to the proxy: " + ev.reason);
+          },
+          *e);
+    }
+  }
+  // Not re-entrant: the session's tx() asks for more tx from inside write(),
+  // and a nested flush would put the next frame on the wire before this one.
+  void flush() {
+    if (!conn_ || ended_) return;
+    if (flushing_) {
+      flush_again_ = true;
+      return;
+    }
+    flushing_ = true;
+    do {
+      flush_again_ = false;
+      flush_once();
+    } while (flush_again_ && !ended_);
+    flushing_ = false;
+  }
+  void flush_once() {
+    std::vector<std::uint8_t> out;
+    auto tx = [this](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
+      return session_.on_tx(buf, len, flags) == 1 ? ss::proxy::TxAnswer::kDontSend : ss::proxy::TxAnswer::kSend;
+    };
+    while (link_.wants_write() && link_.write(&out, tx, loop_.now()) == ss::proxy::ClientLink::WriteResult::kWrote) {
+    }
+    if (!out.empty()) conn_->write(out);
+  }
+
+  ss::Loop& loop_;
+  ss::tools::CatSession& session_;
+  ss::proxy::ClientLink link_;
+  ss::Endpoint proxy_;
+  std::unique_ptr<ss::Connection> conn_;
+  bool ended_ = false;
+  bool flushing_ = false;
+  bool flush_again_ = false;
+};
+
+std::vector<std::uint8_t> read_all_stdin() {
+  std::vector<std::uint8_t> data;
+  std::uint8_t buf[65536];
+  for (;;) {
+    const ssize_t n = read(0, buf, sizeof buf);
+    if (n <= 0) break;
+    data.insert(data.end(), buf, buf + n);
+  }
+  return data;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string policy_file, streamtype, proxy;
+  ss::tools::CatOptions options;
+  long timeout_ms = 0;
+  bool no_stdin = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (arg == "--policy") {
+      const char* v = next();
+      if (!v) return usage_error("--policy needs a FILE");
+      policy_file = v;
+    } else if (arg == "--meta") {
+      const char* v = next();
+      const std::string kv = v ? v : "";
+      const auto eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) return usage_error("--meta needs NAME=VALUE, got '" + kv + "'");
+      options.metadata.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    } else if (arg == "--proxy") {
+      const char* v = next();
+      if (!v) return usage_error("--proxy needs an ENDPOINT");
+      proxy = v;
+    } else if (arg == "--idle-ms" || arg == "--timeout-ms") {
+      const char* v = next();
+      char* end = nullptr;
+      const long ms = v ? std::strtol(v, &end, 10) : -1;
+      if (!v || *end != '\0' || ms < 0) return usage_error(arg + " needs a number of milliseconds");
+      if (arg == "--idle-ms") options.idle = ss::millis(ms);
+      else timeout_ms = ms;
+    } else if (arg == "-n") {
+      no_stdin = true;
+    } else if (arg == "-v" || arg == "--verbose") {
+      options.verbose = true;
+    } else if (!arg.empty() && arg[0] == '-') {
+      return usage_error("unknown option '" + arg + "'");
+    } else if (streamtype.empty()) {
+      streamtype = arg;
+    } else {
+      return usage_error("one STREAMTYPE only; '" + arg + "' is extra");
+    }
+  }
+  if (streamtype.empty()) return usage_error("STREAMTYPE is required");
+  if (policy_file.empty() && proxy.empty()) return usage_error("--policy FILE is required (or --proxy)");
+
+  // Direct streams need a policy; proxied ones run under the proxy's, but a
+  // local policy still tells us whether the streamtype connects by itself.
+  std::vector<std::string> diagnostics;
+  ss::stream::Hooks hooks;
+  hooks.log = [](std::string_view t) { std::fprintf(stderr, "ss-cat: %.*s\n", static_cast<int>(t.size()), t.data()); };
+  auto runtime = ss::tools::ProductionRuntime::create(
+      policy_file.empty() ? std::string_view("{\"s\":[]}") : std::string_view(policy_file), hooks, &diagnostics);
+  if (!policy_file.empty())
+    for (const auto& d : diagnostics) std::fprintf(stderr, "ss-cat: %s: %s\n", policy_file.c_str(), d.c_str());
+  if (!runtime) {
+    std::fprintf(stderr, "ss-cat: %s: %s\n", policy_file.c_str(), runtime.error().message().c_str());
+    return 2;
+  }
+  auto& rt = **runtime;
+  const ss::policy::Streamtype* st = rt.context().policy().find_streamtype(streamtype);
+  if (proxy.empty() && !st) {
+    std::fprintf(stderr, "ss-cat: streamtype '%s' is not in %s\n", streamtype.c_str(), policy_file.c_str());
+    return 2;
+  }
+  options.connects_by_itself = st && st->nailed_up;
+  if (!no_stdin && !isatty(0)) options.payload = read_all_stdin();
+  std::signal(SIGPIPE, SIG_IGN);
+
+  ss::tools::CatSession session(rt.loop(), options);
+  DirectStream direct;
+  std::unique_ptr<ProxiedStream> proxied;
+  if (proxy.empty()) {
+    session.attach(&direct);
+    if (ss::Error e = direct.start(rt.context(), streamtype, session)) {
+      std::fprintf(stderr, "ss-cat: %s\n", e.message().c_str());
+      return 2;
+    }
+  } else {
+    auto endpoint = parse_proxy(proxy);
+    if (!endpoint) return usage_error(endpoint.error().message());
+    proxied = std::make_unique<ProxiedStream>(rt.loop(), session, streamtype);
+    session.attach(proxied.get());
+    proxied->start(rt.net(), *endpoint);
+  }
+  ss::TimerId overall;
+  if (timeout_ms > 0)
+    overall = rt.loop().after(ss::millis(timeout_ms), [&] {
+      session.finish(4, "timed out after " + std::to_string(timeout_ms) + " ms");
+    });
+  while (!session.done()) rt.loop().run_once(ss::seconds(1));
+  return session.exit_code();
+}

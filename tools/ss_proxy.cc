@@ -1,0 +1,157 @@
+// ss-proxy: the Secure Streams proxy. Client processes connect to it (by
+// default on the abstract unix socket @proxy.ss.lws, as libwebsockets
+// clients expect) and it runs their streams for them under its policy.
+//
+//   ss-proxy --policy FILE [--listen ENDPOINT] [--max-links N] [-v]
+//
+// ENDPOINT: @name (abstract unix socket), /path or +/path (unix socket),
+// host:port or :port (TCP). SIGINT / SIGTERM stop it cleanly.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "runtime/proxy/engine_onward.h"
+#include "runtime/proxy/server.h"
+#include "tools/production.h"
+
+namespace {
+
+const char kUsage[] =
+    "usage: ss-proxy --policy FILE [--listen ENDPOINT] [--max-links N] [-v]\n"
+    "\n"
+    "Runs the Secure Streams proxy: client processes connect to ENDPOINT and\n"
+    "their streams run here, under the policy FILE.\n"
+    "\n"
+    "  --policy FILE     the JSON policy (required)\n"
+    "  --listen ENDPOINT @name (abstract unix socket, default @proxy.ss.lws),\n"
+    "                    /path or +/path (unix socket), host:port or :port (TCP)\n"
+    "  --max-links N     refuse clients beyond N open links (default 1024)\n"
+    "  -v                log every link that closes and every stream state\n";
+
+int usage_error(const std::string& what) {
+  std::fprintf(stderr, "ss-proxy: %s\n\n%s", what.c_str(), kUsage);
+  return 2;
+}
+
+ss::Result<ss::Endpoint> parse_listen(const std::string& text) {
+  if (text.empty()) return ss::make_error(ss::ErrorCode::kInvalidArgument, "--listen is empty");
+  if (text[0] == '@') return ss::parse_endpoint("+" + text, 0);
+  if (text[0] == '/') return ss::parse_endpoint("+" + text, 0);
+  if (text[0] == '+') return ss::parse_endpoint(text, 0);
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos)
+    return ss::make_error(ss::ErrorCode::kInvalidArgument,
+                          "--listen '" + text + "': expected @name, /path or host:port");
+  const std::string port_text = text.substr(colon + 1);
+  char* end = nullptr;
+  const long port = std::strtol(port_text.c_str(), &end, 10);
+  if (port_text.empty() || *end != '\0' || port < 0 || port > 65535)
+    return ss::make_error(ss::ErrorCode::kInvalidArgument,
+                          "--listen '" + text + "': port '" + port_text + "' is not 0..65535");
+  std::string host = text.substr(0, colon);
+  if (host.empty()) host = "0.0.0.0";
+  return ss::parse_endpoint(host, static_cast<std::uint16_t>(port));
+}
+
+ss::posix::EpollLoop* g_loop = nullptr;
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_signal(int) {
+  g_stop = 1;
+  if (g_loop) g_loop->wake();  // an eventfd write: async-signal-safe
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string policy_file;
+  std::string listen = "@proxy.ss.lws";
+  long max_links = 1024;
+  bool verbose = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) return nullptr;
+      (void)name;
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (arg == "--policy") {
+      const char* v = value("--policy");
+      if (!v) return usage_error("--policy needs a FILE");
+      policy_file = v;
+    } else if (arg == "--listen") {
+      const char* v = value("--listen");
+      if (!v) return usage_error("--listen needs an ENDPOINT");
+      listen = v;
+    } else if (arg == "--max-links") {
+      const char* v = value("--max-links");
+      char* end = nullptr;
+      max_links = v ? std::strtol(v, &end, 10) : -1;
+      if (!v || *end != '\0' || max_links < 1) return usage_error("--max-links needs a number >= 1");
+    } else if (arg == "-v" || arg == "--verbose") {
+      verbose = true;
+    } else {
+      return usage_error("unknown argument '" + arg + "'");
+    }
+  }
+  if (policy_file.empty()) return usage_error("--policy FILE is required");
+  auto endpoint = parse_listen(listen);
+  if (!endpoint) return usage_error(endpoint.error().message());
+
+  ss::stream::Hooks hooks;
+  hooks.log = [](std::string_view text) {
+    std::fprintf(stderr, "ss-proxy: %.*s\n", static_cast<int>(text.size()), text.data());
+  };
+  hooks.violation = [](std::string_view text) {
+    std::fprintf(stderr, "ss-proxy: invariant: %.*s\n", static_cast<int>(text.size()), text.data());
+  };
+  if (verbose) {
+    hooks.trace = [](std::string_view kind, std::string_view text) {
+      std::fprintf(stderr, "ss-proxy: %.*s %.*s\n", static_cast<int>(kind.size()), kind.data(),
+                   static_cast<int>(text.size()), text.data());
+    };
+  }
+  std::vector<std::string> diagnostics;
+  auto runtime = ss::tools::ProductionRuntime::create(policy_file, hooks, &diagnostics);
+  for (const auto& d : diagnostics) std::fprintf(stderr, "ss-proxy: %s: %s\n", policy_file.c_str(), d.c_str());
+  if (!runtime) {
+    std::fprintf(stderr, "ss-proxy: %s: %s\n", policy_file.c_str(), runtime.error().message().c_str());
+    return 2;
+  }
+  auto& rt = **runtime;
+
+  ss::proxy::EngineOnwardFactory onward(rt.context());
+  ss::proxy::ProxyServerOptions options;
+  options.listen = *endpoint;
+  options.max_links = static_cast<std::size_t>(max_links);
+  options.on_link_closed = [verbose](std::uint64_t id, const std::string& reason) {
+    if (verbose) std::fprintf(stderr, "ss-proxy: link %llu closed: %s\n", static_cast<unsigned long long>(id), reason.c_str());
+  };
+  ss::proxy::ProxyServer server(rt.loop(), rt.net(), onward, options);
+  if (ss::Error e = server.start()) {
+    std::fprintf(stderr, "ss-proxy: cannot listen on %s: %s\n", ss::to_string(*endpoint).c_str(),
+                 e.message().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "ss-proxy: listening on %s (%zu streamtypes)\n",
+               ss::to_string(server.local()).c_str(), rt.context().policy().streamtypes.size());
+
+  g_loop = &rt.loop();
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  while (!g_stop) rt.loop().run_once(ss::seconds(1));
+  const auto& s = server.stats();
+  std::fprintf(stderr,
+               "ss-proxy: stopping: %llu links accepted, %llu dropped for misbehaving, %zu open\n",
+               static_cast<unsigned long long>(s.accepted),
+               static_cast<unsigned long long>(s.dropped_misbehaving), s.open);
+  g_loop = nullptr;
+  return 0;
+}
