@@ -1,0 +1,210 @@
+// The ws binding in the simulator, against sim/peers/WsEchoServer: state
+// sequences (spec §2.4) for an echo and for every misbehaviour, SOM/EOM
+// mapping both ways, and the svalidping/svalidhup timers.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "runtime/proto/ws/ws_binding.h"
+#include "runtime/stream/context.h"
+#include "sim/peers/ws_echo_server.h"
+#include "sim/world.h"
+
+namespace ss::proto::ws {
+namespace {
+
+using sim::peers::WsEchoOptions;
+using sim::peers::WsFault;
+using stream::Ret;
+
+constexpr int C = 1, DISC = 2, UNR = 3, CONN = 5, CING = 6, DESTR = 7, POLL = 8, ARF = 9;
+
+struct Chunk {
+  std::string data;
+  std::uint32_t flags;
+};
+
+struct Case {
+  WsEchoOptions server;
+  std::vector<Chunk> tx;
+  bool binary = false;
+  std::uint16_t valid_ping = 0;
+  std::uint16_t valid_hangup = 0;
+  Micros run_for = seconds(20);
+};
+
+struct Outcome {
+  std::vector<int> states;
+  std::vector<std::pair<std::string, std::uint32_t>> rx;
+  std::size_t echoed = 0;
+  std::size_t pongs = 0;
+  std::vector<std::uint16_t> server_close_codes;
+  std::size_t violations = 0;
+  std::uint64_t hash = 0;
+};
+
+Outcome run(const Case& k, std::uint64_t seed = 4) {
+  sim::WorldOptions wo;
+  wo.seed = seed;
+  sim::World world(wo);
+  Outcome out;
+  const int client = world.add_host("client");
+  const int server = world.add_host("server");
+  sim::peers::WsEchoServer echo(world.loop(), world.net_for(server), Endpoint::tcp("", 80), k.server);
+  EXPECT_TRUE(echo.start().ok());
+
+  auto pol = std::make_shared<policy::Policy>();
+  policy::RetryPolicy rp;
+  rp.name = "r";
+  rp.secs_since_valid_ping = k.valid_ping;
+  rp.secs_since_valid_hangup = k.valid_hangup;
+  pol->retries.push_back(rp);
+  policy::Streamtype st;
+  st.name = "sock";
+  st.endpoint = "server";
+  st.port = 80;
+  st.protocol = policy::Protocol::kWs;
+  st.opportunistic = true;
+  st.http_url = "echo";
+  st.ws_binary = k.binary;
+  st.ws_subprotocol = k.server.subprotocol;
+  st.retry = 0;
+  pol->streamtypes.push_back(st);
+
+  stream::Context::Config cfg;
+  cfg.loop = &world.loop();
+  cfg.net = &world.net_for(client);
+  cfg.seed = seed;
+  cfg.policy = pol;
+  cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+  cfg.hooks.trace = [&world](std::string_view kk, std::string_view t) { world.record(kk, t); };
+  stream::Context ctx(std::move(cfg));
+  register_ws_binding(ctx);
+
+  std::size_t next = 0;
+  stream::Stream* s = nullptr;
+  stream::StreamInfo info;
+  info.streamtype = "sock";
+  info.callbacks.state = [&](int state, std::uint32_t) {
+    out.states.push_back(state);
+    return Ret::kOk;
+  };
+  info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t flags) {
+    out.rx.emplace_back(std::string(b.begin(), b.end()), flags);
+    return Ret::kOk;
+  };
+  info.callbacks.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+    if (next >= k.tx.size()) return Ret::kTxDontSend;
+    const Chunk& c = k.tx[next++];
+    std::copy(c.data.begin(), c.data.end(), buf.begin());
+    len = c.data.size();
+    flags = c.flags;
+    if (next < k.tx.size()) s->request_tx();
+    return Ret::kOk;
+  };
+  auto created = ctx.create(std::move(info));
+  EXPECT_TRUE(created.ok());
+  s = *created;
+  s->request_tx();
+  world.run_for(k.run_for);
+  if (ctx.stream_count()) s->destroy();
+  world.run_until_idle(1'000'000);
+  out.echoed = echo.messages_echoed();
+  out.pongs = echo.pongs_received();
+  out.server_close_codes = echo.close_codes();
+  out.violations = world.violations().size();
+  out.hash = world.trace().hash();
+  return out;
+}
+
+constexpr std::uint32_t SOM = stream::kFlagSom, EOM = stream::kFlagEom;
+
+TEST(WsBindingSim, EchoThenServerCloses) {
+  Case k;
+  k.server = {.subprotocol = "lws-echo", .close_after = 1, .close_code = 4000};
+  k.tx = {{"hel", SOM}, {"lo", EOM}};
+  auto o = run(k);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  ASSERT_EQ(o.rx.size(), 1u);
+  EXPECT_EQ(o.rx[0].first, "hello");
+  EXPECT_EQ(o.rx[0].second, SOM | EOM);
+  EXPECT_EQ(o.echoed, 1u);
+  EXPECT_EQ(o.server_close_codes, std::vector<std::uint16_t>{4000});  // our reply echoes its code
+  EXPECT_EQ(o.violations, 0u);
+}
+
+TEST(WsBindingSim, BinaryAndPingFromServer) {
+  Case k;
+  k.server = {.ping_on_open = true};
+  k.binary = true;
+  k.tx = {{std::string("\x00\x01\x02", 3), SOM | EOM}};
+  auto o = run(k);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));  // DISC: we destroy
+  ASSERT_EQ(o.rx.size(), 1u);
+  EXPECT_EQ(o.rx[0].first, std::string("\x00\x01\x02", 3));
+  EXPECT_EQ(o.pongs, 1u);
+}
+
+TEST(WsBindingSim, WrongAcceptIsUnreachable) {
+  Case k;
+  k.server = {.fault = WsFault::kWrongAccept};
+  EXPECT_EQ(run(k).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+}
+
+TEST(WsBindingSim, RefusedUpgradeIsUnreachable) {
+  Case k;
+  k.server = {.fault = WsFault::kRefuse, .retry_after = 2u};
+  EXPECT_EQ(run(k).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+}
+
+TEST(WsBindingSim, DropAfterOpenIsDisconnected) {
+  Case k;
+  k.server = {.fault = WsFault::kDropAfterOpen};
+  EXPECT_EQ(run(k).states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+}
+
+TEST(WsBindingSim, BadFrameIsDisconnected) {
+  Case k;
+  k.server = {.fault = WsFault::kBadFrame};
+  auto o = run(k);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_TRUE(o.rx.empty());
+}
+
+TEST(WsBindingSim, TxWithoutSomClosesTheConnection) {
+  Case k;
+  k.tx = {{"x", EOM}};
+  auto o = run(k);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.echoed, 0u);
+}
+
+TEST(WsBindingSim, ValidityHangupWhenSilent) {
+  Case k;
+  k.valid_hangup = 3;
+  k.run_for = seconds(10);
+  auto o = run(k);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+}
+
+TEST(WsBindingSim, ValidityPingKeepsItAlive) {
+  Case k;
+  k.valid_ping = 2;
+  k.valid_hangup = 5;
+  k.run_for = seconds(30);
+  auto o = run(k);
+  // Still connected when the test destroys the stream at 30 s.
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.rx.size(), 0u);
+}
+
+TEST(WsBindingSim, SameSeedSameTrace) {
+  Case k;
+  k.server = {.ping_on_open = true, .close_after = 2};
+  k.tx = {{"a", SOM | EOM}, {"b", SOM | EOM}};
+  EXPECT_EQ(run(k, 9).hash, run(k, 9).hash);
+}
+
+}  // namespace
+}  // namespace ss::proto::ws
