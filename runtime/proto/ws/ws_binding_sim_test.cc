@@ -36,6 +36,7 @@ struct Case {
 
 struct Outcome {
   std::vector<int> states;
+  Micros disconnected_at = -1;  // virtual time of the first DISCONNECTED
   std::vector<std::pair<std::string, std::uint32_t>> rx;
   std::size_t echoed = 0;
   std::size_t pongs = 0;
@@ -88,6 +89,7 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   info.streamtype = "sock";
   info.callbacks.state = [&](int state, std::uint32_t) {
     out.states.push_back(state);
+    if (state == DISC && out.disconnected_at < 0) out.disconnected_at = world.now();
     return Ret::kOk;
   };
   info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t flags) {
@@ -186,6 +188,9 @@ TEST(WsBindingSim, ValidityHangupWhenSilent) {
   k.run_for = seconds(10);
   auto o = run(k);
   EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  // Hung up by the validity timer (checked each second), not by the destroy at 10 s.
+  EXPECT_GE(o.disconnected_at, seconds(3));
+  EXPECT_LT(o.disconnected_at, seconds(5));
 }
 
 TEST(WsBindingSim, ValidityPingKeepsItAlive) {
@@ -196,6 +201,7 @@ TEST(WsBindingSim, ValidityPingKeepsItAlive) {
   auto o = run(k);
   // Still connected when the test destroys the stream at 30 s.
   EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_GE(o.disconnected_at, seconds(30));
   EXPECT_EQ(o.rx.size(), 0u);
 }
 
