@@ -210,6 +210,25 @@ TEST_F(NetConformance, HalfCloseKeepsTheConnectionWritable) {
   EXPECT_TRUE(rec.violations.empty());
 }
 
+TEST_F(NetConformance, ShutdownWriteIsThePeersEof) {
+  EchoServer server;
+  auto listener = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(listener, nullptr);
+  Recorder rec;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &rec);
+  conn->write("last words");
+  conn->shutdown_write();
+  EXPECT_FALSE(conn->write("dropped"));
+  ASSERT_TRUE(world_->run_until([&] { return !server.peers.empty() && server.peers[0]->ended; },
+                                seconds(5)));
+  EXPECT_EQ(server.peers[0]->seen, "last words");
+  EXPECT_EQ(server.peers[0]->reason, EndReason::kClosedByPeer);
+  // The server's side ended, so ours sees its EOF in turn.
+  ASSERT_TRUE(world_->run_until([&] { return rec.ended; }, seconds(5)));
+  EXPECT_EQ(rec.end_reason, EndReason::kClosedByPeer) << end_reason_name(rec.end_reason);
+  EXPECT_TRUE(rec.violations.empty());
+}
+
 TEST_F(NetConformance, CloseIsFinalAndSilent) {
   EchoServer server;
   auto listener = listen(world_->tcp_listen_at(), server.acceptor());
