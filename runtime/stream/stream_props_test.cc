@@ -183,13 +183,53 @@ struct CancelTimeout : Alive {
   void show(std::ostream& os) const override { os << "CancelTimeout"; }
 };
 
+// Scripts the user's answer: the next time `state` comes (or the next rx /
+// tx call), answer DISCONNECT_ME or DESTROY_ME; exercises the deferred
+// handling of return codes from every callback.
+struct ScriptAnswer : Alive {
+  int where = *rc::gen::inRange(0, 8);  // 0..5: a state; 6: rx; 7: tx
+  bool destroy = *rc::gen::arbitrary<bool>();
+  void run(const Model&, Sut& sut) const override {
+    static constexpr State kStates[] = {State::kConnecting, State::kConnected, State::kDisconnected,
+                                        State::kUnreachable, State::kTimeout, State::kPoll};
+    const Ret ret = destroy ? Ret::kDestroyMe : Ret::kDisconnectMe;
+    auto once = std::make_shared<bool>(true);
+    if (where < 6) {
+      const int target = static_cast<int>(kStates[where]);
+      sut.r.answer = [target, ret, once](int st) {
+        if (st == target && *once) {
+          *once = false;
+          return ret;
+        }
+        return Ret::kOk;
+      };
+    } else if (where == 6) {
+      sut.r.rx_answer = [ret, once] {
+        if (!*once) return Ret::kOk;
+        *once = false;
+        return ret;
+      };
+    } else {
+      sut.r.tx_answer = [ret, once] {
+        if (!*once) return Ret::kOk;
+        *once = false;
+        return ret;
+      };
+    }
+    sut.check();
+  }
+  void show(std::ostream& os) const override {
+    os << "ScriptAnswer(" << where << (destroy ? ", DESTROY_ME)" : ", DISCONNECT_ME)");
+  }
+};
+
 struct Destroy : Alive {
   void apply(Model& m) const override { m.destroyed = true; }
   void run(const Model&, Sut& sut) const override {
     if (sut.alive()) {
       sut.s->destroy();
-      RC_ASSERT(sut.r.states.back() == static_cast<int>(State::kDestroying));
     }
+    RC_ASSERT(sut.r.states.back() == static_cast<int>(State::kDestroying));
     const auto connects = sut.h.net.connects();
     sut.h.loop.run_until_idle(100000);
     RC_ASSERT(sut.h.loop.pending() == 0u);  // no timer left behind
@@ -209,7 +249,8 @@ RC_GTEST_PROP(StreamStateMachine, EverySequenceLegalNoLossNoLeak, ()) {
   rc::state::check(model, sut,
                    rc::state::gen::execOneOfWithArgs<Create, Connect, RequestTx, PeerSends,
                                                      PeerCloses, NetFault, AdvanceTime,
-                                                     StartTimeout, CancelTimeout, Destroy>());
+                                                     StartTimeout, CancelTimeout, ScriptAnswer,
+                                                     Destroy>());
   // The stream may have destroyed itself or still be alive: end it and
   // check that nothing leaks either way.
   if (sut.alive()) sut.s->destroy();
