@@ -65,7 +65,8 @@ class EchoRun final : public ScenarioRun {
       space.names.push_back("echo-" + std::to_string(s + 1));
     }
     for (const auto& c : specs_) space.hosts.push_back(c.host);
-    space.horizon = millis(500);
+    space.horizon = millis(200);
+    space.max_actions = 5;
     plan_ = draw.chance(1, 4) ? FaultPlan{} : random_fault_plan(draw, space);
   }
 
