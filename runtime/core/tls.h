@@ -5,7 +5,7 @@
 //   ciphertext that arrived, takes the ciphertext it must send, writes
 //   plaintext into it and takes the plaintext it decrypted. That lets the
 //   exact same TLS code run over real sockets and over simulated
-//   connections. The implementation (runtime/proto/tls_openssl.*) uses
+//   connections. The implementation (runtime/proto/tls/openssl_tls.*) uses
 //   OpenSSL 3 over memory BIOs.
 //
 // Call order
