@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "runtime/proto/h1/h1_binding.h"
 #include "runtime/proto/raw/raw_binding.h"
+#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/stream.h"
 
@@ -98,7 +100,11 @@ ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
 
 namespace ss::stream {
 
-void Backend::setup(Context& ctx) { proto::raw::register_raw_binding(ctx); }
+void Backend::setup(Context& ctx) {
+  proto::raw::register_raw_binding(ctx);
+  proto::h1::register_h1_binding(ctx);
+  proto::ws::register_ws_binding(ctx);
+}
 
 lws_context* create_c_context(const lws_context_creation_info* info,
                               std::unique_ptr<Backend> backend) {

@@ -26,7 +26,9 @@
 #include <utility>
 
 #include "runtime/core/result.h"
+#include "runtime/proto/h1/h1_binding.h"
 #include "runtime/proto/raw/raw_binding.h"
+#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/stream.h"
 
@@ -120,12 +122,15 @@ class StreamHandle {
   std::weak_ptr<stream::Stream*> weak_;
 };
 
-// Owns an engine context; the raw binding is registered on construction.
+// Owns an engine context; the raw, h1 and ws bindings are registered on
+// construction (set a TLS transport on engine() for "tls": true).
 class StreamContext {
  public:
   explicit StreamContext(stream::Context::Config config)
       : ctx_(std::make_unique<stream::Context>(std::move(config))) {
     proto::raw::register_raw_binding(*ctx_);
+    proto::h1::register_h1_binding(*ctx_);
+    proto::ws::register_ws_binding(*ctx_);
   }
 
   Result<StreamHandle> create(std::string_view streamtype, Handlers handlers,

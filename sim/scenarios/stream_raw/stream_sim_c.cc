@@ -8,11 +8,13 @@
 #include "runtime/policy/parse.h"
 #include "runtime/stream/c_api.h"
 #include "sim/echo.h"
+#include "sim/peers/http_server.h"
 #include "sim/world.h"
 
 struct ss_sim_world {
   std::unique_ptr<ss::sim::World> world;
   std::vector<std::unique_ptr<ss::sim::EchoServer>> servers;
+  std::vector<std::unique_ptr<ss::sim::peers::HttpServer>> http;
 };
 
 namespace {
@@ -68,6 +70,7 @@ struct ss_sim_world* ss_sim_world_create(uint64_t seed) {
 void ss_sim_world_destroy(struct ss_sim_world* world) {
   if (!world) return;
   world->servers.clear();
+  world->http.clear();
   delete world;
 }
 
@@ -78,6 +81,51 @@ int ss_sim_world_add_echo_server(struct ss_sim_world* world, const char* host, i
   world->servers.push_back(std::make_unique<ss::sim::EchoServer>(
       *world->world, h, ss::Endpoint::tcp("0.0.0.0", static_cast<std::uint16_t>(port))));
   return world->servers.back()->start() ? 1 : 0;
+}
+
+int ss_sim_world_add_http_server(struct ss_sim_world* world, const char* host, int port) {
+  using ss::sim::peers::HttpFault;
+  using ss::sim::peers::HttpRoute;
+  if (!world || !host || port <= 0 || port > 65535) return 1;
+  int h = world->world->host(host);
+  if (h < 0) h = world->world->add_host(host);
+  auto srv = std::make_unique<ss::sim::peers::HttpServer>(
+      world->world->loop(), world->world->net_for(h),
+      ss::Endpoint::tcp("0.0.0.0", static_cast<std::uint16_t>(port)));
+  HttpRoute ok;
+  ok.path = "/ok";
+  ok.body_size = 12345;
+  srv->route(ok);
+  HttpRoute chunked;
+  chunked.path = "/chunked";
+  chunked.body_size = 3000;
+  chunked.chunked = true;
+  chunked.piece = 700;
+  srv->route(chunked);
+  HttpRoute nf;
+  nf.path = "/notfound";
+  nf.status = 404;
+  nf.reason = "Not Found";
+  srv->route(nf);
+  HttpRoute delay;
+  delay.path = "/delay";
+  delay.delay = ss::seconds(10);
+  delay.body_size = 10;
+  srv->route(delay);
+  HttpRoute busy;
+  busy.path = "/busy";
+  busy.status = 503;
+  busy.reason = "Busy";
+  busy.retry_after = 1;
+  srv->route(busy);
+  HttpRoute trunc;
+  trunc.path = "/truncated";
+  trunc.body_size = 4000;
+  trunc.fault = HttpFault::kTruncateBody;
+  srv->route(trunc);
+  if (srv->start()) return 1;
+  world->http.push_back(std::move(srv));
+  return 0;
 }
 
 size_t ss_sim_world_violations(struct ss_sim_world* world) {

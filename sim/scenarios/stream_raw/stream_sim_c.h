@@ -28,6 +28,11 @@ struct ss_sim_world *ss_sim_world_create(uint64_t seed);
 void ss_sim_world_destroy(struct ss_sim_world *world);
 /* Adds host `host` (also its DNS name) running a raw echo server on `port`. */
 int ss_sim_world_add_echo_server(struct ss_sim_world *world, const char *host, int port);
+/* Adds host `host` running a simulated HTTP/1.1 server on `port` with the
+ * routes /ok (200, 12345-byte body), /chunked (200, chunked, 3000 bytes),
+ * /notfound (404), /delay (200 after 10 s), /busy (503, Retry-After: 1),
+ * /truncated (200, connection dropped mid-body). */
+int ss_sim_world_add_http_server(struct ss_sim_world *world, const char *host, int port);
 size_t ss_sim_world_violations(struct ss_sim_world *world);
 uint64_t ss_sim_world_trace_hash(struct ss_sim_world *world);
 
