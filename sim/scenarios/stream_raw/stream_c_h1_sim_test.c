@@ -23,6 +23,10 @@ static const char *const policy =
 	"\"http_method\":\"GET\",\"http_url\":\"notfound\",\"retry\":\"r\",\"opportunistic\":true}},"
 	"{\"slow\":{\"endpoint\":\"httpbin\",\"port\":80,\"protocol\":\"h1\","
 	"\"http_method\":\"GET\",\"http_url\":\"delay\",\"retry\":\"r\",\"timeout_ms\":3000}},"
+	"{\"busy\":{\"endpoint\":\"httpbin\",\"port\":80,\"protocol\":\"h1\","
+	"\"http_method\":\"GET\",\"http_url\":\"busy\",\"retry\":\"r\",\"opportunistic\":true}},"
+	"{\"trunc\":{\"endpoint\":\"httpbin\",\"port\":80,\"protocol\":\"h1\","
+	"\"http_method\":\"GET\",\"http_url\":\"truncated\",\"retry\":\"r\"}},"
 	"{\"nxd\":{\"endpoint\":\"bogus.nope\",\"port\":80,\"protocol\":\"h1\","
 	"\"http_method\":\"GET\",\"http_url\":\"ok\",\"retry\":\"r\"}}"
 	"]}";
@@ -46,6 +50,11 @@ static const struct tcase cases[] = {
 	  B(LWSSSCS_QOS_ACK_REMOTE) | B(LWSSSCS_TIMEOUT), 0 },
 	{ "slow", 3000, LWSSSCS_TIMEOUT,
 	  B(LWSSSCS_QOS_ACK_REMOTE) | B(LWSSSCS_UNREACHABLE), 0 },
+	{ "busy", 5000, LWSSSCS_QOS_NACK_REMOTE,
+	  B(LWSSSCS_QOS_ACK_REMOTE) | B(LWSSSCS_TIMEOUT), 0 },
+	/* dropped mid-body: the user hears DISCONNECTED, never an ACK */
+	{ "trunc", 5000, LWSSSCS_DISCONNECTED,
+	  B(LWSSSCS_QOS_ACK_REMOTE) | B(LWSSSCS_QOS_NACK_REMOTE), 2000 },
 	{ "nxd", 30000, LWSSSCS_ALL_RETRIES_FAILED,
 	  B(LWSSSCS_CONNECTED) | B(LWSSSCS_TIMEOUT), 0 },
 };
