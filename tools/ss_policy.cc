@@ -1,11 +1,12 @@
 // ss-policy: check, normalize and explain a Secure Streams policy.
 //
-//   ss-policy lint FILE [--overlay=FILE]...           errors and warnings
+//   ss-policy lint FILE [--strict] [--overlay=FILE]... errors and warnings
 //   ss-policy show FILE [STREAMTYPE] [--overlay=FILE]  normalized JSON
 //   ss-policy explain FILE STREAMTYPE [--overlay=FILE] plain words
 //
-// Exit codes: 0 valid (warnings allowed), 1 the policy has errors,
-// 2 bad usage or unknown streamtype.
+// Exit codes: 0 valid (warnings allowed, unless lint --strict), 1 the
+// policy has errors (or warnings, with --strict), 2 bad usage or unknown
+// streamtype.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -21,7 +22,7 @@ using ss::policy::ParseOutput;
 
 int usage() {
   std::fprintf(stderr,
-               "usage: ss-policy lint FILE [--overlay=FILE]...\n"
+               "usage: ss-policy lint FILE [--strict] [--overlay=FILE]...\n"
                "       ss-policy show FILE [STREAMTYPE] [--overlay=FILE]...\n"
                "       ss-policy explain FILE STREAMTYPE [--overlay=FILE]...\n");
   return 2;
@@ -53,9 +54,12 @@ bool read_text(const std::string& arg, std::string* text) {
 
 int main(int argc, char** argv) {
   std::vector<std::string> args, overlays;
+  bool strict = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a.rfind("--overlay=", 0) == 0) {
+    if (a == "--strict") {
+      strict = true;
+    } else if (a.rfind("--overlay=", 0) == 0) {
       overlays.push_back(a.substr(10));
     } else {
       args.push_back(a);
@@ -92,7 +96,7 @@ int main(int argc, char** argv) {
   if (cmd == "lint") {
     std::fprintf(stderr, "%s: ok, %zu streamtype(s), %zu warning(s)\n", label.c_str(),
                  p.streamtypes.size(), out.warning_count());
-    return 0;
+    return strict && out.warning_count() > 0 ? 1 : 0;
   }
   const ss::policy::Streamtype* st = nullptr;
   if (args.size() == 3) {

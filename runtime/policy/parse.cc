@@ -98,8 +98,12 @@ bool Builder::read_string(const JValue& v, const std::string& path, std::string*
 
 bool Builder::read_bool(const JValue& v, const std::string& path, bool* out) {
   if (v.kind != JValue::Kind::kBool) {
-    error(path, "wrong type: found " + describe(v) + ", expected true or false");
-    return false;
+    // libwebsockets sets a flag only for the literal true and silently
+    // ignores anything else: same meaning here, but said out loud.
+    warn(path, "wrong type: found " + describe(v) +
+                   ", expected true or false; libwebsockets ignores it, so the flag stays off");
+    *out = false;
+    return true;
   }
   *out = v.boolean;
   return true;
@@ -248,9 +252,9 @@ void Builder::top_key(const std::string& key, const JValue& v) {
   } else if (key == "plugins") {
     warn(key, "\"plugins\" is deprecated and ignored (as in libwebsockets)");
   } else {
-    error(key, "unknown top-level key " + quoted(key) +
-                   "; expected one of release, product, schema-version, via-socks5, retry, "
-                   "certs, trust_stores, auth, metrics, s");
+    warn(key, "unknown top-level key " + quoted(key) +
+                  " (libwebsockets ignores it); expected one of release, product, "
+                  "schema-version, via-socks5, retry, certs, trust_stores, auth, metrics, s");
   }
 }
 
@@ -295,8 +299,9 @@ void Builder::retry_body(const JValue& v, const std::string& path, RetryPolicy& 
     } else if (key == "svalidhup") {
       read_int_as(val, kp, 0, 65535, &r.secs_since_valid_hangup);
     } else {
-      error(kp, "unknown retry key " + quoted(key) +
-                    "; expected one of backoff, conceal, jitterpc, svalidping, svalidhup");
+      warn(kp, "unknown retry key " + quoted(key) +
+                   " (libwebsockets ignores it); expected one of backoff, conceal, jitterpc, "
+                   "svalidping, svalidhup");
     }
   }
 }

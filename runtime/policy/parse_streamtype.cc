@@ -240,7 +240,7 @@ std::size_t distance(std::string_view a, std::string_view b) {
 }
 
 std::string unknown_key_message(const std::string& key) {
-  std::string msg = "unknown streamtype key \"" + key + "\"";
+  std::string msg = "unknown streamtype key \"" + key + "\" (libwebsockets ignores it)";
   if (key == "http_multipart_content_type") {
     return msg + "; expected http_mime_content_type (the libwebsockets README's name is wrong, "
                  "and libwebsockets silently ignores it)";
@@ -284,7 +284,9 @@ void Builder::streamtype_body(const JValue& body, const std::string& path, std::
       if (k.key == key) def = &k;
     }
     if (!def) {
-      error(kp, unknown_key_message(key));
+      // libwebsockets ignores keys it does not know; a policy written for it
+      // must still load, so this is a warning (ss-policy lint shows it).
+      warn(kp, unknown_key_message(key));
       continue;
     }
     def->fn(*this, v, kp, p_.streamtypes[st_index], st_index);

@@ -132,12 +132,6 @@ std::string deep(int depth) {
 }
 
 const ErrorCase kErrors[] = {
-    {"unknown streamtype key", base_with(R"({"prot":"h1"})"), "s[0].x.prot", "did you mean \"port\""},
-    {"README key name", base_with(R"({"http_multipart_content_type":"a"})"),
-     "s[0].x.http_multipart_content_type", "http_mime_content_type"},
-    {"unknown top-level key", R"({"streams":[]})", "streams", "unknown top-level key"},
-    {"unknown retry key", R"({"retry":[{"r":{"backof":[1]}}]})", "retry[0].r.backof", "unknown retry key"},
-    {"wrong type string for bool", base_with(R"({"tls":"true"})"), "s[0].x.tls", "found string \"true\", expected true or false"},
     {"wrong type number for string", base_with(R"({"endpoint":12})"), "s[0].x.endpoint", "found number 12, expected a string"},
     {"wrong type float for int", base_with(R"({"port":1.5})"), "s[0].x.port", "found number 1.5"},
     {"wrong type s not array", R"({"s":{}})", "s", "expected an array"},
@@ -215,8 +209,8 @@ TEST(ParsePolicy, KeyLengthLimit) {
 
 TEST(ParsePolicy, DiagnosticsAreCappedWithASummary) {
   std::string body;
-  for (int i = 0; i < 500; ++i) body += (i ? "," : "") + std::string("\"bad") + std::to_string(i) + "\":1";
-  const ParseOutput out = parse_policy(R"({"s":[{"x":{)" + body + "}}]}");
+  for (int i = 0; i < 500; ++i) body += (i ? "," : "") + std::string("{\"x") + std::to_string(i) + "\":{\"port\":70000}}";
+  const ParseOutput out = parse_policy(R"({"s":[)" + body + "]}");
   ASSERT_FALSE(out.ok());
   ASSERT_EQ(out.diagnostics.size(), 201u);
   EXPECT_EQ(out.diagnostics.back().severity, Severity::kError);
@@ -249,6 +243,12 @@ TEST(ParsePolicy, WarningsWhereLibwebsocketsDiffers) {
       {"unused socks5", R"({"s":[{"x":{"via-socks5":"a:1"}}]})", "s[0].x.via-socks5", "no effect"},
       {"unused urgent_tx", R"({"s":[{"x":{"urgent_tx":true}}]})", "s[0].x.urgent_tx", "no effect"},
       {"tls server without cert", R"({"s":[{"x":{"server":true,"tls":true}}]})", "s[0].x", "server_cert"},
+      {"unknown streamtype key", base_with(R"({"prot":"h1"})"), "s[0].x.prot", "did you mean \"port\""},
+      {"README key name", base_with(R"({"http_multipart_content_type":"a"})"),
+       "s[0].x.http_multipart_content_type", "http_mime_content_type"},
+      {"unknown top-level key", R"({"streams":[],"s":[{"z":{}}]})", "streams", "unknown top-level key"},
+      {"unknown retry key", R"({"retry":[{"r":{"backof":[1]}}],"s":[{"z":{}}]})", "retry[0].r.backof", "unknown retry key"},
+      {"wrong type string for bool", base_with(R"({"tls":"true"})"), "s[0].x.tls", "libwebsockets ignores it, so the flag stays off"},
       {"no streamtypes", R"({})", "s", "no streamtypes"},
   };
   for (const auto& c : cases) {
