@@ -31,8 +31,9 @@
 // Backpressure
 //   write() takes every byte (copies it) and returns false once the bytes
 //   queued but not yet sent reach the high watermark; on_writable() then
-//   runs once the queue drains below the low watermark. Writes after
-//   shutdown_write(), close() or on_end() are dropped.
+//   runs once the queue drains below the low watermark, or empties (so a
+//   low watermark of 0 still wakes the writer). Writes after
+//   shutdown_write(), close() or on_end() are dropped and return false.
 //
 // Half-close
 //   By default a peer EOF ends the connection with kClosedByPeer (this is
@@ -81,7 +82,8 @@ class ConnectionHandler {
   virtual void on_data(std::span<const std::uint8_t> bytes) = 0;
   // Only with allow_half_close: the peer will send no more bytes.
   virtual void on_read_closed() {}
-  // The send queue drained below the low watermark after write() said false.
+  // The send queue drained below the low watermark (or emptied) after
+  // write() said false.
   virtual void on_writable() {}
   // The connection is over, and why. Last callback, at most once.
   virtual void on_end(EndReason reason) = 0;
