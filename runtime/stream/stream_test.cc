@@ -424,9 +424,9 @@ namespace ss::stream {
 namespace {
 
 TEST(Context, BusyWhileInsideCallbacks) {
+  bool busy_inside = false;  // outlives the harness (DESTROYING comes at its end)
   testing::Recorder r;
   testing::Harness h;
-  bool busy_inside = false;
   r.answer = [&](int) {
     busy_inside = h.ctx->busy();
     return Ret::kOk;
