@@ -99,9 +99,20 @@ struct Actor {
   int messages_left = 0;
   bool arf_since_connect = false;
   bool destroyed = false;
+  Micros last_connecting = -1;
 
   Ret on_state(int st, std::uint32_t ack) {
     states.push_back(st);
+    if (st == static_cast<int>(State::kConnecting)) {
+      // Only the first attempt is the user's (request_tx at creation);
+      // every later one comes from the retry timer: no storms.
+      const Micros now = world->now();
+      if (last_connecting >= 0 && now - last_connecting < millis(200)) {
+        world->violation(name + ": reconnect storm: attempts " +
+                         std::to_string(now - last_connecting) + "us apart");
+      }
+      last_connecting = now;
+    }
     if (st == static_cast<int>(State::kConnected)) {
       conn_sent.clear();
       conn_rx.clear();
