@@ -134,7 +134,10 @@ class BindingHost {
 
   // --- user payload ----------------------------------------------------
   // Calls the user's tx() with a buffer of `buf.size()` bytes (at most).
-  // The engine handles the return code; see TxPull.
+  // The engine handles the return code; see TxPull. It clears tx_wanted().
+  // A binding may also call it while tx_wanted() is false to continue a
+  // message the user has not finished (h1 body before EOM); the user's tx()
+  // is called either way. Never called by the engine itself.
   virtual TxPull pull_tx(std::span<std::uint8_t> buf) = 0;
   // Length announced with request_tx_len(), if any (h1 Content-Length).
   virtual std::optional<std::size_t> announced_tx_len() const = 0;
