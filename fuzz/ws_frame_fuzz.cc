@@ -2,8 +2,10 @@
 // untrusted server, after a valid handshake.
 //
 // Input: byte 0 = chunk size for a chunked feeding, byte 1 bit 0 = feed EOF
-// at the end, bit 1 = small limits (max_frame 64, max_message 256); the
-// rest are the server's bytes after its 101 response.
+// at the end, bit 1 = small limits (max_frame 64, max_message 256), bit 2 =
+// handshake mode; the rest are the server's bytes after its 101 response
+// or, in handshake mode, the whole response with every "ACCEPT" replaced by
+// the right Sec-WebSocket-Accept value (so the fuzzer can reach past it).
 // Invariants checked:
 //  - no crash, no sanitizer report, no unbounded buffering (frames and
 //    messages are capped by Options);
@@ -31,7 +33,7 @@ struct Outcome {
   bool operator==(const Outcome&) const = default;
 };
 
-Outcome run(std::span<const std::uint8_t> in, std::size_t chunk, bool eof, bool small) {
+Outcome run(std::span<const std::uint8_t> raw, std::size_t chunk, bool eof, bool small, bool handshake) {
   ss::Rng rng(1234);
   Options o;
   if (small) {
@@ -46,7 +48,14 @@ Outcome run(std::span<const std::uint8_t> in, std::size_t chunk, bool eof, bool 
   std::string key = r.substr(at, r.find("\r\n", at) - at);
   std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                      "Sec-WebSocket-Accept: " + accept_for(key) + "\r\n\r\n";
-  c.receive_data(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(head.data()), head.size()));
+  std::string input(raw.begin(), raw.end());
+  if (handshake) {
+    for (std::size_t at = input.find("ACCEPT"); at != std::string::npos; at = input.find("ACCEPT", at + 1))
+      input.replace(at, 6, accept_for(key));
+  } else {
+    c.receive_data(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(head.data()), head.size()));
+  }
+  std::span<const std::uint8_t> in(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
   Outcome out;
   auto drain = [&] {
     for (;;) {
@@ -86,10 +95,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t chunk = 1 + data[0] % 64;
   bool eof = data[1] & 1;
   bool small = data[1] & 2;
+  bool handshake = data[1] & 4;
   std::span<const std::uint8_t> in(data + 2, size - 2);
-  Outcome whole = run(in, in.empty() ? 1 : in.size(), eof, small);
+  Outcome whole = run(in, 1 << 30, eof, small, handshake);
   check_shape(whole);
-  if (!(run(in, chunk, eof, small) == whole)) std::abort();
-  if (!(run(in, 1, eof, small) == whole)) std::abort();
+  if (!(run(in, chunk, eof, small, handshake) == whole)) std::abort();
+  if (!(run(in, 1, eof, small, handshake) == whole)) std::abort();
   return 0;
 }

@@ -158,7 +158,9 @@ void Client::run_handshake() {
     if (Error bad = check_upgrade_response(head->head, key_, options_.subprotocol); !bad.ok() || !head->head.upgrade) {
       phase_ = Phase::kFailed;
       std::string what = bad.ok() ? "ws handshake: 101 without upgrade" : bad.message();
-      events_.push_back(ErrorEvent{ErrorCode::kParse, what, parser_.offset()});
+      // The head as a whole is wrong: name its start, offset 0 (how much of
+      // the input the parser had consumed by now depends on the split).
+      events_.push_back(ErrorEvent{ErrorCode::kParse, what, 0});
       return;
     }
     handshake_bytes_ = parser_.offset();

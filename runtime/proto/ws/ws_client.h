@@ -79,7 +79,9 @@ struct CloseEvent {  // the peer's close frame; our reply is queued
 struct ErrorEvent {
   ErrorCode code = ErrorCode::kParse;
   std::string message;
-  std::uint64_t offset = 0;  // bytes of input (from the response's first byte)
+  // Bytes of input from the response's first byte; 0 when the handshake
+  // response head as a whole was refused (status, headers, accept key).
+  std::uint64_t offset = 0;
   bool operator==(const ErrorEvent&) const = default;
 };
 struct ClosedEvent {  // EOF from the peer
