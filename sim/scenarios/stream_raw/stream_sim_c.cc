@@ -9,12 +9,14 @@
 #include "runtime/stream/c_api.h"
 #include "sim/echo.h"
 #include "sim/peers/http_server.h"
+#include "sim/peers/ws_echo_server.h"
 #include "sim/world.h"
 
 struct ss_sim_world {
   std::unique_ptr<ss::sim::World> world;
   std::vector<std::unique_ptr<ss::sim::EchoServer>> servers;
   std::vector<std::unique_ptr<ss::sim::peers::HttpServer>> http;
+  std::vector<std::unique_ptr<ss::sim::peers::WsEchoServer>> ws;
 };
 
 namespace {
@@ -71,6 +73,7 @@ void ss_sim_world_destroy(struct ss_sim_world* world) {
   if (!world) return;
   world->servers.clear();
   world->http.clear();
+  world->ws.clear();
   delete world;
 }
 
@@ -125,6 +128,21 @@ int ss_sim_world_add_http_server(struct ss_sim_world* world, const char* host, i
   srv->route(trunc);
   if (srv->start()) return 1;
   world->http.push_back(std::move(srv));
+  return 0;
+}
+
+int ss_sim_world_add_ws_echo_server(struct ss_sim_world* world, const char* host, int port,
+                                    int wrong_accept) {
+  if (!world || !host || port <= 0 || port > 65535) return 1;
+  int h = world->world->host(host);
+  if (h < 0) h = world->world->add_host(host);
+  ss::sim::peers::WsEchoOptions o;
+  if (wrong_accept) o.fault = ss::sim::peers::WsFault::kWrongAccept;
+  auto srv = std::make_unique<ss::sim::peers::WsEchoServer>(
+      world->world->loop(), world->world->net_for(h),
+      ss::Endpoint::tcp("0.0.0.0", static_cast<std::uint16_t>(port)), o);
+  if (srv->start()) return 1;
+  world->ws.push_back(std::move(srv));
   return 0;
 }
 

@@ -33,6 +33,10 @@ int ss_sim_world_add_echo_server(struct ss_sim_world *world, const char *host, i
  * /notfound (404), /delay (200 after 10 s), /busy (503, Retry-After: 1),
  * /truncated (200, connection dropped mid-body). */
 int ss_sim_world_add_http_server(struct ss_sim_world *world, const char *host, int port);
+/* Adds host `host` running a simulated WebSocket echo server on `port`;
+ * with `wrong_accept` nonzero its handshake answer is deliberately wrong. */
+int ss_sim_world_add_ws_echo_server(struct ss_sim_world *world, const char *host, int port,
+				    int wrong_accept);
 size_t ss_sim_world_violations(struct ss_sim_world *world);
 uint64_t ss_sim_world_trace_hash(struct ss_sim_world *world);
 
