@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "sim/scenario.h"
+#include "sim/scenarios/proxy/proxy_scenario.h"
+#include "sim/scenarios/stream_raw/stream_scenario.h"
 #include "sim/trace.h"
 
 namespace {
@@ -68,6 +70,8 @@ std::string repro(const std::string& scenario, std::uint64_t seed) {
 int main(int argc, char** argv) {
   ScenarioRegistry registry;
   ss::sim::register_sim_scenarios(registry);
+  ss::sim::register_stream_scenarios(registry);
+  ss::sim::register_proxy_scenarios(registry);
 
   std::string scenario_name = "echo";
   std::uint64_t seeds = 0, first = 1, seed = 0, max_events = 2'000'000;

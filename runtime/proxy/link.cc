@@ -169,6 +169,8 @@ void ProxyLink::onward_tx_credit(std::int32_t credit) {
 
 void ProxyLink::fail(const std::string& reason) { close(reason); }
 
+void ProxyLink::client_gone(const std::string& why) { close(why, /*client_fault=*/false); }
+
 void ProxyLink::handle_timeout(Micros now) {
   if (phase_ == Phase::kWaitStreamType && now >= handshake_deadline_)
     close("no STREAMTYPE within " + std::to_string(limits_.handshake_timeout / 1000) +

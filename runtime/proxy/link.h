@@ -10,6 +10,7 @@
 //            onward_state / onward_rx /          what the onward stream did
 //            onward_metadata / onward_tx_credit
 //            fail(reason)                        the glue refuses something
+//            client_gone(why)                    the connection ended
 //            handle_timeout(now)                 at or after next_deadline()
 //   outputs  next_command()                      what to do to the onward stream
 //            take_client_bytes(out)              frames to write to the client
@@ -94,6 +95,8 @@ class ProxyLink {
   void onward_metadata(const std::string& name, const std::string& value);
   void onward_tx_credit(std::int32_t credit);
   void fail(const std::string& reason);
+  // The client's connection is over (EOF, reset, ...): not a client fault.
+  void client_gone(const std::string& why);
   void handle_timeout(Micros now);
 
   // Outputs.

@@ -33,9 +33,9 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
   }
   void on_end(EndReason reason) override {
     conn_ended_ = true;
-    core_.receive_from_client({}, server_.loop_.now());
-    if (core_.phase() == ProxyLink::Phase::kClosed && end_reason_.empty())
-      end_reason_ = std::string("client link ended: ") + end_reason_name(reason);
+    core_.client_gone(reason == EndReason::kClosedByPeer
+                          ? std::string("client closed the link")
+                          : std::string("client link ended: ") + end_reason_name(reason));
     pump();
   }
   void on_writable() override { pump(); }
@@ -165,7 +165,6 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
   TimerId deadline_;
   std::optional<Micros> armed_for_;
   std::string create_error_;
-  std::string end_reason_;
   bool pumping_ = false;
   bool again_ = false;
   bool conn_ended_ = false;

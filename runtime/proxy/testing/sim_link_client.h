@@ -69,7 +69,10 @@ class SimLinkClient final : public ConnectionHandler {
       create_failed = true;
     } else if (const auto* s = std::get_if<LinkState>(&e)) {
       states.push_back(static_cast<int>(s->state));
-      if (s->state == 5) link_.request_tx(world_.now());
+      // CONNECTED (again, after a reconnect): go on only if nothing is
+      // outstanding; bytes lost with a dropped connection stay lost.
+      if (s->state == 5 && received.size() == expected_.size() && sent_ < messages_)
+        link_.request_tx(world_.now());
     } else if (const auto* rx = std::get_if<LinkRx>(&e)) {
       echoes.emplace_back(rx->payload.begin(), rx->payload.end());
       received.append(rx->payload.begin(), rx->payload.end());
@@ -80,6 +83,7 @@ class SimLinkClient final : public ConnectionHandler {
   void flush() {
     std::vector<std::uint8_t> out;
     auto tx = [this](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
+      if (sent_ >= messages_) return TxAnswer::kDontSend;
       const std::string msg = message(sent_++);
       expected_ += msg;
       std::copy(msg.begin(), msg.end(), buf.begin());
