@@ -12,6 +12,7 @@ using stream::HostVerdict;
 using stream::TxPull;
 
 constexpr std::size_t kTxChunk = 1540;
+constexpr int kMaxRedirects = 4;
 
 bool method_has_body(std::string_view m) {
   return iequals(m, "POST") || iequals(m, "PUT") || iequals(m, "PATCH");
@@ -29,7 +30,7 @@ class H1Binding final : public stream::Binding {
   const char* name() const override { return "h1"; }
   std::vector<std::string> alpn() const override { return {"http/1.1"}; }
 
-  void on_transport_connected() override { start_request(); }
+  void on_transport_connected() override { start_request(""); }
 
   void on_transport_data(std::span<const std::uint8_t> bytes) override {
     client_.receive_data(bytes);
@@ -59,12 +60,15 @@ class H1Binding final : public stream::Binding {
     if (!ending_) host_.close_connection(why);
   }
 
-  void start_request() {
+  // `redirect_target` is set when following a same-origin redirect.
+  void start_request(const std::string& redirect_target) {
     const auto& st = host_.streamtype();
     Request r;
     r.method = st.http_method.empty() ? "GET" : st.http_method;
     std::string_view override_path = host_.url_path_override();
-    if (!override_path.empty()) {
+    if (!redirect_target.empty()) {
+      r.target = redirect_target;
+    } else if (!override_path.empty()) {
       r.target = std::string(override_path);
     } else {
       auto url = host_.expand(st.http_url);
@@ -163,10 +167,15 @@ class H1Binding final : public stream::Binding {
       if (auto* h = std::get_if<HeadEvent>(&e)) {
         if (on_head(h->head) == HostVerdict::kStop) return;
       } else if (auto* b = std::get_if<BodyEvent>(&e)) {
+        if (!follow_target_.empty()) continue;  // body of a redirect we follow
         std::uint32_t flags = som_sent_ ? 0 : stream::kFlagSom;
         som_sent_ = true;
         if (host_.rx(b->data, flags) == HostVerdict::kStop) return stop();
       } else if (std::holds_alternative<CompleteEvent>(e)) {
+        if (!follow_target_.empty()) {
+          follow_redirect();
+          return;
+        }
         if (on_complete() == HostVerdict::kStop) return;
       } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
         return fail(err->message);
@@ -189,7 +198,14 @@ class H1Binding final : public stream::Binding {
       if (md.header.empty()) continue;
       if (auto v = find_header(head.headers, header_name(md.header))) host_.set_rx_metadata(md.name, *v);
     }
-    if (redirect_location(head)) {
+    if (auto loc = redirect_location(head)) {
+      // Only bodiless requests: a sent body cannot be pulled from tx() again.
+      if (st.allow_redirects && !st.http_fail_redirect && !has_body_ && redirects_ < kMaxRedirects) {
+        if (auto path = same_origin_path(*loc)) {
+          follow_target_ = *path;  // no CONNECTED for the redirect itself
+          return HostVerdict::kContinue;
+        }
+      }
       // Not followed (see h1_binding.h): NACK the transaction and close.
       redirected_ = true;
     }
@@ -207,6 +223,37 @@ class H1Binding final : public stream::Binding {
       return HostVerdict::kStop;
     }
     return HostVerdict::kContinue;
+  }
+
+  void follow_redirect() {
+    std::string target = std::move(follow_target_);
+    follow_target_.clear();
+    in_exchange_ = false;
+    if (!client_.can_reuse()) return fail("h1: redirect to " + target + " needs a new connection; not followed");
+    ++redirects_;
+    start_request(target);
+  }
+
+  // The path of a Location on the same origin as this connection ("/x",
+  // or "http[s]://<our host>[:<our port>]/x"), else nullopt.
+  std::optional<std::string> same_origin_path(std::string_view loc) const {
+    if (!loc.empty() && loc.front() == '/') {
+      if (loc.size() > 1 && loc[1] == '/') return std::nullopt;  // "//host/x"
+      return std::string(loc);
+    }
+    const auto& st = host_.streamtype();
+    std::string_view scheme = st.tls ? "https://" : "http://";
+    if (loc.size() < scheme.size() || !iequals(loc.substr(0, scheme.size()), scheme)) return std::nullopt;
+    loc.remove_prefix(scheme.size());
+    std::size_t slash = loc.find('/');
+    std::string_view authority = loc.substr(0, slash);
+    const Endpoint& ep = host_.endpoint();
+    std::string ours = ep.host;
+    std::uint16_t default_port = st.tls ? 443 : 80;
+    if (!(iequals(authority, ours) && (ep.port == default_port || ep.port == 0)) &&
+        !iequals(authority, ours + ":" + std::to_string(ep.port)))
+      return std::nullopt;
+    return slash == std::string_view::npos ? std::string("/") : std::string(loc.substr(slash));
   }
 
   HostVerdict on_complete() {
@@ -232,6 +279,8 @@ class H1Binding final : public stream::Binding {
   bool som_sent_ = false;
   bool txn_done_ = false;
   bool redirected_ = false;
+  std::string follow_target_;  // set while reading a redirect we follow
+  int redirects_ = 0;
   bool ending_ = false;  // inside on_transport_end: no close_connection
   int status_ = 0;
   std::optional<std::uint32_t> retry_after_ms_;

@@ -11,9 +11,13 @@
 //   message complete  -> empty rx with EOM, then QOS_ACK_REMOTE (status ==
 //                        http_expect, or 2xx) or QOS_NACK_REMOTE, with the
 //                        Retry-After of a 503/429 as the backoff floor
-//   redirect (3xx + Location) -> NACK and close: following redirects needs
-//                        an engine hook for a new endpoint that binding.h
-//                        does not have yet (documented in docs/protocols.md)
+//   redirect (3xx + Location) -> with allow_redirects (and not
+//                        http_fail_redirect), a same-origin Location on a
+//                        keep-alive connection is followed in place (new GET,
+//                        no CONNECTED for the 3xx, at most 4 hops). Anything
+//                        else -> CONNECTED, NACK and close: another origin
+//                        needs an engine hook for a new endpoint that
+//                        binding.h does not have yet.
 //   parse error / limit -> close with the named error
 // One transaction per connection: the binding closes after it, even when
 // the server allows keep-alive. (A GET never pulls the user's tx, so "the

@@ -40,6 +40,8 @@ struct Case {
   int expect = 0;
   std::vector<std::pair<int, int>> resp_map;
   bool multipart = false;
+  bool allow_redirects = false;
+  std::vector<HttpRoute> more_routes;
 };
 
 Outcome run(const Case& su, std::uint64_t seed = 3) {
@@ -51,6 +53,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   const int server = world.add_host("server");
   sim::peers::HttpServer http(world.loop(), world.net_for(server), Endpoint::tcp("", 80));
   http.route(su.route);
+  for (const auto& r : su.more_routes) http.route(r);
   EXPECT_TRUE(http.start().ok());
 
   auto pol = std::make_shared<policy::Policy>();
@@ -64,6 +67,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   st.http_url = su.route.path.substr(1);
   st.http_expect = su.expect;
   st.http_resp_map = su.resp_map;
+  st.allow_redirects = su.allow_redirects;
   st.metadata = {{"ua", "user-agent:"}, {"srv", "x-server:"}};
   if (su.multipart) {
     st.http_multipart_name = "file";
@@ -198,6 +202,38 @@ TEST(H1BindingSim, RedirectNotFollowedIsNack) {
   auto o = run(su);
   EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
   EXPECT_TRUE(o.rx.empty());
+}
+
+TEST(H1BindingSim, SameOriginRedirectIsFollowedWhenAllowed) {
+  for (std::string loc : {"/data", "http://server/data", "http://server:80/data"}) {
+    Case su;
+    su.route = {.path = "/r", .status = 302, .reason = "Found", .location = loc};
+    su.more_routes = {{.path = "/data", .body_size = 10}};
+    su.allow_redirects = true;
+    auto o = run(su);
+    EXPECT_EQ(o.states, kGood) << loc;
+    EXPECT_EQ(o.rx, sim::peers::pattern_body(10)) << loc;
+    ASSERT_EQ(o.requests.size(), 2u) << loc;
+    EXPECT_EQ(o.requests[1].target, "/data");
+  }
+}
+
+TEST(H1BindingSim, CrossOriginRedirectIsNackEvenWhenAllowed) {
+  Case su;
+  su.route = {.path = "/r", .status = 301, .reason = "Moved", .location = "http://other/data"};
+  su.allow_redirects = true;
+  auto o = run(su);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  EXPECT_EQ(o.requests.size(), 1u);
+}
+
+TEST(H1BindingSim, RedirectLoopStopsAfterFourHops) {
+  Case su;
+  su.route = {.path = "/loop", .status = 307, .reason = "Again", .location = "/loop"};
+  su.allow_redirects = true;
+  auto o = run(su);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  EXPECT_EQ(o.requests.size(), 5u);
 }
 
 TEST(H1BindingSim, TruncatedBodyDisconnectsWithoutAck) {
