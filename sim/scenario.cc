@@ -40,3 +40,45 @@ void register_sim_scenarios(ScenarioRegistry& registry) {
 }
 
 }  // namespace ss::sim
+
+namespace ss::sim {
+namespace {
+
+class MixedRun final : public ScenarioRun {
+ public:
+  MixedRun(std::string part, std::unique_ptr<ScenarioRun> run) : part_(std::move(part)), run_(std::move(run)) {}
+  WorldOptions world_options() const override { return run_->world_options(); }
+  std::string describe() const override { return "part: " + part_ + "\n" + run_->describe(); }
+  void start(World& world) override { run_->start(world); }
+  void check(World& world) override { run_->check(world); }
+
+ private:
+  std::string part_;
+  std::unique_ptr<ScenarioRun> run_;
+};
+
+class MixedScenario final : public Scenario {
+ public:
+  MixedScenario(std::string name, std::string summary, std::vector<const Scenario*> parts)
+      : name_(std::move(name)), summary_(std::move(summary)), parts_(std::move(parts)) {}
+  std::string name() const override { return name_; }
+  std::string summary() const override { return summary_; }
+  std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override {
+    const Scenario* part = parts_[seed % parts_.size()];
+    return std::make_unique<MixedRun>(part->name(), part->derive(seed));
+  }
+
+ private:
+  std::string name_;
+  std::string summary_;
+  std::vector<const Scenario*> parts_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scenario> make_mixed_scenario(std::string name, std::string summary,
+                                              std::vector<const Scenario*> parts) {
+  return std::make_unique<MixedScenario>(std::move(name), std::move(summary), std::move(parts));
+}
+
+}  // namespace ss::sim

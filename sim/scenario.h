@@ -74,3 +74,13 @@ void register_sim_scenarios(ScenarioRegistry& registry);
 std::unique_ptr<Scenario> make_echo_scenario(bool planted_bug);
 
 }  // namespace ss::sim
+
+namespace ss::sim {
+
+// A scenario made of others: seed S runs parts[S % parts.size()], so one
+// campaign covers every part and any seed still reproduces on its own
+// (`--scenario NAME --seed S`). The parts must outlive it.
+std::unique_ptr<Scenario> make_mixed_scenario(std::string name, std::string summary,
+                                              std::vector<const Scenario*> parts);
+
+}  // namespace ss::sim

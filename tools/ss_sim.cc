@@ -33,7 +33,8 @@ constexpr const char* kUsage =
     "usage: ss-sim [--scenario NAME] (--seeds N [--first-seed F] | --seed S [--trace])\n"
     "              [--max-events N] | --list | --help\n"
     "\n"
-    "Runs simulated scenarios (default: echo) over the faulty simulated network.\n"
+    "Runs simulated scenarios (default: \"default\" = echo, stream-raw and proxy\n"
+    "in turn by seed) over the faulty simulated network.\n"
     "  --seeds N        run seeds F..F+N-1 (F = --first-seed, default 1); print a summary\n"
     "  --seed S         run one seed; print its derived options (fault plan, workload)\n"
     "  --trace          with --seed: also print every trace event\n"
@@ -72,8 +73,13 @@ int main(int argc, char** argv) {
   ss::sim::register_sim_scenarios(registry);
   ss::sim::register_stream_scenarios(registry);
   ss::sim::register_proxy_scenarios(registry);
+  // The built-in default: the echo network, raw streams and the proxy, in
+  // turn by seed.
+  registry.add(ss::sim::make_mixed_scenario(
+      "default", "echo, stream-raw and proxy in turn (seed mod 3): the whole stack",
+      {registry.find("echo"), registry.find("stream-raw"), registry.find("proxy")}));
 
-  std::string scenario_name = "echo";
+  std::string scenario_name = "default";
   std::uint64_t seeds = 0, first = 1, seed = 0, max_events = 2'000'000;
   bool have_seeds = false, have_seed = false, trace = false, list = false;
   for (int i = 1; i < argc; ++i) {

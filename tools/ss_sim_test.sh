@@ -7,7 +7,7 @@ check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; 
 
 out=$("$sim" --seeds 50 2>/dev/null); rc=$?
 check "clean campaign exits 0" "[[ $rc -eq 0 ]]"
-check "summary line" "grep -q 'summary: scenario=echo seeds=50 .*events=.*simulated_time=.*wall_time=.*violations=0' <<<\"\$out\""
+check "summary line" "grep -q 'summary: scenario=default seeds=50 .*events=.*simulated_time=.*wall_time=.*violations=0' <<<\"\$out\""
 
 out=$("$sim" --scenario echo-planted-bug --seeds 200 2>/dev/null); rc=$?
 check "planted bug exits 1" "[[ $rc -eq 1 ]]"
