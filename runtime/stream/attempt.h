@@ -47,6 +47,9 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   TxPull pull_tx(std::span<std::uint8_t> buf) override;
   std::optional<std::size_t> announced_tx_len() const override { return s_.tx_len_; }
   bool tx_wanted() const override { return live() && s_.tx_wanted_; }
+  void request_tx_turn() override {
+    if (live()) s_.post_tx_kick();
+  }
   HostVerdict connected() override;
   HostVerdict rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) override;
   HostVerdict transaction_complete(const TxnResult& result) override;

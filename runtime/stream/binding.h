@@ -144,6 +144,9 @@ class BindingHost {
   // True while the user has asked to send (request_tx) and has not been
   // served yet. A binding that can send calls pull_tx() while this holds.
   virtual bool tx_wanted() const = 0;
+  // Asks for on_tx_requested() again in a later loop turn (while the user
+  // still wants to send), e.g. to yield after sending a batch of chunks.
+  virtual void request_tx_turn() {}
 
   // --- events to the engine ---------------------------------------------
   // Protocol-level connection established -> CONNECTED.

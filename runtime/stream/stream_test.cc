@@ -441,3 +441,37 @@ TEST(Context, BusyWhileInsideCallbacks) {
 
 }  // namespace
 }  // namespace ss::stream
+
+namespace ss::stream {
+namespace {
+
+// A user who always wants to send more cannot trap the loop inside one
+// callback: the raw binding yields after a batch of chunks.
+TEST(Raw, EndlessSenderYieldsToTheLoop) {
+  testing::Recorder r;
+  testing::Harness h;
+  Stream* s = nullptr;
+  std::size_t calls = 0;
+  Callbacks cb = r.callbacks();
+  cb.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+    ++calls;
+    buf[0] = 'x';
+    len = 1;
+    flags = kFlagSom | kFlagEom;
+    s->request_tx();  // always more
+    return Ret::kOk;
+  };
+  StreamInfo info;
+  info.streamtype = "echo";
+  info.callbacks = cb;
+  info.on_bind = [&](Stream* st) { s = st; };
+  ASSERT_TRUE(h.ctx->create(std::move(info)).ok());
+  s->request_tx();
+  for (int i = 0; i < 20; ++i) h.loop.step();
+  EXPECT_GT(calls, 0u);
+  EXPECT_LE(calls, 20u * 64u);
+  s->destroy();
+}
+
+}  // namespace
+}  // namespace ss::stream

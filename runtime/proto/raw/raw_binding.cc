@@ -35,10 +35,16 @@ class RawBinding final : public stream::Binding {
   EndInfo on_transport_end(EndReason) override { return EndInfo{}; }
 
  private:
-  // Sends while the user wants to and the transport takes bytes.
+  // Sends while the user wants to and the transport takes bytes, at most
+  // kChunksPerTurn chunks per turn so that a user who always asks for more
+  // cannot starve the loop; the rest goes on in a later turn.
   void pump() {
     std::array<std::uint8_t, kTxChunk> buf;
-    while (!blocked_ && host_.tx_wanted()) {
+    for (int n = 0; !blocked_ && host_.tx_wanted(); ++n) {
+      if (n == kChunksPerTurn) {
+        host_.request_tx_turn();  // on_tx_requested() again, from the loop
+        return;
+      }
       TxPull p = host_.pull_tx(buf);
       if (p.kind != TxPull::Kind::kData) return;
       if (p.len > 0 && !host_.write(std::span<const std::uint8_t>(buf.data(), p.len))) {
@@ -46,9 +52,10 @@ class RawBinding final : public stream::Binding {
       }
     }
   }
-
+  static constexpr int kChunksPerTurn = 64;
   stream::BindingHost& host_;
   bool blocked_ = false;
+
 };
 
 }  // namespace
