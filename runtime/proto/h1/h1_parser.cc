@@ -175,8 +175,10 @@ void MessageParser::receive_data(std::span<const std::uint8_t> bytes) {
     }
     return;
   }
-  if (parser_.upgrade) {
-    // The parser stopped after the head of an upgrade; the rest is not HTTP.
+  if (parser_.upgrade && !in_message_) {
+    // The parser stopped after an upgrade message; the rest is not HTTP.
+    // (http_parser sets `upgrade` at the head but reads a body the head
+    // announces first, so check that the message is over.)
     state_ = State::kUpgraded;
     in_message_ = false;
     upgrade_bytes_.assign(bytes.begin() + static_cast<std::ptrdiff_t>(used), bytes.end());

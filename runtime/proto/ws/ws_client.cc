@@ -20,6 +20,10 @@ struct WsCallbacks {
     }
     buf[0] = c.in_[c.in_pos_++];
     ++c.ws_consumed_;
+    // wslay reads this short read as "want more"; it only stops quietly
+    // (instead of failing with CALLBACK_FAILURE) if the last error it saw
+    // is WOULDBLOCK, so say so up front.
+    wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
     return 1;
   }
   static ssize_t send(wslay_event_context_ptr, const uint8_t* data, size_t len, int, void* user) {
@@ -155,9 +159,11 @@ void Client::run_handshake() {
     auto* head = std::get_if<h1::HeadEvent>(&e);
     if (!head) continue;
     head_ = head->head;
-    if (Error bad = check_upgrade_response(head->head, key_, options_.subprotocol); !bad.ok() || !head->head.upgrade) {
+    // upgraded(): the parser stopped right after the head. A 101 that
+    // announces a body (Content-Length, chunked) would not stop there.
+    if (Error bad = check_upgrade_response(head->head, key_, options_.subprotocol); !bad.ok() || !parser_.upgraded()) {
       phase_ = Phase::kFailed;
-      std::string what = bad.ok() ? "ws handshake: 101 without upgrade" : bad.message();
+      std::string what = bad.ok() ? "ws handshake: 101 with a body or without upgrade" : bad.message();
       // The head as a whole is wrong: name its start, offset 0 (how much of
       // the input the parser had consumed by now depends on the split).
       events_.push_back(ErrorEvent{ErrorCode::kParse, what, 0});

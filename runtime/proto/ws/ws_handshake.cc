@@ -70,6 +70,10 @@ Error check_upgrade_response(const h1::Head& head, std::string_view key, std::st
   if (!upgrade || !has_token(*upgrade, "websocket")) return fail("Upgrade header is not 'websocket'");
   auto connection = h1::find_header(head.headers, "connection");
   if (!connection || !has_token(*connection, "upgrade")) return fail("Connection header lacks 'upgrade'");
+  // A 101 has no body (RFC 9110 §15.2); one that announces one is broken.
+  auto length = h1::find_header(head.headers, "content-length");
+  if ((length && *length != "0") || h1::find_header(head.headers, "transfer-encoding"))
+    return fail("101 response announces a body");
   auto accept = h1::find_header(head.headers, "sec-websocket-accept");
   if (!accept) return fail("Sec-WebSocket-Accept missing");
   if (*accept != accept_for(key)) return fail("Sec-WebSocket-Accept '" + std::string(*accept) + "' is wrong for our key");
