@@ -5,7 +5,15 @@
 #
 # Source this file, then call peers_start; it exports SS_SOCAT_PORT,
 # SS_NGINX_PORT, SS_NGINX_TLS_PORT, SS_WS_PORT, SS_TEST_CA (PEM) and
-# SS_TEST_CA_DER (the same CA, DER), and stops
+# SS_TEST_CA_DER (the same CA, DER); nginx also serves bad certificates on
+# SS_NGINX_EXPIRED_PORT (expired, signed by the test CA),
+# SS_NGINX_WRONGHOST_PORT (valid, for wrong.example only) and
+# SS_NGINX_SELFSIGNED_PORT (self-signed for localhost), and
+# SS_TEST_OTHER_CA_DER is a second CA that signed nothing nginx serves.
+# nginx's documents: /index.txt, /large.bin (8 MiB of pseudo-random bytes,
+# SS_LARGE_SHA256 its hash), /chunked.txt (served chunked through
+# sub_filter, SS_CHUNKED_LEN bytes), /busy (503, Retry-After: 1), /moved
+# (302 to /index.txt), /slow.bin (large.bin at 256 KiB/s). It stops
 # every peer it started on exit (trap). Work files live in $PEERS_DIR
 # (under TEST_TMPDIR when run by Bazel).
 #
@@ -72,6 +80,45 @@ peers_make_ca() {
   openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
     -CAcreateserial -out "$d/server.pem" -days 2 -extfile "$d/ext.cnf" 2>/dev/null || return 1
   openssl x509 -in "$d/ca.pem" -outform DER -out "$d/ca.der" 2>/dev/null || return 1
+  # Bad certificates: expired (openssl ca, because openssl x509 in 3.0
+  # cannot set a start date), wrong host, self-signed; and a second CA.
+  mkdir -p "$d/db"
+  : >"$d/db/index.txt"
+  echo 1000 >"$d/db/serial"
+  cat >"$d/ca.cnf" <<CNF
+[ca]
+default_ca = test_ca
+[test_ca]
+database = $d/db/index.txt
+new_certs_dir = $d/db
+serial = $d/db/serial
+default_md = sha256
+policy = any
+unique_subject = no
+[any]
+commonName = supplied
+CNF
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$d/expired.key" -out "$d/expired.csr" -subj "/CN=localhost" 2>/dev/null || return 1
+  openssl ca -batch -notext -config "$d/ca.cnf" -cert "$d/ca.pem" -keyfile "$d/ca.key" \
+    -in "$d/expired.csr" -out "$d/expired.pem" -startdate 20200101000000Z \
+    -enddate 20200102000000Z -extfile "$d/ext.cnf" 2>/dev/null || return 1
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$d/wronghost.key" -out "$d/wronghost.csr" -subj "/CN=wrong.example" \
+    2>/dev/null || return 1
+  printf 'subjectAltName=DNS:wrong.example\nextendedKeyUsage=serverAuth\n' >"$d/ext-wrong.cnf"
+  openssl x509 -req -in "$d/wronghost.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+    -CAcreateserial -out "$d/wronghost.pem" -days 2 -extfile "$d/ext-wrong.cnf" \
+    2>/dev/null || return 1
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$d/selfsigned.key" -out "$d/selfsigned.pem" -days 2 -subj "/CN=localhost" \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null || return 1
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "$d/other.key" -out "$d/other.pem" -days 2 -subj "/CN=another test CA" \
+    2>/dev/null || return 1
+  openssl x509 -in "$d/other.pem" -outform DER -out "$d/other.der" 2>/dev/null || return 1
+  SS_TEST_OTHER_CA_DER="$d/other.der"
+  export SS_TEST_OTHER_CA_DER
   SS_TEST_CA="$d/ca.pem"
   SS_TEST_CA_DER="$d/ca.der"
   export SS_TEST_CA SS_TEST_CA_DER
@@ -81,9 +128,21 @@ peers_start_nginx() {
   peers_make_ca || { echo "peers: CA generation failed" >&2; return 1; }
   SS_NGINX_PORT=$(peers_free_port)
   SS_NGINX_TLS_PORT=$(peers_free_port)
+  SS_NGINX_EXPIRED_PORT=$(peers_free_port)
+  SS_NGINX_WRONGHOST_PORT=$(peers_free_port)
+  SS_NGINX_SELFSIGNED_PORT=$(peers_free_port)
   local d="$PEERS_DIR/nginx"
   mkdir -p "$d/logs" "$d/tmp" "$d/html"
   printf 'hello from nginx\n' >"$d/html/index.txt"
+  head -c 8388608 /dev/urandom >"$d/html/large.bin"
+  SS_LARGE_SHA256=$(sha256sum "$d/html/large.bin" | cut -d' ' -f1)
+  cp "$d/html/large.bin" "$d/html/slow.bin"
+  # sub_filter drops Content-Length, so HTTP/1.1 responses are chunked.
+  local i
+  for i in $(seq 1 300); do printf 'line %04d of the chunked text\n' "$i"; done \
+    >"$d/html/chunked.txt"
+  SS_CHUNKED_LEN=$(stat -c %s "$d/html/chunked.txt")
+  export SS_LARGE_SHA256 SS_CHUNKED_LEN
   # As root nginx chowns its temp dirs to "nobody", which fails inside
   # Bazel's user namespace: keep everything owned by the caller.
   local user_line=""
@@ -95,7 +154,7 @@ master_process off;
 worker_processes 1;
 pid $d/nginx.pid;
 error_log $d/logs/error.log warn;
-events { worker_connections 64; }
+events { worker_connections 512; }
 http {
   access_log off;
   client_body_temp_path $d/tmp/body;
@@ -111,13 +170,41 @@ http {
     ssl_certificate_key $PEERS_DIR/ca/server.key;
     root $d/html;
     location = /status { return 200 "ok\n"; }
+    location = /chunked.txt {
+      sub_filter_types text/plain;
+      sub_filter 'never-present-token' 'x';
+    }
+    location = /busy { add_header Retry-After 1 always; return 503; }
+    location = /moved { absolute_redirect off; return 302 /index.txt; }
+    location = /slow.bin { limit_rate 262144; }
+  }
+  server {
+    listen 127.0.0.1:$SS_NGINX_EXPIRED_PORT ssl;
+    ssl_certificate $PEERS_DIR/ca/expired.pem;
+    ssl_certificate_key $PEERS_DIR/ca/expired.key;
+    root $d/html;
+  }
+  server {
+    listen 127.0.0.1:$SS_NGINX_WRONGHOST_PORT ssl;
+    ssl_certificate $PEERS_DIR/ca/wronghost.pem;
+    ssl_certificate_key $PEERS_DIR/ca/wronghost.key;
+    root $d/html;
+  }
+  server {
+    listen 127.0.0.1:$SS_NGINX_SELFSIGNED_PORT ssl;
+    ssl_certificate $PEERS_DIR/ca/selfsigned.pem;
+    ssl_certificate_key $PEERS_DIR/ca/selfsigned.key;
+    root $d/html;
   }
 }
 CONF
   nginx -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" 2>>"$d/logs/stderr.log" &
   PEERS_PIDS+=($!)
-  export SS_NGINX_PORT SS_NGINX_TLS_PORT
-  peers_wait_port "$SS_NGINX_PORT" && peers_wait_port "$SS_NGINX_TLS_PORT"
+  export SS_NGINX_PORT SS_NGINX_TLS_PORT SS_NGINX_EXPIRED_PORT SS_NGINX_WRONGHOST_PORT \
+    SS_NGINX_SELFSIGNED_PORT
+  peers_wait_port "$SS_NGINX_PORT" && peers_wait_port "$SS_NGINX_TLS_PORT" &&
+    peers_wait_port "$SS_NGINX_EXPIRED_PORT" && peers_wait_port "$SS_NGINX_WRONGHOST_PORT" &&
+    peers_wait_port "$SS_NGINX_SELFSIGNED_PORT"
 }
 
 peers_start_ws() {
