@@ -61,6 +61,11 @@ ss::Result<ss::Endpoint> parse_proxy(const std::string& text) {
 // Direct: the stream runs on this process's engine.
 class DirectStream final : public ss::tools::CatStream {
  public:
+  // Destroyed before the session it reports to (declared after it in main),
+  // so the DESTROYING callback still finds the session alive.
+  ~DirectStream() override {
+    if (stream_ && !stream_->destroyed()) stream_->destroy();
+  }
   ss::Error start(ss::stream::Context& ctx, const std::string& streamtype, ss::tools::CatSession& s) {
     ss::stream::StreamInfo info;
     info.streamtype = streamtype;

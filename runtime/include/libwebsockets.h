@@ -76,6 +76,22 @@ LWS_EXTERN void _lws_log(int filter, const char *format, ...)
 /* Value of "-x value" style argument `val` in argv, or NULL. */
 LWS_EXTERN const char *lws_cmdline_option(int argc, const char **argv, const char *val);
 
+struct lws_context_creation_info;
+/* The options every lws example accepts; here "-d <loglevel>". */
+LWS_EXTERN void lws_cmdline_option_handle_builtin(int argc, const char **argv,
+						  struct lws_context_creation_info *info);
+
+/* snprintf that returns the bytes actually written (never more than size - 1). */
+LWS_EXTERN int lws_snprintf(char *str, size_t size, const char *format, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+#define LWS_ARRAY_SIZE(_x) (sizeof(_x) / sizeof((_x)[0]))
+/* Headroom lws asks callers to leave before buffers it may prepend to. */
+#define LWS_PRE 16
+
 /* ---- context ------------------------------------------------------------- */
 
 #define CONTEXT_PORT_NO_LISTEN (-1)
@@ -244,6 +260,8 @@ LWS_EXTERN void lws_ss_start_timeout(struct lws_ss_handle *h, unsigned int timeo
 LWS_EXTERN void lws_ss_cancel_timeout(struct lws_ss_handle *h);
 LWS_EXTERN void *lws_ss_to_user_object(struct lws_ss_handle *h);
 LWS_EXTERN const char *lws_ss_rideshare(struct lws_ss_handle *h);
+/* A short printable tag for logs: the streamtype name. */
+LWS_EXTERN const char *lws_ss_tag(struct lws_ss_handle *h);
 /* Copies the value. Returns 0, or nonzero for an undeclared name / too long. */
 LWS_EXTERN int lws_ss_set_metadata(struct lws_ss_handle *h, const char *name,
 				   const void *value, size_t len);

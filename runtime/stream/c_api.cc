@@ -164,6 +164,22 @@ const char* lws_cmdline_option(int argc, const char** argv, const char* val) {
   return nullptr;
 }
 
+void lws_cmdline_option_handle_builtin(int argc, const char** argv,
+                                       struct lws_context_creation_info* info) {
+  (void)info;
+  if (const char* d = lws_cmdline_option(argc, argv, "-d")) lws_set_log_level(std::atoi(d), g_log_emit);
+}
+
+int lws_snprintf(char* str, size_t size, const char* format, ...) {
+  if (!str || size == 0) return 0;
+  va_list ap;
+  va_start(ap, format);
+  const int n = std::vsnprintf(str, size, format, ap);
+  va_end(ap);
+  if (n < 0) return 0;
+  return static_cast<std::size_t>(n) >= size ? static_cast<int>(size - 1) : n;
+}
+
 int lws_service(struct lws_context* context, int timeout_ms) {
   if (!context) return -1;
   if (context->cancel_pending.exchange(false)) context->engine->cancel_service();
@@ -297,6 +313,10 @@ void* lws_ss_to_user_object(struct lws_ss_handle* h) { return h ? h->user : null
 
 const char* lws_ss_rideshare(struct lws_ss_handle* h) {
   return h && h->stream ? h->stream->rideshare() : nullptr;
+}
+
+const char* lws_ss_tag(struct lws_ss_handle* h) {
+  return h && h->stream ? h->stream->streamtype().name.c_str() : "(null)";
 }
 
 int lws_ss_set_metadata(struct lws_ss_handle* h, const char* name, const void* value,

@@ -150,6 +150,21 @@ int main(void)
 		return 1;
 	}
 
+	/* the small helpers lws examples lean on */
+	{
+		char tag[8];
+		const char *argv_[] = { "prog", "-d", "1039" };
+		if (strcmp(lws_ss_tag(h), "rawecho") ||
+		    lws_snprintf(tag, sizeof tag, "%s", "1234567890") != 7 ||
+		    strcmp(tag, "1234567") || LWS_ARRAY_SIZE(argv_) != 3 ||
+		    strcmp(lws_cmdline_option(3, argv_, "-d"), "1039")) {
+			lwsl_err("helpers misbehave\n");
+			return 1;
+		}
+		lws_cmdline_option_handle_builtin(3, argv_, &info);
+		lws_set_log_level(LLL_ERR | LLL_USER, NULL);
+	}
+
 	/* unknown streamtype: refused, no CREATING */
 	ssi.streamtype = "no-such-streamtype";
 	if (!lws_ss_create(context, 0, &ssi, NULL, &hf, NULL, NULL) || hf) {
