@@ -57,9 +57,11 @@ peers_stop() {
   PEERS_PIDS=()
 }
 
+# backlog: socat listens with 5 by default; 50 streams connecting at once
+# overflow it and the kernel drops their handshakes for seconds.
 peers_start_socat() {
   SS_SOCAT_PORT=$(peers_free_port)
-  socat TCP4-LISTEN:"$SS_SOCAT_PORT",bind=127.0.0.1,reuseaddr,fork PIPE \
+  socat TCP4-LISTEN:"$SS_SOCAT_PORT",bind=127.0.0.1,reuseaddr,fork,backlog=256 PIPE \
     2>"$PEERS_DIR/socat.log" &
   PEERS_PIDS+=($!)
   export SS_SOCAT_PORT
