@@ -9,11 +9,15 @@
 //   python3-websockets echo; socat raw echo;
 //   a socat the test spawns and kills mid-transfer (DISCONNECTED, then the
 //     retry policy reconnects to its restarted successor);
+//   python3 -m http.server spawned and killed mid-body (h1: DISCONNECTED, no
+//     ACK; the retry gets the whole file from its restarted successor);
+//   a 503 then the user asking again (a second connection, a second NACK);
 //   a port with nothing listening (UNREACHABLE ... ALL_RETRIES_FAILED).
 // Each case checks the rx bytes and the exact state sequence the user heard.
 #include <openssl/evp.h>
 
 #include <cstdio>
+#include <fstream>
 
 #include "gtest/gtest.h"
 #include "tests/integration/stack_fixture.h"
@@ -65,6 +69,14 @@ std::string make_policy(int dead_port, int kill_port) {
                                 R"(,"protocol":"ws","http_url":"","retry":"r")");
   s += streamtype("dead", R"("endpoint":"127.0.0.1","port":)" + std::to_string(dead_port) +
                               R"(,"protocol":"raw","retry":"r")");
+  s += streamtype("busy_retry",
+                  R"("endpoint":"127.0.0.1","port":)" + http +
+                      R"(,"protocol":"h1","http_method":"GET","http_url":"busy","retry":"r",)"
+                      R"("timeout_ms":10000)");
+  s += streamtype("killed_h1",
+                  R"("endpoint":"127.0.0.1","port":)" + std::to_string(kill_port) +
+                      R"(,"protocol":"h1","http_method":"GET","http_url":"big.bin","retry":"r",)"
+                      R"("timeout_ms":10000)");
   s += streamtype("killed", R"("endpoint":"127.0.0.1","port":)" + std::to_string(kill_port) +
                                 R"(,"protocol":"raw","retry":"r")");
   s += "]}";
@@ -317,6 +329,103 @@ TEST_F(RealPeers, ServerKilledMidTransferDisconnectsThenReconnects) {
                                S::kConnected,    S::kDisconnected, S::kPoll,
                                S::kConnecting,   S::kConnected,  S::kDisconnected,
                                S::kDestroying};
+  EXPECT_EQ(states, want) << names(states);
+}
+
+// After a 503 with Retry-After: 1 the user asks again (request_tx from the
+// DISCONNECTED callback, as an lws h1 client would): a new connection and a
+// second NACK. The gap between the attempts is printed, not asserted: the
+// engine applies Retry-After as the floor of its *own* next backoff
+// (Stream::schedule_retry), and after a completed transaction there is none,
+// so today the user's ask reconnects at once (measured: ~10 ms). Whether an
+// explicit ask should wait for Retry-After is an open question (report).
+TEST_F(RealPeers, H1ServiceUnavailableThenAskAgain) {
+  Client c;
+  std::vector<Micros> connecting_at;
+  StreamHandle* handle = nullptr;
+  int asks = 0;
+  auto s = stack_->ctx().create("busy_retry", Handlers{
+      .rx = [](std::span<const std::uint8_t>, std::uint32_t) { return Ret::kOk; },
+      .tx = [](TxChunk&) { return Ret::kTxDontSend; },
+      .state = [&](S st, std::uint32_t) {
+        c.states.push_back(st);
+        if (st == S::kConnecting) connecting_at.push_back(stack_->loop().now());
+        if (st == S::kDisconnected && handle && asks++ < 1) handle->request_tx();
+        return Ret::kOk;
+      }});
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  handle = &*s;
+  s->request_tx();
+  EXPECT_TRUE(stack_->run_until([&] { return c.count(S::kQosNackRemote) >= 2; }, seconds(15)))
+      << names(c.states);
+  handle = nullptr;
+  s->reset();
+  stack_->run_for(millis(20));
+  std::printf("busy_retry: %s\n", names(c.states).c_str());
+  const std::vector<S> want = {S::kCreating,      S::kPoll,         S::kConnecting,
+                               S::kConnected,     S::kQosNackRemote, S::kDisconnected,
+                               S::kPoll,          S::kConnecting,   S::kConnected,
+                               S::kQosNackRemote, S::kDisconnected, S::kDestroying};
+  EXPECT_EQ(c.states, want) << names(c.states);
+  ASSERT_GE(connecting_at.size(), 2u) << names(c.states);
+  std::printf("busy_retry: second attempt after %lld ms\n",
+              static_cast<long long>((connecting_at[1] - connecting_at[0]) / 1000));
+}
+
+// h1 mid-body: python3's http.server (spawned and killed by the test)
+// sends a 16 MiB file; killed at the first body bytes, the user hears
+// DISCONNECTED without an ACK; restarted, the retry reconnects and the GET
+// completes with the whole file.
+TEST_F(RealPeers, H1ServerKilledMidBodyDisconnectsThenRetries) {
+  const std::string dir = env("TEST_TMPDIR").empty() ? "/tmp" : env("TEST_TMPDIR");
+  {
+    std::ofstream f(dir + "/big.bin", std::ios::binary);
+    std::string block(4096, 'b');
+    for (int i = 0; i < 4096; ++i) f << block;  // 16 MiB: more than loopback buffers hold
+  }
+  const std::vector<std::string> argv = {"python3", "-m", "http.server", "--bind", "127.0.0.1",
+                                         "--directory", dir, std::to_string(kill_port_)};
+  auto peer = std::make_unique<Child>(argv);
+  ASSERT_TRUE(wait_listening(kill_port_));
+  bool killed = false;
+  std::size_t rx_after_restart = 0;
+  std::vector<S> states;
+  auto s = stack_->ctx().create("killed_h1", Handlers{
+      .rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
+        if (!killed) {
+          killed = true;
+          peer->kill();
+        } else if (peer->running()) {
+          rx_after_restart += b.size();
+        }
+        return Ret::kOk;
+      },
+      .tx = [](TxChunk&) { return Ret::kTxDontSend; },
+      .state = [&](S st, std::uint32_t) {
+        states.push_back(st);
+        if (st == S::kDisconnected && killed && !peer->running()) {
+          peer = std::make_unique<Child>(argv);
+          EXPECT_TRUE(wait_listening(kill_port_));
+        }
+        return Ret::kOk;
+      }});
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  s->request_tx();
+  EXPECT_TRUE(stack_->run_until(
+      [&] {
+        return std::find(states.begin(), states.end(), S::kQosAckRemote) != states.end() ||
+               std::find(states.begin(), states.end(), S::kAllRetriesFailed) != states.end();
+      },
+      seconds(15)))
+      << names(states);
+  stack_->run_for(millis(300));
+  s->reset();
+  stack_->run_for(millis(20));
+  EXPECT_EQ(rx_after_restart, 16u * 1024 * 1024);
+  const std::vector<S> want = {S::kCreating,     S::kPoll,       S::kConnecting,
+                               S::kConnected,    S::kDisconnected, S::kPoll,
+                               S::kConnecting,   S::kConnected,  S::kQosAckRemote,
+                               S::kDisconnected, S::kDestroying};
   EXPECT_EQ(states, want) << names(states);
 }
 
