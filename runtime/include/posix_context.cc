@@ -5,7 +5,6 @@
 
 #include <memory>
 
-#include "runtime/policy/parse.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
 #include "runtime/proto/tls/openssl_tls.h"
@@ -31,17 +30,6 @@ class PosixBackend final : public ss::stream::Backend {
     return 0;
   }
   void wake() override { loop_.wake(); }
-
-  ss::Result<std::shared_ptr<const ss::policy::Policy>> load_policy(
-      std::string_view text) override {
-    auto out = ss::policy::load_policy_text_or_file(text);
-    if (!out.ok()) {
-      std::string msg = "policy did not load";
-      for (const auto& d : out.diagnostics) msg += "; " + ss::policy::format_diagnostic(d);
-      return ss::make_error(ss::ErrorCode::kParse, msg);
-    }
-    return out.policy;
-  }
 
  private:
   ss::posix::EpollLoop loop_;

@@ -12,6 +12,7 @@
 
 #include "runtime/proxy/client_link.h"
 #include "runtime/wire/decoder.h"
+#include "runtime/wire/testing/interop.h"
 
 namespace ss::proxy {
 namespace {
@@ -19,12 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
-const fs::path kRoot = "runtime/wire/testdata/interop";
-
-Bytes read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using wire::testing::read_file;
+const fs::path& kRoot = wire::testing::interop_root();
 
 struct Replay {
   std::vector<std::string> events;
@@ -47,9 +44,7 @@ std::string describe(const LinkEvent& e) {
 }
 
 Replay replay(const fs::path& capture) {
-  std::vector<fs::path> files;
-  for (const auto& f : fs::directory_iterator(capture / "frames")) files.push_back(f.path());
-  std::sort(files.begin(), files.end());
+  const std::vector<fs::path> files = wire::testing::frame_files(capture);
 
   Replay r;
   std::optional<ClientLink> link;

@@ -12,6 +12,7 @@
 
 #include "runtime/proxy/link.h"
 #include "runtime/wire/decoder.h"
+#include "runtime/wire/testing/interop.h"
 
 namespace ss::proxy {
 namespace {
@@ -19,12 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
-const fs::path kRoot = "runtime/wire/testdata/interop";
-
-Bytes read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using wire::testing::read_file;
+const fs::path& kRoot = wire::testing::interop_root();
 
 struct Step {
   bool c2p;
@@ -33,9 +30,7 @@ struct Step {
 };
 
 std::vector<Step> steps_of(const fs::path& capture) {
-  std::vector<fs::path> files;
-  for (const auto& f : fs::directory_iterator(capture / "frames")) files.push_back(f.path());
-  std::sort(files.begin(), files.end());
+  const std::vector<fs::path> files = wire::testing::frame_files(capture);
   std::vector<Step> steps;
   for (const auto& f : files) {
     const bool c2p = f.filename().string().find("_c2p_") != std::string::npos;

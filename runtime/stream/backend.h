@@ -36,8 +36,8 @@ class Backend {
   // Hooks for trace / invariant reports (the simulator fills them).
   virtual Hooks hooks() { return {}; }
   // Turns pss_policies_json (JSON text, or a file path when it does not start
-  // with '{') into a Policy.
-  virtual Result<std::shared_ptr<const policy::Policy>> load_policy(std::string_view text) = 0;
+  // with '{') into a Policy; the error lists every policy diagnostic.
+  virtual Result<std::shared_ptr<const policy::Policy>> load_policy(std::string_view text);
   // Registers protocol bindings and the TLS transport on a new context.
   virtual void setup(Context& ctx);
 };

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/policy/parse.h"
 #include "runtime/proto/h1/h1_binding.h"
 #include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proto/ws/ws_binding.h"
@@ -99,6 +100,16 @@ ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
 }  // namespace
 
 namespace ss::stream {
+
+Result<std::shared_ptr<const policy::Policy>> Backend::load_policy(std::string_view text) {
+  auto out = policy::load_policy_text_or_file(text);
+  if (!out.ok()) {
+    std::string msg = "policy did not load";
+    for (const auto& d : out.diagnostics) msg += "; " + policy::format_diagnostic(d);
+    return make_error(ErrorCode::kParse, msg);
+  }
+  return out.policy;
+}
 
 void Backend::setup(Context& ctx) {
   proto::raw::register_raw_binding(ctx);

@@ -17,6 +17,7 @@
 
 #include "runtime/wire/decoder.h"
 #include "runtime/wire/encoder.h"
+#include "runtime/wire/testing/interop.h"
 
 namespace ss::wire {
 namespace {
@@ -24,12 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
 
-const fs::path kRoot = "runtime/wire/testdata/interop";
-
-Bytes read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+using testing::direction_of;
+using testing::read_file;
+const fs::path& kRoot = testing::interop_root();
 
 struct Capture {
   fs::path dir;
@@ -40,19 +38,10 @@ std::vector<Capture> captures() {
   std::vector<Capture> out;
   for (const auto& entry : fs::directory_iterator(kRoot)) {
     if (!fs::is_directory(entry.path())) continue;
-    Capture c{entry.path(), {}};
-    for (const auto& f : fs::directory_iterator(entry.path() / "frames")) c.frames.push_back(f.path());
-    std::sort(c.frames.begin(), c.frames.end());
-    out.push_back(std::move(c));
+    out.push_back(Capture{entry.path(), testing::frame_files(entry.path())});
   }
   std::sort(out.begin(), out.end(), [](const Capture& a, const Capture& b) { return a.dir < b.dir; });
   return out;
-}
-
-Direction direction_of(const fs::path& frame_file) {
-  return frame_file.filename().string().find("_c2p_") != std::string::npos
-             ? Direction::kClientToProxy
-             : Direction::kProxyToClient;
 }
 
 // "007_c2p_TX_PAYLOAD.bin" -> "TX_PAYLOAD"

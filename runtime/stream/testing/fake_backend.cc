@@ -4,7 +4,6 @@
 
 #include <ss/backend_c.h>
 
-#include "runtime/policy/parse.h"
 #include "runtime/stream/c_api.h"
 #include "runtime/stream/testing/fake_world.h"
 
@@ -40,16 +39,6 @@ class FakeBackend final : public Backend {
       _lws_log(LLL_ERR, "INVARIANT VIOLATION: %.*s", static_cast<int>(t.size()), t.data());
     };
     return h;
-  }
-
-  Result<std::shared_ptr<const policy::Policy>> load_policy(std::string_view text) override {
-    auto out = policy::load_policy_text_or_file(text);
-    if (!out.ok()) {
-      std::string msg = "policy did not load";
-      for (const auto& d : out.diagnostics) msg += "; " + policy::format_diagnostic(d);
-      return make_error(ErrorCode::kParse, msg);
-    }
-    return out.policy;
   }
 
  private:

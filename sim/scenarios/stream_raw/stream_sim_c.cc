@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "runtime/policy/parse.h"
 #include "runtime/stream/c_api.h"
 #include "sim/echo.h"
 #include "sim/peers/http_server.h"
@@ -39,17 +38,6 @@ class SimBackend final : public ss::stream::Backend {
     h.violation = [this](std::string_view t) { world_.violation(std::string(t)); };
     h.trace = [this](std::string_view k, std::string_view t) { world_.record(k, t); };
     return h;
-  }
-
-  ss::Result<std::shared_ptr<const ss::policy::Policy>> load_policy(
-      std::string_view text) override {
-    auto out = ss::policy::load_policy_text_or_file(text);
-    if (!out.ok()) {
-      std::string msg = "policy did not load";
-      for (const auto& d : out.diagnostics) msg += "; " + ss::policy::format_diagnostic(d);
-      return ss::make_error(ss::ErrorCode::kParse, msg);
-    }
-    return out.policy;
   }
 
  private:
