@@ -2,17 +2,13 @@
 
 #include <sys/random.h>
 
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/raw/raw_binding.h"
-#include "runtime/proto/ws/ws_binding.h"
+#include "runtime/stream/backend.h"
 #include "runtime/stream/tls_transport.h"
 
 namespace ss::tools {
 
 void register_builtin_protocols(stream::Context& ctx) {
-  proto::raw::register_raw_binding(ctx);
-  proto::h1::register_h1_binding(ctx);
-  proto::ws::register_ws_binding(ctx);
+  stream::register_builtin_bindings(ctx);
   ctx.set_tls_transport(stream::make_tls_transport());
 }
 

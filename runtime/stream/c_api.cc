@@ -111,11 +111,13 @@ Result<std::shared_ptr<const policy::Policy>> Backend::load_policy(std::string_v
   return out.policy;
 }
 
-void Backend::setup(Context& ctx) {
+void register_builtin_bindings(Context& ctx) {
   proto::raw::register_raw_binding(ctx);
   proto::h1::register_h1_binding(ctx);
   proto::ws::register_ws_binding(ctx);
 }
+
+void Backend::setup(Context& ctx) { register_builtin_bindings(ctx); }
 
 lws_context* create_c_context(const lws_context_creation_info* info,
                               std::unique_ptr<Backend> backend) {
