@@ -220,6 +220,9 @@ peers_start_ws() {
     sleep 0.05
   done
   SS_WS_PORT=$(cat "$portfile" 2>/dev/null)
+  # For tests that start (and kill) a ws echo of their own.
+  SS_WS_ECHO_PY="$(realpath "$(dirname "${BASH_SOURCE[0]}")/ws_echo.py")"
+  export SS_WS_ECHO_PY
   [ -n "$SS_WS_PORT" ] || { echo "peers: ws echo did not start" >&2; cat "$PEERS_DIR/ws.log" >&2; return 1; }
   export SS_WS_PORT
 }

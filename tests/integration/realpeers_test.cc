@@ -11,6 +11,8 @@
 //     retry policy reconnects to its restarted successor);
 //   python3 -m http.server spawned and killed mid-body (h1: DISCONNECTED, no
 //     ACK; the retry gets the whole file from its restarted successor);
+//   a ws echo (ws_echo.py, spawned) killed after an echo: DISCONNECTED, the
+//     retry reconnects to its restarted successor and the message echoes;
 //   a 503 then the user asking again (a second connection, a second NACK);
 //   a port with nothing listening (UNREACHABLE ... ALL_RETRIES_FAILED).
 // Each case checks the rx bytes and the exact state sequence the user heard.
@@ -77,6 +79,8 @@ std::string make_policy(int dead_port, int kill_port) {
                   R"("endpoint":"127.0.0.1","port":)" + std::to_string(kill_port) +
                       R"(,"protocol":"h1","http_method":"GET","http_url":"big.bin","retry":"r",)"
                       R"("timeout_ms":10000)");
+  s += streamtype("killed_ws", R"("endpoint":"127.0.0.1","port":)" + std::to_string(kill_port) +
+                                   R"(,"protocol":"ws","http_url":"","retry":"r")");
   s += streamtype("killed", R"("endpoint":"127.0.0.1","port":)" + std::to_string(kill_port) +
                                 R"(,"protocol":"raw","retry":"r")");
   s += "]}";
@@ -383,7 +387,7 @@ TEST_F(RealPeers, H1ServerKilledMidBodyDisconnectsThenRetries) {
     std::string block(4096, 'b');
     for (int i = 0; i < 4096; ++i) f << block;  // 16 MiB: more than loopback buffers hold
   }
-  const std::vector<std::string> argv = {"python3", "-m", "http.server", "--bind", "127.0.0.1",
+  const std::vector<std::string> argv = {"/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
                                          "--directory", dir, std::to_string(kill_port_)};
   auto peer = std::make_unique<Child>(argv);
   ASSERT_TRUE(wait_listening(kill_port_));
@@ -427,6 +431,55 @@ TEST_F(RealPeers, H1ServerKilledMidBodyDisconnectsThenRetries) {
                                S::kConnecting,   S::kConnected,  S::kQosAckRemote,
                                S::kDisconnected, S::kDestroying};
   EXPECT_EQ(states, want) << names(states);
+}
+
+TEST_F(RealPeers, WsServerKilledDisconnectsThenReconnects) {
+  if (env("SS_WS_ECHO_PY").empty()) GTEST_SKIP() << "ws echo not started";
+  const std::string dir = env("TEST_TMPDIR").empty() ? "/tmp" : env("TEST_TMPDIR");
+  const std::vector<std::string> argv = {"/usr/bin/python3", env("SS_WS_ECHO_PY"), dir + "/killed_ws.port",
+                                         std::to_string(kill_port_)};
+  auto peer = std::make_unique<Child>(argv);
+  ASSERT_TRUE(wait_listening(kill_port_));
+  Client c;
+  c.message = "echo me on every connection";
+  c.resend_each_connection = true;
+  StreamHandle* handle = nullptr;
+  bool killed = false;
+  auto h = c.handlers();
+  auto rx = h.rx;
+  h.rx = [&, rx](std::span<const std::uint8_t> b, std::uint32_t flags) {
+    Ret r = rx(b, flags);
+    if (!killed && c.got.size() >= c.message.size()) {
+      killed = true;
+      peer->kill();
+    }
+    return r;
+  };
+  auto st = h.state;
+  h.state = [&, st](S s, std::uint32_t ack) {
+    Ret r = st(s, ack);
+    if (s == S::kConnected && handle) handle->request_tx();
+    if (s == S::kDisconnected && killed && !peer->running()) {
+      peer = std::make_unique<Child>(argv);
+      EXPECT_TRUE(wait_listening(kill_port_));
+    }
+    return r;
+  };
+  auto s = stack_->ctx().create("killed_ws", std::move(h));
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  handle = &*s;
+  s->request_tx();
+  EXPECT_TRUE(stack_->run_until([&] { return c.got.size() >= 2 * c.message.size(); }, seconds(15)))
+      << names(c.states);
+  handle = nullptr;
+  s->reset();
+  stack_->run_for(millis(20));
+  EXPECT_EQ(c.got, c.message + c.message);
+  const std::vector<S> want = {S::kCreating,     S::kPoll,       S::kConnecting,
+                               S::kConnected,    S::kDisconnected, S::kPoll,
+                               S::kConnecting,   S::kConnected,  S::kDisconnected,
+                               S::kDestroying};
+  EXPECT_EQ(c.states, want) << names(c.states);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 """WebSocket echo server for integration tests (Debian python3-websockets).
 
-Usage: ws_echo.py PORTFILE -- binds 127.0.0.1 port 0, writes the real port
-to PORTFILE, echoes every message until killed.
+Usage: ws_echo.py PORTFILE [PORT] -- binds 127.0.0.1 port PORT (default 0),
+writes the real port to PORTFILE, echoes every message until killed.
 """
 import asyncio
 import os
@@ -15,8 +15,8 @@ async def echo(ws, path=None):
         await ws.send(message)
 
 
-async def main(portfile):
-    async with websockets.serve(echo, "127.0.0.1", 0) as server:
+async def main(portfile, port):
+    async with websockets.serve(echo, "127.0.0.1", port) as server:
         port = server.sockets[0].getsockname()[1]
         tmp = portfile + ".tmp"
         with open(tmp, "w") as f:
@@ -26,4 +26,4 @@ async def main(portfile):
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1]))
+    asyncio.run(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 0))
