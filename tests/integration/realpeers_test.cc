@@ -387,8 +387,9 @@ TEST_F(RealPeers, H1ServerKilledMidBodyDisconnectsThenRetries) {
     std::string block(4096, 'b');
     for (int i = 0; i < 4096; ++i) f << block;  // 16 MiB: more than loopback buffers hold
   }
-  const std::vector<std::string> argv = {"/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
-                                         "--directory", dir, std::to_string(kill_port_)};
+  const std::vector<std::string> argv = {"/usr/bin/python3", "-m",  "http.server",
+                                         "--bind",           "127.0.0.1", "--directory",
+                                         dir,                std::to_string(kill_port_)};
   auto peer = std::make_unique<Child>(argv);
   ASSERT_TRUE(wait_listening(kill_port_));
   bool killed = false;
@@ -436,8 +437,8 @@ TEST_F(RealPeers, H1ServerKilledMidBodyDisconnectsThenRetries) {
 TEST_F(RealPeers, WsServerKilledDisconnectsThenReconnects) {
   if (env("SS_WS_ECHO_PY").empty()) GTEST_SKIP() << "ws echo not started";
   const std::string dir = env("TEST_TMPDIR").empty() ? "/tmp" : env("TEST_TMPDIR");
-  const std::vector<std::string> argv = {"/usr/bin/python3", env("SS_WS_ECHO_PY"), dir + "/killed_ws.port",
-                                         std::to_string(kill_port_)};
+  const std::vector<std::string> argv = {"/usr/bin/python3", env("SS_WS_ECHO_PY"),
+                                         dir + "/killed_ws.port", std::to_string(kill_port_)};
   auto peer = std::make_unique<Child>(argv);
   ASSERT_TRUE(wait_listening(kill_port_));
   Client c;

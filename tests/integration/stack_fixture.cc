@@ -64,8 +64,8 @@ void Child::kill() {
   ::kill(-pid_, SIGKILL);
   int status = 0;
   ::waitpid(pid_, &status, 0);
-  // Reap the group's other members if they were our children (they are
-  // not: socat's forks are its children; init reaps them once killed).
+  // The rest of the group are the peer's children, not ours: once their
+  // parent is gone, init reaps them.
   pid_ = -1;
 }
 

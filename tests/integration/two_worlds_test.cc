@@ -3,7 +3,8 @@
 // stream's actions, the expected state sequence and rx bytes); drive() runs
 // it unchanged
 //   (a) in the simulator: ss::sim::World, the peer on the client's own host
-//       (127.0.0.1 is loopback there as well) with sim::EchoServer or sim::peers::HttpServer (or nothing), and
+//       (127.0.0.1 is loopback there as well) with sim::EchoServer or
+//       sim::peers::HttpServer (or nothing), and
 //   (b) on the posix backend against socat / nginx (or a free port),
 // and both runs must give exactly the scenario's sequence and bytes.
 //
