@@ -29,6 +29,10 @@ void SimConnection::shutdown_write() {
   if (network_ != nullptr) network_->shutdown_write(id_);
 }
 
+void SimConnection::pause_reading(bool paused) {
+  if (network_ != nullptr) network_->pause_reading(id_, paused);
+}
+
 void SimConnection::close() {
   if (network_ != nullptr) network_->close(id_);
 }

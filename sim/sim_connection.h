@@ -21,6 +21,7 @@ class SimConnection final : public Connection {
   using Connection::write;
   std::size_t buffered() const override;
   void shutdown_write() override;
+  void pause_reading(bool paused) override;
   void close() override;
   Endpoint peer() const override;
   std::uint64_t id() const override { return id_; }

@@ -377,6 +377,13 @@ void Network::pump(std::uint64_t id) {
   }
   const LinkParams lp = link(e->host, e->peer_host);
   const std::uint64_t to = e->peer;
+  if (!e->sendq.empty()) {
+    const End* r = find(to);
+    if (r != nullptr && r->read_paused && r->inbox.size() + e->in_flight >= kReceiveWindow) {
+      e->waiting_window = true;  // resumed by the reader's pause_reading(false)
+      return;
+    }
+  }
   if (e->sendq.empty()) {
     if (e->write_shut && !e->fin_sent) {
       e->fin_sent = true;
@@ -393,6 +400,7 @@ void Network::pump(std::uint64_t id) {
   n = std::clamp<std::size_t>(n, 1, e->sendq.size());
   std::string chunk = e->sendq.substr(0, n);
   e->sendq.erase(0, n);
+  e->in_flight += n;
   const Micros tx = lp.bytes_per_second == 0
                         ? 0
                         : static_cast<Micros>((n * 1000000 + lp.bytes_per_second - 1) / lp.bytes_per_second);
@@ -417,6 +425,7 @@ void Network::writable(std::uint64_t id) {
 }
 
 void Network::arrive(std::uint64_t to, std::uint64_t from, std::string chunk) {
+  if (End* s = find(from); s != nullptr) s->in_flight -= std::min(s->in_flight, chunk.size());
   End* r = find(to);
   if (r == nullptr || (!r->owner_alive && !r->ended)) {
     // Data for a closed socket: answer with a reset, as TCP does.
@@ -428,8 +437,10 @@ void Network::arrive(std::uint64_t to, std::uint64_t from, std::string chunk) {
     return;
   }
   if (r->ended) return;
-  if (!ready(*r)) {
+  if (!readable(*r) || !r->inbox.empty()) {
+    // Behind bytes that still wait: keep the order, hand over from there.
     r->inbox += chunk;
+    if (readable(*r)) sched_.schedule_now([this, to] { flush_inbox(to); });
     return;
   }
   trace_.record(sched_.now(), "data", conn_text(to) + " n=" + std::to_string(chunk.size()) +
@@ -441,8 +452,9 @@ void Network::arrive(std::uint64_t to, std::uint64_t from, std::string chunk) {
 void Network::arrive_fin(std::uint64_t to) {
   End* r = find(to);
   if (r == nullptr || r->ended) return;
-  if (!ready(*r)) {
-    r->inbox_eof = true;
+  if (!readable(*r) || !r->inbox.empty()) {
+    r->inbox_eof = true;  // after the bytes that still wait
+    if (readable(*r)) sched_.schedule_now([this, to] { flush_inbox(to); });
     return;
   }
   if (r->options.allow_half_close) {
@@ -458,15 +470,20 @@ void Network::arrive_rst(std::uint64_t to) { end(to, EndReason::kReset); }
 void Network::flush_inbox(std::uint64_t id) {
   End* e = find(id);
   if (e == nullptr || !e->owner_alive || e->handler == nullptr || !e->connected) return;
-  if (!e->inbox.empty() && !e->ended) {
-    std::string chunk = std::move(e->inbox);
-    e->inbox.clear();
+  if (e->read_paused && !e->ended) return;
+  // Handed over in reads of at most kMaxRead bytes, as a socket read would,
+  // stopping as soon as the reader pauses.
+  while (!e->inbox.empty() && !e->ended) {
+    const std::size_t n = std::min(e->inbox.size(), kMaxRead);
+    std::string chunk = e->inbox.substr(0, n);
+    e->inbox.erase(0, n);
     trace_.record(sched_.now(), "data", conn_text(id) + " n=" + std::to_string(chunk.size()) +
                                             " h=" + hex64(fnv1a64(chunk)));
     e->handler->on_data(std::span<const std::uint8_t>(
         reinterpret_cast<const std::uint8_t*>(chunk.data()), chunk.size()));
     e = find(id);
     if (e == nullptr || !e->owner_alive) return;
+    if (e->read_paused && !e->ended) return;
   }
   if (e->notify_end_on_set) {
     e->notify_end_on_set = false;
@@ -545,6 +562,21 @@ bool Network::write(std::uint64_t id, std::span<const std::uint8_t> bytes) {
 std::size_t Network::buffered(std::uint64_t id) const {
   auto it = ends_.find(id);
   return it == ends_.end() ? 0 : it->second.sendq.size();
+}
+
+void Network::pause_reading(std::uint64_t id, bool paused) {
+  End* e = find(id);
+  if (e == nullptr || e->ended || e->read_paused == paused) return;
+  e->read_paused = paused;
+  trace_.record(sched_.now(), paused ? "read_pause" : "read_resume", conn_text(id));
+  if (paused) return;
+  // What waited is delivered from the scheduler (never inline), and a
+  // sender held back by our full window may go on.
+  sched_.schedule_now([this, id] { flush_inbox(id); });
+  if (End* p = find(e->peer); p != nullptr && p->waiting_window) {
+    p->waiting_window = false;
+    kick(e->peer);
+  }
 }
 
 void Network::shutdown_write(std::uint64_t id) {

@@ -148,6 +148,9 @@ class Network {
     Micros stalled_until = 0;
     std::string inbox;
     bool inbox_eof = false;
+    bool read_paused = false;      // pause_reading(true): arrivals wait in inbox
+    bool waiting_window = false;   // our pump waits: the peer's inbox is full
+    std::size_t in_flight = 0;     // bytes we sent that have not arrived yet
     TimerId connect_timer;
     std::pair<int, std::string> listener_key;  // accepted ends
   };
@@ -168,6 +171,13 @@ class Network {
   bool ready(const End& e) const {
     return e.owner_alive && e.handler != nullptr && e.connected && !e.ended;
   }
+  // Ready, and may be handed what arrived (not paused by pause_reading).
+  bool readable(const End& e) const { return ready(e) && !e.read_paused; }
+  // Bytes that may wait unread at a receiver before its sender stops (the
+  // TCP receive window: what makes a paused reader slow its peer down).
+  static constexpr std::size_t kReceiveWindow = 256 * 1024;
+  // Largest single on_data when handing over bytes that waited.
+  static constexpr std::size_t kMaxRead = 64 * 1024;
   End* find(std::uint64_t id);
 
   // Connection life (all run from scheduled events).
@@ -195,6 +205,7 @@ class Network {
   bool write(std::uint64_t id, std::span<const std::uint8_t> bytes);
   std::size_t buffered(std::uint64_t id) const;
   void shutdown_write(std::uint64_t id);
+  void pause_reading(std::uint64_t id, bool paused);
   void close(std::uint64_t id);
   Endpoint peer(std::uint64_t id) const;
 

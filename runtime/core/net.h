@@ -35,6 +35,16 @@
 //   low watermark of 0 still wakes the writer). Writes after
 //   shutdown_write(), close() or on_end() are dropped and return false.
 //
+// Read pause (flow control)
+//   pause_reading(true) stops on_data / on_read_closed (and an EOF-driven
+//   on_end) until pause_reading(false). The bytes wait where the backend
+//   keeps them (the kernel socket buffer, the simulated receive queue), so
+//   a peer that keeps sending is slowed down by ordinary TCP flow control
+//   instead of growing our memory. It takes effect at once: no on_data
+//   comes after the call returns, even from inside on_data. Resuming never
+//   delivers inline; what waited comes later, from the loop, in order.
+//   Errors (a reset) are still delivered while paused.
+//
 // Half-close
 //   By default a peer EOF ends the connection with kClosedByPeer (this is
 //   what every Secure Streams protocol wants). With
@@ -116,6 +126,10 @@ class Connection {
 
   // Sends EOF after the queued bytes; reading goes on.
   virtual void shutdown_write() = 0;
+
+  // Stops (true) or resumes (false) delivering what the peer sends; see
+  // "Read pause" above. Idempotent.
+  virtual void pause_reading(bool paused) = 0;
 
   // Ends the connection now (queued bytes are flushed best-effort). Final and
   // silent: no callback runs afterwards.

@@ -193,6 +193,17 @@ void SocketConn::set_handler(ConnectionHandler* handler) {
   }
 }
 
+void SocketConn::pause_reading(bool paused) {
+  if (read_paused_ == paused) return;
+  read_paused_ = paused;
+  if (phase_ != Phase::kOpen) return;
+  if (!paused && !watched_ && accepted_started_) {
+    watch_fd();  // parked on a hangup while paused: epoll reports it again
+    return;
+  }
+  update_interest();
+}
+
 void SocketConn::update_interest() {
   if (!watched_ || phase_ != Phase::kOpen) return;
   if (read_closed_ && shut_done_) {
@@ -203,7 +214,7 @@ void SocketConn::update_interest() {
     return;
   }
   std::uint32_t ev = 0;
-  if (!read_closed_ && accepted_started_) ev |= EPOLLIN;
+  if (!read_closed_ && accepted_started_ && !read_paused_) ev |= EPOLLIN;
   if (buffered() > 0) ev |= EPOLLOUT;
   env_.loop->modify(fd_, ev);
 }
@@ -219,6 +230,13 @@ void SocketConn::on_io(std::uint32_t events) {
     return;
   }
   if (phase_ != Phase::kOpen) return;
+  if (read_paused_ && (events & EPOLLERR) == 0 && (events & EPOLLHUP) != 0) {
+    // Paused: the hangup (with its last bytes) waits for pause_reading(false).
+    // HUP cannot be masked, so stop watching until then.
+    env_.loop->unwatch(fd_);
+    watched_ = false;
+    return;
+  }
   if (!accepted_started_ && (events & (EPOLLERR | EPOLLHUP)) != 0) {
     // No handler yet: park the fd (HUP/ERR are level-triggered and cannot be
     // masked) until set_handler() watches it again and the end is delivered.
@@ -233,7 +251,7 @@ void SocketConn::on_io(std::uint32_t events) {
     end(end_reason_for_errno(err == 0 ? ECONNRESET : err));
     return;
   }
-  if (!read_closed_ && (events & (EPOLLIN | EPOLLHUP)) != 0) {
+  if (!read_closed_ && !read_paused_ && (events & (EPOLLIN | EPOLLHUP)) != 0) {
     do_read();
     if (phase_ != Phase::kOpen) return;
   }
@@ -260,7 +278,7 @@ void SocketConn::do_read() {
       if (handler_ != nullptr) {
         handler_->on_data(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)));
       }
-      if (phase_ != Phase::kOpen) return;
+      if (phase_ != Phase::kOpen || read_paused_) return;
       if (static_cast<std::size_t>(n) < buf.size()) return;
       continue;
     }

@@ -46,6 +46,7 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   bool write(std::span<const std::uint8_t> bytes);
   std::size_t buffered() const { return out_.size() - out_off_; }
   void shutdown_write();
+  void pause_reading(bool paused);
   void close();
   Endpoint peer() const { return peer_; }
   std::uint64_t id() const { return id_; }
@@ -92,6 +93,7 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   bool shut_requested_ = false;
   bool shut_done_ = false;
   bool read_closed_ = false;
+  bool read_paused_ = false;  // pause_reading(true): EPOLLIN off, reads stop
   std::optional<EndReason> parked_end_;  // accepted, ended before set_handler
 };
 
@@ -105,6 +107,7 @@ class SocketConnection final : public Connection {
   using Connection::write;
   std::size_t buffered() const override { return core_->buffered(); }
   void shutdown_write() override { core_->shutdown_write(); }
+  void pause_reading(bool paused) override { core_->pause_reading(paused); }
   void close() override { core_->close(); }
   Endpoint peer() const override { return core_->peer(); }
   std::uint64_t id() const override { return core_->id(); }

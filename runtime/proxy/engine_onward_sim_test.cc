@@ -34,13 +34,16 @@ struct Outcome {
   std::uint64_t hash = 0;
 };
 
-Outcome run(std::uint64_t seed, const std::vector<testing::Behaviour>& who, int messages) {
+Outcome run(std::uint64_t seed, const std::vector<testing::Behaviour>& who, int messages,
+            std::uint64_t server_bytes_per_second = 0) {
   sim::WorldOptions options;
   options.seed = seed;
   options.segmentation = {1, 32};
   sim::World world(options);
   const int box = world.add_host("box");
   const int server = world.add_host("server");
+  if (server_bytes_per_second)
+    world.network().set_link(box, server, sim::LinkParams{millis(5), server_bytes_per_second});
   sim::EchoServer echo(world, server, Endpoint::tcp("server", 7));
   EXPECT_TRUE(echo.start().ok());
 
@@ -58,6 +61,7 @@ Outcome run(std::uint64_t seed, const std::vector<testing::Behaviour>& who, int 
     stream::Context ctx(config);
     proto::raw::register_raw_binding(ctx);
     EngineOnwardFactory factory(ctx);
+
     ProxyServer proxy(world.loop(), world.net_for(box), factory);
     EXPECT_TRUE(proxy.start().ok());
     std::vector<std::unique_ptr<testing::SimLinkClient>> clients;
@@ -104,6 +108,27 @@ TEST(EngineOnwardSim, PolicyDecidesWhatAClientMayDo) {
   EXPECT_TRUE(o.received[2].empty());
   EXPECT_EQ(o.stats.dropped_misbehaving, 1u);
   EXPECT_TRUE(o.violations.empty());
+}
+
+// A client that pushes 400 KB as fast as it can, through a proxy whose
+// onward link carries 100 KB/s: the proxy stops reading the client while its
+// buffer is full (TCP holds the client back) instead of dropping it, and
+// every byte comes back in order.
+TEST(EngineOnwardSim, AFastClientIsSlowedDownNotDropped) {
+  const std::vector<testing::Behaviour> who = {testing::Behaviour::kBulk, testing::Behaviour::kGood};
+  Outcome o = run(11, who, 100, 100 * 1000);
+  std::string expected;
+  for (int i = 0; i < 100; ++i) {
+    std::string chunk(4000, static_cast<char>('a' + i % 26));
+    const std::string mark = "#" + std::to_string(i) + ";";
+    std::copy(mark.begin(), mark.end(), chunk.begin());
+    expected += chunk;
+  }
+  EXPECT_EQ(o.received[0].size(), expected.size());
+  EXPECT_TRUE(o.received[0] == expected) << "bulk bytes differ";
+  EXPECT_EQ(o.stats.dropped_misbehaving, 0u);
+  EXPECT_FALSE(o.ended[0]) << "the fast client was dropped";
+  EXPECT_TRUE(o.violations.empty()) << o.violations.front();
 }
 
 TEST(EngineOnwardSim, SameSeedSameTrace) {

@@ -22,17 +22,32 @@ void ProxyLink::receive_from_client(std::span<const std::uint8_t> bytes, Micros 
     return;
   }
   decoder_.receive(bytes);
+  if (decoder_.buffered() > limits_.c2p_buffer_max + kUndecodedSlack) {
+    // The glue pauses reading when wants_input() is false; this much
+    // undecoded input means the client was not held back at all.
+    close("client sent " + std::to_string(decoder_.buffered()) +
+          " bytes beyond what the proxy buffer holds, ignoring flow control");
+    return;
+  }
+  decode_pending(now);
+}
+
+void ProxyLink::decode_pending(Micros now) {
   wire::Frame frame;
-  for (;;) {
+  // Payload waiting for the onward stream is bounded by proxy_buflen (plus
+  // at most one frame): past it, frames stay undecoded until pieces drain.
+  while (phase_ != Phase::kClosed && queued_tx_bytes_ < limits_.c2p_buffer_max) {
     switch (decoder_.next(&frame)) {
       case wire::FrameDecoder::Status::kNeedData: return;
       case wire::FrameDecoder::Status::kError: close(decoder_.error().message()); return;
-      case wire::FrameDecoder::Status::kFrame:
-        on_frame(std::move(frame), now);
-        if (phase_ == Phase::kClosed) return;
-        break;
+      case wire::FrameDecoder::Status::kFrame: on_frame(std::move(frame), now); break;
     }
   }
+}
+
+bool ProxyLink::wants_input() const {
+  return phase_ != Phase::kClosed && queued_tx_bytes_ < limits_.c2p_buffer_max &&
+         decoder_.buffered() <= wire::kHeaderSize + wire::kMaxBody;
 }
 
 void ProxyLink::on_frame(wire::Frame frame, Micros now) {
@@ -89,12 +104,6 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
 
 void ProxyLink::on_payload(const wire::PayloadFrame& frame) {
   const auto& bytes = frame.payload;
-  if (queued_tx_bytes_ + bytes.size() > limits_.c2p_buffer_max) {
-    close("client payload overflows the proxy buffer (" +
-          std::to_string(queued_tx_bytes_ + bytes.size()) + " > " +
-          std::to_string(limits_.c2p_buffer_max) + " bytes)");
-    return;
-  }
   // Cut into pieces; SOM/POLL on the first, EOM/RELATED_END on the last,
   // RELATED_START on every piece (spec §3.6).
   constexpr std::uint32_t kFirstOnly = wire::kFlagSom | wire::kFlagPoll;
@@ -203,6 +212,8 @@ std::optional<TxPiece> ProxyLink::take_tx_piece() {
   queued_tx_bytes_ -= p.payload.size();
   return p;
 }
+
+void ProxyLink::resume_decoding(Micros now) { decode_pending(now); }
 
 void ProxyLink::send(const wire::Frame& frame) {
   if (phase_ == Phase::kClosed) return;

@@ -24,8 +24,9 @@
 // A failed create sends the 8-byte failure CREATE_RESULT and then closes
 // the link (lws leaves it open, §3.5). Client payload is cut into pieces of
 // at most 1380 bytes with the flags spread as lws does (§3.6), and the
-// pieces waiting for the onward stream are bounded by proxy_buflen: a client
-// that sends more is dropped (§3.9).
+// pieces waiting for the onward stream are bounded by proxy_buflen: past it
+// the link stops decoding and asks (wants_input) to stop reading, so a fast
+// client is slowed down by TCP instead of dropped, as lws would (§3.9).
 #pragma once
 
 #include <cstdint>
@@ -104,6 +105,12 @@ class ProxyLink {
   std::size_t take_client_bytes(std::vector<std::uint8_t>* out);
   std::optional<TxPiece> take_tx_piece();
   std::optional<Micros> next_deadline() const;
+  // Flow control: false while the client's payload waiting for the onward
+  // stream is at proxy_buflen; the glue then pauses reading the client (TCP
+  // holds the client back) and, once pieces were taken, calls
+  // resume_decoding() and reads again.
+  bool wants_input() const;
+  void resume_decoding(Micros now);
 
   Phase phase() const { return phase_; }
   const std::string& close_reason() const { return close_reason_; }
@@ -115,6 +122,11 @@ class ProxyLink {
  private:
   void on_frame(wire::Frame frame, Micros now);
   void on_payload(const wire::PayloadFrame& frame);
+  void decode_pending(Micros now);
+
+  // Undecoded input tolerated beyond proxy_buflen: what arrives between the
+  // limit being reached and the glue's pause taking effect.
+  static constexpr std::size_t kUndecodedSlack = 4 * (wire::kHeaderSize + wire::kMaxBody);
   void send(const wire::Frame& frame);
   void close(const std::string& reason, bool client_fault = true);
 

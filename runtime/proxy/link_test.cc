@@ -92,7 +92,7 @@ TEST(ProxyLink, GarbageClosesWithTheByteOffset) {
   EXPECT_NE(link.close_reason().find("byte 22"), std::string::npos);  // 19 + 3
 }
 
-TEST(ProxyLink, ClientPayloadBeyondTheBufferDropsTheClient) {
+TEST(ProxyLink, DecodingStopsAtTheBufferAndResumesAsPiecesDrain) {
   LinkLimits limits;
   limits.c2p_buffer_max = 4000;
   ProxyLink link(0, limits);
@@ -101,13 +101,35 @@ TEST(ProxyLink, ClientPayloadBeyondTheBufferDropsTheClient) {
   wire::PayloadFrame p;
   p.flags = wire::kFlagSom;
   p.payload.assign(3000, 'a');
-  link.receive_from_client(frame(p), 11);
+  Bytes three;
+  for (int i = 0; i < 3; ++i) {
+    const Bytes f = frame(p);
+    three.insert(three.end(), f.begin(), f.end());
+  }
+  link.receive_from_client(three, 11);
   EXPECT_EQ(link.phase(), ProxyLink::Phase::kOperational);
-  EXPECT_EQ(link.queued_tx_bytes(), 3000u);
-  link.receive_from_client(frame(p), 12);
+  EXPECT_EQ(link.queued_tx_bytes(), 6000u) << "decoding stops once the buffer is reached";
+  EXPECT_FALSE(link.wants_input()) << "the glue must stop reading the client";
+  while (link.take_tx_piece()) {
+  }
+  link.resume_decoding(12);
+  EXPECT_EQ(link.queued_tx_bytes(), 3000u) << "the third frame is decoded once there is room";
+  EXPECT_TRUE(link.wants_input());
+}
+
+TEST(ProxyLink, ClientThatIgnoresFlowControlIsDropped) {
+  LinkLimits limits;
+  limits.c2p_buffer_max = 4000;
+  ProxyLink link(0, limits);
+  link.receive_from_client(streamtype("mintest"), 10);
+  link.create_result(true, 0, {"mintest"});
+  wire::PayloadFrame p;
+  p.payload.assign(60000, 'a');
+  const Bytes f = frame(p);
+  for (int i = 0; i < 6 && link.phase() != ProxyLink::Phase::kClosed; ++i) link.receive_from_client(f, 11);
   EXPECT_EQ(link.phase(), ProxyLink::Phase::kClosed);
-  EXPECT_NE(link.close_reason().find("overflows the proxy buffer (6000 > 4000 bytes)"), std::string::npos);
-  EXPECT_EQ(link.queued_tx_bytes(), 0u);
+  EXPECT_NE(link.close_reason().find("ignoring flow control"), std::string::npos) << link.close_reason();
+  EXPECT_TRUE(link.client_fault());
 }
 
 TEST(ProxyLink, EmptyPayloadStillMakesOnePiece) {

@@ -58,7 +58,22 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
     core_.onward_tx_credit(credit);
     pump();
   }
-  std::optional<TxPiece> onward_take_tx() override { return core_.take_tx_piece(); }
+  std::optional<TxPiece> onward_take_tx() override {
+    auto piece = core_.take_tx_piece();
+    // Room again: decode what waits and read the client again, from the loop
+    // (this runs inside the onward stream's tx callback).
+    if (piece && read_paused_ && !resume_posted_) {
+      resume_posted_ = true;
+      std::weak_ptr<bool> alive = alive_;
+      server_.loop_.post([this, alive] {
+        if (!alive.lock()) return;
+        resume_posted_ = false;
+        core_.resume_decoding(server_.loop_.now());
+        pump();
+      });
+    }
+    return piece;
+  }
 
  private:
   void pump() {
@@ -74,7 +89,16 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
     } while (again_);
     pumping_ = false;
     arm_deadline();
-    if (core_.phase() == ProxyLink::Phase::kClosed) finish();
+    if (core_.phase() == ProxyLink::Phase::kClosed) {
+      finish();
+      return;
+    }
+    // Flow control toward the client (ProxyLink::wants_input).
+    const bool pause = !core_.wants_input();
+    if (pause != read_paused_ && !conn_ended_) {
+      read_paused_ = pause;
+      conn_->pause_reading(pause);
+    }
   }
 
   void run(const Command& command) {
@@ -167,6 +191,9 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
   std::string create_error_;
   bool pumping_ = false;
   bool again_ = false;
+  bool read_paused_ = false;
+  bool resume_posted_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool conn_ended_ = false;
   bool finished_ = false;
 };

@@ -405,5 +405,82 @@ TEST_F(NetConformance, UnansweredConnectEndsWithTimedOut) {
   EXPECT_EQ(rec.events, std::vector<std::string>{"end"});
 }
 
+// The reader's pause: nothing arrives while paused, everything arrives in
+// order after, and never inline from pause_reading(false).
+TEST_F(NetConformance, PausedReaderGetsNothingThenEverythingInOrder) {
+  EchoServer server;
+  auto listener = listen(world_->tcp_listen_at(), server.acceptor());
+  ASSERT_NE(listener, nullptr);
+  Recorder rec;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &rec);
+  ASSERT_TRUE(world_->run_until([&] { return rec.connected == 1; }, seconds(5)));
+  conn->pause_reading(true);
+  std::string sent;
+  for (int i = 0; i < 2000; ++i) sent += "line " + std::to_string(i) + "\n";
+  conn->write(sent);
+  ASSERT_TRUE(world_->run_until([&] { return !server.peers.empty() && server.peers[0]->seen.size() == sent.size(); },
+                                seconds(5)));
+  world_->run_for(millis(100));
+  EXPECT_TRUE(rec.data.empty()) << "data delivered while paused";
+  conn->pause_reading(false);
+  EXPECT_TRUE(rec.data.empty()) << "resume delivered inline";
+  ASSERT_TRUE(world_->run_until([&] { return rec.data.size() >= sent.size() || rec.ended; }, seconds(5)));
+  EXPECT_EQ(rec.data, sent);
+  EXPECT_TRUE(rec.violations.empty()) << rec.violations.front();
+}
+
+// A paused reader holds its sender back (TCP flow control), instead of
+// buffering without bound; resuming lets every byte through, in order.
+TEST_F(NetConformance, PausedReaderSlowsItsSenderDown) {
+  struct Sink : ConnectionHandler {
+    std::unique_ptr<Connection> conn;
+    std::size_t got = 0;
+    bool in_order = true;
+    void on_data(std::span<const std::uint8_t> bytes) override {
+      for (auto b : bytes) in_order &= b == static_cast<std::uint8_t>(got++ % 251);
+    }
+    void on_end(EndReason) override {}
+  } sink;
+  auto listener = listen(world_->tcp_listen_at(), [&](std::unique_ptr<Connection> c) {
+    sink.conn = std::move(c);
+    sink.conn->pause_reading(true);  // before the first byte
+    sink.conn->set_handler(&sink);
+  });
+  ASSERT_NE(listener, nullptr);
+  Recorder rec;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &rec);
+  ASSERT_TRUE(world_->run_until([&] { return rec.connected == 1 && sink.conn; }, seconds(5)));
+  constexpr std::size_t kTotal = 24u << 20;  // more than any socket buffer pair holds
+  std::vector<std::uint8_t> chunk(64 * 1024);
+  std::size_t written = 0;
+  auto write_more = [&] {
+    while (written < kTotal) {
+      for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = static_cast<std::uint8_t>((written + i) % 251);
+      written += chunk.size();
+      if (!conn->write(chunk)) break;
+    }
+  };
+  auto keep_writing = [&] {
+    if (rec.writable > 0) {
+      rec.writable = 0;
+      write_more();
+    }
+  };
+  write_more();
+  world_->run_until([&] { keep_writing(); return false; }, millis(300));
+  EXPECT_EQ(sink.got, 0u) << "the paused reader got data";
+  EXPECT_LT(written, kTotal) << "the sender was never told to wait";
+  EXPECT_GT(conn->buffered(), 0u) << "the sender was not held back";
+  sink.conn->pause_reading(false);
+  ASSERT_TRUE(world_->run_until(
+      [&] {
+        keep_writing();
+        return sink.got >= kTotal || rec.ended;
+      },
+      seconds(30)));
+  EXPECT_EQ(sink.got, kTotal);
+  EXPECT_TRUE(sink.in_order);
+}
+
 }  // namespace
 }  // namespace ss::testing

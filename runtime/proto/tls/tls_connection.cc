@@ -120,6 +120,11 @@ void TlsConnection::on_connected() {
   flush_ciphertext();  // the ClientHello
 }
 
+void TlsConnection::pause_reading(bool paused) {
+  read_paused_ = paused;
+  if (inner_) inner_->pause_reading(paused);
+}
+
 void TlsConnection::on_data(std::span<const std::uint8_t> bytes) {
   if (!usable() || session_ == nullptr) return;
   session_->feed_ciphertext(bytes);
@@ -146,12 +151,17 @@ void TlsConnection::process() {
       if (!*alive || !usable()) return;
     }
   }
+  // Paused: the inner connection delivers nothing more until resumed, and
+  // every whole record fed so far was taken in one go, so nothing decrypted
+  // is left behind; a close_notify is seen again with the next input.
+  if (read_paused_) return;
   std::vector<std::uint8_t> plain;
   session_->take_plaintext(&plain);
   if (!plain.empty() && handler_ != nullptr) {
     handler_->on_data(plain);
     if (!*alive || !usable()) return;
   }
+  if (read_paused_) return;  // paused from inside on_data
   if (session_->status() == TlsStatus::kClosed && !read_closed_) {  // peer's close_notify
     read_closed_ = true;
     if (!allow_half_close_) {

@@ -45,6 +45,7 @@ class TlsConnection final : public Connection, private ConnectionHandler {
   using Connection::write;
   std::size_t buffered() const override;
   void shutdown_write() override;
+  void pause_reading(bool paused) override;
   void close() override;
   Endpoint peer() const override;
   std::uint64_t id() const override;
@@ -92,6 +93,7 @@ class TlsConnection final : public Connection, private ConnectionHandler {
   bool shutdown_wanted_ = false;
   bool shutdown_done_ = false;
   bool read_closed_ = false;
+  bool read_paused_ = false;    // forwarded to the inner connection
   bool user_waits_writable_ = false;
   bool inner_blocked_ = false;  // the inner write() said false
   bool closed_ = false;         // close() or destruction

@@ -34,6 +34,7 @@ class Tap final : public Connection {
   using Connection::write;
   std::size_t buffered() const override { return inner_->buffered(); }
   void shutdown_write() override { inner_->shutdown_write(); }
+  void pause_reading(bool paused) override { inner_->pause_reading(paused); }
   void close() override { inner_->close(); }
   Endpoint peer() const override { return inner_->peer(); }
   std::uint64_t id() const override { return inner_->id(); }

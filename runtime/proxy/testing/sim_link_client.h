@@ -1,7 +1,8 @@
 // A test client process for proxy tests in the simulator: one ClientLink
 // driven over a simulated connection to the proxy. It creates its stream,
 // connects it, and sends `messages` payloads one after another, each once
-// everything sent before has come back; `Behaviour` makes it misbehave.
+// everything sent before has come back; `Behaviour` makes it misbehave, or
+// (kBulk) push `messages` 4000-byte chunks as fast as the link takes them.
 #pragma once
 
 #include <algorithm>
@@ -15,7 +16,7 @@
 
 namespace ss::proxy::testing {
 
-enum class Behaviour { kGood, kGarbageAfterCreate, kSilent, kUnknownStreamtype, kUndeclaredMetadata };
+enum class Behaviour { kGood, kGarbageAfterCreate, kSilent, kUnknownStreamtype, kUndeclaredMetadata, kBulk };
 
 // One client process: a ClientLink driven over a simulated connection.
 class SimLinkClient final : public ConnectionHandler {
@@ -42,9 +43,17 @@ class SimLinkClient final : public ConnectionHandler {
   void close() { conn_->close(); }
 
   static std::string message(int i) { return "message " + std::to_string(i) + ";"; }
+  // What payload number `i` is for this client.
+  std::string payload(int i) const {
+    if (behaviour_ != Behaviour::kBulk) return message(i);
+    std::string chunk(4000, static_cast<char>('a' + i % 26));
+    const std::string mark = "#" + std::to_string(i) + ";";
+    std::copy(mark.begin(), mark.end(), chunk.begin());
+    return chunk;
+  }
   std::string all_messages() const {
     std::string all;
-    for (int i = 0; i < messages_; ++i) all += message(i);
+    for (int i = 0; i < messages_; ++i) all += payload(i);
     return all;
   }
 
@@ -76,7 +85,8 @@ class SimLinkClient final : public ConnectionHandler {
     } else if (const auto* rx = std::get_if<LinkRx>(&e)) {
       echoes.emplace_back(rx->payload.begin(), rx->payload.end());
       received.append(rx->payload.begin(), rx->payload.end());
-      if (received.size() == expected_.size() && sent_ < messages_) link_.request_tx(world_.now());
+      if (behaviour_ != Behaviour::kBulk && received.size() == expected_.size() && sent_ < messages_)
+        link_.request_tx(world_.now());
     }
   }
 
@@ -84,11 +94,13 @@ class SimLinkClient final : public ConnectionHandler {
     std::vector<std::uint8_t> out;
     auto tx = [this](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
       if (sent_ >= messages_) return TxAnswer::kDontSend;
-      const std::string msg = message(sent_++);
+      const std::string msg = payload(sent_++);
       expected_ += msg;
-      std::copy(msg.begin(), msg.end(), buf.begin());
-      *len = msg.size();
+      const std::size_t n = std::min(msg.size(), buf.size());
+      std::copy_n(msg.begin(), n, buf.begin());
+      *len = n;
       *flags = wire::kFlagSom | wire::kFlagEom;
+      if (behaviour_ == Behaviour::kBulk && sent_ < messages_) link_.request_tx(world_.now());
       return TxAnswer::kSend;
     };
     while (link_.wants_write() && link_.write(&out, tx, world_.now()) == ClientLink::WriteResult::kWrote) {

@@ -18,6 +18,9 @@ struct FakeNet::Conn final : public Connection {
   }
   ~Conn() override { close(); }
 
+  bool paused = false;             // pause_reading(true): echoes wait in `held`
+  std::vector<std::uint8_t> held;
+
   // Runs `fn` later if this connection is still open.
   void later(Micros delay, std::function<void(Conn*)> fn) {
     std::weak_ptr<bool> w = alive;
@@ -44,6 +47,10 @@ struct FakeNet::Conn final : public Connection {
       std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
       later(net.latency * 2, [copy](Conn* c) {
         if (!c->up) return;
+        if (c->paused) {
+          c->held.insert(c->held.end(), copy.begin(), copy.end());
+          return;
+        }
         c->net.delivered.insert(c->net.delivered.end(), copy.begin(), copy.end());
         c->handler->on_data(copy);
       });
@@ -52,6 +59,17 @@ struct FakeNet::Conn final : public Connection {
   }
   std::size_t buffered() const override { return 0; }
   void shutdown_write() override {}
+  void pause_reading(bool p) override {
+    paused = p;
+    if (p || held.empty()) return;
+    later(0, [](Conn* c) {  // what waited comes later, never inline
+      if (c->paused || c->held.empty()) return;
+      std::vector<std::uint8_t> bytes = std::move(c->held);
+      c->held.clear();
+      c->net.delivered.insert(c->net.delivered.end(), bytes.begin(), bytes.end());
+      c->handler->on_data(bytes);
+    });
+  }
   void close() override {
     if (!ended) {
       ended = true;
