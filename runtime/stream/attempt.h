@@ -63,6 +63,8 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   bool transport_up = false;
   bool proto_connected = false;
   bool txn_ok = false;        // a transaction completed on this connection
+  bool retry_asked = false;   // the peer said "come back later" (503/429)
+  std::uint32_t failures_before_connect = 0;  // retry budget before CONNECTED reset it
   bool txn_reported = false;  // ACK/NACK already raised for the current transaction
   bool close_posted = false;
 

@@ -94,6 +94,10 @@ struct TxPull {
 struct TxnResult {
   bool ok = true;                           // QOS_ACK_REMOTE if true, else QOS_NACK_REMOTE
   std::optional<std::uint32_t> retry_after_ms;  // 503/429 Retry-After hint for the backoff
+  // The server asked us to come back later (HTTP 503/429): after the
+  // connection closes, the retry engine backs off (at least retry_after_ms)
+  // and tries again, opportunistic or not (spec §2.4), within its budget.
+  bool retry = false;
 };
 
 // The engine side, as seen by a binding. Valid for the Binding's lifetime.

@@ -45,6 +45,9 @@ class RetryBudget {
     failures_ = 0;
     gave_up_ = false;
   }
+  // Puts back a failure count taken before a reset (a connection that
+  // turned out to be a "come back later" does not refresh the budget).
+  void restore(std::uint32_t failures) { failures_ = failures; }
   std::uint32_t failures() const { return failures_; }
   bool gave_up() const { return gave_up_; }
 

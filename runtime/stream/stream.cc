@@ -362,14 +362,19 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
   const bool was_connected = a->proto_connected;
   Binding::EndInfo info;
   if (a->binding) info = a->binding->on_transport_end(reason);
-  const bool txn_ok = info.txn_ok || a->txn_ok;
+  const bool retry_asked = a->retry_asked;
+  const bool txn_ok = (info.txn_ok || a->txn_ok) && !retry_asked;
+  // "Come back later" was not a success: the budget goes on from where it was.
+  if (retry_asked) budget_.restore(a->failures_before_connect);
   ctx_.trace("ss.end", "ss" + std::to_string(id_) + " " + end_reason_name(reason) +
                            (locally ? " (local)" : ""));
   retire_attempt();
   if (was_connected) {
     // The protocol was up: the user hears DISCONNECTED first, always.
     cancel_timeout();
-    const bool reconnect = !st_.opportunistic && !txn_ok;
+    // 503/429 ("come back later") backs off and retries even when
+    // opportunistic, as libwebsockets does.
+    const bool reconnect = retry_asked || (!st_.opportunistic && !txn_ok);
     // While a reconnect is coming, request_tx from the callback only marks
     // that the user wants to send (no immediate connect: no storms).
     seq_ = reconnect ? Seq::kFailing : Seq::kIdle;
@@ -620,6 +625,7 @@ HostVerdict Attempt::connected() {
     if (!live() || s_.stopping()) return HostVerdict::kStop;
   }
   proto_connected = true;
+  failures_before_connect = s_.budget_.failures();
   s_.budget_.reset();
   s_.seq_ = Stream::Seq::kConnected;
   s_.raise(static_cast<int>(State::kConnected));
@@ -636,7 +642,8 @@ HostVerdict Attempt::transaction_complete(const TxnResult& result) {
   if (!live() || s_.stopping()) return HostVerdict::kStop;
   if (txn_reported) return verdict();  // one ACK/NACK per transaction
   txn_reported = true;
-  txn_ok = true;
+  txn_ok = !result.retry;
+  retry_asked = result.retry;
   if (result.retry_after_ms) s_.retry_after_floor_ms_ = *result.retry_after_ms;
   s_.raise(static_cast<int>(result.ok ? State::kQosAckRemote : State::kQosNackRemote));
   return verdict();

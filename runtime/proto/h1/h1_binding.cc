@@ -262,7 +262,9 @@ class H1Binding final : public stream::Binding {
     if (host_.rx({}, stream::kFlagEom) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
     bool ok = st.http_expect ? status_ == st.http_expect : (status_ >= 200 && status_ < 300);
     txn_done_ = true;
-    if (host_.transaction_complete({ok, retry_after_ms_}) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+    const bool come_back_later = status_ == 503 || status_ == 429;
+    if (host_.transaction_complete({ok, retry_after_ms_, come_back_later}) == HostVerdict::kStop)
+      return stop(), HostVerdict::kStop;
     // One transaction per connection (see h1_binding.h).
     fail("");
     return HostVerdict::kStop;

@@ -1,6 +1,7 @@
 // The h1 binding in the simulator, against sim/peers/HttpServer: the state
 // sequence (spec §2.4) for a good response and for every misbehaviour.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct Outcome {
   std::vector<std::string> bodies;
   std::size_t violations = 0;
   std::uint64_t hash = 0;
+  std::vector<Micros> connecting_at;  // sim time of each CONNECTING
 };
 
 struct Case {
@@ -42,6 +44,7 @@ struct Case {
   bool multipart = false;
   bool allow_redirects = false;
   std::vector<HttpRoute> more_routes;
+  std::optional<policy::RetryPolicy> retry;
 };
 
 Outcome run(const Case& su, std::uint64_t seed = 3) {
@@ -74,6 +77,10 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
     st.http_multipart_filename = "a.txt";
     st.http_mime_content_type = "text/plain";
   }
+  if (su.retry) {
+    pol->retries.push_back(*su.retry);
+    st.retry = 0;
+  }
   pol->streamtypes.push_back(st);
 
   stream::Context::Config cfg;
@@ -92,6 +99,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   info.streamtype = "web";
   info.callbacks.state = [&](int state, std::uint32_t) {
     out.states.push_back(state);
+    if (state == CING) out.connecting_at.push_back(world.now());
     if (state == CONN && s) {
       auto v = s->get_metadata("srv");
       if (v.ok()) out.md_rx = std::string(*v);
@@ -190,10 +198,33 @@ TEST(H1BindingSim, RespMapRaisesUserState) {
   EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, 1003, NACK, DISC, DESTR}));
 }
 
-TEST(H1BindingSim, ServiceUnavailableWithRetryAfter) {
+TEST(H1BindingSim, ServiceUnavailableWithoutRetryPolicyGivesUpAtOnce) {
   Case su;
   su.route = {.path = "/busy", .status = 503, .reason = "Busy", .retry_after = 2u};
-  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  // 503 means "come back later": a retry, which without a retry policy is
+  // ALL_RETRIES_FAILED straight away (spec §1.3).
+  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, ARF, DESTR}));
+}
+
+TEST(H1BindingSim, ServiceUnavailableRetriesNoSoonerThanRetryAfter) {
+  for (int status : {503, 429}) {
+    Case su;
+    su.route = {.path = "/busy", .status = status, .reason = "Busy", .retry_after = 2u};
+    policy::RetryPolicy r;
+    r.name = "r";
+    r.backoff_ms = {100};
+    r.conceal = 2;
+    su.retry = r;
+    auto o = run(su);
+    EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, POLL, CING, CONN, NACK, DISC,
+                                          POLL, CING, CONN, NACK, DISC, ARF, DESTR}))
+        << status;
+    ASSERT_EQ(o.connecting_at.size(), 3u);
+    for (std::size_t i = 1; i < o.connecting_at.size(); ++i)
+      EXPECT_GE(o.connecting_at[i] - o.connecting_at[i - 1], seconds(2))
+          << "retried before the server's Retry-After (" << status << ")";
+    EXPECT_EQ(o.violations, 0u);
+  }
 }
 
 TEST(H1BindingSim, RedirectNotFollowedIsNack) {
