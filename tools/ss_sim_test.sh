@@ -17,7 +17,7 @@ seed=$(grep -o 'FAILED seed [0-9]*' <<<"$out" | head -1 | awk '{print $3}')
 "$sim" --scenario echo-planted-bug --seed "$seed" >/dev/null 2>&1; rc=$?
 check "the printed seed reproduces" "[[ $rc -eq 1 ]]"
 
-out=$("$sim" --seed 3); rc=$?
+out=$("$sim" --scenario echo --seed 3); rc=$?
 check "--seed prints derived options" "[[ $rc -eq 0 ]] && grep -q 'fault plan:' <<<\"\$out\" && grep -q 'workload:' <<<\"\$out\" && grep -q 'world: seed=3' <<<\"\$out\""
 out=$("$sim" --seed 3 --trace)
 check "--trace prints events" "grep -q ' connect conn=' <<<\"\$out\" && grep -q 'hash=0x' <<<\"\$out\""

@@ -44,10 +44,12 @@ class H1Binding final : public stream::Binding {
 
   void on_tx_requested() override { pump_body(); }
 
-  EndInfo on_transport_end(EndReason) override {
-    // A body delimited by the close completes here.
+  EndInfo on_transport_end(EndReason reason) override {
+    // A body delimited by the close completes here, but only on an orderly
+    // close: a reset (or any other failure) mid-body is a truncated
+    // response, never a complete one (found by the stream-h1 scenario).
     ending_ = true;
-    if (!stopped_ && in_exchange_) {
+    if (!stopped_ && in_exchange_ && reason == EndReason::kClosedByPeer) {
       client_.receive_data({});
       process();
     }

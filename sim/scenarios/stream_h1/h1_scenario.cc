@@ -1,0 +1,335 @@
+// "stream-h1": h1 GET streams (the stream engine and the h1 binding, as in
+// production) against a simulated HTTP/1.1 server over the faulty network.
+//
+// Workload (drawn from the seed, printed by describe()): 1-3 streams, each
+// with its own route on server "web": a status (200 mostly; 404; 503 or 429
+// with Retry-After: 1; a same-origin 302 to a 200), a body size, framing
+// (Content-Length, chunked, or until close), a slow body sometimes, and now
+// and then a misbehaviour (truncated body, garbage header, oversized
+// header, close before the response). A stream has a retry policy or none,
+// is opportunistic or not, starts at a drawn time and is destroyed at a
+// drawn time. A random fault plan hits the link, the listener and DNS.
+//
+// Invariants:
+//   - every state sequence is legal under the transition table;
+//   - QOS_ACK_REMOTE only for a 2xx, and then the bytes received since the
+//     last CONNECTED are exactly the route's body (framing is parsed
+//     right); QOS_NACK_REMOTE only for a non-2xx;
+//   - at most one ACK/NACK per CONNECTED;
+//   - after a 503/429 the next attempt comes no sooner than Retry-After;
+//   - calm run (no faults, no buggify), a well-behaved 200 route: the stream
+//     gets its ACK;
+//   - every stream ends with exactly one DESTROYING; nothing is left.
+#include "sim/scenarios/stream_h1/h1_scenario.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "runtime/proto/h1/h1_binding.h"
+#include "runtime/stream/context.h"
+#include "runtime/stream/state_table.h"
+#include "sim/peers/http_server.h"
+
+namespace ss::sim {
+namespace {
+
+using stream::Ret;
+using stream::State;
+using peers::HttpFault;
+using peers::HttpRoute;
+
+const char* fault_name(HttpFault f) {
+  switch (f) {
+    case HttpFault::kNone: return "none";
+    case HttpFault::kTruncateBody: return "truncate-body";
+    case HttpFault::kGarbageHeader: return "garbage-header";
+    case HttpFault::kOversizedHeader: return "oversized-header";
+    case HttpFault::kCloseBeforeResponse: return "close-before-response";
+    case HttpFault::kNoResponse: return "no-response";
+  }
+  return "?";
+}
+
+struct StreamSpec {
+  HttpRoute route;
+  bool redirect = false;  // route answers 302 -> /dataN (followed: allow_redirects)
+  bool retry = true;
+  bool opportunistic = true;
+  Micros start_at = 0;
+  Micros end_at = 0;
+};
+
+struct Actor {
+  std::string name;
+  StreamSpec spec;
+  std::string expected_body;
+  stream::Stream* s = nullptr;
+  std::vector<int> states;
+  std::vector<Micros> connecting_at;
+  std::string rx_since_connected;
+  int txn_results_since_connected = 0;
+  bool last_attempt_said_later = false;  // the previous attempt ended with the 503/429
+  std::vector<Micros> later_gaps;        // CONNECTING gaps after a 503/429
+  bool eof_may_truncate = false;         // until-close body cut by a FIN: looks complete
+  int acks = 0;
+  World* world = nullptr;
+
+  bool ok_status() const {
+    const int st = spec.redirect ? 200 : spec.route.status;
+    return st >= 200 && st < 300;
+  }
+
+  Ret on_state(int st, std::uint32_t) {
+    states.push_back(st);
+    if (st == static_cast<int>(State::kConnecting)) {
+      if (last_attempt_said_later && !connecting_at.empty())
+        later_gaps.push_back(world->now() - connecting_at.back());
+      last_attempt_said_later = false;
+      connecting_at.push_back(world->now());
+    }
+    if (st == static_cast<int>(State::kConnected)) {
+      rx_since_connected.clear();
+      txn_results_since_connected = 0;
+    }
+    if (st == static_cast<int>(State::kQosAckRemote) || st == static_cast<int>(State::kQosNackRemote)) {
+      if (++txn_results_since_connected > 1) world->violation(name + ": two ACK/NACKs for one CONNECTED");
+    }
+    if (st == static_cast<int>(State::kQosAckRemote)) {
+      ++acks;
+      if (!ok_status()) world->violation(name + ": ACK for status " + std::to_string(spec.route.status));
+      // With read-until-close framing an orderly close mid-body is, by HTTP,
+      // the end of the body: only then may the bytes be short.
+      if (rx_since_connected != expected_body &&
+          !(eof_may_truncate && expected_body.compare(0, rx_since_connected.size(), rx_since_connected) == 0))
+        world->violation(name + ": ACK after " + std::to_string(rx_since_connected.size()) +
+                         " body bytes that are not the " + std::to_string(expected_body.size()) +
+                         "-byte body the server sent");
+    }
+    if (st == static_cast<int>(State::kQosNackRemote) && ok_status())
+      world->violation(name + ": NACK for a 2xx route");
+    if (st == static_cast<int>(State::kQosNackRemote) &&
+        (spec.route.status == 503 || spec.route.status == 429))
+      last_attempt_said_later = true;
+    return Ret::kOk;
+  }
+  Ret on_rx(std::span<const std::uint8_t> b) {
+    rx_since_connected.append(b.begin(), b.end());
+    return Ret::kOk;
+  }
+};
+
+class H1Run final : public ScenarioRun {
+ public:
+  explicit H1Run(std::uint64_t seed) {
+    Rng rng(seed);
+    Rng draw = rng.fork(0x68317374);  // "h1st"
+    options_.seed = seed;
+    options_.buggify = draw.chance(1, 4);
+    options_.link.latency = draw.between(100, millis(20));
+    options_.segmentation = Segmentation{1, static_cast<std::size_t>(draw.between(1, 4096))};
+    const int n = static_cast<int>(draw.between(1, 3));
+    for (int i = 0; i < n; ++i) {
+      StreamSpec s;
+      HttpRoute& r = s.route;
+      r.path = "/r" + std::to_string(i);
+      const auto kind = draw.below(10);
+      if (kind < 6) {
+        r.status = 200;
+      } else if (kind < 7) {
+        r.status = 404, r.reason = "Not Found";
+      } else if (kind < 9) {
+        r.status = draw.chance(1, 2) ? 503 : 429;
+        r.reason = "Later";
+        r.retry_after = 1u;
+      } else {
+        s.redirect = true;
+        r.status = 302, r.reason = "Found";
+        r.location = "/data" + std::to_string(i);
+      }
+      r.body_size = static_cast<std::size_t>(draw.between(0, 20000));
+      const auto framing = draw.below(3);
+      r.chunked = framing == 1;
+      r.until_close = framing == 2 && !s.redirect;
+      if (draw.chance(1, 4)) {
+        r.piece = static_cast<std::size_t>(draw.between(1, 3000));
+        r.piece_gap = draw.between(0, millis(30));
+      }
+      if (draw.chance(1, 7)) r.fault = static_cast<HttpFault>(1 + draw.below(4));
+      s.retry = draw.chance(3, 4);
+      s.opportunistic = draw.chance(3, 4);
+      s.start_at = draw.between(0, millis(500));
+      s.end_at = draw.between(seconds(8), seconds(12));
+      specs_.push_back(s);
+    }
+    FaultSpace space;
+    space.hosts = {"web", "client"};
+    space.listeners = {{"web", Endpoint::tcp("0.0.0.0", 80)}};
+    space.names = {"web"};
+    space.horizon = seconds(3);
+    space.max_duration = seconds(1);
+    plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
+  }
+
+  WorldOptions world_options() const override { return options_; }
+
+  std::string describe() const override {
+    std::string out = "world: seed=" + std::to_string(options_.seed) +
+                      " buggify=" + (options_.buggify ? "on" : "off") +
+                      " link.latency=" + std::to_string(options_.link.latency) + "us" +
+                      " segmentation=[1," + std::to_string(options_.segmentation.max) + "]\n";
+    out += "server: web (10.3.0.1:80)\nstreams:\n";
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& s = specs_[i];
+      const auto& r = s.route;
+      out += "  stream" + std::to_string(i + 1) + " GET " + r.path + " -> " + std::to_string(r.status) +
+             (s.redirect ? " to " + r.location : "") + " body=" + std::to_string(r.body_size) +
+             (r.chunked ? " chunked" : r.until_close ? " until-close" : " content-length") +
+             (r.piece ? " piece=" + std::to_string(r.piece) + "/" + std::to_string(r.piece_gap) + "us" : "") +
+             " fault=" + fault_name(r.fault) + (s.retry ? " retry" : " no-retry") +
+             (s.opportunistic ? " opportunistic" : "") + " start=" + std::to_string(s.start_at) +
+             "us end=" + std::to_string(s.end_at) + "us\n";
+    }
+    out += "fault plan:\n" + plan_.to_string();
+    return out;
+  }
+
+  void start(World& world) override {
+    world_ = &world;
+    const int web = world.add_host("web", "10.3.0.1");
+    const int client = world.add_host("client");
+    server_ = std::make_unique<peers::HttpServer>(world.loop(), world.net_for(web), Endpoint::tcp("0.0.0.0", 80));
+    auto pol = std::make_shared<policy::Policy>();
+    policy::RetryPolicy r;
+    r.name = "r";
+    r.backoff_ms = {200, 500};
+    r.conceal = 3;
+    pol->retries.push_back(r);
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& spec = specs_[i];
+      server_->route(spec.route);
+      auto a = std::make_unique<Actor>();
+      a->world = &world;
+      a->spec = spec;
+      a->name = "stream" + std::to_string(i + 1);
+      if (spec.redirect) {
+        HttpRoute target = spec.route;
+        target.path = spec.route.location;
+        target.status = 200, target.reason = "OK";
+        target.location.clear();
+        server_->route(target);
+      }
+      a->expected_body = peers::pattern_body(spec.route.body_size);
+      // An EOF ends an until-close body: a truncating server or a peer
+      // half-close fault makes a short body look whole (HTTP cannot tell).
+      bool half_close_faults = false;
+      for (const auto& f : plan_.actions) half_close_faults |= f.kind == FaultKind::kHalfClose;
+      a->eof_may_truncate = spec.route.until_close &&
+                            (spec.route.fault == HttpFault::kTruncateBody || half_close_faults || options_.buggify);
+      policy::Streamtype st;
+      st.name = "h1-" + std::to_string(i);
+      st.endpoint = "web";
+      st.port = 80;
+      st.protocol = policy::Protocol::kH1;
+      st.http_method = "GET";
+      st.http_url = spec.route.path.substr(1);
+      st.opportunistic = spec.opportunistic;
+      st.allow_redirects = spec.redirect;
+      if (spec.retry) st.retry = 0;
+      pol->streamtypes.push_back(st);
+      actors_.push_back(std::move(a));
+    }
+    if (Error e = server_->start()) world.violation("web server: " + e.message());
+    stream::Context::Config cfg;
+    cfg.loop = &world.loop();
+    cfg.net = &world.net_for(client);
+    cfg.seed = options_.seed ^ 0x4831;
+    cfg.policy = pol;
+    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
+    proto::h1::register_h1_binding(*ctx_);
+    for (std::size_t i = 0; i < actors_.size(); ++i) {
+      Actor* a = actors_[i].get();
+      world.loop().at(a->spec.start_at, [this, a, i] { create(a, i); });
+      world.loop().at(a->spec.end_at, [a] {
+        if (a->s && !a->s->destroyed()) a->s->destroy();
+      });
+    }
+    world.install(plan_);
+  }
+
+  void check(World& world) override {
+    const bool calm = plan_.actions.empty() && !options_.buggify;
+    for (const auto& a : actors_) {
+      if (a->states.empty()) {
+        world.violation(a->name + ": was never created");
+        continue;
+      }
+      State tracked = State::kNone;
+      for (int st : a->states) {
+        if (!stream::transition_legal(tracked, st))
+          world.violation(a->name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
+                          stream::state_name(st));
+        tracked = stream::next_tracked(tracked, st);
+      }
+      const auto destroying = std::count(a->states.begin(), a->states.end(), static_cast<int>(State::kDestroying));
+      if (destroying != 1 || a->states.back() != static_cast<int>(State::kDestroying))
+        world.violation(a->name + ": DESTROYING must come exactly once, last");
+      for (Micros gap : a->later_gaps) {
+        if (gap < seconds(1))
+          world.violation(a->name + ": retried " + std::to_string(gap / 1000) + " ms after a " +
+                          std::to_string(a->spec.route.status) + " with Retry-After: 1");
+      }
+      const auto& r = a->spec.route;
+      const Micros slow_body = r.piece ? static_cast<Micros>(r.body_size / r.piece + 1) * r.piece_gap : 0;
+      const bool has_time = slow_body < a->spec.end_at - a->spec.start_at - seconds(2);
+      if (calm && has_time && a->ok_status() && r.fault == HttpFault::kNone && a->acks == 0)
+        world.violation(a->name + ": calm run, well-behaved 2xx route, but no QOS_ACK_REMOTE");
+    }
+    if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
+      world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
+                      std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+  }
+
+ private:
+  void create(Actor* a, std::size_t i) {
+    stream::StreamInfo info;
+    info.streamtype = "h1-" + std::to_string(i);
+    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(st, ack); };
+    info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t) { return a->on_rx(b); };
+    info.on_bind = [a](stream::Stream* s) { a->s = s; };
+    auto s = ctx_->create(std::move(info));
+    if (!s) {
+      world_->violation(a->name + ": create failed: " + s.error().message());
+      return;
+    }
+    a->s->request_tx();
+  }
+
+  WorldOptions options_;
+  std::vector<StreamSpec> specs_;
+  FaultPlan plan_;
+  World* world_ = nullptr;
+  std::unique_ptr<peers::HttpServer> server_;
+  // Declared after the server: destroyed first (streams before the peer).
+  std::unique_ptr<stream::Context> ctx_;
+  std::vector<std::unique_ptr<Actor>> actors_;
+};
+
+class H1Scenario final : public Scenario {
+ public:
+  std::string name() const override { return "stream-h1"; }
+  std::string summary() const override {
+    return "h1 GET streams vs a simulated web server (framings, statuses, misbehaviours, faults)";
+  }
+  std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override { return std::make_unique<H1Run>(seed); }
+};
+
+}  // namespace
+
+std::unique_ptr<Scenario> make_stream_h1_scenario() { return std::make_unique<H1Scenario>(); }
+
+void register_stream_h1_scenarios(ScenarioRegistry& registry) { registry.add(make_stream_h1_scenario()); }
+
+}  // namespace ss::sim
