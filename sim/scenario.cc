@@ -82,3 +82,23 @@ std::unique_ptr<Scenario> make_mixed_scenario(std::string name, std::string summ
 }
 
 }  // namespace ss::sim
+
+namespace ss::sim {
+
+WorldOptions draw_world_options(std::uint64_t seed, Rng& draw, std::uint64_t buggify_one_in,
+                                std::size_t max_segment) {
+  WorldOptions o;
+  o.seed = seed;
+  o.buggify = draw.chance(1, buggify_one_in);
+  o.link.latency = draw.between(100, millis(20));
+  o.segmentation = Segmentation{1, static_cast<std::size_t>(draw.between(1, static_cast<std::int64_t>(max_segment)))};
+  return o;
+}
+
+std::string describe_world(const WorldOptions& o) {
+  return "world: seed=" + std::to_string(o.seed) + " buggify=" + (o.buggify ? "on" : "off") +
+         " link.latency=" + std::to_string(o.link.latency) + "us segmentation=[1," +
+         std::to_string(o.segmentation.max) + "]\n";
+}
+
+}  // namespace ss::sim

@@ -69,6 +69,33 @@ class ScenarioRegistry {
   std::vector<std::unique_ptr<Scenario>> scenarios_;
 };
 
+// Helpers for writing a scenario.
+//
+// The usual world of a stream scenario, drawn from `draw` in a fixed order:
+// buggify one time in `buggify_one_in`, link latency 100 µs..20 ms,
+// segmentation [1, 1..max_segment].
+WorldOptions draw_world_options(std::uint64_t seed, Rng& draw, std::uint64_t buggify_one_in,
+                                std::size_t max_segment);
+// "world: seed=... buggify=... link.latency=...us segmentation=[1,N]\n"
+std::string describe_world(const WorldOptions& options);
+
+// A Scenario whose runs are `Run(seed)`.
+template <typename Run>
+class SimpleScenario final : public Scenario {
+ public:
+  SimpleScenario(std::string name, std::string summary)
+      : name_(std::move(name)), summary_(std::move(summary)) {}
+  std::string name() const override { return name_; }
+  std::string summary() const override { return summary_; }
+  std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override {
+    return std::make_unique<Run>(seed);
+  }
+
+ private:
+  std::string name_;
+  std::string summary_;
+};
+
 // The simulator's own scenarios: "echo" and "echo-planted-bug".
 void register_sim_scenarios(ScenarioRegistry& registry);
 std::unique_ptr<Scenario> make_echo_scenario(bool planted_bug);

@@ -74,10 +74,7 @@ class ProxyRun final : public ScenarioRun {
   explicit ProxyRun(std::uint64_t seed) {
     Rng rng(seed);
     Rng draw = rng.fork(0x70726f78);  // "prox"
-    options_.seed = seed;
-    options_.buggify = draw.chance(1, 3);
-    options_.link.latency = draw.between(100, millis(20));
-    options_.segmentation = Segmentation{1, static_cast<std::size_t>(draw.between(1, 4096))};
+    options_ = draw_world_options(seed, draw, 3, 4096);
     const int n = static_cast<int>(draw.between(2, 6));
     for (int i = 0; i < n; ++i) {
       ClientSpec c;
@@ -100,10 +97,7 @@ class ProxyRun final : public ScenarioRun {
   WorldOptions world_options() const override { return options_; }
 
   std::string describe() const override {
-    std::string out = "world: seed=" + std::to_string(options_.seed) +
-                      " buggify=" + (options_.buggify ? "on" : "off") +
-                      " link.latency=" + std::to_string(options_.link.latency) + "us" +
-                      " segmentation=[1," + std::to_string(options_.segmentation.max) + "]\n";
+    std::string out = describe_world(options_);
     out += "proxy: box @proxy.ss.lws; server: echo-1 (10.2.0.1:7)\nclients:\n";
     for (std::size_t i = 0; i < clients_.size(); ++i) {
       const auto& c = clients_[i];
@@ -214,20 +208,12 @@ class ProxyRun final : public ScenarioRun {
   std::vector<std::unique_ptr<SimLinkClient>> sims_;
 };
 
-class ProxyScenario final : public Scenario {
- public:
-  std::string name() const override { return "proxy"; }
-  std::string summary() const override {
-    return "client processes -> SS proxy (engine, raw) -> echo server, with misbehaving clients and faults";
-  }
-  std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override {
-    return std::make_unique<ProxyRun>(seed);
-  }
-};
-
 }  // namespace
 
-std::unique_ptr<Scenario> make_proxy_scenario() { return std::make_unique<ProxyScenario>(); }
+std::unique_ptr<Scenario> make_proxy_scenario() {
+  return std::make_unique<SimpleScenario<ProxyRun>>(
+      "proxy", "client processes -> SS proxy (engine, raw) -> echo server, with misbehaving clients and faults");
+}
 
 void register_proxy_scenarios(ScenarioRegistry& registry) { registry.add(make_proxy_scenario()); }
 

@@ -1,41 +1,14 @@
-// Seed sweep of the "proxy" scenario: no violations, and every seed gives
-// the same trace hash when run twice. Sharded (TEST_TOTAL_SHARDS).
+// Seed sweep of the "proxy" scenario: seeds 1..200 (sharded) run clean and
+// replay to the same trace hash (sim/testing/seed_sweep.h).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <set>
-
 #include "sim/scenarios/proxy/proxy_scenario.h"
+#include "sim/testing/seed_sweep.h"
 
 namespace ss::sim {
 namespace {
 
-int env_int(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v ? std::atoi(v) : fallback;
-}
-
-TEST(ProxyScenario, SeedsRunCleanAndReplayExactly) {
-  const auto scenario = make_proxy_scenario();
-  const int shards = env_int("TEST_TOTAL_SHARDS", 1);
-  const int shard = env_int("TEST_SHARD_INDEX", 0);
-  if (const char* f = std::getenv("TEST_SHARD_STATUS_FILE")) std::fclose(std::fopen(f, "w"));
-  std::set<std::uint64_t> hashes;
-  int ran = 0;
-  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
-    if (static_cast<int>(seed % static_cast<std::uint64_t>(shards)) != shard) continue;
-    const SeedOutcome a = run_seed(*scenario, seed);
-    const SeedOutcome b = run_seed(*scenario, seed);
-    ASSERT_FALSE(a.livelock) << "seed " << seed << " never came to rest";
-    ASSERT_TRUE(a.violations.empty()) << "seed " << seed << ": " << a.violations.front()
-                                      << "\nreproduce: bazel run //tools:ss-sim -- --scenario proxy --seed "
-                                      << seed;
-    ASSERT_EQ(a.hash, b.hash) << "seed " << seed << " diverged on replay";
-    hashes.insert(a.hash);
-    ++ran;
-  }
-  EXPECT_EQ(hashes.size(), static_cast<std::size_t>(ran)) << "two seeds gave the same run";
-}
+TEST(ProxyScenario, SeedsRunCleanAndReplayExactly) { testing::sweep_seeds(*make_proxy_scenario(), 1, 200); }
 
 }  // namespace
 }  // namespace ss::sim

@@ -124,10 +124,7 @@ class H1Run final : public ScenarioRun {
   explicit H1Run(std::uint64_t seed) {
     Rng rng(seed);
     Rng draw = rng.fork(0x68317374);  // "h1st"
-    options_.seed = seed;
-    options_.buggify = draw.chance(1, 4);
-    options_.link.latency = draw.between(100, millis(20));
-    options_.segmentation = Segmentation{1, static_cast<std::size_t>(draw.between(1, 4096))};
+    options_ = draw_world_options(seed, draw, 4, 4096);
     const int n = static_cast<int>(draw.between(1, 3));
     for (int i = 0; i < n; ++i) {
       StreamSpec s;
@@ -174,10 +171,7 @@ class H1Run final : public ScenarioRun {
   WorldOptions world_options() const override { return options_; }
 
   std::string describe() const override {
-    std::string out = "world: seed=" + std::to_string(options_.seed) +
-                      " buggify=" + (options_.buggify ? "on" : "off") +
-                      " link.latency=" + std::to_string(options_.link.latency) + "us" +
-                      " segmentation=[1," + std::to_string(options_.segmentation.max) + "]\n";
+    std::string out = describe_world(options_);
     out += "server: web (10.3.0.1:80)\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
@@ -317,18 +311,12 @@ class H1Run final : public ScenarioRun {
   std::vector<std::unique_ptr<Actor>> actors_;
 };
 
-class H1Scenario final : public Scenario {
- public:
-  std::string name() const override { return "stream-h1"; }
-  std::string summary() const override {
-    return "h1 GET streams vs a simulated web server (framings, statuses, misbehaviours, faults)";
-  }
-  std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override { return std::make_unique<H1Run>(seed); }
-};
-
 }  // namespace
 
-std::unique_ptr<Scenario> make_stream_h1_scenario() { return std::make_unique<H1Scenario>(); }
+std::unique_ptr<Scenario> make_stream_h1_scenario() {
+  return std::make_unique<SimpleScenario<H1Run>>(
+      "stream-h1", "h1 GET streams vs a simulated web server (framings, statuses, misbehaviours, faults)");
+}
 
 void register_stream_h1_scenarios(ScenarioRegistry& registry) { registry.add(make_stream_h1_scenario()); }
 
