@@ -12,24 +12,13 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "runtime/core/testing/recorder.h"
 
 namespace ss::posix {
 namespace {
 
-struct Rec : ConnectionHandler {
-  int connected = 0;
-  std::string data;
-  bool ended = false;
-  EndReason reason = EndReason::kClosedLocally;
-  void on_connected() override { ++connected; }
-  void on_data(std::span<const std::uint8_t> b) override {
-    data.append(reinterpret_cast<const char*>(b.data()), b.size());
-  }
-  void on_end(EndReason r) override {
-    ended = true;
-    reason = r;
-  }
-};
+// Records every callback (and flags contract breaks): the conformance suite's.
+using Rec = ss::testing::Recorder;
 
 class PosixNetTest : public ::testing::Test {
  protected:
@@ -107,7 +96,7 @@ TEST_F(PosixNetTest, AbortiveCloseByPeerIsReset) {
   loop_.run_once(millis(20));
   accepted.reset();
   ASSERT_TRUE(run_until([&] { return client.ended; }));
-  EXPECT_EQ(client.reason, EndReason::kReset) << end_reason_name(client.reason);
+  EXPECT_EQ(client.end_reason, EndReason::kReset) << end_reason_name(client.end_reason);
 }
 
 TEST_F(PosixNetTest, ListenErrorsAreReturnedNow) {
@@ -162,7 +151,7 @@ TEST_F(PosixNetTest, ConnectTimeoutCoversAStalledConnect) {
   int timed_out = 0;
   for (auto& r : recs) {
     if (r->ended) {
-      EXPECT_EQ(r->reason, EndReason::kTimedOut) << end_reason_name(r->reason);
+      EXPECT_EQ(r->end_reason, EndReason::kTimedOut) << end_reason_name(r->end_reason);
       ++timed_out;
     }
   }

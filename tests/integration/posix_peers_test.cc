@@ -8,6 +8,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "runtime/core/testing/recorder.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
 
@@ -19,20 +20,8 @@ int env_port(const char* name) {
   return v != nullptr ? std::atoi(v) : 0;
 }
 
-struct Rec : ConnectionHandler {
-  int connected = 0;
-  std::string data;
-  bool ended = false;
-  EndReason reason = EndReason::kClosedLocally;
-  void on_connected() override { ++connected; }
-  void on_data(std::span<const std::uint8_t> b) override {
-    data.append(reinterpret_cast<const char*>(b.data()), b.size());
-  }
-  void on_end(EndReason r) override {
-    ended = true;
-    reason = r;
-  }
-};
+// Records every callback (and flags contract breaks): the conformance suite's.
+using Rec = ss::testing::Recorder;
 
 class PeersTest : public ::testing::Test {
  protected:
@@ -59,7 +48,7 @@ TEST_F(PeersTest, SocatEchoesEveryByte) {
     EXPECT_TRUE(rec.data == sent) << host << ": echo differs (" << rec.data.size() << " bytes)";
     conn->shutdown_write();  // socat's PIPE ends after our EOF
     ASSERT_TRUE(run_until([&] { return rec.ended; })) << host;
-    EXPECT_EQ(rec.reason, EndReason::kClosedByPeer);
+    EXPECT_EQ(rec.end_reason, EndReason::kClosedByPeer);
   }
 }
 
@@ -70,7 +59,7 @@ TEST_F(PeersTest, NginxAnswersAHandWrittenGet) {
   auto conn = net_.connect(Endpoint::tcp("127.0.0.1", static_cast<std::uint16_t>(port)), {}, &rec);
   conn->write("GET /index.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   ASSERT_TRUE(run_until([&] { return rec.ended; }));
-  EXPECT_EQ(rec.reason, EndReason::kClosedByPeer);
+  EXPECT_EQ(rec.end_reason, EndReason::kClosedByPeer);
   EXPECT_EQ(rec.data.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << rec.data;
   EXPECT_NE(rec.data.find("\r\n\r\nhello from nginx\n"), std::string::npos) << rec.data;
 }

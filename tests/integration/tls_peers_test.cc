@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "runtime/core/testing/recorder.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
 #include "runtime/proto/tls/openssl_tls.h"
@@ -17,20 +18,8 @@
 namespace ss::posix {
 namespace {
 
-struct Rec : ConnectionHandler {
-  int connected = 0;
-  std::string data;
-  bool ended = false;
-  EndReason reason = EndReason::kClosedLocally;
-  void on_connected() override { ++connected; }
-  void on_data(std::span<const std::uint8_t> b) override {
-    data.append(reinterpret_cast<const char*>(b.data()), b.size());
-  }
-  void on_end(EndReason r) override {
-    ended = true;
-    reason = r;
-  }
-};
+// Records every callback (and flags contract breaks): the conformance suite's.
+using Rec = ss::testing::Recorder;
 
 class TlsPeersTest : public ::testing::Test {
  protected:
@@ -69,7 +58,7 @@ TEST_F(TlsPeersTest, HttpsGetWithTheTestCa) {
   conn->write("GET /index.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   ASSERT_TRUE(run_until([&] { return rec.ended; }));
   EXPECT_EQ(rec.connected, 1) << conn->tls_error().message();
-  EXPECT_EQ(rec.reason, EndReason::kClosedByPeer) << conn->tls_error().message();
+  EXPECT_EQ(rec.end_reason, EndReason::kClosedByPeer) << conn->tls_error().message();
   EXPECT_EQ(rec.data.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << rec.data;
   EXPECT_NE(rec.data.find("\r\n\r\nhello from nginx\n"), std::string::npos) << rec.data;
 }
@@ -79,7 +68,7 @@ TEST_F(TlsPeersTest, UntrustedCaIsATlsFailure) {
   auto conn = proto::connect_tls(net_, tls_, to_, {}, config("localhost", false), &rec);
   ASSERT_TRUE(run_until([&] { return rec.ended; }));
   EXPECT_EQ(rec.connected, 0);
-  EXPECT_EQ(rec.reason, EndReason::kTlsFailure);
+  EXPECT_EQ(rec.end_reason, EndReason::kTlsFailure);
   EXPECT_FALSE(conn->tls_error().ok());
 }
 
@@ -88,7 +77,7 @@ TEST_F(TlsPeersTest, WrongServerNameIsATlsFailure) {
   auto conn = proto::connect_tls(net_, tls_, to_, {}, config("not-this.example", true), &rec);
   ASSERT_TRUE(run_until([&] { return rec.ended; }));
   EXPECT_EQ(rec.connected, 0);
-  EXPECT_EQ(rec.reason, EndReason::kTlsFailure);
+  EXPECT_EQ(rec.end_reason, EndReason::kTlsFailure);
   EXPECT_NE(conn->tls_error().message(), "");
 }
 
