@@ -10,6 +10,7 @@
 
 #include "runtime/core/net.h"
 #include "runtime/stream/binding.h"
+#include "runtime/stream/connection_pool.h"
 #include "runtime/stream/stream.h"
 
 namespace ss::stream {
@@ -44,6 +45,10 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   bool write(std::span<const std::uint8_t> bytes) override;
   void shutdown_write() override;
   void close_connection(std::string_view protocol_error) override;
+  void release_connection() override;
+  bool reused_connection() const override { return reused; }
+  Error check_redirect(std::string_view location) const override;
+  void follow_redirect(std::string_view location, bool reusable) override;
   TxPull pull_tx(std::span<std::uint8_t> buf) override;
   std::optional<std::size_t> announced_tx_len() const override { return s_.tx_len_; }
   bool tx_wanted() const override { return live() && s_.tx_wanted_; }
@@ -58,7 +63,15 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   Stream& s_;
   Endpoint endpoint_;
   std::string url_path_;
+  bool tls = false;
+  std::string pool_key;                  // ConnectionPool key for this attempt's wire
+  std::unique_ptr<Relay> relay;          // routes conn's events here (outlives conn)
   std::unique_ptr<Connection> conn;
+  bool reused = false;                   // conn came from the pool
+  bool keep_conn = false;                // park conn in the pool when this attempt ends
+  bool got_data = false;                 // the peer sent something on this attempt
+  bool pulled_tx = false;                // the user's tx() ran on this attempt
+  std::optional<std::string> redirect_to;  // follow this Location when the attempt ends
   std::unique_ptr<Binding> binding;
   bool transport_up = false;
   bool proto_connected = false;

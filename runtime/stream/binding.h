@@ -135,6 +135,28 @@ class BindingHost {
   // `protocol_error` describes why, for logs/traces ("" for a normal end).
   // The binding gets on_transport_end() later, never inline.
   virtual void close_connection(std::string_view protocol_error) = 0;
+  // The transaction is over and the connection could carry another one
+  // (h1 keep-alive, nothing left unread or unsent). Like
+  // close_connection(""), for the stream; the wire itself is parked in the
+  // context's ConnectionPool for the next attempt to the same place.
+  virtual void release_connection() { close_connection(""); }
+  // True when this attempt runs on a connection taken from the pool.
+  virtual bool reused_connection() const { return false; }
+
+  // --- redirects (h1 allow_redirects) -------------------------------------
+  // `location` is an absolute URL ("http[s]://host[:port]/path") or an
+  // absolute path ("/path", same origin). check_redirect says why the
+  // engine will not follow it (hop limit, a TLS downgrade, another scheme,
+  // a bad URL), or ok.
+  virtual Error check_redirect(std::string_view location) const {
+    return make_error(ErrorCode::kUnsupported, "redirects are not supported here");
+  }
+  // Follows a location check_redirect accepted: this connection ends (kept
+  // for reuse when `reusable`) and a new attempt goes to the location with
+  // no state raised in between (the user sees one transaction).
+  virtual void follow_redirect(std::string_view location, bool reusable) {
+    close_connection("redirect not supported");
+  }
 
   // --- user payload ----------------------------------------------------
   // Calls the user's tx() with a buffer of `buf.size()` bytes (at most).

@@ -10,7 +10,8 @@ Context::Context(Config config)
       tls_(config.tls),
       rng_(config.seed),
       policy_(std::move(config.policy)),
-      hooks_(std::move(config.hooks)) {
+      hooks_(std::move(config.hooks)),
+      pool_(*config.loop) {
   if (!policy_) policy_ = std::make_shared<const policy::Policy>();
 }
 

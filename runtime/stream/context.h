@@ -25,6 +25,7 @@
 #include "runtime/core/tls.h"
 #include "runtime/policy/policy.h"
 #include "runtime/stream/binding.h"
+#include "runtime/stream/connection_pool.h"
 #include "runtime/stream/stream.h"
 
 namespace ss::stream {
@@ -90,6 +91,10 @@ class Context {
   const policy::Policy& policy() const { return *policy_; }
   const std::shared_ptr<const policy::Policy>& policy_ptr() const { return policy_; }
 
+  // Idle keep-alive connections shared by the context's streams.
+  ConnectionPool& pool() { return pool_; }
+  bool tearing_down() const { return tearing_down_; }
+
   // Live (not destroyed) streams, and streams awaiting reclamation.
   std::size_t stream_count() const { return streams_.size(); }
   std::size_t graveyard_count() const { return graveyard_.size(); }
@@ -123,6 +128,7 @@ class Context {
   int busy_ = 0;
   bool tearing_down_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  ConnectionPool pool_;  // after the streams' owners: closed after every stream
 };
 
 }  // namespace ss::stream

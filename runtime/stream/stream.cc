@@ -266,57 +266,138 @@ Ret Stream::connect_now(bool poll_first) {
     return call_ret_;
   }
   ++connect_attempts_;
-
-  // Endpoint: ${md} expansion, then an optional scheme://host:port/path override.
-  auto expanded = md_.expand(st_.endpoint);
-  if (!expanded) {
-    fail_before_connect("endpoint: " + expanded.error().message());
+  redirect_hops_ = 0;
+  auto target = policy_target();
+  if (!target) {
+    fail_before_connect(target.error().message());
     return call_ret_;
   }
-  bool tls = st_.tls;
+  open_attempt(*target, true);
+  return call_ret_;
+}
+
+// Endpoint: ${md} expansion, then an optional scheme://host:port/path
+// override (spec §2.8).
+Result<Stream::Target> Stream::policy_target() const {
+  auto expanded = md_.expand(st_.endpoint);
+  if (!expanded) return make_error(ErrorCode::kInvalidArgument, "endpoint: " + expanded.error().message());
+  Target t;
+  t.tls = st_.tls;
   std::uint16_t port = st_.port;
-  std::string url_path;
   std::string host_text = *expanded;
   if (auto url = parse_url(host_text)) {
     host_text = url->host;
     if (url->port) port = *url->port;
-    url_path = url->path;
-    if (url->scheme == "http" || url->scheme == "ws" || url->scheme == "mqtt") tls = false;
-    if (url->scheme == "https" || url->scheme == "wss" || url->scheme == "mqtts") tls = true;
+    t.url_path = url->path;
+    if (url->scheme == "http" || url->scheme == "ws" || url->scheme == "mqtt") t.tls = false;
+    if (url->scheme == "https" || url->scheme == "wss" || url->scheme == "mqtts") t.tls = true;
   }
   auto ep = parse_endpoint(host_text, port);
-  if (!ep) {
-    fail_before_connect("endpoint '" + host_text + "': " + ep.error().message());
-    return call_ret_;
+  if (!ep) return make_error(ErrorCode::kInvalidArgument, "endpoint '" + host_text + "': " + ep.error().message());
+  t.ep = std::move(*ep);
+  return t;
+}
+
+// Where a redirect's Location leads from `from`: "/path" stays on the same
+// origin; "http[s]://host[:port]/path" may go anywhere except from TLS to
+// plaintext (a downgrade would hand the request to anyone on the path).
+Result<Stream::Target> Stream::redirect_target(const Target& from, std::string_view location) const {
+  if (redirect_hops_ >= kMaxRedirects) {
+    return make_error(ErrorCode::kLimit, "more than " + std::to_string(kMaxRedirects) + " redirects");
   }
+  if (!location.empty() && location.front() == '/' && (location.size() < 2 || location[1] != '/')) {
+    Target t = from;
+    t.url_path = std::string(location);
+    return t;
+  }
+  auto url = parse_url(location);
+  if (!url || url->host.empty()) {
+    return make_error(ErrorCode::kInvalidArgument, "redirect to '" + std::string(location) + "': not an absolute URL");
+  }
+  Target t;
+  if (url->scheme == "https") {
+    t.tls = true;
+  } else if (url->scheme == "http") {
+    if (from.tls) {
+      return make_error(ErrorCode::kInvalidArgument, "redirect to '" + std::string(location) + "' would leave TLS");
+    }
+    t.tls = false;
+  } else {
+    return make_error(ErrorCode::kUnsupported, "redirect to scheme '" + url->scheme + "'");
+  }
+  t.url_path = url->path.empty() ? "/" : url->path;
+  auto ep = parse_endpoint(url->host, url->port.value_or(t.tls ? 443 : 80));
+  if (!ep) return make_error(ErrorCode::kInvalidArgument, "redirect host '" + url->host + "': " + ep.error().message());
+  t.ep = std::move(*ep);
+  return t;
+}
+
+// What must match for an idle connection to be reused (ConnectionPool).
+std::string Stream::pool_key(const Target& t, const Binding& binding) const {
+  std::string key = to_string(t.ep) + "|p" + std::to_string(static_cast<int>(st_.protocol));
+  if (t.tls) {
+    key += "|tls|" + t.ep.host + "|ts" +
+           (st_.trust_store ? std::to_string(*st_.trust_store) : std::string("system")) + "|cc" +
+           std::to_string(st_.client_cert);
+    for (const auto& a : binding.alpn()) key += "|" + a;
+  }
+  return key;
+}
+
+// Starts one connection attempt to `t`: an idle pooled connection when one
+// matches (and `may_reuse`), else a new one.
+void Stream::open_attempt(const Target& t, bool may_reuse) {
   const BindingFactory* factory = ctx_.binding_for(st_.protocol);
   if (!factory || !*factory) {
     fail_before_connect("no binding registered for protocol number " +
                         std::to_string(static_cast<int>(st_.protocol)));
-    return call_ret_;
+    return;
   }
-
-  auto a = std::make_unique<Attempt>(*this, *ep, url_path);
+  auto a = std::make_unique<Attempt>(*this, t.ep, t.url_path);
   Attempt* raw = a.get();
   attempt_ = std::move(a);
+  raw->tls = t.tls;
   raw->binding = (*factory)(*raw);
   if (!raw->binding) {
     attempt_.reset();
     fail_before_connect("the protocol binding refused to start");
-    return call_ret_;
+    return;
   }
+  raw->pool_key = pool_key(t, *raw->binding);
+  if (may_reuse) {
+    if (auto link = ctx_.pool().take(raw->pool_key)) {
+      raw->relay = std::move(link->relay);
+      raw->conn = std::move(link->conn);
+      raw->relay->set_target(raw);
+      raw->reused = true;
+      ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " +
+                                   to_string(t.ep) + (t.tls ? " tls" : "") + " reuse#" +
+                                   std::to_string(raw->conn->id()));
+      // The wire is already up; the binding starts from the loop, as it
+      // would after a fresh connect.
+      std::weak_ptr<Stream*> weak = token_;
+      ctx_.loop().post([weak, raw] {
+        auto tok = weak.lock();
+        if (!tok || !*tok || (*tok)->attempt_.get() != raw) return;
+        raw->on_connected();
+      });
+      return;
+    }
+  }
+  raw->relay = std::make_unique<Relay>();
+  raw->relay->set_target(raw);
   ConnectOptions opts;
   ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " +
-                               to_string(*ep) + (tls ? " tls" : ""));
-  if (tls) {
-    // TLS hook (helper "tls", runtime/proto/tls): wraps the connection.
+                               to_string(t.ep) + (t.tls ? " tls" : ""));
+  if (t.tls) {
+    // TLS hook (runtime/proto/tls): wraps the connection.
     if (!ctx_.tls_transport()) {
       attempt_.reset();
       fail_before_connect("streamtype wants TLS but the context has no TLS transport");
-      return call_ret_;
+      return;
     }
     TlsClientConfig cfg;
-    cfg.server_name = ep->host;
+    cfg.server_name = t.ep.host;
     cfg.alpn = raw->binding->alpn();
     const auto& pol = ctx_.policy();
     if (st_.trust_store && *st_.trust_store < pol.trust_stores.size()) {
@@ -326,17 +407,16 @@ Ret Stream::connect_now(bool poll_first) {
     } else {
       cfg.use_system_trust = true;
     }
-    auto conn = ctx_.tls_transport()(ctx_.net(), ctx_.tls(), *ep, opts, cfg, raw);
+    auto conn = ctx_.tls_transport()(ctx_.net(), ctx_.tls(), t.ep, opts, cfg, raw->relay.get());
     if (!conn) {
       attempt_.reset();
       fail_before_connect("TLS: " + conn.error().message());
-      return call_ret_;
+      return;
     }
     raw->conn = std::move(*conn);
   } else {
-    raw->conn = ctx_.net().connect(*ep, opts, raw);
+    raw->conn = ctx_.net().connect(t.ep, opts, raw->relay.get());
   }
-  return call_ret_;
 }
 
 void Stream::fail_before_connect(std::string_view why) {
@@ -350,7 +430,12 @@ void Stream::fail_before_connect(std::string_view why) {
 
 void Stream::retire_attempt() {
   if (!attempt_) return;
-  if (attempt_->conn) attempt_->conn->close();
+  Attempt* a = attempt_.get();
+  if (a->keep_conn && a->conn && a->relay && !ctx_.tearing_down()) {
+    ctx_.pool().park(a->pool_key, Link{std::move(a->relay), std::move(a->conn)});
+  } else if (a->conn) {
+    a->conn->close();
+  }
   dead_attempts_.push_back(std::move(attempt_));
   // Reclaimed from the loop: we may be inside one of its callbacks now.
   ctx_.loop().post(guarded(&Stream::reclaim_attempts));
@@ -368,7 +453,32 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
   if (retry_asked) budget_.restore(a->failures_before_connect);
   ctx_.trace("ss.end", "ss" + std::to_string(id_) + " " + end_reason_name(reason) +
                            (locally ? " (local)" : ""));
+  // Only a connection we let go of ourselves, healthy, goes back to the pool.
+  a->keep_conn = a->keep_conn && locally;
+  const Target was{a->endpoint_, a->tls, a->url_path_};
+  // A pooled connection the server had already given up on: it ended
+  // before a byte came back and before any user payload went out. Nothing
+  // happened as far as the stream is concerned; try again on a new one.
+  const bool stale_reuse = a->reused && !was_connected && !a->got_data && !a->pulled_tx && !locally;
+  std::optional<std::string> redirect;
+  if (locally && !was_connected) redirect = a->redirect_to;
   retire_attempt();
+  if (!pending_destroy_ && !destroying_) {
+    if (redirect) {
+      auto next = redirect_target(was, *redirect);
+      if (next) {
+        ++redirect_hops_;
+        ctx_.trace("ss.redirect", "ss" + std::to_string(id_) + " -> " + *redirect);
+        open_attempt(*next, true);
+        return;
+      }
+      ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + next.error().message());
+    } else if (stale_reuse) {
+      ctx_.trace("ss.stale", "ss" + std::to_string(id_) + " pooled connection was closed; new one");
+      open_attempt(was, false);
+      return;
+    }
+  }
   if (was_connected) {
     // The protocol was up: the user hears DISCONNECTED first, always.
     cancel_timeout();
@@ -533,6 +643,14 @@ void Attempt::on_connected() {
 void Attempt::on_data(std::span<const std::uint8_t> bytes) {
   if (!live()) return;
   Stream::Guard g(&s_);
+  if (reused && !transport_up) {
+    // The idle peer spoke before our request went out (typically a 408
+    // before it closes): this connection is not reusable after all.
+    conn->close();
+    s_.attempt_ended(EndReason::kReset, false);
+    return;
+  }
+  got_data = true;
   binding->on_transport_data(bytes);
 }
 
@@ -582,12 +700,31 @@ void Attempt::close_connection(std::string_view protocol_error) {
   });
 }
 
+void Attempt::release_connection() {
+  if (!live() || close_posted) return;
+  keep_conn = true;
+  close_connection("");
+}
+
+Error Attempt::check_redirect(std::string_view location) const {
+  auto t = s_.redirect_target(Stream::Target{endpoint_, tls, url_path_}, location);
+  return t ? Error() : t.error();
+}
+
+void Attempt::follow_redirect(std::string_view location, bool reusable) {
+  if (!live() || close_posted) return;
+  redirect_to = std::string(location);
+  keep_conn = reusable;
+  close_connection("");
+}
+
 TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
   TxPull out;
   if (!live() || s_.stopping()) {
     out.kind = TxPull::Kind::kStop;
     return out;
   }
+  pulled_tx = true;
   s_.tx_wanted_ = false;
   std::size_t len = buf.size();
   std::uint32_t flags = 0;

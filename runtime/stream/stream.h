@@ -161,7 +161,19 @@ class Stream {
   void leave();
   bool stopping() const { return pending_destroy_ || pending_disconnect_ || destroying_; }
 
+  // Where one attempt goes: the policy's endpoint, or a followed redirect.
+  struct Target {
+    Endpoint ep;
+    bool tls = false;
+    std::string url_path;  // path override ("" = the policy's http_url)
+  };
+  static constexpr int kMaxRedirects = 4;
+
   Ret connect_now(bool poll_first);
+  Result<Target> policy_target() const;
+  Result<Target> redirect_target(const Target& from, std::string_view location) const;
+  std::string pool_key(const Target& t, const Binding& binding) const;
+  void open_attempt(const Target& t, bool may_reuse);
   void fail_before_connect(std::string_view why);
   void attempt_ended(EndReason reason, bool locally);
   void schedule_retry();
@@ -192,6 +204,7 @@ class Stream {
   TimerId timeout_timer_;
   std::uint32_t retry_after_floor_ms_ = 0;
   std::uint32_t connect_attempts_ = 0;
+  int redirect_hops_ = 0;  // redirects followed since the last connect_now
 
   bool tx_wanted_ = false;
   std::optional<std::size_t> tx_len_;

@@ -17,6 +17,7 @@ struct HttpServer::Conn : ConnectionHandler {
   h1::MessageParser parser{h1::MessageParser::Kind::kRequest};
   std::optional<h1::Head> head;
   std::string body;
+  std::uint64_t requests_seen = 0;  // keep-alive idle timer checks it moved
 
   void on_data(std::span<const std::uint8_t> bytes) override {
     parser.receive_data(bytes);
@@ -29,6 +30,7 @@ struct HttpServer::Conn : ConnectionHandler {
       } else if (auto* b = std::get_if<h1::BodyEvent>(&e)) {
         body.append(b->data.begin(), b->data.end());
       } else if (std::holds_alternative<h1::CompleteEvent>(e)) {
+        ++requests_seen;
         server->requests_.push_back(*head);
         server->bodies_.push_back(body);
         server->respond(*this, *head);  // may drop this connection: return now
@@ -150,6 +152,13 @@ void HttpServer::write_body(std::uint64_t id, std::string body, std::size_t at, 
     conn.shutdown_write();
     // The client closes after reading; drop our side a little later.
     later(seconds(1), [this, id] { drop(id); });
+  } else if (idle_timeout_ > 0) {
+    // Like a real server's keep-alive timeout: no new request in time, close.
+    const std::uint64_t seen = it->second->requests_seen;
+    later(idle_timeout_, [this, id, seen] {
+      auto c = conns_.find(id);
+      if (c != conns_.end() && c->second->requests_seen == seen) drop(id);
+    });
   }
 }
 

@@ -64,6 +64,9 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   void route(HttpRoute r) { routes_[r.path] = std::move(r); }
+  // Close a kept-alive connection that carries no new request for this long
+  // after a response (0 = never), as servers' keep-alive timeouts do.
+  void set_idle_timeout(Micros t) { idle_timeout_ = t; }
   Error start();
   void stop();
   Endpoint local() const { return listener_ ? listener_->local() : at_; }
@@ -95,6 +98,7 @@ class HttpServer {
   std::vector<std::string> bodies_;
   std::uint64_t next_id_ = 1;
   std::size_t accepted_ = 0;
+  Micros idle_timeout_ = 0;
 };
 
 // The body a route with body_size n sends.

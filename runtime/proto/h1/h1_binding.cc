@@ -12,7 +12,6 @@ using stream::HostVerdict;
 using stream::TxPull;
 
 constexpr std::size_t kTxChunk = 1540;
-constexpr int kMaxRedirects = 4;
 
 bool method_has_body(std::string_view m) {
   return iequals(m, "POST") || iequals(m, "PUT") || iequals(m, "PATCH");
@@ -30,7 +29,7 @@ class H1Binding final : public stream::Binding {
   const char* name() const override { return "h1"; }
   std::vector<std::string> alpn() const override { return {"http/1.1"}; }
 
-  void on_transport_connected() override { start_request(""); }
+  void on_transport_connected() override { start_request(); }
 
   void on_transport_data(std::span<const std::uint8_t> bytes) override {
     client_.receive_data(bytes);
@@ -62,15 +61,12 @@ class H1Binding final : public stream::Binding {
     if (!ending_) host_.close_connection(why);
   }
 
-  // `redirect_target` is set when following a same-origin redirect.
-  void start_request(const std::string& redirect_target) {
+  void start_request() {
     const auto& st = host_.streamtype();
     Request r;
     r.method = st.http_method.empty() ? "GET" : st.http_method;
     std::string_view override_path = host_.url_path_override();
-    if (!redirect_target.empty()) {
-      r.target = redirect_target;
-    } else if (!override_path.empty()) {
+    if (!override_path.empty()) {
       r.target = std::string(override_path);
     } else {
       auto url = host_.expand(st.http_url);
@@ -120,6 +116,7 @@ class H1Binding final : public stream::Binding {
         r.framing = BodyFraming::kChunked;  // length unknown (or not to be sent)
       }
     }
+    target_ = r.target;
     auto head = client_.send_request(r);
     if (!head.ok()) return fail(head.error().message());
     in_exchange_ = true;
@@ -202,13 +199,16 @@ class H1Binding final : public stream::Binding {
     }
     if (auto loc = redirect_location(head)) {
       // Only bodiless requests: a sent body cannot be pulled from tx() again.
-      if (st.allow_redirects && !st.http_fail_redirect && !has_body_ && redirects_ < kMaxRedirects) {
-        if (auto path = same_origin_path(*loc)) {
-          follow_target_ = *path;  // no CONNECTED for the redirect itself
+      if (st.allow_redirects && !st.http_fail_redirect && !has_body_) {
+        std::string target = resolve_location(*loc);
+        if (Error why = host_.check_redirect(target); why.ok()) {
+          follow_target_ = std::move(target);  // no CONNECTED for the redirect itself
           return HostVerdict::kContinue;
+        } else {
+          not_followed_ = why.message();
         }
       }
-      // Not followed (see h1_binding.h): NACK the transaction and close.
+      // Not followed: CONNECTED, NACK the transaction and close.
       redirected_ = true;
     }
     if (host_.connected() == HostVerdict::kStop) return stop(), HostVerdict::kStop;
@@ -221,41 +221,41 @@ class H1Binding final : public stream::Binding {
     if (redirected_) {
       txn_done_ = true;
       if (host_.transaction_complete({false, std::nullopt}) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
-      fail("h1: redirect to " + *redirect_location(head) + " not followed");
+      fail("h1: redirect to " + *redirect_location(head) + " not followed" +
+           (not_followed_.empty() ? std::string() : ": " + not_followed_));
       return HostVerdict::kStop;
     }
     return HostVerdict::kContinue;
   }
 
   void follow_redirect() {
-    std::string target = std::move(follow_target_);
-    follow_target_.clear();
     in_exchange_ = false;
-    if (!client_.can_reuse()) return fail("h1: redirect to " + target + " needs a new connection; not followed");
-    ++redirects_;
-    start_request(target);
+    stopped_ = true;
+    host_.follow_redirect(follow_target_, reusable_now());
   }
 
-  // The path of a Location on the same origin as this connection ("/x",
-  // or "http[s]://<our host>[:<our port>]/x"), else nullopt.
-  std::optional<std::string> same_origin_path(std::string_view loc) const {
-    if (!loc.empty() && loc.front() == '/') {
-      if (loc.size() > 1 && loc[1] == '/') return std::nullopt;  // "//host/x"
-      return std::string(loc);
+  // True when this connection can carry another request: keep-alive, both
+  // directions done, and nothing beyond the response was received.
+  bool reusable_now() {
+    if (!client_.can_reuse()) return false;
+    Event more = client_.next_event();
+    return std::holds_alternative<NeedData>(more) && client_.parser().idle();
+  }
+
+  // A Location as the engine takes it: an absolute URL or an absolute path.
+  // "//host/x" takes our scheme; a relative reference is resolved against
+  // the directory of the request target (RFC 3986 §5.2, without dot
+  // segments: servers that need them get them verbatim).
+  std::string resolve_location(std::string_view loc) const {
+    if (loc.size() >= 2 && loc[0] == '/' && loc[1] == '/') {
+      return std::string(host_.streamtype().tls ? "https:" : "http:") + std::string(loc);
     }
-    const auto& st = host_.streamtype();
-    std::string_view scheme = st.tls ? "https://" : "http://";
-    if (loc.size() < scheme.size() || !iequals(loc.substr(0, scheme.size()), scheme)) return std::nullopt;
-    loc.remove_prefix(scheme.size());
-    std::size_t slash = loc.find('/');
-    std::string_view authority = loc.substr(0, slash);
-    const Endpoint& ep = host_.endpoint();
-    std::string ours = ep.host;
-    std::uint16_t default_port = st.tls ? 443 : 80;
-    if (!(iequals(authority, ours) && (ep.port == default_port || ep.port == 0)) &&
-        !iequals(authority, ours + ":" + std::to_string(ep.port)))
-      return std::nullopt;
-    return slash == std::string_view::npos ? std::string("/") : std::string(loc.substr(slash));
+    if (!loc.empty() && loc.front() == '/') return std::string(loc);
+    if (loc.find("://") != std::string_view::npos) return std::string(loc);
+    std::string base = target_.substr(0, target_.find('?'));
+    base = base.substr(0, base.rfind('/') + 1);
+    if (base.empty()) base = "/";
+    return base + std::string(loc);
   }
 
   HostVerdict on_complete() {
@@ -267,8 +267,14 @@ class H1Binding final : public stream::Binding {
     const bool come_back_later = status_ == 503 || status_ == 429;
     if (host_.transaction_complete({ok, retry_after_ms_, come_back_later}) == HostVerdict::kStop)
       return stop(), HostVerdict::kStop;
-    // One transaction per connection (see h1_binding.h).
-    fail("");
+    // Keep-alive: the wire goes back to the context's pool for the next
+    // attempt to this place; the stream itself sees DISCONNECTED as always.
+    stopped_ = true;
+    if (reusable_now()) {
+      host_.release_connection();
+    } else {
+      host_.close_connection("");
+    }
     return HostVerdict::kStop;
   }
 
@@ -284,7 +290,8 @@ class H1Binding final : public stream::Binding {
   bool txn_done_ = false;
   bool redirected_ = false;
   std::string follow_target_;  // set while reading a redirect we follow
-  int redirects_ = 0;
+  std::string not_followed_;   // why the engine refused a redirect
+  std::string target_;         // request target of the current request
   bool ending_ = false;  // inside on_transport_end: no close_connection
   int status_ = 0;
   std::optional<std::uint32_t> retry_after_ms_;

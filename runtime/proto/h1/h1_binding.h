@@ -12,18 +12,20 @@
 //                        http_expect, or 2xx) or QOS_NACK_REMOTE, with the
 //                        Retry-After of a 503/429 as the backoff floor
 //   redirect (3xx + Location) -> with allow_redirects (and not
-//                        http_fail_redirect), a same-origin Location on a
-//                        keep-alive connection is followed in place (new GET,
-//                        no CONNECTED for the 3xx, at most 4 hops). Anything
-//                        else -> CONNECTED, NACK and close: another origin
-//                        needs an engine hook for a new endpoint that
-//                        binding.h does not have yet.
+//                        http_fail_redirect), for a request without a body:
+//                        the Location (absolute, scheme-relative, absolute
+//                        or relative path) is resolved and handed to the
+//                        engine, which opens the next attempt there (another
+//                        host too; never from TLS to plaintext; at most 4
+//                        hops) with no state raised for the 3xx. Otherwise
+//                        -> CONNECTED, NACK and close.
 //   parse error / limit -> close with the named error
-// One transaction per connection: the binding closes after it, even when
-// the server allows keep-alive. (A GET never pulls the user's tx, so "the
-// user asked again" cannot be told from "the first ask is still pending";
-// reuse needs that distinction from the engine first. The core supports
-// reuse: Client::can_reuse.)
+// Keep-alive: after a complete transaction on a connection the server keeps
+// open, with nothing unread, the binding releases the connection to the
+// context's ConnectionPool (runtime/stream/connection_pool.h) instead of
+// closing it. The stream still sees DISCONNECTED; its next transaction, or
+// another stream's to the same place, goes out on that wire (CONNECTING ->
+// CONNECTED again) without a new TCP/TLS handshake.
 #pragma once
 
 #include <memory>

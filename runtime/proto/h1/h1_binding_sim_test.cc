@@ -249,9 +249,9 @@ TEST(H1BindingSim, SameOriginRedirectIsFollowedWhenAllowed) {
   }
 }
 
-TEST(H1BindingSim, CrossOriginRedirectIsNackEvenWhenAllowed) {
+TEST(H1BindingSim, RedirectToAnotherSchemeIsNackEvenWhenAllowed) {
   Case su;
-  su.route = {.path = "/r", .status = 301, .reason = "Moved", .location = "http://other/data"};
+  su.route = {.path = "/r", .status = 301, .reason = "Moved", .location = "gopher://other/data"};
   su.allow_redirects = true;
   auto o = run(su);
   EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
