@@ -178,6 +178,11 @@ http {
     }
     location = /busy { add_header Retry-After 1 always; return 503; }
     location = /moved { absolute_redirect off; return 302 /index.txt; }
+    # nginx's serial number of the connection: equal answers = one wire.
+    location = /conn { return 200 "\$connection\n"; }
+    location = /to-plain { return 302 http://127.0.0.1:$SS_NGINX_PORT/index.txt; }
+    location = /to-tls { return 302 https://localhost:$SS_NGINX_TLS_PORT/index.txt; }
+    location = /relative/r { absolute_redirect off; return 302 ../index.txt; }
     location = /slow.bin { limit_rate 262144; }
   }
   server {

@@ -62,7 +62,17 @@ std::string make_policy(int dead_port, int kill_port) {
   s += streamtype("chunked", h1(http, "chunked.txt"));
   s += streamtype("busy", h1(http, "busy"));
   s += streamtype("moved", h1(http, "moved", R"(,"allow_redirects":true)"));
+  s += streamtype("conn", h1(http, "conn"));
+  s += streamtype("relative", h1(http, "relative/r", R"(,"allow_redirects":true)"));
+  s += streamtype("to_tls", h1(http, "to-tls", R"(,"allow_redirects":true,"tls_trust_store":"test")"));
   s += streamtype("tls_good", tls_get(env("SS_NGINX_TLS_PORT"), "test"));
+  s += streamtype("tls_conn", R"("endpoint":"localhost","port":)" + env("SS_NGINX_TLS_PORT") +
+                                  R"(,"protocol":"h1","http_url":"conn","tls":true,)"
+                                  R"("tls_trust_store":"test","opportunistic":true,"retry":"r")");
+  s += streamtype("tls_to_plain", R"("endpoint":"localhost","port":)" + env("SS_NGINX_TLS_PORT") +
+                                      R"(,"protocol":"h1","http_url":"to-plain","tls":true,)"
+                                      R"("tls_trust_store":"test","opportunistic":true,)"
+                                      R"("allow_redirects":true,"retry":"r")");
   s += streamtype("tls_wrong_store", tls_get(env("SS_NGINX_TLS_PORT"), "other"));
   s += streamtype("tls_expired", tls_get(env("SS_NGINX_EXPIRED_PORT"), "test"));
   s += streamtype("tls_wrong_host", tls_get(env("SS_NGINX_WRONGHOST_PORT"), "test"));
@@ -206,6 +216,71 @@ TEST_F(RealPeers, H1RedirectFollowedInPlace) {
   EXPECT_EQ(c.got, "hello from nginx\n");
   EXPECT_EQ(c.count(S::kConnected), 1u);
   EXPECT_EQ(c.states, kGetOk) << names(c.states);
+}
+
+// Keep-alive reuse against nginx: one stream asks three times; nginx's
+// connection serial ($connection) is the same each time, the user still sees
+// three whole transactions. Over TLS as well (one handshake for three GETs).
+void asks_three_times(Stack& stack, const std::string& type, bool expect_one_wire) {
+  Client c;
+  std::vector<std::string> answers;
+  StreamHandle* handle = nullptr;
+  auto s = stack.ctx().create(type, Handlers{
+      .rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
+        if (!b.empty()) answers.back().append(b.begin(), b.end());
+        return Ret::kOk;
+      },
+      .tx = [](TxChunk&) { return Ret::kTxDontSend; },
+      .state = [&](S st, std::uint32_t) {
+        c.states.push_back(st);
+        if (st == S::kConnected) answers.emplace_back();
+        if (st == S::kDisconnected && handle && answers.size() < 3) handle->request_tx();
+        return Ret::kOk;
+      }});
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  handle = &*s;
+  s->request_tx();
+  EXPECT_TRUE(stack.run_until([&] { return c.count(S::kQosAckRemote) >= 3; }, seconds(15)))
+      << names(c.states);
+  handle = nullptr;
+  s->reset();
+  stack.run_for(millis(20));
+  ASSERT_EQ(answers.size(), 3u) << names(c.states);
+  std::printf("%s: nginx connection serials %s %s %s", type.c_str(), answers[0].c_str(),
+              answers[1].c_str(), answers[2].c_str());
+  EXPECT_EQ(c.count(S::kConnected), 3u);
+  EXPECT_EQ(c.count(S::kDisconnected), 3u);
+  if (expect_one_wire) {
+    EXPECT_EQ(answers[0], answers[1]);
+    EXPECT_EQ(answers[1], answers[2]);
+  }
+}
+
+TEST_F(RealPeers, H1KeepAliveReusesTheConnection) { asks_three_times(*stack_, "conn", true); }
+TEST_F(RealPeers, H1KeepAliveReusesTheTlsConnection) { asks_three_times(*stack_, "tls_conn", true); }
+
+TEST_F(RealPeers, H1RedirectFromPlainToTlsIsFollowedAndVerified) {
+  Client c;
+  h1_case("to_tls", c);
+  EXPECT_EQ(c.got, "hello from nginx\n");
+  EXPECT_EQ(c.states, kGetOk) << names(c.states);
+}
+
+TEST_F(RealPeers, H1RelativeRedirectIsResolved) {
+  Client c;
+  h1_case("relative", c);
+  EXPECT_EQ(c.got, "hello from nginx\n");
+  EXPECT_EQ(c.states, kGetOk) << names(c.states);
+}
+
+TEST_F(RealPeers, H1RedirectFromTlsToPlainIsRefused) {
+  Client c;
+  h1_case("tls_to_plain", c);
+  EXPECT_TRUE(c.got.empty()) << c.got;
+  const std::vector<S> want = {S::kCreating,  S::kPoll,          S::kConnecting,
+                               S::kConnected, S::kQosNackRemote, S::kDisconnected,
+                               S::kDestroying};
+  EXPECT_EQ(c.states, want) << names(c.states);
 }
 
 TEST_F(RealPeers, TlsRightTrustStore) {
