@@ -116,7 +116,7 @@ CookieJar::StoreResult CookieJar::store(std::string_view request_host, std::stri
     std::string_view an = trim(av.substr(0, aeq));
     std::string_view avv = aeq == std::string_view::npos ? std::string_view{} : trim(av.substr(aeq + 1));
     if (iequals(an, "expires")) {
-      if (auto t = parse_http_date(avv)) expires = t;
+      if (auto t = parse_cookie_date(avv)) expires = t;
     } else if (iequals(an, "max-age")) {
       if (auto d = parse_max_age(avv)) max_age = d;
     } else if (iequals(an, "domain")) {

@@ -5,6 +5,8 @@
 //  - store() takes one Set-Cookie header value received from
 //    request_host/request_path, and stores, replaces or deletes a cookie;
 //    header_for() gives the Cookie header value for a request ("" if none).
+//  - Hosts are names or IP literals without a port, compared
+//    case-insensitively; paths are request targets (a query is ignored).
 //  - Time is an input (seconds since the Unix epoch, e.g. from the server's
 //    Date header or loop time); the jar never reads a clock. A cookie whose
 //    expiry time is <= now_s is expired: never sent, evicted first.
@@ -27,8 +29,10 @@
 //  - Secure: sent only when `secure`; not stored from a non-secure origin
 //    (RFC 6265bis §5.7 step 14);
 //  - HttpOnly: accepted and ignored (no scripts here);
-//  - Max-Age (wins over Expires; <= 0 deletes), Expires (HTTP-date via
-//    http_date.h; a date <= now deletes). Without either, a session cookie
+//  - Max-Age (wins over Expires; <= 0 deletes), Expires (the RFC 6265
+//    cookie-date, parse_cookie_date in http_date.h, which takes every
+//    HTTP-date and "Thu, 01-Jan-1970 00:00:01 GMT"; a date <= now deletes;
+//    an unparsable one is ignored). Without either, a session cookie
 //    that lives as long as the jar.
 //  - Replacing a cookie with the same (name, domain, path) keeps its
 //    creation order. Cookie header order: longer paths first, then earlier

@@ -154,6 +154,9 @@ TEST(CookieJar, ExpiresAndMaxAgeWins) {
   jar.store("a.com", "/", false, "m=1; Max-Age=100; Expires=Sun, 06 Nov 1994 08:49:37 GMT", t1994);
   jar.store("a.com", "/", false, "n=1; Expires=Sun, 06 Nov 1994 08:49:38 GMT; Max-Age=0", t1994);
   EXPECT_EQ(jar.header_for("a.com", "/", false, t1994 + 50), "m=1");
+  // The Netscape/PHP form that deletes a cookie.
+  jar.store("a.com", "/", false, "p=1", t1994);
+  EXPECT_EQ(jar.store("a.com", "/", false, "p=deleted; expires=Thu, 01-Jan-1970 00:00:01 GMT", t1994), R::kDeleted);
   // An unparsable Expires is ignored: session cookie.
   jar.store("a.com", "/", false, "s=1; Expires=tomorrow", t1994);
   EXPECT_EQ(jar.header_for("a.com", "/", false, t1994 + 1'000'000), "s=1");

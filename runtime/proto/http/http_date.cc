@@ -127,6 +127,76 @@ std::optional<std::int64_t> parse_http_date(std::string_view text) {
   return rfc850(c);
 }
 
+std::optional<std::int64_t> parse_cookie_date(std::string_view text) {
+  auto is_delim = [](unsigned char c) {
+    return c == 0x09 || (c >= 0x20 && c <= 0x2f) || (c >= 0x3b && c <= 0x40) || (c >= 0x5b && c <= 0x60) ||
+           (c >= 0x7b && c <= 0x7e);
+  };
+  // 1..max_digits digits, then the end or a non-digit.
+  auto number = [](std::string_view t, std::size_t min_digits, std::size_t max_digits, int& out) {
+    std::size_t n = 0;
+    int v = 0;
+    while (n < t.size() && is_digit(t[n])) {
+      if (++n > max_digits) return std::size_t{0};
+      v = v * 10 + (t[n - 1] - '0');
+    }
+    if (n < min_digits) return std::size_t{0};
+    out = v;
+    return n;
+  };
+  bool have_time = false, have_day = false, have_month = false, have_year = false;
+  int h = 0, m = 0, s = 0, day = 0, month = 0, year = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && is_delim(static_cast<unsigned char>(text[i]))) ++i;
+    std::size_t start = i;
+    while (i < text.size() && !is_delim(static_cast<unsigned char>(text[i]))) ++i;
+    std::string_view tok = text.substr(start, i - start);
+    if (tok.empty()) continue;
+    if (!have_time) {
+      // time-field ":" time-field ":" time-field, each 1..2 digits.
+      int th, tm, ts;
+      std::size_t a = number(tok, 1, 2, th);
+      if (a && a < tok.size() && tok[a] == ':') {
+        std::string_view r1 = tok.substr(a + 1);
+        std::size_t b = number(r1, 1, 2, tm);
+        if (b && b < r1.size() && r1[b] == ':' && number(r1.substr(b + 1), 1, 2, ts)) {
+          have_time = true;
+          h = th, m = tm, s = ts;
+          continue;
+        }
+      }
+    }
+    if (!have_day && number(tok, 1, 2, day)) {
+      have_day = true;
+      continue;
+    }
+    if (!have_month && tok.size() >= 3) {
+      for (std::size_t k = 0; k < kMonth.size() && !have_month; ++k) {
+        bool eq = true;
+        for (std::size_t j = 0; j < 3; ++j) {
+          char c = tok[j];
+          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          char w = kMonth[k][j];
+          if (w >= 'A' && w <= 'Z') w = static_cast<char>(w - 'A' + 'a');
+          eq = eq && c == w;
+        }
+        if (eq) {
+          have_month = true;
+          month = static_cast<int>(k) + 1;
+        }
+      }
+      if (have_month) continue;
+    }
+    if (!have_year && number(tok, 2, 4, year)) have_year = true;
+  }
+  if (!have_time || !have_day || !have_month || !have_year) return std::nullopt;
+  if (year >= 70 && year <= 99) year += 1900;
+  else if (year >= 0 && year <= 69) year += 2000;
+  if (year < 1601 || s > 59) return std::nullopt;
+  return assemble(year, month, day, h, m, s);
+}
+
 std::optional<std::uint32_t> retry_after_ms(std::string_view retry_after_value,
                                             std::optional<std::string_view> date_header_value) {
   constexpr std::int64_t kCapS = kRetryAfterCapMs / 1000;

@@ -33,6 +33,14 @@ std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
 // Seconds since the Unix epoch, or nullopt when `text` is not an HTTP-date.
 std::optional<std::int64_t> parse_http_date(std::string_view text);
 
+// The lenient cookie-date of RFC 6265 §5.1.1, for Set-Cookie Expires: what
+// servers really send ("Thu, 01-Jan-1970 00:00:01 GMT", "01 Jan 2030
+// 10:00:00", any HTTP-date). Tokens split on delimiters; the first time,
+// day, month (first three letters) and year tokens are used; two-digit
+// years as above; years before 1601, impossible dates and times give
+// nullopt. Seconds since the Unix epoch.
+std::optional<std::int64_t> parse_cookie_date(std::string_view text);
+
 // Retry-After in milliseconds, at most kRetryAfterCapMs (24 h).
 //  - delta-seconds ("120", surrounding spaces/tabs allowed): value * 1000,
 //    capped (huge numbers saturate to the cap rather than fail);

@@ -60,6 +60,25 @@ TEST(HttpDate, Garbage) {
   EXPECT_EQ(parse_http_date(nul), std::nullopt);
 }
 
+TEST(CookieDate, AcceptsWhatServersSend) {
+  EXPECT_EQ(parse_cookie_date("Sun, 06 Nov 1994 08:49:37 GMT"), k1994);
+  EXPECT_EQ(parse_cookie_date("Sunday, 06-Nov-94 08:49:37 GMT"), k1994);
+  EXPECT_EQ(parse_cookie_date("Sun Nov  6 08:49:37 1994"), k1994);
+  EXPECT_EQ(parse_cookie_date("Sun, 06-Nov-1994 08:49:37 GMT"), k1994);  // Netscape / PHP style
+  EXPECT_EQ(parse_cookie_date("06 nov 1994 8:49:37"), k1994);
+  EXPECT_EQ(parse_cookie_date("Thu, 01-Jan-1970 00:00:01 GMT"), 1);
+  EXPECT_EQ(parse_cookie_date("1 January 2030 0:0:0"), 1893456000);
+  EXPECT_EQ(parse_cookie_date("Fri, 01 Jan 2049 00:00:00 GMT"), parse_http_date("Fri, 01 Jan 2049 00:00:00 GMT"));
+}
+
+TEST(CookieDate, Rejects) {
+  for (const char* bad : {"", "garbage", "Sun, 06 Nov 1994", "06 Nov 08:49:37", "Nov 1994 08:49:37",
+                          "31 Feb 2020 00:00:00", "06 Nov 1600 08:49:37", "06 Nov 1994 24:00:00",
+                          "06 Nov 1994 23:59:60", "006 Nov 1994 08:49:37", "06 Nov 19945 08:49:37"}) {
+    EXPECT_EQ(parse_cookie_date(bad), std::nullopt) << bad;
+  }
+}
+
 TEST(RetryAfter, DeltaSeconds) {
   EXPECT_EQ(retry_after_ms("0", std::nullopt), 0u);
   EXPECT_EQ(retry_after_ms("120", std::nullopt), 120000u);
