@@ -156,6 +156,14 @@ CookieJar::StoreResult CookieJar::store(std::string_view request_host, std::stri
     c.expiry_s = expires;
   }
 
+  // RFC 6265bis §5.7 step 16: a plain origin may not shadow or overwrite a
+  // Secure cookie of the same name.
+  if (!secure_origin && std::any_of(cookies_.begin(), cookies_.end(), [&](const Cookie& o) {
+        return o.secure && o.name == c.name &&
+               (domain_match(o.domain, c.domain) || domain_match(c.domain, o.domain)) && path_match(c.path, o.path);
+      }))
+    return StoreResult::kIgnoredInsecure;
+
   auto same = std::find_if(cookies_.begin(), cookies_.end(), [&](const Cookie& o) {
     return o.name == c.name && o.domain == c.domain && o.path == c.path;
   });

@@ -27,7 +27,8 @@
 //  - Path: default-path rule when missing or not starting with '/';
 //    path-match on send;
 //  - Secure: sent only when `secure`; not stored from a non-secure origin
-//    (RFC 6265bis §5.7 step 14);
+//    (RFC 6265bis §5.7 step 14), and a non-secure origin cannot overwrite,
+//    delete or shadow a Secure cookie of the same name (step 16);
 //  - HttpOnly: accepted and ignored (no scripts here);
 //  - Max-Age (wins over Expires; <= 0 deletes), Expires (the RFC 6265
 //    cookie-date, parse_cookie_date in http_date.h, which takes every
@@ -66,7 +67,7 @@ class CookieJar {
     kIgnoredTooLong,   // value > kMaxSetCookieBytes
     kIgnoredSyntax,    // no '=', empty name, control characters
     kIgnoredDomain,    // Domain does not domain-match the request host
-    kIgnoredInsecure,  // Secure cookie from a non-secure origin
+    kIgnoredInsecure,  // Secure cookie from, or one shadowed by, a non-secure origin
   };
 
   StoreResult store(std::string_view request_host, std::string_view request_path, bool secure_origin,

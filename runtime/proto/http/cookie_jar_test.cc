@@ -110,6 +110,18 @@ TEST(CookieJar, SecureOnlyOverTlsAndNotFromPlainOrigin) {
   EXPECT_EQ(jar.header_for("a.com", "/", true, kNow), "s=1; p=1");
 }
 
+TEST(CookieJar, PlainOriginCannotOverwriteOrShadowASecureCookie) {
+  CookieJar jar;
+  jar.store("a.com", "/", true, "s=secret; Secure; Domain=a.com", kNow);
+  EXPECT_EQ(jar.store("a.com", "/", false, "s=evil", kNow), R::kIgnoredInsecure);
+  EXPECT_EQ(jar.store("www.a.com", "/", false, "s=evil; Path=/x", kNow), R::kIgnoredInsecure);
+  EXPECT_EQ(jar.store("a.com", "/", false, "s=gone; Max-Age=0", kNow), R::kIgnoredInsecure);
+  EXPECT_EQ(jar.store("a.com", "/", false, "other=1", kNow), R::kStored);
+  EXPECT_EQ(jar.header_for("a.com", "/x", true, kNow), "s=secret; other=1");
+  // A secure origin may replace it.
+  EXPECT_EQ(jar.store("a.com", "/", true, "s=new; Secure; Domain=a.com", kNow), R::kReplaced);
+}
+
 TEST(CookieJar, HttpOnlyAndUnknownAttributesAccepted) {
   CookieJar jar;
   EXPECT_EQ(jar.store("a.com", "/", false, "h=1; HttpOnly; SameSite=Lax; Foo", kNow), R::kStored);
