@@ -280,6 +280,35 @@ LWS_EXTERN void lws_ss_change_handlers(struct lws_ss_handle *h, lws_sscb_rx rx, 
 LWS_EXTERN int lws_ss_add_peer_tx_credit(struct lws_ss_handle *h, int32_t add);
 LWS_EXTERN int lws_ss_get_est_peer_tx_credit(struct lws_ss_handle *h);
 
+/* System blobs: device facts and secrets the policy refers to
+ * (http_auth_header and friends, client_cert). Same numbering as lws;
+ * lws_system_get_blob(ctx, type, idx) addresses slot type + idx. Values are
+ * copied (lws's direct_set keeps the pointer); at most 64 KiB each. */
+typedef enum {
+	LWS_SYSBLOB_TYPE_AUTH,
+	LWS_SYSBLOB_TYPE_CLIENT_CERT_DER = LWS_SYSBLOB_TYPE_AUTH + 2,
+	LWS_SYSBLOB_TYPE_CLIENT_KEY_DER,
+	LWS_SYSBLOB_TYPE_DEVICE_SERIAL,
+	LWS_SYSBLOB_TYPE_DEVICE_FW_VERSION,
+	LWS_SYSBLOB_TYPE_DEVICE_TYPE,
+	LWS_SYSBLOB_TYPE_NTP_SERVER,
+	LWS_SYSBLOB_TYPE_MQTT_CLIENT_ID,
+	LWS_SYSBLOB_TYPE_MQTT_USERNAME,
+	LWS_SYSBLOB_TYPE_MQTT_PASSWORD,
+	LWS_SYSBLOB_TYPE_COUNT
+} lws_system_blob_item_t;
+typedef struct lws_system_blob lws_system_blob_t;
+LWS_EXTERN lws_system_blob_t *lws_system_get_blob(struct lws_context *context,
+						   lws_system_blob_item_t type, int idx);
+LWS_EXTERN void lws_system_blob_direct_set(lws_system_blob_t *b, const uint8_t *ptr, size_t len);
+LWS_EXTERN void lws_system_blob_heap_empty(lws_system_blob_t *b);
+LWS_EXTERN int lws_system_blob_heap_append(lws_system_blob_t *b, const uint8_t *ptr, size_t len);
+LWS_EXTERN size_t lws_system_blob_get_size(lws_system_blob_t *b);
+LWS_EXTERN int lws_system_blob_get_single_ptr(lws_system_blob_t *b, const uint8_t **ptr);
+/* Copies up to *len bytes from offset ofs; *len becomes the count copied. */
+LWS_EXTERN int lws_system_blob_get(lws_system_blob_t *b, uint8_t *ptr, size_t *len, size_t ofs);
+LWS_EXTERN void lws_system_blob_destroy(lws_system_blob_t *b);
+
 /* The minimal sequencer: number of states it received and the n-th one
  * (securestreams extension; lws <= v4.3 had a full sequencer object). */
 LWS_EXTERN size_t lws_seq_state_count(struct lws_sequencer *seq);

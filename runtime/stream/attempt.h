@@ -42,6 +42,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
     return s_.md_.set(name, value);
   }
   Result<std::string> expand(std::string_view text) const override { return s_.md_.expand(text); }
+  std::optional<std::string_view> system_blob(BlobType type, int index) const override;
   bool write(std::span<const std::uint8_t> bytes) override;
   void shutdown_write() override;
   void close_connection(std::string_view protocol_error) override;

@@ -58,6 +58,7 @@
 #include "runtime/core/result.h"
 #include "runtime/core/rng.h"
 #include "runtime/policy/policy.h"
+#include "runtime/stream/system_blobs.h"
 
 namespace ss::stream {
 
@@ -125,6 +126,10 @@ class BindingHost {
   // Expands ${name} in `text` with metadata values. An undeclared name is
   // an error (the attempt is abandoned); declared but unset -> "".
   virtual Result<std::string> expand(std::string_view text) const = 0;
+  // A system blob of the context (system_blobs.h), as text; nullopt if unset.
+  virtual std::optional<std::string_view> system_blob(BlobType type, int index = 0) const {
+    return std::nullopt;
+  }
 
   // --- transport -------------------------------------------------------
   // Queue bytes to the peer (plaintext; TLS is below). Returns false when

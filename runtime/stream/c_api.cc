@@ -3,6 +3,8 @@
 
 #include <ss/backend_c.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdarg>
 #include <cstdlib>
@@ -21,10 +23,18 @@ using ss::stream::Backend;
 using ss::stream::Ret;
 using ss::stream::Stream;
 
+// One handle per system blob slot, so lws_system_get_blob can hand out a
+// stable pointer.
+struct lws_system_blob {
+  ss::stream::Context* engine = nullptr;
+  int slot = -1;
+};
+
 struct lws_context {
   std::unique_ptr<Backend> backend;
   std::unique_ptr<ss::stream::Context> engine;
   std::atomic<bool> cancel_pending{false};
+  std::array<lws_system_blob, ss::stream::kBlobSlots> blobs;
 };
 
 struct lws_sequencer {
@@ -138,6 +148,7 @@ lws_context* create_c_context(const lws_context_creation_info* info,
   cfg.hooks = cx->backend->hooks();
   if (!cfg.hooks.log) cfg.hooks.log = [](std::string_view t) { c_log(LLL_WARN, std::string(t)); };
   cx->engine = std::make_unique<Context>(std::move(cfg));
+  for (int i = 0; i < ss::stream::kBlobSlots; ++i) cx->blobs[static_cast<std::size_t>(i)] = {cx->engine.get(), i};
   cx->backend->setup(*cx->engine);
   return cx;
 }
@@ -392,5 +403,56 @@ int lws_ss_get_est_peer_tx_credit(struct lws_ss_handle* h) {
 int64_t ss_context_now_us(struct lws_context* context) {
   return context ? context->backend->loop().now() : 0;
 }
+
+// --- system blobs (runtime/stream/system_blobs.h) ---------------------------
+
+lws_system_blob_t* lws_system_get_blob(struct lws_context* context, lws_system_blob_item_t type,
+                                       int idx) {
+  if (!context || !context->engine) return nullptr;
+  const int slot = ss::stream::SystemBlobs::slot(static_cast<ss::stream::BlobType>(type), idx);
+  return slot < 0 ? nullptr : &context->blobs[static_cast<std::size_t>(slot)];
+}
+
+void lws_system_blob_direct_set(lws_system_blob_t* b, const uint8_t* ptr, size_t len) {
+  if (!b || !b->engine) return;
+  if (!b->engine->blobs().set(b->slot, std::span<const std::uint8_t>(ptr, ptr ? len : 0)))
+    c_log(LLL_ERR, "lws_system_blob_direct_set: more than the 64 KiB a blob may hold");
+}
+
+void lws_system_blob_heap_empty(lws_system_blob_t* b) {
+  if (b && b->engine) b->engine->blobs().clear(b->slot);
+}
+
+int lws_system_blob_heap_append(lws_system_blob_t* b, const uint8_t* ptr, size_t len) {
+  if (!b || !b->engine || (!ptr && len)) return -1;
+  return b->engine->blobs().append(b->slot, std::span<const std::uint8_t>(ptr, len)) ? 0 : -1;
+}
+
+size_t lws_system_blob_get_size(lws_system_blob_t* b) {
+  if (!b || !b->engine) return 0;
+  auto v = b->engine->blobs().get(b->slot);
+  return v ? v->size() : 0;
+}
+
+int lws_system_blob_get_single_ptr(lws_system_blob_t* b, const uint8_t** ptr) {
+  if (!b || !b->engine || !ptr) return -1;
+  auto v = b->engine->blobs().get(b->slot);
+  if (!v) return -1;
+  *ptr = v->data();
+  return 0;
+}
+
+int lws_system_blob_get(lws_system_blob_t* b, uint8_t* ptr, size_t* len, size_t ofs) {
+  if (!b || !b->engine || !len) return -1;
+  auto v = b->engine->blobs().get(b->slot);
+  if (!v || ofs > v->size()) return -1;
+  const size_t n = std::min(*len, v->size() - ofs);
+  if (n && !ptr) return -1;
+  if (n) std::memcpy(ptr, v->data() + ofs, n);
+  *len = n;
+  return 0;
+}
+
+void lws_system_blob_destroy(lws_system_blob_t* b) { lws_system_blob_heap_empty(b); }
 
 }  // extern "C"

@@ -165,6 +165,39 @@ int main(void)
 		lws_set_log_level(LLL_ERR | LLL_USER, NULL);
 	}
 
+	/* system blobs, as lws examples set the auth token and device facts */
+	{
+		static const uint8_t tok[] = "abc", more[] = "def";
+		const uint8_t *p = NULL;
+		uint8_t buf[8];
+		size_t len = sizeof buf;
+		lws_system_blob_t *b = lws_system_get_blob(context,
+						LWS_SYSBLOB_TYPE_AUTH, 1);
+
+		if (!b || lws_system_get_blob(context, LWS_SYSBLOB_TYPE_MQTT_PASSWORD, 1) ||
+		    lws_system_get_blob(context, LWS_SYSBLOB_TYPE_AUTH, -1) ||
+		    lws_system_blob_get_size(b) != 0 ||
+		    lws_system_blob_get_single_ptr(b, &p) == 0) {
+			lwsl_err("blob lookup misbehaves\n");
+			return 1;
+		}
+		lws_system_blob_direct_set(b, tok, 3);
+		if (lws_system_blob_heap_append(b, more, 3) ||
+		    lws_system_blob_get_size(b) != 6 ||
+		    lws_system_blob_get(b, buf, &len, 2) || len != 4 ||
+		    memcmp(buf, "cdef", 4) ||
+		    lws_system_blob_get_single_ptr(b, &p) || memcmp(p, "abcdef", 6) ||
+		    lws_system_blob_get(b, buf, &len, 7) == 0) {
+			lwsl_err("blob contents misbehave\n");
+			return 1;
+		}
+		lws_system_blob_heap_empty(b);
+		if (lws_system_blob_get_size(b) != 0) {
+			lwsl_err("blob not emptied\n");
+			return 1;
+		}
+	}
+
 	/* unknown streamtype: refused, no CREATING */
 	ssi.streamtype = "no-such-streamtype";
 	if (!lws_ss_create(context, 0, &ssi, NULL, &hf, NULL, NULL) || hf) {

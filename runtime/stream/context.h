@@ -27,6 +27,7 @@
 #include "runtime/stream/binding.h"
 #include "runtime/stream/connection_pool.h"
 #include "runtime/stream/stream.h"
+#include "runtime/stream/system_blobs.h"
 
 namespace ss::stream {
 
@@ -93,6 +94,9 @@ class Context {
 
   // Idle keep-alive connections shared by the context's streams.
   ConnectionPool& pool() { return pool_; }
+  // Device facts and secrets policies refer to (auth header, client cert...).
+  SystemBlobs& blobs() { return blobs_; }
+  const SystemBlobs& blobs() const { return blobs_; }
   bool tearing_down() const { return tearing_down_; }
 
   // Live (not destroyed) streams, and streams awaiting reclamation.
@@ -128,6 +132,7 @@ class Context {
   int busy_ = 0;
   bool tearing_down_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  SystemBlobs blobs_;
   ConnectionPool pool_;  // after the streams' owners: closed after every stream
 };
 

@@ -407,6 +407,21 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     } else {
       cfg.use_system_trust = true;
     }
+    if (st_.client_cert > 0) {
+      // `client_cert: N` presents the certificate and key in system blobs
+      // CLIENT_CERT_DER + N and CLIENT_KEY_DER + N (lws numbering).
+      const auto& blobs = ctx_.blobs();
+      auto cert = blobs.get(SystemBlobs::slot(BlobType::kClientCertDer, st_.client_cert - 1));
+      auto key = blobs.get(SystemBlobs::slot(BlobType::kClientKeyDer, st_.client_cert - 1));
+      if (!cert || !key) {
+        attempt_.reset();
+        fail_before_connect("client_cert " + std::to_string(st_.client_cert - 1) +
+                            ": no client certificate/key in the system blobs");
+        return;
+      }
+      cfg.client_cert_der.assign(cert->begin(), cert->end());
+      cfg.client_key_der.assign(key->begin(), key->end());
+    }
     auto conn = ctx_.tls_transport()(ctx_.net(), ctx_.tls(), t.ep, opts, cfg, raw->relay.get());
     if (!conn) {
       attempt_.reset();
@@ -698,6 +713,10 @@ void Attempt::close_connection(std::string_view protocol_error) {
     Stream::Guard g(s);
     s->pending_disconnect_ = true;
   });
+}
+
+std::optional<std::string_view> Attempt::system_blob(BlobType type, int index) const {
+  return s_.ctx_.blobs().text(SystemBlobs::slot(type, index));
 }
 
 void Attempt::release_connection() {

@@ -160,6 +160,14 @@ class StreamContext {
     return StreamHandle(**s);
   }
 
+  // A system blob (auth token, device serial, client cert...; see
+  // runtime/stream/system_blobs.h). False for a bad slot or over 64 KiB.
+  bool set_system_blob(stream::BlobType type, int index, std::string_view value) {
+    return ctx_->blobs().set(stream::SystemBlobs::slot(type, index),
+                             std::span<const std::uint8_t>(
+                                 reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
+  }
+
   stream::Context& engine() { return *ctx_; }
 
  private:

@@ -87,6 +87,7 @@ class H1Binding final : public stream::Binding {
       if (iequals(name, "content-length") || iequals(name, "host") || iequals(name, "transfer-encoding")) continue;
       r.headers.push_back({name, std::string(*v)});
     }
+    add_blob_headers(r);
     has_body_ = method_has_body(r.method);
     multipart_.reset();
     if (has_body_ && st.http_multipart()) {
@@ -128,6 +129,35 @@ class H1Binding final : public stream::Binding {
       if (pre.ok()) write(*pre);
     }
     pump_body();
+  }
+
+  // http_auth_header / http_dsn_header / http_fwv_header /
+  // http_devtype_header: a request header whose value is a system blob
+  // (auth: after http_auth_preamble, e.g. "Bearer "). Nothing is sent when
+  // the blob is unset or empty.
+  void add_blob_headers(Request& r) {
+    const auto& st = host_.streamtype();
+    int auth_index = 0;
+    if (st.use_auth && *st.use_auth < host_.policy().auths.size())
+      auth_index = host_.policy().auths[*st.use_auth].blob;
+    const struct {
+      const std::string& header;
+      stream::BlobType type;
+      int index;
+      std::string_view prefix;
+    } items[] = {
+        {st.http_auth_header, stream::BlobType::kAuth, auth_index, st.http_auth_preamble},
+        {st.http_dsn_header, stream::BlobType::kDeviceSerial, 0, {}},
+        {st.http_fwv_header, stream::BlobType::kDeviceFwVersion, 0, {}},
+        {st.http_devtype_header, stream::BlobType::kDeviceType, 0, {}},
+    };
+    for (const auto& it : items) {
+      if (it.header.empty()) continue;
+      if (it.type == stream::BlobType::kAuth && (it.index < 0 || it.index > 1)) continue;  // two auth slots
+      auto v = host_.system_blob(it.type, it.index);
+      if (!v || v->empty()) continue;
+      r.headers.push_back({header_name(it.header), std::string(it.prefix) + std::string(*v)});
+    }
   }
 
   void write(std::string_view bytes) {

@@ -45,6 +45,9 @@ struct Case {
   bool allow_redirects = false;
   std::vector<HttpRoute> more_routes;
   std::optional<policy::RetryPolicy> retry;
+  // System blob headers: (policy key value, blob value); "" = not set.
+  std::string auth_header, auth_preamble, auth_blob;
+  std::string dsn_header, serial_blob;
 };
 
 Outcome run(const Case& su, std::uint64_t seed = 3) {
@@ -72,6 +75,9 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   st.http_resp_map = su.resp_map;
   st.allow_redirects = su.allow_redirects;
   st.metadata = {{"ua", "user-agent:"}, {"srv", "x-server:"}};
+  st.http_auth_header = su.auth_header;
+  st.http_auth_preamble = su.auth_preamble;
+  st.http_dsn_header = su.dsn_header;
   if (su.multipart) {
     st.http_multipart_name = "file";
     st.http_multipart_filename = "a.txt";
@@ -92,6 +98,12 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
   stream::Context ctx(std::move(cfg));
   register_h1_binding(ctx);
+  auto blob = [](const std::string& v) {
+    return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(v.data()), v.size());
+  };
+  if (!su.auth_blob.empty()) ctx.blobs().set(stream::SystemBlobs::slot(stream::BlobType::kAuth, 0), blob(su.auth_blob));
+  if (!su.serial_blob.empty())
+    ctx.blobs().set(stream::SystemBlobs::slot(stream::BlobType::kDeviceSerial, 0), blob(su.serial_blob));
 
   stream::Stream* s = nullptr;
   bool sent = false;
@@ -155,6 +167,36 @@ TEST(H1BindingSim, GetSuccess) {
   EXPECT_EQ(find_header(o.requests[0].headers, "user-agent"), "sim-test/1");
   EXPECT_EQ(find_header(o.requests[0].headers, "host"), "server");
   EXPECT_EQ(o.violations, 0u);
+}
+
+// http_auth_header + http_auth_preamble and http_dsn_header carry system
+// blobs; a header whose blob is unset is not sent at all.
+TEST(H1BindingSim, SystemBlobHeaders) {
+  Case su;
+  su.route = {.path = "/b"};
+  su.auth_header = "authorization:";
+  su.auth_preamble = "Bearer ";
+  su.auth_blob = "tok-123";
+  su.dsn_header = "x-dsn:";
+  auto o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  ASSERT_EQ(o.requests.size(), 1u);
+  EXPECT_EQ(find_header(o.requests[0].headers, "authorization"), "Bearer tok-123");
+  EXPECT_EQ(find_header(o.requests[0].headers, "x-dsn"), std::nullopt);
+  su.serial_blob = "SN-42";
+  o = run(su);
+  EXPECT_EQ(find_header(o.requests[0].headers, "x-dsn"), "SN-42");
+}
+
+// A blob that would inject a header line is refused, never sent.
+TEST(H1BindingSim, SystemBlobWithNewlineIsRefused) {
+  Case su;
+  su.route = {.path = "/b"};
+  su.auth_header = "authorization:";
+  su.auth_blob = "x\r\nEvil: 1";
+  auto o = run(su);
+  EXPECT_TRUE(o.requests.empty());
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), CONN), 0);
 }
 
 TEST(H1BindingSim, ChunkedAndSlowBody) {

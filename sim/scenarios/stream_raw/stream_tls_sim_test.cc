@@ -29,7 +29,9 @@ struct Outcome {
   std::uint64_t hash = 0;
 };
 
-Outcome run(std::uint64_t seed, bool wrong_host) {
+// `client_cert`: the streamtype presents system blob client cert 0;
+// `blobs`: whether the context has that cert and key.
+Outcome run(std::uint64_t seed, bool wrong_host, bool client_cert = false, bool blobs = false) {
   sim::WorldOptions wo;
   wo.seed = seed;
   sim::World world(wo);
@@ -83,6 +85,7 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     st.trust_store = 0;
     st.retry = 0;
     st.opportunistic = true;
+    if (client_cert) st.client_cert = 1;  // "client_cert": 0, stored + 1
     pol->streamtypes.push_back(st);
 
     Context::Config cfg;
@@ -96,6 +99,10 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     Context ctx(std::move(cfg));
     proto::raw::register_raw_binding(ctx);
     ctx.set_tls_transport(make_tls_transport());
+    if (blobs) {
+      ctx.blobs().set(SystemBlobs::slot(BlobType::kClientCertDer, 0), pki.client.cert_der);
+      ctx.blobs().set(SystemBlobs::slot(BlobType::kClientKeyDer, 0), pki.client.key_der);
+    }
 
     bool sent = false;
     Stream* s = nullptr;
@@ -153,6 +160,18 @@ TEST(StreamTlsSim, WrongHostIsUnreachableThenAllRetriesFailed) {
                        static_cast<int>(State::kAllRetriesFailed)),
             1);
   EXPECT_EQ(o.violations, 0u);
+}
+
+TEST(StreamTlsSim, ClientCertificateFromSystemBlobs) {
+  const Outcome o = run(5, false, true, true);
+  EXPECT_TRUE(saw(o, State::kConnected));
+  EXPECT_EQ(o.rx, "hello");
+}
+
+TEST(StreamTlsSim, ClientCertificateMissingFromSystemBlobsIsUnreachable) {
+  const Outcome o = run(6, false, true, false);
+  EXPECT_FALSE(saw(o, State::kConnected));
+  EXPECT_TRUE(saw(o, State::kUnreachable));
 }
 
 TEST(StreamTlsSim, SameSeedSameTrace) {
