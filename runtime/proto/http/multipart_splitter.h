@@ -30,10 +30,16 @@
 //
 // Limits and memory: part headers at most kMaxPartHeaderBytes (8 KiB, all
 // lines with CRLFs) and kMaxPartHeaderFields (32) per part, else a named
-// kLimit error. Data is handed out as it arrives; the splitter holds back
-// only a tail that could be the start of a delimiter (< boundary + 4 bytes)
-// plus at most one unfinished header block. Every error names the absolute
-// byte offset in the body.
+// kLimit error. Input fed but not yet pulled with next() is buffered; once
+// next() says NeedData the splitter holds at most a tail that could be the
+// start of a delimiter (< boundary + 4 bytes) or one unfinished header line
+// (< 8 KiB): data is handed out as it arrives, preamble, padding and
+// epilogue are dropped as they come. Every error names the absolute byte
+// offset in the body.
+//
+// For the binding: PartBegin..PartEnd is one SOM..EOM message (a part with
+// an empty body has no PartData: an empty SOM|EOM message); Done ends the
+// group (RELATED_END); an ErrorEvent is a bad response body.
 #pragma once
 
 #include <cstddef>
