@@ -35,6 +35,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   Rng& rng() override;
   const Endpoint& endpoint() const override { return endpoint_; }
   std::string_view url_path_override() const override { return url_path_; }
+  bool transport_tls() const override { return tls; }
   std::optional<std::string_view> metadata(std::string_view name) const override {
     return s_.md_.find(name);
   }

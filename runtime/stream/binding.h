@@ -116,6 +116,9 @@ class BindingHost {
   virtual const Endpoint& endpoint() const = 0;
   // Path from an endpoint URL override ("" if none), e.g. "/x" of "ws://h/x".
   virtual std::string_view url_path_override() const = 0;
+  // Whether this attempt's transport is TLS (the streamtype's `tls`, or an
+  // https/wss endpoint URL or redirect).
+  virtual bool transport_tls() const { return streamtype().tls; }
 
   // --- metadata (spec §4.1) -------------------------------------------
   // Value of a declared metadata item, or nullopt if undeclared or unset.

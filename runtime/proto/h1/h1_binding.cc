@@ -3,6 +3,9 @@
 #include <array>
 
 #include "runtime/proto/h1/h1_client.h"
+#include "runtime/proto/http/cookie_jar.h"
+#include "runtime/proto/http/http_date.h"
+#include "runtime/proto/http/multipart_splitter.h"
 #include "runtime/stream/context.h"
 
 namespace ss::proto::h1 {
@@ -22,9 +25,22 @@ std::string header_name(std::string_view mapping) {
   return std::string(mapping);
 }
 
+// What the h1 bindings of one context share: the http_cookies jar and the
+// clock it runs on. The runtime has no wall clock (determinism), so "now"
+// for cookie expiry is loop time shifted by the last server Date header
+// seen (plain loop seconds until one is seen).
+struct H1Shared {
+  http::CookieJar jar;
+  std::optional<std::int64_t> server_minus_loop_s;
+  std::int64_t now_s(const Loop& loop) const {
+    return loop.now() / kMicrosPerSecond + server_minus_loop_s.value_or(0);
+  }
+};
+
 class H1Binding final : public stream::Binding {
  public:
-  explicit H1Binding(stream::BindingHost& host) : host_(host) {}
+  H1Binding(stream::BindingHost& host, std::shared_ptr<H1Shared> shared)
+      : host_(host), shared_(std::move(shared)) {}
 
   const char* name() const override { return "h1"; }
   std::vector<std::string> alpn() const override { return {"http/1.1"}; }
@@ -88,6 +104,10 @@ class H1Binding final : public stream::Binding {
       r.headers.push_back({name, std::string(*v)});
     }
     add_blob_headers(r);
+    if (st.http_cookies && ep.kind == Endpoint::Kind::kTcp) {
+      std::string c = shared_->jar.header_for(ep.host, r.target, host_.transport_tls(), shared_->now_s(host_.loop()));
+      if (!c.empty()) r.headers.push_back({"Cookie", std::move(c)});
+    }
     has_body_ = method_has_body(r.method);
     multipart_.reset();
     if (has_body_ && st.http_multipart()) {
@@ -129,6 +149,58 @@ class H1Binding final : public stream::Binding {
       if (pre.ok()) write(*pre);
     }
     pump_body();
+  }
+
+  // http_multipart_ss_in (spec §2.4): each part of a multipart response is
+  // one SOM..EOM message; the first part's SOM also carries RELATED_START
+  // and the last part's EOM RELATED_END. A part's EOM is an empty rx, held
+  // until we know whether another part follows.
+  HostVerdict pump_parts() {
+    using stream::kFlagEom, stream::kFlagSom, stream::kFlagRelatedStart, stream::kFlagRelatedEnd;
+    while (!parts_done_) {
+      http::MultipartEvent e = parts_->next();
+      if (std::holds_alternative<http::NeedData>(e)) return HostVerdict::kContinue;
+      if (auto* err = std::get_if<http::ErrorEvent>(&e)) {
+        fail("h1: http_multipart_ss_in: " + err->message);
+        return HostVerdict::kStop;
+      }
+      std::optional<std::pair<std::span<const std::uint8_t>, std::uint32_t>> out;
+      if (std::holds_alternative<http::PartBegin>(e)) {
+        if (part_eom_pending_) out.emplace(std::span<const std::uint8_t>{}, part_eom_pending_);
+        part_eom_pending_ = 0;
+        part_som_ = kFlagSom | (first_part_ ? kFlagRelatedStart : 0u);
+        first_part_ = false;
+      } else if (auto* d = std::get_if<http::PartData>(&e)) {
+        out.emplace(d->data, part_som_);
+        part_som_ = 0;
+      } else if (std::holds_alternative<http::PartEnd>(e)) {
+        part_eom_pending_ = kFlagEom | part_som_;  // an empty part still opens
+        part_som_ = 0;
+      } else if (std::holds_alternative<http::Done>(e)) {
+        std::uint32_t f = part_eom_pending_ ? part_eom_pending_ : (kFlagSom | kFlagEom | kFlagRelatedStart);
+        part_eom_pending_ = 0;
+        parts_done_ = true;  // Done is sticky; the epilogue is ignored
+        if (host_.rx({}, f | kFlagRelatedEnd) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+        return HostVerdict::kContinue;
+      }
+      if (out && host_.rx(out->first, out->second) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+    }
+    return HostVerdict::kContinue;
+  }
+
+  // http_cookies: Set-Cookie headers into the context's jar (the Date header
+  // first sets the jar's clock).
+  void take_cookies(const Head& head, std::optional<std::string_view> date) {
+    if (date) {
+      if (auto server_s = http::parse_http_date(*date))
+        shared_->server_minus_loop_s = *server_s - host_.loop().now() / kMicrosPerSecond;
+    }
+    const Endpoint& ep = host_.endpoint();
+    if (ep.kind != Endpoint::Kind::kTcp) return;
+    const std::int64_t now = shared_->now_s(host_.loop());
+    for (const auto& h : head.headers) {
+      if (iequals(h.name, "set-cookie")) shared_->jar.store(ep.host, target_, host_.transport_tls(), h.value, now);
+    }
   }
 
   // http_auth_header / http_dsn_header / http_fwv_header /
@@ -197,6 +269,11 @@ class H1Binding final : public stream::Binding {
         if (on_head(h->head) == HostVerdict::kStop) return;
       } else if (auto* b = std::get_if<BodyEvent>(&e)) {
         if (!follow_target_.empty()) continue;  // body of a redirect we follow
+        if (parts_) {
+          parts_->feed(b->data);
+          if (pump_parts() == HostVerdict::kStop) return;
+          continue;
+        }
         std::uint32_t flags = som_sent_ ? 0 : stream::kFlagSom;
         som_sent_ = true;
         if (host_.rx(b->data, flags) == HostVerdict::kStop) return stop();
@@ -220,8 +297,21 @@ class H1Binding final : public stream::Binding {
     head_seen_ = true;
     status_ = head.status;
     retry_after_ms_.reset();
+    const auto date = find_header(head.headers, "date");
     if (status_ == 503 || status_ == 429)
-      if (auto s = retry_after_seconds(head)) retry_after_ms_ = *s * 1000u;
+      if (auto ra = find_header(head.headers, "retry-after")) retry_after_ms_ = http::retry_after_ms(*ra, date);
+    if (st.http_cookies) take_cookies(head, date);
+    if (st.http_multipart_ss_in && !redirect_location(head)) {
+      auto ct = find_header(head.headers, "content-type");
+      if (ct && ct->size() >= 10 && iequals(ct->substr(0, 10), "multipart/")) {
+        auto boundary = http::MultipartSplitter::boundary_from_content_type(*ct);
+        if (!boundary) return fail("h1: http_multipart_ss_in: " + boundary.error().message()), HostVerdict::kStop;
+        parts_.emplace(std::move(*boundary));
+        parts_done_ = false;
+        first_part_ = true;
+        part_eom_pending_ = 0;
+      }
+    }
     // Response headers into metadata before any rx (spec §4.1).
     for (const auto& md : st.metadata) {
       if (md.header.empty()) continue;
@@ -278,7 +368,7 @@ class H1Binding final : public stream::Binding {
   // segments: servers that need them get them verbatim).
   std::string resolve_location(std::string_view loc) const {
     if (loc.size() >= 2 && loc[0] == '/' && loc[1] == '/') {
-      return std::string(host_.streamtype().tls ? "https:" : "http:") + std::string(loc);
+      return std::string(host_.transport_tls() ? "https:" : "http:") + std::string(loc);
     }
     if (!loc.empty() && loc.front() == '/') return std::string(loc);
     if (loc.find("://") != std::string_view::npos) return std::string(loc);
@@ -291,7 +381,12 @@ class H1Binding final : public stream::Binding {
   HostVerdict on_complete() {
     const auto& st = host_.streamtype();
     in_exchange_ = false;
-    if (host_.rx({}, stream::kFlagEom) == HostVerdict::kStop) return stop(), HostVerdict::kStop;
+    if (parts_) {
+      parts_->finish();
+      if (pump_parts() == HostVerdict::kStop) return HostVerdict::kStop;
+    } else if (host_.rx({}, stream::kFlagEom) == HostVerdict::kStop) {
+      return stop(), HostVerdict::kStop;
+    }
     bool ok = st.http_expect ? status_ == st.http_expect : (status_ >= 200 && status_ < 300);
     txn_done_ = true;
     const bool come_back_later = status_ == 503 || status_ == 429;
@@ -309,7 +404,13 @@ class H1Binding final : public stream::Binding {
   }
 
   stream::BindingHost& host_;
+  std::shared_ptr<H1Shared> shared_;
   Client client_;
+  std::optional<http::MultipartSplitter> parts_;  // http_multipart_ss_in body
+  bool parts_done_ = false;
+  bool first_part_ = true;
+  std::uint32_t part_som_ = 0;          // flags for the current part's first rx
+  std::uint32_t part_eom_pending_ = 0;  // a finished part's EOM, not yet delivered
   std::optional<Multipart> multipart_;
   bool has_body_ = false;
   bool blocked_ = false;
@@ -329,10 +430,11 @@ class H1Binding final : public stream::Binding {
 
 }  // namespace
 
-std::unique_ptr<stream::Binding> make_h1_binding(stream::BindingHost& host) {
-  return std::make_unique<H1Binding>(host);
+void register_h1_binding(stream::Context& ctx) {
+  auto shared = std::make_shared<H1Shared>();
+  ctx.register_binding(policy::Protocol::kH1, [shared](stream::BindingHost& host) -> std::unique_ptr<stream::Binding> {
+    return std::make_unique<H1Binding>(host, shared);
+  });
 }
-
-void register_h1_binding(stream::Context& ctx) { ctx.register_binding(policy::Protocol::kH1, &make_h1_binding); }
 
 }  // namespace ss::proto::h1

@@ -38,7 +38,6 @@ class Context;
 
 namespace ss::proto::h1 {
 
-std::unique_ptr<stream::Binding> make_h1_binding(stream::BindingHost& host);
 void register_h1_binding(stream::Context& ctx);
 
 }  // namespace ss::proto::h1

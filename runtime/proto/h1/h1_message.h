@@ -71,8 +71,9 @@ struct Head {
 bool is_redirect_status(int status);
 // The Location of a redirect response, or nullopt when not a redirect.
 std::optional<std::string> redirect_location(const Head& head);
-// Retry-After in seconds (the delta-seconds form only; the HTTP-date form
-// needs a wall clock we do not have and is ignored). Capped at 24 h.
+// Retry-After in seconds, delta-seconds form only, capped at 24 h. The h1
+// binding uses http::retry_after_ms (runtime/proto/http/http_date.h), which
+// also takes the HTTP-date form, measured against the response's Date.
 std::optional<std::uint32_t> retry_after_seconds(const Head& head);
 
 // Validates and writes a request head ("METHOD target HTTP/1.1\r\n" Host,

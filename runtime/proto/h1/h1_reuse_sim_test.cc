@@ -6,91 +6,14 @@
 
 #include <gtest/gtest.h>
 
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/stream/context.h"
-#include "sim/peers/http_server.h"
-#include "sim/world.h"
+#include "runtime/proto/h1/testing/h1_bed.h"
 
 namespace ss::proto::h1 {
 namespace {
 
-using stream::Ret;
-using sim::peers::HttpRoute;
+using testing::Bed;
 
-constexpr int C = 1, DISC = 2, UNR = 3, CONN = 5, CING = 6, POLL = 8, ACK = 10, NACK = 11;
-const std::vector<int> kTxn = {POLL, CING, CONN, ACK, DISC};
-
-// Two servers: "server" on :80 and "other" on :8080; one h1 streamtype
-// "web" aimed at server:80/<path>. Links have 10 ms latency.
-struct Bed {
-  explicit Bed(std::string path, bool allow_redirects = false) {
-    server.route({.path = "/none"});
-    other.route({.path = "/none"});
-    EXPECT_TRUE(server.start().ok());
-    EXPECT_TRUE(other.start().ok());
-    auto pol = std::make_shared<policy::Policy>();
-    policy::Streamtype st;
-    st.name = "web";
-    st.endpoint = "server";
-    st.port = 80;
-    st.protocol = policy::Protocol::kH1;
-    st.opportunistic = true;
-    st.http_url = path.substr(1);
-    st.allow_redirects = allow_redirects;
-    pol->streamtypes.push_back(st);
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.seed = 5;
-    cfg.policy = pol;
-    cfg.hooks.violation = [this](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [this](std::string_view k, std::string_view t) {
-      if (k == "ss.stale") ++stale;
-      world.record(k, t);
-    };
-    ctx = std::make_unique<stream::Context>(std::move(cfg));
-    register_h1_binding(*ctx);
-  }
-
-  // A stream that records its states and rx into `states` / `rx`.
-  stream::Stream* open(std::vector<int>& states, std::string& rx) {
-    stream::StreamInfo info;
-    info.streamtype = "web";
-    info.callbacks.state = [&states](int state, std::uint32_t) {
-      states.push_back(state);
-      return Ret::kOk;
-    };
-    info.callbacks.rx = [&rx](std::span<const std::uint8_t> b, std::uint32_t) {
-      rx.append(b.begin(), b.end());
-      return Ret::kOk;
-    };
-    auto s = ctx->create(std::move(info));
-    EXPECT_TRUE(s.ok());
-    return s.ok() ? *s : nullptr;
-  }
-
-  static sim::WorldOptions options() {
-    sim::WorldOptions wo;
-    wo.seed = 9;
-    wo.link.latency = millis(10);
-    return wo;
-  }
-
-  sim::World world{options()};
-  int client = world.add_host("client");
-  int server_host = world.add_host("server");
-  int other_host = world.add_host("other");
-  sim::peers::HttpServer server{world.loop(), world.net_for(server_host), Endpoint::tcp("", 80)};
-  sim::peers::HttpServer other{world.loop(), world.net_for(other_host), Endpoint::tcp("", 8080)};
-  std::unique_ptr<stream::Context> ctx;
-  int stale = 0;  // pooled connections found dead and replaced
-};
-
-std::vector<int> seq(std::initializer_list<std::vector<int>> parts) {
-  std::vector<int> out{C};
-  for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
-  return out;
-}
+using namespace testing::states;
 
 TEST(H1Reuse, SecondTransactionOfAStreamReusesTheConnection) {
   Bed bed("/a");
