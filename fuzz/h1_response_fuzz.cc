@@ -11,7 +11,9 @@
 //    whole, fed in chunks and fed one byte at a time, including the error
 //    and its byte offset;
 //  - nothing follows an ErrorEvent or a ClosedEvent; a HeadEvent has a
-//    status in 100..999 and at most kMaxHeaderCount headers.
+//    status in 100..999 and at most kMaxHeaderCount headers;
+//  - Body and Complete events only inside a message (after its Head), so
+//    an interim 1xx can never leak bytes (h1_stream_fuzz found one that did).
 #include <cstdint>
 #include <cstdlib>
 #include <span>
@@ -44,7 +46,17 @@ std::vector<Event> run(std::span<const std::uint8_t> in, bool head_req, bool eof
 }
 
 void check_shape(const std::vector<Event>& ev) {
+  bool in_message = false;  // Body and Complete only between a Head and its Complete
   for (std::size_t i = 0; i < ev.size(); ++i) {
+    if (std::holds_alternative<HeadEvent>(ev[i])) {
+      if (in_message) std::abort();
+      in_message = true;
+    }
+    if (std::holds_alternative<BodyEvent>(ev[i]) && !in_message) std::abort();
+    if (std::holds_alternative<CompleteEvent>(ev[i])) {
+      if (!in_message) std::abort();
+      in_message = false;
+    }
     if ((std::holds_alternative<ErrorEvent>(ev[i]) || std::holds_alternative<ClosedEvent>(ev[i])) &&
         i + 1 != ev.size())
       std::abort();

@@ -69,8 +69,9 @@ struct ParserCallbacks {
     }
     s.head_.upgrade = p->upgrade != 0;
     s.head_.keep_alive = http_should_keep_alive(p) != 0;
-    if (!s.informational_) s.events_.push_back(HeadEvent{s.head_});
-    if (s.kind_ == MessageParser::Kind::kResponse && !s.informational_ && s.no_body_next_) {
+    if (s.informational_) return 1;  // a 1xx has no body, whatever its headers say (RFC 9110 §15.2)
+    s.events_.push_back(HeadEvent{s.head_});
+    if (s.kind_ == MessageParser::Kind::kResponse && s.no_body_next_) {
       s.no_body_next_ = false;
       return 1;  // skip body (HEAD)
     }

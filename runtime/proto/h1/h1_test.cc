@@ -119,6 +119,21 @@ TEST(H1Parser, InterimResponsesAreSkipped) {
   EXPECT_EQ(std::get<HeadEvent>(ev[0]).head.status, 204);
 }
 
+// Found by h1_stream_fuzz: a 1xx that announces a body must not leak that
+// "body" as body events before the real response's head. A 1xx has none.
+TEST(H1Parser, InterimResponseNeverHasABody) {
+  const std::string in =
+      "HTTP/1.1 100 Continue\r\nContent-Length: 5\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  auto ev = parse(in, false, false);
+  ASSERT_EQ(ev.size(), 3u) << describe(ev.front());
+  EXPECT_EQ(std::get<HeadEvent>(ev[0]).head.status, 200);
+  const auto& body = std::get<BodyEvent>(ev[1]).data;
+  EXPECT_EQ(std::string(body.begin(), body.end()), "ok");
+  EXPECT_TRUE(std::holds_alternative<CompleteEvent>(ev[2]));
+  EXPECT_EQ(ev, parse(in, false, true));
+}
+
 TEST(H1Parser, UpgradeKeepsRemainder) {
   MessageParser p(MessageParser::Kind::kResponse);
   p.receive_data(bytes("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x02hi"));
