@@ -73,6 +73,70 @@ LWS_EXTERN void _lws_log(int filter, const char *format, ...)
 #define lwsl_debug(...) _lws_log(LLL_DEBUG, __VA_ARGS__)
 #define lwsl_user(...) _lws_log(LLL_USER, __VA_ARGS__)
 
+/* Nonzero if lines of `level` are emitted (lws_set_log_level). */
+LWS_EXTERN int lwsl_visible(int level);
+/* Emitters for lws_set_log_level (the default writes to stderr). */
+LWS_EXTERN void lwsl_emit_stderr(int level, const char *line);
+LWS_EXTERN void lwsl_emit_stderr_notimestamp(int level, const char *line);
+
+/* Hex + ASCII dump of len bytes, 16 a line, if `level` is visible. */
+LWS_EXTERN void lwsl_hexdump_level(int level, const void *vbuf, size_t len);
+/* lwsl_hexdump_level(LLL_DEBUG, ...). */
+LWS_EXTERN void lwsl_hexdump(const void *vbuf, size_t len);
+#define lwsl_hexdump_err(...) lwsl_hexdump_level(LLL_ERR, __VA_ARGS__)
+#define lwsl_hexdump_warn(...) lwsl_hexdump_level(LLL_WARN, __VA_ARGS__)
+#define lwsl_hexdump_notice(...) lwsl_hexdump_level(LLL_NOTICE, __VA_ARGS__)
+#define lwsl_hexdump_info(...) lwsl_hexdump_level(LLL_INFO, __VA_ARGS__)
+#define lwsl_hexdump_debug(...) lwsl_hexdump_level(LLL_DEBUG, __VA_ARGS__)
+
+/* Object-scoped logs: the line is prefixed "[<tag>] <function>: ". For a
+ * stream the tag is lws_ss_tag(h); for a context it is "cx". The
+ * implementation functions (_ss_*) are securestreams names; use the
+ * macros. */
+struct lws_ss_handle;
+LWS_EXTERN void _ss_lws_log_ss(struct lws_ss_handle *h, int filter, const char *func,
+			       const char *format, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+LWS_EXTERN void _ss_lws_log_cx(struct lws_context *cx, int filter, const char *func,
+			       const char *format, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+LWS_EXTERN void lwsl_hexdump_ss(struct lws_ss_handle *h, int level, const void *vbuf,
+				size_t len);
+LWS_EXTERN void lwsl_hexdump_context(struct lws_context *cx, int level, const void *vbuf,
+				     size_t len);
+
+#define lwsl_ss(_h, _filter, ...) _ss_lws_log_ss(_h, _filter, __func__, __VA_ARGS__)
+#define lwsl_ss_err(_h, ...) lwsl_ss(_h, LLL_ERR, __VA_ARGS__)
+#define lwsl_ss_warn(_h, ...) lwsl_ss(_h, LLL_WARN, __VA_ARGS__)
+#define lwsl_ss_notice(_h, ...) lwsl_ss(_h, LLL_NOTICE, __VA_ARGS__)
+#define lwsl_ss_info(_h, ...) lwsl_ss(_h, LLL_INFO, __VA_ARGS__)
+#define lwsl_ss_debug(_h, ...) lwsl_ss(_h, LLL_DEBUG, __VA_ARGS__)
+#define lwsl_ss_user(_h, ...) lwsl_ss(_h, LLL_USER, __VA_ARGS__)
+#define lwsl_hexdump_ss_err(_h, ...) lwsl_hexdump_ss(_h, LLL_ERR, __VA_ARGS__)
+#define lwsl_hexdump_ss_warn(_h, ...) lwsl_hexdump_ss(_h, LLL_WARN, __VA_ARGS__)
+#define lwsl_hexdump_ss_notice(_h, ...) lwsl_hexdump_ss(_h, LLL_NOTICE, __VA_ARGS__)
+#define lwsl_hexdump_ss_info(_h, ...) lwsl_hexdump_ss(_h, LLL_INFO, __VA_ARGS__)
+#define lwsl_hexdump_ss_debug(_h, ...) lwsl_hexdump_ss(_h, LLL_DEBUG, __VA_ARGS__)
+
+#define lwsl_cx(_c, _filter, ...) _ss_lws_log_cx(_c, _filter, __func__, __VA_ARGS__)
+#define lwsl_cx_err(_c, ...) lwsl_cx(_c, LLL_ERR, __VA_ARGS__)
+#define lwsl_cx_warn(_c, ...) lwsl_cx(_c, LLL_WARN, __VA_ARGS__)
+#define lwsl_cx_notice(_c, ...) lwsl_cx(_c, LLL_NOTICE, __VA_ARGS__)
+#define lwsl_cx_info(_c, ...) lwsl_cx(_c, LLL_INFO, __VA_ARGS__)
+#define lwsl_cx_debug(_c, ...) lwsl_cx(_c, LLL_DEBUG, __VA_ARGS__)
+#define lwsl_cx_user(_c, ...) lwsl_cx(_c, LLL_USER, __VA_ARGS__)
+#define lwsl_hexdump_cx_err(_c, ...) lwsl_hexdump_context(_c, LLL_ERR, __VA_ARGS__)
+#define lwsl_hexdump_cx_warn(_c, ...) lwsl_hexdump_context(_c, LLL_WARN, __VA_ARGS__)
+#define lwsl_hexdump_cx_notice(_c, ...) lwsl_hexdump_context(_c, LLL_NOTICE, __VA_ARGS__)
+#define lwsl_hexdump_cx_info(_c, ...) lwsl_hexdump_context(_c, LLL_INFO, __VA_ARGS__)
+#define lwsl_hexdump_cx_debug(_c, ...) lwsl_hexdump_context(_c, LLL_DEBUG, __VA_ARGS__)
+
 /* Value of "-x value" style argument `val` in argv, or NULL. */
 LWS_EXTERN const char *lws_cmdline_option(int argc, const char **argv, const char *val);
 
@@ -91,6 +155,119 @@ LWS_EXTERN int lws_snprintf(char *str, size_t size, const char *format, ...)
 #define LWS_ARRAY_SIZE(_x) (sizeof(_x) / sizeof((_x)[0]))
 /* Headroom lws asks callers to leave before buffers it may prepend to. */
 #define LWS_PRE 16
+
+/* Microseconds; timers (lws_sul_*) count in these. */
+typedef int64_t lws_usec_t;
+#define LWS_US_PER_SEC ((lws_usec_t)1000000)
+#define LWS_MS_PER_SEC ((lws_usec_t)1000)
+#define LWS_US_PER_MS ((lws_usec_t)1000)
+#define LWS_USEC_PER_SEC ((lws_usec_t)1000000)
+
+/* The struct containing member M of type T that P points to. */
+#define lws_container_of(P, T, M) ((T *)((char *)(P) - offsetof(T, M)))
+
+/* lws's intrusive doubly-linked list, here only as the member types the
+ * public structs below carry (the lws_dll2_* functions are not provided). */
+struct lws_dll2;
+struct lws_dll2_owner;
+typedef struct lws_dll2 {
+	struct lws_dll2 *prev;
+	struct lws_dll2 *next;
+	struct lws_dll2_owner *owner;
+} lws_dll2_t;
+typedef struct lws_dll2_owner {
+	struct lws_dll2 *tail;
+	struct lws_dll2 *head;
+	uint32_t count;
+} lws_dll2_owner_t;
+
+/* ---- system state (lws-state.h / lws-system.h) -------------------------- */
+
+/* The system states, with lws's values (lws >= v4.4, which has
+ * ONE_TIME_UPDATES before OPERATIONAL). securestreams has no DHCP, NTP or
+ * captive-portal phases of its own: the context walks CONTEXT_CREATED ->
+ * OPERATIONAL one step at a time from the first lws_service() call
+ * (docs/api.md, "lws example compatibility"). */
+typedef enum {
+	LWS_SYSTATE_UNKNOWN,
+	LWS_SYSTATE_CONTEXT_CREATED,
+	LWS_SYSTATE_INITIALIZED,
+	LWS_SYSTATE_IFACE_COLDPLUG,
+	LWS_SYSTATE_DHCP,
+	LWS_SYSTATE_CPD_PRE_TIME,
+	LWS_SYSTATE_TIME_VALID,
+	LWS_SYSTATE_CPD_POST_TIME,
+	LWS_SYSTATE_POLICY_VALID,
+	LWS_SYSTATE_REGISTERED,
+	LWS_SYSTATE_AUTH1,
+	LWS_SYSTATE_AUTH2,
+	LWS_SYSTATE_ONE_TIME_UPDATES,
+	LWS_SYSTATE_OPERATIONAL,
+	LWS_SYSTATE_POLICY_INVALID,
+	LWS_SYSTATE_CONTEXT_DESTROYING
+} lws_system_states_t;
+
+struct lws_state_manager;
+struct lws_state_notify_link;
+
+/* Called twice per step: (mgr, link, current, target) before the step,
+ * where nonzero vetoes it (the walk stops; see lws_state_transition_steps),
+ * and (mgr, link, target, target) after it, whose return is ignored. */
+typedef int (*lws_state_notify_t)(struct lws_state_manager *mgr,
+				  struct lws_state_notify_link *link,
+				  int current, int target);
+
+typedef struct lws_state_notify_link {
+	lws_dll2_t list;
+	lws_state_notify_t notify_cb;
+	const char *name;
+} lws_state_notify_link_t;
+
+typedef struct lws_state_manager {
+	lws_dll2_owner_t notify_list;
+	struct lws_context *context;
+	void *parent;
+	const char **state_names;
+	const char *name;
+	int state;
+} lws_state_manager_t;
+
+/* Appends a notifier (a link may be on one manager at a time). */
+LWS_EXTERN void lws_state_reg_notifier(lws_state_manager_t *mgr, lws_state_notify_link_t *nl);
+LWS_EXTERN void lws_state_reg_deregister(lws_state_notify_link_t *nl);
+/* Registers every link of a NULL-terminated array. */
+LWS_EXTERN void lws_state_reg_notifier_list(lws_state_manager_t *mgr,
+					    lws_state_notify_link_t *const *nl);
+/* Steps state + 1 at a time until `target`, stopping where a notifier
+ * vetoes (whoever vetoed calls this again later). Returns 0. */
+LWS_EXTERN int lws_state_transition_steps(lws_state_manager_t *mgr, int target);
+/* Jumps straight to `target` unless a notifier vetoes. Returns 0. */
+LWS_EXTERN int lws_state_transition(lws_state_manager_t *mgr, int target);
+LWS_EXTERN lws_state_manager_t *lws_system_get_state_manager(struct lws_context *context);
+LWS_EXTERN struct lws_context *lws_system_context_from_system_mgr(lws_state_manager_t *mgr);
+
+/* ---- timers (lws_sorted_usec_list_t) ------------------------------------ */
+
+struct lws_sorted_usec_list;
+typedef void (*sul_cb_t)(struct lws_sorted_usec_list *sul);
+/* Embed one in your own struct; zero it (or lws_sul_cancel it) before use.
+ * It must stay alive while scheduled. */
+typedef struct lws_sorted_usec_list {
+	struct lws_dll2 list;
+	lws_usec_t us;       /* due time, in the context's clock */
+	sul_cb_t cb;
+	uint32_t latency_us;
+} lws_sorted_usec_list_t;
+
+#define LWS_SET_TIMER_USEC_CANCEL ((lws_usec_t)-1ll)
+
+/* Calls cb(sul) once, `us` microseconds from now, on the service thread
+ * (never inline). Rescheduling a scheduled sul moves it; us ==
+ * LWS_SET_TIMER_USEC_CANCEL cancels it. `tsi` is ignored (one thread). */
+LWS_EXTERN void lws_sul_schedule(struct lws_context *context, int tsi,
+				 lws_sorted_usec_list_t *sul, sul_cb_t cb, lws_usec_t us);
+/* Disarms a scheduled sul (no-op if it is not scheduled). */
+LWS_EXTERN void lws_sul_cancel(lws_sorted_usec_list_t *sul);
 
 /* ---- context ------------------------------------------------------------- */
 
@@ -130,6 +307,17 @@ struct lws_context_creation_info {
 	/* securestreams extension: seed of the context's random generator
 	 * (retry jitter, ws masks). 0 = 0; production may set anything. */
 	uint64_t ss_seed;
+	/* NULL-terminated array of system state notifiers registered at
+	 * creation (see lws_state_notify_t). */
+	lws_state_notify_link_t *const *register_notifier_list;
+	/* lws_cmdline_option_handle_builtin's level when there is no -d
+	 * (0 = LLL_USER | LLL_ERR | LLL_WARN | LLL_NOTICE). */
+	int default_loglevel;
+	/* SS proxy client settings (LWS_SS_USE_SSPC builds): accepted and
+	 * ignored, streams always run in this process. */
+	const char *ss_proxy_bind;
+	const char *ss_proxy_address;
+	uint16_t ss_proxy_port;
 };
 
 LWS_EXTERN struct lws_context *lws_create_context(const struct lws_context_creation_info *info);
@@ -139,6 +327,20 @@ LWS_EXTERN int lws_service(struct lws_context *context, int timeout_ms);
  * service thread. */
 LWS_EXTERN void lws_cancel_service(struct lws_context *context);
 LWS_EXTERN void lws_context_destroy(struct lws_context *context);
+
+/* Zeroes *info and sets what a Secure Streams client needs: no listen port,
+ * fd_limit_per_thread 8, the lws SSL/vhost options, pss_policies_json =
+ * sspol. */
+LWS_EXTERN void lws_context_info_defaults(struct lws_context_creation_info *info,
+					  const char *sspol);
+/* Makes lws_context_default_loop_run_destroy return (and
+ * lws_cancel_service()s the context). Safe from a callback. */
+LWS_EXTERN void lws_default_loop_exit(struct lws_context *context);
+/* lws_service(cx, 0) until lws_default_loop_exit or lws_service < 0, then
+ * lws_context_destroy(cx). NULL cx does nothing. */
+LWS_EXTERN void lws_context_default_loop_run_destroy(struct lws_context *context);
+/* 0 if `actual` equals "--expected-exit N" (default 0), else 1; logs. */
+LWS_EXTERN int lws_cmdline_passfail(int argc, const char **argv, int actual);
 
 /* ---- Secure Streams ------------------------------------------------------ */
 
@@ -244,6 +446,12 @@ typedef struct lws_ss_info {
 		.handle_offset = offsetof(_type, ss), \
 		.opaque_user_data_offset = offsetof(_type, opaque_data),
 
+/* For user objects made with LWS_SS_USER_TYPEDEF: the handle, the opaque
+ * pointer given to lws_ss_create, and the context. */
+#define lws_ss_from_user(_u) ((_u)->ss)
+#define lws_ss_opaque_from_user(_u) ((_u)->opaque_data)
+#define lws_ss_cx_from_user(_u) lws_ss_get_context((_u)->ss)
+
 LWS_EXTERN int lws_ss_create(struct lws_context *context, int tsi, const lws_ss_info_t *ssi,
 			     void *opaque_user_data, struct lws_ss_handle **ppss,
 			     void *reserved, const char **ppayload_fmt);
@@ -279,6 +487,12 @@ LWS_EXTERN void lws_ss_change_handlers(struct lws_ss_handle *h, lws_sscb_rx rx, 
 				       lws_sscb_state state);
 LWS_EXTERN int lws_ss_add_peer_tx_credit(struct lws_ss_handle *h, int32_t add);
 LWS_EXTERN int lws_ss_get_est_peer_tx_credit(struct lws_ss_handle *h);
+/* Accepted, no effect: the ws binding's validity timer (svalidping /
+ * svalidhup) counts received frames only. */
+LWS_EXTERN void lws_ss_validity_confirmed(struct lws_ss_handle *h);
+/* Logs one line per live stream of the context (tag and state) at
+ * LLL_NOTICE, and their count. `tsi` is ignored. */
+LWS_EXTERN void lws_ss_dump_extant(struct lws_context *context, int tsi);
 
 /* System blobs: device facts and secrets the policy refers to
  * (http_auth_header and friends, client_cert). Same numbering as lws;
@@ -313,6 +527,34 @@ LWS_EXTERN void lws_system_blob_destroy(lws_system_blob_t *b);
  * (securestreams extension; lws <= v4.3 had a full sequencer object). */
 LWS_EXTERN size_t lws_seq_state_count(struct lws_sequencer *seq);
 LWS_EXTERN int lws_seq_state_at(struct lws_sequencer *seq, size_t index);
+
+/* ---- SS proxy client names (lws-secure-streams-client.h) ---------------
+ * lws maps lws_ss_* onto lws_sspc_* when LWS_SS_USE_SSPC is defined, to run
+ * the streams in a proxy process. Here both spellings name the same
+ * in-process implementation: code written with lws_sspc_* compiles, and an
+ * LWS_SS_USE_SSPC build still needs a policy of its own (there is no proxy
+ * link in the C API; see docs/api.md). */
+#define lws_sspc_handle lws_ss_handle
+#define lws_sspc_create lws_ss_create
+#define lws_sspc_destroy lws_ss_destroy
+#define lws_sspc_request_tx lws_ss_request_tx
+#define lws_sspc_request_tx_len lws_ss_request_tx_len
+#define lws_sspc_client_connect lws_ss_client_connect
+#define lws_sspc_get_sequencer lws_ss_get_sequencer
+#define lws_sspc_proxy_create lws_ss_proxy_create
+#define lws_sspc_get_context lws_ss_get_context
+#define lws_sspc_rideshare lws_ss_rideshare
+#define lws_sspc_set_metadata lws_ss_set_metadata
+#define lws_sspc_get_metadata lws_ss_get_metadata
+#define lws_sspc_add_peer_tx_credit lws_ss_add_peer_tx_credit
+#define lws_sspc_get_est_peer_tx_credit lws_ss_get_est_peer_tx_credit
+#define lws_sspc_start_timeout lws_ss_start_timeout
+#define lws_sspc_cancel_timeout lws_ss_cancel_timeout
+#define lws_sspc_to_user_object lws_ss_to_user_object
+#define lws_sspc_change_handlers lws_ss_change_handlers
+#define lws_sspc_tag lws_ss_tag
+/* What LWS_SS_USE_SSPC programs put in info.protocols: nothing to add. */
+#define lws_sspc_protocols ((const struct lws_protocols *)0)
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 #include <cstdarg>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,20 +24,6 @@ using ss::stream::Backend;
 using ss::stream::Ret;
 using ss::stream::Stream;
 
-// One handle per system blob slot, so lws_system_get_blob can hand out a
-// stable pointer.
-struct lws_system_blob {
-  ss::stream::Context* engine = nullptr;
-  int slot = -1;
-};
-
-struct lws_context {
-  std::unique_ptr<Backend> backend;
-  std::unique_ptr<ss::stream::Context> engine;
-  std::atomic<bool> cancel_pending{false};
-  std::array<lws_system_blob, ss::stream::kBlobSlots> blobs;
-};
-
 struct lws_sequencer {
   ss::stream::Sequencer* seq = nullptr;
 };
@@ -47,8 +34,24 @@ struct lws_ss_handle {
   lws_ss_info_t info{};
   void* user = nullptr;  // user_alloc bytes, zeroed
   lws_sequencer sequencer;
-  ~lws_ss_handle() { std::free(user); }
+  ~lws_ss_handle();
 };
+
+// A sul embedded in the user object must not fire after the object is
+// freed (lws reports such timers as zombies): cancel any still scheduled.
+lws_ss_handle::~lws_ss_handle() {
+  if (context && user && info.user_alloc) {
+    auto* lo = static_cast<lws_sorted_usec_list_t*>(user);
+    auto* hi = reinterpret_cast<lws_sorted_usec_list_t*>(static_cast<char*>(user) + info.user_alloc);
+    auto& suls = context->suls;
+    for (auto it = suls.lower_bound(lo); it != suls.end() && std::less<>{}(it->first, hi);) {
+      context->backend->loop().cancel(it->second);
+      it->first->list.owner = nullptr;
+      it = suls.erase(it);
+    }
+  }
+  std::free(user);
+}
 
 namespace {
 
@@ -65,6 +68,8 @@ lws_ss_state_return_t from_ret(Ret r) {
 }  // namespace
 
 namespace ss::stream {
+
+bool c_log_visible(int level) { return (g_log_level & level) != 0; }
 
 void c_log(int level, const std::string& line) {
   if (!(g_log_level & level)) return;
@@ -105,6 +110,63 @@ ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
     };
   }
   return cb;
+}
+
+}  // namespace
+
+namespace {
+
+// lws_system_states_t names, for mgr_system.state_names and logs.
+const char* const kSystemStateNames[] = {
+    "UNKNOWN",     "CONTEXT_CREATED", "INITIALIZED",      "IFACE_COLDPLUG",
+    "DHCP",        "CPD_PRE_TIME",    "TIME_VALID",       "CPD_POST_TIME",
+    "POLICY_VALID", "REGISTERED",     "AUTH1",            "AUTH2",
+    "ONE_TIME_UPDATES", "OPERATIONAL", "POLICY_INVALID",  "CONTEXT_DESTROYING"};
+constexpr int kSystemStateCount = sizeof kSystemStateNames / sizeof kSystemStateNames[0];
+
+const char* system_state_name(int state) {
+  return state >= 0 && state < kSystemStateCount ? kSystemStateNames[state] : "?";
+}
+
+void init_system_state(lws_context* cx, lws_state_notify_link_t* const* list) {
+  lws_state_manager_t& m = cx->mgr_system;
+  m.context = cx;
+  m.parent = cx;
+  m.name = "system";
+  // lws's field is not const-qualified; nothing writes through it.
+  m.state_names = const_cast<const char**>(kSystemStateNames);
+  m.state = LWS_SYSTATE_CONTEXT_CREATED;
+  lws_state_reg_notifier_list(&m, list);
+}
+
+// Asks every notifier in order; the first nonzero answer vetoes.
+bool notifiers_allow(lws_state_manager_t* mgr, int current, int target) {
+  for (lws_dll2* d = mgr->notify_list.head; d;) {
+    lws_dll2* next = d->next;  // the callback may deregister its own link
+    auto* nl = lws_container_of(d, lws_state_notify_link_t, list);
+    if (nl->notify_cb && nl->notify_cb(mgr, nl, current, target)) {
+      c_log(LLL_INFO, std::string("system state: ") + (nl->name ? nl->name : "(unnamed)") +
+                          " vetoed " + system_state_name(current) + " -> " +
+                          system_state_name(target));
+      return false;
+    }
+    d = next;
+  }
+  return true;
+}
+
+// One transition with its two notifications (before: may veto; after:
+// (target, target), answers ignored). Returns false if vetoed.
+bool transition_once(lws_state_manager_t* mgr, int target) {
+  if (!notifiers_allow(mgr, mgr->state, target)) return false;
+  mgr->state = target;
+  for (lws_dll2* d = mgr->notify_list.head; d;) {
+    lws_dll2* next = d->next;
+    auto* nl = lws_container_of(d, lws_state_notify_link_t, list);
+    if (nl->notify_cb) (void)nl->notify_cb(mgr, nl, target, target);
+    d = next;
+  }
+  return true;
 }
 
 }  // namespace
@@ -150,6 +212,7 @@ lws_context* create_c_context(const lws_context_creation_info* info,
   cx->engine = std::make_unique<Context>(std::move(cfg));
   for (int i = 0; i < ss::stream::kBlobSlots; ++i) cx->blobs[static_cast<std::size_t>(i)] = {cx->engine.get(), i};
   cx->backend->setup(*cx->engine);
+  init_system_state(cx, info->register_notifier_list);
   return cx;
 }
 
@@ -206,6 +269,14 @@ int lws_snprintf(char* str, size_t size, const char* format, ...) {
 
 int lws_service(struct lws_context* context, int timeout_ms) {
   if (!context) return -1;
+  if (!context->system_walk_started) {
+    // The system state walk runs here, never inside lws_create_context, so
+    // notifiers may use the context pointer the application stored.
+    context->system_walk_started = true;
+    ++context->in_callback;
+    lws_state_transition_steps(&context->mgr_system, LWS_SYSTATE_OPERATIONAL);
+    --context->in_callback;
+  }
   if (context->cancel_pending.exchange(false)) context->engine->cancel_service();
   return context->backend->service(timeout_ms);
 }
@@ -218,12 +289,21 @@ void lws_cancel_service(struct lws_context* context) {
 
 void lws_context_destroy(struct lws_context* context) {
   if (!context) return;
-  if (context->engine && context->engine->busy()) {
+  if ((context->engine && context->engine->busy()) || context->in_callback) {
     c_log(LLL_ERR,
-          "lws_context_destroy: called from inside a stream callback; refused (call it after "
-          "lws_service returns)");
+          "lws_context_destroy: called from inside a stream callback or a system state "
+          "notifier; refused (call it after lws_service returns)");
     return;
   }
+  // Notifiers hear CONTEXT_DESTROYING first; a veto cannot stop it.
+  ++context->in_callback;
+  lws_state_transition(&context->mgr_system, LWS_SYSTATE_CONTEXT_DESTROYING);
+  --context->in_callback;
+  for (auto& [sul, id] : context->suls) {
+    context->backend->loop().cancel(id);
+    sul->list.owner = nullptr;
+  }
+  context->suls.clear();
   context->engine.reset();  // every stream sees DESTROYING
   delete context;
 }
@@ -402,6 +482,65 @@ int lws_ss_get_est_peer_tx_credit(struct lws_ss_handle* h) {
 
 int64_t ss_context_now_us(struct lws_context* context) {
   return context ? context->backend->loop().now() : 0;
+}
+
+// --- system state (lws_state_*) ---------------------------------------------
+
+void lws_state_reg_notifier(lws_state_manager_t* mgr, lws_state_notify_link_t* nl) {
+  if (!mgr || !nl || nl->list.owner) return;
+  nl->list.prev = mgr->notify_list.tail;
+  nl->list.next = nullptr;
+  nl->list.owner = &mgr->notify_list;
+  if (mgr->notify_list.tail) {
+    mgr->notify_list.tail->next = &nl->list;
+  } else {
+    mgr->notify_list.head = &nl->list;
+  }
+  mgr->notify_list.tail = &nl->list;
+  mgr->notify_list.count++;
+}
+
+void lws_state_reg_deregister(lws_state_notify_link_t* nl) {
+  if (!nl || !nl->list.owner) return;
+  lws_dll2_owner* o = nl->list.owner;
+  if (nl->list.prev) {
+    nl->list.prev->next = nl->list.next;
+  } else {
+    o->head = nl->list.next;
+  }
+  if (nl->list.next) {
+    nl->list.next->prev = nl->list.prev;
+  } else {
+    o->tail = nl->list.prev;
+  }
+  o->count--;
+  nl->list = lws_dll2_t{};
+}
+
+void lws_state_reg_notifier_list(lws_state_manager_t* mgr, lws_state_notify_link_t* const* nl) {
+  if (!nl) return;
+  for (; *nl; ++nl) lws_state_reg_notifier(mgr, *nl);
+}
+
+int lws_state_transition_steps(lws_state_manager_t* mgr, int target) {
+  if (!mgr) return 0;
+  // `<`, not `!=`: a notifier may itself have moved the state further.
+  while (mgr->state < target && transition_once(mgr, mgr->state + 1)) {
+  }
+  return 0;
+}
+
+int lws_state_transition(lws_state_manager_t* mgr, int target) {
+  if (mgr && mgr->state != target) transition_once(mgr, target);
+  return 0;
+}
+
+lws_state_manager_t* lws_system_get_state_manager(struct lws_context* context) {
+  return context ? &context->mgr_system : nullptr;
+}
+
+struct lws_context* lws_system_context_from_system_mgr(lws_state_manager_t* mgr) {
+  return mgr ? mgr->context : nullptr;
 }
 
 // --- system blobs (runtime/stream/system_blobs.h) ---------------------------

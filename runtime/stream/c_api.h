@@ -1,12 +1,45 @@
-// Internals of the C API (runtime/include/libwebsockets.h) for backends.
+// Internals of the C API (runtime/include/libwebsockets.h) for backends and
+// for the compatibility helpers in runtime/include/lws_compat.cc.
 #pragma once
 
+#include <array>
+#include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 
 #include <libwebsockets.h>
 
+#include "runtime/core/loop.h"
 #include "runtime/stream/backend.h"
+#include "runtime/stream/context.h"
+#include "runtime/stream/system_blobs.h"
+
+// One handle per system blob slot, so lws_system_get_blob can hand out a
+// stable pointer.
+struct lws_system_blob {
+  ss::stream::Context* engine = nullptr;
+  int slot = -1;
+};
+
+struct lws_context {
+  std::unique_ptr<ss::stream::Backend> backend;
+  std::unique_ptr<ss::stream::Context> engine;
+  std::atomic<bool> cancel_pending{false};
+  std::array<lws_system_blob, ss::stream::kBlobSlots> blobs;
+
+  // System state (lws_state_*): walked to OPERATIONAL from the first
+  // lws_service(). `in_callback` > 0 while a notifier or a sul callback
+  // runs: lws_context_destroy is refused then.
+  lws_state_manager_t mgr_system{};
+  bool system_walk_started = false;
+  int in_callback = 0;
+  // lws_default_loop_exit() was called.
+  bool interrupted = false;
+  // Scheduled lws_sorted_usec_list_t timers (pointer order only decides
+  // teardown order, which has no visible effect).
+  std::map<lws_sorted_usec_list_t*, ss::TimerId> suls;
+};
 
 namespace ss::stream {
 
@@ -18,6 +51,8 @@ lws_context* create_c_context(const lws_context_creation_info* info,
 Backend* backend_of(lws_context* context);
 // Logs through lws_set_log_level's emitter/level (LLL_* `level`).
 void c_log(int level, const std::string& line);
+// True if lines of `level` are emitted.
+bool c_log_visible(int level);
 Context* engine_of(lws_context* context);
 
 }  // namespace ss::stream
