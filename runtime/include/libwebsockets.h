@@ -137,11 +137,14 @@ LWS_EXTERN void lwsl_hexdump_context(struct lws_context *cx, int level, const vo
 #define lwsl_hexdump_cx_info(_c, ...) lwsl_hexdump_context(_c, LLL_INFO, __VA_ARGS__)
 #define lwsl_hexdump_cx_debug(_c, ...) lwsl_hexdump_context(_c, LLL_DEBUG, __VA_ARGS__)
 
-/* Value of "-x value" style argument `val` in argv, or NULL. */
+/* Value of option `val` in argv ("-x value", "-x=value" or "-xvalue"; ""
+ * for a flag given last), or NULL if absent. */
 LWS_EXTERN const char *lws_cmdline_option(int argc, const char **argv, const char *val);
 
 struct lws_context_creation_info;
-/* The options every lws example accepts; here "-d <loglevel>". */
+/* The options every lws example accepts; here "-d <loglevel>" (default
+ * info->default_loglevel, else LLL_USER | LLL_ERR | LLL_WARN | LLL_NOTICE):
+ * it always sets the log level. */
 LWS_EXTERN void lws_cmdline_option_handle_builtin(int argc, const char **argv,
 						  struct lws_context_creation_info *info);
 

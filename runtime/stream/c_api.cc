@@ -247,14 +247,19 @@ const char* lws_cmdline_option(int argc, const char** argv, const char* val) {
     if (!argv[i] || std::strncmp(argv[i], val, n) != 0) continue;
     if (argv[i][n] == '\0') return i + 1 < argc ? argv[i + 1] : "";
     if (argv[i][n] == '=') return argv[i] + n + 1;
+    return argv[i] + n;  // "-d1039" style, as lws
   }
   return nullptr;
 }
 
 void lws_cmdline_option_handle_builtin(int argc, const char** argv,
                                        struct lws_context_creation_info* info) {
-  (void)info;
-  if (const char* d = lws_cmdline_option(argc, argv, "-d")) lws_set_log_level(std::atoi(d), g_log_emit);
+  // As lws: the level is always set, from -d, else info->default_loglevel,
+  // else errors, warnings, notices and user lines.
+  int level = info && info->default_loglevel ? info->default_loglevel
+                                              : LLL_USER | LLL_ERR | LLL_WARN | LLL_NOTICE;
+  if (const char* d = lws_cmdline_option(argc, argv, "-d")) level = std::atoi(d);
+  lws_set_log_level(level, g_log_emit);
 }
 
 int lws_snprintf(char* str, size_t size, const char* format, ...) {
