@@ -3,7 +3,7 @@
 //
 // Workload (drawn from the seed, printed by describe()): 1-3 streams, each
 // with its own route on server "web": a status (200 mostly; 404; 503 or 429
-// with Retry-After: 1; a same-origin 302 to a 200), a body size, framing
+// with Retry-After: 1; a 302 to a 200 on "web" or on server "cdn"), a body size, framing
 // (Content-Length, chunked, or until close), a slow body sometimes, and now
 // and then a misbehaviour (truncated body, garbage header, oversized
 // header, close before the response). Some streams ask again after their
@@ -58,6 +58,7 @@ const char* fault_name(HttpFault f) {
 struct StreamSpec {
   HttpRoute route;
   bool redirect = false;  // route answers 302 -> /dataN (followed: allow_redirects)
+  bool redirect_away = false;  // ... to http://cdn:8080/dataN, another host
   bool retry = true;
   bool opportunistic = true;
   Micros start_at = 0;
@@ -159,7 +160,8 @@ class H1Run final : public ScenarioRun {
       } else {
         s.redirect = true;
         r.status = 302, r.reason = "Found";
-        r.location = "/data" + std::to_string(i);
+        s.redirect_away = draw.chance(1, 2);
+        r.location = (s.redirect_away ? "http://cdn:8080/data" : "/data") + std::to_string(i);
       }
       r.body_size = static_cast<std::size_t>(draw.between(0, 20000));
       const auto framing = draw.below(3);
@@ -197,7 +199,7 @@ class H1Run final : public ScenarioRun {
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "server: web (10.3.0.1:80)\nstreams:\n";
+    out += "servers: web (10.3.0.1:80), cdn (10.3.0.2:8080, redirect targets)\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
       const auto& r = s.route;
@@ -222,6 +224,8 @@ class H1Run final : public ScenarioRun {
     const int web = world.add_host("web", "10.3.0.1");
     const int client = world.add_host("client");
     server_ = std::make_unique<peers::HttpServer>(world.loop(), world.net_for(web), Endpoint::tcp("0.0.0.0", 80));
+    const int cdn = world.add_host("cdn", "10.3.0.2");
+    cdn_ = std::make_unique<peers::HttpServer>(world.loop(), world.net_for(cdn), Endpoint::tcp("0.0.0.0", 8080));
     auto pol = std::make_shared<policy::Policy>();
     policy::RetryPolicy r;
     r.name = "r";
@@ -238,10 +242,10 @@ class H1Run final : public ScenarioRun {
       a->repeats_left = spec.repeats;
       if (spec.redirect) {
         HttpRoute target = spec.route;
-        target.path = spec.route.location;
+        target.path = "/data" + std::to_string(i);
         target.status = 200, target.reason = "OK";
         target.location.clear();
-        server_->route(target);
+        (spec.redirect_away ? cdn_ : server_)->route(target);
       }
       a->expected_body = peers::pattern_body(spec.route.body_size);
       // An EOF ends an until-close body: a truncating server or a peer
@@ -264,6 +268,8 @@ class H1Run final : public ScenarioRun {
       actors_.push_back(std::move(a));
     }
     server_->set_idle_timeout(idle_timeout_);
+    cdn_->set_idle_timeout(idle_timeout_);
+    if (Error e = cdn_->start()) world.violation("cdn server: " + e.message());
     if (Error e = server_->start()) world.violation("web server: " + e.message());
     stream::Context::Config cfg;
     cfg.loop = &world.loop();
@@ -343,6 +349,7 @@ class H1Run final : public ScenarioRun {
   Micros idle_timeout_ = 0;  // server keep-alive timeout (0: never closes idle)
   World* world_ = nullptr;
   std::unique_ptr<peers::HttpServer> server_;
+  std::unique_ptr<peers::HttpServer> cdn_;  // another origin for redirects
   // Declared after the server: destroyed first (streams before the peer).
   std::unique_ptr<stream::Context> ctx_;
   std::vector<std::unique_ptr<Actor>> actors_;
