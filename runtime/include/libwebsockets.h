@@ -253,8 +253,9 @@ LWS_EXTERN struct lws_context *lws_system_context_from_system_mgr(lws_state_mana
 
 struct lws_sorted_usec_list;
 typedef void (*sul_cb_t)(struct lws_sorted_usec_list *sul);
-/* Embed one in your own struct; zero it (or lws_sul_cancel it) before use.
- * It must stay alive while scheduled. */
+/* Embed one in your own struct, zeroed before first use (SS user objects
+ * are); leave its members alone. It must stay alive while scheduled; one
+ * inside an SS user object is cancelled when that stream is freed. */
 typedef struct lws_sorted_usec_list {
 	struct lws_dll2 list;
 	lws_usec_t us;       /* due time, in the context's clock */
@@ -269,7 +270,7 @@ typedef struct lws_sorted_usec_list {
  * LWS_SET_TIMER_USEC_CANCEL cancels it. `tsi` is ignored (one thread). */
 LWS_EXTERN void lws_sul_schedule(struct lws_context *context, int tsi,
 				 lws_sorted_usec_list_t *sul, sul_cb_t cb, lws_usec_t us);
-/* Disarms a scheduled sul (no-op if it is not scheduled). */
+/* Disarms a scheduled sul (no-op if it is not scheduled); sets us to 0. */
 LWS_EXTERN void lws_sul_cancel(lws_sorted_usec_list_t *sul);
 
 /* ---- context ------------------------------------------------------------- */

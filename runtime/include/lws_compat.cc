@@ -106,7 +106,9 @@ void lwsl_hexdump_context(struct lws_context* cx, int level, const void* vbuf, s
 // --- timers ------------------------------------------------------------------
 
 void lws_sul_cancel(lws_sorted_usec_list_t* sul) {
-  if (!sul || !sul->list.owner) return;
+  if (!sul) return;
+  sul->us = 0;  // as lws: a cancelled sul reads as not scheduled
+  if (!sul->list.owner) return;
   // A scheduled sul remembers its context through list.owner (our use of
   // that member; lws keeps it on a per-thread list).
   auto* cx = reinterpret_cast<lws_context*>(sul->list.owner);

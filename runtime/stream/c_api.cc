@@ -158,15 +158,22 @@ bool notifiers_allow(lws_state_manager_t* mgr, int current, int target) {
 // One transition with its two notifications (before: may veto; after:
 // (target, target), answers ignored). Returns false if vetoed.
 bool transition_once(lws_state_manager_t* mgr, int target) {
-  if (!notifiers_allow(mgr, mgr->state, target)) return false;
-  mgr->state = target;
-  for (lws_dll2* d = mgr->notify_list.head; d;) {
-    lws_dll2* next = d->next;
-    auto* nl = lws_container_of(d, lws_state_notify_link_t, list);
-    if (nl->notify_cb) (void)nl->notify_cb(mgr, nl, target, target);
-    d = next;
+  // While notifiers run, lws_context_destroy is refused (we are iterating
+  // the context's notifier list).
+  lws_context* cx = mgr->context;
+  if (cx) ++cx->in_callback;
+  bool moved = notifiers_allow(mgr, mgr->state, target);
+  if (moved) {
+    mgr->state = target;
+    for (lws_dll2* d = mgr->notify_list.head; d;) {
+      lws_dll2* next = d->next;
+      auto* nl = lws_container_of(d, lws_state_notify_link_t, list);
+      if (nl->notify_cb) (void)nl->notify_cb(mgr, nl, target, target);
+      d = next;
+    }
   }
-  return true;
+  if (cx) --cx->in_callback;
+  return moved;
 }
 
 }  // namespace
@@ -278,9 +285,7 @@ int lws_service(struct lws_context* context, int timeout_ms) {
     // The system state walk runs here, never inside lws_create_context, so
     // notifiers may use the context pointer the application stored.
     context->system_walk_started = true;
-    ++context->in_callback;
     lws_state_transition_steps(&context->mgr_system, LWS_SYSTATE_OPERATIONAL);
-    --context->in_callback;
   }
   if (context->cancel_pending.exchange(false)) context->engine->cancel_service();
   return context->backend->service(timeout_ms);
@@ -301,9 +306,7 @@ void lws_context_destroy(struct lws_context* context) {
     return;
   }
   // Notifiers hear CONTEXT_DESTROYING first; a veto cannot stop it.
-  ++context->in_callback;
   lws_state_transition(&context->mgr_system, LWS_SYSTATE_CONTEXT_DESTROYING);
-  --context->in_callback;
   for (auto& [sul, id] : context->suls) {
     context->backend->loop().cancel(id);
     sul->list.owner = nullptr;
