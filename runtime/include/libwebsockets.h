@@ -345,6 +345,10 @@ LWS_EXTERN void lws_default_loop_exit(struct lws_context *context);
 LWS_EXTERN void lws_context_default_loop_run_destroy(struct lws_context *context);
 /* 0 if `actual` equals "--expected-exit N" (default 0), else 1; logs. */
 LWS_EXTERN int lws_cmdline_passfail(int argc, const char **argv, int actual);
+/* Fills buf with len bytes from the context's generator and returns len.
+ * CAUTION: the generator is deterministic (seeded by ss_seed) so runs
+ * replay: fine for test payloads, never for keys, nonces or tokens. */
+LWS_EXTERN size_t lws_get_random(struct lws_context *context, void *buf, size_t len);
 
 /* ---- Secure Streams ------------------------------------------------------ */
 
@@ -494,8 +498,11 @@ LWS_EXTERN int lws_ss_get_est_peer_tx_credit(struct lws_ss_handle *h);
 /* Accepted, no effect: the ws binding's validity timer (svalidping /
  * svalidhup) counts received frames only. */
 LWS_EXTERN void lws_ss_validity_confirmed(struct lws_ss_handle *h);
-/* Logs one line per live stream of the context (tag and state) at
- * LLL_NOTICE, and their count. `tsi` is ignored. */
+/* Policy overlays are not supported: logs an error and returns 1 (the
+ * policy given at context creation stays in force). */
+LWS_EXTERN int lws_ss_policy_overlay(struct lws_context *context, const char *overlay);
+/* Logs how many streams of the context are alive, at LLL_NOTICE (lws
+ * lists each one; the engine does not expose them). `tsi` is ignored. */
 LWS_EXTERN void lws_ss_dump_extant(struct lws_context *context, int tsi);
 
 /* System blobs: device facts and secrets the policy refers to

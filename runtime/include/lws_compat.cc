@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <span>
 #include <string>
 
 #include "runtime/stream/c_api.h"
@@ -172,6 +173,21 @@ int lws_cmdline_passfail(int argc, const char** argv, int actual) {
     return 0;
   }
   _lws_log(LLL_ERR, "Completed: failed: exit %d, expected %d", actual, expected);
+  return 1;
+}
+
+size_t lws_get_random(struct lws_context* context, void* buf, size_t len) {
+  ss::stream::Context* engine = ss::stream::engine_of(context);
+  if (!engine || (!buf && len)) return 0;
+  if (len) engine->rng().fill(std::span<std::uint8_t>(static_cast<std::uint8_t*>(buf), len));
+  return len;
+}
+
+int lws_ss_policy_overlay(struct lws_context* context, const char* overlay) {
+  (void)context;
+  (void)overlay;
+  c_log(LLL_ERR, "lws_ss_policy_overlay: policy overlays are not supported; the policy given "
+                 "to lws_create_context stays in force");
   return 1;
 }
 

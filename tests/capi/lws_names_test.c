@@ -10,8 +10,9 @@
  *    emitters; lws_ss_dump_extant's line;
  *  - helpers: lws_context_info_defaults, lws_cmdline_passfail,
  *    lws_cmdline_option forms, LWS_SS_USER_TYPEDEF accessors,
- *    lws_ss_validity_confirmed, the lws_sspc_* spellings and the creation
- *    info fields of LWS_SS_USE_SSPC programs.
+ *    lws_ss_validity_confirmed, lws_get_random, lws_ss_policy_overlay
+ *    (refused), the lws_sspc_* spellings and the creation info fields of
+ *    LWS_SS_USE_SSPC programs.
  */
 #include <libwebsockets.h>
 
@@ -263,6 +264,21 @@ int main(void)
 	log_reset();
 	lws_ss_dump_extant(cx, 0);
 	CHECK(strstr(logbuf, "1 live stream") != NULL);
+	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+	{
+		uint8_t r1[32], r2[32];
+		int nonzero = 0;
+
+		memset(r1, 0, sizeof r1);
+		CHECK(lws_get_random(cx, r1, sizeof r1) == sizeof r1);
+		CHECK(lws_get_random(cx, r2, sizeof r2) == sizeof r2);
+		for (n = 0; n < (int)sizeof r1; n++)
+			nonzero |= r1[n];
+		CHECK(nonzero && memcmp(r1, r2, sizeof r1));
+		CHECK(lws_get_random(NULL, r1, 1) == 0);
+	}
+	lws_set_log_level(0, NULL);
+	CHECK(lws_ss_policy_overlay(cx, "{\"s\":[]}") == 1);
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	CHECK(lws_sspc_get_context(h) == cx);
 	CHECK(!strcmp(lws_sspc_tag(h), "echo"));
