@@ -6,8 +6,10 @@
  * enum values, flags, macros and function signatures, so that application
  * code written in the classic style (an lws_ss_info_t filled in with
  * offsetof, rx/tx/state callbacks, lws_ss_create, a service loop) compiles
- * unchanged as C or C++. Only the Secure Streams API and the few context
- * calls such an application needs are provided.
+ * unchanged as C or C++. Only the Secure Streams API and what programs
+ * shaped like lws' secure-streams minimal examples use around it (context
+ * calls, system state notifiers, lws_sul_* timers, logging helpers) are
+ * provided; docs/api.md "lws example compatibility" lists it.
  *
  * Threading: every call must be made from the thread that runs
  * lws_service(); the only exception is lws_cancel_service().
