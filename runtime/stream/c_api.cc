@@ -307,6 +307,10 @@ void lws_context_destroy(struct lws_context* context) {
   }
   // Notifiers hear CONTEXT_DESTROYING first; a veto cannot stop it.
   lws_state_transition(&context->mgr_system, LWS_SYSTATE_CONTEXT_DESTROYING);
+  // Unlink the notifiers: their (often static) links may join a later
+  // context.
+  while (lws_dll2* d = context->mgr_system.notify_list.head)
+    lws_state_reg_deregister(lws_container_of(d, lws_state_notify_link_t, list));
   for (auto& [sul, id] : context->suls) {
     context->backend->loop().cancel(id);
     sul->list.owner = nullptr;

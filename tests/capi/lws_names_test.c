@@ -338,6 +338,20 @@ int main(void)
 	/* CONTEXT_DESTROYING reaches the notifiers */
 	lws_context_destroy(cx);
 	CHECK(destroy_seen == 1);
+	CHECK(nl_a.list.owner == NULL); /* unlinked with its context */
+
+	/* the same static links serve a second context */
+	n = a_calls;
+	cx = ss_fake_create_context(&info);
+	CHECK(cx != NULL);
+	if (cx) {
+		mgr = lws_system_get_state_manager(cx);
+		CHECK(mgr->notify_list.count == 1);
+		lws_service(cx, 0);
+		CHECK(mgr->state == LWS_SYSTATE_OPERATIONAL && a_calls > n);
+		lws_context_destroy(cx);
+		CHECK(destroy_seen == 2);
+	}
 
 	if (fail_line) {
 		lwsl_err("FAILED at line %d\n", fail_line);
