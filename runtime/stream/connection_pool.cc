@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace ss::stream {
 
@@ -11,7 +12,7 @@ struct ConnectionPool::Idle final : ConnectionHandler {
   ConnectionPool* pool = nullptr;
   std::string key;
   Link link;
-  TimerId timer;
+  Micros parked_at = 0;
   std::uint64_t seq = 0;
   bool dead = false;
 
@@ -43,15 +44,11 @@ void ConnectionPool::park(const std::string& key, Link link) {
   raw->key = key;
   raw->link = std::move(link);
   raw->seq = next_seq_++;
+  raw->parked_at = loop_.now();
   raw->link.relay->set_target(raw);
-  std::weak_ptr<bool> alive = alive_;
-  raw->timer = loop_.after(idle_timeout_, [this, alive, raw] {
-    if (alive.expired()) return;
-    raw->timer = {};
-    erase(raw->key, raw->seq);
-  });
   idle_[key].push_back(std::move(idle));
   ++total_;
+  arm_sweep();
 }
 
 std::optional<Link> ConnectionPool::take(const std::string& key) {
@@ -62,7 +59,6 @@ std::optional<Link> ConnectionPool::take(const std::string& key) {
     std::unique_ptr<Idle> idle = std::move(q.front());
     q.pop_front();
     --total_;
-    if (idle->timer) loop_.cancel(idle->timer);
     if (idle->dead) {
       // Ended while idle; its posted erase finds nothing. Close it here.
       idle->link.conn.reset();
@@ -80,23 +76,22 @@ std::optional<Link> ConnectionPool::take(const std::string& key) {
 void ConnectionPool::clear() {
   for (auto& [key, q] : idle_) {
     for (auto& idle : q) {
-      if (idle->timer) loop_.cancel(idle->timer);
       idle->link.relay->set_target(nullptr);
       idle->link.conn.reset();
     }
   }
   idle_.clear();
   total_ = 0;
+  if (sweep_) loop_.cancel(sweep_);
+  sweep_ = {};
 }
 
 void ConnectionPool::drop(Idle* idle) {
   if (idle->dead) return;
   idle->dead = true;
   idle->link.relay->set_target(nullptr);
-  if (idle->timer) loop_.cancel(idle->timer);
-  idle->timer = {};
-  // Not inline: we are inside the connection's own callback.
-  // By (key, seq), never by pointer: take() may have freed `idle` by then.
+  // Not inline: we are inside the connection's own callback. By (key, seq),
+  // never by pointer: take() may have freed `idle` by then.
   std::weak_ptr<bool> alive = alive_;
   loop_.post([this, alive, key = idle->key, seq = idle->seq] {
     if (!alive.expired()) erase(key, seq);
@@ -113,21 +108,48 @@ void ConnectionPool::erase(const std::string& key, std::uint64_t seq) {
   q.erase(pos);
   --total_;
   if (q.empty()) idle_.erase(it);
-  if (owned->timer) loop_.cancel(owned->timer);
   owned->link.relay->set_target(nullptr);
   owned->link.conn.reset();  // close(): silent
 }
 
 void ConnectionPool::evict_oldest() {
-  Idle* oldest = nullptr;
-  std::uint64_t best = std::numeric_limits<std::uint64_t>::max();
-  for (auto& [key, q] : idle_) {
-    if (!q.empty() && q.front()->seq < best) {
-      best = q.front()->seq;
-      oldest = q.front().get();
-    }
+  const Idle* oldest = nullptr;
+  for (const auto& [key, q] : idle_) {
+    if (!q.empty() && (!oldest || q.front()->seq < oldest->seq)) oldest = q.front().get();
   }
   if (oldest) erase(oldest->key, oldest->seq);
+}
+
+// One timer for the whole pool, due when the oldest idle connection times
+// out. (Not one per parked connection: reuse would then cancel a timer per
+// transaction, and cancelled timers linger as garbage in a timer heap.)
+void ConnectionPool::arm_sweep() {
+  if (sweep_) return;
+  std::optional<Micros> oldest;
+  for (const auto& [key, q] : idle_) {
+    for (const auto& idle : q) {
+      if (!idle->dead && (!oldest || idle->parked_at < *oldest)) oldest = idle->parked_at;
+    }
+  }
+  if (!oldest) return;
+  std::weak_ptr<bool> alive = alive_;
+  sweep_ = loop_.at(*oldest + idle_timeout_, [this, alive] {
+    if (alive.expired()) return;
+    sweep_ = {};
+    sweep();
+  });
+}
+
+void ConnectionPool::sweep() {
+  const Micros now = loop_.now();
+  std::vector<std::pair<std::string, std::uint64_t>> expired;
+  for (const auto& [key, q] : idle_) {
+    for (const auto& idle : q) {
+      if (idle->parked_at + idle_timeout_ <= now) expired.emplace_back(key, idle->seq);
+    }
+  }
+  for (const auto& [key, seq] : expired) erase(key, seq);
+  arm_sweep();
 }
 
 }  // namespace ss::stream

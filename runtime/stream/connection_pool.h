@@ -30,6 +30,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/core/loop.h"
 #include "runtime/core/net.h"
@@ -94,12 +95,15 @@ class ConnectionPool {
   void drop(Idle* idle);          // close and forget (posted, never inline)
   void erase(const std::string& key, std::uint64_t seq);
   void evict_oldest();
+  void arm_sweep();
+  void sweep();
 
   Loop& loop_;
   Micros idle_timeout_;
   std::map<std::string, std::deque<std::unique_ptr<Idle>>> idle_;
   std::size_t total_ = 0;
   std::uint64_t next_seq_ = 0;
+  TimerId sweep_;  // due when the oldest idle connection times out
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

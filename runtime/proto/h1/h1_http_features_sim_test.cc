@@ -30,10 +30,10 @@ std::optional<std::string_view> cookie_of(const Bed& bed, std::size_t request) {
 }
 
 TEST(H1Cookies, SetCookieIsSentBackOnTheNextRequest) {
-  Bed bed("/a", false, [](policy::Policy&, policy::Streamtype& st) { st.http_cookies = true; });
-  bed.server.route({.path = "/a", .headers = {{"Set-Cookie", "sid=abc; Path=/; HttpOnly"}, {"Date", kDate}}});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/a", false, [](policy::Policy&, policy::Streamtype& st) { st.http_cookies = true; });
+  bed.server.route({.path = "/a", .headers = {{"Set-Cookie", "sid=abc; Path=/; HttpOnly"}, {"Date", kDate}}});
   ask(bed, bed.open(states, rx), 2);
   EXPECT_EQ(states, seq({kTxn, kTxn}));
   EXPECT_EQ(cookie_of(bed, 0), std::nullopt);
@@ -41,10 +41,10 @@ TEST(H1Cookies, SetCookieIsSentBackOnTheNextRequest) {
 }
 
 TEST(H1Cookies, WithoutHttpCookiesNothingIsSent) {
-  Bed bed("/a");
-  bed.server.route({.path = "/a", .headers = {{"Set-Cookie", "sid=abc"}}});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/a");
+  bed.server.route({.path = "/a", .headers = {{"Set-Cookie", "sid=abc"}}});
   ask(bed, bed.open(states, rx), 2);
   EXPECT_EQ(cookie_of(bed, 1), std::nullopt);
 }
@@ -53,14 +53,14 @@ TEST(H1Cookies, WithoutHttpCookiesNothingIsSent) {
 // Date): gone 2 s later; a Path cookie only goes to its path; the jar is
 // the context's, so a second stream sends it too.
 TEST(H1Cookies, MaxAgePathAndSharedJar) {
+  std::vector<int> s1, s2;
+  std::string rx1, rx2;
   Bed bed("/a", false, [](policy::Policy&, policy::Streamtype& st) { st.http_cookies = true; });
   bed.server.route({.path = "/a",
                     .headers = {{"Set-Cookie", "short=1; Max-Age=2"},
                                 {"Set-Cookie", "long=2; Max-Age=3600"},
                                 {"Set-Cookie", "elsewhere=3; Path=/other"},
                                 {"Date", kDate}}});
-  std::vector<int> s1, s2;
-  std::string rx1, rx2;
   ask(bed, bed.open(s1, rx1), 2, millis(500));
   EXPECT_EQ(cookie_of(bed, 1), "short=1; long=2");
   bed.world.run_for(seconds(3));
@@ -103,6 +103,8 @@ const std::string kMultipart =
 
 TEST(H1MultipartIn, EachPartIsOneMessage) {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
+    std::vector<int> states;
+    std::string rx;
     Bed bed("/m", false, [](policy::Policy&, policy::Streamtype& st) { st.http_multipart_ss_in = true; });
     (void)seed;
     bed.server.route({.path = "/m",
@@ -110,8 +112,6 @@ TEST(H1MultipartIn, EachPartIsOneMessage) {
                       .body = kMultipart,
                       .chunked = seed == 2,
                       .piece = seed == 3 ? 3u : 0u});
-    std::vector<int> states;
-    std::string rx;
     ask(bed, bed.open(states, rx), 1, seconds(2));
     EXPECT_EQ(states, seq({kTxn}));
     auto m = messages(bed);
@@ -127,10 +127,10 @@ TEST(H1MultipartIn, EachPartIsOneMessage) {
 }
 
 TEST(H1MultipartIn, NonMultipartBodyIsOneMessage) {
-  Bed bed("/p", false, [](policy::Policy&, policy::Streamtype& st) { st.http_multipart_ss_in = true; });
-  bed.server.route({.path = "/p", .body_size = 100});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/p", false, [](policy::Policy&, policy::Streamtype& st) { st.http_multipart_ss_in = true; });
+  bed.server.route({.path = "/p", .body_size = 100});
   ask(bed, bed.open(states, rx), 1, seconds(2));
   auto m = messages(bed);
   ASSERT_EQ(m.size(), 1u);
@@ -139,18 +139,19 @@ TEST(H1MultipartIn, NonMultipartBodyIsOneMessage) {
 }
 
 TEST(H1MultipartIn, BrokenMultipartClosesWithoutAck) {
+  std::vector<int> states;
+  std::string rx;
   Bed bed("/m", false, [](policy::Policy&, policy::Streamtype& st) { st.http_multipart_ss_in = true; });
   bed.server.route({.path = "/m",
                     .headers = {{"Content-Type", "multipart/mixed; boundary=XyZ"}},
                     .body = "--XyZ\r\n\r\nunterminated part"});
-  std::vector<int> states;
-  std::string rx;
   ask(bed, bed.open(states, rx), 1, seconds(2));
   EXPECT_EQ(states, (std::vector<int>{C, POLL, CING, CONN, DISC}));
 }
 
 // Retry-After: <HTTP-date> is measured against the response's own Date.
 TEST(H1RetryAfter, HttpDateFormIsHonoured) {
+  std::vector<Micros> connecting_at;
   Bed bed("/busy", false, [](policy::Policy& pol, policy::Streamtype& st) {
     policy::RetryPolicy r;
     r.name = "r";
@@ -163,7 +164,6 @@ TEST(H1RetryAfter, HttpDateFormIsHonoured) {
                     .status = 503,
                     .reason = "Busy",
                     .headers = {{"Date", kDate}, {"Retry-After", "Sun, 06 Nov 1994 08:49:40 GMT"}}});
-  std::vector<Micros> connecting_at;
   stream::StreamInfo info;
   info.streamtype = "web";
   info.callbacks.state = [&](int st, std::uint32_t) {

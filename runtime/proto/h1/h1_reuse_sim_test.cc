@@ -16,10 +16,10 @@ using testing::Bed;
 using namespace testing::states;
 
 TEST(H1Reuse, SecondTransactionOfAStreamReusesTheConnection) {
-  Bed bed("/a");
-  bed.server.route({.path = "/a", .body_size = 100});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/a");
+  bed.server.route({.path = "/a", .body_size = 100});
   stream::Stream* s = bed.open(states, rx);
   s->request_tx();
   bed.world.run_for(seconds(1));
@@ -34,10 +34,10 @@ TEST(H1Reuse, SecondTransactionOfAStreamReusesTheConnection) {
 }
 
 TEST(H1Reuse, AnotherStreamTakesTheIdleConnection) {
-  Bed bed("/a");
-  bed.server.route({.path = "/a", .body_size = 10});
   std::vector<int> s1, s2;
   std::string rx1, rx2;
+  Bed bed("/a");
+  bed.server.route({.path = "/a", .body_size = 10});
   bed.open(s1, rx1)->request_tx();
   bed.world.run_for(seconds(1));
   bed.open(s2, rx2)->request_tx();
@@ -49,10 +49,10 @@ TEST(H1Reuse, AnotherStreamTakesTheIdleConnection) {
 }
 
 TEST(H1Reuse, ConnectionCloseIsNotReused) {
-  Bed bed("/a");
-  bed.server.route({.path = "/a", .body_size = 10, .close_after = true});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/a");
+  bed.server.route({.path = "/a", .body_size = 10, .close_after = true});
   stream::Stream* s = bed.open(states, rx);
   s->request_tx();
   bed.world.run_for(seconds(2));
@@ -64,10 +64,10 @@ TEST(H1Reuse, ConnectionCloseIsNotReused) {
 }
 
 TEST(H1Reuse, IdleConnectionIsClosedAfterTheIdleTimeout) {
-  Bed bed("/a");
-  bed.server.route({.path = "/a", .body_size = 10});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/a");
+  bed.server.route({.path = "/a", .body_size = 10});
   stream::Stream* s = bed.open(states, rx);
   s->request_tx();
   bed.world.run_for(seconds(1));
@@ -81,11 +81,11 @@ TEST(H1Reuse, IdleConnectionIsClosedAfterTheIdleTimeout) {
 }
 
 TEST(H1Reuse, ServerClosingTheIdleConnectionEmptiesThePool) {
+  std::vector<int> states;
+  std::string rx;
   Bed bed("/a");
   bed.server.route({.path = "/a", .body_size = 10});
   bed.server.set_idle_timeout(millis(500));
-  std::vector<int> states;
-  std::string rx;
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(2));
   EXPECT_EQ(bed.ctx->pool().idle_count(), 0u);
@@ -98,11 +98,11 @@ TEST(H1Reuse, ServerClosingTheIdleConnectionEmptiesThePool) {
 TEST(H1Reuse, StalePooledConnectionIsReplacedWithoutAFailure) {
   int stale = 0;
   for (Micros skew : std::vector<Micros>{0, millis(5), millis(9), millis(15), millis(19), millis(25)}) {
+    std::vector<int> states;
+    std::string rx;
     Bed bed("/a");
     bed.server.route({.path = "/a", .body_size = 10});
     bed.server.set_idle_timeout(seconds(1));
-    std::vector<int> states;
-    std::string rx;
     stream::Stream* s = bed.open(states, rx);
     s->request_tx();
     bed.world.run_for(millis(100));
@@ -121,11 +121,11 @@ TEST(H1Reuse, StalePooledConnectionIsReplacedWithoutAFailure) {
 }
 
 TEST(H1Redirect, FollowsARedirectToAnotherHost) {
+  std::vector<int> states;
+  std::string rx;
   Bed bed("/r", true);
   bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://other:8080/data?x=1"});
   bed.other.route({.path = "/data", .headers = {}, .body_size = 700});
-  std::vector<int> states;
-  std::string rx;
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(2));
   EXPECT_EQ(states, seq({kTxn}));  // one transaction for the user
@@ -137,11 +137,11 @@ TEST(H1Redirect, FollowsARedirectToAnotherHost) {
 }
 
 TEST(H1Redirect, RelativeLocationResolvesAgainstTheRequestPath) {
+  std::vector<int> states;
+  std::string rx;
   Bed bed("/dir/r", true);
   bed.server.route({.path = "/dir/r", .status = 303, .reason = "See Other", .location = "next"});
   bed.server.route({.path = "/dir/next", .body_size = 5});
-  std::vector<int> states;
-  std::string rx;
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(2));
   EXPECT_EQ(states, seq({kTxn}));
@@ -151,11 +151,11 @@ TEST(H1Redirect, RelativeLocationResolvesAgainstTheRequestPath) {
 }
 
 TEST(H1Redirect, SchemeRelativeLocationKeepsTheScheme) {
+  std::vector<int> states;
+  std::string rx;
   Bed bed("/r", true);
   bed.server.route({.path = "/r", .status = 301, .reason = "Moved", .location = "//other:8080/x"});
   bed.other.route({.path = "/x", .body_size = 3});
-  std::vector<int> states;
-  std::string rx;
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(2));
   EXPECT_EQ(states, seq({kTxn}));
@@ -163,10 +163,10 @@ TEST(H1Redirect, SchemeRelativeLocationKeepsTheScheme) {
 }
 
 TEST(H1Redirect, OtherSchemesAreRefused) {
-  Bed bed("/r", true);
-  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "ftp://other/x"});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/r", true);
+  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "ftp://other/x"});
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(2));
   EXPECT_EQ(states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC}));
@@ -174,10 +174,10 @@ TEST(H1Redirect, OtherSchemesAreRefused) {
 }
 
 TEST(H1Redirect, WithoutAllowRedirectsNothingIsFollowed) {
-  Bed bed("/r", false);
-  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://other:8080/data"});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/r", false);
+  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://other:8080/data"});
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(2));
   EXPECT_EQ(states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC}));
@@ -185,10 +185,10 @@ TEST(H1Redirect, WithoutAllowRedirectsNothingIsFollowed) {
 }
 
 TEST(H1Redirect, UnresolvableRedirectHostIsUnreachable) {
-  Bed bed("/r", true);
-  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://nowhere/x"});
   std::vector<int> states;
   std::string rx;
+  Bed bed("/r", true);
+  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://nowhere/x"});
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(30));
   ASSERT_GE(states.size(), 4u);
@@ -198,11 +198,11 @@ TEST(H1Redirect, UnresolvableRedirectHostIsUnreachable) {
 // Same seed, same run: pooled reuse and redirects are part of the replay.
 TEST(H1Reuse, SameSeedSameTrace) {
   auto once = [] {
+    std::vector<int> states;
+    std::string rx;
     Bed bed("/r", true);
     bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://other:8080/d"});
     bed.other.route({.path = "/d", .body_size = 50});
-    std::vector<int> states;
-    std::string rx;
     stream::Stream* s = bed.open(states, rx);
     s->request_tx();
     bed.world.run_for(seconds(1));

@@ -30,6 +30,8 @@ inline std::vector<int> seq(std::initializer_list<std::vector<int>> parts) {
 }
 }  // namespace states
 
+// Declare the vectors and strings a Bed stream records into *before* the Bed:
+// destroying its context raises DESTROYING into them.
 struct Bed {
   // `tweak` adjusts the policy and the streamtype before the context is made.
   using Tweak = std::function<void(policy::Policy&, policy::Streamtype&)>;
