@@ -22,6 +22,9 @@
 
 namespace ss::posix {
 
+// TCP_NODELAY on a TCP socket (see connection.cc for why).
+void set_no_delay(int fd);
+
 class AresResolver;
 
 class SocketConn : public std::enable_shared_from_this<SocketConn> {

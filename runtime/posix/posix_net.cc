@@ -57,7 +57,11 @@ class SocketListener final : public Listener {
           return;  // EAGAIN, or a per-connection error (ECONNABORTED...)
         }
         Endpoint peer = to_endpoint(sa);
-        if (local_.kind != Endpoint::Kind::kTcp) peer = local_;  // unix peers are unnamed
+        if (local_.kind != Endpoint::Kind::kTcp) {
+          peer = local_;  // unix peers are unnamed
+        } else {
+          set_no_delay(fd);
+        }
         auto core = std::make_shared<SocketConn>(env, (*next_id)++, ConnectOptions{}, nullptr);
         core->adopt_accepted(fd, std::move(peer));
         // Copy: on_accept may destroy this listener (and the lambda).
