@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/proxy/client_link.h"
+#include "runtime/proxy/proxy_client.h"
 #include "tools/cat_session.h"
 #include "tools/production.h"
 
@@ -95,106 +95,49 @@ class DirectStream final : public ss::tools::CatStream {
 };
 
 // Proxied: the stream runs in an SS proxy; this process speaks the
-// serialized protocol to it over one connection (runtime/proxy/client_link).
-class ProxiedStream final : public ss::tools::CatStream, public ss::ConnectionHandler {
+// serialized protocol to it (runtime/proxy/proxy_client, lws "SSPC"). A CLI
+// does not wait for a proxy that is not there: the first failed try ends it.
+class ProxiedStream final : public ss::tools::CatStream {
  public:
-  ProxiedStream(ss::Loop& loop, ss::tools::CatSession& session, const std::string& streamtype)
-      : loop_(loop), session_(session), link_(ss::proxy::ClientLinkOptions{streamtype,
-                                                                           static_cast<std::uint32_t>(getpid())}) {}
-  void start(ss::Net& net, const ss::Endpoint& proxy) {
-    proxy_ = proxy;
-    conn_ = net.connect(proxy, {}, this);
+  ProxiedStream(ss::Loop& loop, ss::Net& net, ss::tools::CatSession& session, const std::string& streamtype,
+                const ss::Endpoint& proxy) {
+    ss::proxy::ProxyClientOptions o;
+    o.proxy = proxy;
+    o.link.streamtype = streamtype;
+    o.link.client_pid = static_cast<std::uint32_t>(getpid());
+    ss::proxy::ProxyClientCallbacks cb;
+    cb.state = [&session, proxy, this](int state, std::uint32_t ack) {
+      if (state == static_cast<int>(ss::stream::State::kUpstreamLinkRetry)) {
+        session.finish(1, "cannot reach the proxy at " + ss::to_string(proxy));
+      } else if (state == static_cast<int>(ss::stream::State::kDestroying) && !created_) {
+        session.finish(2, "the proxy refused the streamtype (not in its policy)");
+      } else {
+        if (state == static_cast<int>(ss::stream::State::kCreating)) created_ = true;
+        session.on_state(state, ack);
+      }
+      return ss::stream::Ret::kOk;
+    };
+    cb.rx = [&session](std::span<const std::uint8_t> b, std::uint32_t flags) {
+      return static_cast<ss::stream::Ret>(session.on_rx(b, flags));
+    };
+    cb.tx = [&session](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+      return static_cast<ss::stream::Ret>(session.on_tx(buf, &len, &flags));
+    };
+    client_ = std::make_unique<ss::proxy::ProxyClient>(loop, net, std::move(o), std::move(cb));
+    client_->start();
   }
 
   ss::Error set_metadata(const std::string& n, const std::string& v) override {
-    link_.set_metadata(n, v);  // the proxy checks it against its policy
-    flush();
+    client_->set_metadata(n, v);  // the proxy checks it against its policy
     return ss::Error();
   }
-  void connect() override {
-    link_.onward_connect();
-    flush();
-  }
-  void request_tx() override {
-    link_.request_tx(loop_.now());
-    flush();
-  }
-  void request_tx_len(std::size_t n) override {
-    link_.set_tx_length(static_cast<std::uint32_t>(n));
-    flush();
-  }
-
-  void on_connected() override {
-    link_.link_up(loop_.now());
-    flush();
-  }
-  void on_data(std::span<const std::uint8_t> bytes) override {
-    link_.receive_from_proxy(bytes, loop_.now());
-    drain();
-    flush();
-  }
-  void on_end(ss::EndReason reason) override {
-    ended_ = true;
-    if (link_.phase() == ss::proxy::ClientLink::Phase::kDown) {
-      session_.finish(1, "cannot reach the proxy at " + ss::to_string(proxy_) + ": " + ss::end_reason_name(reason));
-      return;
-    }
-    link_.receive_from_proxy({}, loop_.now());
-    drain();
-  }
-  void on_writable() override { flush(); }
+  void connect() override { client_->client_connect(); }
+  void request_tx() override { client_->request_tx(); }
+  void request_tx_len(std::size_t n) override { client_->request_tx_len(static_cast<std::uint32_t>(n)); }
 
  private:
-  void drain() {
-    while (auto e = link_.next_event()) {
-      if (session_.done()) return;
-      std::visit(
-          [&](const auto& ev) {
-            using T = std::decay_t<decltype(ev)>;
-            if constexpr (std::is_same_v<T, ss::proxy::LinkCreated>) session_.on_state(1, 0);
-            if constexpr (std::is_same_v<T, ss::proxy::LinkCreateFailed>)
-              session_.finish(2, "the proxy refused the streamtype (not in its policy)");
-            if constexpr (std::is_same_v<T, ss::proxy::LinkState>) session_.on_state(static_cast<int>(ev.state), ev.ordinal);
-            if constexpr (std::is_same_v<T, ss::proxy::LinkRx>) session_.on_rx(ev.payload, ev.flags);
-            if constexpr (std::is_same_v<T, ss::proxy::LinkLost>)
-              session_.finish(1, "lost the link to the proxy: " + ev.reason);
-          },
-          *e);
-    }
-  }
-  // Not re-entrant: the session's tx() asks for more tx from inside write(),
-  // and a nested flush would put the next frame on the wire before this one.
-  void flush() {
-    if (!conn_ || ended_) return;
-    if (flushing_) {
-      flush_again_ = true;
-      return;
-    }
-    flushing_ = true;
-    do {
-      flush_again_ = false;
-      flush_once();
-    } while (flush_again_ && !ended_);
-    flushing_ = false;
-  }
-  void flush_once() {
-    std::vector<std::uint8_t> out;
-    auto tx = [this](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
-      return session_.on_tx(buf, len, flags) == 1 ? ss::proxy::TxAnswer::kDontSend : ss::proxy::TxAnswer::kSend;
-    };
-    while (link_.wants_write() && link_.write(&out, tx, loop_.now()) == ss::proxy::ClientLink::WriteResult::kWrote) {
-    }
-    if (!out.empty()) conn_->write(out);
-  }
-
-  ss::Loop& loop_;
-  ss::tools::CatSession& session_;
-  ss::proxy::ClientLink link_;
-  ss::Endpoint proxy_;
-  std::unique_ptr<ss::Connection> conn_;
-  bool ended_ = false;
-  bool flushing_ = false;
-  bool flush_again_ = false;
+  bool created_ = false;
+  std::unique_ptr<ss::proxy::ProxyClient> client_;
 };
 
 std::vector<std::uint8_t> read_all_stdin() {
@@ -292,9 +235,8 @@ int main(int argc, char** argv) {
   } else {
     auto endpoint = parse_proxy(proxy);
     if (!endpoint) return usage_error(endpoint.error().message());
-    proxied = std::make_unique<ProxiedStream>(rt.loop(), session, streamtype);
+    proxied = std::make_unique<ProxiedStream>(rt.loop(), rt.net(), session, streamtype, *endpoint);
     session.attach(proxied.get());
-    proxied->start(rt.net(), *endpoint);
   }
   ss::TimerId overall;
   if (timeout_ms > 0)

@@ -1,0 +1,310 @@
+#include "runtime/proxy/proxy_client.h"
+
+#include <algorithm>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "runtime/wire/frames.h"
+
+namespace ss::proxy {
+
+using stream::Ret;
+using stream::State;
+
+// Every entry point (a user call, a connection event, a timer) holds one:
+// when the outermost one ends, what the callbacks asked for is done.
+class ProxyClient::Depth {
+ public:
+  explicit Depth(ProxyClient* c) : c_(c) { ++c_->depth_; }
+  ~Depth() {
+    if (--c_->depth_ == 0) c_->settle();
+  }
+  Depth(const Depth&) = delete;
+  Depth& operator=(const Depth&) = delete;
+
+ private:
+  ProxyClient* c_;
+};
+
+ProxyClient::ProxyClient(Loop& loop, Net& net, ProxyClientOptions options, ProxyClientCallbacks callbacks)
+    : loop_(loop), net_(net), options_(std::move(options)), cb_(std::move(callbacks)), link_(options_.link) {}
+
+ProxyClient::~ProxyClient() {
+  *alive_ = false;
+  if (retry_timer_) loop_.cancel(retry_timer_);
+  if (deadline_timer_) loop_.cancel(deadline_timer_);
+}
+
+void ProxyClient::start() {
+  std::weak_ptr<bool> alive = alive_;
+  loop_.post([this, alive] {
+    if (alive.expired() || destroyed_ || conn_) return;
+    Depth d(this);
+    connect_now();
+  });
+}
+
+void ProxyClient::connect_now() {
+  retry_timer_ = {};
+  if (destroyed_) return;
+  conn_ = net_.connect(options_.proxy, {}, this);
+}
+
+// --- the link to the proxy ---------------------------------------------------
+
+void ProxyClient::on_connected() {
+  Depth d(this);
+  link_.link_up(loop_.now());
+  flush();
+  arm_deadline();
+}
+
+void ProxyClient::on_data(std::span<const std::uint8_t> bytes) {
+  Depth d(this);
+  link_.receive_from_proxy(bytes, loop_.now());
+  drain();
+  flush();
+  arm_deadline();
+}
+
+void ProxyClient::on_writable() {
+  Depth d(this);
+  flush();
+}
+
+void ProxyClient::on_end(EndReason) {
+  Depth d(this);
+  const bool was_up = link_.phase() != ClientLink::Phase::kDown;
+  close_link();
+  if (was_up) {
+    link_.receive_from_proxy({}, loop_.now());  // -> LinkLost
+    drain();
+    return;
+  }
+  link_failed();
+}
+
+// A try to reach the proxy failed: say so, try again in link_retry.
+void ProxyClient::link_failed() {
+  const Micros now = loop_.now();
+  if (!first_failure_) first_failure_ = now;
+  const Micros ms = (now - *first_failure_) / kMicrosPerMilli;
+  raise(static_cast<int>(State::kUpstreamLinkRetry),
+        static_cast<std::uint32_t>(std::min<Micros>(ms, UINT32_MAX)));
+  schedule_retry();
+}
+
+void ProxyClient::schedule_retry() {
+  if (destroyed_ || pending_destroy_ || retry_timer_ || conn_) return;
+  std::weak_ptr<bool> alive = alive_;
+  retry_timer_ = loop_.after(options_.link_retry, [this, alive] {
+    if (alive.expired()) return;
+    retry_timer_ = {};
+    Depth d(this);
+    connect_now();
+  });
+}
+
+void ProxyClient::close_link() {
+  if (deadline_timer_) loop_.cancel(deadline_timer_);
+  deadline_timer_ = {};
+  if (!conn_) return;
+  conn_->close();
+  // We may be inside this connection's own callback: free it from the loop.
+  dead_conn_ = std::move(conn_);
+  std::weak_ptr<bool> alive = alive_;
+  loop_.post([this, alive] {
+    if (!alive.expired()) dead_conn_.reset();
+  });
+}
+
+void ProxyClient::arm_deadline() {
+  if (deadline_timer_) loop_.cancel(deadline_timer_);
+  deadline_timer_ = {};
+  auto when = link_.next_deadline();
+  if (!when || destroyed_) return;
+  std::weak_ptr<bool> alive = alive_;
+  deadline_timer_ = loop_.at(*when, [this, alive] {
+    if (alive.expired()) return;
+    deadline_timer_ = {};
+    Depth d(this);
+    link_.handle_timeout(loop_.now());
+    drain();
+    if (link_.phase() == ClientLink::Phase::kDown) close_link();
+    arm_deadline();
+  });
+}
+
+// --- what the proxy said ---------------------------------------------------
+
+void ProxyClient::drain() {
+  while (!destroyed_) {
+    auto e = link_.next_event();
+    if (!e) break;
+    std::visit(
+        [this](auto& ev) {
+          using T = std::decay_t<decltype(ev)>;
+          if constexpr (std::is_same_v<T, LinkCreated>) {
+            raise(static_cast<int>(State::kCreating), 0);
+          } else if constexpr (std::is_same_v<T, LinkCreateFailed>) {
+            pending_destroy_ = true;  // the proxy's policy has no such streamtype
+          } else if constexpr (std::is_same_v<T, LinkState>) {
+            raise(static_cast<int>(ev.state), ev.ordinal);
+          } else if constexpr (std::is_same_v<T, LinkRx>) {
+            if (cb_.rx) apply(cb_.rx(ev.payload, ev.flags));
+          } else if constexpr (std::is_same_v<T, LinkMetadata>) {
+            rx_metadata_[ev.name] = ev.value;
+          } else if constexpr (std::is_same_v<T, LinkLost>) {
+            if (ev.was_connected) raise(static_cast<int>(State::kDisconnected), 0);
+            close_link();
+            schedule_retry();
+          }
+        },
+        *e);
+  }
+  if (link_.phase() == ClientLink::Phase::kLocalConnected || link_.phase() == ClientLink::Phase::kOperational)
+    first_failure_.reset();
+}
+
+void ProxyClient::raise(int state, std::uint32_t ack) {
+  if (destroyed_) return;
+  if (cb_.state) apply(cb_.state(state, ack));
+}
+
+void ProxyClient::apply(Ret r) {
+  if (r == Ret::kDestroyMe) pending_destroy_ = true;
+  if (r == Ret::kDisconnectMe) pending_disconnect_ = true;
+}
+
+void ProxyClient::settle() {
+  if (destroyed_) return;
+  if (pending_destroy_) {
+    pending_destroy_ = false;
+    ++depth_;  // DESTROYING's own answer changes nothing
+    destroyed_ = true;
+    if (retry_timer_) loop_.cancel(retry_timer_);
+    retry_timer_ = {};
+    close_link();
+    if (cb_.state) cb_.state(static_cast<int>(State::kDestroying), 0);
+    --depth_;
+    return;
+  }
+  if (pending_disconnect_) {
+    pending_disconnect_ = false;
+    ++depth_;
+    if (conn_) {
+      close_link();
+      link_.receive_from_proxy({}, loop_.now());  // the link is gone, by our hand
+      drain();
+    }
+    --depth_;
+    if (pending_destroy_ || pending_disconnect_) settle();
+  }
+}
+
+// --- the user's side -------------------------------------------------------
+
+void ProxyClient::flush() {
+  if (!conn_ || destroyed_) return;
+  if (flushing_) {  // tx() asked for more from inside write(): go round again
+    flush_again_ = true;
+    return;
+  }
+  flushing_ = true;
+  do {
+    flush_again_ = false;
+    flush_once();
+  } while (flush_again_ && conn_ && !destroyed_);
+  flushing_ = false;
+}
+
+void ProxyClient::flush_once() {
+  std::vector<std::uint8_t> out;
+  auto tx = [this](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
+    if (!cb_.tx) return TxAnswer::kDontSend;
+    std::size_t l = 0;
+    std::uint32_t f = 0;
+    const Ret r = cb_.tx(tx_ordinal_++, buf, l, f);
+    *len = std::min(l, buf.size());
+    *flags = f;
+    switch (r) {
+      case Ret::kOk: return TxAnswer::kSend;
+      case Ret::kDisconnectMe: return TxAnswer::kDisconnect;
+      case Ret::kDestroyMe: return TxAnswer::kDestroy;
+      default: return TxAnswer::kDontSend;
+    }
+  };
+  for (;;) {
+    if (!link_.wants_write()) break;
+    const auto r = link_.write(&out, tx, loop_.now());
+    if (r == ClientLink::WriteResult::kDisconnect) pending_disconnect_ = true;
+    if (r == ClientLink::WriteResult::kDestroy) pending_destroy_ = true;
+    if (r != ClientLink::WriteResult::kWrote) break;
+  }
+  if (!out.empty() && conn_) conn_->write(out);
+}
+
+void ProxyClient::request_tx() {
+  if (destroyed_) return;
+  Depth d(this);
+  link_.request_tx(loop_.now());
+  flush();
+}
+
+void ProxyClient::request_tx_len(std::uint32_t len) {
+  if (destroyed_) return;
+  Depth d(this);
+  link_.set_tx_length(len);
+  link_.request_tx(loop_.now());
+  flush();
+}
+
+void ProxyClient::client_connect() {
+  if (destroyed_) return;
+  Depth d(this);
+  link_.onward_connect();
+  flush();
+}
+
+void ProxyClient::set_metadata(std::string name, std::string value) {
+  if (destroyed_) return;
+  Depth d(this);
+  link_.set_metadata(std::move(name), std::move(value));  // the proxy checks it against its policy
+  flush();
+}
+
+std::optional<std::string_view> ProxyClient::get_metadata(std::string_view name) const {
+  auto it = rx_metadata_.find(name);
+  if (it == rx_metadata_.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+void ProxyClient::start_timeout(std::uint32_t ms) {
+  if (destroyed_) return;
+  Depth d(this);
+  link_.set_timeout(ms);
+  flush();
+}
+
+void ProxyClient::cancel_timeout() {
+  if (destroyed_) return;
+  Depth d(this);
+  link_.set_timeout(wire::kTimeoutCancel);
+  flush();
+}
+
+void ProxyClient::add_peer_tx_credit(std::int32_t add) {
+  if (destroyed_) return;
+  Depth d(this);
+  link_.add_peer_tx_credit(add);
+  flush();
+}
+
+void ProxyClient::destroy() {
+  if (destroyed_) return;
+  Depth d(this);
+  pending_destroy_ = true;  // done by settle() when the outermost call ends
+}
+
+}  // namespace ss::proxy

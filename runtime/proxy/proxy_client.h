@@ -1,0 +1,128 @@
+// ProxyClient: one Secure Stream of a client process whose streams live in
+// an SS proxy (lws "SSPC"). It is the glue between a ClientLink (the
+// sans-IO protocol core) and the Loop/Net seams: one connection to the
+// proxy per stream, the link's deadlines on the loop, the user's callbacks
+// with the same return-code rules as a direct stream.
+//
+// What the user sees (spec §3.1, §3.7):
+//   - the proxy cannot be reached, or the link drops: UPSTREAM_LINK_RETRY
+//     with ack = ms since the first failed try, and a new try every 1 s
+//     (link_retry); DISCONNECTED first if the user had seen CONNECTED;
+//   - CREATE_RESULT ok: CREATING (once, not again after a reconnect);
+//     refused (streamtype not in the proxy's policy): DESTROYING and the
+//     stream is gone (destroyed() becomes true);
+//   - proxied states, rx (in pieces of at most 1380 bytes) and metadata
+//     from the proxy, as the onward stream raised them;
+//   - after a link drop the proxy has destroyed the onward stream; the new
+//     link gets a fresh one, which connects when the user asks again
+//     (request_tx / client_connect), as with lws;
+//   - destroy(): DESTROYING, the link closes (the proxy then destroys the
+//     onward stream). From inside a callback it happens once that callback
+//     returns.
+// Return codes: DESTROY_ME destroys the stream; DISCONNECT_ME closes the
+// link (the proxy drops the onward stream) and the 1 s retry brings a new
+// one; TX_DONT_SEND from tx() sends nothing.
+//
+// Lifespan: the owner keeps the ProxyClient alive while the Loop may run
+// its timers; destroying the object is silent (no callback).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "runtime/core/endpoint.h"
+#include "runtime/core/loop.h"
+#include "runtime/core/net.h"
+#include "runtime/proxy/client_link.h"
+#include "runtime/stream/states.h"
+
+namespace ss::proxy {
+
+struct ProxyClientOptions {
+  Endpoint proxy = Endpoint::unix_abstract("proxy.ss.lws");  // lws's default listener
+  ClientLinkOptions link;
+  Micros link_retry = seconds(1);
+};
+
+struct ProxyClientCallbacks {
+  std::function<stream::Ret(std::span<const std::uint8_t> buf, std::uint32_t flags)> rx;
+  std::function<stream::Ret(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len,
+                            std::uint32_t& flags)>
+      tx;
+  std::function<stream::Ret(int state, std::uint32_t ack)> state;
+};
+
+class ProxyClient final : public ConnectionHandler {
+ public:
+  ProxyClient(Loop& loop, Net& net, ProxyClientOptions options, ProxyClientCallbacks callbacks);
+  ~ProxyClient() override;
+  ProxyClient(const ProxyClient&) = delete;
+  ProxyClient& operator=(const ProxyClient&) = delete;
+
+  // Starts connecting to the proxy (from the loop, never inline).
+  void start();
+
+  // The lws_ss_* calls.
+  void request_tx();
+  void request_tx_len(std::uint32_t len);
+  void client_connect();
+  void set_metadata(std::string name, std::string value);
+  // Last value the proxy sent for `name` (response headers and the like).
+  std::optional<std::string_view> get_metadata(std::string_view name) const;
+  void start_timeout(std::uint32_t ms);  // 0 = the streamtype's timeout_ms
+  void cancel_timeout();
+  void add_peer_tx_credit(std::int32_t add);
+  std::int64_t est_peer_tx_credit() const { return link_.est_peer_tx_credit(); }
+  void destroy();
+
+  bool destroyed() const { return destroyed_; }
+  const std::string& streamtype() const { return options_.link.streamtype; }
+  ClientLink::Phase phase() const { return link_.phase(); }
+
+  // ConnectionHandler (the link to the proxy).
+  void on_connected() override;
+  void on_data(std::span<const std::uint8_t> bytes) override;
+  void on_writable() override;
+  void on_end(EndReason reason) override;
+
+ private:
+  class Depth;
+  void connect_now();
+  void link_failed();
+  void schedule_retry();
+  void drain();
+  void flush();
+  void flush_once();
+  void arm_deadline();
+  void apply(stream::Ret r);
+  void settle();  // act on DESTROY_ME / DISCONNECT_ME once no callback is running
+  void raise(int state, std::uint32_t ack);
+  void close_link();
+
+  Loop& loop_;
+  Net& net_;
+  ProxyClientOptions options_;
+  ProxyClientCallbacks cb_;
+  ClientLink link_;
+  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<Connection> dead_conn_;  // closed inside its own callback; freed later
+  TimerId retry_timer_;
+  TimerId deadline_timer_;
+  std::optional<Micros> first_failure_;
+  std::map<std::string, std::string, std::less<>> rx_metadata_;
+  std::uint32_t tx_ordinal_ = 0;
+  int depth_ = 0;
+  bool flushing_ = false;
+  bool flush_again_ = false;
+  bool pending_destroy_ = false;
+  bool pending_disconnect_ = false;
+  bool destroyed_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace ss::proxy

@@ -1,0 +1,203 @@
+// ProxyClient (a client process's proxied stream, lws "SSPC") against the
+// real ProxyServer and the stream engine in the simulator: data both ways
+// through an echo server, the 1 s link retry with UPSTREAM_LINK_RETRY while
+// the proxy is not there, a proxy restart mid-stream (DISCONNECTED, no
+// second CREATING), a streamtype the proxy refuses, return codes, replay.
+#include "runtime/proxy/proxy_client.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/policy/parse.h"
+#include "runtime/proto/raw/raw_binding.h"
+#include "runtime/proxy/engine_onward.h"
+#include "runtime/proxy/server.h"
+#include "sim/echo.h"
+#include "sim/world.h"
+
+namespace ss::proxy {
+namespace {
+
+using stream::Ret;
+using stream::State;
+
+constexpr int kCreating = 1, kDisconnected = 2, kConnected = 5, kDestroying = 7, kLinkRetry = 18;
+
+constexpr const char* kPolicy = R"({
+  "release": "1", "product": "test", "schema-version": 1,
+  "retry": [{"default": {"backoff": [100, 200], "conceal": 3, "jitterpc": 20}}],
+  "s": [{"echo": {"endpoint": "server", "port": 7, "protocol": "raw", "retry": "default"}}]
+})";
+
+// The proxy process (context + onward factory + server) on host "box".
+struct Proxy {
+  Proxy(sim::World& world, int box) : ctx(config(world, box)), factory(ctx), server(world.loop(), world.net_for(box), factory) {
+    proto::raw::register_raw_binding(ctx);
+    EXPECT_TRUE(server.start().ok());
+  }
+  static stream::Context::Config config(sim::World& world, int box) {
+    auto parsed = policy::parse_policy(kPolicy);
+    EXPECT_TRUE(parsed.ok());
+    stream::Context::Config c;
+    c.loop = &world.loop();
+    c.net = &world.net_for(box);
+    c.policy = parsed.policy;
+    c.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+    return c;
+  }
+  stream::Context ctx;
+  EngineOnwardFactory factory;
+  ProxyServer server;
+};
+
+// A client stream that sends `message` once connected and records all.
+struct User {
+  std::vector<int> states;
+  std::vector<std::uint32_t> acks;
+  std::string rx;
+  std::string message = "hello through the proxy";
+  bool sent = false;
+  Ret on_rx_answer = Ret::kOk;
+  bool ask_again = true;  // request_tx on DISCONNECTED, as apps do
+  std::unique_ptr<ProxyClient> client;
+
+  void make(sim::World& world, int box, const std::string& streamtype = "echo") {
+    ProxyClientOptions o;
+    o.link.streamtype = streamtype;
+    o.link.client_pid = 42;
+    ProxyClientCallbacks cb;
+    cb.state = [this](int st, std::uint32_t ack) {
+      states.push_back(st);
+      acks.push_back(ack);
+      if (st == kCreating) client->request_tx();
+      if (st == kConnected) sent = false, client->request_tx();
+      if (st == kDisconnected && ask_again) client->request_tx();
+      return Ret::kOk;
+    };
+    cb.rx = [this](std::span<const std::uint8_t> b, std::uint32_t) {
+      rx.append(b.begin(), b.end());
+      return on_rx_answer;
+    };
+    cb.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+      if (sent) return Ret::kTxDontSend;
+      std::copy(message.begin(), message.end(), buf.begin());
+      len = message.size();
+      flags = stream::kFlagSom | stream::kFlagEom;
+      sent = true;
+      return Ret::kOk;
+    };
+    client = std::make_unique<ProxyClient>(world.loop(), world.net_for(box), o, cb);
+    client->start();
+  }
+  int count(int st) const { return static_cast<int>(std::count(states.begin(), states.end(), st)); }
+};
+
+struct Bed {
+  explicit Bed(std::uint64_t seed = 1) : world(options(seed)) {
+    EXPECT_TRUE(echo.start().ok());
+  }
+  static sim::WorldOptions options(std::uint64_t seed) {
+    sim::WorldOptions o;
+    o.seed = seed;
+    o.segmentation = {1, 16};
+    return o;
+  }
+  sim::World world;
+  int box = world.add_host("box");
+  int server = world.add_host("server");
+  sim::EchoServer echo{world, server, Endpoint::tcp("server", 7)};
+};
+
+TEST(ProxyClientSim, DataGoesBothWaysThroughTheProxy) {
+  Bed bed;
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  User u;
+  u.make(bed.world, bed.box);
+  bed.world.run_for(seconds(2));
+  EXPECT_EQ(u.rx, u.message);
+  ASSERT_GE(u.states.size(), 2u);
+  EXPECT_EQ(u.states.front(), kCreating);
+  EXPECT_EQ(u.count(kConnected), 1);
+  EXPECT_EQ(proxy->ctx.stream_count(), 1u);
+  u.client->destroy();
+  bed.world.run_for(millis(100));
+  EXPECT_EQ(u.states.back(), kDestroying);
+  EXPECT_TRUE(u.client->destroyed());
+  EXPECT_EQ(proxy->ctx.stream_count(), 0u) << "the onward stream goes with the link";
+  EXPECT_TRUE(bed.world.violations().empty());
+}
+
+TEST(ProxyClientSim, RetriesEverySecondUntilTheProxyIsThere) {
+  Bed bed;
+  User u;
+  u.make(bed.world, bed.box);
+  bed.world.run_for(millis(2500));
+  ASSERT_EQ(u.count(kLinkRetry), 3);  // tries at 0, 1 s, 2 s
+  EXPECT_EQ(u.acks[0], 0u);
+  EXPECT_GE(u.acks[2], 1900u);  // ms since the first failed try
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  bed.world.run_for(seconds(2));
+  EXPECT_EQ(u.count(kCreating), 1);
+  EXPECT_EQ(u.rx, u.message);
+}
+
+TEST(ProxyClientSim, ProxyRestartIsDisconnectedThenServedAgain) {
+  Bed bed;
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  User u;
+  u.make(bed.world, bed.box);
+  bed.world.run_for(seconds(1));
+  ASSERT_EQ(u.count(kConnected), 1);
+  proxy.reset();  // the proxy process goes away
+  bed.world.run_for(millis(1500));
+  EXPECT_EQ(u.count(kDisconnected), 1);
+  EXPECT_GE(u.count(kLinkRetry), 1);
+  proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  bed.world.run_for(seconds(3));
+  EXPECT_EQ(u.count(kCreating), 1) << "CREATING is not raised again after a reconnect";
+  EXPECT_EQ(u.count(kConnected), 2);
+  EXPECT_EQ(u.rx, u.message + u.message);
+  EXPECT_TRUE(bed.world.violations().empty());
+}
+
+TEST(ProxyClientSim, UnknownStreamtypeIsDestroyed) {
+  Bed bed;
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  User u;
+  u.make(bed.world, bed.box, "no-such-streamtype");
+  bed.world.run_for(seconds(2));
+  EXPECT_EQ(u.states, std::vector<int>{kDestroying});
+  EXPECT_TRUE(u.client->destroyed());
+  EXPECT_EQ(u.count(kLinkRetry), 0) << "a refusal is final, not retried";
+}
+
+TEST(ProxyClientSim, DestroyMeFromRxEndsEverything) {
+  Bed bed;
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  User u;
+  u.on_rx_answer = Ret::kDestroyMe;
+  u.make(bed.world, bed.box);
+  bed.world.run_for(seconds(3));
+  EXPECT_EQ(u.count(kDestroying), 1);
+  EXPECT_EQ(u.states.back(), kDestroying);
+  EXPECT_EQ(proxy->ctx.stream_count(), 0u);
+  EXPECT_EQ(u.count(kLinkRetry), 0);
+}
+
+TEST(ProxyClientSim, SameSeedSameTrace) {
+  auto once = [](std::uint64_t seed) {
+    Bed bed(seed);
+    auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+    User u;
+    u.make(bed.world, bed.box);
+    bed.world.run_for(seconds(2));
+    return bed.world.trace().hash();
+  };
+  EXPECT_EQ(once(4), once(4));
+}
+
+}  // namespace
+}  // namespace ss::proxy
