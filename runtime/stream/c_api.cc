@@ -90,7 +90,10 @@ ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
   ss::stream::Callbacks cb;
   if (h->info.rx) {
     cb.rx = [h](std::span<const std::uint8_t> buf, std::uint32_t flags) {
-      return to_ret(h->info.rx(h->user, buf.data(), buf.size(), static_cast<int>(flags)));
+      // Never NULL, even for an empty EOM chunk: C code memcpy()s it.
+      static constexpr std::uint8_t kEmpty[1] = {0};
+      const std::uint8_t* p = buf.data() ? buf.data() : kEmpty;
+      return to_ret(h->info.rx(h->user, p, buf.size(), static_cast<int>(flags)));
     };
   }
   if (h->info.tx) {
