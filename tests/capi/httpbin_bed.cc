@@ -57,6 +57,11 @@ struct capi_bed* capi_bed_create(uint64_t seed) {
   post.path = "/post";
   post.body = "{\"ok\":true}";
   b->http->route(post);
+  ss::sim::peers::HttpRoute meta;
+  meta.path = "/meta";
+  meta.headers.push_back({"Server", "simbin/1"});
+  meta.body = "meta-body";
+  b->http->route(meta);
   if (b->http->start()) {
     delete b;
     return nullptr;

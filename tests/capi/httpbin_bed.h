@@ -1,8 +1,9 @@
 /*
  * A small simulated world for the tests in tests/capi (C-callable): host
  * "httpbin" runs the simulated HTTP/1.1 server (sim/peers) on port 80 with
- * /post answering 200 and the body "{\"ok\":true}" (11 bytes), and
- * the context lives on host "client". Unlike ss_sim_world, it lets a test
+ * /post answering 200 and the body "{\"ok\":true}" (11 bytes) and /meta
+ * answering 200, "Server: simbin/1" and the body "meta-body"; the context
+ * lives on host "client". Unlike ss_sim_world, it lets a test
  * read back what the server received (method, headers, body).
  */
 #ifndef SS_TESTS_CAPI_HTTPBIN_BED_H
