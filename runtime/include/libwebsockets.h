@@ -12,7 +12,9 @@
  * provided; docs/api.md "lws example compatibility" lists it.
  *
  * Threading: every call must be made from the thread that runs
- * lws_service(); the only exception is lws_cancel_service().
+ * lws_service(); the only exceptions are lws_cancel_service() and
+ * lws_default_loop_exit(), which may also be called from a signal handler
+ * (the posix backend wakes through an eventfd write).
  *
  * Differences from libwebsockets (docs/api.md has the full list):
  *  - lws_ss_set_metadata copies the value (lws binds by reference);
@@ -340,7 +342,8 @@ LWS_EXTERN void lws_context_destroy(struct lws_context *context);
 LWS_EXTERN void lws_context_info_defaults(struct lws_context_creation_info *info,
 					  const char *sspol);
 /* Makes lws_context_default_loop_run_destroy return (and
- * lws_cancel_service()s the context). Safe from a callback. */
+ * lws_cancel_service()s the context). Safe from a callback, another thread
+ * or a signal handler (as the lws examples' SIGINT handlers use it). */
 LWS_EXTERN void lws_default_loop_exit(struct lws_context *context);
 /* lws_service(cx, 0) until lws_default_loop_exit or lws_service < 0, then
  * lws_context_destroy(cx). NULL cx does nothing. */

@@ -154,13 +154,13 @@ void lws_context_info_defaults(struct lws_context_creation_info* info, const cha
 
 void lws_default_loop_exit(struct lws_context* context) {
   if (!context) return;
-  context->interrupted = true;
+  context->interrupted.store(true);
   lws_cancel_service(context);
 }
 
 void lws_context_default_loop_run_destroy(struct lws_context* context) {
   if (!context) return;
-  while (!context->interrupted && lws_service(context, 0) >= 0) {
+  while (!context->interrupted.load() && lws_service(context, 0) >= 0) {
   }
   lws_context_destroy(context);
 }

@@ -34,8 +34,9 @@ struct lws_context {
   lws_state_manager_t mgr_system{};
   bool system_walk_started = false;
   int in_callback = 0;
-  // lws_default_loop_exit() was called.
-  bool interrupted = false;
+  // lws_default_loop_exit() was called (from any thread or a signal
+  // handler, hence atomic; lock-free, so async-signal-safe).
+  std::atomic<bool> interrupted{false};
   // Scheduled lws_sorted_usec_list_t timers (pointer order only decides
   // teardown order, which has no visible effect).
   std::map<lws_sorted_usec_list_t*, ss::TimerId> suls;
