@@ -321,8 +321,8 @@ struct lws_context_creation_info {
 	/* lws_cmdline_option_handle_builtin's level when there is no -d
 	 * (0 = LLL_USER | LLL_ERR | LLL_WARN | LLL_NOTICE). */
 	int default_loglevel;
-	/* SS proxy client settings (LWS_SS_USE_SSPC builds): accepted and
-	 * ignored, streams always run in this process. */
+	/* Where lws_sspc_* streams find their SS proxy (see the SSPC section
+	 * below). */
 	const char *ss_proxy_bind;
 	const char *ss_proxy_address;
 	uint16_t ss_proxy_port;
@@ -544,33 +544,85 @@ LWS_EXTERN void lws_system_blob_destroy(lws_system_blob_t *b);
 LWS_EXTERN size_t lws_seq_state_count(struct lws_sequencer *seq);
 LWS_EXTERN int lws_seq_state_at(struct lws_sequencer *seq, size_t index);
 
-/* ---- SS proxy client names (lws-secure-streams-client.h) ---------------
- * lws maps lws_ss_* onto lws_sspc_* when LWS_SS_USE_SSPC is defined, to run
- * the streams in a proxy process. Here both spellings name the same
- * in-process implementation: code written with lws_sspc_* compiles, and an
- * LWS_SS_USE_SSPC build still needs a policy of its own (there is no proxy
- * link in the C API; see docs/api.md). */
-#define lws_sspc_handle lws_ss_handle
-#define lws_sspc_create lws_ss_create
-#define lws_sspc_destroy lws_ss_destroy
-#define lws_sspc_request_tx lws_ss_request_tx
-#define lws_sspc_request_tx_len lws_ss_request_tx_len
-#define lws_sspc_client_connect lws_ss_client_connect
-#define lws_sspc_get_sequencer lws_ss_get_sequencer
-#define lws_sspc_proxy_create lws_ss_proxy_create
-#define lws_sspc_get_context lws_ss_get_context
-#define lws_sspc_rideshare lws_ss_rideshare
-#define lws_sspc_set_metadata lws_ss_set_metadata
-#define lws_sspc_get_metadata lws_ss_get_metadata
-#define lws_sspc_add_peer_tx_credit lws_ss_add_peer_tx_credit
-#define lws_sspc_get_est_peer_tx_credit lws_ss_get_est_peer_tx_credit
-#define lws_sspc_start_timeout lws_ss_start_timeout
-#define lws_sspc_cancel_timeout lws_ss_cancel_timeout
-#define lws_sspc_to_user_object lws_ss_to_user_object
-#define lws_sspc_change_handlers lws_ss_change_handlers
-#define lws_sspc_tag lws_ss_tag
+/* ---- SS proxy client (lws-secure-streams-client.h, "SSPC") ---------------
+ * lws_sspc_* streams live in an SS proxy process (tools/ss-proxy, or a
+ * libwebsockets proxy): each handle is one link to the proxy, which runs
+ * the onward stream under its own policy. The context needs no policy for
+ * them (pss_policies_json may be NULL). Where the proxy is: ss_proxy_port
+ * nonzero -> TCP to ss_proxy_address (default 127.0.0.1) on that port;
+ * else the unix socket ss_proxy_bind ("+@name" / "@name" abstract,
+ * "+/path" / "/path"), else the lws default "+@proxy.ss.lws".
+ * If the proxy is not there the stream gets LWSSSCS_UPSTREAM_LINK_RETRY
+ * (ack = ms since the first try) and a new try every second; a streamtype
+ * the proxy does not know ends in LWSSSCS_DESTROYING. With
+ * LWS_SS_USE_SSPC defined before including this header, the lws_ss_*
+ * names below mean the lws_sspc_* ones, as with lws. */
+struct lws_sspc_handle;
+LWS_EXTERN int lws_sspc_create(struct lws_context *context, int tsi, const lws_ss_info_t *ssi,
+			       void *opaque_user_data, struct lws_sspc_handle **ppss,
+			       void *reserved, const char **ppayload_fmt);
+LWS_EXTERN void lws_sspc_destroy(struct lws_sspc_handle **ppss);
+LWS_EXTERN lws_ss_state_return_t lws_sspc_request_tx(struct lws_sspc_handle *h);
+LWS_EXTERN lws_ss_state_return_t lws_sspc_request_tx_len(struct lws_sspc_handle *h,
+							 unsigned long len);
+LWS_EXTERN lws_ss_state_return_t lws_sspc_client_connect(struct lws_sspc_handle *h);
+/* No sequencer for proxied streams: NULL. */
+LWS_EXTERN struct lws_sequencer *lws_sspc_get_sequencer(struct lws_sspc_handle *h);
+/* A client process does not serve a proxy: returns nonzero. */
+LWS_EXTERN int lws_sspc_proxy_create(struct lws_context *context, const char *bind, int port);
+LWS_EXTERN struct lws_context *lws_sspc_get_context(struct lws_sspc_handle *h);
+LWS_EXTERN const char *lws_sspc_rideshare(struct lws_sspc_handle *h);
+/* Sent to the proxy, which checks the name against its policy (an
+ * undeclared name makes it drop the link). Returns 0. */
+LWS_EXTERN int lws_sspc_set_metadata(struct lws_sspc_handle *h, const char *name,
+				     const void *value, size_t len);
+/* Values the proxy sent (response headers...); nonzero if none yet. */
+LWS_EXTERN int lws_sspc_get_metadata(struct lws_sspc_handle *h, const char *name,
+				     const void **value, size_t *len);
+LWS_EXTERN int lws_sspc_add_peer_tx_credit(struct lws_sspc_handle *h, int32_t add);
+LWS_EXTERN int lws_sspc_get_est_peer_tx_credit(struct lws_sspc_handle *h);
+LWS_EXTERN void lws_sspc_start_timeout(struct lws_sspc_handle *h, unsigned int timeout_ms);
+LWS_EXTERN void lws_sspc_cancel_timeout(struct lws_sspc_handle *h);
+LWS_EXTERN void *lws_sspc_to_user_object(struct lws_sspc_handle *h);
+LWS_EXTERN void lws_sspc_change_handlers(struct lws_sspc_handle *h, lws_sscb_rx rx,
+					 lws_sscb_tx tx, lws_sscb_state state);
+LWS_EXTERN void lws_sspc_server_ack(struct lws_sspc_handle *h, int nack);
+LWS_EXTERN const char *lws_sspc_tag(struct lws_sspc_handle *h);
+LWS_EXTERN void _ss_lws_log_sspc(struct lws_sspc_handle *h, int filter, const char *func,
+				 const char *format, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 4, 5)))
+#endif
+	;
+LWS_EXTERN void lwsl_hexdump_sspc(struct lws_sspc_handle *h, int level, const void *vbuf,
+				  size_t len);
 /* What LWS_SS_USE_SSPC programs put in info.protocols: nothing to add. */
 #define lws_sspc_protocols ((const struct lws_protocols *)0)
+
+#if defined(LWS_SS_USE_SSPC)
+#define lws_ss_handle lws_sspc_handle
+#define lws_ss_create lws_sspc_create
+#define lws_ss_destroy lws_sspc_destroy
+#define lws_ss_request_tx lws_sspc_request_tx
+#define lws_ss_request_tx_len lws_sspc_request_tx_len
+#define lws_ss_client_connect lws_sspc_client_connect
+#define lws_ss_get_sequencer lws_sspc_get_sequencer
+#define lws_ss_proxy_create lws_sspc_proxy_create
+#define lws_ss_get_context lws_sspc_get_context
+#define lws_ss_rideshare lws_sspc_rideshare
+#define lws_ss_set_metadata lws_sspc_set_metadata
+#define lws_ss_get_metadata lws_sspc_get_metadata
+#define lws_ss_add_peer_tx_credit lws_sspc_add_peer_tx_credit
+#define lws_ss_get_est_peer_tx_credit lws_sspc_get_est_peer_tx_credit
+#define lws_ss_start_timeout lws_sspc_start_timeout
+#define lws_ss_cancel_timeout lws_sspc_cancel_timeout
+#define lws_ss_to_user_object lws_sspc_to_user_object
+#define lws_ss_change_handlers lws_sspc_change_handlers
+#define lws_ss_server_ack lws_sspc_server_ack
+#define lws_ss_tag lws_sspc_tag
+#define _ss_lws_log_ss _ss_lws_log_sspc
+#define lwsl_hexdump_ss lwsl_hexdump_sspc
+#endif
 
 #ifdef __cplusplus
 }

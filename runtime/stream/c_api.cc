@@ -204,13 +204,22 @@ void Backend::setup(Context& ctx) { register_builtin_bindings(ctx); }
 lws_context* create_c_context(const lws_context_creation_info* info,
                               std::unique_ptr<Backend> backend) {
   if (!info || !backend) return nullptr;
-  auto pol = backend->load_policy(info->pss_policies_json ? info->pss_policies_json : "");
+  // No policy at all is fine: a client of an SS proxy runs its streams
+  // under the proxy's (lws_sspc_*), and lws_ss_create then finds nothing.
+  Result<std::shared_ptr<const policy::Policy>> pol = std::make_shared<const policy::Policy>();
+  if (info->pss_policies_json) pol = backend->load_policy(info->pss_policies_json);
   if (!pol) {
     c_log(LLL_ERR, "lws_create_context: policy: " + pol.error().message());
     return nullptr;
   }
+  auto proxy = sspc_proxy_endpoint(*info);
+  if (!proxy) {
+    c_log(LLL_ERR, "lws_create_context: " + proxy.error().message());
+    return nullptr;
+  }
   auto* cx = new lws_context;
   cx->backend = std::move(backend);
+  cx->sspc_proxy = std::move(*proxy);
   Context::Config cfg;
   cfg.loop = &cx->backend->loop();
   cfg.net = &cx->backend->net();
@@ -319,6 +328,7 @@ void lws_context_destroy(struct lws_context* context) {
     sul->list.owner = nullptr;
   }
   context->suls.clear();
+  ss::stream::destroy_sspc_handles(context);
   context->engine.reset();  // every stream sees DESTROYING
   delete context;
 }

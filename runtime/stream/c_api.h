@@ -22,6 +22,8 @@ struct lws_system_blob {
   int slot = -1;
 };
 
+struct lws_sspc_handle;  // runtime/stream/c_api_sspc.cc
+
 struct lws_context {
   std::unique_ptr<ss::stream::Backend> backend;
   std::unique_ptr<ss::stream::Context> engine;
@@ -40,6 +42,12 @@ struct lws_context {
   // Scheduled lws_sorted_usec_list_t timers (pointer order only decides
   // teardown order, which has no visible effect).
   std::map<lws_sorted_usec_list_t*, ss::TimerId> suls;
+
+  // lws_sspc_* streams: where the proxy listens (from ss_proxy_*), and the
+  // live handles by creation order (destroyed with the context).
+  ss::Endpoint sspc_proxy = ss::Endpoint::unix_abstract("proxy.ss.lws");
+  std::map<std::uint64_t, std::shared_ptr<lws_sspc_handle>> sspc_handles;
+  std::uint64_t next_sspc_id = 1;
 };
 
 namespace ss::stream {
@@ -55,5 +63,9 @@ void c_log(int level, const std::string& line);
 // True if lines of `level` are emitted.
 bool c_log_visible(int level);
 Context* engine_of(lws_context* context);
+// The SS proxy endpoint named by a context's ss_proxy_* settings.
+Result<Endpoint> sspc_proxy_endpoint(const lws_context_creation_info& info);
+// Destroys every lws_sspc_* handle of the context (each hears DESTROYING).
+void destroy_sspc_handles(lws_context* context);
 
 }  // namespace ss::stream

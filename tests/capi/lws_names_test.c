@@ -11,7 +11,7 @@
  *  - helpers: lws_context_info_defaults, lws_cmdline_passfail,
  *    lws_cmdline_option forms, LWS_SS_USER_TYPEDEF accessors,
  *    lws_ss_validity_confirmed, lws_get_random, lws_ss_policy_overlay
- *    (refused), the lws_sspc_* spellings and the creation info fields of
+ *    (refused), and the creation info fields of
  *    LWS_SS_USE_SSPC programs.
  */
 #include <libwebsockets.h>
@@ -128,7 +128,7 @@ sul_cb(lws_sorted_usec_list_t *sul)
 	}
 }
 
-/* ---- a stream via the sspc spellings ---- */
+/* ---- a stream (the object-scoped log and user-object helpers) ---- */
 
 LWS_SS_USER_TYPEDEF
 	int creating;
@@ -159,7 +159,7 @@ LWS_SS_INFO("echo", names_t)
 int main(void)
 {
 	struct lws_context_creation_info info;
-	struct lws_sspc_handle *h = NULL;
+	struct lws_ss_handle *h = NULL;
 	lws_state_manager_t *mgr;
 	const char *argv_[] = { "prog", "-d1039", "--expected-exit", "3" };
 	static const uint8_t bytes[20] = "0123456789abcdefXYZ";
@@ -243,8 +243,8 @@ int main(void)
 	CHECK(log_lines == 6);
 	CHECK(strstr(logbuf, "[cx] 0000: 30 31") != NULL);
 
-	/* a stream through the lws_sspc_* names (= lws_ss_* here) */
-	CHECK(!lws_sspc_create(cx, 0, &ssi_names_t, &t1, &h, NULL, NULL));
+	/* a stream, for the object-scoped logs and user-object helpers */
+	CHECK(!lws_ss_create(cx, 0, &ssi_names_t, &t1, &h, NULL, NULL));
 	CHECK(h != NULL);
 	log_reset();
 	lwsl_ss_user(h, "x=%d", 7);
@@ -280,9 +280,9 @@ int main(void)
 	lws_set_log_level(0, NULL);
 	CHECK(lws_ss_policy_overlay(cx, "{\"s\":[]}") == 1);
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
-	CHECK(lws_sspc_get_context(h) == cx);
-	CHECK(!strcmp(lws_sspc_tag(h), "echo"));
-	CHECK(((names_t *)lws_sspc_to_user_object(h))->creating == 1);
+	CHECK(lws_ss_get_context(h) == cx);
+	CHECK(!strcmp(lws_ss_tag(h), "echo"));
+	CHECK(((names_t *)lws_ss_to_user_object(h))->creating == 1);
 
 	/* ---- first lws_service: the walk stops at the veto ---- */
 	t3.tag = 3;
@@ -330,7 +330,7 @@ int main(void)
 	}
 
 	/* the stream goes; its DESTROYING comes at destroy of the handle */
-	lws_sspc_destroy(&h);
+	lws_ss_destroy(&h);
 	CHECK(h == NULL);
 	for (n = 0, guard = 0; n >= 0 && guard < 100; guard++)
 		n = lws_service(cx, 10);

@@ -1,0 +1,207 @@
+/*
+ * A client of an SS proxy, written as lws's minimal-secure-streams client
+ * builds are: LWS_SS_USE_SSPC before <libwebsockets.h>, the ordinary
+ * lws_ss_* names, no policy of its own. The proxy (sspc_bed) is not there
+ * at first: the stream hears UPSTREAM_LINK_RETRY once a second; once the
+ * proxy starts, CREATING, CONNECTED and the echo of what it sent come. Then
+ * the proxy goes away mid-stream: DISCONNECTED; back again: CONNECTED a
+ * second time (no second CREATING). A streamtype the proxy does not know
+ * ends in DESTROYING.
+ */
+#define LWS_SS_USE_SSPC
+#include <libwebsockets.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <ss/backend_c.h>
+
+#include "tests/capi/sspc_bed.h"
+
+#define CHECK(x)                                                           \
+	do {                                                               \
+		if (!(x)) {                                                \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n",       \
+				__FILE__, __LINE__, #x);                   \
+			failed++;                                          \
+		}                                                          \
+	} while (0)
+
+static int failed;
+
+typedef struct myss {
+	struct lws_ss_handle *ss;
+	void *opaque_data;
+	int states[32];
+	unsigned int last_retry_ack;
+	int sent;
+	char rx[256];
+	size_t rx_len;
+} myss_t;
+
+static lws_ss_state_return_t
+myss_rx(void *userobj, const uint8_t *buf, size_t len, int flags)
+{
+	myss_t *m = (myss_t *)userobj;
+
+	(void)flags;
+	if (m->rx_len + len < sizeof(m->rx)) {
+		memcpy(m->rx + m->rx_len, buf, len);
+		m->rx_len += len;
+	}
+	return LWSSSSRET_OK;
+}
+
+static lws_ss_state_return_t
+myss_tx(void *userobj, lws_ss_tx_ordinal_t ord, uint8_t *buf, size_t *len,
+	int *flags)
+{
+	myss_t *m = (myss_t *)userobj;
+	static const char msg[] = "hello proxy";
+
+	(void)ord;
+	if (m->sent)
+		return LWSSSSRET_TX_DONT_SEND;
+	memcpy(buf, msg, sizeof(msg) - 1);
+	*len = sizeof(msg) - 1;
+	*flags = LWSSS_FLAG_SOM | LWSSS_FLAG_EOM;
+	m->sent = 1;
+	return LWSSSSRET_OK;
+}
+
+static lws_ss_state_return_t
+myss_state(void *userobj, void *sh, lws_ss_constate_t state,
+	   lws_ss_tx_ordinal_t ack)
+{
+	myss_t *m = (myss_t *)userobj;
+
+	(void)sh;
+	if ((int)state < 32)
+		m->states[state]++;
+	switch (state) {
+	case LWSSSCS_UPSTREAM_LINK_RETRY:
+		m->last_retry_ack = ack;
+		break;
+	case LWSSSCS_CREATING:
+	case LWSSSCS_DISCONNECTED:
+		return lws_ss_request_tx(m->ss);
+	case LWSSSCS_CONNECTED:
+		m->sent = 0;
+		return lws_ss_request_tx(m->ss);
+	default:
+		break;
+	}
+	return LWSSSSRET_OK;
+}
+
+/* The refused stream's user object is freed after DESTROYING (as in lws):
+ * what it saw is kept here instead. */
+static int refused_creating, refused_destroying;
+
+static lws_ss_state_return_t
+refused_state(void *userobj, void *sh, lws_ss_constate_t state,
+	      lws_ss_tx_ordinal_t ack)
+{
+	(void)userobj;
+	(void)sh;
+	(void)ack;
+	refused_creating += state == LWSSSCS_CREATING;
+	refused_destroying += state == LWSSSCS_DESTROYING;
+	return LWSSSSRET_OK;
+}
+
+static const lws_ss_info_t ssi = {
+	.handle_offset = offsetof(myss_t, ss),
+	.opaque_user_data_offset = offsetof(myss_t, opaque_data),
+	.rx = myss_rx,
+	.tx = myss_tx,
+	.state = myss_state,
+	.user_alloc = sizeof(myss_t),
+	.streamtype = "echo",
+};
+
+/* Services until `ms` of (virtual) time have passed. One lws_service()
+ * runs the next simulated event, which may lie up to a second ahead. */
+static void
+run(struct lws_context *cx, int ms)
+{
+	int64_t until = ss_context_now_us(cx) + (int64_t)ms * 1000;
+
+	while (ss_context_now_us(cx) < until)
+		if (lws_service(cx, 0) < 0)
+			break;
+}
+
+int main(void)
+{
+	struct lws_context_creation_info info;
+	struct sspc_bed *bed = sspc_bed_create(3);
+	struct lws_context *cx;
+	struct lws_ss_handle *h = NULL, *bad = NULL;
+	lws_ss_info_t bad_ssi = ssi;
+	myss_t *m;
+	int n;
+
+	lws_set_log_level(LLL_ERR, NULL);
+	CHECK(bed != NULL);
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = lws_sspc_protocols;
+	info.ss_proxy_bind = "+@proxy.ss.lws";
+	cx = sspc_bed_context(bed, &info); /* no policy: the proxy has it */
+	CHECK(cx != NULL);
+	if (!cx)
+		return 1;
+
+	CHECK(!lws_ss_create(cx, 0, &ssi, NULL, &h, NULL, NULL));
+	CHECK(h != NULL);
+	m = (myss_t *)lws_ss_to_user_object(h);
+	CHECK(m->ss == h);
+	CHECK(!strcmp(lws_ss_tag(h), "echo"));
+	lwsl_ss_user(h, "created (this line is not shown at LLL_ERR)");
+
+	/* no proxy yet: a retry a second */
+	run(cx, 2500);
+	n = m->states[LWSSSCS_UPSTREAM_LINK_RETRY];
+	CHECK(n >= 3 && n <= 4);
+	/* ack: ms since the first failed try, one try a second */
+	CHECK(m->last_retry_ack + 100 >= (unsigned int)(n - 1) * 1000 &&
+	      m->last_retry_ack <= (unsigned int)(n - 1) * 1000 + 100);
+	CHECK(m->states[LWSSSCS_CREATING] == 0);
+
+	CHECK(sspc_bed_start_proxy(bed) == 0);
+	run(cx, 2000);
+	CHECK(m->states[LWSSSCS_CREATING] == 1);
+	CHECK(m->states[LWSSSCS_CONNECTED] == 1);
+	CHECK(m->rx_len == 11 && !memcmp(m->rx, "hello proxy", 11));
+	CHECK(sspc_bed_onward_streams(bed) == 1);
+
+	/* the proxy goes away and comes back */
+	sspc_bed_stop_proxy(bed);
+	run(cx, 1500);
+	CHECK(m->states[LWSSSCS_DISCONNECTED] == 1);
+	CHECK(sspc_bed_start_proxy(bed) == 0);
+	run(cx, 3000);
+	CHECK(m->states[LWSSSCS_CREATING] == 1);
+	CHECK(m->states[LWSSSCS_CONNECTED] == 2);
+	CHECK(m->rx_len == 22);
+
+	/* a streamtype the proxy's policy lacks */
+	bad_ssi.streamtype = "not-in-the-proxy-policy";
+	bad_ssi.state = refused_state;
+	CHECK(!lws_ss_create(cx, 0, &bad_ssi, NULL, &bad, NULL, NULL));
+	run(cx, 1000);
+	CHECK(refused_destroying == 1);
+	CHECK(refused_creating == 0);
+
+	lws_ss_destroy(&h);
+	CHECK(h == NULL);
+	run(cx, 200);
+	CHECK(sspc_bed_onward_streams(bed) == 0);
+	CHECK(sspc_bed_violations(bed) == 0);
+	lws_context_destroy(cx);
+	sspc_bed_destroy(bed);
+	if (failed)
+		fprintf(stderr, "FAILED (%d checks)\n", failed);
+	return failed ? 1 : 0;
+}
