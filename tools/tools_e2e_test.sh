@@ -6,6 +6,7 @@ set -euo pipefail
 
 ss_cat="$1"
 ss_proxy="$2"
+sspc_client="$3"
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -71,6 +72,16 @@ set -e
 [ "$rc" -eq 2 ] || fail "proxied unknown streamtype: expected exit 2, got $rc"
 grep -q "streamtype 'nope' is not in the proxy's policy" "$work/proxy.log" || fail "proxy did not log the refusal"
 echo "ok: proxy refuses an unknown streamtype, client exits 2"
+
+# 4b. A C program written as lws proxy clients are (LWS_SS_USE_SSPC, no
+# policy of its own) through the same ss-proxy.
+"$sspc_client" "@${sock}" echo "hello from an lws-style SSPC client" 2> "$work/sspc.err" \
+  || { cat "$work/sspc.err" >&2; fail "sspc-client through ss-proxy"; }
+set +e
+"$sspc_client" "@${sock}" nope "x" 2> "$work/sspc.err"; rc=$?
+set -e
+[ "$rc" -eq 1 ] && grep -q "refused" "$work/sspc.err" || fail "sspc-client unknown streamtype: rc=$rc"
+echo "ok: C SSPC client (LWS_SS_USE_SSPC) echoes through ss-proxy; unknown streamtype refused"
 
 # 5. A client that sends garbage is dropped; the proxy keeps serving.
 python3 - "$sock" <<'PY'
