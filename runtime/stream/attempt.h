@@ -74,6 +74,11 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   bool got_data = false;                 // the peer sent something on this attempt
   bool pulled_tx = false;                // the user's tx() ran on this attempt
   std::optional<std::string> redirect_to;  // follow this Location when the attempt ends
+  TimerId phase_timer;                   // transport / protocol deadline (Context::Config)
+
+  // (Re)arms phase_timer: `limit` from now, then the attempt times out.
+  void arm_phase_timer(Micros limit, const char* waiting_for);
+  void cancel_phase_timer();
   std::unique_ptr<Binding> binding;
   bool transport_up = false;
   bool proto_connected = false;

@@ -227,6 +227,8 @@ lws_context* create_c_context(const lws_context_creation_info* info,
   cfg.seed = info->ss_seed ? info->ss_seed : cx->backend->seed();
   cfg.policy = *pol;
   cfg.hooks = cx->backend->hooks();
+  // lws's "protect network round trips from hanging forever" setting.
+  if (info->timeout_secs > 0) cfg.protocol_timeout = ss::seconds(info->timeout_secs);
   if (!cfg.hooks.log) cfg.hooks.log = [](std::string_view t) { c_log(LLL_WARN, std::string(t)); };
   cx->engine = std::make_unique<Context>(std::move(cfg));
   for (int i = 0; i < ss::stream::kBlobSlots; ++i) cx->blobs[static_cast<std::size_t>(i)] = {cx->engine.get(), i};

@@ -11,6 +11,8 @@ Context::Context(Config config)
       rng_(config.seed),
       policy_(std::move(config.policy)),
       hooks_(std::move(config.hooks)),
+      transport_timeout_(config.transport_timeout),
+      protocol_timeout_(config.protocol_timeout),
       pool_(*config.loop) {
   if (!policy_) policy_ = std::make_shared<const policy::Policy>();
 }

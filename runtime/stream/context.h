@@ -59,6 +59,15 @@ class Context {
     std::uint64_t seed = 0;  // seeds the context Rng (retry jitter, ws masks)
     std::shared_ptr<const policy::Policy> policy;  // required
     Hooks hooks;
+    // How long an attempt may take, so a peer that accepts and then says
+    // nothing cannot hold a stream forever (lws: timeout_secs, default 20):
+    //   transport: from the attempt's start until the transport is up (TCP
+    //              connect, and the TLS handshake and verification);
+    //   protocol:  from then until CONNECTED (h1 response head, ws upgrade).
+    // Either expiring ends the attempt as timed out: UNREACHABLE and the
+    // retry policy. 0 disables it.
+    Micros transport_timeout = seconds(30);
+    Micros protocol_timeout = seconds(20);
   };
 
   explicit Context(Config config);
@@ -91,6 +100,8 @@ class Context {
   Rng& rng() { return rng_; }
   const policy::Policy& policy() const { return *policy_; }
   const std::shared_ptr<const policy::Policy>& policy_ptr() const { return policy_; }
+  Micros transport_timeout() const { return transport_timeout_; }
+  Micros protocol_timeout() const { return protocol_timeout_; }
 
   // Idle keep-alive connections shared by the context's streams.
   ConnectionPool& pool() { return pool_; }
@@ -123,6 +134,8 @@ class Context {
   Rng rng_;
   std::shared_ptr<const policy::Policy> policy_;
   Hooks hooks_;
+  Micros transport_timeout_;
+  Micros protocol_timeout_;
   TlsTransportFactory tls_transport_;
   std::map<policy::Protocol, BindingFactory> bindings_;
   std::uint64_t next_id_ = 1;

@@ -386,6 +386,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   }
   raw->relay = std::make_unique<Relay>();
   raw->relay->set_target(raw);
+  raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)");
   ConnectOptions opts;
   ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " +
                                to_string(t.ep) + (t.tls ? " tls" : ""));
@@ -446,6 +447,7 @@ void Stream::fail_before_connect(std::string_view why) {
 void Stream::retire_attempt() {
   if (!attempt_) return;
   Attempt* a = attempt_.get();
+  a->cancel_phase_timer();
   if (a->keep_conn && a->conn && a->relay && !ctx_.tearing_down()) {
     ctx_.pool().park(a->pool_key, Link{std::move(a->relay), std::move(a->conn)});
   } else if (a->conn) {
@@ -652,7 +654,32 @@ void Attempt::on_connected() {
   if (!live()) return;
   Stream::Guard g(&s_);
   transport_up = true;
+  arm_phase_timer(s_.ctx_.protocol_timeout(), "the protocol handshake");
   binding->on_transport_connected();
+}
+
+void Attempt::arm_phase_timer(Micros limit, const char* waiting_for) {
+  cancel_phase_timer();
+  if (limit <= 0) return;
+  std::weak_ptr<Stream*> weak = s_.token_;
+  Attempt* self = this;
+  phase_timer = s_.ctx_.loop().after(limit, [weak, self, limit, waiting_for] {
+    auto tok = weak.lock();
+    if (!tok || !*tok) return;
+    Stream* s = *tok;
+    if (s->attempt_.get() != self) return;
+    self->phase_timer = {};
+    Stream::Guard g(s);
+    s->ctx_.log("stream " + std::to_string(s->id_) + " (" + s->st_.name + "): timed out after " +
+                std::to_string(limit / kMicrosPerMilli) + " ms waiting for " + waiting_for);
+    if (self->conn) self->conn->close();
+    s->attempt_ended(EndReason::kTimedOut, false);
+  });
+}
+
+void Attempt::cancel_phase_timer() {
+  if (phase_timer) s_.ctx_.loop().cancel(phase_timer);
+  phase_timer = {};
 }
 
 void Attempt::on_data(std::span<const std::uint8_t> bytes) {
@@ -781,6 +808,7 @@ HostVerdict Attempt::connected() {
     if (!live() || s_.stopping()) return HostVerdict::kStop;
   }
   proto_connected = true;
+  cancel_phase_timer();
   failures_before_connect = s_.budget_.failures();
   s_.budget_.reset();
   s_.seq_ = Stream::Seq::kConnected;

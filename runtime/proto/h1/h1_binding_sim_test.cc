@@ -317,6 +317,17 @@ TEST(H1BindingSim, TruncatedBodyDisconnectsWithoutAck) {
   EXPECT_EQ(o.rx, sim::peers::pattern_body(500));
 }
 
+// A server that reads the request and never answers: the attempt times out
+// 20 s after the transport came up (Context::Config::protocol_timeout), as
+// UNREACHABLE, never CONNECTED.
+TEST(H1BindingSim, SilentServerTimesOut) {
+  Case su;
+  su.route = {.path = "/s", .fault = HttpFault::kNoResponse};
+  auto o = run(su);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+  ASSERT_EQ(o.requests.size(), 1u);
+}
+
 // No retry policy: the first failure exhausts the budget (spec §2.5).
 TEST(H1BindingSim, GarbageHeaderIsUnreachable) {
   Case su;

@@ -30,8 +30,10 @@ struct Outcome {
 };
 
 // `client_cert`: the streamtype presents system blob client cert 0;
-// `blobs`: whether the context has that cert and key.
-Outcome run(std::uint64_t seed, bool wrong_host, bool client_cert = false, bool blobs = false) {
+// `blobs`: whether the context has that cert and key; `silent`: the server
+// accepts TCP and never says a word (no TLS handshake).
+Outcome run(std::uint64_t seed, bool wrong_host, bool client_cert = false, bool blobs = false,
+            bool silent = false) {
   sim::WorldOptions wo;
   wo.seed = seed;
   sim::World world(wo);
@@ -56,6 +58,18 @@ Outcome run(std::uint64_t seed, bool wrong_host, bool client_cert = false, bool 
     std::vector<std::unique_ptr<Peer>> peers;
     auto listener = world.net_for(server).listen(
         Endpoint::tcp("0.0.0.0", 443), [&](std::unique_ptr<Connection> c) {
+          if (silent) {
+            auto p = std::make_unique<Peer>();
+            p->conn = std::move(c);
+            struct Mute : ConnectionHandler {
+              void on_data(std::span<const std::uint8_t>) override {}
+              void on_end(EndReason) override {}
+            };
+            static Mute mute;  // stateless: shared by every silent peer
+            p->conn->set_handler(&mute);
+            peers.push_back(std::move(p));
+            return;
+          }
           TlsServerConfig sc;
           sc.cert_der = id.cert_der;
           sc.key_der = id.key_der;
@@ -130,7 +144,7 @@ Outcome run(std::uint64_t seed, bool wrong_host, bool client_cert = false, bool 
     EXPECT_TRUE(created.ok());
     s = *created;
     s->request_tx();
-    world.run_for(seconds(10));
+    world.run_for(silent ? seconds(120) : seconds(10));
     if (ctx.stream_count()) s->destroy();
     world.run_until_idle(1'000'000);
     out.violations = world.violations().size();
@@ -172,6 +186,17 @@ TEST(StreamTlsSim, ClientCertificateMissingFromSystemBlobsIsUnreachable) {
   const Outcome o = run(6, false, true, false);
   EXPECT_FALSE(saw(o, State::kConnected));
   EXPECT_TRUE(saw(o, State::kUnreachable));
+}
+
+// A server that accepts and never answers the ClientHello: each attempt
+// times out 30 s in (Context::Config::transport_timeout), UNREACHABLE, and
+// the retry policy runs out; CONNECTED never comes.
+TEST(StreamTlsSim, SilentServerTimesOutEachAttempt) {
+  const Outcome o = run(7, false, false, false, true);
+  EXPECT_FALSE(saw(o, State::kConnected));
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kUnreachable)), 3);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kAllRetriesFailed)), 1);
+  EXPECT_EQ(o.violations, 0u);
 }
 
 TEST(StreamTlsSim, SameSeedSameTrace) {
