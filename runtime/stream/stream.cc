@@ -448,6 +448,8 @@ void Stream::retire_attempt() {
   if (!attempt_) return;
   Attempt* a = attempt_.get();
   a->cancel_phase_timer();
+  if (rx_paused_ && a->conn) a->conn->pause_reading(false);  // a parked wire must hear its peer
+  rx_paused_ = false;
   if (a->keep_conn && a->conn && a->relay && !ctx_.tearing_down()) {
     ctx_.pool().park(a->pool_key, Link{std::move(a->relay), std::move(a->conn)});
   } else if (a->conn) {
@@ -612,8 +614,10 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
     } else {
       held_rx_.emplace_back(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags);
       held_bytes_ += bytes.size();
+      update_rx_pause();
       return HostVerdict::kContinue;
     }
+    update_rx_pause();
   }
   if (manual_credit_) est_credit_ -= static_cast<std::int32_t>(bytes.size());
   Ret r = info_.callbacks.rx ? info_.callbacks.rx(bytes, flags) : Ret::kOk;
@@ -625,7 +629,7 @@ void Stream::flush_held_rx() {
   flush_posted_ = false;
   while (!held_rx_.empty() && !stopping() && attempt_) {
     auto& [data, flags] = held_rx_.front();
-    if (est_credit_ <= 0) return;
+    if (est_credit_ <= 0) break;
     std::size_t n = std::min<std::size_t>(data.size(), static_cast<std::size_t>(est_credit_));
     std::uint32_t f = flags;
     std::vector<std::uint8_t> chunk(data.begin(), data.begin() + n);
@@ -641,6 +645,21 @@ void Stream::flush_held_rx() {
     Ret r = info_.callbacks.rx ? info_.callbacks.rx(chunk, f) : Ret::kOk;
     apply(r);
   }
+  update_rx_pause();
+}
+
+// Flow control for manual rx credit: stop reading while much is held.
+void Stream::update_rx_pause() {
+  Connection* conn = attempt_ ? attempt_->conn.get() : nullptr;
+  const bool pause = held_bytes_ >= kHeldRxPauseAt || (rx_paused_ && held_bytes_ >= kHeldRxResumeBelow);
+  if (pause == rx_paused_ || !conn) {
+    if (!conn) rx_paused_ = false;
+    return;
+  }
+  rx_paused_ = pause;
+  conn->pause_reading(pause);
+  ctx_.trace("ss.rxflow", "ss" + std::to_string(id_) + (pause ? " pause " : " resume ") +
+                              std::to_string(held_bytes_));
 }
 
 // ---------------------------------------------------------------------------

@@ -215,6 +215,8 @@ class Stream {
   std::int32_t est_credit_ = 0;
   std::deque<std::pair<std::vector<std::uint8_t>, std::uint32_t>> held_rx_;
   std::size_t held_bytes_ = 0;
+  bool rx_paused_ = false;  // the connection's reading is paused (held rx)
+  void update_rx_pause();
   bool flush_posted_ = false;
   int server_ack_ = -1;
 
@@ -228,8 +230,13 @@ class Stream {
   std::shared_ptr<Stream*> token_;
 };
 
-// Limit on rx held back for lack of peer tx credit; beyond it the
-// connection is closed with a logged reason (the peer ignored our credit).
+// Rx held back for lack of peer tx credit: above kHeldRxPauseAt the
+// connection stops reading (TCP then holds the peer back), below
+// kHeldRxResumeBelow it reads again. kMaxHeldRx is the safety net for what
+// was already decoded when the pause came; beyond it the connection is
+// closed with a logged reason.
+inline constexpr std::size_t kHeldRxPauseAt = 64 * 1024;
+inline constexpr std::size_t kHeldRxResumeBelow = 16 * 1024;
 inline constexpr std::size_t kMaxHeldRx = 1024 * 1024;
 
 }  // namespace ss::stream
