@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -115,6 +116,59 @@ ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
   return cb;
 }
 
+
+// A handle with its zeroed user object (user_alloc bytes), the handle and
+// opaque pointers written at their offsets; nullptr if out of memory.
+std::shared_ptr<lws_ss_handle> make_handle(lws_context* context, const lws_ss_info_t* ssi, void* opaque) {
+  auto h = std::make_shared<lws_ss_handle>();
+  h->context = context;
+  h->info = *ssi;
+  h->user = std::calloc(1, ssi->user_alloc ? ssi->user_alloc : 1);
+  if (!h->user) return nullptr;
+  lws_ss_handle* raw = h.get();
+  if (ssi->user_alloc) {
+    std::memcpy(static_cast<char*>(raw->user) + ssi->handle_offset, &raw, sizeof raw);
+    std::memcpy(static_cast<char*>(raw->user) + ssi->opaque_user_data_offset, &opaque, sizeof opaque);
+  }
+  return h;
+}
+
+// LWSSSINFLAGS_REGISTER_SINK: no stream; the context records the sink
+// (Context::register_sink). Its SINK_JOIN / SINK_PART callbacks get a user
+// object of the registration's own (lws passes the source's, spec §7 item
+// 6); each joining source gets an accepted sink stream with a fresh handle
+// and user object from the same ssi.
+bool register_c_sink(lws_context* context, const lws_ss_info_t* ssi, void* opaque) {
+  auto reg = make_handle(context, ssi, opaque);
+  if (!reg) return false;
+  ss::stream::StreamInfo info;
+  info.streamtype = ssi->streamtype;
+  info.flags = ssi->flags;
+  info.callbacks = callbacks_for(reg.get());
+  info.user = reg->user;
+  info.user_storage = reg;  // lives as long as the registration
+  const lws_ss_info_t copy = *ssi;
+  auto make_accepted = [context, copy, opaque]() -> std::optional<ss::stream::StreamInfo> {
+    auto h = make_handle(context, &copy, opaque);
+    if (!h) return std::nullopt;
+    lws_ss_handle* raw = h.get();
+    ss::stream::StreamInfo a;
+    a.callbacks = callbacks_for(raw);
+    a.manual_initial_tx_credit = copy.manual_initial_tx_credit;
+    a.user = raw->user;
+    a.user_storage = h;
+    a.on_bind = [raw](Stream* s) {
+      raw->stream = s;
+      raw->sequencer.seq = &s->sequencer();
+    };
+    return a;
+  };
+  if (ss::Error e = context->engine->register_sink(std::move(info), std::move(make_accepted))) {
+    c_log(LLL_ERR, "lws_ss_create: " + e.message());
+    return false;
+  }
+  return true;
+}
 }  // namespace
 
 namespace {
@@ -347,17 +401,10 @@ int lws_ss_create(struct lws_context* context, int tsi, const lws_ss_info_t* ssi
     c_log(LLL_ERR, "lws_ss_create: handle/opaque offsets lie outside user_alloc");
     return 1;
   }
-  auto h = std::make_shared<lws_ss_handle>();
-  h->context = context;
-  h->info = *ssi;
-  h->user = std::calloc(1, ssi->user_alloc ? ssi->user_alloc : 1);
-  if (!h->user) return 1;
+  if (ssi->flags & LWSSSINFLAGS_REGISTER_SINK) return register_c_sink(context, ssi, opaque_user_data) ? 0 : 1;
+  auto h = make_handle(context, ssi, opaque_user_data);
+  if (!h) return 1;
   lws_ss_handle* raw = h.get();
-  if (ssi->user_alloc) {
-    std::memcpy(static_cast<char*>(raw->user) + ssi->handle_offset, &raw, sizeof raw);
-    std::memcpy(static_cast<char*>(raw->user) + ssi->opaque_user_data_offset, &opaque_user_data,
-                sizeof opaque_user_data);
-  }
   ss::stream::StreamInfo info;
   info.streamtype = ssi->streamtype;
   info.callbacks = callbacks_for(raw);

@@ -45,22 +45,28 @@ Result<Stream*> Context::create(StreamInfo info) {
     return make_error(ErrorCode::kNotFound, "streamtype '" + info.streamtype +
                                                 "' is not in the policy");
   }
+  if (st->local_sink) return join_sink(*st, std::move(info));
   if (!binding_for(st->protocol)) {
     return make_error(ErrorCode::kUnsupported,
                       "streamtype '" + info.streamtype + "': no binding for protocol number " +
                           std::to_string(static_cast<int>(st->protocol)));
   }
-  const std::uint64_t id = next_id_++;
-  auto owned = std::make_unique<Stream>(*this, id, *st, std::move(info));
-  Stream* s = owned.get();
-  streams_.emplace(id, std::move(owned));
-  if (s->bind_hook()) s->bind_hook()(s);
+  Stream* s = make_stream(*st, std::move(info));
   s->start();
   if (s->destroyed()) {
     return make_error(ErrorCode::kState, "streamtype '" + st->name +
                                              "': the stream was destroyed while being created "
                                              "(its CREATING callback answered DESTROY_ME)");
   }
+  return s;
+}
+
+Stream* Context::make_stream(const policy::Streamtype& st, StreamInfo info) {
+  const std::uint64_t id = next_id_++;
+  auto owned = std::make_unique<Stream>(*this, id, st, std::move(info));
+  Stream* s = owned.get();
+  streams_.emplace(id, std::move(owned));
+  if (s->bind_hook()) s->bind_hook()(s);
   return s;
 }
 

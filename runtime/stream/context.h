@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -84,6 +85,21 @@ class Context {
   // Same as stream->destroy().
   void destroy(Stream* stream);
 
+  // Local sinks (spec §4.3, sink.cc): a streamtype with `local_sink: true`
+  // is served in-process. register_sink() records who serves it (no stream
+  // is made). Each later create() of that streamtype makes the source
+  // stream and, if the sink's state callback accepts SINK_JOIN (ack = how
+  // many sources it already has), an "accepted sink" stream from
+  // `make_accepted` (or a copy of `info`); the two are linked: both go
+  // CREATING, CONNECTING, CONNECTED at once, request_tx on one side hands
+  // that side's tx() (1380-byte buffer) to the other side's rx() from the
+  // loop, and destroying either destroys both. Unlike lws, SINK_JOIN comes
+  // to the sink with the sink's own user object and SINK_PART (ack = the
+  // sources left) comes when a source goes (spec §7 item 6).
+  // Errors: the streamtype is unknown or not local_sink, or already has a
+  // sink.
+  Error register_sink(StreamInfo info, std::function<std::optional<StreamInfo>()> make_accepted = {});
+
   // Protocol bindings by policy protocol. The raw binding is registered by
   // register_raw_binding() (runtime/proto/raw); others by their helpers.
   void register_binding(policy::Protocol protocol, BindingFactory factory);
@@ -140,6 +156,15 @@ class Context {
   std::map<policy::Protocol, BindingFactory> bindings_;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, std::unique_ptr<Stream>> streams_;  // by id: stable order
+  struct Sink {
+    StreamInfo info;
+    std::function<std::optional<StreamInfo>()> make_accepted;
+    std::uint32_t sources = 0;
+  };
+  std::map<std::string, Sink> sinks_;  // by streamtype
+  friend class Stream;
+  Result<Stream*> join_sink(const policy::Streamtype& st, StreamInfo info);
+  Stream* make_stream(const policy::Streamtype& st, StreamInfo info);
   std::vector<std::unique_ptr<Stream>> graveyard_;
   bool reap_posted_ = false;
   int busy_ = 0;

@@ -145,7 +145,7 @@ Ret Stream::start() {
   created_ = true;
   call_ret_ = Ret::kOk;
   raise(static_cast<int>(State::kCreating));
-  if (!pending_destroy_ && st_.nailed_up && !st_.server) {
+  if (!pending_destroy_ && st_.nailed_up && !st_.server && !st_.local_sink) {
     pending_disconnect_ = false;
     connect_now(false);
   }
@@ -161,6 +161,14 @@ Ret Stream::request_tx() {
   if (depth_ == 1) call_ret_ = Ret::kOk;
   Ret before = call_ret_;
   tx_wanted_ = true;
+  if (sink_peer_) {  // local sink: this side's tx() goes to the peer, from the loop
+    if (!sink_tx_posted_) {
+      sink_tx_posted_ = true;
+      ctx_.loop().post(guarded(&Stream::sink_tx));
+    }
+    return Ret::kOk;
+  }
+  if (st_.local_sink) return Ret::kOk;  // an unlinked sink end has nowhere to send
   if (attempt_ && attempt_->proto_connected) {
     post_tx_kick();
   } else if (!attempt_ && seq_ == Seq::kIdle) {
@@ -187,6 +195,7 @@ Ret Stream::client_connect() {
   if (destroyed_ || destroying_) return Ret::kOk;
   Guard g(this);
   budget_.reset();
+  if (st_.local_sink) return Ret::kOk;  // sinks are connected by linking
   if (attempt_ || seq_ != Seq::kIdle) return Ret::kOk;  // connected, connecting or retry pending
   Ret before = call_ret_;
   call_ret_ = Ret::kOk;
@@ -561,14 +570,18 @@ void Stream::do_destroy() {
   if (retry_timer_) ctx_.loop().cancel(retry_timer_);
   retry_timer_ = {};
   cancel_timeout();
-  const bool was_connected = attempt_ && attempt_->proto_connected;
+  const bool was_connected = (attempt_ && attempt_->proto_connected) || sink_connected_;
+  sink_connected_ = false;
   if (attempt_ && attempt_->binding) attempt_->binding->on_transport_end(EndReason::kClosedLocally);
   retire_attempt();
+  Stream* sink_peer = sink_peer_;
+  unlink_sink();
   if (created_) {
     if (was_connected) raise(static_cast<int>(State::kDisconnected));
     raise(static_cast<int>(State::kDestroying));
   }
   --depth_;
+  if (sink_peer) sink_peer->destroy();  // the two ends of a sink go together
   destroyed_ = true;
   *token_ = nullptr;
   held_rx_.clear();

@@ -131,6 +131,9 @@ class Stream {
   const std::function<void(Stream*)>& bind_hook() const { return info_.on_bind; }
   Ret start();  // raises CREATING, connects if nailed_up
   void reclaim_attempts();
+  // Local sinks (sink.cc): `peer` is the other end; both become CONNECTED.
+  void link_sink(Stream* peer, bool is_source);
+  bool sink_linked() const { return sink_peer_ != nullptr; }
 
  private:
   friend class Attempt;
@@ -182,6 +185,8 @@ class Stream {
   void retire_attempt();
   void post_tx_kick();
   void flush_held_rx();
+  void sink_tx();     // one tx() of this side, handed to the peer's rx()
+  void unlink_sink();
   HostVerdict deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags);
   void do_disconnect();
   void do_destroy();
@@ -219,6 +224,10 @@ class Stream {
   void update_rx_pause();
   bool flush_posted_ = false;
   int server_ack_ = -1;
+  Stream* sink_peer_ = nullptr;  // local sink link (either side)
+  bool sink_source_ = false;     // this side is the source (not the accepted sink)
+  bool sink_connected_ = false;  // CONNECTED by a sink link (DISCONNECTED due at destroy)
+  bool sink_tx_posted_ = false;
 
   int depth_ = 0;
   Ret call_ret_ = Ret::kOk;  // worst return seen during the current API call

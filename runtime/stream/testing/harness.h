@@ -14,7 +14,8 @@
 namespace ss::stream::testing {
 
 // Streamtypes: "echo" (raw, retry "r3": backoff 1000/2000/4000, conceal 3),
-// "once" (raw, no retry policy), "opp" (raw, opportunistic), "nailed"
+// "once" (raw, no retry policy), "opp" (raw, opportunistic), "sink"
+// (local_sink), "nailed"
 // (raw, nailed_up), "md" (raw, endpoint "${host}", metadata host/path),
 // "forever" (raw, conceal forever), "tmo" (raw, timeout_ms 3000).
 inline std::shared_ptr<const policy::Policy> test_policy() {
@@ -62,6 +63,9 @@ inline std::shared_ptr<const policy::Policy> test_policy() {
   tmo.retry = 0;
   tmo.timeout_ms = 3000;
   p->streamtypes.push_back(tmo);
+  auto sink = raw("sink");  // local_sink: served in-process (sink_test)
+  sink.local_sink = true;
+  p->streamtypes.push_back(sink);
   return p;
 }
 

@@ -1,0 +1,120 @@
+// Local sinks (spec §4.3): a source stream and an "accepted sink" stream
+// linked in-process, no network. See Context::register_sink.
+#include <array>
+#include <string>
+
+#include "runtime/stream/context.h"
+#include "runtime/stream/stream.h"
+
+namespace ss::stream {
+
+// lws hands each tx() a buffer of this size on the sink path.
+constexpr std::size_t kSinkChunk = 1380;
+
+Error Context::register_sink(StreamInfo info, std::function<std::optional<StreamInfo>()> make_accepted) {
+  const policy::Streamtype* st = policy_->find_streamtype(info.streamtype);
+  if (!st) return make_error(ErrorCode::kNotFound, "streamtype '" + info.streamtype + "' is not in the policy");
+  if (!st->local_sink)
+    return make_error(ErrorCode::kInvalidArgument,
+                      "streamtype '" + info.streamtype + "' is not a local sink (policy: \"local_sink\": true)");
+  if (sinks_.count(info.streamtype))
+    return make_error(ErrorCode::kState, "streamtype '" + info.streamtype + "' already has a sink");
+  Sink sink;
+  sink.make_accepted = std::move(make_accepted);
+  std::string name = info.streamtype;
+  sink.info = std::move(info);
+  sinks_.emplace(std::move(name), std::move(sink));
+  return Error();
+}
+
+Result<Stream*> Context::join_sink(const policy::Streamtype& st, StreamInfo info) {
+  auto it = sinks_.find(st.name);
+  if (it == sinks_.end())
+    return make_error(ErrorCode::kNotFound, "streamtype '" + st.name + "' is a local sink and no sink is registered");
+  Stream* source = make_stream(st, std::move(info));
+  source->start();  // CREATING for the source
+  if (source->destroyed())
+    return make_error(ErrorCode::kState, "streamtype '" + st.name + "': the source's CREATING callback answered DESTROY_ME");
+  Sink& sink = it->second;
+  // The sink decides: SINK_JOIN with the number of sources it already has.
+  Ret verdict = Ret::kOk;
+  if (sink.info.callbacks.state) verdict = sink.info.callbacks.state(static_cast<int>(State::kSinkJoin), sink.sources);
+  std::optional<StreamInfo> accepted;
+  if (verdict == Ret::kOk) {
+    if (sink.make_accepted) {
+      accepted = sink.make_accepted();
+    } else {
+      accepted = sink.info;
+    }
+  }
+  if (!accepted) {
+    source->destroy();
+    return make_error(ErrorCode::kState, "streamtype '" + st.name + "': the sink refused the source");
+  }
+  accepted->streamtype = st.name;
+  accepted->flags = static_cast<std::uint8_t>((accepted->flags & ~kInfoRegisterSink) | kInfoAcceptedSink);
+  Stream* end = make_stream(st, std::move(*accepted));
+  end->start();  // CREATING for the accepted sink
+  if (end->destroyed()) {
+    source->destroy();
+    return make_error(ErrorCode::kState, "streamtype '" + st.name + "': the accepted sink answered DESTROY_ME");
+  }
+  ++sink.sources;
+  source->link_sink(end, true);
+  end->link_sink(source, false);
+  if (source->destroyed()) return make_error(ErrorCode::kState, "streamtype '" + st.name + "': destroyed while linking");
+  return source;
+}
+
+void Stream::link_sink(Stream* peer, bool is_source) {
+  if (destroyed_ || destroying_) return;
+  Guard g(this);
+  sink_peer_ = peer;
+  sink_source_ = is_source;
+  seq_ = Seq::kConnected;
+  raise(static_cast<int>(State::kConnecting));
+  if (!stopping()) {
+    sink_connected_ = true;
+    raise(static_cast<int>(State::kConnected));
+  }
+  if (tx_wanted_ && sink_peer_ && !sink_tx_posted_) {
+    sink_tx_posted_ = true;
+    ctx_.loop().post(guarded(&Stream::sink_tx));
+  }
+}
+
+void Stream::sink_tx() {
+  sink_tx_posted_ = false;
+  if (!sink_peer_ || stopping() || !tx_wanted_) return;
+  tx_wanted_ = false;
+  std::array<std::uint8_t, kSinkChunk> buf;
+  std::size_t len = buf.size();
+  std::uint32_t flags = 0;
+  Ret r = info_.callbacks.tx ? info_.callbacks.tx(tx_ordinal_++, buf, len, flags) : Ret::kTxDontSend;
+  apply(r);
+  if (r != Ret::kOk || stopping() || !sink_peer_) return;
+  if (len > buf.size()) {
+    ctx_.violation("stream " + std::to_string(id_) + ": tx callback claimed " + std::to_string(len) +
+                   " bytes of a " + std::to_string(buf.size()) + "-byte buffer");
+    len = buf.size();
+  }
+  Stream* peer = sink_peer_;
+  Guard pg(peer);
+  peer->deliver_rx(std::span<const std::uint8_t>(buf.data(), len), flags);
+}
+
+void Stream::unlink_sink() {
+  if (!sink_peer_) return;
+  Stream* peer = sink_peer_;
+  sink_peer_ = nullptr;
+  if (peer->sink_peer_ == this) peer->sink_peer_ = nullptr;
+  Stream* source = sink_source_ ? this : peer;
+  auto it = ctx_.sinks_.find(source->st_.name);
+  if (it == ctx_.sinks_.end()) return;
+  auto& sink = it->second;
+  if (sink.sources > 0) --sink.sources;
+  // lws never raises SINK_PART; we tell the sink a source left.
+  if (sink.info.callbacks.state) sink.info.callbacks.state(static_cast<int>(State::kSinkPart), sink.sources);
+}
+
+}  // namespace ss::stream

@@ -1,0 +1,127 @@
+// Local sinks (spec §4.3, Context::register_sink): a source and an accepted
+// sink linked in-process; states, data both ways with flags, refusal,
+// SINK_JOIN / SINK_PART counts, destroy of either end.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "runtime/stream/testing/harness.h"
+
+namespace ss::stream {
+namespace {
+
+using testing::Harness;
+using testing::Recorder;
+
+constexpr int C = 1, DISC = 2, CONN = 5, CING = 6, DESTR = 7, JOIN = 19, PART = 20;
+
+std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
+
+// Recorders outlive the context (declared first): tearing the context down
+// raises DESTROYING / SINK_PART into them. Tests declare theirs before the bed.
+struct SinkBed {
+  Recorder registration;  // the sink's own callbacks (SINK_JOIN / SINK_PART)
+  std::vector<std::unique_ptr<Recorder>> accepted;
+  std::vector<Stream*> ends;  // the accepted sink streams
+  Harness h;
+  explicit SinkBed(int max_sources = 100) {
+    registration.answer = [this, max_sources](int s) {
+      return s == JOIN && static_cast<int>(registration.acks.back()) >= max_sources ? Ret::kDisconnectMe : Ret::kOk;
+    };
+    StreamInfo info;
+    info.streamtype = "sink";
+    info.flags = kInfoRegisterSink;
+    info.callbacks = registration.callbacks();
+    EXPECT_TRUE(h.ctx->register_sink(std::move(info), [this]() -> std::optional<StreamInfo> {
+                      accepted.push_back(std::make_unique<Recorder>());
+                      StreamInfo a;
+                      a.callbacks = accepted.back()->callbacks();
+                      a.on_bind = [this](Stream* st) { ends.push_back(st); };
+                      return a;
+                    }).ok());
+  }
+  Result<Stream*> source(Recorder& r) {
+    StreamInfo info;
+    info.streamtype = "sink";
+    info.callbacks = r.callbacks();
+    return h.ctx->create(std::move(info));
+  }
+};
+
+TEST(Sink, SourceAndSinkAreLinkedAndTalkBothWays) {
+  Recorder src;
+  SinkBed bed;
+  auto s = bed.source(src);
+  ASSERT_TRUE(s.ok()) << s.error().message();
+  ASSERT_EQ(bed.accepted.size(), 1u);
+  Recorder& end = *bed.accepted[0];
+  EXPECT_EQ(src.states, (std::vector<int>{C, CING, CONN}));
+  EXPECT_EQ(end.states, (std::vector<int>{C, CING, CONN}));
+  EXPECT_EQ(bed.registration.states, (std::vector<int>{JOIN}));
+  EXPECT_EQ(bed.registration.acks, (std::vector<std::uint32_t>{0}));
+
+  src.to_send = bytes("to the sink");
+  (*s)->request_tx();
+  EXPECT_TRUE(end.rx.empty()) << "never inline from request_tx";
+  bed.h.loop.run_for(millis(1));
+  EXPECT_EQ(end.rx, bytes("to the sink"));
+  EXPECT_EQ(src.tx_calls, 1u);
+
+  // ... and back, through the accepted end's own stream.
+  end.to_send = bytes("and back");
+  ASSERT_EQ(bed.ends.size(), 1u);
+  bed.ends[0]->request_tx();
+  bed.h.loop.run_for(millis(1));
+  EXPECT_EQ(src.rx, bytes("and back"));
+
+  EXPECT_TRUE(bed.h.violations.empty());
+}
+
+TEST(Sink, RefusedSourceIsNotCreated) {
+  Recorder a, b;
+  SinkBed bed(1);  // one source at most
+  ASSERT_TRUE(bed.source(a).ok());
+  auto second = bed.source(b);
+  EXPECT_FALSE(second.ok());
+  EXPECT_EQ(bed.accepted.size(), 1u);
+  EXPECT_EQ(b.states, (std::vector<int>{C, DESTR}));
+  EXPECT_EQ(bed.registration.acks, (std::vector<std::uint32_t>{0, 1}));
+}
+
+TEST(Sink, DestroyingEitherEndDestroysBoth) {
+  Recorder src;
+  SinkBed bed;
+  auto s = bed.source(src);
+  ASSERT_TRUE(s.ok());
+  (*s)->destroy();
+  bed.h.loop.run_for(millis(1));
+  Recorder& end = *bed.accepted[0];
+  EXPECT_EQ(src.states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(end.states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(bed.registration.states, (std::vector<int>{JOIN, PART}));
+  EXPECT_EQ(bed.registration.acks.back(), 0u);
+  EXPECT_EQ(bed.h.ctx->stream_count(), 0u);
+}
+
+TEST(Sink, NoSinkRegisteredIsAnError) {
+  Recorder r;
+  Harness h;
+  StreamInfo info;
+  info.streamtype = "sink";
+  info.callbacks = r.callbacks();
+  auto s = h.ctx->create(std::move(info));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message().find("no sink is registered"), std::string::npos);
+  EXPECT_TRUE(r.states.empty());
+}
+
+TEST(Sink, OnlyLocalSinkStreamtypesTakeASink) {
+  Harness h;
+  StreamInfo info;
+  info.streamtype = "echo";
+  EXPECT_FALSE(h.ctx->register_sink(std::move(info)).ok());
+}
+
+}  // namespace
+}  // namespace ss::stream
