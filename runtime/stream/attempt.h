@@ -87,6 +87,9 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   std::uint32_t failures_before_connect = 0;  // retry budget before CONNECTED reset it
   bool txn_reported = false;  // ACK/NACK already raised for the current transaction
   bool close_posted = false;
+  bool ending = false;        // inside on_transport_end: close/release/follow only record
+  bool cross_origin = false;  // a redirect took this attempt to another origin
+  bool redirect_cross_origin() const override { return cross_origin; }
 
  private:
   HostVerdict verdict() const {

@@ -159,6 +159,9 @@ class BindingHost {
   virtual Error check_redirect(std::string_view location) const {
     return make_error(ErrorCode::kUnsupported, "redirects are not supported here");
   }
+  // True when a redirect brought this attempt to another origin (scheme,
+  // host or port) than the policy's: credentials must not follow.
+  virtual bool redirect_cross_origin() const { return false; }
   // Follows a location check_redirect accepted: this connection ends (kept
   // for reuse when `reusable`) and a new attempt goes to the location with
   // no state raised in between (the user sees one transaction).

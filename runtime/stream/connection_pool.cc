@@ -56,8 +56,9 @@ std::optional<Link> ConnectionPool::take(const std::string& key) {
   if (it == idle_.end()) return std::nullopt;
   auto& q = it->second;
   while (!q.empty()) {
-    std::unique_ptr<Idle> idle = std::move(q.front());
-    q.pop_front();
+    // Newest first: the least likely to have been given up by the server.
+    std::unique_ptr<Idle> idle = std::move(q.back());
+    q.pop_back();
     --total_;
     if (idle->dead) {
       // Ended while idle; its posted erase finds nothing. Close it here.

@@ -82,8 +82,9 @@ class ConnectionPool {
 
   // Keeps `link` idle under `key`. The relay's target becomes the pool.
   void park(const std::string& key, Link link);
-  // The oldest idle connection under `key`, if any; its relay target is
-  // cleared (the caller sets its own).
+  // The most recently parked idle connection under `key` (the least likely
+  // to be stale), if any; its relay target is cleared (the caller sets its
+  // own).
   std::optional<Link> take(const std::string& key);
 
   std::size_t idle_count() const { return total_; }

@@ -1,7 +1,7 @@
 // ConnectionPool on simulated connections: per-key and total caps (oldest
 // evicted first), the single sweep timer closing each idle connection
 // idle_timeout after it was parked, peer activity ending an idle
-// connection, and take() order.
+// connection, and take() order (newest first).
 #include "runtime/stream/connection_pool.h"
 
 #include <gtest/gtest.h>
@@ -66,7 +66,7 @@ TEST(ConnectionPool, PerKeyCapEvictsTheOldest) {
   EXPECT_EQ(bed.peers_ended(), 1u);  // the first one was closed
   auto first = pool.take("k");
   ASSERT_TRUE(first);
-  EXPECT_EQ(first->conn->id(), ids[1]);  // oldest remaining first
+  EXPECT_EQ(first->conn->id(), ids[4]);  // newest first (least likely stale)
   EXPECT_FALSE(pool.take("other"));
 }
 

@@ -281,8 +281,15 @@ Ret Stream::connect_now(bool poll_first) {
     fail_before_connect(target.error().message());
     return call_ret_;
   }
+  origin_ = *target;
   open_attempt(*target, true);
   return call_ret_;
+}
+
+bool Stream::idempotent_method() const {
+  const std::string& m = st_.http_method;
+  return m.empty() || m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" || m == "PUT" ||
+         m == "DELETE";
 }
 
 // Endpoint: ${md} expansion, then an optional scheme://host:port/path
@@ -474,6 +481,7 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
   Attempt* a = attempt_.get();
   const bool was_connected = a->proto_connected;
   Binding::EndInfo info;
+  a->ending = true;  // the binding's last words may not close anything else
   if (a->binding) info = a->binding->on_transport_end(reason);
   const bool retry_asked = a->retry_asked;
   const bool txn_ok = (info.txn_ok || a->txn_ok) && !retry_asked;
@@ -487,9 +495,12 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
   // A pooled connection the server had already given up on: it ended
   // before a byte came back and before any user payload went out. Nothing
   // happened as far as the stream is concerned; try again on a new one.
-  const bool stale_reuse = a->reused && !was_connected && !a->got_data && !a->pulled_tx && !locally;
+  const bool stale_reuse = a->reused && !was_connected && !a->got_data && !a->pulled_tx && !locally &&
+                           idempotent_method();
+  // A followed redirect: after our close, or after the peer's close that
+  // ended a read-until-close 3xx body.
   std::optional<std::string> redirect;
-  if (locally && !was_connected) redirect = a->redirect_to;
+  if (!was_connected) redirect = a->redirect_to;
   retire_attempt();
   if (!pending_destroy_ && !destroying_) {
     if (redirect) {
@@ -498,12 +509,18 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
         ++redirect_hops_;
         ctx_.trace("ss.redirect", "ss" + std::to_string(id_) + " -> " + *redirect);
         open_attempt(*next, true);
+        if (attempt_) {
+          attempt_->cross_origin = !(next->tls == origin_.tls && next->ep.host == origin_.ep.host &&
+                                     next->ep.port == origin_.ep.port && next->ep.kind == origin_.ep.kind);
+        }
         return;
       }
       ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + next.error().message());
     } else if (stale_reuse) {
       ctx_.trace("ss.stale", "ss" + std::to_string(id_) + " pooled connection was closed; new one");
+      const bool cross = a->cross_origin;
       open_attempt(was, false);
+      if (attempt_) attempt_->cross_origin = cross;
       return;
     }
   }
@@ -752,7 +769,7 @@ void Attempt::shutdown_write() {
 }
 
 void Attempt::close_connection(std::string_view protocol_error) {
-  if (!live() || close_posted) return;
+  if (!live() || close_posted || ending) return;
   if (!protocol_error.empty()) {
     s_.ctx_.log("stream " + std::to_string(s_.id_) + " (" + s_.st_.name +
                 "): protocol error: " + std::string(protocol_error));
@@ -779,7 +796,7 @@ std::optional<std::string_view> Attempt::system_blob(BlobType type, int index) c
 }
 
 void Attempt::release_connection() {
-  if (!live() || close_posted) return;
+  if (!live() || close_posted || ending) return;
   keep_conn = true;
   close_connection("");
 }
@@ -792,6 +809,7 @@ Error Attempt::check_redirect(std::string_view location) const {
 void Attempt::follow_redirect(std::string_view location, bool reusable) {
   if (!live() || close_posted) return;
   redirect_to = std::string(location);
+  if (ending) return;  // a body that ended with the peer's close: just follow
   keep_conn = reusable;
   close_connection("");
 }

@@ -176,6 +176,9 @@ class Stream {
   Result<Target> policy_target() const;
   Result<Target> redirect_target(const Target& from, std::string_view location) const;
   std::string pool_key(const Target& t, const Binding& binding) const;
+  // RFC 9110 §9.2.2: a request that may be sent again without a second
+  // effect (the silent resend after a dead pooled connection needs it).
+  bool idempotent_method() const;
   void open_attempt(const Target& t, bool may_reuse);
   void fail_before_connect(std::string_view why);
   void attempt_ended(EndReason reason, bool locally);
@@ -210,6 +213,7 @@ class Stream {
   std::uint32_t retry_after_floor_ms_ = 0;
   std::uint32_t connect_attempts_ = 0;
   int redirect_hops_ = 0;  // redirects followed since the last connect_now
+  Target origin_;          // the policy's target of the current connect_now
 
   bool tx_wanted_ = false;
   std::optional<std::size_t> tx_len_;

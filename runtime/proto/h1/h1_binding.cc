@@ -1,6 +1,7 @@
 #include "runtime/proto/h1/h1_binding.h"
 
 #include <array>
+#include <map>
 
 #include "runtime/proto/h1/h1_client.h"
 #include "runtime/proto/http/cookie_jar.h"
@@ -20,6 +21,10 @@ bool method_has_body(std::string_view m) {
   return iequals(m, "POST") || iequals(m, "PUT") || iequals(m, "PATCH");
 }
 
+bool is_credential_header(std::string_view name) {
+  return iequals(name, "authorization") || iequals(name, "proxy-authorization") || iequals(name, "cookie");
+}
+
 std::string header_name(std::string_view mapping) {
   if (!mapping.empty() && mapping.back() == ':') mapping.remove_suffix(1);
   return std::string(mapping);
@@ -27,13 +32,15 @@ std::string header_name(std::string_view mapping) {
 
 // What the h1 bindings of one context share: the http_cookies jar and the
 // clock it runs on. The runtime has no wall clock (determinism), so "now"
-// for cookie expiry is loop time shifted by the last server Date header
-// seen (plain loop seconds until one is seen).
+// for a host's cookies is loop time shifted by that host's last Date header
+// (plain loop seconds until it sent one).
 struct H1Shared {
   http::CookieJar jar;
-  std::optional<std::int64_t> server_minus_loop_s;
-  std::int64_t now_s(const Loop& loop) const {
-    return loop.now() / kMicrosPerSecond + server_minus_loop_s.value_or(0);
+  // Per host, so one server's Date cannot age another host's cookies.
+  std::map<std::string, std::int64_t, std::less<>> server_minus_loop_s;
+  std::int64_t now_s(const Loop& loop, std::string_view host) const {
+    auto it = server_minus_loop_s.find(host);
+    return loop.now() / kMicrosPerSecond + (it == server_minus_loop_s.end() ? 0 : it->second);
   }
 };
 
@@ -101,11 +108,19 @@ class H1Binding final : public stream::Binding {
       if (!v) continue;
       std::string name = header_name(md.header);
       if (iequals(name, "content-length") || iequals(name, "host") || iequals(name, "transfer-encoding")) continue;
+      // The body framing below sets Content-Type itself for these.
+      if (iequals(name, "content-type") && method_has_body(r.method) &&
+          (st.http_multipart() || st.http_www_form_urlencoded))
+        continue;
+      // Credentials stay with the origin they were meant for (as curl and
+      // browsers do on a redirect to another host).
+      if (host_.redirect_cross_origin() && is_credential_header(name)) continue;
       r.headers.push_back({name, std::string(*v)});
     }
-    add_blob_headers(r);
+    if (!host_.redirect_cross_origin()) add_blob_headers(r);
     if (st.http_cookies && ep.kind == Endpoint::Kind::kTcp) {
-      std::string c = shared_->jar.header_for(ep.host, r.target, host_.transport_tls(), shared_->now_s(host_.loop()));
+      std::string c = shared_->jar.header_for(ep.host, r.target, host_.transport_tls(),
+                                              shared_->now_s(host_.loop(), ep.host));
       if (!c.empty()) r.headers.push_back({"Cookie", std::move(c)});
     }
     has_body_ = method_has_body(r.method);
@@ -191,13 +206,13 @@ class H1Binding final : public stream::Binding {
   // http_cookies: Set-Cookie headers into the context's jar (the Date header
   // first sets the jar's clock).
   void take_cookies(const Head& head, std::optional<std::string_view> date) {
-    if (date) {
-      if (auto server_s = http::parse_http_date(*date))
-        shared_->server_minus_loop_s = *server_s - host_.loop().now() / kMicrosPerSecond;
-    }
     const Endpoint& ep = host_.endpoint();
     if (ep.kind != Endpoint::Kind::kTcp) return;
-    const std::int64_t now = shared_->now_s(host_.loop());
+    if (date) {
+      if (auto server_s = http::parse_http_date(*date))
+        shared_->server_minus_loop_s[ep.host] = *server_s - host_.loop().now() / kMicrosPerSecond;
+    }
+    const std::int64_t now = shared_->now_s(host_.loop(), ep.host);
     for (const auto& h : head.headers) {
       if (iequals(h.name, "set-cookie")) shared_->jar.store(ep.host, target_, host_.transport_tls(), h.value, now);
     }
@@ -312,11 +327,6 @@ class H1Binding final : public stream::Binding {
         part_eom_pending_ = 0;
       }
     }
-    // Response headers into metadata before any rx (spec §4.1).
-    for (const auto& md : st.metadata) {
-      if (md.header.empty()) continue;
-      if (auto v = find_header(head.headers, header_name(md.header))) host_.set_rx_metadata(md.name, *v);
-    }
     if (auto loc = redirect_location(head)) {
       // Only bodiless requests: a sent body cannot be pulled from tx() again.
       if (st.allow_redirects && !st.http_fail_redirect && !has_body_) {
@@ -330,6 +340,12 @@ class H1Binding final : public stream::Binding {
       }
       // Not followed: CONNECTED, NACK the transaction and close.
       redirected_ = true;
+    }
+    // Response headers into metadata before any rx (spec §4.1); a 3xx we
+    // follow leaves none behind (the final response's are what counts).
+    for (const auto& md : st.metadata) {
+      if (md.header.empty()) continue;
+      if (auto v = find_header(head.headers, header_name(md.header))) host_.set_rx_metadata(md.name, *v);
     }
     if (host_.connected() == HostVerdict::kStop) return stop(), HostVerdict::kStop;
     for (const auto& [status, state] : st.http_resp_map) {

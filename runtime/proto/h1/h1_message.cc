@@ -163,12 +163,34 @@ std::string Multipart::content_type_header() const {
   return "multipart/form-data; boundary=" + boundary;
 }
 
+namespace {
+// A quoted name/filename as HTML forms encode it: '"', CR and LF escaped,
+// so a policy value cannot break out of the part header.
+std::string quoted_param(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '"') out += "%22";
+    else if (c == '\r') out += "%0D";
+    else if (c == '\n') out += "%0A";
+    else out += c;
+  }
+  return out;
+}
+// A header value with CR/LF (and NUL) dropped.
+std::string header_safe(std::string_view v) {
+  std::string out;
+  for (char c : v)
+    if (c != '\r' && c != '\n' && c != '\0') out += c;
+  return out;
+}
+}  // namespace
+
 std::string Multipart::preamble() const {
   std::string out = "--" + boundary + "\r\nContent-Disposition: form-data";
-  if (!name.empty()) out += "; name=\"" + name + "\"";
-  if (!filename.empty()) out += "; filename=\"" + filename + "\"";
+  if (!name.empty()) out += "; name=\"" + quoted_param(name) + "\"";
+  if (!filename.empty()) out += "; filename=\"" + quoted_param(filename) + "\"";
   out += "\r\n";
-  if (!content_type.empty()) out += "Content-Type: " + content_type + "\r\n";
+  if (!content_type.empty()) out += "Content-Type: " + header_safe(content_type) + "\r\n";
   out += "\r\n";
   return out;
 }

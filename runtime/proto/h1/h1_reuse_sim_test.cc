@@ -136,6 +136,67 @@ TEST(H1Redirect, FollowsARedirectToAnotherHost) {
   EXPECT_TRUE(bed.world.violations().empty());
 }
 
+// A 3xx whose (empty) body ends with the server's close still redirects
+// (found in review: it used to end UNREACHABLE).
+TEST(H1Redirect, ReadUntilCloseRedirectIsFollowed) {
+  std::vector<int> states;
+  std::string rx;
+  Bed bed("/r", true);
+  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .until_close = true, .location = "/data"});
+  bed.server.route({.path = "/data", .body_size = 40});
+  bed.open(states, rx)->request_tx();
+  bed.world.run_for(seconds(3));
+  EXPECT_EQ(states, seq({kTxn}));
+  EXPECT_EQ(rx, sim::peers::pattern_body(40));
+}
+
+// The auth blob header and credential metadata go to the policy's origin
+// only; a redirect to another host gets neither (a redirect back home does).
+TEST(H1Redirect, CredentialsStayWithTheirOrigin) {
+  std::vector<int> states;
+  std::string rx;
+  Bed bed("/r", true, [](policy::Policy&, policy::Streamtype& st) {
+    st.http_auth_header = "authorization:";
+    st.http_auth_preamble = "Bearer ";
+    st.metadata = {{"ck", "cookie:"}, {"ua", "user-agent:"}};
+  });
+  const std::string token = "secret-token";
+  bed.ctx->blobs().set(stream::SystemBlobs::slot(stream::BlobType::kAuth, 0),
+                       std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(token.data()), token.size()));
+  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://other:8080/x"});
+  bed.other.route({.path = "/x", .status = 302, .reason = "Found", .location = "http://server/home"});
+  bed.server.route({.path = "/home", .body_size = 4});
+  stream::Stream* s = bed.open(states, rx);
+  ASSERT_TRUE(s->set_metadata("ck", "sid=1").ok());
+  ASSERT_TRUE(s->set_metadata("ua", "probe/1").ok());
+  s->request_tx();
+  bed.world.run_for(seconds(3));
+  EXPECT_EQ(states, seq({kTxn}));
+  ASSERT_EQ(bed.server.requests().size(), 2u);
+  ASSERT_EQ(bed.other.requests().size(), 1u);
+  const auto& away = bed.other.requests()[0].headers;
+  EXPECT_EQ(find_header(away, "authorization"), std::nullopt);
+  EXPECT_EQ(find_header(away, "cookie"), std::nullopt);
+  EXPECT_EQ(find_header(away, "user-agent"), "probe/1");  // not a credential
+  EXPECT_EQ(find_header(bed.server.requests()[0].headers, "authorization"), "Bearer secret-token");
+  EXPECT_EQ(find_header(bed.server.requests()[1].headers, "authorization"), "Bearer secret-token");
+}
+
+// Headers of a 3xx we follow do not end up in the stream's metadata.
+TEST(H1Redirect, FollowedRedirectLeavesNoMetadata) {
+  std::vector<int> states;
+  std::string rx;
+  Bed bed("/r", true, [](policy::Policy&, policy::Streamtype& st) { st.metadata = {{"loc", "location:"}}; });
+  bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "/data"});
+  bed.server.route({.path = "/data", .body_size = 3});
+  stream::Stream* s = bed.open(states, rx);
+  s->request_tx();
+  bed.world.run_for(seconds(3));
+  EXPECT_EQ(states, seq({kTxn}));
+  auto v = s->get_metadata("loc");
+  EXPECT_TRUE(!v.ok() || v->empty()) << *v;
+}
+
 TEST(H1Redirect, RelativeLocationResolvesAgainstTheRequestPath) {
   std::vector<int> states;
   std::string rx;

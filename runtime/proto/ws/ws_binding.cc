@@ -45,6 +45,12 @@ class WsBinding final : public stream::Binding {
       if (!v) continue;
       std::string name = md.header;
       if (!name.empty() && name.back() == ':') name.pop_back();
+      // The handshake's own headers are the core's to write.
+      if (h1::iequals(name, "host") || h1::iequals(name, "content-length") ||
+          h1::iequals(name, "transfer-encoding") || h1::iequals(name, "upgrade") ||
+          h1::iequals(name, "connection") ||
+          (name.size() >= 14 && h1::iequals(std::string_view(name).substr(0, 14), "sec-websocket-")))
+        continue;
       extra.push_back({name, std::string(*v)});
     }
     auto req = client_.open(host, target, extra);
@@ -64,7 +70,13 @@ class WsBinding final : public stream::Binding {
 
   void on_tx_requested() override { pump(); }
 
-  EndInfo on_transport_end(EndReason) override {
+  EndInfo on_transport_end(EndReason reason) override {
+    // We are closing (the user disconnected or destroyed the stream): say
+    // so with a Close frame, code 1000. It goes out best-effort before the
+    // transport closes; we do not wait for the server's answer.
+    if (reason == EndReason::kClosedLocally && client_.is_open() && !client_.close_sent() && !stopped_) {
+      if (client_.close(1000, "").ok()) write(client_.take_output());
+    }
     stopped_ = true;
     cancel_timer();
     return EndInfo{};

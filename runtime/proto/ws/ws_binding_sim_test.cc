@@ -205,6 +205,17 @@ TEST(WsBindingSim, ValidityPingKeepsItAlive) {
   EXPECT_EQ(o.rx.size(), 0u);
 }
 
+// Our side ending the stream (destroy, or DISCONNECT_ME) says so: a Close
+// frame with 1000 goes out before the transport closes.
+TEST(WsBindingSim, LocalDestroySendsClose1000) {
+  Case k;
+  k.tx = {{"hi", SOM | EOM}};
+  k.run_for = seconds(2);  // still open when the test destroys the stream
+  auto o = run(k);
+  EXPECT_EQ(o.echoed, 1u);
+  EXPECT_EQ(o.server_close_codes, (std::vector<std::uint16_t>{1000}));
+}
+
 TEST(WsBindingSim, SameSeedSameTrace) {
   Case k;
   k.server = {.ping_on_open = true, .close_after = 2};
