@@ -48,6 +48,10 @@ struct Case {
   // System blob headers: (policy key value, blob value); "" = not set.
   std::string auth_header, auth_preamble, auth_blob;
   std::string dsn_header, serial_blob;
+  bool form = false;                // http_www_form_urlencoded
+  std::string url;                  // http_url instead of the route's path
+  std::vector<std::pair<std::string, std::string>> md_set;  // set_metadata before request_tx
+  std::vector<policy::MetadataDecl> extra_md;               // declared besides ua/srv
 };
 
 Outcome run(const Case& su, std::uint64_t seed = 3) {
@@ -70,11 +74,13 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   st.protocol = policy::Protocol::kH1;
   st.opportunistic = true;
   st.http_method = su.method;
-  st.http_url = su.route.path.substr(1);
+  st.http_url = su.url.empty() ? su.route.path.substr(1) : su.url;
+  st.http_www_form_urlencoded = su.form;
   st.http_expect = su.expect;
   st.http_resp_map = su.resp_map;
   st.allow_redirects = su.allow_redirects;
   st.metadata = {{"ua", "user-agent:"}, {"srv", "x-server:"}};
+  st.metadata.insert(st.metadata.end(), su.extra_md.begin(), su.extra_md.end());
   st.http_auth_header = su.auth_header;
   st.http_auth_preamble = su.auth_preamble;
   st.http_dsn_header = su.dsn_header;
@@ -135,6 +141,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   EXPECT_TRUE(created.ok());
   s = *created;
   EXPECT_TRUE(s->set_metadata("ua", "sim-test/1").ok());
+  for (const auto& [k, v] : su.md_set) EXPECT_TRUE(s->set_metadata(k, v).ok()) << k;
   if (!su.body.empty() && su.announce_len) {
     s->request_tx_len(su.body.size());
   } else {
@@ -379,6 +386,49 @@ TEST(H1BindingSim, MultipartPost) {
   EXPECT_NE(o.bodies[0].find("filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nfile contents\r\n--"),
             std::string::npos);
   EXPECT_EQ(find_header(o.requests[0].headers, "content-length"), std::to_string(o.bodies[0].size()));
+}
+
+TEST(H1BindingSim, FormPutWithOneContentType) {
+  Case su;
+  su.route = {.path = "/f"};
+  su.method = "PUT";
+  su.body = "a=1&b=two";
+  su.form = true;
+  su.extra_md = {{"ct", "content-type:"}};
+  su.md_set = {{"ct", "text/plain"}};  // the form framing wins: one Content-Type
+  auto o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  ASSERT_EQ(o.requests.size(), 1u);
+  EXPECT_EQ(o.requests[0].method, "PUT");
+  int content_types = 0;
+  for (const auto& h : o.requests[0].headers) content_types += iequals(h.name, "content-type");
+  EXPECT_EQ(content_types, 1);
+  EXPECT_EQ(find_header(o.requests[0].headers, "content-type"), "application/x-www-form-urlencoded");
+  EXPECT_EQ(o.bodies[0], "a=1&b=two");
+}
+
+TEST(H1BindingSim, UrlWithMetadata) {
+  Case su;
+  su.route = {.path = "/items/42", .body_size = 2};
+  su.url = "items/${id}";
+  su.extra_md = {{"id", ""}};
+  su.md_set = {{"id", "42"}};
+  auto o = run(su);
+  EXPECT_EQ(o.states, kGood);
+  ASSERT_EQ(o.requests.size(), 1u);
+  EXPECT_EQ(o.requests[0].target, "/items/42");
+}
+
+// A metadata value that would inject a header line fails the request; no
+// byte of it reaches the server.
+TEST(H1BindingSim, MetadataWithNewlineIsRefused) {
+  Case su;
+  su.route = {.path = "/m"};
+  su.extra_md = {{"x", "x-note:"}};
+  su.md_set = {{"x", "a\r\nEvil: 1"}};
+  auto o = run(su);
+  EXPECT_TRUE(o.requests.empty());
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), CONN), 0);
 }
 
 TEST(H1BindingSim, SameSeedSameTrace) {

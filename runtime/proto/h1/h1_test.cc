@@ -249,5 +249,13 @@ TEST(H1Serialize, MultipartAndForm) {
   EXPECT_EQ(form_urlencode("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
 }
 
+// Policy strings cannot break out of the part header.
+TEST(H1Serialize, MultipartParametersAreEscaped) {
+  Multipart m{"B", "a\"b", "x\r\nEvil: 1.txt", "text/plain\r\nX: y"};
+  EXPECT_EQ(m.preamble(),
+            "--B\r\nContent-Disposition: form-data; name=\"a%22b\"; filename=\"x%0D%0AEvil: 1.txt\"\r\n"
+            "Content-Type: text/plainX: y\r\n\r\n");
+}
+
 }  // namespace
 }  // namespace ss::proto::h1
