@@ -32,7 +32,10 @@ struct Outcome {
 // `client_cert`: the streamtype presents system blob client cert 0;
 // `blobs`: whether the context has that cert and key; `silent`: the server
 // accepts TCP and never says a word (no TLS handshake).
-Outcome run(std::uint64_t seed, bool wrong_host, bool client_cert = false, bool blobs = false,
+// The certificate the server presents.
+enum class Cert { kGood, kWrongHost, kExpired, kNotYetValid, kUnknownCa, kSelfSigned };
+
+Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs = false,
             bool silent = false) {
   sim::WorldOptions wo;
   wo.seed = seed;
@@ -48,7 +51,12 @@ Outcome run(std::uint64_t seed, bool wrong_host, bool client_cert = false, bool 
     proto::OpenSslTlsProvider provider(o);
     const int client = world.add_host("client");
     const int server = world.add_host(host);
-    const auto& id = wrong_host ? pki.wrong_host : pki.good;
+    const auto& id = cert == Cert::kWrongHost     ? pki.wrong_host
+                     : cert == Cert::kExpired     ? pki.expired
+                     : cert == Cert::kNotYetValid ? pki.not_yet_valid
+                     : cert == Cert::kUnknownCa   ? pki.unknown_ca
+                     : cert == Cert::kSelfSigned  ? pki.self_signed
+                                                  : pki.good;
 
     struct Peer : ConnectionHandler {
       std::unique_ptr<Connection> conn;
@@ -159,7 +167,7 @@ bool saw(const Outcome& o, State s) {
 }
 
 TEST(StreamTlsSim, GoodCertificateConnectsAndEchoes) {
-  const Outcome o = run(1, false);
+  const Outcome o = run(1, Cert::kGood);
   EXPECT_TRUE(saw(o, State::kConnected));
   EXPECT_EQ(o.rx, "hello");
   EXPECT_EQ(o.violations, 0u);
@@ -167,7 +175,7 @@ TEST(StreamTlsSim, GoodCertificateConnectsAndEchoes) {
 }
 
 TEST(StreamTlsSim, WrongHostIsUnreachableThenAllRetriesFailed) {
-  const Outcome o = run(2, true);
+  const Outcome o = run(2, Cert::kWrongHost);
   EXPECT_FALSE(saw(o, State::kConnected));
   EXPECT_TRUE(saw(o, State::kUnreachable));
   EXPECT_EQ(std::count(o.states.begin(), o.states.end(),
@@ -177,13 +185,13 @@ TEST(StreamTlsSim, WrongHostIsUnreachableThenAllRetriesFailed) {
 }
 
 TEST(StreamTlsSim, ClientCertificateFromSystemBlobs) {
-  const Outcome o = run(5, false, true, true);
+  const Outcome o = run(5, Cert::kGood, true, true);
   EXPECT_TRUE(saw(o, State::kConnected));
   EXPECT_EQ(o.rx, "hello");
 }
 
 TEST(StreamTlsSim, ClientCertificateMissingFromSystemBlobsIsUnreachable) {
-  const Outcome o = run(6, false, true, false);
+  const Outcome o = run(6, Cert::kGood, true, false);
   EXPECT_FALSE(saw(o, State::kConnected));
   EXPECT_TRUE(saw(o, State::kUnreachable));
 }
@@ -192,15 +200,39 @@ TEST(StreamTlsSim, ClientCertificateMissingFromSystemBlobsIsUnreachable) {
 // times out 30 s in (Context::Config::transport_timeout), UNREACHABLE, and
 // the retry policy runs out; CONNECTED never comes.
 TEST(StreamTlsSim, SilentServerTimesOutEachAttempt) {
-  const Outcome o = run(7, false, false, false, true);
+  const Outcome o = run(7, Cert::kGood, false, false, true);
   EXPECT_FALSE(saw(o, State::kConnected));
   EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kUnreachable)), 3);
   EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kAllRetriesFailed)), 1);
   EXPECT_EQ(o.violations, 0u);
 }
 
+// Every bad certificate (generated at test time) is refused at stream level
+// in the simulator: UNREACHABLE on each attempt, ALL_RETRIES_FAILED once,
+// never CONNECTED, nothing echoed.
+class BadCertificate : public ::testing::TestWithParam<Cert> {};
+
+TEST_P(BadCertificate, IsRefusedEveryAttempt) {
+  const Outcome o = run(8, GetParam());
+  EXPECT_FALSE(saw(o, State::kConnected));
+  EXPECT_TRUE(o.rx.empty());
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kUnreachable)), 3);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kAllRetriesFailed)), 1);
+  EXPECT_EQ(o.violations, 0u);
+}
+
+std::string cert_name(const ::testing::TestParamInfo<Cert>& i) {
+  static const char* const kNames[] = {"Good", "WrongHost", "Expired", "NotYetValid", "UnknownCa", "SelfSigned"};
+  return kNames[static_cast<int>(i.param)];
+}
+
+INSTANTIATE_TEST_SUITE_P(StreamTlsSim, BadCertificate,
+                         ::testing::Values(Cert::kWrongHost, Cert::kExpired, Cert::kNotYetValid, Cert::kUnknownCa,
+                                           Cert::kSelfSigned),
+                         cert_name);
+
 TEST(StreamTlsSim, SameSeedSameTrace) {
-  EXPECT_EQ(run(4, false).hash, run(4, false).hash);
+  EXPECT_EQ(run(4, Cert::kGood).hash, run(4, Cert::kGood).hash);
 }
 
 }  // namespace
