@@ -29,12 +29,12 @@ struct Outcome {
   std::uint64_t hash = 0;
 };
 
-// `client_cert`: the streamtype presents system blob client cert 0;
-// `blobs`: whether the context has that cert and key; `silent`: the server
-// accepts TCP and never says a word (no TLS handshake).
 // The certificate the server presents.
 enum class Cert { kGood, kWrongHost, kExpired, kNotYetValid, kUnknownCa, kSelfSigned };
 
+// `client_cert`: the streamtype presents system blob client cert 0;
+// `blobs`: whether the context has that cert and key; `silent`: the server
+// accepts TCP and never says a word (no TLS handshake).
 Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs = false,
             bool silent = false) {
   sim::WorldOptions wo;
