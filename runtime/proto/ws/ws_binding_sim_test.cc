@@ -32,6 +32,9 @@ struct Case {
   std::uint16_t valid_ping = 0;
   std::uint16_t valid_hangup = 0;
   Micros run_for = seconds(20);
+  bool opportunistic = true;
+  std::vector<std::uint32_t> backoff_ms;  // the retry policy's backoff (empty: none)
+  std::uint16_t conceal = 0;
 };
 
 struct Outcome {
@@ -60,13 +63,15 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   rp.name = "r";
   rp.secs_since_valid_ping = k.valid_ping;
   rp.secs_since_valid_hangup = k.valid_hangup;
+  rp.backoff_ms = k.backoff_ms;
+  rp.conceal = k.conceal;
   pol->retries.push_back(rp);
   policy::Streamtype st;
   st.name = "sock";
   st.endpoint = "server";
   st.port = 80;
   st.protocol = policy::Protocol::kWs;
-  st.opportunistic = true;
+  st.opportunistic = k.opportunistic;
   st.http_url = "echo";
   st.ws_binary = k.binary;
   st.ws_subprotocol = k.server.subprotocol;
@@ -164,6 +169,32 @@ TEST(WsBindingSim, DropAfterOpenIsDisconnected) {
   Case k;
   k.server = {.fault = WsFault::kDropAfterOpen};
   EXPECT_EQ(run(k).states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+}
+
+// Reconnect per the rules (spec §2.5, §2.6): a stream that is not
+// opportunistic and had no completed transaction reconnects after a drop,
+// after the policy's backoff; each CONNECTED resets the backoff (as in
+// lws), so a server that keeps dropping keeps being retried, never faster
+// than the backoff.
+TEST(WsBindingSim, DroppedNonOpportunisticStreamReconnects) {
+  Case k;
+  k.server = {.fault = WsFault::kDropAfterOpen};
+  k.opportunistic = false;
+  k.backoff_ms = {500};
+  k.conceal = 2;
+  k.run_for = seconds(5);
+  auto o = run(k);
+  const std::vector<int> cycle = {POLL, CING, CONN, DISC};
+  ASSERT_GE(o.states.size(), 1 + 3 * cycle.size());
+  for (std::size_t i = 0; i + 2 < o.states.size(); ++i) {
+    // After the first drop, every cycle is POLL CONNECTING CONNECTED DISCONNECTED.
+    if (i >= 1 && o.states[i] != DESTR) EXPECT_EQ(o.states[i], cycle[(i - 1) % cycle.size()]) << i;
+  }
+  const auto connects = std::count(o.states.begin(), o.states.end(), CONN);
+  EXPECT_GE(connects, 5);   // it kept coming back ...
+  EXPECT_LE(connects, 11);  // ... but no faster than one per 500 ms backoff
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), ARF), 0);
+  EXPECT_EQ(o.violations, 0u);
 }
 
 TEST(WsBindingSim, BadFrameIsDisconnected) {
