@@ -14,6 +14,9 @@
 // is opportunistic or not, starts at a drawn time and is destroyed at a
 // drawn time. A random fault plan hits the link, the listener and DNS.
 //
+// In a third of the seeds both servers speak TLS (certificates made for
+// the run, OpenSSL replayable) and the streams verify them.
+//
 // Invariants:
 //   - every state sequence is legal under the transition table;
 //   - QOS_ACK_REMOTE only for a 2xx, and then the bytes received since the
@@ -31,6 +34,11 @@
 #include <vector>
 
 #include "runtime/proto/h1/h1_binding.h"
+#include "runtime/proto/tls/det_rand.h"
+#include "runtime/proto/tls/openssl_tls.h"
+#include "runtime/proto/tls/testing/test_certs.h"
+#include "runtime/stream/tls_transport.h"
+#include "sim/peers/tls_server_net.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/peers/http_server.h"
@@ -193,13 +201,30 @@ class H1Run final : public ScenarioRun {
     space.horizon = seconds(3);
     space.max_duration = seconds(1);
     plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
+    tls_ = draw.chance(1, 3);
+    if (tls_) {
+      for (auto& s : specs_)
+        if (s.redirect_away) s.route.location.replace(0, 7, "https://");  // "http://cdn..." -> "https://cdn..."
+    }
+  }
+
+  ~H1Run() override {
+    // Everything that runs TLS goes before OpenSSL's randomness is given back.
+    ctx_.reset();
+    server_.reset();
+    cdn_.reset();
+    web_tls_.reset();
+    cdn_tls_.reset();
+    provider_.reset();
+    if (tls_rng_) proto::uninstall_det_rand();
   }
 
   WorldOptions world_options() const override { return options_; }
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "servers: web (10.3.0.1:80), cdn (10.3.0.2:8080, redirect targets)\nstreams:\n";
+    out += std::string("servers") + (tls_ ? " (TLS, certificates made for this run)" : "") +
+           ": web (10.3.0.1:80), cdn (10.3.0.2:8080, redirect targets)\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
       const auto& r = s.route;
@@ -223,10 +248,33 @@ class H1Run final : public ScenarioRun {
     world_ = &world;
     const int web = world.add_host("web", "10.3.0.1");
     const int client = world.add_host("client");
-    server_ = std::make_unique<peers::HttpServer>(world.loop(), world.net_for(web), Endpoint::tcp("0.0.0.0", 80));
     const int cdn = world.add_host("cdn", "10.3.0.2");
-    cdn_ = std::make_unique<peers::HttpServer>(world.loop(), world.net_for(cdn), Endpoint::tcp("0.0.0.0", 8080));
     auto pol = std::make_shared<policy::Policy>();
+    Net* web_net = &world.net_for(web);
+    Net* cdn_net = &world.net_for(cdn);
+    if (tls_) {
+      // Real OpenSSL, made replayable: seeded randomness, verify time on
+      // the simulated clock (DETERMINISTIC-TLS.md); fresh PKIs per run.
+      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
+      proto::install_det_rand(tls_rng_.get());
+      constexpr std::int64_t kEpoch = 1767225600;
+      const auto web_pki = proto::testing::make_test_pki("web", kEpoch);
+      const auto cdn_pki = proto::testing::make_test_pki("cdn", kEpoch);
+      proto::OpenSslTlsProvider::Options o;
+      o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
+      provider_ = std::make_unique<proto::OpenSslTlsProvider>(o);
+      web_tls_ = std::make_unique<peers::TlsServerNet>(*web_net, *provider_,
+                                                       TlsServerConfig{web_pki.good.cert_der, web_pki.good.key_der, {}, {}});
+      cdn_tls_ = std::make_unique<peers::TlsServerNet>(*cdn_net, *provider_,
+                                                       TlsServerConfig{cdn_pki.good.cert_der, cdn_pki.good.key_der, {}, {}});
+      web_net = web_tls_.get();
+      cdn_net = cdn_tls_.get();
+      pol->certs.push_back(policy::Cert{"web-ca", web_pki.ca.cert_der, true});
+      pol->certs.push_back(policy::Cert{"cdn-ca", cdn_pki.ca.cert_der, true});
+      pol->trust_stores.push_back(policy::TrustStore{"sim", {0, 1}});
+    }
+    server_ = std::make_unique<peers::HttpServer>(world.loop(), *web_net, Endpoint::tcp("0.0.0.0", 80));
+    cdn_ = std::make_unique<peers::HttpServer>(world.loop(), *cdn_net, Endpoint::tcp("0.0.0.0", 8080));
     policy::RetryPolicy r;
     r.name = "r";
     r.backoff_ms = {200, 500};
@@ -263,6 +311,10 @@ class H1Run final : public ScenarioRun {
       st.http_url = spec.route.path.substr(1);
       st.opportunistic = spec.opportunistic;
       st.allow_redirects = spec.redirect;
+      if (tls_) {
+        st.tls = true;
+        st.trust_store = 0;
+      }
       if (spec.retry) st.retry = 0;
       pol->streamtypes.push_back(st);
       actors_.push_back(std::move(a));
@@ -276,10 +328,12 @@ class H1Run final : public ScenarioRun {
     cfg.net = &world.net_for(client);
     cfg.seed = options_.seed ^ 0x4831;
     cfg.policy = pol;
+    cfg.tls = provider_.get();
     cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::h1::register_h1_binding(*ctx_);
+    if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
     for (std::size_t i = 0; i < actors_.size(); ++i) {
       Actor* a = actors_[i].get();
       world.loop().at(a->spec.start_at, [this, a, i] { create(a, i); });
@@ -348,6 +402,10 @@ class H1Run final : public ScenarioRun {
   FaultPlan plan_;
   Micros idle_timeout_ = 0;  // server keep-alive timeout (0: never closes idle)
   World* world_ = nullptr;
+  bool tls_ = false;  // both servers speak TLS; streams verify them
+  std::unique_ptr<Rng> tls_rng_;
+  std::unique_ptr<proto::OpenSslTlsProvider> provider_;
+  std::unique_ptr<peers::TlsServerNet> web_tls_, cdn_tls_;
   std::unique_ptr<peers::HttpServer> server_;
   std::unique_ptr<peers::HttpServer> cdn_;  // another origin for redirects
   // Declared after the server: destroyed first (streams before the peer).
