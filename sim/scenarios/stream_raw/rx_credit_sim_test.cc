@@ -48,6 +48,9 @@ TEST(RxCreditSim, AFloodIsPacedByCreditNotDropped) {
   st.protocol = policy::Protocol::kRaw;
   st.opportunistic = true;
   pol->streamtypes.push_back(st);
+  // Declared before the context: its teardown raises states into them.
+  std::string got;
+  int disconnects = 0;
   Context::Config cfg;
   cfg.loop = &world.loop();
   cfg.net = &world.net_for(client);
@@ -60,8 +63,6 @@ TEST(RxCreditSim, AFloodIsPacedByCreditNotDropped) {
   Context ctx(std::move(cfg));
   proto::raw::register_raw_binding(ctx);
 
-  std::string got;
-  int disconnects = 0;
   StreamInfo info;
   info.streamtype = "flood";
   info.manual_initial_tx_credit = 1000;
