@@ -4,8 +4,9 @@
 // arm, so ordering by (deadline, id) fires equal deadlines in arming order,
 // as loop.h requires. cancel() only drops the task from an id -> task map;
 // the dead heap entry is skipped when it reaches the top. When dead entries
-// outnumber live ones (and there are many), the heap is rebuilt, so an
-// arm/cancel churn cannot grow memory without bound.
+// outnumber live ones (and are at least 64), the heap is rebuilt, so an
+// arm/cancel churn (the engine cancels a deadline timer per connection
+// attempt) keeps at most max(64, live) dead entries around.
 //
 // Cost: arm O(log4 n), cancel O(1) amortized, pop O(log4 n). A 4-ary heap
 // keeps the tree half as deep as a binary one and its children on one cache

@@ -74,7 +74,7 @@ TEST(TimerHeap, ChurnDoesNotGrowTheHeap) {
   TimerHeap heap;
   for (int i = 0; i < 100000; ++i) heap.cancel(heap.arm(1000 + i, [] {}));
   EXPECT_EQ(heap.live(), 0u);
-  EXPECT_LT(heap.heap_size(), 5000u);
+  EXPECT_LE(heap.heap_size(), 128u);  // dead entries are compacted from 64 on
 }
 
 }  // namespace
