@@ -90,6 +90,9 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   bool ending = false;        // inside on_transport_end: close/release/follow only record
   bool cross_origin = false;  // a redirect took this attempt to another origin
   bool redirect_cross_origin() const override { return cross_origin; }
+  void retry_after_hint(std::uint32_t ms) override {
+    if (live()) s_.retry_after_floor_ms_ = ms;
+  }
 
  private:
   HostVerdict verdict() const {

@@ -159,6 +159,10 @@ class BindingHost {
   virtual Error check_redirect(std::string_view location) const {
     return make_error(ErrorCode::kUnsupported, "redirects are not supported here");
   }
+  // The peer refused us with a "come back later" hint before any
+  // CONNECTED (e.g. a ws upgrade answered 503 with Retry-After): the next
+  // retry of the policy waits at least `ms`.
+  virtual void retry_after_hint(std::uint32_t ms) {}
   // True when a redirect brought this attempt to another origin (scheme,
   // host or port) than the policy's: credentials must not follow.
   virtual bool redirect_cross_origin() const { return false; }

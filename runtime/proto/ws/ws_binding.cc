@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "runtime/proto/http/http_date.h"
 #include "runtime/proto/ws/ws_client.h"
 #include "runtime/stream/context.h"
 
@@ -116,6 +117,10 @@ class WsBinding final : public stream::Binding {
         if (host_.rx(f->data, flags) == HostVerdict::kStop) return stop();
       } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
         flush();  // our close frame, if the core queued one
+        // A refused upgrade may say when to come back (503/429 Retry-After).
+        if (const auto& head = client_.last_head(); head && (head->status == 503 || head->status == 429))
+          if (auto ra = h1::find_header(head->headers, "retry-after"))
+            if (auto ms = http::retry_after_ms(*ra, h1::find_header(head->headers, "date"))) host_.retry_after_hint(*ms);
         return fail(err->message);
       }
       // Ping (pong queued), Pong, Close (reply queued), Closed: just flush.

@@ -40,6 +40,7 @@ struct Case {
 struct Outcome {
   std::vector<int> states;
   Micros disconnected_at = -1;  // virtual time of the first DISCONNECTED
+  std::vector<Micros> connecting_at;
   std::vector<std::pair<std::string, std::uint32_t>> rx;
   std::size_t echoed = 0;
   std::size_t pongs = 0;
@@ -95,6 +96,7 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   info.callbacks.state = [&](int state, std::uint32_t) {
     out.states.push_back(state);
     if (state == DISC && out.disconnected_at < 0) out.disconnected_at = world.now();
+    if (state == CING) out.connecting_at.push_back(world.now());
     return Ret::kOk;
   };
   info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t flags) {
@@ -163,6 +165,19 @@ TEST(WsBindingSim, RefusedUpgradeIsUnreachable) {
   Case k;
   k.server = {.fault = WsFault::kRefuse, .retry_after = 2u};
   EXPECT_EQ(run(k).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+}
+
+// A refused upgrade's Retry-After (503, "come back in 2 s") is the floor of
+// the next retry, whatever the policy's backoff (100 ms here) says.
+TEST(WsBindingSim, RefusedUpgradeRetryAfterIsHonoured) {
+  Case k;
+  k.server = {.fault = WsFault::kRefuse, .retry_after = 2u};
+  k.backoff_ms = {100};
+  k.conceal = 1;
+  auto o = run(k);
+  ASSERT_EQ(o.connecting_at.size(), 2u);
+  EXPECT_GE(o.connecting_at[1] - o.connecting_at[0], seconds(2));
+  EXPECT_LT(o.connecting_at[1] - o.connecting_at[0], seconds(3));
 }
 
 TEST(WsBindingSim, DropAfterOpenIsDisconnected) {
