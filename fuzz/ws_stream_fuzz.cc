@@ -1,0 +1,158 @@
+// Fuzz target: a whole ws stream (engine + ws binding + validity timers)
+// against a hostile server in the simulator. Where ws_frame_fuzz checks the
+// client core alone, this checks what the stream does with it.
+//
+// Input: byte 0 = options (bit 0: the server answers the upgrade properly
+// and the rest are frames; else the rest is the whole answer, handshake
+// included; bit 1: svalidping/svalidhup 1 s/3 s; bit 2: not opportunistic;
+// bit 3: the user sends a message once CONNECTED; bit 4: the server closes
+// after writing); byte 1 = the network's largest segment (1..256); the
+// rest = what the server writes.
+// Invariants checked (abort on failure): no crash or sanitizer report, no
+// engine violation, the run reaches idle and the stream is gone; rx only
+// while CONNECTED; SOM/EOM well nested on rx (no SOM inside a message).
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "runtime/proto/ws/ws_binding.h"
+#include "runtime/proto/ws/ws_handshake.h"
+#include "runtime/stream/context.h"
+#include "sim/world.h"
+
+namespace {
+
+using namespace ss;
+
+struct HostileWsServer {
+  struct Conn : ConnectionHandler {
+    HostileWsServer* server = nullptr;
+    std::unique_ptr<Connection> conn;
+    std::string request;
+    bool answered = false;
+    void on_data(std::span<const std::uint8_t> b) override {
+      if (answered) return;
+      request.append(b.begin(), b.end());
+      if (request.find("\r\n\r\n") == std::string::npos) return;
+      answered = true;
+      if (server->proper_handshake) {
+        std::string key;
+        const auto k = request.find("Sec-WebSocket-Key: ");
+        if (k != std::string::npos) key = request.substr(k + 19, request.find("\r\n", k) - k - 19);
+        conn->write(std::string_view("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                     "Connection: Upgrade\r\nSec-WebSocket-Accept: ") );
+        conn->write(std::string_view(proto::ws::accept_for(key)));
+        conn->write(std::string_view("\r\n\r\n"));
+      }
+      conn->write(server->bytes);
+      if (server->close_after) conn->shutdown_write();
+    }
+    void on_end(EndReason) override {}
+  };
+  std::span<const std::uint8_t> bytes;
+  bool proper_handshake = false;
+  bool close_after = false;
+  std::vector<std::unique_ptr<Conn>> conns;
+};
+
+[[noreturn]] void fail(const std::string& why) {
+  std::fprintf(stderr, "ws_stream_fuzz: %s\n", why.c_str());
+  std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size < 2 || size > 64 * 1024) return 0;
+  const std::uint8_t flags = data[0];
+  sim::WorldOptions wo;
+  wo.seed = 13;
+  wo.segmentation.max = 1 + data[1];
+  sim::World world(wo);
+  const int client = world.add_host("client");
+  const int server_host = world.add_host("server");
+  HostileWsServer server;
+  server.bytes = std::span<const std::uint8_t>(data + 2, size - 2);
+  server.proper_handshake = flags & 1;
+  server.close_after = flags & 16;
+  auto listener = world.net_for(server_host).listen(Endpoint::tcp("", 80), [&](std::unique_ptr<Connection> c) {
+    auto h = std::make_unique<HostileWsServer::Conn>();
+    h->server = &server;
+    h->conn = std::move(c);
+    h->conn->set_handler(h.get());
+    server.conns.push_back(std::move(h));
+  });
+  if (!listener.ok()) fail("listen: " + listener.error().message());
+
+  auto pol = std::make_shared<policy::Policy>();
+  policy::RetryPolicy r;
+  r.name = "r";
+  r.backoff_ms = {100, 200};
+  r.conceal = 2;
+  if (flags & 2) r.secs_since_valid_ping = 1, r.secs_since_valid_hangup = 3;
+  pol->retries.push_back(r);
+  policy::Streamtype st;
+  st.name = "sock";
+  st.endpoint = "server";
+  st.port = 80;
+  st.protocol = policy::Protocol::kWs;
+  st.http_url = "ws";
+  st.retry = 0;
+  st.opportunistic = !(flags & 4);
+  pol->streamtypes.push_back(st);
+
+  std::vector<std::string> violations;
+  bool connected = false, in_message = false, sent = false;
+  stream::Context::Config cfg;
+  cfg.loop = &world.loop();
+  cfg.net = &world.net_for(client);
+  cfg.seed = 17;
+  cfg.policy = pol;
+  cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
+  {
+    stream::Context ctx(std::move(cfg));
+    proto::ws::register_ws_binding(ctx);
+    stream::Stream* s = nullptr;
+    stream::StreamInfo info;
+    info.streamtype = "sock";
+    info.callbacks.state = [&](int state, std::uint32_t) {
+      if (state == static_cast<int>(stream::State::kConnected)) {
+        connected = true;
+        in_message = false;
+        if ((flags & 8) && s) s->request_tx();
+      }
+      if (state == static_cast<int>(stream::State::kDisconnected)) connected = false;
+      return stream::Ret::kOk;
+    };
+    info.callbacks.rx = [&](std::span<const std::uint8_t>, std::uint32_t f) {
+      if (!connected) fail("rx outside CONNECTED");
+      if ((f & stream::kFlagSom) && in_message) fail("SOM inside a message");
+      if (f & stream::kFlagSom) in_message = true;
+      if (f & stream::kFlagEom) in_message = false;
+      return stream::Ret::kOk;
+    };
+    info.callbacks.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& f) {
+      if (sent || buf.size() < 5) return stream::Ret::kTxDontSend;
+      std::copy_n("hello", 5, buf.begin());
+      len = 5;
+      f = stream::kFlagSom | stream::kFlagEom;
+      sent = true;
+      return stream::Ret::kOk;
+    };
+    info.on_bind = [&](stream::Stream* b) { s = b; };
+    auto created = ctx.create(std::move(info));
+    if (!created.ok()) fail("create: " + created.error().message());
+    (*created)->request_tx();
+    world.run_for(seconds(15), 2'000'000);
+    if (ctx.stream_count()) (*created)->destroy();
+    auto idle = world.run_until_idle(4'000'000);
+    if (idle.livelock) fail("no idle after the stream was destroyed");
+    if (ctx.stream_count() != 0) fail("stream left behind");
+  }
+  world.run_until_idle(1'000'000);
+  if (!violations.empty()) fail("violation: " + violations.front());
+  return 0;
+}
