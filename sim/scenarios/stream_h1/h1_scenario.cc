@@ -417,7 +417,8 @@ class H1Run final : public ScenarioRun {
 
 std::unique_ptr<Scenario> make_stream_h1_scenario() {
   return std::make_unique<SimpleScenario<H1Run>>(
-      "stream-h1", "h1 GET streams vs a simulated web server (framings, statuses, misbehaviours, faults)");
+      "stream-h1",
+      "h1 GET streams vs simulated web servers (framings, statuses, redirects, keep-alive reuse, TLS, misbehaviours, faults)");
 }
 
 void register_stream_h1_scenarios(ScenarioRegistry& registry) { registry.add(make_stream_h1_scenario()); }
