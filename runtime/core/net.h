@@ -102,6 +102,12 @@ class ConnectionHandler {
 struct ConnectOptions {
   Micros connect_timeout = seconds(20);  // 0 = wait forever
   bool allow_half_close = false;
+  // TCP only; backends without sockets ignore them. Linux SO_PRIORITY
+  // (0..6 unprivileged, 7 needs CAP_NET_ADMIN; -1 = leave alone) and the
+  // IPv4 TOS / IPv6 traffic class byte (-1 = leave alone). A value the
+  // kernel refuses is skipped (the connection goes on).
+  int socket_priority = -1;
+  int ip_tos = -1;
   std::size_t high_watermark = 256 * 1024;
   std::size_t low_watermark = 64 * 1024;
 };

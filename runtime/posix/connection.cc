@@ -113,6 +113,17 @@ void SocketConn::try_connect() {
     if (target_.kind == Endpoint::Kind::kTcp) {
       peer_ = to_endpoint(sa);
       set_no_delay(fd_);
+      // TOS first: on Linux setting IP_TOS also rewrites SO_PRIORITY from
+      // the TOS bits, so an explicit priority must come after it.
+      if (options_.ip_tos >= 0) {
+        if (sa.family() == AF_INET6) {
+          ::setsockopt(fd_, IPPROTO_IPV6, IPV6_TCLASS, &options_.ip_tos, sizeof(int));
+        } else {
+          ::setsockopt(fd_, IPPROTO_IP, IP_TOS, &options_.ip_tos, sizeof(int));
+        }
+      }
+      if (options_.socket_priority >= 0)
+        ::setsockopt(fd_, SOL_SOCKET, SO_PRIORITY, &options_.socket_priority, sizeof(int));
     }
     // A non-blocking connect interrupted by a signal goes on in the
     // background, like EINPROGRESS. EAGAIN is not "in progress": a unix

@@ -53,6 +53,7 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   void close();
   Endpoint peer() const { return peer_; }
   std::uint64_t id() const { return id_; }
+  int native_fd() const { return fd_; }
 
  private:
   enum class Phase { kResolving, kConnecting, kOpen, kDone };
@@ -114,6 +115,8 @@ class SocketConnection final : public Connection {
   void close() override { core_->close(); }
   Endpoint peer() const override { return core_->peer(); }
   std::uint64_t id() const override { return core_->id(); }
+  // The socket (-1 once closed), for tests and diagnostics only.
+  int native_fd() const { return core_->native_fd(); }
 
  private:
   std::shared_ptr<SocketConn> core_;

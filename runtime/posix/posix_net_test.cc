@@ -1,9 +1,12 @@
 // PosixNet behaviour only the real network shows: IPv6, names resolved by
 // c-ares from /etc/hosts, resets, listen errors. The shared contract is in
 // runtime/core/testing (posix_conformance_test).
+#include "runtime/posix/connection.h"
 #include "runtime/posix/posix_net.h"
 #include "runtime/posix/sockaddr.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -46,6 +49,34 @@ TEST_F(PosixNetTest, Ipv6LoopbackEcho) {
   ASSERT_TRUE(run_until([&] { return server.data == "v6"; }));
   EXPECT_EQ(conn->peer(), (*l)->local());
   EXPECT_EQ(accepted->peer().host, "::1");
+}
+
+// ConnectOptions::socket_priority / ip_tos land on the socket (what the
+// policy's attr_priority and attr_* ToS hints become); TCP_NODELAY is on.
+TEST_F(PosixNetTest, SocketAttributesAreApplied) {
+  std::unique_ptr<Connection> accepted;
+  Rec server;
+  auto l = net_.listen(Endpoint::tcp("127.0.0.1", 0), [&](std::unique_ptr<Connection> c) {
+    accepted = std::move(c);
+    accepted->set_handler(&server);
+  });
+  ASSERT_TRUE(l.ok()) << l.error().message();
+  Rec client;
+  ConnectOptions o;
+  o.socket_priority = 5;
+  o.ip_tos = 0x10;
+  auto conn = net_.connect((*l)->local(), o, &client);
+  ASSERT_TRUE(run_until([&] { return client.connected; }));
+  const int fd = dynamic_cast<SocketConnection&>(*conn).native_fd();
+  ASSERT_GE(fd, 0);
+  int v = -1;
+  socklen_t len = sizeof v;
+  ASSERT_EQ(getsockopt(fd, SOL_SOCKET, SO_PRIORITY, &v, &len), 0);
+  EXPECT_EQ(v, 5);
+  ASSERT_EQ(getsockopt(fd, IPPROTO_IP, IP_TOS, &v, &len), 0);
+  EXPECT_EQ(v, 0x10);
+  ASSERT_EQ(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len), 0);
+  EXPECT_EQ(v, 1);
 }
 
 TEST_F(PosixNetTest, LocalhostResolvesThroughCaresAndConnects) {

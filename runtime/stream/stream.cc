@@ -404,6 +404,14 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   raw->relay->set_target(raw);
   raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)");
   ConnectOptions opts;
+  // attr_priority and the ToS hints (spec §1.4), as lws applies them.
+  if (st_.attr_priority > 0) opts.socket_priority = st_.attr_priority;
+  int tos = 0;
+  if (st_.attr_low_latency) tos |= 0x10;       // IPTOS_LOWDELAY
+  if (st_.attr_high_throughput) tos |= 0x08;   // IPTOS_THROUGHPUT
+  if (st_.attr_high_reliability) tos |= 0x04;  // IPTOS_RELIABILITY
+  if (st_.attr_low_cost) tos |= 0x02;          // IPTOS_MINCOST
+  if (tos) opts.ip_tos = tos;
   ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " +
                                to_string(t.ep) + (t.tls ? " tls" : ""));
   if (t.tls) {
