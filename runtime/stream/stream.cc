@@ -597,7 +597,10 @@ void Stream::do_destroy() {
   cancel_timeout();
   const bool was_connected = (attempt_ && attempt_->proto_connected) || sink_connected_;
   sink_connected_ = false;
-  if (attempt_ && attempt_->binding) attempt_->binding->on_transport_end(EndReason::kClosedLocally);
+  if (attempt_ && attempt_->binding) {
+    attempt_->ending = true;  // as in attempt_ended: last words only
+    attempt_->binding->on_transport_end(EndReason::kClosedLocally);
+  }
   retire_attempt();
   Stream* sink_peer = sink_peer_;
   unlink_sink();
