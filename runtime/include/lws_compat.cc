@@ -87,6 +87,13 @@ void _ss_lws_log_ss(struct lws_ss_handle* h, int filter, const char* func, const
   va_end(ap);
 }
 
+void _ss_lws_log_sspc(struct lws_sspc_handle* h, int filter, const char* func, const char* format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  log_tagged(filter, lws_sspc_tag(h), func, format, ap);
+  va_end(ap);
+}
+
 void _ss_lws_log_cx(struct lws_context* cx, int filter, const char* func, const char* format,
                     ...) {
   va_list ap;
@@ -97,6 +104,10 @@ void _ss_lws_log_cx(struct lws_context* cx, int filter, const char* func, const 
 
 void lwsl_hexdump_ss(struct lws_ss_handle* h, int level, const void* vbuf, size_t len) {
   hexdump(level, ss_prefix(h).c_str(), vbuf, len);
+}
+
+void lwsl_hexdump_sspc(struct lws_sspc_handle* h, int level, const void* vbuf, size_t len) {
+  hexdump(level, (std::string("[") + lws_sspc_tag(h) + "] ").c_str(), vbuf, len);
 }
 
 void lwsl_hexdump_context(struct lws_context* cx, int level, const void* vbuf, size_t len) {

@@ -3,7 +3,6 @@
 // proxy, driven by the context's loop and network like any other stream.
 #include <unistd.h>
 
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -212,29 +211,5 @@ void lws_sspc_change_handlers(struct lws_sspc_handle* h, lws_sscb_rx rx, lws_ssc
 void lws_sspc_server_ack(struct lws_sspc_handle*, int) {}
 
 const char* lws_sspc_tag(struct lws_sspc_handle* h) { return h && h->info.streamtype ? h->info.streamtype : "sspc"; }
-
-void _ss_lws_log_sspc(struct lws_sspc_handle* h, int filter, const char* func, const char* format, ...) {
-  if (!ss::stream::c_log_visible(filter)) return;
-  char buf[1024];
-  va_list ap;
-  va_start(ap, format);
-  std::vsnprintf(buf, sizeof buf, format, ap);
-  va_end(ap);
-  std::size_t n = std::strlen(buf);
-  while (n && buf[n - 1] == '\n') buf[--n] = '\0';
-  ss::stream::c_log(filter, std::string("[") + lws_sspc_tag(h) + "|sspc] " + (func ? func : "") + ": " + buf);
-}
-
-void lwsl_hexdump_sspc(struct lws_sspc_handle* h, int level, const void* vbuf, size_t len) {
-  if (!ss::stream::c_log_visible(level) || !vbuf) return;
-  const auto* p = static_cast<const std::uint8_t*>(vbuf);
-  for (std::size_t off = 0; off < len; off += 16) {
-    char line[96];
-    int n = std::snprintf(line, sizeof line, "%04zx: ", off);
-    for (std::size_t i = off; i < off + 16 && i < len; ++i)
-      n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), "%02X ", p[i]);
-    ss::stream::c_log(level, std::string("[") + lws_sspc_tag(h) + "|sspc] " + line);
-  }
-}
 
 }  // extern "C"

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime/stream/c_api.h"
+#include "tests/capi/sim_backend.h"
 #include "sim/peers/http_server.h"
 #include "sim/world.h"
 
@@ -15,33 +16,6 @@ struct capi_bed {
   std::map<std::pair<std::size_t, std::string>, std::string> header_copies;
 };
 
-namespace {
-
-// lws_service() = one simulated event, then up to timeout_ms of virtual
-// time; -1 once the world is idle.
-class BedBackend final : public ss::stream::Backend {
- public:
-  BedBackend(ss::sim::World& world, int host) : world_(world), host_(host) {}
-  ss::Loop& loop() override { return world_.loop(); }
-  ss::Net& net() override { return world_.net_for(host_); }
-  std::uint64_t seed() const override { return world_.options().seed; }
-  int service(int timeout_ms) override {
-    if (!world_.step()) return -1;
-    if (timeout_ms > 0) world_.run_for(ss::millis(timeout_ms));
-    return 0;
-  }
-  ss::stream::Hooks hooks() override {
-    ss::stream::Hooks h;
-    h.violation = [this](std::string_view t) { world_.violation(std::string(t)); };
-    return h;
-  }
-
- private:
-  ss::sim::World& world_;
-  int host_;
-};
-
-}  // namespace
 
 extern "C" {
 
@@ -80,7 +54,7 @@ struct lws_context* capi_bed_context(struct capi_bed* bed,
   if (!bed) return nullptr;
   int h = bed->world->host("client");
   if (h < 0) h = bed->world->add_host("client");
-  return ss::stream::create_c_context(info, std::make_unique<BedBackend>(*bed->world, h));
+  return ss::stream::create_c_context(info, std::make_unique<ss::capi_testing::SimBackend>(*bed->world, h));
 }
 
 size_t capi_bed_requests(struct capi_bed* bed) { return bed ? bed->http->requests().size() : 0; }

@@ -9,6 +9,7 @@
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "runtime/stream/c_api.h"
+#include "tests/capi/sim_backend.h"
 #include "sim/echo.h"
 #include "sim/world.h"
 
@@ -39,29 +40,6 @@ struct ProxyProcess {
   ss::proxy::ProxyServer server;
 };
 
-// lws_service() = one simulated event, then up to timeout_ms of virtual
-// time; -1 once the world is idle.
-class BedBackend final : public ss::stream::Backend {
- public:
-  BedBackend(ss::sim::World& world, int host) : world_(world), host_(host) {}
-  ss::Loop& loop() override { return world_.loop(); }
-  ss::Net& net() override { return world_.net_for(host_); }
-  std::uint64_t seed() const override { return world_.options().seed; }
-  int service(int timeout_ms) override {
-    if (!world_.step()) return -1;
-    if (timeout_ms > 0) world_.run_for(ss::millis(timeout_ms));
-    return 0;
-  }
-  ss::stream::Hooks hooks() override {
-    ss::stream::Hooks h;
-    h.violation = [this](std::string_view t) { world_.violation(std::string(t)); };
-    return h;
-  }
-
- private:
-  ss::sim::World& world_;
-  int host_;
-};
 
 }  // namespace
 
@@ -96,7 +74,7 @@ void sspc_bed_destroy(struct sspc_bed* bed) {
 }
 
 struct lws_context* sspc_bed_context(struct sspc_bed* bed, const struct lws_context_creation_info* info) {
-  return ss::stream::create_c_context(info, std::make_unique<BedBackend>(*bed->world, bed->box));
+  return ss::stream::create_c_context(info, std::make_unique<ss::capi_testing::SimBackend>(*bed->world, bed->box));
 }
 
 int sspc_bed_start_proxy(struct sspc_bed* bed) {
