@@ -54,7 +54,6 @@ namespace {
 using ss::stream::Ret;
 
 Ret to_ret(lws_ss_state_return_t r) { return static_cast<Ret>(static_cast<int>(r)); }
-lws_ss_state_return_t from_ret(Ret r) { return static_cast<lws_ss_state_return_t>(static_cast<int>(r)); }
 
 // Frees a handle from the loop once it is destroyed (never under its own
 // callbacks).
