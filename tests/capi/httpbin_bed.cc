@@ -6,7 +6,7 @@
 #include <string>
 
 #include "runtime/stream/c_api.h"
-#include "tests/capi/sim_backend.h"
+#include "sim/testing/c_backend.h"
 #include "sim/peers/http_server.h"
 #include "sim/world.h"
 
@@ -54,7 +54,7 @@ struct lws_context* capi_bed_context(struct capi_bed* bed,
   if (!bed) return nullptr;
   int h = bed->world->host("client");
   if (h < 0) h = bed->world->add_host("client");
-  return ss::stream::create_c_context(info, std::make_unique<ss::capi_testing::SimBackend>(*bed->world, h));
+  return ss::stream::create_c_context(info, std::make_unique<ss::sim::SimBackend>(*bed->world, h));
 }
 
 size_t capi_bed_requests(struct capi_bed* bed) { return bed ? bed->http->requests().size() : 0; }

@@ -9,7 +9,7 @@
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "runtime/stream/c_api.h"
-#include "tests/capi/sim_backend.h"
+#include "sim/testing/c_backend.h"
 #include "sim/echo.h"
 #include "sim/world.h"
 
@@ -74,7 +74,7 @@ void sspc_bed_destroy(struct sspc_bed* bed) {
 }
 
 struct lws_context* sspc_bed_context(struct sspc_bed* bed, const struct lws_context_creation_info* info) {
-  return ss::stream::create_c_context(info, std::make_unique<ss::capi_testing::SimBackend>(*bed->world, bed->box));
+  return ss::stream::create_c_context(info, std::make_unique<ss::sim::SimBackend>(*bed->world, bed->box));
 }
 
 int sspc_bed_start_proxy(struct sspc_bed* bed) {

@@ -9,6 +9,7 @@
 #include "sim/echo.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/ws_echo_server.h"
+#include "sim/testing/c_backend.h"
 #include "sim/world.h"
 
 struct ss_sim_world {
@@ -18,34 +19,6 @@ struct ss_sim_world {
   std::vector<std::unique_ptr<ss::sim::peers::WsEchoServer>> ws;
 };
 
-namespace {
-
-class SimBackend final : public ss::stream::Backend {
- public:
-  SimBackend(ss::sim::World& world, int host) : world_(world), host_(host) {}
-  ss::Loop& loop() override { return world_.loop(); }
-  ss::Net& net() override { return world_.net_for(host_); }
-  std::uint64_t seed() const override { return world_.options().seed ^ 0x6c7773; }
-
-  int service(int timeout_ms) override {
-    if (!world_.step()) return -1;
-    if (timeout_ms > 0) world_.run_for(ss::millis(timeout_ms));
-    return 0;
-  }
-
-  ss::stream::Hooks hooks() override {
-    ss::stream::Hooks h;
-    h.violation = [this](std::string_view t) { world_.violation(std::string(t)); };
-    h.trace = [this](std::string_view k, std::string_view t) { world_.record(k, t); };
-    return h;
-  }
-
- private:
-  ss::sim::World& world_;
-  int host_;
-};
-
-}  // namespace
 
 extern "C" {
 
@@ -147,7 +120,7 @@ struct lws_context* ss_sim_create_context(const struct lws_context_creation_info
   if (!world || !client_host) return nullptr;
   int h = world->world->host(client_host);
   if (h < 0) h = world->world->add_host(client_host);
-  return ss::stream::create_c_context(info, std::make_unique<SimBackend>(*world->world, h));
+  return ss::stream::create_c_context(info, std::make_unique<ss::sim::SimBackend>(*world->world, h, 0x6c7773));
 }
 
 }  // extern "C"
