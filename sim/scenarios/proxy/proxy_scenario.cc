@@ -11,6 +11,9 @@
 // closes its link at a drawn time. A random fault plan hits the echo
 // server's host, link and listener during the first 3 s.
 //
+// Half of the good clients are built on ProxyClient, the real client glue
+// (runtime/proxy/proxy_client.h), the others drive a ClientLink by hand.
+//
 // Invariants:
 //   - what a good client received is a prefix of what it sent (no loss in
 //     the middle, no duplication, no reordering, no corruption), and all of
@@ -31,6 +34,7 @@
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "sim/scenarios/proxy/sim_link_client.h"
+#include "sim/scenarios/proxy/sspc_client.h"
 #include "sim/echo.h"
 
 namespace ss::sim {
@@ -38,6 +42,7 @@ namespace {
 
 using proxy::testing::Behaviour;
 using proxy::testing::SimLinkClient;
+using proxy::testing::SspcClient;
 
 constexpr const char* kPolicy = R"({
   "release": "sim", "product": "ss-sim proxy scenario", "schema-version": 1,
@@ -67,6 +72,7 @@ struct ClientSpec {
   int messages = 1;
   Micros start_at = 0;
   Micros close_at = 0;
+  bool sspc = false;  // a good client built on ProxyClient (the real client glue)
 };
 
 class ProxyRun final : public ScenarioRun {
@@ -92,6 +98,7 @@ class ProxyRun final : public ScenarioRun {
     space.horizon = seconds(3);
     space.max_duration = seconds(1);
     plan_ = draw.chance(1, 4) ? FaultPlan{} : random_fault_plan(draw, space);
+    for (auto& c : clients_) c.sspc = c.behaviour == Behaviour::kGood && draw.chance(1, 2);
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -101,7 +108,7 @@ class ProxyRun final : public ScenarioRun {
     out += "proxy: box @proxy.ss.lws; server: echo-1 (10.2.0.1:7)\nclients:\n";
     for (std::size_t i = 0; i < clients_.size(); ++i) {
       const auto& c = clients_[i];
-      out += "  client" + std::to_string(i + 1) + " " + behaviour_name(c.behaviour) + " " +
+      out += "  client" + std::to_string(i + 1) + " " + behaviour_name(c.behaviour) + (c.sspc ? " (ProxyClient)" : "") + " " +
              c.streamtype + " messages=" + std::to_string(c.messages) +
              " start=" + std::to_string(c.start_at) + "us close=" + std::to_string(c.close_at) + "us\n";
     }
@@ -138,14 +145,20 @@ class ProxyRun final : public ScenarioRun {
     if (Error e = proxy_->start()) world.violation("proxy: " + e.message());
 
     sims_.resize(clients_.size());
+    sspcs_.resize(clients_.size());
     for (std::size_t i = 0; i < clients_.size(); ++i) {
       world.loop().at(clients_[i].start_at, [this, &world, box, i] {
         const auto& c = clients_[i];
-        sims_[i] = std::make_unique<SimLinkClient>(world, world.net_for(box), c.behaviour, c.messages,
-                                                   c.streamtype);
+        if (c.sspc) {
+          sspcs_[i] = std::make_unique<SspcClient>(world, world.net_for(box), c.messages, c.streamtype);
+        } else {
+          sims_[i] = std::make_unique<SimLinkClient>(world, world.net_for(box), c.behaviour, c.messages,
+                                                     c.streamtype);
+        }
       });
       world.loop().at(clients_[i].close_at, [this, i] {
         if (sims_[i]) sims_[i]->close();
+        if (sspcs_[i]) sspcs_[i]->close();
       });
     }
     world.install(plan_);
@@ -157,22 +170,19 @@ class ProxyRun final : public ScenarioRun {
     for (std::size_t i = 0; i < clients_.size(); ++i) {
       const auto& spec = clients_[i];
       const std::string name = "client" + std::to_string(i + 1) + "(" + behaviour_name(spec.behaviour) + ")";
+      if (const SspcClient* p = sspcs_[i].get()) {
+        check_good(world, name + "[sspc]", p->all_messages(), p->received, calm);
+        continue;
+      }
       const SimLinkClient* c = sims_[i].get();
       if (!c) {
         world.violation(name + ": never started");
         continue;
       }
       switch (spec.behaviour) {
-        case Behaviour::kGood: {
-          const std::string all = c->all_messages();
-          if (all.compare(0, c->received.size(), c->received) != 0 || c->received.size() > all.size())
-            world.violation(name + ": received " + std::to_string(c->received.size()) +
-                            " bytes that are not a prefix of what it sent");
-          if (calm && c->received != all)
-            world.violation(name + ": calm run, but only " + std::to_string(c->received.size()) +
-                            " of " + std::to_string(all.size()) + " bytes came back");
+        case Behaviour::kGood:
+          check_good(world, name, c->all_messages(), c->received, calm);
           break;
-        }
         case Behaviour::kUnknownStreamtype:
           if (!c->create_failed) world.violation(name + ": no CREATE_RESULT failure");
           break;
@@ -206,6 +216,19 @@ class ProxyRun final : public ScenarioRun {
   std::unique_ptr<proxy::EngineOnwardFactory> onward_;
   std::unique_ptr<proxy::ProxyServer> proxy_;
   std::vector<std::unique_ptr<SimLinkClient>> sims_;
+  std::vector<std::unique_ptr<SspcClient>> sspcs_;  // the clients built on ProxyClient
+
+  // What a good client got back is a prefix of what it sent, and all of it
+  // in a calm run.
+  static void check_good(World& world, const std::string& name, const std::string& all,
+                         const std::string& received, bool calm) {
+    if (all.compare(0, received.size(), received) != 0 || received.size() > all.size())
+      world.violation(name + ": received " + std::to_string(received.size()) +
+                      " bytes that are not a prefix of what it sent");
+    if (calm && received != all)
+      world.violation(name + ": calm run, but only " + std::to_string(received.size()) + " of " +
+                      std::to_string(all.size()) + " bytes came back");
+  }
 };
 
 }  // namespace

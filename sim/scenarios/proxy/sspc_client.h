@@ -1,0 +1,74 @@
+// A well-behaved client process of the proxy built on ProxyClient (the real
+// lws-SSPC-style client, runtime/proxy/proxy_client.h), for the "proxy"
+// scenario: it sends `messages` payloads one after another, each once all
+// before it came back, exactly like SimLinkClient's good behaviour, so the
+// same invariants apply. Closing it destroys the stream.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "runtime/proxy/proxy_client.h"
+#include "sim/scenarios/proxy/sim_link_client.h"
+#include "sim/world.h"
+
+namespace ss::proxy::testing {
+
+class SspcClient {
+ public:
+  SspcClient(sim::World& world, Net& net, int messages, std::string streamtype)
+      : messages_(messages) {
+    ProxyClientOptions o;
+    o.link.streamtype = std::move(streamtype);
+    o.link.client_pid = 9;
+    ProxyClientCallbacks cb;
+    cb.state = [this](int state, std::uint32_t) {
+      if (state == 1) {  // CREATING: metadata, then ask for the onward stream
+        client_->set_metadata("tag", "t");
+        client_->client_connect();
+      }
+      // CONNECTED (again, after a reconnect): go on only if nothing is
+      // outstanding; bytes lost with a dropped connection stay lost.
+      if (state == 5) maybe_send();
+      return stream::Ret::kOk;
+    };
+    cb.rx = [this](std::span<const std::uint8_t> b, std::uint32_t) {
+      received.append(b.begin(), b.end());
+      maybe_send();
+      return stream::Ret::kOk;
+    };
+    cb.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+      if (sent_ >= messages_) return stream::Ret::kTxDontSend;
+      const std::string msg = SimLinkClient::message(sent_++);
+      expected_ += msg;
+      len = std::min(msg.size(), buf.size());
+      std::copy_n(msg.begin(), len, buf.begin());
+      flags = stream::kFlagSom | stream::kFlagEom;
+      return stream::Ret::kOk;
+    };
+    client_ = std::make_unique<ProxyClient>(world.loop(), net, std::move(o), std::move(cb));
+    client_->start();
+  }
+
+  void close() { client_->destroy(); }
+
+  std::string all_messages() const {
+    std::string all;
+    for (int i = 0; i < messages_; ++i) all += SimLinkClient::message(i);
+    return all;
+  }
+
+  std::string received;
+
+ private:
+  void maybe_send() {
+    if (received.size() == expected_.size() && sent_ < messages_) client_->request_tx();
+  }
+
+  int messages_;
+  int sent_ = 0;
+  std::string expected_;
+  std::unique_ptr<ProxyClient> client_;
+};
+
+}  // namespace ss::proxy::testing
