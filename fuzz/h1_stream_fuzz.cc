@@ -23,35 +23,14 @@
 
 #include "runtime/proto/h1/h1_binding.h"
 #include "runtime/stream/context.h"
+#include "fuzz/hostile_server.h"
 #include "sim/world.h"
 
 namespace {
 
 using namespace ss;
 
-// Answers every request with the fuzz bytes (after the first request bytes).
-struct HostileServer {
-  struct Conn : ConnectionHandler {
-    HostileServer* server = nullptr;
-    std::unique_ptr<Connection> conn;
-    bool answered = false;
-    void on_data(std::span<const std::uint8_t>) override {
-      if (answered) return;
-      answered = true;
-      conn->write(server->answer);
-      if (server->close_after) conn->shutdown_write();
-    }
-    void on_end(EndReason) override {}
-  };
-  std::span<const std::uint8_t> answer;
-  bool close_after = false;
-  std::vector<std::unique_ptr<Conn>> conns;
-};
-
-[[noreturn]] void fail(const std::string& why) {
-  std::fprintf(stderr, "h1_stream_fuzz: %s\n", why.c_str());
-  std::abort();
-}
+[[noreturn]] void fail(const std::string& why) { fuzzing::fuzz_fail("h1_stream_fuzz", why); }
 
 }  // namespace
 
@@ -65,17 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int client = world.add_host("client");
   const int server_host = world.add_host("server");
 
-  HostileServer server;
-  server.answer = std::span<const std::uint8_t>(data + 2, size - 2);
-  server.close_after = flags & 32;
-  auto listener = world.net_for(server_host).listen(Endpoint::tcp("", 80), [&](std::unique_ptr<Connection> c) {
-    auto h = std::make_unique<HostileServer::Conn>();
-    h->server = &server;
-    h->conn = std::move(c);
-    h->conn->set_handler(h.get());
-    server.conns.push_back(std::move(h));
-  });
-  if (!listener.ok()) fail("listen: " + listener.error().message());
+  // Answers every request with the fuzz bytes (after the first request bytes).
+  fuzzing::HostileServer server(world, server_host,
+                                {.bytes = std::span<const std::uint8_t>(data + 2, size - 2),
+                                 .close_after = (flags & 32) != 0},
+                                "h1_stream_fuzz");
 
   auto pol = std::make_shared<policy::Policy>();
   policy::RetryPolicy r;

@@ -21,46 +21,22 @@
 #include "runtime/proto/ws/ws_binding.h"
 #include "runtime/proto/ws/ws_handshake.h"
 #include "runtime/stream/context.h"
+#include "fuzz/hostile_server.h"
 #include "sim/world.h"
 
 namespace {
 
 using namespace ss;
 
-struct HostileWsServer {
-  struct Conn : ConnectionHandler {
-    HostileWsServer* server = nullptr;
-    std::unique_ptr<Connection> conn;
-    std::string request;
-    bool answered = false;
-    void on_data(std::span<const std::uint8_t> b) override {
-      if (answered) return;
-      request.append(b.begin(), b.end());
-      if (request.find("\r\n\r\n") == std::string::npos) return;
-      answered = true;
-      if (server->proper_handshake) {
-        std::string key;
-        const auto k = request.find("Sec-WebSocket-Key: ");
-        if (k != std::string::npos) key = request.substr(k + 19, request.find("\r\n", k) - k - 19);
-        conn->write(std::string_view("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                                     "Connection: Upgrade\r\nSec-WebSocket-Accept: ") );
-        conn->write(std::string_view(proto::ws::accept_for(key)));
-        conn->write(std::string_view("\r\n\r\n"));
-      }
-      conn->write(server->bytes);
-      if (server->close_after) conn->shutdown_write();
-    }
-    void on_end(EndReason) override {}
-  };
-  std::span<const std::uint8_t> bytes;
-  bool proper_handshake = false;
-  bool close_after = false;
-  std::vector<std::unique_ptr<Conn>> conns;
-};
+[[noreturn]] void fail(const std::string& why) { fuzzing::fuzz_fail("ws_stream_fuzz", why); }
 
-[[noreturn]] void fail(const std::string& why) {
-  std::fprintf(stderr, "ws_stream_fuzz: %s\n", why.c_str());
-  std::abort();
+// A 101 with the right Sec-WebSocket-Accept for the client's key.
+std::string proper_101(const std::string& request) {
+  std::string key;
+  const auto k = request.find("Sec-WebSocket-Key: ");
+  if (k != std::string::npos) key = request.substr(k + 19, request.find("\r\n", k) - k - 19);
+  return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Accept: " + proto::ws::accept_for(key) + "\r\n\r\n";
 }
 
 }  // namespace
@@ -74,18 +50,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   sim::World world(wo);
   const int client = world.add_host("client");
   const int server_host = world.add_host("server");
-  HostileWsServer server;
-  server.bytes = std::span<const std::uint8_t>(data + 2, size - 2);
-  server.proper_handshake = flags & 1;
-  server.close_after = flags & 16;
-  auto listener = world.net_for(server_host).listen(Endpoint::tcp("", 80), [&](std::unique_ptr<Connection> c) {
-    auto h = std::make_unique<HostileWsServer::Conn>();
-    h->server = &server;
-    h->conn = std::move(c);
-    h->conn->set_handler(h.get());
-    server.conns.push_back(std::move(h));
-  });
-  if (!listener.ok()) fail("listen: " + listener.error().message());
+  fuzzing::HostileServer::Options so;
+  so.bytes = std::span<const std::uint8_t>(data + 2, size - 2);
+  so.close_after = flags & 16;
+  so.ready = [](const std::string& request) { return request.find("\r\n\r\n") != std::string::npos; };
+  if (flags & 1) so.greeting = proper_101;
+  fuzzing::HostileServer server(world, server_host, std::move(so), "ws_stream_fuzz");
 
   auto pol = std::make_shared<policy::Policy>();
   policy::RetryPolicy r;
