@@ -18,9 +18,7 @@
 #include <vector>
 
 #include "sim/scenario.h"
-#include "sim/scenarios/proxy/proxy_scenario.h"
-#include "sim/scenarios/stream_h1/h1_scenario.h"
-#include "sim/scenarios/stream_raw/stream_scenario.h"
+#include "sim/scenarios/all/all_scenarios.h"
 #include "sim/trace.h"
 
 namespace {
@@ -71,16 +69,7 @@ std::string repro(const std::string& scenario, std::uint64_t seed) {
 
 int main(int argc, char** argv) {
   ScenarioRegistry registry;
-  ss::sim::register_sim_scenarios(registry);
-  ss::sim::register_stream_scenarios(registry);
-  ss::sim::register_proxy_scenarios(registry);
-  ss::sim::register_stream_h1_scenarios(registry);
-  // The built-in default: the echo network, raw streams, h1 streams and the
-  // proxy, in turn by seed.
-  registry.add(ss::sim::make_mixed_scenario(
-      "default", "echo, stream-raw, stream-h1 and proxy in turn (seed mod 4): the whole stack",
-      {registry.find("echo"), registry.find("stream-raw"), registry.find("stream-h1"),
-       registry.find("proxy")}));
+  ss::sim::register_all_scenarios(registry);
 
   std::string scenario_name = "default";
   std::uint64_t seeds = 0, first = 1, seed = 0, max_events = 2'000'000;

@@ -33,6 +33,7 @@
 #include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
+#include "sim/scenarios/proxy/proxy_bulk_scenario.h"
 #include "sim/scenarios/proxy/sim_link_client.h"
 #include "sim/scenarios/proxy/sspc_client.h"
 #include "sim/echo.h"
@@ -62,6 +63,7 @@ const char* behaviour_name(Behaviour b) {
     case Behaviour::kSilent: return "silent";
     case Behaviour::kUnknownStreamtype: return "unknown-streamtype";
     case Behaviour::kUndeclaredMetadata: return "undeclared-metadata";
+    case Behaviour::kBulk: return "bulk";
   }
   return "?";
 }
@@ -238,6 +240,9 @@ std::unique_ptr<Scenario> make_proxy_scenario() {
       "proxy", "client processes -> SS proxy (engine, raw) -> echo server, with misbehaving clients and faults");
 }
 
-void register_proxy_scenarios(ScenarioRegistry& registry) { registry.add(make_proxy_scenario()); }
+void register_proxy_scenarios(ScenarioRegistry& registry) {
+  registry.add(make_proxy_scenario());
+  registry.add(make_proxy_bulk_scenario());
+}
 
 }  // namespace ss::sim

@@ -9,7 +9,7 @@ namespace ss::sim {
 
 std::unique_ptr<Scenario> make_proxy_scenario();
 
-// Adds "proxy" to `registry` (tools/ss_sim.cc).
+// Adds "proxy" and "proxy-bulk" to `registry` (tools/ss_sim.cc).
 void register_proxy_scenarios(ScenarioRegistry& registry);
 
 }  // namespace ss::sim
