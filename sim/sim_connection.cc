@@ -29,6 +29,10 @@ void SimConnection::shutdown_write() {
   if (network_ != nullptr) network_->shutdown_write(id_);
 }
 
+void SimConnection::set_write_watermarks(std::size_t high, std::size_t low) {
+  if (network_ != nullptr) network_->set_write_watermarks(id_, high, low);
+}
+
 void SimConnection::pause_reading(bool paused) {
   if (network_ != nullptr) network_->pause_reading(id_, paused);
 }

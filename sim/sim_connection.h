@@ -20,6 +20,7 @@ class SimConnection final : public Connection {
   bool write(std::span<const std::uint8_t> bytes) override;
   using Connection::write;
   std::size_t buffered() const override;
+  void set_write_watermarks(std::size_t high, std::size_t low) override;
   void shutdown_write() override;
   void pause_reading(bool paused) override;
   void close() override;

@@ -564,6 +564,13 @@ std::size_t Network::buffered(std::uint64_t id) const {
   return it == ends_.end() ? 0 : it->second.sendq.size();
 }
 
+void Network::set_write_watermarks(std::uint64_t id, std::size_t high, std::size_t low) {
+  End* e = find(id);
+  if (e == nullptr) return;
+  e->options.high_watermark = high;
+  e->options.low_watermark = low;
+}
+
 void Network::pause_reading(std::uint64_t id, bool paused) {
   End* e = find(id);
   if (e == nullptr || e->ended || e->read_paused == paused) return;

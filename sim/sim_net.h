@@ -71,6 +71,8 @@ class SimNet final : public Net {
 
 class Network {
  public:
+  // The most one on_data() hands over, as one socket read would.
+  static constexpr std::size_t kMaxRead = 64 * 1024;
   Network(Scheduler& scheduler, Trace& trace, Rng& rng, Buggify& buggify);
   ~Network();
   Network(const Network&) = delete;
@@ -176,8 +178,6 @@ class Network {
   // Bytes that may wait unread at a receiver before its sender stops (the
   // TCP receive window: what makes a paused reader slow its peer down).
   static constexpr std::size_t kReceiveWindow = 256 * 1024;
-  // Largest single on_data when handing over bytes that waited.
-  static constexpr std::size_t kMaxRead = 64 * 1024;
   End* find(std::uint64_t id);
 
   // Connection life (all run from scheduled events).
@@ -206,6 +206,7 @@ class Network {
   std::size_t buffered(std::uint64_t id) const;
   void shutdown_write(std::uint64_t id);
   void pause_reading(std::uint64_t id, bool paused);
+  void set_write_watermarks(std::uint64_t id, std::size_t high, std::size_t low);
   void close(std::uint64_t id);
   Endpoint peer(std::uint64_t id) const;
 

@@ -46,4 +46,9 @@ const char* tls_status_name(TlsStatus status) {
   return "unknown";
 }
 
+std::string Connection::peer_identity() const {
+  const Endpoint p = peer();
+  return p.kind == Endpoint::Kind::kTcp ? p.host : to_string(p);
+}
+
 }  // namespace ss

@@ -130,6 +130,12 @@ class Connection {
   // Bytes queued and not yet handed to the network.
   virtual std::size_t buffered() const = 0;
 
+  // Sets the write watermarks (ConnectOptions::high_watermark /
+  // low_watermark) from now on. For accepted connections, whose options
+  // nobody chose: a server that paces a peer by its own marks (the SS
+  // proxy, docs/proxy.md) sets them once it knows them.
+  virtual void set_write_watermarks(std::size_t high, std::size_t low) = 0;
+
   // Sends EOF after the queued bytes; reading goes on.
   virtual void shutdown_write() = 0;
 
@@ -143,6 +149,11 @@ class Connection {
 
   // Who is on the other end (resolved address for TCP).
   virtual Endpoint peer() const = 0;
+
+  // Who the peer is, for per-client limits: backends that can tell a local
+  // peer's credentials say "uid:U pid:P" (unix sockets); otherwise the
+  // peer's address without its port.
+  virtual std::string peer_identity() const;
 
   // Unique per Net instance; used in traces and logs.
   virtual std::uint64_t id() const = 0;

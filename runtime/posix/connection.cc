@@ -433,4 +433,17 @@ void SocketConn::teardown() {
   out_off_ = 0;
 }
 
+// A unix peer is known by its credentials (SO_PEERCRED), so limits follow
+// the client process, not the shared socket name.
+std::string SocketConnection::peer_identity() const {
+  const int fd = core_->native_fd();
+  if (fd >= 0 && core_->peer().kind != Endpoint::Kind::kTcp) {
+    struct ucred cred {};
+    socklen_t len = sizeof cred;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+      return "uid:" + std::to_string(cred.uid) + " pid:" + std::to_string(cred.pid);
+  }
+  return Connection::peer_identity();
+}
+
 }  // namespace ss::posix

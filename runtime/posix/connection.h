@@ -48,6 +48,10 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   void set_handler(ConnectionHandler* handler);
   bool write(std::span<const std::uint8_t> bytes);
   std::size_t buffered() const { return out_.size() - out_off_; }
+  void set_write_watermarks(std::size_t high, std::size_t low) {
+    options_.high_watermark = high;
+    options_.low_watermark = low;
+  }
   void shutdown_write();
   void pause_reading(bool paused);
   void close();
@@ -110,10 +114,12 @@ class SocketConnection final : public Connection {
   bool write(std::span<const std::uint8_t> bytes) override { return core_->write(bytes); }
   using Connection::write;
   std::size_t buffered() const override { return core_->buffered(); }
+  void set_write_watermarks(std::size_t high, std::size_t low) override { core_->set_write_watermarks(high, low); }
   void shutdown_write() override { core_->shutdown_write(); }
   void pause_reading(bool paused) override { core_->pause_reading(paused); }
   void close() override { core_->close(); }
   Endpoint peer() const override { return core_->peer(); }
+  std::string peer_identity() const override;
   std::uint64_t id() const override { return core_->id(); }
   // The socket (-1 once closed), for tests and diagnostics only.
   int native_fd() const { return core_->native_fd(); }

@@ -99,9 +99,12 @@ void ClientLink::on_state(const wire::ConnStateFrame& f) {
     connected_reported_ = true;
     connect_requested_ = false;
   } else if (f.state == kDisconnected || f.state == kUnreachable || f.state == kAuthFailed) {
+    // The onward stream retries by its own policy from here; asking again
+    // would restart its retry budget (lws clears its request too).
     phase_ = Phase::kLocalConnected;
     connected_reported_ = false;
     connect_sent_ = false;
+    connect_requested_ = false;
   }
   events_.push_back(LinkState{f.state, f.ordinal});
 }

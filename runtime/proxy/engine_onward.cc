@@ -85,6 +85,7 @@ class EngineOnward final : public OnwardStream {
   }
   void request_tx_len(std::uint32_t length) override { stream_->request_tx_len(length); }
   void add_peer_tx_credit(std::int32_t credit) override { stream_->add_peer_tx_credit(credit); }
+  void pause_rx(bool paused) override { stream_->hold_rx(paused); }
 
  private:
   // Declared header-mapped metadata whose value did not come from the
@@ -126,6 +127,8 @@ Result<OnwardCreated> EngineOnwardFactory::create(const CreateOnward& request, O
   created.stream = std::move(onward);
   created.client_buflen = st->client_buflen;
   created.proxy_buflen = st->proxy_buflen;
+  created.rxflow_on_above = st->proxy_buflen_rxflow_on_above;
+  created.rxflow_off_below = st->proxy_buflen_rxflow_off_below;
   created.streamtypes.push_back(st->name);
   // The rideshare chain follows the primary (spec §4.2), at most 3 more.
   const policy::Streamtype* cur = st;

@@ -12,6 +12,11 @@ constexpr std::uint32_t kStateDestroying = 7;
 constexpr std::uint32_t kStateEventWaitCancelled = 17;
 }  // namespace
 
+std::size_t rx_frame_payload_max(std::uint32_t client_buflen) {
+  const std::size_t buflen = client_buflen ? client_buflen : 32768;
+  return std::clamp<std::size_t>(buflen / 2, 256, wire::kMaxBody - wire::kPayloadPrefix);
+}
+
 ProxyLink::ProxyLink(Micros accepted_at, LinkLimits limits)
     : limits_(limits), handshake_deadline_(accepted_at + limits.handshake_timeout) {}
 
@@ -38,12 +43,26 @@ void ProxyLink::decode_pending(Micros now) {
   // at most one frame): past it, frames stay undecoded until pieces drain.
   while (phase_ != Phase::kClosed && queued_tx_bytes_ < limits_.c2p_buffer_max) {
     switch (decoder_.next(&frame)) {
-      case wire::FrameDecoder::Status::kNeedData: return;
+      case wire::FrameDecoder::Status::kNeedData:
+        // Bytes of a begun frame wait for the rest: the frame clock runs.
+        if (decoder_.buffered() == 0) {
+          partial_since_.reset();
+        } else if (!partial_since_) {
+          partial_since_ = now;
+        }
+        return;
       case wire::FrameDecoder::Status::kError: close(decoder_.error().message()); return;
-      case wire::FrameDecoder::Status::kFrame: on_frame(std::move(frame), now); break;
+      case wire::FrameDecoder::Status::kFrame:
+        partial_since_.reset();
+        on_frame(std::move(frame), now);
+        break;
     }
   }
+  // Stopped by our own buffer limit: whole frames wait, the client is not late.
+  partial_since_.reset();
 }
+
+void ProxyLink::client_progress() { created_at_.reset(); }
 
 bool ProxyLink::wants_input() const {
   return phase_ != Phase::kClosed && queued_tx_bytes_ < limits_.c2p_buffer_max &&
@@ -65,6 +84,7 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
       return;
     }
     phase_ = Phase::kWaitCreateResult;
+    created_at_ = now;  // the idle clock runs until the client asks for something
     commands_.push_back(CreateOnward{st->streamtype, st->client_pid, st->initial_tx_credit});
     return;
   }
@@ -73,6 +93,9 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
           " before CREATE_RESULT");
     return;
   }
+  if (!std::holds_alternative<wire::LinkValidityProbeFrame>(frame) &&
+      !std::holds_alternative<wire::DestroyingFrame>(frame))
+    client_progress();
   std::visit(
       [&](auto& f) {
         using T = std::decay_t<decltype(f)>;
@@ -99,7 +122,6 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
         }
       },
       frame);
-  (void)now;
 }
 
 void ProxyLink::on_payload(const wire::PayloadFrame& frame) {
@@ -133,6 +155,7 @@ void ProxyLink::create_result(bool ok, std::uint32_t client_buflen,
     return;
   }
   send(wire::CreateResultFrame::ok(client_buflen, streamtypes));
+  rx_payload_max_ = rx_frame_payload_max(client_buflen);
   to_client_.insert(to_client_.end(), held_until_result_.begin(), held_until_result_.end());
   held_until_result_.clear();
   phase_ = Phase::kOperational;
@@ -142,6 +165,7 @@ void ProxyLink::onward_state(std::uint32_t state, std::uint32_t ordinal) {
   // Every state goes to the client except EVENT_WAIT_CANCELLED (local only)
   // and DESTROYING (the link is going away anyway).
   if (state == kStateEventWaitCancelled || state == kStateDestroying) return;
+  created_at_.reset();  // the stream is doing something (nailed up, ...)
   send(wire::ConnStateFrame{state, ordinal});
 }
 
@@ -153,8 +177,8 @@ void ProxyLink::onward_rx(std::uint32_t flags, std::span<const std::uint8_t> pay
   f.delay_us = 0;  // lws never fills the latency field
   f.timestamp_us = static_cast<std::uint64_t>(now);
   f.rideshare = rideshare;
-  // One frame carries at most 65519 bytes; split larger rx, flags spread.
-  const std::size_t max = wire::max_payload(f);
+  // Frames the client can hold (rx_frame_payload_max); flags spread.
+  const std::size_t max = std::min(wire::max_payload(f), rx_payload_max_);
   std::size_t pos = 0;
   do {
     const std::size_t n = std::min(max, payload.size() - pos);
@@ -181,14 +205,35 @@ void ProxyLink::fail(const std::string& reason) { close(reason); }
 void ProxyLink::client_gone(const std::string& why) { close(why, /*client_fault=*/false); }
 
 void ProxyLink::handle_timeout(Micros now) {
-  if (phase_ == Phase::kWaitStreamType && now >= handshake_deadline_)
+  if (phase_ == Phase::kClosed) return;
+  deadline_passed_ = true;  // reset below if nothing was due
+  if (phase_ == Phase::kWaitStreamType && now >= handshake_deadline_) {
     close("no STREAMTYPE within " + std::to_string(limits_.handshake_timeout / 1000) +
           " ms of accept");
+    return;
+  }
+  if (partial_since_ && limits_.frame_timeout > 0 && now >= *partial_since_ + limits_.frame_timeout) {
+    close("a frame begun at byte " + std::to_string(decoder_.consumed()) + " was not whole within " +
+          std::to_string(limits_.frame_timeout / 1000) + " ms (" + std::to_string(decoder_.buffered()) +
+          " of its bytes arrived)");
+    return;
+  }
+  if (created_at_ && limits_.idle_created_timeout > 0 && now >= *created_at_ + limits_.idle_created_timeout) {
+    close("the stream was created " + std::to_string(limits_.idle_created_timeout / 1000) +
+          " ms ago and the client never asked it for anything");
+    return;
+  }
+  deadline_passed_ = false;
 }
 
 std::optional<Micros> ProxyLink::next_deadline() const {
+  if (phase_ == Phase::kClosed) return std::nullopt;
   if (phase_ == Phase::kWaitStreamType) return handshake_deadline_;
-  return std::nullopt;
+  std::optional<Micros> when;
+  auto earliest = [&when](Micros t) { when = when ? std::min(*when, t) : t; };
+  if (partial_since_ && limits_.frame_timeout > 0) earliest(*partial_since_ + limits_.frame_timeout);
+  if (created_at_ && limits_.idle_created_timeout > 0) earliest(*created_at_ + limits_.idle_created_timeout);
+  return when;
 }
 
 std::optional<Command> ProxyLink::next_command() {

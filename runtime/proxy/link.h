@@ -45,9 +45,25 @@ namespace ss::proxy {
 
 struct LinkLimits {
   Micros handshake_timeout = seconds(3);  // STREAMTYPE must arrive by then
+  // A frame the client has begun must be whole within this (0 = no limit):
+  // a client that sends half a frame and stalls cannot hold its link.
+  Micros frame_timeout = seconds(10);
+  // A link whose client, after CREATE_RESULT, never asked its stream to
+  // connect or send (no ONWARD_CONNECT, TX_PAYLOAD, METADATA, ...) and whose
+  // stream never got a state from its peer, is closed after this (0 = no
+  // limit). Generous: a client may create a stream and use it later.
+  Micros idle_created_timeout = seconds(300);
   std::size_t tx_piece_max = 1380;        // onward tx() piece size
   std::size_t c2p_buffer_max = 32768;     // proxy_buflen: queued client payload
 };
+
+// The largest RX_PAYLOAD payload sent to a client whose CREATE_RESULT
+// announced `client_buflen` (0 = 32768): half its buffer, at most what one
+// frame carries. A libwebsockets client gathers each frame in that buffer
+// and loses the tail of a bigger one (measured: 30,000 of 32,768 arrive
+// whole, 31,000 do not), so the frame header and its bookkeeping must fit
+// beside the payload (docs/proxy.md "Frame sizes").
+std::size_t rx_frame_payload_max(std::uint32_t client_buflen);
 
 // Commands for the onward stream, in the order they must be carried out.
 struct CreateOnward {
@@ -117,12 +133,15 @@ class ProxyLink {
   // True when the link was closed because the client broke a rule (as
   // opposed to closing, sending DESTROYING, or asking for an unknown type).
   bool client_fault() const { return client_fault_; }
+  // True when it was closed by one of its deadlines (handshake, frame, idle).
+  bool deadline_passed() const { return deadline_passed_; }
   std::size_t queued_tx_bytes() const { return queued_tx_bytes_; }
 
  private:
   void on_frame(wire::Frame frame, Micros now);
   void on_payload(const wire::PayloadFrame& frame);
   void decode_pending(Micros now);
+  void client_progress();  // a frame that asks something of the stream
 
   // Undecoded input tolerated beyond proxy_buflen: what arrives between the
   // limit being reached and the glue's pause taking effect.
@@ -133,6 +152,9 @@ class ProxyLink {
   LinkLimits limits_;
   Phase phase_ = Phase::kWaitStreamType;
   Micros handshake_deadline_;
+  std::optional<Micros> partial_since_;   // a begun frame waits for its bytes
+  std::optional<Micros> created_at_;      // stream created, nothing asked of it yet
+  std::size_t rx_payload_max_ = 16384;    // rx_frame_payload_max(client_buflen)
   wire::FrameDecoder decoder_{wire::Direction::kClientToProxy};
   std::deque<Command> commands_;
   std::deque<TxPiece> tx_pieces_;
@@ -143,6 +165,7 @@ class ProxyLink {
   std::vector<std::uint8_t> held_until_result_;
   std::string close_reason_;
   bool client_fault_ = false;
+  bool deadline_passed_ = false;
 };
 
 }  // namespace ss::proxy

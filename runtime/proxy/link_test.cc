@@ -43,7 +43,38 @@ TEST(ProxyLink, CreatesTheOnwardStreamFromStreamType) {
   EXPECT_EQ(c.client_pid, 42u);
   EXPECT_EQ(c.initial_tx_credit, 1000);
   EXPECT_EQ(link.phase(), ProxyLink::Phase::kWaitCreateResult);
-  EXPECT_FALSE(link.next_deadline().has_value()) << "handshake deadline ends with STREAMTYPE";
+  // The handshake deadline ends with STREAMTYPE; the idle clock starts.
+  EXPECT_EQ(link.next_deadline(), std::optional<Micros>(10 + LinkLimits{}.idle_created_timeout));
+}
+
+TEST(ProxyLink, HalfAFrameThenSilenceClosesAtTheFrameDeadline) {
+  ProxyLink link = operational();
+  wire::PayloadFrame f;
+  f.direction = wire::Direction::kClientToProxy;
+  f.payload.assign(100, 'x');
+  Bytes frame;
+  ASSERT_FALSE(wire::encode_frame(f, &frame));
+  link.receive_from_client(std::span<const std::uint8_t>(frame.data(), 30), 1000);
+  ASSERT_EQ(link.next_deadline(), std::optional<Micros>(1000 + LinkLimits{}.frame_timeout));
+  link.handle_timeout(1000 + LinkLimits{}.frame_timeout - 1);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kOperational);
+  link.handle_timeout(1000 + LinkLimits{}.frame_timeout);
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kClosed);
+  EXPECT_TRUE(link.client_fault());
+  EXPECT_TRUE(link.deadline_passed());
+  EXPECT_NE(link.close_reason().find("was not whole within 10000 ms"), std::string::npos) << link.close_reason();
+}
+
+TEST(ProxyLink, AWholeFrameStopsTheFrameClock) {
+  ProxyLink link = operational();
+  wire::PayloadFrame f;
+  f.direction = wire::Direction::kClientToProxy;
+  f.payload.assign(100, 'x');
+  Bytes frame;
+  ASSERT_FALSE(wire::encode_frame(f, &frame));
+  link.receive_from_client(std::span<const std::uint8_t>(frame.data(), 30), 1000);
+  link.receive_from_client(std::span<const std::uint8_t>(frame.data() + 30, frame.size() - 30), 2000);
+  EXPECT_EQ(link.next_deadline(), std::nullopt) << "nothing begun, and the client asked for something";
 }
 
 TEST(ProxyLink, HandshakeDeadlineClosesASilentClient) {
@@ -187,8 +218,22 @@ TEST(ProxyLink, LargeRxIsSplitAcrossFramesWithFlagsSpread) {
     const auto& p = std::get<wire::PayloadFrame>(f);
     got.emplace_back(p.flags, p.payload.size());
   }
-  EXPECT_EQ(got, (std::vector<std::pair<std::uint32_t, std::size_t>>{{wire::kFlagSom, 65519},
-                                                                     {wire::kFlagEom, 70000 - 65519}}));
+  // Default client_buflen (32 KiB): payloads of at most half of it.
+  EXPECT_EQ(got, (std::vector<std::pair<std::uint32_t, std::size_t>>{{wire::kFlagSom, 16384},
+                                                                     {0, 16384},
+                                                                     {0, 16384},
+                                                                     {0, 16384},
+                                                                     {wire::kFlagEom, 70000 - 4 * 16384}}));
+}
+
+TEST(ProxyLink, RxFramesFitTheClientBuffer) {
+  EXPECT_EQ(rx_frame_payload_max(0), 16384u);
+  EXPECT_EQ(rx_frame_payload_max(8192), 4096u);
+  EXPECT_EQ(rx_frame_payload_max(131072), 65519u);
+  EXPECT_EQ(rx_frame_payload_max(100), 256u);
+  // What a libwebsockets client with a 32 KiB buffer was measured to take
+  // whole: 30,000-byte payloads; 31,000 lose their tails.
+  EXPECT_LE(rx_frame_payload_max(32768) + wire::kHeaderSize + wire::kPayloadPrefix, 30000u);
 }
 
 TEST(ProxyLink, DestroyingAndCancelStatesAreNotForwarded) {

@@ -40,12 +40,19 @@ class OnwardStream {
   virtual void set_timeout(std::uint32_t ms) = 0;  // 0 = policy, 0xffffffff = cancel
   virtual void request_tx_len(std::uint32_t length) = 0;
   virtual void add_peer_tx_credit(std::int32_t credit) = 0;
+  // Stop (true) / resume (false) reading from the onward peer while the
+  // client is behind (Stream::hold_rx).
+  virtual void pause_rx(bool paused) = 0;
 };
 
 struct OnwardCreated {
   std::unique_ptr<OnwardStream> stream;
   std::uint32_t client_buflen = 0;         // the streamtype's client_buflen
   std::uint32_t proxy_buflen = 0;          // 0 = 32768
+  // Marks for bytes queued toward the client: above `on_above` the onward
+  // read pauses, below `off_below` it resumes (0 = the proxy's defaults).
+  std::uint32_t rxflow_on_above = 0;
+  std::uint32_t rxflow_off_below = 0;
   std::vector<std::string> streamtypes;    // primary + rideshares, for CREATE_RESULT
 };
 

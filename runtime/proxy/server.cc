@@ -1,5 +1,6 @@
 #include "runtime/proxy/server.h"
 
+#include <algorithm>
 #include <type_traits>
 #include <vector>
 
@@ -11,8 +12,8 @@ namespace ss::proxy {
 // (connect, request_tx) may raise states synchronously.
 class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
  public:
-  Link(ProxyServer& server, std::uint64_t id, std::unique_ptr<Connection> conn)
-      : server_(server), id_(id), conn_(std::move(conn)),
+  Link(ProxyServer& server, std::uint64_t id, std::unique_ptr<Connection> conn, std::string identity)
+      : server_(server), id_(id), conn_(std::move(conn)), identity_(std::move(identity)),
         core_(server.loop_.now(), server.options_.link_limits) {
     conn_->set_handler(this);
     arm_deadline();
@@ -20,14 +21,18 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
 
   ~Link() override {
     if (deadline_) server_.loop_.cancel(deadline_);
+    if (stall_timer_) server_.loop_.cancel(stall_timer_);
+    if (onward_paused_) server_.stats_.paused_now--;
     onward_.reset();
     if (conn_) conn_->close();
   }
 
   bool finished() const { return finished_; }
+  const std::string& identity() const { return identity_; }
 
   // --- ConnectionHandler -------------------------------------------------
   void on_data(std::span<const std::uint8_t> bytes) override {
+    server_.stats_.bytes_from_clients += bytes.size();
     core_.receive_from_client(bytes, server_.loop_.now());
     pump();
   }
@@ -38,7 +43,11 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
                           : std::string("client link ended: ") + end_reason_name(reason));
     pump();
   }
-  void on_writable() override { pump(); }
+  // The client's queue fell below the low mark: the onward read resumes.
+  void on_writable() override {
+    pump();
+    if (onward_paused_ && !finished_ && conn_->buffered() <= low_mark_) set_onward_paused(false);
+  }
 
   // --- OnwardEvents -------------------------------------------------------
   void onward_state(std::uint32_t state, std::uint32_t ordinal) override {
@@ -113,6 +122,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
               return;
             }
             onward_ = std::move(created->stream);
+            set_marks(created->rxflow_on_above, created->rxflow_off_below);
             core_.create_result(true, created->client_buflen, created->streamtypes);
           } else if constexpr (std::is_same_v<T, DestroyOnward>) {
             // Destroyed with the Link when it is reaped: this may run inside
@@ -133,14 +143,60 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
         command);
   }
 
+  // Bytes for the client go out at once; past the high mark (write() says
+  // false) the onward read pauses until on_writable().
   void flush() {
     out_.clear();
     core_.take_client_bytes(&out_);
     if (out_.empty() || conn_ended_) return;
-    conn_->write(out_);
-    if (conn_->buffered() > server_.options_.client_out_buffer_max)
-      core_.fail("client reads too slowly: " + std::to_string(conn_->buffered()) +
-                 " bytes queued for it");
+    server_.stats_.bytes_to_clients += out_.size();
+    const bool more = conn_->write(out_);
+    server_.stats_.peak_client_queue = std::max(server_.stats_.peak_client_queue, conn_->buffered());
+    if (!more && onward_) set_onward_paused(true);
+  }
+
+  // The streamtype's rxflow marks, or the server's defaults.
+  void set_marks(std::uint32_t on_above, std::uint32_t off_below) {
+    std::size_t high = on_above ? on_above : server_.options_.client_queue_high;
+    std::size_t low = off_below && off_below < high ? off_below : (on_above ? high / 4 : server_.options_.client_queue_low);
+    high = std::max<std::size_t>(high, 1);
+    low_mark_ = std::min(low, high - 1);
+    conn_->set_write_watermarks(high, low_mark_);
+  }
+
+  void set_onward_paused(bool paused) {
+    if (paused == onward_paused_ || !onward_) return;
+    onward_paused_ = paused;
+    onward_->pause_rx(paused);
+    if (paused) {
+      server_.stats_.onward_pauses++;
+      server_.stats_.paused_now++;
+      watch_stall(conn_->buffered());
+    } else {
+      server_.stats_.paused_now--;
+      if (stall_timer_) server_.loop_.cancel(stall_timer_);
+      stall_timer_ = {};
+    }
+  }
+
+  // While paused: a client whose queue has not shrunk at all for
+  // client_stall_timeout has stopped reading; it is dropped.
+  void watch_stall(std::size_t queued) {
+    const Micros limit = server_.options_.client_stall_timeout;
+    if (limit <= 0 || stall_timer_) return;
+    stall_timer_ = server_.loop_.after(limit, [this, queued, limit] {
+      stall_timer_ = {};
+      if (!onward_paused_ || finished_) return;
+      const std::size_t now_queued = conn_->buffered();
+      if (now_queued < queued) {
+        watch_stall(now_queued);  // it reads, slowly: keep pacing it
+        return;
+      }
+      stopped_reading_ = true;
+      core_.fail("client stopped reading: " + std::to_string(now_queued) + " bytes queued for it, none taken in " +
+                 std::to_string(limit / kMicrosPerMilli) + " ms");
+      pump();
+    });
   }
 
   void arm_deadline() {
@@ -171,6 +227,8 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
     }
     server_.stats_.closed++;
     if (core_.client_fault()) server_.stats_.dropped_misbehaving++;
+    if (stopped_reading_) server_.stats_.dropped_stopped_reading++;
+    if (core_.deadline_passed()) server_.stats_.dropped_deadline++;
     if (server_.options_.on_link_closed) server_.options_.on_link_closed(id_, reason);
     const std::uint64_t id = id_;
     ProxyServer* server = &server_;
@@ -183,6 +241,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
   ProxyServer& server_;
   std::uint64_t id_;
   std::unique_ptr<Connection> conn_;
+  std::string identity_;  // the peer, for max_links_per_client
   ProxyLink core_;
   std::unique_ptr<OnwardStream> onward_;
   std::vector<std::uint8_t> out_;
@@ -196,6 +255,10 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool conn_ended_ = false;
   bool finished_ = false;
+  std::size_t low_mark_ = 0;
+  bool onward_paused_ = false;
+  bool stopped_reading_ = false;
+  TimerId stall_timer_;
 };
 
 ProxyServer::ProxyServer(Loop& loop, Net& net, OnwardFactory& onward, ProxyServerOptions options)
@@ -218,20 +281,49 @@ Error ProxyServer::start() {
 Endpoint ProxyServer::local() const { return listener_ ? listener_->local() : options_.listen; }
 
 void ProxyServer::accept(std::unique_ptr<Connection> conn) {
+  std::string who = conn->peer_identity();
   if (links_.size() >= options_.max_links) {
     stats_.refused_over_limit++;
-    conn->close();
+    refuse(std::move(conn), "refused " + who + ": " + std::to_string(links_.size()) + " links open (max_links)");
     return;
   }
+  std::size_t& mine = per_client_[who];
+  if (mine >= options_.max_links_per_client) {
+    stats_.refused_client_limit++;
+    refuse(std::move(conn), "refused " + who + ": it holds " + std::to_string(mine) + " links (max_links_per_client)");
+    return;
+  }
+  ++mine;
   stats_.accepted++;
   const std::uint64_t id = next_id_++;
-  links_.emplace(id, std::make_unique<Link>(*this, id, std::move(conn)));
+  links_.emplace(id, std::make_unique<Link>(*this, id, std::move(conn), std::move(who)));
   stats_.open = links_.size();
 }
 
+// Closed at once, so the client learns now instead of waiting for its own
+// deadline; logged through on_link_closed with link id 0.
+void ProxyServer::refuse(std::unique_ptr<Connection> conn, const std::string& why) {
+  conn->close();
+  if (options_.on_link_closed) options_.on_link_closed(0, why);
+}
+
 void ProxyServer::reap(std::uint64_t id) {
-  links_.erase(id);
+  auto it = links_.find(id);
+  if (it == links_.end()) return;
+  auto owner = per_client_.find(it->second->identity());
+  if (owner != per_client_.end() && --owner->second == 0) per_client_.erase(owner);
+  links_.erase(it);
   stats_.open = links_.size();
+}
+
+std::string to_string(const ProxyStats& s) {
+  return "open=" + std::to_string(s.open) + " accepted=" + std::to_string(s.accepted) +
+         " refused=" + std::to_string(s.refused_over_limit) + "+" + std::to_string(s.refused_client_limit) +
+         " dropped=" + std::to_string(s.dropped_misbehaving) + " (stopped-reading " +
+         std::to_string(s.dropped_stopped_reading) + ", deadline " + std::to_string(s.dropped_deadline) +
+         ") to-clients=" + std::to_string(s.bytes_to_clients) + "B from-clients=" +
+         std::to_string(s.bytes_from_clients) + "B paused=" + std::to_string(s.paused_now) + " (total " +
+         std::to_string(s.onward_pauses) + ") peak-queue=" + std::to_string(s.peak_client_queue) + "B";
 }
 
 }  // namespace ss::proxy

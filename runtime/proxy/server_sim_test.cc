@@ -46,6 +46,7 @@ class EchoOnward final : public OnwardStream {
   void set_timeout(std::uint32_t) override {}
   void request_tx_len(std::uint32_t) override {}
   void add_peer_tx_credit(std::int32_t) override {}
+  void pause_rx(bool) override {}
 
  private:
   void later(std::function<void()> fn) {
@@ -66,7 +67,10 @@ class EchoFactory final : public OnwardFactory {
     if (request.streamtype != "echo")
       return make_error(ErrorCode::kNotFound, "streamtype '" + request.streamtype + "' is not in the policy");
     ++created;
-    return OnwardCreated{std::make_unique<EchoOnward>(loop_, events), 0, 0, {"echo"}};
+    OnwardCreated created;
+    created.stream = std::make_unique<EchoOnward>(loop_, events);
+    created.streamtypes = {"echo"};
+    return created;
   }
   int created = 0;
 

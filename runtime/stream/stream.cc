@@ -194,9 +194,12 @@ Ret Stream::request_tx_len(std::size_t len) {
 Ret Stream::client_connect() {
   if (destroyed_ || destroying_) return Ret::kOk;
   Guard g(this);
-  budget_.reset();
   if (st_.local_sink) return Ret::kOk;  // sinks are connected by linking
-  if (attempt_ || seq_ != Seq::kIdle) return Ret::kOk;  // connected, connecting or retry pending
+  // Connected, connecting or a retry pending: the budget of that sequence
+  // goes on (a proxy client repeating ONWARD_CONNECT must not reset it,
+  // or ALL_RETRIES_FAILED never comes).
+  if (attempt_ || seq_ != Seq::kIdle) return Ret::kOk;
+  budget_.reset();
   Ret before = call_ret_;
   call_ret_ = Ret::kOk;
   connect_now(false);
@@ -689,10 +692,17 @@ void Stream::flush_held_rx() {
   update_rx_pause();
 }
 
-// Flow control for manual rx credit: stop reading while much is held.
+void Stream::hold_rx(bool hold) {
+  if (destroyed_ || hold == hold_rx_) return;
+  hold_rx_ = hold;
+  update_rx_pause();
+}
+
+// Flow control: stop reading while the consumer holds rx (hold_rx), or
+// while much rx is held back for lack of manual credit.
 void Stream::update_rx_pause() {
-  Connection* conn = attempt_ ? attempt_->conn.get() : nullptr;
-  const bool pause = held_bytes_ >= kHeldRxPauseAt || (rx_paused_ && held_bytes_ >= kHeldRxResumeBelow);
+  Connection* conn = attempt_ && attempt_->transport_up ? attempt_->conn.get() : nullptr;
+  const bool pause = hold_rx_ || held_bytes_ >= kHeldRxPauseAt || (rx_paused_ && held_bytes_ >= kHeldRxResumeBelow);
   if (pause == rx_paused_ || !conn) {
     if (!conn) rx_paused_ = false;
     return;
@@ -714,6 +724,7 @@ void Attempt::on_connected() {
   if (!live()) return;
   Stream::Guard g(&s_);
   transport_up = true;
+  s_.update_rx_pause();  // a consumer that holds rx holds this connection too
   arm_phase_timer(s_.ctx_.protocol_timeout(), "the protocol handshake");
   binding->on_transport_connected();
 }

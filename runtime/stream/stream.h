@@ -102,6 +102,11 @@ class Stream {
   Result<std::string_view> get_metadata(std::string_view name) const;
   void change_handlers(const Callbacks& partial);  // empty members: unchanged
   void add_peer_tx_credit(std::int32_t add);
+  // Stops (true) or resumes (false) reading from the peer, for a consumer
+  // that cannot take more rx now (the SS proxy when its client reads
+  // slowly). The peer is then slowed by TCP; what was already read still
+  // arrives. Holds across reconnects until released.
+  void hold_rx(bool hold);
   std::int32_t get_est_peer_tx_credit() const { return est_credit_; }
   Sequencer& sequencer() { return sequencer_; }
   const char* rideshare() const { return st_.name.c_str(); }
@@ -225,6 +230,7 @@ class Stream {
   std::deque<std::pair<std::vector<std::uint8_t>, std::uint32_t>> held_rx_;
   std::size_t held_bytes_ = 0;
   bool rx_paused_ = false;  // the connection's reading is paused (held rx)
+  bool hold_rx_ = false;    // the consumer asked to stop reading (hold_rx)
   void update_rx_pause();
   bool flush_posted_ = false;
   int server_ack_ = -1;

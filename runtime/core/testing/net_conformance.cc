@@ -431,6 +431,58 @@ TEST_F(NetConformance, PausedReaderGetsNothingThenEverythingInOrder) {
 
 // A paused reader holds its sender back (TCP flow control), instead of
 // buffering without bound; resuming lets every byte through, in order.
+// An accepted connection paced by marks its owner sets (the SS proxy's
+// rxflow marks): write() says stop at the new high mark, and on_writable()
+// comes once the queue is below the new low mark.
+TEST_F(NetConformance, AcceptedConnectionTakesNewWriteWatermarks) {
+  struct Server : ConnectionHandler {
+    std::unique_ptr<Connection> conn;
+    int writable = 0;
+    void on_data(std::span<const std::uint8_t>) override {}
+    void on_writable() override { ++writable; }
+    void on_end(EndReason) override {}
+  } server;
+  constexpr std::size_t kHigh = 8 * 1024, kLow = 2 * 1024;
+  auto listener = listen(world_->tcp_listen_at(), [&](std::unique_ptr<Connection> c) {
+    server.conn = std::move(c);
+    server.conn->set_write_watermarks(kHigh, kLow);
+    server.conn->set_handler(&server);
+  });
+  ASSERT_NE(listener, nullptr);
+  struct Reader : ConnectionHandler {
+    std::size_t got = 0;
+    bool connected = false;
+    void on_connected() override { connected = true; }
+    void on_data(std::span<const std::uint8_t> b) override { got += b.size(); }
+    void on_end(EndReason) override {}
+  } reader;
+  auto conn = world_->client().connect(world_->reachable(listener->local()), {}, &reader);
+  ASSERT_TRUE(world_->run_until([&] { return reader.connected && server.conn; }, seconds(5)));
+  conn->pause_reading(true);  // the client stops reading: the server's queue grows
+  const std::string chunk(4 * 1024, 'w');
+  std::size_t written = 0;
+  bool said_false = false;
+  for (int i = 0; i < 100000 && !said_false; ++i) {
+    said_false = !server.conn->write(chunk);
+    written += chunk.size();
+    if (!said_false) world_->run_for(100);
+  }
+  ASSERT_TRUE(said_false) << "write() never said stop at the new high mark";
+  EXPECT_GE(server.conn->buffered(), kHigh);
+  EXPECT_LT(server.conn->buffered(), kHigh + chunk.size());
+  EXPECT_EQ(server.writable, 0);
+  conn->pause_reading(false);
+  std::size_t buffered_at_writable = 0;
+  ASSERT_TRUE(world_->run_until(
+      [&] {
+        if (server.writable == 1 && buffered_at_writable == 0) buffered_at_writable = server.conn->buffered() + 1;
+        return server.writable == 1;
+      },
+      seconds(20)));
+  EXPECT_LE(buffered_at_writable, kLow);
+  ASSERT_TRUE(world_->run_until([&] { return reader.got == written; }, seconds(20)));
+}
+
 TEST_F(NetConformance, PausedReaderSlowsItsSenderDown) {
   struct Sink : ConnectionHandler {
     std::unique_ptr<Connection> conn;

@@ -120,6 +120,11 @@ void TlsConnection::on_connected() {
   flush_ciphertext();  // the ClientHello
 }
 
+void TlsConnection::set_write_watermarks(std::size_t high, std::size_t low) {
+  high_watermark_ = high;
+  if (inner_) inner_->set_write_watermarks(high, low);
+}
+
 void TlsConnection::pause_reading(bool paused) {
   read_paused_ = paused;
   if (inner_) inner_->pause_reading(paused);

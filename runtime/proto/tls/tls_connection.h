@@ -44,6 +44,7 @@ class TlsConnection final : public Connection, private ConnectionHandler {
   bool write(std::span<const std::uint8_t> bytes) override;
   using Connection::write;
   std::size_t buffered() const override;
+  void set_write_watermarks(std::size_t high, std::size_t low) override;
   void shutdown_write() override;
   void pause_reading(bool paused) override;
   void close() override;
@@ -81,7 +82,7 @@ class TlsConnection final : public Connection, private ConnectionHandler {
 
   const bool server_;
   const bool allow_half_close_;
-  const std::size_t high_watermark_;
+  std::size_t high_watermark_;
   ConnectionHandler* handler_;
   std::unique_ptr<Connection> inner_;
   std::unique_ptr<TlsSession> session_;

@@ -35,6 +35,7 @@ class Tap final : public Connection {
   std::size_t buffered() const override { return inner_->buffered(); }
   void shutdown_write() override { inner_->shutdown_write(); }
   void pause_reading(bool paused) override { inner_->pause_reading(paused); }
+  void set_write_watermarks(std::size_t high, std::size_t low) override { inner_->set_write_watermarks(high, low); }
   void close() override { inner_->close(); }
   Endpoint peer() const override { return inner_->peer(); }
   std::uint64_t id() const override { return inner_->id(); }

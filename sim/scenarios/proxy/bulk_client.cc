@@ -161,6 +161,10 @@ void BulkClient::handle(const LinkEvent& e) {
       attempts_.emplace_back();
       if (spec_.role == BulkRole::kEchoUpload) {  // a new echo connection: start over
         sent_ = 0;
+        if (spec_.expected.empty()) {  // nothing to send, nothing comes back: done
+          close();
+          return;
+        }
         link_.request_tx(now);
       }
     }

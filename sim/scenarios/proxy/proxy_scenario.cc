@@ -7,8 +7,9 @@
 // "echo" or the opportunistic "echo-opp", 1-30 messages, each sent once
 // everything sent before has come back), sometimes a misbehaving one (sends
 // garbage after CREATE_RESULT, never sends STREAMTYPE, asks for a
-// streamtype the policy lacks, sets undeclared metadata). Every client
-// closes its link at a drawn time. A random fault plan hits the echo
+// streamtype the policy lacks, sets undeclared metadata, sends half a frame
+// and stalls). Every client but the half-frame one closes its link at a
+// drawn time; that one must be dropped by the proxy's frame deadline. A random fault plan hits the echo
 // server's host, link and listener during the first 3 s.
 //
 // Half of the good clients are built on ProxyClient, the real client glue
@@ -63,6 +64,7 @@ const char* behaviour_name(Behaviour b) {
     case Behaviour::kSilent: return "silent";
     case Behaviour::kUnknownStreamtype: return "unknown-streamtype";
     case Behaviour::kUndeclaredMetadata: return "undeclared-metadata";
+    case Behaviour::kHalfFrame: return "half-frame";
     case Behaviour::kBulk: return "bulk";
   }
   return "?";
@@ -86,7 +88,7 @@ class ProxyRun final : public ScenarioRun {
     const int n = static_cast<int>(draw.between(2, 6));
     for (int i = 0; i < n; ++i) {
       ClientSpec c;
-      if (draw.chance(1, 4)) c.behaviour = static_cast<Behaviour>(1 + draw.below(4));
+      if (draw.chance(1, 4)) c.behaviour = static_cast<Behaviour>(1 + draw.below(5));
       c.streamtype = draw.chance(1, 3) ? "echo-opp" : "echo";
       c.messages = static_cast<int>(draw.between(1, 30));
       c.start_at = draw.between(0, millis(500));
@@ -158,6 +160,8 @@ class ProxyRun final : public ScenarioRun {
                                                      c.streamtype);
         }
       });
+      // A half-frame client never closes by itself: the proxy must drop it.
+      if (clients_[i].behaviour == Behaviour::kHalfFrame) continue;
       world.loop().at(clients_[i].close_at, [this, i] {
         if (sims_[i]) sims_[i]->close();
         if (sspcs_[i]) sspcs_[i]->close();

@@ -12,11 +12,20 @@
 #include <vector>
 
 #include "runtime/proxy/client_link.h"
+#include "runtime/wire/encoder.h"
 #include "sim/world.h"
 
 namespace ss::proxy::testing {
 
-enum class Behaviour { kGood, kGarbageAfterCreate, kSilent, kUnknownStreamtype, kUndeclaredMetadata, kBulk };
+enum class Behaviour {
+  kGood,
+  kGarbageAfterCreate,
+  kSilent,
+  kUnknownStreamtype,
+  kUndeclaredMetadata,
+  kHalfFrame,  // after CREATE_RESULT: half of a TX_PAYLOAD frame, then nothing (a slowloris)
+  kBulk,
+};
 
 // One client process: a ClientLink driven over a simulated connection.
 class SimLinkClient final : public ConnectionHandler {
@@ -69,6 +78,16 @@ class SimLinkClient final : public ConnectionHandler {
       if (behaviour_ == Behaviour::kGarbageAfterCreate) {
         const std::uint8_t junk[] = {0x42, 0x00, 0x00};
         conn_->write(std::span<const std::uint8_t>(junk, 3));
+        return;
+      }
+      if (behaviour_ == Behaviour::kHalfFrame) {
+        wire::PayloadFrame f;
+        f.direction = wire::Direction::kClientToProxy;
+        f.flags = wire::kFlagSom | wire::kFlagEom;
+        f.payload.assign(200, 'h');
+        std::vector<std::uint8_t> bytes;
+        (void)wire::encode_frame(f, &bytes);
+        conn_->write(std::span<const std::uint8_t>(bytes.data(), bytes.size() / 2));
         return;
       }
       if (behaviour_ == Behaviour::kUndeclaredMetadata) link_.set_metadata("nope", "1");
