@@ -474,6 +474,10 @@ LWS_EXTERN lws_ss_state_return_t lws_ss_request_tx_len(struct lws_ss_handle *pss
 						       unsigned long len);
 LWS_EXTERN lws_ss_state_return_t lws_ss_client_connect(struct lws_ss_handle *h);
 LWS_EXTERN struct lws_sequencer *lws_ss_get_sequencer(struct lws_ss_handle *h);
+/* Serves an SS proxy from this context (its loop, its policy): port 0 = unix
+ * socket bind ("@name" abstract or a path; NULL = "@proxy.ss.lws"), else TCP
+ * on port, on address bind (NULL = all). 0 on success; nonzero (and an
+ * lwsl_err line) if it cannot listen. Closed by lws_context_destroy. */
 LWS_EXTERN int lws_ss_proxy_create(struct lws_context *context, const char *bind, int port);
 LWS_EXTERN const char *lws_ss_state_name(lws_ss_constate_t state);
 LWS_EXTERN struct lws_context *lws_ss_get_context(struct lws_ss_handle *h);

@@ -385,6 +385,7 @@ void lws_context_destroy(struct lws_context* context) {
   }
   context->suls.clear();
   ss::stream::destroy_sspc_handles(context);
+  ss::stream::destroy_ss_proxies(context);  // their onward streams live in the engine
   context->engine.reset();  // every stream sees DESTROYING
   delete context;
 }
@@ -461,14 +462,6 @@ size_t lws_seq_state_count(struct lws_sequencer* seq) {
 int lws_seq_state_at(struct lws_sequencer* seq, size_t index) {
   if (!seq || !seq->seq || index >= seq->seq->states().size()) return -1;
   return seq->seq->states()[index];
-}
-
-int lws_ss_proxy_create(struct lws_context* context, const char* bind, int port) {
-  (void)context;
-  (void)bind;
-  (void)port;
-  c_log(LLL_ERR, "lws_ss_proxy_create: not available in this build (see tools/ss-proxy)");
-  return 1;
 }
 
 const char* lws_ss_state_name(lws_ss_constate_t state) {

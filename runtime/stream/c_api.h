@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <libwebsockets.h>
 
@@ -23,6 +24,13 @@ struct lws_system_blob {
 };
 
 struct lws_sspc_handle;  // runtime/stream/c_api_sspc.cc
+
+namespace ss::stream {
+struct CProxy;  // lws_ss_proxy_create: runtime/stream/c_api_proxy.cc
+struct CProxyDeleter {
+  void operator()(CProxy* p) const;
+};
+}  // namespace ss::stream
 
 struct lws_context {
   std::unique_ptr<ss::stream::Backend> backend;
@@ -48,6 +56,10 @@ struct lws_context {
   ss::Endpoint sspc_proxy = ss::Endpoint::unix_abstract("proxy.ss.lws");
   std::map<std::uint64_t, std::shared_ptr<lws_sspc_handle>> sspc_handles;
   std::uint64_t next_sspc_id = 1;
+
+  // SS proxies served by this context (lws_ss_proxy_create), in creation
+  // order; destroyed with the context, before its engine.
+  std::vector<std::unique_ptr<ss::stream::CProxy, ss::stream::CProxyDeleter>> ss_proxies;
 };
 
 namespace ss::stream {
@@ -67,5 +79,11 @@ Context* engine_of(lws_context* context);
 Result<Endpoint> sspc_proxy_endpoint(const lws_context_creation_info& info);
 // Destroys every lws_sspc_* handle of the context (each hears DESTROYING).
 void destroy_sspc_handles(lws_context* context);
+// Where lws_ss_proxy_create(context, bind, port) listens: port 0 = unix
+// socket `bind` ("@name" abstract or a path; NULL = "@proxy.ss.lws"),
+// else TCP `port` on address `bind` (NULL = every interface).
+Result<Endpoint> ss_proxy_listen_endpoint(const char* bind, int port);
+// Closes every proxy of lws_ss_proxy_create (links and onward streams).
+void destroy_ss_proxies(lws_context* context);
 
 }  // namespace ss::stream
