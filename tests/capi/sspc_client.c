@@ -2,13 +2,24 @@
  * sspc-client: a libwebsockets-style SS proxy client, built the way lws
  * client builds are (LWS_SS_USE_SSPC, lws_ss_* names, no policy), on the
  * production backend (lws_create_context: epoll + real sockets). Used by
- * //tools:tools_e2e_test against a running ss-proxy.
+ * //tools:tools_e2e_test and //tests/integration:proxy_bulk_test against a
+ * running ss-proxy.
  *
  *   sspc-client PROXY STREAMTYPE MESSAGE
+ *   sspc-client --get PROXY STREAMTYPE
  *
- * PROXY is "@name" (abstract unix socket), "/path" or "host:port". Sends
- * MESSAGE once CONNECTED and exits 0 when the same bytes came back, 1 on
- * any failure (after 10 s at most), 2 on bad usage.
+ * PROXY is "@name" (abstract unix socket), "/path" or "host:port".
+ *
+ * Echo (the first form): sends MESSAGE once CONNECTED and exits 0 when the
+ * same bytes came back, 1 on any failure (after 10 s at most).
+ *
+ * --get: sends nothing, writes every byte the stream receives to stdout and
+ * exits 0 at QOS_ACK_REMOTE (the whole response arrived); 1 if the stream
+ * ends any other way first (DISCONNECTED, NACK, refusal, no proxy, a stdout
+ * write error, 120 s without the ack), with one line on stderr saying how
+ * many bytes had arrived.
+ *
+ * Bad usage exits 2.
  */
 #define LWS_SS_USE_SSPC
 #include <libwebsockets.h>
@@ -18,8 +29,9 @@
 #include <string.h>
 #include <time.h>
 
-static const char *message;
+static const char *message; /* NULL in --get mode */
 static int done, result = 1;
+static unsigned long long got_bytes;
 
 typedef struct {
 	struct lws_ss_handle *ss;
@@ -29,12 +41,30 @@ typedef struct {
 	int sent;
 } client_t;
 
+static void
+finish(int res, const char *why)
+{
+	if (done)
+		return;
+	if (why)
+		fprintf(stderr, "sspc-client: %s (%llu bytes received)\n", why,
+			got_bytes);
+	result = res;
+	done = 1;
+}
+
 static lws_ss_state_return_t
 client_rx(void *userobj, const uint8_t *buf, size_t len, int flags)
 {
 	client_t *c = (client_t *)userobj;
 
 	(void)flags;
+	got_bytes += len;
+	if (!message) {
+		if (len && fwrite(buf, 1, len, stdout) != len)
+			finish(1, "cannot write to stdout");
+		return LWSSSSRET_OK;
+	}
 	if (c->rx_len + len > sizeof(c->rx))
 		return LWSSSSRET_DESTROY_ME;
 	memcpy(c->rx + c->rx_len, buf, len);
@@ -51,10 +81,13 @@ client_tx(void *userobj, lws_ss_tx_ordinal_t ord, uint8_t *buf, size_t *len,
 	  int *flags)
 {
 	client_t *c = (client_t *)userobj;
-	size_t n = strlen(message);
+	size_t n;
 
 	(void)ord;
-	if (c->sent || n > *len)
+	if (!message || c->sent)
+		return LWSSSSRET_TX_DONT_SEND;
+	n = strlen(message);
+	if (n > *len)
 		return LWSSSSRET_TX_DONT_SEND;
 	memcpy(buf, message, n);
 	*len = n;
@@ -76,20 +109,43 @@ client_state(void *userobj, void *sh, lws_ss_constate_t state,
 	case LWSSSCS_CONNECTED:
 		return lws_ss_request_tx(c->ss);
 	case LWSSSCS_UPSTREAM_LINK_RETRY:
-		if (ack >= 3000) { /* the proxy is not coming */
-			fprintf(stderr, "sspc-client: cannot reach the proxy\n");
-			done = 1;
-		}
+		if (ack >= 3000) /* the proxy is not coming */
+			finish(1, "cannot reach the proxy");
 		break;
 	case LWSSSCS_DESTROYING:
-		if (!done)
-			fprintf(stderr, "sspc-client: the proxy refused the stream\n");
-		done = 1;
+		finish(1, "the proxy refused the stream");
+		break;
+	case LWSSSCS_QOS_ACK_REMOTE:
+		if (!message) {
+			if (fflush(stdout))
+				finish(1, "cannot write to stdout");
+			finish(0, NULL);
+		}
+		break;
+	case LWSSSCS_QOS_NACK_REMOTE:
+	case LWSSSCS_DISCONNECTED:
+	case LWSSSCS_ALL_RETRIES_FAILED:
+	case LWSSSCS_TIMEOUT:
+		if (!message) {
+			char why[64];
+
+			snprintf(why, sizeof why, "%s before the whole response",
+				 lws_ss_state_name(state));
+			finish(1, why);
+		}
 		break;
 	default:
 		break;
 	}
 	return LWSSSSRET_OK;
+}
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage: sspc-client PROXY STREAMTYPE MESSAGE\n"
+			"       sspc-client --get PROXY STREAMTYPE\n");
+	return 2;
 }
 
 int main(int argc, const char **argv)
@@ -100,24 +156,30 @@ int main(int argc, const char **argv)
 	lws_ss_info_t ssi;
 	char host[256];
 	time_t start;
-	const char *colon;
+	const char *colon, *proxy, *streamtype;
+	int budget_s = 10;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: sspc-client PROXY STREAMTYPE MESSAGE\n");
-		return 2;
-	}
-	message = argv[3];
+	if (argc == 4 && !strcmp(argv[1], "--get")) {
+		proxy = argv[2];
+		streamtype = argv[3];
+		budget_s = 120;
+	} else if (argc == 4 && argv[1][0] != '-') {
+		proxy = argv[1];
+		streamtype = argv[2];
+		message = argv[3];
+	} else
+		return usage();
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = lws_sspc_protocols;
-	colon = strrchr(argv[1], ':');
-	if (argv[1][0] == '@' || argv[1][0] == '/' || argv[1][0] == '+') {
-		info.ss_proxy_bind = argv[1];
-	} else if (colon && (size_t)(colon - argv[1]) < sizeof(host)) {
-		memcpy(host, argv[1], (size_t)(colon - argv[1]));
-		host[colon - argv[1]] = '\0';
+	colon = strrchr(proxy, ':');
+	if (proxy[0] == '@' || proxy[0] == '/' || proxy[0] == '+') {
+		info.ss_proxy_bind = proxy;
+	} else if (colon && (size_t)(colon - proxy) < sizeof(host)) {
+		memcpy(host, proxy, (size_t)(colon - proxy));
+		host[colon - proxy] = '\0';
 		info.ss_proxy_address = host;
 		info.ss_proxy_port = (uint16_t)atoi(colon + 1);
 	} else {
@@ -135,16 +197,16 @@ int main(int argc, const char **argv)
 	ssi.tx = client_tx;
 	ssi.state = client_state;
 	ssi.user_alloc = sizeof(client_t);
-	ssi.streamtype = argv[2];
+	ssi.streamtype = streamtype;
 	if (lws_ss_create(context, 0, &ssi, NULL, &h, NULL, NULL)) {
 		lws_context_destroy(context);
 		return 1;
 	}
 	start = time(NULL);
-	while (!done && time(NULL) - start < 10)
+	while (!done && time(NULL) - start < budget_s)
 		lws_service(context, 100);
 	if (!done)
-		fprintf(stderr, "sspc-client: timed out\n");
+		finish(1, "timed out");
 	lws_ss_destroy(&h);
 	lws_context_destroy(context);
 	return result;
