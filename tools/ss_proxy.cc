@@ -2,10 +2,11 @@
 // default on the abstract unix socket @proxy.ss.lws, as libwebsockets
 // clients expect) and it runs their streams for them under its policy.
 //
-//   ss-proxy --policy FILE [--listen ENDPOINT] [--max-links N] [-v]
+//   ss-proxy --policy FILE [--listen ENDPOINT] [limits] [--stats-every S] [-v]
 //
 // ENDPOINT: @name (abstract unix socket), /path or +/path (unix socket),
-// host:port or :port (TCP). SIGINT / SIGTERM stop it cleanly.
+// host:port or :port (TCP). SIGINT / SIGTERM stop it cleanly; SIGUSR1
+// prints the counters (docs/proxy.md).
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -20,16 +21,25 @@
 namespace {
 
 const char kUsage[] =
-    "usage: ss-proxy --policy FILE [--listen ENDPOINT] [--max-links N] [-v]\n"
+    "usage: ss-proxy --policy FILE [--listen ENDPOINT] [options] [-v]\n"
     "\n"
     "Runs the Secure Streams proxy: client processes connect to ENDPOINT and\n"
     "their streams run here, under the policy FILE.\n"
     "\n"
-    "  --policy FILE     the JSON policy (required)\n"
-    "  --listen ENDPOINT @name (abstract unix socket, default @proxy.ss.lws),\n"
-    "                    /path or +/path (unix socket), host:port or :port (TCP)\n"
-    "  --max-links N     refuse clients beyond N open links (default 1024)\n"
-    "  -v                log every link that closes and every stream state\n";
+    "  --policy FILE            the JSON policy (required)\n"
+    "  --listen ENDPOINT        @name (abstract unix socket, default @proxy.ss.lws),\n"
+    "                           /path or +/path (unix socket), host:port or :port (TCP)\n"
+    "  --max-links N            refuse clients beyond N open links (default 1024)\n"
+    "  --max-links-per-client N refuse a client (unix: its uid and pid; TCP: its\n"
+    "                           address) beyond N open links (default 256)\n"
+    "  --client-stall-ms MS     drop a client that takes none of what is queued\n"
+    "                           for it for MS ms (default 30000; 0 = never)\n"
+    "  --frame-timeout-ms MS    drop a client whose begun frame is not whole\n"
+    "                           within MS ms (default 10000; 0 = never)\n"
+    "  --idle-link-ms MS        drop a link whose stream the client never asked\n"
+    "                           for anything within MS ms (default 300000; 0 = never)\n"
+    "  --stats-every S          print the counters every S seconds (also on SIGUSR1)\n"
+    "  -v                       log every link that closes and every stream state\n";
 
 int usage_error(const std::string& what) {
   std::fprintf(stderr, "ss-proxy: %s\n\n%s", what.c_str(), kUsage);
@@ -58,10 +68,26 @@ ss::Result<ss::Endpoint> parse_listen(const std::string& text) {
 
 ss::posix::EpollLoop* g_loop = nullptr;
 volatile std::sig_atomic_t g_stop = 0;
+volatile std::sig_atomic_t g_stats = 0;
 
 void on_signal(int) {
   g_stop = 1;
   if (g_loop) g_loop->wake();  // an eventfd write: async-signal-safe
+}
+
+void on_stats_signal(int) {
+  g_stats = 1;
+  if (g_loop) g_loop->wake();
+}
+
+// A non-negative count of milliseconds (or a number >= `min`).
+bool parse_count(const char* v, long min, long* out) {
+  if (!v) return false;
+  char* end = nullptr;
+  const long n = std::strtol(v, &end, 10);
+  if (*v == '\0' || *end != '\0' || n < min) return false;
+  *out = n;
+  return true;
 }
 
 }  // namespace
@@ -69,7 +95,7 @@ void on_signal(int) {
 int main(int argc, char** argv) {
   std::string policy_file;
   std::string listen = "@proxy.ss.lws";
-  long max_links = 1024;
+  long max_links = 1024, per_client = 256, stall_ms = 30000, frame_ms = 10000, idle_ms = 300000, stats_every = 0;
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -90,10 +116,17 @@ int main(int argc, char** argv) {
       if (!v) return usage_error("--listen needs an ENDPOINT");
       listen = v;
     } else if (arg == "--max-links") {
-      const char* v = value("--max-links");
-      char* end = nullptr;
-      max_links = v ? std::strtol(v, &end, 10) : -1;
-      if (!v || *end != '\0' || max_links < 1) return usage_error("--max-links needs a number >= 1");
+      if (!parse_count(value(""), 1, &max_links)) return usage_error("--max-links needs a number >= 1");
+    } else if (arg == "--max-links-per-client") {
+      if (!parse_count(value(""), 1, &per_client)) return usage_error("--max-links-per-client needs a number >= 1");
+    } else if (arg == "--client-stall-ms") {
+      if (!parse_count(value(""), 0, &stall_ms)) return usage_error("--client-stall-ms needs a number >= 0");
+    } else if (arg == "--frame-timeout-ms") {
+      if (!parse_count(value(""), 0, &frame_ms)) return usage_error("--frame-timeout-ms needs a number >= 0");
+    } else if (arg == "--idle-link-ms") {
+      if (!parse_count(value(""), 0, &idle_ms)) return usage_error("--idle-link-ms needs a number >= 0");
+    } else if (arg == "--stats-every") {
+      if (!parse_count(value(""), 1, &stats_every)) return usage_error("--stats-every needs a number of seconds >= 1");
     } else if (arg == "-v" || arg == "--verbose") {
       verbose = true;
     } else {
@@ -130,8 +163,19 @@ int main(int argc, char** argv) {
   ss::proxy::ProxyServerOptions options;
   options.listen = *endpoint;
   options.max_links = static_cast<std::size_t>(max_links);
+  options.max_links_per_client = static_cast<std::size_t>(per_client);
+  options.client_stall_timeout = ss::millis(stall_ms);
+  options.link_limits.frame_timeout = ss::millis(frame_ms);
+  options.link_limits.idle_created_timeout = ss::millis(idle_ms);
   options.on_link_closed = [verbose](std::uint64_t id, const std::string& reason) {
-    if (verbose) std::fprintf(stderr, "ss-proxy: link %llu closed: %s\n", static_cast<unsigned long long>(id), reason.c_str());
+    // Refusals (id 0) and drops for a reason the client did not choose are
+    // always worth a line; ordinary closes only with -v.
+    const bool ordinary = reason == "client closed the link" || reason == "client sent DESTROYING";
+    if (id == 0) {
+      std::fprintf(stderr, "ss-proxy: %s\n", reason.c_str());
+    } else if (verbose || !ordinary) {
+      std::fprintf(stderr, "ss-proxy: link %llu closed: %s\n", static_cast<unsigned long long>(id), reason.c_str());
+    }
   };
   ss::proxy::ProxyServer server(rt.loop(), rt.net(), onward, options);
   if (ss::Error e = server.start()) {
@@ -146,12 +190,28 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
-  while (!g_stop) rt.loop().run_once(ss::seconds(1));
+  std::signal(SIGUSR1, on_stats_signal);
+  auto print_stats = [&server] {
+    std::fprintf(stderr, "ss-proxy: stats: %s\n", ss::proxy::to_string(server.stats()).c_str());
+  };
+  ss::Micros next_stats = stats_every > 0 ? rt.loop().now() + ss::seconds(stats_every) : 0;
+  while (!g_stop) {
+    rt.loop().run_once(ss::seconds(1));
+    if (g_stats) {
+      g_stats = 0;
+      print_stats();
+    }
+    if (next_stats && rt.loop().now() >= next_stats) {
+      print_stats();
+      next_stats += ss::seconds(stats_every);
+    }
+  }
   const auto& s = server.stats();
   std::fprintf(stderr,
-               "ss-proxy: stopping: %llu links accepted, %llu dropped for misbehaving, %zu open\n",
+               "ss-proxy: stopping: %llu links accepted, %llu dropped for misbehaving, %zu open; %s\n",
                static_cast<unsigned long long>(s.accepted),
-               static_cast<unsigned long long>(s.dropped_misbehaving), s.open);
+               static_cast<unsigned long long>(s.dropped_misbehaving), s.open,
+               ss::proxy::to_string(s).c_str());
   g_loop = nullptr;
   return 0;
 }

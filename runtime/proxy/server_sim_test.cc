@@ -161,3 +161,57 @@ TEST(ProxyServerSim, SameSeedSameTrace) {
 
 }  // namespace
 }  // namespace ss::proxy
+
+namespace ss::proxy {
+namespace {
+
+// 2,000 links from one hostile host, each sending STREAMTYPE and half a
+// frame: the host gets max_links_per_client of them, the rest are refused
+// at once; a good client from another host is served at once; the frame
+// deadline then reaps the hostile links that were let in.
+TEST(ProxyServerSim, HostileLinksCannotStarveAGoodClient) {
+  sim::WorldOptions options;
+  options.seed = 7;
+  sim::World world(options);
+  const int proxy_host = world.add_host("proxy", "10.9.0.1");
+  const int evil = world.add_host("evil", "10.9.0.2");
+  const int good = world.add_host("good", "10.9.0.3");
+  EchoFactory factory(world.loop());
+  ProxyServerOptions po;
+  po.listen = Endpoint::tcp("0.0.0.0", 4444);
+  std::vector<std::string> refusals;
+  po.on_link_closed = [&](std::uint64_t id, const std::string& reason) {
+    if (id == 0) refusals.push_back(reason);
+  };
+  ProxyServer proxy(world.loop(), world.net_for(proxy_host), factory, po);
+  ASSERT_TRUE(proxy.start().ok());
+  const Endpoint at = Endpoint::tcp("10.9.0.1", 4444);
+  std::vector<std::unique_ptr<testing::SimLinkClient>> hostile;
+  for (int i = 0; i < 2000; ++i)
+    hostile.push_back(std::make_unique<testing::SimLinkClient>(world, world.net_for(evil), testing::Behaviour::kHalfFrame,
+                                                                1, "echo", at));
+  world.run_for(seconds(1));
+  EXPECT_EQ(proxy.stats().open, po.max_links_per_client);
+  EXPECT_EQ(proxy.stats().refused_client_limit, 2000u - po.max_links_per_client);
+  ASSERT_FALSE(refusals.empty());
+  EXPECT_NE(refusals.front().find("max_links_per_client"), std::string::npos) << refusals.front();
+  std::size_t refused_ended = 0;
+  for (const auto& h : hostile) refused_ended += h->ended.has_value();
+  EXPECT_EQ(refused_ended, 2000u - po.max_links_per_client) << "a refused client learns at once";
+
+  const Micros asked = world.now();
+  testing::SimLinkClient client(world, world.net_for(good), testing::Behaviour::kGood, 5, "echo", at);
+  world.run_for(millis(500));
+  EXPECT_EQ(client.echoes.size(), 5u) << "the good client is served while the hostile links are open";
+  EXPECT_LT(world.now() - asked, seconds(1));
+
+  world.run_for(po.link_limits.frame_timeout);
+  EXPECT_EQ(proxy.stats().dropped_deadline, po.max_links_per_client) << "half frames reaped by the frame deadline";
+  EXPECT_EQ(proxy.stats().open, 1u) << "only the good client is left";
+  client.close();
+  EXPECT_TRUE(world.run_until_idle(10'000'000).idle);
+  EXPECT_EQ(proxy.stats().open, 0u);
+}
+
+}  // namespace
+}  // namespace ss::proxy
