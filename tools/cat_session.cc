@@ -77,6 +77,11 @@ void CatSession::on_ws_close(int code, std::string_view reason) {
   ws_close_reason_ = std::string(reason);
   verbose_line("the server closed the WebSocket with " + std::to_string(code) +
                (reason.empty() ? "" : " (" + std::string(reason) + ")"));
+  // Every data frame before the Close has been delivered: done, without
+  // waiting for the server to close TCP as well.
+  if (options_.protocol == CatProtocol::kWs && code == 1000 && !message_open_ &&
+      sent_ == options_.payload.size())
+    finish(0, "");
 }
 
 void CatSession::on_engine_log(std::string_view line) {

@@ -8,7 +8,8 @@
 //
 //   0  the transfer is known complete:
 //        h1 (any protocol with transactions): QOS_ACK_REMOTE;
-//        ws: the server's Close with 1000 after our payload went out, or
+//        ws: the server's Close with 1000 after our payload went out (not
+//            in the middle of a message), or
 //            (--idle-ms) quiet that long with no message half-received;
 //        raw: the peer closed in order (FIN) after our payload went out,
 //            or (--idle-ms) quiet that long after it

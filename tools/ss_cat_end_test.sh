@@ -137,7 +137,7 @@ out_is ws-close-1000 "$work/hello"
 check ws-over-max-frame 6 "frame of 70000 bytes over max_frame 65536" "" -- "${p[@]}" wsbig -n
 printf '\xff\xfe not UTF-8' >"$work/bad-utf8"
 check ws-bad-utf8 6 "the server closed the WebSocket with 1007" "$work/bad-utf8" -- "${p[@]}" wsecho
-check ws-echo-idle 0 "" "$work/hello" -- "${p[@]}" wsecho --idle-ms 300
+check ws-echo-idle 0 "" "$work/hello" -- "${p[@]}" wsecho --idle-ms 1000
 out_is ws-echo-idle "$work/hello"
 
 # --- raw ---------------------------------------------------------------------
