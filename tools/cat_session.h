@@ -4,15 +4,26 @@
 // It sets the metadata, connects (or asks to send, when there is a payload),
 // sends the payload once (SOM on the first chunk, EOM on the last), writes
 // every rx byte to `out`, logs states to `err` when verbose, and decides
-// when the run is over and with which exit code:
+// when the run is over and with which exit code (docs/tools.md):
 //
-//   0  done: QOS_ACK_REMOTE, or the payload went out and the stream then
-//      closed or stayed quiet for --idle-ms
-//   1  could not connect (ALL_RETRIES_FAILED), or the proxy link was lost
+//   0  the transfer is known complete:
+//        h1 (any protocol with transactions): QOS_ACK_REMOTE;
+//        ws: the server's Close with 1000 after our payload went out (not
+//            in the middle of a message), or
+//            (--idle-ms) quiet that long with no message half-received;
+//        raw: the peer closed in order (FIN) after our payload went out,
+//            or (--idle-ms) quiet that long after it
+//   1  could not connect (ALL_RETRIES_FAILED), or the proxy cannot be reached
 //   2  bad usage: unknown streamtype, undeclared metadata, policy errors
 //   3  the peer answered with a failure (QOS_NACK_REMOTE)
-//   4  timed out (--timeout-ms, or the stream's own TIMEOUT state)
+//   4  timed out: --timeout-ms, the stream's TIMEOUT state, or (--idle-ms)
+//      quiet in the middle of an h1 response or a ws message
 //   5  the connection closed before the payload was sent
+//   6  incomplete: the stream ended before the transfer was complete (short
+//      or broken body, protocol error, ws Close other than 1000, reset,
+//      the link to the proxy dropped)
+// A failure's reason is one line on `err`; with `verbose` every state, the
+// HTTP status, the ws Close and how each connection ended are logged too.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +31,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,12 +50,27 @@ class CatStream {
   virtual void request_tx_len(std::size_t length) = 0;
 };
 
+// What "complete" means for the streamtype (its policy protocol).
+enum class CatProtocol {
+  kTransaction,  // h1 (h2, mqtt): QOS_ACK_REMOTE, nothing else
+  kWs,
+  kRaw,
+  kUnknown,  // through a proxy without a local policy: as kTransaction
+};
+
 struct CatOptions {
   std::vector<std::uint8_t> payload;
   std::vector<std::pair<std::string, std::string>> metadata;
   bool connects_by_itself = false;  // nailed_up: do not ask to connect
   bool verbose = false;
-  Micros idle = seconds(1);          // quiet time after the payload that ends the run
+  CatProtocol protocol = CatProtocol::kUnknown;
+  // The engine reports how each connection ended (on_connection_end, ...):
+  // true for a direct stream, false through a proxy (the proxy protocol
+  // carries states only).
+  bool sees_connection_end = false;
+  // --idle-ms: quiet time after the payload went out that ends a raw or ws
+  // run (and is a stall for h1). Unset: quiet never ends the run.
+  std::optional<Micros> idle;
   std::FILE* out = stdout;
   std::FILE* err = stderr;
 };
@@ -59,6 +86,13 @@ class CatSession {
   int on_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags);
   int on_tx(std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags);
 
+  // What the engine says besides states (direct streams, tools/cat_direct.h).
+  // Each comes before the state it explains (ss.end before DISCONNECTED).
+  void on_connection_end(std::string_view reason, bool locally);  // end_reason_name()
+  void on_http_status(int status);
+  void on_ws_close(int code, std::string_view reason);
+  void on_engine_log(std::string_view line);  // protocol errors and the like
+
   // Ends the run now with `code` and a reason for stderr ("" = none).
   void finish(int code, const std::string& why);
   bool done() const { return exit_code_.has_value(); }
@@ -66,15 +100,29 @@ class CatSession {
 
  private:
   void arm_idle();
+  void on_idle();
+  void on_disconnected();
+  void verbose_line(const std::string& text);
+  // ": <the last engine log line>" or "" — the detail a reason ends with.
+  std::string detail() const;
+  std::string received() const;  // "1000 bytes received"
 
   Loop& loop_;
   CatOptions options_;
   CatStream* stream_ = nullptr;
   std::size_t sent_ = 0;
-  bool tx_asked_ = false;
   bool connected_ = false;
+  std::uint64_t rx_bytes_ = 0;
+  bool message_open_ = false;  // an rx SOM without its EOM yet
   TimerId idle_timer_;
   std::optional<int> exit_code_;
+  // Facts about the current connection (reset at CONNECTING).
+  std::optional<std::string> end_reason_;
+  bool end_locally_ = false;
+  std::optional<int> http_status_;
+  std::optional<int> ws_close_code_;
+  std::string ws_close_reason_;
+  std::string last_log_;
 };
 
 }  // namespace ss::tools

@@ -5,8 +5,9 @@
 //   ss-cat --policy FILE STREAMTYPE [--meta k=v]... [--proxy ENDPOINT]
 //          [--idle-ms N] [--timeout-ms N] [-n] [-v]
 //
-// Exit codes: see tools/cat_session.h (0 done, 1 could not connect, 2 bad
-// usage, 3 peer failure, 4 timed out, 5 closed before the payload went out).
+// Exit codes and when a transfer counts as complete: tools/cat_session.h and
+// docs/tools.md (0 complete, 1 could not connect, 2 bad usage, 3 peer
+// failure, 4 timed out, 5 closed before the payload went out, 6 incomplete).
 #include <unistd.h>
 
 #include <csignal>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "runtime/proxy/proxy_client.h"
+#include "tools/cat_direct.h"
 #include "tools/cat_session.h"
 #include "tools/production.h"
 
@@ -31,13 +33,17 @@ const char kUsage[] =
     "  --policy FILE     the JSON policy (needed unless --proxy is given)\n"
     "  --meta NAME=VALUE set a metadata value declared for the streamtype (repeatable)\n"
     "  --proxy ENDPOINT  run the stream through an SS proxy: @name, /path or host:port\n"
-    "  --idle-ms N       after the payload is sent, end after N ms without rx (default 1000)\n"
+    "  --idle-ms N       raw, ws: N ms without rx after the payload went out ends the run\n"
+    "                    well (ws: unless a message is half received); h1: it is a stall\n"
+    "                    (exit 4). Default: quiet never ends the run\n"
     "  --timeout-ms N    give up after N ms in all (default: never)\n"
     "  -n                send nothing (do not read stdin)\n"
-    "  -v                log every state\n"
+    "  -v                log every state, the HTTP status, how each connection ended\n"
     "\n"
-    "exit: 0 done, 1 could not connect, 2 bad usage, 3 peer failure (QOS_NACK_REMOTE),\n"
-    "      4 timed out, 5 closed before the payload was sent\n";
+    "exit: 0 complete (h1: QOS_ACK_REMOTE; ws: the server's Close 1000; raw: the peer's\n"
+    "      orderly close; or --idle-ms), 1 could not connect, 2 bad usage,\n"
+    "      3 peer failure (QOS_NACK_REMOTE), 4 timed out, 5 closed before the payload\n"
+    "      was sent, 6 incomplete (short body, protocol error, reset, link dropped)\n";
 
 int usage_error(const std::string& what) {
   std::fprintf(stderr, "ss-cat: %s\n\n%s", what.c_str(), kUsage);
@@ -58,42 +64,6 @@ ss::Result<ss::Endpoint> parse_proxy(const std::string& text) {
   return ss::parse_endpoint(text.substr(0, colon), static_cast<std::uint16_t>(port));
 }
 
-// Direct: the stream runs on this process's engine.
-class DirectStream final : public ss::tools::CatStream {
- public:
-  // Destroyed before the session it reports to (declared after it in main),
-  // so the DESTROYING callback still finds the session alive.
-  ~DirectStream() override {
-    if (stream_ && !stream_->destroyed()) stream_->destroy();
-  }
-  ss::Error start(ss::stream::Context& ctx, const std::string& streamtype, ss::tools::CatSession& s) {
-    ss::stream::StreamInfo info;
-    info.streamtype = streamtype;
-    // Known before CREATING is raised, so the session may use it from there.
-    info.on_bind = [this](ss::stream::Stream* bound) { stream_ = bound; };
-    info.callbacks.state = [&s](int state, std::uint32_t ack) {
-      return static_cast<ss::stream::Ret>(s.on_state(state, ack));
-    };
-    info.callbacks.rx = [&s](std::span<const std::uint8_t> b, std::uint32_t f) {
-      return static_cast<ss::stream::Ret>(s.on_rx(b, f));
-    };
-    info.callbacks.tx = [&s](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
-      return static_cast<ss::stream::Ret>(s.on_tx(buf, &len, &flags));
-    };
-    auto created = ctx.create(std::move(info));
-    if (!created) return created.error();
-    stream_ = *created;
-    return ss::Error();
-  }
-  ss::Error set_metadata(const std::string& n, const std::string& v) override { return stream_->set_metadata(n, v); }
-  void connect() override { stream_->client_connect(); }
-  void request_tx() override { stream_->request_tx(); }
-  void request_tx_len(std::size_t n) override { stream_->request_tx_len(n); }
-
- private:
-  ss::stream::Stream* stream_ = nullptr;
-};
-
 // Proxied: the stream runs in an SS proxy; this process speaks the
 // serialized protocol to it (runtime/proxy/proxy_client, lws "SSPC"). A CLI
 // does not wait for a proxy that is not there: the first failed try ends it.
@@ -108,7 +78,13 @@ class ProxiedStream final : public ss::tools::CatStream {
     ss::proxy::ProxyClientCallbacks cb;
     cb.state = [&session, proxy, this](int state, std::uint32_t ack) {
       if (state == static_cast<int>(ss::stream::State::kUpstreamLinkRetry)) {
+        if (created_) session.finish(6, "incomplete: the link to the proxy dropped");
         session.finish(1, "cannot reach the proxy at " + ss::to_string(proxy));
+      } else if (state == static_cast<int>(ss::stream::State::kDisconnected) && link_dropped()) {
+        // ProxyClient raises DISCONNECTED for a lost link too (the onward
+        // stream is gone with it): say that the link dropped.
+        session.finish(6, "incomplete: the link to the proxy dropped");
+        session.on_state(state, ack);
       } else if (state == static_cast<int>(ss::stream::State::kDestroying) && !created_) {
         session.finish(2, "the proxy refused the streamtype (not in its policy)");
       } else {
@@ -134,6 +110,9 @@ class ProxiedStream final : public ss::tools::CatStream {
   void connect() override { client_->client_connect(); }
   void request_tx() override { client_->request_tx(); }
   void request_tx_len(std::size_t n) override { client_->request_tx_len(static_cast<std::uint32_t>(n)); }
+  // The link to the proxy was up and is down now (ProxyClient says nothing
+  // of it before CONNECTED, and tries again in 1 s).
+  bool link_dropped() const { return created_ && client_->phase() == ss::proxy::ClientLink::Phase::kDown; }
 
  private:
   bool created_ = false;
@@ -156,6 +135,7 @@ std::vector<std::uint8_t> read_all_stdin() {
 int main(int argc, char** argv) {
   std::string policy_file, streamtype, proxy;
   ss::tools::CatOptions options;
+  bool idle_given = false;
   long timeout_ms = 0;
   bool no_stdin = false;
   for (int i = 1; i < argc; ++i) {
@@ -183,8 +163,12 @@ int main(int argc, char** argv) {
       char* end = nullptr;
       const long ms = v ? std::strtol(v, &end, 10) : -1;
       if (!v || *end != '\0' || ms < 0) return usage_error(arg + " needs a number of milliseconds");
-      if (arg == "--idle-ms") options.idle = ss::millis(ms);
-      else timeout_ms = ms;
+      if (arg == "--idle-ms") {
+        options.idle = ss::millis(ms);
+        idle_given = true;
+      } else {
+        timeout_ms = ms;
+      }
     } else if (arg == "-n") {
       no_stdin = true;
     } else if (arg == "-v" || arg == "--verbose") {
@@ -203,10 +187,11 @@ int main(int argc, char** argv) {
   // Direct streams need a policy; proxied ones run under the proxy's, but a
   // local policy still tells us whether the streamtype connects by itself.
   std::vector<std::string> diagnostics;
-  ss::stream::Hooks hooks;
-  hooks.log = [](std::string_view t) { std::fprintf(stderr, "ss-cat: %.*s\n", static_cast<int>(t.size()), t.data()); };
+  // Declared before the runtime: the context's hooks report to it.
+  ss::tools::CatEngineSink sink;
   auto runtime = ss::tools::ProductionRuntime::create(
-      policy_file.empty() ? std::string_view("{\"s\":[]}") : std::string_view(policy_file), hooks, &diagnostics);
+      policy_file.empty() ? std::string_view("{\"s\":[]}") : std::string_view(policy_file), sink.hooks(),
+      &diagnostics);
   if (!policy_file.empty())
     for (const auto& d : diagnostics) std::fprintf(stderr, "ss-cat: %s: %s\n", policy_file.c_str(), d.c_str());
   if (!runtime) {
@@ -220,11 +205,19 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.connects_by_itself = st && st->nailed_up;
+  options.protocol = !st                                       ? ss::tools::CatProtocol::kUnknown
+                     : st->protocol == ss::policy::Protocol::kRaw ? ss::tools::CatProtocol::kRaw
+                     : st->protocol == ss::policy::Protocol::kWs  ? ss::tools::CatProtocol::kWs
+                                                                 : ss::tools::CatProtocol::kTransaction;
+  if (idle_given && options.protocol == ss::tools::CatProtocol::kUnknown)
+    return usage_error("--idle-ms through --proxy needs --policy FILE with the streamtype: quiet ends a raw or "
+                       "ws run, never an h1 one, so ss-cat must know the protocol");
+  options.sees_connection_end = proxy.empty();
   if (!no_stdin && !isatty(0)) options.payload = read_all_stdin();
   std::signal(SIGPIPE, SIG_IGN);
 
   ss::tools::CatSession session(rt.loop(), options);
-  DirectStream direct;
+  ss::tools::DirectStream direct(sink);
   std::unique_ptr<ProxiedStream> proxied;
   if (proxy.empty()) {
     session.attach(&direct);
@@ -243,6 +236,9 @@ int main(int argc, char** argv) {
     overall = rt.loop().after(ss::millis(timeout_ms), [&] {
       session.finish(4, "timed out after " + std::to_string(timeout_ms) + " ms");
     });
-  while (!session.done()) rt.loop().run_once(ss::seconds(1));
+  while (!session.done()) {
+    rt.loop().run_once(ss::seconds(1));
+    if (proxied && proxied->link_dropped()) session.finish(6, "incomplete: the link to the proxy dropped");
+  }
   return session.exit_code();
 }

@@ -62,7 +62,7 @@ sock="ss-e2e-$$"
 pids+=($!)
 for _ in $(seq 50); do grep -q listening "$work/proxy.log" && break; sleep 0.1; done
 head -c 1000000 /dev/urandom > "$work/payload2"
-"$ss_cat" --proxy "@${sock}" echo --idle-ms 500 < "$work/payload2" > "$work/out2" \
+"$ss_cat" --proxy "@${sock}" --policy "$work/policy.json" echo --idle-ms 500 < "$work/payload2" > "$work/out2" \
   || fail "proxied ss-cat exited $?"
 cmp -s "$work/payload2" "$work/out2" || fail "proxied: echoed bytes differ"
 echo "ok: proxied raw echo of 1000000 bytes (the proxy slows the client down, never drops it)"
@@ -93,7 +93,7 @@ s.settimeout(5)
 assert s.recv(100) == b"", "proxy should close the link"
 PY
 grep -q "unknown frame type 0x42" "$work/proxy.log" || fail "proxy did not log the bad frame"
-echo hello | "$ss_cat" --proxy "@${sock}" echo --idle-ms 300 > "$work/out3" || fail "proxy stopped serving"
+echo hello | "$ss_cat" --proxy "@${sock}" --policy "$work/policy.json" echo --idle-ms 300 > "$work/out3" || fail "proxy stopped serving"
 [ "$(cat "$work/out3")" = hello ] || fail "proxy answer after garbage client"
 echo "ok: garbage client dropped, proxy still serves"
 

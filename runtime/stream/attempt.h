@@ -61,6 +61,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   HostVerdict rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) override;
   HostVerdict transaction_complete(const TxnResult& result) override;
   HostVerdict user_state(int state) override;
+  void trace(std::string_view kind, std::string_view text) override;
 
   Stream& s_;
   Endpoint endpoint_;

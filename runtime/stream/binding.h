@@ -189,6 +189,13 @@ class BindingHost {
   // still wants to send), e.g. to yield after sending a batch of chunks.
   virtual void request_tx_turn() {}
 
+  // --- diagnostics -------------------------------------------------------
+  // A protocol fact for the context's trace hook, as `kind` with text
+  // "ss<id> <text>": "h1.status" (each response's status), "ws.close" (the
+  // peer's Close code and reason). Tools read them to say how a transfer
+  // ended (docs/tools.md); no behaviour depends on them.
+  virtual void trace(std::string_view kind, std::string_view text) {}
+
   // --- events to the engine ---------------------------------------------
   // Protocol-level connection established -> CONNECTED.
   virtual HostVerdict connected() = 0;

@@ -791,11 +791,14 @@ void Attempt::shutdown_write() {
 }
 
 void Attempt::close_connection(std::string_view protocol_error) {
-  if (!live() || close_posted || ending) return;
+  if (!live() || close_posted) return;
+  // Logged even while the connection ends (a body truncated by the peer's
+  // close is found then); the close itself is already under way.
   if (!protocol_error.empty()) {
     s_.ctx_.log("stream " + std::to_string(s_.id_) + " (" + s_.st_.name +
                 "): protocol error: " + std::string(protocol_error));
   }
+  if (ending) return;
   if (s_.depth_ > 0) {
     s_.pending_disconnect_ = true;
     return;
@@ -903,6 +906,10 @@ HostVerdict Attempt::transaction_complete(const TxnResult& result) {
   if (result.retry_after_ms) s_.retry_after_floor_ms_ = *result.retry_after_ms;
   s_.raise(static_cast<int>(result.ok ? State::kQosAckRemote : State::kQosNackRemote));
   return verdict();
+}
+
+void Attempt::trace(std::string_view kind, std::string_view text) {
+  if (live()) s_.ctx_.trace(kind, "ss" + std::to_string(s_.id_) + " " + std::string(text));
 }
 
 HostVerdict Attempt::user_state(int state) {

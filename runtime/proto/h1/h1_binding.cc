@@ -79,9 +79,10 @@ class H1Binding final : public stream::Binding {
   }
 
  private:
+  // While the connection ends (ending_) this only logs `why`.
   void fail(const std::string& why) {
     stopped_ = true;
-    if (!ending_) host_.close_connection(why);
+    host_.close_connection(why);
   }
 
   void start_request() {
@@ -311,6 +312,7 @@ class H1Binding final : public stream::Binding {
     const auto& st = host_.streamtype();
     head_seen_ = true;
     status_ = head.status;
+    host_.trace("h1.status", std::to_string(status_));
     retry_after_ms_.reset();
     const auto date = find_header(head.headers, "date");
     if (status_ == 503 || status_ == 429)

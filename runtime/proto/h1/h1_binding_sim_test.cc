@@ -32,6 +32,8 @@ struct Outcome {
   std::size_t violations = 0;
   std::uint64_t hash = 0;
   std::vector<Micros> connecting_at;  // sim time of each CONNECTING
+  std::vector<std::string> logs;      // the context's log hook
+  std::vector<std::string> statuses;  // "h1.status" trace texts
 };
 
 struct Case {
@@ -101,7 +103,11 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   cfg.seed = seed;
   cfg.policy = pol;
   cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-  cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+  cfg.hooks.trace = [&world, &out](std::string_view k, std::string_view t) {
+    world.record(k, t);
+    if (k == "h1.status") out.statuses.emplace_back(t);
+  };
+  cfg.hooks.log = [&out](std::string_view t) { out.logs.emplace_back(t); };
   stream::Context ctx(std::move(cfg));
   register_h1_binding(ctx);
   auto blob = [](const std::string& v) {
@@ -174,6 +180,8 @@ TEST(H1BindingSim, GetSuccess) {
   EXPECT_EQ(find_header(o.requests[0].headers, "user-agent"), "sim-test/1");
   EXPECT_EQ(find_header(o.requests[0].headers, "host"), "server");
   EXPECT_EQ(o.violations, 0u);
+  EXPECT_TRUE(o.logs.empty());
+  EXPECT_EQ(o.statuses, (std::vector<std::string>{"ss1 200"}));
 }
 
 // http_auth_header + http_auth_preamble and http_dsn_header carry system
@@ -322,6 +330,13 @@ TEST(H1BindingSim, TruncatedBodyDisconnectsWithoutAck) {
   auto o = run(su);
   EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
   EXPECT_EQ(o.rx, sim::peers::pattern_body(500));
+  // The truncation found at the peer's close is logged like any protocol
+  // error (it used to be dropped), and the status was traced.
+  ASSERT_EQ(o.logs.size(), 1u);
+  EXPECT_NE(o.logs[0].find("protocol error: h1: connection closed mid-message (truncated after 500 of 1000 body bytes)"),
+            std::string::npos)
+      << o.logs[0];
+  EXPECT_EQ(o.statuses, (std::vector<std::string>{"ss1 200"}));
 }
 
 // A server that reads the request and never answers: the attempt times out

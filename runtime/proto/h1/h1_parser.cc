@@ -1,5 +1,6 @@
 #include "runtime/proto/h1/h1_parser.h"
 
+#include <climits>
 #include <utility>
 
 namespace ss::proto::h1 {
@@ -15,6 +16,9 @@ struct ParserCallbacks {
     s.head_ = Head{};
     s.header_bytes_ = 0;
     s.last_was_value_ = false;
+    s.body_started_ = false;
+    s.body_bytes_ = 0;
+    s.declared_length_.reset();
     return 0;
   }
   static int on_url(http_parser* p, const char* at, std::size_t n) {
@@ -70,6 +74,8 @@ struct ParserCallbacks {
     s.head_.upgrade = p->upgrade != 0;
     s.head_.keep_alive = http_should_keep_alive(p) != 0;
     if (s.informational_) return 1;  // a 1xx has no body, whatever its headers say (RFC 9110 §15.2)
+    s.body_started_ = true;
+    if (!(p->flags & F_CHUNKED) && p->content_length != ULLONG_MAX) s.declared_length_ = p->content_length;
     s.events_.push_back(HeadEvent{s.head_});
     if (s.kind_ == MessageParser::Kind::kResponse && s.no_body_next_) {
       s.no_body_next_ = false;
@@ -81,6 +87,7 @@ struct ParserCallbacks {
     if (n == 0) return 0;
     auto& s = self(p);
     auto* b = reinterpret_cast<const std::uint8_t*>(at);
+    s.body_bytes_ += n;
     s.events_.push_back(BodyEvent{std::vector<std::uint8_t>(b, b + n)});
     return 0;
   }
@@ -136,6 +143,20 @@ void MessageParser::fail(ErrorCode code, std::string what, std::uint64_t at) {
   events_.push_back(ErrorEvent{code, "h1: " + what + " at byte offset " + std::to_string(at), at});
 }
 
+// "... (truncated after 1000 of 100000 body bytes)": how much of the body
+// came, and of how much when the head announced a Content-Length.
+std::string MessageParser::truncated() const {
+  std::string what = "connection closed mid-message (truncated";
+  if (body_started_) {
+    what += " after " + std::to_string(body_bytes_);
+    if (declared_length_) what += " of " + std::to_string(*declared_length_);
+    what += " body bytes";
+  } else {
+    what += " in the head";
+  }
+  return what + ")";
+}
+
 void MessageParser::receive_data(std::span<const std::uint8_t> bytes) {
   switch (state_) {
     case State::kClosed:
@@ -160,7 +181,7 @@ void MessageParser::receive_data(std::span<const std::uint8_t> bytes) {
     } else if (!cb_error_.empty()) {
       fail(ErrorCode::kParse, cb_error_, at);
     } else if (err == HPE_INVALID_EOF_STATE) {
-      fail(ErrorCode::kParse, "connection closed mid-message (truncated)", at);
+      fail(ErrorCode::kParse, truncated(), at);
     } else {
       fail(ErrorCode::kParse, std::string(http_errno_name(err)) + " (" + http_errno_description(err) + ")", at);
     }
@@ -169,7 +190,7 @@ void MessageParser::receive_data(std::span<const std::uint8_t> bytes) {
   offset_ += used;
   if (eof) {
     if (in_message_) {
-      fail(ErrorCode::kParse, "connection closed mid-message (truncated)", offset_);
+      fail(ErrorCode::kParse, truncated(), offset_);
     } else {
       state_ = State::kClosed;
       events_.push_back(ClosedEvent{});

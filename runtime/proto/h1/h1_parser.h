@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -96,6 +97,7 @@ class MessageParser {
   friend struct ParserCallbacks;
 
   void fail(ErrorCode code, std::string what, std::uint64_t at);
+  std::string truncated() const;
   int add_header_bytes(const char* at, std::size_t n);
 
   Kind kind_;
@@ -114,6 +116,9 @@ class MessageParser {
   bool last_was_value_ = false;
   std::string limit_error_;
   std::string cb_error_;  // a check of ours failed in a callback
+  bool body_started_ = false;        // the head is complete
+  std::uint64_t body_bytes_ = 0;     // body bytes so far
+  std::optional<std::uint64_t> declared_length_;  // Content-Length, if the head had one
 
   std::vector<std::uint8_t> upgrade_bytes_;
 };

@@ -79,7 +79,29 @@ TEST(H1Parser, TruncatedBodyIsNamedError) {
   auto ev = parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", true, false);
   auto* err = std::get_if<ErrorEvent>(&ev.back());
   ASSERT_NE(err, nullptr);
-  EXPECT_NE(err->message.find("truncated"), std::string::npos) << err->message;
+  EXPECT_NE(err->message.find("(truncated after 3 of 10 body bytes)"), std::string::npos) << err->message;
+}
+
+// How much came is in the message: of the announced length, of a chunked
+// body, or nothing of the body at all (closed in the head).
+TEST(H1Parser, TruncationSaysHowMuchCame) {
+  struct {
+    std::string in, says;
+  } cases[] = {
+      {"HTTP/1.1 200 OK\r\nContent-Length: 10000000000\r\n\r\nhello",
+       "(truncated after 5 of 10000000000 body bytes)"},
+      {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n4\r\nde",
+       "(truncated after 5 body bytes)"},
+      {"HTTP/1.1 200 OK\r\nContent-Le", "(truncated in the head)"},
+  };
+  for (const auto& c : cases) {
+    for (bool bb : {false, true}) {
+      auto ev = parse(c.in, true, bb);
+      auto* err = std::get_if<ErrorEvent>(&ev.back());
+      ASSERT_NE(err, nullptr) << c.in;
+      EXPECT_NE(err->message.find(c.says), std::string::npos) << err->message;
+    }
+  }
 }
 
 TEST(H1Parser, GarbageHeaderHasOffset) {

@@ -112,8 +112,10 @@ class WsBinding final : public stream::Binding {
         if (host_.connected() == HostVerdict::kStop) return stop();
         arm_timer();
         pump();
+      } else if (auto* c = std::get_if<CloseEvent>(&e)) {
+        host_.trace("ws.close", std::to_string(c->code) + (c->reason.empty() ? "" : " " + c->reason));
       } else if (auto* f = std::get_if<FragmentEvent>(&e)) {
-        std::uint32_t flags = (f->first ? stream::kFlagSom : 0) | (f->last ? stream::kFlagEom : 0);
+        std::uint32_t flags = (f->first ? stream::kFlagSom : 0u) | (f->last ? stream::kFlagEom : 0u);
         if (host_.rx(f->data, flags) == HostVerdict::kStop) return stop();
       } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
         flush();  // our close frame, if the core queued one
@@ -123,7 +125,7 @@ class WsBinding final : public stream::Binding {
             if (auto ms = http::retry_after_ms(*ra, h1::find_header(head->headers, "date"))) host_.retry_after_hint(*ms);
         return fail(err->message);
       }
-      // Ping (pong queued), Pong, Close (reply queued), Closed: just flush.
+      // Ping (pong queued), Pong, Close (reply queued, traced), Closed: just flush.
     }
     flush();
   }

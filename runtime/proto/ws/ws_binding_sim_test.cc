@@ -45,6 +45,7 @@ struct Outcome {
   std::size_t echoed = 0;
   std::size_t pongs = 0;
   std::vector<std::uint16_t> server_close_codes;
+  std::vector<std::string> close_traces;  // "ws.close" trace texts (the server's Close)
   std::size_t violations = 0;
   std::uint64_t hash = 0;
 };
@@ -85,7 +86,10 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   cfg.seed = seed;
   cfg.policy = pol;
   cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-  cfg.hooks.trace = [&world](std::string_view kk, std::string_view t) { world.record(kk, t); };
+  cfg.hooks.trace = [&world, &out](std::string_view kk, std::string_view t) {
+    world.record(kk, t);
+    if (kk == "ws.close") out.close_traces.emplace_back(t);
+  };
   stream::Context ctx(std::move(cfg));
   register_ws_binding(ctx);
 
@@ -140,6 +144,7 @@ TEST(WsBindingSim, EchoThenServerCloses) {
   EXPECT_EQ(o.rx[0].second, SOM | EOM);
   EXPECT_EQ(o.echoed, 1u);
   EXPECT_EQ(o.server_close_codes, std::vector<std::uint16_t>{4000});  // our reply echoes its code
+  EXPECT_EQ(o.close_traces, std::vector<std::string>{"ss1 4000 bye"});  // the server's Close, traced
   EXPECT_EQ(o.violations, 0u);
 }
 
@@ -183,7 +188,9 @@ TEST(WsBindingSim, RefusedUpgradeRetryAfterIsHonoured) {
 TEST(WsBindingSim, DropAfterOpenIsDisconnected) {
   Case k;
   k.server = {.fault = WsFault::kDropAfterOpen};
-  EXPECT_EQ(run(k).states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  auto o = run(k);
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_TRUE(o.close_traces.empty());  // no Close frame came
 }
 
 // Reconnect per the rules (spec §2.5, §2.6): a stream that is not
