@@ -398,8 +398,7 @@ void Network::pump(std::uint64_t id) {
       rng_.between(static_cast<std::int64_t>(segmentation_.min), static_cast<std::int64_t>(segmentation_.max)));
   if (buggify_.fire("sim_net.tiny_segment", rng_)) n = 1;
   n = std::clamp<std::size_t>(n, 1, e->sendq.size());
-  std::string chunk = e->sendq.substr(0, n);
-  e->sendq.erase(0, n);
+  std::string chunk = e->sendq.take(n);
   e->in_flight += n;
   const Micros tx = lp.bytes_per_second == 0
                         ? 0
@@ -475,8 +474,7 @@ void Network::flush_inbox(std::uint64_t id) {
   // stopping as soon as the reader pauses.
   while (!e->inbox.empty() && !e->ended) {
     const std::size_t n = std::min(e->inbox.size(), kMaxRead);
-    std::string chunk = e->inbox.substr(0, n);
-    e->inbox.erase(0, n);
+    std::string chunk = e->inbox.take(n);
     trace_.record(sched_.now(), "data", conn_text(id) + " n=" + std::to_string(chunk.size()) +
                                             " h=" + hex64(fnv1a64(chunk)));
     e->handler->on_data(std::span<const std::uint8_t>(
@@ -550,7 +548,7 @@ void Network::set_handler(std::uint64_t id, ConnectionHandler* handler) {
 bool Network::write(std::uint64_t id, std::span<const std::uint8_t> bytes) {
   End* e = find(id);
   if (e == nullptr || e->ended || e->write_shut || !e->owner_alive) return false;
-  e->sendq.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  e->sendq.append(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   kick(id);
   if (e->sendq.size() >= e->options.high_watermark) {
     e->want_writable = true;

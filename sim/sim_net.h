@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/byte_queue.h"
 #include "runtime/core/net.h"
 #include "runtime/core/rng.h"
 #include "sim/faults.h"
@@ -139,7 +140,7 @@ class Network {
     bool notify_end_on_set = false;
     EndReason end_reason = EndReason::kClosedLocally;
     ConnectOptions options;
-    std::string sendq;
+    ByteQueue sendq;
     bool want_writable = false;
     bool write_shut = false;
     bool fin_sent = false;
@@ -148,7 +149,7 @@ class Network {
     Micros link_free = 0;
     Micros last_arrival = 0;
     Micros stalled_until = 0;
-    std::string inbox;
+    ByteQueue inbox;
     bool inbox_eof = false;
     bool read_paused = false;      // pause_reading(true): arrivals wait in inbox
     bool waiting_window = false;   // our pump waits: the peer's inbox is full

@@ -1,16 +1,17 @@
 #include "sim/peers/bulk_source.h"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace ss::sim::peers {
 
 std::string bulk_pattern(std::size_t size, std::uint32_t salt) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string out(size, '\0');
-  char block[16];
+  char block[8];
   for (std::size_t i = 0; i < size; i += 8) {
-    std::snprintf(block, sizeof block, "%07x\n",
-                  static_cast<unsigned>((i / 8 + salt * 0x9e37u) & 0x0fffffffu));
+    std::uint32_t v = static_cast<std::uint32_t>((i / 8 + salt * 0x9e37u) & 0x0fffffffu);
+    for (int d = 6; d >= 0; --d, v >>= 4) block[d] = kHex[v & 0xf];  // 7 hex digits, then '\n'
+    block[7] = '\n';
     std::copy_n(block, std::min<std::size_t>(8, size - i), out.begin() + static_cast<std::ptrdiff_t>(i));
   }
   return out;
