@@ -130,6 +130,8 @@ if "$planted" --list | grep -q '^planted-uaf '; then
   out=$("$planted" --scenario planted-leak --seeds 20 --jobs 2 --no-progress 2>/dev/null); rc=$?
   check "ASan: a leaking seed is a leak, and only that seed" \
     "[[ $rc -eq 1 ]] && grep -q '^FAILED seed 3: leak: AddressSanitizer: 48 byte(s) leaked in 1 allocation(s)' <<<\"\$out\" && grep -q 'passed=18 failed=2 (violation=0 livelock=0 crash=0 hang=0 leak=2)' <<<\"\$out\""
+  "$planted" --scenario planted-leak --seeds 5 --no-leak-check --no-progress >/dev/null 2>&1; rc=$?
+  check "ASan: --no-leak-check does not look for leaks" "[[ $rc -eq 0 ]]"
 else
   echo "skip: the sanitizer cases need an ASan build (bazel test --config=asan)"
 fi

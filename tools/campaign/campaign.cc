@@ -68,12 +68,13 @@ class Campaign {
     cb.stop_requested = [] { return g_interrupted != 0; };
     const std::uint64_t max_events = options_.max_events;
     const sim::Scenario& scenario = scenario_;
-    const RunSeedFn run = [&scenario, max_events](std::uint64_t seed) {
+    const bool leak_check = options_.leak_check && __lsan_do_recoverable_leak_check != nullptr;
+    const RunSeedFn run = [&scenario, max_events, leak_check](std::uint64_t seed) {
       SeedResult r = run_seed_result(scenario, seed, max_events);
       // A worker never exits through atexit (where LeakSanitizer would
       // look), so it looks after every seed: a seed that passed but left
       // unreachable memory is a leak.
-      if (__lsan_do_recoverable_leak_check != nullptr && __lsan_do_recoverable_leak_check() != 0) {
+      if (leak_check && __lsan_do_recoverable_leak_check() != 0) {
         r.leaked = true;
         if (r.status == Status::kPass) r.status = Status::kLeak;
       }

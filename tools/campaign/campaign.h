@@ -23,6 +23,7 @@ struct CampaignOptions {
   double seed_timeout_seconds = 60;  // 0 = none
   std::uint64_t show_failures = 20;  // failures printed in full; the rest are counted
   bool progress = true;              // a progress line on stderr
+  bool leak_check = true;            // ASan builds: LeakSanitizer after every seed
   std::string json_path;
   std::string junit_path;
 };

@@ -14,7 +14,7 @@ constexpr const char* kUsage =
     "usage: ss-sim [--scenario NAME] --seed S [--trace] [--max-events N]\n"
     "       ss-sim [--scenario NAME] (--seeds N | --duration D | both) [--from S] [--jobs J]\n"
     "              [--max-events N] [--seed-timeout D] [--json FILE] [--junit FILE]\n"
-    "              [--show-failures N] [--no-progress]\n"
+    "              [--show-failures N] [--no-progress] [--no-leak-check]\n"
     "       ss-sim --list | --help\n"
     "\n"
     "Runs simulated scenarios (default: \"default\" = echo, stream-raw, stream-h1 and\n"
@@ -36,6 +36,7 @@ constexpr const char* kUsage =
     "  --junit FILE     every seed's result as JUnit XML (one testcase per seed)\n"
     "  --show-failures N  print the first N failures in full (default 20); all are counted\n"
     "  --no-progress    no progress line on stderr\n"
+    "  --no-leak-check  ASan builds: skip LeakSanitizer after each seed (faster)\n"
     "\n"
     "Both:\n"
     "  --scenario NAME  which scenario (see --list)\n"
@@ -207,6 +208,9 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
     } else if (arg == "--no-progress") {
       campaign_option();
       campaign.progress = false;
+    } else if (arg == "--no-leak-check") {
+      campaign_option();
+      campaign.leak_check = false;
     } else {
       return bad("unknown argument '" + arg + "'");
     }
