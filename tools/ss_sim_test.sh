@@ -117,10 +117,13 @@ check "the reproduce command of an abort aborts again, after printing its trace 
 "$planted" --scenario planted-crash --seed 5 --max-events 100000 >/dev/null 2>"$tmp/err"; rc=$?
 check "the reproduce command of a livelock livelocks again" "[[ $rc -eq 1 ]] && grep -q '^ss-sim: seed 5 livelocked: livelock: still busy after 100000 events' $tmp/err"
 
-# A seed that never returns is a hang after --seed-timeout.
-out=$("$planted" --scenario planted-hang --seeds 4 --jobs 2 --seed-timeout 1s --no-progress 2>/dev/null); rc=$?
+# A seed that never returns is a hang after --seed-timeout. It outlasts the
+# 5 s progress interval, so (stdout not a terminal) a progress line shows.
+out=$("$planted" --scenario planted-hang --seeds 4 --jobs 2 --seed-timeout 6s 2>"$tmp/err"); rc=$?
 check "a hanging seed is reported and the campaign goes on" \
-  "[[ $rc -eq 1 ]] && grep -Eq '^FAILED seed 2: hang: no result after 1s of wall time; worker killed' <<<\"\$out\" && grep -Eq \"^  reproduce: $repro_re planted-hang --seed 2 --trace\\\$\" <<<\"\$out\" && grep -q 'seeds=4 (1\.\.4) .* passed=3 failed=1 (violation=0 livelock=0 crash=0 hang=1 leak=0)' <<<\"\$out\""
+  "[[ $rc -eq 1 ]] && grep -Eq '^FAILED seed 2: hang: no result after 6s of wall time; worker killed' <<<\"\$out\" && grep -Eq \"^  reproduce: $repro_re planted-hang --seed 2 --trace\\\$\" <<<\"\$out\" && grep -q 'seeds=4 (1\.\.4) .* passed=3 failed=1 (violation=0 livelock=0 crash=0 hang=1 leak=0)' <<<\"\$out\""
+check "progress goes to stdout when stderr is no terminal; stderr has one line" \
+  "grep -Eq '^progress: [0-9]+ seeds \([0-9]+ failed\), [0-9.]+ seeds/s, [0-9]+ simulated s per wall s, .* \[[0-9]+/4\]\$' <<<\"\$out\" && [[ \$(wc -l <$tmp/err) -eq 1 ]]"
 
 # Sanitizer reports (ASan builds: bazel test --config=asan).
 if "$planted" --list | grep -q '^planted-uaf '; then

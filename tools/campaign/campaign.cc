@@ -133,8 +133,9 @@ class Campaign {
     if (options_.duration_seconds) *line += " of " + format_duration(*options_.duration_seconds);
   }
 
-  // On a terminal: one line redrawn twice a second. Otherwise: a line every
-  // 5 seconds.
+  // stderr a terminal: one line there, redrawn twice a second and cleared at
+  // the end. Otherwise a "progress:" line on stdout every 5 seconds (stderr
+  // keeps only the one line that says why the exit status is not 0).
   void progress(bool force) {
     if (!options_.progress) return;
     const double since = std::chrono::duration<double>(Clock::now() - last_progress_).count();
@@ -145,10 +146,11 @@ class Campaign {
     if (tty_) {
       std::fprintf(stderr, "\r\033[K%s", line.c_str());
       shown_ = true;
+      std::fflush(stderr);
     } else {
-      std::fprintf(stderr, "ss-sim: progress: %s\n", line.c_str());
+      std::printf("progress: %s\n", line.c_str());
+      std::fflush(stdout);
     }
-    std::fflush(stderr);
   }
 
   void clear_progress() {

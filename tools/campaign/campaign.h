@@ -22,7 +22,7 @@ struct CampaignOptions {
   std::uint64_t max_events = sim::RunConfig{}.max_events;
   double seed_timeout_seconds = 60;  // 0 = none
   std::uint64_t show_failures = 20;  // failures printed in full; the rest are counted
-  bool progress = true;              // a progress line on stderr
+  bool progress = true;              // a progress line (campaign.cc: where)
   bool leak_check = true;            // ASan builds: LeakSanitizer after every seed
   std::string json_path;
   std::string junit_path;
@@ -35,7 +35,8 @@ inline constexpr int kExitRunnerError = 3;   // fork/pipe failed, a report could
 inline constexpr int kExitInterrupted = 130; // SIGINT / SIGTERM
 
 // Runs the campaign; stdout gets the failures and the summary, stderr the
-// progress and, unless every seed passed, one line saying why not.
+// progress line when it is a terminal and, unless every seed passed, one
+// line saying why not.
 int run_campaign(const sim::Scenario& scenario, const CampaignOptions& options);
 
 // One seed in this process, as a worker runs it: the same run_seed, so the

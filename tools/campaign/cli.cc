@@ -35,7 +35,7 @@ constexpr const char* kUsage =
     "  --json FILE      every seed's result as JSON\n"
     "  --junit FILE     every seed's result as JUnit XML (one testcase per seed)\n"
     "  --show-failures N  print the first N failures in full (default 20); all are counted\n"
-    "  --no-progress    no progress line on stderr\n"
+    "  --no-progress    no progress line (stderr on a terminal, else stdout every 5s)\n"
     "  --no-leak-check  ASan builds: skip LeakSanitizer after each seed (faster)\n"
     "\n"
     "Both:\n"

@@ -186,6 +186,7 @@ class Pool {
       ::dup2(out[1], 1);
       ::dup2(out[1], 2);
       if (out[1] > 2) ::close(out[1]);
+      std::setvbuf(stdout, nullptr, _IOLBF, 0);  // what a seed printed survives its crash
       // An interrupt is the parent's to handle; the worker dies with it.
       ::signal(SIGINT, SIG_IGN);
       ::signal(SIGTERM, SIG_IGN);
