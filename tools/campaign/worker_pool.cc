@@ -262,41 +262,45 @@ class Pool {
 
   void read_results(Worker& w) {
     char buf[16384];
+    bool eof = false;
     for (;;) {
       const ssize_t r = ::read(w.res, buf, sizeof buf);
       if (r < 0 && errno == EINTR) continue;
       if (r < 0) break;  // EAGAIN
       if (r == 0) {
-        ended(w);
-        return;
+        eof = true;
+        break;
       }
       w.frames.append(buf, static_cast<std::size_t>(r));
     }
+    // Results that arrived count even if the worker is gone right after.
     for (;;) {
       SeedResult result;
       const int got = take_result(w.frames, &result);
-      if (got == 0) return;
+      if (got == 0) break;
       if (got < 0 || !w.busy || result.seed != w.seed) {
         fail("worker " + std::to_string(w.pid) + " sent a malformed result");
         ::kill(w.pid, SIGKILL);
-        return;
+        break;
       }
       // Everything the seed wrote was written before its result.
       if (w.out >= 0 && !drain_output(w, options_.output_cap)) close_fd(w.out);
       result.wall_seconds = seconds_since(w.started);
       if (!result.passed()) result.output = seed_output(w);
-      const bool leaked = result.leaked;
       if (result.status == Status::kLeak) result.headline = leak_headline(w.output);
+      // LeakSanitizer would report the same blocks after every later seed,
+      // so a worker that leaked exits and a fresh one takes its slot; so
+      // does one that is gone or being killed.
+      const bool retire = result.leaked || eof || w.killed_for_hang;
       w.busy = false;
       if (!stopping_) cb_.on_result(std::move(result));
-      if (leaked) {
-        // LeakSanitizer would report the same blocks after every later seed:
-        // this worker exits, and a fresh one takes its slot.
+      if (retire) {
         close_fd(w.cmd);
       } else {
         next_for(w);
       }
     }
+    if (eof) ended(w);
   }
 
   // The worker closed its result pipe: it exited or died.
@@ -329,7 +333,7 @@ class Pool {
         r.headline = crash_headline(w.output);
       }
       cb_.on_result(std::move(r));
-    } else if (!w.busy && !stopping_ && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    } else if (!w.busy && !stopping_ && !w.killed_for_hang && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
       fail("worker " + std::to_string(w.pid) + " ended between seeds: " + describe_wait_status(status));
     }
     close_fd(w.cmd);
