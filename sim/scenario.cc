@@ -8,6 +8,7 @@ SeedOutcome run_seed(const Scenario& scenario, std::uint64_t seed, const RunConf
   options.keep_trace = config.keep_trace;
   auto world = std::make_unique<World>(options);
   if (config.swap_tie != 0) world->scheduler().swap_tie(config.swap_tie);
+  if (config.on_event) world->trace().set_sink(config.on_event);
   run->start(*world);
   const RunResult r = world->run_until_idle(config.max_events);
   SeedOutcome out;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/trace.h"
 #include "sim/world.h"
 
 namespace ss::sim {
@@ -44,6 +45,7 @@ struct RunConfig {
   bool keep_trace = false;
   std::uint64_t max_events = 2'000'000;
   std::uint64_t swap_tie = 0;  // perturbation for the trace-hash test: swap the n-th tie
+  Trace::Sink on_event;        // every trace event as it happens (Trace::set_sink)
 };
 
 struct SeedOutcome {

@@ -30,6 +30,7 @@ void Trace::record(Micros time, std::string_view kind, std::string_view text) {
   hash_ = fnv1a64(zero, hash_);
   ++count_;
   if (keep_events_) events_.push_back(TraceEvent{time, std::string(kind), std::string(text)});
+  if (sink_) sink_(time, kind, text);
 }
 
 std::string Trace::to_string() const {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,6 +48,11 @@ class Trace {
     record(clock_ == nullptr ? 0 : clock_->now(), kind, text);
   }
   void set_clock(const Loop* clock) { clock_ = clock; }
+  // Also hands every event to `sink` as it is recorded (ss-sim --trace
+  // prints the trace this way, so a run that crashes still shows its events
+  // up to the crash). Observation only: the hash does not change.
+  using Sink = std::function<void(Micros time, std::string_view kind, std::string_view text)>;
+  void set_sink(Sink sink) { sink_ = std::move(sink); }
 
   std::uint64_t hash() const { return hash_; }
   std::uint64_t count() const { return count_; }
@@ -61,6 +67,7 @@ class Trace {
   std::uint64_t hash_ = kFnv64Basis;
   std::uint64_t count_ = 0;
   std::vector<TraceEvent> events_;
+  Sink sink_;
 };
 
 // "0x%016x" spelling used in reports.

@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
-# ss-sim command line: exit codes, summary, reproduction line, options, trace.
+# ss-sim command line: exit codes, summary, reproduce lines, options, trace;
+# campaigns that survive crashing, aborting, livelocking and hanging seeds
+# (the test-only scenarios of ss-sim-planted), --jobs, --duration, --from,
+# and the JSON / JUnit reports.
 set -u
 sim="$1"
+planted="$2"
+tmp="${TEST_TMPDIR:-$(mktemp -d)}"
 fail=0
 check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
+# The reproduce command of a seed of a planted scenario (ASan builds add --config=asan).
+repro_re='bazel run (--config=asan )?//tools:ss-sim-planted -- --scenario'
 
-out=$("$sim" --seeds 50 2>/dev/null); rc=$?
+# --- the real ss-sim: clean campaign, planted invariant bug, one seed -------
+out=$("$sim" --seeds 50 --jobs 2 --no-progress 2>"$tmp/err"); rc=$?
 check "clean campaign exits 0" "[[ $rc -eq 0 ]]"
-check "summary line" "grep -q 'summary: scenario=default seeds=50 .*events=.*simulated_time=.*wall_time=.*violations=0' <<<\"\$out\""
+check "summary line" "grep -Eq '^summary: scenario=default seeds=50 \(1\.\.50\) jobs=2 events=[0-9]+ simulated_time=.* wall_time=.* seeds_per_s=.* sim_per_wall=.* passed=50 failed=0 ' <<<\"\$out\""
+check "a clean campaign says nothing on stderr" "[[ ! -s $tmp/err ]]"
 
-out=$("$sim" --scenario echo-planted-bug --seeds 200 2>/dev/null); rc=$?
+out=$("$sim" --scenario echo-planted-bug --seeds 200 --no-progress 2>"$tmp/err"); rc=$?
 check "planted bug exits 1" "[[ $rc -eq 1 ]]"
 check "planted bug prints seed and reproduce command" \
-  "grep -q 'FAILED seed [0-9]*:' <<<\"\$out\" && grep -q 'reproduce: bazel run //tools:ss-sim -- --scenario echo-planted-bug --seed [0-9]* --trace' <<<\"\$out\""
+  "grep -q 'FAILED seed [0-9]*: violation: ' <<<\"\$out\" && grep -Eq 'reproduce: bazel run (--config=asan )?//tools:ss-sim -- --scenario echo-planted-bug --seed [0-9]+ --trace' <<<\"\$out\""
+check "the failure reason is one line on stderr" \
+  "[[ \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: [0-9]* of 200 seeds failed ([0-9]* violation); lowest: seed ' $tmp/err"
 seed=$(grep -o 'FAILED seed [0-9]*' <<<"$out" | head -1 | awk '{print $3}')
-"$sim" --scenario echo-planted-bug --seed "$seed" >/dev/null 2>&1; rc=$?
-check "the printed seed reproduces" "[[ $rc -eq 1 ]]"
+"$sim" --scenario echo-planted-bug --seed "$seed" >/dev/null 2>"$tmp/err"; rc=$?
+check "the printed seed reproduces, with one line on stderr" \
+  "[[ $rc -eq 1 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q \"^ss-sim: seed $seed broke an invariant: \" $tmp/err"
 
 out=$("$sim" --scenario echo --seed 3); rc=$?
 check "--seed prints derived options" "[[ $rc -eq 0 ]] && grep -q 'fault plan:' <<<\"\$out\" && grep -q 'workload:' <<<\"\$out\" && grep -q 'world: seed=3' <<<\"\$out\""
@@ -24,8 +36,137 @@ check "--trace prints events" "grep -q ' connect conn=' <<<\"\$out\" && grep -q 
 a=$("$sim" --seed 9 | grep hash=); b=$("$sim" --seed 9 | grep hash=)
 check "same seed same hash" "[[ \"\$a\" == \"\$b\" ]]"
 
+# A worker gives the hash that --seed S (in this process) gives.
+"$sim" --seeds 8 --jobs 2 --no-progress --json "$tmp/det.json" >/dev/null 2>&1
+same=1
+for s in 1 2 3 4 5 6 7 8; do
+  h=$("$sim" --seed "$s" | grep -o 'hash=0x[0-9a-f]*' | cut -d= -f2)
+  j=$(python3 -c "import json,sys; print([r['hash'] for r in json.load(open('$tmp/det.json'))['results'] if r['seed']==$s][0])")
+  [[ "$h" == "$j" ]] || { same=0; echo "seed $s: --seed $h, campaign $j"; }
+done
+check "campaign hashes equal --seed hashes" "[[ $same -eq 1 ]]"
+
+# --- crashes, aborts, livelocks: every one named, the rest still run --------
+out=$("$planted" --scenario planted-crash --seeds 40 --jobs 2 --max-events 100000 --no-progress \
+  --json "$tmp/c2.json" --junit "$tmp/c2.xml" 2>"$tmp/err"); rc=$?
+check "a campaign with crashing seeds exits 1" "[[ $rc -eq 1 ]]"
+failed=$(grep -o '^FAILED seed [0-9]*' <<<"$out" | awk '{print $3}' | sort -n | tr '\n' ' ')
+check "exactly the planted seeds fail (got: $failed)" "[[ '$failed' == '3 5 7 13 15 17 23 25 27 33 35 37 ' ]]"
+ok=1
+for s in 3 13 23 33; do
+  grep -Eq "^FAILED seed $s: crash: (SIGSEGV|exit status 1 \(AddressSanitizer: SEGV)" <<<"$out" || ok=0
+done
+for s in 7 17 27 37; do
+  grep -q "^FAILED seed $s: crash: SIGABRT (planted: abort() on seed $s)" <<<"$out" || ok=0
+done
+for s in 5 15 25 35; do
+  grep -q "^FAILED seed $s: livelock: still busy after 100000 events" <<<"$out" || ok=0
+done
+check "each failure says crash (signal), abort or livelock" "[[ $ok -eq 1 ]]"
+ok=1
+for s in 3 5 7 13 15 17 23 25 27 33 35 37; do
+  grep -Eq "^  reproduce: $repro_re planted-crash --seed $s --max-events 100000 --trace\$" <<<"$out" || ok=0
+done
+check "each failure has its reproduce command, with --max-events" "[[ $ok -eq 1 ]]"
+check "the summary counts the rest as run and passed" \
+  "grep -q '^summary: scenario=planted-crash seeds=40 (1\.\.40) .* passed=28 failed=12 (violation=0 livelock=4 crash=8 hang=0 leak=0)' <<<\"\$out\""
+check "one line on stderr" \
+  "[[ \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: 12 of 40 seeds failed (4 livelock, 8 crash); lowest: seed 3, crash: ' $tmp/err"
+check "the JSON report is well formed and complete" "python3 - '$tmp/c2.json' <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['seeds'] == 40 and d['failed'] == 12 and d['passed'] == 28, d
+assert [r['seed'] for r in d['results']] == list(range(1, 41))
+for r in d['results']:
+    want = {3: 'crash', 5: 'livelock', 7: 'crash'}.get(r['seed'] % 10, 'pass')
+    assert r['status'] == want, r
+    if want != 'pass':
+        assert r['reproduce'].endswith('--scenario planted-crash --seed %d --max-events 100000 --trace' % r['seed']), r
+EOF"
+check "the JUnit report is well formed and complete" "python3 - '$tmp/c2.xml' <<'EOF'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == 'testsuites' and root.get('tests') == '40', root.attrib
+assert root.get('failures') == '4' and root.get('errors') == '8', root.attrib
+cases = root.findall('./testsuite/testcase')
+assert len(cases) == 40
+errors = sorted(int(c.get('name').split()[1]) for c in cases if c.find('error') is not None)
+failures = sorted(int(c.get('name').split()[1]) for c in cases if c.find('failure') is not None)
+assert errors == [3, 7, 13, 17, 23, 27, 33, 37], errors
+assert failures == [5, 15, 25, 35], failures
+EOF"
+
+"$planted" --scenario planted-crash --seeds 40 --jobs 1 --max-events 100000 --no-progress \
+  --json "$tmp/c1.json" >/dev/null 2>&1; rc=$?
+check "--jobs 2 gives the same results as --jobs 1" "[[ $rc -eq 1 ]] && python3 - '$tmp/c1.json' '$tmp/c2.json' <<'EOF'
+import json, sys
+def results(path):
+    return [{k: v for k, v in r.items() if k not in ('wall_s', 'output', 'detail', 'headline')}
+            for r in json.load(open(sys.argv[path]))['results']]
+a, b = results(1), results(2)
+assert a == b, [(x, y) for x, y in zip(a, b) if x != y][:3]
+EOF"
+
+out=$("$planted" --scenario planted-crash --seeds 40 --max-events 100000 --show-failures 2 --no-progress 2>/dev/null)
+check "--show-failures 2 prints two and counts the rest" \
+  "[[ \$(grep -c '^FAILED seed' <<<\"\$out\") -eq 2 ]] && grep -q '^not printed: 10 of 12 failures' <<<\"\$out\" && grep -q '^failing seeds: 3 5 7 13 15 17 23 25 27 33 35 37\$' <<<\"\$out\""
+
+out=$("$planted" --scenario planted-crash --seed 7 --max-events 100000 --trace 2>"$tmp/err"); rc=$?
+check "the reproduce command of an abort aborts again, after printing its trace so far" \
+  "[[ $rc -ne 0 && $rc -ne 1 ]] && grep -q '^trace:' <<<\"\$out\" && grep -q ' listen echo-1 ' <<<\"\$out\" && grep -q 'planted: abort() on seed 7' $tmp/err"
+"$planted" --scenario planted-crash --seed 5 --max-events 100000 >/dev/null 2>"$tmp/err"; rc=$?
+check "the reproduce command of a livelock livelocks again" "[[ $rc -eq 1 ]] && grep -q '^ss-sim: seed 5 livelocked: livelock: still busy after 100000 events' $tmp/err"
+
+# A seed that never returns is a hang after --seed-timeout. It outlasts the
+# 5 s progress interval, so (stdout not a terminal) a progress line shows.
+out=$("$planted" --scenario planted-hang --seeds 4 --jobs 2 --seed-timeout 6s 2>"$tmp/err"); rc=$?
+check "a hanging seed is reported and the campaign goes on" \
+  "[[ $rc -eq 1 ]] && grep -Eq '^FAILED seed 2: hang: no result after 6s of wall time; worker killed' <<<\"\$out\" && grep -Eq \"^  reproduce: $repro_re planted-hang --seed 2 --trace\\\$\" <<<\"\$out\" && grep -q 'seeds=4 (1\.\.4) .* passed=3 failed=1 (violation=0 livelock=0 crash=0 hang=1 leak=0)' <<<\"\$out\""
+check "progress goes to stdout when stderr is no terminal; stderr has one line" \
+  "grep -Eq '^progress: [0-9]+ seeds \([0-9]+ failed\), [0-9.]+ seeds/s, [0-9]+ simulated s per wall s, .* \[[0-9]+/4\]\$' <<<\"\$out\" && [[ \$(wc -l <$tmp/err) -eq 1 ]]"
+
+# Sanitizer reports (ASan builds: bazel test --config=asan).
+if "$planted" --list | grep -q '^planted-uaf '; then
+  out=$("$planted" --scenario planted-uaf --seeds 20 --jobs 2 --no-progress 2>/dev/null); rc=$?
+  check "ASan: a use-after-free seed is a crash with the sanitizer's headline" \
+    "[[ $rc -eq 1 ]] && grep -q '^FAILED seed 3: crash: exit status 1 (AddressSanitizer: heap-use-after-free' <<<\"\$out\" && grep -q '^FAILED seed 13: crash: ' <<<\"\$out\" && grep -q 'passed=18 failed=2 ' <<<\"\$out\""
+  out=$("$planted" --scenario planted-leak --seeds 20 --jobs 2 --no-progress 2>/dev/null); rc=$?
+  check "ASan: a leaking seed is a leak, and only that seed" \
+    "[[ $rc -eq 1 ]] && grep -q '^FAILED seed 3: leak: AddressSanitizer: 48 byte(s) leaked in 1 allocation(s)' <<<\"\$out\" && grep -q 'passed=18 failed=2 (violation=0 livelock=0 crash=0 hang=0 leak=2)' <<<\"\$out\""
+  "$planted" --scenario planted-leak --seeds 5 --no-leak-check --no-progress >/dev/null 2>&1; rc=$?
+  check "ASan: --no-leak-check does not look for leaks" "[[ $rc -eq 0 ]]"
+else
+  echo "skip: the sanitizer cases need an ASan build (bazel test --config=asan)"
+fi
+
+# --- time budget, first seed, interrupt, report errors ------------------------
+out=$("$planted" --scenario echo --duration 1s --from 100 --jobs 2 --no-progress --json "$tmp/d.json" 2>/dev/null); rc=$?
+check "--duration runs seeds from --from, in a row" "[[ $rc -eq 0 ]] && python3 - '$tmp/d.json' <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+seeds = [r['seed'] for r in d['results']]
+assert seeds and seeds == list(range(100, 100 + len(seeds))), seeds[:5]
+assert d['duration_s'] == 1.0 and d['seed_limit'] is None
+EOF"
+
+"$planted" --scenario echo --duration 1h --jobs 2 --no-progress >"$tmp/int.out" 2>"$tmp/int.err" &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"; rc=$?
+check "an interrupt ends a campaign with 130, a summary and one stderr line" \
+  "[[ $rc -eq 130 ]] && grep -q '^summary: scenario=echo ' $tmp/int.out && grep -q '^interrupted: ' $tmp/int.out && [[ \$(wc -l <$tmp/int.err) -eq 1 ]] && grep -q '^ss-sim: interrupted after ' $tmp/int.err"
+
+"$planted" --scenario echo --seeds 3 --no-progress --json /nonexistent-dir/r.json >/dev/null 2>"$tmp/err"; rc=$?
+check "an unwritable report exits 3 with one line" "[[ $rc -eq 3 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: cannot open /nonexistent-dir/r.json' $tmp/err"
+
+# --- arguments ----------------------------------------------------------------
 "$sim" --help | grep -q usage; check "--help" "[[ $? -eq 0 ]]"
-for bad in "--seeds" "--seeds x" "--seeds 0" "--bogus" "--seed 1 --seeds 2" "--trace --seeds 3" "--scenario nope --seeds 1" ""; do
+check "--list has no test-only scenario" "! \"$sim\" --list | grep -q '^planted-'"
+for bad in "--seeds" "--seeds x" "--seeds 0" "--bogus" "--seed 1 --seeds 2" "--trace --seeds 3" \
+  "--scenario nope --seeds 1" "" "--seeds 3 --jobs 0" "--seeds 3 --jobs x" "--duration 5x" "--duration 0" \
+  "--seed 1 --jobs 2" "--seed 1 --json f" "--seeds 3 --json" "--seeds 3 --seed-timeout -1" \
+  "--seeds 3 --json f --junit f" "--from 18446744073709551615 --seeds 2"; do
   err=$("$sim" $bad 2>&1 >/dev/null); rc=$?
   check "bad args '$bad' exit 2 with a message" "[[ $rc -eq 2 ]] && grep -q 'ss-sim: ' <<<\"\$err\""
 done

@@ -1,0 +1,244 @@
+#include "tools/campaign/cli.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+
+#include "sim/trace.h"
+#include "tools/campaign/campaign.h"
+
+namespace ss::campaign {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ss-sim [--scenario NAME] --seed S [--trace] [--max-events N]\n"
+    "       ss-sim [--scenario NAME] (--seeds N | --duration D | both) [--from S] [--jobs J]\n"
+    "              [--max-events N] [--seed-timeout D] [--json FILE] [--junit FILE]\n"
+    "              [--show-failures N] [--no-progress] [--no-leak-check]\n"
+    "       ss-sim --list | --help\n"
+    "\n"
+    "Runs simulated scenarios (default: \"default\" = echo, stream-raw, stream-h1 and\n"
+    "proxy in turn by seed) over the faulty simulated network.\n"
+    "\n"
+    "One seed, in this process:\n"
+    "  --seed S         run seed S; print its derived options (fault plan, workload)\n"
+    "  --trace          with --seed: also print every trace event as it happens\n"
+    "\n"
+    "A campaign, in worker processes (a seed that crashes, aborts, trips a sanitizer\n"
+    "or hangs is reported with its seed; the others still run):\n"
+    "  --seeds N        run seeds S..S+N-1 (S = --from)\n"
+    "  --duration D     start seeds until D of wall time is spent (90s, 5m, 1h)\n"
+    "  --from S         first seed (default 1; --first-seed S is the same)\n"
+    "  --jobs J         worker processes at once (default: the CPUs available)\n"
+    "  --seed-timeout D a seed with no result after D of wall time is a hang\n"
+    "                   (default 60s; 0 = never)\n"
+    "  --json FILE      every seed's result as JSON\n"
+    "  --junit FILE     every seed's result as JUnit XML (one testcase per seed)\n"
+    "  --show-failures N  print the first N failures in full (default 20); all are counted\n"
+    "  --no-progress    no progress line (stderr on a terminal, else stdout every 5s)\n"
+    "  --no-leak-check  ASan builds: skip LeakSanitizer after each seed (faster)\n"
+    "\n"
+    "Both:\n"
+    "  --scenario NAME  which scenario (see --list)\n"
+    "  --max-events N   livelock bound per seed (default 2000000)\n"
+    "  --list           list scenarios\n"
+    "\n"
+    "Exit status: 0 every seed passed, 1 a seed failed (violation, livelock, crash or\n"
+    "hang), 2 bad arguments, 3 the campaign runner failed, 130 interrupted.\n";
+
+int bad(const std::string& msg) {
+  std::fprintf(stderr, "ss-sim: %s (try --help)\n", msg.c_str());
+  return 2;
+}
+
+bool parse_u64(std::string_view text, std::uint64_t* out) {
+  if (text.empty() || text.size() > 20) return false;
+  std::uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    const auto d = static_cast<std::uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *out = v;
+  return true;
+}
+
+// "0" is allowed here (no timeout); parse_duration wants > 0.
+bool parse_timeout(std::string_view text, double* seconds) {
+  if (text == "0") {
+    *seconds = 0;
+    return true;
+  }
+  return parse_duration(text, seconds);
+}
+
+int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events, bool trace) {
+  // Line-buffered, so that a seed that crashes still shows what it printed
+  // (and with --trace its events) up to the crash.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  sim::RunConfig config;
+  config.max_events = max_events;
+  std::printf("scenario: %s\nseed: %llu\n%s", scenario.name().c_str(), static_cast<unsigned long long>(seed),
+              scenario.derive(seed)->describe().c_str());
+  if (trace) {
+    std::printf("trace:\n");
+    config.on_event = [](Micros time, std::string_view kind, std::string_view text) {
+      std::printf("%lld %.*s %.*s\n", static_cast<long long>(time), static_cast<int>(kind.size()), kind.data(),
+                  static_cast<int>(text.size()), text.data());
+    };
+  }
+  const sim::SeedOutcome o = sim::run_seed(scenario, seed, config);
+  std::printf("result: events=%llu trace_events=%llu sim_time=%lldus hash=%s violations=%zu\n",
+              static_cast<unsigned long long>(o.events), static_cast<unsigned long long>(o.trace_events),
+              static_cast<long long>(o.sim_time), sim::hex64(o.hash).c_str(), o.violations.size());
+  for (const auto& v : o.violations) std::printf("VIOLATION: %s\n", v.c_str());
+  if (o.violations.empty()) return 0;
+  std::fprintf(stderr, "ss-sim: seed %llu %s: %s\n", static_cast<unsigned long long>(seed),
+               o.livelock ? "livelocked" : "broke an invariant", o.violations.front().c_str());
+  return 1;
+}
+
+}  // namespace
+
+bool parse_duration(std::string_view text, double* seconds) {
+  double total = 0;
+  std::size_t i = 0;
+  if (text.empty()) return false;
+  while (i < text.size()) {
+    const std::size_t start = i;
+    std::uint64_t n = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (n > 100'000'000) return false;
+      n = n * 10 + static_cast<std::uint64_t>(text[i] - '0');
+      ++i;
+    }
+    if (i == start) return false;
+    const std::size_t unit_start = i;
+    while (i < text.size() && (text[i] < '0' || text[i] > '9')) ++i;
+    const std::string_view unit = text.substr(unit_start, i - unit_start);
+    double scale = 0;
+    if (unit.empty()) {
+      if (start != 0) return false;  // "1m30": a bare number only stands alone
+      scale = 1;
+    } else if (unit == "ms") {
+      scale = 0.001;
+    } else if (unit == "s") {
+      scale = 1;
+    } else if (unit == "m") {
+      scale = 60;
+    } else if (unit == "h") {
+      scale = 3600;
+    } else {
+      return false;
+    }
+    total += static_cast<double>(n) * scale;
+  }
+  if (total <= 0 || total > 366.0 * 24 * 3600) return false;
+  *seconds = total;
+  return true;
+}
+
+int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, const std::string& label) {
+  std::string scenario_name = "default";
+  std::uint64_t seed = 0;
+  CampaignOptions campaign;
+  campaign.label = label;
+  std::optional<int> jobs;
+  bool have_seed = false, trace = false, list = false;
+  std::string campaign_only;  // the first campaign-only option given
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const bool has_value = i + 1 < argc;
+    auto u64 = [&](std::uint64_t* out) { return has_value && parse_u64(argv[++i], out); };
+    auto text = [&](std::string* out) {
+      if (!has_value) return false;
+      *out = argv[++i];
+      return !out->empty();
+    };
+    auto campaign_option = [&] {
+      if (campaign_only.empty()) campaign_only = arg;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (arg == "--list") {
+      list = true;
+    } else if (arg == "--trace") {
+      trace = true;
+    } else if (arg == "--scenario") {
+      if (!text(&scenario_name)) return bad("--scenario needs a name");
+    } else if (arg == "--seed") {
+      if (!u64(&seed)) return bad("--seed needs a non-negative integer");
+      have_seed = true;
+    } else if (arg == "--seeds") {
+      std::uint64_t n = 0;
+      if (!u64(&n) || n == 0) return bad("--seeds needs a positive integer");
+      campaign.seeds = n;
+    } else if (arg == "--duration") {
+      double d = 0;
+      if (!has_value || !parse_duration(argv[++i], &d)) return bad("--duration needs a time such as 90s, 5m or 1h");
+      campaign.duration_seconds = d;
+    } else if (arg == "--from" || arg == "--first-seed") {
+      campaign_option();
+      if (!u64(&campaign.from)) return bad(arg + " needs a non-negative integer");
+    } else if (arg == "--jobs" || arg == "-j") {
+      campaign_option();
+      std::uint64_t n = 0;
+      if (!u64(&n) || n == 0 || n > 1024) return bad("--jobs needs an integer from 1 to 1024");
+      jobs = static_cast<int>(n);
+    } else if (arg == "--max-events") {
+      if (!u64(&campaign.max_events) || campaign.max_events == 0) {
+        return bad("--max-events needs a positive integer");
+      }
+    } else if (arg == "--seed-timeout") {
+      campaign_option();
+      if (!has_value || !parse_timeout(argv[++i], &campaign.seed_timeout_seconds)) {
+        return bad("--seed-timeout needs a time such as 30s or 2m (0 = never)");
+      }
+    } else if (arg == "--json") {
+      campaign_option();
+      if (!text(&campaign.json_path)) return bad("--json needs a file name");
+    } else if (arg == "--junit") {
+      campaign_option();
+      if (!text(&campaign.junit_path)) return bad("--junit needs a file name");
+    } else if (arg == "--show-failures") {
+      campaign_option();
+      if (!u64(&campaign.show_failures)) return bad("--show-failures needs a non-negative integer");
+    } else if (arg == "--no-progress") {
+      campaign_option();
+      campaign.progress = false;
+    } else if (arg == "--no-leak-check") {
+      campaign_option();
+      campaign.leak_check = false;
+    } else {
+      return bad("unknown argument '" + arg + "'");
+    }
+  }
+  if (list) {
+    for (const auto& s : registry.all()) std::printf("%-24s %s\n", s->name().c_str(), s->summary().c_str());
+    return 0;
+  }
+  const sim::Scenario* scenario = registry.find(scenario_name);
+  if (scenario == nullptr) return bad("no scenario named '" + scenario_name + "' (see --list)");
+  const bool is_campaign = campaign.seeds || campaign.duration_seconds;
+  if (have_seed && is_campaign) return bad("give either --seed S or a campaign (--seeds N / --duration D), not both");
+  if (!have_seed && !is_campaign) return bad("give --seed S, or --seeds N and/or --duration D for a campaign");
+  if (trace && !have_seed) return bad("--trace needs --seed S");
+  if (have_seed && !campaign_only.empty()) return bad(campaign_only + " is for campaigns (--seeds N / --duration D)");
+  if (have_seed) return run_one_seed(*scenario, seed, campaign.max_events, trace);
+
+  if (campaign.seeds && *campaign.seeds - 1 > UINT64_MAX - campaign.from) {
+    return bad("--from + --seeds goes past the last seed (2^64-1)");
+  }
+  if (!campaign.json_path.empty() && campaign.json_path == campaign.junit_path) {
+    return bad("--json and --junit need different files");
+  }
+  campaign.jobs = jobs ? *jobs : default_jobs();
+  if (campaign.seeds && static_cast<std::uint64_t>(campaign.jobs) > *campaign.seeds) {
+    campaign.jobs = static_cast<int>(*campaign.seeds);
+  }
+  return run_campaign(*scenario, campaign);
+}
+
+}  // namespace ss::campaign

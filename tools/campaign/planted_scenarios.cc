@@ -1,0 +1,143 @@
+#include "tools/campaign/planted_scenarios.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "tools/campaign/report.h"
+
+namespace ss::campaign::testing {
+namespace {
+
+using sim::Scenario;
+using sim::ScenarioRun;
+using sim::World;
+
+enum class Plant { kNone, kWildWrite, kAbort, kLivelock, kHang, kUseAfterFree, kLeak };
+
+const char* plant_name(Plant p) {
+  switch (p) {
+    case Plant::kNone: return "none";
+    case Plant::kWildWrite: return "wild write";
+    case Plant::kAbort: return "abort()";
+    case Plant::kLivelock: return "livelock";
+    case Plant::kHang: return "hang";
+    case Plant::kUseAfterFree: return "heap use-after-free";
+    case Plant::kLeak: return "leak";
+  }
+  return "?";
+}
+
+// Read at run time, so no compiler can tell the write below goes nowhere.
+volatile std::uintptr_t g_wild_address = 0;
+volatile std::uint64_t g_sink = 0;
+
+// 48 bytes that nothing points to once this returns.
+__attribute__((noinline)) void leak_a_block() {
+  char* volatile block = new char[48];
+  block[0] = 1;
+  g_sink = g_sink + static_cast<std::uint64_t>(block[0]);
+}
+
+class PlantedRun final : public ScenarioRun {
+ public:
+  PlantedRun(std::unique_ptr<ScenarioRun> inner, Plant plant, std::uint64_t seed)
+      : inner_(std::move(inner)), plant_(plant), seed_(seed) {}
+
+  sim::WorldOptions world_options() const override { return inner_->world_options(); }
+  std::string describe() const override {
+    return inner_->describe() + "PLANTED (test only): " + plant_name(plant_) + "\n";
+  }
+  void start(World& world) override {
+    inner_->start(world);
+    if (plant_ != Plant::kNone) world.loop().after(millis(5), [this, &world] { fire(world); });
+  }
+  void check(World& world) override { inner_->check(world); }
+
+ private:
+  void fire(World& world) {
+    switch (plant_) {
+      case Plant::kNone:
+        break;
+      case Plant::kWildWrite:
+        *reinterpret_cast<volatile int*>(g_wild_address + 8) = 1;
+        break;
+      case Plant::kAbort:
+        std::fprintf(stderr, "planted: abort() on seed %llu\n", static_cast<unsigned long long>(seed_));
+        std::abort();
+      case Plant::kLivelock:
+        repost(world);
+        break;
+      case Plant::kHang:
+        for (;;) g_sink = g_sink + 1;
+      case Plant::kUseAfterFree: {
+        auto* block = new std::uint64_t[4]{1, 2, 3, 4};
+        std::uint64_t* volatile dangling = block;
+        delete[] block;
+        g_sink = dangling[2];
+        break;
+      }
+      case Plant::kLeak:
+        leak_a_block();
+        break;
+    }
+  }
+  void repost(World& world) {
+    world.loop().post([this, &world] { repost(world); });
+  }
+
+  std::unique_ptr<ScenarioRun> inner_;
+  Plant plant_;
+  std::uint64_t seed_;
+};
+
+class PlantedScenario final : public Scenario {
+ public:
+  using Choose = Plant (*)(std::uint64_t seed);
+  PlantedScenario(std::string name, std::string summary, const Scenario& inner, Choose choose)
+      : name_(std::move(name)), summary_(std::move(summary)), inner_(inner), choose_(choose) {}
+  std::string name() const override { return name_; }
+  std::string summary() const override { return summary_; }
+  std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override {
+    return std::make_unique<PlantedRun>(inner_.derive(seed), choose_(seed), seed);
+  }
+
+ private:
+  std::string name_, summary_;
+  const Scenario& inner_;
+  Choose choose_;
+};
+
+Plant crash_plant(std::uint64_t seed) {
+  switch (seed % 10) {
+    case 3: return Plant::kWildWrite;
+    case 5: return Plant::kLivelock;
+    case 7: return Plant::kAbort;
+    default: return Plant::kNone;
+  }
+}
+
+Plant hang_plant(std::uint64_t seed) { return seed % 4 == 2 ? Plant::kHang : Plant::kNone; }
+
+Plant uaf_plant(std::uint64_t seed) { return seed % 10 == 3 ? Plant::kUseAfterFree : Plant::kNone; }
+
+Plant leak_plant(std::uint64_t seed) { return seed % 10 == 3 ? Plant::kLeak : Plant::kNone; }
+
+}  // namespace
+
+void register_planted_scenarios(sim::ScenarioRegistry& registry, const sim::Scenario& echo) {
+  registry.add(std::make_unique<PlantedScenario>(
+      "planted-crash", "TEST ONLY: echo; seed%10==3 SIGSEGV, ==5 livelock, ==7 abort()", echo, crash_plant));
+  registry.add(std::make_unique<PlantedScenario>("planted-hang", "TEST ONLY: echo; seed%4==2 never returns", echo,
+                                                 hang_plant));
+  if (std::string(build_flavour()) == "asan") {
+    registry.add(std::make_unique<PlantedScenario>(
+        "planted-uaf", "TEST ONLY (ASan builds): echo; seed%10==3 heap use-after-free", echo, uaf_plant));
+    registry.add(std::make_unique<PlantedScenario>(
+        "planted-leak", "TEST ONLY (ASan builds): echo; seed%10==3 leaks 48 bytes", echo, leak_plant));
+  }
+}
+
+}  // namespace ss::campaign::testing

@@ -1,0 +1,24 @@
+// TEST ONLY: scenarios that crash, abort, livelock, hang or leak on chosen seeds,
+// so the campaign runner's tests can show that a campaign survives them and
+// names the seeds. Only the testonly binary //tools:ss-sim-planted
+// registers them; ss-sim never does (docs/sim.md, "Campaigns").
+#pragma once
+
+#include "sim/scenario.h"
+
+namespace ss::campaign::testing {
+
+// Adds, each wrapping the echo scenario (every other seed is a plain echo
+// run):
+//   planted-crash  seed % 10 == 3: a wild write (SIGSEGV; under ASan a SEGV
+//                  report); seed % 10 == 7: abort(); seed % 10 == 5: a
+//                  livelock (work that re-posts itself forever)
+//   planted-hang   seed % 4 == 2: a callback that never returns
+//   planted-uaf    seed % 10 == 3: a heap use-after-free; only in ASan builds,
+//                  where it is an AddressSanitizer report
+//   planted-leak   seed % 10 == 3: 48 bytes nothing points to; only in ASan
+//                  builds, where LeakSanitizer finds them after the seed
+// `echo` must outlive the registry.
+void register_planted_scenarios(sim::ScenarioRegistry& registry, const sim::Scenario& echo);
+
+}  // namespace ss::campaign::testing
