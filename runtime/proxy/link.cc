@@ -147,7 +147,7 @@ void ProxyLink::on_payload(const wire::PayloadFrame& frame) {
 }
 
 void ProxyLink::create_result(bool ok, std::uint32_t client_buflen,
-                              const std::vector<std::string>& streamtypes) {
+                              const std::vector<std::string>& streamtypes, std::uint32_t proxy_buflen) {
   if (phase_ != Phase::kWaitCreateResult) return;
   if (!ok) {
     send(wire::CreateResultFrame::failed());
@@ -156,6 +156,7 @@ void ProxyLink::create_result(bool ok, std::uint32_t client_buflen,
   }
   send(wire::CreateResultFrame::ok(client_buflen, streamtypes));
   rx_payload_max_ = rx_frame_payload_max(client_buflen);
+  if (proxy_buflen) limits_.c2p_buffer_max = proxy_buflen;
   to_client_.insert(to_client_.end(), held_until_result_.begin(), held_until_result_.end());
   held_until_result_.clear();
   phase_ = Phase::kOperational;

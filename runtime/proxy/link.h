@@ -104,8 +104,10 @@ class ProxyLink {
 
   // Inputs.
   void receive_from_client(std::span<const std::uint8_t> bytes, Micros now);
+  // `proxy_buflen` (the streamtype's; 0 = keep LinkLimits::c2p_buffer_max)
+  // bounds the client payload held for the onward stream.
   void create_result(bool ok, std::uint32_t client_buflen,
-                     const std::vector<std::string>& streamtypes);
+                     const std::vector<std::string>& streamtypes, std::uint32_t proxy_buflen = 0);
   void onward_state(std::uint32_t state, std::uint32_t ordinal);
   void onward_rx(std::uint32_t flags, std::span<const std::uint8_t> payload,
                  const std::optional<std::string>& rideshare, Micros now);

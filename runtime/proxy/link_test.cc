@@ -123,6 +123,22 @@ TEST(ProxyLink, GarbageClosesWithTheByteOffset) {
   EXPECT_NE(link.close_reason().find("byte 22"), std::string::npos);  // 19 + 3
 }
 
+TEST(ProxyLink, TheStreamtypesProxyBuflenBoundsUploads) {
+  ProxyLink link(0);  // default LinkLimits: 32 KiB
+  link.receive_from_client(streamtype("mintest"), 10);
+  link.create_result(true, 0, {"mintest"}, 4000);
+  wire::PayloadFrame p;
+  p.payload.assign(3000, 'a');
+  Bytes three;
+  for (int i = 0; i < 3; ++i) {
+    const Bytes f = frame(p);
+    three.insert(three.end(), f.begin(), f.end());
+  }
+  link.receive_from_client(three, 11);
+  EXPECT_EQ(link.queued_tx_bytes(), 6000u) << "decoding stops past proxy_buflen 4000, not 32 KiB";
+  EXPECT_FALSE(link.wants_input());
+}
+
 TEST(ProxyLink, DecodingStopsAtTheBufferAndResumesAsPiecesDrain) {
   LinkLimits limits;
   limits.c2p_buffer_max = 4000;

@@ -123,7 +123,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
             }
             onward_ = std::move(created->stream);
             set_marks(created->rxflow_on_above, created->rxflow_off_below);
-            core_.create_result(true, created->client_buflen, created->streamtypes);
+            core_.create_result(true, created->client_buflen, created->streamtypes, created->proxy_buflen);
           } else if constexpr (std::is_same_v<T, DestroyOnward>) {
             // Destroyed with the Link when it is reaped: this may run inside
             // one of the onward stream's own callbacks.
