@@ -38,6 +38,8 @@
 //  - 1 s after the server dropped its connections: no event or timer left
 //    in the world, every onward connection closed by the engine;
 //  - no phase takes more than kMaxEvents events.
+// Environment: PROXY_FUZZ_VERBOSE=1 tells what happens;
+// PROXY_FUZZ_TOLERATE_KNOWN=1 looks past known bug 1 (docs/fuzzing.md).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
