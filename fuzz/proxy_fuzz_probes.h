@@ -115,6 +115,7 @@ class TapConn final : public Connection, public ConnectionHandler {
   }
   using Connection::write;
   std::size_t buffered() const override { return inner_->buffered(); }
+  void set_write_watermarks(std::size_t high, std::size_t low) override { inner_->set_write_watermarks(high, low); }
   void shutdown_write() override { inner_->shutdown_write(); }
   void pause_reading(bool paused) override {
     probe_->paused = paused;
@@ -126,6 +127,7 @@ class TapConn final : public Connection, public ConnectionHandler {
     inner_->close();
   }
   Endpoint peer() const override { return inner_->peer(); }
+  std::string peer_identity() const override { return inner_->peer_identity(); }
   std::uint64_t id() const override { return inner_->id(); }
 
   // ConnectionHandler (from the inner connection)
@@ -215,6 +217,7 @@ class TapOnward final : public proxy::OnwardStream, public proxy::OnwardEvents {
   void set_timeout(std::uint32_t ms) override { inner_->set_timeout(ms); }
   void request_tx_len(std::uint32_t length) override { inner_->request_tx_len(length); }
   void add_peer_tx_credit(std::int32_t credit) override { inner_->add_peer_tx_credit(credit); }
+  void pause_rx(bool paused) override { inner_->pause_rx(paused); }
 
   // OnwardEvents
   void onward_state(std::uint32_t state, std::uint32_t ordinal) override { outer_->onward_state(state, ordinal); }

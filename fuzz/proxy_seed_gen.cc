@@ -1,7 +1,7 @@
 // proxy_seed_gen: writes the seed corpus of proxy_fuzz.
 //
 //   bazel run //fuzz:proxy_seed_gen -- $PWD/runtime/wire/testdata/interop
-//       $PWD/corpus/proxy_fuzz $PWD/corpus/proxy_fuzz_regressions      (one line)
+//       $PWD/corpus/proxy_fuzz
 //
 // Files named found-* in corpus/proxy_fuzz are not written here: they are
 // inputs fuzzing runs found (false alarms of the target, since fixed), kept
@@ -162,13 +162,12 @@ const char* kHtml = "<html><body>hello from the onward server</body></html>\n";
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: proxy_seed_gen INTEROP_DIR CORPUS_DIR REGRESSIONS_DIR\n");
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: proxy_seed_gen INTEROP_DIR CORPUS_DIR\n");
     return 2;
   }
   const std::string interop = argv[1];
   const std::string out = argv[2];
-  const std::string regressions = argv[3];
   bool ok = true;
 
   // Captures: folder, gap between client frames, how the onward server answers.
@@ -285,17 +284,17 @@ int main(int argc, char** argv) {
                          client({st("raw-opp"), bare(K::kPauseRead, 10), payload(65519, 8, "4"), control(1, 0, 1000)}, 60)},
                         10));
 
-  // Known bugs (docs/fuzzing.md, proxy_fuzz): kept apart, in
-  // corpus/proxy_fuzz_regressions, until they are fixed.
-  // An h1 GET stream takes no payload. Past proxy_buflen (32768) of it the
-  // proxy stops reading the client (flow control) and so never sees the
-  // client leave: the link and its onward stream stay for good.
-  ok &= write_seed(regressions, "paused-link-outlives-its-client",
+  // Regressions of a bug this target found (docs/fuzzing.md, proxy_fuzz):
+  // an h1 GET stream takes no payload. Past proxy_buflen (32768) of it the
+  // proxy stops reading the client (flow control) and so never saw the
+  // client leave: the link and its onward stream stayed for good (now the
+  // upload deadline ends it).
+  ok &= write_seed(out, "regression-paused-link-outlives-its-client",
                    plan({server(ServerMode::kAnswer, kHtml, true)}, {client({st("mintest"), payload(40000, 1, "")})}));
   // The same with a raw stream whose onward server never reads: the
   // engine's send queue fills, then the link's, then the proxy stops
   // reading the client.
-  ok &= write_seed(regressions, "flood-to-a-server-that-never-reads",
+  ok &= write_seed(out, "regression-flood-to-a-server-that-never-reads",
                    plan({server(ServerMode::kPause)},
                         {client({st("raw"), connect, payload(65519, 32, "x"), payload(65519, 32, "y", 500),
                                  payload(65519, 32, "z", 500)})},

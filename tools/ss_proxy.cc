@@ -34,6 +34,8 @@ const char kUsage[] =
     "                           address) beyond N open links (default 256)\n"
     "  --client-stall-ms MS     drop a client that takes none of what is queued\n"
     "                           for it for MS ms (default 30000; 0 = never)\n"
+    "  --upload-stall-ms MS     end a link whose onward stream takes none of the\n"
+    "                           client's waiting payload for MS ms (default 30000; 0 = never)\n"
     "  --frame-timeout-ms MS    drop a client whose begun frame is not whole\n"
     "                           within MS ms (default 10000; 0 = never)\n"
     "  --idle-link-ms MS        drop a link whose stream the client never asked\n"
@@ -95,7 +97,7 @@ bool parse_count(const char* v, long min, long* out) {
 int main(int argc, char** argv) {
   std::string policy_file;
   std::string listen = "@proxy.ss.lws";
-  long max_links = 1024, per_client = 256, stall_ms = 30000, frame_ms = 10000, idle_ms = 300000, stats_every = 0;
+  long max_links = 1024, per_client = 256, stall_ms = 30000, upload_ms = 30000, frame_ms = 10000, idle_ms = 300000, stats_every = 0;
   bool verbose = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -121,6 +123,8 @@ int main(int argc, char** argv) {
       if (!parse_count(value(""), 1, &per_client)) return usage_error("--max-links-per-client needs a number >= 1");
     } else if (arg == "--client-stall-ms") {
       if (!parse_count(value(""), 0, &stall_ms)) return usage_error("--client-stall-ms needs a number >= 0");
+    } else if (arg == "--upload-stall-ms") {
+      if (!parse_count(value(""), 0, &upload_ms)) return usage_error("--upload-stall-ms needs a number >= 0");
     } else if (arg == "--frame-timeout-ms") {
       if (!parse_count(value(""), 0, &frame_ms)) return usage_error("--frame-timeout-ms needs a number >= 0");
     } else if (arg == "--idle-link-ms") {
@@ -165,6 +169,7 @@ int main(int argc, char** argv) {
   options.max_links = static_cast<std::size_t>(max_links);
   options.max_links_per_client = static_cast<std::size_t>(per_client);
   options.client_stall_timeout = ss::millis(stall_ms);
+  options.upload_stall_timeout = ss::millis(upload_ms);
   options.link_limits.frame_timeout = ss::millis(frame_ms);
   options.link_limits.idle_created_timeout = ss::millis(idle_ms);
   options.on_link_closed = [verbose](std::uint64_t id, const std::string& reason) {

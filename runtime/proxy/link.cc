@@ -203,6 +203,12 @@ void ProxyLink::onward_tx_credit(std::int32_t credit) {
 
 void ProxyLink::fail(const std::string& reason) { close(reason); }
 
+void ProxyLink::abandon(const std::string& reason) {
+  if (phase_ == Phase::kClosed) return;
+  deadline_passed_ = true;
+  close(reason, /*client_fault=*/false);
+}
+
 void ProxyLink::client_gone(const std::string& why) { close(why, /*client_fault=*/false); }
 
 void ProxyLink::handle_timeout(Micros now) {

@@ -114,6 +114,9 @@ class ProxyLink {
   void onward_metadata(const std::string& name, const std::string& value);
   void onward_tx_credit(std::int32_t credit);
   void fail(const std::string& reason);
+  // The proxy gives up on the link by a deadline of its own (not a client
+  // fault): counted as a deadline, logged with `reason`.
+  void abandon(const std::string& reason);
   // The client's connection is over (EOF, reset, ...): not a client fault.
   void client_gone(const std::string& why);
   void handle_timeout(Micros now);

@@ -22,6 +22,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
   ~Link() override {
     if (deadline_) server_.loop_.cancel(deadline_);
     if (stall_timer_) server_.loop_.cancel(stall_timer_);
+    if (upload_timer_) server_.loop_.cancel(upload_timer_);
     if (onward_paused_) server_.stats_.paused_now--;
     onward_.reset();
     if (conn_) conn_->close();
@@ -107,6 +108,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
     if (pause != read_paused_ && !conn_ended_) {
       read_paused_ = pause;
       conn_->pause_reading(pause);
+      watch_upload(pause);
     }
   }
 
@@ -179,6 +181,24 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
     }
   }
 
+  // While the client's read is paused for its payload: an onward stream
+  // that takes none of it for upload_stall_timeout ends the link.
+  void watch_upload(bool paused) {
+    if (upload_timer_) server_.loop_.cancel(upload_timer_);
+    upload_timer_ = {};
+    const Micros limit = server_.options_.upload_stall_timeout;
+    if (!paused || limit <= 0) return;
+    upload_timer_ = server_.loop_.after(limit, [this, limit] {
+      upload_timer_ = {};
+      if (!read_paused_ || finished_) return;
+      upload_stalled_ = true;
+      core_.abandon("the onward stream took none of the client's payload (" +
+                    std::to_string(core_.queued_tx_bytes()) + " bytes) for " +
+                    std::to_string(limit / kMicrosPerMilli) + " ms");
+      pump();
+    });
+  }
+
   // While paused: a client whose queue has not shrunk at all for
   // client_stall_timeout has stopped reading; it is dropped.
   void watch_stall(std::size_t queued) {
@@ -228,6 +248,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
     server_.stats_.closed++;
     if (core_.client_fault()) server_.stats_.dropped_misbehaving++;
     if (stopped_reading_) server_.stats_.dropped_stopped_reading++;
+    if (upload_stalled_) server_.stats_.dropped_upload_stalled++;
     if (core_.deadline_passed()) server_.stats_.dropped_deadline++;
     if (server_.options_.on_link_closed) server_.options_.on_link_closed(id_, reason);
     const std::uint64_t id = id_;
@@ -259,6 +280,8 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
   bool onward_paused_ = false;
   bool stopped_reading_ = false;
   TimerId stall_timer_;
+  TimerId upload_timer_;
+  bool upload_stalled_ = false;
 };
 
 ProxyServer::ProxyServer(Loop& loop, Net& net, OnwardFactory& onward, ProxyServerOptions options)
@@ -321,6 +344,7 @@ std::string to_string(const ProxyStats& s) {
          " refused=" + std::to_string(s.refused_over_limit) + "+" + std::to_string(s.refused_client_limit) +
          " dropped=" + std::to_string(s.dropped_misbehaving) + " (stopped-reading " +
          std::to_string(s.dropped_stopped_reading) + ", deadline " + std::to_string(s.dropped_deadline) +
+         ", upload stalled " + std::to_string(s.dropped_upload_stalled) +
          ") to-clients=" + std::to_string(s.bytes_to_clients) + "B from-clients=" +
          std::to_string(s.bytes_from_clients) + "B paused=" + std::to_string(s.paused_now) + " (total " +
          std::to_string(s.onward_pauses) + ") peak-queue=" + std::to_string(s.peak_client_queue) + "B";

@@ -38,6 +38,13 @@ struct ProxyServerOptions {
   // A client whose queue does not shrink at all for this long has stopped
   // reading: its link is closed (0 = never). A slow reader is only paced.
   Micros client_stall_timeout = seconds(30);
+  // While the client's reading is paused because its payload waits for the
+  // onward stream (proxy_buflen reached), an onward stream that takes none
+  // of it for this long ends the link (0 = never). A paused read cannot see
+  // the client leave (Net: an EOF waits behind unread bytes), so without
+  // this a stream that never sends (an h1 GET, one out of retries) would
+  // hold the link, its stream and its payload for ever.
+  Micros upload_stall_timeout = seconds(30);
   // Called once per closed link with its reason, and with link_id 0 for a
   // client refused at accept (logs, traces).
   std::function<void(std::uint64_t link_id, const std::string& reason)> on_link_closed;
@@ -50,7 +57,8 @@ struct ProxyStats {
   std::uint64_t closed = 0;
   std::uint64_t dropped_misbehaving = 0;      // closed for a client error (incl. the two below)
   std::uint64_t dropped_stopped_reading = 0;  // client_stall_timeout
-  std::uint64_t dropped_deadline = 0;         // a handshake, frame or idle deadline
+  std::uint64_t dropped_deadline = 0;         // a handshake, frame, idle or upload deadline
+  std::uint64_t dropped_upload_stalled = 0;   // upload_stall_timeout (not the client's fault)
   std::uint64_t bytes_to_clients = 0;
   std::uint64_t bytes_from_clients = 0;
   std::uint64_t onward_pauses = 0;            // times an onward read was paused

@@ -33,7 +33,9 @@ class EchoOnward final : public OnwardStream {
       events_->onward_state(5, 0);  // CONNECTED
     });
   }
+  bool takes_tx = true;  // false: like an h1 GET, it never asks for payload
   void request_tx() override {
+    if (!takes_tx) return;
     later([this] {
       while (auto piece = events_->onward_take_tx())
         events_->onward_rx(piece->flags, piece->payload, std::nullopt);
@@ -68,11 +70,14 @@ class EchoFactory final : public OnwardFactory {
       return make_error(ErrorCode::kNotFound, "streamtype '" + request.streamtype + "' is not in the policy");
     ++created;
     OnwardCreated created;
-    created.stream = std::make_unique<EchoOnward>(loop_, events);
+    auto onward = std::make_unique<EchoOnward>(loop_, events);
+    onward->takes_tx = takes_tx;
+    created.stream = std::move(onward);
     created.streamtypes = {"echo"};
     return created;
   }
   int created = 0;
+  bool takes_tx = true;
 
  private:
   Loop& loop_;
@@ -211,6 +216,45 @@ TEST(ProxyServerSim, HostileLinksCannotStarveAGoodClient) {
   client.close();
   EXPECT_TRUE(world.run_until_idle(10'000'000).idle);
   EXPECT_EQ(proxy.stats().open, 0u);
+}
+
+}  // namespace
+}  // namespace ss::proxy
+
+namespace ss::proxy {
+namespace {
+
+// Found by proxy_fuzz (corpus/proxy_fuzz/regression-*): a client sends more
+// payload than proxy_buflen to an onward stream that never takes any, so
+// the proxy pauses reading it, and then the client leaves. A paused read
+// cannot see that; the upload deadline must end the link, its onward
+// stream and the payload it holds.
+TEST(ProxyServerSim, PausedUploadToAStreamThatNeverSendsEndsByTheDeadline) {
+  sim::WorldOptions options;
+  options.seed = 3;
+  sim::World world(options);
+  const int box = world.add_host("box");
+  EchoFactory factory(world.loop());
+  factory.takes_tx = false;
+  ProxyServerOptions po;
+  std::vector<std::string> reasons;
+  po.on_link_closed = [&](std::uint64_t, const std::string& reason) { reasons.push_back(reason); };
+  ProxyServer proxy(world.loop(), world.net_for(box), factory, po);
+  ASSERT_TRUE(proxy.start().ok());
+  testing::SimLinkClient client(world, world.net_for(box), testing::Behaviour::kBulk, 40);  // 160 KB
+  world.run_for(seconds(1));
+  ASSERT_EQ(proxy.stats().open, 1u);
+  client.close();  // the client process goes away while the proxy does not read it
+  world.run_for(po.upload_stall_timeout - seconds(2));
+  EXPECT_EQ(proxy.stats().open, 1u) << "nothing ends the link before its deadline";
+  world.run_for(seconds(2));
+  EXPECT_EQ(proxy.stats().open, 0u) << "the upload deadline ends the link";
+  EXPECT_EQ(proxy.stats().dropped_deadline, 1u);
+  EXPECT_EQ(proxy.stats().dropped_upload_stalled, 1u);
+  EXPECT_EQ(proxy.stats().dropped_misbehaving, 0u) << "not the client's fault";
+  ASSERT_FALSE(reasons.empty());
+  EXPECT_NE(reasons.back().find("took none of the client's payload"), std::string::npos) << reasons.back();
+  EXPECT_TRUE(world.run_until_idle(1'000'000).idle);
 }
 
 }  // namespace
