@@ -44,6 +44,7 @@ void Tally::add(const SeedResult& r) {
     case Status::kCrash: ++crash; break;
     case Status::kHang: ++hang; break;
     case Status::kLeak: ++leak; break;
+    case Status::kNondeterminism: ++nondeterminism; break;
   }
   ++failed;
 }
@@ -174,13 +175,15 @@ bool write_json(const std::string& path, const CampaignInfo& info, const std::ve
   out << "  \"jobs\": " << info.jobs << ",\n";
   out << "  \"max_events\": " << info.max_events << ",\n";
   out << "  \"seed_timeout_s\": " << number(info.seed_timeout_seconds) << ",\n";
+  out << "  \"recheck\": " << number(info.recheck) << ",\n";
   out << "  \"interrupted\": " << (info.interrupted ? "true" : "false") << ",\n";
   out << "  \"wall_time_s\": " << number(info.wall_seconds) << ",\n";
   out << "  \"seeds\": " << t.seeds << ",\n";
   out << "  \"passed\": " << t.passed << ",\n";
   out << "  \"failed\": " << t.failed << ",\n";
   out << "  \"failures\": {\"violation\": " << t.violation << ", \"livelock\": " << t.livelock
-      << ", \"crash\": " << t.crash << ", \"hang\": " << t.hang << ", \"leak\": " << t.leak << "},\n";
+      << ", \"crash\": " << t.crash << ", \"hang\": " << t.hang << ", \"leak\": " << t.leak
+      << ", \"nondeterminism\": " << t.nondeterminism << "},\n";
   out << "  \"events\": " << t.events << ",\n";
   out << "  \"simulated_time_s\": " << number(static_cast<double>(t.sim_time_us / 1e6L)) << ",\n";
   out << "  \"results\": [";
@@ -205,6 +208,10 @@ bool write_json(const std::string& path, const CampaignInfo& info, const std::ve
       }
       if (!r.crash.empty()) out << ", \"crash\": " << json_string(r.crash);
       if (!r.headline.empty()) out << ", \"headline\": " << json_string(r.headline);
+      if (r.status == Status::kNondeterminism) {
+        out << ", \"recheck_hash\": \"" << sim::hex64(r.recheck_hash) << "\", \"divergence\": "
+            << json_string(r.divergence);
+      }
       out << ", \"output\": " << json_string(r.output);
     }
     out << "}";
@@ -222,9 +229,9 @@ bool write_junit(const std::string& path, const CampaignInfo& info, const std::v
   }
   Tally t;
   for (const SeedResult& r : results) t.add(r);
-  // Violations, livelocks and leaks are failures (a check said no); crashes
+  // Violations, livelocks, leaks and nondeterminism are failures (a check said no); crashes
   // and hangs are errors (the seed never finished).
-  const std::uint64_t failures = t.violation + t.livelock + t.leak, errors = t.crash + t.hang;
+  const std::uint64_t failures = t.violation + t.livelock + t.leak + t.nondeterminism, errors = t.crash + t.hang;
   const std::string suite = xml_text("ss-sim." + info.scenario);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"ss-sim\" tests=\"" << t.seeds << "\" failures=\"" << failures << "\" errors=\""

@@ -25,7 +25,7 @@ std::string reproduce_command(const std::string& label, const std::string& scena
 // Counts over a campaign's results.
 struct Tally {
   std::uint64_t seeds = 0, passed = 0, failed = 0;
-  std::uint64_t violation = 0, livelock = 0, crash = 0, hang = 0, leak = 0;
+  std::uint64_t violation = 0, livelock = 0, crash = 0, hang = 0, leak = 0, nondeterminism = 0;
   std::uint64_t events = 0;
   long double sim_time_us = 0;
   void add(const SeedResult& r);
@@ -40,6 +40,7 @@ struct CampaignInfo {
   int jobs = 1;
   std::uint64_t max_events = 0;
   double seed_timeout_seconds = 0;
+  double recheck = 0;  // --recheck fraction
   bool interrupted = false;
   double wall_seconds = 0;
 };
