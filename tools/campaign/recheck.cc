@@ -1,6 +1,8 @@
 #include "tools/campaign/recheck.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "tools/campaign/campaign.h"
 #include "tools/campaign/fresh_run.h"
