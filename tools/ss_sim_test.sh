@@ -187,6 +187,11 @@ assert bad and all(r['status'] == 'nondeterminism' for r in bad), bad
 for r in bad:
     assert r['hash'] != r['recheck_hash'] and 'first difference at event #' in r['divergence'], r
 EOF2"
+check "a nondeterminism failure's reproduce command rechecks that seed alone" \
+  "grep -Eq \"^  reproduce: $repro_re planted-nondeterminism --from 13 --seeds 1 --recheck 1\\\$\" <<<\"\$out\""
+out=$("$planted" --scenario planted-nondeterminism --from 13 --seeds 1 --recheck 1 --no-progress 2>/dev/null); rc=$?
+check "... and it fails the same way" \
+  "[[ $rc -eq 1 ]] && grep -q '^FAILED seed 13: nondeterminism: .*same process: first difference at event #[0-9]*: 0\.005000s planted \"run=1\" vs 0\.005000s planted \"run=2\"\$' <<<\"\$out\""
 "$planted" --scenario planted-nondeterminism --seeds 20 --recheck 0 --no-progress >/dev/null 2>&1; rc=$?
 check "--recheck 0 turns the check off" "[[ $rc -eq 0 ]]"
 out=$("$sim" --seeds 100 --recheck 1 --jobs 2 --no-progress 2>&1); rc=$?

@@ -112,7 +112,9 @@ class Campaign {
         clear_progress();
         std::printf("FAILED seed %llu: %s\n  reproduce: %s\n", static_cast<unsigned long long>(r.seed),
                     r.detail().c_str(),
-                    reproduce_command(options_.label, scenario_.name(), r.seed, options_.max_events).c_str());
+                    reproduce_command(options_.label, scenario_.name(), r.seed, options_.max_events,
+                                      r.status == Status::kNondeterminism)
+                        .c_str());
         std::fflush(stdout);
       }
     }

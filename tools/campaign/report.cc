@@ -25,12 +25,13 @@ const char* build_flavour() {
 }
 
 std::string reproduce_command(const std::string& label, const std::string& scenario, std::uint64_t seed,
-                              std::uint64_t max_events) {
+                              std::uint64_t max_events, bool nondeterminism) {
   std::string cmd = "bazel run ";
   if (std::string_view(build_flavour()) == "asan") cmd += "--config=asan ";
-  cmd += label + " -- --scenario " + scenario + " --seed " + std::to_string(seed);
+  cmd += label + " -- --scenario " + scenario;
+  cmd += nondeterminism ? " --from " + std::to_string(seed) + " --seeds 1" : " --seed " + std::to_string(seed);
   if (max_events != sim::RunConfig{}.max_events) cmd += " --max-events " + std::to_string(max_events);
-  return cmd + " --trace";
+  return cmd + (nondeterminism ? " --recheck 1" : " --trace");
 }
 
 void Tally::add(const SeedResult& r) {
@@ -200,7 +201,8 @@ bool write_json(const std::string& path, const CampaignInfo& info, const std::ve
     if (!r.passed()) {
       out << ", \"detail\": " << json_string(r.detail());
       out << ", \"reproduce\": "
-          << json_string(reproduce_command(info.label, info.scenario, r.seed, info.max_events));
+          << json_string(reproduce_command(info.label, info.scenario, r.seed, info.max_events,
+                                          r.status == Status::kNondeterminism));
       if (r.violation_count > 0) {
         out << ", \"violation_count\": " << r.violation_count << ", \"violations\": [";
         for (std::size_t i = 0; i < r.violations.size(); ++i) out << (i ? ", " : "") << json_string(r.violations[i]);
@@ -254,7 +256,10 @@ bool write_junit(const std::string& path, const CampaignInfo& info, const std::v
     }
     const bool error_kind = r.status == Status::kCrash || r.status == Status::kHang;
     const char* tag = error_kind ? "error" : "failure";
-    std::string body = "reproduce: " + reproduce_command(info.label, info.scenario, r.seed, info.max_events) + "\n";
+    std::string body = "reproduce: " +
+                       reproduce_command(info.label, info.scenario, r.seed, info.max_events,
+                                         r.status == Status::kNondeterminism) +
+                       "\n";
     for (const std::string& v : r.violations) body += "violation: " + v + "\n";
     if (r.violation_count > r.violations.size()) {
       body += "(" + std::to_string(r.violation_count - r.violations.size()) + " more violations)\n";

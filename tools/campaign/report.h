@@ -19,8 +19,11 @@ const char* build_flavour();
 // The command that replays one seed alone, with every option that changes
 // the run: "bazel run [--config=asan] LABEL -- --scenario NAME --seed S
 // [--max-events N] --trace" (--max-events only when it is not the default).
+// For nondeterminism, one run shows nothing: the seed is rechecked alone,
+// "... --from S --seeds 1 --recheck 1" (the same runs: a worker's first
+// seed, again in it, and in a fresh process when the seed was; recheck.h).
 std::string reproduce_command(const std::string& label, const std::string& scenario, std::uint64_t seed,
-                              std::uint64_t max_events);
+                              std::uint64_t max_events, bool nondeterminism = false);
 
 // Counts over a campaign's results.
 struct Tally {

@@ -10,6 +10,7 @@
 #include "tools/campaign/fresh_run.h"
 #include "tools/campaign/planted_scenarios.h"
 #include "tools/campaign/recheck.h"
+#include "tools/campaign/report.h"
 #include "tools/campaign/trace_json.h"
 #include "tools/campaign/trace_view.h"
 #include "tools/campaign/wire.h"
@@ -72,6 +73,15 @@ TEST(Recheck, FirstDivergence) {
   EXPECT_EQ(d->index, 2u);
   EXPECT_FALSE(d->b.has_value());
   EXPECT_EQ(describe_divergence(*d), "first difference at event #2: 0.000009s end \"conn=1\" vs (the trace ended)");
+}
+
+TEST(Recheck, ReproduceCommandRechecksTheSeedAlone) {
+  const std::string prefix =
+      std::string("bazel run ") + (std::string(build_flavour()) == "asan" ? "--config=asan " : "");
+  EXPECT_EQ(reproduce_command("//tools:ss-sim", "echo", 3, 500, true),
+            prefix + "//tools:ss-sim -- --scenario echo --from 3 --seeds 1 --max-events 500 --recheck 1");
+  EXPECT_EQ(reproduce_command("//tools:ss-sim", "echo", 3, sim::RunConfig{}.max_events, true),
+            prefix + "//tools:ss-sim -- --scenario echo --from 3 --seeds 1 --recheck 1");
 }
 
 class Planted : public ::testing::Test {
