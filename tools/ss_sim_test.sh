@@ -69,7 +69,7 @@ for s in 3 5 7 13 15 17 23 25 27 33 35 37; do
 done
 check "each failure has its reproduce command, with --max-events" "[[ $ok -eq 1 ]]"
 check "the summary counts the rest as run and passed" \
-  "grep -q '^summary: scenario=planted-crash seeds=40 (1\.\.40) .* passed=28 failed=12 (violation=0 livelock=4 crash=8 hang=0 leak=0)' <<<\"\$out\""
+  "grep -q '^summary: scenario=planted-crash seeds=40 (1\.\.40) .* passed=28 failed=12 (violation=0 livelock=4 crash=8 hang=0 leak=0 nondeterminism=0)' <<<\"\$out\""
 check "one line on stderr" \
   "[[ \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: 12 of 40 seeds failed (4 livelock, 8 crash); lowest: seed 3, crash: ' $tmp/err"
 check "the JSON report is well formed and complete" "python3 - '$tmp/c2.json' <<'EOF'
@@ -121,7 +121,7 @@ check "the reproduce command of a livelock livelocks again" "[[ $rc -eq 1 ]] && 
 # 5 s progress interval, so (stdout not a terminal) a progress line shows.
 out=$("$planted" --scenario planted-hang --seeds 4 --jobs 2 --seed-timeout 6s 2>"$tmp/err"); rc=$?
 check "a hanging seed is reported and the campaign goes on" \
-  "[[ $rc -eq 1 ]] && grep -Eq '^FAILED seed 2: hang: no result after 6s of wall time; worker killed' <<<\"\$out\" && grep -Eq \"^  reproduce: $repro_re planted-hang --seed 2 --trace\\\$\" <<<\"\$out\" && grep -q 'seeds=4 (1\.\.4) .* passed=3 failed=1 (violation=0 livelock=0 crash=0 hang=1 leak=0)' <<<\"\$out\""
+  "[[ $rc -eq 1 ]] && grep -Eq '^FAILED seed 2: hang: no result after 6s of wall time; worker killed' <<<\"\$out\" && grep -Eq \"^  reproduce: $repro_re planted-hang --seed 2 --trace\\\$\" <<<\"\$out\" && grep -q 'seeds=4 (1\.\.4) .* passed=3 failed=1 (violation=0 livelock=0 crash=0 hang=1 leak=0 nondeterminism=0)' <<<\"\$out\""
 check "progress goes to stdout when stderr is no terminal; stderr has one line" \
   "grep -Eq '^progress: [0-9]+ seeds \([0-9]+ failed\), [0-9.]+ seeds/s, [0-9]+ simulated s per wall s, .* \[[0-9]+/4\]\$' <<<\"\$out\" && [[ \$(wc -l <$tmp/err) -eq 1 ]]"
 
@@ -132,7 +132,7 @@ if "$planted" --list | grep -q '^planted-uaf '; then
     "[[ $rc -eq 1 ]] && grep -q '^FAILED seed 3: crash: exit status 1 (AddressSanitizer: heap-use-after-free' <<<\"\$out\" && grep -q '^FAILED seed 13: crash: ' <<<\"\$out\" && grep -q 'passed=18 failed=2 ' <<<\"\$out\""
   out=$("$planted" --scenario planted-leak --seeds 20 --jobs 2 --no-progress 2>/dev/null); rc=$?
   check "ASan: a leaking seed is a leak, and only that seed" \
-    "[[ $rc -eq 1 ]] && grep -q '^FAILED seed 3: leak: AddressSanitizer: 48 byte(s) leaked in 1 allocation(s)' <<<\"\$out\" && grep -q 'passed=18 failed=2 (violation=0 livelock=0 crash=0 hang=0 leak=2)' <<<\"\$out\""
+    "[[ $rc -eq 1 ]] && grep -q '^FAILED seed 3: leak: AddressSanitizer: 48 byte(s) leaked in 1 allocation(s)' <<<\"\$out\" && grep -q 'passed=18 failed=2 (violation=0 livelock=0 crash=0 hang=0 leak=2 nondeterminism=0)' <<<\"\$out\""
   "$planted" --scenario planted-leak --seeds 5 --no-leak-check --no-progress >/dev/null 2>&1; rc=$?
   check "ASan: --no-leak-check does not look for leaks" "[[ $rc -eq 0 ]]"
 else
@@ -160,13 +160,92 @@ check "an interrupt ends a campaign with 130, a summary and one stderr line" \
 "$planted" --scenario echo --seeds 3 --no-progress --json /nonexistent-dir/r.json >/dev/null 2>"$tmp/err"; rc=$?
 check "an unwritable report exits 3 with one line" "[[ $rc -eq 3 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: cannot open /nonexistent-dir/r.json' $tmp/err"
 
+# --- the determinism self-check (--recheck) --------------------------------------
+# planted-nondeterminism traces a static run counter (seed%10==3) or whether
+# the run is the first in its process (seed%10 in 1,2,4,6,8); nothing else
+# differs and no invariant breaks.
+out=$("$planted" --scenario planted-nondeterminism --seeds 20 --jobs 1 --recheck 1 --no-progress \
+  --json "$tmp/nd.json" 2>"$tmp/err"); rc=$?
+check "nondeterministic seeds fail the recheck" "[[ $rc -eq 1 ]]"
+failed=$(grep -o '^FAILED seed [0-9]*' <<<"$out" | awk '{print $3}' | sort -n | tr '\n' ' ')
+check "only planted seeds fail, each as nondeterminism (got: $failed)" \
+  "[[ -n '$failed' ]] && ! grep '^FAILED seed' <<<\"\$out\" | grep -v ': nondeterminism: hash 0x[0-9a-f]* then 0x[0-9a-f]*; run again in ' && ! grep -Eq '^FAILED seed [0-9]*[0579]:' <<<\"\$out\""
+check "the static counter is found in the same worker, with the first differing event" \
+  "grep -Eq '^FAILED seed 3: nondeterminism: hash 0x[0-9a-f]{16} then 0x[0-9a-f]{16}; run again in the same process: first difference at event #[0-9]+: 0\.005000s planted \"run=[0-9]+\" vs 0\.005000s planted \"run=[0-9]+\"\$' <<<\"\$out\" && grep -q '^FAILED seed 13: nondeterminism: ' <<<\"\$out\""
+check "a worker's first seed is cold, then warm when run again in it" \
+  "grep -q '^FAILED seed 1: nondeterminism: .*same process: first difference at event #[0-9]*: 0\.005000s planted \"cold\" vs 0\.005000s planted \"warm\"\$' <<<\"\$out\""
+check "a later seed differs only in a fresh process" \
+  "grep -q '^FAILED seed [0-9]*: nondeterminism: .*run again in a fresh process: first difference at event #[0-9]*: 0\.005000s planted \"warm\" vs 0\.005000s planted \"cold\"\$' <<<\"\$out\""
+check "the summary counts nondeterminism apart from violations" \
+  "grep -Eq '^summary: .* failed=[1-9][0-9]* \(violation=0 livelock=0 crash=0 hang=0 leak=0 nondeterminism=[1-9][0-9]*\)' <<<\"\$out\" && [[ \$(wc -l <$tmp/err) -eq 1 ]] && grep -q 'nondeterminism); lowest: seed 1, nondeterminism: ' $tmp/err"
+check "the JSON report has both hashes and the divergence" "python3 - '$tmp/nd.json' <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d['recheck'] == 1 and d['failures']['violation'] == 0, d
+bad = [r for r in d['results'] if r['status'] != 'pass']
+assert bad and all(r['status'] == 'nondeterminism' for r in bad), bad
+for r in bad:
+    assert r['hash'] != r['recheck_hash'] and 'first difference at event #' in r['divergence'], r
+EOF2"
+check "a nondeterminism failure's reproduce command rechecks that seed alone" \
+  "grep -Eq \"^  reproduce: $repro_re planted-nondeterminism --from 13 --seeds 1 --recheck 1\\\$\" <<<\"\$out\""
+out=$("$planted" --scenario planted-nondeterminism --from 13 --seeds 1 --recheck 1 --no-progress 2>/dev/null); rc=$?
+check "... and it fails the same way" \
+  "[[ $rc -eq 1 ]] && grep -q '^FAILED seed 13: nondeterminism: .*same process: first difference at event #[0-9]*: 0\.005000s planted \"run=1\" vs 0\.005000s planted \"run=2\"\$' <<<\"\$out\""
+"$planted" --scenario planted-nondeterminism --seeds 20 --recheck 0 --no-progress >/dev/null 2>&1; rc=$?
+check "--recheck 0 turns the check off" "[[ $rc -eq 0 ]]"
+out=$("$sim" --seeds 100 --recheck 1 --jobs 2 --no-progress 2>&1); rc=$?
+check "the real scenarios pass the recheck" "[[ $rc -eq 0 ]] && grep -q 'passed=100 failed=0 ' <<<\"\$out\""
+
+# --- looking at one seed: times, filters, Chrome trace JSON --------------------
+out=$("$sim" --seed 4 --trace)
+check "--trace prints times with a unit" "grep -Eq '^[0-9]+\.[0-9]{6}s connect conn=1 ' <<<\"\$out\""
+out=$("$sim" --seed 4 --trace-filter fault,end)
+kinds=$(sed -n '/^trace:/,/^result:/p' <<<"$out" | sed '1d;$d' | awk '{print $2}' | sort -u | tr '\n' ' ')
+check "--trace-filter prints only those kinds (got: $kinds)" "[[ '$kinds' == 'end fault ' ]]"
+out=$("$sim" --seed 4 --trace-stream conn=3)
+lines=$(sed -n '/^trace:/,/^result:/p' <<<"$out" | sed '1d;$d')
+check "--trace-stream conn=3 prints only that connection" \
+  "[[ -n \"\$lines\" ]] && ! grep -vEq ' conn=3( |\$)' <<<\"\$lines\" && grep -q 'hash=0x' <<<\"\$out\""
+out=$("$sim" --seed 4 --trace-stream 1)
+lines=$(sed -n '/^trace:/,/^result:/p' <<<"$out" | sed '1d;$d')
+check "--trace-stream 1 prints only stream ss1" "[[ -n \"\$lines\" ]] && ! grep -vEq '^[0-9.]+s [a-z0-9_.]+ ss1( |\$)' <<<\"\$lines\""
+a=$("$sim" --seed 4 | grep hash=); b=$("$sim" --seed 4 --trace-json "$tmp/t4.json" --trace-filter end | grep hash=)
+check "the trace views do not change the run" "[[ \"\$a\" == \"\$b\" ]]"
+check "--trace-json: streams, connections, state spans, fault markers" "python3 - '$tmp/t4.json' <<'EOF2'
+import json, sys
+d = json.load(open(sys.argv[1]))
+ev = d['traceEvents']
+procs = {e['pid']: e['args']['name'] for e in ev if e['ph'] == 'M' and e['name'] == 'process_name'}
+assert procs == {1: 'streams', 2: 'connections', 3: 'world'}, procs
+threads = {(e['pid'], e['args']['name']) for e in ev if e['ph'] == 'M' and e['name'] == 'thread_name'}
+# seed 4 is proxy-bulk with five clients: five streams, and connections.
+assert {(1, 'ss%d' % i) for i in range(1, 6)} <= threads, threads
+assert (1, 'ss6') not in threads, threads
+assert {(2, 'conn=1'), (2, 'conn=2'), (2, 'conn=3')} <= threads, threads
+spans = [e for e in ev if e['ph'] == 'X' and e['pid'] == 1 and e['tid'] == 1]
+names = [e['name'] for e in sorted(spans, key=lambda e: e['ts'])]
+assert names[:3] == ['CREATING', 'CONNECTING', 'CONNECTED'], names
+for a, b in zip(sorted(spans, key=lambda e: e['ts']), sorted(spans, key=lambda e: e['ts'])[1:]):
+    assert a['ts'] + a['dur'] == b['ts'], (a, b)
+faults = [e for e in ev if e['ph'] == 'i' and e['name'].startswith('fault: ')]
+assert len(faults) >= 3 and all(e['s'] == 'g' for e in faults), faults
+assert all(isinstance(e['ts'], int) for e in ev if e['ph'] != 'M')
+EOF2"
+"$sim" --scenario echo-planted-bug --seed "$seed" --trace-json "$tmp/bug.json" >/dev/null 2>&1
+check "--trace-json marks a violation" "python3 -c \"import json; ev=json.load(open('$tmp/bug.json'))['traceEvents']; assert any(e['ph']=='i' and e['s']=='g' and e['name'].startswith('violation: ') for e in ev)\""
+"$sim" --seed 4 --trace-json /nonexistent-dir/t.json >/dev/null 2>"$tmp/err"; rc=$?
+check "an unwritable --trace-json exits 3 with one line" "[[ $rc -eq 3 && \$(wc -l <$tmp/err) -eq 1 ]]"
+
 # --- arguments ----------------------------------------------------------------
 "$sim" --help | grep -q usage; check "--help" "[[ $? -eq 0 ]]"
 check "--list has no test-only scenario" "! \"$sim\" --list | grep -q '^planted-'"
 for bad in "--seeds" "--seeds x" "--seeds 0" "--bogus" "--seed 1 --seeds 2" "--trace --seeds 3" \
   "--scenario nope --seeds 1" "" "--seeds 3 --jobs 0" "--seeds 3 --jobs x" "--duration 5x" "--duration 0" \
   "--seed 1 --jobs 2" "--seed 1 --json f" "--seeds 3 --json" "--seeds 3 --seed-timeout -1" \
-  "--seeds 3 --json f --junit f" "--from 18446744073709551615 --seeds 2"; do
+  "--seeds 3 --json f --junit f" "--from 18446744073709551615 --seeds 2" "--seeds 3 --recheck 2" \
+  "--seeds 3 --recheck 1/0" "--seeds 3 --recheck" "--seed 1 --recheck 1" "--seeds 3 --trace-json f" \
+  "--seed 1 --trace-filter" "--seed 1 --trace-filter a,,b" "--seed 1 --trace-stream x" "--seeds 3 --trace-stream 1"; do
   err=$("$sim" $bad 2>&1 >/dev/null); rc=$?
   check "bad args '$bad' exit 2 with a message" "[[ $rc -eq 2 ]] && grep -q 'ss-sim: ' <<<\"\$err\""
 done

@@ -13,6 +13,7 @@
 #include <limits>
 #include <vector>
 
+#include "tools/campaign/recheck.h"
 #include "tools/campaign/report.h"
 #include "tools/campaign/worker_pool.h"
 
@@ -69,8 +70,11 @@ class Campaign {
     const std::uint64_t max_events = options_.max_events;
     const sim::Scenario& scenario = scenario_;
     const bool leak_check = options_.leak_check && __lsan_do_recoverable_leak_check != nullptr;
-    const RunSeedFn run = [&scenario, max_events, leak_check](std::uint64_t seed) {
-      SeedResult r = run_seed_result(scenario, seed, max_events);
+    RecheckOptions recheck;
+    recheck.fraction = options_.recheck;
+    recheck.scenario = scenario.name();
+    const RunSeedFn run = [&scenario, &recheck, max_events, leak_check](std::uint64_t seed) {
+      SeedResult r = run_seed_checked(scenario, seed, max_events, recheck);
       // A worker never exits through atexit (where LeakSanitizer would
       // look), so it looks after every seed: a seed that passed but left
       // unreachable memory is a leak.
@@ -108,7 +112,9 @@ class Campaign {
         clear_progress();
         std::printf("FAILED seed %llu: %s\n  reproduce: %s\n", static_cast<unsigned long long>(r.seed),
                     r.detail().c_str(),
-                    reproduce_command(options_.label, scenario_.name(), r.seed, options_.max_events).c_str());
+                    reproduce_command(options_.label, scenario_.name(), r.seed, options_.max_events,
+                                      r.status == Status::kNondeterminism)
+                        .c_str());
         std::fflush(stdout);
       }
     }
@@ -171,7 +177,7 @@ class Campaign {
     std::printf(
         "summary: scenario=%s seeds=%llu (%llu..%llu) jobs=%d events=%llu simulated_time=%.3fs wall_time=%.2fs "
         "seeds_per_s=%.1f sim_per_wall=%.0f passed=%llu failed=%llu (violation=%llu livelock=%llu crash=%llu "
-        "hang=%llu leak=%llu)\n",
+        "hang=%llu leak=%llu nondeterminism=%llu)\n",
         scenario_.name().c_str(), static_cast<unsigned long long>(tally_.seeds),
         static_cast<unsigned long long>(options_.from), static_cast<unsigned long long>(last), options_.jobs,
         static_cast<unsigned long long>(tally_.events), static_cast<double>(tally_.sim_time_us / 1e6L), wall_,
@@ -179,7 +185,7 @@ class Campaign {
         static_cast<unsigned long long>(tally_.passed), static_cast<unsigned long long>(tally_.failed),
         static_cast<unsigned long long>(tally_.violation), static_cast<unsigned long long>(tally_.livelock),
         static_cast<unsigned long long>(tally_.crash), static_cast<unsigned long long>(tally_.hang),
-        static_cast<unsigned long long>(tally_.leak));
+        static_cast<unsigned long long>(tally_.leak), static_cast<unsigned long long>(tally_.nondeterminism));
     if (!failing_.empty()) {
       constexpr std::size_t kListed = 100;
       std::string list;
@@ -214,6 +220,7 @@ class Campaign {
     info.jobs = options_.jobs;
     info.max_events = options_.max_events;
     info.seed_timeout_seconds = options_.seed_timeout_seconds;
+    info.recheck = options_.recheck;
     info.interrupted = outcome.stopped;
     info.wall_seconds = wall_;
     std::string report_error;
@@ -254,6 +261,7 @@ class Campaign {
       kind("crash", tally_.crash);
       kind("hang", tally_.hang);
       kind("leak", tally_.leak);
+      kind("nondeterminism", tally_.nondeterminism);
       std::fprintf(stderr, "ss-sim: %llu of %llu seeds failed (%s); lowest: seed %llu, %s\n",
                    static_cast<unsigned long long>(tally_.failed), static_cast<unsigned long long>(tally_.seeds),
                    kinds.c_str(), static_cast<unsigned long long>(first->seed), first->detail().c_str());
@@ -278,9 +286,11 @@ class Campaign {
 
 }  // namespace
 
-SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events) {
+SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
+                           const sim::Trace::Sink& on_event) {
   sim::RunConfig config;
   config.max_events = max_events;
+  config.on_event = on_event;
   sim::SeedOutcome o = sim::run_seed(scenario, seed, config);
   SeedResult r;
   r.seed = seed;

@@ -24,6 +24,7 @@ struct CampaignOptions {
   std::uint64_t show_failures = 20;  // failures printed in full; the rest are counted
   bool progress = true;              // a progress line (campaign.cc: where)
   bool leak_check = true;            // ASan builds: LeakSanitizer after every seed
+  double recheck = 1.0 / 20;         // --recheck: fraction of seeds run again (recheck.h)
   std::string json_path;
   std::string junit_path;
 };
@@ -40,8 +41,9 @@ inline constexpr int kExitInterrupted = 130; // SIGINT / SIGTERM
 int run_campaign(const sim::Scenario& scenario, const CampaignOptions& options);
 
 // One seed in this process, as a worker runs it: the same run_seed, so the
-// same hash as `ss-sim --seed S`.
-SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events);
+// same hash as `ss-sim --seed S`. `on_event` sees every trace event.
+SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
+                           const sim::Trace::Sink& on_event = {});
 
 // The worker count for "--jobs" left out: the CPUs this process may use.
 int default_jobs();

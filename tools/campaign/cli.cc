@@ -2,18 +2,24 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <fstream>
 #include <optional>
+#include <vector>
 
 #include "sim/trace.h"
 #include "tools/campaign/campaign.h"
+#include "tools/campaign/recheck.h"
+#include "tools/campaign/trace_json.h"
+#include "tools/campaign/trace_view.h"
 
 namespace ss::campaign {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ss-sim [--scenario NAME] --seed S [--trace] [--max-events N]\n"
+    "usage: ss-sim [--scenario NAME] --seed S [--trace] [--trace-filter KINDS] [--trace-stream N]\n"
+    "              [--trace-json FILE] [--max-events N]\n"
     "       ss-sim [--scenario NAME] (--seeds N | --duration D | both) [--from S] [--jobs J]\n"
-    "              [--max-events N] [--seed-timeout D] [--json FILE] [--junit FILE]\n"
+    "              [--max-events N] [--seed-timeout D] [--recheck F] [--json FILE] [--junit FILE]\n"
     "              [--show-failures N] [--no-progress] [--no-leak-check]\n"
     "       ss-sim --list | --help\n"
     "\n"
@@ -23,6 +29,11 @@ constexpr const char* kUsage =
     "One seed, in this process:\n"
     "  --seed S         run seed S; print its derived options (fault plan, workload)\n"
     "  --trace          with --seed: also print every trace event as it happens\n"
+    "  --trace-filter KIND[,KIND]  print only events of these kinds (implies --trace)\n"
+    "  --trace-stream N print only the events of stream N (ssN) or connection\n"
+    "                   conn=N (implies --trace)\n"
+    "  --trace-json FILE  write the trace as Chrome trace-event JSON (chrome://tracing,\n"
+    "                   Perfetto): a track per stream and per connection\n"
     "\n"
     "A campaign, in worker processes (a seed that crashes, aborts, trips a sanitizer\n"
     "or hangs is reported with its seed; the others still run):\n"
@@ -32,6 +43,9 @@ constexpr const char* kUsage =
     "  --jobs J         worker processes at once (default: the CPUs available)\n"
     "  --seed-timeout D a seed with no result after D of wall time is a hang\n"
     "                   (default 60s; 0 = never)\n"
+    "  --recheck F      run a fraction F of the seeds (1/20, 0.05; default 1/20; 0 = off)\n"
+    "                   twice, one in five of those also in a fresh process, and fail\n"
+    "                   one whose trace differs as nondeterminism\n"
     "  --json FILE      every seed's result as JSON\n"
     "  --junit FILE     every seed's result as JUnit XML (one testcase per seed)\n"
     "  --show-failures N  print the first N failures in full (default 20); all are counted\n"
@@ -43,8 +57,9 @@ constexpr const char* kUsage =
     "  --max-events N   livelock bound per seed (default 2000000)\n"
     "  --list           list scenarios\n"
     "\n"
-    "Exit status: 0 every seed passed, 1 a seed failed (violation, livelock, crash or\n"
-    "hang), 2 bad arguments, 3 the campaign runner failed, 130 interrupted.\n";
+    "Exit status: 0 every seed passed, 1 a seed failed (violation, livelock, crash,\n"
+    "hang, leak or nondeterminism), 2 bad arguments, 3 the campaign runner failed or a\n"
+    "file could not be written, 130 interrupted.\n";
 
 int bad(const std::string& msg) {
   std::fprintf(stderr, "ss-sim: %s (try --help)\n", msg.c_str());
@@ -73,7 +88,14 @@ bool parse_timeout(std::string_view text, double* seconds) {
   return parse_duration(text, seconds);
 }
 
-int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events, bool trace) {
+struct TraceOptions {
+  bool print = false;
+  TraceFilter filter;
+  std::string json_path;
+};
+
+int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
+                 const TraceOptions& trace) {
   // Line-buffered, so that a seed that crashes still shows what it printed
   // (and with --trace its events) up to the crash.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -81,14 +103,26 @@ int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_
   config.max_events = max_events;
   std::printf("scenario: %s\nseed: %llu\n%s", scenario.name().c_str(), static_cast<unsigned long long>(seed),
               scenario.derive(seed)->describe().c_str());
-  if (trace) {
-    std::printf("trace:\n");
-    config.on_event = [](Micros time, std::string_view kind, std::string_view text) {
-      std::printf("%lld %.*s %.*s\n", static_cast<long long>(time), static_cast<int>(kind.size()), kind.data(),
+  if (trace.print) std::printf("trace:\n");
+  std::vector<sim::TraceEvent> kept;
+  if (trace.print || !trace.json_path.empty()) {
+    config.on_event = [&trace, &kept](Micros time, std::string_view kind, std::string_view text) {
+      if (!trace.json_path.empty()) kept.push_back(sim::TraceEvent{time, std::string(kind), std::string(text)});
+      if (!trace.print || !trace.filter.keeps(kind, text)) return;
+      std::printf("%s %.*s %.*s\n", format_sim_time(time).c_str(), static_cast<int>(kind.size()), kind.data(),
                   static_cast<int>(text.size()), text.data());
     };
   }
   const sim::SeedOutcome o = sim::run_seed(scenario, seed, config);
+  if (!trace.json_path.empty()) {
+    std::ofstream out(trace.json_path, std::ios::binary | std::ios::trunc);
+    out << chrome_trace_json(kept);
+    out.close();
+    if (!out) {
+      std::fprintf(stderr, "ss-sim: cannot write %s\n", trace.json_path.c_str());
+      return 3;
+    }
+  }
   std::printf("result: events=%llu trace_events=%llu sim_time=%lldus hash=%s violations=%zu\n",
               static_cast<unsigned long long>(o.events), static_cast<unsigned long long>(o.trace_events),
               static_cast<long long>(o.sim_time), sim::hex64(o.hash).c_str(), o.violations.size());
@@ -145,7 +179,9 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
   CampaignOptions campaign;
   campaign.label = label;
   std::optional<int> jobs;
-  bool have_seed = false, trace = false, list = false;
+  bool have_seed = false, list = false;
+  TraceOptions trace;
+  std::string trace_option;   // the first option that needs --seed
   std::string campaign_only;  // the first campaign-only option given
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -165,7 +201,30 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
     } else if (arg == "--list") {
       list = true;
     } else if (arg == "--trace") {
-      trace = true;
+      trace.print = true;
+      if (trace_option.empty()) trace_option = arg;
+    } else if (arg == "--trace-filter") {
+      trace.print = true;
+      if (trace_option.empty()) trace_option = arg;
+      if (!has_value || !parse_kind_list(argv[++i], &trace.filter.kinds)) {
+        return bad("--trace-filter needs event kinds such as data,end");
+      }
+    } else if (arg == "--trace-stream") {
+      trace.print = true;
+      if (trace_option.empty()) trace_option = arg;
+      Track track;
+      if (!has_value || !parse_track(argv[++i], &track)) {
+        return bad("--trace-stream needs a stream (3, ss3) or a connection (conn=5)");
+      }
+      trace.filter.track = track;
+    } else if (arg == "--trace-json") {
+      if (trace_option.empty()) trace_option = arg;
+      if (!text(&trace.json_path)) return bad("--trace-json needs a file name");
+    } else if (arg == "--recheck") {
+      campaign_option();
+      if (!has_value || !parse_fraction(argv[++i], &campaign.recheck)) {
+        return bad("--recheck needs a fraction from 0 to 1 such as 1/20 or 0.05");
+      }
     } else if (arg == "--scenario") {
       if (!text(&scenario_name)) return bad("--scenario needs a name");
     } else if (arg == "--seed") {
@@ -224,7 +283,7 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
   const bool is_campaign = campaign.seeds || campaign.duration_seconds;
   if (have_seed && is_campaign) return bad("give either --seed S or a campaign (--seeds N / --duration D), not both");
   if (!have_seed && !is_campaign) return bad("give --seed S, or --seeds N and/or --duration D for a campaign");
-  if (trace && !have_seed) return bad("--trace needs --seed S");
+  if (!trace_option.empty() && !have_seed) return bad(trace_option + " needs --seed S");
   if (have_seed && !campaign_only.empty()) return bad(campaign_only + " is for campaigns (--seeds N / --duration D)");
   if (have_seed) return run_one_seed(*scenario, seed, campaign.max_events, trace);
 

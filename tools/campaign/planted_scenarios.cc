@@ -15,7 +15,7 @@ using sim::Scenario;
 using sim::ScenarioRun;
 using sim::World;
 
-enum class Plant { kNone, kWildWrite, kAbort, kLivelock, kHang, kUseAfterFree, kLeak };
+enum class Plant { kNone, kWildWrite, kAbort, kLivelock, kHang, kUseAfterFree, kLeak, kRunCounter, kColdStart };
 
 const char* plant_name(Plant p) {
   switch (p) {
@@ -26,6 +26,8 @@ const char* plant_name(Plant p) {
     case Plant::kHang: return "hang";
     case Plant::kUseAfterFree: return "heap use-after-free";
     case Plant::kLeak: return "leak";
+    case Plant::kRunCounter: return "a static run counter in the trace";
+    case Plant::kColdStart: return "the first run in a process traces differently";
   }
   return "?";
 }
@@ -33,6 +35,11 @@ const char* plant_name(Plant p) {
 // Read at run time, so no compiler can tell the write below goes nowhere.
 volatile std::uintptr_t g_wild_address = 0;
 volatile std::uint64_t g_sink = 0;
+
+// State that survives from one run to the next in a process: exactly what
+// a deterministic run must not depend on (planted-nondeterminism).
+std::uint64_t g_runs = 0;
+bool g_warm = false;
 
 // 48 bytes that nothing points to once this returns.
 __attribute__((noinline)) void leak_a_block() {
@@ -82,6 +89,13 @@ class PlantedRun final : public ScenarioRun {
       case Plant::kLeak:
         leak_a_block();
         break;
+      case Plant::kRunCounter:
+        world.record("planted", "run=" + std::to_string(++g_runs));
+        break;
+      case Plant::kColdStart:
+        world.record("planted", g_warm ? "warm" : "cold");
+        g_warm = true;
+        break;
     }
   }
   void repost(World& world) {
@@ -125,6 +139,18 @@ Plant uaf_plant(std::uint64_t seed) { return seed % 10 == 3 ? Plant::kUseAfterFr
 
 Plant leak_plant(std::uint64_t seed) { return seed % 10 == 3 ? Plant::kLeak : Plant::kNone; }
 
+Plant nondeterminism_plant(std::uint64_t seed) {
+  switch (seed % 10) {
+    case 3: return Plant::kRunCounter;
+    case 1:
+    case 2:
+    case 4:
+    case 6:
+    case 8: return Plant::kColdStart;
+    default: return Plant::kNone;
+  }
+}
+
 }  // namespace
 
 void register_planted_scenarios(sim::ScenarioRegistry& registry, const sim::Scenario& echo) {
@@ -132,6 +158,11 @@ void register_planted_scenarios(sim::ScenarioRegistry& registry, const sim::Scen
       "planted-crash", "TEST ONLY: echo; seed%10==3 SIGSEGV, ==5 livelock, ==7 abort()", echo, crash_plant));
   registry.add(std::make_unique<PlantedScenario>("planted-hang", "TEST ONLY: echo; seed%4==2 never returns", echo,
                                                  hang_plant));
+  registry.add(std::make_unique<PlantedScenario>(
+      "planted-nondeterminism",
+      "TEST ONLY: echo; seed%10==3 traces a static run counter, seed%10 in {1,2,4,6,8} traces whether it is "
+      "the first run in its process",
+      echo, nondeterminism_plant));
   if (std::string(build_flavour()) == "asan") {
     registry.add(std::make_unique<PlantedScenario>(
         "planted-uaf", "TEST ONLY (ASan builds): echo; seed%10==3 heap use-after-free", echo, uaf_plant));

@@ -14,6 +14,12 @@ namespace ss::campaign::testing {
 //                  report); seed % 10 == 7: abort(); seed % 10 == 5: a
 //                  livelock (work that re-posts itself forever)
 //   planted-hang   seed % 4 == 2: a callback that never returns
+//   planted-nondeterminism  seed % 10 == 3: traces a static counter of runs
+//                  (so a second run in the same process differs);
+//                  seed % 10 in {1,2,4,6,8}: traces "cold" in the first run
+//                  of a process and "warm" after (so only the first seed of
+//                  a worker differs when run again in it, and every one
+//                  differs in a fresh process). No violation either way.
 //   planted-uaf    seed % 10 == 3: a heap use-after-free; only in ASan builds,
 //                  where it is an AddressSanitizer report
 //   planted-leak   seed % 10 == 3: 48 bytes nothing points to; only in ASan

@@ -25,12 +25,13 @@ const char* build_flavour() {
 }
 
 std::string reproduce_command(const std::string& label, const std::string& scenario, std::uint64_t seed,
-                              std::uint64_t max_events) {
+                              std::uint64_t max_events, bool nondeterminism) {
   std::string cmd = "bazel run ";
   if (std::string_view(build_flavour()) == "asan") cmd += "--config=asan ";
-  cmd += label + " -- --scenario " + scenario + " --seed " + std::to_string(seed);
+  cmd += label + " -- --scenario " + scenario;
+  cmd += nondeterminism ? " --from " + std::to_string(seed) + " --seeds 1" : " --seed " + std::to_string(seed);
   if (max_events != sim::RunConfig{}.max_events) cmd += " --max-events " + std::to_string(max_events);
-  return cmd + " --trace";
+  return cmd + (nondeterminism ? " --recheck 1" : " --trace");
 }
 
 void Tally::add(const SeedResult& r) {
@@ -44,6 +45,7 @@ void Tally::add(const SeedResult& r) {
     case Status::kCrash: ++crash; break;
     case Status::kHang: ++hang; break;
     case Status::kLeak: ++leak; break;
+    case Status::kNondeterminism: ++nondeterminism; break;
   }
   ++failed;
 }
@@ -174,13 +176,15 @@ bool write_json(const std::string& path, const CampaignInfo& info, const std::ve
   out << "  \"jobs\": " << info.jobs << ",\n";
   out << "  \"max_events\": " << info.max_events << ",\n";
   out << "  \"seed_timeout_s\": " << number(info.seed_timeout_seconds) << ",\n";
+  out << "  \"recheck\": " << number(info.recheck) << ",\n";
   out << "  \"interrupted\": " << (info.interrupted ? "true" : "false") << ",\n";
   out << "  \"wall_time_s\": " << number(info.wall_seconds) << ",\n";
   out << "  \"seeds\": " << t.seeds << ",\n";
   out << "  \"passed\": " << t.passed << ",\n";
   out << "  \"failed\": " << t.failed << ",\n";
   out << "  \"failures\": {\"violation\": " << t.violation << ", \"livelock\": " << t.livelock
-      << ", \"crash\": " << t.crash << ", \"hang\": " << t.hang << ", \"leak\": " << t.leak << "},\n";
+      << ", \"crash\": " << t.crash << ", \"hang\": " << t.hang << ", \"leak\": " << t.leak
+      << ", \"nondeterminism\": " << t.nondeterminism << "},\n";
   out << "  \"events\": " << t.events << ",\n";
   out << "  \"simulated_time_s\": " << number(static_cast<double>(t.sim_time_us / 1e6L)) << ",\n";
   out << "  \"results\": [";
@@ -197,7 +201,8 @@ bool write_json(const std::string& path, const CampaignInfo& info, const std::ve
     if (!r.passed()) {
       out << ", \"detail\": " << json_string(r.detail());
       out << ", \"reproduce\": "
-          << json_string(reproduce_command(info.label, info.scenario, r.seed, info.max_events));
+          << json_string(reproduce_command(info.label, info.scenario, r.seed, info.max_events,
+                                          r.status == Status::kNondeterminism));
       if (r.violation_count > 0) {
         out << ", \"violation_count\": " << r.violation_count << ", \"violations\": [";
         for (std::size_t i = 0; i < r.violations.size(); ++i) out << (i ? ", " : "") << json_string(r.violations[i]);
@@ -205,6 +210,10 @@ bool write_json(const std::string& path, const CampaignInfo& info, const std::ve
       }
       if (!r.crash.empty()) out << ", \"crash\": " << json_string(r.crash);
       if (!r.headline.empty()) out << ", \"headline\": " << json_string(r.headline);
+      if (r.status == Status::kNondeterminism) {
+        out << ", \"recheck_hash\": \"" << sim::hex64(r.recheck_hash) << "\", \"divergence\": "
+            << json_string(r.divergence);
+      }
       out << ", \"output\": " << json_string(r.output);
     }
     out << "}";
@@ -222,9 +231,9 @@ bool write_junit(const std::string& path, const CampaignInfo& info, const std::v
   }
   Tally t;
   for (const SeedResult& r : results) t.add(r);
-  // Violations, livelocks and leaks are failures (a check said no); crashes
+  // Violations, livelocks, leaks and nondeterminism are failures (a check said no); crashes
   // and hangs are errors (the seed never finished).
-  const std::uint64_t failures = t.violation + t.livelock + t.leak, errors = t.crash + t.hang;
+  const std::uint64_t failures = t.violation + t.livelock + t.leak + t.nondeterminism, errors = t.crash + t.hang;
   const std::string suite = xml_text("ss-sim." + info.scenario);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"ss-sim\" tests=\"" << t.seeds << "\" failures=\"" << failures << "\" errors=\""
@@ -247,7 +256,10 @@ bool write_junit(const std::string& path, const CampaignInfo& info, const std::v
     }
     const bool error_kind = r.status == Status::kCrash || r.status == Status::kHang;
     const char* tag = error_kind ? "error" : "failure";
-    std::string body = "reproduce: " + reproduce_command(info.label, info.scenario, r.seed, info.max_events) + "\n";
+    std::string body = "reproduce: " +
+                       reproduce_command(info.label, info.scenario, r.seed, info.max_events,
+                                         r.status == Status::kNondeterminism) +
+                       "\n";
     for (const std::string& v : r.violations) body += "violation: " + v + "\n";
     if (r.violation_count > r.violations.size()) {
       body += "(" + std::to_string(r.violation_count - r.violations.size()) + " more violations)\n";

@@ -19,13 +19,16 @@ const char* build_flavour();
 // The command that replays one seed alone, with every option that changes
 // the run: "bazel run [--config=asan] LABEL -- --scenario NAME --seed S
 // [--max-events N] --trace" (--max-events only when it is not the default).
+// For nondeterminism, one run shows nothing: the seed is rechecked alone,
+// "... --from S --seeds 1 --recheck 1" (the same runs: a worker's first
+// seed, again in it, and in a fresh process when the seed was; recheck.h).
 std::string reproduce_command(const std::string& label, const std::string& scenario, std::uint64_t seed,
-                              std::uint64_t max_events);
+                              std::uint64_t max_events, bool nondeterminism = false);
 
 // Counts over a campaign's results.
 struct Tally {
   std::uint64_t seeds = 0, passed = 0, failed = 0;
-  std::uint64_t violation = 0, livelock = 0, crash = 0, hang = 0, leak = 0;
+  std::uint64_t violation = 0, livelock = 0, crash = 0, hang = 0, leak = 0, nondeterminism = 0;
   std::uint64_t events = 0;
   long double sim_time_us = 0;
   void add(const SeedResult& r);
@@ -40,6 +43,7 @@ struct CampaignInfo {
   int jobs = 1;
   std::uint64_t max_events = 0;
   double seed_timeout_seconds = 0;
+  double recheck = 0;  // --recheck fraction
   bool interrupted = false;
   double wall_seconds = 0;
 };

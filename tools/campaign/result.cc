@@ -4,6 +4,8 @@
 
 #include <csignal>
 
+#include "sim/trace.h"
+
 namespace ss::campaign {
 
 const char* status_name(Status status) {
@@ -14,6 +16,7 @@ const char* status_name(Status status) {
     case Status::kCrash: return "crash";
     case Status::kHang: return "hang";
     case Status::kLeak: return "leak";
+    case Status::kNondeterminism: return "nondeterminism";
   }
   return "?";
 }
@@ -36,6 +39,9 @@ std::string SeedResult::detail() const {
       break;
     case Status::kLeak:
       out += ": " + (headline.empty() ? std::string("LeakSanitizer found unreachable memory after the run") : headline);
+      break;
+    case Status::kNondeterminism:
+      out += ": hash " + sim::hex64(hash) + " then " + sim::hex64(recheck_hash) + "; " + divergence;
       break;
   }
   return out;

@@ -5,7 +5,8 @@
 // signal, an abort, a sanitizer report), gives no result within
 // --seed-timeout of wall time (hang: the worker is killed), or, in an ASan
 // build, passes but leaves memory that LeakSanitizer finds unreachable
-// (leak).
+// (leak), or, rechecked (recheck.h), gives a different trace when run again
+// (nondeterminism).
 #pragma once
 
 #include <cstdint>
@@ -15,9 +16,9 @@
 
 namespace ss::campaign {
 
-enum class Status { kPass, kViolation, kLivelock, kCrash, kHang, kLeak };
+enum class Status { kPass, kViolation, kLivelock, kCrash, kHang, kLeak, kNondeterminism };
 
-// "pass", "violation", "livelock", "crash", "hang", "leak".
+// "pass", "violation", "livelock", "crash", "hang", "leak", "nondeterminism".
 const char* status_name(Status status);
 
 struct SeedResult {
@@ -43,6 +44,11 @@ struct SeedResult {
   // LeakSanitizer found unreachable memory after the run (status kLeak if
   // the seed otherwise passed); its worker is then replaced.
   bool leaked = false;
+  // Nondeterminism: the hash of the run that differed from `hash` (0 when
+  // that run gave none) and where and how ("run again in the same process:
+  // first difference at event #12: ...").
+  std::uint64_t recheck_hash = 0;
+  std::string divergence;
   // Wall time of the seed in its worker (not deterministic; reports only).
   double wall_seconds = 0;
 

@@ -50,6 +50,8 @@ std::string encode_result(const SeedResult& r) {
   put_u64(body, static_cast<std::uint64_t>(r.sim_time_us));
   put_u64(body, r.violation_count);
   put_u64(body, r.leaked ? 1 : 0);
+  put_u64(body, r.recheck_hash);
+  put_string(body, r.divergence);
   put_u64(body, r.violations.size());
   for (const std::string& v : r.violations) put_string(body, v);
   std::string frame;
@@ -69,7 +71,7 @@ int take_result(std::string& buffer, SeedResult* out) {
   std::uint64_t status = 0, sim_time = 0, leaked = 0, kept = 0;
   if (!in.u64(&r.seed) || !in.u64(&status) || !in.u64(&r.hash) || !in.u64(&r.events) ||
       !in.u64(&r.trace_events) || !in.u64(&sim_time) || !in.u64(&r.violation_count) || !in.u64(&leaked) ||
-      !in.u64(&kept) || leaked > 1) {
+      !in.u64(&r.recheck_hash) || !in.string(&r.divergence) || !in.u64(&kept) || leaked > 1) {
     return -1;
   }
   r.leaked = leaked == 1;
@@ -77,7 +79,8 @@ int take_result(std::string& buffer, SeedResult* out) {
   const bool own = status == static_cast<std::uint64_t>(Status::kPass) ||
                    status == static_cast<std::uint64_t>(Status::kViolation) ||
                    status == static_cast<std::uint64_t>(Status::kLivelock) ||
-                   status == static_cast<std::uint64_t>(Status::kLeak);
+                   status == static_cast<std::uint64_t>(Status::kLeak) ||
+                   status == static_cast<std::uint64_t>(Status::kNondeterminism);
   if (!own || kept > r.violation_count) return -1;
   r.status = static_cast<Status>(status);
   r.sim_time_us = static_cast<std::int64_t>(sim_time);
