@@ -159,6 +159,7 @@ void BulkClient::handle(const LinkEvent& e) {
     world_.record("bulk.state", spec_.streamtype + " " + std::to_string(state));
     if (state == st(State::kConnected)) {
       attempts_.emplace_back();
+      som_seen_ = eom_seen_ = false;
       if (spec_.role == BulkRole::kEchoUpload) {  // a new echo connection: start over
         sent_ = 0;
         if (spec_.expected.empty()) {  // nothing to send, nothing comes back: done
@@ -168,7 +169,11 @@ void BulkClient::handle(const LinkEvent& e) {
         link_.request_tx(now);
       }
     }
-    if (state == st(State::kQosAckRemote) && !attempts_.empty()) acked_ = attempts_.back();
+    if (state == st(State::kQosAckRemote) && !attempts_.empty()) {
+      acked_ = attempts_.back();
+      if (spec_.role == BulkRole::kDownloadH1 && !eom_seen_ && problems_.size() < 4)
+        problems_.push_back("QOS_ACK_REMOTE without an EOM on the response");
+    }
     // Done: the client process goes away, as real ones do.
     const bool done = (spec_.role == BulkRole::kDownloadH1 && state == st(State::kQosAckRemote)) ||
                       (spec_.role == BulkRole::kDownloadRaw && state == st(State::kDisconnected)) ||
@@ -178,6 +183,20 @@ void BulkClient::handle(const LinkEvent& e) {
     if (attempts_.empty()) {
       problems_.push_back("payload before CONNECTED");
       attempts_.emplace_back();
+    }
+    // An h1 response is one message: SOM on its first piece only, EOM on
+    // its last only, nothing after it (the proxy re-cuts rx into frames
+    // and pieces and must spread the flags, docs/wire.md).
+    if (spec_.role == BulkRole::kDownloadH1 && problems_.size() < 4) {
+      const bool first = attempts_.back().empty() && !eom_seen_ && !som_seen_;
+      const bool som = rx->flags & wire::kFlagSom, eom = rx->flags & wire::kFlagEom;
+      // (An empty body comes as one empty EOM piece, as the h1 binding gives it.)
+      const bool empty_end = eom && rx->payload.empty();
+      if (first && !som && !empty_end) problems_.push_back("the first rx piece of a response has no SOM");
+      if (!first && som) problems_.push_back("SOM inside a response, after " + std::to_string(attempts_.back().size()) + " bytes");
+      if (eom_seen_) problems_.push_back("rx after the response's EOM");
+      som_seen_ |= som;
+      eom_seen_ |= eom;
     }
     attempts_.back().append(rx->payload.begin(), rx->payload.end());
     if (spec_.role == BulkRole::kEchoUpload && attempts_.back().size() == spec_.expected.size()) close();

@@ -99,6 +99,8 @@ class BulkClient final : public ConnectionHandler {
   std::size_t sent_ = 0;
   Micros connect_asked_at_ = 0;
   bool paused_ = false;
+  bool som_seen_ = false;  // this connection's response began (h1)
+  bool eom_seen_ = false;  // ... and ended
   bool closed_ = false;
 };
 
