@@ -58,6 +58,8 @@ struct WsEchoServer::Conn : ConnectionHandler {
     const auto& o = s.options_;
     ++s.messages_;
     std::string msg(reinterpret_cast<const char*>(a->msg), a->msg_length);
+    // Frames written by hand below go after whatever wslay still holds.
+    if (o.echo_frame || o.fault == WsFault::kCloseMidMessage) wslay_event_send(ctx);
     if (o.fault == WsFault::kCloseMidMessage && o.close_after && s.messages_ % o.close_after == 0) {
       // Half of the echo (never FIN), then the connection goes: the client
       // must not take a message that never ended as a whole one.
