@@ -29,7 +29,8 @@
 //     order, once, and on each connection a prefix of what that connection
 //     echoed (a reconnect may lose the tail, never the middle); one client
 //     connection maps to one server connection;
-//   - metadata: the X-Attempt header names an attempt that had started;
+//   - metadata: the X-Attempt header (set by the user in CONNECTING) names
+//     an attempt that had started, and no two requests name the same one;
 //     X-Token and the ${room} path segment equal a value the user had set
 //     at some time between that attempt's CONNECTING and the server reading
 //     the upgrade request;
@@ -784,6 +785,7 @@ class WsRun final : public ScenarioRun {
   }
 
   void check_metadata(World& world, const Actor& a, const std::vector<peers::WsConnRecord>& records) {
+    std::map<std::size_t, int> attempts_seen;  // each attempt is one connection: a number comes once
     for (const auto& r : records) {
       if (!belongs(r, a.idx) || r.at == 0) continue;
       auto attempt = proto::h1::find_header(r.headers, "x-attempt");
@@ -793,6 +795,9 @@ class WsRun final : public ScenarioRun {
                         "' that names no attempt begun by then");
         continue;
       }
+      if (++attempts_seen[k] == 2)
+        world.violation(a.name + ": two upgrade requests say X-Attempt " + std::to_string(k) +
+                        " (metadata set in CONNECTING did not reach the request)");
       const Micros from = a.connecting_at[k - 1];
       auto check = [&](const char* what, std::optional<std::string_view> seen,
                        const std::vector<std::pair<Micros, std::string>>& history) {
