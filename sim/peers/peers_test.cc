@@ -267,5 +267,58 @@ TEST_F(WsFixture, BadFrameIsProtocolError) {
   EXPECT_NE(d.texts()[1].find("protocol error"), std::string::npos);
 }
 
+TEST_F(WsFixture, EchoInFragmentsWithPingsAndConnectionLog) {
+  WsEchoOptions o;
+  o.echo_frame = 2;
+  o.ping_between = true;
+  WsEchoServer server(world.loop(), world.net_for(server_host), Endpoint::tcp("", 81), o);
+  WsDriver d;
+  d.to_send = {"hello", ""};
+  run(server, d);
+  EXPECT_EQ(d.texts(), (std::vector<std::string>{"open ", "frag text som 2", "ping 1", "frag text 2", "ping 1",
+                                                 "frag text eom 1", "frag text som eom 0"}));
+  EXPECT_EQ(server.pongs_received(), 2u);
+  ASSERT_EQ(server.connections().size(), 1u);
+  const WsConnRecord& r = server.connections()[0];
+  EXPECT_TRUE(r.upgraded);
+  EXPECT_EQ(r.target, "/echo");
+  EXPECT_GT(r.at, 0);
+  EXPECT_TRUE(h1::find_header(r.headers, "sec-websocket-key").has_value());
+  EXPECT_EQ(r.echoed, (std::vector<std::string>{"hello", ""}));
+}
+
+TEST_F(WsFixture, RefusesOnlyTheFirstUpgrades) {
+  WsEchoOptions o;
+  o.fault = WsFault::kRefuse;
+  o.retry_after = 1u;
+  o.refuse_first = 1;
+  WsEchoServer server(world.loop(), world.net_for(server_host), Endpoint::tcp("", 81), o);
+  WsDriver first, second;
+  run(server, first);
+  second.to_send = {"hi"};
+  second.start(world.net_for(client_host));
+  world.run_for(seconds(10));
+  ASSERT_TRUE(first.client.last_head().has_value());
+  EXPECT_EQ(first.client.last_head()->status, 503);
+  EXPECT_EQ(second.texts(), (std::vector<std::string>{"open ", "frag text som eom 2"}));
+  ASSERT_EQ(server.connections().size(), 2u);
+  EXPECT_FALSE(server.connections()[0].upgraded);
+  EXPECT_EQ(server.connections()[1].echoed, std::vector<std::string>{"hi"});
+}
+
+TEST_F(WsFixture, CloseMidMessageSendsHalfAnEchoThenEnds) {
+  WsEchoOptions o;
+  o.close_after = 2;
+  o.fault = WsFault::kCloseMidMessage;
+  WsEchoServer server(world.loop(), world.net_for(server_host), Endpoint::tcp("", 81), o);
+  WsDriver d;
+  d.to_send = {"one", "second", "third"};
+  run(server, d);
+  // The second message: three of its six bytes, no FIN, then the end.
+  EXPECT_EQ(d.texts(), (std::vector<std::string>{"open ", "frag text som eom 3", "frag text som 3", "closed clean=0"}));
+  ASSERT_EQ(server.connections().size(), 1u);
+  EXPECT_EQ(server.connections()[0].echoed, std::vector<std::string>{"one"});
+}
+
 }  // namespace
 }  // namespace ss::sim::peers

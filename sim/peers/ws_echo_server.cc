@@ -2,6 +2,8 @@
 
 #include <wslay/wslay.h>
 
+#include <algorithm>
+
 #include "runtime/proto/h1/h1_parser.h"
 #include "runtime/proto/ws/ws_frame_writer.h"
 #include "runtime/proto/ws/ws_handshake.h"
@@ -18,6 +20,7 @@ struct WsEchoServer::Conn : ConnectionHandler {
   std::size_t in_pos = 0;
   bool closing = false;
   bool close_pending = false;
+  bool cut = false;  // kCloseMidMessage fired: nothing more is read or sent
 
   ~Conn() override {
     if (ev) wslay_event_context_free(ev);
@@ -51,13 +54,44 @@ struct WsEchoServer::Conn : ConnectionHandler {
       s.close_codes_.push_back(a->status_code);
       return;
     }
-    if (wslay_is_ctrl_frame(a->opcode)) return;
-    wslay_event_msg m{a->opcode, a->msg, a->msg_length};
-    wslay_event_queue_msg(ctx, &m);
+    if (wslay_is_ctrl_frame(a->opcode) || c.cut) return;
+    const auto& o = s.options_;
+    ++s.messages_;
+    std::string msg(reinterpret_cast<const char*>(a->msg), a->msg_length);
+    // Frames written by hand below go after whatever wslay still holds.
+    if (o.echo_frame || o.fault == WsFault::kCloseMidMessage) wslay_event_send(ctx);
+    if (o.fault == WsFault::kCloseMidMessage && o.close_after && s.messages_ % o.close_after == 0) {
+      // Half of the echo (never FIN), then the connection goes: the client
+      // must not take a message that never ended as a whole one.
+      c.conn->write(proto::ws::write_frame({false, 0, a->opcode, std::nullopt, msg.substr(0, msg.size() / 2)}));
+      c.cut = true;
+      c.later_drop();
+      return;
+    }
+    if (o.echo_frame == 0) {
+      wslay_event_msg m{a->opcode, a->msg, a->msg_length};
+      wslay_event_queue_msg(ctx, &m);
+    } else if (!wslay_event_get_close_sent(ctx)) {
+      // Written here, in fragments: control frames that wslay sends later
+      // may come between them, which RFC 6455 §5.4 allows.
+      std::size_t off = 0;
+      bool first = true;
+      do {
+        const std::size_t n = std::min(o.echo_frame, msg.size() - off);
+        const bool fin = off + n == msg.size();
+        c.conn->write(proto::ws::write_frame(
+            {fin, 0, static_cast<std::uint8_t>(first ? a->opcode : 0), std::nullopt, msg.substr(off, n)}));
+        if (!fin && o.ping_between) c.conn->write(proto::ws::write_frame({true, 0, 9, std::nullopt, "p"}));
+        off += n;
+        first = false;
+      } while (off < msg.size());
+    }
+    s.records_[c.id - 1].echoed.push_back(std::move(msg));
     ++s.echoed_;
     // wslay sends control frames first: queue the close only after the
     // echoes went out (pump), or they would be lost behind it.
-    if (s.options_.close_after && s.echoed_ % s.options_.close_after == 0) c.close_pending = true;
+    if (o.fault != WsFault::kCloseMidMessage && o.close_after && s.echoed_ % o.close_after == 0)
+      c.close_pending = true;
   }
 
   void later_drop() {
@@ -74,6 +108,7 @@ struct WsEchoServer::Conn : ConnectionHandler {
   }
 
   void pump() {
+    if (cut) return;
     wslay_event_recv(ev);
     in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(in_pos));
     in_pos = 0;
@@ -112,8 +147,14 @@ struct WsEchoServer::Conn : ConnectionHandler {
 
   void answer(const h1::Head& req) {
     const auto& o = server->options_;
+    auto& rec = server->records_[id - 1];
+    rec.at = server->loop_.now();
+    rec.target = req.target;
+    rec.headers = req.headers;
     auto key = h1::find_header(req.headers, "sec-websocket-key");
-    if (!key || o.fault == WsFault::kRefuse) {
+    const bool refuse = o.fault == WsFault::kRefuse && (o.refuse_first == 0 || server->refused_ < o.refuse_first);
+    if (key && refuse) ++server->refused_;
+    if (!key || refuse) {
       h1::Headers hs{{"Content-Length", "0"}, {"Connection", "close"}};
       if (o.retry_after) hs.push_back({"Retry-After", std::to_string(*o.retry_after)});
       conn->write(h1::serialize_response_head(key ? o.refuse_status : 400, "Refused", hs));
@@ -128,6 +169,7 @@ struct WsEchoServer::Conn : ConnectionHandler {
     auto asked = h1::find_header(req.headers, "sec-websocket-protocol");
     if (asked && !o.subprotocol.empty() && *asked == o.subprotocol) hs.push_back({"Sec-WebSocket-Protocol", o.subprotocol});
     conn->write(h1::serialize_response_head(101, "Switching Protocols", hs));
+    rec.upgraded = true;
     wslay_event_callbacks cbs{};
     cbs.recv_callback = recv_cb;
     cbs.send_callback = send_cb;
@@ -174,6 +216,7 @@ void WsEchoServer::accept(std::unique_ptr<Connection> c) {
   conn->id = next_id_++;
   conn->conn = std::move(c);
   conn->conn->set_handler(conn.get());
+  records_.emplace_back();
   conns_[conn->id] = std::move(conn);
 }
 

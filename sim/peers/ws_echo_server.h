@@ -7,6 +7,11 @@
 // chosen code, and misbehave: a wrong Sec-WebSocket-Accept, refusing the
 // upgrade with a status (e.g. 503 + Retry-After), closing the TCP
 // connection without a close frame, or sending a frame with reserved bits.
+// It can also echo in fragments of a chosen size (a ping between them, if
+// asked), refuse only its first N upgrades, and cut the TCP connection in
+// the middle of an echo. connections() logs every connection: when its
+// upgrade request came, the request target and headers, and each message
+// it echoed whole (for scenarios that check what the client saw).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +36,7 @@ enum class WsFault {
   kRefuse,          // answer the upgrade with refuse_status
   kDropAfterOpen,   // close TCP right after the handshake, no close frame
   kBadFrame,        // send a frame with RSV1 set after the handshake
+  kCloseMidMessage, // on each close_after-th message: first fragment, then TCP close
 };
 
 struct WsEchoOptions {
@@ -42,6 +48,18 @@ struct WsEchoOptions {
   WsFault fault = WsFault::kNone;
   int refuse_status = 503;
   std::optional<std::uint32_t> retry_after;  // with kRefuse
+  std::size_t refuse_first = 0;  // with kRefuse: only the first N upgrades (0: all)
+  std::size_t echo_frame = 0;    // echo in frames of at most this many bytes (0: one frame)
+  bool ping_between = false;     // with echo_frame: a ping between two fragments
+};
+
+// One accepted connection, as the server saw it.
+struct WsConnRecord {
+  Micros at = 0;               // when its upgrade request arrived (0: none yet)
+  bool upgraded = false;       // answered 101
+  std::string target;          // request target ("/path")
+  h1::Headers headers;         // request headers
+  std::vector<std::string> echoed;  // messages echoed whole, in order
 };
 
 class WsEchoServer {
@@ -59,6 +77,8 @@ class WsEchoServer {
   std::size_t pongs_received() const { return pongs_; }
   // Close codes received from clients, in order.
   const std::vector<std::uint16_t>& close_codes() const { return close_codes_; }
+  // Every connection accepted, in order.
+  const std::vector<WsConnRecord>& connections() const { return records_; }
 
  private:
   struct Conn;
@@ -79,6 +99,9 @@ class WsEchoServer {
   std::size_t echoed_ = 0;
   std::size_t pongs_ = 0;
   std::vector<std::uint16_t> close_codes_;
+  std::vector<WsConnRecord> records_;
+  std::size_t refused_ = 0;
+  std::size_t messages_ = 0;  // data messages received whole
 };
 
 }  // namespace ss::sim::peers

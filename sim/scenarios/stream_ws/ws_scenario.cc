@@ -1,0 +1,889 @@
+// "stream-ws": ws streams (the stream engine and the ws binding, as in
+// production) against a simulated WebSocket echo server over the faulty
+// network (docs/sim.md, docs/protocols.md for the ws binding).
+//
+// Workload (drawn from the seed, printed by describe()): 1-4 streams, each
+// its own streamtype on server "ws": nailed_up or not, opportunistic or
+// not, text or binary, a retry policy (backoff table, conceal, jitter,
+// sometimes validity ping / hang-up) or none, metadata sent as a header
+// (X-Token) and/or expanded into the URL path (${room}), changed now and
+// then. Each stream sends 1-6 messages of 0 bytes to 256 KiB, each as one
+// SOM..EOM message over one or many tx() calls of a drawn size, with drawn
+// pauses between them. A stream may answer DISCONNECT_ME or DESTROY_ME
+// once: on its n-th CONNECTED, its n-th rx piece or its n-th tx() call.
+// The server echoes in frames of a drawn size (a ping between fragments
+// sometimes) and may misbehave: close with a code after N messages, cut
+// TCP in the middle of an echo, refuse its first upgrades with 503 +
+// Retry-After, a wrong accept key, a frame with RSV bits, TCP closed right
+// after the upgrade, or one echo frame over the client's 64 KiB max_frame.
+// Faults, swarm style: a random subset of the fault kinds is enabled and
+// the plan draws only from it. A quarter of the seeds run over TLS.
+//
+// Invariants:
+//   - every state sequence is legal under the transition table; no
+//     callback after DESTROYING;
+//   - rx: SOM on a message's first piece, EOM on its last, neither in
+//     between; a message left open only when its connection ends;
+//   - what the server echoed is what the stream sent whole, in order, once;
+//     what the stream received is what the server echoed, byte-exact, in
+//     order, once, and on each connection a prefix of what that connection
+//     echoed (a reconnect may lose the tail, never the middle); one client
+//     connection maps to one server connection;
+//   - metadata: the X-Attempt header (set by the user in CONNECTING) names
+//     an attempt that had started, and no two requests name the same one;
+//     X-Token and the ${room} path segment equal a value the user had set
+//     at some time between that attempt's CONNECTING and the server reading
+//     the upgrade request;
+//   - DISCONNECT_ME -> DISCONNECTED next, then (not opportunistic) POLL or
+//     CONNECTING no sooner than the first backoff, or ALL_RETRIES_FAILED
+//     with no retry policy; (opportunistic) no CONNECTING before the user
+//     asks again. DESTROY_ME -> [DISCONNECTED] DESTROYING at once, nothing
+//     after;
+//   - calm run (no faults, no buggify, well-behaved server, no answers):
+//     every message comes back;
+//   - liveness: once the faults have healed, a non-opportunistic stream
+//     with a retry policy that is down is CONNECTED again within
+//     max(transport, protocol deadline) + the largest jittered backoff
+//     (+ Retry-After waits of refused upgrades) + 1 s, unless it gave up
+//     (ALL_RETRIES_FAILED) or was destroyed first;
+//   - nothing is left: stream_count() == 0 and no unreclaimed stream after
+//     the last destroy, and the run comes to rest (no timer left).
+#include "sim/scenarios/stream_ws/ws_scenario.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdlib>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/proto/h1/h1_message.h"
+
+#include "runtime/proto/tls/det_rand.h"
+#include "runtime/proto/tls/openssl_tls.h"
+#include "runtime/proto/tls/testing/test_certs.h"
+#include "runtime/proto/ws/ws_binding.h"
+#include "runtime/stream/context.h"
+#include "runtime/stream/state_table.h"
+#include "runtime/stream/tls_transport.h"
+#include "sim/peers/tls_server_net.h"
+#include "sim/peers/ws_echo_server.h"
+
+namespace ss::sim {
+namespace {
+
+using peers::WsEchoOptions;
+using peers::WsFault;
+using stream::Ret;
+using stream::State;
+
+constexpr std::uint32_t kSom = stream::kFlagSom;
+constexpr std::uint32_t kEom = stream::kFlagEom;
+constexpr std::size_t kClientMaxFrame = 64 * 1024;  // proto::ws::Options default
+
+const char* ws_fault_name(WsFault f) {
+  switch (f) {
+    case WsFault::kNone: return "none";
+    case WsFault::kWrongAccept: return "wrong-accept";
+    case WsFault::kRefuse: return "refuse";
+    case WsFault::kDropAfterOpen: return "drop-after-open";
+    case WsFault::kBadFrame: return "bad-frame";
+    case WsFault::kCloseMidMessage: return "close-mid-message";
+  }
+  return "?";
+}
+
+enum class Answer { kNone, kDisconnect, kDestroy };
+enum class AnswerAt { kConnected, kRx, kTx };
+
+struct Msg {
+  std::string bytes;
+  std::size_t chunk = 0;  // bytes per tx() call (the engine's buffer caps it)
+  Micros gap = 0;         // pause before its first byte
+};
+
+struct StreamSpec {
+  std::vector<Msg> msgs;
+  bool nailed_up = false;
+  bool opportunistic = false;
+  bool binary = false;
+  bool has_retry = true;
+  policy::RetryPolicy retry;
+  bool md_header = false;  // X-Token header from metadata "token"
+  bool md_path = false;    // ${room} in the URL path
+  std::vector<Micros> md_changes;  // when the user sets new token/room values
+  Answer answer = Answer::kNone;
+  AnswerAt answer_at = AnswerAt::kConnected;
+  int answer_n = 1;
+  Micros repoll_gap = 0;  // opportunistic: request_tx this long after DISCONNECTED
+  Micros start_at = 0;
+  Micros end_at = 0;
+};
+
+// Message m of a stream: "<letter m>s<stream>m<m>;" (cut to len), then a
+// pattern. The first byte tells a stream's messages apart, so only an empty
+// one is like another (a stream has at most one): the checks can match what
+// came back to what went out without ambiguity.
+std::string message_bytes(std::size_t stream, std::size_t m, std::size_t len, bool binary) {
+  const std::string head =
+      std::string(1, static_cast<char>('A' + m)) + "s" + std::to_string(stream) + "m" + std::to_string(m) + ";";
+  std::string s(len, '\0');
+  for (std::size_t k = 0; k < len; ++k) {
+    const std::size_t v = stream * 7 + m * 13 + k * (k % 7 + 1);
+    s[k] = k < head.size() ? head[k] : binary ? static_cast<char>(v & 0xff) : static_cast<char>('a' + v % 26);
+  }
+  return s;
+}
+
+struct Actor {
+  std::string name;
+  std::size_t idx = 0;
+  StreamSpec spec;
+  World* world = nullptr;
+  stream::Stream* s = nullptr;
+  bool gone = false;  // DESTROYING seen
+  bool connected = false;
+  std::vector<std::pair<Micros, int>> states;
+  std::vector<Micros> connecting_at;  // attempt k (1-based) began at [k-1]
+  int arf = 0;
+  // tx
+  std::size_t next_msg = 0;
+  std::size_t offset = 0;
+  Micros ready_at = 0;
+  bool kick_pending = false;
+  std::vector<std::size_t> sent;  // messages whose EOM went out, in order
+  // rx
+  int epoch = 0;  // CONNECTED count
+  std::string cur;
+  bool cur_open = false;
+  std::vector<std::pair<std::string, int>> received;  // whole messages, epoch
+  std::vector<std::string> partials;  // cut by a connection's end
+  // answers
+  int connected_n = 0, rx_n = 0, tx_n = 0;
+  bool answered = false;
+  std::size_t answered_states = 0;  // states.size() when answered
+  Micros answered_time = 0;
+  // metadata values set over time: (time, value)
+  std::vector<std::pair<Micros, std::string>> tokens, rooms;
+
+  bool more_to_send() const { return next_msg < spec.msgs.size(); }
+
+  Ret answer_now() {
+    answered = true;
+    answered_states = states.size();
+    answered_time = world->now();
+    return spec.answer == Answer::kDestroy ? Ret::kDestroyMe : Ret::kDisconnectMe;
+  }
+  bool answer_due(AnswerAt where, int& counter) {
+    return spec.answer != Answer::kNone && !answered && spec.answer_at == where && ++counter == spec.answer_n;
+  }
+
+  void after_gone(const char* what) { world->violation(name + ": " + what + " callback after DESTROYING"); }
+
+  void set_md(std::size_t k) {
+    if (!s) return;
+    if (spec.md_header) {
+      const std::string v = "t" + std::to_string(k);
+      if (Error e = s->set_metadata("token", v); !e.ok()) world->violation(name + ": set token: " + e.message());
+      tokens.emplace_back(world->now(), v);
+    }
+    if (spec.md_path) {
+      const std::string v = "r" + std::to_string(k);
+      if (Error e = s->set_metadata("room", v); !e.ok()) world->violation(name + ": set room: " + e.message());
+      rooms.emplace_back(world->now(), v);
+    }
+  }
+
+  void kick() {
+    if (s && more_to_send()) s->request_tx();
+  }
+
+  Ret on_state(int st, std::uint32_t) {
+    if (gone) {
+      after_gone("state");
+      return Ret::kOk;
+    }
+    states.emplace_back(world->now(), st);
+    switch (static_cast<State>(st)) {
+      case State::kConnecting:
+        connecting_at.push_back(world->now());
+        if (s) {
+          if (Error e = s->set_metadata("attempt", std::to_string(connecting_at.size())); !e.ok())
+            world->violation(name + ": set attempt: " + e.message());
+        }
+        break;
+      case State::kConnected:
+        connected = true;
+        ++epoch;
+        cur.clear();
+        cur_open = false;
+        kick();
+        if (answer_due(AnswerAt::kConnected, connected_n)) return answer_now();
+        break;
+      case State::kDisconnected:
+        connected = false;
+        if (cur_open) partials.push_back(cur);
+        cur.clear();
+        cur_open = false;
+        offset = 0;  // a message cut short goes again, from SOM, on the next connection
+        if (spec.opportunistic && more_to_send())
+          world->loop().after(spec.repoll_gap, [this] { kick(); });
+        break;
+      case State::kAllRetriesFailed:
+        ++arf;
+        break;
+      case State::kDestroying:
+        gone = true;
+        s = nullptr;
+        break;
+      default:
+        break;
+    }
+    return Ret::kOk;
+  }
+
+  Ret on_rx(std::span<const std::uint8_t> b, std::uint32_t flags) {
+    if (gone) {
+      after_gone("rx");
+      return Ret::kOk;
+    }
+    if (flags & kSom) {
+      if (cur_open) world->violation(name + ": SOM while a message is open (" + std::to_string(cur.size()) + " bytes)");
+      cur.clear();
+      cur_open = true;
+    } else if (!cur_open) {
+      world->violation(name + ": a piece without SOM and no message open");
+      cur_open = true;
+    }
+    cur.append(b.begin(), b.end());
+    if (flags & kEom) {
+      received.emplace_back(std::move(cur), epoch);
+      cur.clear();
+      cur_open = false;
+    }
+    if (answer_due(AnswerAt::kRx, rx_n)) return answer_now();
+    return Ret::kOk;
+  }
+
+  Ret on_tx(std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+    if (gone) {
+      after_gone("tx");
+      return Ret::kTxDontSend;
+    }
+    if (!more_to_send()) return Ret::kTxDontSend;
+    if (offset == 0 && world->now() < ready_at) {
+      if (!kick_pending) {
+        kick_pending = true;
+        world->loop().at(ready_at, [this] {
+          kick_pending = false;
+          // Only on a live connection: an idle opportunistic stream waits
+          // for its repoll (check_answer counts on that).
+          if (connected) kick();
+        });
+      }
+      return Ret::kTxDontSend;
+    }
+    if (answer_due(AnswerAt::kTx, tx_n)) {
+      len = 0;
+      return answer_now();  // this chunk is not sent: nothing advances
+    }
+    const Msg& m = spec.msgs[next_msg];
+    const std::size_t n = std::min({m.chunk, m.bytes.size() - offset, buf.size()});
+    std::copy_n(m.bytes.begin() + static_cast<std::ptrdiff_t>(offset), n, buf.begin());
+    len = n;
+    flags = (offset == 0 ? kSom : 0u) | (offset + n == m.bytes.size() ? kEom : 0u);
+    offset += n;
+    if (flags & kEom) {
+      sent.push_back(next_msg);
+      ++next_msg;
+      offset = 0;
+      if (more_to_send()) ready_at = world->now() + spec.msgs[next_msg].gap;
+    }
+    if (more_to_send() && s) s->request_tx();
+    return Ret::kOk;
+  }
+};
+
+// Values of a metadata history current at some time in [from, to].
+std::vector<std::string> values_between(const std::vector<std::pair<Micros, std::string>>& h, Micros from, Micros to) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < h.size(); ++i) {
+    const Micros set_at = h[i].first;
+    const Micros until = i + 1 < h.size() ? h[i + 1].first : to + 1;
+    if (set_at <= to && until >= from) out.push_back(h[i].second);
+  }
+  return out;
+}
+
+class WsRun final : public ScenarioRun {
+ public:
+  explicit WsRun(std::uint64_t seed) {
+    Rng rng(seed);
+    Rng draw = rng.fork(0x77737374);  // "wsst"
+    options_ = draw_world_options(seed, draw, 4, 8192);
+    transport_timeout_ = draw.between(seconds(2), seconds(5));
+    protocol_timeout_ = draw.between(seconds(2), seconds(5));
+    const int n = static_cast<int>(draw.between(1, 4));
+    std::size_t biggest = 0;
+    for (int i = 0; i < n; ++i) {
+      StreamSpec s;
+      s.binary = draw.chance(1, 2);
+      const int msgs = static_cast<int>(draw.between(1, 6));
+      Micros busy = 0;
+      bool has_empty = false;
+      for (int m = 0; m < msgs; ++m) {
+        Msg msg;
+        const auto band = draw.below(10);
+        std::size_t len = band < 4   ? draw.between(0, 64)
+                          : band < 7 ? draw.between(65, 4096)
+                          : band < 9 ? draw.between(4097, 64 * 1024)
+                                     : draw.between(64 * 1024 + 1, 256 * 1024);
+        if (draw.chance(1, 10)) len = 0;
+        if (len == 0 && has_empty) len = 1;  // at most one empty message (see message_bytes)
+        has_empty = has_empty || len == 0;
+        msg.bytes = message_bytes(static_cast<std::size_t>(i + 1), static_cast<std::size_t>(m + 1), len, s.binary);
+        msg.chunk = draw.chance(1, 3) ? 1540 : static_cast<std::size_t>(draw.between(1, 1540));
+        if (msg.chunk < 64 && len > 8192) msg.chunk = 64;  // keep the tx() count sane
+        msg.gap = draw.chance(1, 3) ? 0 : draw.between(0, millis(400));
+        busy += msg.gap;
+        biggest = std::max(biggest, len);
+        s.msgs.push_back(std::move(msg));
+      }
+      s.nailed_up = draw.chance(1, 4);
+      s.opportunistic = draw.chance(1, 3);
+      s.has_retry = draw.chance(5, 6);
+      auto& r = s.retry;
+      r.name = "r" + std::to_string(i);
+      const int entries = static_cast<int>(draw.between(1, 4));
+      for (int e = 0; e < entries; ++e) r.backoff_ms.push_back(static_cast<std::uint32_t>(draw.between(100, 2000)));
+      const std::uint16_t conceals[] = {1, 3, 10, policy::RetryPolicy::kConcealForever};
+      r.conceal = conceals[draw.below(4)];
+      r.jitter_percent = draw.chance(1, 2) ? 0 : static_cast<std::uint8_t>(draw.between(1, 50));
+      if (draw.chance(1, 4)) {
+        r.secs_since_valid_ping = static_cast<std::uint16_t>(draw.between(1, 3));
+        if (draw.chance(1, 2)) r.secs_since_valid_hangup = static_cast<std::uint16_t>(r.secs_since_valid_ping + draw.between(2, 4));
+      }
+      s.md_header = draw.chance(1, 2);
+      s.md_path = draw.chance(1, 2);
+      s.start_at = draw.between(0, millis(500));
+      s.end_at = s.start_at + busy + draw.between(seconds(4), seconds(18));
+      if (s.md_header || s.md_path) {
+        const int changes = static_cast<int>(draw.between(0, 3));
+        for (int c = 0; c < changes; ++c) s.md_changes.push_back(draw.between(s.start_at, s.end_at - 1));
+        std::sort(s.md_changes.begin(), s.md_changes.end());
+      }
+      if (draw.chance(1, 3)) {
+        s.answer = draw.chance(1, 3) ? Answer::kDestroy : Answer::kDisconnect;
+        s.answer_at = static_cast<AnswerAt>(draw.below(3));
+        s.answer_n = static_cast<int>(draw.between(1, 4));
+      }
+      s.repoll_gap = draw.between(0, millis(1000));
+      specs_.push_back(std::move(s));
+    }
+    // The server: echo framing, then now and then one misbehaviour.
+    auto& o = server_opts_;
+    if (biggest > kClientMaxFrame || draw.chance(1, 2)) {
+      const auto band = draw.below(4);
+      o.echo_frame = band == 0   ? draw.between(biggest > 8192 ? 512 : 1, 2000)
+                     : band == 1 ? draw.between(2001, 16384)
+                                 : draw.between(16385, kClientMaxFrame);
+      o.ping_between = draw.chance(1, 4);
+    }
+    o.ping_on_open = draw.chance(1, 4);
+    if (draw.chance(1, 4)) {
+      switch (draw.below(7)) {
+        case 0:
+          o.close_after = draw.between(1, 4);
+          o.close_code = std::array<std::uint16_t, 4>{1000, 1001, 1011, 4000}[draw.below(4)];
+          break;
+        case 1:
+          o.fault = WsFault::kCloseMidMessage;
+          o.close_after = draw.between(1, 4);
+          break;
+        case 2:
+          o.fault = WsFault::kRefuse;
+          o.refuse_first = draw.between(1, 2);
+          o.refuse_status = draw.chance(1, 2) ? 503 : 429;
+          if (draw.chance(2, 3)) o.retry_after = 1u;
+          break;
+        case 3: o.fault = WsFault::kWrongAccept; break;
+        case 4: o.fault = WsFault::kBadFrame; break;
+        case 5: o.fault = WsFault::kDropAfterOpen; break;
+        case 6:
+          oversize_ = true;  // one frame per echo: any message over 64 KiB breaks the client's max_frame
+          o.echo_frame = 0;
+          o.ping_between = false;
+          specs_[0].msgs[0].bytes = message_bytes(1, 1, draw.between(kClientMaxFrame + 1, 128 * 1024), specs_[0].binary);
+          break;
+      }
+    }
+    if (draw.chance(1, 3)) o.subprotocol = "lws-echo";
+    // Faults, swarm style: only a random subset of the kinds is in play.
+    if (draw.chance(2, 3)) {
+      std::vector<FaultKind> kinds;
+      for (int k = 0; k < 11; ++k)
+        if (draw.chance(1, 2)) kinds.push_back(static_cast<FaultKind>(k));
+      const int actions = kinds.empty() ? 0 : static_cast<int>(draw.between(1, 5));
+      for (int a = 0; a < actions; ++a) {
+        FaultAction f;
+        f.at = draw.between(0, seconds(4));
+        f.kind = kinds[draw.below(kinds.size())];
+        f.duration = draw.between(1, millis(1500));
+        switch (f.kind) {
+          case FaultKind::kRefuse:
+          case FaultKind::kBlackhole:
+          case FaultKind::kListenerRestart:
+            f.host = "ws";
+            f.endpoint = Endpoint::tcp("0.0.0.0", 80);
+            break;
+          case FaultKind::kDnsNxdomain:
+          case FaultKind::kDnsTimeout:
+            f.name = "ws";
+            break;
+          case FaultKind::kClog:
+          case FaultKind::kPartitionOneWay:
+          case FaultKind::kPartitionTwoWay: {
+            const bool from_server = draw.chance(1, 2);
+            f.host = from_server ? "ws" : "client";
+            f.peer_host = from_server ? "client" : "ws";
+            break;
+          }
+          default:
+            break;
+        }
+        plan_.actions.push_back(std::move(f));
+      }
+      std::stable_sort(plan_.actions.begin(), plan_.actions.end(),
+                       [](const FaultAction& x, const FaultAction& y) { return x.at < y.at; });
+    }
+    for (const auto& f : plan_.actions) healed_at_ = std::max(healed_at_, f.at + f.duration);
+    tls_ = draw.chance(1, 4);
+  }
+
+  ~WsRun() override {
+    // Everything that runs TLS goes before OpenSSL's randomness is given back.
+    ctx_.reset();
+    server_.reset();
+    server_tls_.reset();
+    provider_.reset();
+    if (tls_rng_) proto::uninstall_det_rand();
+  }
+
+  WorldOptions world_options() const override { return options_; }
+
+  std::string describe() const override {
+    std::string out = describe_world(options_);
+    out += "deadlines: transport=" + std::to_string(transport_timeout_) + "us protocol=" +
+           std::to_string(protocol_timeout_) + "us\n";
+    const auto& o = server_opts_;
+    out += std::string("server ws (10.4.0.1:80)") + (tls_ ? " TLS" : "") + ": echo_frame=" +
+           (o.echo_frame ? std::to_string(o.echo_frame) : "whole") + (o.ping_between ? " ping-between" : "") +
+           (o.ping_on_open ? " ping-on-open" : "") + " fault=" + ws_fault_name(o.fault) +
+           (o.close_after ? " close_after=" + std::to_string(o.close_after) + " code=" + std::to_string(o.close_code)
+                          : "") +
+           (o.fault == WsFault::kRefuse ? " refuse_first=" + std::to_string(o.refuse_first) + " status=" +
+                                              std::to_string(o.refuse_status) +
+                                              (o.retry_after ? " retry-after=1" : "")
+                                        : "") +
+           (oversize_ ? " oversize-frame" : "") + (o.subprotocol.empty() ? "" : " subprotocol=" + o.subprotocol) +
+           "\nstreams:\n";
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& s = specs_[i];
+      out += "  stream" + std::to_string(i + 1) + (s.binary ? " binary" : " text") +
+             (s.nailed_up ? " nailed_up" : "") + (s.opportunistic ? " opportunistic" : "");
+      if (s.has_retry) {
+        out += " retry=[";
+        for (std::size_t k = 0; k < s.retry.backoff_ms.size(); ++k)
+          out += (k ? "," : "") + std::to_string(s.retry.backoff_ms[k]);
+        out += "]ms conceal=" + std::to_string(s.retry.conceal) + " jitter=" +
+               std::to_string(s.retry.effective_jitter_percent()) + "%";
+        if (s.retry.secs_since_valid_ping) out += " valid_ping=" + std::to_string(s.retry.secs_since_valid_ping) + "s";
+        if (s.retry.secs_since_valid_hangup)
+          out += " valid_hangup=" + std::to_string(s.retry.secs_since_valid_hangup) + "s";
+      } else {
+        out += " no-retry";
+      }
+      out += std::string(s.md_header ? " md=X-Token" : "") + (s.md_path ? " md=${room}-in-path" : "");
+      for (Micros t : s.md_changes) out += " md-change@" + std::to_string(t) + "us";
+      if (s.answer != Answer::kNone) {
+        const char* at[] = {"CONNECTED", "rx", "tx"};
+        out += std::string(s.answer == Answer::kDestroy ? " DESTROY_ME" : " DISCONNECT_ME") + " on " +
+               at[static_cast<int>(s.answer_at)] + " #" + std::to_string(s.answer_n);
+      }
+      out += " repoll=" + std::to_string(s.repoll_gap) + "us start=" + std::to_string(s.start_at) +
+             "us end=" + std::to_string(s.end_at) + "us\n    messages:";
+      for (const auto& m : s.msgs)
+        out += " " + std::to_string(m.bytes.size()) + "B/" + std::to_string(m.chunk) + "@+" +
+               std::to_string(m.gap) + "us";
+      out += "\n";
+    }
+    out += "fault plan:\n" + plan_.to_string();
+    return out;
+  }
+
+  void start(World& world) override {
+    world_ = &world;
+    const int ws = world.add_host("ws", "10.4.0.1");
+    const int client = world.add_host("client");
+    auto pol = std::make_shared<policy::Policy>();
+    Net* ws_net = &world.net_for(ws);
+    if (tls_) {
+      // As stream-h1: real OpenSSL made replayable (seeded randomness,
+      // verify time on the simulated clock, docs/tls.md), a PKI per run.
+      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
+      proto::install_det_rand(tls_rng_.get());
+      constexpr std::int64_t kEpoch = 1767225600;
+      const auto pki = proto::testing::make_test_pki("ws", kEpoch);
+      proto::OpenSslTlsProvider::Options o;
+      o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
+      provider_ = std::make_unique<proto::OpenSslTlsProvider>(o);
+      server_tls_ = std::make_unique<peers::TlsServerNet>(*ws_net, *provider_,
+                                                          TlsServerConfig{pki.good.cert_der, pki.good.key_der, {}, {}});
+      ws_net = server_tls_.get();
+      pol->certs.push_back(policy::Cert{"ws-ca", pki.ca.cert_der, true});
+      pol->trust_stores.push_back(policy::TrustStore{"sim", {0}});
+    }
+    server_ = std::make_unique<peers::WsEchoServer>(world.loop(), *ws_net, Endpoint::tcp("0.0.0.0", 80), server_opts_);
+    if (Error e = server_->start()) world.violation("ws server: " + e.message());
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& spec = specs_[i];
+      auto a = std::make_unique<Actor>();
+      a->world = &world;
+      a->spec = spec;
+      a->idx = i + 1;
+      a->name = "stream" + std::to_string(i + 1);
+      if (!spec.msgs.empty()) a->ready_at = spec.start_at + spec.msgs[0].gap;
+      policy::Streamtype st;
+      st.name = "ws-" + std::to_string(i + 1);
+      st.endpoint = "ws";
+      st.port = 80;
+      st.protocol = policy::Protocol::kWs;
+      st.http_url = "s" + std::to_string(i + 1) + (spec.md_path ? "/${room}" : "");
+      st.opportunistic = spec.opportunistic;
+      st.nailed_up = spec.nailed_up;
+      st.ws_binary = spec.binary;
+      st.ws_subprotocol = server_opts_.subprotocol;
+      st.metadata.push_back({"attempt", "X-Attempt:"});
+      if (spec.md_header) st.metadata.push_back({"token", "X-Token:"});
+      if (spec.md_path) st.metadata.push_back({"room", ""});
+      if (tls_) {
+        st.tls = true;
+        st.trust_store = 0;
+      }
+      if (spec.has_retry) {
+        st.retry = pol->retries.size();
+        pol->retries.push_back(spec.retry);
+      }
+      pol->streamtypes.push_back(st);
+      actors_.push_back(std::move(a));
+    }
+    stream::Context::Config cfg;
+    cfg.loop = &world.loop();
+    cfg.net = &world.net_for(client);
+    cfg.seed = options_.seed ^ 0x5753;
+    cfg.policy = pol;
+    cfg.tls = provider_.get();
+    cfg.transport_timeout = transport_timeout_;
+    cfg.protocol_timeout = protocol_timeout_;
+    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
+    proto::ws::register_ws_binding(*ctx_);
+    if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
+    for (auto& up : actors_) {
+      Actor* a = up.get();
+      world.loop().at(a->spec.start_at, [this, a] { create(a); });
+      for (std::size_t k = 0; k < a->spec.md_changes.size(); ++k)
+        world.loop().at(a->spec.md_changes[k], [a, k] { a->set_md(k + 1); });
+      world.loop().at(a->spec.end_at, [a] {
+        if (a->s && !a->s->destroyed()) a->s->destroy();
+      });
+    }
+    world.install(plan_);
+  }
+
+  void check(World& world) override {
+    const bool calm_world = plan_.actions.empty() && !options_.buggify && server_opts_.fault == WsFault::kNone &&
+                            server_opts_.close_after == 0 && !oversize_;
+    const auto& records = server_->connections();
+    for (const auto& a : actors_) {
+      if (a->states.empty()) {
+        world.violation(a->name + ": was never created");
+        continue;
+      }
+      check_states(world, *a);
+      check_answer(world, *a);
+      check_messages(world, *a, records);
+      check_metadata(world, *a, records);
+      check_liveness(world, *a);
+      const auto& s = a->spec;
+      if (calm_world && s.answer == Answer::kNone && (a->sent.size() != s.msgs.size() || a->received.size() != s.msgs.size()))
+        world.violation(a->name + ": calm run, " + std::to_string(s.msgs.size()) + " messages, " +
+                        std::to_string(a->sent.size()) + " sent whole, " + std::to_string(a->received.size()) +
+                        " came back");
+    }
+    if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
+      world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
+                      std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+  }
+
+ private:
+  void create(Actor* a) {
+    stream::StreamInfo info;
+    info.streamtype = "ws-" + std::to_string(a->idx);
+    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(st, ack); };
+    info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
+    info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+      return a->on_tx(buf, len, flags);
+    };
+    info.on_bind = [a](stream::Stream* s) {
+      a->s = s;
+      a->set_md(0);  // before CREATING: a nailed_up stream connects at once
+    };
+    auto s = ctx_->create(std::move(info));
+    if (!s) {
+      world_->violation(a->name + ": create failed: " + s.error().message());
+      return;
+    }
+    a->kick();
+  }
+
+  void check_states(World& world, const Actor& a) {
+    State tracked = State::kNone;
+    for (const auto& [t, st] : a.states) {
+      if (!stream::transition_legal(tracked, st))
+        world.violation(a.name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
+                        stream::state_name(st));
+      tracked = stream::next_tracked(tracked, st);
+    }
+    const auto destroying = std::count_if(a.states.begin(), a.states.end(), [](const auto& p) {
+      return p.second == static_cast<int>(State::kDestroying);
+    });
+    if (destroying != 1 || a.states.back().second != static_cast<int>(State::kDestroying))
+      world.violation(a.name + ": DESTROYING must come exactly once, last");
+  }
+
+  void check_answer(World& world, const Actor& a) {
+    if (!a.answered) return;
+    const auto& s = a.spec;
+    std::vector<std::pair<Micros, int>> after(a.states.begin() + static_cast<std::ptrdiff_t>(a.answered_states),
+                                              a.states.end());
+    const int disc = static_cast<int>(State::kDisconnected), destr = static_cast<int>(State::kDestroying);
+    const std::string what = s.answer == Answer::kDestroy ? "DESTROY_ME" : "DISCONNECT_ME";
+    auto seq = [&] {
+      std::string out;
+      for (const auto& p : after) out += std::string(" ") + stream::state_name(p.second);
+      return out;
+    };
+    if (s.answer == Answer::kDestroy) {
+      // Every answer is given while connected: DISCONNECTED, then DESTROYING, at once.
+      if (after.size() != 2 || after[0].second != disc || after[1].second != destr ||
+          after[1].first != a.answered_time)
+        world.violation(a.name + ": " + what + " then" + seq() + " (want DISCONNECTED DESTROYING at once)");
+      return;
+    }
+    if (after.empty() || after[0].second != disc || after[0].first != a.answered_time) {
+      world.violation(a.name + ": " + what + " then" + seq() + " (want DISCONNECTED at once)");
+      return;
+    }
+    const Micros disc_at = after[0].first;
+    if (after.size() < 2 || after[1].second == destr) return;  // destroyed before anything else
+    const int next = after[1].second;
+    if (s.opportunistic) {
+      for (const auto& p : after)
+        if (p.second == static_cast<int>(State::kConnecting) && p.first < disc_at + s.repoll_gap)
+          world.violation(a.name + ": opportunistic, " + what + ", yet CONNECTING " +
+                          std::to_string(p.first - disc_at) + " us later, before the user asked again");
+      return;
+    }
+    if (!s.has_retry) {
+      if (next != static_cast<int>(State::kAllRetriesFailed))
+        world.violation(a.name + ": " + what + " with no retry policy, then" + seq() +
+                        " (want ALL_RETRIES_FAILED)");
+      return;
+    }
+    if (next != static_cast<int>(State::kPoll) && next != static_cast<int>(State::kConnecting))
+      world.violation(a.name + ": " + what + " not opportunistic, then" + seq() + " (want a reconnect)");
+    const Micros min_gap = millis(s.retry.backoff_ms[0]);
+    for (const auto& p : after)
+      if (p.second == static_cast<int>(State::kConnecting)) {
+        if (p.first - disc_at < min_gap)
+          world.violation(a.name + ": reconnect " + std::to_string(p.first - disc_at) + " us after " + what +
+                          ", under the first backoff of " + std::to_string(min_gap) + " us");
+        break;
+      }
+  }
+
+  static bool belongs(const peers::WsConnRecord& r, std::size_t idx) {
+    const std::string p = "/s" + std::to_string(idx);
+    return r.target == p || r.target.rfind(p + "/", 0) == 0;
+  }
+
+  void check_messages(World& world, const Actor& a, const std::vector<peers::WsConnRecord>& records) {
+    // E: what the server echoed for this stream, connection by connection.
+    std::vector<const std::string*> echoed;
+    std::vector<std::size_t> block;  // E index -> server connection
+    for (std::size_t c = 0; c < records.size(); ++c) {
+      if (!belongs(records[c], a.idx)) continue;
+      for (const auto& m : records[c].echoed) {
+        echoed.push_back(&m);
+        block.push_back(c);
+      }
+    }
+    // E must be what the stream sent whole, in order, each once.
+    std::size_t k = 0;
+    for (std::size_t e = 0; e < echoed.size(); ++e) {
+      while (k < a.sent.size() && a.spec.msgs[a.sent[k]].bytes != *echoed[e]) ++k;
+      if (k == a.sent.size()) {
+        world.violation(a.name + ": the server echoed a " + std::to_string(echoed[e]->size()) +
+                        "-byte message #" + std::to_string(e + 1) +
+                        " that is not the next one the stream sent whole (corrupt, repeated or reordered)");
+        break;
+      }
+      ++k;
+    }
+    // R must be E's messages, in order, each once; per server connection a prefix.
+    std::size_t e = 0;
+    std::map<std::size_t, std::size_t> got_in_block;  // connection -> messages received from it
+    std::map<int, std::size_t> epoch_block;
+    std::map<std::size_t, int> block_epoch;
+    for (std::size_t r = 0; r < a.received.size(); ++r) {
+      const auto& [bytes, ep] = a.received[r];
+      // A new client connection is a later server connection.
+      if (r > 0 && ep != a.received[r - 1].second)
+        while (e < echoed.size() && block[e] == block[e - 1]) ++e;
+      while (e < echoed.size() && *echoed[e] != bytes) ++e;
+      if (e == echoed.size()) {
+        world.violation(a.name + ": received message #" + std::to_string(r + 1) + " (" +
+                        std::to_string(bytes.size()) +
+                        " bytes) is not the next one the server echoed (corrupt, repeated or reordered)");
+        return;
+      }
+      const std::size_t b = block[e];
+      const std::size_t first_of_block =
+          static_cast<std::size_t>(std::find(block.begin(), block.end(), b) - block.begin());
+      if (e != first_of_block + got_in_block[b]++)
+        world.violation(a.name + ": received message #" + std::to_string(r + 1) +
+                        " but not the one the same connection echoed before it (lost in the middle)");
+      if (auto it = epoch_block.find(ep); it != epoch_block.end() && it->second != b)
+        world.violation(a.name + ": one client connection got echoes of two server connections");
+      if (auto it = block_epoch.find(b); it != block_epoch.end() && it->second != ep)
+        world.violation(a.name + ": echoes of one server connection arrived on two client connections");
+      epoch_block[ep] = b;
+      block_epoch[b] = ep;
+      ++e;
+    }
+    for (const auto& p : a.partials) {
+      bool ok = false;
+      for (const auto& m : a.spec.msgs) ok = ok || m.bytes.compare(0, p.size(), p) == 0;
+      if (!ok)
+        world.violation(a.name + ": a message cut by the connection's end (" + std::to_string(p.size()) +
+                        " bytes) is not the start of any message sent");
+    }
+  }
+
+  void check_metadata(World& world, const Actor& a, const std::vector<peers::WsConnRecord>& records) {
+    std::map<std::size_t, int> attempts_seen;  // each attempt is one connection: a number comes once
+    for (const auto& r : records) {
+      if (!belongs(r, a.idx) || r.at == 0) continue;
+      auto attempt = proto::h1::find_header(r.headers, "x-attempt");
+      const std::size_t k = attempt ? std::strtoull(std::string(*attempt).c_str(), nullptr, 10) : 0;
+      if (k == 0 || k > a.connecting_at.size() || a.connecting_at[k - 1] > r.at) {
+        world.violation(a.name + ": upgrade request with X-Attempt '" + std::string(attempt.value_or("")) +
+                        "' that names no attempt begun by then");
+        continue;
+      }
+      if (++attempts_seen[k] == 2)
+        world.violation(a.name + ": two upgrade requests say X-Attempt " + std::to_string(k) +
+                        " (metadata set in CONNECTING did not reach the request)");
+      const Micros from = a.connecting_at[k - 1];
+      auto check = [&](const char* what, std::optional<std::string_view> seen,
+                       const std::vector<std::pair<Micros, std::string>>& history) {
+        const auto ok = values_between(history, from, r.at);
+        if (!seen || std::find(ok.begin(), ok.end(), *seen) == ok.end())
+          world.violation(a.name + ": attempt " + std::to_string(k) + " sent " + what + " '" +
+                          std::string(seen.value_or("(none)")) + "', not a value set between its CONNECTING and " +
+                          "the server reading it");
+      };
+      if (a.spec.md_header) check("X-Token", proto::h1::find_header(r.headers, "x-token"), a.tokens);
+      else if (proto::h1::find_header(r.headers, "x-token")) world.violation(a.name + ": X-Token sent, none declared");
+      if (a.spec.md_path) {
+        const std::string prefix = "/s" + std::to_string(a.idx) + "/";
+        std::optional<std::string_view> room;
+        if (r.target.rfind(prefix, 0) == 0) room = std::string_view(r.target).substr(prefix.size());
+        check("path room", room, a.rooms);
+      } else if (r.target != "/s" + std::to_string(a.idx)) {
+        world.violation(a.name + ": request target " + r.target);
+      }
+    }
+  }
+
+  // Down from creation or a DISCONNECTED/UNREACHABLE until the next
+  // CONNECTED; after the faults heal, each down spell must end in time.
+  void check_liveness(World& world, const Actor& a) {
+    const auto& s = a.spec;
+    if (s.opportunistic || !s.has_retry) return;
+    const auto& o = server_opts_;
+    if (o.fault == WsFault::kWrongAccept || (o.fault == WsFault::kRefuse && o.refuse_first == 0)) return;
+    const Micros max_backoff = millis(*std::max_element(s.retry.backoff_ms.begin(), s.retry.backoff_ms.end()));
+    const Micros jittered = max_backoff + max_backoff * s.retry.effective_jitter_percent() / 100;
+    Micros bound = std::max(transport_timeout_, protocol_timeout_) + jittered + seconds(1);
+    if (o.fault == WsFault::kRefuse)
+      bound += static_cast<Micros>(o.refuse_first) * (jittered + seconds(o.retry_after.value_or(0)) + seconds(1));
+    const Micros destroyed_at = a.states.back().first;
+    std::optional<Micros> down_since = a.states.front().first;
+    for (const auto& [t, st] : a.states) {
+      if (st == static_cast<int>(State::kAllRetriesFailed)) return;  // gave up: nothing more is due
+      if (st == static_cast<int>(State::kConnected)) {
+        if (down_since) {
+          const Micros deadline = std::max(*down_since, healed_at_) + bound;
+          if (t > deadline)
+            world.violation(a.name + ": down since " + std::to_string(*down_since) + " us, faults healed at " +
+                            std::to_string(healed_at_) + " us, CONNECTED only at " + std::to_string(t) +
+                            " us (bound " + std::to_string(bound) + " us)");
+        }
+        down_since.reset();
+      } else if ((st == static_cast<int>(State::kDisconnected) || st == static_cast<int>(State::kUnreachable)) &&
+                 !down_since) {
+        down_since = t;
+      }
+    }
+    if (down_since && std::max(*down_since, healed_at_) + bound < destroyed_at)
+      world.violation(a.name + ": down since " + std::to_string(*down_since) + " us, faults healed at " +
+                      std::to_string(healed_at_) + " us, never CONNECTED again before its destroy at " +
+                      std::to_string(destroyed_at) + " us (bound " + std::to_string(bound) + " us)");
+  }
+
+  WorldOptions options_;
+  Micros transport_timeout_ = 0;
+  Micros protocol_timeout_ = 0;
+  std::vector<StreamSpec> specs_;
+  WsEchoOptions server_opts_;
+  bool oversize_ = false;
+  FaultPlan plan_;
+  Micros healed_at_ = 0;
+  World* world_ = nullptr;
+  bool tls_ = false;
+  std::unique_ptr<Rng> tls_rng_;
+  std::unique_ptr<proto::OpenSslTlsProvider> provider_;
+  std::unique_ptr<peers::TlsServerNet> server_tls_;
+  std::unique_ptr<peers::WsEchoServer> server_;
+  // Declared after the server: destroyed first (streams before the peer).
+  std::unique_ptr<stream::Context> ctx_;
+  std::vector<std::unique_ptr<Actor>> actors_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scenario> make_stream_ws_scenario() {
+  return std::make_unique<SimpleScenario<WsRun>>(
+      "stream-ws",
+      "ws streams vs a simulated echo server (fragmented echoes, pings, closes, refusals, oversize frames, "
+      "DISCONNECT_ME/DESTROY_ME answers, metadata in headers and path, TLS, swarm faults)");
+}
+
+void register_stream_ws_scenarios(ScenarioRegistry& registry) { registry.add(make_stream_ws_scenario()); }
+
+}  // namespace ss::sim
