@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <type_traits>
 
+#include "runtime/core/planted.h"
 #include "runtime/wire/encoder.h"
 
 namespace ss::proxy {
@@ -186,7 +187,7 @@ void ProxyLink::onward_rx(std::uint32_t flags, std::span<const std::uint8_t> pay
     wire::PayloadFrame piece = f;
     piece.payload.assign(payload.begin() + static_cast<std::ptrdiff_t>(pos),
                          payload.begin() + static_cast<std::ptrdiff_t>(pos + n));
-    if (pos > 0) piece.flags &= ~(wire::kFlagSom | wire::kFlagPoll);
+    if (pos > 0 && !SS_PLANTED("proxy-som")) piece.flags &= ~(wire::kFlagSom | wire::kFlagPoll);
     if (pos + n < payload.size()) piece.flags &= ~(wire::kFlagEom | wire::kFlagRelatedEnd);
     send(piece);
     pos += n;

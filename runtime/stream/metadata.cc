@@ -1,5 +1,7 @@
 #include "runtime/stream/metadata.h"
 
+#include "runtime/core/planted.h"
+
 namespace ss::stream {
 
 Metadata::Metadata(const policy::Streamtype& st) : st_(st), values_(st.metadata.size()) {}
@@ -20,6 +22,7 @@ Error Metadata::set(std::string_view name, std::string_view value) {
                                              " bytes exceeds the limit of 65535");
   }
   if (auto i = index_of(name)) {
+    if (SS_PLANTED("metadata-sticky") && !values_[*i].empty()) return {};  // planted: first value wins
     values_[*i] = std::string(value);
     return {};
   }

@@ -1,5 +1,7 @@
 #include "runtime/stream/retry_engine.h"
 
+#include "runtime/core/planted.h"
+
 #include <algorithm>
 
 #include "runtime/policy/retry.h"
@@ -13,6 +15,8 @@ std::uint32_t backoff_delay_ms(const policy::RetryPolicy* retry, std::uint32_t t
 }
 
 bool backoff_concealed(const policy::RetryPolicy* retry, std::uint32_t failures) {
+  // Planted: one more attempt than the policy's conceal count allows.
+  if (SS_PLANTED("retry-conceal") && failures > 0) --failures;
   return policy::retry_concealed(retry, failures);
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/core/planted.h"
 #include "runtime/stream/attempt.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
@@ -111,7 +112,7 @@ void Stream::apply(Ret r) {
   call_ret_ = worse(call_ret_, r);
   if (destroying_ || destroyed_) return;
   if (r == Ret::kDestroyMe) pending_destroy_ = true;
-  if (r == Ret::kDisconnectMe) pending_disconnect_ = true;
+  if (r == Ret::kDisconnectMe && !SS_PLANTED("disconnect-me-ignored")) pending_disconnect_ = true;
 }
 
 void Stream::leave() {

@@ -93,6 +93,7 @@ class Campaign {
  private:
   bool next_seed(std::uint64_t* seed) {
     if (options_.seeds && issued_ >= *options_.seeds) return false;
+    if (options_.stop_after_failures && failing_.size() >= *options_.stop_after_failures) return false;
     if (options_.duration_seconds &&
         std::chrono::duration<double>(Clock::now() - start_).count() >= *options_.duration_seconds) {
       return false;

@@ -18,6 +18,7 @@ struct CampaignOptions {
   std::uint64_t from = 1;                // first seed
   std::optional<std::uint64_t> seeds;    // at most this many seeds
   std::optional<double> duration_seconds;  // stop starting seeds after this much wall time
+  std::optional<std::uint64_t> stop_after_failures;  // stop starting seeds once this many failed
   int jobs = 1;
   std::uint64_t max_events = sim::RunConfig{}.max_events;
   double seed_timeout_seconds = 60;  // 0 = none

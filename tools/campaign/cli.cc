@@ -20,11 +20,11 @@ constexpr const char* kUsage =
     "              [--trace-json FILE] [--max-events N]\n"
     "       ss-sim [--scenario NAME] (--seeds N | --duration D | both) [--from S] [--jobs J]\n"
     "              [--max-events N] [--seed-timeout D] [--recheck F] [--json FILE] [--junit FILE]\n"
-    "              [--show-failures N] [--no-progress] [--no-leak-check]\n"
+    "              [--stop-after N] [--show-failures N] [--no-progress] [--no-leak-check]\n"
     "       ss-sim --list | --help\n"
     "\n"
-    "Runs simulated scenarios (default: \"default\" = echo, stream-raw, stream-h1 and\n"
-    "proxy in turn by seed) over the faulty simulated network.\n"
+    "Runs simulated scenarios (default: \"default\" = echo, stream-raw, stream-h1,\n"
+    "proxy, proxy-bulk and stream-ws in turn by seed) over the faulty simulated network.\n"
     "\n"
     "One seed, in this process:\n"
     "  --seed S         run seed S; print its derived options (fault plan, workload)\n"
@@ -48,6 +48,7 @@ constexpr const char* kUsage =
     "                   one whose trace differs as nondeterminism\n"
     "  --json FILE      every seed's result as JSON\n"
     "  --junit FILE     every seed's result as JUnit XML (one testcase per seed)\n"
+    "  --stop-after N   start no more seeds once N have failed (the rest are not run)\n"
     "  --show-failures N  print the first N failures in full (default 20); all are counted\n"
     "  --no-progress    no progress line (stderr on a terminal, else stdout every 5s)\n"
     "  --no-leak-check  ASan builds: skip LeakSanitizer after each seed (faster)\n"
@@ -261,6 +262,10 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
     } else if (arg == "--junit") {
       campaign_option();
       if (!text(&campaign.junit_path)) return bad("--junit needs a file name");
+    } else if (arg == "--stop-after") {
+      std::uint64_t n = 0;
+      if (!u64(&n) || n == 0) return bad("--stop-after needs a positive number of failed seeds");
+      campaign.stop_after_failures = n;
     } else if (arg == "--show-failures") {
       campaign_option();
       if (!u64(&campaign.show_failures)) return bad("--show-failures needs a non-negative integer");

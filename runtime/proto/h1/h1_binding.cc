@@ -1,5 +1,7 @@
 #include "runtime/proto/h1/h1_binding.h"
 
+#include "runtime/core/planted.h"
+
 #include <array>
 #include <map>
 
@@ -71,7 +73,7 @@ class H1Binding final : public stream::Binding {
     // close: a reset (or any other failure) mid-body is a truncated
     // response, never a complete one (found by the stream-h1 scenario).
     ending_ = true;
-    if (!stopped_ && in_exchange_ && reason == EndReason::kClosedByPeer) {
+    if (!stopped_ && in_exchange_ && (reason == EndReason::kClosedByPeer || SS_PLANTED("h1-reset-completes"))) {
       client_.receive_data({});
       process();
     }

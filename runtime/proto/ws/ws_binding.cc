@@ -1,5 +1,7 @@
 #include "runtime/proto/ws/ws_binding.h"
 
+#include "runtime/core/planted.h"
+
 #include <array>
 
 #include "runtime/proto/http/http_date.h"
@@ -115,7 +117,8 @@ class WsBinding final : public stream::Binding {
       } else if (auto* c = std::get_if<CloseEvent>(&e)) {
         host_.trace("ws.close", std::to_string(c->code) + (c->reason.empty() ? "" : " " + c->reason));
       } else if (auto* f = std::get_if<FragmentEvent>(&e)) {
-        std::uint32_t flags = (f->first ? stream::kFlagSom : 0u) | (f->last ? stream::kFlagEom : 0u);
+        std::uint32_t flags = (f->first ? stream::kFlagSom : 0u) |
+                              (f->last && !(SS_PLANTED("ws-eom") && !f->first) ? stream::kFlagEom : 0u);
         if (host_.rx(f->data, flags) == HostVerdict::kStop) return stop();
       } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
         flush();  // our close frame, if the core queued one
