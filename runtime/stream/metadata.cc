@@ -22,7 +22,7 @@ Error Metadata::set(std::string_view name, std::string_view value) {
                                              " bytes exceeds the limit of 65535");
   }
   if (auto i = index_of(name)) {
-    if (SS_PLANTED("metadata-sticky") && !values_[*i].empty()) return {};  // planted: first value wins
+    if (SS_PLANTED("metadata-sticky") && values_[*i].has_value()) return {};  // planted: first value wins
     values_[*i] = std::string(value);
     return {};
   }

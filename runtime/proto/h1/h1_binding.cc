@@ -73,7 +73,7 @@ class H1Binding final : public stream::Binding {
     // close: a reset (or any other failure) mid-body is a truncated
     // response, never a complete one (found by the stream-h1 scenario).
     ending_ = true;
-    if (!stopped_ && in_exchange_ && (reason == EndReason::kClosedByPeer || SS_PLANTED("h1-reset-completes"))) {
+    if (!stopped_ && in_exchange_ && reason == EndReason::kClosedByPeer) {
       client_.receive_data({});
       process();
     }
@@ -293,8 +293,11 @@ class H1Binding final : public stream::Binding {
           continue;
         }
         std::uint32_t flags = som_sent_ ? 0 : stream::kFlagSom;
+        auto data = b->data;
+        // Planted: the first byte of every later body piece is lost.
+        if (SS_PLANTED("h1-body-byte") && som_sent_ && data.size() > 1) data = data.subspan(1);
         som_sent_ = true;
-        if (host_.rx(b->data, flags) == HostVerdict::kStop) return stop();
+        if (host_.rx(data, flags) == HostVerdict::kStop) return stop();
       } else if (std::holds_alternative<CompleteEvent>(e)) {
         if (!follow_target_.empty()) {
           follow_redirect();
