@@ -33,6 +33,8 @@
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/echo.h"
+#include "sim/testing/answer_plan.h"
+#include "sim/testing/engine_checker.h"
 
 namespace ss::sim {
 namespace {
@@ -84,6 +86,7 @@ struct StreamSpec {
   int messages = 1;
   std::size_t max_message = 100;
   bool use_timeout = false;
+  AnswerPlan answers;  // DISCONNECT_ME / DESTROY_ME from callbacks
 };
 
 // One stream's user: sends its messages, checks echoes per connection.
@@ -103,6 +106,7 @@ struct Actor {
 
   Ret on_state(int st, std::uint32_t ack) {
     states.push_back(st);
+    const Ret planned = st == static_cast<int>(State::kDestroying) ? Ret::kOk : spec.answers.on_state(st);
     if (st == static_cast<int>(State::kConnecting)) {
       // Only the first attempt is the user's (request_tx at creation);
       // every later one comes from the retry timer: no storms.
@@ -126,9 +130,9 @@ struct Actor {
     if (st == static_cast<int>(State::kDestroying)) destroyed = true;
     if (spec.use_timeout && st == static_cast<int>(State::kConnecting)) s->start_timeout(0);
     if (st == static_cast<int>(State::kTimeout)) {
-      return draw.chance(1, 3) ? Ret::kDisconnectMe : Ret::kOk;
+      return stream::worse(planned, draw.chance(1, 3) ? Ret::kDisconnectMe : Ret::kOk);
     }
-    return Ret::kOk;
+    return planned;
   }
   Ret on_rx(std::span<const std::uint8_t> b) {
     conn_rx.insert(conn_rx.end(), b.begin(), b.end());
@@ -139,10 +143,12 @@ struct Actor {
                        std::to_string(conn_rx.size()) + " back, " +
                        std::to_string(conn_sent.size()) + " sent)");
     }
-    return Ret::kOk;
+    return spec.answers.on_rx();
   }
   Ret on_tx(std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
     if (messages_left <= 0) return Ret::kTxDontSend;
+    // Nothing goes out with a DISCONNECT_ME / DESTROY_ME answer.
+    if (const Ret planned = spec.answers.on_tx(); planned != Ret::kOk) return planned;
     const std::size_t n =
         std::min<std::size_t>(buf.size(), static_cast<std::size_t>(draw.between(1, static_cast<std::int64_t>(spec.max_message))));
     for (std::size_t i = 0; i < n; ++i) buf[i] = static_cast<std::uint8_t>(draw.next_u32());
@@ -184,6 +190,13 @@ class StreamRun final : public ScenarioRun {
     space.max_duration = seconds(1);
     plan_ = draw.chance(1, 4) ? FaultPlan{} : random_fault_plan(draw, space);
     actor_seed_ = draw.next_u64();
+    // Drawn apart from the rest, so the workload above is the same as
+    // before answers were drawn.
+    Rng answers = rng.fork(0x72657473);  // "rets"
+    for (auto& s : specs_)
+      s.answers = AnswerPlan::draw(answers, true,
+                                   {State::kConnected, State::kConnecting, State::kPoll, State::kUnreachable,
+                                    State::kDisconnected});
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -198,7 +211,7 @@ class StreamRun final : public ScenarioRun {
       out += "  " + s.type + " start=" + std::to_string(s.start_at) + "us end=" +
              std::to_string(s.end_at) + "us messages=" + std::to_string(s.messages) +
              " max_message=" + std::to_string(s.max_message) +
-             (s.use_timeout ? " timeout=policy" : "") + "\n";
+             (s.use_timeout ? " timeout=policy" : "") + s.answers.describe() + "\n";
     }
     out += "fault plan:\n" + plan_.to_string();
     return out;
@@ -217,6 +230,8 @@ class StreamRun final : public ScenarioRun {
     cfg.policy = scenario_policy();
     cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    checker_ = std::make_unique<EngineChecker>(world);
+    checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx_);
     Rng seeds(actor_seed_);
@@ -258,7 +273,7 @@ class StreamRun final : public ScenarioRun {
         world.violation(a->name + ": DESTROYING must come exactly once, last");
       }
       if (calm && a->spec.type != "raw-once" && a->spec.type != "raw-opp" &&
-          !a->spec.use_timeout && a->total_rx != a->total_sent) {
+          !a->spec.use_timeout && !a->spec.answers.active() && a->total_rx != a->total_sent) {
         world.violation(a->name + ": calm run but only " + std::to_string(a->total_rx) + "/" +
                         std::to_string(a->total_sent) + " bytes came back");
       }
@@ -268,6 +283,7 @@ class StreamRun final : public ScenarioRun {
                       " live, " + std::to_string(ctx_->graveyard_count()) + " unreclaimed");
     }
     if (!world.scheduler().idle()) world.violation("timers or work left in the scheduler");
+    if (ctx_) checker_->finish(*ctx_);
   }
 
  private:
@@ -293,6 +309,7 @@ class StreamRun final : public ScenarioRun {
   std::uint64_t actor_seed_ = 0;
   World* world_ = nullptr;
   std::unique_ptr<EchoServer> server_;
+  std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
   // Declared after the server: destroyed first (streams before the peer).
   std::unique_ptr<stream::Context> ctx_;
   std::vector<std::unique_ptr<Actor>> actors_;
