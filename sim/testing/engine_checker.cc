@@ -243,7 +243,8 @@ void EngineChecker::on_backoff(Track& t, const EngineEvent& e) {
     if (!e.give_up)
       fail(t, "failure " + std::to_string(n) + " exceeds conceal " +
                   (t.retry ? std::to_string(t.retry->conceal) : std::string("(no retry policy)")) +
-                  " but the engine did not give up");
+                  (e.already_gave_up ? " but the engine stayed silent (a budget spent earlier was not renewed)"
+                                     : " but the engine did not give up"));
     t.gave_up = true;
     owe(t.arf, "ALL_RETRIES_FAILED did not come when the budget ran out");
     return;

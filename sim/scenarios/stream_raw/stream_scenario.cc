@@ -8,6 +8,10 @@
 // destroyed at a drawn end time. An echo server answers on echo-1:7. A
 // random fault plan (refuse, blackhole, DNS, reset, half-close, stall, clog,
 // partitions, listener restarts) runs over the first 3 s.
+// Half the streams answer DISCONNECT_ME / DESTROY_ME from some callbacks
+// (sim/testing/answer_plan.h) and half ask again a drawn time after
+// ALL_RETRIES_FAILED (a fresh budget); the engine checker
+// (sim/testing/engine_checker.h) judges the engine throughout.
 //
 // Invariants:
 //   - every state sequence is legal under the transition table (the engine
@@ -87,6 +91,7 @@ struct StreamSpec {
   std::size_t max_message = 100;
   bool use_timeout = false;
   AnswerPlan answers;  // DISCONNECT_ME / DESTROY_ME from callbacks
+  Micros again_after_arf = 0;  // > 0: request_tx this long after ALL_RETRIES_FAILED (a fresh budget)
 };
 
 // One stream's user: sends its messages, checks echoes per connection.
@@ -126,6 +131,13 @@ struct Actor {
     if (st == static_cast<int>(State::kAllRetriesFailed)) {
       if (arf_since_connect) world->violation(name + ": ALL_RETRIES_FAILED twice in one budget");
       arf_since_connect = true;
+      if (spec.again_after_arf > 0) {
+        world->loop().after(spec.again_after_arf, [this] {
+          if (destroyed) return;
+          arf_since_connect = false;  // request_tx from idle starts a fresh budget
+          s->request_tx();
+        });
+      }
     }
     if (st == static_cast<int>(State::kDestroying)) destroyed = true;
     if (spec.use_timeout && st == static_cast<int>(State::kConnecting)) s->start_timeout(0);
@@ -193,10 +205,12 @@ class StreamRun final : public ScenarioRun {
     // Drawn apart from the rest, so the workload above is the same as
     // before answers were drawn.
     Rng answers = rng.fork(0x72657473);  // "rets"
-    for (auto& s : specs_)
+    for (auto& s : specs_) {
       s.answers = AnswerPlan::draw(answers, true,
                                    {State::kConnected, State::kConnecting, State::kPoll, State::kUnreachable,
                                     State::kDisconnected});
+      if (answers.chance(1, 2)) s.again_after_arf = answers.between(millis(200), millis(1500));
+    }
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -211,7 +225,9 @@ class StreamRun final : public ScenarioRun {
       out += "  " + s.type + " start=" + std::to_string(s.start_at) + "us end=" +
              std::to_string(s.end_at) + "us messages=" + std::to_string(s.messages) +
              " max_message=" + std::to_string(s.max_message) +
-             (s.use_timeout ? " timeout=policy" : "") + s.answers.describe() + "\n";
+             (s.use_timeout ? " timeout=policy" : "") +
+             (s.again_after_arf ? " again_after_arf=" + std::to_string(s.again_after_arf) + "us" : "") +
+             s.answers.describe() + "\n";
     }
     out += "fault plan:\n" + plan_.to_string();
     return out;
