@@ -94,6 +94,13 @@ void Context::cancel_service() {
   }
 }
 
+std::size_t Context::attempt_count() const {
+  std::size_t n = 0;
+  for (const auto& [id, s] : streams_) n += s->attempt_count();
+  for (const auto& s : graveyard_) n += s->attempt_count();
+  return n;
+}
+
 void Context::violation(std::string_view text) {
   if (hooks_.violation) {
     hooks_.violation(text);

@@ -27,6 +27,7 @@
 #include "runtime/policy/policy.h"
 #include "runtime/stream/binding.h"
 #include "runtime/stream/connection_pool.h"
+#include "runtime/stream/observer.h"
 #include "runtime/stream/stream.h"
 #include "runtime/stream/system_blobs.h"
 
@@ -42,6 +43,8 @@ struct Hooks {
   std::function<void(std::string_view kind, std::string_view text)> trace;
   // Human-readable log lines (errors that are not violations).
   std::function<void(std::string_view text)> log;
+  // Structured engine events for behaviour checkers (observer.h).
+  std::function<void(const EngineEvent& event)> observe;
 };
 
 // The TLS hook: wraps a connection to `to` in TLS. Helper "tls" provides
@@ -129,11 +132,17 @@ class Context {
   // Live (not destroyed) streams, and streams awaiting reclamation.
   std::size_t stream_count() const { return streams_.size(); }
   std::size_t graveyard_count() const { return graveyard_.size(); }
+  // Connection attempts (current and awaiting reclamation) of all streams.
+  std::size_t attempt_count() const;
 
   // Reporting, used by streams.
   void violation(std::string_view text);
   void trace(std::string_view kind, std::string_view text);
   void log(std::string_view text);
+  bool observing() const { return static_cast<bool>(hooks_.observe); }
+  void observe(const EngineEvent& event) {
+    if (hooks_.observe) hooks_.observe(event);
+  }
 
   // Internal: a stream hands itself over for reclamation after DESTROYING.
   void bury(Stream* stream);

@@ -90,7 +90,9 @@ void Stream::sink_tx() {
   std::array<std::uint8_t, kSinkChunk> buf;
   std::size_t len = buf.size();
   std::uint32_t flags = 0;
+  if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kTx));
   Ret r = info_.callbacks.tx ? info_.callbacks.tx(tx_ordinal_++, buf, len, flags) : Ret::kTxDontSend;
+  observe_answer(EngineEvent::Kind::kTx, r);
   apply(r);
   if (r != Ret::kOk || stopping() || !sink_peer_) return;
   if (len > buf.size()) {

@@ -102,10 +102,34 @@ Ret Stream::raise(int state, std::uint32_t ack) {
                              (state >= 1000 ? "(" + std::to_string(state) + ")" : "") +
                              " ack=" + std::to_string(ack));
   if (state != static_cast<int>(State::kDestroying)) sequencer_.deliver(state);
+  if (ctx_.observing()) {
+    EngineEvent e;
+    e.state = state;
+    e.ack = ack;
+    observe(e);
+  }
   Ret r = Ret::kOk;
   if (info_.callbacks.state) r = info_.callbacks.state(state, ack);
+  observe_answer(EngineEvent::Kind::kState, r, state);
   if (state != static_cast<int>(State::kDestroying)) apply(r);
   return r;
+}
+
+void Stream::observe(EngineEvent e) {
+  if (!ctx_.observing()) return;
+  e.stream = id_;
+  e.streamtype = &st_;
+  ctx_.observe(e);
+}
+
+void Stream::observe_answer(EngineEvent::Kind of, Ret r, int state) {
+  if (!ctx_.observing()) return;
+  EngineEvent e;
+  e.kind = EngineEvent::Kind::kAnswer;
+  e.of = of;
+  e.answered_state = state;
+  e.ret = r;
+  observe(e);
 }
 
 void Stream::apply(Ret r) {
@@ -497,6 +521,15 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
   if (a->binding) info = a->binding->on_transport_end(reason);
   const bool retry_asked = a->retry_asked;
   const bool txn_ok = (info.txn_ok || a->txn_ok) && !retry_asked;
+  if (ctx_.observing()) {
+    EngineEvent e;
+    e.kind = EngineEvent::Kind::kEnd;
+    e.was_connected = was_connected;
+    e.txn_ok = info.txn_ok || a->txn_ok;
+    e.retry_asked = retry_asked;
+    e.locally = locally;
+    observe(e);
+  }
   // "Come back later" was not a success: the budget goes on from where it was.
   if (retry_asked) budget_.restore(a->failures_before_connect);
   ctx_.trace("ss.end", "ss" + std::to_string(id_) + " " + end_reason_name(reason) +
@@ -558,8 +591,20 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
 
 void Stream::schedule_retry() {
   if (retry_timer_ || attempt_) return;
-  auto d = budget_.on_failure(ctx_.rng().next_u16(), retry_after_floor_ms_);
+  const std::uint16_t rand16 = ctx_.rng().next_u16();
+  const std::uint32_t floor_ms = retry_after_floor_ms_;
+  auto d = budget_.on_failure(rand16, floor_ms);
   retry_after_floor_ms_ = 0;
+  if (ctx_.observing()) {
+    EngineEvent e;
+    e.kind = EngineEvent::Kind::kBackoff;
+    e.rand16 = rand16;
+    e.floor_ms = floor_ms;
+    e.delay_ms = d.delay_ms;
+    e.give_up = d.give_up;
+    e.already_gave_up = d.already_gave_up;
+    observe(e);
+  }
   if (d.already_gave_up) {
     seq_ = Seq::kIdle;
     return;
@@ -595,6 +640,7 @@ void Stream::do_disconnect() {
 
 void Stream::do_destroy() {
   destroying_ = true;
+  if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kDestroy));
   ++depth_;
   if (retry_timer_) ctx_.loop().cancel(retry_timer_);
   retry_timer_ = {};
@@ -665,7 +711,9 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
     update_rx_pause();
   }
   if (manual_credit_) est_credit_ -= static_cast<std::int32_t>(bytes.size());
+  if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kRx));
   Ret r = info_.callbacks.rx ? info_.callbacks.rx(bytes, flags) : Ret::kOk;
+  observe_answer(EngineEvent::Kind::kRx, r);
   apply(r);
   return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
 }
@@ -687,7 +735,9 @@ void Stream::flush_held_rx() {
     }
     held_bytes_ -= n;
     est_credit_ -= static_cast<std::int32_t>(n);
+    if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kRx));
     Ret r = info_.callbacks.rx ? info_.callbacks.rx(chunk, f) : Ret::kOk;
+    observe_answer(EngineEvent::Kind::kRx, r);
     apply(r);
   }
   update_rx_pause();
@@ -851,7 +901,9 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
   std::size_t len = buf.size();
   std::uint32_t flags = 0;
   Ret r = Ret::kTxDontSend;
+  if (s_.ctx_.observing()) s_.observe(EngineEvent(EngineEvent::Kind::kTx));
   if (s_.info_.callbacks.tx) r = s_.info_.callbacks.tx(s_.tx_ordinal_++, buf, len, flags);
+  s_.observe_answer(EngineEvent::Kind::kTx, r);
   if (r == Ret::kOk && len > buf.size()) {
     s_.ctx_.violation("stream " + std::to_string(s_.id_) + ": tx callback claimed " +
                       std::to_string(len) + " bytes of a " + std::to_string(buf.size()) +

@@ -35,6 +35,7 @@
 #include "runtime/policy/policy.h"
 #include "runtime/stream/binding.h"
 #include "runtime/stream/metadata.h"
+#include "runtime/stream/observer.h"
 #include "runtime/stream/retry_engine.h"
 #include "runtime/stream/states.h"
 
@@ -129,6 +130,7 @@ class Stream {
   bool has_timeout_timer() const { return static_cast<bool>(timeout_timer_); }
   std::uint32_t retry_failures() const { return budget_.failures(); }
   std::uint32_t connect_attempts() const { return connect_attempts_; }
+  std::size_t attempt_count() const { return (attempt_ ? 1 : 0) + dead_attempts_.size(); }
 
   // --- internal (context and Attempt) ----------------------------------
   // Raises an out-of-band state (EVENT_WAIT_CANCELLED, a user state).
@@ -165,6 +167,9 @@ class Stream {
   void enter_context();
   void leave_context();
   Ret raise(int state, std::uint32_t ack = 0);
+  // Reports to the context's observer (observer.h), if it has one.
+  void observe(EngineEvent e);
+  void observe_answer(EngineEvent::Kind of, Ret r, int state = 0);
   void apply(Ret r);
   void leave();
   bool stopping() const { return pending_destroy_ || pending_disconnect_ || destroying_; }

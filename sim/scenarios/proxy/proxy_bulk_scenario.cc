@@ -41,6 +41,7 @@
 #include "sim/peers/bulk_source.h"
 #include "sim/peers/http_server.h"
 #include "sim/scenarios/proxy/bulk_client.h"
+#include "sim/testing/engine_checker.h"
 
 namespace ss::sim {
 namespace {
@@ -223,6 +224,8 @@ class ProxyBulkRun final : public ScenarioRun {
     cfg.policy = parsed.policy;
     cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    checker_ = std::make_unique<EngineChecker>(world);  // the onward streams' engine
+    checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx_);
     proto::h1::register_h1_binding(*ctx_);
@@ -290,6 +293,7 @@ class ProxyBulkRun final : public ScenarioRun {
     if (stats.open != 0) world.violation(std::to_string(stats.open) + " proxy links left open");
     if (ctx_->stream_count() != 0)
       world.violation(std::to_string(ctx_->stream_count()) + " onward streams left alive");
+    checker_->finish(*ctx_);
   }
 
  private:
@@ -370,6 +374,7 @@ class ProxyBulkRun final : public ScenarioRun {
   std::unique_ptr<peers::HttpServer> http_;
   std::unique_ptr<peers::BulkSource> raw_;
   std::unique_ptr<EchoServer> echo_;
+  std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
   std::unique_ptr<stream::Context> ctx_;
   std::unique_ptr<proxy::EngineOnwardFactory> onward_;
   std::unique_ptr<proxy::ProxyServer> proxy_;

@@ -38,6 +38,7 @@
 #include "sim/scenarios/proxy/sim_link_client.h"
 #include "sim/scenarios/proxy/sspc_client.h"
 #include "sim/echo.h"
+#include "sim/testing/engine_checker.h"
 
 namespace ss::sim {
 namespace {
@@ -138,6 +139,8 @@ class ProxyRun final : public ScenarioRun {
     cfg.policy = parsed.policy;
     cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    checker_ = std::make_unique<EngineChecker>(world);  // the onward streams' engine
+    checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx_);
     onward_ = std::make_unique<proxy::EngineOnwardFactory>(*ctx_);
@@ -211,6 +214,7 @@ class ProxyRun final : public ScenarioRun {
     if (stats.open != 0) world.violation(std::to_string(stats.open) + " proxy links left open");
     if (ctx_->stream_count() != 0)
       world.violation(std::to_string(ctx_->stream_count()) + " onward streams left alive");
+    checker_->finish(*ctx_);
   }
 
  private:
@@ -218,6 +222,7 @@ class ProxyRun final : public ScenarioRun {
   std::vector<ClientSpec> clients_;
   FaultPlan plan_;
   std::unique_ptr<EchoServer> echo_;
+  std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
   std::unique_ptr<stream::Context> ctx_;
   std::unique_ptr<proxy::EngineOnwardFactory> onward_;
   std::unique_ptr<proxy::ProxyServer> proxy_;

@@ -42,6 +42,8 @@
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/peers/http_server.h"
+#include "sim/testing/answer_plan.h"
+#include "sim/testing/engine_checker.h"
 
 namespace ss::sim {
 namespace {
@@ -73,6 +75,7 @@ struct StreamSpec {
   Micros end_at = 0;
   int repeats = 0;        // request_tx again after a finished transaction
   Micros repeat_gap = 0;  // ... this long after DISCONNECTED
+  AnswerPlan answers;     // DISCONNECT_ME / DESTROY_ME from callbacks
 };
 
 struct Actor {
@@ -99,6 +102,7 @@ struct Actor {
 
   Ret on_state(int st, std::uint32_t) {
     states.push_back(st);
+    const Ret planned = st == static_cast<int>(State::kDestroying) ? Ret::kOk : spec.answers.on_state(st);
     if (st == static_cast<int>(State::kDestroying)) s = nullptr;  // about to be reclaimed
     if (st == static_cast<int>(State::kDisconnected) && txn_this_connection && repeats_left > 0) {
       --repeats_left;
@@ -137,11 +141,11 @@ struct Actor {
     if (st == static_cast<int>(State::kQosNackRemote) &&
         (spec.route.status == 503 || spec.route.status == 429))
       last_attempt_said_later = true;
-    return Ret::kOk;
+    return planned;
   }
   Ret on_rx(std::span<const std::uint8_t> b) {
     rx_since_connected.append(b.begin(), b.end());
-    return Ret::kOk;
+    return spec.answers.on_rx();
   }
 };
 
@@ -202,6 +206,13 @@ class H1Run final : public ScenarioRun {
     space.max_duration = seconds(1);
     plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
     tls_ = draw.chance(1, 3);
+    // Drawn apart from the rest, so the workload above is the same as
+    // before answers were drawn.
+    Rng answers = rng.fork(0x72657473);  // "rets"
+    for (auto& s : specs_)
+      s.answers = AnswerPlan::draw(answers, false,
+                                   {State::kConnected, State::kConnecting, State::kPoll, State::kUnreachable,
+                                    State::kDisconnected, State::kQosAckRemote, State::kQosNackRemote});
     if (tls_) {
       for (auto& s : specs_)
         if (s.redirect_away) s.route.location.replace(0, 7, "https://");  // "http://cdn..." -> "https://cdn..."
@@ -237,7 +248,7 @@ class H1Run final : public ScenarioRun {
              "us end=" + std::to_string(s.end_at) + "us" +
              (s.repeats ? " again=" + std::to_string(s.repeats) + "x after " + std::to_string(s.repeat_gap) + "us"
                         : "") +
-             "\n";
+             s.answers.describe() + "\n";
     }
     out += "server keep-alive timeout: " + (idle_timeout_ ? std::to_string(idle_timeout_) + "us" : "none") + "\n";
     out += "fault plan:\n" + plan_.to_string();
@@ -331,6 +342,8 @@ class H1Run final : public ScenarioRun {
     cfg.tls = provider_.get();
     cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    checker_ = std::make_unique<EngineChecker>(world);
+    checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::h1::register_h1_binding(*ctx_);
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
@@ -373,13 +386,15 @@ class H1Run final : public ScenarioRun {
       const int txns = 1 + a->spec.repeats;
       const bool has_time = slow_body * txns + a->spec.repeats * (a->spec.repeat_gap + millis(500)) <
                             a->spec.end_at - a->spec.start_at - seconds(2);
-      if (calm && has_time && a->ok_status() && r.fault == HttpFault::kNone && a->acks < txns)
+      if (calm && has_time && a->ok_status() && r.fault == HttpFault::kNone && !a->spec.answers.active() &&
+          a->acks < txns)
         world.violation(a->name + ": calm run, well-behaved 2xx route, " + std::to_string(txns) +
                         " transactions asked, but " + std::to_string(a->acks) + " QOS_ACK_REMOTE");
     }
     if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
       world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
                       std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+    if (ctx_) checker_->finish(*ctx_);
   }
 
  private:
@@ -408,6 +423,7 @@ class H1Run final : public ScenarioRun {
   std::unique_ptr<peers::TlsServerNet> web_tls_, cdn_tls_;
   std::unique_ptr<peers::HttpServer> server_;
   std::unique_ptr<peers::HttpServer> cdn_;  // another origin for redirects
+  std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
   // Declared after the server: destroyed first (streams before the peer).
   std::unique_ptr<stream::Context> ctx_;
   std::vector<std::unique_ptr<Actor>> actors_;

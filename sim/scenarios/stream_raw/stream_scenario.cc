@@ -8,6 +8,10 @@
 // destroyed at a drawn end time. An echo server answers on echo-1:7. A
 // random fault plan (refuse, blackhole, DNS, reset, half-close, stall, clog,
 // partitions, listener restarts) runs over the first 3 s.
+// Half the streams answer DISCONNECT_ME / DESTROY_ME from some callbacks
+// (sim/testing/answer_plan.h) and half ask again a drawn time after
+// ALL_RETRIES_FAILED (a fresh budget); the engine checker
+// (sim/testing/engine_checker.h) judges the engine throughout.
 //
 // Invariants:
 //   - every state sequence is legal under the transition table (the engine
@@ -33,6 +37,8 @@
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/echo.h"
+#include "sim/testing/answer_plan.h"
+#include "sim/testing/engine_checker.h"
 
 namespace ss::sim {
 namespace {
@@ -84,6 +90,8 @@ struct StreamSpec {
   int messages = 1;
   std::size_t max_message = 100;
   bool use_timeout = false;
+  AnswerPlan answers;  // DISCONNECT_ME / DESTROY_ME from callbacks
+  Micros again_after_arf = 0;  // > 0: request_tx this long after ALL_RETRIES_FAILED (a fresh budget)
 };
 
 // One stream's user: sends its messages, checks echoes per connection.
@@ -103,6 +111,7 @@ struct Actor {
 
   Ret on_state(int st, std::uint32_t ack) {
     states.push_back(st);
+    const Ret planned = st == static_cast<int>(State::kDestroying) ? Ret::kOk : spec.answers.on_state(st);
     if (st == static_cast<int>(State::kConnecting)) {
       // Only the first attempt is the user's (request_tx at creation);
       // every later one comes from the retry timer: no storms.
@@ -122,13 +131,20 @@ struct Actor {
     if (st == static_cast<int>(State::kAllRetriesFailed)) {
       if (arf_since_connect) world->violation(name + ": ALL_RETRIES_FAILED twice in one budget");
       arf_since_connect = true;
+      if (spec.again_after_arf > 0) {
+        world->loop().after(spec.again_after_arf, [this] {
+          if (destroyed) return;
+          arf_since_connect = false;  // request_tx from idle starts a fresh budget
+          s->request_tx();
+        });
+      }
     }
     if (st == static_cast<int>(State::kDestroying)) destroyed = true;
     if (spec.use_timeout && st == static_cast<int>(State::kConnecting)) s->start_timeout(0);
     if (st == static_cast<int>(State::kTimeout)) {
-      return draw.chance(1, 3) ? Ret::kDisconnectMe : Ret::kOk;
+      return stream::worse(planned, draw.chance(1, 3) ? Ret::kDisconnectMe : Ret::kOk);
     }
-    return Ret::kOk;
+    return planned;
   }
   Ret on_rx(std::span<const std::uint8_t> b) {
     conn_rx.insert(conn_rx.end(), b.begin(), b.end());
@@ -139,10 +155,12 @@ struct Actor {
                        std::to_string(conn_rx.size()) + " back, " +
                        std::to_string(conn_sent.size()) + " sent)");
     }
-    return Ret::kOk;
+    return spec.answers.on_rx();
   }
   Ret on_tx(std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
     if (messages_left <= 0) return Ret::kTxDontSend;
+    // Nothing goes out with a DISCONNECT_ME / DESTROY_ME answer.
+    if (const Ret planned = spec.answers.on_tx(); planned != Ret::kOk) return planned;
     const std::size_t n =
         std::min<std::size_t>(buf.size(), static_cast<std::size_t>(draw.between(1, static_cast<std::int64_t>(spec.max_message))));
     for (std::size_t i = 0; i < n; ++i) buf[i] = static_cast<std::uint8_t>(draw.next_u32());
@@ -184,6 +202,15 @@ class StreamRun final : public ScenarioRun {
     space.max_duration = seconds(1);
     plan_ = draw.chance(1, 4) ? FaultPlan{} : random_fault_plan(draw, space);
     actor_seed_ = draw.next_u64();
+    // Drawn apart from the rest, so the workload above is the same as
+    // before answers were drawn.
+    Rng answers = rng.fork(0x72657473);  // "rets"
+    for (auto& s : specs_) {
+      s.answers = AnswerPlan::draw(answers, true,
+                                   {State::kConnected, State::kConnecting, State::kPoll, State::kUnreachable,
+                                    State::kDisconnected});
+      if (answers.chance(1, 2)) s.again_after_arf = answers.between(millis(200), millis(1500));
+    }
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -198,7 +225,9 @@ class StreamRun final : public ScenarioRun {
       out += "  " + s.type + " start=" + std::to_string(s.start_at) + "us end=" +
              std::to_string(s.end_at) + "us messages=" + std::to_string(s.messages) +
              " max_message=" + std::to_string(s.max_message) +
-             (s.use_timeout ? " timeout=policy" : "") + "\n";
+             (s.use_timeout ? " timeout=policy" : "") +
+             (s.again_after_arf ? " again_after_arf=" + std::to_string(s.again_after_arf) + "us" : "") +
+             s.answers.describe() + "\n";
     }
     out += "fault plan:\n" + plan_.to_string();
     return out;
@@ -217,6 +246,8 @@ class StreamRun final : public ScenarioRun {
     cfg.policy = scenario_policy();
     cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    checker_ = std::make_unique<EngineChecker>(world);
+    checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx_);
     Rng seeds(actor_seed_);
@@ -258,7 +289,7 @@ class StreamRun final : public ScenarioRun {
         world.violation(a->name + ": DESTROYING must come exactly once, last");
       }
       if (calm && a->spec.type != "raw-once" && a->spec.type != "raw-opp" &&
-          !a->spec.use_timeout && a->total_rx != a->total_sent) {
+          !a->spec.use_timeout && !a->spec.answers.active() && a->total_rx != a->total_sent) {
         world.violation(a->name + ": calm run but only " + std::to_string(a->total_rx) + "/" +
                         std::to_string(a->total_sent) + " bytes came back");
       }
@@ -268,6 +299,7 @@ class StreamRun final : public ScenarioRun {
                       " live, " + std::to_string(ctx_->graveyard_count()) + " unreclaimed");
     }
     if (!world.scheduler().idle()) world.violation("timers or work left in the scheduler");
+    if (ctx_) checker_->finish(*ctx_);
   }
 
  private:
@@ -281,7 +313,9 @@ class StreamRun final : public ScenarioRun {
     info.on_bind = [a](stream::Stream* s) { a->s = s; };
     auto s = ctx_->create(std::move(info));
     if (!s) {
-      world_->violation(a->name + ": create failed: " + s.error().message());
+      // A nailed-up stream connects inside create(): its answer plan may
+      // destroy it there (DESTROYING seen), and create() says so.
+      if (!a->destroyed) world_->violation(a->name + ": create failed: " + s.error().message());
       return;
     }
     if (a->spec.type != "raw-nailed") a->s->request_tx();
@@ -293,6 +327,7 @@ class StreamRun final : public ScenarioRun {
   std::uint64_t actor_seed_ = 0;
   World* world_ = nullptr;
   std::unique_ptr<EchoServer> server_;
+  std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
   // Declared after the server: destroyed first (streams before the peer).
   std::unique_ptr<stream::Context> ctx_;
   std::vector<std::unique_ptr<Actor>> actors_;
