@@ -34,14 +34,14 @@ enum class WsFault {
 };
 
 struct WsEchoOptions {
-  std::string subprotocol;       // accepted when the client asks for it
+  std::string subprotocol{};     // accepted when the client asks for it
   bool ping_on_open = false;     // send a ping "hello" after the handshake
   std::size_t close_after = 0;   // close after this many echoed messages (0: never)
   std::uint16_t close_code = 1000;
   std::string close_reason = "bye";
   WsFault fault = WsFault::kNone;
   int refuse_status = 503;
-  std::optional<std::uint32_t> retry_after;  // with kRefuse
+  std::optional<std::uint32_t> retry_after{};  // with kRefuse
 };
 
 class WsEchoServer {
