@@ -290,7 +290,7 @@ class H1Binding final : public stream::Binding {
           if (pump_parts() == HostVerdict::kStop) return;
           continue;
         }
-        std::uint32_t flags = som_sent_ ? 0 : stream::kFlagSom;
+        std::uint32_t flags = som_sent_ ? 0u : std::uint32_t{stream::kFlagSom};
         som_sent_ = true;
         if (host_.rx(b->data, flags) == HostVerdict::kStop) return stop();
       } else if (std::holds_alternative<CompleteEvent>(e)) {
