@@ -28,8 +28,8 @@ class HostileServer {
   struct Options {
     std::span<const std::uint8_t> bytes;  // written once the request is ready
     bool close_after = false;
-    std::function<bool(const std::string& request)> ready;         // default: any bytes
-    std::function<std::string(const std::string& request)> greeting;  // written before `bytes`
+    std::function<bool(const std::string& request)> ready{};       // default: any bytes
+    std::function<std::string(const std::string& request)> greeting{};  // written before `bytes`
   };
 
   // Listens on port 80 of `host`; a listen failure aborts (naming `target`).

@@ -34,8 +34,8 @@ struct WorldOptions {
   std::uint64_t seed = 1;
   bool keep_trace = false;  // keep event texts (for --trace); the hash is always kept
   bool buggify = false;
-  LinkParams link;          // default link between two hosts
-  Segmentation segmentation;
+  LinkParams link{};        // default link between two hosts
+  Segmentation segmentation{};
 };
 
 struct RunResult {

@@ -62,7 +62,7 @@ class Context {
     TlsProvider* tls = nullptr;
     std::uint64_t seed = 0;  // seeds the context Rng (retry jitter, ws masks)
     std::shared_ptr<const policy::Policy> policy;  // required
-    Hooks hooks;
+    Hooks hooks{};
     // How long an attempt may take, so a peer that accepts and then says
     // nothing cannot hold a stream forever (lws: timeout_secs, default 20):
     //   transport: from the attempt's start until the transport is up (TCP

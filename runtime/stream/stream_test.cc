@@ -176,7 +176,9 @@ TEST(Retry, DnsFailureCarriesTheDnsAck) {
   h.loop.run_for(seconds(10));
   ASSERT_EQ(r.count(State::kUnreachable), 1u);
   for (std::size_t i = 0; i < r.states.size(); ++i) {
-    if (r.states[i] == static_cast<int>(State::kUnreachable)) EXPECT_EQ(r.acks[i], 1u);
+    if (r.states[i] == static_cast<int>(State::kUnreachable)) {
+      EXPECT_EQ(r.acks[i], 1u);
+    }
   }
 }
 

@@ -42,17 +42,17 @@ struct HttpRoute {
   std::string path = "/";
   int status = 200;
   std::string reason = "OK";
-  h1::Headers headers;
+  h1::Headers headers{};
   std::size_t body_size = 0;  // body bytes ('a' + i % 26), unless `body` is set
-  std::string body;
+  std::string body{};
   bool chunked = false;       // Transfer-Encoding: chunked
   bool until_close = false;   // no length: body ends when we close
   bool close_after = false;   // Connection: close, then close
   Micros delay = 0;           // before the response head
   std::size_t piece = 0;      // write the body in pieces of this size (0: at once)
   Micros piece_gap = 0;       // slow body: time between pieces
-  std::optional<std::uint32_t> retry_after;  // Retry-After: N
-  std::string location;       // Location: (for 3xx)
+  std::optional<std::uint32_t> retry_after{};  // Retry-After: N
+  std::string location{};     // Location: (for 3xx)
   HttpFault fault = HttpFault::kNone;
 };
 

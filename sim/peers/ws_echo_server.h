@@ -40,14 +40,14 @@ enum class WsFault {
 };
 
 struct WsEchoOptions {
-  std::string subprotocol;       // accepted when the client asks for it
+  std::string subprotocol{};     // accepted when the client asks for it
   bool ping_on_open = false;     // send a ping "hello" after the handshake
   std::size_t close_after = 0;   // close after this many echoed messages (0: never)
   std::uint16_t close_code = 1000;
   std::string close_reason = "bye";
   WsFault fault = WsFault::kNone;
   int refuse_status = 503;
-  std::optional<std::uint32_t> retry_after;  // with kRefuse
+  std::optional<std::uint32_t> retry_after{};  // with kRefuse
   std::size_t refuse_first = 0;  // with kRefuse: only the first N upgrades (0: all)
   std::size_t echo_frame = 0;    // echo in frames of at most this many bytes (0: one frame)
   bool ping_between = false;     // with echo_frame: a ping between two fragments
@@ -57,9 +57,9 @@ struct WsEchoOptions {
 struct WsConnRecord {
   Micros at = 0;               // when its upgrade request arrived (0: none yet)
   bool upgraded = false;       // answered 101
-  std::string target;          // request target ("/path")
-  h1::Headers headers;         // request headers
-  std::vector<std::string> echoed;  // messages echoed whole, in order
+  std::string target{};          // request target ("/path")
+  h1::Headers headers{};         // request headers
+  std::vector<std::string> echoed{};  // messages echoed whole, in order
 };
 
 class WsEchoServer {

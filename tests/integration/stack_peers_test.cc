@@ -93,9 +93,9 @@ class StackTest : public ::testing::Test {
   struct Client {
     std::string message;
     bool sent = false;
-    std::string got;
+    std::string got{};
     bool got_eom = false;
-    std::vector<State> states;
+    std::vector<State> states{};
     Handlers handlers() {
       return Handlers{
           .rx = [this](std::span<const std::uint8_t> b, std::uint32_t flags) {

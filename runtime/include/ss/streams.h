@@ -49,9 +49,9 @@ struct TxChunk {
 };
 
 struct Handlers {
-  std::function<Ret(std::span<const std::uint8_t> payload, std::uint32_t flags)> rx;
-  std::function<Ret(TxChunk& chunk)> tx;
-  std::function<Ret(State state, std::uint32_t ack)> state;
+  std::function<Ret(std::span<const std::uint8_t> payload, std::uint32_t flags)> rx{};
+  std::function<Ret(TxChunk& chunk)> tx{};
+  std::function<Ret(State state, std::uint32_t ack)> state{};
 };
 
 class StreamHandle {

@@ -292,8 +292,8 @@ class H1Binding final : public stream::Binding {
           if (pump_parts() == HostVerdict::kStop) return;
           continue;
         }
-        std::uint32_t flags = som_sent_ ? 0 : stream::kFlagSom;
-        auto data = b->data;
+        std::uint32_t flags = som_sent_ ? 0u : std::uint32_t{stream::kFlagSom};
+        std::span<const std::uint8_t> data(b->data);
         // Planted: the first byte of every later body piece is lost.
         if (SS_PLANTED("h1-body-byte") && som_sent_ && data.size() > 1) data = data.subspan(1);
         som_sent_ = true;

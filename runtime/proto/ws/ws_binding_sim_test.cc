@@ -210,7 +210,9 @@ TEST(WsBindingSim, DroppedNonOpportunisticStreamReconnects) {
   ASSERT_GE(o.states.size(), 1 + 3 * cycle.size());
   for (std::size_t i = 0; i + 2 < o.states.size(); ++i) {
     // After the first drop, every cycle is POLL CONNECTING CONNECTED DISCONNECTED.
-    if (i >= 1 && o.states[i] != DESTR) EXPECT_EQ(o.states[i], cycle[(i - 1) % cycle.size()]) << i;
+    if (i >= 1 && o.states[i] != DESTR) {
+      EXPECT_EQ(o.states[i], cycle[(i - 1) % cycle.size()]) << i;
+    }
   }
   const auto connects = std::count(o.states.begin(), o.states.end(), CONN);
   EXPECT_GE(connects, 5);   // it kept coming back ...

@@ -87,7 +87,7 @@ struct WsCallbacks {
         break;
       case WSLAY_CONNECTION_CLOSE: {
         CloseEvent e;
-        e.code = a->status_code ? a->status_code : WSLAY_CODE_NO_STATUS_RCVD;
+        e.code = a->status_code ? a->status_code : std::uint16_t{WSLAY_CODE_NO_STATUS_RCVD};
         if (body.size() > 2) e.reason.assign(body.begin() + 2, body.end());
         c.events_.push_back(std::move(e));
         break;
