@@ -145,7 +145,7 @@ void BulkClient::handle(const LinkEvent& e) {
   const Micros now = world_.now();
   if (std::holds_alternative<LinkCreated>(e)) {
     if (spec_.role == BulkRole::kDownloadH1) link_.set_metadata("obj", spec_.object);
-    connect_asked_at_ = now;
+    asks_.push_back(now);
     if (spec_.role == BulkRole::kEchoUpload) {
       link_.request_tx(now);
     } else {
@@ -173,6 +173,13 @@ void BulkClient::handle(const LinkEvent& e) {
       acked_ = attempts_.back();
       if (spec_.role == BulkRole::kDownloadH1 && !eom_seen_ && problems_.size() < 4)
         problems_.push_back("QOS_ACK_REMOTE without an EOM on the response");
+    }
+    // A dead endpoint: after the first ALL_RETRIES_FAILED the client asks
+    // once more, as apps do; the onward stream must start a fresh budget.
+    if (spec_.role == BulkRole::kDead && state == st(State::kAllRetriesFailed) && asks_.size() == 1) {
+      asks_.push_back(now);
+      link_.onward_connect();
+      return;
     }
     // Done: the client process goes away, as real ones do.
     const bool done = (spec_.role == BulkRole::kDownloadH1 && state == st(State::kQosAckRemote)) ||

@@ -71,7 +71,9 @@ class BulkClient final : public ConnectionHandler {
   bool closed_by_us() const { return closed_; }
   std::uint32_t client_buflen() const { return buflen_; }
   std::size_t sent() const { return sent_; }
-  Micros connect_asked_at() const { return connect_asked_at_; }
+  // When the client asked its stream to connect (a dead-endpoint client
+  // asks again after its first ALL_RETRIES_FAILED).
+  const std::vector<Micros>& asks() const { return asks_; }
   // Frames too big for the announced buffer, protocol errors seen.
   const std::vector<std::string>& problems() const { return problems_; }
   std::size_t largest_frame() const { return largest_frame_; }
@@ -97,7 +99,7 @@ class BulkClient final : public ConnectionHandler {
   std::uint32_t buflen_ = 32768;
   std::size_t largest_frame_ = 0;
   std::size_t sent_ = 0;
-  Micros connect_asked_at_ = 0;
+  std::vector<Micros> asks_;
   bool paused_ = false;
   bool som_seen_ = false;  // this connection's response began (h1)
   bool eom_seen_ = false;  // ... and ended

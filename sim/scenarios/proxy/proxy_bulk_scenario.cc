@@ -21,8 +21,9 @@
 //   - calm runs (no faults, no buggify): every transfer of a client that
 //     keeps reading completes whole, whatever its pace; a client that stops
 //     reading is dropped by the proxy, not kept for ever;
-//   - a dead endpoint gives ALL_RETRIES_FAILED exactly once, never
-//     CONNECTED, within the bound its retry policy allows;
+//   - a dead endpoint gives ALL_RETRIES_FAILED exactly once per ask
+//     (the client asks again after the first), after exactly conceal+1
+//     failed attempts, never CONNECTED, within the bound of its policy;
 //   - every client process ends (done, failed, or dropped) by itself;
 //   - at the end no proxy link, onward stream or timer is left.
 #include "sim/scenarios/proxy/proxy_bulk_scenario.h"
@@ -336,23 +337,34 @@ class ProxyBulkRun final : public ScenarioRun {
                       (c.ended() ? std::string(", link dropped by the proxy") : std::string()) + last_state(c));
   }
 
+  // Each ask (the first, and one more after ALL_RETRIES_FAILED) must run
+  // a whole fresh budget: exactly conceal+1 attempts, then one
+  // ALL_RETRIES_FAILED within the bound the retry policy allows.
   static void check_dead(World& world, const std::string& name, const Spec& spec, const BulkClient& c,
                          bool conn_faults) {
-    int arf = 0;
-    Micros arf_at = 0;
+    struct Round {
+      int unreachable = 0;
+      int arf = 0;
+      Micros arf_at = 0;
+    };
+    std::vector<Round> rounds(1);
     for (const auto& s : c.states()) {
       if (s.state == st(State::kConnected)) world.violation(name + ": CONNECTED to a dead endpoint");
+      if (s.state == st(State::kUnreachable)) ++rounds.back().unreachable;
       if (s.state == st(State::kAllRetriesFailed)) {
-        ++arf;
-        arf_at = s.at;
+        rounds.back().arf++;
+        rounds.back().arf_at = s.at;
+        rounds.emplace_back();
       }
     }
-    if (arf > 1) world.violation(name + ": ALL_RETRIES_FAILED " + std::to_string(arf) + " times");
-    if (arf == 0) {
+    rounds.pop_back();  // the one after the last ALL_RETRIES_FAILED
+    if (rounds.size() < 2) {
       if (!(conn_faults && c.ended()))
-        world.violation(name + ": no ALL_RETRIES_FAILED against a dead endpoint" + last_state(c));
+        world.violation(name + ": " + std::to_string(rounds.size()) +
+                        " ALL_RETRIES_FAILED against a dead endpoint asked twice" + last_state(c));
       return;
     }
+    if (rounds.size() > 2) world.violation(name + ": ALL_RETRIES_FAILED " + std::to_string(rounds.size()) + " times for two asks");
     // conceal+1 attempts, each at most kAttemptMax (blackholed) or a few
     // round trips (refused), and the backoff delays with their jitter.
     Micros bound = millis(1000) + static_cast<Micros>(kDeadConceal + 1) * (spec.dead_hole ? kAttemptMax : seconds(1));
@@ -360,9 +372,17 @@ class ProxyBulkRun final : public ScenarioRun {
       const std::uint32_t b = kDeadBackoff[std::min<std::size_t>(i, std::size(kDeadBackoff) - 1)];
       bound += millis(b + b * kDeadJitterPc / 100);
     }
-    if (arf_at - c.connect_asked_at() > bound)
-      world.violation(name + ": ALL_RETRIES_FAILED after " + std::to_string((arf_at - c.connect_asked_at()) / 1000) +
-                      " ms; the retry policy allows at most " + std::to_string(bound / 1000) + " ms");
+    for (std::size_t r = 0; r < 2 && r < c.asks().size(); ++r) {
+      const std::string which = r == 0 ? "first" : "second (a fresh budget)";
+      if (rounds[r].unreachable != static_cast<int>(kDeadConceal) + 1)
+        world.violation(name + ": " + which + " ask: " + std::to_string(rounds[r].unreachable) +
+                        " failed attempts before ALL_RETRIES_FAILED; the policy allows conceal+1 = " +
+                        std::to_string(kDeadConceal + 1));
+      if (rounds[r].arf_at - c.asks()[r] > bound)
+        world.violation(name + ": " + which + " ask: ALL_RETRIES_FAILED after " +
+                        std::to_string((rounds[r].arf_at - c.asks()[r]) / 1000) + " ms; the retry policy allows at most " +
+                        std::to_string(bound / 1000) + " ms");
+    }
   }
 
   WorldOptions options_;
