@@ -32,17 +32,13 @@
 #include <string>
 #include <vector>
 
-#include "runtime/policy/parse.h"
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/raw/raw_binding.h"
-#include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "runtime/stream/states.h"
 #include "sim/echo.h"
 #include "sim/peers/bulk_source.h"
 #include "sim/peers/http_server.h"
 #include "sim/scenarios/proxy/bulk_client.h"
-#include "sim/testing/engine_checker.h"
+#include "sim/scenarios/proxy/sim_proxy_process.h"
 
 namespace ss::sim {
 namespace {
@@ -213,30 +209,7 @@ class ProxyBulkRun final : public ScenarioRun {
     echo_ = std::make_unique<EchoServer>(world, files, Endpoint::tcp("0.0.0.0", 7));
     if (Error e = echo_->start()) world.violation("echo server: " + e.message());
 
-    auto parsed = policy::parse_policy(make_policy(client_buflen_, on_above_, off_below_));
-    if (!parsed.ok()) {
-      world.violation("scenario policy does not parse");
-      return;
-    }
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(box);
-    cfg.seed = options_.seed ^ 0xb17;
-    cfg.policy = parsed.policy;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
-    checker_ = std::make_unique<EngineChecker>(world);  // the onward streams' engine
-    checker_->attach(cfg);
-    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
-    proto::raw::register_raw_binding(*ctx_);
-    proto::h1::register_h1_binding(*ctx_);
-    onward_ = std::make_unique<proxy::EngineOnwardFactory>(*ctx_);
-    proxy::ProxyServerOptions po;
-    po.on_link_closed = [&world](std::uint64_t id, const std::string& reason) {
-      world.record("proxy.link_closed", "link" + std::to_string(id) + " " + reason);
-    };
-    proxy_ = std::make_unique<proxy::ProxyServer>(world.loop(), world.net_for(box), *onward_, po);
-    if (Error e = proxy_->start()) world.violation("proxy: " + e.message());
+    if (!proxy_.start(world, box, make_policy(client_buflen_, on_above_, off_below_), options_.seed ^ 0xb17, /*with_h1=*/true)) return;
 
     clients_.resize(specs_.size());
     for (std::size_t i = 0; i < specs_.size(); ++i) {
@@ -281,7 +254,7 @@ class ProxyBulkRun final : public ScenarioRun {
       }
       check_transfer(world, name, spec, *c, calm);
     }
-    const auto& stats = proxy_->stats();
+    const auto& stats = proxy_.server->stats();
     // What the proxy may queue for one client: the high mark, plus what one
     // read of the onward connection brought, in frames, plus a few states.
     const std::size_t high = on_above_ ? on_above_ : proxy::ProxyServerOptions{}.client_queue_high;
@@ -291,10 +264,7 @@ class ProxyBulkRun final : public ScenarioRun {
     if (stats.peak_client_queue > bound)
       world.violation("the proxy queued " + std::to_string(stats.peak_client_queue) +
                       " bytes for one client; its marks allow " + std::to_string(bound));
-    if (stats.open != 0) world.violation(std::to_string(stats.open) + " proxy links left open");
-    if (ctx_->stream_count() != 0)
-      world.violation(std::to_string(ctx_->stream_count()) + " onward streams left alive");
-    checker_->finish(*ctx_);
+    proxy_.check_empty(world);
   }
 
  private:
@@ -394,10 +364,7 @@ class ProxyBulkRun final : public ScenarioRun {
   std::unique_ptr<peers::HttpServer> http_;
   std::unique_ptr<peers::BulkSource> raw_;
   std::unique_ptr<EchoServer> echo_;
-  std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
-  std::unique_ptr<stream::Context> ctx_;
-  std::unique_ptr<proxy::EngineOnwardFactory> onward_;
-  std::unique_ptr<proxy::ProxyServer> proxy_;
+  SimProxyProcess proxy_;
   std::vector<std::unique_ptr<BulkClient>> clients_;
   std::vector<std::size_t> stuck_;
 };

@@ -30,15 +30,12 @@
 #include <string>
 #include <vector>
 
-#include "runtime/policy/parse.h"
-#include "runtime/proto/raw/raw_binding.h"
-#include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "sim/scenarios/proxy/proxy_bulk_scenario.h"
 #include "sim/scenarios/proxy/sim_link_client.h"
+#include "sim/scenarios/proxy/sim_proxy_process.h"
 #include "sim/scenarios/proxy/sspc_client.h"
 #include "sim/echo.h"
-#include "sim/testing/engine_checker.h"
 
 namespace ss::sim {
 namespace {
@@ -127,29 +124,7 @@ class ProxyRun final : public ScenarioRun {
     echo_ = std::make_unique<EchoServer>(world, server, Endpoint::tcp("0.0.0.0", 7));
     if (Error e = echo_->start()) world.violation("echo server: " + e.message());
 
-    auto parsed = policy::parse_policy(kPolicy);
-    if (!parsed.ok()) {
-      world.violation("scenario policy does not parse");
-      return;
-    }
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(box);
-    cfg.seed = options_.seed ^ 0x9e0;
-    cfg.policy = parsed.policy;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
-    checker_ = std::make_unique<EngineChecker>(world);  // the onward streams' engine
-    checker_->attach(cfg);
-    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
-    proto::raw::register_raw_binding(*ctx_);
-    onward_ = std::make_unique<proxy::EngineOnwardFactory>(*ctx_);
-    proxy::ProxyServerOptions po;
-    po.on_link_closed = [&world](std::uint64_t id, const std::string& reason) {
-      world.record("proxy.link_closed", "link" + std::to_string(id) + " " + reason);
-    };
-    proxy_ = std::make_unique<proxy::ProxyServer>(world.loop(), world.net_for(box), *onward_, po);
-    if (Error e = proxy_->start()) world.violation("proxy: " + e.message());
+    if (!proxy_.start(world, box, kPolicy, options_.seed ^ 0x9e0, /*with_h1=*/false)) return;
 
     sims_.resize(clients_.size());
     sspcs_.resize(clients_.size());
@@ -207,14 +182,11 @@ class ProxyRun final : public ScenarioRun {
     bool conn_faults = false;
     for (const auto& a : plan_.actions)
       conn_faults |= a.kind == FaultKind::kReset || a.kind == FaultKind::kHalfClose || a.kind == FaultKind::kStall;
-    const auto& stats = proxy_->stats();
+    const auto& stats = proxy_.server->stats();
     if (stats.dropped_misbehaving > rule_breakers || (!conn_faults && stats.dropped_misbehaving != rule_breakers))
       world.violation("proxy dropped " + std::to_string(stats.dropped_misbehaving) +
                       " clients for misbehaving; " + std::to_string(rule_breakers) + " broke the rules");
-    if (stats.open != 0) world.violation(std::to_string(stats.open) + " proxy links left open");
-    if (ctx_->stream_count() != 0)
-      world.violation(std::to_string(ctx_->stream_count()) + " onward streams left alive");
-    checker_->finish(*ctx_);
+    proxy_.check_empty(world);
   }
 
  private:
@@ -222,10 +194,7 @@ class ProxyRun final : public ScenarioRun {
   std::vector<ClientSpec> clients_;
   FaultPlan plan_;
   std::unique_ptr<EchoServer> echo_;
-  std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
-  std::unique_ptr<stream::Context> ctx_;
-  std::unique_ptr<proxy::EngineOnwardFactory> onward_;
-  std::unique_ptr<proxy::ProxyServer> proxy_;
+  SimProxyProcess proxy_;
   std::vector<std::unique_ptr<SimLinkClient>> sims_;
   std::vector<std::unique_ptr<SspcClient>> sspcs_;  // the clients built on ProxyClient
 

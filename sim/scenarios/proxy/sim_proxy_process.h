@@ -1,0 +1,68 @@
+// The SS proxy process of a proxy scenario, assembled as ss-proxy does it:
+// a stream Context on `host` under a policy, the raw (and optionally h1)
+// bindings, the engine's onward streams and a ProxyServer on
+// @proxy.ss.lws. States, traces and violations go to the World, and an
+// EngineChecker holds the onward streams to the engine's rules
+// (sim/testing/engine_checker.h).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/policy/parse.h"
+#include "runtime/proto/h1/h1_binding.h"
+#include "runtime/proto/raw/raw_binding.h"
+#include "runtime/proxy/engine_onward.h"
+#include "runtime/proxy/server.h"
+#include "sim/testing/engine_checker.h"
+#include "sim/world.h"
+
+namespace ss::sim {
+
+struct SimProxyProcess {
+  // False (with a violation) when the policy does not parse; a proxy that
+  // cannot listen is a violation too.
+  bool start(World& world, int host, std::string_view policy_json, std::uint64_t ctx_seed, bool with_h1) {
+    auto parsed = policy::parse_policy(std::string(policy_json));
+    if (!parsed.ok()) {
+      world.violation("scenario policy does not parse");
+      return false;
+    }
+    stream::Context::Config cfg;
+    cfg.loop = &world.loop();
+    cfg.net = &world.net_for(host);
+    cfg.seed = ctx_seed;
+    cfg.policy = parsed.policy;
+    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    checker = std::make_unique<EngineChecker>(world);
+    checker->attach(cfg);
+    ctx = std::make_unique<stream::Context>(std::move(cfg));
+    proto::raw::register_raw_binding(*ctx);
+    if (with_h1) proto::h1::register_h1_binding(*ctx);
+    onward = std::make_unique<proxy::EngineOnwardFactory>(*ctx);
+    proxy::ProxyServerOptions po;
+    po.on_link_closed = [&world](std::uint64_t id, const std::string& reason) {
+      world.record("proxy.link_closed", "link" + std::to_string(id) + " " + reason);
+    };
+    server = std::make_unique<proxy::ProxyServer>(world.loop(), world.net_for(host), *onward, po);
+    if (Error e = server->start()) world.violation("proxy: " + e.message());
+    return true;
+  }
+
+  // After the run: no link, no onward stream left; the engine's rules held.
+  void check_empty(World& world) {
+    if (server->stats().open != 0) world.violation(std::to_string(server->stats().open) + " proxy links left open");
+    if (ctx->stream_count() != 0)
+      world.violation(std::to_string(ctx->stream_count()) + " onward streams left alive");
+    checker->finish(*ctx);
+  }
+
+  std::unique_ptr<EngineChecker> checker;  // outlives the context it watches
+  std::unique_ptr<stream::Context> ctx;
+  std::unique_ptr<proxy::EngineOnwardFactory> onward;
+  std::unique_ptr<proxy::ProxyServer> server;
+};
+
+}  // namespace ss::sim
