@@ -68,6 +68,7 @@ class MixedScenario final : public Scenario {
     const Scenario* part = parts_[seed % parts_.size()];
     return std::make_unique<MixedRun>(part->name(), part->derive(seed));
   }
+  const Scenario& part_for(std::uint64_t seed) const override { return parts_[seed % parts_.size()]->part_for(seed); }
 
  private:
   std::string name_;

@@ -39,6 +39,9 @@ class Scenario {
   virtual std::string name() const = 0;
   virtual std::string summary() const = 0;
   virtual std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const = 0;
+  // The scenario that really runs `seed` (a mixed scenario's part; else
+  // this one), for tools that need its kind (shrinking needs a world).
+  virtual const Scenario& part_for(std::uint64_t /*seed*/) const { return *this; }
 };
 
 struct RunConfig {
