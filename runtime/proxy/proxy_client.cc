@@ -49,6 +49,12 @@ void ProxyClient::connect_now() {
   retry_timer_ = {};
   if (destroyed_) return;
   conn_ = net_.connect(options_.proxy, {}, this);
+  if (hold_rx_) conn_->pause_reading(true);
+}
+
+void ProxyClient::hold_rx(bool hold) {
+  hold_rx_ = hold;
+  if (conn_) conn_->pause_reading(hold);
 }
 
 // --- the link to the proxy ---------------------------------------------------

@@ -77,6 +77,11 @@ class ProxyClient final : public ConnectionHandler {
   void start_timeout(std::uint32_t ms);  // 0 = the streamtype's timeout_ms
   void cancel_timeout();
   void add_peer_tx_credit(std::int32_t add);
+  // Stops (true) or resumes (false) reading from the proxy, for a user that
+  // cannot take more rx now (as Stream::hold_rx): the proxy then holds or
+  // drops the rest by its own rules (docs/proxy.md). Holds across link
+  // reconnects until released.
+  void hold_rx(bool hold);
   std::int64_t est_peer_tx_credit() const { return link_.est_peer_tx_credit(); }
   void destroy();
 
@@ -122,6 +127,7 @@ class ProxyClient final : public ConnectionHandler {
   bool pending_destroy_ = false;
   bool pending_disconnect_ = false;
   bool destroyed_ = false;
+  bool hold_rx_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

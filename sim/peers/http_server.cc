@@ -87,6 +87,8 @@ void HttpServer::respond(Conn& c, const h1::Head& req) {
   HttpRoute r;
   if (auto it = routes_.find(path); it != routes_.end()) {
     r = it->second;
+  } else if (auto f = fallback_ ? fallback_(req, c.body) : std::nullopt) {
+    r = std::move(*f);
   } else {
     r.status = 404;
     r.reason = "Not Found";

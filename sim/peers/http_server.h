@@ -64,6 +64,10 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   void route(HttpRoute r) { routes_[r.path] = std::move(r); }
+  // Answers a request no route matches (else 404): called when the request
+  // is complete, with its head and body, so it may also record it.
+  using Fallback = std::function<std::optional<HttpRoute>(const h1::Head& head, const std::string& body)>;
+  void set_fallback(Fallback f) { fallback_ = std::move(f); }
   // Close a kept-alive connection that carries no new request for this long
   // after a response (0 = never), as servers' keep-alive timeouts do.
   void set_idle_timeout(Micros t) { idle_timeout_ = t; }
@@ -91,6 +95,7 @@ class HttpServer {
   Net& net_;
   Endpoint at_;
   std::map<std::string, HttpRoute> routes_;
+  Fallback fallback_;
   std::unique_ptr<Listener> listener_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;

@@ -22,6 +22,19 @@ class AnswerPlan {
  public:
   enum class From { kNone, kRx, kTx, kState };
 
+  AnswerPlan() = default;
+  // A fixed plan (the fields of a WorldSpec's AnswerSpec): DISCONNECT_ME on
+  // every `disconnect_every`-th call of `disconnect_from` (its state number
+  // for kState), DESTROY_ME on the `destroy_at`-th call of `destroy_from`.
+  AnswerPlan(From disconnect_from, int disconnect_state, int disconnect_every, From destroy_from, int destroy_state,
+             int destroy_at)
+      : disconnect_from_(disconnect_from),
+        disconnect_state_(disconnect_state),
+        disconnect_every_(disconnect_every < 1 ? 1 : disconnect_every),
+        destroy_from_(destroy_from),
+        destroy_state_(destroy_state),
+        destroy_at_(destroy_at) {}
+
   // `states`: the states a state-callback answer may be tied to.
   static AnswerPlan draw(Rng& r, bool has_tx, const std::vector<stream::State>& states) {
     AnswerPlan p;

@@ -13,6 +13,13 @@ using stream::State;
 
 constexpr int st(State s) { return static_cast<int>(s); }
 
+// Invariant ids (set_tagged): the scenario-wide names of what broke.
+constexpr const char* kLegal = "legal-transition";
+constexpr const char* kReturn = "return-code";
+constexpr const char* kRetry = "retry-schedule";
+constexpr const char* kOneDestroying = "one-destroying";
+constexpr const char* kLeak = "leak";
+
 // docs/states.md "Retry, reconnect and no storms", written out here on
 // purpose (not policy::retry_delay_ms): the checker must not share the
 // engine's arithmetic.
@@ -40,9 +47,11 @@ void EngineChecker::attach(stream::Context::Config& cfg) {
   };
 }
 
-void EngineChecker::fail(const Track& t, const std::string& what) {
-  world_.violation("engine: " + t.name + ": " + what);
+void EngineChecker::report(const char* id, const std::string& text) {
+  world_.violation((tagged_ ? "[" + std::string(id) + "] " : std::string()) + "engine: " + text);
 }
+
+void EngineChecker::fail(const Track& t, const char* id, const std::string& what) { report(id, t.name + ": " + what); }
 
 void EngineChecker::owe(Due& d, std::string what) {
   d.on = true;
@@ -56,12 +65,12 @@ void EngineChecker::check_overdue() {
   for (auto& [id, t] : tracks_) {
     for (Due* d : {&t.failure, &t.arf, &t.disconnect, &t.destroy}) {
       if (d->on && d->step != step) {
-        fail(t, d->what + " (not before the engine returned to the loop)");
+        fail(t, d->id, d->what + " (not before the engine returned to the loop)");
         d->on = false;
       }
     }
     if (t.retry_pending && !t.destroyed && world_.now() > t.retry_due) {
-      fail(t, "the retry due at " + std::to_string(t.retry_due) + "us has not come by " +
+      fail(t, kRetry, "the retry due at " + std::to_string(t.retry_due) + "us has not come by " +
                   std::to_string(world_.now()) + "us");
       t.retry_pending = false;
     }
@@ -84,7 +93,7 @@ void EngineChecker::on_event(const EngineEvent& e) {
   switch (e.kind) {
     case EngineEvent::Kind::kState:
       if (t.destroyed) {
-        fail(t, std::string("state ") + stream::state_name(e.state) + " after DESTROYING");
+        fail(t, kLegal, std::string("state ") + stream::state_name(e.state) + " after DESTROYING");
         return;
       }
       on_state(t, e.state);
@@ -93,13 +102,13 @@ void EngineChecker::on_event(const EngineEvent& e) {
     case EngineEvent::Kind::kTx: {
       const char* what = e.kind == EngineEvent::Kind::kRx ? "rx" : "tx";
       if (t.destroyed) {
-        fail(t, std::string(what) + " callback after DESTROYING");
+        fail(t, kLegal, std::string(what) + " callback after DESTROYING");
       } else if (t.destroy.on || t.destroy_started) {
-        fail(t, std::string(what) + " callback after DESTROY_ME");
+        fail(t, kReturn, std::string(what) + " callback after DESTROY_ME");
       } else if (t.disconnect.on) {
-        fail(t, std::string(what) + " callback after DISCONNECT_ME (" + t.disconnect.what + ")");
+        fail(t, kReturn, std::string(what) + " callback after DISCONNECT_ME (" + t.disconnect.what + ")");
       } else if (!t.connected) {
-        fail(t, std::string(what) + " callback while not CONNECTED");
+        fail(t, kLegal, std::string(what) + " callback while not CONNECTED");
       }
       return;
     }
@@ -111,7 +120,7 @@ void EngineChecker::on_event(const EngineEvent& e) {
       return;
     case EngineEvent::Kind::kEnd:
       if (e.was_connected != t.connected)
-        fail(t, std::string("an attempt ended ") + (e.was_connected ? "CONNECTED" : "not CONNECTED") +
+        fail(t, kLegal, std::string("an attempt ended ") + (e.was_connected ? "CONNECTED" : "not CONNECTED") +
                     " but the user was told otherwise");
       t.end_seen = true;
       t.end = e;
@@ -119,7 +128,7 @@ void EngineChecker::on_event(const EngineEvent& e) {
       if (e.retry_asked) t.failures = t.saved_failures;
       return;
     case EngineEvent::Kind::kDestroy:
-      if (t.destroy_started) fail(t, "destroyed twice");
+      if (t.destroy_started) fail(t, kOneDestroying, "destroyed twice");
       t.destroy_started = true;
       t.destroy.on = false;
       t.failure.on = false;      // no retry for a stream going away
@@ -132,24 +141,24 @@ void EngineChecker::on_event(const EngineEvent& e) {
 void EngineChecker::on_state(Track& t, int state) {
   const char* name = stream::state_name(state);
   if (t.destroy.on && state != st(State::kDisconnected))
-    fail(t, std::string(name) + " after DESTROY_ME, before destruction");
+    fail(t, kReturn, std::string(name) + " after DESTROY_ME, before destruction");
   if (t.disconnect.on && state != st(State::kDisconnected) && state != st(State::kQosAckRemote) &&
       state != st(State::kQosNackRemote))
-    fail(t, std::string(name) + " after DISCONNECT_ME (" + t.disconnect.what + "), before DISCONNECTED");
+    fail(t, kReturn, std::string(name) + " after DISCONNECT_ME (" + t.disconnect.what + "), before DISCONNECTED");
   if (t.failure.on) {
-    fail(t, std::string(name) + " before the failure was charged to the retry budget");
+    fail(t, kRetry, std::string(name) + " before the failure was charged to the retry budget");
     t.failure.on = false;
   }
   if (t.arf.on && state != st(State::kAllRetriesFailed)) {
-    fail(t, std::string(name) + " instead of ALL_RETRIES_FAILED after the budget ran out");
+    fail(t, kRetry, std::string(name) + " instead of ALL_RETRIES_FAILED after the budget ran out");
     t.arf.on = false;
   }
   const Micros now = world_.now();
   auto retry_time = [&] {
     if (now < t.retry_due)
-      fail(t, std::string(name) + " of a retry " + std::to_string(t.retry_due - now) + "us before its backoff ended");
+      fail(t, kRetry, std::string(name) + " of a retry " + std::to_string(t.retry_due - now) + "us before its backoff ended");
     else if (now > t.retry_due)
-      fail(t, std::string(name) + " of a retry " + std::to_string(now - t.retry_due) + "us after its backoff ended");
+      fail(t, kRetry, std::string(name) + " of a retry " + std::to_string(now - t.retry_due) + "us after its backoff ended");
     t.retry_pending = false;
   };
   auto fresh_budget = [&] {
@@ -186,7 +195,7 @@ void EngineChecker::on_state(Track& t, int state) {
       t.disconnect.on = false;
       if (!was || t.destroy_started) break;
       if (!t.end_seen) {
-        fail(t, "DISCONNECTED without the end of its attempt");
+        fail(t, kLegal, "DISCONNECTED without the end of its attempt");
         break;
       }
       const bool reconnect = t.end.retry_asked || (!t.st->opportunistic && !t.end.txn_ok);
@@ -194,16 +203,16 @@ void EngineChecker::on_state(Track& t, int state) {
       break;
     }
     case State::kUnreachable:
-      if (t.connected) fail(t, "UNREACHABLE while CONNECTED");
+      if (t.connected) fail(t, kLegal, "UNREACHABLE while CONNECTED");
       if (!t.destroy.on) owe(t.failure, "UNREACHABLE was not charged to the retry budget");
       break;
     case State::kAllRetriesFailed:
-      if (!t.arf.on) fail(t, "ALL_RETRIES_FAILED while the budget had not run out");
+      if (!t.arf.on) fail(t, kRetry, "ALL_RETRIES_FAILED while the budget had not run out");
       t.arf.on = false;
       break;
     case State::kDestroying:
-      if (!t.destroy_started) fail(t, "DESTROYING without destruction");
-      if (t.connected) fail(t, "DESTROYING while CONNECTED (no DISCONNECTED first)");
+      if (!t.destroy_started) fail(t, kOneDestroying, "DESTROYING without destruction");
+      if (t.connected) fail(t, kLegal, "DESTROYING while CONNECTED (no DISCONNECTED first)");
       t.destroyed = true;
       break;
     default:
@@ -230,18 +239,18 @@ void EngineChecker::on_answer(Track& t, const EngineEvent& e) {
 void EngineChecker::on_backoff(Track& t, const EngineEvent& e) {
   ++backoffs_;
   if (!t.failure.on) {
-    fail(t, "the retry budget was charged without a failure");
+    fail(t, kRetry, "the retry budget was charged without a failure");
   }
   t.failure.on = false;
   if (t.gave_up) {
-    if (!e.already_gave_up) fail(t, "a failure after ALL_RETRIES_FAILED, in the same budget, was not ignored");
+    if (!e.already_gave_up) fail(t, kRetry, "a failure after ALL_RETRIES_FAILED, in the same budget, was not ignored");
     return;
   }
   if (t.failures < 0xffffu) ++t.failures;
   const std::uint32_t n = t.failures;
   if (!concealed(t.retry, n)) {
     if (!e.give_up)
-      fail(t, "failure " + std::to_string(n) + " exceeds conceal " +
+      fail(t, kRetry, "failure " + std::to_string(n) + " exceeds conceal " +
                   (t.retry ? std::to_string(t.retry->conceal) : std::string("(no retry policy)")) +
                   (e.already_gave_up ? " but the engine stayed silent (a budget spent earlier was not renewed)"
                                      : " but the engine did not give up"));
@@ -250,7 +259,7 @@ void EngineChecker::on_backoff(Track& t, const EngineEvent& e) {
     return;
   }
   if (e.give_up || e.already_gave_up) {
-    fail(t, "gave up at failure " + std::to_string(n) + ", concealed (conceal " + std::to_string(t.retry->conceal) + ")");
+    fail(t, kRetry, "gave up at failure " + std::to_string(n) + ", concealed (conceal " + std::to_string(t.retry->conceal) + ")");
     t.gave_up = true;
     if (e.give_up) owe(t.arf, "ALL_RETRIES_FAILED did not come when the budget ran out");
     return;
@@ -261,7 +270,7 @@ void EngineChecker::on_backoff(Track& t, const EngineEvent& e) {
   const std::uint64_t expected = std::min<std::uint64_t>(std::max<std::uint64_t>(jittered, e.floor_ms),
                                                          std::numeric_limits<std::uint32_t>::max());
   if (e.delay_ms != expected) {
-    fail(t, "backoff after failure " + std::to_string(n) + " is " + std::to_string(e.delay_ms) + " ms; the policy says " +
+    fail(t, kRetry, "backoff after failure " + std::to_string(n) + " is " + std::to_string(e.delay_ms) + " ms; the policy says " +
                 std::to_string(expected) + " ms (entry " + std::to_string(base) + " ms, range [" + std::to_string(base) +
                 ", " + std::to_string(base * (100 + pc) / 100) + "], rand16 " + std::to_string(e.rand16) +
                 (e.floor_ms ? ", Retry-After " + std::to_string(e.floor_ms) + " ms" : "") + ")");
@@ -277,16 +286,16 @@ void EngineChecker::finish(stream::Context& ctx) {
   check_overdue();
   for (auto& [id, t] : tracks_) {
     for (Due* d : {&t.failure, &t.arf, &t.disconnect, &t.destroy})
-      if (d->on) fail(t, d->what + " (by the end of the run)");
-    if (!t.destroyed) fail(t, "never reached DESTROYING");
+      if (d->on) fail(t, d->id, d->what + " (by the end of the run)");
+    if (!t.destroyed) fail(t, kOneDestroying, "never reached DESTROYING");
   }
   if (ctx.stream_count() != 0 || ctx.graveyard_count() != 0)
-    world_.violation("engine: left behind: " + std::to_string(ctx.stream_count()) + " live streams, " +
+    report(kLeak, "left behind: " + std::to_string(ctx.stream_count()) + " live streams, " +
                      std::to_string(ctx.graveyard_count()) + " unreclaimed");
   if (ctx.attempt_count() != 0)
-    world_.violation("engine: " + std::to_string(ctx.attempt_count()) + " connection attempts left behind");
+    report(kLeak, std::to_string(ctx.attempt_count()) + " connection attempts left behind");
   if (ctx.pool().idle_count() != 0)
-    world_.violation("engine: " + std::to_string(ctx.pool().idle_count()) + " pooled connections left behind");
+    report(kLeak, std::to_string(ctx.pool().idle_count()) + " pooled connections left behind");
   done_ = true;
 }
 

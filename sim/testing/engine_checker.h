@@ -68,11 +68,18 @@ class EngineChecker {
   // destruction) are ignored.
   void finish(stream::Context& ctx);
 
+  // Each violation then starts with its invariant id ("[retry-schedule] ",
+  // "[return-code] ", "[legal-transition] ", "[one-destroying] ",
+  // "[leak] "), as the "world" scenario reports them; off by default.
+  void set_tagged(bool tagged) { tagged_ = tagged; }
+
   std::uint64_t events() const { return events_; }
   std::uint64_t backoffs() const { return backoffs_; }
 
  private:
   struct Due {
+    explicit Due(const char* invariant) : id(invariant) {}
+    const char* id;  // the invariant it belongs to
     bool on = false;
     std::uint64_t step = 0;
     std::string what;
@@ -92,10 +99,10 @@ class EngineChecker {
     bool retrying = false;  // the retry's POLL came; its CONNECTING is next
     bool end_seen = false;
     stream::EngineEvent end;  // the last attempt's end
-    Due failure;     // the budget must be charged
-    Due arf;         // ALL_RETRIES_FAILED must come
-    Due disconnect;  // DISCONNECTED must come (DISCONNECT_ME)
-    Due destroy;     // destruction must start (DESTROY_ME)
+    Due failure{"retry-schedule"};   // the budget must be charged
+    Due arf{"retry-schedule"};       // ALL_RETRIES_FAILED must come
+    Due disconnect{"return-code"};   // DISCONNECTED must come (DISCONNECT_ME)
+    Due destroy{"return-code"};      // destruction must start (DESTROY_ME)
   };
 
   void on_event(const stream::EngineEvent& e);
@@ -104,7 +111,8 @@ class EngineChecker {
   void on_answer(Track& t, const stream::EngineEvent& e);
   void check_overdue();
   void owe(Due& d, std::string what);
-  void fail(const Track& t, const std::string& what);
+  void fail(const Track& t, const char* id, const std::string& what);
+  void report(const char* id, const std::string& text);
 
   World& world_;
   std::shared_ptr<const policy::Policy> policy_;
@@ -112,6 +120,7 @@ class EngineChecker {
   std::uint64_t events_ = 0;
   std::uint64_t backoffs_ = 0;
   bool done_ = false;
+  bool tagged_ = false;
 };
 
 }  // namespace ss::sim

@@ -13,6 +13,8 @@
 #include "runtime/policy/parse.h"
 #include "runtime/proto/h1/h1_binding.h"
 #include "runtime/proto/raw/raw_binding.h"
+#include "runtime/proto/ws/ws_binding.h"
+#include "runtime/stream/tls_transport.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "sim/testing/engine_checker.h"
@@ -20,13 +22,30 @@
 
 namespace ss::sim {
 
+// What the proxy's engine speaks beyond raw, and how it reports.
+struct SimProxyOptions {
+  bool with_h1 = false;
+  bool with_ws = false;
+  TlsProvider* tls = nullptr;  // set: onward streams may use "tls": true
+  // Violations start with an invariant id ("[leak] ", "[legal-transition] "),
+  // as the "world" scenario reports them.
+  bool tagged = false;
+};
+
 struct SimProxyProcess {
   // False (with a violation) when the policy does not parse; a proxy that
   // cannot listen is a violation too.
   bool start(World& world, int host, std::string_view policy_json, std::uint64_t ctx_seed, bool with_h1) {
+    SimProxyOptions options;
+    options.with_h1 = with_h1;
+    return start(world, host, policy_json, ctx_seed, options);
+  }
+  bool start(World& world, int host, std::string_view policy_json, std::uint64_t ctx_seed,
+             const SimProxyOptions& options) {
+    tagged = options.tagged;
     auto parsed = policy::parse_policy(std::string(policy_json));
     if (!parsed.ok()) {
-      world.violation("scenario policy does not parse");
+      world.violation(tag("policy") + "scenario policy does not parse");
       return false;
     }
     stream::Context::Config cfg;
@@ -34,31 +53,38 @@ struct SimProxyProcess {
     cfg.net = &world.net_for(host);
     cfg.seed = ctx_seed;
     cfg.policy = parsed.policy;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+    cfg.tls = options.tls;
+    cfg.hooks.violation = [this, &world](std::string_view t) { world.violation(tag("legal-transition") + std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     checker = std::make_unique<EngineChecker>(world);
+    checker->set_tagged(options.tagged);
     checker->attach(cfg);
     ctx = std::make_unique<stream::Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx);
-    if (with_h1) proto::h1::register_h1_binding(*ctx);
+    if (options.with_h1) proto::h1::register_h1_binding(*ctx);
+    if (options.with_ws) proto::ws::register_ws_binding(*ctx);
+    if (options.tls) ctx->set_tls_transport(stream::make_tls_transport());
     onward = std::make_unique<proxy::EngineOnwardFactory>(*ctx);
     proxy::ProxyServerOptions po;
     po.on_link_closed = [&world](std::uint64_t id, const std::string& reason) {
       world.record("proxy.link_closed", "link" + std::to_string(id) + " " + reason);
     };
     server = std::make_unique<proxy::ProxyServer>(world.loop(), world.net_for(host), *onward, po);
-    if (Error e = server->start()) world.violation("proxy: " + e.message());
+    if (Error e = server->start()) world.violation(tag("proxy") + "proxy: " + e.message());
     return true;
   }
 
   // After the run: no link, no onward stream left; the engine's rules held.
   void check_empty(World& world) {
-    if (server->stats().open != 0) world.violation(std::to_string(server->stats().open) + " proxy links left open");
+    if (server->stats().open != 0) world.violation(tag("leak") + std::to_string(server->stats().open) + " proxy links left open");
     if (ctx->stream_count() != 0)
-      world.violation(std::to_string(ctx->stream_count()) + " onward streams left alive");
+      world.violation(tag("leak") + std::to_string(ctx->stream_count()) + " onward streams left alive");
     checker->finish(*ctx);
   }
 
+  std::string tag(const char* id) const { return tagged ? "[" + std::string(id) + "] " : std::string(); }
+
+  bool tagged = false;
   std::unique_ptr<EngineChecker> checker;  // outlives the context it watches
   std::unique_ptr<stream::Context> ctx;
   std::unique_ptr<proxy::EngineOnwardFactory> onward;

@@ -1,0 +1,71 @@
+// TroubleNet: a Net whose accepted connections misbehave the way a
+// WorldSpec server's `trouble` says (sim/generator/world_spec.h), so any
+// peer written against Net (RawEchoServer, HttpServer, WsEchoServer, and
+// those behind TlsServerNet) gets the trouble unchanged:
+//   kCloseEarly: the connection is closed (FIN) once `bytes` bytes of
+//                response were written; later writes are dropped;
+//   kSlow:       responses go out in pieces of `bytes` (at least 1) with a
+//                pause of 5-50 ms (drawn from `rng`) before each next piece;
+//                a close or shutdown waits for what is queued.
+// Other troubles pass through (kRefuse and kBlackhole are no listener and
+// a network blackhole: the runner never starts a server for them).
+//
+// RawEchoServer: the "echo" server kind, against Net (sim/echo.h's
+// EchoServer takes a World host and cannot sit behind TLS or trouble).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "runtime/core/loop.h"
+#include "runtime/core/net.h"
+#include "runtime/core/rng.h"
+#include "sim/generator/world_spec.h"
+
+namespace ss::sim::world {
+
+class TroubleNet final : public Net {
+ public:
+  TroubleNet(Loop& loop, Net& inner, gen::ServerTrouble trouble, std::size_t bytes, Rng rng)
+      : loop_(loop), inner_(inner), trouble_(trouble), bytes_(bytes), rng_(rng) {}
+
+  std::unique_ptr<Connection> connect(const Endpoint& to, const ConnectOptions& options,
+                                      ConnectionHandler* handler) override {
+    return inner_.connect(to, options, handler);
+  }
+  Result<std::unique_ptr<Listener>> listen(const Endpoint& at, AcceptCallback on_accept) override;
+  ResolveId resolve(std::string_view name, ResolveCallback done) override {
+    return inner_.resolve(name, std::move(done));
+  }
+  bool cancel_resolve(ResolveId id) override { return inner_.cancel_resolve(id); }
+
+ private:
+  Loop& loop_;
+  Net& inner_;
+  gen::ServerTrouble trouble_;
+  std::size_t bytes_;
+  Rng rng_;
+};
+
+class RawEchoServer {
+ public:
+  RawEchoServer(Loop& loop, Net& net, Endpoint at);
+  ~RawEchoServer();
+  RawEchoServer(const RawEchoServer&) = delete;
+  RawEchoServer& operator=(const RawEchoServer&) = delete;
+  Error start();
+
+ private:
+  struct Peer;
+  Loop& loop_;
+  Net& net_;
+  Endpoint at_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  std::unique_ptr<Listener> listener_;
+  std::map<std::uint64_t, std::unique_ptr<Peer>> peers_;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace ss::sim::world

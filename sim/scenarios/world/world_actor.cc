@@ -1,0 +1,341 @@
+#include "sim/scenarios/world/world_actor.h"
+
+#include <algorithm>
+
+#include "sim/peers/bulk_source.h"
+#include "sim/scenarios/world/world_policy.h"
+
+namespace ss::sim::world {
+namespace {
+
+using gen::Proto;
+using stream::Ret;
+using stream::State;
+
+constexpr int st(State s) { return static_cast<int>(s); }
+constexpr Micros kAttemptMax = seconds(50);  // transport (30 s) + protocol (20 s) deadlines
+
+AnswerPlan::From from(gen::AnswerSpec::From f) {
+  switch (f) {
+    case gen::AnswerSpec::From::kRx: return AnswerPlan::From::kRx;
+    case gen::AnswerSpec::From::kTx: return AnswerPlan::From::kTx;
+    case gen::AnswerSpec::From::kState: return AnswerPlan::From::kState;
+    case gen::AnswerSpec::From::kNone: break;
+  }
+  return AnswerPlan::From::kNone;
+}
+
+}  // namespace
+
+Actor::Actor(World& world, const gen::WorldSpec& spec, std::size_t index, Plant plant)
+    : world_(world), index_(index), name_("s" + std::to_string(index)), spec_(spec.streams[index]),
+      st_(spec.streamtypes[spec.streams[index].streamtype]), plant_(plant),
+      answers_(from(spec_.answers.disconnect_from), spec_.answers.disconnect_state, spec_.answers.disconnect_every,
+               from(spec_.answers.destroy_from), spec_.answers.destroy_state, spec_.answers.destroy_at) {
+  const std::uint32_t salt = static_cast<std::uint32_t>(index * 1000 + 7);
+  if (st_.proto == Proto::kH1) {
+    if (st_.http_method == "POST") {
+      std::size_t n = 0;
+      for (auto m : spec_.messages) n += m;
+      msgs_.push_back(peers::bulk_pattern(n, salt));
+      body_ = msgs_.front();
+      if (body_.empty()) msgs_.clear();
+    } else {
+      body_ = world_body(spec_.download);
+    }
+  } else {
+    for (std::size_t i = 0; i < spec_.messages.size(); ++i) {
+      if (st_.proto == Proto::kRaw && spec_.messages[i] == 0) continue;
+      msgs_.push_back(peers::bulk_pattern(spec_.messages[i], salt + static_cast<std::uint32_t>(i)));
+    }
+  }
+  credit_ = !spec_.via_proxy && st_.manual_initial_tx_credit > 0;
+  // Bounds (docs/sim.md "The world scenario"): a calm transfer gets 10 s
+  // plus 1 s per 256 KiB, stretched by the reader's pauses and credit.
+  const std::size_t bytes = total_tx() + body_.size();
+  Micros calm = seconds(10) + static_cast<Micros>(bytes / (256 * 1024)) * seconds(1);
+  const auto& r = spec_.reader;
+  if (r.kind == gen::ReaderSpec::Kind::kSlow && r.read_for > 0) calm = calm * (r.read_for + r.pause_for) / r.read_for + seconds(1);
+  if (r.kind == gen::ReaderSpec::Kind::kStall) calm += r.stall_at + r.stall_for;
+  if (credit_) {
+    const std::int64_t step = r.credit_step > 0 ? r.credit_step : 4096;
+    calm += static_cast<Micros>(bytes / static_cast<std::size_t>(step) + 1) * millis(5);
+  }
+  calm_bound_ = plant_ == Plant::kLivenessBound ? 1 : calm;
+  // A whole life: each ask runs the retry budget out, then the transfer.
+  Micros per_ask = kAttemptMax + seconds(1);
+  if (st_.retry) {
+    const auto& rp = spec.retries[*st_.retry];
+    const std::uint32_t jitter = rp.jitter_percent ? rp.jitter_percent : 30;
+    const std::uint32_t n = rp.conceal == 65535 ? 4 : rp.conceal;
+    per_ask = static_cast<Micros>(n + 1) * kAttemptMax;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::uint32_t b = rp.backoff_ms[std::min<std::size_t>(i, rp.backoff_ms.size() - 1)];
+      per_ask += millis(static_cast<Micros>(b) + static_cast<Micros>(b) * jitter / 100);
+    }
+  }
+  life_bound_ = std::min<Micros>(seconds(3600), 2 * per_ask + spec_.again_after_arf + calm + seconds(5));
+}
+
+std::size_t Actor::total_tx() const {
+  std::size_t n = 0;
+  for (const auto& m : msgs_) n += m.size();
+  return n;
+}
+
+void Actor::later(Micros delay, std::function<void()> f) {
+  std::weak_ptr<bool> alive = alive_;
+  world_.loop().after(delay, [alive, f = std::move(f)] {
+    if (!alive.expired()) f();
+  });
+}
+
+void Actor::report(const char* id, const std::string& text) {
+  if (!reported_.insert(id).second) return;
+  world_.violation("[" + std::string(id) + "] " + name_ + " @" + std::to_string(world_.now()) + "us: " + text);
+}
+
+void Actor::attach(std::unique_ptr<StreamPort> port) { port_ = std::move(port); }
+
+bool Actor::has_work() const {
+  if (st_.proto == Proto::kH1) return !done_at_;
+  return confirmed_ < msgs_.size() || !done_at_;
+}
+
+void Actor::start_timers() {
+  for (const auto& m : spec_.metadata)
+    if (m.at > 0) later(m.at, [this, m] { set_md(m.name, m.value); });
+  const auto& r = spec_.reader;
+  if (r.kind == gen::ReaderSpec::Kind::kSlow && r.read_for > 0 && r.pause_for > 0) {
+    auto step = std::make_shared<std::function<void(bool)>>();
+    *step = [this, r, step](bool hold) {
+      if (gone_at_) return;
+      set_hold(hold);
+      later(hold ? r.pause_for : r.read_for, [step, hold] { (*step)(!hold); });
+    };
+    later(r.read_for, [step] { (*step)(true); });
+  } else if (r.kind == gen::ReaderSpec::Kind::kStall || r.kind == gen::ReaderSpec::Kind::kStop) {
+    later(r.stall_at, [this] { set_hold(true); });
+    if (r.kind == gen::ReaderSpec::Kind::kStall) later(r.stall_at + r.stall_for, [this] { set_hold(false); });
+  }
+  if (credit_) read_tick();
+  const Micros end = spec_.end_at > 0 ? spec_.end_at - spec_.start_at : life_bound_;
+  later(end, [this] { finish(); });
+}
+
+void Actor::set_hold(bool hold) {
+  reader_hold_ = hold;
+  if (!credit_ && port_ && !port_->gone()) port_->hold_rx(hold);
+}
+
+void Actor::read_tick() {
+  if (gone_at_ || !port_ || port_->gone()) return;
+  const std::int64_t step = spec_.reader.credit_step > 0 ? spec_.reader.credit_step : 4096;
+  if (!reader_hold_ && st_.manual_initial_tx_credit + granted_ - received_ < step) {
+    port_->add_credit(static_cast<std::int32_t>(step));
+    granted_ += plant_ == Plant::kCreditGrant ? step / 2 : step;
+  }
+  if (has_work()) later(millis(5), [this] { read_tick(); });
+}
+
+void Actor::set_md(const std::string& name, const std::string& value) {
+  if (!port_ || port_->gone()) return;
+  port_->set_metadata(name, value);
+  std::string remembered = value;
+  if (plant_ == Plant::kMetadataValue && name != kIdMetadata && name != kDownloadMetadata) remembered += "~";
+  md_[name].emplace_back(world_.now(), remembered);
+}
+
+std::set<std::string> Actor::values_between(const std::string& name, Micros from, Micros to) const {
+  std::set<std::string> out;
+  std::string at_from;
+  auto it = md_.find(name);
+  if (it != md_.end()) {
+    for (const auto& [t, v] : it->second) {
+      if (t <= from) at_from = v;
+      else if (t <= to) out.insert(v);
+    }
+  }
+  out.insert(at_from);
+  return out;
+}
+
+void Actor::ask() {
+  if (!port_ || port_->gone() || done_at_) return;
+  if (spec_.tx_mode == gen::TxMode::kRequestTxLen && !msgs_.empty() && tx_msg_ < msgs_.size())
+    port_->request_tx_len(st_.proto == Proto::kH1 ? msgs_.front().size() : msgs_[tx_msg_].size());
+  else
+    port_->request_tx();
+}
+
+Ret Actor::on_state(int state, std::uint32_t) {
+  states_.push_back({world_.now(), state});
+  world_.record("world.state", name_ + " " + stream::state_name(state));
+  const Ret planned = state == st(State::kDestroying) ? Ret::kOk : answers_.on_state(state);
+  switch (static_cast<State>(state)) {
+    case State::kCreating:
+      created_at_ = world_.now();
+      set_md(kIdMetadata, name_);
+      if (st_.proto == Proto::kH1 && st_.http_method != "POST") set_md(kDownloadMetadata, std::to_string(spec_.download));
+      for (const auto& m : spec_.metadata)
+        if (m.at == 0) set_md(m.name, m.value);
+      if (!st_.nailed_up) later(0, [this] { ask(); });
+      break;
+    case State::kConnected:
+      on_connected();
+      break;
+    case State::kDisconnected:
+      on_disconnected();
+      break;
+    case State::kAllRetriesFailed:
+      if (spec_.again_after_arf > 0 && !asked_again_after_arf_) {
+        asked_again_after_arf_ = true;
+        later(spec_.again_after_arf, [this] { ask(); });
+      }
+      break;
+    case State::kQosAckRemote:
+      if (st_.proto == Proto::kH1 && !conns_.empty()) {
+        const Conn& c = conns_.back();
+        if (c.rx != body_)
+          report("bytes-exact", "QOS_ACK_REMOTE after " + std::to_string(c.rx.size()) + " body bytes; the body is " +
+                                    std::to_string(body_.size()) + " (a short or wrong body reported complete)");
+        else if (!c.eom && !body_.empty())
+          report("som-eom", "QOS_ACK_REMOTE before the body's EOM");
+        else if (!done_at_)
+          done_at_ = world_.now();
+        check_done();
+      }
+      break;
+    case State::kDestroying:
+      gone_at_ = world_.now();
+      connected_ = false;
+      break;
+    default:
+      break;
+  }
+  return planned;
+}
+
+void Actor::on_connected() {
+  connected_ = true;
+  Conn c;
+  c.at = world_.now();
+  c.first_msg = confirmed_;
+  conns_.push_back(std::move(c));
+  tx_msg_ = confirmed_;
+  tx_off_ = 0;
+  if (st_.proto != Proto::kH1 && msgs_.empty() && !done_at_) done_at_ = world_.now();
+  if (tx_msg_ < msgs_.size()) {
+    if (spec_.tx_mode == gen::TxMode::kRequestTxLen)
+      port_->request_tx_len(msgs_[tx_msg_].size());
+    else
+      port_->request_tx();
+  }
+  check_done();
+}
+
+void Actor::on_disconnected() {
+  connected_ = false;
+  if (done_at_ || !st_.opportunistic || gone_at_ || reasks_ >= 20) return;
+  ++reasks_;
+  later(millis(100), [this] { ask(); });
+}
+
+void Actor::check_done() {
+  if (!done_at_ || spec_.end_at > 0 || keeps_stream()) return;
+  later(0, [this] { finish(); });
+}
+
+void Actor::finish() {
+  if (keeps_stream()) return;
+  if (port_ && !port_->gone()) port_->destroy();
+}
+
+Ret Actor::on_tx(std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+  if (conns_.empty() || tx_msg_ >= msgs_.size()) return Ret::kTxDontSend;
+  Conn& c = conns_.back();
+  const std::string& m = msgs_[tx_msg_];
+  const std::size_t n = std::min(m.size() - tx_off_, buf.size());
+  std::copy_n(m.begin() + static_cast<std::ptrdiff_t>(tx_off_), n, buf.begin());
+  len = n;
+  flags = (tx_off_ == 0 ? stream::kFlagSom : 0u) | (tx_off_ + n == m.size() ? stream::kFlagEom : 0u);
+  std::string sent = m.substr(tx_off_, n);
+  if (plant_ == Plant::kEchoByte && tx_msg_ == 0 && tx_off_ == 0 && !sent.empty()) sent[0] ^= 1;
+  c.tx += sent;
+  tx_off_ += n;
+  if (tx_off_ == m.size()) {
+    c.tx_ends.push_back(c.tx.size());
+    ++tx_msg_;
+    tx_off_ = 0;
+  }
+  const Ret planned = answers_.on_tx();
+  if (tx_msg_ < msgs_.size() && planned == Ret::kOk) {
+    if (spec_.tx_mode == gen::TxMode::kRequestTxLen && tx_off_ == 0)
+      port_->request_tx_len(msgs_[tx_msg_].size());
+    else
+      port_->request_tx();
+  }
+  return planned;
+}
+
+Ret Actor::on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags) {
+  received_ += static_cast<std::int64_t>(buf.size());
+  if (credit_ && received_ > st_.manual_initial_tx_credit + granted_)
+    report("credit", std::to_string(received_) + " rx bytes with " +
+                         std::to_string(st_.manual_initial_tx_credit + granted_) + " credit granted");
+  if (plant_ == Plant::kSomFlag) flags ^= stream::kFlagSom;
+  const Ret planned = answers_.on_rx();
+  if (conns_.empty()) return planned;  // the engine checker reports rx outside CONNECTED
+  Conn& c = conns_.back();
+  const bool som = flags & stream::kFlagSom, eom = flags & stream::kFlagEom;
+  const std::size_t before = c.rx.size();
+  c.rx.append(buf.begin(), buf.end());
+  if (st_.proto == Proto::kH1) {
+    if (c.eom && !buf.empty()) report("som-eom", std::to_string(buf.size()) + " body bytes after EOM");
+    if (som != (before == 0 && !c.eom) && !(buf.empty() && !som))
+      report("som-eom", std::string(som ? "SOM" : "no SOM") + " on a body piece at offset " + std::to_string(before));
+    if (eom) c.eom = true;
+    if (c.rx.size() > body_.size() || body_.compare(0, c.rx.size(), c.rx) != 0) {
+      std::size_t at = 0;
+      while (at < c.rx.size() && at < body_.size() && c.rx[at] == body_[at]) ++at;
+      report("bytes-exact", "connection " + std::to_string(conns_.size()) + ": the body differs at byte " +
+                                std::to_string(at) + " (" + std::to_string(c.rx.size()) + " received, body " +
+                                std::to_string(body_.size()) + ")");
+    }
+    return planned;
+  }
+  // Echo (raw, ws): what came back on this connection is a prefix of what
+  // this connection sent.
+  if (c.rx.size() > c.tx.size() || c.tx.compare(0, c.rx.size(), c.rx) != 0) {
+    std::size_t at = 0;
+    while (at < c.rx.size() && at < c.tx.size() && c.rx[at] == c.tx[at]) ++at;
+    report("bytes-exact", "connection " + std::to_string(conns_.size()) + ": echo differs from what it sent at byte " +
+                              std::to_string(at) + " (" + std::to_string(c.rx.size()) + " back, " +
+                              std::to_string(c.tx.size()) + " sent)");
+  }
+  if (st_.proto == Proto::kWs) {
+    if (som == c.msg_open) report("som-eom", std::string(som ? "SOM inside a message" : "no SOM on a message's first piece") + " at offset " + std::to_string(before));
+    if (som) {
+      c.msg_open = true;
+      c.msg_start = before;
+    }
+    if (eom) {
+      c.msg_open = false;
+      // The message must end where the sent one ended.
+      if (c.rx_msgs >= c.tx_ends.size() || c.tx_ends[c.rx_msgs] != c.rx.size())
+        report("som-eom", "EOM at offset " + std::to_string(c.rx.size()) + " is not the end of sent message " +
+                              std::to_string(c.first_msg + c.rx_msgs));
+      ++c.rx_msgs;
+    }
+  }
+  std::size_t whole = 0;
+  while (whole < c.tx_ends.size() && c.tx_ends[whole] <= c.rx.size() && c.tx.compare(0, c.tx_ends[whole], c.rx, 0, c.tx_ends[whole]) == 0) ++whole;
+  confirmed_ = std::max(confirmed_, c.first_msg + whole);
+  if (confirmed_ >= msgs_.size() && !done_at_) {
+    done_at_ = world_.now();
+    check_done();
+  }
+  return planned;
+}
+
+}  // namespace ss::sim::world

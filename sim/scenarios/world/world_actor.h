@@ -1,0 +1,125 @@
+// One stream of a world run (world_scenario.h): the actor that drives it
+// through a port (a direct stream::Stream or a ProxyClient) and records
+// what it saw, checking bytes, framing and credit as they happen.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runtime/stream/binding.h"
+#include "runtime/stream/states.h"
+#include "sim/generator/world_spec.h"
+#include "sim/scenarios/world/world_scenario.h"
+#include "sim/testing/answer_plan.h"
+#include "sim/world.h"
+
+namespace ss::sim::world {
+
+// What an actor needs of its stream; direct and proxied alike.
+class StreamPort {
+ public:
+  virtual ~StreamPort() = default;
+  virtual void request_tx() = 0;
+  virtual void request_tx_len(std::size_t len) = 0;
+  virtual void set_metadata(const std::string& name, const std::string& value) = 0;
+  virtual void add_credit(std::int32_t add) = 0;
+  virtual void hold_rx(bool hold) = 0;
+  virtual void destroy() = 0;
+  virtual bool gone() const = 0;  // destroyed (DESTROYING came or the object is dead)
+};
+
+class Actor {
+ public:
+  Actor(World& world, const gen::WorldSpec& spec, std::size_t index, Plant plant);
+
+  // Callbacks the port routes here (stream::Callbacks shape).
+  stream::Ret on_state(int state, std::uint32_t ack);
+  stream::Ret on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags);
+  stream::Ret on_tx(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags);
+
+  void attach(std::unique_ptr<StreamPort> port);
+  void start_timers();  // reader, metadata changes, end_at, life bound
+  // Test hook for a leak: never destroy.
+  bool keeps_stream() const { return plant_ == Plant::kForgetDestroy; }
+
+  // For the run's checks.
+  struct StateAt {
+    Micros at;
+    int state;
+  };
+  const std::string& name() const { return name_; }
+  const gen::StreamSpec& spec() const { return spec_; }
+  const gen::StreamtypeSpec& streamtype() const { return st_; }
+  const std::vector<StateAt>& states() const { return states_; }
+  std::optional<Micros> created_at() const { return created_at_; }
+  std::optional<Micros> done_at() const { return done_at_; }
+  std::optional<Micros> gone_at() const { return gone_at_; }
+  bool has_work() const;
+  const StreamPort* port() const { return port_.get(); }
+  // The values `name` had at some time in [from, to] (unset = "").
+  std::set<std::string> values_between(const std::string& name, Micros from, Micros to) const;
+  Micros life_bound() const { return life_bound_; }
+  Micros calm_bound() const { return calm_bound_; }
+  // Report "[id] sN @T us: text" once per id.
+  void report(const char* id, const std::string& text);
+
+ private:
+  struct Conn {
+    Micros at = 0;
+    std::size_t first_msg = 0;         // index of the first message sent on it
+    std::string tx;                    // bytes handed to the stream, in order
+    std::vector<std::size_t> tx_ends;  // end offset in tx of each whole message
+    std::string rx;
+    std::size_t rx_msgs = 0;           // ws: whole messages received
+    std::size_t msg_start = 0;         // ws/h1: rx offset of the open message
+    bool msg_open = false;
+    bool eom = false;                  // h1: the body ended
+  };
+
+  void ask();
+  void set_md(const std::string& name, const std::string& value);
+  void on_connected();
+  void on_disconnected();
+  void check_done();
+  void finish();
+  void read_tick();
+  void set_hold(bool hold);
+  std::string message(std::size_t i) const;
+  std::size_t message_count() const { return msgs_.size(); }
+  std::size_t total_tx() const;
+
+  World& world_;
+  std::size_t index_;
+  std::string name_;
+  gen::StreamSpec spec_;
+  gen::StreamtypeSpec st_;
+  Plant plant_;
+  AnswerPlan answers_;
+  std::unique_ptr<StreamPort> port_;
+  std::vector<std::string> msgs_;  // what is sent (h1 POST: one body)
+  std::string body_;               // h1: the response body expected
+  std::vector<StateAt> states_;
+  std::vector<Conn> conns_;
+  bool connected_ = false;
+  std::size_t confirmed_ = 0;  // messages echoed whole (on some connection)
+  std::size_t tx_msg_ = 0, tx_off_ = 0;
+  std::optional<Micros> created_at_, done_at_, gone_at_;
+  bool asked_again_after_arf_ = false;
+  int reasks_ = 0;
+  bool reader_hold_ = false;
+  bool credit_ = false;  // manual credit (direct streams only)
+  std::int64_t granted_ = 0, received_ = 0;
+  std::map<std::string, std::vector<std::pair<Micros, std::string>>> md_;
+  std::set<std::string> reported_;
+  Micros life_bound_ = 0, calm_bound_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  void later(Micros delay, std::function<void()> f);
+};
+
+}  // namespace ss::sim::world

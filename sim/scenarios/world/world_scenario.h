@@ -1,0 +1,97 @@
+// "world": runs a whole generated world (sim/generator/world_spec.h) and
+// checks it. docs/sim.md "The world scenario" is the user's view.
+//
+// How a WorldSpec is built (the contract the generator follows):
+//   - hosts: client processes on "client", the SS proxy on "box" (when
+//     spec.proxy), each server on its ServerSpec::host, port `port`;
+//   - servers: kEcho sends back every byte; kHttp serves GET /dl/<n>/...
+//     with world_body(n) and answers POST /echo/... with the request body;
+//     kWsEcho echoes each message. TLS servers present a leaf for their
+//     host from one test CA the policy trusts (store "sim"). Troubles:
+//     kRefuse = no listener; kBlackhole = the network drops SYNs to it;
+//     kCloseEarly / kSlow as trouble_net.h says;
+//   - the policy is JSON text from world_policy.h (parsed for real), which
+//     also fixes the URL conventions (ss_id / ss_dl metadata);
+//   - one actor per StreamSpec, created at start_at: directly in the client
+//     Context, or (via_proxy) as a ProxyClient to the proxy on "box"; the
+//     same actor drives both through a port. It sets the spec's metadata
+//     (at == 0: in CREATING; else at creation + at), asks (request_tx, or
+//     request_tx_len(total) with TxMode::kRequestTxLen) unless nailed_up,
+//     sends messages[] one after another (h1 POST: all of them as one
+//     body; raw: zero-size messages are skipped), resending from the first
+//     message not yet echoed whole after a reconnect; reads per ReaderSpec
+//     (hold_rx; with manual_initial_tx_credit > 0 on a direct stream:
+//     grants credit_step (4096 if 0) every 5 ms while reading); answers per
+//     AnswerSpec; an opportunistic stream with work left asks again 100 ms
+//     after DISCONNECTED (at most 20 times); it asks once more
+//     again_after_arf after its first ALL_RETRIES_FAILED. It is destroyed
+//     at end_at, or when its work is done (end_at == 0), or at its life
+//     bound (so every run comes to rest). raw streams ignore `download`.
+//
+// Invariant ids (every violation text starts with one, then the stream and
+// the simulated time):
+//   [policy]            the spec's policy does not parse / a server cannot listen
+//   [legal-transition]  a state sequence the transition table forbids; a
+//                       callback outside CONNECTED (engine checker)
+//   [one-destroying]    DESTROYING not exactly once, last
+//   [retry-schedule]    backoff, conceal, ALL_RETRIES_FAILED (engine checker)
+//   [return-code]       DISCONNECT_ME / DESTROY_ME not obeyed (engine checker)
+//   [bytes-exact]       rx on a connection is not a prefix of what that
+//                       connection sent (echo) / of the body (h1); an ws
+//                       message that differs; an ACK without the whole body
+//   [som-eom]           ws / h1 rx framing: SOM on a message's first piece
+//                       only, EOM on its last, nothing after EOM
+//   [metadata-at-server] a url segment or header the server read is not a
+//                       value the user had set when that request was made
+//   [credit]            more rx than the credit granted (manual credit)
+//   [liveness]          calm world: work not done within its bound; faults:
+//                       not CONNECTED again within a bound after they heal
+//   [leak]              streams, attempts, pooled connections, proxy links,
+//                       onward streams or network connections left at the end
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "sim/generator/world_source.h"
+#include "sim/generator/world_spec.h"
+#include "sim/scenario.h"
+
+namespace ss::sim {
+
+namespace world {
+
+// Wrong expectations a test plants to show an invariant can fail (never
+// set by a campaign).
+enum class Plant {
+  kNone,
+  kEchoByte,        // the actor remembers one sent byte wrong
+  kMetadataValue,   // the actor remembers a metadata value wrong
+  kCreditGrant,     // the actor under-counts the credit it granted
+  kSomFlag,         // the actor reads every rx piece's SOM flag inverted
+  kLivenessBound,   // calm liveness bound of 1 us
+  kForgetDestroy,   // the actor never destroys a stream (a leak)
+};
+
+// The world seed `seed` stands for until the generator lands: a small calm
+// world (one raw echo server and one raw stream) whose sizes follow the seed.
+gen::WorldSpec placeholder_spec(std::uint64_t seed);
+
+// A run of `spec` with `plant` (tests).
+std::unique_ptr<ScenarioRun> make_world_run(gen::WorldSpec spec, Plant plant = Plant::kNone);
+
+}  // namespace world
+
+class WorldScenario final : public Scenario, public gen::WorldSource {
+ public:
+  std::string name() const override { return "world"; }
+  std::string summary() const override;
+  std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override;
+  gen::WorldSpec spec_for_seed(std::uint64_t seed) const override;
+  std::unique_ptr<ScenarioRun> run_spec(gen::WorldSpec spec) const override;
+};
+
+std::unique_ptr<Scenario> make_world_scenario();
+void register_world_scenarios(ScenarioRegistry& registry);
+
+}  // namespace ss::sim
