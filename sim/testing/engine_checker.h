@@ -31,7 +31,8 @@
 //       DESTROYING;
 //     - DISCONNECT_ME from rx/tx/state while CONNECTED: DISCONNECTED comes
 //       before the engine returns to the loop, with no rx or tx before it;
-//     - rx and tx only between CONNECTED and DISCONNECTED;
+//     - rx and tx only between CONNECTED and DISCONNECTED (h1 tx also
+//       before CONNECTED: the body goes before the response head);
 //   at the end (finish)
 //     - every stream reached DESTROYING; nothing owed is left;
 //     - no live stream, no unreclaimed stream, no connection attempt, no

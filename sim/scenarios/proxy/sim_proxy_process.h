@@ -30,6 +30,9 @@ struct SimProxyOptions {
   // Violations start with an invariant id ("[leak] ", "[legal-transition] "),
   // as the "world" scenario reports them.
   bool tagged = false;
+  // Where the proxy listens (default: lws's @proxy.ss.lws, reachable from
+  // its own host only).
+  Endpoint listen = proxy::ProxyServerOptions{}.listen;
 };
 
 struct SimProxyProcess {
@@ -66,6 +69,7 @@ struct SimProxyProcess {
     if (options.tls) ctx->set_tls_transport(stream::make_tls_transport());
     onward = std::make_unique<proxy::EngineOnwardFactory>(*ctx);
     proxy::ProxyServerOptions po;
+    po.listen = options.listen;
     po.on_link_closed = [&world](std::uint64_t id, const std::string& reason) {
       world.record("proxy.link_closed", "link" + std::to_string(id) + " " + reason);
     };

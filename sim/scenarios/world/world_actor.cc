@@ -181,6 +181,11 @@ Ret Actor::on_state(int state, std::uint32_t) {
         if (m.at == 0) set_md(m.name, m.value);
       if (!st_.nailed_up) later(0, [this] { ask(); });
       break;
+    case State::kConnecting:
+      // h1 sends its body before CONNECTED (the response head): an h1
+      // connection's record starts here.
+      if (st_.proto == Proto::kH1) open_conn();
+      break;
     case State::kConnected:
       on_connected();
       break;
@@ -216,14 +221,24 @@ Ret Actor::on_state(int state, std::uint32_t) {
   return planned;
 }
 
-void Actor::on_connected() {
-  connected_ = true;
+void Actor::open_conn() {
   Conn c;
   c.at = world_.now();
   c.first_msg = confirmed_;
   conns_.push_back(std::move(c));
   tx_msg_ = confirmed_;
   tx_off_ = 0;
+}
+
+void Actor::on_connected() {
+  connected_ = true;
+  if (st_.proto != Proto::kH1) open_conn();
+  if (st_.proto == Proto::kH1) {
+    // The body goes with the request; through the proxy it may wait for
+    // CONNECTED.
+    if (tx_msg_ < msgs_.size() && tx_off_ == 0 && conns_.back().tx.empty()) port_->request_tx();
+    return;
+  }
   if (st_.proto != Proto::kH1 && msgs_.empty() && !done_at_) done_at_ = world_.now();
   if (tx_msg_ < msgs_.size()) {
     if (spec_.tx_mode == gen::TxMode::kRequestTxLen)

@@ -84,6 +84,7 @@ class Actor {
 
   void ask();
   void set_md(const std::string& name, const std::string& value);
+  void open_conn();
   void on_connected();
   void on_disconnected();
   void check_done();

@@ -34,6 +34,7 @@ using gen::ServerTrouble;
 using stream::Ret;
 using stream::State;
 
+constexpr std::uint16_t kProxyPort = 7681;  // the proxy's TCP listener on "box"
 constexpr std::int64_t kEpoch = 1767225600;  // the test PKI's "now" (2026-01-01)
 
 class DirectPort final : public StreamPort {
@@ -233,6 +234,7 @@ class WorldRun final : public ScenarioRun {
       SimProxyOptions po;
       po.with_h1 = po.with_ws = po.tagged = true;
       po.tls = provider_.get();
+      po.listen = Endpoint::tcp("0.0.0.0", kProxyPort);
       if (!proxy_.start(world, world.host("box"), json, spec_.seed ^ 0xb17, po)) return;
     }
     for (std::size_t i = 0; i < spec_.streams.size(); ++i) {
@@ -298,10 +300,13 @@ class WorldRun final : public ScenarioRun {
           e = http_.back()->start();
           break;
         }
-        case ServerKind::kWsEcho:
-          ws_.push_back(std::make_unique<peers::WsEchoServer>(world.loop(), *net, at));
+        case ServerKind::kWsEcho: {
+          peers::WsEchoOptions wo;
+          wo.echo_frame = 16384;  // frames the client's 64 KiB max_frame takes
+          ws_.push_back(std::make_unique<peers::WsEchoServer>(world.loop(), *net, at, wo));
           e = ws_.back()->start();
           break;
+        }
       }
       if (e) world.violation("[policy] server " + s.host + ":" + std::to_string(s.port) + " cannot listen: " + e.message());
     }
@@ -350,6 +355,7 @@ class WorldRun final : public ScenarioRun {
     } else {
       proxy::ProxyClientOptions o;
       o.link.streamtype = st.name;
+      o.proxy = Endpoint::tcp("box", kProxyPort);
       o.link.client_pid = static_cast<std::uint32_t>(100 + i);
       proxy::ProxyClientCallbacks cb;
       cb.state = [a](int state, std::uint32_t ack) { return a->on_state(state, ack); };
