@@ -97,7 +97,9 @@ StreamtypeSpec draw_streamtype(Decisions& d, const WorldSpec& w, std::size_t ind
   st.name = "st-" + std::to_string(index + 1);
   st.server = static_cast<std::size_t>(d.below(w.servers.size()));
   const ServerSpec& server = w.servers[st.server];
-  st.proto = server.kind == ServerKind::kEcho ? Proto::kRaw : server.kind == ServerKind::kHttp ? Proto::kH1 : Proto::kWs;
+  st.proto = server.kind == ServerKind::kEcho   ? Proto::kRaw
+             : server.kind == ServerKind::kHttp ? Proto::kH1
+                                                : Proto::kWs;
   st.tls = server.tls;
   if (d.chance(3, 4)) st.retry = static_cast<std::size_t>(d.below(w.retries.size()));
   if (d.chance(1, 4)) st.timeout_ms = static_cast<std::uint32_t>(d.between(100, 5000));
