@@ -240,6 +240,13 @@ class Shrinker {
       if (best_.streamtypes[k].nailed_up) any |= attempt_edit([k](WorldSpec& c) { c.streamtypes[k].nailed_up = false; });
       if (best_.streamtypes[k].opportunistic)
         any |= attempt_edit([k](WorldSpec& c) { c.streamtypes[k].opportunistic = false; });
+      if (best_.streamtypes[k].manual_initial_tx_credit)
+        any |= attempt_edit([k](WorldSpec& c) { c.streamtypes[k].manual_initial_tx_credit = 0; });
+      if (best_.streamtypes[k].client_buflen)
+        any |= attempt_edit([k](WorldSpec& c) { c.streamtypes[k].client_buflen = 0; });
+      if (best_.streamtypes[k].rxflow_on_above || best_.streamtypes[k].rxflow_off_below) {
+        any |= attempt_edit([k](WorldSpec& c) { c.streamtypes[k].rxflow_on_above = c.streamtypes[k].rxflow_off_below = 0; });
+      }
     }
     return any;
   }

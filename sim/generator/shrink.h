@@ -10,7 +10,8 @@
 //     remapped);
 //   - simplify values: via_proxy off, proxy off, reader -> fast, answers
 //     cleared, again_after_arf 0, end_at 0, tx_mode request_tx, retry /
-//     timeout / nailed_up / opportunistic off, buggify off, segmentation off,
+//     timeout / nailed_up / opportunistic / manual credit / client_buflen /
+//     rxflow marks off, buggify off, segmentation off,
 //     tls off (a server and its streamtypes together), server trouble ->
 //     none;
 //   - halve numbers towards 0: message and download sizes, start times.
@@ -19,7 +20,7 @@
 //
 // `still_fails` is the only judge: the caller decides what "the same
 // failure" is (ss-sim: the first violation's [invariant-id], in a forked
-// child, tools/campaign/shrink_command.h).
+// child, tools/campaign/world_files.h).
 #pragma once
 
 #include <cstddef>

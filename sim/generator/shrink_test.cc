@@ -104,6 +104,11 @@ TEST(Shrink, BigProxiedResetShrinksToOneStreamOneFaultOneMessage) {
     EXPECT_FALSE(out.servers[0].tls);
     EXPECT_FALSE(out.streamtypes[0].tls);
     EXPECT_EQ(out.servers[0].trouble, ServerTrouble::kNone);
+    EXPECT_EQ(out.streamtypes[0].manual_initial_tx_credit, 0);
+    EXPECT_EQ(out.streamtypes[0].client_buflen, 0u);
+    EXPECT_EQ(out.streamtypes[0].rxflow_on_above, 0u);
+    EXPECT_EQ(out.streamtypes[0].timeout_ms, 0u);
+    EXPECT_FALSE(out.streamtypes[0].nailed_up);
     EXPECT_EQ(validate(out), "");
   }
 }
