@@ -11,6 +11,7 @@
 #include "tools/campaign/recheck.h"
 #include "tools/campaign/trace_json.h"
 #include "tools/campaign/trace_view.h"
+#include "tools/tool_common.h"
 
 namespace ss::campaign {
 namespace {
@@ -59,8 +60,8 @@ constexpr const char* kUsage =
     "  --list           list scenarios\n"
     "\n"
     "Exit status: 0 every seed passed, 1 a seed failed (violation, livelock, crash,\n"
-    "hang, leak or nondeterminism), 2 bad arguments, 3 the campaign runner failed or a\n"
-    "file could not be written, 130 interrupted.\n";
+    "hang, leak or nondeterminism), 2 bad arguments, 3 the campaign runner failed,\n"
+    "7 a file could not be written, 130 interrupted. --version: print the version.\n";
 
 int bad(const std::string& msg) {
   std::fprintf(stderr, "ss-sim: %s (try --help)\n", msg.c_str());
@@ -121,7 +122,7 @@ int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_
     out.close();
     if (!out) {
       std::fprintf(stderr, "ss-sim: cannot write %s\n", trace.json_path.c_str());
-      return 3;
+      return tools::kExitFile;
     }
   }
   std::printf("result: events=%llu trace_events=%llu sim_time=%lldus hash=%s violations=%zu\n",
