@@ -1,5 +1,5 @@
 // Where in the policy text a diagnostic points: the line and column of the
-// value its JSON path names (docs/policy.md, "Checking a policy"). Used
+// value its JSON path names (docs/policy.md, "Errors and warnings"). Used
 // after parsing, so the scanner may assume the text is valid JSON; on
 // anything unexpected it gives up and the diagnostic simply has no line.
 #pragma once

@@ -517,7 +517,8 @@ const char* lws_ss_rideshare(struct lws_ss_handle* h) {
 }
 
 const char* lws_ss_tag(struct lws_ss_handle* h) {
-  return h && h->stream ? h->stream->streamtype().name.c_str() : "(null)";
+  if (!h) return "[null ss]";  // as libwebsockets
+  return h->stream ? h->stream->streamtype().name.c_str() : "(null)";
 }
 
 int lws_ss_set_metadata(struct lws_ss_handle* h, const char* name, const void* value,

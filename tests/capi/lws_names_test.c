@@ -332,6 +332,7 @@ int main(void)
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	CHECK(lws_ss_get_context(h) == cx);
 	CHECK(!strcmp(lws_ss_tag(h), "echo"));
+	CHECK(!strcmp(lws_ss_tag(NULL), "[null ss]"));
 	CHECK(((names_t *)lws_ss_to_user_object(h))->creating == 1);
 
 	/* ---- first lws_service: the walk stops at the veto ---- */
