@@ -158,7 +158,24 @@ check "an interrupt ends a campaign with 130, a summary and one stderr line" \
   "[[ $rc -eq 130 ]] && grep -q '^summary: scenario=echo ' $tmp/int.out && grep -q '^interrupted: ' $tmp/int.out && [[ \$(wc -l <$tmp/int.err) -eq 1 ]] && grep -q '^ss-sim: interrupted after ' $tmp/int.err"
 
 "$planted" --scenario echo --seeds 3 --no-progress --json /nonexistent-dir/r.json >/dev/null 2>"$tmp/err"; rc=$?
-check "an unwritable report exits 3 with one line" "[[ $rc -eq 3 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: cannot open /nonexistent-dir/r.json' $tmp/err"
+check "an unwritable report exits 7 with one line" "[[ $rc -eq 7 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: cannot open /nonexistent-dir/r.json' $tmp/err"
+
+# --- what every tool does the same way (docs/tools.md, "Every tool") ---------------
+out=$("$sim" --version); rc=$?
+check "--version: ss-sim <version> (<commit>)" "[[ $rc -eq 0 ]] && grep -Eq '^ss-sim [0-9][0-9A-Za-z.+-]* \(([0-9a-f]{7,40}|unknown)\)\$' <<<\"\$out\""
+"$sim" --help >"$tmp/out" 2>&1; rc=$?
+check "--help exits 0" "[[ $rc -eq 0 ]] && grep -q '^usage: ss-sim' $tmp/out"
+"$sim" --frobnicate >/dev/null 2>"$tmp/err"; rc=$?
+check "bad usage exits 2 with one line" "[[ $rc -eq 2 && \$(wc -l <$tmp/err) -eq 1 ]]"
+sim_abs=$(realpath "$sim")
+mkdir -p "$tmp/user"
+(cd / && BUILD_WORKING_DIRECTORY="$tmp/user" "$sim_abs" --scenario echo --seeds 2 --no-progress --json r.json \
+  --junit r.xml >/dev/null 2>&1 && BUILD_WORKING_DIRECTORY="$tmp/user" "$sim_abs" --scenario echo --seed 1 \
+  --trace-json t.json >/dev/null 2>&1); rc=$?
+check "relative --json/--junit/--trace-json land in BUILD_WORKING_DIRECTORY" \
+  "[[ $rc -eq 0 && -s $tmp/user/r.json && -s $tmp/user/r.xml && -s $tmp/user/t.json ]]"
+(cd / && BUILD_WORKING_DIRECTORY=/nonexistent "$sim_abs" --scenario echo --seed 1 >/dev/null 2>"$tmp/err"); rc=$?
+check "a BUILD_WORKING_DIRECTORY that does not exist exits 7" "[[ $rc -eq 7 ]] && grep -q '^ss-sim: cannot enter BUILD_WORKING_DIRECTORY' $tmp/err"
 
 # --- the determinism self-check (--recheck) --------------------------------------
 # planted-nondeterminism traces a static run counter (seed%10==3) or whether
@@ -235,7 +252,7 @@ EOF2"
 "$sim" --scenario echo-planted-bug --seed "$seed" --trace-json "$tmp/bug.json" >/dev/null 2>&1
 check "--trace-json marks a violation" "python3 -c \"import json; ev=json.load(open('$tmp/bug.json'))['traceEvents']; assert any(e['ph']=='i' and e['s']=='g' and e['name'].startswith('violation: ') for e in ev)\""
 "$sim" --seed 4 --trace-json /nonexistent-dir/t.json >/dev/null 2>"$tmp/err"; rc=$?
-check "an unwritable --trace-json exits 3 with one line" "[[ $rc -eq 3 && \$(wc -l <$tmp/err) -eq 1 ]]"
+check "an unwritable --trace-json exits 7 with one line" "[[ $rc -eq 7 && \$(wc -l <$tmp/err) -eq 1 ]]"
 
 # --- scenario files, --show-scenario, --save-scenario, --shrink -------------
 # planted-world (tools/campaign/planted_scenarios.h) stands in for the world

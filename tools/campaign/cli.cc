@@ -14,6 +14,7 @@
 #include "tools/campaign/trace_json.h"
 #include "tools/campaign/trace_view.h"
 #include "tools/campaign/world_files.h"
+#include "tools/tool_common.h"
 
 namespace ss::campaign {
 namespace {
@@ -81,8 +82,8 @@ constexpr const char* kUsage =
     "\n"
     "Exit status: 0 every seed passed, 1 a seed failed (violation, livelock, crash,\n"
     "hang, leak or nondeterminism; --shrink: the seed passes), 2 bad arguments or a bad\n"
-    "scenario file, 3 the campaign runner failed or a file could not be written,\n"
-    "130 interrupted. --shrink, --save-scenario and --show-scenario exit 0 when done.\n";
+    "scenario file, 3 the campaign runner failed, 7 a file could not be read or written,\n"
+    "130 interrupted. --shrink, --save-scenario, --show-scenario and --version exit 0 when done.\n";
 
 int bad(const std::string& msg) {
   std::fprintf(stderr, "ss-sim: %s (try --help)\n", msg.c_str());
@@ -144,7 +145,7 @@ int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_
     out.close();
     if (!out) {
       std::fprintf(stderr, "ss-sim: cannot write %s\n", trace.json_path.c_str());
-      return 3;
+      return tools::kExitFile;
     }
   }
   std::printf("result: events=%llu trace_events=%llu sim_time=%lldus hash=%s violations=%zu\n",

@@ -8,6 +8,7 @@
 #include "sim/generator/shrink.h"
 #include "sim/generator/spec_text.h"
 #include "tools/campaign/worker_pool.h"
+#include "tools/tool_common.h"
 
 namespace ss::campaign {
 namespace {
@@ -142,7 +143,7 @@ int save_scenario_command(const sim::Scenario& scenario, const std::string& scen
   const std::string file = user_path(path);
   if (Error e = sim::gen::save_world_spec(file, source->spec_for_seed(seed)); !e.ok()) {
     std::fprintf(stderr, "ss-sim: %s\n", e.message().c_str());
-    return 3;
+    return tools::kExitFile;
   }
   std::printf("wrote: %s\nreplay: ss-sim --scenario %s\n", file.c_str(), file.c_str());
   return 0;
@@ -219,7 +220,7 @@ int shrink_command(const sim::Scenario& scenario, const ShrinkRequest& req) {
   const std::string file = req.out_path.empty() ? default_out_path(req.scenario_name, req.seed) : user_path(req.out_path);
   if (Error e = sim::gen::save_world_spec(file, smallest); !e.ok()) {
     std::fprintf(stderr, "ss-sim: %s\n", e.message().c_str());
-    return 3;
+    return tools::kExitFile;
   }
   if (other != 0) {
     std::printf("failed another way: %llu candidates (not kept; the first: %s)\n",
