@@ -50,34 +50,36 @@ pkg="$runfiles/packaging"
 
 incdir="$prefix/include/securestreams"
 libdir="$prefix/lib"
-mkdir -p "$incdir" "$libdir/pkgconfig" "$libdir/cmake/securestreams" || die "cannot create directories under $prefix"
+mkdir -p "$incdir" "$libdir/pkgconfig" "$libdir/cmake/securestreams" 2>/dev/null || die "cannot create directories under $prefix"
 
 # Headers: one `runfiles-path TAB install-path` line each.
 n=0
 while IFS=$'\t' read -r src dest; do
   [ -n "$src" ] || continue
-  install -D -m 0644 "$runfiles/$src" "$incdir/$dest"
+  install -D -m 0644 "$runfiles/$src" "$incdir/$dest" 2>/dev/null || die "cannot write $incdir/$dest"
   n=$((n + 1))
 done < "$pkg/headers.manifest"
 [ "$n" -gt 0 ] || die "the header manifest is empty"
 
 real="libsecurestreams.so.$version"
 if [ "$libs" != static ]; then
-  install -m 0755 "$pkg/libsecurestreams.so.$soversion" "$libdir/$real"
+  install -m 0755 "$pkg/libsecurestreams.so.$soversion" "$libdir/$real" 2>/dev/null \
+    || die "cannot write $libdir/$real"
   ln -sfn "$real" "$libdir/libsecurestreams.so.$soversion"
   ln -sfn "libsecurestreams.so.$soversion" "$libdir/libsecurestreams.so"
 else
   rm -f "$libdir/$real" "$libdir/libsecurestreams.so.$soversion" "$libdir/libsecurestreams.so"
 fi
 if [ "$libs" != shared ]; then
-  install -m 0644 "$pkg/libsecurestreams.a" "$libdir/libsecurestreams.a"
+  install -m 0644 "$pkg/libsecurestreams.a" "$libdir/libsecurestreams.a" 2>/dev/null \
+    || die "cannot write $libdir/libsecurestreams.a"
 else
   rm -f "$libdir/libsecurestreams.a"
 fi
 
 subst() {
-  sed -e "s|@PREFIX@|$prefix|g" -e "s|@VERSION@|$version|g" \
-      -e "s|@SOVERSION@|$soversion|g" "$1" > "$2"
+  { sed -e "s|@PREFIX@|$prefix|g" -e "s|@VERSION@|$version|g" \
+        -e "s|@SOVERSION@|$soversion|g" "$1" > "$2"; } 2>/dev/null || die "cannot write $2"
 }
 subst "$pkg/securestreams.pc.in" "$libdir/pkgconfig/securestreams.pc"
 subst "$pkg/securestreamsConfig.cmake.in" "$libdir/cmake/securestreams/securestreamsConfig.cmake"

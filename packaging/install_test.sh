@@ -108,7 +108,11 @@ needs_so() {  # PROGRAM yes|no
 step "pkg-config, shared"
 export PKG_CONFIG_PATH="$both/lib/pkgconfig"
 pkg-config --exists securestreams || fail "pkg-config does not find securestreams"
-cflags=$(pkg-config --cflags securestreams)
+# A libwebsockets installed in a system include directory (searched after
+# the .pc's -isystem directory, as /usr/include is) must not be picked up.
+mkdir -p "$work/system-lws"
+echo '#error the system libwebsockets.h was included' > "$work/system-lws/libwebsockets.h"
+cflags="$(pkg-config --cflags securestreams) -idirafter $work/system-lws"
 libs=$(pkg-config --libs securestreams)
 # shellcheck disable=SC2086
 $CC -std=c11 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.c" $cflags $libs -o "$work/c_shared" || fail "C build (shared)"
