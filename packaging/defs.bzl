@@ -79,3 +79,28 @@ each (the workspace path, or the bare name for top_level headers).""",
         "top_level": attr.label_list(allow_files = True),
     },
 )
+
+def _link_options_impl(ctx):
+    flags = []
+    for dep in ctx.attr.deps:
+        for linker_input in dep[CcInfo].linking_context.linker_inputs.to_list():
+            for f in linker_input.user_link_flags:
+                if f not in flags:
+                    flags.append(f)
+    linker_input = cc_common.create_linker_input(
+        owner = ctx.label,
+        user_link_flags = depset(flags),
+    )
+    return [CcInfo(linking_context = cc_common.create_linking_context(
+        linker_inputs = depset([linker_input]),
+    ))]
+
+link_options = rule(
+    implementation = _link_options_impl,
+    doc = """Only the link options (system libraries, third_party/BUILD) of
+deps' transitive closure, without their objects: for a link that takes the
+objects from elsewhere.""",
+    attrs = {
+        "deps": attr.label_list(providers = [CcInfo]),
+    },
+)

@@ -67,10 +67,12 @@ grep -q ' T _ZN2ss5posix9EpollLoop' "$work/archive.nm" || fail "archive lacks Ep
 
 # A sanitizer build (--config=asan) installs instrumented objects: the
 # programs then need the same compiler and runtime.
-CC=cc CXX=c++ SAN=()
+CC=cc CXX=c++ SAN=() SAN_LIBS=()  # compile+link flags, link-only flags
 if grep -q ' U __asan_' "$work/archive.nm"; then
   CC=clang-14 CXX=clang++-14
-  SAN=(-fsanitize=address,undefined -fsanitize-link-c++-runtime -fuse-ld=lld)
+  SAN=(-fsanitize=address,undefined)
+  # link only; UBSan's C++ runtime needs libstdc++'s ABI, in C programs too
+  SAN_LIBS=(-fsanitize-link-c++-runtime -fuse-ld=lld -lstdc++)
   export ASAN_OPTIONS=detect_leaks=1
 fi
 WARN=(-Wall -Wextra -Werror)
@@ -115,9 +117,9 @@ echo '#error the system libwebsockets.h was included' > "$work/system-lws/libweb
 cflags="$(pkg-config --cflags securestreams) -idirafter $work/system-lws"
 libs=$(pkg-config --libs securestreams)
 # shellcheck disable=SC2086
-$CC -std=c11 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.c" $cflags $libs -o "$work/c_shared" || fail "C build (shared)"
+$CC -std=c11 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.c" $cflags $libs "${SAN_LIBS[@]}" -o "$work/c_shared" || fail "C build (shared)"
 # shellcheck disable=SC2086
-$CXX -std=c++20 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.cc" $cflags $libs -o "$work/cc_shared" || fail "C++ build (shared)"
+$CXX -std=c++20 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.cc" $cflags $libs "${SAN_LIBS[@]}" -o "$work/cc_shared" || fail "C++ build (shared)"
 needs_so "$work/c_shared" yes
 needs_so "$work/cc_shared" yes
 LD_LIBRARY_PATH="$both/lib" fetch c_shared "$work/c_shared"
@@ -132,9 +134,9 @@ export PKG_CONFIG_PATH="$static/lib/pkgconfig"
 cflags=$(pkg-config --cflags --static securestreams)
 libs=$(pkg-config --libs --static securestreams)
 # shellcheck disable=SC2086
-$CC -std=c11 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.c" $cflags $libs -o "$work/c_static" || fail "C build (static)"
+$CC -std=c11 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.c" $cflags $libs "${SAN_LIBS[@]}" -o "$work/c_static" || fail "C build (static)"
 # shellcheck disable=SC2086
-$CXX -std=c++20 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.cc" $cflags $libs -o "$work/cc_static" || fail "C++ build (static)"
+$CXX -std=c++20 "${WARN[@]}" "${SAN[@]}" "$testdata/ss_get.cc" $cflags $libs "${SAN_LIBS[@]}" -o "$work/cc_static" || fail "C++ build (static)"
 needs_so "$work/c_static" no
 needs_so "$work/cc_static" no
 fetch c_static "$work/c_static"
@@ -145,6 +147,7 @@ unset PKG_CONFIG_PATH
 cmake -S "$testdata/cmake" -B "$work/cmake-build" -DCMAKE_PREFIX_PATH="$both" \
   -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
   -DCMAKE_C_FLAGS="${WARN[*]} ${SAN[*]}" -DCMAKE_CXX_FLAGS="${WARN[*]} ${SAN[*]}" \
+  -DCMAKE_EXE_LINKER_FLAGS="${SAN[*]} ${SAN_LIBS[*]}" \
   > "$work/cmake.log" 2>&1 || { tail -20 "$work/cmake.log"; fail "cmake configure"; }
 cmake --build "$work/cmake-build" > "$work/cmake-build.log" 2>&1 || { tail -20 "$work/cmake-build.log"; fail "cmake build"; }
 needs_so "$work/cmake-build/ss_get_c" yes
