@@ -155,11 +155,15 @@ needs_so "$work/cmake-build/ss_get_cc_static" no
 fetch cmake_c "$work/cmake-build/ss_get_c"          # RUNPATH set by CMake
 fetch cmake_cc_static "$work/cmake-build/ss_get_cc_static"
 
-# an incompatible version request is refused
-mkdir -p "$work/cmake-v9"
-printf 'cmake_minimum_required(VERSION 3.16)\nproject(v NONE)\nfind_package(securestreams 9 REQUIRED)\n' \
-  > "$work/cmake-v9/CMakeLists.txt"
-cmake -S "$work/cmake-v9" -B "$work/cmake-v9/b" -DCMAKE_PREFIX_PATH="$both" > "$work/v9.log" 2>&1 \
-  && fail "find_package(securestreams 9) accepted version $version"
+# version requests: compatible ones are accepted, others refused
+find_version() {  # REQUEST -> exit status of a configure asking for it
+  local d="$work/cmake-v$1"
+  mkdir -p "$d"
+  printf 'cmake_minimum_required(VERSION 3.16)\nproject(v C)\nfind_package(securestreams %s REQUIRED)\n' "$1" \
+    > "$d/CMakeLists.txt"
+  cmake -S "$d" -B "$d/b" -DCMAKE_PREFIX_PATH="$both" -DCMAKE_C_COMPILER="$CC" > "$d.log" 2>&1
+}
+for v in 0 0.1 "$version"; do find_version "$v" || fail "find_package(securestreams $v) refused $version"; done
+for v in 0.2 1 9; do find_version "$v" && fail "find_package(securestreams $v) accepted $version"; done
 
 echo "install_test: PASS"
