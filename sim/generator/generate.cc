@@ -283,7 +283,9 @@ WorldSpec generate_world(Decisions& d, std::uint64_t seed) {
   for (std::int64_t i = 0; i < streamtypes; ++i)
     w.streamtypes.push_back(draw_streamtype(d, w, static_cast<std::size_t>(i)));
   const auto streams = d.chance(1, 10) ? d.between(9, 24) : d.between(1, 8);
-  Budget budget(world_byte_cap(w));
+  // Bulk worlds (1 in 4) may move up to the cap; the others stay small so
+  // that a campaign runs many seeds (a bulk world costs ~100x the time).
+  Budget budget(d.chance(1, 4) ? world_byte_cap(w) : std::min(world_byte_cap(w), kSmallWorldByteCap));
   for (std::int64_t i = 0; i < streams; ++i) w.streams.push_back(draw_stream(d, w, budget));
   draw_faults(d, w);
   return w;

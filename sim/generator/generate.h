@@ -67,7 +67,8 @@
 //   Metadata values are 1-12 characters of [a-z0-9._-].
 //   Sizes: a world's messages plus downloads total at most
 //   world_byte_cap(spec): kWorldByteCap, or kSmallSegmentByteCap when the
-//   network cuts pieces of at most 512 bytes (so each seed stays fast).
+//   network cuts pieces of at most 512 bytes (so each seed stays fast);
+//   three worlds in four are small worlds, capped at kSmallWorldByteCap.
 //   Reader: with manual credit (streamtype manual_initial_tx_credit > 0)
 //   the stream's reader grants credit_step (>= 1) each time it reads.
 #pragma once
@@ -85,6 +86,8 @@ inline constexpr const char* kClientHost = "client";
 inline constexpr const char* kProxyHost = "box";
 inline constexpr std::size_t kWorldByteCap = std::size_t{12} << 20;
 inline constexpr std::size_t kSmallSegmentByteCap = std::size_t{2} << 20;
+// The cap of the three worlds in four that are not bulk worlds.
+inline constexpr std::size_t kSmallWorldByteCap = std::size_t{256} << 10;
 inline constexpr std::size_t kMaxWsMessage = std::size_t{256} << 10;
 inline constexpr std::size_t kMaxBulk = std::size_t{6} << 20;
 

@@ -4,6 +4,7 @@
 #include "sim/scenarios/stream_h1/h1_scenario.h"
 #include "sim/scenarios/stream_raw/stream_scenario.h"
 #include "sim/scenarios/stream_ws/ws_scenario.h"
+#include "sim/scenarios/world/world_scenario.h"
 
 namespace ss::sim {
 
@@ -13,6 +14,7 @@ void register_all_scenarios(ScenarioRegistry& registry) {
   register_proxy_scenarios(registry);
   register_stream_h1_scenarios(registry);
   register_stream_ws_scenarios(registry);
+  register_world_scenarios(registry);
   // The built-in default: the echo network, raw streams, h1 streams, the
   // proxy and bulk transfers through it, ws streams, in turn by seed.
   registry.add(make_mixed_scenario(

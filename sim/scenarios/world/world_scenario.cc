@@ -15,6 +15,8 @@
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "runtime/stream/tls_transport.h"
+#include "sim/generator/describe.h"
+#include "sim/generator/generate.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/tls_server_net.h"
 #include "sim/peers/ws_echo_server.h"
@@ -156,31 +158,8 @@ class WorldRun final : public ScenarioRun {
     return o;
   }
 
-  // A short summary of the spec (the generator's describe() will replace it).
-  std::string describe() const override {
-    std::string out = describe_world(world_options());
-    out += "world spec (summary): " + std::to_string(spec_.servers.size()) + " servers, " +
-           std::to_string(spec_.streamtypes.size()) + " streamtypes, " + std::to_string(spec_.streams.size()) +
-           " streams" + (spec_.proxy ? ", proxy on box" : "") + (spec_.calm() ? ", calm" : "") + "\n";
-    for (std::size_t i = 0; i < spec_.servers.size(); ++i) {
-      const auto& s = spec_.servers[i];
-      out += "  server" + std::to_string(i) + " " + s.host + ":" + std::to_string(s.port) + " " +
-             gen::server_kind_name(s.kind) + (s.tls ? " tls" : "") + " trouble=" + gen::server_trouble_name(s.trouble) +
-             (s.trouble_bytes ? "/" + std::to_string(s.trouble_bytes) : "") + "\n";
-    }
-    for (std::size_t i = 0; i < spec_.streams.size(); ++i) {
-      const auto& s = spec_.streams[i];
-      const auto& st = spec_.streamtypes[s.streamtype];
-      std::size_t bytes = 0;
-      for (auto m : s.messages) bytes += m;
-      out += "  s" + std::to_string(i) + " " + st.name + " " + gen::proto_name(st.proto) + " " + st.http_method +
-             (s.via_proxy ? " via-proxy" : " direct") + " start=" + std::to_string(s.start_at) + "us end=" +
-             std::to_string(s.end_at) + "us tx=" + std::to_string(s.messages.size()) + "/" + std::to_string(bytes) +
-             " download=" + std::to_string(s.download) + " reader=" + gen::reader_kind_name(s.reader.kind) + "\n";
-    }
-    out += "fault plan:\n" + spec_.faults.to_string();
-    return out;
-  }
+  // Every derived option (sim/generator/describe.h).
+  std::string describe() const override { return gen::describe_world_spec(spec_); }
 
   void start(World& world) override {
     world_ = &world;
@@ -476,7 +455,7 @@ class WorldRun final : public ScenarioRun {
       auto fail = [&](const std::string& what) {
         world.violation("[metadata-at-server] " + a->name() + " @" + std::to_string(r.at) + "us: " + what);
       };
-      if (!url_matches(tmpl, target.substr(0, target.find('?')), allowed)) {
+      if (!url_matches(tmpl, target, allowed)) {  // the whole target: query metadata too
         fail("the server read target /" + target + "; the url is " + tmpl + " with values the user had set");
         continue;
       }
@@ -515,24 +494,6 @@ class WorldRun final : public ScenarioRun {
 
 }  // namespace
 
-gen::WorldSpec placeholder_spec(std::uint64_t seed) {
-  Rng r(seed);
-  gen::WorldSpec w;
-  w.seed = seed;
-  w.latency = r.between(100, millis(20));
-  w.max_segment = static_cast<std::size_t>(r.between(1, 65536));
-  w.retries.push_back(gen::RetrySpec{{100, 300}, 65535, 20});
-  w.servers.push_back(gen::ServerSpec{"srv-1", 7, gen::ServerKind::kEcho, false, gen::ServerTrouble::kNone, 0});
-  gen::StreamtypeSpec st;
-  st.name = "st-1";
-  st.retry = 0;
-  w.streamtypes.push_back(st);
-  gen::StreamSpec s;
-  s.messages = {static_cast<std::size_t>(r.between(1, 100000))};
-  w.streams.push_back(s);
-  return w;
-}
-
 std::unique_ptr<ScenarioRun> make_world_run(gen::WorldSpec spec, Plant plant) {
   return std::make_unique<WorldRun>(std::move(spec), plant);
 }
@@ -540,13 +501,17 @@ std::unique_ptr<ScenarioRun> make_world_run(gen::WorldSpec spec, Plant plant) {
 }  // namespace world
 
 std::string WorldScenario::summary() const {
-  return "a whole generated world (servers with troubles, retry policies, streamtypes, direct and proxied streams, "
-         "faults) with every invariant checked; until the generator lands, a small placeholder world per seed";
+  return "a whole world generated from the seed (a random policy: raw/h1/ws streamtypes, TLS, retry tables, metadata; "
+         "servers with troubles; 1-24 streams direct or through the SS proxy with payloads up to MiBs, slow and stalled "
+         "readers, return codes, manual credit; swarm faults) with every invariant checked";
 }
 
 std::unique_ptr<ScenarioRun> WorldScenario::derive(std::uint64_t seed) const { return run_spec(spec_for_seed(seed)); }
 
-gen::WorldSpec WorldScenario::spec_for_seed(std::uint64_t seed) const { return world::placeholder_spec(seed); }
+gen::WorldSpec WorldScenario::spec_for_seed(std::uint64_t seed) const {
+  gen::RngDecisions decisions(seed);
+  return gen::generate_world(decisions, seed);
+}
 
 std::unique_ptr<ScenarioRun> WorldScenario::run_spec(gen::WorldSpec spec) const {
   return world::make_world_run(std::move(spec));

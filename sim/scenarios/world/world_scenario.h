@@ -73,10 +73,6 @@ enum class Plant {
   kForgetDestroy,   // the actor never destroys a stream (a leak)
 };
 
-// The world seed `seed` stands for until the generator lands: a small calm
-// world (one raw echo server and one raw stream) whose sizes follow the seed.
-gen::WorldSpec placeholder_spec(std::uint64_t seed);
-
 // A run of `spec` with `plant` (tests).
 std::unique_ptr<ScenarioRun> make_world_run(gen::WorldSpec spec, Plant plant = Plant::kNone);
 
