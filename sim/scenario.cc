@@ -3,7 +3,10 @@
 namespace ss::sim {
 
 SeedOutcome run_seed(const Scenario& scenario, std::uint64_t seed, const RunConfig& config) {
-  std::unique_ptr<ScenarioRun> run = scenario.derive(seed);
+  return run_derived(scenario.derive(seed), seed, config);
+}
+
+SeedOutcome run_derived(std::unique_ptr<ScenarioRun> run, std::uint64_t seed, const RunConfig& config) {
   WorldOptions options = run->world_options();
   options.keep_trace = config.keep_trace;
   auto world = std::make_unique<World>(options);

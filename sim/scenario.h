@@ -63,6 +63,9 @@ struct SeedOutcome {
 };
 
 SeedOutcome run_seed(const Scenario& scenario, std::uint64_t seed, const RunConfig& config = {});
+// The same for a run already derived (a world spec from a file or a fuzz
+// input): `seed` is only reported back in the outcome.
+SeedOutcome run_derived(std::unique_ptr<ScenarioRun> run, std::uint64_t seed, const RunConfig& config = {});
 
 class ScenarioRegistry {
  public:
