@@ -5,6 +5,7 @@
 #include <utility>
 #include <variant>
 
+#include "runtime/stream/state_table.h"
 #include "runtime/wire/frames.h"
 
 namespace ss::proxy {
@@ -162,7 +163,7 @@ void ProxyClient::drain() {
           } else if constexpr (std::is_same_v<T, LinkMetadata>) {
             rx_metadata_[ev.name] = ev.value;
           } else if constexpr (std::is_same_v<T, LinkLost>) {
-            if (ev.was_connected) raise(static_cast<int>(State::kDisconnected), 0);
+            if (connection_up()) raise(static_cast<int>(State::kDisconnected), 0);
             close_link();
             schedule_retry();
           }
@@ -175,7 +176,22 @@ void ProxyClient::drain() {
 
 void ProxyClient::raise(int state, std::uint32_t ack) {
   if (destroyed_) return;
-  if (cb_.state) apply(cb_.state(state, ack));
+  apply(notify(state, ack));
+}
+
+Ret ProxyClient::notify(int state, std::uint32_t ack) {
+  seen_ = stream::next_tracked(seen_, state);
+  return cb_.state ? cb_.state(state, ack) : Ret::kOk;
+}
+
+// The user has seen the connection come up and not go down: CONNECTED or a
+// state that follows it on the same connection (QOS_*, SERVER_*), the ones
+// the table lets go to DISCONNECTED but not straight to DESTROYING
+// (docs/states.md rule 3).
+bool ProxyClient::connection_up() const {
+  return seen_ != State::kNone && seen_ != State::kDestroying &&
+         !stream::transition_legal(seen_, static_cast<int>(State::kDestroying)) &&
+         stream::transition_legal(seen_, static_cast<int>(State::kDisconnected));
 }
 
 void ProxyClient::apply(Ret r) {
@@ -192,7 +208,10 @@ void ProxyClient::settle() {
     if (retry_timer_) loop_.cancel(retry_timer_);
     retry_timer_ = {};
     close_link();
-    if (cb_.state) cb_.state(static_cast<int>(State::kDestroying), 0);
+    // As a direct stream's destroy (docs/states.md rule 3): DISCONNECTED
+    // first while the user's connection is up. Answers change nothing now.
+    if (connection_up()) (void)notify(static_cast<int>(State::kDisconnected), 0);
+    (void)notify(static_cast<int>(State::kDestroying), 0);
     --depth_;
     return;
   }

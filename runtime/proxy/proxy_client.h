@@ -16,9 +16,10 @@
 //   - after a link drop the proxy has destroyed the onward stream; the new
 //     link gets a fresh one, which connects when the user asks again
 //     (request_tx / client_connect), as with lws;
-//   - destroy(): DESTROYING, the link closes (the proxy then destroys the
-//     onward stream). From inside a callback it happens once that callback
-//     returns.
+//   - destroy(): DISCONNECTED first if the user's connection is up
+//     (docs/states.md rule 3, as a direct stream), then DESTROYING, and the
+//     link closes (the proxy then destroys the onward stream). From inside
+//     a callback it happens once that callback returns.
 // Return codes: DESTROY_ME destroys the stream; DISCONNECT_ME closes the
 // link (the proxy drops the onward stream) and the 1 s retry brings a new
 // one; TX_DONT_SEND from tx() sends nothing.
@@ -107,6 +108,8 @@ class ProxyClient final : public ConnectionHandler {
   void apply(stream::Ret r);
   void settle();  // act on DESTROY_ME / DISCONNECT_ME once no callback is running
   void raise(int state, std::uint32_t ack);
+  stream::Ret notify(int state, std::uint32_t ack);  // the user's state() and seen_
+  bool connection_up() const;
   void close_link();
 
   Loop& loop_;
@@ -128,6 +131,8 @@ class ProxyClient final : public ConnectionHandler {
   bool pending_disconnect_ = false;
   bool destroyed_ = false;
   bool hold_rx_ = false;
+  // The connection state the user has seen (state_table.h tracking).
+  stream::State seen_ = stream::State::kNone;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -2,7 +2,9 @@
 // real ProxyServer and the stream engine in the simulator: data both ways
 // through an echo server, the 1 s link retry with UPSTREAM_LINK_RETRY while
 // the proxy is not there, a proxy restart mid-stream (DISCONNECTED, no
-// second CREATING), a streamtype the proxy refuses, return codes, replay.
+// second CREATING), a streamtype the proxy refuses, return codes, replay;
+// a connected stream that is destroyed (destroy(), destroy() inside rx,
+// DESTROY_ME) says DISCONNECTED before DESTROYING, as a direct stream does.
 #include "runtime/proxy/proxy_client.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +17,7 @@
 #include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
+#include "runtime/stream/state_table.h"
 #include "sim/echo.h"
 #include "sim/world.h"
 
@@ -61,6 +64,7 @@ struct User {
   std::string message = "hello through the proxy";
   bool sent = false;
   Ret on_rx_answer = Ret::kOk;
+  bool destroy_in_rx = false;  // call destroy() from inside rx()
   bool ask_again = true;  // request_tx on DISCONNECTED, as apps do
   std::unique_ptr<ProxyClient> client;
 
@@ -79,6 +83,7 @@ struct User {
     };
     cb.rx = [this](std::span<const std::uint8_t> b, std::uint32_t) {
       rx.append(b.begin(), b.end());
+      if (destroy_in_rx) client->destroy();
       return on_rx_answer;
     };
     cb.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
@@ -93,6 +98,20 @@ struct User {
     client->start();
   }
   int count(int st) const { return static_cast<int>(std::count(states.begin(), states.end(), st)); }
+  // The first step of `states` the transition table forbids ("" if none).
+  std::string illegal_step() const {
+    State tracked = State::kNone;
+    for (int st : states) {
+      if (!stream::transition_legal(tracked, st))
+        return std::string(stream::state_name(static_cast<int>(tracked))) + " -> " + stream::state_name(st);
+      tracked = stream::next_tracked(tracked, st);
+    }
+    return "";
+  }
+  // The last `n` states.
+  std::vector<int> tail(std::size_t n) const {
+    return std::vector<int>(states.end() - static_cast<std::ptrdiff_t>(std::min(n, states.size())), states.end());
+  }
 };
 
 struct Bed {
@@ -185,6 +204,54 @@ TEST(ProxyClientSim, DestroyMeFromRxEndsEverything) {
   EXPECT_EQ(u.states.back(), kDestroying);
   EXPECT_EQ(proxy->ctx.stream_count(), 0u);
   EXPECT_EQ(u.count(kLinkRetry), 0);
+}
+
+// docs/states.md rule 3: destroyed while connected, the user hears
+// DISCONNECTED, then DESTROYING; the whole sequence is one the table allows.
+TEST(ProxyClientSim, DestroyWhileConnectedSaysDisconnectedFirst) {
+  enum class How { kDestroy, kDestroyInRx, kDestroyMeFromRx };
+  for (How how : {How::kDestroy, How::kDestroyInRx, How::kDestroyMeFromRx}) {
+    SCOPED_TRACE(static_cast<int>(how));
+    Bed bed;
+    auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+    User u;
+    u.ask_again = false;
+    u.destroy_in_rx = how == How::kDestroyInRx;
+    if (how == How::kDestroyMeFromRx) u.on_rx_answer = Ret::kDestroyMe;
+    u.make(bed.world, bed.box);
+    bed.world.run_for(seconds(2));
+    if (how == How::kDestroy) {
+      ASSERT_EQ(u.rx, u.message);
+      ASSERT_EQ(u.states.back(), kConnected);
+      u.client->destroy();
+      bed.world.run_for(millis(100));
+    }
+    EXPECT_TRUE(u.client->destroyed());
+    EXPECT_EQ(u.tail(3), (std::vector<int>{kConnected, kDisconnected, kDestroying}));
+    EXPECT_EQ(u.count(kDisconnected), 1);
+    EXPECT_EQ(u.illegal_step(), "");
+    EXPECT_EQ(proxy->ctx.stream_count(), 0u);
+    EXPECT_TRUE(bed.world.violations().empty());
+  }
+}
+
+// A link drop already said DISCONNECTED: destroy() then says DESTROYING only.
+TEST(ProxyClientSim, DestroyAfterLinkDropSaysDisconnectedOnce) {
+  Bed bed;
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  User u;
+  u.ask_again = false;
+  u.make(bed.world, bed.box);
+  bed.world.run_for(seconds(1));
+  ASSERT_EQ(u.states.back(), kConnected);
+  proxy.reset();
+  bed.world.run_for(millis(500));
+  ASSERT_EQ(u.count(kDisconnected), 1);
+  u.client->destroy();
+  bed.world.run_for(millis(100));
+  EXPECT_EQ(u.count(kDisconnected), 1);
+  EXPECT_EQ(u.states.back(), kDestroying);
+  EXPECT_EQ(u.illegal_step(), "");
 }
 
 TEST(ProxyClientSim, SameSeedSameTrace) {

@@ -49,6 +49,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   void close_connection(std::string_view protocol_error) override;
   void release_connection() override;
   bool reused_connection() const override { return reused; }
+  bool proxied() const override { return (s_.info_.flags & kInfoProxied) != 0; }
   Error check_redirect(std::string_view location) const override;
   void follow_redirect(std::string_view location, bool reusable) override;
   TxPull pull_tx(std::span<std::uint8_t> buf) override;

@@ -33,7 +33,8 @@
 //
 // State mapping rules (spec §2.4) a binding follows
 //   - Report connected() once per protocol-level connection (raw: transport
-//     up; h1: response headers; ws: handshake done). A second connected() on
+//     up; h1: response headers, or the request head for a proxied request
+//     with a body, see runtime/proto/h1/h1_binding.h; ws: handshake done). A second connected() on
 //     the same connection is ignored except after a completed transaction
 //     (h1 keep-alive): the engine then raises CONNECTING, CONNECTED again.
 //   - Report transaction_complete() at most once per transaction, with the
@@ -150,6 +151,8 @@ class BindingHost {
   virtual void release_connection() { close_connection(""); }
   // True when this attempt runs on a connection taken from the pool.
   virtual bool reused_connection() const { return false; }
+  // True when the stream is an SS proxy's onward stream (kInfoProxied).
+  virtual bool proxied() const { return false; }
 
   // --- redirects (h1 allow_redirects) -------------------------------------
   // `location` is an absolute URL ("http[s]://host[:port]/path") or an

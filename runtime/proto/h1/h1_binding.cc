@@ -169,6 +169,11 @@ class H1Binding final : public stream::Binding {
       auto pre = client_.send_body(multipart_->preamble());
       if (pre.ok()) write(*pre);
     }
+    // A proxy's onward stream with a body says CONNECTED once the request
+    // head is out, as lws does: the proxied client sends its payload only
+    // after CONNECTED, and the body must go before the response (the
+    // response head's CONNECTED is then a duplicate). docs/proxy.md.
+    if (has_body_ && host_.proxied() && host_.connected() == HostVerdict::kStop) return stop();
     pump_body();
   }
 

@@ -3,7 +3,10 @@
 //
 //   transport up      -> request head (method, path, Host, mapped metadata,
 //                        Content-Length from request_tx_len or chunked,
-//                        form/multipart framing), then the user's tx body
+//                        form/multipart framing), then the user's tx body;
+//                        a proxy's onward stream (kInfoProxied) with a body
+//                        (POST/PUT/PATCH) says CONNECTED here, as lws does,
+//                        so its proxied client sends the body (docs/proxy.md)
 //   response head     -> mapped response headers into metadata, then
 //                        CONNECTED, then an http_resp_map user state if the
 //                        status is mapped

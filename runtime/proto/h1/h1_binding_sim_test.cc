@@ -54,6 +54,9 @@ struct Case {
   std::string url;                  // http_url instead of the route's path
   std::vector<std::pair<std::string, std::string>> md_set;  // set_metadata before request_tx
   std::vector<policy::MetadataDecl> extra_md;               // declared besides ua/srv
+  // An SS proxy's onward stream (kInfoProxied) fed as the proxy feeds it:
+  // the body exists only once the client has seen CONNECTED.
+  bool proxied = false;
 };
 
 Outcome run(const Case& su, std::uint64_t seed = 3) {
@@ -121,8 +124,14 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   bool sent = false;
   stream::StreamInfo info;
   info.streamtype = "web";
+  if (su.proxied) info.flags = stream::kInfoProxied;
+  bool client_connected = !su.proxied;
   info.callbacks.state = [&](int state, std::uint32_t) {
     out.states.push_back(state);
+    if (su.proxied && state == CONN && !client_connected) {
+      client_connected = true;  // the client's TX_PAYLOAD arrives: the proxy asks for tx
+      s->request_tx();
+    }
     if (state == CING) out.connecting_at.push_back(world.now());
     if (state == CONN && s) {
       auto v = s->get_metadata("srv");
@@ -136,7 +145,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
     return Ret::kOk;
   };
   info.callbacks.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
-    if (sent || su.body.empty()) return Ret::kTxDontSend;
+    if (sent || su.body.empty() || !client_connected) return Ret::kTxDontSend;
     std::copy(su.body.begin(), su.body.end(), buf.begin());
     len = su.body.size();
     flags = stream::kFlagSom | stream::kFlagEom;
@@ -384,6 +393,38 @@ TEST(H1BindingSim, PostWithLengthAndChunked) {
   EXPECT_EQ(o.states, kGood);
   EXPECT_EQ(find_header(o.requests[0].headers, "transfer-encoding"), "chunked");
   EXPECT_EQ(o.bodies[0], "payload-bytes");
+}
+
+// As lws: a proxy's onward POST says CONNECTED once its request head is
+// out, since the proxied client sends the body only after CONNECTED; the
+// response head's CONNECTED is then not raised again. A plain POST waits
+// for the response head.
+TEST(H1BindingSim, ProxiedPostIsConnectedWhenTheHeadIsOut) {
+  Case su;
+  su.route = {.path = "/post", .body = "ok"};
+  su.method = "POST";
+  su.body = "payload-bytes";
+  su.proxied = true;
+  for (bool len : {true, false}) {
+    su.announce_len = len;
+    auto o = run(su);
+    EXPECT_EQ(o.states, kGood);
+    EXPECT_EQ(o.violations, 0u);
+    ASSERT_EQ(o.bodies.size(), 1u);
+    EXPECT_EQ(o.bodies[0], "payload-bytes");
+    EXPECT_EQ(o.rx, "ok");
+  }
+  // Connected early, a close before the response is a DISCONNECTED.
+  su.route = {.path = "/post", .fault = HttpFault::kCloseBeforeResponse};
+  auto o = run(su);
+  EXPECT_EQ(o.violations, 0u);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), CONN), 1);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), ACK), 0);
+  // A proxied GET has no body to wait for: CONNECTED on the response head.
+  Case get;
+  get.route = {.path = "/data", .body_size = 50};
+  get.proxied = true;
+  EXPECT_EQ(run(get).states, kGood);
 }
 
 TEST(H1BindingSim, MultipartPost) {

@@ -49,7 +49,10 @@ Actor::Actor(World& world, const gen::WorldSpec& spec, std::size_t index, Plant 
       msgs_.push_back(peers::bulk_pattern(spec_.messages[i], salt + static_cast<std::uint32_t>(i)));
     }
   }
-  credit_ = !spec_.via_proxy && st_.manual_initial_tx_credit > 0;
+  // Manual credit, direct or proxied: a proxied stream's initial credit
+  // goes in its STREAMTYPE frame and each grant as a TXCR frame, which the
+  // proxy adds to its onward stream (docs/proxy.md).
+  credit_ = st_.manual_initial_tx_credit > 0;
   // Bounds (docs/sim.md "The world scenario"): a calm transfer gets 10 s
   // plus 1 s per 256 KiB, stretched by the reader's pauses and credit.
   const std::size_t bytes = total_tx() + body_.size();
@@ -175,7 +178,9 @@ Ret Actor::on_state(int state, std::uint32_t) {
   switch (static_cast<State>(state)) {
     case State::kCreating:
       created_at_ = world_.now();
-      set_md(kIdMetadata, name_);
+      // Only names the policy declares (world_policy.cc: not ss_id on raw):
+      // the proxy drops a link that sets an undeclared one (docs/proxy.md).
+      if (st_.proto != Proto::kRaw) set_md(kIdMetadata, name_);
       if (st_.proto == Proto::kH1 && st_.http_method != "POST") set_md(kDownloadMetadata, std::to_string(spec_.download));
       for (const auto& m : spec_.metadata)
         if (m.at == 0) set_md(m.name, m.value);

@@ -61,6 +61,11 @@ class Actor {
   std::optional<Micros> done_at() const { return done_at_; }
   std::optional<Micros> gone_at() const { return gone_at_; }
   bool has_work() const;
+  // Manual credit: whether the reader grants it, and what it granted
+  // (initial + grants) that no rx has used yet.
+  bool manual_credit() const { return credit_; }
+  std::int64_t unused_credit() const { return st_.manual_initial_tx_credit + granted_ - received_; }
+  std::int64_t received() const { return received_; }
   const StreamPort* port() const { return port_.get(); }
   // The values `name` had at some time in [from, to] (unset = "").
   std::set<std::string> values_between(const std::string& name, Micros from, Micros to) const;
@@ -114,7 +119,7 @@ class Actor {
   bool asked_again_after_arf_ = false;
   int reasks_ = 0;
   bool reader_hold_ = false;
-  bool credit_ = false;  // manual credit (direct streams only)
+  bool credit_ = false;  // manual credit (direct and proxied streams)
   std::int64_t granted_ = 0, received_ = 0;
   std::map<std::string, std::vector<std::pair<Micros, std::string>>> md_;
   std::set<std::string> reported_;

@@ -336,6 +336,7 @@ class WorldRun final : public ScenarioRun {
       o.link.streamtype = st.name;
       o.proxy = Endpoint::tcp("box", kProxyPort);
       o.link.client_pid = static_cast<std::uint32_t>(100 + i);
+      o.link.initial_tx_credit = st.manual_initial_tx_credit;  // 0: lws's default (no manual credit)
       proxy::ProxyClientCallbacks cb;
       cb.state = [a](int state, std::uint32_t ack) { return a->on_state(state, ack); };
       cb.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
@@ -388,6 +389,12 @@ class WorldRun final : public ScenarioRun {
     if (spec_.calm() && !dead && !answers && s.reader.kind != gen::ReaderSpec::Kind::kStop && st.timeout_ms == 0 &&
         (s.end_at == 0 || s.end_at - s.start_at >= a.calm_bound())) {
       const Micros created = a.created_at().value_or(s.start_at);
+      // Manual credit: the reader kept granting, so all bytes must arrive;
+      // credit it granted and no rx used means the grants were lost.
+      if (!a.done_at() && a.manual_credit() && a.unused_credit() > 0)
+        fail("credit", "calm world, the transfer stalled after " + std::to_string(a.received()) + " rx bytes with " +
+                           std::to_string(a.unused_credit()) + " bytes of granted credit never used (" +
+                           (s.via_proxy ? "via proxy" : "direct") + ")");
       if (!a.done_at())
         fail("liveness", std::string("calm world, but the work was never done (") + gen::proto_name(st.proto) +
                              (s.via_proxy ? " via proxy" : " direct") + ", bound " + std::to_string(a.calm_bound()) + "us)");

@@ -20,8 +20,10 @@
 //     sends messages[] one after another (h1 POST: all of them as one
 //     body; raw: zero-size messages are skipped), resending from the first
 //     message not yet echoed whole after a reconnect; reads per ReaderSpec
-//     (hold_rx; with manual_initial_tx_credit > 0 on a direct stream:
-//     grants credit_step (4096 if 0) every 5 ms while reading); answers per
+//     (hold_rx; with manual_initial_tx_credit > 0: grants credit_step
+//     (4096 if 0) every 5 ms while reading, when less than a step of its
+//     credit is left; through the proxy the initial credit goes in the
+//     STREAMTYPE frame and each grant as TXCR); answers per
 //     AnswerSpec; an opportunistic stream with work left asks again 100 ms
 //     after DISCONNECTED (at most 20 times); it asks once more
 //     again_after_arf after its first ALL_RETRIES_FAILED. It is destroyed
@@ -43,7 +45,9 @@
 //                       only, EOM on its last, nothing after EOM
 //   [metadata-at-server] a url segment or header the server read is not a
 //                       value the user had set when that request was made
-//   [credit]            more rx than the credit granted (manual credit)
+//   [credit]            manual credit, direct or proxied: more rx than the
+//                       credit granted; calm world: the transfer stalled
+//                       with granted credit unused
 //   [liveness]          calm world: work not done within its bound; faults:
 //                       not CONNECTED again within a bound after they heal
 //   [leak]              streams, attempts, pooled connections, proxy links,

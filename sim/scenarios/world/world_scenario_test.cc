@@ -9,6 +9,8 @@
 #include <chrono>
 #include <string>
 
+#include "sim/scenarios/world/world_testing.h"
+
 namespace ss::sim {
 namespace {
 
@@ -165,6 +167,15 @@ TEST(World, ManualCreditHoldsAndPlantedGrantIsCredit) {
   gen::WorldSpec w = small(Proto::kRaw);
   w.streamtypes[0].manual_initial_tx_credit = 1000;
   w.streams[0].reader.credit_step = 3000;
+  expect_clean(run(w));
+  EXPECT_TRUE(has(run(w, Plant::kCreditGrant), "credit"));
+}
+
+// Through the proxy: the initial credit in STREAMTYPE, each grant a TXCR
+// the proxy adds to its onward stream (the proxy-credit-half planted bug
+// must fail this: world_credit_planted_test).
+TEST(World, ManualCreditThroughTheProxy) {
+  const gen::WorldSpec w = world::proxied_credit_world();
   expect_clean(run(w));
   EXPECT_TRUE(has(run(w, Plant::kCreditGrant), "credit"));
 }
