@@ -80,7 +80,8 @@ class ProxyClient final : public ConnectionHandler {
   // Stops (true) or resumes (false) reading from the proxy, for a user that
   // cannot take more rx now (as Stream::hold_rx): the proxy then holds or
   // drops the rest by its own rules (docs/proxy.md). Holds across link
-  // reconnects until released.
+  // reconnects until released; a link's handshake (CREATE_RESULT) is read
+  // regardless.
   void hold_rx(bool hold);
   std::int64_t est_peer_tx_credit() const { return link_.est_peer_tx_credit(); }
   void destroy();
@@ -98,6 +99,7 @@ class ProxyClient final : public ConnectionHandler {
  private:
   class Depth;
   void connect_now();
+  void apply_hold();
   void link_failed();
   void schedule_retry();
   void drain();
@@ -128,6 +130,7 @@ class ProxyClient final : public ConnectionHandler {
   bool pending_disconnect_ = false;
   bool destroyed_ = false;
   bool hold_rx_ = false;
+  bool read_paused_ = false;  // conn_'s reading is paused for hold_rx_
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
