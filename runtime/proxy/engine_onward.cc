@@ -33,6 +33,12 @@ class EngineOnward final : public OnwardStream {
           state == static_cast<int>(State::kQosAckRemote) ||
           state == static_cast<int>(State::kQosNackRemote) || state >= static_cast<int>(State::kUserBase))
         forward_peer_metadata();
+      if (state == static_cast<int>(State::kDisconnected)) {
+        // The rest of a half-sent piece was for the connection that ended
+        // (ProxyLink drops the queued ones).
+        partial_.reset();
+        partial_offset_ = 0;
+      }
       events_->onward_state(static_cast<std::uint32_t>(state), ack);
       return Ret::kOk;
     };

@@ -9,6 +9,8 @@
 namespace ss::proxy {
 
 namespace {
+constexpr std::uint32_t kStateDisconnected = 2;
+constexpr std::uint32_t kStateConnected = 5;
 constexpr std::uint32_t kStateDestroying = 7;
 constexpr std::uint32_t kStateEventWaitCancelled = 17;
 }  // namespace
@@ -101,6 +103,7 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
       [&](auto& f) {
         using T = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<T, wire::OnwardConnectFrame>) {
+          stale_tx_ = false;  // the client heard DISCONNECTED and asks again
           commands_.push_back(ConnectOnward{});
         } else if constexpr (std::is_same_v<T, wire::PayloadFrame>) {
           on_payload(f);
@@ -127,6 +130,7 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
 }
 
 void ProxyLink::on_payload(const wire::PayloadFrame& frame) {
+  if (stale_tx_) return;  // written for an onward connection that has ended
   const auto& bytes = frame.payload;
   // Cut into pieces; SOM/POLL on the first, EOM/RELATED_END on the last,
   // RELATED_START on every piece (spec §3.6).
@@ -169,6 +173,14 @@ void ProxyLink::onward_state(std::uint32_t state, std::uint32_t ordinal) {
   // and DESTROYING (the link is going away anyway).
   if (state == kStateEventWaitCancelled || state == kStateDestroying) return;
   created_at_.reset();  // the stream is doing something (nailed up, ...)
+  if (state == kStateDisconnected) {
+    // The connection the client's payload was for is gone (class comment).
+    stale_tx_ = true;
+    tx_pieces_.clear();
+    queued_tx_bytes_ = 0;
+  } else if (state == kStateConnected) {
+    stale_tx_ = false;
+  }
   send(wire::ConnStateFrame{state, ordinal});
 }
 

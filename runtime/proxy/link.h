@@ -27,6 +27,10 @@
 // pieces waiting for the onward stream are bounded by proxy_buflen: past it
 // the link stops decoding and asks (wants_input) to stop reading, so a fast
 // client is slowed down by TCP instead of dropped, as lws would (§3.9).
+// Payload is for the onward connection the client saw CONNECTED: when it
+// ends (DISCONNECTED), the pieces still queued and the payload the client
+// wrote before hearing so are dropped, as a direct stream's unsent bytes
+// die with its connection (docs/proxy.md "Retries").
 #pragma once
 
 #include <cstdint>
@@ -164,6 +168,10 @@ class ProxyLink {
   std::deque<Command> commands_;
   std::deque<TxPiece> tx_pieces_;
   std::size_t queued_tx_bytes_ = 0;
+  // The onward connection the client saw CONNECTED has ended: payload that
+  // still arrives was written for it and is dropped, until the client asks
+  // again (ONWARD_CONNECT) or the stream is CONNECTED again.
+  bool stale_tx_ = false;
   std::vector<std::uint8_t> to_client_;
   // Onward events that came before CREATE_RESULT went out (e.g. CREATING),
   // sent right after it, in order.

@@ -263,5 +263,56 @@ TEST(ProxyLink, DestroyingAndCancelStatesAreNotForwarded) {
   EXPECT_EQ(out, (Bytes{0x57, 0x00, 0x08, 0x00, 0x00, 0x05, 0xfa, 0, 0, 0, 0}));
 }
 
+// Client payload belongs to the onward connection the client saw
+// CONNECTED (its tx() only runs then, docs/proxy.md "Retries"). Once that
+// connection is gone, what still waits for it and what the client wrote
+// before it heard DISCONNECTED is dropped, as a direct stream's unsent bytes
+// die with its connection: it must neither reach the peer on a later
+// connection nor ask the idle stream to connect. The client's next
+// ONWARD_CONNECT, or the stream's next CONNECTED, starts fresh payload.
+TEST(ProxyLink, PayloadForAnEndedOnwardConnectionIsDropped) {
+  constexpr std::uint32_t kConnected = 5, kDisconnected = 2;
+  auto payload = [](char c) {
+    wire::PayloadFrame p;
+    p.flags = wire::kFlagSom | wire::kFlagEom;
+    p.payload.assign(100, static_cast<std::uint8_t>(c));
+    return frame(p);
+  };
+  auto has_tx_ready = [](const std::vector<Command>& cmds) {
+    for (const auto& c : cmds)
+      if (std::holds_alternative<OnwardTxReady>(c)) return true;
+    return false;
+  };
+  ProxyLink link = operational();
+  link.onward_state(kConnected, 0);
+  link.receive_from_client(payload('a'), 11);
+  EXPECT_TRUE(has_tx_ready(drain(link)));
+  EXPECT_EQ(link.queued_tx_bytes(), 100u);
+  link.onward_state(kDisconnected, 0);  // 'a' was never taken: it dies with the connection
+  EXPECT_EQ(link.queued_tx_bytes(), 0u);
+  EXPECT_FALSE(link.take_tx_piece().has_value());
+  link.receive_from_client(payload('b'), 12);  // written before the client heard DISCONNECTED
+  EXPECT_FALSE(has_tx_ready(drain(link))) << "a stale payload must not make the stream connect";
+  EXPECT_FALSE(link.take_tx_piece().has_value());
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kOperational);
+  link.receive_from_client(frame(wire::OnwardConnectFrame{}), 13);  // the client asks again
+  link.receive_from_client(payload('c'), 14);
+  EXPECT_TRUE(has_tx_ready(drain(link)));
+  auto piece = link.take_tx_piece();
+  ASSERT_TRUE(piece.has_value());
+  EXPECT_EQ(piece->payload, Bytes(100, 'c'));
+
+  // The engine reconnects by its retry policy without the client asking:
+  // payload after the new CONNECTED is for the new connection.
+  link.onward_state(kDisconnected, 0);
+  link.receive_from_client(payload('d'), 15);
+  link.onward_state(kConnected, 0);
+  link.receive_from_client(payload('e'), 16);
+  piece = link.take_tx_piece();
+  ASSERT_TRUE(piece.has_value());
+  EXPECT_EQ(piece->payload, Bytes(100, 'e'));
+  EXPECT_FALSE(link.take_tx_piece().has_value());
+}
+
 }  // namespace
 }  // namespace ss::proxy

@@ -50,12 +50,24 @@ void ProxyClient::connect_now() {
   retry_timer_ = {};
   if (destroyed_) return;
   conn_ = net_.connect(options_.proxy, {}, this);
-  if (hold_rx_) conn_->pause_reading(true);
+  read_paused_ = false;
+  apply_hold();
 }
 
 void ProxyClient::hold_rx(bool hold) {
   hold_rx_ = hold;
-  if (conn_) conn_->pause_reading(hold);
+  apply_hold();
+}
+
+// The user's hold pauses reading only once CREATE_RESULT is in: the link's
+// handshake has its own deadline and is not the user's rx.
+void ProxyClient::apply_hold() {
+  if (!conn_) return;
+  const auto phase = link_.phase();
+  const bool pause = hold_rx_ && phase != ClientLink::Phase::kDown && phase != ClientLink::Phase::kWaitCreateResult;
+  if (pause == read_paused_) return;
+  read_paused_ = pause;
+  conn_->pause_reading(pause);
 }
 
 // --- the link to the proxy ---------------------------------------------------
@@ -73,6 +85,7 @@ void ProxyClient::on_data(std::span<const std::uint8_t> bytes) {
   drain();
   flush();
   arm_deadline();
+  apply_hold();
 }
 
 void ProxyClient::on_writable() {

@@ -81,7 +81,8 @@ class ProxyClient final : public ConnectionHandler {
   // Stops (true) or resumes (false) reading from the proxy, for a user that
   // cannot take more rx now (as Stream::hold_rx): the proxy then holds or
   // drops the rest by its own rules (docs/proxy.md). Holds across link
-  // reconnects until released.
+  // reconnects until released; a link's handshake (CREATE_RESULT) is read
+  // regardless.
   void hold_rx(bool hold);
   std::int64_t est_peer_tx_credit() const { return link_.est_peer_tx_credit(); }
   void destroy();
@@ -99,6 +100,7 @@ class ProxyClient final : public ConnectionHandler {
  private:
   class Depth;
   void connect_now();
+  void apply_hold();
   void link_failed();
   void schedule_retry();
   void drain();
@@ -133,6 +135,7 @@ class ProxyClient final : public ConnectionHandler {
   bool hold_rx_ = false;
   // The connection state the user has seen (state_table.h tracking).
   stream::State seen_ = stream::State::kNone;
+  bool read_paused_ = false;  // conn_'s reading is paused for hold_rx_
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -252,6 +252,24 @@ TEST(ProxyClientSim, DestroyAfterLinkDropSaysDisconnectedOnce) {
   EXPECT_EQ(u.count(kDisconnected), 1);
   EXPECT_EQ(u.states.back(), kDestroying);
   EXPECT_EQ(u.illegal_step(), "");
+
+// hold_rx holds the user's rx, not the link's handshake: a user that holds
+// from the start still gets CREATE_RESULT within the link's 3 s deadline
+// (no link retry loop), and its data once it lets go.
+TEST(ProxyClientSim, HoldRxFromTheStartStillCompletesTheHandshake) {
+  Bed bed;
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  User u;
+  u.make(bed.world, bed.box);
+  u.client->hold_rx(true);
+  bed.world.run_for(seconds(10));
+  EXPECT_EQ(u.count(kCreating), 1);
+  EXPECT_EQ(proxy->server.stats().accepted, 1u) << "the link was dropped and made again while the user held rx";
+  EXPECT_TRUE(u.rx.empty());
+  u.client->hold_rx(false);
+  bed.world.run_for(seconds(2));
+  EXPECT_EQ(u.rx, u.message);
+  EXPECT_EQ(proxy->server.stats().accepted, 1u);
 }
 
 TEST(ProxyClientSim, SameSeedSameTrace) {

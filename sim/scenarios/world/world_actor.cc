@@ -37,9 +37,11 @@ Actor::Actor(World& world, const gen::WorldSpec& spec, std::size_t index, Plant 
     if (st_.http_method == "POST") {
       std::size_t n = 0;
       for (auto m : spec_.messages) n += m;
+      // An empty body is still one message: a chunked body (no
+      // request_tx_len) ends only at the user's EOM, so the user sends a
+      // 0-byte tx with EOM (docs/protocols.md "h1 on the wire").
       msgs_.push_back(peers::bulk_pattern(n, salt));
       body_ = msgs_.front();
-      if (body_.empty()) msgs_.clear();
     } else {
       body_ = world_body(spec_.download);
     }
@@ -188,8 +190,12 @@ Ret Actor::on_state(int state, std::uint32_t) {
       break;
     case State::kConnecting:
       // h1 sends its body before CONNECTED (the response head): an h1
-      // connection's record starts here.
-      if (st_.proto == Proto::kH1) open_conn();
+      // connection's record starts here, and a body to send is asked for
+      // here too (a nailed-up stream was never asked; a retry needs it again).
+      if (st_.proto == Proto::kH1) {
+        open_conn();
+        if (!spec_.via_proxy && tx_msg_ < msgs_.size()) ask();
+      }
       break;
     case State::kConnected:
       on_connected();

@@ -148,6 +148,24 @@ gen::WorldSpec small(Proto proto, bool proxy = false) {
   return w;
 }
 
+// The simulated user of an h1 POST: an empty body still ends (a 0-byte tx
+// with EOM; chunked without request_tx_len), and a nailed-up POST, which
+// nobody asked to connect, still gets its body asked for at CONNECTING.
+TEST(World, EmptyAndNailedUpPostsComplete) {
+  for (auto mode : {gen::TxMode::kRequestTx, gen::TxMode::kRequestTxLen}) {
+    gen::WorldSpec w = world_of(Proto::kH1, false, false, "POST");
+    w.streams[0].messages = {0};
+    w.streams[0].tx_mode = mode;
+    ASSERT_TRUE(w.calm());
+    expect_clean(run(w));
+  }
+  gen::WorldSpec w = world_of(Proto::kH1, false, false, "POST");
+  w.streamtypes[0].nailed_up = true;
+  w.streams[0].messages = {3000};
+  ASSERT_TRUE(w.calm());
+  expect_clean(run(w));
+}
+
 TEST(World, PlantedEchoByteIsBytesExact) {
   EXPECT_TRUE(has(run(small(Proto::kRaw), Plant::kEchoByte), "bytes-exact"));
   EXPECT_TRUE(has(run(small(Proto::kWs, true), Plant::kEchoByte), "bytes-exact"));
