@@ -421,7 +421,7 @@ Stream* make_credit(Harness& h, OrderLog& log, const char* type, std::int32_t cr
   return s.ok() ? *s : nullptr;
 }
 
-// docs/api.md "Manual rx credit": a raw peer that sends more than the
+// docs/api.md "Sending and receiving": a raw peer that sends more than the
 // credit and closes: the held tail reaches the user before DISCONNECTED,
 // however long the user takes to add credit.
 TEST(Credit, HeldRxOfAClosedConnectionArrivesBeforeDisconnected) {

@@ -5,7 +5,7 @@
 // And h1 responses larger than the credit: the whole body and its EOM
 // reach the user before QOS_ACK_REMOTE and DISCONNECTED, whether the
 // connection is kept alive (pooled), closed by the server, or the body is
-// delimited by the server's close (docs/api.md "Manual rx credit").
+// delimited by the server's close (docs/api.md "Sending and receiving").
 #include <gtest/gtest.h>
 
 #include <memory>
