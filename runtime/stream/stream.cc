@@ -136,7 +136,10 @@ void Stream::apply(Ret r) {
   call_ret_ = worse(call_ret_, r);
   if (destroying_ || destroyed_) return;
   if (r == Ret::kDestroyMe) pending_destroy_ = true;
-  if (r == Ret::kDisconnectMe && !SS_PLANTED("disconnect-me-ignored")) pending_disconnect_ = true;
+  if (r == Ret::kDisconnectMe && !SS_PLANTED("disconnect-me-ignored")) {
+    pending_disconnect_ = true;
+    drop_held_ = true;  // the user's choice: what is held goes with the connection
+  }
 }
 
 void Stream::leave() {
@@ -172,6 +175,7 @@ Ret Stream::start() {
   raise(static_cast<int>(State::kCreating));
   if (!pending_destroy_ && st_.nailed_up && !st_.server && !st_.local_sink) {
     pending_disconnect_ = false;
+    drop_held_ = false;
     connect_now(false);
   }
   return call_ret_;
@@ -265,7 +269,7 @@ void Stream::add_peer_tx_credit(std::int32_t add) {
   std::int64_t sum = static_cast<std::int64_t>(est_credit_) + add;
   est_credit_ = static_cast<std::int32_t>(std::clamp<std::int64_t>(sum, INT32_MIN, INT32_MAX));
   if (attempt_ && attempt_->binding) attempt_->binding->on_peer_tx_credit(add);
-  if (!held_rx_.empty() && !flush_posted_) {
+  if (!held_.empty() && !flush_posted_) {
     flush_posted_ = true;
     ctx_.loop().post(guarded(&Stream::flush_held_rx));
   }
@@ -292,6 +296,7 @@ Ret Stream::connect_now(bool poll_first) {
   if (pending_destroy_) return call_ret_;
   if (pending_disconnect_) {  // "disconnect" before a connection exists: stay idle
     pending_disconnect_ = false;
+    drop_held_ = false;
     seq_ = Seq::kIdle;
     return call_ret_;
   }
@@ -299,6 +304,7 @@ Ret Stream::connect_now(bool poll_first) {
   if (pending_destroy_) return call_ret_;
   if (pending_disconnect_) {
     pending_disconnect_ = false;
+    drop_held_ = false;
     fail_before_connect("the CONNECTING callback asked to disconnect");
     return call_ret_;
   }
@@ -570,22 +576,41 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
     }
   }
   if (was_connected) {
-    // The protocol was up: the user hears DISCONNECTED first, always.
-    cancel_timeout();
     // 503/429 ("come back later") backs off and retries even when
     // opportunistic, as libwebsockets does.
     const bool reconnect = retry_asked || (!st_.opportunistic && !txn_ok);
-    // While a reconnect is coming, request_tx from the callback only marks
-    // that the user wants to send (no immediate connect: no storms).
-    seq_ = reconnect ? Seq::kFailing : Seq::kIdle;
-    raise(static_cast<int>(State::kDisconnected));
-    if (reconnect && !pending_destroy_ && !destroying_) schedule_retry();
-    if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
+    if (!held_.empty() && !pending_destroy_ && !destroying_) {
+      // Rx held for lack of credit (and the transaction's result behind
+      // it) still belongs to this connection: the user hears all of it,
+      // then DISCONNECTED (docs/api.md "Sending and receiving"). The wire
+      // itself is already closed or parked; no new attempt starts before
+      // DISCONNECTED (seq_ stays kConnected).
+      end_later_ = EndLater{reconnect};
+      ctx_.trace("ss.end", "ss" + std::to_string(id_) + " DISCONNECTED waits for " +
+                               std::to_string(held_bytes_) + " held rx bytes");
+      if (!flush_posted_) {
+        flush_posted_ = true;
+        ctx_.loop().post(guarded(&Stream::flush_held_rx));
+      }
+      return;
+    }
+    report_connected_end(reconnect);
     return;
   }
   seq_ = Seq::kFailing;
   raise(static_cast<int>(State::kUnreachable), reason == EndReason::kDnsFailure ? 1u : 0u);
   if (!pending_destroy_ && !destroying_) schedule_retry();
+  if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
+}
+
+void Stream::report_connected_end(bool reconnect) {
+  // The protocol was up: the user hears DISCONNECTED first, always.
+  cancel_timeout();
+  // While a reconnect is coming, request_tx from the callback only marks
+  // that the user wants to send (no immediate connect: no storms).
+  seq_ = reconnect ? Seq::kFailing : Seq::kIdle;
+  raise(static_cast<int>(State::kDisconnected));
+  if (reconnect && !pending_destroy_ && !destroying_) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
 
@@ -634,8 +659,18 @@ void Stream::on_timeout_timer() {
 }
 
 void Stream::do_disconnect() {
-  if (!attempt_) return;
-  attempt_ended(EndReason::kClosedLocally, true);
+  const bool drop = drop_held_;
+  drop_held_ = false;
+  if (drop) drop_held();
+  if (attempt_) {
+    attempt_ended(EndReason::kClosedLocally, true);
+  } else if (end_later_ && held_.empty()) {
+    // The connection had ended with rx held; the user disconnected before
+    // hearing all of it.
+    const EndLater e = *end_later_;
+    end_later_.reset();
+    report_connected_end(e.reconnect);
+  }
 }
 
 void Stream::do_destroy() {
@@ -645,8 +680,9 @@ void Stream::do_destroy() {
   if (retry_timer_) ctx_.loop().cancel(retry_timer_);
   retry_timer_ = {};
   cancel_timeout();
-  const bool was_connected = (attempt_ && attempt_->proto_connected) || sink_connected_;
+  const bool was_connected = (attempt_ && attempt_->proto_connected) || sink_connected_ || end_later_;
   sink_connected_ = false;
+  end_later_.reset();
   if (attempt_ && attempt_->binding) {
     attempt_->ending = true;  // as in attempt_ended: last words only
     const auto info = attempt_->binding->on_transport_end(EndReason::kClosedLocally);
@@ -666,8 +702,7 @@ void Stream::do_destroy() {
   if (sink_peer) sink_peer->destroy();  // the two ends of a sink go together
   destroyed_ = true;
   *token_ = nullptr;
-  held_rx_.clear();
-  held_bytes_ = 0;
+  drop_held();
   ctx_.bury(this);
 }
 
@@ -690,24 +725,26 @@ void Stream::post_tx_kick() {
 }
 
 HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
-  if (manual_credit_ && (!held_rx_.empty() || est_credit_ < static_cast<std::int64_t>(bytes.size()))) {
-    std::size_t fit = held_rx_.empty() && est_credit_ > 0 ? static_cast<std::size_t>(est_credit_) : 0;
+  if (manual_credit_ && (!held_.empty() || est_credit_ < static_cast<std::int64_t>(bytes.size()))) {
+    std::size_t fit = held_.empty() && est_credit_ > 0 ? static_cast<std::size_t>(est_credit_) : 0;
     fit = std::min(fit, bytes.size());
     if (held_bytes_ + (bytes.size() - fit) > kMaxHeldRx) {
       ctx_.log("stream " + std::to_string(id_) + ": peer exceeded its tx credit by more than " +
-               std::to_string(kMaxHeldRx) + " bytes; closing the connection");
+               std::to_string(kMaxHeldRx) + " bytes; closing the connection and dropping the " +
+               std::to_string(held_bytes_) + " bytes held");
       pending_disconnect_ = true;
+      drop_held_ = true;
       return HostVerdict::kStop;
     }
     std::uint32_t tail_flags = flags;
     if (fit > 0) {
       tail_flags &= ~static_cast<std::uint32_t>(kFlagSom);
-      held_rx_.emplace_back(std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags);
+      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags, 0});
       held_bytes_ += bytes.size() - fit;
       bytes = bytes.first(fit);
       flags &= ~static_cast<std::uint32_t>(kFlagEom);
     } else {
-      held_rx_.emplace_back(std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags);
+      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags, 0});
       held_bytes_ += bytes.size();
       update_rx_pause();
       return HostVerdict::kContinue;
@@ -722,20 +759,44 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
   return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
 }
 
+bool Stream::hold_state(int state) {
+  if (held_.empty()) return false;
+  held_.push_back(Held{{}, 0, state});
+  return true;
+}
+
+void Stream::drop_held() {
+  if (!held_.empty() && !destroyed_) {
+    ctx_.trace("ss.rxflow", "ss" + std::to_string(id_) + " drop " + std::to_string(held_bytes_));
+  }
+  held_.clear();
+  held_bytes_ = 0;
+}
+
+// Delivers what was held, in order, as far as the credit goes: rx (an
+// empty rx, e.g. a lone EOM, needs no credit) and the states queued behind
+// it; then, once nothing is held, the end of a connection that ended
+// meanwhile.
 void Stream::flush_held_rx() {
   flush_posted_ = false;
-  while (!held_rx_.empty() && !stopping() && attempt_) {
-    auto& [data, flags] = held_rx_.front();
-    if (est_credit_ <= 0) break;
-    std::size_t n = std::min<std::size_t>(data.size(), static_cast<std::size_t>(est_credit_));
-    std::uint32_t f = flags;
-    std::vector<std::uint8_t> chunk(data.begin(), data.begin() + n);
-    if (n < data.size()) {
+  while (!held_.empty() && !stopping()) {
+    Held& h = held_.front();
+    if (h.state > 0) {
+      const int state = h.state;
+      held_.pop_front();
+      raise(state);
+      continue;
+    }
+    if (!h.data.empty() && est_credit_ <= 0) break;
+    std::size_t n = std::min<std::size_t>(h.data.size(), static_cast<std::size_t>(std::max<std::int32_t>(est_credit_, 0)));
+    std::uint32_t f = h.flags;
+    std::vector<std::uint8_t> chunk(h.data.begin(), h.data.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n < h.data.size()) {
       f &= ~static_cast<std::uint32_t>(kFlagEom);
-      data.erase(data.begin(), data.begin() + n);
-      flags &= ~static_cast<std::uint32_t>(kFlagSom);
+      h.data.erase(h.data.begin(), h.data.begin() + static_cast<std::ptrdiff_t>(n));
+      h.flags &= ~static_cast<std::uint32_t>(kFlagSom);
     } else {
-      held_rx_.pop_front();
+      held_.pop_front();
     }
     held_bytes_ -= n;
     est_credit_ -= static_cast<std::int32_t>(n);
@@ -745,6 +806,11 @@ void Stream::flush_held_rx() {
     apply(r);
   }
   update_rx_pause();
+  if (held_.empty() && end_later_ && !stopping()) {
+    const EndLater e = *end_later_;
+    end_later_.reset();
+    report_connected_end(e.reconnect);
+  }
 }
 
 void Stream::hold_rx(bool hold) {
@@ -961,7 +1027,8 @@ HostVerdict Attempt::transaction_complete(const TxnResult& result) {
   txn_ok = !result.retry;
   retry_asked = result.retry;
   if (result.retry_after_ms) s_.retry_after_floor_ms_ = *result.retry_after_ms;
-  s_.raise(static_cast<int>(result.ok ? State::kQosAckRemote : State::kQosNackRemote));
+  const int state = static_cast<int>(result.ok ? State::kQosAckRemote : State::kQosNackRemote);
+  if (!s_.hold_state(state)) s_.raise(state);  // after the rx still held, if any
   return verdict();
 }
 
@@ -971,7 +1038,7 @@ void Attempt::trace(std::string_view kind, std::string_view text) {
 
 HostVerdict Attempt::user_state(int state) {
   if (!live() || s_.stopping()) return HostVerdict::kStop;
-  s_.raise(state);
+  if (!s_.hold_state(state)) s_.raise(state);
   return verdict();
 }
 

@@ -196,8 +196,17 @@ class Stream {
   void on_retry_timer();
   void on_timeout_timer();
   void retire_attempt();
+  // The user-visible end of a connection that was CONNECTED: DISCONNECTED,
+  // then the retry decision (`reconnect`).
+  void report_connected_end(bool reconnect);
   void post_tx_kick();
   void flush_held_rx();
+  // Queues a transaction result or user state behind held rx (true), so
+  // the user hears it after the bytes that came before it.
+  bool hold_state(int state);
+  // Forgets held rx and what waits behind it (the user disconnected or
+  // destroyed the stream, or the peer overran its credit: logged).
+  void drop_held();
   void sink_tx();     // one tx() of this side, handed to the peer's rx()
   void unlink_sink();
   HostVerdict deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags);
@@ -232,8 +241,23 @@ class Stream {
 
   bool manual_credit_ = false;
   std::int32_t est_credit_ = 0;
-  std::deque<std::pair<std::vector<std::uint8_t>, std::uint32_t>> held_rx_;
+  // What the user has not heard yet, in arrival order (docs/api.md
+  // "Sending and receiving"): rx held for lack of credit, and the states
+  // that came after it (the transaction's QOS_ACK/NACK_REMOTE).
+  struct Held {
+    std::vector<std::uint8_t> data;
+    std::uint32_t flags = 0;
+    int state = 0;  // > 0: raise this state instead of rx
+  };
+  std::deque<Held> held_;
   std::size_t held_bytes_ = 0;
+  // The connection ended while rx was held: the user hears DISCONNECTED
+  // (and the retry decision is taken) once held_ drains.
+  struct EndLater {
+    bool reconnect = false;
+  };
+  std::optional<EndLater> end_later_;
+  bool drop_held_ = false;  // the pending disconnect drops held rx (DISCONNECT_ME, overrun)
   bool rx_paused_ = false;  // the connection's reading is paused (held rx)
   bool hold_rx_ = false;    // the consumer asked to stop reading (hold_rx)
   void update_rx_pause();

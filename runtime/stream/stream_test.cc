@@ -1,6 +1,10 @@
 // Unit tests of the stream engine over the FakeWorld with the raw binding.
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "runtime/stream/retry_engine.h"
 #include "runtime/stream/testing/harness.h"
 
@@ -381,6 +385,152 @@ TEST(Credit, RxIsHeldBeyondCreditUntilAdded) {
   h.loop.run_for(seconds(1));
   EXPECT_EQ(r.rx, bytes("abcdefgh"));
   EXPECT_EQ(s->get_est_peer_tx_credit(), 5);
+}
+
+// What the user of a manual-credit stream sees, in order: "rx:<bytes>"
+// (with "+EOM") and state names, in one log.
+struct OrderLog {
+  std::vector<std::string> events;
+  std::function<Ret()> rx_answer;  // default OK
+  Callbacks callbacks() {
+    Callbacks cb;
+    cb.rx = [this](std::span<const std::uint8_t> b, std::uint32_t flags) {
+      events.push_back("rx:" + std::string(b.begin(), b.end()) + ((flags & kFlagEom) ? "+EOM" : ""));
+      return rx_answer ? rx_answer() : Ret::kOk;
+    };
+    cb.state = [this](int s, std::uint32_t) {
+      events.push_back(state_name(s));
+      return Ret::kOk;
+    };
+    return cb;
+  }
+  std::string joined() const {
+    std::string out;
+    for (const auto& e : events) out += (out.empty() ? "" : ",") + e;
+    return out;
+  }
+};
+
+Stream* make_credit(Harness& h, OrderLog& log, const char* type, std::int32_t credit) {
+  StreamInfo info;
+  info.streamtype = type;
+  info.callbacks = log.callbacks();
+  info.manual_initial_tx_credit = credit;
+  auto s = h.ctx->create(std::move(info));
+  EXPECT_TRUE(s.ok());
+  return s.ok() ? *s : nullptr;
+}
+
+// docs/api.md "Sending and receiving": a raw peer that sends more than the
+// credit and closes: the held tail reaches the user before DISCONNECTED,
+// however long the user takes to add credit.
+TEST(Credit, HeldRxOfAClosedConnectionArrivesBeforeDisconnected) {
+  OrderLog log;
+  Harness h;
+  Stream* s = make_credit(h, log, "opp", 3);
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_send(bytes("abcdefgh"));
+  h.net.peer_close();
+  h.loop.run_for(seconds(5));
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc");
+  s->add_peer_tx_credit(2);
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:de");
+  s->add_peer_tx_credit(10);
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:de,rx:fgh,DISCONNECTED");
+  EXPECT_EQ(s->get_est_peer_tx_credit(), 7);
+  EXPECT_EQ(h.net.connects(), 1u);  // opportunistic: no reconnect
+  EXPECT_TRUE(h.violations.empty());
+}
+
+// A non-opportunistic stream reconnects after the drop, but only after the
+// user has heard DISCONNECTED (which waits for the held rx): the backoff
+// starts then.
+TEST(Credit, ReconnectWaitsForTheHeldRxAndDisconnected) {
+  OrderLog log;
+  Harness h;
+  Stream* s = make_credit(h, log, "echo", 3);
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_send(bytes("abcdefgh"));
+  h.net.peer_close();
+  h.loop.run_for(seconds(10));
+  EXPECT_EQ(h.net.connects(), 1u) << log.joined();
+  EXPECT_FALSE(s->has_retry_timer());
+  s->add_peer_tx_credit(100);
+  h.loop.run_for(millis(1));
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:defgh,DISCONNECTED");
+  EXPECT_TRUE(s->has_retry_timer());
+  h.loop.run_for(seconds(5));
+  EXPECT_EQ(h.net.connects(), 2u);
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:defgh,DISCONNECTED,POLL,CONNECTING,CONNECTED");
+  EXPECT_TRUE(h.violations.empty());
+}
+
+// DISCONNECT_ME while rx is held: the user chose to drop it. DISCONNECTED
+// comes at once, and nothing of the old connection reaches the next one.
+TEST(Credit, DisconnectMeDropsHeldRxAndNothingLeaksIntoTheNextConnection) {
+  OrderLog log;
+  Harness h;
+  Stream* s = make_credit(h, log, "opp", 3);
+  int rx_calls = 0;
+  log.rx_answer = [&] { return ++rx_calls == 1 ? Ret::kDisconnectMe : Ret::kOk; };
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_send(bytes("abcdefgh"));
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,DISCONNECTED");
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_send(bytes("XY"));
+  s->add_peer_tx_credit(10);
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,DISCONNECTED,CONNECTING,CONNECTED,rx:XY");
+  EXPECT_TRUE(h.violations.empty());
+}
+
+// DISCONNECT_ME from an rx callback of the held tail (after the peer's
+// close): the rest is dropped and DISCONNECTED comes before the engine
+// returns to the loop.
+TEST(Credit, DisconnectMeWhileTheHeldTailDrainsDropsTheRest) {
+  OrderLog log;
+  Harness h;
+  Stream* s = make_credit(h, log, "opp", 3);
+  int rx_calls = 0;
+  log.rx_answer = [&] { return ++rx_calls == 2 ? Ret::kDisconnectMe : Ret::kOk; };
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_send(bytes("abcdefgh"));
+  h.net.peer_close();
+  h.loop.run_for(seconds(1));
+  s->add_peer_tx_credit(2);
+  h.loop.run_for(millis(1));
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:de,DISCONNECTED");
+  s->add_peer_tx_credit(10);
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:de,DISCONNECTED");
+  EXPECT_TRUE(h.violations.empty());
+}
+
+// Destroying a stream whose connection ended with rx still held: the user
+// hears DISCONNECTED (it was never told otherwise), then DESTROYING.
+TEST(Credit, DestroyWithAHeldTailSaysDisconnectedThenDestroying) {
+  OrderLog log;
+  Harness h;
+  Stream* s = make_credit(h, log, "opp", 3);
+  s->client_connect();
+  h.loop.run_for(seconds(1));
+  h.net.peer_send(bytes("abcdefgh"));
+  h.net.peer_close();
+  h.loop.run_for(seconds(1));
+  s->destroy();
+  h.loop.run_until_idle();
+  EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,DISCONNECTED,DESTROYING");
+  EXPECT_EQ(h.ctx->stream_count(), 0u);
+  EXPECT_EQ(h.ctx->attempt_count(), 0u);
+  EXPECT_TRUE(h.violations.empty());
 }
 
 TEST(Sequencer, ReceivesStates) {
