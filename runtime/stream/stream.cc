@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/core/escape.h"
 #include "runtime/core/planted.h"
 #include "runtime/stream/attempt.h"
 #include "runtime/stream/context.h"
@@ -51,6 +52,21 @@ std::optional<UrlParts> parse_url(std::string_view text) {
   }
   u.host = std::string(hostport);
   return u;
+}
+
+// A failed connect in words, when the transport said nothing more.
+std::string end_reason_text(EndReason reason) {
+  switch (reason) {
+    case EndReason::kRefused: return "connection refused";
+    case EndReason::kReset: return "connection reset";
+    case EndReason::kTimedOut: return "connect timed out";
+    case EndReason::kDnsFailure: return "the host name did not resolve";
+    case EndReason::kUnreachable: return "no route to the host";
+    case EndReason::kTlsFailure: return "TLS failure";
+    case EndReason::kClosedByPeer: return "the peer closed the connection";
+    case EndReason::kClosedLocally: return "closed on our side";
+  }
+  return end_reason_name(reason);
 }
 
 }  // namespace
@@ -309,6 +325,14 @@ Ret Stream::connect_now(bool poll_first) {
     fail_before_connect(target.error().message());
     return call_ret_;
   }
+  if (st_.tls && !target->tls && !downgrade_logged_) {
+    // The scheme wins, as in libwebsockets; ss-policy lint warns about a
+    // literal one (docs/tls.md, "No silent downgrade").
+    downgrade_logged_ = true;
+    ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): the endpoint's URL scheme turns TLS off "
+             "although the streamtype has \"tls\": true; connecting to " + escape_text(to_string(target->ep)) +
+             " without TLS");
+  }
   origin_ = *target;
   open_attempt(*target, true);
   return call_ret_;
@@ -337,7 +361,7 @@ Result<Stream::Target> Stream::policy_target() const {
     if (url->scheme == "https" || url->scheme == "wss" || url->scheme == "mqtts") t.tls = true;
   }
   auto ep = parse_endpoint(host_text, port);
-  if (!ep) return make_error(ErrorCode::kInvalidArgument, "endpoint '" + host_text + "': " + ep.error().message());
+  if (!ep) return make_error(ErrorCode::kInvalidArgument, "endpoint " + quote_text(host_text) + ": " + ep.error().message());
   t.ep = std::move(*ep);
   return t;
 }
@@ -356,22 +380,22 @@ Result<Stream::Target> Stream::redirect_target(const Target& from, std::string_v
   }
   auto url = parse_url(location);
   if (!url || url->host.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "redirect to '" + std::string(location) + "': not an absolute URL");
+    return make_error(ErrorCode::kInvalidArgument, "redirect to " + quote_text(location) + ": not an absolute URL");
   }
   Target t;
   if (url->scheme == "https") {
     t.tls = true;
   } else if (url->scheme == "http") {
     if (from.tls) {
-      return make_error(ErrorCode::kInvalidArgument, "redirect to '" + std::string(location) + "' would leave TLS");
+      return make_error(ErrorCode::kInvalidArgument, "redirect to " + quote_text(location) + " would leave TLS");
     }
     t.tls = false;
   } else {
-    return make_error(ErrorCode::kUnsupported, "redirect to scheme '" + url->scheme + "'");
+    return make_error(ErrorCode::kUnsupported, "redirect to scheme " + quote_text(url->scheme));
   }
   t.url_path = url->path.empty() ? "/" : url->path;
   auto ep = parse_endpoint(url->host, url->port.value_or(t.tls ? 443 : 80));
-  if (!ep) return make_error(ErrorCode::kInvalidArgument, "redirect host '" + url->host + "': " + ep.error().message());
+  if (!ep) return make_error(ErrorCode::kInvalidArgument, "redirect host " + quote_text(url->host) + ": " + ep.error().message());
   t.ep = std::move(*ep);
   return t;
 }
@@ -488,6 +512,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
 }
 
 void Stream::fail_before_connect(std::string_view why) {
+  last_error_ = std::string(why);
   ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): connect failed: " +
            std::string(why));
   seq_ = Seq::kFailing;
@@ -512,10 +537,20 @@ void Stream::retire_attempt() {
   ctx_.loop().post(guarded(&Stream::reclaim_attempts));
 }
 
-void Stream::attempt_ended(EndReason reason, bool locally) {
+void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why) {
   if (!attempt_) return;
   Attempt* a = attempt_.get();
   const bool was_connected = a->proto_connected;
+  // What the transport knows beyond `reason` (a TLS verification failure:
+  // which check, which certificate). Logged here: nothing else says it.
+  std::string failure(why);
+  if (failure.empty() && a->conn && !locally) {
+    failure = a->conn->end_detail();
+    if (!failure.empty()) {
+      ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " +
+               (was_connected ? "connection failed: " : "connect failed: ") + failure);
+    }
+  }
   Binding::EndInfo info;
   a->ending = true;  // the binding's last words may not close anything else
   if (a->binding) info = a->binding->on_transport_end(reason);
@@ -561,6 +596,7 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
         return;
       }
       ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + next.error().message());
+      failure = next.error().message();
     } else if (stale_reuse) {
       ctx_.trace("ss.stale", "ss" + std::to_string(id_) + " pooled connection was closed; new one");
       const bool cross = a->cross_origin;
@@ -584,6 +620,7 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
     return;
   }
   seq_ = Seq::kFailing;
+  last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
   raise(static_cast<int>(State::kUnreachable), reason == EndReason::kDnsFailure ? 1u : 0u);
   if (!pending_destroy_ && !destroying_) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
@@ -796,10 +833,11 @@ void Attempt::arm_phase_timer(Micros limit, const char* waiting_for) {
     if (s->attempt_.get() != self) return;
     self->phase_timer = {};
     Stream::Guard g(s);
-    s->ctx_.log("stream " + std::to_string(s->id_) + " (" + s->st_.name + "): timed out after " +
-                std::to_string(limit / kMicrosPerMilli) + " ms waiting for " + waiting_for);
+    const std::string why = "timed out after " + std::to_string(limit / kMicrosPerMilli) + " ms waiting for " +
+                            waiting_for;
+    s->ctx_.log("stream " + std::to_string(s->id_) + " (" + s->st_.name + "): " + why);
     if (self->conn) self->conn->close();
-    s->attempt_ended(EndReason::kTimedOut, false);
+    s->attempt_ended(EndReason::kTimedOut, false, why);
   });
 }
 
@@ -944,6 +982,7 @@ HostVerdict Attempt::connected() {
   failures_before_connect = s_.budget_.failures();
   s_.budget_.reset();
   s_.seq_ = Stream::Seq::kConnected;
+  s_.last_error_.clear();
   s_.raise(static_cast<int>(State::kConnected));
   if (s_.tx_wanted_) s_.post_tx_kick();
   return verdict();
