@@ -316,6 +316,18 @@ void Builder::check_streamtype(std::size_t i) {
   if (st.server && st.tls && !st.server_cert) {
     warn(path, "a TLS server without server_cert; libwebsockets fails to create it");
   }
+  // The endpoint's scheme wins over "tls", as in libwebsockets; the engine
+  // logs it at connect time too, for schemes that come from metadata
+  // (docs/tls.md, "No silent downgrade").
+  for (const char* scheme : {"http://", "ws://", "mqtt://"}) {
+    if (st.tls && !st.server && st.endpoint.rfind(scheme, 0) == 0) {
+      warn(join(path, "endpoint"), std::string("the scheme ") + scheme +
+                                       " turns TLS off although \"tls\" is true: the stream connects without "
+                                       "TLS (libwebsockets: the scheme wins); write " +
+                                       (scheme[0] == 'h' ? "https://" : scheme[0] == 'w' ? "wss://" : "mqtts://") +
+                                       " or drop the scheme");
+    }
+  }
 }
 
 }  // namespace ss::policy::detail

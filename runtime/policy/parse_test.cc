@@ -250,6 +250,10 @@ TEST(ParsePolicy, WarningsWhereLibwebsocketsDiffers) {
       {"unknown retry key", R"({"retry":[{"r":{"backof":[1]}}],"s":[{"z":{}}]})", "retry[0].r.backof", "unknown retry key"},
       {"wrong type string for bool", base_with(R"({"tls":"true"})"), "s[0].x.tls", "libwebsockets ignores it, so the flag stays off"},
       {"no streamtypes", R"({})", "s", "no streamtypes"},
+      {"http scheme turns tls off", base_with(R"({"endpoint":"http://api.example/v1","tls":true})"),
+       "s[0].x.endpoint", "the scheme http:// turns TLS off although \"tls\" is true"},
+      {"ws scheme turns tls off", base_with(R"({"endpoint":"ws://api.example","tls":true})"), "s[0].x.endpoint",
+       "write wss://"},
   };
   for (const auto& c : cases) {
     const ParseOutput out = parse_policy(c.json);
@@ -258,6 +262,16 @@ TEST(ParsePolicy, WarningsWhereLibwebsocketsDiffers) {
     EXPECT_EQ(out.diagnostics[0].severity, Severity::kWarning) << c.what;
     EXPECT_EQ(out.diagnostics[0].path, c.path) << c.what;
     EXPECT_NE(out.diagnostics[0].message.find(c.message), std::string::npos) << c.what << ": " << out.diagnostics[0].message;
+  }
+}
+
+// Only a scheme that turns "tls" off warns (docs/tls.md, "No silent downgrade").
+TEST(ParsePolicy, SchemeAgreeingWithTlsDoesNotWarn) {
+  for (const char* body : {R"({"endpoint":"https://api.example","tls":true})", R"({"endpoint":"http://api.example"})",
+                           R"({"endpoint":"api.example","tls":true})", R"({"endpoint":"wss://api.example","tls":true})"}) {
+    const ParseOutput out = parse_policy(base_with(body));
+    EXPECT_TRUE(out.ok()) << body;
+    EXPECT_EQ(out.warning_count(), 0u) << body << "\n" << errors_of(out);
   }
 }
 
