@@ -265,6 +265,21 @@ TEST(ParsePolicy, WarningsWhereLibwebsocketsDiffers) {
   }
 }
 
+// Keys and values quoted in diagnostics have their control characters
+// escaped (runtime/core/escape.h): a policy cannot forge a line or speak to
+// the terminal through ss-policy lint.
+TEST(ParsePolicy, ControlCharactersInKeysAndValuesAreEscaped) {
+  const ParseOutput out = parse_policy(base_with(R"({"po\nrt\u001b[2J":1,"retry":"r\r1"})"));
+  ASSERT_EQ(out.diagnostics.size(), 2u) << errors_of(out);
+  const std::string warning = format_diagnostic(out.diagnostics[0]);
+  EXPECT_EQ(warning.find_first_of("\n\r\x1b"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("s[0].x.po\\nrt\\x1b[2J: unknown streamtype key \"po\\nrt\\x1b[2J\""), std::string::npos)
+      << warning;
+  const std::string error = format_diagnostic(out.diagnostics[1]);
+  EXPECT_EQ(error.find_first_of("\n\r\x1b"), std::string::npos) << error;
+  EXPECT_NE(error.find("undefined retry policy: found \"r\\r1\""), std::string::npos) << error;
+}
+
 // Only a scheme that turns "tls" off warns (docs/tls.md, "No silent downgrade").
 TEST(ParsePolicy, SchemeAgreeingWithTlsDoesNotWarn) {
   for (const char* body : {R"({"endpoint":"https://api.example","tls":true})", R"({"endpoint":"http://api.example"})",
