@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/core/escape.h"
+
 namespace ss::tools {
 
 namespace {
@@ -181,7 +183,7 @@ int CatSession::on_state(int state, std::uint32_t ack) {
     case kCreating:
       for (const auto& [name, value] : options_.metadata) {
         if (Error e = stream_->set_metadata(name, value)) {
-          finish(2, "metadata '" + name + "': " + e.message());
+          finish(2, "metadata " + quote_text(name) + ": " + e.message());
           return kOk;
         }
       }

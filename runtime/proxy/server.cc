@@ -4,6 +4,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "runtime/core/escape.h"
+
 namespace ss::proxy {
 
 // One accepted client link: the socket, its ProxyLink core and its onward
@@ -138,7 +140,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
             if constexpr (std::is_same_v<T, OnwardPeerCredit>) onward_->add_peer_tx_credit(c.credit);
             if constexpr (std::is_same_v<T, SetOnwardMetadata>) {
               if (Error e = onward_->set_metadata(c.name, c.value))
-                core_.fail("METADATA '" + c.name + "' refused: " + e.message());
+                core_.fail("METADATA " + quote_text(c.name) + " refused: " + e.message());
             }
           }
         },
