@@ -26,9 +26,9 @@
 //
 // Labels
 //   at() and after() take an optional TimerLabel naming the timer's owner
-//   ("ss3 retry", "proxy.link2 frame deadline", "pool idle"). The simulator
-//   writes it into the trace when the timer fires (docs/sim.md, "The
-//   trace"); the posix backend ignores it. A label is three plain fields
+//   ("ss3 retry", "proxy.link2 frame deadline", "pool idle sweep"). The
+//   simulator writes it into the trace when the timer fires (docs/sim.md,
+//   "Trace and trace hash"); the posix backend ignores it. A label is three plain fields
 //   (static strings and a number), so labelling costs nothing when unused.
 //
 // Thread safety
@@ -54,7 +54,7 @@ struct TimerId {
 // Whose timer this is: "<owner><n> <what>", e.g. {"ss", 3, "retry"} is
 // "ss3 retry" (the stream's tag elsewhere in the trace). `owner` and `what`
 // must be string literals (or otherwise outlive the timer); n == 0 prints no
-// number ({"pool", 0, "idle"} is "pool idle").
+// number ({"pool", 0, "idle sweep"} is "pool idle sweep").
 struct TimerLabel {
   const char* owner = nullptr;
   std::uint64_t n = 0;
