@@ -198,7 +198,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
                     std::to_string(core_.queued_tx_bytes()) + " bytes) for " +
                     std::to_string(limit / kMicrosPerMilli) + " ms");
       pump();
-    });
+    }, {"proxy.link", id_, "upload stall"});
   }
 
   // While paused: a client whose queue has not shrunk at all for
@@ -218,7 +218,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
       core_.fail("client stopped reading: " + std::to_string(now_queued) + " bytes queued for it, none taken in " +
                  std::to_string(limit / kMicrosPerMilli) + " ms");
       pump();
-    });
+    }, {"proxy.link", id_, "client stall"});
   }
 
   void arm_deadline() {
@@ -233,7 +233,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
       armed_for_.reset();
       core_.handle_timeout(server_.loop_.now());
       pump();
-    });
+    }, {"proxy.link", id_, "frame deadline"});
   }
 
   // The core closed: flush what it still had (a failure CREATE_RESULT),

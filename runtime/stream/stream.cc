@@ -254,7 +254,7 @@ void Stream::start_timeout(std::uint32_t ms) {
   if (ms == 0) ms = st_.timeout_ms;
   if (ms == 0) return;
   if (timeout_timer_) ctx_.loop().cancel(timeout_timer_);
-  timeout_timer_ = ctx_.loop().after(millis(ms), guarded(&Stream::on_timeout_timer));
+  timeout_timer_ = ctx_.loop().after(millis(ms), guarded(&Stream::on_timeout_timer), {"ss", id_, "timeout"});
 }
 
 void Stream::cancel_timeout() {
@@ -454,7 +454,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   }
   raw->relay = std::make_unique<Relay>();
   raw->relay->set_target(raw);
-  raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)");
+  raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)", "transport deadline");
   ConnectOptions opts;
   // attr_priority and the ToS hints (spec §1.4), as lws applies them.
   if (st_.attr_priority > 0) opts.socket_priority = st_.attr_priority;
@@ -653,7 +653,7 @@ void Stream::schedule_retry() {
   }
   seq_ = Seq::kRetryWait;
   ctx_.trace("ss.backoff", "ss" + std::to_string(id_) + " " + std::to_string(d.delay_ms) + "ms");
-  retry_timer_ = ctx_.loop().after(millis(d.delay_ms), guarded(&Stream::on_retry_timer));
+  retry_timer_ = ctx_.loop().after(millis(d.delay_ms), guarded(&Stream::on_retry_timer), {"ss", id_, "retry"});
 }
 
 void Stream::on_retry_timer() {
@@ -810,6 +810,7 @@ void Stream::update_rx_pause() {
 
 const policy::Policy& Attempt::policy() const { return s_.ctx_.policy(); }
 Loop& Attempt::loop() { return s_.ctx_.loop(); }
+std::uint64_t Attempt::stream_id() const { return s_.id_; }
 Rng& Attempt::rng() { return s_.ctx_.rng(); }
 
 void Attempt::on_connected() {
@@ -817,11 +818,11 @@ void Attempt::on_connected() {
   Stream::Guard g(&s_);
   transport_up = true;
   s_.update_rx_pause();  // a consumer that holds rx holds this connection too
-  arm_phase_timer(s_.ctx_.protocol_timeout(), "the protocol handshake");
+  arm_phase_timer(s_.ctx_.protocol_timeout(), "the protocol handshake", "protocol deadline");
   binding->on_transport_connected();
 }
 
-void Attempt::arm_phase_timer(Micros limit, const char* waiting_for) {
+void Attempt::arm_phase_timer(Micros limit, const char* waiting_for, const char* label) {
   cancel_phase_timer();
   if (limit <= 0) return;
   std::weak_ptr<Stream*> weak = s_.token_;
@@ -838,7 +839,7 @@ void Attempt::arm_phase_timer(Micros limit, const char* waiting_for) {
     s->ctx_.log("stream " + std::to_string(s->id_) + " (" + s->st_.name + "): " + why);
     if (self->conn) self->conn->close();
     s->attempt_ended(EndReason::kTimedOut, false, why);
-  });
+  }, {"ss", s_.id_, label});
 }
 
 void Attempt::cancel_phase_timer() {
