@@ -62,7 +62,7 @@ void EchoClient::start() {
     timer_ = TimerId{};
     conn_ = world_.net_for(host_).connect(options_.to, options_.connect, this);
     write_next();
-  });
+  }, {"echo_client", 0, "start"});
 }
 
 void EchoClient::write_next() {
@@ -75,7 +75,7 @@ void EchoClient::write_next() {
     timer_ = world_.loop().after(rng_.between(0, options_.max_gap), [this] {
       timer_ = TimerId{};
       write_next();
-    });
+    }, {"echo_client", 0, "next write"});
   }
 }
 

@@ -11,11 +11,15 @@ void Scheduler::post(Task task) { insert(now_, std::move(task), false); }
 
 TimerId Scheduler::at(Micros deadline, Task task) { return insert(deadline, std::move(task), true); }
 
-TimerId Scheduler::insert(Micros deadline, Task task, bool traced) {
+TimerId Scheduler::at_labelled(Micros deadline, Task task, TimerLabel label) {
+  return insert(deadline, std::move(task), true, label);
+}
+
+TimerId Scheduler::insert(Micros deadline, Task task, bool traced, TimerLabel label) {
   if (deadline < now_) deadline = now_;
   if (SS_PLANTED("sched-early") && traced) deadline -= (deadline - now_) / 16;  // planted: timers fire ~6% early
   const std::uint64_t seq = next_seq_++;
-  queue_.emplace(Key{deadline, seq}, Entry{std::move(task), traced});
+  queue_.emplace(Key{deadline, seq}, Entry{std::move(task), traced, label});
   deadline_of_.emplace(seq, deadline);
   return TimerId{seq};
 }
@@ -45,7 +49,10 @@ bool Scheduler::step() {
   deadline_of_.erase(key.second);
   now_ = key.first;
   ++steps_;
-  if (entry.traced && trace_ != nullptr) trace_->record(now_, "timer", "id=" + std::to_string(key.second));
+  if (entry.traced && trace_ != nullptr) {
+    std::string text = entry.label.to_string();
+    trace_->record(now_, "timer", text + (text.empty() ? "" : " ") + "id=" + std::to_string(key.second));
+  }
   entry.task();
   return true;
 }

@@ -10,7 +10,9 @@
 //   - cancel removes the entry; true only if it was still queued.
 // Internal work of the simulator (packet deliveries, fault timers) goes
 // through the same queue with `traced = false`; timers armed through the
-// Loop interface are traced ("timer" events) when they fire.
+// Loop interface are traced ("timer" events) when they fire, with their
+// TimerLabel: "timer ss3 retry id=41", or "timer id=41" for an unlabelled
+// timer (docs/sim.md, "The trace").
 //
 // Perturbation (for the trace-hash test only): swap_tie(n) makes the n-th
 // step (1-based) that finds two entries at the same time run the second one
@@ -33,6 +35,7 @@ class Scheduler final : public Loop {
 
   Micros now() const override { return now_; }
   void post(Task task) override;
+  using Loop::at;  // the labelled overload
   TimerId at(Micros deadline, Task task) override;
   bool cancel(TimerId id) override;
 
@@ -62,10 +65,12 @@ class Scheduler final : public Loop {
   struct Entry {
     Task task;
     bool traced = false;
+    TimerLabel label;
   };
   using Key = std::pair<Micros, std::uint64_t>;
 
-  TimerId insert(Micros deadline, Task task, bool traced);
+  TimerId at_labelled(Micros deadline, Task task, TimerLabel label) override;
+  TimerId insert(Micros deadline, Task task, bool traced, TimerLabel label = {});
 
   Trace* trace_;
   Micros now_ = 0;

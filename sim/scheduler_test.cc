@@ -69,6 +69,30 @@ TEST(Scheduler, TimersAreTracedWithTheirTime) {
   EXPECT_EQ(w.trace().events()[1].text, "id=" + std::to_string(t.value));
 }
 
+TEST(Scheduler, TimerTraceNamesTheLabelledOwner) {
+  WorldOptions o;
+  o.keep_trace = true;
+  World w(o);
+  Loop& loop = w.loop();
+  TimerId retry = loop.after(millis(1), [] {}, {"ss", 3, "retry"});
+  TimerId pool = loop.at(millis(2), [] {}, {"pool", 0, "idle sweep"});
+  TimerId gone = loop.after(millis(3), [] {}, {"proxy.link", 2, "frame deadline"});
+  EXPECT_TRUE(loop.cancel(gone));  // a cancelled labelled timer leaves no line
+  w.run_until_idle(10);
+  ASSERT_EQ(w.trace().events().size(), 2u);
+  EXPECT_EQ(w.trace().events()[0].time, millis(1));
+  EXPECT_EQ(w.trace().events()[0].text, "ss3 retry id=" + std::to_string(retry.value));
+  EXPECT_EQ(w.trace().events()[1].text, "pool idle sweep id=" + std::to_string(pool.value));
+}
+
+TEST(TimerLabel, RendersOwnerNumberAndWhat) {
+  EXPECT_EQ((TimerLabel{"ss", 3, "retry"}).to_string(), "ss3 retry");
+  EXPECT_EQ((TimerLabel{"pool", 0, "idle sweep"}).to_string(), "pool idle sweep");
+  EXPECT_EQ((TimerLabel{"lws_sul", 0, nullptr}).to_string(), "lws_sul");
+  EXPECT_EQ(TimerLabel{}.to_string(), "");
+  EXPECT_FALSE(TimerLabel{});
+}
+
 TEST(Trace, HigherLayersRecordAtSimTime) {
   WorldOptions o;
   o.keep_trace = true;

@@ -44,7 +44,7 @@ TEST(SeedSweep, EachSeedTwiceSameHashDistinctAcrossSeedsNoViolations) {
     ASSERT_EQ(first.events, second.events) << "seed " << seed;
     EXPECT_TRUE(first.violations.empty())
         << "seed " << seed << ": " << first.violations.front()
-        << "\nreproduce: bazel run //tools:ss-sim -- --seed " << seed << " --trace";
+        << "\nreproduce: bazel run //tools:ss-sim -- --scenario echo --seed " << seed << " --trace";
     auto [it, fresh] = seed_of_hash.emplace(first.hash, seed);
     EXPECT_TRUE(fresh) << "seeds " << it->second << " and " << seed << " share hash " << hex64(first.hash);
   }

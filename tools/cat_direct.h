@@ -49,6 +49,7 @@ class DirectStream final : public CatStream {
   void connect() override { stream_->client_connect(); }
   void request_tx() override { stream_->request_tx(); }
   void request_tx_len(std::size_t n) override { stream_->request_tx_len(n); }
+  std::string last_error() const override { return stream_ ? stream_->last_error() : std::string(); }
 
  private:
   CatEngineSink& sink_;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/core/escape.h"
+
 namespace ss::tools {
 
 namespace {
@@ -181,7 +183,7 @@ int CatSession::on_state(int state, std::uint32_t ack) {
     case kCreating:
       for (const auto& [name, value] : options_.metadata) {
         if (Error e = stream_->set_metadata(name, value)) {
-          finish(2, "metadata '" + name + "': " + e.message());
+          finish(2, "metadata " + quote_text(name) + ": " + e.message());
           return kOk;
         }
       }
@@ -209,11 +211,17 @@ int CatSession::on_state(int state, std::uint32_t ack) {
     case kUnreachable:
       verbose_line(std::string("unreachable") + (ack ? " (DNS)" : "") + "; retrying per policy");
       break;
-    case kAllRetriesFailed:
+    case kAllRetriesFailed: {
+      // The stream knows why its last try failed (a refused certificate
+      // names the check and the certificate, docs/tls.md); through a proxy
+      // only the engine's log or the connection end can tell.
+      const std::string why = stream_->last_error();
       finish(1, "could not connect: every retry of the policy failed" +
-                    (last_log_.empty() && end_reason_ ? " (last try: " + end_text(*end_reason_, end_locally_) + ")"
-                                                      : detail()));
+                    (!why.empty()                         ? " (last try: " + why + ")"
+                     : last_log_.empty() && end_reason_ ? " (last try: " + end_text(*end_reason_, end_locally_) + ")"
+                                                          : detail()));
       break;
+    }
     case kQosAck: finish(0, ""); break;
     case kQosNack:
       finish(3, "the peer answered with a failure (QOS_NACK_REMOTE" +

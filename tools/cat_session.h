@@ -48,6 +48,9 @@ class CatStream {
   virtual void connect() = 0;
   virtual void request_tx() = 0;
   virtual void request_tx_len(std::size_t length) = 0;
+  // Why the latest connect failed, in words (Stream::last_error()); "" when
+  // unknown (through a proxy, which carries states only).
+  virtual std::string last_error() const { return {}; }
 };
 
 // What "complete" means for the streamtype (its policy protocol).

@@ -49,8 +49,14 @@ done
 h1() { echo "{\"endpoint\":\"127.0.0.1\",\"port\":$1,\"protocol\":\"h1\",\"http_method\":\"GET\",\"http_url\":\"$2\",\"opportunistic\":true}"; }
 ws() { echo "{\"endpoint\":\"127.0.0.1\",\"port\":$1,\"protocol\":\"ws\",\"http_url\":\"x\",\"opportunistic\":true}"; }
 raw() { echo "{\"endpoint\":\"127.0.0.1\",\"port\":$1,\"protocol\":\"raw\",\"opportunistic\":true}"; }
+# nginx's bad certificates (peers.sh), verified against the test CA or a CA
+# that signed nothing: one retry, so each case makes two attempts.
+tls() { echo "{\"endpoint\":\"localhost\",\"port\":$1,\"protocol\":\"h1\",\"http_method\":\"GET\",\"http_url\":\"index.txt\",\"tls\":true,\"tls_trust_store\":\"$2\",\"retry\":\"once\",\"opportunistic\":true}"; }
 cat >"$work/policy.json" <<JSON
 {"release":"1","product":"ss-cat-end","schema-version":1,
+ "retry":[{"once":{"backoff":[50],"conceal":1,"jitterpc":0}}],
+ "certs":[{"test_ca":"$(base64 -w0 "$SS_TEST_CA_DER")"},{"other_ca":"$(base64 -w0 "$SS_TEST_OTHER_CA_DER")"}],
+ "trust_stores":[{"name":"test","stack":["test_ca"]},{"name":"other","stack":["other_ca"]}],
  "s":[{"get":$(h1 "$SS_NGINX_PORT" index.txt)},
       {"missing":$(h1 "$SS_NGINX_PORT" nope)},
       {"short":$(h1 "$short" x)},
@@ -62,7 +68,12 @@ cat >"$work/policy.json" <<JSON
       {"wsclose":$(ws "$wsclose")},
       {"rawclose":$(raw "$rawclose")},
       {"rawreset":$(raw "$rawreset")},
-      {"ticks":$(raw "$ticks")}]}
+      {"ticks":$(raw "$ticks")},
+      {"tls_good":$(tls "$SS_NGINX_TLS_PORT" test)},
+      {"tls_unknown_ca":$(tls "$SS_NGINX_TLS_PORT" other)},
+      {"tls_expired":$(tls "$SS_NGINX_EXPIRED_PORT" test)},
+      {"tls_wrong_host":$(tls "$SS_NGINX_WRONGHOST_PORT" test)},
+      {"tls_self_signed":$(tls "$SS_NGINX_SELFSIGNED_PORT" test)}]}
 JSON
 
 # check NAME CODE REASON STDIN -- SS-CAT ARGS...
@@ -108,6 +119,28 @@ out_is() {
 
 p=(--policy "$work/policy.json")
 
+# --- TLS: a refused certificate names the check and the certificate ---------
+check tls-good 0 "" "" -- "${p[@]}" tls_good -n
+verify="could not connect: every retry of the policy failed (last try: certificate verify failed"
+check tls-unknown-ca 1 "$verify: unable to get local issuer certificate (cert 0, subject CN=localhost))" "" -- \
+  "${p[@]}" tls_unknown_ca -n
+check tls-expired 1 "$verify: certificate has expired (cert 0, subject CN=localhost))" "" -- "${p[@]}" tls_expired -n
+check tls-wrong-host 1 "$verify: hostname mismatch (cert 0, subject CN=wrong.example))" "" -- \
+  "${p[@]}" tls_wrong_host -n
+check tls-self-signed 1 "$verify: self-signed certificate (cert 0, subject CN=localhost))" "" -- \
+  "${p[@]}" tls_self_signed -n
+# With -v the engine's log line comes once per attempt (two here).
+timeout 30 "$ss_cat" "${p[@]}" tls_expired -n -v </dev/null >/dev/null 2>"$work/tls-v.err"
+n=$(grep -cF "connect failed: certificate verify failed: certificate has expired (cert 0, subject CN=localhost)" \
+  "$work/tls-v.err")
+if [ "$n" -eq 2 ]; then
+  echo "ok: tls-expired -v -> the reason logged for each of 2 attempts"
+else
+  failures+=("tls-expired-verbose")
+  echo "FAIL: tls-expired -v: the reason logged $n times, expected 2; stderr:" >&2
+  sed 's/^/    /' "$work/tls-v.err" >&2
+fi
+
 # --- h1 ----------------------------------------------------------------------
 check get 0 "" "" -- "${p[@]}" get -n
 printf 'hello from nginx\n' >"$work/index.expected"
@@ -152,6 +185,16 @@ PEERS_PIDS+=($proxy_pid)
 for _ in $(seq 1 100); do grep -q listening "$work/proxy.log" && break; sleep 0.05; done
 check proxy-get 0 "" "" -- --proxy "@$sock" get -n
 check proxy-short-body 6 "incomplete: the stream ended before QOS_ACK_REMOTE" "" -- --proxy "@$sock" short -n
+# Through the proxy the stream's reason stays in the proxy (its log line).
+check proxy-tls-expired 1 "could not connect: every retry of the policy failed" "" -- --proxy "@$sock" tls_expired -n
+if grep -qF "connect failed: certificate verify failed: certificate has expired (cert 0, subject CN=localhost)" \
+  "$work/proxy.log"; then
+  echo "ok: proxy-tls-expired -> the proxy logged the reason"
+else
+  failures+=("proxy-tls-expired-log")
+  echo "FAIL: proxy-tls-expired: the proxy did not log the reason; its log:" >&2
+  sed 's/^/    /' "$work/proxy.log" >&2
+fi
 check proxy-idle-needs-policy 2 "--idle-ms through --proxy needs --policy" "" -- --proxy "@$sock" ticks -n --idle-ms 300
 # The link to the proxy drops (SIGKILL: no goodbye) while rx flows.
 timeout 30 "$ss_cat" --proxy "@$sock" "${p[@]}" ticks -n --idle-ms 5000 >"$work/drop.out" 2>"$work/drop.err" &

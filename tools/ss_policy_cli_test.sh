@@ -35,6 +35,14 @@ expect_text "syntax error: line and column" "$work/err" "syntax.json:3:2: error:
 if grep -q "json.exception\|parse_error" "$work/err"; then echo "FAIL: library text in:"; cat "$work/err"; failures=$((failures + 1)); fi
 if grep -q "spec" "$work/err" "$work/typo.err" 2>/dev/null; then echo "FAIL: cites a spec"; failures=$((failures + 1)); fi
 
+# An endpoint whose scheme turns "tls" off: loads (the scheme wins, as in
+# libwebsockets), with a warning naming the endpoint (docs/tls.md).
+echo '{"s":[{"x":{"endpoint":"http://api.example/v1","tls":true,"protocol":"h1"}}]}' > "$work/downgrade.json"
+"$ss_policy" lint "$work/downgrade.json" 2> "$work/err"; check "tls downgrade is a warning" 0 $?
+expect_text "tls downgrade warning" "$work/err" \
+  'downgrade.json:1:13: warning: s[0].x.endpoint: the scheme http:// turns TLS off although "tls" is true'
+"$ss_policy" lint --strict "$work/downgrade.json" 2> /dev/null; check "tls downgrade fails --strict" 1 $?
+
 "$ss_policy" show "$policy" mintest > "$work/out"; check "show a streamtype" 0 $?
 expect_text "show has the port" "$work/out" '"port": 7681'
 

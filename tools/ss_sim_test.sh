@@ -324,6 +324,11 @@ done
 # --- arguments ----------------------------------------------------------------
 "$sim" --help | grep -q usage; check "--help" "[[ $? -eq 0 ]]"
 check "--list has no test-only scenario" "! \"$sim\" --list | grep -q '^planted-'"
+# --help says what the default scenario runs: its summary from the registry.
+default_summary=$("$sim" --list | sed -n 's/^default  *//p')
+help_text=$("$sim" --help | tr '\n' ' ' | tr -s ' ')
+check "--help names the default scenario's parts as --list does" \
+  "[[ -n \"\$default_summary\" && \"\$help_text\" == *\"The default scenario: \$default_summary.\"* ]]"
 for bad in "--seeds" "--seeds x" "--seeds 0" "--bogus" "--seed 1 --seeds 2" "--trace --seeds 3" \
   "--scenario nope --seeds 1" "" "--seeds 3 --jobs 0" "--seeds 3 --jobs x" "--duration 5x" "--duration 0" \
   "--seed 1 --jobs 2" "--seed 1 --json f" "--seeds 3 --json" "--seeds 3 --seed-timeout -1" \

@@ -157,6 +157,11 @@ class Connection {
 
   // Unique per Net instance; used in traces and logs.
   virtual std::uint64_t id() const = 0;
+
+  // Why the connection ended, in words, when the transport knows more than
+  // its EndReason says (a TLS transport: which certificate check failed,
+  // docs/tls.md); "" otherwise. Read it from on_end() or later.
+  virtual std::string end_detail() const { return {}; }
 };
 
 class Listener {

@@ -487,6 +487,16 @@ LWS_EXTERN void *lws_ss_to_user_object(struct lws_ss_handle *h);
 LWS_EXTERN const char *lws_ss_rideshare(struct lws_ss_handle *h);
 /* A short printable tag for logs: the streamtype name. */
 LWS_EXTERN const char *lws_ss_tag(struct lws_ss_handle *h);
+/* securestreams extension: why the stream's latest connection attempt
+ * failed before CONNECTED, in words, e.g. "certificate verify failed:
+ * certificate has expired (cert 0, subject CN=api.example.com)" or
+ * "connection refused". Set before LWSSSCS_UNREACHABLE is raised, so the
+ * state callback (UNREACHABLE, ALL_RETRIES_FAILED) can read it; "" before
+ * any failure and after LWSSSCS_CONNECTED; NULL for a NULL handle. Valid
+ * until the stream raises its next state or is destroyed. The same reason
+ * is logged (lwsl_warn) as "stream N (type): connect failed: ...".
+ * lws_sspc_last_error always gives "": the proxy logs the reason. */
+LWS_EXTERN const char *lws_ss_last_error(struct lws_ss_handle *h);
 /* Copies the value. Returns 0, or nonzero for an undeclared name / too long. */
 LWS_EXTERN int lws_ss_set_metadata(struct lws_ss_handle *h, const char *name,
 				   const void *value, size_t len);
@@ -592,6 +602,9 @@ LWS_EXTERN void lws_sspc_change_handlers(struct lws_sspc_handle *h, lws_sscb_rx 
 					 lws_sscb_tx tx, lws_sscb_state state);
 LWS_EXTERN void lws_sspc_server_ack(struct lws_sspc_handle *h, int nack);
 LWS_EXTERN const char *lws_sspc_tag(struct lws_sspc_handle *h);
+/* Always "" (NULL for a NULL handle): the proxy protocol carries states
+ * only; the proxy logs why its onward stream failed. */
+LWS_EXTERN const char *lws_sspc_last_error(struct lws_sspc_handle *h);
 LWS_EXTERN void _ss_lws_log_sspc(struct lws_sspc_handle *h, int filter, const char *func,
 				 const char *format, ...)
 #if defined(__GNUC__)
@@ -624,6 +637,7 @@ LWS_EXTERN void lwsl_hexdump_sspc(struct lws_sspc_handle *h, int level, const vo
 #define lws_ss_change_handlers lws_sspc_change_handlers
 #define lws_ss_server_ack lws_sspc_server_ack
 #define lws_ss_tag lws_sspc_tag
+#define lws_ss_last_error lws_sspc_last_error
 #define _ss_lws_log_ss _ss_lws_log_sspc
 #define lwsl_hexdump_ss lwsl_hexdump_sspc
 #endif

@@ -147,7 +147,7 @@ void lws_sul_schedule(struct lws_context* context, int tsi, lws_sorted_usec_list
     ++context->in_callback;  // lws_context_destroy from here is refused
     sul->cb(sul);
     --context->in_callback;
-  });
+  }, {"lws_sul", 0, nullptr});
 }
 
 // --- context helpers -------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "runtime/core/escape.h"
 #include "runtime/policy/builder.h"
 #include "runtime/policy/certs.h"
 #include "runtime/policy/locate.h"
@@ -21,7 +22,7 @@ std::size_t ParseOutput::warning_count() const { return diagnostics.size() - err
 
 std::string format_diagnostic(const Diagnostic& d) {
   std::string s = d.severity == Diagnostic::Severity::kError ? "error: " : "warning: ";
-  if (!d.path.empty()) s += d.path + ": ";
+  if (!d.path.empty()) s += escape_text(d.path) + ": ";  // keys are the author's bytes
   return s + d.message;
 }
 
@@ -39,7 +40,7 @@ const char* const kDefNoun[] = {"retry policy", "cert", "trust store", "auth", "
 
 // Names in messages are cut short: a message never grows with the input.
 std::string quoted(const std::string& s) {
-  return "\"" + (s.size() > 80 ? s.substr(0, 80) + "..." : s) + "\"";
+  return "\"" + escape_text(s.size() > 80 ? s.substr(0, 80) + "..." : s) + "\"";
 }
 
 // "a, b, c" (at most 8), for "expected one of" messages.

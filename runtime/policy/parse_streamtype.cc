@@ -4,6 +4,7 @@
 #include <limits>
 #include <string_view>
 
+#include "runtime/core/escape.h"
 #include "runtime/policy/builder.h"
 
 namespace ss::policy::detail {
@@ -31,11 +32,11 @@ void read_metadata(Builder& b, const JValue& v, const std::string& p, Streamtype
       MetadataDecl md{name, ""};
       if (!b.read_string(header, np, &md.header)) continue;
       if (name.empty() || name.find_first_of("${}") != std::string::npos) {
-        b.error(np, "bad metadata name \"" + name + "\"; expected a non-empty name without $ { }");
+        b.error(np, "bad metadata name \"" + escape_text(name) + "\"; expected a non-empty name without $ { }");
         continue;
       }
       if (std::any_of(list.begin(), list.end(), [&md](auto& m) { return m.name == md.name; })) {
-        b.error(np, "duplicate metadata name \"" + name + "\"; expected each name once");
+        b.error(np, "duplicate metadata name \"" + escape_text(name) + "\"; expected each name once");
         continue;
       }
       if (list.size() == kMaxMetadata) {
@@ -43,7 +44,7 @@ void read_metadata(Builder& b, const JValue& v, const std::string& p, Streamtype
         return;
       }
       if (!md.header.empty() && md.header.back() != ':') {
-        b.warn(np, "header mapping \"" + md.header +
+        b.warn(np, "header mapping \"" + escape_text(md.header) +
                        "\" does not end in ':'; libwebsockets expects e.g. \"content-type:\"");
       }
       list.push_back(std::move(md));
@@ -63,7 +64,7 @@ void read_resp_map(Builder& b, const JValue& v, const std::string& p, Streamtype
       int code = 0, value = 0;
       if (status.size() != 3 || !std::all_of(status.begin(), status.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
           (code = std::stoi(status)) < 100 || code > 599) {
-        b.error(np, "bad HTTP status key \"" + status + "\"; expected a status 100..599");
+        b.error(np, "bad HTTP status key \"" + escape_text(status) + "\"; expected a status 100..599");
         continue;
       }
       if (!b.read_int_as(state, np, 0, std::numeric_limits<std::int32_t>::max(), &value)) continue;
@@ -240,7 +241,7 @@ std::size_t distance(std::string_view a, std::string_view b) {
 }
 
 std::string unknown_key_message(const std::string& key) {
-  std::string msg = "unknown streamtype key \"" + key + "\" (libwebsockets ignores it)";
+  std::string msg = "unknown streamtype key \"" + escape_text(key) + "\" (libwebsockets ignores it)";
   if (key == "http_multipart_content_type") {
     return msg + "; expected http_mime_content_type (the libwebsockets README's name is wrong, "
                  "and libwebsockets silently ignores it)";
@@ -267,7 +268,7 @@ void check_template(Builder& b, const Streamtype& st, const std::string& path, c
     if (!st.metadata_index(name)) {
       std::string names;
       for (const auto& m : st.metadata) names += (names.empty() ? "" : ", ") + m.name;
-      b.error(path, "undefined metadata ${" + name + "}: expected a name declared in this "
+      b.error(path, "undefined metadata ${" + escape_text(name) + "}: expected a name declared in this "
                     "streamtype's metadata (" + (names.empty() ? "none are declared" : names) + ")");
     }
   }
@@ -309,12 +310,24 @@ void Builder::check_streamtype(std::size_t i) {
   for (const auto& [key, text] : templates) check_template(*this, st, join(path, key), *text);
   for (const auto& [key, name] : {std::pair{"aws_region", &st.aws_region}, std::pair{"aws_service", &st.aws_service}}) {
     if (!name->empty() && !st.metadata_index(*name)) {
-      error(join(path, key), "undefined metadata \"" + *name +
+      error(join(path, key), "undefined metadata \"" + escape_text(*name) +
                                  "\": expected the name of a metadata entry of this streamtype");
     }
   }
   if (st.server && st.tls && !st.server_cert) {
     warn(path, "a TLS server without server_cert; libwebsockets fails to create it");
+  }
+  // The endpoint's scheme wins over "tls", as in libwebsockets; the engine
+  // logs it at connect time too, for schemes that come from metadata
+  // (docs/tls.md, "No silent downgrade").
+  for (const char* scheme : {"http://", "ws://", "mqtt://"}) {
+    if (st.tls && !st.server && st.endpoint.rfind(scheme, 0) == 0) {
+      warn(join(path, "endpoint"), std::string("the scheme ") + scheme +
+                                       " turns TLS off although \"tls\" is true: the stream connects without "
+                                       "TLS (libwebsockets: the scheme wins); write " +
+                                       (scheme[0] == 'h' ? "https://" : scheme[0] == 'w' ? "wss://" : "mqtts://") +
+                                       " or drop the scheme");
+    }
   }
 }
 

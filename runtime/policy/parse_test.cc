@@ -250,6 +250,10 @@ TEST(ParsePolicy, WarningsWhereLibwebsocketsDiffers) {
       {"unknown retry key", R"({"retry":[{"r":{"backof":[1]}}],"s":[{"z":{}}]})", "retry[0].r.backof", "unknown retry key"},
       {"wrong type string for bool", base_with(R"({"tls":"true"})"), "s[0].x.tls", "libwebsockets ignores it, so the flag stays off"},
       {"no streamtypes", R"({})", "s", "no streamtypes"},
+      {"http scheme turns tls off", base_with(R"({"endpoint":"http://api.example/v1","tls":true})"),
+       "s[0].x.endpoint", "the scheme http:// turns TLS off although \"tls\" is true"},
+      {"ws scheme turns tls off", base_with(R"({"endpoint":"ws://api.example","tls":true})"), "s[0].x.endpoint",
+       "write wss://"},
   };
   for (const auto& c : cases) {
     const ParseOutput out = parse_policy(c.json);
@@ -258,6 +262,31 @@ TEST(ParsePolicy, WarningsWhereLibwebsocketsDiffers) {
     EXPECT_EQ(out.diagnostics[0].severity, Severity::kWarning) << c.what;
     EXPECT_EQ(out.diagnostics[0].path, c.path) << c.what;
     EXPECT_NE(out.diagnostics[0].message.find(c.message), std::string::npos) << c.what << ": " << out.diagnostics[0].message;
+  }
+}
+
+// Keys and values quoted in diagnostics have their control characters
+// escaped (runtime/core/escape.h): a policy cannot forge a line or speak to
+// the terminal through ss-policy lint.
+TEST(ParsePolicy, ControlCharactersInKeysAndValuesAreEscaped) {
+  const ParseOutput out = parse_policy(base_with(R"({"po\nrt\u001b[2J":1,"retry":"r\r1"})"));
+  ASSERT_EQ(out.diagnostics.size(), 2u) << errors_of(out);
+  const std::string warning = format_diagnostic(out.diagnostics[0]);
+  EXPECT_EQ(warning.find_first_of("\n\r\x1b"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("s[0].x.po\\nrt\\x1b[2J: unknown streamtype key \"po\\nrt\\x1b[2J\""), std::string::npos)
+      << warning;
+  const std::string error = format_diagnostic(out.diagnostics[1]);
+  EXPECT_EQ(error.find_first_of("\n\r\x1b"), std::string::npos) << error;
+  EXPECT_NE(error.find("undefined retry policy: found \"r\\r1\""), std::string::npos) << error;
+}
+
+// Only a scheme that turns "tls" off warns (docs/tls.md, "No silent downgrade").
+TEST(ParsePolicy, SchemeAgreeingWithTlsDoesNotWarn) {
+  for (const char* body : {R"({"endpoint":"https://api.example","tls":true})", R"({"endpoint":"http://api.example"})",
+                           R"({"endpoint":"api.example","tls":true})", R"({"endpoint":"wss://api.example","tls":true})"}) {
+    const ParseOutput out = parse_policy(base_with(body));
+    EXPECT_TRUE(out.ok()) << body;
+    EXPECT_EQ(out.warning_count(), 0u) << body << "\n" << errors_of(out);
   }
 }
 

@@ -49,7 +49,7 @@ void SocketConn::start_connect(const Endpoint& to) {
       if (self->phase_ == Phase::kResolving || self->phase_ == Phase::kConnecting) {
         self->end(EndReason::kTimedOut);
       }
-    });
+    }, {"conn", 0, "connect timeout"});
   }
   if (to.kind != Endpoint::Kind::kTcp) {
     phase_ = Phase::kConnecting;

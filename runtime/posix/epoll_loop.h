@@ -58,6 +58,7 @@ class EpollLoop final : public Loop {
   // Loop
   Micros now() const override { return now_; }
   void post(Task task) override;
+  using Loop::at;  // the labelled overload
   TimerId at(Micros deadline, Task task) override;
   bool cancel(TimerId id) override;
 

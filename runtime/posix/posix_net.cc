@@ -40,7 +40,7 @@ class SocketListener final : public Listener {
     resume_ = loop_.after(kAcceptPause, [this] {
       resume_ = TimerId{};
       loop_.modify(fd_, EPOLLIN);
-    });
+    }, {"listener", 0, "accept pause"});
   }
 
   Error start(SocketConn::Env env, std::uint64_t* next_id, AcceptCallback on_accept) {

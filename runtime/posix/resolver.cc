@@ -178,7 +178,7 @@ void AresResolver::rearm_timer() {
     timer_ = TimerId{};
     ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
     rearm_timer();
-  });
+  }, {"dns", 0, "c-ares timeout"});
 }
 
 }  // namespace ss::posix

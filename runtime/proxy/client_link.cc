@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runtime/core/escape.h"
 #include "runtime/wire/encoder.h"
 
 namespace ss::proxy {
@@ -60,7 +61,7 @@ void ClientLink::on_frame(const wire::Frame& frame) {
     deadline_.reset();
     if (cr->result != 0) {
       phase_ = Phase::kClosed;
-      close_reason_ = "proxy refused to create streamtype '" + options_.streamtype + "'";
+      close_reason_ = "proxy refused to create streamtype " + quote_text(options_.streamtype);
       events_.push_back(LinkCreateFailed{});
       return;
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "runtime/core/escape.h"
+
 namespace ss::proxy {
 namespace {
 
@@ -126,7 +128,7 @@ Result<OnwardCreated> EngineOnwardFactory::create(const CreateOnward& request, O
   const policy::Streamtype* st = ctx_.policy().find_streamtype(request.streamtype);
   if (!st)
     return make_error(ErrorCode::kNotFound,
-                      "streamtype '" + request.streamtype + "' is not in the proxy's policy");
+                      "streamtype " + quote_text(request.streamtype) + " is not in the proxy's policy");
   auto onward = std::make_unique<EngineOnward>(ctx_, events);
   if (Error e = onward->start(request)) return e;
   OnwardCreated created;

@@ -123,7 +123,7 @@ void ProxyClient::schedule_retry() {
     retry_timer_ = {};
     Depth d(this);
     connect_now();
-  });
+  }, {"sspc", 0, "link retry"});
 }
 
 void ProxyClient::close_link() {
@@ -153,7 +153,7 @@ void ProxyClient::arm_deadline() {
     drain();
     if (link_.phase() == ClientLink::Phase::kDown) close_link();
     arm_deadline();
-  });
+  }, {"sspc", 0, "frame deadline"});
 }
 
 // --- what the proxy said ---------------------------------------------------

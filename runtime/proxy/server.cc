@@ -4,6 +4,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "runtime/core/escape.h"
+
 namespace ss::proxy {
 
 // One accepted client link: the socket, its ProxyLink core and its onward
@@ -138,7 +140,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
             if constexpr (std::is_same_v<T, OnwardPeerCredit>) onward_->add_peer_tx_credit(c.credit);
             if constexpr (std::is_same_v<T, SetOnwardMetadata>) {
               if (Error e = onward_->set_metadata(c.name, c.value))
-                core_.fail("METADATA '" + c.name + "' refused: " + e.message());
+                core_.fail("METADATA " + quote_text(c.name) + " refused: " + e.message());
             }
           }
         },
@@ -196,7 +198,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
                     std::to_string(core_.queued_tx_bytes()) + " bytes) for " +
                     std::to_string(limit / kMicrosPerMilli) + " ms");
       pump();
-    });
+    }, {"proxy.link", id_, "upload stall"});
   }
 
   // While paused: a client whose queue has not shrunk at all for
@@ -216,7 +218,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
       core_.fail("client stopped reading: " + std::to_string(now_queued) + " bytes queued for it, none taken in " +
                  std::to_string(limit / kMicrosPerMilli) + " ms");
       pump();
-    });
+    }, {"proxy.link", id_, "client stall"});
   }
 
   void arm_deadline() {
@@ -231,7 +233,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
       armed_for_.reset();
       core_.handle_timeout(server_.loop_.now());
       pump();
-    });
+    }, {"proxy.link", id_, "frame deadline"});
   }
 
   // The core closed: flush what it still had (a failure CREATE_RESULT),

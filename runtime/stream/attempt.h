@@ -32,6 +32,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   const policy::Policy& policy() const override;
   const policy::Streamtype& streamtype() const override { return s_.st_; }
   Loop& loop() override;
+  std::uint64_t stream_id() const override;
   Rng& rng() override;
   const Endpoint& endpoint() const override { return endpoint_; }
   std::string_view url_path_override() const override { return url_path_; }
@@ -79,7 +80,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   TimerId phase_timer;                   // transport / protocol deadline (Context::Config)
 
   // (Re)arms phase_timer: `limit` from now, then the attempt times out.
-  void arm_phase_timer(Micros limit, const char* waiting_for);
+  void arm_phase_timer(Micros limit, const char* waiting_for, const char* label);
   void cancel_phase_timer();
   std::unique_ptr<Binding> binding;
   bool transport_up = false;

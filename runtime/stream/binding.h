@@ -111,6 +111,8 @@ class BindingHost {
   virtual const policy::Policy& policy() const = 0;
   virtual const policy::Streamtype& streamtype() const = 0;
   virtual Loop& loop() = 0;
+  // The stream's id ("ss3" in traces); names the binding's timers.
+  virtual std::uint64_t stream_id() const { return 0; }
   virtual Rng& rng() = 0;  // the context's generator (ws masks, keys)
   // Where the transport connected to (after ${md} expansion and URL
   // overrides): host, port, path, tls, for Host headers and the like.

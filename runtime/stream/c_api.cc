@@ -521,6 +521,10 @@ const char* lws_ss_tag(struct lws_ss_handle* h) {
   return h->stream ? h->stream->streamtype().name.c_str() : "(null)";
 }
 
+const char* lws_ss_last_error(struct lws_ss_handle* h) {
+  return h && h->stream ? h->stream->last_error().c_str() : nullptr;
+}
+
 int lws_ss_set_metadata(struct lws_ss_handle* h, const char* name, const void* value,
                         size_t len) {
   if (!h || !h->stream || !name || (!value && len)) return 1;

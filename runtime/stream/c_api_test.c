@@ -19,7 +19,8 @@ static const char *const policy_json =
 	"{\"rawfail\":{\"endpoint\":\"refused.test\",\"port\":7,\"protocol\":\"raw\","
 	"\"retry\":\"default\"}}]}";
 
-static int interrupted, failed, states_seen[32], arf_seen;
+static int interrupted, failed, states_seen[32], arf_seen, reason_bad;
+static struct lws_ss_handle *fail_h;
 
 typedef struct myss {
 	struct lws_ss_handle *ss;
@@ -109,6 +110,11 @@ fail_state(void *userobj, void *h_src, lws_ss_constate_t state,
 	(void)ack;
 	if (state == LWSSSCS_CREATING)
 		return LWSSSSRET_OK;
+	/* why it failed, in words (lws_ss_last_error, a securestreams extension) */
+	if ((state == LWSSSCS_UNREACHABLE || state == LWSSSCS_ALL_RETRIES_FAILED) &&
+	    (!fail_h || !lws_ss_last_error(fail_h) ||
+	     strcmp(lws_ss_last_error(fail_h), "connection refused")))
+		reason_bad++;
 	if (state == LWSSSCS_ALL_RETRIES_FAILED)
 		arf_seen++;
 	return LWSSSSRET_OK;
@@ -214,6 +220,11 @@ int main(void)
 		lwsl_err("create rawfail failed\n");
 		return 1;
 	}
+	fail_h = hf;
+	if (lws_ss_last_error(NULL) || strcmp(lws_ss_last_error(hf), "")) {
+		lwsl_err("lws_ss_last_error before any failure\n");
+		return 1;
+	}
 
 	while (n >= 0 && !(interrupted && arf_seen) && guard++ < 100000)
 		n = lws_service(context, 0);
@@ -221,12 +232,12 @@ int main(void)
 	lws_ss_destroy(&hf);
 	lws_context_destroy(context);
 
-	if (failed || !interrupted || arf_seen != 1 ||
+	if (failed || !interrupted || arf_seen != 1 || reason_bad ||
 	    states_seen[LWSSSCS_CONNECTED] != 1 ||
 	    states_seen[LWSSSCS_DESTROYING] != 1 ||
 	    states_seen[LWSSSCS_CREATING] != 1) {
-		lwsl_err("FAILED (failed %d, interrupted %d, arf %d)\n", failed,
-			 interrupted, arf_seen);
+		lwsl_err("FAILED (failed %d, interrupted %d, arf %d, reason %d)\n", failed,
+			 interrupted, arf_seen, reason_bad);
 		return 1;
 	}
 	lwsl_user("PASSED\n");

@@ -138,7 +138,7 @@ void ConnectionPool::arm_sweep() {
     if (alive.expired()) return;
     sweep_ = {};
     sweep();
-  });
+  }, {"pool", 0, "idle sweep"});
 }
 
 void ConnectionPool::sweep() {

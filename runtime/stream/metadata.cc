@@ -1,5 +1,6 @@
 #include "runtime/stream/metadata.h"
 
+#include "runtime/core/escape.h"
 #include "runtime/core/planted.h"
 
 namespace ss::stream {
@@ -17,7 +18,7 @@ std::optional<std::size_t> Metadata::index_of(std::string_view name) const {
 
 Error Metadata::set(std::string_view name, std::string_view value) {
   if (value.size() > kMaxValue) {
-    return make_error(ErrorCode::kLimit, "metadata '" + std::string(name) + "': value of " +
+    return make_error(ErrorCode::kLimit, "metadata " + quote_text(name) + ": value of " +
                                              std::to_string(value.size()) +
                                              " bytes exceeds the limit of 65535");
   }
@@ -29,15 +30,14 @@ Error Metadata::set(std::string_view name, std::string_view value) {
   if (st_.direct_proto_str) {
     auto it = instant_.find(name);
     if (it == instant_.end() && instant_.size() >= kMaxInstant) {
-      return make_error(ErrorCode::kLimit, "metadata '" + std::string(name) +
-                                               "': more than 32 instant (undeclared) names");
+      return make_error(ErrorCode::kLimit, "metadata " + quote_text(name) +
+                                               ": more than 32 instant (undeclared) names");
     }
     instant_[std::string(name)] = std::string(value);
     return {};
   }
-  return make_error(ErrorCode::kNotFound, "metadata '" + std::string(name) +
-                                              "' is not declared by streamtype '" + st_.name +
-                                              "'");
+  return make_error(ErrorCode::kNotFound, "metadata " + quote_text(name) +
+                                              " is not declared by streamtype " + quote_text(st_.name));
 }
 
 Result<std::string_view> Metadata::get(std::string_view name) const {
@@ -46,9 +46,8 @@ Result<std::string_view> Metadata::get(std::string_view name) const {
     return std::string_view();
   }
   if (auto it = instant_.find(name); it != instant_.end()) return std::string_view(it->second);
-  return make_error(ErrorCode::kNotFound, "metadata '" + std::string(name) +
-                                              "' is not declared by streamtype '" + st_.name +
-                                              "'");
+  return make_error(ErrorCode::kNotFound, "metadata " + quote_text(name) +
+                                              " is not declared by streamtype " + quote_text(st_.name));
 }
 
 std::optional<std::string_view> Metadata::find(std::string_view name) const {
@@ -72,26 +71,26 @@ Result<std::string> Metadata::expand(std::string_view text) const {
     out.append(text.substr(pos, open - pos));
     std::size_t close = text.find('}', open + 2);
     if (close == std::string_view::npos) {
-      return make_error(ErrorCode::kParse, "'" + std::string(text) + "': unterminated ${ at offset " +
+      return make_error(ErrorCode::kParse, quote_text(text) + ": unterminated ${ at offset " +
                                                std::to_string(open));
     }
     std::string_view name = text.substr(open + 2, close - open - 2);
     auto i = index_of(name);
     if (!i) {
       return make_error(ErrorCode::kNotFound,
-                        "'" + std::string(text) + "': ${" + std::string(name) + "} at offset " +
-                            std::to_string(open) + " is not a metadata name declared by '" +
-                            st_.name + "'");
+                        quote_text(text) + ": ${" + escape_text(name) + "} at offset " +
+                            std::to_string(open) + " is not a metadata name declared by " +
+                            quote_text(st_.name));
     }
     if (values_[*i]) out.append(*values_[*i]);
     if (out.size() > kMaxExpanded) {
-      return make_error(ErrorCode::kLimit, "'" + std::string(text) +
-                                               "': expansion exceeds 8192 bytes");
+      return make_error(ErrorCode::kLimit, quote_text(text) +
+                                               ": expansion exceeds 8192 bytes");
     }
     pos = close + 1;
   }
   if (out.size() > kMaxExpanded) {
-    return make_error(ErrorCode::kLimit, "'" + std::string(text) + "': expansion exceeds 8192 bytes");
+    return make_error(ErrorCode::kLimit, quote_text(text) + ": expansion exceeds 8192 bytes");
   }
   return out;
 }

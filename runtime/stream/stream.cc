@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/core/escape.h"
 #include "runtime/core/planted.h"
 #include "runtime/stream/attempt.h"
 #include "runtime/stream/context.h"
@@ -51,6 +52,21 @@ std::optional<UrlParts> parse_url(std::string_view text) {
   }
   u.host = std::string(hostport);
   return u;
+}
+
+// A failed connect in words, when the transport said nothing more.
+std::string end_reason_text(EndReason reason) {
+  switch (reason) {
+    case EndReason::kRefused: return "connection refused";
+    case EndReason::kReset: return "connection reset";
+    case EndReason::kTimedOut: return "connect timed out";
+    case EndReason::kDnsFailure: return "the host name did not resolve";
+    case EndReason::kUnreachable: return "no route to the host";
+    case EndReason::kTlsFailure: return "TLS failure";
+    case EndReason::kClosedByPeer: return "the peer closed the connection";
+    case EndReason::kClosedLocally: return "closed on our side";
+  }
+  return end_reason_name(reason);
 }
 
 }  // namespace
@@ -242,7 +258,7 @@ void Stream::start_timeout(std::uint32_t ms) {
   if (ms == 0) ms = st_.timeout_ms;
   if (ms == 0) return;
   if (timeout_timer_) ctx_.loop().cancel(timeout_timer_);
-  timeout_timer_ = ctx_.loop().after(millis(ms), guarded(&Stream::on_timeout_timer));
+  timeout_timer_ = ctx_.loop().after(millis(ms), guarded(&Stream::on_timeout_timer), {"ss", id_, "timeout"});
 }
 
 void Stream::cancel_timeout() {
@@ -315,6 +331,14 @@ Ret Stream::connect_now(bool poll_first) {
     fail_before_connect(target.error().message());
     return call_ret_;
   }
+  if (st_.tls && !target->tls && !downgrade_logged_) {
+    // The scheme wins, as in libwebsockets; ss-policy lint warns about a
+    // literal one (docs/tls.md, "No silent downgrade").
+    downgrade_logged_ = true;
+    ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): the endpoint's URL scheme turns TLS off "
+             "although the streamtype has \"tls\": true; connecting to " + escape_text(to_string(target->ep)) +
+             " without TLS");
+  }
   origin_ = *target;
   open_attempt(*target, true);
   return call_ret_;
@@ -343,7 +367,7 @@ Result<Stream::Target> Stream::policy_target() const {
     if (url->scheme == "https" || url->scheme == "wss" || url->scheme == "mqtts") t.tls = true;
   }
   auto ep = parse_endpoint(host_text, port);
-  if (!ep) return make_error(ErrorCode::kInvalidArgument, "endpoint '" + host_text + "': " + ep.error().message());
+  if (!ep) return make_error(ErrorCode::kInvalidArgument, "endpoint " + quote_text(host_text) + ": " + ep.error().message());
   t.ep = std::move(*ep);
   return t;
 }
@@ -362,22 +386,22 @@ Result<Stream::Target> Stream::redirect_target(const Target& from, std::string_v
   }
   auto url = parse_url(location);
   if (!url || url->host.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "redirect to '" + std::string(location) + "': not an absolute URL");
+    return make_error(ErrorCode::kInvalidArgument, "redirect to " + quote_text(location) + ": not an absolute URL");
   }
   Target t;
   if (url->scheme == "https") {
     t.tls = true;
   } else if (url->scheme == "http") {
     if (from.tls) {
-      return make_error(ErrorCode::kInvalidArgument, "redirect to '" + std::string(location) + "' would leave TLS");
+      return make_error(ErrorCode::kInvalidArgument, "redirect to " + quote_text(location) + " would leave TLS");
     }
     t.tls = false;
   } else {
-    return make_error(ErrorCode::kUnsupported, "redirect to scheme '" + url->scheme + "'");
+    return make_error(ErrorCode::kUnsupported, "redirect to scheme " + quote_text(url->scheme));
   }
   t.url_path = url->path.empty() ? "/" : url->path;
   auto ep = parse_endpoint(url->host, url->port.value_or(t.tls ? 443 : 80));
-  if (!ep) return make_error(ErrorCode::kInvalidArgument, "redirect host '" + url->host + "': " + ep.error().message());
+  if (!ep) return make_error(ErrorCode::kInvalidArgument, "redirect host " + quote_text(url->host) + ": " + ep.error().message());
   t.ep = std::move(*ep);
   return t;
 }
@@ -436,7 +460,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   }
   raw->relay = std::make_unique<Relay>();
   raw->relay->set_target(raw);
-  raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)");
+  raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)", "transport deadline");
   ConnectOptions opts;
   // attr_priority and the ToS hints (spec §1.4), as lws applies them.
   if (st_.attr_priority > 0) opts.socket_priority = st_.attr_priority;
@@ -494,6 +518,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
 }
 
 void Stream::fail_before_connect(std::string_view why) {
+  last_error_ = std::string(why);
   ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): connect failed: " +
            std::string(why));
   seq_ = Seq::kFailing;
@@ -518,10 +543,20 @@ void Stream::retire_attempt() {
   ctx_.loop().post(guarded(&Stream::reclaim_attempts));
 }
 
-void Stream::attempt_ended(EndReason reason, bool locally) {
+void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why) {
   if (!attempt_) return;
   Attempt* a = attempt_.get();
   const bool was_connected = a->proto_connected;
+  // What the transport knows beyond `reason` (a TLS verification failure:
+  // which check, which certificate). Logged here: nothing else says it.
+  std::string failure(why);
+  if (failure.empty() && a->conn && !locally) {
+    failure = a->conn->end_detail();
+    if (!failure.empty()) {
+      ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " +
+               (was_connected ? "connection failed: " : "connect failed: ") + failure);
+    }
+  }
   Binding::EndInfo info;
   a->ending = true;  // the binding's last words may not close anything else
   if (a->binding) info = a->binding->on_transport_end(reason);
@@ -567,6 +602,7 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
         return;
       }
       ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + next.error().message());
+      failure = next.error().message();
     } else if (stale_reuse) {
       ctx_.trace("ss.stale", "ss" + std::to_string(id_) + " pooled connection was closed; new one");
       const bool cross = a->cross_origin;
@@ -598,6 +634,7 @@ void Stream::attempt_ended(EndReason reason, bool locally) {
     return;
   }
   seq_ = Seq::kFailing;
+  last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
   raise(static_cast<int>(State::kUnreachable), reason == EndReason::kDnsFailure ? 1u : 0u);
   if (!pending_destroy_ && !destroying_) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
@@ -641,7 +678,7 @@ void Stream::schedule_retry() {
   }
   seq_ = Seq::kRetryWait;
   ctx_.trace("ss.backoff", "ss" + std::to_string(id_) + " " + std::to_string(d.delay_ms) + "ms");
-  retry_timer_ = ctx_.loop().after(millis(d.delay_ms), guarded(&Stream::on_retry_timer));
+  retry_timer_ = ctx_.loop().after(millis(d.delay_ms), guarded(&Stream::on_retry_timer), {"ss", id_, "retry"});
 }
 
 void Stream::on_retry_timer() {
@@ -839,6 +876,7 @@ void Stream::update_rx_pause() {
 
 const policy::Policy& Attempt::policy() const { return s_.ctx_.policy(); }
 Loop& Attempt::loop() { return s_.ctx_.loop(); }
+std::uint64_t Attempt::stream_id() const { return s_.id_; }
 Rng& Attempt::rng() { return s_.ctx_.rng(); }
 
 void Attempt::on_connected() {
@@ -846,11 +884,11 @@ void Attempt::on_connected() {
   Stream::Guard g(&s_);
   transport_up = true;
   s_.update_rx_pause();  // a consumer that holds rx holds this connection too
-  arm_phase_timer(s_.ctx_.protocol_timeout(), "the protocol handshake");
+  arm_phase_timer(s_.ctx_.protocol_timeout(), "the protocol handshake", "protocol deadline");
   binding->on_transport_connected();
 }
 
-void Attempt::arm_phase_timer(Micros limit, const char* waiting_for) {
+void Attempt::arm_phase_timer(Micros limit, const char* waiting_for, const char* label) {
   cancel_phase_timer();
   if (limit <= 0) return;
   std::weak_ptr<Stream*> weak = s_.token_;
@@ -862,11 +900,12 @@ void Attempt::arm_phase_timer(Micros limit, const char* waiting_for) {
     if (s->attempt_.get() != self) return;
     self->phase_timer = {};
     Stream::Guard g(s);
-    s->ctx_.log("stream " + std::to_string(s->id_) + " (" + s->st_.name + "): timed out after " +
-                std::to_string(limit / kMicrosPerMilli) + " ms waiting for " + waiting_for);
+    const std::string why = "timed out after " + std::to_string(limit / kMicrosPerMilli) + " ms waiting for " +
+                            waiting_for;
+    s->ctx_.log("stream " + std::to_string(s->id_) + " (" + s->st_.name + "): " + why);
     if (self->conn) self->conn->close();
-    s->attempt_ended(EndReason::kTimedOut, false);
-  });
+    s->attempt_ended(EndReason::kTimedOut, false, why);
+  }, {"ss", s_.id_, label});
 }
 
 void Attempt::cancel_phase_timer() {
@@ -1010,6 +1049,7 @@ HostVerdict Attempt::connected() {
   failures_before_connect = s_.budget_.failures();
   s_.budget_.reset();
   s_.seq_ = Stream::Seq::kConnected;
+  s_.last_error_.clear();
   s_.raise(static_cast<int>(State::kConnected));
   if (s_.tx_wanted_) s_.post_tx_kick();
   return verdict();

@@ -131,6 +131,14 @@ class Stream {
   std::uint32_t retry_failures() const { return budget_.failures(); }
   std::uint32_t connect_attempts() const { return connect_attempts_; }
   std::size_t attempt_count() const { return (attempt_ ? 1 : 0) + dead_attempts_.size(); }
+  // Why the stream's latest connection attempt failed before CONNECTED, in
+  // words: the reason behind its latest UNREACHABLE (and so behind
+  // ALL_RETRIES_FAILED), e.g. "certificate verify failed: certificate has
+  // expired (cert 0, subject CN=api.example.com)" or "connection refused".
+  // Set before UNREACHABLE is raised, so the state callback can read it;
+  // "" before any failure and again once CONNECTED is raised. Not a state:
+  // states and their numbers are lws's (docs/api.md, "Why a connect failed").
+  const std::string& last_error() const { return last_error_; }
 
   // --- internal (context and Attempt) ----------------------------------
   // Raises an out-of-band state (EVENT_WAIT_CANCELLED, a user state).
@@ -191,7 +199,9 @@ class Stream {
   bool idempotent_method() const;
   void open_attempt(const Target& t, bool may_reuse);
   void fail_before_connect(std::string_view why);
-  void attempt_ended(EndReason reason, bool locally);
+  // `why`: the failure in words when the caller knows it better than the
+  // connection (a phase timeout); else the connection's end_detail().
+  void attempt_ended(EndReason reason, bool locally, std::string_view why = {});
   void schedule_retry();
   void on_retry_timer();
   void on_timeout_timer();
@@ -233,6 +243,8 @@ class Stream {
   std::uint32_t connect_attempts_ = 0;
   int redirect_hops_ = 0;  // redirects followed since the last connect_now
   Target origin_;          // the policy's target of the current connect_now
+  std::string last_error_;     // last_error()
+  bool downgrade_logged_ = false;  // the endpoint's scheme turned "tls" off: said once
 
   bool tx_wanted_ = false;
   std::optional<std::size_t> tx_len_;

@@ -337,6 +337,67 @@ TEST(Metadata, DeclaredNamesOnlyAndCopied) {
   EXPECT_TRUE(r.saw(State::kConnected));
 }
 
+// A context whose "md" streamtype has "tls": true, and its log lines.
+struct TlsMdWorld {
+  testing::FakeLoop loop;
+  testing::FakeNet net{loop};
+  std::vector<std::string> logs;
+  std::unique_ptr<Context> ctx;
+  TlsMdWorld() {
+    auto p = std::make_shared<policy::Policy>(*testing::test_policy());
+    for (auto& st : p->streamtypes) {
+      if (st.name == "md") st.tls = true;
+    }
+    Context::Config cfg;
+    cfg.loop = &loop;
+    cfg.net = &net;
+    cfg.policy = p;
+    cfg.hooks.log = [this](std::string_view t) { logs.emplace_back(t); };
+    ctx = std::make_unique<Context>(std::move(cfg));
+    proto::raw::register_raw_binding(*ctx);
+  }
+  Stream* make(Recorder& r) {
+    StreamInfo info;
+    info.streamtype = "md";
+    info.callbacks = r.callbacks();
+    auto s = ctx->create(std::move(info));
+    return s.ok() ? *s : nullptr;
+  }
+};
+
+// The scheme wins over "tls" (as in libwebsockets), never silently: one log
+// line per stream (docs/tls.md, "No silent downgrade").
+TEST(Endpoint, SchemeThatTurnsTlsOffIsLoggedOncePerStream) {
+  TlsMdWorld w;
+  Recorder r;
+  Stream* s = w.make(r);
+  ASSERT_NE(s, nullptr);
+  ASSERT_TRUE(s->set_metadata("host", "http://echo.test:7").ok());
+  s->client_connect();
+  w.loop.run_for(seconds(1));
+  EXPECT_TRUE(r.saw(State::kConnected)) << r.names();  // no TLS transport needed: TLS is off
+  ASSERT_EQ(w.logs.size(), 1u);
+  EXPECT_EQ(w.logs[0], "stream 1 (md): the endpoint's URL scheme turns TLS off although the streamtype has "
+                       "\"tls\": true; connecting to echo.test:7 without TLS");
+  s->destroy();
+  w.loop.run_for(seconds(1));
+  EXPECT_EQ(w.logs.size(), 1u);
+}
+
+// Values quoted in log lines and last_error() have their control
+// characters escaped (runtime/core/escape.h): a newline cannot forge a line.
+TEST(Endpoint, BadEndpointFromMetadataIsQuotedEscaped) {
+  Harness h;
+  Recorder r;
+  Stream* s = make(h, r, "md");
+  ASSERT_TRUE(s->set_metadata("host", "echo.test:7\nstream 9 (x): ok").ok());
+  s->client_connect();
+  h.loop.run_for(millis(10));
+  ASSERT_TRUE(r.saw(State::kUnreachable)) << r.names();
+  EXPECT_EQ(s->last_error().find('\n'), std::string::npos) << s->last_error();
+  EXPECT_NE(s->last_error().find("'echo.test:7\\nstream 9 (x): ok'"), std::string::npos) << s->last_error();
+}
+
 TEST(Metadata, Expansion) {
   policy::Streamtype st;
   st.name = "t";

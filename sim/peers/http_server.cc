@@ -79,7 +79,7 @@ void HttpServer::later(Micros delay, std::function<void()> task) {
   std::weak_ptr<int> alive = alive_;
   loop_.after(delay, [alive, task = std::move(task)] {
     if (alive.lock()) task();
-  });
+  }, {"http_server", 0, "delay"});
 }
 
 void HttpServer::respond(Conn& c, const h1::Head& req) {

@@ -226,7 +226,7 @@ void WsEchoServer::later(Micros delay, std::function<void()> task) {
   std::weak_ptr<int> alive = alive_;
   loop_.after(delay, [alive, task = std::move(task)] {
     if (alive.lock()) task();
-  });
+  }, {"ws_echo_server", 0, "delay"});
 }
 
 }  // namespace ss::sim::peers

@@ -25,7 +25,8 @@ for bug in "${bugs[@]}"; do
   if [ "$rc" -eq 1 ] && [ -n "$seed" ]; then
     printf '%-24s seed %-5s %s\n' "$bug" "$seed" "$why"
   else
-    printf '%-24s NOT CAUGHT in %d seeds (exit %d)\n' "$bug" "$max_seeds" "$rc"
+    printf '%-24s NOT CAUGHT in %d seeds (exit %d); by hand: SS_PLANTED_BUG=%s bazel run //sim/planted:ss-sim-with-planted-bugs -- --seeds %d --stop-after 1\n' \
+      "$bug" "$max_seeds" "$rc" "$bug" "$max_seeds"
     fail=1
   fi
 done

@@ -130,6 +130,7 @@ class RealPeers : public ::testing::Test {
   void run(const std::string& type, Client& c, const std::function<bool()>& done) {
     auto s = stack_->ctx().create(type, c.handlers());
     ASSERT_TRUE(s.ok()) << s.error().message();
+    c.handle = &*s;
     s->request_tx();
     EXPECT_TRUE(stack_->run_until(done, seconds(15))) << type << ": " << names(c.states);
     stack_->run_for(millis(300));
@@ -319,6 +320,21 @@ TEST_F(RealPeers, TlsRightTrustStore) {
   h1_case("tls_good", c);
   EXPECT_EQ(c.got, "hello from nginx\n");
   EXPECT_EQ(c.states, kGetOk) << names(c.states);
+  EXPECT_TRUE(c.reasons.empty());
+}
+
+// A refused certificate says why (docs/tls.md): the stream's last_error()
+// at each UNREACHABLE and at ALL_RETRIES_FAILED, and one engine log line
+// per attempt, name the failed check and the certificate.
+void expect_reason(const Stack& stack, const Client& c, const std::string& type, const std::string& why) {
+  const std::string want = "certificate verify failed: " + why;
+  ASSERT_EQ(c.reasons.size(), 4u) << names(c.states);  // 3 UNREACHABLE + ALL_RETRIES_FAILED
+  for (const std::string& r : c.reasons) EXPECT_EQ(r, want);
+  std::size_t logged = 0;
+  for (const std::string& line : stack.logs()) {
+    if (line.find("(" + type + "): connect failed: " + want) != std::string::npos) ++logged;
+  }
+  EXPECT_EQ(logged, 3u) << (stack.logs().empty() ? std::string("no log lines") : stack.logs().front());
 }
 
 TEST_F(RealPeers, TlsWrongTrustStoreFails) {
@@ -326,6 +342,8 @@ TEST_F(RealPeers, TlsWrongTrustStoreFails) {
   h1_case("tls_wrong_store", c);
   EXPECT_EQ(c.rx_bytes, 0u);
   EXPECT_EQ(c.states, kTlsRefused) << names(c.states);
+  expect_reason(*stack_, c, "tls_wrong_store",
+                "unable to get local issuer certificate (cert 0, subject CN=localhost)");
 }
 
 TEST_F(RealPeers, TlsExpiredCertificateFails) {
@@ -333,6 +351,7 @@ TEST_F(RealPeers, TlsExpiredCertificateFails) {
   h1_case("tls_expired", c);
   EXPECT_EQ(c.rx_bytes, 0u);
   EXPECT_EQ(c.states, kTlsRefused) << names(c.states);
+  expect_reason(*stack_, c, "tls_expired", "certificate has expired (cert 0, subject CN=localhost)");
 }
 
 TEST_F(RealPeers, TlsWrongHostFails) {
@@ -340,6 +359,7 @@ TEST_F(RealPeers, TlsWrongHostFails) {
   h1_case("tls_wrong_host", c);
   EXPECT_EQ(c.rx_bytes, 0u);
   EXPECT_EQ(c.states, kTlsRefused) << names(c.states);
+  expect_reason(*stack_, c, "tls_wrong_host", "hostname mismatch (cert 0, subject CN=wrong.example)");
 }
 
 TEST_F(RealPeers, TlsSelfSignedFails) {
@@ -347,6 +367,7 @@ TEST_F(RealPeers, TlsSelfSignedFails) {
   h1_case("tls_self_signed", c);
   EXPECT_EQ(c.rx_bytes, 0u);
   EXPECT_EQ(c.states, kTlsRefused) << names(c.states);
+  expect_reason(*stack_, c, "tls_self_signed", "self-signed certificate (cert 0, subject CN=localhost)");
 }
 
 TEST_F(RealPeers, WsEcho) {

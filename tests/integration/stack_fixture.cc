@@ -99,6 +99,7 @@ Stack::Stack(const std::string& policy_json) {
   config.seed = posix::os_random_seed();
   config.policy = parsed.policy;
   config.hooks.violation = [this](std::string_view v) { violations_.emplace_back(v); };
+  config.hooks.log = [this](std::string_view line) { logs_.emplace_back(line); };
   ctx_ = std::make_unique<StreamContext>(std::move(config));
   ctx_->engine().set_tls_transport(stream::make_tls_transport());
 }

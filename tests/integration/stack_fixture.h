@@ -81,6 +81,10 @@ struct Client {
   bool got_eom = false;
   std::vector<State> states;
   std::function<void(std::span<const std::uint8_t>)> on_rx;
+  // Set it to the stream's handle: its last_error() at every UNREACHABLE
+  // and ALL_RETRIES_FAILED goes to `reasons`.
+  const StreamHandle* handle = nullptr;
+  std::vector<std::string> reasons;
 
   Handlers handlers() {
     return Handlers{
@@ -101,6 +105,8 @@ struct Client {
         },
         .state = [this](State st, std::uint32_t) {
           states.push_back(st);
+          if (handle && (st == State::kUnreachable || st == State::kAllRetriesFailed))
+            reasons.push_back(handle->last_error());
           if (st == State::kConnected && resend_each_connection) sent = false;
           return Ret::kOk;
         },
@@ -121,6 +127,8 @@ class Stack {
   StreamContext& ctx() { return *ctx_; }
   posix::EpollLoop& loop() { return loop_; }
   const std::vector<std::string>& violations() const { return violations_; }
+  // The engine's log lines (Hooks::log), in order.
+  const std::vector<std::string>& logs() const { return logs_; }
 
   // Runs the loop until done() or the budget (loop time) runs out.
   bool run_until(const std::function<bool()>& done, Micros budget = seconds(10));
@@ -133,6 +141,7 @@ class Stack {
   proto::OpenSslTlsProvider tls_;
   std::unique_ptr<StreamContext> ctx_;
   std::vector<std::string> violations_;
+  std::vector<std::string> logs_;
   std::string error_;
 };
 

@@ -69,7 +69,9 @@ TEST_F(TlsPeersTest, UntrustedCaIsATlsFailure) {
   ASSERT_TRUE(run_until([&] { return rec.ended; }));
   EXPECT_EQ(rec.connected, 0);
   EXPECT_EQ(rec.end_reason, EndReason::kTlsFailure);
-  EXPECT_FALSE(conn->tls_error().ok());
+  EXPECT_EQ(conn->tls_error().message(),
+            "certificate verify failed: unable to get local issuer certificate (cert 0, subject CN=localhost)");
+  EXPECT_EQ(conn->end_detail(), conn->tls_error().message());
 }
 
 TEST_F(TlsPeersTest, WrongServerNameIsATlsFailure) {
@@ -78,7 +80,31 @@ TEST_F(TlsPeersTest, WrongServerNameIsATlsFailure) {
   ASSERT_TRUE(run_until([&] { return rec.ended; }));
   EXPECT_EQ(rec.connected, 0);
   EXPECT_EQ(rec.end_reason, EndReason::kTlsFailure);
-  EXPECT_NE(conn->tls_error().message(), "");
+  EXPECT_EQ(conn->tls_error().message(),
+            "certificate verify failed: hostname mismatch (cert 0, subject CN=localhost)");
+}
+
+// nginx's bad certificates (peers.sh): each refusal names its reason.
+TEST_F(TlsPeersTest, BadCertificatesSayWhy) {
+  const struct {
+    const char* port_env;
+    const char* want;
+  } cases[] = {
+      {"SS_NGINX_EXPIRED_PORT", "certificate has expired (cert 0, subject CN=localhost)"},
+      {"SS_NGINX_WRONGHOST_PORT", "hostname mismatch (cert 0, subject CN=wrong.example)"},
+      {"SS_NGINX_SELFSIGNED_PORT", "self-signed certificate (cert 0, subject CN=localhost)"},
+  };
+  for (const auto& c : cases) {
+    const char* port = std::getenv(c.port_env);
+    ASSERT_NE(port, nullptr) << c.port_env;
+    Rec rec;
+    auto conn = proto::connect_tls(net_, tls_, Endpoint::tcp("127.0.0.1", static_cast<std::uint16_t>(std::atoi(port))),
+                                   {}, config("localhost", true), &rec);
+    ASSERT_TRUE(run_until([&] { return rec.ended; })) << c.port_env;
+    EXPECT_EQ(rec.connected, 0) << c.port_env;
+    EXPECT_EQ(rec.end_reason, EndReason::kTlsFailure) << c.port_env;
+    EXPECT_EQ(conn->end_detail(), std::string("certificate verify failed: ") + c.want) << c.port_env;
+  }
 }
 
 }  // namespace

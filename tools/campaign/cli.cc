@@ -30,10 +30,9 @@ constexpr const char* kUsage =
     "              [--max-events N] [--seed-timeout D] [--recheck F] [--json FILE] [--junit FILE]\n"
     "              [--stop-after N] [--show-failures N] [--no-progress] [--no-leak-check]\n"
     "       ss-sim --list | --help\n"
-    "\n"
-    "Runs simulated scenarios (default: \"default\" = echo, stream-raw, stream-h1,\n"
-    "proxy, proxy-bulk and stream-ws in turn by seed) over the faulty simulated network.\n"
-    "\n"
+    "\n";
+// Between the two: what the default scenario runs, from the registry.
+constexpr const char* kUsageBody =
     "One seed, in this process:\n"
     "  --seed S         run seed S; print its derived options (fault plan, workload)\n"
     "  --trace          with --seed: also print every trace event as it happens\n"
@@ -84,6 +83,24 @@ constexpr const char* kUsage =
     "hang, leak or nondeterminism; --shrink: the seed passes), 2 bad arguments or a bad\n"
     "scenario file, 3 the campaign runner failed, 7 a file could not be read or written,\n"
     "130 interrupted. --shrink, --save-scenario, --show-scenario and --version exit 0 when done.\n";
+
+// `text` with line breaks between words so no line is longer than `width`.
+std::string wrap_words(const std::string& text, std::size_t width) {
+  std::string out, line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return out + line + "\n";
+}
 
 int bad(const std::string& msg) {
   std::fprintf(stderr, "ss-sim: %s (try --help)\n", msg.c_str());
@@ -232,6 +249,10 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
     };
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
+      std::string about = "Runs simulated scenarios over the faulty simulated network.";
+      if (const sim::Scenario* d = registry.find("default")) about += " The default scenario: " + d->summary() + ".";
+      std::fputs((wrap_words(about, 80) + "\n").c_str(), stdout);
+      std::fputs(kUsageBody, stdout);
       return 0;
     } else if (arg == "--list") {
       list = true;

@@ -63,7 +63,7 @@ class PlantedRun final : public ScenarioRun {
   }
   void start(World& world) override {
     inner_->start(world);
-    if (plant_ != Plant::kNone) world.loop().after(millis(5), [this, &world] { fire(world); });
+    if (plant_ != Plant::kNone) world.loop().after(millis(5), [this, &world] { fire(world); }, {"planted", 0, "fire"});
   }
   void check(World& world) override { inner_->check(world); }
 

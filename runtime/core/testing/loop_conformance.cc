@@ -36,6 +36,22 @@ TEST_F(LoopConformance, TimersFireByDeadlineThenArmingOrderAndNeverEarly) {
   EXPECT_TRUE(early.empty()) << early.front() << " fired early";
 }
 
+TEST_F(LoopConformance, LabelledTimersKeepTheContract) {
+  // A TimerLabel only names the timer (loop.h, "Labels"): labelled and
+  // unlabelled timers share one order, and cancel works on both.
+  std::vector<std::string> order;
+  const Micros base = loop().now();
+  loop().at(base + millis(10), [&] { order.push_back("plain"); });
+  loop().at(base + millis(10), [&] { order.push_back("labelled"); }, {"ss", 3, "retry"});
+  loop().after(millis(5), [&] { order.push_back("after"); }, {"pool", 0, "idle sweep"});
+  TimerId gone = loop().after(millis(1), [&] { order.push_back("cancelled"); }, {"proxy.link", 2, "frame deadline"});
+  EXPECT_TRUE(gone);
+  EXPECT_TRUE(loop().cancel(gone));
+  EXPECT_TRUE(order.empty()) << "a timer ran inline";
+  ASSERT_TRUE(world_->run_until([&] { return order.size() == 3; }, seconds(5)));
+  EXPECT_EQ(order, (std::vector<std::string>{"after", "plain", "labelled"}));
+}
+
 TEST_F(LoopConformance, PastDeadlineFiresOnALaterTurn) {
   bool ran = false;
   loop().at(loop().now() - seconds(1), [&] { ran = true; });

@@ -108,6 +108,12 @@ class StreamHandle {
   void add_peer_tx_credit(std::int32_t add) {
     if (auto* s = get()) s->add_peer_tx_credit(add);
   }
+  // Why the latest connection attempt failed before CONNECTED ("" if none
+  // since the last CONNECTED, or the stream is gone): Stream::last_error().
+  std::string last_error() const {
+    auto* s = get();
+    return s ? s->last_error() : std::string();
+  }
   std::int32_t est_peer_tx_credit() const {
     auto* s = get();
     return s ? s->get_est_peer_tx_credit() : 0;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "runtime/core/escape.h"
+
 namespace ss::proto::h1 {
 namespace {
 
@@ -72,7 +74,7 @@ std::optional<std::uint32_t> retry_after_seconds(const Head& head) {
 
 Result<std::string> serialize_request(const Request& r) {
   if (!is_token(r.method))
-    return make_error(ErrorCode::kInvalidArgument, "h1 request: method '" + r.method + "' is not a token");
+    return make_error(ErrorCode::kInvalidArgument, "h1 request: method " + quote_text(r.method) + " is not a token");
   if (r.target.empty() || r.target.front() != '/' || !is_safe_text(r.target) ||
       r.target.find(' ') != std::string::npos)
     return make_error(ErrorCode::kInvalidArgument,
@@ -91,14 +93,14 @@ Result<std::string> serialize_request(const Request& r) {
     const auto& h = r.headers[i];
     if (!is_token(h.name))
       return make_error(ErrorCode::kInvalidArgument,
-                        "h1 request: header " + std::to_string(i) + " name '" + h.name + "' is not a token");
+                        "h1 request: header " + std::to_string(i) + " name " + quote_text(h.name) + " is not a token");
     if (!is_safe_text(h.value))
       return make_error(ErrorCode::kInvalidArgument,
-                        "h1 request: header '" + h.name + "' value holds CR, LF or NUL");
+                        "h1 request: header " + quote_text(h.name) + " value holds CR, LF or NUL");
     if (iequals(h.name, "host") || iequals(h.name, "content-length") ||
         iequals(h.name, "transfer-encoding"))
       return make_error(ErrorCode::kInvalidArgument,
-                        "h1 request: header '" + h.name + "' is set by the core, not by the caller");
+                        "h1 request: header " + quote_text(h.name) + " is set by the core, not by the caller");
     out += h.name;
     out += ": ";
     out += h.value;

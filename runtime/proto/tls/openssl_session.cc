@@ -12,6 +12,8 @@
 #include <array>
 #include <ctime>
 
+#include "runtime/core/escape.h"
+
 namespace ss::proto {
 namespace {
 
@@ -152,7 +154,7 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X5
   const bool ip = !name.empty() && is_ip_literal(name);
   if (!name.empty() && !ip && SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) {
     ERR_clear_error();
-    return make_error(ErrorCode::kInvalidArgument, "server_name: not usable as SNI: " + name);
+    return make_error(ErrorCode::kInvalidArgument, "server_name: not usable as SNI: " + quote_text(name));
   }
   if (config.verify_peer) {
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
@@ -161,7 +163,7 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X5
                       : X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size());
     if (ok != 1) {
       ERR_clear_error();
-      return make_error(ErrorCode::kInvalidArgument, "server_name: not a valid host name: " + name);
+      return make_error(ErrorCode::kInvalidArgument, "server_name: not a valid host name: " + quote_text(name));
     }
     // Every certificate the policy lists is an anchor, intermediates too
     // (pinning an intermediate or a leaf works); the system store keeps

@@ -54,6 +54,8 @@ class TlsConnection final : public Connection, private ConnectionHandler {
   // Why the connection ended with kTlsFailure, or why a connection that was
   // up ended before the handshake completed; ok() otherwise.
   const Error& tls_error() const { return tls_error_; }
+  // Connection::end_detail: tls_error()'s message ("" when ok).
+  std::string end_detail() const override { return tls_error_.message(); }
   std::string negotiated_alpn() const;
   bool handshake_done() const { return handshake_done_; }
 

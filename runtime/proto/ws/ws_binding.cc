@@ -158,7 +158,7 @@ class WsBinding final : public stream::Binding {
     if (!rp || (!rp->secs_since_valid_ping && !rp->secs_since_valid_hangup)) return;
     ping_after_ = seconds(rp->secs_since_valid_ping);
     hangup_after_ = seconds(rp->secs_since_valid_hangup);
-    timer_ = host_.loop().after(seconds(1), [this] { on_timer(); });
+    timer_ = host_.loop().after(seconds(1), [this] { on_timer(); }, {"ws", host_.stream_id(), "validity"});
   }
 
   void cancel_timer() {
@@ -179,7 +179,7 @@ class WsBinding final : public stream::Binding {
         flush();
       }
     }
-    timer_ = host_.loop().after(seconds(1), [this] { on_timer(); });
+    timer_ = host_.loop().after(seconds(1), [this] { on_timer(); }, {"ws", host_.stream_id(), "validity"});
   }
 
   // One ping per silent interval: do not ping again until ping_after_ has

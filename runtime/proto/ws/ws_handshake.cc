@@ -6,6 +6,8 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "runtime/core/escape.h"
+
 namespace ss::proto::ws {
 namespace {
 
@@ -76,12 +78,12 @@ Error check_upgrade_response(const h1::Head& head, std::string_view key, std::st
     return fail("101 response announces a body");
   auto accept = h1::find_header(head.headers, "sec-websocket-accept");
   if (!accept) return fail("Sec-WebSocket-Accept missing");
-  if (*accept != accept_for(key)) return fail("Sec-WebSocket-Accept '" + std::string(*accept) + "' is wrong for our key");
+  if (*accept != accept_for(key)) return fail("Sec-WebSocket-Accept " + quote_text(*accept) + " is wrong for our key");
   auto proto = h1::find_header(head.headers, "sec-websocket-protocol");
   if (subprotocol.empty()) {
-    if (proto) return fail("server chose subprotocol '" + std::string(*proto) + "' that was not asked for");
+    if (proto) return fail("server chose subprotocol " + quote_text(*proto) + " that was not asked for");
   } else if (!proto || *proto != subprotocol) {
-    return fail("server did not accept subprotocol '" + std::string(subprotocol) + "'");
+    return fail("server did not accept subprotocol " + quote_text(subprotocol));
   }
   if (h1::find_header(head.headers, "sec-websocket-extensions"))
     return fail("server chose an extension; none was offered");

@@ -22,6 +22,7 @@ class FakeLoop final : public Loop {
  public:
   Micros now() const override { return now_; }
   void post(Task task) override { at(now_, std::move(task)); }
+  using Loop::at;  // the labelled overload
   TimerId at(Micros deadline, Task task) override {
     if (deadline < now_) deadline = now_;
     TimerId id{++next_id_};

@@ -1,5 +1,8 @@
 #include "sim/scenarios/all/all_scenarios.h"
 
+#include <string>
+#include <vector>
+
 #include "sim/scenarios/proxy/proxy_scenario.h"
 #include "sim/scenarios/stream_h1/h1_scenario.h"
 #include "sim/scenarios/stream_raw/stream_scenario.h"
@@ -16,12 +19,17 @@ void register_all_scenarios(ScenarioRegistry& registry) {
   register_stream_ws_scenarios(registry);
   register_world_scenarios(registry);
   // The built-in default: the echo network, raw streams, h1 streams, the
-  // proxy and bulk transfers through it, ws streams, in turn by seed.
-  registry.add(make_mixed_scenario(
-      "default",
-      "echo, stream-raw, stream-h1, proxy, proxy-bulk and stream-ws in turn (seed mod 6): the whole stack",
-      {registry.find("echo"), registry.find("stream-raw"), registry.find("stream-h1"), registry.find("proxy"),
-       registry.find("proxy-bulk"), registry.find("stream-ws")}));
+  // proxy and bulk transfers through it, ws streams, in turn by seed. Its
+  // summary (which `ss-sim --help` prints) is made from the parts' names.
+  const std::vector<std::string> names = {"echo", "stream-raw", "stream-h1", "proxy", "proxy-bulk", "stream-ws"};
+  std::vector<const Scenario*> parts;
+  std::string summary;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    parts.push_back(registry.find(names[i]));
+    summary += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  }
+  summary += " in turn (seed mod " + std::to_string(names.size()) + "): the whole stack";
+  registry.add(make_mixed_scenario("default", summary, std::move(parts)));
 }
 
 }  // namespace ss::sim

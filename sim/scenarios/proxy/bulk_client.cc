@@ -69,7 +69,7 @@ void BulkClient::schedule_reader() {
     world_.loop().at(when, [this, alive, fn] {
       if (!alive.lock() || !*alive.lock() || closed_ || ended_) return;
       fn();
-    });
+    }, {"bulk_client", 0, "reader"});
   };
   switch (spec_.reader) {
     case Reader::kFast: return;
@@ -82,10 +82,10 @@ void BulkClient::schedule_reader() {
           const bool pause = !c->paused_;
           c->set_paused(pause);
           c->world_.loop().after(pause ? c->spec_.slow_pause : c->spec_.slow_read,
-                                 [c, alive] { Cycle::run(c, alive); });
+                                 [c, alive] { Cycle::run(c, alive); }, {"bulk_client", 0, "reader"});
         }
       };
-      world_.loop().after(spec_.slow_read, [this, alive] { Cycle::run(this, alive); });
+      world_.loop().after(spec_.slow_read, [this, alive] { Cycle::run(this, alive); }, {"bulk_client", 0, "reader"});
       return;
     }
     case Reader::kStall:

@@ -215,7 +215,7 @@ class ProxyBulkRun final : public ScenarioRun {
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       world.loop().at(specs_[i].start_at, [this, &world, box, i] {
         clients_[i] = std::make_unique<BulkClient>(world, world.net_for(box), specs_[i].client);
-      });
+      }, {"client", i + 1, "start"});
       // A client still busy by then is stuck: end it so the run can end.
       world.loop().at(kClientDeadline, [this, i] {
         if (clients_[i] && !clients_[i]->closed_by_us() && !clients_[i]->ended()) {
@@ -224,7 +224,7 @@ class ProxyBulkRun final : public ScenarioRun {
           if (specs_[i].client.reader != Reader::kStop) stuck_.push_back(i);
           clients_[i]->close();
         }
-      });
+      }, {"client", i + 1, "deadline"});
     }
     world.install(plan_);
   }

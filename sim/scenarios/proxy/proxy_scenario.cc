@@ -137,13 +137,13 @@ class ProxyRun final : public ScenarioRun {
           sims_[i] = std::make_unique<SimLinkClient>(world, world.net_for(box), c.behaviour, c.messages,
                                                      c.streamtype);
         }
-      });
+      }, {"client", i + 1, "start"});
       // A half-frame client never closes by itself: the proxy must drop it.
       if (clients_[i].behaviour == Behaviour::kHalfFrame) continue;
       world.loop().at(clients_[i].close_at, [this, i] {
         if (sims_[i]) sims_[i]->close();
         if (sspcs_[i]) sspcs_[i]->close();
-      });
+      }, {"client", i + 1, "close"});
     }
     world.install(plan_);
   }

@@ -80,6 +80,7 @@ struct StreamSpec {
 
 struct Actor {
   std::string name;
+  std::uint64_t ordinal = 0;  // "stream<ordinal>": names its timers in the trace
   StreamSpec spec;
   std::string expected_body;
   stream::Stream* s = nullptr;
@@ -108,7 +109,7 @@ struct Actor {
       --repeats_left;
       world->loop().after(spec.repeat_gap, [this] {
         if (s) s->request_tx();
-      });
+      }, {"stream", ordinal, "repeat"});
     }
     if (st == static_cast<int>(State::kConnected)) txn_this_connection = false;
     if (st == static_cast<int>(State::kConnecting)) {
@@ -297,6 +298,7 @@ class H1Run final : public ScenarioRun {
       auto a = std::make_unique<Actor>();
       a->world = &world;
       a->spec = spec;
+      a->ordinal = i + 1;
       a->name = "stream" + std::to_string(i + 1);
       a->repeats_left = spec.repeats;
       if (spec.redirect) {
@@ -349,10 +351,10 @@ class H1Run final : public ScenarioRun {
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
     for (std::size_t i = 0; i < actors_.size(); ++i) {
       Actor* a = actors_[i].get();
-      world.loop().at(a->spec.start_at, [this, a, i] { create(a, i); });
+      world.loop().at(a->spec.start_at, [this, a, i] { create(a, i); }, {"stream", a->ordinal, "start"});
       world.loop().at(a->spec.end_at, [a] {
         if (a->s && !a->s->destroyed()) a->s->destroy();
-      });
+      }, {"stream", a->ordinal, "end"});
     }
     world.install(plan_);
   }

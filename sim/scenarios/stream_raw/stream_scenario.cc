@@ -99,6 +99,7 @@ struct Actor {
   World* world = nullptr;
   StreamSpec spec;
   std::string name;
+  std::uint64_t ordinal = 0;  // "stream<ordinal>": names its timers in the trace
   stream::Stream* s = nullptr;
   Rng draw{0};
   std::vector<int> states;
@@ -136,7 +137,7 @@ struct Actor {
           if (destroyed) return;
           arf_since_connect = false;  // request_tx from idle starts a fresh budget
           s->request_tx();
-        });
+        }, {"stream", ordinal, "again"});
       }
     }
     if (st == static_cast<int>(State::kDestroying)) destroyed = true;
@@ -255,15 +256,16 @@ class StreamRun final : public ScenarioRun {
       auto a = std::make_unique<Actor>();
       a->world = &world;
       a->spec = specs_[i];
+      a->ordinal = i + 1;
       a->name = "stream" + std::to_string(i + 1) + "(" + specs_[i].type + ")";
       a->draw = Rng(seeds.next_u64());
       a->messages_left = specs_[i].messages;
       Actor* p = a.get();
       actors_.push_back(std::move(a));
-      world.loop().at(specs_[i].start_at, [this, p] { create(p); });
+      world.loop().at(specs_[i].start_at, [this, p] { create(p); }, {"stream", p->ordinal, "start"});
       world.loop().at(specs_[i].end_at, [p] {
         if (p->s && !p->destroyed) p->s->destroy();
-      });
+      }, {"stream", p->ordinal, "end"});
     }
     world.install(plan_);
   }

@@ -23,8 +23,9 @@ TEST(StreamRawScenario, SeedSweepHasNoViolations) {
   for (int seed = 1 + index; seed <= seeds; seed += shards) {
     const SeedOutcome out = run_seed(*scenario, static_cast<std::uint64_t>(seed));
     if (!out.violations.empty() || out.livelock) {
-      std::string msg = "seed " + std::to_string(seed) + " (rerun: bazel run //sim/scenarios/stream_raw:ss-sim-streams -- --trace --seed " +
-                        std::to_string(seed) + "):\n" + scenario->derive(seed)->describe();
+      std::string msg = "seed " + std::to_string(seed) +
+                        " (rerun: bazel run //tools:ss-sim -- --scenario stream-raw --seed " + std::to_string(seed) +
+                        " --trace):\n" + scenario->derive(seed)->describe();
       for (const auto& v : out.violations) msg += "  violation: " + v + "\n";
       FAIL() << msg;
     }

@@ -27,6 +27,9 @@ struct Outcome {
   std::string rx;
   std::size_t violations = 0;
   std::uint64_t hash = 0;
+  std::vector<std::string> reasons;  // Stream::last_error() at each UNREACHABLE
+  std::string final_reason;          // ... and at ALL_RETRIES_FAILED
+  std::vector<std::string> logs;     // the context's log lines
 };
 
 // The certificate the server presents.
@@ -118,6 +121,7 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     cfg.policy = pol;
     cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    cfg.hooks.log = [&out](std::string_view t) { out.logs.emplace_back(t); };
     Context ctx(std::move(cfg));
     proto::raw::register_raw_binding(ctx);
     ctx.set_tls_transport(make_tls_transport());
@@ -130,8 +134,11 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     Stream* s = nullptr;
     StreamInfo info;
     info.streamtype = "secure";
+    info.on_bind = [&s](Stream* bound) { s = bound; };
     info.callbacks.state = [&](int state, std::uint32_t) {
       out.states.push_back(state);
+      if (state == static_cast<int>(State::kUnreachable)) out.reasons.push_back(s->last_error());
+      if (state == static_cast<int>(State::kAllRetriesFailed)) out.final_reason = s->last_error();
       return Ret::kOk;
     };
     info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
@@ -172,6 +179,7 @@ TEST(StreamTlsSim, GoodCertificateConnectsAndEchoes) {
   EXPECT_EQ(o.rx, "hello");
   EXPECT_EQ(o.violations, 0u);
   EXPECT_EQ(o.states.back(), static_cast<int>(State::kDestroying));
+  EXPECT_TRUE(o.logs.empty()) << o.logs.front();
 }
 
 TEST(StreamTlsSim, WrongHostIsUnreachableThenAllRetriesFailed) {
@@ -219,6 +227,41 @@ TEST_P(BadCertificate, IsRefusedEveryAttempt) {
   EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kUnreachable)), 3);
   EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kAllRetriesFailed)), 1);
   EXPECT_EQ(o.violations, 0u);
+}
+
+// Why, in words (docs/tls.md, "Why a certificate was refused"): the stream's
+// last_error() at every UNREACHABLE and at ALL_RETRIES_FAILED, and one log
+// line per attempt, name the check that failed and the certificate.
+TEST_P(BadCertificate, TheReasonReachesTheStreamAndTheLog) {
+  const Outcome o = run(8, GetParam());
+  static const char* const kWant[] = {
+      "",
+      "certificate verify failed: hostname mismatch (cert 0, subject CN=other.example)",
+      "certificate verify failed: certificate has expired (cert 0, subject CN=secure.sim.example)",
+      "certificate verify failed: certificate is not yet valid (cert 0, subject CN=secure.sim.example)",
+      "certificate verify failed: unable to get local issuer certificate (cert 0, subject CN=secure.sim.example)",
+      "certificate verify failed: self-signed certificate (cert 0, subject CN=secure.sim.example)",
+  };
+  const std::string want = kWant[static_cast<int>(GetParam())];
+  ASSERT_EQ(o.reasons.size(), 3u);
+  for (const std::string& r : o.reasons) EXPECT_EQ(r, want);
+  EXPECT_EQ(o.final_reason, want);
+  ASSERT_EQ(o.logs.size(), 3u);
+  for (const std::string& line : o.logs) EXPECT_EQ(line, "stream 1 (secure): connect failed: " + want);
+}
+
+// A failure the transport says nothing more about still has its words.
+TEST(StreamTlsSim, SilentServerReasonIsTheTimeout) {
+  const Outcome o = run(7, Cert::kGood, false, false, true);
+  ASSERT_EQ(o.reasons.size(), 3u);
+  EXPECT_EQ(o.reasons[0], "timed out after 30000 ms waiting for the transport (connect and TLS handshake)");
+  EXPECT_EQ(o.final_reason, o.reasons[2]);
+}
+
+TEST(StreamTlsSim, MissingClientCertificateReasonNamesTheBlob) {
+  const Outcome o = run(6, Cert::kGood, true, false);
+  ASSERT_FALSE(o.reasons.empty());
+  EXPECT_EQ(o.reasons[0], "client_cert 0: no client certificate/key in the system blobs");
 }
 
 std::string cert_name(const ::testing::TestParamInfo<Cert>& i) {

@@ -139,6 +139,7 @@ std::string message_bytes(std::size_t stream, std::size_t m, std::size_t len, bo
 
 struct Actor {
   std::string name;
+  std::uint64_t ordinal = 0;  // "stream<ordinal>": names its timers in the trace
   std::size_t idx = 0;
   StreamSpec spec;
   World* world = nullptr;
@@ -229,7 +230,7 @@ struct Actor {
         cur_open = false;
         offset = 0;  // a message cut short goes again, from SOM, on the next connection
         if (spec.opportunistic && more_to_send())
-          world->loop().after(spec.repoll_gap, [this] { kick(); });
+          world->loop().after(spec.repoll_gap, [this] { kick(); }, {"stream", ordinal, "repoll"});
         break;
       case State::kAllRetriesFailed:
         ++arf;
@@ -281,7 +282,7 @@ struct Actor {
           // Only on a live connection: an idle opportunistic stream waits
           // for its repoll (check_answer counts on that).
           if (connected) kick();
-        });
+        }, {"stream", ordinal, "ready"});
       }
       return Ret::kTxDontSend;
     }
@@ -553,6 +554,7 @@ class WsRun final : public ScenarioRun {
       a->world = &world;
       a->spec = spec;
       a->idx = i + 1;
+      a->ordinal = i + 1;
       a->name = "stream" + std::to_string(i + 1);
       if (!spec.msgs.empty()) a->ready_at = spec.start_at + spec.msgs[0].gap;
       policy::Streamtype st;
@@ -594,12 +596,12 @@ class WsRun final : public ScenarioRun {
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
     for (auto& up : actors_) {
       Actor* a = up.get();
-      world.loop().at(a->spec.start_at, [this, a] { create(a); });
+      world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
       for (std::size_t k = 0; k < a->spec.md_changes.size(); ++k)
-        world.loop().at(a->spec.md_changes[k], [a, k] { a->set_md(k + 1); });
+        world.loop().at(a->spec.md_changes[k], [a, k] { a->set_md(k + 1); }, {"stream", a->ordinal, "metadata change"});
       world.loop().at(a->spec.end_at, [a] {
         if (a->s && !a->s->destroyed()) a->s->destroy();
-      });
+      }, {"stream", a->ordinal, "end"});
     }
     world.install(plan_);
   }
