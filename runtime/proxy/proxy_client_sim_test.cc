@@ -252,6 +252,7 @@ TEST(ProxyClientSim, DestroyAfterLinkDropSaysDisconnectedOnce) {
   EXPECT_EQ(u.count(kDisconnected), 1);
   EXPECT_EQ(u.states.back(), kDestroying);
   EXPECT_EQ(u.illegal_step(), "");
+}
 
 // hold_rx holds the user's rx, not the link's handshake: a user that holds
 // from the start still gets CREATE_RESULT within the link's 3 s deadline
