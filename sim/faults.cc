@@ -58,12 +58,22 @@ std::string FaultPlan::to_string() const {
 }
 
 FaultPlan random_fault_plan(Rng& rng, const FaultSpace& space) {
+  static const std::vector<FaultKind> kAll = [] {
+    std::vector<FaultKind> all;
+    for (int k = 0; k <= static_cast<int>(FaultKind::kListenerRestart); ++k) all.push_back(static_cast<FaultKind>(k));
+    return all;
+  }();
+  return random_fault_plan(rng, space, kAll);
+}
+
+FaultPlan random_fault_plan(Rng& rng, const FaultSpace& space, const std::vector<FaultKind>& kinds) {
   FaultPlan plan;
+  if (kinds.empty()) return plan;
   const int n = static_cast<int>(rng.between(0, space.max_actions));
   for (int i = 0; i < n; ++i) {
     FaultAction a;
     a.at = rng.between(0, space.horizon - 1);
-    a.kind = static_cast<FaultKind>(rng.below(11));
+    a.kind = kinds[rng.below(kinds.size())];
     a.duration = rng.between(1, space.max_duration);
     const bool listener_kind = a.kind == FaultKind::kRefuse || a.kind == FaultKind::kBlackhole ||
                                a.kind == FaultKind::kListenerRestart;

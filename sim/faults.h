@@ -67,6 +67,10 @@ struct FaultSpace {
 };
 
 FaultPlan random_fault_plan(Rng& rng, const FaultSpace& space);
+// The same, drawing each action's kind only from `kinds` (swarm testing:
+// a world enables a subset of the kinds). Empty `kinds`: an empty plan.
+// With all kinds in enum order it draws exactly what the plain one does.
+FaultPlan random_fault_plan(Rng& rng, const FaultSpace& space, const std::vector<FaultKind>& kinds);
 
 class Buggify {
  public:

@@ -15,7 +15,9 @@ void register_builtin_protocols(stream::Context& ctx) {
 Result<std::unique_ptr<ProductionRuntime>> ProductionRuntime::create(
     std::string_view policy, stream::Hooks hooks, std::vector<std::string>* diagnostics) {
   auto parsed = policy::load_policy_text_or_file(policy);
-  for (const auto& d : parsed.diagnostics) diagnostics->push_back(policy::format_diagnostic(d));
+  if (parsed.unreadable) return make_error(ErrorCode::kIo, parsed.diagnostics.front().message);
+  const std::string source = !policy.empty() && policy.front() == '{' ? "<policy text>" : std::string(policy);
+  for (const auto& d : parsed.diagnostics) diagnostics->push_back(policy::format_diagnostic(d, source));
   if (!parsed.ok())
     return make_error(ErrorCode::kParse, "the policy has " + std::to_string(parsed.error_count()) +
                                              " error(s)");

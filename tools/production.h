@@ -21,7 +21,9 @@ namespace ss::tools {
 class ProductionRuntime {
  public:
   // `policy` is a path, or JSON text when it starts with '{'. Policy
-  // diagnostics (errors and warnings) are appended to *diagnostics.
+  // diagnostics (errors and warnings) are appended to *diagnostics, each
+  // "FILE:LINE:COL: error: PATH: ..." (policy::format_diagnostic). A file
+  // that cannot be read is an ErrorCode::kIo error (exit kExitFile).
   static Result<std::unique_ptr<ProductionRuntime>> create(std::string_view policy,
                                                            stream::Hooks hooks,
                                                            std::vector<std::string>* diagnostics);

@@ -7,7 +7,8 @@
 //
 // Exit codes and when a transfer counts as complete: tools/cat_session.h and
 // docs/tools.md (0 complete, 1 could not connect, 2 bad usage, 3 peer
-// failure, 4 timed out, 5 closed before the payload went out, 6 incomplete).
+// failure, 4 timed out, 5 closed before the payload went out, 6 incomplete,
+// 7 the policy file cannot be read).
 #include <unistd.h>
 
 #include <csignal>
@@ -21,6 +22,7 @@
 #include "tools/cat_direct.h"
 #include "tools/cat_session.h"
 #include "tools/production.h"
+#include "tools/tool_common.h"
 
 namespace {
 
@@ -32,13 +34,14 @@ const char kUsage[] =
     "\n"
     "  --policy FILE     the JSON policy (needed unless --proxy is given)\n"
     "  --meta NAME=VALUE set a metadata value declared for the streamtype (repeatable)\n"
-    "  --proxy ENDPOINT  run the stream through an SS proxy: @name, /path or host:port\n"
+    "  --proxy ENDPOINT  run the stream through an SS proxy: @name, /path, ./path or host:port\n"
     "  --idle-ms N       raw, ws: N ms without rx after the payload went out ends the run\n"
     "                    well (ws: unless a message is half received); h1: it is a stall\n"
     "                    (exit 4). Default: quiet never ends the run\n"
     "  --timeout-ms N    give up after N ms in all (default: never)\n"
     "  -n                send nothing (do not read stdin)\n"
     "  -v                log every state, the HTTP status, how each connection ended\n"
+    "  --version         print the version and exit\n"
     "\n"
     "exit: 0 complete (h1: QOS_ACK_REMOTE; ws: the server's Close 1000; raw: the peer's\n"
     "      orderly close; or --idle-ms), 1 could not connect, 2 bad usage,\n"
@@ -47,16 +50,17 @@ const char kUsage[] =
 
 int usage_error(const std::string& what) {
   std::fprintf(stderr, "ss-cat: %s\n\n%s", what.c_str(), kUsage);
-  return 2;
+  return ss::tools::kExitUsage;
 }
 
 ss::Result<ss::Endpoint> parse_proxy(const std::string& text) {
-  if (!text.empty() && (text[0] == '@' || text[0] == '/')) return ss::parse_endpoint("+" + text, 0);
+  if (!text.empty() && (text[0] == '@' || text[0] == '/' || text[0] == '.'))
+    return ss::parse_endpoint("+" + text, 0);
   if (!text.empty() && text[0] == '+') return ss::parse_endpoint(text, 0);
   const auto colon = text.rfind(':');
   if (colon == std::string::npos || colon == 0)
     return ss::make_error(ss::ErrorCode::kInvalidArgument,
-                          "--proxy '" + text + "': expected @name, /path or host:port");
+                          "--proxy '" + text + "': expected @name, /path, ./path or host:port");
   char* end = nullptr;
   const long port = std::strtol(text.c_str() + colon + 1, &end, 10);
   if (*end != '\0' || port <= 0 || port > 65535)
@@ -133,6 +137,7 @@ std::vector<std::uint8_t> read_all_stdin() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto rc = ss::tools::start_tool("ss-cat", argc, argv)) return *rc;
   std::string policy_file, streamtype, proxy;
   ss::tools::CatOptions options;
   bool idle_given = false;
@@ -193,10 +198,14 @@ int main(int argc, char** argv) {
       policy_file.empty() ? std::string_view("{\"s\":[]}") : std::string_view(policy_file), sink.hooks(),
       &diagnostics);
   if (!policy_file.empty())
-    for (const auto& d : diagnostics) std::fprintf(stderr, "ss-cat: %s: %s\n", policy_file.c_str(), d.c_str());
+    for (const auto& d : diagnostics) std::fprintf(stderr, "ss-cat: %s\n", d.c_str());
   if (!runtime) {
+    if (runtime.error().code() == ss::ErrorCode::kIo) {
+      std::fprintf(stderr, "ss-cat: %s\n", runtime.error().message().c_str());
+      return ss::tools::kExitFile;
+    }
     std::fprintf(stderr, "ss-cat: %s: %s\n", policy_file.c_str(), runtime.error().message().c_str());
-    return 2;
+    return ss::tools::kExitUsage;
   }
   auto& rt = **runtime;
   const ss::policy::Streamtype* st = rt.context().policy().find_streamtype(streamtype);

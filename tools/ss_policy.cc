@@ -4,9 +4,9 @@
 //   ss-policy show FILE [STREAMTYPE] [--overlay=FILE]  normalized JSON
 //   ss-policy explain FILE STREAMTYPE [--overlay=FILE] plain words
 //
-// Exit codes: 0 valid (warnings allowed, unless lint --strict), 1 the
-// policy has errors (or warnings, with --strict), 2 bad usage or unknown
-// streamtype.
+// Exit codes (docs/tools.md): 0 valid (warnings allowed, unless lint
+// --strict), 1 the policy has errors (or warnings, with --strict), 2 bad
+// usage or unknown streamtype, 7 a policy or overlay file cannot be read.
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -15,95 +15,119 @@
 #include "runtime/policy/parse.h"
 #include "runtime/policy/serialize.h"
 #include "tools/ss_policy_explain.h"
+#include "tools/tool_common.h"
 
 namespace {
 
 using ss::policy::ParseOutput;
 
-int usage() {
-  std::fprintf(stderr,
-               "usage: ss-policy lint FILE [--strict] [--overlay=FILE]...\n"
-               "       ss-policy show FILE [STREAMTYPE] [--overlay=FILE]...\n"
-               "       ss-policy explain FILE STREAMTYPE [--overlay=FILE]...\n");
-  return 2;
+const char kUsage[] =
+    "usage: ss-policy lint FILE [--strict] [--overlay=FILE]...\n"
+    "       ss-policy show FILE [STREAMTYPE] [--overlay=FILE]...\n"
+    "       ss-policy explain FILE STREAMTYPE [--overlay=FILE]...\n"
+    "       ss-policy --help | --version\n"
+    "\n"
+    "Checks a Secure Streams policy (FILE, or the JSON text itself when it starts\n"
+    "with '{'), prints it normalized, or explains a streamtype in plain words.\n"
+    "Problems go to stderr as FILE:LINE:COLUMN: error|warning: JSON.PATH: message.\n"
+    "\n"
+    "  --strict         lint: warnings fail too\n"
+    "  --overlay=FILE   apply FILE over the policy first (repeatable, in order)\n"
+    "\n"
+    "exit: 0 valid, 1 the policy has errors (with --strict: or warnings),\n"
+    "      2 bad usage or no such streamtype, 7 FILE cannot be read\n";
+
+int usage_error(const std::string& what) {
+  std::fprintf(stderr, "ss-policy: %s\n\n%s", what.c_str(), kUsage);
+  return ss::tools::kExitUsage;
 }
 
 void print_diagnostics(const std::string& file, const ParseOutput& out) {
   for (const auto& d : out.diagnostics) {
-    std::fprintf(stderr, "%s: %s\n", file.c_str(), ss::policy::format_diagnostic(d).c_str());
+    std::fprintf(stderr, "%s\n", ss::policy::format_diagnostic(d, file).c_str());
   }
 }
 
-// Like load_policy_text_or_file: '{...}' is the text itself, else a path.
-// Reads one byte past the 1 MiB limit so the parser reports the overflow.
-bool read_text(const std::string& arg, std::string* text) {
-  if (!arg.empty() && arg[0] == '{') {
-    *text = arg;
-    return true;
-  }
-  std::FILE* f = std::fopen(arg.c_str(), "rb");
-  if (!f) return false;
-  text->resize((1u << 20) + 1);
-  text->resize(std::fread(text->data(), 1, text->size(), f));
-  const bool ok = !std::ferror(f);
-  std::fclose(f);
-  return ok;
+std::string counts(const ParseOutput& out) {
+  return std::to_string(out.error_count()) + " error(s), " + std::to_string(out.warning_count()) + " warning(s)";
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto rc = ss::tools::start_tool("ss-policy", argc, argv)) return *rc;
   std::vector<std::string> args, overlays;
   bool strict = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--strict") {
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--strict") {
       strict = true;
     } else if (a.rfind("--overlay=", 0) == 0) {
       overlays.push_back(a.substr(10));
+    } else if (a.size() > 1 && a[0] == '-') {
+      return usage_error("unknown option '" + a + "'");
     } else {
       args.push_back(a);
     }
   }
-  if (args.size() < 2) return usage();
+  if (args.empty()) return usage_error("a command is required: lint, show or explain");
   const std::string& cmd = args[0];
-  const std::string& file = args[1];
+  if (cmd != "lint" && cmd != "show" && cmd != "explain") return usage_error("unknown command '" + cmd + "'");
+  if (args.size() < 2) return usage_error(cmd + " needs a policy FILE");
   if ((cmd == "lint" && args.size() != 2) || (cmd == "show" && args.size() > 3) ||
-      (cmd == "explain" && args.size() != 3) || (cmd != "lint" && cmd != "show" && cmd != "explain")) {
-    return usage();
+      (cmd == "explain" && args.size() != 3)) {
+    return usage_error(cmd == "explain" && args.size() == 2 ? "explain needs a STREAMTYPE"
+                                                            : "too many arguments for " + cmd);
   }
+  if (strict && cmd != "lint") return usage_error("--strict is for lint");
+  const std::string& file = args[1];
 
   ParseOutput out = ss::policy::load_policy_text_or_file(file);
   const std::string label = !file.empty() && file[0] == '{' ? "<policy text>" : file;
+  if (out.unreadable) {
+    std::fprintf(stderr, "ss-policy: %s\n", out.diagnostics.front().message.c_str());
+    return ss::tools::kExitFile;
+  }
   print_diagnostics(label, out);
   for (const auto& ov : overlays) {
     if (!out.policy) break;
-    std::string text;
-    if (!read_text(ov, &text)) {
-      std::fprintf(stderr, "%s: error: cannot read the overlay file\n", ov.c_str());
-      return 1;
+    std::string text = ov;  // '{...}' is the overlay itself, as for FILE
+    if (ov.empty() || ov[0] != '{') {
+      auto read = ss::policy::read_policy_file(ov, "overlay");
+      if (!read) {
+        std::fprintf(stderr, "ss-policy: %s\n", read.error().message().c_str());
+        return ss::tools::kExitFile;
+      }
+      text = std::move(*read);
     }
-    out = ss::policy::apply_overlay(*out.policy, text);
-    print_diagnostics(ov, out);
+    ParseOutput over = ss::policy::apply_overlay(*out.policy, text);
+    print_diagnostics(!ov.empty() && ov[0] == '{' ? "<overlay text>" : ov, over);
+    out = std::move(over);
   }
   if (!out.policy) {
-    std::fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", label.c_str(), out.error_count(),
-                 out.warning_count());
+    std::fprintf(stderr, "%s: failed: %s\n", label.c_str(), counts(out).c_str());
     return 1;
   }
   const ss::policy::Policy& p = *out.policy;
 
   if (cmd == "lint") {
+    if (strict && out.warning_count() > 0) {
+      std::fprintf(stderr, "%s: failed (--strict: warnings fail): %s\n", label.c_str(), counts(out).c_str());
+      return 1;
+    }
     std::fprintf(stderr, "%s: ok, %zu streamtype(s), %zu warning(s)\n", label.c_str(),
                  p.streamtypes.size(), out.warning_count());
-    return strict && out.warning_count() > 0 ? 1 : 0;
+    return 0;
   }
   const ss::policy::Streamtype* st = nullptr;
   if (args.size() == 3) {
     st = p.find_streamtype(args[2]);
     if (!st) {
-      std::fprintf(stderr, "%s: no streamtype \"%s\"\n", label.c_str(), args[2].c_str());
-      return 2;
+      std::fprintf(stderr, "ss-policy: %s: no streamtype \"%s\"\n", label.c_str(), args[2].c_str());
+      return ss::tools::kExitUsage;
     }
   }
   if (cmd == "show") {

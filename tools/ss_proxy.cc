@@ -4,7 +4,9 @@
 //
 //   ss-proxy --policy FILE [--listen ENDPOINT] [limits] [--stats-every S] [-v]
 //
-// ENDPOINT: @name (abstract unix socket), /path or +/path (unix socket),
+// Exit codes (docs/tools.md): 0 stopped by SIGINT/SIGTERM, 1 cannot listen,
+// 2 bad usage or a policy with errors, 7 the policy file cannot be read.
+// ENDPOINT: @name (abstract unix socket), /path, ./path or +path (unix socket),
 // host:port or :port (TCP). SIGINT / SIGTERM stop it cleanly; SIGUSR1
 // prints the counters (docs/proxy.md).
 #include <csignal>
@@ -17,6 +19,7 @@
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "tools/production.h"
+#include "tools/tool_common.h"
 
 namespace {
 
@@ -28,7 +31,7 @@ const char kUsage[] =
     "\n"
     "  --policy FILE            the JSON policy (required)\n"
     "  --listen ENDPOINT        @name (abstract unix socket, default @proxy.ss.lws),\n"
-    "                           /path or +/path (unix socket), host:port or :port (TCP)\n"
+    "                           /path, ./path or +path (unix socket), host:port or :port (TCP)\n"
     "  --max-links N            refuse clients beyond N open links (default 1024)\n"
     "  --max-links-per-client N refuse a client (unix: its uid and pid; TCP: its\n"
     "                           address) beyond N open links (default 256)\n"
@@ -41,22 +44,28 @@ const char kUsage[] =
     "  --idle-link-ms MS        drop a link whose stream the client never asked\n"
     "                           for anything within MS ms (default 300000; 0 = never)\n"
     "  --stats-every S          print the counters every S seconds (also on SIGUSR1)\n"
-    "  -v                       log every link that closes and every stream state\n";
+    "  -v                       log every link that closes and every stream state\n"
+    "  --version                print the version and exit\n"
+    "\n"
+    "exit: 0 stopped (SIGINT, SIGTERM), 1 cannot listen, 2 bad usage or policy errors,\n"
+    "      7 the policy FILE cannot be read\n";
 
 int usage_error(const std::string& what) {
   std::fprintf(stderr, "ss-proxy: %s\n\n%s", what.c_str(), kUsage);
-  return 2;
+  return ss::tools::kExitUsage;
 }
 
 ss::Result<ss::Endpoint> parse_listen(const std::string& text) {
   if (text.empty()) return ss::make_error(ss::ErrorCode::kInvalidArgument, "--listen is empty");
   if (text[0] == '@') return ss::parse_endpoint("+" + text, 0);
-  if (text[0] == '/') return ss::parse_endpoint("+" + text, 0);
+  // A path: absolute, ./ or ../ (relative to where `bazel run` was run), or
+  // +anything.
+  if (text[0] == '/' || text[0] == '.') return ss::parse_endpoint("+" + text, 0);
   if (text[0] == '+') return ss::parse_endpoint(text, 0);
   const auto colon = text.rfind(':');
   if (colon == std::string::npos)
     return ss::make_error(ss::ErrorCode::kInvalidArgument,
-                          "--listen '" + text + "': expected @name, /path or host:port");
+                          "--listen '" + text + "': expected @name, /path, ./path or host:port");
   const std::string port_text = text.substr(colon + 1);
   char* end = nullptr;
   const long port = std::strtol(port_text.c_str(), &end, 10);
@@ -95,6 +104,7 @@ bool parse_count(const char* v, long min, long* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (auto rc = ss::tools::start_tool("ss-proxy", argc, argv)) return *rc;
   std::string policy_file;
   std::string listen = "@proxy.ss.lws";
   long max_links = 1024, per_client = 256, stall_ms = 30000, upload_ms = 30000, frame_ms = 10000, idle_ms = 300000, stats_every = 0;
@@ -156,10 +166,14 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> diagnostics;
   auto runtime = ss::tools::ProductionRuntime::create(policy_file, hooks, &diagnostics);
-  for (const auto& d : diagnostics) std::fprintf(stderr, "ss-proxy: %s: %s\n", policy_file.c_str(), d.c_str());
+  for (const auto& d : diagnostics) std::fprintf(stderr, "ss-proxy: %s\n", d.c_str());
   if (!runtime) {
+    if (runtime.error().code() == ss::ErrorCode::kIo) {
+      std::fprintf(stderr, "ss-proxy: %s\n", runtime.error().message().c_str());
+      return ss::tools::kExitFile;
+    }
     std::fprintf(stderr, "ss-proxy: %s: %s\n", policy_file.c_str(), runtime.error().message().c_str());
-    return 2;
+    return ss::tools::kExitUsage;
   }
   auto& rt = **runtime;
 

@@ -9,8 +9,11 @@
 #include "sim/scenario.h"
 #include "sim/scenarios/all/all_scenarios.h"
 #include "tools/campaign/cli.h"
+#include "tools/tool_common.h"
 
 int main(int argc, char** argv) {
+  // --version, and relative --json/--junit/--trace-json paths under `bazel run`.
+  if (auto rc = ss::tools::start_tool("ss-sim", argc, argv)) return *rc;
   ss::sim::ScenarioRegistry registry;
   ss::sim::register_all_scenarios(registry);
   return ss::campaign::ss_sim_main(argc, argv, registry, "//tools:ss-sim");

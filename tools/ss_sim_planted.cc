@@ -4,9 +4,12 @@
 // reproduce commands name this target.
 #include "sim/scenario.h"
 #include "tools/campaign/cli.h"
+#include "tools/tool_common.h"
 #include "tools/campaign/planted_scenarios.h"
 
 int main(int argc, char** argv) {
+  // --version, and relative --json/--junit/--trace-json paths under `bazel run`.
+  if (auto rc = ss::tools::start_tool("ss-sim-planted", argc, argv)) return *rc;
   ss::sim::ScenarioRegistry registry;
   ss::sim::register_sim_scenarios(registry);
   ss::campaign::testing::register_planted_scenarios(registry, *registry.find("echo"));

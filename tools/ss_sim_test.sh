@@ -158,7 +158,24 @@ check "an interrupt ends a campaign with 130, a summary and one stderr line" \
   "[[ $rc -eq 130 ]] && grep -q '^summary: scenario=echo ' $tmp/int.out && grep -q '^interrupted: ' $tmp/int.out && [[ \$(wc -l <$tmp/int.err) -eq 1 ]] && grep -q '^ss-sim: interrupted after ' $tmp/int.err"
 
 "$planted" --scenario echo --seeds 3 --no-progress --json /nonexistent-dir/r.json >/dev/null 2>"$tmp/err"; rc=$?
-check "an unwritable report exits 3 with one line" "[[ $rc -eq 3 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: cannot open /nonexistent-dir/r.json' $tmp/err"
+check "an unwritable report exits 7 with one line" "[[ $rc -eq 7 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: cannot open /nonexistent-dir/r.json' $tmp/err"
+
+# --- what every tool does the same way (docs/tools.md, "Every tool") ---------------
+out=$("$sim" --version); rc=$?
+check "--version: ss-sim <version> (<commit>)" "[[ $rc -eq 0 ]] && grep -Eq '^ss-sim [0-9][0-9A-Za-z.+-]* \(([0-9a-f]{7,40}|unknown)\)\$' <<<\"\$out\""
+"$sim" --help >"$tmp/out" 2>&1; rc=$?
+check "--help exits 0" "[[ $rc -eq 0 ]] && grep -q '^usage: ss-sim' $tmp/out"
+"$sim" --frobnicate >/dev/null 2>"$tmp/err"; rc=$?
+check "bad usage exits 2 with one line" "[[ $rc -eq 2 && \$(wc -l <$tmp/err) -eq 1 ]]"
+sim_abs=$(realpath "$sim")
+mkdir -p "$tmp/user"
+(cd / && BUILD_WORKING_DIRECTORY="$tmp/user" "$sim_abs" --scenario echo --seeds 2 --no-progress --json r.json \
+  --junit r.xml >/dev/null 2>&1 && BUILD_WORKING_DIRECTORY="$tmp/user" "$sim_abs" --scenario echo --seed 1 \
+  --trace-json t.json >/dev/null 2>&1); rc=$?
+check "relative --json/--junit/--trace-json land in BUILD_WORKING_DIRECTORY" \
+  "[[ $rc -eq 0 && -s $tmp/user/r.json && -s $tmp/user/r.xml && -s $tmp/user/t.json ]]"
+(cd / && BUILD_WORKING_DIRECTORY=/nonexistent "$sim_abs" --scenario echo --seed 1 >/dev/null 2>"$tmp/err"); rc=$?
+check "a BUILD_WORKING_DIRECTORY that does not exist exits 7" "[[ $rc -eq 7 ]] && grep -q '^ss-sim: cannot enter BUILD_WORKING_DIRECTORY' $tmp/err"
 
 # --- the determinism self-check (--recheck) --------------------------------------
 # planted-nondeterminism traces a static run counter (seed%10==3) or whether
@@ -235,7 +252,74 @@ EOF2"
 "$sim" --scenario echo-planted-bug --seed "$seed" --trace-json "$tmp/bug.json" >/dev/null 2>&1
 check "--trace-json marks a violation" "python3 -c \"import json; ev=json.load(open('$tmp/bug.json'))['traceEvents']; assert any(e['ph']=='i' and e['s']=='g' and e['name'].startswith('violation: ') for e in ev)\""
 "$sim" --seed 4 --trace-json /nonexistent-dir/t.json >/dev/null 2>"$tmp/err"; rc=$?
-check "an unwritable --trace-json exits 3 with one line" "[[ $rc -eq 3 && \$(wc -l <$tmp/err) -eq 1 ]]"
+check "an unwritable --trace-json exits 7 with one line" "[[ $rc -eq 7 && \$(wc -l <$tmp/err) -eq 1 ]]"
+
+# --- scenario files, --show-scenario, --save-scenario, --shrink -------------
+# planted-world (tools/campaign/planted_scenarios.h) stands in for the world
+# scenario: its specs break "[big-proxied-reset]" when a proxied stream sends
+# >= 1000 bytes and a reset fault exists, and abort() with no fault at all.
+out=$("$sim" --seed 3 --show-scenario 2>"$tmp/err"); rc=$?
+check "--show-scenario prints the derived options without running (exit 0)" \
+  "[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q 'world: seed=3' <<<\"\$out\" && grep -q 'fault plan:' <<<\"\$out\" && ! grep -q '^result:' <<<\"\$out\""
+out=$("$planted" --scenario planted-world --seed 4 --show-scenario); rc=$?
+check "--show-scenario of a world prints its spec" "[[ $rc -eq 0 ]] && grep -q '\"ss-sim-world\": 1' <<<\"\$out\" && ! grep -q '^result:' <<<\"\$out\""
+
+"$planted" --scenario planted-world --seed 4 --save-scenario "$tmp/w4.json" >/dev/null 2>"$tmp/err"; rc=$?
+check "--save-scenario writes the seed's world (exit 0)" "[[ $rc -eq 0 && ! -s $tmp/err ]] && grep -q '\"ss-sim-world\": 1' $tmp/w4.json"
+out=$("$planted" --scenario "$tmp/w4.json" 2>"$tmp/err"); rc=$?
+check "--scenario FILE runs the saved world and fails as the seed does" \
+  "[[ $rc -eq 1 ]] && grep -q '^VIOLATION: \[big-proxied-reset\]' <<<\"\$out\" && [[ \$(wc -l <$tmp/err) -eq 1 ]] && grep -q \"^ss-sim: $tmp/w4.json broke an invariant: \\[big-proxied-reset\\]\" $tmp/err"
+a=$("$planted" --scenario planted-world --seed 4 | grep '^result:'); b=$("$planted" --scenario "$tmp/w4.json" | grep '^result:')
+check "a saved world replays with the seed's hash" "[[ -n \"\$a\" && \"\$a\" == \"\$b\" ]]"
+"$planted" --scenario echo --seed 4 --save-scenario "$tmp/e.json" >/dev/null 2>"$tmp/err"; rc=$?
+check "--save-scenario of a seed that is no world exits 2" "[[ $rc -eq 2 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q 'not a world scenario' $tmp/err"
+
+out=$("$planted" --scenario planted-world --seed 4 --shrink --shrink-out "$tmp/min4.json" 2>"$tmp/err"); rc=$?
+check "--shrink writes the smallest world (exit 0)" "[[ $rc -eq 0 && ! -s $tmp/err && -s $tmp/min4.json ]]"
+check "--shrink prints before/after, the invariant and the replay command" \
+  "grep -q '^before: 4 streams, ' <<<\"\$out\" && grep -q '^after:  1 stream, 1 fault, ' <<<\"\$out\" && grep -q '^invariant: big-proxied-reset\$' <<<\"\$out\" && grep -q \"^replay: ss-sim --scenario $tmp/min4.json\\$\" <<<\"\$out\""
+check "a candidate that crashes (abort() in its child) does not stop the shrinker" \
+  "grep -q '^failed another way: [0-9]* candidates (not kept; the first: crash SIGABRT)' <<<\"\$out\""
+check "the shrunk world is minimal" "python3 - '$tmp/min4.json' <<'EOF2'
+import json, sys
+w = json.load(open(sys.argv[1]))
+assert len(w['streams']) == 1 and len(w['faults']) == 1 and w['faults'][0]['kind'] == 'reset', w
+s = w['streams'][0]
+assert s['via_proxy'] and len(s['messages']) == 1 and 1000 <= s['messages'][0] <= 1999, s
+assert s['download'] == 0 and s['start_at_us'] == 0 and not w['buggify'], w
+assert len(w['servers']) == 1 and len(w['streamtypes']) == 1 and w['retries'] == [], w
+EOF2"
+out=$("$planted" --scenario "$tmp/min4.json" 2>/dev/null); rc=$?
+check "the shrunk world replays the same invariant" "[[ $rc -eq 1 ]] && grep -q '^VIOLATION: \[big-proxied-reset\]' <<<\"\$out\""
+# Seed 2's first violation is [buggified]: shrinking keeps that one (and
+# drops every stream), whatever else broke.
+mkdir -p "$tmp/wd"
+out=$(BUILD_WORKING_DIRECTORY="$tmp/wd" "$planted" --scenario planted-world --seed 2 --shrink 2>"$tmp/err"); rc=$?
+check "--shrink writes shrunk-<scenario>-<seed>.json where the user ran it" "[[ $rc -eq 0 && -s $tmp/wd/shrunk-planted-world-2.json ]]"
+check "--shrink keeps the first violation's invariant" \
+  "grep -q '^invariant: buggified\$' <<<\"\$out\" && python3 -c \"import json; w=json.load(open('$tmp/wd/shrunk-planted-world-2.json')); assert w['buggify'] and w['streams']==[] and w['faults']==[], w\""
+"$planted" --scenario planted-world --seed 5 --shrink --shrink-out "$tmp/x.json" >/dev/null 2>"$tmp/err"; rc=$?
+check "--shrink of a passing seed exits 1: nothing to shrink" \
+  "[[ $rc -eq 1 && ! -e $tmp/x.json && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q '^ss-sim: seed 5 passes; nothing to shrink\$' $tmp/err"
+"$planted" --scenario echo --seed 5 --shrink >/dev/null 2>"$tmp/err"; rc=$?
+check "--shrink of a seed that is no world exits 2" "[[ $rc -eq 2 ]] && grep -q 'not a world scenario' $tmp/err"
+
+printf '{"ss-sim-world": 1, "servers": [{"host": "srv-1", "port": 80}], "streamtypes": [{"name": "st-1"}],\n "streams": [{}, {}, {"reader": {"kind": "fastt"}}]}\n' >"$tmp/bad.json"
+"$planted" --scenario "$tmp/bad.json" >"$tmp/out" 2>"$tmp/err"; rc=$?
+check "a bad scenario file exits 2 with one line naming the file and the JSON path" \
+  "[[ $rc -eq 2 && ! -s $tmp/out && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q \"^ss-sim: $tmp/bad.json: streams\\[2\\].reader.kind: unknown value 'fastt'\" $tmp/err"
+printf '{"ss-sim-world": 1,,}' >"$tmp/syntax.json"
+"$planted" --scenario "$tmp/syntax.json" >/dev/null 2>"$tmp/err"; rc=$?
+check "a scenario file that is not JSON exits 2 naming the byte" \
+  "[[ $rc -eq 2 && \$(wc -l <$tmp/err) -eq 1 ]] && grep -q \"^ss-sim: $tmp/syntax.json: JSON syntax error at byte \" $tmp/err"
+for bad in "--scenario $tmp/w4.json --seed 3" "--scenario $tmp/w4.json --seeds 3" "--scenario $tmp/w4.json --shrink" \
+  "--scenario planted-world --shrink" "--scenario planted-world --seeds 3 --shrink" "--scenario planted-world --seed 4 --shrink-out f" \
+  "--scenario planted-world --seed 4 --shrink --trace" "--scenario planted-world --seed 4 --show-scenario --shrink" \
+  "--scenario planted-world --seed 4 --shrink --shrink-runs 0" "--scenario planted-world --seed 4 --save-scenario" \
+  "--scenario planted-world --seed 4 --seed-timeout 5s" "--scenario $tmp/nope.json"; do
+  err=$("$planted" $bad 2>&1 >/dev/null); rc=$?
+  check "bad args '$bad' exit 2 with a message" "[[ $rc -eq 2 ]] && grep -q 'ss-sim: ' <<<\"\$err\""
+done
 
 # --- arguments ----------------------------------------------------------------
 "$sim" --help | grep -q usage; check "--help" "[[ $? -eq 0 ]]"

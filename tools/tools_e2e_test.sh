@@ -4,8 +4,8 @@
 # with the documented exit codes.
 set -euo pipefail
 
-ss_cat="$1"
-ss_proxy="$2"
+ss_cat=$(realpath "$1")
+ss_proxy=$(realpath "$2")
 sspc_client="$3"
 work=$(mktemp -d)
 pids=()
@@ -97,3 +97,41 @@ echo hello | "$ss_cat" --proxy "@${sock}" --policy "$work/policy.json" echo --id
 [ "$(cat "$work/out3")" = hello ] || fail "proxy answer after garbage client"
 echo "ok: garbage client dropped, proxy still serves"
 
+
+# 6. What every tool does the same way (docs/tools.md, "Every tool"):
+# --version, --help, exit 2 for bad usage and 7 for a file it cannot read,
+# and relative paths meaning BUILD_WORKING_DIRECTORY (as under `bazel run`).
+expect_rc() {  # expect_rc WHAT RC COMMAND...
+  local what="$1" want="$2"; shift 2
+  set +e; "$@" > "$work/out" 2> "$work/err" < /dev/null; local rc=$?; set -e
+  [ "$rc" -eq "$want" ] || { cat "$work/err" >&2; fail "$what: expected exit $want, got $rc"; }
+}
+for tool in "$ss_cat" "$ss_proxy"; do
+  name=$(basename "$tool")
+  st=(); [ "$name" = ss-cat ] && st=(echo)  # ss-cat needs a STREAMTYPE
+  expect_rc "$name --version" 0 "$tool" --version
+  grep -Eq "^$name [0-9][0-9A-Za-z.+-]* \\(([0-9a-f]{7,40}|unknown)\\)\$" "$work/out" || fail "$name --version: $(cat "$work/out")"
+  expect_rc "$name --help" 0 "$tool" --help
+  grep -q "^usage: $name" "$work/out" || fail "$name --help: no usage"
+  expect_rc "$name bad usage" 2 "$tool" --policy "$work/policy.json" --frobnicate
+  expect_rc "$name unreadable policy" 7 "$tool" --policy "$work/missing.json" "${st[@]}"
+  [ "$(wc -l < "$work/err")" -eq 1 ] && grep -q "^$name: cannot open policy file \"$work/missing.json\"" "$work/err" \
+    || fail "$name unreadable policy: $(cat "$work/err")"
+  (cd / && BUILD_WORKING_DIRECTORY=/nonexistent "$tool" --policy policy.json "${st[@]}" > /dev/null 2>&1) && rc=0 || rc=$?
+  [ "$rc" -eq 7 ] || fail "$name: BUILD_WORKING_DIRECTORY that does not exist: expected 7, got $rc"
+done
+echo "ok: ss-cat and ss-proxy: --version, --help, exit 2 bad usage, exit 7 unreadable policy"
+
+mkdir -p "$work/user"
+cp "$work/policy.json" "$work/user/p.json"
+(cd / && echo relative | BUILD_WORKING_DIRECTORY="$work/user" "$ss_cat" --policy p.json echo --idle-ms 300 > "$work/out4") \
+  || fail "ss-cat --policy relative to BUILD_WORKING_DIRECTORY"
+[ "$(cat "$work/out4")" = relative ] || fail "ss-cat relative policy: echoed $(cat "$work/out4")"
+(cd / && BUILD_WORKING_DIRECTORY="$work/user" exec "$ss_proxy" --policy p.json --listen ./proxy.sock 2> "$work/proxy2.log") &
+pids+=($!)
+for _ in $(seq 50); do [ -S "$work/user/proxy.sock" ] && break; sleep 0.1; done
+[ -S "$work/user/proxy.sock" ] || { cat "$work/proxy2.log" >&2; fail "ss-proxy --listen ./proxy.sock: no socket in BUILD_WORKING_DIRECTORY"; }
+(cd / && echo proxied | BUILD_WORKING_DIRECTORY="$work/user" "$ss_cat" --proxy ./proxy.sock --policy p.json echo --idle-ms 300 > "$work/out5") \
+  || fail "ss-cat --proxy ./proxy.sock"
+[ "$(cat "$work/out5")" = proxied ] || fail "relative proxy socket: echoed $(cat "$work/out5")"
+echo "ok: relative --policy, --listen ./path and --proxy ./path resolve in BUILD_WORKING_DIRECTORY"

@@ -3,21 +3,20 @@
 //
 //     if (SS_PLANTED("retry-conceal")) ...wrong thing...
 //
-// In every normal build SS_PLANTED is the constant false and the site
-// compiles to nothing. Only the test-only `--config=planted` build
-// (-DSS_PLANTED_BUGS) compiles them in; there, the environment variable
-// SS_PLANTED_BUG names the one bug that is on (none when unset).
+// Every build has the sites, and in every normal binary planted_bug_on()
+// is the weak definition in planted.cc that answers false: no environment
+// variable can switch a bug on. Only a test-only binary that links
+// //runtime/core:planted_switch (a strong definition) reads the
+// environment variable SS_PLANTED_BUG, which names the one bug that is on.
+// So the proof runs on the very objects of the normal build (no third
+// build configuration), inside `bazel test //...`.
 #pragma once
 
 namespace ss {
 
-// True when SS_PLANTED_BUG names `name` (read once per process).
+// True when the planted switch is linked in and SS_PLANTED_BUG names `name`.
 bool planted_bug_on(const char* name);
 
 }  // namespace ss
 
-#ifdef SS_PLANTED_BUGS
 #define SS_PLANTED(name) (::ss::planted_bug_on(name))
-#else
-#define SS_PLANTED(name) false
-#endif

@@ -1,5 +1,7 @@
 #include "runtime/policy/json_tree.h"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 namespace ss::policy {
@@ -67,13 +69,16 @@ class TreeBuilder {
     stack_.pop_back();
     return true;
   }
+  // `position` counts the bytes read, the offending one included.
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
-    error_ = "JSON syntax error at byte " + std::to_string(position) + ": " + ex.what();
+    error_offset_ = position > 0 ? position - 1 : 0;
+    error_ = "JSON syntax error at byte " + std::to_string(*error_offset_) + ": " + plain_message(ex.what());
     return false;
   }
 
   JValue root;
   std::string error_;
+  std::optional<std::size_t> error_offset_;
 
  private:
   bool fail(std::string msg) {
@@ -119,6 +124,36 @@ class TreeBuilder {
 
 }  // namespace
 
+std::string plain_message(std::string_view what) {
+  // "[json.exception.parse_error.101] parse error at line 1, column 7:
+  // syntax error while parsing value - unexpected '}'; expected ..."
+  if (what.substr(0, 16) == "[json.exception.") {
+    const auto close = what.find("] ");
+    if (close != std::string_view::npos) what.remove_prefix(close + 2);
+  }
+  if (what.substr(0, 11) == "parse error") {
+    const auto colon = what.find(": ");
+    if (colon != std::string_view::npos) what.remove_prefix(colon + 2);
+  }
+  constexpr std::string_view kSyntax = "syntax error ";
+  if (what.substr(0, kSyntax.size()) == kSyntax) what.remove_prefix(kSyntax.size());
+  // "; last read: '<raw input bytes>'": the line and column say where, and
+  // the raw bytes (control characters, broken UTF-8) do not belong in a
+  // one-line message.
+  std::string out(what);
+  constexpr std::string_view kLastRead = "; last read: '";
+  const auto at = out.find(kLastRead);
+  if (at != std::string::npos) {
+    const auto expected = out.find("'; expected ", at + kLastRead.size());
+    if (expected != std::string::npos) {
+      out.erase(at, expected + 1 - at);
+    } else if (out.back() == '\'') {
+      out.erase(at);
+    }
+  }
+  return out;
+}
+
 std::string describe(const JValue& v) {
   switch (v.kind) {
     case JValue::Kind::kNull: return "null";
@@ -137,7 +172,7 @@ std::string describe(const JValue& v) {
   return "?";
 }
 
-Result<JValue> parse_json_tree(std::string_view text, const JsonLimits& limits) {
+Result<JValue> parse_json_tree(std::string_view text, const JsonLimits& limits, std::size_t* error_offset) {
   if (text.size() > limits.max_bytes) {
     return make_error(ErrorCode::kLimit, "policy is " + std::to_string(text.size()) +
                                              " bytes; the limit is " +
@@ -148,9 +183,10 @@ Result<JValue> parse_json_tree(std::string_view text, const JsonLimits& limits) 
   try {
     ok = nlohmann::json::sax_parse(text.begin(), text.end(), &b);
   } catch (const std::exception& e) {  // the parse edge: nothing escapes
-    return make_error(ErrorCode::kParse, std::string("JSON error: ") + e.what());
+    return make_error(ErrorCode::kParse, "JSON error: " + plain_message(e.what()));
   }
   if (!ok) {
+    if (b.error_offset_ && error_offset) *error_offset = *b.error_offset_;
     return make_error(ErrorCode::kParse, b.error_.empty() ? "JSON error" : b.error_);
   }
   return std::move(b.root);

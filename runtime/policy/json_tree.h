@@ -49,10 +49,17 @@ struct JMember {
   JValue second;
 };
 
+// nlohmann's exception text without its internals ("[json.exception...]",
+// "parse error at line 1, column 7: syntax error "): "while parsing value
+// - unexpected '}'; expected ...".
+std::string plain_message(std::string_view what);
+
 // "string \"abc\"", "number 1.5", "an object", ... for error messages.
 std::string describe(const JValue& v);
 
-// Parses `text` as one JSON document. The error names the byte offset.
-Result<JValue> parse_json_tree(std::string_view text, const JsonLimits& limits = {});
+// Parses `text` as one JSON document. A syntax error names the byte offset
+// (and sets *error_offset, when given, to it; other errors leave it alone).
+Result<JValue> parse_json_tree(std::string_view text, const JsonLimits& limits = {},
+                               std::size_t* error_offset = nullptr);
 
 }  // namespace ss::policy

@@ -1,32 +1,37 @@
 // load_policy_text_or_file: the pss_policies_json convention of lws.
-#include <fstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include "runtime/policy/json_tree.h"
 #include "runtime/policy/parse.h"
 
 namespace ss::policy {
 
+Result<std::string> read_policy_file(const std::string& path, std::string_view what) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return make_error(ErrorCode::kIo, "cannot open " + std::string(what) + " \"" + path + "\": " + std::strerror(errno));
+  // Read at most one byte past the limit, so a huge file costs nothing.
+  std::string text(JsonLimits{}.max_bytes + 1, '\0');
+  text.resize(std::fread(text.data(), 1, text.size(), f));
+  const int read_errno = std::ferror(f) ? errno : 0;
+  std::fclose(f);
+  if (read_errno != 0)
+    return make_error(ErrorCode::kIo, "cannot read " + std::string(what) + " \"" + path + "\": " + std::strerror(read_errno));
+  return text;
+}
+
 ParseOutput load_policy_text_or_file(std::string_view text_or_path) {
   if (!text_or_path.empty() && text_or_path.front() == '{') return parse_policy(text_or_path);
-  ParseOutput out;
-  const std::string path(text_or_path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  auto text = read_policy_file(std::string(text_or_path), "policy file");
+  if (!text) {
+    ParseOutput out;
+    out.unreadable = true;
     out.diagnostics.push_back({Diagnostic::Severity::kError, "",
-                               "cannot open policy file \"" + path +
-                                   "\" (text not starting with '{' is taken as a file path)"});
+                               text.error().message() + " (text not starting with '{' is taken as a file path)"});
     return out;
   }
-  // Read at most one byte past the limit, so a huge file costs nothing.
-  const std::size_t limit = JsonLimits{}.max_bytes;
-  std::string text(limit + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) {
-    out.diagnostics.push_back({Diagnostic::Severity::kError, "", "cannot read policy file \"" + path + "\""});
-    return out;
-  }
-  return parse_policy(text);  // over the limit: parse_policy reports it
+  return parse_policy(*text);  // over the limit: parse_policy reports it
 }
 
 }  // namespace ss::policy

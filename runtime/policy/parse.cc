@@ -7,6 +7,7 @@
 
 #include "runtime/policy/builder.h"
 #include "runtime/policy/certs.h"
+#include "runtime/policy/locate.h"
 
 namespace ss::policy {
 
@@ -22,6 +23,12 @@ std::string format_diagnostic(const Diagnostic& d) {
   std::string s = d.severity == Diagnostic::Severity::kError ? "error: " : "warning: ";
   if (!d.path.empty()) s += d.path + ": ";
   return s + d.message;
+}
+
+std::string format_diagnostic(const Diagnostic& d, std::string_view source) {
+  std::string s(source);
+  if (d.line > 0) s += ":" + std::to_string(d.line) + ":" + std::to_string(d.column);
+  return s + ": " + format_diagnostic(d);
 }
 
 namespace detail {
@@ -593,15 +600,40 @@ ParseOutput Builder::finish() {
 
 namespace {
 
+// Gives each diagnostic whose path names a value of the document the line
+// and column of that value (locate.h).
+void locate(const JValue& root, std::string_view json, std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::uint32_t> offsets;
+  for (Diagnostic& d : diagnostics) {
+    if (d.path.empty()) continue;
+    const JValue* v = find_path(root, d.path);
+    if (!v) continue;
+    if (offsets.empty()) offsets = value_offsets(json);
+    if (v->seq == 0 || v->seq >= offsets.size()) continue;
+    const LineColumn lc = line_column(json, offsets[v->seq]);
+    d.line = lc.line;
+    d.column = lc.column;
+  }
+}
+
 ParseOutput run_builder(detail::Builder& b, std::string_view json) {
-  auto tree = parse_json_tree(json);
+  std::size_t error_offset = 0;
+  auto tree = parse_json_tree(json, JsonLimits{}, &error_offset);
   if (!tree) {
     ParseOutput out;
-    out.diagnostics.push_back({Diagnostic::Severity::kError, "", tree.error().message()});
+    Diagnostic d{Diagnostic::Severity::kError, "", tree.error().message()};
+    if (tree.error().code() == ErrorCode::kParse && tree.error().message().rfind("JSON syntax error", 0) == 0) {
+      const LineColumn lc = line_column(json, error_offset);
+      d.line = lc.line;
+      d.column = lc.column;
+    }
+    out.diagnostics.push_back(std::move(d));
     return out;
   }
   b.run(*tree);
-  return b.finish();
+  ParseOutput out = b.finish();
+  locate(*tree, json, out.diagnostics);
+  return out;
 }
 
 }  // namespace

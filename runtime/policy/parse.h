@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/core/result.h"
 #include "runtime/policy/policy.h"
 
 namespace ss::policy {
@@ -27,11 +28,19 @@ struct Diagnostic {
   Severity severity;
   std::string path;     // JSON path, "" for the document as a whole
   std::string message;  // what was found, what was expected
+  // Where in the text: the key of the value `path` names (or the value, in
+  // an array), or where a syntax error is. 1-based, column in bytes; 0 when
+  // unknown (the document as a whole, a path into an overlay's base).
+  std::size_t line = 0;
+  std::size_t column = 0;
 };
 
 struct ParseOutput {
   std::shared_ptr<const Policy> policy;  // null on error
   std::vector<Diagnostic> diagnostics;   // document order; reference checks last
+  // load_policy_text_or_file: the file could not be opened or read (the
+  // one error diagnostic says which), as opposed to a policy with errors.
+  bool unreadable = false;
 
   bool ok() const { return policy != nullptr; }
   std::size_t error_count() const;
@@ -40,6 +49,9 @@ struct ParseOutput {
 
 // "error: s[0].x.port: ..." — one line per diagnostic.
 std::string format_diagnostic(const Diagnostic& d);
+// "p.json:3:14: error: s[0].x.port: ..." (the compiler style editors
+// follow); "p.json: error: ..." when the line is unknown.
+std::string format_diagnostic(const Diagnostic& d, std::string_view source);
 
 ParseOutput parse_policy(std::string_view json);
 
@@ -54,5 +66,10 @@ ParseOutput apply_overlay(const Policy& base, std::string_view overlay_json);
 // policy itself, anything else is a path to a file holding it (read up to
 // the 1 MiB limit).
 ParseOutput load_policy_text_or_file(std::string_view text_or_path);
+
+// Reads a policy (or overlay) file, up to one byte past the 1 MiB limit so
+// that parse_policy reports an overflow. The error names `what` ("policy
+// file", "overlay"), the path and the system's reason.
+Result<std::string> read_policy_file(const std::string& path, std::string_view what);
 
 }  // namespace ss::policy

@@ -251,8 +251,8 @@ std::string unknown_key_message(const std::string& key) {
     const std::size_t d = distance(key, k.key);
     if (d < best_d) best_d = d, best = k.key;
   }
-  if (!best.empty()) return msg + "; expected a key of spec §1.4, did you mean \"" + std::string(best) + "\"?";
-  return msg + "; expected a key of spec §1.4 (docs/policy.md lists them)";
+  if (!best.empty()) return msg + "; expected a streamtype key (docs/policy.md), did you mean \"" + std::string(best) + "\"?";
+  return msg + "; expected a streamtype key (docs/policy.md lists them)";
 }
 
 // Every ${name} in `text` must name declared metadata.

@@ -107,7 +107,8 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
         } else if constexpr (std::is_same_v<T, wire::MetadataFrame>) {
           commands_.push_back(SetOnwardMetadata{std::move(f.name), std::move(f.value)});
         } else if constexpr (std::is_same_v<T, wire::TxCreditFrame>) {
-          commands_.push_back(OnwardPeerCredit{f.credit});
+          // planted: the proxy passes on half of each credit grant
+          commands_.push_back(OnwardPeerCredit{SS_PLANTED("proxy-credit-half") ? f.credit / 2 : f.credit});
         } else if constexpr (std::is_same_v<T, wire::TimeoutUpdateFrame>) {
           commands_.push_back(OnwardTimeout{f.timeout_ms});
         } else if constexpr (std::is_same_v<T, wire::PayloadLengthHintFrame>) {

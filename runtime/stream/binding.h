@@ -234,6 +234,11 @@ class Binding {
   // transaction complete; return it from here.
   struct EndInfo {
     bool txn_ok = false;  // a transaction completed on this connection
+    // The connection may carry another transaction (h1 keep-alive, the
+    // response read to its end, nothing more received). Only asked when
+    // the engine itself ends the connection (a stream destroyed from its
+    // QOS_ACK_REMOTE callback): then the wire goes to the pool.
+    bool reusable = false;
   };
   virtual EndInfo on_transport_end(EndReason reason) = 0;
 };

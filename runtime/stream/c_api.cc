@@ -464,8 +464,38 @@ int lws_seq_state_at(struct lws_sequencer* seq, size_t index) {
   return seq->seq->states()[index];
 }
 
+// libwebsockets' own strings (docs/api.md, "The states"): the enum names,
+// "(unset)" for 0, "user state" from LWSSSCS_USER_BASE, "unknown" for the
+// rest. Traces and tools keep the short names of ss::stream::state_name().
 const char* lws_ss_state_name(lws_ss_constate_t state) {
-  return ss::stream::state_name(static_cast<int>(state));
+  static constexpr const char* kNames[] = {
+      "(unset)",
+      "LWSSSCS_CREATING",
+      "LWSSSCS_DISCONNECTED",
+      "LWSSSCS_UNREACHABLE",
+      "LWSSSCS_AUTH_FAILED",
+      "LWSSSCS_CONNECTED",
+      "LWSSSCS_CONNECTING",
+      "LWSSSCS_DESTROYING",
+      "LWSSSCS_POLL",
+      "LWSSSCS_ALL_RETRIES_FAILED",
+      "LWSSSCS_QOS_ACK_REMOTE",
+      "LWSSSCS_QOS_NACK_REMOTE",
+      "LWSSSCS_QOS_ACK_LOCAL",
+      "LWSSSCS_QOS_NACK_LOCAL",
+      "LWSSSCS_TIMEOUT",
+      "LWSSSCS_SERVER_TXN",
+      "LWSSSCS_SERVER_UPGRADE",
+      "LWSSSCS_EVENT_WAIT_CANCELLED",
+      "LWSSSCS_UPSTREAM_LINK_RETRY",
+      "LWSSSCS_SINK_JOIN",
+      "LWSSSCS_SINK_PART",
+  };
+  static_assert(sizeof kNames / sizeof kNames[0] == ss::stream::kLastBuiltinState + 1);
+  const int n = static_cast<int>(state);
+  if (n >= LWSSSCS_USER_BASE) return "user state";
+  if (n < 0 || n > ss::stream::kLastBuiltinState) return "unknown";
+  return kNames[n];
 }
 
 struct lws_context* lws_ss_get_context(struct lws_ss_handle* h) {
@@ -487,7 +517,8 @@ const char* lws_ss_rideshare(struct lws_ss_handle* h) {
 }
 
 const char* lws_ss_tag(struct lws_ss_handle* h) {
-  return h && h->stream ? h->stream->streamtype().name.c_str() : "(null)";
+  if (!h) return "[null ss]";  // as libwebsockets
+  return h->stream ? h->stream->streamtype().name.c_str() : "(null)";
 }
 
 int lws_ss_set_metadata(struct lws_ss_handle* h, const char* name, const void* value,

@@ -649,7 +649,11 @@ void Stream::do_destroy() {
   sink_connected_ = false;
   if (attempt_ && attempt_->binding) {
     attempt_->ending = true;  // as in attempt_ended: last words only
-    attempt_->binding->on_transport_end(EndReason::kClosedLocally);
+    const auto info = attempt_->binding->on_transport_end(EndReason::kClosedLocally);
+    // The classic pattern (a stream per request, destroyed from its
+    // QOS_ACK_REMOTE callback): a finished keep-alive wire still goes to
+    // the pool, as it would have had the stream lived on (docs/api.md).
+    if (info.reusable && attempt_->txn_ok && !pending_disconnect_) attempt_->keep_conn = true;
   }
   retire_attempt();
   Stream* sink_peer = sink_peer_;

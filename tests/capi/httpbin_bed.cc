@@ -59,6 +59,8 @@ struct lws_context* capi_bed_context(struct capi_bed* bed,
 
 size_t capi_bed_requests(struct capi_bed* bed) { return bed ? bed->http->requests().size() : 0; }
 
+size_t capi_bed_connections(struct capi_bed* bed) { return bed ? bed->http->connections_accepted() : 0; }
+
 const char* capi_bed_method(struct capi_bed* bed, size_t i) {
   if (!bed || i >= bed->http->requests().size()) return nullptr;
   return bed->http->requests()[i].method.c_str();

@@ -23,6 +23,8 @@ void capi_bed_destroy(struct capi_bed *bed);
 struct lws_context *capi_bed_context(struct capi_bed *bed,
 				     const struct lws_context_creation_info *info);
 size_t capi_bed_requests(struct capi_bed *bed);
+/* TCP connections the server has accepted so far. */
+size_t capi_bed_connections(struct capi_bed *bed);
 /* Request i's method, body and a header (NULL if absent); valid until the
  * bed is destroyed. */
 const char *capi_bed_method(struct capi_bed *bed, size_t i);

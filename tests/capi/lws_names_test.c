@@ -188,6 +188,56 @@ int main(void)
 	      LWS_US_PER_MS == 1000 && LWS_MS_PER_SEC == 1000);
 	CHECK(LWS_SYSTATE_OPERATIONAL == 13 && LWS_SYSTATE_POLICY_VALID == 8 &&
 	      LWS_SYSTATE_CONTEXT_DESTROYING == 15);
+
+	/* ---- lws_ss_state_name: libwebsockets' strings, every state ---- */
+	{
+		static const struct { int state; const char *name; } names[] = {
+			{ 0, "(unset)" },
+			{ LWSSSCS_CREATING, "LWSSSCS_CREATING" },
+			{ LWSSSCS_DISCONNECTED, "LWSSSCS_DISCONNECTED" },
+			{ LWSSSCS_UNREACHABLE, "LWSSSCS_UNREACHABLE" },
+			{ LWSSSCS_AUTH_FAILED, "LWSSSCS_AUTH_FAILED" },
+			{ LWSSSCS_CONNECTED, "LWSSSCS_CONNECTED" },
+			{ LWSSSCS_CONNECTING, "LWSSSCS_CONNECTING" },
+			{ LWSSSCS_DESTROYING, "LWSSSCS_DESTROYING" },
+			{ LWSSSCS_POLL, "LWSSSCS_POLL" },
+			{ LWSSSCS_ALL_RETRIES_FAILED, "LWSSSCS_ALL_RETRIES_FAILED" },
+			{ LWSSSCS_QOS_ACK_REMOTE, "LWSSSCS_QOS_ACK_REMOTE" },
+			{ LWSSSCS_QOS_NACK_REMOTE, "LWSSSCS_QOS_NACK_REMOTE" },
+			{ LWSSSCS_QOS_ACK_LOCAL, "LWSSSCS_QOS_ACK_LOCAL" },
+			{ LWSSSCS_QOS_NACK_LOCAL, "LWSSSCS_QOS_NACK_LOCAL" },
+			{ LWSSSCS_TIMEOUT, "LWSSSCS_TIMEOUT" },
+			{ LWSSSCS_SERVER_TXN, "LWSSSCS_SERVER_TXN" },
+			{ LWSSSCS_SERVER_UPGRADE, "LWSSSCS_SERVER_UPGRADE" },
+			{ LWSSSCS_EVENT_WAIT_CANCELLED, "LWSSSCS_EVENT_WAIT_CANCELLED" },
+			{ LWSSSCS_UPSTREAM_LINK_RETRY, "LWSSSCS_UPSTREAM_LINK_RETRY" },
+			{ LWSSSCS_SINK_JOIN, "LWSSSCS_SINK_JOIN" },
+			{ LWSSSCS_SINK_PART, "LWSSSCS_SINK_PART" },
+			{ 21, "unknown" },
+			{ 999, "unknown" },
+			{ -1, "unknown" },
+			{ LWSSSCS_USER_BASE, "user state" },
+			{ LWSSSCS_USER_BASE + 530, "user state" },
+		};
+		size_t i;
+
+		/* the numbers, as on the wire (docs/states.md) */
+		CHECK(LWSSSCS_CREATING == 1 && LWSSSCS_DESTROYING == 7 &&
+		      LWSSSCS_ALL_RETRIES_FAILED == 9 &&
+		      LWSSSCS_UPSTREAM_LINK_RETRY == 18 &&
+		      LWSSSCS_SINK_PART == 20 && LWSSSCS_USER_BASE == 1000);
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			const char *got = lws_ss_state_name(
+					(lws_ss_constate_t)names[i].state);
+
+			if (!got || strcmp(got, names[i].name)) {
+				fprintf(stderr, "lws_ss_state_name(%d) = \"%s\", "
+					"expected \"%s\"\n", names[i].state,
+					got ? got : "(null)", names[i].name);
+				CHECK(0);
+			}
+		}
+	}
 	lwsl_emit_stderr(LLL_USER, "lwsl_emit_stderr works");
 	lwsl_emit_stderr_notimestamp(LLL_USER, "lwsl_emit_stderr_notimestamp works");
 
@@ -282,6 +332,7 @@ int main(void)
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	CHECK(lws_ss_get_context(h) == cx);
 	CHECK(!strcmp(lws_ss_tag(h), "echo"));
+	CHECK(!strcmp(lws_ss_tag(NULL), "[null ss]"));
 	CHECK(((names_t *)lws_ss_to_user_object(h))->creating == 1);
 
 	/* ---- first lws_service: the walk stops at the veto ---- */

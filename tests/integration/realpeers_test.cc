@@ -259,6 +259,37 @@ void asks_three_times(Stack& stack, const std::string& type, bool expect_one_wir
 TEST_F(RealPeers, H1KeepAliveReusesTheConnection) { asks_three_times(*stack_, "conn", true); }
 TEST_F(RealPeers, H1KeepAliveReusesTheTlsConnection) { asks_three_times(*stack_, "tls_conn", true); }
 
+// The classic idiom: a stream per GET, destroyed from its QOS_ACK_REMOTE
+// callback (DESTROY_ME). Each finished keep-alive wire goes to the pool,
+// so 100 rounds are answered on one nginx $connection.
+TEST_F(RealPeers, H1StreamPerGetDestroyedOnAckReusesOneConnection) {
+  std::set<std::string> serials;
+  int acks = 0, destroyed = 0;
+  for (int round = 0; round < 100; ++round) {
+    std::string answer;
+    auto s = stack_->ctx().create("conn", Handlers{
+        .rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
+          answer.append(b.begin(), b.end());
+          return Ret::kOk;
+        },
+        .tx = [](TxChunk&) { return Ret::kTxDontSend; },
+        .state = [&](S st, std::uint32_t) {
+          if (st == S::kDestroying) ++destroyed;
+          if (st != S::kQosAckRemote) return Ret::kOk;
+          ++acks;
+          return Ret::kDestroyMe;
+        }});
+    ASSERT_TRUE(s.ok()) << s.error().message();
+    s->request_tx();
+    ASSERT_TRUE(stack_->run_until([&] { return destroyed == round + 1; }, seconds(15))) << "round " << round;
+    serials.insert(answer);
+    EXPECT_FALSE(*s);  // DESTROY_ME destroyed it
+  }
+  EXPECT_EQ(acks, 100);
+  std::printf("100 streams, one GET each, destroyed on ACK: %zu nginx connection(s)\n", serials.size());
+  EXPECT_EQ(serials.size(), 1u);
+}
+
 TEST_F(RealPeers, H1RedirectFromPlainToTlsIsFollowedAndVerified) {
   Client c;
   h1_case("to_tls", c);

@@ -16,6 +16,7 @@
 #include "tools/campaign/recheck.h"
 #include "tools/campaign/report.h"
 #include "tools/campaign/worker_pool.h"
+#include "tools/tool_common.h"
 
 namespace ss::campaign {
 namespace {
@@ -237,7 +238,7 @@ class Campaign {
     }
     if (!report_error.empty()) {
       std::fprintf(stderr, "ss-sim: %s\n", report_error.c_str());
-      return kExitRunnerError;
+      return tools::kExitFile;
     }
     if (outcome.stopped) {
       std::fprintf(stderr, "ss-sim: interrupted after %llu seeds (%llu failed)\n",

@@ -33,7 +33,8 @@ struct CampaignOptions {
 // Exit statuses of run_campaign (and ss-sim).
 inline constexpr int kExitClean = 0;
 inline constexpr int kExitFailed = 1;        // some seed failed
-inline constexpr int kExitRunnerError = 3;   // fork/pipe failed, a report could not be written
+inline constexpr int kExitRunnerError = 3;   // fork/pipe failed
+// A report that cannot be written: ss::tools::kExitFile (7), as in every tool.
 inline constexpr int kExitInterrupted = 130; // SIGINT / SIGTERM
 
 // Runs the campaign; stdout gets the failures and the summary, stderr the

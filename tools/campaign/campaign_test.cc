@@ -17,6 +17,7 @@
 #include "tools/campaign/result.h"
 #include "tools/campaign/wire.h"
 #include "tools/campaign/worker_pool.h"
+#include "tools/campaign/world_files.h"
 
 namespace ss::campaign {
 namespace {
@@ -140,6 +141,43 @@ TEST_F(Planted, AStopDropsTheSeedsInFlightAndReportsNoMore) {
   EXPECT_EQ(end.error, "");
   EXPECT_GE(reported, 5u);
   EXPECT_LE(reported + end.dropped.size(), next - 1);
+}
+
+// Shrinking runs each candidate through run_in_child: a crash there is a
+// result, not the end of the shrinker (this process).
+TEST_F(Planted, RunInChildSurvivesACrashAndKeysFailures) {
+  std::string error;
+  const SeedResult crash = run_in_child(*crash_, 7, kMaxEvents, 60, "", &error);
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(crash.status, Status::kCrash);
+  EXPECT_EQ(failure_key(crash), "crash SIGABRT");
+  const SeedResult livelock = run_in_child(*crash_, 5, kMaxEvents, 60, "", &error);
+  EXPECT_EQ(failure_key(livelock), "violation [livelock]");
+  const SeedResult pass = run_in_child(*crash_, 1, kMaxEvents, 60, "", &error);
+  EXPECT_EQ(failure_key(pass), "");
+  EXPECT_EQ(pass.hash, run_seed_result(*crash_, 1, kMaxEvents).hash);
+}
+
+TEST_F(Planted, RunInChildPutsTheAskedInvariantFirst) {
+  const sim::Scenario* world = registry_.find("planted-world");
+  ASSERT_NE(world, nullptr);
+  ASSERT_NE(world_source_for(*world, 2), nullptr);
+  EXPECT_EQ(world_source_for(*crash_, 2), nullptr);
+  std::string error;
+  // Seed 2 breaks [buggified] first and [big-proxied-reset] second.
+  const SeedResult plain = run_in_child(*world, 2, kMaxEvents, 60, "", &error);
+  EXPECT_EQ(failure_key(plain), "violation [buggified]");
+  const SeedResult asked = run_in_child(*world, 2, kMaxEvents, 60, "big-proxied-reset", &error);
+  EXPECT_EQ(failure_key(asked), "violation [big-proxied-reset]");
+  EXPECT_EQ(asked.violation_count, 2u);
+}
+
+TEST(WorldFiles, UserPathsAreTakenFromWhereBazelRunStarted) {
+  ::setenv("BUILD_WORKING_DIRECTORY", "/home/me/src", 1);
+  EXPECT_EQ(user_path("w.json"), "/home/me/src/w.json");
+  EXPECT_EQ(user_path("/tmp/w.json"), "/tmp/w.json");
+  ::unsetenv("BUILD_WORKING_DIRECTORY");
+  EXPECT_EQ(user_path("w.json"), "w.json");
 }
 
 TEST(Wire, ResultsRoundTripAndBadFramesAreRejected) {

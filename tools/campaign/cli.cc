@@ -4,13 +4,17 @@
 #include <cstdio>
 #include <fstream>
 #include <optional>
+#include <unistd.h>
 #include <vector>
 
+#include "sim/generator/spec_text.h"
 #include "sim/trace.h"
 #include "tools/campaign/campaign.h"
 #include "tools/campaign/recheck.h"
 #include "tools/campaign/trace_json.h"
 #include "tools/campaign/trace_view.h"
+#include "tools/campaign/world_files.h"
+#include "tools/tool_common.h"
 
 namespace ss::campaign {
 namespace {
@@ -18,6 +22,10 @@ namespace {
 constexpr const char* kUsage =
     "usage: ss-sim [--scenario NAME] --seed S [--trace] [--trace-filter KINDS] [--trace-stream N]\n"
     "              [--trace-json FILE] [--max-events N]\n"
+    "       ss-sim [--scenario NAME] --seed S (--show-scenario | --save-scenario FILE)\n"
+    "       ss-sim [--scenario NAME] --seed S --shrink [--shrink-out FILE] [--shrink-runs N]\n"
+    "              [--max-events N] [--seed-timeout D]\n"
+    "       ss-sim --scenario FILE [--show-scenario] [--trace ...] [--max-events N]\n"
     "       ss-sim [--scenario NAME] (--seeds N | --duration D | both) [--from S] [--jobs J]\n"
     "              [--max-events N] [--seed-timeout D] [--recheck F] [--json FILE] [--junit FILE]\n"
     "              [--stop-after N] [--show-failures N] [--no-progress] [--no-leak-check]\n"
@@ -34,6 +42,20 @@ constexpr const char* kUsage =
     "                   conn=N (implies --trace)\n"
     "  --trace-json FILE  write the trace as Chrome trace-event JSON (chrome://tracing,\n"
     "                   Perfetto): a track per stream and per connection\n"
+    "  --show-scenario  print the seed's derived options (as --seed does) without running it\n"
+    "\n"
+    "Scenario files (a seed of a world scenario as a WorldSpec JSON file):\n"
+    "  --save-scenario FILE  with --seed: write the seed's world to FILE (not run)\n"
+    "  --scenario FILE  when FILE is not a scenario name: run the world in FILE (its own\n"
+    "                   seed; --seed is rejected); a bad file exits 2 naming the JSON path\n"
+    "  --shrink         with --seed: if the seed fails, shrink its world (fewer streams,\n"
+    "                   faults, messages, smaller payloads, earlier starts) while it still\n"
+    "                   breaks the same [invariant] (or crashes / livelocks the same way),\n"
+    "                   each candidate in a forked child; write the smallest world\n"
+    "  --shrink-out FILE  where (default shrunk-<scenario>-<seed>.json in the directory\n"
+    "                   ss-sim was started from)\n"
+    "  --shrink-runs N  at most N candidate runs (default 500)\n"
+    "  Relative FILEs are taken from where `bazel run` was started.\n"
     "\n"
     "A campaign, in worker processes (a seed that crashes, aborts, trips a sanitizer\n"
     "or hangs is reported with its seed; the others still run):\n"
@@ -54,13 +76,14 @@ constexpr const char* kUsage =
     "  --no-leak-check  ASan builds: skip LeakSanitizer after each seed (faster)\n"
     "\n"
     "Both:\n"
-    "  --scenario NAME  which scenario (see --list)\n"
+    "  --scenario NAME  which scenario (see --list), or a scenario FILE (above)\n"
     "  --max-events N   livelock bound per seed (default 2000000)\n"
     "  --list           list scenarios\n"
     "\n"
     "Exit status: 0 every seed passed, 1 a seed failed (violation, livelock, crash,\n"
-    "hang, leak or nondeterminism), 2 bad arguments, 3 the campaign runner failed or a\n"
-    "file could not be written, 130 interrupted.\n";
+    "hang, leak or nondeterminism; --shrink: the seed passes), 2 bad arguments or a bad\n"
+    "scenario file, 3 the campaign runner failed, 7 a file could not be read or written,\n"
+    "130 interrupted. --shrink, --save-scenario, --show-scenario and --version exit 0 when done.\n";
 
 int bad(const std::string& msg) {
   std::fprintf(stderr, "ss-sim: %s (try --help)\n", msg.c_str());
@@ -95,8 +118,9 @@ struct TraceOptions {
   std::string json_path;
 };
 
+// `what` names the run in the one-line failure reason ("seed 7", a file).
 int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
-                 const TraceOptions& trace) {
+                 const TraceOptions& trace, const std::string& what) {
   // Line-buffered, so that a seed that crashes still shows what it printed
   // (and with --trace its events) up to the crash.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
@@ -121,7 +145,7 @@ int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_
     out.close();
     if (!out) {
       std::fprintf(stderr, "ss-sim: cannot write %s\n", trace.json_path.c_str());
-      return 3;
+      return tools::kExitFile;
     }
   }
   std::printf("result: events=%llu trace_events=%llu sim_time=%lldus hash=%s violations=%zu\n",
@@ -129,10 +153,17 @@ int run_one_seed(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_
               static_cast<long long>(o.sim_time), sim::hex64(o.hash).c_str(), o.violations.size());
   for (const auto& v : o.violations) std::printf("VIOLATION: %s\n", v.c_str());
   if (o.violations.empty()) return 0;
-  std::fprintf(stderr, "ss-sim: seed %llu %s: %s\n", static_cast<unsigned long long>(seed),
-               o.livelock ? "livelocked" : "broke an invariant", o.violations.front().c_str());
+  std::fprintf(stderr, "ss-sim: %s %s: %s\n", what.c_str(), o.livelock ? "livelocked" : "broke an invariant",
+               o.violations.front().c_str());
   return 1;
 }
+
+void show_scenario(const sim::Scenario& scenario, std::uint64_t seed) {
+  std::printf("scenario: %s\nseed: %llu\n%s", scenario.name().c_str(), static_cast<unsigned long long>(seed),
+              scenario.derive(seed)->describe().c_str());
+}
+
+bool is_readable_file(const std::string& path) { return ::access(path.c_str(), R_OK) == 0; }
 
 }  // namespace
 
@@ -184,6 +215,9 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
   TraceOptions trace;
   std::string trace_option;   // the first option that needs --seed
   std::string campaign_only;  // the first campaign-only option given
+  bool show = false, shrink = false, seed_timeout_given = false;
+  std::string save_path, shrink_out;
+  std::optional<std::uint64_t> shrink_runs;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const bool has_value = i + 1 < argc;
@@ -227,7 +261,19 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
         return bad("--recheck needs a fraction from 0 to 1 such as 1/20 or 0.05");
       }
     } else if (arg == "--scenario") {
-      if (!text(&scenario_name)) return bad("--scenario needs a name");
+      if (!text(&scenario_name)) return bad("--scenario needs a name or a file");
+    } else if (arg == "--show-scenario") {
+      show = true;
+    } else if (arg == "--save-scenario") {
+      if (!text(&save_path)) return bad("--save-scenario needs a file name");
+    } else if (arg == "--shrink") {
+      shrink = true;
+    } else if (arg == "--shrink-out") {
+      if (!text(&shrink_out)) return bad("--shrink-out needs a file name");
+    } else if (arg == "--shrink-runs") {
+      std::uint64_t n = 0;
+      if (!u64(&n) || n == 0) return bad("--shrink-runs needs a positive integer");
+      shrink_runs = n;
     } else if (arg == "--seed") {
       if (!u64(&seed)) return bad("--seed needs a non-negative integer");
       have_seed = true;
@@ -252,7 +298,7 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
         return bad("--max-events needs a positive integer");
       }
     } else if (arg == "--seed-timeout") {
-      campaign_option();
+      seed_timeout_given = true;
       if (!has_value || !parse_timeout(argv[++i], &campaign.seed_timeout_seconds)) {
         return bad("--seed-timeout needs a time such as 30s or 2m (0 = never)");
       }
@@ -283,14 +329,63 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
     for (const auto& s : registry.all()) std::printf("%-24s %s\n", s->name().c_str(), s->summary().c_str());
     return 0;
   }
-  const sim::Scenario* scenario = registry.find(scenario_name);
-  if (scenario == nullptr) return bad("no scenario named '" + scenario_name + "' (see --list)");
   const bool is_campaign = campaign.seeds || campaign.duration_seconds;
+  const int modes = (show ? 1 : 0) + (shrink ? 1 : 0) + (save_path.empty() ? 0 : 1);
+  if (modes > 1) return bad("give one of --show-scenario, --save-scenario and --shrink");
+  if (!shrink && !shrink_out.empty()) return bad("--shrink-out needs --shrink");
+  if (!shrink && shrink_runs) return bad("--shrink-runs needs --shrink");
+  if (seed_timeout_given && !shrink && !is_campaign) return bad("--seed-timeout is for campaigns and --shrink");
+  if (modes == 1 && is_campaign) return bad("--show-scenario, --save-scenario and --shrink take --seed S, not a campaign");
+  if ((shrink || !save_path.empty()) && !trace_option.empty()) return bad(trace_option + " is for running one seed");
+  if (show && !trace_option.empty()) return bad(trace_option + " does not go with --show-scenario (nothing runs)");
+
+  const sim::Scenario* scenario = registry.find(scenario_name);
+  if (scenario == nullptr && is_readable_file(user_path(scenario_name))) {
+    // A scenario file: one world with its own seed.
+    const std::string file = user_path(scenario_name);
+    if (have_seed) return bad("--seed does not go with a scenario file: the file holds its own \"seed\"");
+    if (is_campaign) return bad("a scenario file is one world; campaigns need a scenario name");
+    if (shrink || !save_path.empty()) return bad("--shrink and --save-scenario take a scenario name and --seed S");
+    if (!campaign_only.empty()) return bad(campaign_only + " is for campaigns (--seeds N / --duration D)");
+    const sim::gen::WorldSource* source = find_world_source(registry);
+    if (source == nullptr) return bad("this ss-sim has no world scenario to run " + scenario_name);
+    Result<sim::gen::WorldSpec> spec = sim::gen::load_world_spec(file);
+    if (!spec) {
+      std::fprintf(stderr, "ss-sim: %s\n", spec.error().message().c_str());
+      return 2;
+    }
+    const std::uint64_t spec_seed = spec->seed;
+    const auto one = make_spec_scenario(*source, std::move(*spec), scenario_name);
+    if (show) {
+      show_scenario(*one, spec_seed);
+      return 0;
+    }
+    return run_one_seed(*one, spec_seed, campaign.max_events, trace, scenario_name);
+  }
+  if (scenario == nullptr) return bad("no scenario named '" + scenario_name + "' and no such file (see --list)");
+  if (modes == 1 && !have_seed) return bad("--show-scenario, --save-scenario and --shrink need --seed S");
+  if (modes == 1 && !campaign_only.empty()) return bad(campaign_only + " is for campaigns (--seeds N / --duration D)");
+  if (show) {
+    show_scenario(*scenario, seed);
+    return 0;
+  }
+  if (!save_path.empty()) return save_scenario_command(*scenario, scenario_name, seed, save_path);
+  if (shrink) {
+    ShrinkRequest req;
+    req.scenario_name = scenario_name;
+    req.seed = seed;
+    req.max_events = campaign.max_events;
+    req.seed_timeout_seconds = campaign.seed_timeout_seconds;
+    if (shrink_runs) req.max_runs = *shrink_runs;
+    req.out_path = shrink_out;
+    req.label = label;
+    return shrink_command(*scenario, req);
+  }
   if (have_seed && is_campaign) return bad("give either --seed S or a campaign (--seeds N / --duration D), not both");
   if (!have_seed && !is_campaign) return bad("give --seed S, or --seeds N and/or --duration D for a campaign");
   if (!trace_option.empty() && !have_seed) return bad(trace_option + " needs --seed S");
   if (have_seed && !campaign_only.empty()) return bad(campaign_only + " is for campaigns (--seeds N / --duration D)");
-  if (have_seed) return run_one_seed(*scenario, seed, campaign.max_events, trace);
+  if (have_seed) return run_one_seed(*scenario, seed, campaign.max_events, trace, "seed " + std::to_string(seed));
 
   if (campaign.seeds && *campaign.seeds - 1 > UINT64_MAX - campaign.from) {
     return bad("--from + --seeds goes past the last seed (2^64-1)");

@@ -1,11 +1,15 @@
 #include "tools/campaign/planted_scenarios.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "sim/generator/spec_text.h"
+#include "sim/generator/test_specs.h"
+#include "sim/generator/world_source.h"
 #include "tools/campaign/report.h"
 
 namespace ss::campaign::testing {
@@ -151,6 +155,90 @@ Plant nondeterminism_plant(std::uint64_t seed) {
   }
 }
 
+// --- planted-world -----------------------------------------------------------
+
+std::size_t proxied_bytes(const sim::gen::WorldSpec& w) {
+  std::size_t most = 0;
+  for (const auto& s : w.streams) {
+    if (!s.via_proxy) continue;
+    std::size_t sum = 0;
+    for (std::size_t m : s.messages) sum += m;
+    most = std::max(most, sum);
+  }
+  return most;
+}
+
+bool has_reset(const sim::gen::WorldSpec& w) {
+  for (const auto& a : w.faults.actions)
+    if (a.kind == sim::FaultKind::kReset) return true;
+  return false;
+}
+
+class PlantedWorldRun final : public ScenarioRun {
+ public:
+  explicit PlantedWorldRun(sim::gen::WorldSpec spec) : spec_(std::move(spec)) {}
+  sim::WorldOptions world_options() const override {
+    sim::WorldOptions o;
+    o.seed = spec_.seed;
+    return o;
+  }
+  std::string describe() const override {
+    return "PLANTED (test only) world spec:\n" + sim::gen::world_spec_to_text(spec_);
+  }
+  void start(World& world) override {
+    world.record("planted-world", std::to_string(spec_.streams.size()) + " streams");
+    if (proxied_bytes(spec_) >= 1000 && spec_.faults.actions.empty()) {
+      std::fprintf(stderr, "planted: abort() on a proxied stream with no fault\n");
+      std::abort();
+    }
+  }
+  void check(World& world) override {
+    if (spec_.buggify) world.violation("[buggified] buggify is on");
+    const std::size_t bytes = proxied_bytes(spec_);
+    if (bytes >= 1000 && has_reset(spec_)) {
+      world.violation("[big-proxied-reset] a stream sends " + std::to_string(bytes) +
+                      " bytes via the proxy and a reset fault exists");
+    }
+  }
+
+ private:
+  sim::gen::WorldSpec spec_;
+};
+
+class PlantedWorld final : public Scenario, public sim::gen::WorldSource {
+ public:
+  std::string name() const override { return "planted-world"; }
+  std::string summary() const override {
+    return "TEST ONLY: random world specs; even seeds break [big-proxied-reset] (for --shrink)";
+  }
+  std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override { return run_spec(spec_for_seed(seed)); }
+  sim::gen::WorldSpec spec_for_seed(std::uint64_t seed) const override {
+    sim::gen::WorldSpec w = sim::gen::testing::random_spec(seed);
+    w.faults.actions.erase(std::remove_if(w.faults.actions.begin(), w.faults.actions.end(),
+                                          [](const sim::FaultAction& a) { return a.kind == sim::FaultKind::kReset; }),
+                           w.faults.actions.end());
+    if (seed % 2 != 0) return w;
+    w.proxy = true;
+    for (int i = 0; i < 3; ++i) {
+      sim::gen::StreamSpec s;
+      s.streamtype = w.streamtypes.size() - 1;
+      s.via_proxy = i == 1;
+      s.messages = {1000, 3000, 4000};
+      s.download = 777;
+      s.start_at = millis(300);
+      w.streams.push_back(s);
+    }
+    sim::FaultAction reset;
+    reset.at = millis(50);
+    reset.kind = sim::FaultKind::kReset;
+    w.faults.actions.push_back(reset);
+    return w;
+  }
+  std::unique_ptr<ScenarioRun> run_spec(sim::gen::WorldSpec spec) const override {
+    return std::make_unique<PlantedWorldRun>(std::move(spec));
+  }
+};
+
 }  // namespace
 
 void register_planted_scenarios(sim::ScenarioRegistry& registry, const sim::Scenario& echo) {
@@ -163,6 +251,7 @@ void register_planted_scenarios(sim::ScenarioRegistry& registry, const sim::Scen
       "TEST ONLY: echo; seed%10==3 traces a static run counter, seed%10 in {1,2,4,6,8} traces whether it is "
       "the first run in its process",
       echo, nondeterminism_plant));
+  registry.add(std::make_unique<PlantedWorld>());
   if (std::string(build_flavour()) == "asan") {
     registry.add(std::make_unique<PlantedScenario>(
         "planted-uaf", "TEST ONLY (ASan builds): echo; seed%10==3 heap use-after-free", echo, uaf_plant));

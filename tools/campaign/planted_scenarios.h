@@ -24,6 +24,14 @@ namespace ss::campaign::testing {
 //                  where it is an AddressSanitizer report
 //   planted-leak   seed % 10 == 3: 48 bytes nothing points to; only in ASan
 //                  builds, where LeakSanitizer finds them after the seed
+//   planted-world  a WorldSource (sim/generator/world_source.h) for the
+//                  --shrink / --scenario FILE tests, without the real
+//                  world runner: a random WorldSpec per seed (even seeds
+//                  get a proxied 8000-byte stream and a reset fault); a
+//                  spec with a proxied stream sending >= 1000 bytes and a
+//                  reset fault breaks "[big-proxied-reset]", buggify on
+//                  breaks "[buggified]" too, and the same stream with no
+//                  fault at all abort()s (a candidate that crashes).
 // `echo` must outlive the registry.
 void register_planted_scenarios(sim::ScenarioRegistry& registry, const sim::Scenario& echo);
 

@@ -77,7 +77,10 @@ class H1Binding final : public stream::Binding {
       client_.receive_data({});
       process();
     }
-    return EndInfo{txn_done_};
+    EndInfo info;
+    info.txn_ok = txn_done_;
+    info.reusable = reason == EndReason::kClosedLocally && txn_done_ && !in_exchange_ && reusable_now();
+    return info;
   }
 
  private:

@@ -1,0 +1,21 @@
+"""A tiny HTTP/1.1 server for //packaging:install_test: binds 127.0.0.1:0,
+writes its port to argv[1], serves the files of argv[2] (http.server)."""
+import functools
+import http.server
+import os
+import sys
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+
+handler = functools.partial(Handler, directory=sys.argv[2])
+with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+    with open(sys.argv[1] + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+    server.serve_forever()
