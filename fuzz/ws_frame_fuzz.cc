@@ -2,13 +2,14 @@
 // untrusted server, after a valid handshake.
 //
 // Input: byte 0 = chunk size for a chunked feeding, byte 1 bit 0 = feed EOF
-// at the end, bit 1 = small limits (max_frame 64, max_message 256), bit 2 =
+// at the end, bit 1 = small sizes (max_frame 64, rx_piece 64, max_message
+// 256), bit 2 =
 // handshake mode; the rest are the server's bytes after its 101 response
 // or, in handshake mode, the whole response with every "ACCEPT" replaced by
 // the right Sec-WebSocket-Accept value (so the fuzzer can reach past it).
 // Invariants checked:
-//  - no crash, no sanitizer report, no unbounded buffering (frames and
-//    messages are capped by Options);
+//  - no crash, no sanitizer report, no unbounded buffering (a frame is
+//    handed over in pieces of at most rx_piece; max_message caps messages);
 //  - the events are identical fed whole, fed in chunks and fed one byte at
 //    a time (including the error and its byte offset), and so are the bytes
 //    we write back (pongs, close replies; masks come from a seeded Rng);
@@ -38,6 +39,7 @@ Outcome run(std::span<const std::uint8_t> raw, std::size_t chunk, bool eof, bool
   Options o;
   if (small) {
     o.max_frame = 64;
+    o.rx_piece = 64;
     o.max_message = 256;
   }
   Client c(rng, o);
@@ -75,7 +77,7 @@ Outcome run(std::span<const std::uint8_t> raw, std::size_t chunk, bool eof, bool
   return out;
 }
 
-void check_shape(const Outcome& o) {
+void check_shape(const Outcome& o, bool small) {
   bool open = false;
   for (std::size_t i = 0; i < o.events.size(); ++i) {
     const Event& e = o.events[i];
@@ -83,6 +85,7 @@ void check_shape(const Outcome& o) {
       std::abort();
     if (auto* f = std::get_if<FragmentEvent>(&e)) {
       if (f->first == open) std::abort();
+      if (f->data.size() > (small ? 64u : Options{}.rx_piece)) std::abort();
       open = !f->last;
     }
   }
@@ -98,7 +101,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool handshake = data[1] & 4;
   std::span<const std::uint8_t> in(data + 2, size - 2);
   Outcome whole = run(in, 1 << 30, eof, small, handshake);
-  check_shape(whole);
+  check_shape(whole, small);
   if (!(run(in, chunk, eof, small, handshake) == whole)) std::abort();
   if (!(run(in, 1, eof, small, handshake) == whole)) std::abort();
   return 0;

@@ -59,8 +59,11 @@
 //     h1 POST: url "echo" + query; exactly one message: the body, which the
 //              server sends back. download 0.
 //     ws:      url "ws" + query; messages are ws messages, echoed.
-//              download 0; messages at most kMaxWsMessage (the ws echo
-//              peer and the client's frame limits are sized for that).
+//              download 0; messages at most kMaxWsMessage, under the ws
+//              echo peer's limit (kWsEchoMaxMessage, 1 MiB: a bigger one
+//              is refused with close 1009; checked in
+//              sim/scenarios/world/ws_bulk_world_test.cc). The client takes
+//              any size; 256 KiB keeps each seed fast.
 //     raw:     no url; messages are echoed; download 0 (an echo server
 //              has no per-stream download), no url/header metadata.
 //   Headers: metadata with Use::kHeader (h1, ws) have header "x-<name>:".

@@ -21,6 +21,7 @@ struct WsEchoServer::Conn : ConnectionHandler {
   bool closing = false;
   bool close_pending = false;
   bool cut = false;  // kCloseMidMessage fired: nothing more is read or sent
+  bool counted_too_big = false;
 
   ~Conn() override {
     if (ev) wslay_event_context_free(ev);
@@ -113,6 +114,11 @@ struct WsEchoServer::Conn : ConnectionHandler {
     in.erase(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(in_pos));
     in_pos = 0;
     wslay_event_send(ev);
+    if (!counted_too_big && wslay_event_get_close_sent(ev) &&
+        wslay_event_get_status_code_sent(ev) == WSLAY_CODE_MESSAGE_TOO_BIG) {
+      counted_too_big = true;
+      ++server->too_big_;
+    }
     if (close_pending) {
       close_pending = false;
       const auto& o = server->options_;
@@ -175,6 +181,8 @@ struct WsEchoServer::Conn : ConnectionHandler {
     cbs.send_callback = send_cb;
     cbs.on_msg_recv_callback = on_msg;
     wslay_event_context_server_init(&ev, &cbs, this);
+    // wslay closes with 1009 and stops reading when a message passes this.
+    wslay_event_config_set_max_recv_msg_length(ev, std::max<std::size_t>(o.max_message, 1));
     if (o.fault == WsFault::kDropAfterOpen) {
       later_drop();
       return;

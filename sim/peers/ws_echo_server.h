@@ -39,6 +39,15 @@ enum class WsFault {
   kCloseMidMessage, // on each close_after-th message: first fragment, then TCP close
 };
 
+// Message size limit (explicit): a message over max_message bytes (default
+// kWsEchoMaxMessage, 1 MiB: python websockets' default max_size; lws' ws
+// server itself has no message cap, it hands frames over in pieces of its
+// rx buffer) is refused the way such a server does it: close 1009 "message
+// too big" (wslay's), then the TCP connection ends. Messages up to the
+// limit are echoed whole, in one frame unless echo_frame is set; raise
+// max_message for multi-MiB echoes. docs/protocols.md "Limits".
+inline constexpr std::size_t kWsEchoMaxMessage = std::size_t{1} << 20;
+
 struct WsEchoOptions {
   std::string subprotocol{};     // accepted when the client asks for it
   bool ping_on_open = false;     // send a ping "hello" after the handshake
@@ -51,6 +60,7 @@ struct WsEchoOptions {
   std::size_t refuse_first = 0;  // with kRefuse: only the first N upgrades (0: all)
   std::size_t echo_frame = 0;    // echo in frames of at most this many bytes (0: one frame)
   bool ping_between = false;     // with echo_frame: a ping between two fragments
+  std::size_t max_message = kWsEchoMaxMessage;  // bigger: close 1009 (>= 1)
 };
 
 // One accepted connection, as the server saw it.
@@ -74,6 +84,8 @@ class WsEchoServer {
   Endpoint local() const { return listener_ ? listener_->local() : at_; }
 
   std::size_t messages_echoed() const { return echoed_; }
+  // Messages refused as over max_message (close 1009 sent).
+  std::size_t messages_too_big() const { return too_big_; }
   std::size_t pongs_received() const { return pongs_; }
   // Close codes received from clients, in order.
   const std::vector<std::uint16_t>& close_codes() const { return close_codes_; }
@@ -97,6 +109,7 @@ class WsEchoServer {
   std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
   std::uint64_t next_id_ = 1;
   std::size_t echoed_ = 0;
+  std::size_t too_big_ = 0;
   std::size_t pongs_ = 0;
   std::vector<std::uint16_t> close_codes_;
   std::vector<WsConnRecord> records_;

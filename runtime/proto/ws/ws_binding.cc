@@ -15,6 +15,7 @@ using stream::HostVerdict;
 using stream::TxPull;
 
 constexpr std::size_t kTxChunk = 1540;
+constexpr std::uint16_t kMessageTooBig = 1009;  // RFC 6455 §7.4.1
 
 class WsBinding final : public stream::Binding {
  public:
@@ -116,12 +117,15 @@ class WsBinding final : public stream::Binding {
         pump();
       } else if (auto* c = std::get_if<CloseEvent>(&e)) {
         host_.trace("ws.close", std::to_string(c->code) + (c->reason.empty() ? "" : " " + c->reason));
+        if (c->code == kMessageTooBig && refused("the server closed with 1009 (message too big)") == HostVerdict::kStop)
+          return stop();
       } else if (auto* f = std::get_if<FragmentEvent>(&e)) {
         std::uint32_t flags = (f->first ? stream::kFlagSom : 0u) |
                               (f->last && !(SS_PLANTED("ws-eom") && !f->first) ? stream::kFlagEom : 0u);
         if (host_.rx(f->data, flags) == HostVerdict::kStop) return stop();
       } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
         flush();  // our close frame, if the core queued one
+        if (err->code == ErrorCode::kLimit) refused(err->message);  // the connection closes anyway
         // A refused upgrade may say when to come back (503/429 Retry-After).
         if (const auto& head = client_.last_head(); head && (head->status == 503 || head->status == 429))
           if (auto ra = h1::find_header(head->headers, "retry-after"))
@@ -136,6 +140,20 @@ class WsBinding final : public stream::Binding {
   void stop() {
     stopped_ = true;
     cancel_timer();
+  }
+
+  // A message too big for one side (close 1009, either way; docs/protocols.md
+  // "ws states"): the user hears QOS_NACK_REMOTE, and the connection does
+  // not count as a success for the retry policy, so reconnecting to send
+  // it again backs off step by step and ends in ALL_RETRIES_FAILED once
+  // the policy's conceal count runs out (lws would start its backoff afresh
+  // on every connection and loop for ever).
+  HostVerdict refused(const std::string& why) {
+    host_.trace("ws.too_big", why);
+    stream::TxnResult r;
+    r.ok = false;
+    r.retry = true;
+    return host_.transaction_complete(r);
   }
 
   void pump() {

@@ -1,6 +1,7 @@
 // The ws binding in the simulator, against sim/peers/WsEchoServer: state
 // sequences (spec §2.4) for an echo and for every misbehaviour, SOM/EOM
 // mapping both ways, and the svalidping/svalidhup timers.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,7 @@ using sim::peers::WsEchoOptions;
 using sim::peers::WsFault;
 using stream::Ret;
 
-constexpr int C = 1, DISC = 2, UNR = 3, CONN = 5, CING = 6, DESTR = 7, POLL = 8, ARF = 9;
+constexpr int C = 1, DISC = 2, UNR = 3, CONN = 5, CING = 6, DESTR = 7, POLL = 8, ARF = 9, NACK = 11;
 
 struct Chunk {
   std::string data;
@@ -35,12 +36,14 @@ struct Case {
   bool opportunistic = true;
   std::vector<std::uint32_t> backoff_ms;  // the retry policy's backoff (empty: none)
   std::uint16_t conceal = 0;
+  bool resend = false;  // send tx again from its start on each CONNECTED
 };
 
 struct Outcome {
   std::vector<int> states;
   Micros disconnected_at = -1;  // virtual time of the first DISCONNECTED
   std::vector<Micros> connecting_at;
+  std::size_t too_big = 0;  // messages the server refused (close 1009)
   std::vector<std::pair<std::string, std::uint32_t>> rx;
   std::size_t echoed = 0;
   std::size_t pongs = 0;
@@ -101,6 +104,10 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
     out.states.push_back(state);
     if (state == DISC && out.disconnected_at < 0) out.disconnected_at = world.now();
     if (state == CING) out.connecting_at.push_back(world.now());
+    if (state == CONN && k.resend && next > 0) {
+      next = 0;
+      s->request_tx();
+    }
     return Ret::kOk;
   };
   info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t flags) {
@@ -124,6 +131,7 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   if (ctx.stream_count()) s->destroy();
   world.run_until_idle(1'000'000);
   out.echoed = echo.messages_echoed();
+  out.too_big = echo.messages_too_big();
   out.pongs = echo.pongs_received();
   out.server_close_codes = echo.close_codes();
   out.violations = world.violations().size();
@@ -269,6 +277,112 @@ TEST(WsBindingSim, LocalDestroySendsClose1000) {
   auto o = run(k);
   EXPECT_EQ(o.echoed, 1u);
   EXPECT_EQ(o.server_close_codes, (std::vector<std::uint16_t>{1000}));
+}
+
+// One message of `size` bytes, in tx chunks (the binding's 1540-byte
+// buffer), SOM on the first and EOM on the last.
+std::vector<Chunk> message_chunks(std::size_t size) {
+  std::vector<Chunk> out;
+  for (std::size_t at = 0; at < size; at += 1500) {
+    const std::size_t n = std::min<std::size_t>(1500, size - at);
+    std::string d(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) d[i] = static_cast<char>('a' + (at + i) * 7 % 26);
+    out.push_back({std::move(d), (at == 0 ? SOM : 0u) | (at + n == size ? EOM : 0u)});
+  }
+  return out;
+}
+
+std::string joined(const std::vector<Chunk>& chunks) {
+  std::string out;
+  for (const auto& c : chunks) out += c.data;
+  return out;
+}
+
+// A multi-MiB message comes back whole from a server that echoes it as one
+// frame (as python websockets and lws do): the stream gets it in pieces of
+// at most 4 KiB, SOM on the first only, EOM on the last only.
+TEST(WsBindingSim, SixMebibyteMessageInOneFrameComesBackInPieces) {
+  Case k;
+  k.server = {.max_message = std::size_t{8} << 20};
+  k.tx = message_chunks(std::size_t{6} << 20);
+  auto o = run(k);
+  EXPECT_EQ(o.echoed, 1u);
+  std::string got;
+  for (std::size_t i = 0; i < o.rx.size(); ++i) {
+    EXPECT_LE(o.rx[i].first.size(), 4096u);
+    EXPECT_EQ(o.rx[i].second, (i == 0 ? SOM : 0u) | (i + 1 == o.rx.size() ? EOM : 0u)) << i;
+    got += o.rx[i].first;
+  }
+  EXPECT_TRUE(got == joined(k.tx)) << got.size();
+  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.violations, 0u);
+}
+
+// The echo server's limit is explicit: 1 MiB passes, 1 MiB + 1 is refused
+// with close 1009.
+TEST(WsBindingSim, EchoServerLimitIsOneMebibyte) {
+  Case k;
+  k.tx = message_chunks(sim::peers::kWsEchoMaxMessage);
+  k.run_for = seconds(2);
+  auto ok = run(k);
+  EXPECT_EQ(ok.echoed, 1u);
+  EXPECT_EQ(ok.too_big, 0u);
+  k.tx = message_chunks(sim::peers::kWsEchoMaxMessage + 1);
+  auto refused = run(k);
+  EXPECT_EQ(refused.echoed, 0u);
+  EXPECT_EQ(refused.too_big, 1u);
+  EXPECT_EQ(refused.close_traces, std::vector<std::string>{"ss1 1009"});
+}
+
+// A message too big for the server, on a stream that reconnects: each
+// refusal is QOS_NACK_REMOTE and a failure for the retry budget, so the
+// delays climb the backoff table (100, 200, 400 ms, +jitter up to 30%)
+// and ALL_RETRIES_FAILED ends it after `conceal` failures. (lws would
+// reset the count on each CONNECTED and resend for ever.)
+TEST(WsBindingSim, TooBigForServerBacksOffThenAllRetriesFailed) {
+  Case k;
+  k.tx = message_chunks(sim::peers::kWsEchoMaxMessage + 1);
+  k.opportunistic = false;
+  k.backoff_ms = {100, 200, 400};
+  k.conceal = 3;
+  k.resend = true;
+  k.run_for = seconds(10);
+  auto o = run(k);
+  const std::vector<int> cycle = {POLL, CING, CONN, NACK, DISC};
+  std::vector<int> want = {C};
+  for (int i = 0; i < 4; ++i) want.insert(want.end(), cycle.begin(), cycle.end());
+  want.push_back(ARF);
+  want.push_back(DESTR);
+  EXPECT_EQ(o.states, want);
+  EXPECT_EQ(o.too_big, 4u);
+  EXPECT_EQ(o.echoed, 0u);
+  ASSERT_EQ(o.connecting_at.size(), 4u);
+  const Micros base[] = {100, 200, 400};
+  for (int i = 0; i < 3; ++i) {
+    const Micros gap = o.connecting_at[i + 1] - o.connecting_at[i];
+    EXPECT_GE(gap, millis(base[i])) << i;
+    EXPECT_LT(gap, millis(base[i] * 13 / 10 + 50)) << i;  // + jitter + the refusal's round trips
+  }
+  EXPECT_EQ(o.violations, 0u);
+}
+
+// With a policy that never gives up, it keeps trying, but at the backoff
+// table's last step, never at the first step again.
+TEST(WsBindingSim, TooBigForServerRetryForeverStaysAtLastBackoff) {
+  Case k;
+  k.tx = message_chunks(sim::peers::kWsEchoMaxMessage + 1);
+  k.opportunistic = false;
+  k.backoff_ms = {100, 1000};
+  k.conceal = 65535;
+  k.resend = true;
+  k.run_for = seconds(10);
+  auto o = run(k);
+  ASSERT_GE(o.connecting_at.size(), 4u);
+  for (std::size_t i = 2; i < o.connecting_at.size(); ++i)
+    EXPECT_GE(o.connecting_at[i] - o.connecting_at[i - 1], millis(1000)) << i;
+  EXPECT_LE(o.connecting_at.size(), 11u);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), NACK), static_cast<long>(o.too_big));
+  EXPECT_EQ(o.violations, 0u);
 }
 
 TEST(WsBindingSim, SameSeedSameTrace) {

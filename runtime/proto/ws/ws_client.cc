@@ -1,6 +1,7 @@
 #include "runtime/proto/ws/ws_client.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "runtime/proto/ws/ws_handshake.h"
@@ -52,27 +53,32 @@ struct WsCallbacks {
       c.rx_msg_len_ = 0;
     }
     c.rx_frame_.clear();
-    if (a->payload_length > c.options_.max_frame) {
-      c.pending_error_ = "frame of " + std::to_string(a->payload_length) + " bytes over max_frame " +
-                         std::to_string(c.options_.max_frame);
-      c.pending_close_ = WSLAY_CODE_MESSAGE_TOO_BIG;
-    } else if (c.rx_msg_len_ + a->payload_length > c.options_.max_message) {
+    c.rx_frame_left_ = a->payload_length;
+    if (c.options_.max_message && c.rx_msg_len_ + a->payload_length > c.options_.max_message) {
       c.pending_error_ = "message over max_message " + std::to_string(c.options_.max_message) + " bytes";
       c.pending_close_ = WSLAY_CODE_MESSAGE_TOO_BIG;
+      return;
     }
+    c.rx_msg_len_ += a->payload_length;
+    if (a->payload_length == 0) return;  // on_frame_end hands over the empty frame
+    c.rx_frame_.reserve(std::min<std::uint64_t>(a->payload_length, c.piece()));
   }
+  // wslay gives one byte at a time (see recv); a piece goes out when it is
+  // full, so where pieces end depends on the frame alone, never on the
+  // input split. The frame's last piece waits for on_frame_end.
   static void on_frame_chunk(wslay_event_context_ptr, const wslay_event_on_frame_recv_chunk_arg* a, void* user) {
     auto& c = self(user);
     if (!c.rx_data_frame_ || !c.pending_error_.empty()) return;
     c.rx_frame_.insert(c.rx_frame_.end(), a->data, a->data + a->data_length);
+    c.rx_frame_left_ -= std::min<std::uint64_t>(c.rx_frame_left_, a->data_length);
+    if (c.rx_frame_.size() >= c.piece() && c.rx_frame_left_ > 0) c.emit_piece(false);
   }
   static void on_frame_end(wslay_event_context_ptr, void* user) {
     auto& c = self(user);
     c.yield_ = true;  // let run_wslay flush replies before the next frame
     if (!c.rx_data_frame_ || !c.pending_error_.empty()) return;
-    c.rx_msg_len_ += c.rx_frame_.size();
+    c.emit_piece(c.rx_fin_);
     c.rx_msg_open_ = !c.rx_fin_;
-    c.events_.push_back(FragmentEvent{c.rx_binary_, c.rx_first_, c.rx_fin_, std::exchange(c.rx_frame_, {})});
   }
   static void on_msg(wslay_event_context_ptr, const wslay_event_on_msg_recv_arg* a, void* user) {
     auto& c = self(user);
@@ -97,6 +103,14 @@ struct WsCallbacks {
     }
   }
 };
+
+std::size_t Client::piece() const { return std::max<std::size_t>(options_.rx_piece, 1); }
+
+void Client::emit_piece(bool last) {
+  events_.push_back(FragmentEvent{rx_binary_, rx_first_, last, std::exchange(rx_frame_, {})});
+  rx_first_ = false;
+  yield_ = true;  // hand it over before reading on (the same for any split)
+}
 
 Client::Client(Rng& rng, Options options) : rng_(rng), options_(std::move(options)) {}
 
@@ -186,7 +200,9 @@ void Client::run_handshake() {
       return;
     }
     wslay_event_config_set_no_buffering(ev_, 1);
-    wslay_event_config_set_max_recv_msg_length(ev_, options_.max_message);
+    // wslay's own cap (2^31-1 by default) would close with 1009 too.
+    wslay_event_config_set_max_recv_msg_length(
+        ev_, options_.max_message ? options_.max_message : std::numeric_limits<std::uint64_t>::max());
     phase_ = Phase::kOpen;
     events_.push_back(OpenEvent{options_.subprotocol});
     in_ = parser_.take_upgrade_bytes();

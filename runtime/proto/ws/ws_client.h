@@ -21,9 +21,13 @@
 // consumed is exact when it stops on an error, so an ErrorEvent names the
 // byte offset where the input went wrong, whatever the input split.
 //
-// Limits (Options): max_frame for one incoming frame's payload,
-// max_message for one incoming message (sum of its fragments); exceeding
-// one is ErrorCode::kLimit and we send close 1009. Outgoing chunks bigger
+// Sizes (Options, docs/protocols.md "Limits"): an incoming data frame of
+// any size is handed over in pieces of at most rx_piece bytes, as lws
+// hands a frame to the stream in pieces of its rx buffer (so a server that
+// sends a 1 MiB message as one frame is fine). max_message, when set,
+// caps one incoming message (sum of its frames): exceeding it is
+// ErrorCode::kLimit and we send close 1009; 0 (the default) is no cap, as
+// in lws, since nothing here buffers a message. Outgoing chunks bigger
 // than max_frame are split into continuation frames.
 #pragma once
 
@@ -44,8 +48,9 @@
 namespace ss::proto::ws {
 
 struct Options {
-  std::size_t max_frame = 64 * 1024;
-  std::size_t max_message = 1024 * 1024;
+  std::size_t max_frame = 64 * 1024;  // largest frame we write
+  std::size_t rx_piece = 4096;        // largest FragmentEvent (>= 1)
+  std::size_t max_message = 0;        // incoming message cap; 0 = none
   std::string subprotocol;  // ws_subprotocol; "" = none
 };
 
@@ -56,10 +61,10 @@ struct OpenEvent {  // handshake done
   std::string subprotocol;
   bool operator==(const OpenEvent&) const = default;
 };
-struct FragmentEvent {  // one data frame
+struct FragmentEvent {  // one piece of a data frame (at most rx_piece bytes)
   bool binary = false;
-  bool first = false;  // SOM: first frame of a message
-  bool last = false;   // EOM: FIN
+  bool first = false;  // SOM: first piece of a message
+  bool last = false;   // EOM: last piece of its FIN frame
   std::vector<std::uint8_t> data;
   bool operator==(const FragmentEvent&) const = default;
 };
@@ -128,6 +133,8 @@ class Client {
   void run_handshake();
   void run_wslay();
   void fail(ErrorCode code, std::string what, std::uint64_t at, std::uint16_t close_code);
+  std::size_t piece() const;
+  void emit_piece(bool last);
   Error write_frame(std::uint8_t opcode, bool fin, std::span<const std::uint8_t> data);
 
   Rng& rng_;
@@ -153,7 +160,8 @@ class Client {
   bool rx_msg_open_ = false;
   bool rx_binary_ = false;
   std::size_t rx_msg_len_ = 0;
-  std::vector<std::uint8_t> rx_frame_;
+  std::uint64_t rx_frame_left_ = 0;     // payload bytes of the frame not yet received
+  std::vector<std::uint8_t> rx_frame_;  // the piece being gathered
   std::string pending_error_;  // a limit hit inside a wslay callback
   std::uint16_t pending_close_ = 0;
   bool yield_ = false;  // a frame ended: return to run_wslay to flush

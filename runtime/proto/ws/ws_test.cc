@@ -181,23 +181,70 @@ TEST(WsClient, ClientInitiatedClose) {
   EXPECT_TRUE(c.close_received());
 }
 
-TEST(WsClient, FrameLimitNamesOffset) {
+// A frame over rx_piece (a server that sends a whole message as one frame)
+// comes in pieces, cut at the same places whatever the input split.
+TEST(WsClient, BigFrameComesInPiecesOfRxPiece) {
+  auto run = [](std::size_t split) {
+    Rng rng(1);
+    Options o;
+    o.rx_piece = 10;
+    Client c(rng, o);
+    auto req = c.open("h", "/");
+    std::string in = answer(*req) + write_frame({false, 0, 2, std::nullopt, std::string(25, 'x')}) +
+                     write_frame({true, 0, 0, std::nullopt, std::string(10, 'y')});
+    for (std::size_t i = 0; i < in.size(); i += split) c.receive_data(bytes(in.substr(i, split)));
+    return drain(c);
+  };
+  auto ev = run(1 << 20);
+  ASSERT_EQ(ev.size(), 5u);
+  std::vector<std::string> got;
+  for (std::size_t i = 1; i < ev.size(); ++i) got.push_back(describe(ev[i]));
+  EXPECT_EQ(got, (std::vector<std::string>{"frag bin som 10", "frag bin 10", "frag bin 5", "frag bin eom 10"}));
+  EXPECT_EQ(ev, run(1));
+  EXPECT_EQ(ev, run(7));
+}
+
+// No cap on a message by default (lws has none): 3 MiB in one frame.
+TEST(WsClient, MultiMebibyteFrameByDefault) {
+  Rng rng(1);
+  Client c(rng, {});
+  auto req = c.open("h", "/");
+  const std::string big(3 << 20, 'b');
+  c.receive_data(bytes(answer(*req) + write_frame({true, 0, 2, std::nullopt, big})));
+  std::string got;
+  auto ev = drain(c);
+  for (const auto& e : ev) {
+    ASSERT_FALSE(std::holds_alternative<ErrorEvent>(e)) << describe(e);
+    if (auto* f = std::get_if<FragmentEvent>(&e)) {
+      EXPECT_LE(f->data.size(), Options{}.rx_piece);
+      EXPECT_EQ(f->first, got.empty());
+      got.append(f->data.begin(), f->data.end());
+      EXPECT_EQ(f->last, got.size() == big.size());
+    }
+  }
+  EXPECT_EQ(got, big);
+}
+
+TEST(WsClient, MessageLimitNamesOffsetAndSends1009) {
   Rng rng(1);
   Options o;
-  o.max_frame = 10;
+  o.max_message = 20;
   Client c(rng, o);
   auto req = c.open("h", "/");
   std::string head = answer(*req);
-  c.receive_data(bytes(head + write_frame({true, 0, 2, std::nullopt, std::string(11, 'x')})));
+  std::string first = write_frame({false, 0, 2, std::nullopt, std::string(15, 'x')});
+  c.receive_data(bytes(head + first + write_frame({true, 0, 0, std::nullopt, std::string(6, 'x')})));
   auto ev = drain(c);
-  ASSERT_EQ(ev.size(), 2u);
-  auto& e = std::get<ErrorEvent>(ev[1]);
+  ASSERT_EQ(ev.size(), 3u);
+  EXPECT_EQ(describe(ev[1]), "frag bin som 15");
+  auto& e = std::get<ErrorEvent>(ev[2]);
   EXPECT_EQ(e.code, ErrorCode::kLimit);
   // wslay reports the frame once it has its 2-byte header and first payload byte.
-  EXPECT_EQ(e.offset, head.size() + 3);
+  EXPECT_EQ(e.offset, head.size() + first.size() + 3);
   auto out = c.take_output();
   ASSERT_GE(out.size(), 8u);
-  EXPECT_EQ(out[0], 0x88);  // close 1009 sent
+  EXPECT_EQ(out[0], 0x88);  // close
+  EXPECT_EQ((out[6] ^ out[2]) << 8 | (out[7] ^ out[3]), 1009);  // masked code
 }
 
 TEST(WsClient, MaskedServerFrameIsProtocolError) {
