@@ -1,4 +1,4 @@
-// Properties of the retry maths (runtime/policy/retry.h, spec §1.3): delays
+// Properties of the retry maths (runtime/policy/retry.h, docs/secure-streams.md §1.3): delays
 // stay within [base, base * (1 + jitter)], ALL_RETRIES_FAILED comes after
 // exactly `conceal` concealed failures, and conceal 65535 never gives up.
 #include <gtest/gtest.h>
@@ -30,7 +30,7 @@ RC_GTEST_PROP(RetryDelay, WithinBaseAndBasePlusJitter, (std::uint32_t try_index,
   const std::uint64_t d = retry_delay_ms(&r, try_index, rand16);
   RC_ASSERT(d >= base);
   RC_ASSERT(d * 100 <= base * (100 + pc));  // d <= base * (1 + pc/100)
-  // Exactly the spec's formula, saturated at UINT32_MAX (retry.h).
+  // Exactly lws's formula (docs/secure-streams.md §1.3), saturated at UINT32_MAX (retry.h).
   RC_ASSERT(d == std::min<std::uint64_t>(base + ((base * pc * rand16) >> 16) / 100, 0xffffffffu));
   RC_ASSERT(retry_delay_ms(&r, try_index, 0) == base);
   RC_ASSERT(retry_max_delay_ms(&r, try_index) >= d);

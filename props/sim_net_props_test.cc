@@ -1,4 +1,4 @@
-// Properties of the simulated network and clock (issue 2 item 6):
+// Properties of the simulated network and clock (docs/sim.md "Network model"):
 //   - without a reset, every byte written arrives exactly once and in order,
 //     whatever the segmentation, latency, bandwidth and clogging;
 //   - after a reset, the reader has seen a prefix of what was written, then

@@ -4,7 +4,7 @@
 // one, and World::apply(action) is the same thing as a direct test call.
 // Every plan prints (to_string) so a failing seed's report is self-contained.
 //
-// Buggify (STYLE.md item 9): a site is a string naming a place in the
+// Buggify (FoundationDB style; docs/sim.md "Faults"): a site is a string naming a place in the
 // simulator ("sim_net.tiny_segment"). When buggify is on for a run, each site
 // is switched on or off once per run (p = 1/4, decided from the run seed and
 // the site name, so the order sites are first reached does not matter), and

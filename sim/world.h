@@ -68,7 +68,7 @@ class World {
   Net& net_for(std::string_view name);
 
   // Driving. Each returns how many events ran. run_until_idle reports a
-  // livelock instead of spinning forever (STYLE.md item 8).
+  // livelock instead of spinning forever (docs/sim.md).
   RunResult run_until_idle(std::uint64_t max_events);
   RunResult run_for(Micros span, std::uint64_t max_events = 100'000'000);
   RunResult run_until(Micros deadline, std::uint64_t max_events = 100'000'000);

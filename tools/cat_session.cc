@@ -8,7 +8,7 @@
 namespace ss::tools {
 
 namespace {
-// lws_ss_constate_t values used here (spec §2.1).
+// lws_ss_constate_t values used here (docs/secure-streams.md §2.1).
 constexpr int kCreating = 1, kDisconnected = 2, kUnreachable = 3, kConnected = 5, kConnecting = 6,
               kAllRetriesFailed = 9, kQosAck = 10, kQosNack = 11, kTimeout = 14;
 constexpr int kOk = 0, kTxDontSend = 1;

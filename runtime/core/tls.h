@@ -24,6 +24,25 @@
 //   Verification is on unless the config turns it off. Trust anchors come
 //   from the policy's trust store (DER certificates) or, when the policy
 //   names none, from the system store.
+//
+// Lifespan and ownership
+//   - One TlsProvider per context (or per simulated run); whoever made it
+//     owns it (stream::Context::Config::tls only points to it). Keep it
+//     alive while any context uses it and any session it made exists.
+//   - client() / server() return a session owned by the caller. Destroying
+//     a session is final and silent: nothing more comes out of it, not even
+//     a close_notify (call close_notify() and send the bytes first).
+//
+// Callbacks and blocking
+//   None: a session never calls out and never blocks. Every method does
+//   its work before it returns; output waits in the session until taken.
+//   Time reaches it only through the provider (the certificate check time,
+//   pinned in the simulator: docs/deterministic-tls.md §2).
+//
+// Thread safety
+//   None: a provider and its sessions are used on one thread, the Loop's.
+//   In the simulator OpenSSL's randomness is replaced process-wide for a
+//   run (docs/deterministic-tls.md §1), so no other thread may use OpenSSL.
 #pragma once
 
 #include <cstdint>

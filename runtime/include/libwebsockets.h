@@ -2,7 +2,7 @@
  * libwebsockets.h — C compatibility header of securestreams.
  *
  * Source-compatible with the Secure Streams part of libwebsockets
- * (lws-secure-streams.h as spec §2 documents it): the same type names,
+ * (lws-secure-streams.h; docs/secure-streams.md §2): the same type names,
  * enum values, flags, macros and function signatures, so that application
  * code written in the classic style (an lws_ss_info_t filled in with
  * offsetof, rx/tx/state callbacks, lws_ss_create, a service loop) compiles

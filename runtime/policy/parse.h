@@ -7,8 +7,8 @@
 // or reject a forward reference that we accept) and leave the policy usable.
 // Limits (docs/policy.md): 1 MiB of text, nesting depth 32, 65536 JSON
 // values, 256-byte object keys, 200 diagnostics (then one summary line);
-// per-key limits as in spec §1 (8 backoff entries, 6 certs per
-// stack, 255 metadata, 16 http_resp_map entries, 16 KiB of DER per cert).
+// per-key limits as in docs/secure-streams.md §1.2 (8 backoff entries, 6 certs
+// per stack, 255 metadata, 16 http_resp_map entries), but 16 KiB of DER per cert.
 // No input throws, crashes or allocates beyond a small multiple of its size.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Streamtype keys (spec §1.4): one table entry per key, then the checks that
+// Streamtype keys (docs/secure-streams.md §1.4): one table entry per key, then the checks that
 // need the whole streamtype (metadata references, sigv4 names, servers).
 #include <algorithm>
 #include <limits>

@@ -1,5 +1,5 @@
-// Parser tests: the interop policy, one table row per error class of
-// GitHub issue 3 (each must give exactly one error naming the JSON path),
+// Parser tests: the interop policy, one table row per error class (docs/policy.md
+// "Errors and warnings"; each must give exactly one error naming the JSON path),
 // warnings where libwebsockets reads the text differently, overlays, limits.
 #include <fstream>
 #include <string>
@@ -356,7 +356,7 @@ TEST(Serialize, InteropPolicyRoundTrips) {
 }
 
 TEST(Serialize, AllKeysPolicyRoundTripsWithoutWarnings) {
-  // testdata/all-keys.json sets every key of spec §1 at least once, except
+  // testdata/all-keys.json sets every key of docs/policy.md at least once, except
   // the ones that warn (plugins, urgent_tx/rx, client_buflen_rxflow_*,
   // per-streamtype via-socks5), which the warning test covers.
   const ParseOutput out = parse_policy(read_file("runtime/policy/testdata/all-keys.json"));

@@ -2,7 +2,7 @@
 //
 // parse_policy() (parse.h) builds one from JSON text written for
 // libwebsockets, validates it, and never changes it afterwards; streams hold
-// a shared_ptr<const Policy>. Every key of spec §1 has a field here; keys
+// a shared_ptr<const Policy>. Every key of docs/policy.md has a field here; keys
 // that libwebsockets parses but never acts on are kept (so `ss-policy show`
 // round-trips them) and documented as such in docs/policy.md.
 //
@@ -22,7 +22,7 @@
 
 namespace ss::policy {
 
-// Protocol of a streamtype; values are lws HEAD's LWSSSP_* (spec §1.4).
+// Protocol of a streamtype; values are lws HEAD's LWSSSP_* (docs/secure-streams.md §1.4).
 enum class Protocol : std::uint8_t { kH1 = 0, kH2 = 1, kH3 = 2, kWs = 3, kMqtt = 4, kRaw = 5 };
 const char* protocol_name(Protocol protocol);  // "h1", "h2", ...
 
@@ -57,7 +57,7 @@ enum PolicyFlag : std::uint32_t {
   kFlagPrioritizeReads = 1u << 25,
 };
 
-// `retry[].<name>` (spec §1.3).
+// `retry[].<name>` (docs/secure-streams.md §1.3).
 struct RetryPolicy {
   static constexpr std::uint16_t kConcealForever = 65535;
   static constexpr std::size_t kMaxBackoffEntries = 8;
@@ -89,7 +89,7 @@ struct TrustStore {
   friend bool operator==(const TrustStore&, const TrustStore&) = default;
 };
 
-// `auth[]` (spec §1.5).
+// `auth[]` (docs/secure-streams.md §1.5).
 struct Auth {
   std::string name;
   std::string type;        // e.g. "sigv4"
@@ -115,7 +115,7 @@ struct MetadataDecl {
   friend bool operator==(const MetadataDecl&, const MetadataDecl&) = default;
 };
 
-// `s[].<streamtype>` (spec §1.4). Defaults are those of libwebsockets.
+// `s[].<streamtype>` (docs/secure-streams.md §1.4). Defaults are those of libwebsockets.
 struct Streamtype {
   std::string name;
 

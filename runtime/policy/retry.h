@@ -1,4 +1,4 @@
-// Retry delay maths of spec §1.3, as pure functions (no Rng, no clock), so the
+// Retry delay maths of docs/secure-streams.md §1.3, as pure functions (no Rng, no clock), so the
 // stream engine, `ss-policy explain` and the property tests share one formula.
 //
 //   base  = backoff empty ? 3000 : backoff[min(try_index, size - 1)]

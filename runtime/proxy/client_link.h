@@ -3,7 +3,7 @@
 // A client process that uses a proxy has no network of its own: each of its
 // Secure Streams is one link to the proxy, and ClientLink turns the user's
 // calls into frames and the proxy's frames into what the user sees, without
-// touching a socket or a clock (spec §3.7-3.9):
+// touching a socket or a clock (docs/secure-streams.md §3.6-3.8):
 //
 //   link inputs   link_up(now), receive_from_proxy(bytes, now) (empty = link
 //                 lost), handle_timeout(now)
@@ -19,7 +19,7 @@
 // (checked byte for byte against captured traffic): one frame per write
 // opportunity, a pending TIMEOUT_UPDATE first, then queued METADATA / credit,
 // then PAYLOAD_LENGTH_HINT, then ONWARD_CONNECT (before the onward stream is
-// up) or a TX_PAYLOAD (after). Where lws is wrong we are not (spec §7):
+// up) or a TX_PAYLOAD (after). Where lws is wrong we are not (docs/secure-streams.md §6):
 // queued credit updates add up instead of replacing each other; a tx()
 // answer of DISCONNECT_ME / DESTROY_ME is honoured, not sent; tx waits while
 // the proxy reported no credit; rx is handed over in pieces of at most 1380

@@ -1,4 +1,4 @@
-// ClientLink rules where we deliberately differ from libwebsockets (spec §7)
+// ClientLink rules where we deliberately differ from libwebsockets (docs/secure-streams.md §6)
 // and the link-level failure paths.
 #include "runtime/proxy/client_link.h"
 

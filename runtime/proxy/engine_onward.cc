@@ -138,7 +138,7 @@ Result<OnwardCreated> EngineOnwardFactory::create(const CreateOnward& request, O
   created.rxflow_on_above = st->proxy_buflen_rxflow_on_above;
   created.rxflow_off_below = st->proxy_buflen_rxflow_off_below;
   created.streamtypes.push_back(st->name);
-  // The rideshare chain follows the primary (spec §4.2), at most 3 more.
+  // The rideshare chain follows the primary (docs/secure-streams.md §4.2), at most 3 more.
   const policy::Streamtype* cur = st;
   while (cur->rideshare && created.streamtypes.size() < 4) {
     cur = &ctx_.policy().streamtypes[*cur->rideshare];

@@ -133,7 +133,7 @@ void ProxyLink::on_payload(const wire::PayloadFrame& frame) {
   if (stale_tx_) return;  // written for an onward connection that has ended
   const auto& bytes = frame.payload;
   // Cut into pieces; SOM/POLL on the first, EOM/RELATED_END on the last,
-  // RELATED_START on every piece (spec §3.6).
+  // RELATED_START on every piece (docs/secure-streams.md §3.5).
   constexpr std::uint32_t kFirstOnly = wire::kFlagSom | wire::kFlagPoll;
   constexpr std::uint32_t kLastOnly = wire::kFlagEom | wire::kFlagRelatedEnd;
   const std::size_t n = bytes.empty() ? 1 : (bytes.size() + limits_.tx_piece_max - 1) / limits_.tx_piece_max;

@@ -1,7 +1,7 @@
 // ProxyLink: the proxy's side of one client link, as a sans-IO core.
 //
 // One accepted connection from a client process carries exactly one Secure
-// Stream (spec §3.1). ProxyLink turns the client's bytes into commands for
+// Stream (docs/secure-streams.md §3.1). ProxyLink turns the client's bytes into commands for
 // the onward stream, and the onward stream's events into bytes for the
 // client, without touching a socket, a clock or the stream engine:
 //
@@ -17,16 +17,17 @@
 //            take_tx_piece()                     payload for the onward tx()
 //            next_deadline(), phase(), close_reason()
 //
-// Rules (spec §3.7, made strict): the first frame must be STREAMTYPE with
+// Rules (docs/secure-streams.md §3.6, made strict): the first frame must be STREAMTYPE with
 // protocol version 1, within handshake_timeout of accept; only then, and
 // once CREATE_RESULT ok has gone out, the operational frames are accepted.
 // Anything else closes the link with a reason naming the frame and offset.
 // A failed create sends the 8-byte failure CREATE_RESULT and then closes
-// the link (lws leaves it open, §3.5). Client payload is cut into pieces of
-// at most 1380 bytes with the flags spread as lws does (§3.6), and the
-// pieces waiting for the onward stream are bounded by proxy_buflen: past it
-// the link stops decoding and asks (wants_input) to stop reading, so a fast
-// client is slowed down by TCP instead of dropped, as lws would (§3.9).
+// the link (lws leaves it open, docs/secure-streams.md §3.4). Client payload
+// is cut into pieces of at most 1380 bytes with the flags spread as lws does
+// (§3.5 there), and the pieces waiting for the onward stream are bounded by
+// proxy_buflen: past it the link stops decoding and asks (wants_input) to
+// stop reading, so a fast client is slowed down by TCP instead of dropped
+// (docs/proxy.md "Flow control"; lws drops it, §3.8 there).
 // Payload is for the onward connection the client saw CONNECTED: when it
 // ends (DISCONNECTED), the pieces still queued and the payload the client
 // wrote before hearing so are dropped, as a direct stream's unsent bytes

@@ -4,7 +4,7 @@
 // proxy per stream, the link's deadlines on the loop, the user's callbacks
 // with the same return-code rules as a direct stream.
 //
-// What the user sees (spec §3.1, §3.7):
+// What the user sees (docs/secure-streams.md §3.1, §3.6):
 //   - the proxy cannot be reached, or the link drops: UPSTREAM_LINK_RETRY
 //     with ack = ms since the first failed try, and a new try every 1 s
 //     (link_retry); DISCONNECTED first if the user had seen CONNECTED;

@@ -16,9 +16,10 @@
 //
 // Transport
 //   The engine creates the byte transport (plain ss::Connection, or the TLS
-//   wrapper when streamtype.tls is set; see StreamEngine::make_transport) and
-//   connects it. The binding never sees TLS: BindingHost::write() takes
-//   plaintext and on_transport_data() gives plaintext.
+//   wrapper when the attempt is TLS; see Stream::open_attempt in stream.cc
+//   and Context::set_tls_transport / tls_transport.h) and connects it. The
+//   binding never sees TLS: BindingHost::write() takes plaintext and
+//   on_transport_data() gives plaintext.
 //
 // Lifespan and re-entrancy (important)
 //   - The engine never destroys a Binding from inside one of its calls. If
@@ -31,7 +32,7 @@
 //     destroyed.
 //   - All calls run on the context's Loop thread.
 //
-// State mapping rules (spec §2.4) a binding follows
+// State mapping rules (docs/secure-streams.md §2.4) a binding follows
 //   - Report connected() once per protocol-level connection (raw: transport
 //     up; h1: response headers, or the request head for a proxied request
 //     with a body, see runtime/proto/h1/h1_binding.h; ws: handshake done). A second connected() on
@@ -42,7 +43,7 @@
 //   - user_state(n >= 1000) for http_resp_map hits.
 //   - Call close_connection() (or let the transport end) when the protocol
 //     is done; the engine then decides DISCONNECTED / UNREACHABLE / retry by
-//     the rules of spec §2.6 and docs/states.md.
+//     the rules of docs/secure-streams.md §2.6 and docs/states.md.
 #pragma once
 
 #include <cstddef>
@@ -63,7 +64,7 @@
 
 namespace ss::stream {
 
-// LWSSS_FLAG_* (spec §2.9), 32-bit on the wire.
+// LWSSS_FLAG_* (docs/secure-streams.md §2.9), 32-bit on the wire.
 enum PayloadFlag : std::uint32_t {
   kFlagSom = 1u << 0,
   kFlagEom = 1u << 1,
@@ -98,7 +99,7 @@ struct TxnResult {
   std::optional<std::uint32_t> retry_after_ms;  // 503/429 Retry-After hint for the backoff
   // The server asked us to come back later (HTTP 503/429): after the
   // connection closes, the retry engine backs off (at least retry_after_ms)
-  // and tries again, opportunistic or not (spec §2.4), within its budget.
+  // and tries again, opportunistic or not (docs/secure-streams.md §2.4), within its budget.
   bool retry = false;
 };
 
@@ -123,7 +124,7 @@ class BindingHost {
   // https/wss endpoint URL or redirect).
   virtual bool transport_tls() const { return streamtype().tls; }
 
-  // --- metadata (spec §4.1) -------------------------------------------
+  // --- metadata (docs/secure-streams.md §4.1) --------------------------
   // Value of a declared metadata item, or nullopt if undeclared or unset.
   virtual std::optional<std::string_view> metadata(std::string_view name) const = 0;
   // Store a value that arrived from the peer (e.g. a mapped response

@@ -135,7 +135,7 @@ std::shared_ptr<lws_ss_handle> make_handle(lws_context* context, const lws_ss_in
 
 // LWSSSINFLAGS_REGISTER_SINK: no stream; the context records the sink
 // (Context::register_sink). Its SINK_JOIN / SINK_PART callbacks get a user
-// object of the registration's own (lws passes the source's, spec §7 item
+// object of the registration's own (lws passes the source's, docs/secure-streams.md §6 item
 // 6); each joining source gets an accepted sink stream with a fresh handle
 // and user object from the same ssi.
 bool register_c_sink(lws_context* context, const lws_ss_info_t* ssi, void* opaque) {

@@ -88,7 +88,7 @@ class Context {
   // Same as stream->destroy().
   void destroy(Stream* stream);
 
-  // Local sinks (spec §4.3, sink.cc): a streamtype with `local_sink: true`
+  // Local sinks (docs/secure-streams.md §4.3, sink.cc): a streamtype with `local_sink: true`
   // is served in-process. register_sink() records who serves it (no stream
   // is made). Each later create() of that streamtype makes the source
   // stream and, if the sink's state callback accepts SINK_JOIN (ack = how
@@ -98,7 +98,7 @@ class Context {
   // that side's tx() (1380-byte buffer) to the other side's rx() from the
   // loop, and destroying either destroys both. Unlike lws, SINK_JOIN comes
   // to the sink with the sink's own user object and SINK_PART (ack = the
-  // sources left) comes when a source goes (spec §7 item 6).
+  // sources left) comes when a source goes (docs/secure-streams.md §6 item 6).
   // Errors: the streamtype is unknown or not local_sink, or already has a
   // sink.
   Error register_sink(StreamInfo info, std::function<std::optional<StreamInfo>()> make_accepted = {});

@@ -1,7 +1,7 @@
-// Per-stream metadata (spec §4.1): one slot per name the streamtype declares.
+// Per-stream metadata (docs/secure-streams.md §4.1): one slot per name the streamtype declares.
 //
 // Values are copied in (never borrowed: lws binds by reference, a known
-// source of use-after-free, spec §6). An undeclared name is an error unless
+// source of use-after-free, docs/secure-streams.md §4.1). An undeclared name is an error unless
 // the streamtype has direct_proto_str, in which case it is kept as an
 // "instant" header by name. Limits: a value is at most kMaxValue bytes; at
 // most kMaxInstant instant names; an expansion result at most kMaxExpanded.

@@ -1,11 +1,11 @@
-// Retry budget of one stream (spec §1.3, §2.5) as a small pure object.
+// Retry budget of one stream (docs/secure-streams.md §1.3, §2.5) as a small pure object.
 //
 // `failures` counts consecutive failed attempts (connect failures, drops
 // that need a reconnect). Each failure either yields a delay before the
 // next attempt (concealed) or, once concealment is used up, says "give up"
 // exactly once: the engine raises ALL_RETRIES_FAILED then. The budget is
 // reset by a successful connection, by client_connect() AND by request_tx()
-// (lws does not reset on request_tx, spec §7 item 12).
+// (lws does not reset on request_tx, docs/secure-streams.md §6 item 12).
 //
 // Delay: base = backoff[min(try, n-1)] (3000 ms when the table is empty or
 // there is no retry policy), plus jitter = ((base * pc * rand16) >> 16) / 100
@@ -19,7 +19,7 @@
 
 namespace ss::stream {
 
-// Spec §1.3 formula (policy/retry.h's retry_delay_ms); `try_index` is 0-based.
+// docs/secure-streams.md §1.3 (policy/retry.h's retry_delay_ms); `try_index` is 0-based.
 std::uint32_t backoff_delay_ms(const policy::RetryPolicy* retry, std::uint32_t try_index,
                                std::uint16_t rand16);
 

@@ -1,4 +1,4 @@
-// Local sinks (spec §4.3): a source stream and an "accepted sink" stream
+// Local sinks (docs/secure-streams.md §4.3): a source stream and an "accepted sink" stream
 // linked in-process, no network. See Context::register_sink.
 #include <array>
 #include <string>

@@ -1,4 +1,4 @@
-// Local sinks (spec §4.3, Context::register_sink): a source and an accepted
+// Local sinks (docs/secure-streams.md §4.3, Context::register_sink): a source and an accepted
 // sink linked in-process; states, data both ways with flags, refusal,
 // SINK_JOIN / SINK_PART counts, destroy of either end.
 #include <gtest/gtest.h>

@@ -8,7 +8,7 @@ namespace {
 constexpr std::uint32_t bit(State s) { return 1u << static_cast<int>(s); }
 
 // Allowed next connection states, indexed by the tracked state.
-// Changes against lws (spec §7, docs/states.md): a reconnect never re-enters
+// Changes against lws (docs/secure-streams.md §6, docs/states.md): a reconnect never re-enters
 // CREATING; CONNECTED never goes straight to POLL (DISCONNECTED comes first);
 // DISCONNECTED may go to ALL_RETRIES_FAILED (lws #2736); a stream whose
 // connection is up says DISCONNECTED before DESTROYING.

@@ -1,5 +1,5 @@
 // The one table of legal state transitions (docs/states.md explains it and
-// how it differs from lws's table of spec §2.3).
+// how it differs from lws's table of docs/secure-streams.md §2.3).
 //
 // Rules on top of the table:
 //   - The table is over the *connection* states. Out-of-band notifications

@@ -1,5 +1,5 @@
 // Stream states and callback return codes, with lws_ss_constate_t's numbers
-// (spec §2.1, §2.2). The numbers are part of the wire protocol and the C API.
+// (docs/secure-streams.md §2.1, §2.2). The numbers are part of the wire protocol and the C API.
 #pragma once
 
 #include <cstdint>

@@ -12,7 +12,7 @@
 namespace ss::stream {
 namespace {
 
-// Parses "scheme://host[:port][/path]" endpoint overrides (spec §2.8).
+// Parses "scheme://host[:port][/path]" endpoint overrides (docs/secure-streams.md §2.8).
 struct UrlParts {
   std::string scheme, host, path;
   std::optional<std::uint16_t> port;
@@ -218,7 +218,7 @@ Ret Stream::request_tx() {
     post_tx_kick();
   } else if (!attempt_ && seq_ == Seq::kIdle) {
     // A fresh start from idle gets a fresh retry budget (lws does not reset
-    // here; spec §7 item 12). During failure handling / backoff the pending
+    // here; docs/secure-streams.md §6 item 12). During failure handling / backoff the pending
     // retry goes ahead and the budget is left alone, so ALL_RETRIES_FAILED
     // still comes.
     budget_.reset();
@@ -351,7 +351,7 @@ bool Stream::idempotent_method() const {
 }
 
 // Endpoint: ${md} expansion, then an optional scheme://host:port/path
-// override (spec §2.8).
+// override (docs/secure-streams.md §2.8).
 Result<Stream::Target> Stream::policy_target() const {
   auto expanded = md_.expand(st_.endpoint);
   if (!expanded) return make_error(ErrorCode::kInvalidArgument, "endpoint: " + expanded.error().message());
@@ -462,7 +462,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   raw->relay->set_target(raw);
   raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)", "transport deadline");
   ConnectOptions opts;
-  // attr_priority and the ToS hints (spec §1.4), as lws applies them.
+  // attr_priority and the ToS hints (docs/secure-streams.md §1.4), as lws applies them.
   if (st_.attr_priority > 0) opts.socket_priority = st_.attr_priority;
   int tos = 0;
   if (st_.attr_low_latency) tos |= 0x10;       // IPTOS_LOWDELAY

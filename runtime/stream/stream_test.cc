@@ -151,7 +151,7 @@ TEST(Retry, RequestTxAfterGivingUpGetsAFreshBudget) {
   ASSERT_EQ(r.count(State::kAllRetriesFailed), 1u);
   s->request_tx();
   h.loop.run_for(seconds(60));
-  // lws would fail again at once (spec §7 item 12); we retry the full budget.
+  // lws would fail again at once (docs/secure-streams.md §6 item 12); we retry the full budget.
   EXPECT_EQ(r.count(State::kUnreachable), 8u);
   EXPECT_EQ(r.count(State::kAllRetriesFailed), 2u);
   EXPECT_TRUE(sequence_legal(r.states));

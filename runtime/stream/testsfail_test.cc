@@ -1,5 +1,5 @@
 // A scenario matrix in the style of lws's minimal-secure-streams-testsfail
-// (spec §5): each case has a streamtype, a network behaviour, a time
+// (docs/secure-streams.md §5): each case has a streamtype, a network behaviour, a time
 // budget, the states it must see (in this order, other states may come in
 // between), the states it must never see, and the rx byte count expected.
 // As in lws, the state callback re-arms the timeout with the remaining

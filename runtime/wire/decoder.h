@@ -3,8 +3,8 @@
 // Bytes from the link go in with receive(), in whatever pieces the transport
 // gave them; whole frames come out of next(). The decoder never touches a
 // socket or a clock. The input is untrusted: a frame that breaks a rule of
-// spec §3 (unknown type, a type the sender may not send, a body length the
-// type does not allow, a name over its limit) is an error that names the
+// docs/secure-streams.md §3.2 (unknown type, a type the sender may not send, a body
+// length the type does not allow, a name over its limit) is an error that names the
 // absolute byte offset in the link's stream, and the decoder stays in that
 // error state for good (the link is to be dropped).
 //

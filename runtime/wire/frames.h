@@ -1,12 +1,12 @@
 // The serialized Secure Streams protocol (SSSv1): the frames a client and an
 // SS proxy exchange, one stream per link, written back to back with no outer
-// framing (spec/secure-streams.md §3).
+// framing (docs/secure-streams.md §3, docs/wire.md).
 //
 //   frame = type:u8, rest_len:u16 big-endian, body[rest_len]
 //
 // Every integer is big-endian. Each struct below is one frame type; its
-// comment gives the body layout by byte offset *within the body* (the spec
-// counts from the frame start, i.e. +3).
+// comment gives the body layout by byte offset *within the body* (lws's
+// comments count from the frame start, i.e. +3).
 //
 // These types are plain data. decoder.h turns bytes into them (untrusted
 // input: every rule is checked and an error names the byte offset);
@@ -49,7 +49,7 @@ enum class Direction { kClientToProxy, kProxyToClient };
 
 const char* frame_type_name(FrameType type);  // "STREAMTYPE", "RX_PAYLOAD", ...
 
-// Limits, as libwebsockets enforces them (spec §3.12). Exceeding one is a
+// Limits, as libwebsockets enforces them (docs/secure-streams.md §3.9). Exceeding one is a
 // decode error naming the limit.
 inline constexpr std::size_t kHeaderSize = 3;
 inline constexpr std::size_t kMaxBody = 65535;
@@ -65,7 +65,7 @@ inline constexpr std::int32_t kDefaultInitialTxCredit = 500000000;
 inline constexpr std::uint32_t kTimeoutFromPolicy = 0;
 inline constexpr std::uint32_t kTimeoutCancel = 0xffffffff;
 
-// LWSSS_FLAG_* (spec §2.9).
+// LWSSS_FLAG_* (docs/secure-streams.md §2.9).
 inline constexpr std::uint32_t kFlagSom = 1u << 0;
 inline constexpr std::uint32_t kFlagEom = 1u << 1;
 inline constexpr std::uint32_t kFlagPoll = 1u << 2;
@@ -138,9 +138,9 @@ struct PayloadLengthHintFrame {
 
 // 0x56: 0 u8 result (0 ok, 1 failed) | 1 u32 client_buflen | 5 list.
 // The list is kept as it was on the wire. libwebsockets writes it as
-// "," + streamtype + ("," + rideshare)* — with a leading comma (spec §3.5,
-// §7.1). We emit the same bytes so lws clients parse it as they expect;
-// streamtypes() reads either spelling.
+// "," + streamtype + ("," + rideshare)* — with a leading comma
+// (docs/secure-streams.md §3.4, §6 item 1). We emit the same bytes so lws
+// clients parse it as they expect; streamtypes() reads either spelling.
 struct CreateResultFrame {
   std::uint8_t result = 0;
   std::uint32_t client_buflen = 0;

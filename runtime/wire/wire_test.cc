@@ -1,5 +1,6 @@
-// Unit tests of the frame codec: the spec's worked examples (spec §3.4-3.5)
-// and one case per decode error class, each naming its byte offset.
+// Unit tests of the frame codec: lws's worked examples of each frame
+// (docs/secure-streams.md §3.3-3.4) and one case per decode error class,
+// each naming its byte offset.
 #include <gtest/gtest.h>
 
 #include <string>

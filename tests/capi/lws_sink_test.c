@@ -1,5 +1,5 @@
 /*
- * Local sinks from C (spec §4.3), in the shape lws programs use them: a
+ * Local sinks from C (docs/secure-streams.md §4.3), in the shape lws programs use them: a
  * policy streamtype with "local_sink": true, an lws_ss_create with
  * LWSSSINFLAGS_REGISTER_SINK (no handle), then an ordinary lws_ss_create of
  * that streamtype makes the source; the sink side gets its own handle and

@@ -1,4 +1,4 @@
-// GitHub issue 6 item 5: resource hygiene. 10,000 raw streams are created,
+// Resource hygiene (docs/posix.md). 10,000 raw streams are created,
 // used (one echo through socat) and destroyed, 50 at a time, on the posix
 // backend; then 1,000 h1 GETs against nginx, 1,000 h1 GETs over TLS
 // (test CA trust store) and 1,000 ws echoes (python3-websockets), 25 at a

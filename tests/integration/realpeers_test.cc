@@ -1,4 +1,4 @@
-// GitHub issue 6 item 3: the whole runtime on the posix backend against real
+// The real-peer matrix (docs/posix.md): the whole runtime on the posix backend against real
 // servers from Debian's packages (tests/integration/peers.sh starts them on
 // loopback ports and stops them):
 //   nginx HTTP/1.1 + HTTPS (test CA made at test time): a static file, an
@@ -464,7 +464,7 @@ TEST_F(RealPeers, ServerKilledMidTransferDisconnectsThenReconnects) {
 }
 
 // After a 503 with Retry-After: 1 the engine backs off and tries again on
-// its own (spec §2.4), no sooner than Retry-After, even though the user asked
+// its own (docs/secure-streams.md §2.4), no sooner than Retry-After, even though the user asked
 // again at once (request_tx from the DISCONNECTED callback only marks that
 // it wants to send while a retry is coming): a new connection and a second
 // NACK, at least a second later (loop time; the floor, not a duration bound).

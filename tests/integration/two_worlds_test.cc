@@ -1,4 +1,4 @@
-// GitHub issue 6 item 4: same engine, two worlds. Each Scenario below is one
+// Two worlds (docs/posix.md): same engine, two worlds. Each Scenario below is one
 // description (policy text with the peer's port as its parameter, the
 // stream's actions, the expected state sequence and rx bytes); drive() runs
 // it unchanged

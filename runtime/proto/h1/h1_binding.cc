@@ -177,7 +177,7 @@ class H1Binding final : public stream::Binding {
     pump_body();
   }
 
-  // http_multipart_ss_in (spec §2.4): each part of a multipart response is
+  // http_multipart_ss_in (docs/secure-streams.md §2.4): each part of a multipart response is
   // one SOM..EOM message; the first part's SOM also carries RELATED_START
   // and the last part's EOM RELATED_END. A part's EOM is an empty rx, held
   // until we know whether another part follows.
@@ -356,7 +356,7 @@ class H1Binding final : public stream::Binding {
       // Not followed: CONNECTED, NACK the transaction and close.
       redirected_ = true;
     }
-    // Response headers into metadata before any rx (spec §4.1); a 3xx we
+    // Response headers into metadata before any rx (docs/secure-streams.md §4.1); a 3xx we
     // follow leaves none behind (the final response's are what counts).
     for (const auto& md : st.metadata) {
       if (md.header.empty()) continue;

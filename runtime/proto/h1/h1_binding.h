@@ -1,4 +1,4 @@
-// The h1 protocol binding (spec §2.4 "Client h1"): maps the sans-IO h1
+// The h1 protocol binding (docs/secure-streams.md §2.4 "Client h1"): maps the sans-IO h1
 // client core onto stream states.
 //
 //   transport up      -> request head (method, path, Host, mapped metadata,

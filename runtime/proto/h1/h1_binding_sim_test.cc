@@ -1,5 +1,5 @@
 // The h1 binding in the simulator, against sim/peers/HttpServer: the state
-// sequence (spec §2.4) for a good response and for every misbehaviour.
+// sequence (docs/secure-streams.md §2.4) for a good response and for every misbehaviour.
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -268,7 +268,7 @@ TEST(H1BindingSim, ServiceUnavailableWithoutRetryPolicyGivesUpAtOnce) {
   Case su;
   su.route = {.path = "/busy", .status = 503, .reason = "Busy", .retry_after = 2u};
   // 503 means "come back later": a retry, which without a retry policy is
-  // ALL_RETRIES_FAILED straight away (spec §1.3).
+  // ALL_RETRIES_FAILED straight away (docs/secure-streams.md §1.3).
   EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, ARF, DESTR}));
 }
 
@@ -359,7 +359,7 @@ TEST(H1BindingSim, SilentServerTimesOut) {
   ASSERT_EQ(o.requests.size(), 1u);
 }
 
-// No retry policy: the first failure exhausts the budget (spec §2.5).
+// No retry policy: the first failure exhausts the budget (docs/secure-streams.md §2.5).
 TEST(H1BindingSim, GarbageHeaderIsUnreachable) {
   Case su;
   su.route = {.path = "/g", .fault = HttpFault::kGarbageHeader};

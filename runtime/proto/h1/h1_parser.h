@@ -8,7 +8,7 @@
 // process-global setting, named errors with byte offsets, an event queue in
 // the h11 style, and 1xx/HEAD handling.
 //
-// Use (h11 style, STYLE.md item 4):
+// Use (h11 style: bytes in, events out, never a socket or a clock):
 //   receive_data(bytes)  feed input; an empty span means EOF;
 //   next_event()         returns the next Event, or NeedData when the
 //                        parser has nothing more to say until more input.

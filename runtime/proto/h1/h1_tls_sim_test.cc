@@ -1,6 +1,6 @@
 // h1 over TLS in the simulator: the stream engine's TLS transport against
 // sim/peers/HttpServer behind TlsServerNet, with certificates generated at
-// test time and OpenSSL made deterministic (DETERMINISTIC-TLS.md). A GET
+// test time and OpenSSL made deterministic (docs/deterministic-tls.md). A GET
 // and a second one on the same kept-alive TLS connection (one handshake),
 // a wrong-host certificate refused, and the same seed giving the same
 // trace (TLS bytes included).

@@ -94,7 +94,7 @@ CookieJar::StoreResult CookieJar::store(std::string_view request_host, std::stri
                                         std::int64_t now_s) {
   if (set_cookie_value.size() > kMaxSetCookieBytes) return StoreResult::kIgnoredTooLong;
 
-  // §5.2 steps 1-5: the name-value pair is everything before the first ';'.
+  // RFC 6265 §5.2 steps 1-5: the name-value pair is everything before the first ';'.
   std::size_t semi = set_cookie_value.find(';');
   std::string_view pair = set_cookie_value.substr(0, semi);
   std::string_view rest = semi == std::string_view::npos ? std::string_view{} : set_cookie_value.substr(semi);
@@ -103,7 +103,7 @@ CookieJar::StoreResult CookieJar::store(std::string_view request_host, std::stri
   std::string_view name = trim(pair.substr(0, eq)), value = trim(pair.substr(eq + 1));
   if (name.empty() || has_ctl(name) || has_ctl(value)) return StoreResult::kIgnoredSyntax;
 
-  // §5.2 step 6: attributes; the last of each kind wins.
+  // RFC 6265 §5.2 step 6: attributes; the last of each kind wins.
   std::optional<std::int64_t> max_age, expires;
   std::optional<std::string> domain_attr, path_attr;
   bool secure = false;
@@ -131,7 +131,7 @@ CookieJar::StoreResult CookieJar::store(std::string_view request_host, std::stri
     }  // HttpOnly and anything else: accepted, no effect here
   }
 
-  // §5.3: build the cookie.
+  // RFC 6265 §5.3: build the cookie.
   Cookie c;
   c.name = std::string(name);
   c.value = std::string(value);

@@ -1,5 +1,5 @@
-// CookieJar: the in-memory cookie store behind `http_cookies` (spec
-// secure-streams.md §1.4), a subset of RFC 6265 §5.
+// CookieJar: the in-memory cookie store behind `http_cookies`
+// (docs/secure-streams.md §1.4), a subset of RFC 6265 §5.
 //
 // Contract:
 //  - store() takes one Set-Cookie header value received from

@@ -1,5 +1,5 @@
 // MultipartSplitter: a sans-IO splitter for an incoming multipart body
-// (RFC 2046 §5.1.1), for `http_multipart_ss_in` (spec secure-streams.md
+// (RFC 2046 §5.1.1), for `http_multipart_ss_in` (docs/secure-streams.md
 // §2.4: each part becomes one SOM..EOM message; the binding brackets the
 // group with RELATED_START and a final RELATED_END).
 //

@@ -1,10 +1,10 @@
-// The raw protocol binding (spec §2.4 "raw"): a plain byte stream.
+// The raw protocol binding (docs/secure-streams.md §2.4 "raw"): a plain byte stream.
 //
 // CONNECTED as soon as the transport is up; every byte from the peer goes to
 // rx() with flags 0 (raw has no framing); each tx opportunity pulls one
 // chunk of at most kTxChunk bytes from the user's tx() and writes it as is.
 // No transactions, so a non-opportunistic raw stream reconnects after
-// every drop (spec §2.6).
+// every drop (docs/secure-streams.md §2.6).
 #pragma once
 
 #include <cstddef>

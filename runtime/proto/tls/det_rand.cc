@@ -1,6 +1,6 @@
 // RAND_set_rand_method is deprecated in OpenSSL 3.0 but still consulted by
 // RAND_bytes_ex and RAND_priv_bytes_ex before the provider DRBGs, which is
-// exactly the hook a simulator needs (DETERMINISTIC-TLS.md, item 1).
+// exactly the hook a simulator needs (docs/deterministic-tls.md §1).
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 
 #include "runtime/proto/tls/det_rand.h"

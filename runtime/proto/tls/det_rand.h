@@ -6,7 +6,7 @@
 //   ticket keys and GCM nonces from its own DRBG, whose output differs
 //   between processes even when seeded. Installing DetRand routes every
 //   RAND_bytes / RAND_priv_bytes of the process to the given ss::Rng
-//   (measured recipe: /work/shared/DETERMINISTIC-TLS.md, docs/tls.md).
+//   (docs/deterministic-tls.md §1).
 //
 // Process-wide by nature
 //   OpenSSL has one RAND method per process, so this is the one deliberate

@@ -1,4 +1,4 @@
-// The ws protocol binding (spec §2.4 "ws"): maps the sans-IO ws client core
+// The ws protocol binding (docs/secure-streams.md §2.4 "ws"): maps the sans-IO ws client core
 // onto stream states.
 //
 //   transport up     -> upgrade request (key from the context Rng, version

@@ -1,5 +1,5 @@
 // The ws binding in the simulator, against sim/peers/WsEchoServer: state
-// sequences (spec §2.4) for an echo and for every misbehaviour, SOM/EOM
+// sequences (docs/secure-streams.md §2.4) for an echo and for every misbehaviour, SOM/EOM
 // mapping both ways, and the svalidping/svalidhup timers.
 #include <algorithm>
 #include <string>
@@ -201,7 +201,7 @@ TEST(WsBindingSim, DropAfterOpenIsDisconnected) {
   EXPECT_TRUE(o.close_traces.empty());  // no Close frame came
 }
 
-// Reconnect per the rules (spec §2.5, §2.6): a stream that is not
+// Reconnect per the rules (docs/secure-streams.md §2.5, §2.6): a stream that is not
 // opportunistic and had no completed transaction reconnects after a drop,
 // after the policy's backoff; each CONNECTED resets the backoff (as in
 // lws), so a server that keeps dropping keeps being retried, never faster

@@ -266,7 +266,7 @@ class H1Run final : public ScenarioRun {
     Net* cdn_net = &world.net_for(cdn);
     if (tls_) {
       // Real OpenSSL, made replayable: seeded randomness, verify time on
-      // the simulated clock (DETERMINISTIC-TLS.md); fresh PKIs per run.
+      // the simulated clock (docs/deterministic-tls.md); fresh PKIs per run.
       tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
       proto::install_det_rand(tls_rng_.get());
       constexpr std::int64_t kEpoch = 1767225600;

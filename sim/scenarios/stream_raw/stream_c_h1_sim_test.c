@@ -1,5 +1,5 @@
 /*
- * The lws "testsfail" matrix (spec §5) for h1, written in C against
+ * The lws "testsfail" matrix (docs/secure-streams.md §5) for h1, written in C against
  * <libwebsockets.h> and run in the simulator: each case names a streamtype,
  * the state it must reach, states it must never see and the rx byte count
  * expected at that point. As in lws, the state callback re-arms the timeout

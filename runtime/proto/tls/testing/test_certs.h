@@ -4,7 +4,7 @@
 // make_test_pki() gives a CA, a good leaf for a host name, and the bad
 // cases each verification test needs. Serial numbers are fixed; keys come
 // from OpenSSL's randomness, so under det_rand.h the whole set is a function
-// of the seed (EC keys only: DETERMINISTIC-TLS.md warns against shared RSA).
+// of the seed (EC keys only: docs/deterministic-tls.md §3 says why not RSA).
 // Times are Unix seconds, so a test can pin the verify time next to them.
 #pragma once
 
