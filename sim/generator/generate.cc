@@ -15,7 +15,6 @@ namespace {
 using stream::State;
 
 constexpr std::size_t kKiB = 1024;
-constexpr std::size_t kMiB = 1024 * 1024;
 
 std::size_t draw_size_in(Decisions& d, std::size_t lo, std::size_t hi) {
   return static_cast<std::size_t>(d.between(static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)));
