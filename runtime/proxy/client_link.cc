@@ -27,6 +27,9 @@ void ClientLink::link_up(Micros now) {
   deadline_ = now + options_.create_result_timeout;
   decoder_ = wire::FrameDecoder(wire::Direction::kProxyToClient);
   connect_sent_ = false;
+  // The proxy makes a fresh onward stream per link: it must hear every
+  // value again before it connects (the same list as pending on a first link).
+  pending_metadata_ = metadata_;
 }
 
 void ClientLink::receive_from_proxy(std::span<const std::uint8_t> bytes, Micros now) {
@@ -155,14 +158,20 @@ void ClientLink::request_tx(Micros now) {
 }
 
 void ClientLink::set_metadata(std::string name, std::string value) {
-  // A name already queued is replaced in place (lws behaviour).
-  for (auto& item : pending_metadata_) {
+  remember(metadata_, name, value);
+  remember(pending_metadata_, std::move(name), std::move(value));
+}
+
+// A name already in `list` is replaced in place (lws behaviour for its queue).
+void ClientLink::remember(std::vector<std::pair<std::string, std::string>>& list, std::string name,
+                          std::string value) {
+  for (auto& item : list) {
     if (item.first == name) {
       item.second = std::move(value);
       return;
     }
   }
-  pending_metadata_.emplace_back(std::move(name), std::move(value));
+  list.emplace_back(std::move(name), std::move(value));
 }
 
 void ClientLink::set_timeout(std::uint32_t ms) { pending_timeout_ = ms; }

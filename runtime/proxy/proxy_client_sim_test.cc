@@ -32,7 +32,9 @@ constexpr int kCreating = 1, kDisconnected = 2, kConnected = 5, kDestroying = 7,
 constexpr const char* kPolicy = R"({
   "release": "1", "product": "test", "schema-version": 1,
   "retry": [{"default": {"backoff": [100, 200], "conceal": 3, "jitterpc": 20}}],
-  "s": [{"echo": {"endpoint": "server", "port": 7, "protocol": "raw", "retry": "default"}}]
+  "s": [{"echo": {"endpoint": "server", "port": 7, "protocol": "raw", "retry": "default"}},
+        {"nailed": {"endpoint": "${where}", "port": 7, "protocol": "raw", "retry": "default",
+                    "nailed_up": true, "metadata": [{"where": ""}]}}]
 })";
 
 // The proxy process (context + onward factory + server) on host "box".
@@ -66,6 +68,8 @@ struct User {
   Ret on_rx_answer = Ret::kOk;
   bool destroy_in_rx = false;  // call destroy() from inside rx()
   bool ask_again = true;  // request_tx on DISCONNECTED, as apps do
+  bool nailed = false;    // a nailed_up streamtype: never asks to connect
+  std::string where;      // set as metadata "where" in CREATING
   std::unique_ptr<ProxyClient> client;
 
   void make(sim::World& world, int box, const std::string& streamtype = "echo") {
@@ -76,7 +80,8 @@ struct User {
     cb.state = [this](int st, std::uint32_t ack) {
       states.push_back(st);
       acks.push_back(ack);
-      if (st == kCreating) client->request_tx();
+      if (st == kCreating && !where.empty()) client->set_metadata("where", where);
+      if (st == kCreating && !nailed) client->request_tx();
       if (st == kConnected) sent = false, client->request_tx();
       if (st == kDisconnected && ask_again) client->request_tx();
       return Ret::kOk;
@@ -147,6 +152,28 @@ TEST(ProxyClientSim, DataGoesBothWaysThroughTheProxy) {
   EXPECT_TRUE(u.client->destroyed());
   EXPECT_EQ(proxy->ctx.stream_count(), 0u) << "the onward stream goes with the link";
   EXPECT_TRUE(bed.world.violations().empty());
+}
+
+// A nailed-up streamtype connects by itself, but (as for a direct stream,
+// docs/secure-streams.md §2.6) only after the metadata the user set in
+// CREATING: here the endpoint itself is that metadata, so a connect before
+// it arrived would go nowhere (UNREACHABLE) instead of to the echo server.
+TEST(ProxyClientSim, NailedUpOnwardStreamConnectsWithTheMetadataSetInCreating) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    SCOPED_TRACE(seed);
+    Bed bed(seed);
+    auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+    User u;
+    u.nailed = true;
+    u.where = "server";
+    u.make(bed.world, bed.box, "nailed");
+    bed.world.run_for(seconds(2));
+    EXPECT_EQ(u.count(3), 0) << "no UNREACHABLE: the first connect had the endpoint";
+    EXPECT_EQ(u.count(kConnected), 1);
+    EXPECT_EQ(u.rx, u.message);
+    EXPECT_EQ(u.illegal_step(), "");
+    EXPECT_TRUE(bed.world.violations().empty());
+  }
 }
 
 TEST(ProxyClientSim, RetriesEverySecondUntilTheProxyIsThere) {
