@@ -154,6 +154,8 @@ class ClientLink {
   bool proxy_reports_credit_ = false;
   std::int32_t tx_credit_ = 0;
   std::int64_t peer_credit_est_ = 0;
+  std::int32_t create_credit_ = 0;  // initial credit the next STREAMTYPE frame carries
+  int links_up_ = 0;
 };
 
 }  // namespace ss::proxy

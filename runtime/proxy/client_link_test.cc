@@ -198,5 +198,38 @@ TEST(ClientLink, ANewLinkGetsTheUsersMetadataAgainBeforeItConnects) {
   EXPECT_TRUE(std::holds_alternative<wire::OnwardConnectFrame>(frames[2]));
 }
 
+// Manual credit is the stream's, not the link's: a new link's onward stream
+// starts with what the user granted and has not yet received, not with the
+// initial credit again (nor with the grants of the old link once more).
+TEST(ClientLink, ANewLinkStartsWithTheCreditLeftNotTheInitialCredit) {
+  ClientLinkOptions o{"s"};
+  o.initial_tx_credit = 1000;
+  ClientLink link(o);
+  link.link_up(0);
+  drain_writes(link);
+  link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {"s"})), 1);
+  events(link);
+  connect(link);
+  wire::PayloadFrame rx;
+  rx.direction = wire::Direction::kProxyToClient;
+  rx.flags = wire::kFlagSom;
+  rx.payload.assign(900, 'x');
+  link.receive_from_proxy(frame(rx), 3);
+  events(link);
+  link.add_peer_tx_credit(500);  // granted 1500 in all, 900 received: 600 left
+  link.receive_from_proxy({}, 4);  // the link drops before the grant went out
+  events(link);
+  link.link_up(5);
+  auto frames = frames_of(drain_writes(link));
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(std::get<wire::StreamTypeFrame>(frames[0]).initial_tx_credit, 600);
+  link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {"s"})), 6);
+  events(link);
+  link.request_tx(7);
+  for (const auto& f : frames_of(drain_writes(link)))  // the old grant is in the 600
+    EXPECT_FALSE(std::holds_alternative<wire::TxCreditFrame>(f));
+  EXPECT_EQ(link.est_peer_tx_credit(), 600);
+}
+
 }  // namespace
 }  // namespace ss::proxy
