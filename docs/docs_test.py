@@ -62,7 +62,6 @@ EXPECTED_EXIT = {
     "--scenario echo-planted-bug --seeds": (1, "the planted bug is found (docs/sim.md: fails, on purpose)"),
     "SS_PLANTED_BUG=sched-early": (1, "the planted scheduler bug is caught (docs/sim.md, planted bugs)"),
     "--scenario planted-nondeterminism": (1, "the planted nondeterminism is reported (docs/sim.md, --recheck)"),
-    "--scenario w.json": (1, "w.json is planted-world seed 2, which breaks an invariant on purpose"),
 }
 
 # Files the documented commands read that no earlier command writes.

@@ -329,14 +329,22 @@ void Network::syn_arrive(std::uint64_t id, int target, Key key, Endpoint to) {
   c->peer = sid;
   trace_.record(now, "accept", conn_text(sid) + " peer=" + std::to_string(id) + " on=" +
                                    hosts_[target].name + " " + key.second);
-  sched_.schedule(now + latency, [this, id] { client_connected(id); });
+  sched_.schedule(now + latency, [this, id, sid, client_host = c->host, target] {
+    client_connected(id, sid, client_host, target);
+  });
   AcceptCallback cb = l->second.on_accept;  // copy: the callback may stop listening
   cb(std::make_unique<SimConnection>(this, sid));
 }
 
-void Network::client_connected(std::uint64_t id) {
+void Network::client_connected(std::uint64_t id, std::uint64_t sid, int client_host, int server_host) {
   End* e = find(id);
-  if (e == nullptr || e->ended) return;
+  if (e == nullptr || e->ended) {
+    // The SYN-ACK meets a closed (or given-up) socket, which answers RST:
+    // the end the server accepted must not stay open forever.
+    const Micros latency = link(client_host, server_host).latency;
+    sched_.schedule(sched_.now() + latency, [this, sid] { arrive_rst(sid); });
+    return;
+  }
   e->connected = true;
   if (e->connect_timer) {
     sched_.cancel(e->connect_timer);

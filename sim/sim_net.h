@@ -189,7 +189,8 @@ class Network {
   void begin_connect(std::uint64_t id, Endpoint to);
   void route(std::uint64_t id, int target, const Endpoint& to);
   void syn_arrive(std::uint64_t id, int target, Key key, Endpoint to);
-  void client_connected(std::uint64_t id);
+  // The SYN-ACK for client end `id` (accepted as `sid`) arrives.
+  void client_connected(std::uint64_t id, std::uint64_t sid, int client_host, int server_host);
   void kick(std::uint64_t id);
   void pump(std::uint64_t id);
   void arrive(std::uint64_t to, std::uint64_t from, std::string chunk);

@@ -210,6 +210,25 @@ TEST_F(SimNetTest, ResetMidStreamLeavesAPrefixThenTheReason) {
   EXPECT_EQ(server.events.back(), "end");
 }
 
+// A client that closes after the server accepted but before the SYN-ACK
+// came back (TCP: the SYN-ACK meets a closed port and is answered by RST):
+// the accepted end is reset, never left open.
+TEST_F(SimNetTest, CloseBeforeConnectedResetsTheAcceptedEnd) {
+  auto l = listen_b();
+  auto c = connect_b();
+  while (sink.conns.empty() && world.step()) {
+  }
+  ASSERT_EQ(sink.conns.size(), 1u);
+  ASSERT_FALSE(client.connected);
+  c->close();
+  world.run_until_idle(1000);
+  EXPECT_FALSE(client.connected);
+  EXPECT_FALSE(client.ended) << "a closed handle hears nothing";
+  EXPECT_TRUE(sink.recs[0]->ended);
+  EXPECT_EQ(sink.recs[0]->reason, EndReason::kReset);
+  EXPECT_TRUE(world.network().live_connections().empty());
+}
+
 TEST_F(SimNetTest, PeerHalfCloseEndsOrReadClosesPerOption) {
   auto l = listen_b();
   ConnectOptions o;

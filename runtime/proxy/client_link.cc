@@ -18,6 +18,7 @@ constexpr std::uint32_t kConnected = 5;
 ClientLink::ClientLink(ClientLinkOptions options) : options_(std::move(options)) {
   if (options_.initial_tx_credit == 0) options_.initial_tx_credit = wire::kDefaultInitialTxCredit;
   peer_credit_est_ = options_.initial_tx_credit;
+  create_credit_ = options_.initial_tx_credit;
 }
 
 void ClientLink::link_up(Micros now) {
@@ -27,6 +28,20 @@ void ClientLink::link_up(Micros now) {
   deadline_ = now + options_.create_result_timeout;
   decoder_ = wire::FrameDecoder(wire::Direction::kProxyToClient);
   connect_sent_ = false;
+  // The proxy makes a fresh onward stream per link: it must hear every
+  // value again before it connects (the same list as pending on a first link).
+  pending_metadata_ = metadata_;
+  // ... and the credit is the stream's: the new onward stream starts with
+  // what the user granted and has not received yet (grants still queued
+  // are in that sum), not with the initial credit again. An estimate of 0
+  // or less still goes out as 1: 0 in a STREAMTYPE frame would mean "no
+  // manual credit" (docs/proxy.md "Credit").
+  if (links_up_++ > 0) {
+    create_credit_ = static_cast<std::int32_t>(std::clamp<std::int64_t>(peer_credit_est_, 1, INT32_MAX));
+    peer_credit_est_ = create_credit_;
+    pending_credit_ = 0;
+    credit_pending_ = false;
+  }
 }
 
 void ClientLink::receive_from_proxy(std::span<const std::uint8_t> bytes, Micros now) {
@@ -155,14 +170,20 @@ void ClientLink::request_tx(Micros now) {
 }
 
 void ClientLink::set_metadata(std::string name, std::string value) {
-  // A name already queued is replaced in place (lws behaviour).
-  for (auto& item : pending_metadata_) {
+  remember(metadata_, name, value);
+  remember(pending_metadata_, std::move(name), std::move(value));
+}
+
+// A name already in `list` is replaced in place (lws behaviour for its queue).
+void ClientLink::remember(std::vector<std::pair<std::string, std::string>>& list, std::string name,
+                          std::string value) {
+  for (auto& item : list) {
     if (item.first == name) {
       item.second = std::move(value);
       return;
     }
   }
-  pending_metadata_.emplace_back(std::move(name), std::move(value));
+  list.emplace_back(std::move(name), std::move(value));
 }
 
 void ClientLink::set_timeout(std::uint32_t ms) { pending_timeout_ = ms; }
@@ -198,7 +219,7 @@ ClientLink::WriteResult ClientLink::write(std::vector<std::uint8_t>* out, const 
     if (!streamtype_pending_) return WriteResult::kNothing;
     streamtype_pending_ = false;
     return emit(wire::StreamTypeFrame{wire::kProtocolVersion, options_.client_pid,
-                                      options_.initial_tx_credit, options_.streamtype});
+                                      create_credit_, options_.streamtype});
   }
   if (phase_ != Phase::kLocalConnected && phase_ != Phase::kOperational) return WriteResult::kNothing;
   if (pending_timeout_) {

@@ -24,7 +24,9 @@
 // answer of DISCONNECT_ME / DESTROY_ME is honoured, not sent; tx waits while
 // the proxy reported no credit; rx is handed over in pieces of at most 1380
 // bytes with SOM/EOM spread over them; a second CREATE_RESULT after a
-// reconnect does not raise CREATING again.
+// reconnect does not raise CREATING again; a new link (after a drop or
+// DISCONNECT_ME) gets all the metadata the user set again, before its
+// ONWARD_CONNECT, since the proxy made a fresh onward stream for it.
 #pragma once
 
 #include <cstdint>
@@ -124,6 +126,8 @@ class ClientLink {
   void deliver_rx(const wire::PayloadFrame& f);
   void lose_link(const std::string& reason);
   bool tx_allowed() const;
+  static void remember(std::vector<std::pair<std::string, std::string>>& list, std::string name,
+                       std::string value);
 
   ClientLinkOptions options_;
   Phase phase_ = Phase::kDown;
@@ -140,6 +144,9 @@ class ClientLink {
   std::optional<std::uint32_t> pending_timeout_;
   std::optional<std::uint32_t> pending_length_;
   std::vector<std::pair<std::string, std::string>> pending_metadata_;  // newest last
+  // Every value the user set (first-set order, current values): a new link's
+  // onward stream is new and gets them all again (link_up).
+  std::vector<std::pair<std::string, std::string>> metadata_;
   std::int64_t pending_credit_ = 0;
   bool credit_pending_ = false;
   std::optional<Micros> tx_requested_at_;
@@ -147,6 +154,8 @@ class ClientLink {
   bool proxy_reports_credit_ = false;
   std::int32_t tx_credit_ = 0;
   std::int64_t peer_credit_est_ = 0;
+  std::int32_t create_credit_ = 0;  // initial credit the next STREAMTYPE frame carries
+  int links_up_ = 0;
 };
 
 }  // namespace ss::proxy

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+
 #include "runtime/wire/decoder.h"
 #include "runtime/wire/encoder.h"
 
@@ -162,6 +165,70 @@ TEST(ClientLink, MetadataGoesNewestFirstAndSameNameReplaces) {
   ASSERT_EQ(frames.size(), 2u);
   EXPECT_EQ(std::get<wire::MetadataFrame>(frames[0]).name, "b");
   EXPECT_EQ(std::get<wire::MetadataFrame>(frames[1]).value, "3");
+}
+
+// The proxy destroys the onward stream with the link, so a new link's
+// onward stream knows nothing the user set: every current value goes again,
+// before the ONWARD_CONNECT that asks it to connect (docs/proxy.md).
+TEST(ClientLink, ANewLinkGetsTheUsersMetadataAgainBeforeItConnects) {
+  ClientLink link = created();
+  link.set_metadata("a", "1");
+  link.set_metadata("b", "2");
+  link.request_tx(0);
+  ASSERT_EQ(frames_of(drain_writes(link)).size(), 3u);  // a, b, ONWARD_CONNECT
+  connect(link);
+  link.set_metadata("a", "3");  // a change while connected goes at once
+  ASSERT_EQ(frames_of(drain_writes(link)).size(), 1u);
+  link.receive_from_proxy({}, 3);  // the link drops
+  events(link);
+  link.link_up(4);
+  drain_writes(link);  // STREAMTYPE
+  link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {"s"})), 5);
+  events(link);
+  link.request_tx(6);
+  auto frames = frames_of(drain_writes(link));
+  ASSERT_EQ(frames.size(), 3u);
+  std::map<std::string, std::string> sent;
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto* md = std::get_if<wire::MetadataFrame>(&frames[i]);
+    ASSERT_NE(md, nullptr) << "frame " << i;
+    sent[md->name] = md->value;
+  }
+  EXPECT_EQ(sent, (std::map<std::string, std::string>{{"a", "3"}, {"b", "2"}}));
+  EXPECT_TRUE(std::holds_alternative<wire::OnwardConnectFrame>(frames[2]));
+}
+
+// Manual credit is the stream's, not the link's: a new link's onward stream
+// starts with what the user granted and has not yet received, not with the
+// initial credit again (nor with the grants of the old link once more).
+TEST(ClientLink, ANewLinkStartsWithTheCreditLeftNotTheInitialCredit) {
+  ClientLinkOptions o{"s"};
+  o.initial_tx_credit = 1000;
+  ClientLink link(o);
+  link.link_up(0);
+  drain_writes(link);
+  link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {"s"})), 1);
+  events(link);
+  connect(link);
+  wire::PayloadFrame rx;
+  rx.direction = wire::Direction::kProxyToClient;
+  rx.flags = wire::kFlagSom;
+  rx.payload.assign(900, 'x');
+  link.receive_from_proxy(frame(rx), 3);
+  events(link);
+  link.add_peer_tx_credit(500);  // granted 1500 in all, 900 received: 600 left
+  link.receive_from_proxy({}, 4);  // the link drops before the grant went out
+  events(link);
+  link.link_up(5);
+  auto frames = frames_of(drain_writes(link));
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(std::get<wire::StreamTypeFrame>(frames[0]).initial_tx_credit, 600);
+  link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {"s"})), 6);
+  events(link);
+  link.request_tx(7);
+  for (const auto& f : frames_of(drain_writes(link)))  // the old grant is in the 600
+    EXPECT_FALSE(std::holds_alternative<wire::TxCreditFrame>(f));
+  EXPECT_EQ(link.est_peer_tx_credit(), 600);
 }
 
 }  // namespace

@@ -138,6 +138,7 @@ Result<OnwardCreated> EngineOnwardFactory::create(const CreateOnward& request, O
   created.rxflow_on_above = st->proxy_buflen_rxflow_on_above;
   created.rxflow_off_below = st->proxy_buflen_rxflow_off_below;
   created.streamtypes.push_back(st->name);
+  created.nailed_up = st->nailed_up && !st->server && !st->local_sink;
   // The rideshare chain follows the primary (docs/secure-streams.md §4.2), at most 3 more.
   const policy::Streamtype* cur = st;
   while (cur->rideshare && created.streamtypes.size() < 4) {

@@ -53,6 +53,7 @@ void ProxyLink::decode_pending(Micros now) {
         } else if (!partial_since_) {
           partial_since_ = now;
         }
+        connect_nailed_if_ready();
         return;
       case wire::FrameDecoder::Status::kError: close(decoder_.error().message()); return;
       case wire::FrameDecoder::Status::kFrame:
@@ -63,9 +64,23 @@ void ProxyLink::decode_pending(Micros now) {
   }
   // Stopped by our own buffer limit: whole frames wait, the client is not late.
   partial_since_.reset();
+  connect_nailed_if_ready();
 }
 
 void ProxyLink::client_progress() { created_at_.reset(); }
+
+// The client's first frames after CREATE_RESULT are applied (their commands
+// queued) and no frame of theirs is half-read: a nailed-up stream connects.
+void ProxyLink::connect_nailed_if_ready() {
+  if (!nailed_connect_by_ || !client_spoke_ || partial_since_ || phase_ != Phase::kOperational) return;
+  nailed_connect_by_.reset();
+  commands_.push_back(ConnectOnward{});
+}
+
+void ProxyLink::nailed_up(Micros now) {
+  if (phase_ != Phase::kOperational) return;
+  nailed_connect_by_ = now + limits_.nailed_up_grace;
+}
 
 bool ProxyLink::wants_input() const {
   return phase_ != Phase::kClosed && queued_tx_bytes_ < limits_.c2p_buffer_max &&
@@ -96,6 +111,7 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
           " before CREATE_RESULT");
     return;
   }
+  client_spoke_ = true;
   if (!std::holds_alternative<wire::LinkValidityProbeFrame>(frame) &&
       !std::holds_alternative<wire::DestroyingFrame>(frame))
     client_progress();
@@ -104,6 +120,7 @@ void ProxyLink::on_frame(wire::Frame frame, Micros now) {
         using T = std::decay_t<decltype(f)>;
         if constexpr (std::is_same_v<T, wire::OnwardConnectFrame>) {
           stale_tx_ = false;  // the client heard DISCONNECTED and asks again
+          nailed_connect_by_.reset();  // this is the connect
           commands_.push_back(ConnectOnward{});
         } else if constexpr (std::is_same_v<T, wire::PayloadFrame>) {
           on_payload(f);
@@ -227,6 +244,11 @@ void ProxyLink::client_gone(const std::string& why) { close(why, /*client_fault=
 
 void ProxyLink::handle_timeout(Micros now) {
   if (phase_ == Phase::kClosed) return;
+  if (nailed_connect_by_ && now >= *nailed_connect_by_) {
+    // The client said nothing after CREATE_RESULT: connect without metadata.
+    nailed_connect_by_.reset();
+    commands_.push_back(ConnectOnward{});
+  }
   deadline_passed_ = true;  // reset below if nothing was due
   if (phase_ == Phase::kWaitStreamType && now >= handshake_deadline_) {
     close("no STREAMTYPE within " + std::to_string(limits_.handshake_timeout / 1000) +
@@ -254,6 +276,7 @@ std::optional<Micros> ProxyLink::next_deadline() const {
   auto earliest = [&when](Micros t) { when = when ? std::min(*when, t) : t; };
   if (partial_since_ && limits_.frame_timeout > 0) earliest(*partial_since_ + limits_.frame_timeout);
   if (created_at_ && limits_.idle_created_timeout > 0) earliest(*created_at_ + limits_.idle_created_timeout);
+  if (nailed_connect_by_) earliest(*nailed_connect_by_);
   return when;
 }
 
@@ -300,6 +323,7 @@ void ProxyLink::close(const std::string& reason, bool client_fault) {
   tx_pieces_.clear();
   queued_tx_bytes_ = 0;
   commands_.clear();
+  nailed_connect_by_.reset();
   if (had_onward) commands_.push_back(DestroyOnward{});
 }
 

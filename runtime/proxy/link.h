@@ -32,6 +32,12 @@
 // ends (DISCONNECTED), the pieces still queued and the payload the client
 // wrote before hearing so are dropped, as a direct stream's unsent bytes
 // die with its connection (docs/proxy.md "Retries").
+// A nailed-up onward stream is connected by the link, not at its creation:
+// after the first frames the client sends once CREATE_RESULT is out (the
+// metadata its user set in CREATING) have been applied, or after
+// nailed_up_grace if it sends none. A direct nailed-up stream connects after
+// its CREATING callback too (docs/secure-streams.md §2.6); lws's proxy
+// connects at creation, before the client's metadata can arrive.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +64,9 @@ struct LinkLimits {
   // stream never got a state from its peer, is closed after this (0 = no
   // limit). Generous: a client may create a stream and use it later.
   Micros idle_created_timeout = seconds(300);
+  // A nailed-up onward stream connects after the client's first frames
+  // (its CREATING metadata), or after this long if the client sends none.
+  Micros nailed_up_grace = millis(100);
   std::size_t tx_piece_max = 1380;        // onward tx() piece size
   std::size_t c2p_buffer_max = 32768;     // proxy_buflen: queued client payload
 };
@@ -113,6 +122,9 @@ class ProxyLink {
   // bounds the client payload held for the onward stream.
   void create_result(bool ok, std::uint32_t client_buflen,
                      const std::vector<std::string>& streamtypes, std::uint32_t proxy_buflen = 0);
+  // After create_result(ok): the onward stream is nailed up and waits for
+  // the link's ConnectOnward (class comment).
+  void nailed_up(Micros now);
   void onward_state(std::uint32_t state, std::uint32_t ordinal);
   void onward_rx(std::uint32_t flags, std::span<const std::uint8_t> payload,
                  const std::optional<std::string>& rideshare, Micros now);
@@ -152,6 +164,7 @@ class ProxyLink {
   void on_payload(const wire::PayloadFrame& frame);
   void decode_pending(Micros now);
   void client_progress();  // a frame that asks something of the stream
+  void connect_nailed_if_ready();
 
   // Undecoded input tolerated beyond proxy_buflen: what arrives between the
   // limit being reached and the glue's pause taking effect.
@@ -164,6 +177,8 @@ class ProxyLink {
   Micros handshake_deadline_;
   std::optional<Micros> partial_since_;   // a begun frame waits for its bytes
   std::optional<Micros> created_at_;      // stream created, nothing asked of it yet
+  std::optional<Micros> nailed_connect_by_;  // nailed up, not connected yet: the grace ends
+  bool client_spoke_ = false;             // a frame came after CREATE_RESULT
   std::size_t rx_payload_max_ = 16384;    // rx_frame_payload_max(client_buflen)
   wire::FrameDecoder decoder_{wire::Direction::kClientToProxy};
   std::deque<Command> commands_;

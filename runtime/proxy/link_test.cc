@@ -314,5 +314,60 @@ TEST(ProxyLink, PayloadForAnEndedOnwardConnectionIsDropped) {
   EXPECT_FALSE(link.take_tx_piece().has_value());
 }
 
+// A nailed-up onward stream is connected by the link: after the metadata the
+// client sends first is applied (not before it), or at the grace if the
+// client sends nothing (docs/proxy.md "What happens on a link").
+TEST(ProxyLink, NailedUpConnectsAfterTheClientsFirstMetadata) {
+  ProxyLink link = operational();
+  link.nailed_up(20);
+  EXPECT_TRUE(drain(link).empty()) << "no connect before the client had its say";
+  EXPECT_EQ(link.next_deadline(), std::optional<Micros>(20 + LinkLimits{}.nailed_up_grace));
+  Bytes both = frame(wire::MetadataFrame{wire::Direction::kClientToProxy, "a", "1"});
+  const Bytes second = frame(wire::MetadataFrame{wire::Direction::kClientToProxy, "b", "2"});
+  both.insert(both.end(), second.begin(), second.end());
+  // The second frame's last byte comes later: no connect while it is half-read.
+  link.receive_from_client(std::span(both).first(both.size() - 1), 30);
+  auto cmds = drain(link);
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<SetOnwardMetadata>(cmds[0]));
+  link.receive_from_client(std::span(both).last(1), 31);
+  cmds = drain(link);
+  ASSERT_EQ(cmds.size(), 2u);
+  EXPECT_EQ(std::get<SetOnwardMetadata>(cmds[0]).name, "b");
+  EXPECT_TRUE(std::holds_alternative<ConnectOnward>(cmds[1]));
+  // Connected once: a later ONWARD_CONNECT is the client's own ask; the grace is over.
+  link.handle_timeout(20 + LinkLimits{}.nailed_up_grace);
+  EXPECT_TRUE(drain(link).empty());
+}
+
+TEST(ProxyLink, NailedUpConnectsAtTheGraceWhenTheClientSaysNothing) {
+  ProxyLink link = operational();
+  link.nailed_up(20);
+  const Micros at = 20 + LinkLimits{}.nailed_up_grace;
+  link.handle_timeout(at - 1);
+  EXPECT_TRUE(drain(link).empty());
+  link.handle_timeout(at);
+  auto cmds = drain(link);
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<ConnectOnward>(cmds[0]));
+  EXPECT_EQ(link.phase(), ProxyLink::Phase::kOperational);
+  // The client's first ONWARD_CONNECT is passed on as usual (the stream ignores it while connecting).
+  link.receive_from_client(frame(wire::OnwardConnectFrame{}), at + 1);
+  cmds = drain(link);
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<ConnectOnward>(cmds[0]));
+}
+
+TEST(ProxyLink, NailedUpFirstOnwardConnectIsTheOnlyConnect) {
+  ProxyLink link = operational();
+  link.nailed_up(20);
+  link.receive_from_client(frame(wire::OnwardConnectFrame{}), 30);
+  auto cmds = drain(link);
+  ASSERT_EQ(cmds.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<ConnectOnward>(cmds[0]));
+  link.handle_timeout(20 + LinkLimits{}.nailed_up_grace);
+  EXPECT_TRUE(drain(link).empty());
+}
+
 }  // namespace
 }  // namespace ss::proxy

@@ -54,6 +54,10 @@ struct OnwardCreated {
   std::uint32_t rxflow_on_above = 0;
   std::uint32_t rxflow_off_below = 0;
   std::vector<std::string> streamtypes;    // primary + rideshares, for CREATE_RESULT
+  // The streamtype is nailed_up: the stream was made without connecting,
+  // and the link connects it once the client's metadata is in
+  // (ProxyLink::nailed_up).
+  bool nailed_up = false;
 };
 
 class OnwardFactory {

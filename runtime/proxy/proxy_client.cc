@@ -176,7 +176,13 @@ void ProxyClient::drain() {
           } else if constexpr (std::is_same_v<T, LinkMetadata>) {
             rx_metadata_[ev.name] = ev.value;
           } else if constexpr (std::is_same_v<T, LinkLost>) {
-            if (connection_up()) raise(static_cast<int>(State::kDisconnected), 0);
+            // The proxy destroys the onward stream with the link: what the
+            // user saw it doing is over (docs/states.md "Proxied streams").
+            if (connection_up()) {
+              raise(static_cast<int>(State::kDisconnected), 0);
+            } else if (seen_ == State::kConnecting) {
+              raise(static_cast<int>(State::kUnreachable), 0);
+            }
             close_link();
             schedule_retry();
           }

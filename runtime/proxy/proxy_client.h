@@ -7,10 +7,15 @@
 // What the user sees (docs/secure-streams.md §3.1, §3.6):
 //   - the proxy cannot be reached, or the link drops: UPSTREAM_LINK_RETRY
 //     with ack = ms since the first failed try, and a new try every 1 s
-//     (link_retry); DISCONNECTED first if the user had seen CONNECTED;
+//     (link_retry); when the link drops, DISCONNECTED first if the user had
+//     seen CONNECTED, UNREACHABLE if it was CONNECTING (that attempt is
+//     over; a request still pending goes to the next link's onward stream);
+//     UPSTREAM_LINK_RETRY may come before CREATING (docs/states.md,
+//     "Proxied streams");
 //   - CREATE_RESULT ok: CREATING (once, not again after a reconnect);
 //     refused (streamtype not in the proxy's policy): DESTROYING and the
-//     stream is gone (destroyed() becomes true);
+//     stream is gone (destroyed() becomes true); destroyed before
+//     CREATE_RESULT: DESTROYING alone, as with lws;
 //   - proxied states, rx (in pieces of at most 1380 bytes) and metadata
 //     from the proxy, as the onward stream raised them;
 //   - after a link drop the proxy has destroyed the onward stream; the new

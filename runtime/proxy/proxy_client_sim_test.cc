@@ -27,12 +27,15 @@ namespace {
 using stream::Ret;
 using stream::State;
 
-constexpr int kCreating = 1, kDisconnected = 2, kConnected = 5, kDestroying = 7, kLinkRetry = 18;
+constexpr int kCreating = 1, kDisconnected = 2, kUnreachable = 3, kConnected = 5, kConnecting = 6, kDestroying = 7,
+              kLinkRetry = 18;
 
 constexpr const char* kPolicy = R"({
   "release": "1", "product": "test", "schema-version": 1,
   "retry": [{"default": {"backoff": [100, 200], "conceal": 3, "jitterpc": 20}}],
-  "s": [{"echo": {"endpoint": "server", "port": 7, "protocol": "raw", "retry": "default"}}]
+  "s": [{"echo": {"endpoint": "server", "port": 7, "protocol": "raw", "retry": "default"}},
+        {"nailed": {"endpoint": "${where}", "port": 7, "protocol": "raw", "retry": "default",
+                    "nailed_up": true, "metadata": [{"where": ""}]}}]
 })";
 
 // The proxy process (context + onward factory + server) on host "box".
@@ -66,6 +69,8 @@ struct User {
   Ret on_rx_answer = Ret::kOk;
   bool destroy_in_rx = false;  // call destroy() from inside rx()
   bool ask_again = true;  // request_tx on DISCONNECTED, as apps do
+  bool nailed = false;    // a nailed_up streamtype: never asks to connect
+  std::string where;      // set as metadata "where" in CREATING
   std::unique_ptr<ProxyClient> client;
 
   void make(sim::World& world, int box, const std::string& streamtype = "echo") {
@@ -76,7 +81,8 @@ struct User {
     cb.state = [this](int st, std::uint32_t ack) {
       states.push_back(st);
       acks.push_back(ack);
-      if (st == kCreating) client->request_tx();
+      if (st == kCreating && !where.empty()) client->set_metadata("where", where);
+      if (st == kCreating && !nailed) client->request_tx();
       if (st == kConnected) sent = false, client->request_tx();
       if (st == kDisconnected && ask_again) client->request_tx();
       return Ret::kOk;
@@ -149,6 +155,28 @@ TEST(ProxyClientSim, DataGoesBothWaysThroughTheProxy) {
   EXPECT_TRUE(bed.world.violations().empty());
 }
 
+// A nailed-up streamtype connects by itself, but (as for a direct stream,
+// docs/secure-streams.md §2.6) only after the metadata the user set in
+// CREATING: here the endpoint itself is that metadata, so a connect before
+// it arrived would go nowhere (UNREACHABLE) instead of to the echo server.
+TEST(ProxyClientSim, NailedUpOnwardStreamConnectsWithTheMetadataSetInCreating) {
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    SCOPED_TRACE(seed);
+    Bed bed(seed);
+    auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+    User u;
+    u.nailed = true;
+    u.where = "server";
+    u.make(bed.world, bed.box, "nailed");
+    bed.world.run_for(seconds(2));
+    EXPECT_EQ(u.count(3), 0) << "no UNREACHABLE: the first connect had the endpoint";
+    EXPECT_EQ(u.count(kConnected), 1);
+    EXPECT_EQ(u.rx, u.message);
+    EXPECT_EQ(u.illegal_step(), "");
+    EXPECT_TRUE(bed.world.violations().empty());
+  }
+}
+
 TEST(ProxyClientSim, RetriesEverySecondUntilTheProxyIsThere) {
   Bed bed;
   User u;
@@ -191,6 +219,75 @@ TEST(ProxyClientSim, UnknownStreamtypeIsDestroyed) {
   EXPECT_EQ(u.states, std::vector<int>{kDestroying});
   EXPECT_TRUE(u.client->destroyed());
   EXPECT_EQ(u.count(kLinkRetry), 0) << "a refusal is final, not retried";
+  EXPECT_EQ(u.illegal_step(), "");
+}
+
+// lws raises UPSTREAM_LINK_RETRY while the link is not up and CREATING only
+// with CREATE_RESULT (docs/secure-streams.md §3.1, §3.7), so a proxied
+// stream's user hears UPSTREAM_LINK_RETRY before CREATING: a legal
+// sequence (docs/states.md rule 1).
+TEST(ProxyClientSim, LinkRetryBeforeCreatingIsLegal) {
+  Bed bed;
+  User u;
+  u.make(bed.world, bed.box);
+  bed.world.run_for(millis(1500));
+  ASSERT_EQ(u.states, (std::vector<int>{kLinkRetry, kLinkRetry}));
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  bed.world.run_for(seconds(2));
+  ASSERT_EQ(u.count(kConnected), 1);
+  EXPECT_EQ(u.states[2], kCreating);
+  EXPECT_EQ(u.illegal_step(), "");
+}
+
+// Destroyed before CREATE_RESULT (the proxy not there, or not answered yet):
+// the user never heard CREATING and hears DESTROYING alone, as from lws
+// ((0) -> DESTROYING, docs/secure-streams.md §2.3).
+TEST(ProxyClientSim, DestroyedBeforeCreateResultSaysOnlyDestroying) {
+  for (bool proxy_there : {false, true}) {
+    SCOPED_TRACE(proxy_there);
+    Bed bed;
+    std::unique_ptr<Proxy> proxy;
+    if (proxy_there) proxy = std::make_unique<Proxy>(bed.world, bed.box);
+    User u;
+    u.make(bed.world, bed.box);
+    bed.world.run_for(proxy_there ? Micros{1} : millis(1500));
+    ASSERT_EQ(u.count(kCreating), 0);
+    u.client->destroy();
+    bed.world.run_for(seconds(2));
+    EXPECT_TRUE(u.client->destroyed());
+    EXPECT_EQ(u.states.back(), kDestroying);
+    EXPECT_EQ(u.count(kDestroying), 1);
+    EXPECT_EQ(u.count(kCreating), 0);
+    EXPECT_EQ(u.illegal_step(), "");
+    if (proxy) {
+      EXPECT_EQ(proxy->ctx.stream_count(), 0u);
+    }
+    EXPECT_TRUE(bed.world.violations().empty());
+  }
+}
+
+// The link drops while the onward stream is CONNECTING: that attempt is
+// over (the proxy destroys the onward stream), so the user hears
+// UNREACHABLE (docs/states.md rule 5) before the request, still pending,
+// makes the next link's onward stream CONNECTING again.
+TEST(ProxyClientSim, LinkLostWhileConnectingEndsTheAttempt) {
+  Bed bed;
+  bed.world.network().blackhole(bed.server, Endpoint::tcp("", 7), 0);  // the onward connect hangs
+  auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  User u;
+  u.make(bed.world, bed.box);
+  bed.world.run_for(seconds(1));
+  ASSERT_EQ(u.states.back(), kConnecting);
+  proxy.reset();
+  bed.world.run_for(millis(500));
+  proxy = std::make_unique<Proxy>(bed.world, bed.box);
+  bed.world.run_for(seconds(2));
+  EXPECT_EQ(u.count(kCreating), 1);
+  EXPECT_EQ(u.count(kConnecting), 2) << "the pending request goes to the new onward stream";
+  EXPECT_EQ(u.count(kUnreachable), 1);
+  EXPECT_EQ(u.count(kDisconnected), 0) << "the user never saw CONNECTED";
+  EXPECT_EQ(u.illegal_step(), "");
+  EXPECT_TRUE(bed.world.violations().empty());
 }
 
 TEST(ProxyClientSim, DestroyMeFromRxEndsEverything) {

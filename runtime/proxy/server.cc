@@ -128,6 +128,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
             onward_ = std::move(created->stream);
             set_marks(created->rxflow_on_above, created->rxflow_off_below);
             core_.create_result(true, created->client_buflen, created->streamtypes, created->proxy_buflen);
+            if (created->nailed_up) core_.nailed_up(server_.loop_.now());
           } else if constexpr (std::is_same_v<T, DestroyOnward>) {
             // Destroyed with the Link when it is reaped: this may run inside
             // one of the onward stream's own callbacks.

@@ -13,7 +13,9 @@ constexpr std::uint32_t bit(State s) { return 1u << static_cast<int>(s); }
 // DISCONNECTED may go to ALL_RETRIES_FAILED (lws #2736); a stream whose
 // connection is up says DISCONNECTED before DESTROYING.
 constexpr std::uint32_t kAllowed[kLastBuiltinState + 1] = {
-    /* (none) */ bit(State::kCreating),
+    /* (none): DESTROYING for an SSPC stream destroyed or refused before
+       CREATE_RESULT (lws: (0) -> DESTROYING) */
+    bit(State::kCreating) | bit(State::kDestroying),
     /* CREATING */
     bit(State::kConnecting) | bit(State::kPoll) | bit(State::kServerUpgrade) |
         bit(State::kDestroying),
@@ -66,6 +68,9 @@ bool is_out_of_band(int to) {
 bool transition_legal(State from, int to) {
   const int f = static_cast<int>(from);
   if (f < 0 || f > kLastBuiltinState) return false;
+  // UPSTREAM_LINK_RETRY also before CREATING: an SSPC stream hears it while
+  // it has no link to the proxy, and CREATING comes with CREATE_RESULT.
+  if (to == static_cast<int>(State::kUpstreamLinkRetry)) return from != State::kDestroying;
   if (is_out_of_band(to)) return from != State::kNone && from != State::kDestroying;
   if (to < 1 || to > kLastBuiltinState) return false;
   return (kAllowed[f] >> to) & 1u;

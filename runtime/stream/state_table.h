@@ -6,6 +6,9 @@
 //     (TIMEOUT, EVENT_WAIT_CANCELLED, UPSTREAM_LINK_RETRY, SINK_JOIN,
 //     SINK_PART and user states >= 1000) are legal in any state after
 //     CREATING and before DESTROYING, and do not change the tracked state.
+//     UPSTREAM_LINK_RETRY is legal before CREATING too, and (none) may go
+//     to DESTROYING: a proxied (SSPC) stream hears CREATING only once the
+//     proxy answered (docs/states.md, "Proxied streams").
 //   - Nothing is legal after DESTROYING; DESTROYING is the last event.
 //   - The engine consults transition_legal() on every state it raises; an
 //     illegal transition goes to the invariant hook (the simulator fails the

@@ -189,7 +189,9 @@ Ret Stream::start() {
   created_ = true;
   call_ret_ = Ret::kOk;
   raise(static_cast<int>(State::kCreating));
-  if (!pending_destroy_ && st_.nailed_up && !st_.server && !st_.local_sink) {
+  // An SS proxy's onward stream (kInfoProxied) is connected by the proxy
+  // once its client's metadata is in (docs/proxy.md "What happens on a link").
+  if (!pending_destroy_ && st_.nailed_up && !st_.server && !st_.local_sink && !(info_.flags & kInfoProxied)) {
     pending_disconnect_ = false;
     drop_held_ = false;
     connect_now(false);

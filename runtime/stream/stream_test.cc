@@ -40,6 +40,12 @@ TEST(StateNames, EveryStateHasAName) {
 
 TEST(StateTable, CorrectsLwsQuirks) {
   EXPECT_TRUE(transition_legal(State::kNone, 1));
+  EXPECT_TRUE(transition_legal(State::kNone, 7));    // SSPC destroyed before CREATE_RESULT
+  EXPECT_TRUE(transition_legal(State::kNone, 18));   // SSPC: no link to the proxy yet
+  EXPECT_FALSE(transition_legal(State::kNone, 14));  // other out-of-band states need CREATING
+  EXPECT_FALSE(transition_legal(State::kNone, 5));
+  EXPECT_FALSE(transition_legal(State::kDestroying, 18));
+  EXPECT_EQ(next_tracked(State::kNone, 18), State::kNone);
   EXPECT_FALSE(transition_legal(State::kDisconnected, 1));  // no re-CREATING
   EXPECT_FALSE(transition_legal(State::kConnected, 8));     // no CONNECTED -> POLL
   EXPECT_TRUE(transition_legal(State::kDisconnected, 9));   // lws #2736
