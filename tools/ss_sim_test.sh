@@ -215,19 +215,19 @@ out=$("$sim" --seeds 100 --recheck 1 --jobs 2 --no-progress 2>&1); rc=$?
 check "the real scenarios pass the recheck" "[[ $rc -eq 0 ]] && grep -q 'passed=100 failed=0 ' <<<\"\$out\""
 
 # --- looking at one seed: times, filters, Chrome trace JSON --------------------
-out=$("$sim" --seed 4 --trace)
+out=$("$sim" --scenario proxy-bulk --seed 4 --trace)
 check "--trace prints times with a unit" "grep -Eq '^[0-9]+\.[0-9]{6}s connect conn=1 ' <<<\"\$out\""
-out=$("$sim" --seed 4 --trace-filter fault,end)
+out=$("$sim" --scenario proxy-bulk --seed 4 --trace-filter fault,end)
 kinds=$(sed -n '/^trace:/,/^result:/p' <<<"$out" | sed '1d;$d' | awk '{print $2}' | sort -u | tr '\n' ' ')
 check "--trace-filter prints only those kinds (got: $kinds)" "[[ '$kinds' == 'end fault ' ]]"
-out=$("$sim" --seed 4 --trace-stream conn=3)
+out=$("$sim" --scenario proxy-bulk --seed 4 --trace-stream conn=3)
 lines=$(sed -n '/^trace:/,/^result:/p' <<<"$out" | sed '1d;$d')
 check "--trace-stream conn=3 prints only that connection" \
   "[[ -n \"\$lines\" ]] && ! grep -vEq ' conn=3( |\$)' <<<\"\$lines\" && grep -q 'hash=0x' <<<\"\$out\""
-out=$("$sim" --seed 4 --trace-stream 1)
+out=$("$sim" --scenario proxy-bulk --seed 4 --trace-stream 1)
 lines=$(sed -n '/^trace:/,/^result:/p' <<<"$out" | sed '1d;$d')
 check "--trace-stream 1 prints only stream ss1" "[[ -n \"\$lines\" ]] && ! grep -vEq '^[0-9.]+s [a-z0-9_.]+ ss1( |\$)' <<<\"\$lines\""
-a=$("$sim" --seed 4 | grep hash=); b=$("$sim" --seed 4 --trace-json "$tmp/t4.json" --trace-filter end | grep hash=)
+a=$("$sim" --scenario proxy-bulk --seed 4 | grep hash=); b=$("$sim" --scenario proxy-bulk --seed 4 --trace-json "$tmp/t4.json" --trace-filter end | grep hash=)
 check "the trace views do not change the run" "[[ \"\$a\" == \"\$b\" ]]"
 check "--trace-json: streams, connections, state spans, fault markers" "python3 - '$tmp/t4.json' <<'EOF2'
 import json, sys
@@ -236,7 +236,7 @@ ev = d['traceEvents']
 procs = {e['pid']: e['args']['name'] for e in ev if e['ph'] == 'M' and e['name'] == 'process_name'}
 assert procs == {1: 'streams', 2: 'connections', 3: 'world'}, procs
 threads = {(e['pid'], e['args']['name']) for e in ev if e['ph'] == 'M' and e['name'] == 'thread_name'}
-# seed 4 is proxy-bulk with five clients: five streams, and connections.
+# proxy-bulk seed 4 has five clients: five streams, and connections.
 assert {(1, 'ss%d' % i) for i in range(1, 6)} <= threads, threads
 assert (1, 'ss6') not in threads, threads
 assert {(2, 'conn=1'), (2, 'conn=2'), (2, 'conn=3')} <= threads, threads

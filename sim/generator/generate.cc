@@ -257,7 +257,11 @@ void draw_faults(Decisions& d, WorldSpec& w) {
 Endpoint server_listen_endpoint(const ServerSpec& server) { return Endpoint::tcp("0.0.0.0", server.port); }
 
 std::size_t world_byte_cap(const WorldSpec& spec) {
-  return spec.max_segment != 0 && spec.max_segment <= 512 ? kSmallSegmentByteCap : kWorldByteCap;
+  // Tiny pieces cost an event each: the cap shrinks with the piece size
+  // (4 KiB of payload per byte of max_segment, at most kSmallSegmentByteCap).
+  if (spec.max_segment != 0 && spec.max_segment <= 512)
+    return std::min(kSmallSegmentByteCap, spec.max_segment * std::size_t{4096});
+  return kWorldByteCap;
 }
 
 std::size_t world_bytes(const WorldSpec& spec) {

@@ -69,7 +69,8 @@
 //   Headers: metadata with Use::kHeader (h1, ws) have header "x-<name>:".
 //   Metadata values are 1-12 characters of [a-z0-9._-].
 //   Sizes: a world's messages plus downloads total at most
-//   world_byte_cap(spec): kWorldByteCap, or kSmallSegmentByteCap when the
+//   world_byte_cap(spec): kWorldByteCap, or at most kSmallSegmentByteCap
+//   (4 KiB per byte of max_segment) when the
 //   network cuts pieces of at most 512 bytes (so each seed stays fast);
 //   three worlds in four are small worlds, capped at kSmallWorldByteCap.
 //   Reader: with manual credit (streamtype manual_initial_tx_credit > 0)

@@ -18,17 +18,20 @@ void register_all_scenarios(ScenarioRegistry& registry) {
   register_stream_h1_scenarios(registry);
   register_stream_ws_scenarios(registry);
   register_world_scenarios(registry);
-  // The built-in default: the echo network, raw streams, h1 streams, the
-  // proxy and bulk transfers through it, ws streams, in turn by seed. Its
+  // The built-in default: every even seed a whole generated world; the odd
+  // seeds take the focused scenarios in turn (the echo network, raw streams,
+  // h1 streams, the proxy and bulk transfers through it, ws streams). Its
   // summary (which `ss-sim --help` prints) is made from the parts' names.
-  const std::vector<std::string> names = {"echo", "stream-raw", "stream-h1", "proxy", "proxy-bulk", "stream-ws"};
+  const std::vector<std::string> focused = {"echo", "stream-raw", "stream-h1", "proxy", "proxy-bulk", "stream-ws"};
+  const Scenario* world = registry.find("world");
   std::vector<const Scenario*> parts;
-  std::string summary;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    parts.push_back(registry.find(names[i]));
-    summary += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  std::string summary = "a generated world (even seeds); ";
+  for (std::size_t i = 0; i < focused.size(); ++i) {
+    parts.push_back(world);
+    parts.push_back(registry.find(focused[i]));
+    summary += (i == 0 ? "" : i + 1 == focused.size() ? " and " : ", ") + focused[i];
   }
-  summary += " in turn (seed mod " + std::to_string(names.size()) + "): the whole stack";
+  summary += " in turn (odd seeds, seed mod " + std::to_string(parts.size()) + "): the whole stack";
   registry.add(make_mixed_scenario("default", summary, std::move(parts)));
 }
 

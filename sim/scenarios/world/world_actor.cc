@@ -112,13 +112,7 @@ void Actor::start_timers() {
     if (m.at > 0) later(m.at, [this, m] { set_md(m.name, m.value); });
   const auto& r = spec_.reader;
   if (r.kind == gen::ReaderSpec::Kind::kSlow && r.read_for > 0 && r.pause_for > 0) {
-    auto step = std::make_shared<std::function<void(bool)>>();
-    *step = [this, r, step](bool hold) {
-      if (gone_at_) return;
-      set_hold(hold);
-      later(hold ? r.pause_for : r.read_for, [step, hold] { (*step)(!hold); });
-    };
-    later(r.read_for, [step] { (*step)(true); });
+    later(r.read_for, [this] { slow_reader_step(true); });
   } else if (r.kind == gen::ReaderSpec::Kind::kStall || r.kind == gen::ReaderSpec::Kind::kStop) {
     later(r.stall_at, [this] { set_hold(true); });
     if (r.kind == gen::ReaderSpec::Kind::kStall) later(r.stall_at + r.stall_for, [this] { set_hold(false); });
@@ -126,6 +120,14 @@ void Actor::start_timers() {
   if (credit_) read_tick();
   const Micros end = spec_.end_at > 0 ? spec_.end_at - spec_.start_at : life_bound_;
   later(end, [this] { finish(); });
+}
+
+// A slow reader: holds for pause_for, reads for read_for, and again.
+// (A member, not a closure that owns itself: that would be a leak.)
+void Actor::slow_reader_step(bool hold) {
+  if (gone_at_) return;
+  set_hold(hold);
+  later(hold ? spec_.reader.pause_for : spec_.reader.read_for, [this, hold] { slow_reader_step(!hold); });
 }
 
 void Actor::set_hold(bool hold) {
@@ -199,6 +201,11 @@ Ret Actor::on_state(int state, std::uint32_t) {
       break;
     case State::kConnected:
       on_connected();
+      // Work that can never finish (DISCONNECT_ME every k-th rx of a message
+      // that needs more, a server that always closes early, retrying for
+      // ever) ends here rather than at the life bound, which a dense world
+      // may not reach within the event limit (world seed 928).
+      if (conns_.size() >= kMaxConnections && spec_.end_at == 0) later(0, [this] { finish(); });
       break;
     case State::kDisconnected:
       on_disconnected();

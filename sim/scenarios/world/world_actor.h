@@ -95,6 +95,7 @@ class Actor {
   void check_done();
   void finish();
   void read_tick();
+  void slow_reader_step(bool hold);
   void set_hold(bool hold);
   std::string message(std::size_t i) const;
   std::size_t message_count() const { return msgs_.size(); }
@@ -111,6 +112,8 @@ class Actor {
   std::vector<std::string> msgs_;  // what is sent (h1 POST: one body)
   std::string body_;               // h1: the response body expected
   std::vector<StateAt> states_;
+  // A stream that has connected this many times gives up (destroys itself).
+  static constexpr std::size_t kMaxConnections = 16;
   std::vector<Conn> conns_;
   bool connected_ = false;
   std::size_t confirmed_ = 0;  // messages echoed whole (on some connection)
