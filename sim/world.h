@@ -57,6 +57,13 @@ class World {
   Trace& trace() { return trace_; }
   Network& network() { return *network_; }
   Buggify& buggify() { return buggify_; }
+  // A BUGGIFY site of the code under test (stream::Hooks::buggify): fires
+  // as Buggify::fire does, and a firing is a trace event ("buggify SITE").
+  bool buggify_site(std::string_view site) {
+    if (!buggify_.fire(site, rng_)) return false;
+    record("buggify", site);
+    return true;
+  }
   const WorldOptions& options() const { return options_; }
   Micros now() const { return scheduler_.now(); }
 

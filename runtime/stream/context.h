@@ -45,6 +45,11 @@ struct Hooks {
   std::function<void(std::string_view text)> log;
   // Structured engine events for behaviour checkers (observer.h).
   std::function<void(const EngineEvent& event)> observe;
+  // BUGGIFY (docs/determinism.md): true when the engine should take the
+  // legal but unusual path at `site` this time (rx in two pieces, a small tx
+  // buffer, no pooled connection). The simulator answers from its Buggify
+  // object; production leaves it empty, which means never.
+  std::function<bool(std::string_view site)> buggify;
 };
 
 // The TLS hook: wraps a connection to `to` in TLS. Helper "tls" provides
@@ -140,6 +145,7 @@ class Context {
   void trace(std::string_view kind, std::string_view text);
   void log(std::string_view text);
   bool observing() const { return static_cast<bool>(hooks_.observe); }
+  bool buggify(std::string_view site) const { return hooks_.buggify && hooks_.buggify(site); }
   void observe(const EngineEvent& event) {
     if (hooks_.observe) hooks_.observe(event);
   }

@@ -441,7 +441,10 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   }
   raw->pool_key = pool_key(t, *raw->binding);
   if (may_reuse) {
-    if (auto link = ctx_.pool().take(raw->pool_key)) {
+    std::optional<Link> link;
+    // BUGGIFY: a new connection although an idle one could be reused.
+    if (!ctx_.buggify("pool.skip_reuse")) link = ctx_.pool().take(raw->pool_key);
+    if (link) {
       raw->relay = std::move(link->relay);
       raw->conn = std::move(link->conn);
       raw->relay->set_target(raw);
@@ -1009,6 +1012,8 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
   }
   pulled_tx = true;
   s_.tx_wanted_ = false;
+  // BUGGIFY: a small buffer this time (the API promises no size).
+  if (buf.size() > 1 && s_.ctx_.buggify("stream.tx_small_buffer")) buf = buf.first(1 + buf.size() % 61);
   std::size_t len = buf.size();
   std::uint32_t flags = 0;
   Ret r = Ret::kTxDontSend;
@@ -1059,6 +1064,15 @@ HostVerdict Attempt::connected() {
 
 HostVerdict Attempt::rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
   if (!live() || s_.stopping()) return HostVerdict::kStop;
+  // BUGGIFY: the same bytes in two callbacks (SOM on the first piece, EOM
+  // on the last), as a smaller read would deliver them.
+  if (bytes.size() > 1 && s_.ctx_.buggify("stream.rx_split")) {
+    const std::size_t half = bytes.size() / 2;
+    if (s_.deliver_rx(bytes.first(half), flags & ~static_cast<std::uint32_t>(kFlagEom)) == HostVerdict::kStop ||
+        !live() || s_.stopping())
+      return HostVerdict::kStop;
+    return s_.deliver_rx(bytes.subspan(half), flags & ~static_cast<std::uint32_t>(kFlagSom));
+  }
   return s_.deliver_rx(bytes, flags);
 }
 

@@ -433,6 +433,48 @@ TEST(Handlers, ChangeHandlersKeepsNulls) {
   EXPECT_TRUE(r1.saw(State::kConnected));  // old state handler kept
 }
 
+// BUGGIFY sites (Hooks::buggify) take legal paths only: with every site on,
+// rx arrives in more pieces and tx is pulled through small buffers, and the
+// bytes both ways are exactly what was sent; with the hook empty, nothing.
+TEST(Buggify, EverySiteOnKeepsTheBytesAndTheFlags) {
+  std::vector<std::string> sites;
+  Recorder r;
+  Harness h(1, [&sites](std::string_view site) {
+    sites.emplace_back(site);
+    return true;
+  });
+  StreamInfo info;
+  info.streamtype = "echo";
+  std::vector<std::uint32_t> rx_flags;
+  info.callbacks = r.callbacks();
+  auto rx = info.callbacks.rx;
+  info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t flags) {
+    rx_flags.push_back(flags);
+    return rx(b, flags);
+  };
+  Stream* s = *h.ctx->create(std::move(info));
+  r.to_send = bytes("hello, buggified world");
+  s->client_connect();
+  // The user asks again while it has more (a small buffer takes a piece).
+  for (int i = 0; i < 40 && !r.to_send.empty(); ++i) {
+    s->request_tx();
+    h.loop.run_for(millis(20));
+  }
+  h.loop.run_for(seconds(1));
+  ASSERT_EQ(h.net.received.size(), 1u);
+  EXPECT_EQ(h.net.received.begin()->second, bytes("hello, buggified world"));
+  EXPECT_GT(r.tx_calls, 1u);  // small buffers: several pulls for one message
+  r.rx.clear();
+  rx_flags.clear();
+  h.net.peer_send(bytes("abcdefgh"));
+  h.loop.run_for(seconds(1));
+  EXPECT_EQ(r.rx, bytes("abcdefgh"));
+  EXPECT_GE(rx_flags.size(), 2u);
+  EXPECT_NE(std::find(sites.begin(), sites.end(), "stream.rx_split"), sites.end());
+  EXPECT_NE(std::find(sites.begin(), sites.end(), "stream.tx_small_buffer"), sites.end());
+  EXPECT_TRUE(h.violations.empty());
+}
+
 TEST(Credit, RxIsHeldBeyondCreditUntilAdded) {
   Recorder r;
   Harness h;

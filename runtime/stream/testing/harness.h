@@ -76,7 +76,8 @@ struct Harness {
   std::vector<std::string> trace;
   std::unique_ptr<Context> ctx;
 
-  explicit Harness(std::uint64_t seed = 1) {
+  // `buggify`: the engine's BUGGIFY hook (Hooks::buggify); empty = never.
+  explicit Harness(std::uint64_t seed = 1, std::function<bool(std::string_view)> buggify = {}) {
     Context::Config cfg;
     cfg.loop = &loop;
     cfg.net = &net;
@@ -86,6 +87,7 @@ struct Harness {
     cfg.hooks.trace = [this](std::string_view k, std::string_view t) {
       trace.push_back(std::string(k) + " " + std::string(t));
     };
+    cfg.hooks.buggify = std::move(buggify);
     ctx = std::make_unique<Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx);
   }

@@ -33,6 +33,9 @@ struct SimProxyOptions {
   // Where the proxy listens (default: lws's @proxy.ss.lws, reachable from
   // its own host only).
   Endpoint listen = proxy::ProxyServerOptions{}.listen;
+  // The engine's BUGGIFY sites (stream::Hooks::buggify) answer from the
+  // world's Buggify object.
+  bool buggify_runtime = false;
 };
 
 struct SimProxyProcess {
@@ -59,6 +62,8 @@ struct SimProxyProcess {
     cfg.tls = options.tls;
     cfg.hooks.violation = [this, &world](std::string_view t) { world.violation(tag("legal-transition") + std::string(t)); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    if (options.buggify_runtime)
+      cfg.hooks.buggify = [&world](std::string_view site) { return world.buggify_site(site); };
     checker = std::make_unique<EngineChecker>(world);
     checker->set_tagged(options.tagged);
     checker->attach(cfg);

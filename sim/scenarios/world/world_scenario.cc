@@ -200,6 +200,7 @@ class WorldRun final : public ScenarioRun {
     cfg.seed = spec_.seed ^ 0x776f726c64;
     cfg.policy = parsed.policy;
     cfg.hooks.violation = [&world](std::string_view t) { world.violation("[legal-transition] client " + std::string(t)); };
+    cfg.hooks.buggify = [&world](std::string_view site) { return world.buggify_site(site); };
     cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->set_tagged(true);
@@ -211,7 +212,7 @@ class WorldRun final : public ScenarioRun {
     if (provider_) ctx_->set_tls_transport(stream::make_tls_transport());
     if (spec_.proxy) {
       SimProxyOptions po;
-      po.with_h1 = po.with_ws = po.tagged = true;
+      po.with_h1 = po.with_ws = po.tagged = po.buggify_runtime = true;
       po.tls = provider_.get();
       po.listen = Endpoint::tcp("0.0.0.0", kProxyPort);
       if (!proxy_.start(world, world.host("box"), json, spec_.seed ^ 0xb17, po)) return;
