@@ -492,7 +492,11 @@ const char* lws_ss_state_name(lws_ss_constate_t state) {
       "LWSSSCS_SINK_PART",
   };
   static_assert(sizeof kNames / sizeof kNames[0] == ss::stream::kLastBuiltinState + 1);
-  const int n = static_cast<int>(state);
+  // A caller may pass any int (lws programs do): read the bytes, not an
+  // enum value outside the enumerators (undefined in C++; UBSan says so).
+  static_assert(sizeof state == sizeof(int));
+  int n = 0;
+  std::memcpy(&n, &state, sizeof n);
   if (n >= LWSSSCS_USER_BASE) return "user state";
   if (n < 0 || n > ss::stream::kLastBuiltinState) return "unknown";
   return kNames[n];
