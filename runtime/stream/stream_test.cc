@@ -393,8 +393,8 @@ TEST(Endpoint, SchemeThatTurnsTlsOffIsLoggedOncePerStream) {
 // Values quoted in log lines and last_error() have their control
 // characters escaped (runtime/core/escape.h): a newline cannot forge a line.
 TEST(Endpoint, BadEndpointFromMetadataIsQuotedEscaped) {
+  Recorder r;  // outlives h: the context says DESTROYING to it
   Harness h;
-  Recorder r;
   Stream* s = make(h, r, "md");
   ASSERT_TRUE(s->set_metadata("host", "echo.test:7\nstream 9 (x): ok").ok());
   s->client_connect();
