@@ -17,6 +17,7 @@
 #include <libwebsockets.h>
 
 #include <ss/backend_c.h>
+#include "sim/testing/test_context_c.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -267,7 +268,7 @@ int main(void)
 	info.ss_proxy_address = NULL;
 	info.ss_proxy_port = 0;
 	info.protocols = lws_sspc_protocols;
-	cx = ss_fake_create_context(&info);
+	cx = ss_test_create_context(&info);
 	CHECK(cx != NULL);
 	if (!cx)
 		return 1;
@@ -393,7 +394,7 @@ int main(void)
 
 	/* the same static links serve a second context */
 	n = a_calls;
-	cx = ss_fake_create_context(&info);
+	cx = ss_test_create_context(&info);
 	CHECK(cx != NULL);
 	if (cx) {
 		mgr = lws_system_get_state_manager(cx);
