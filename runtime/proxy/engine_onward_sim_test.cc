@@ -10,7 +10,7 @@
 #include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
-#include "sim/scenarios/proxy/sim_link_client.h"
+#include "sim/testing/sim_link_client.h"
 #include "sim/echo.h"
 #include "sim/world.h"
 
