@@ -10,6 +10,7 @@
 #include "runtime/proto/h1/h1_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proto::h1 {
@@ -100,12 +101,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   }
   pol->streamtypes.push_back(st);
 
-  stream::Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.seed = seed;
-  cfg.policy = pol;
-  cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
   cfg.hooks.trace = [&world, &out](std::string_view k, std::string_view t) {
     world.record(k, t);
     if (k == "h1.status") out.statuses.emplace_back(t);

@@ -17,6 +17,7 @@
 #include "runtime/stream/tls_transport.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/tls_server_net.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proto::h1 {
@@ -80,14 +81,8 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     st.opportunistic = true;
     pol->streamtypes.push_back(st);
 
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
     cfg.tls = &provider;
-    cfg.seed = seed;
-    cfg.policy = pol;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     {
       stream::Context ctx(std::move(cfg));
       register_h1_binding(ctx);

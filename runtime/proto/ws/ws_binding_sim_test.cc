@@ -10,6 +10,7 @@
 #include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/ws_echo_server.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proto::ws {
@@ -83,12 +84,7 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   st.retry = 0;
   pol->streamtypes.push_back(st);
 
-  stream::Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.seed = seed;
-  cfg.policy = pol;
-  cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
   cfg.hooks.trace = [&world, &out](std::string_view kk, std::string_view t) {
     world.record(kk, t);
     if (kk == "ws.close") out.close_traces.emplace_back(t);

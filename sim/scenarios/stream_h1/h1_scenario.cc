@@ -44,6 +44,7 @@
 #include "sim/peers/http_server.h"
 #include "sim/testing/answer_plan.h"
 #include "sim/testing/engine_checker.h"
+#include "sim/testing/sim_context.h"
 
 namespace ss::sim {
 namespace {
@@ -336,14 +337,8 @@ class H1Run final : public ScenarioRun {
     cdn_->set_idle_timeout(idle_timeout_);
     if (Error e = cdn_->start()) world.violation("cdn server: " + e.message());
     if (Error e = server_->start()) world.violation("web server: " + e.message());
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.seed = options_.seed ^ 0x4831;
-    cfg.policy = pol;
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4831);
     cfg.tls = provider_.get();
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));

@@ -15,6 +15,7 @@
 #include "runtime/proto/tls/tls_connection.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/tls_transport.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::stream {
@@ -113,14 +114,8 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     if (client_cert) st.client_cert = 1;  // "client_cert": 0, stored + 1
     pol->streamtypes.push_back(st);
 
-    Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
+    Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
     cfg.tls = &provider;
-    cfg.seed = seed;
-    cfg.policy = pol;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     cfg.hooks.log = [&out](std::string_view t) { out.logs.emplace_back(t); };
     Context ctx(std::move(cfg));
     proto::raw::register_raw_binding(ctx);

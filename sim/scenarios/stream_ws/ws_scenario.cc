@@ -70,6 +70,7 @@
 #include "runtime/stream/tls_transport.h"
 #include "sim/peers/tls_server_net.h"
 #include "sim/peers/ws_echo_server.h"
+#include "sim/testing/sim_context.h"
 
 namespace ss::sim {
 namespace {
@@ -581,16 +582,10 @@ class WsRun final : public ScenarioRun {
       pol->streamtypes.push_back(st);
       actors_.push_back(std::move(a));
     }
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.seed = options_.seed ^ 0x5753;
-    cfg.policy = pol;
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x5753);
     cfg.tls = provider_.get();
     cfg.transport_timeout = transport_timeout_;
     cfg.protocol_timeout = protocol_timeout_;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::ws::register_ws_binding(*ctx_);
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());

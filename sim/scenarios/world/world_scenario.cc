@@ -25,6 +25,7 @@
 #include "sim/scenarios/world/world_actor.h"
 #include "sim/scenarios/world/world_policy.h"
 #include "sim/testing/engine_checker.h"
+#include "sim/testing/sim_context.h"
 
 namespace ss::sim {
 namespace world {
@@ -193,15 +194,10 @@ class WorldRun final : public ScenarioRun {
       world.violation("[policy] the world's policy does not parse:" + why);
       return;
     }
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
+    stream::Context::Config cfg = sim::testing::context_config(world, client, parsed.policy, spec_.seed ^ 0x776f726c64);
     cfg.tls = provider_.get();
-    cfg.seed = spec_.seed ^ 0x776f726c64;
-    cfg.policy = parsed.policy;
     cfg.hooks.violation = [&world](std::string_view t) { world.violation("[legal-transition] client " + std::string(t)); };
     cfg.hooks.buggify = [&world](std::string_view site) { return world.buggify_site(site); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->set_tagged(true);
     checker_->attach(cfg);

@@ -15,6 +15,7 @@
 #include "runtime/proto/h1/h1_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proto::h1::testing {
@@ -51,12 +52,7 @@ struct Bed {
     st.allow_redirects = allow_redirects;
     if (tweak) tweak(*pol, st);
     pol->streamtypes.push_back(st);
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.seed = 5;
-    cfg.policy = pol;
-    cfg.hooks.violation = [this](std::string_view t) { world.violation(std::string(t)); };
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 5);
     cfg.hooks.trace = [this](std::string_view k, std::string_view t) {
       if (k == "ss.stale") ++stale;
       world.record(k, t);
