@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
@@ -18,6 +17,7 @@
 #include "sim/peers/http_server.h"
 #include "sim/peers/tls_server_net.h"
 #include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 #include "sim/world.h"
 
 namespace ss::proto::h1 {
@@ -25,7 +25,7 @@ namespace {
 
 using stream::Ret;
 
-constexpr std::int64_t kEpoch = 1767225600;
+constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
 constexpr int C = 1, UNR = 3, CONN = 5, CING = 6, POLL = 8, ACK = 10, DISC = 2, ARF = 9;
 
 struct Outcome {
@@ -41,23 +41,16 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
   sim::WorldOptions wo;
   wo.seed = seed;
   sim::World world(wo);
-  Rng tls_rng = world.rng().fork(0x746c73);
-  proto::install_det_rand(&tls_rng);
   Outcome out;
   {
+    sim::testing::SimTls tls(world);  // goes last: everything TLS before it
     const std::string host = "www.sim.example";
     const proto::testing::TestPki pki = proto::testing::make_test_pki(host, kEpoch);
-    proto::OpenSslTlsProvider::Options o;
-    o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
-    proto::OpenSslTlsProvider provider(o);
+    proto::OpenSslTlsProvider& provider = tls.provider();
     const int client = world.add_host("client");
     const int server = world.add_host(host);
-    TlsServerConfig sc;
-    const auto& id = wrong_host ? pki.wrong_host : pki.good;
-    sc.cert_der = id.cert_der;
-    sc.key_der = id.key_der;
-    sim::peers::TlsServerNet https(world.net_for(server), provider, sc);
-    sim::peers::HttpServer http(world.loop(), https, Endpoint::tcp("0.0.0.0", 443));
+    auto https = tls.serve(world.net_for(server), wrong_host ? pki.wrong_host : pki.good);
+    sim::peers::HttpServer http(world.loop(), *https, Endpoint::tcp("0.0.0.0", 443));
     http.route({.path = "/secret", .body_size = 3000, .chunked = true});
     EXPECT_TRUE(http.start().ok());
 
@@ -110,7 +103,6 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     out.violations = world.violations().size();
     out.hash = world.trace().hash();
   }
-  proto::uninstall_det_rand();
   return out;
 }
 

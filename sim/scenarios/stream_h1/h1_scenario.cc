@@ -34,7 +34,6 @@
 #include <vector>
 
 #include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/tls_transport.h"
@@ -45,6 +44,7 @@
 #include "sim/testing/answer_plan.h"
 #include "sim/testing/engine_checker.h"
 #include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 
 namespace ss::sim {
 namespace {
@@ -228,8 +228,8 @@ class H1Run final : public ScenarioRun {
     cdn_.reset();
     web_tls_.reset();
     cdn_tls_.reset();
-    provider_.reset();
-    if (tls_rng_) proto::uninstall_det_rand();
+    provider_ = nullptr;
+    sim_tls_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -268,18 +268,13 @@ class H1Run final : public ScenarioRun {
     if (tls_) {
       // Real OpenSSL, made replayable: seeded randomness, verify time on
       // the simulated clock (docs/deterministic-tls.md); fresh PKIs per run.
-      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
-      proto::install_det_rand(tls_rng_.get());
-      constexpr std::int64_t kEpoch = 1767225600;
+      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
+      constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
       const auto web_pki = proto::testing::make_test_pki("web", kEpoch);
       const auto cdn_pki = proto::testing::make_test_pki("cdn", kEpoch);
-      proto::OpenSslTlsProvider::Options o;
-      o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
-      provider_ = std::make_unique<proto::OpenSslTlsProvider>(o);
-      web_tls_ = std::make_unique<peers::TlsServerNet>(*web_net, *provider_,
-                                                       TlsServerConfig{web_pki.good.cert_der, web_pki.good.key_der, {}, {}});
-      cdn_tls_ = std::make_unique<peers::TlsServerNet>(*cdn_net, *provider_,
-                                                       TlsServerConfig{cdn_pki.good.cert_der, cdn_pki.good.key_der, {}, {}});
+      provider_ = &sim_tls_->provider();
+      web_tls_ = sim_tls_->serve(*web_net, web_pki.good);
+      cdn_tls_ = sim_tls_->serve(*cdn_net, cdn_pki.good);
       web_net = web_tls_.get();
       cdn_net = cdn_tls_.get();
       pol->certs.push_back(policy::Cert{"web-ca", web_pki.ca.cert_der, true});
@@ -338,7 +333,7 @@ class H1Run final : public ScenarioRun {
     if (Error e = cdn_->start()) world.violation("cdn server: " + e.message());
     if (Error e = server_->start()) world.violation("web server: " + e.message());
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4831);
-    cfg.tls = provider_.get();
+    cfg.tls = provider_;
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
@@ -415,8 +410,8 @@ class H1Run final : public ScenarioRun {
   Micros idle_timeout_ = 0;  // server keep-alive timeout (0: never closes idle)
   World* world_ = nullptr;
   bool tls_ = false;  // both servers speak TLS; streams verify them
-  std::unique_ptr<Rng> tls_rng_;
-  std::unique_ptr<proto::OpenSslTlsProvider> provider_;
+  std::unique_ptr<sim::testing::SimTls> sim_tls_;
+  proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
   std::unique_ptr<peers::TlsServerNet> web_tls_, cdn_tls_;
   std::unique_ptr<peers::HttpServer> server_;
   std::unique_ptr<peers::HttpServer> cdn_;  // another origin for redirects

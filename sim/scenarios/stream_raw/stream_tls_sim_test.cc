@@ -9,19 +9,19 @@
 #include <vector>
 
 #include "runtime/proto/raw/raw_binding.h"
-#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/proto/tls/tls_connection.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/tls_transport.h"
 #include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 #include "sim/world.h"
 
 namespace ss::stream {
 namespace {
 
-constexpr std::int64_t kEpoch = 1767225600;
+constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
 
 struct Outcome {
   std::vector<int> states;
@@ -44,15 +44,12 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
   sim::WorldOptions wo;
   wo.seed = seed;
   sim::World world(wo);
-  Rng tls_rng = world.rng().fork(0x746c73);
-  proto::install_det_rand(&tls_rng);
   Outcome out;
   {
+    sim::testing::SimTls tls(world);  // goes last: everything TLS before it
     const std::string host = "secure.sim.example";
     const proto::testing::TestPki pki = proto::testing::make_test_pki(host, kEpoch);
-    proto::OpenSslTlsProvider::Options o;
-    o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
-    proto::OpenSslTlsProvider provider(o);
+    proto::OpenSslTlsProvider& provider = tls.provider();
     const int client = world.add_host("client");
     const int server = world.add_host(host);
     const auto& id = cert == Cert::kWrongHost     ? pki.wrong_host
@@ -160,7 +157,6 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     out.violations = world.violations().size();
     out.hash = world.trace().hash();
   }
-  proto::uninstall_det_rand();
   return out;
 }
 
