@@ -14,7 +14,14 @@ namespace {
 using sim::testing::Harness;
 using sim::testing::Recorder;
 
-constexpr int C = 1, DISC = 2, CONN = 5, CING = 6, DESTR = 7, JOIN = 19, PART = 20;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+constexpr int C = static_cast<int>(State::kCreating),
+              DISC = static_cast<int>(State::kDisconnected),
+              CONN = static_cast<int>(State::kConnected),
+              CING = static_cast<int>(State::kConnecting),
+              DESTR = static_cast<int>(State::kDestroying),
+              JOIN = static_cast<int>(State::kSinkJoin),
+              PART = static_cast<int>(State::kSinkPart);
 
 std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
 

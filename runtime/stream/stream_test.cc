@@ -72,7 +72,7 @@ TEST(Create, UnknownStreamtypeFailsClearly) {
 TEST(Create, DestroyMeFromCreatingFailsCreation) {
   Recorder r;
   Harness h;
-  r.answer = [](int s) { return s == 1 ? Ret::kDestroyMe : Ret::kOk; };
+  r.answer = [](int s) { return s == static_cast<int>(State::kCreating) ? Ret::kDestroyMe : Ret::kOk; };
   StreamInfo info;
   info.streamtype = "echo";
   info.callbacks = r.callbacks();
@@ -246,7 +246,7 @@ TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
   Recorder r;
   Harness h;
   h.sim.set_mode("echo.test", HostMode::kSilent);
-  r.answer = [](int s) { return s == 14 ? Ret::kDisconnectMe : Ret::kOk; };
+  r.answer = [](int s) { return s == static_cast<int>(State::kTimeout) ? Ret::kDisconnectMe : Ret::kOk; };
   Stream* s = make(h, r, "opp");
   s->client_connect();
   h.world.run_for(seconds(1));
@@ -259,7 +259,7 @@ TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
 TEST(Timeout, DestroyMeFromTimeoutDestroys) {
   Recorder r;
   Harness h;
-  r.answer = [](int s) { return s == 14 ? Ret::kDestroyMe : Ret::kOk; };
+  r.answer = [](int s) { return s == static_cast<int>(State::kTimeout) ? Ret::kDestroyMe : Ret::kOk; };
   Stream* s = make(h, r, "echo");
   s->start_timeout(500);
   h.world.run_for(seconds(1));

@@ -21,7 +21,17 @@ using stream::State;
 using sim::peers::HttpFault;
 using sim::peers::HttpRoute;
 
-constexpr int C = 1, DISC = 2, UNR = 3, ARF = 9, CONN = 5, CING = 6, DESTR = 7, POLL = 8, ACK = 10, NACK = 11;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+constexpr int C = static_cast<int>(stream::State::kCreating),
+              DISC = static_cast<int>(stream::State::kDisconnected),
+              UNR = static_cast<int>(stream::State::kUnreachable),
+              ARF = static_cast<int>(stream::State::kAllRetriesFailed),
+              CONN = static_cast<int>(stream::State::kConnected),
+              CING = static_cast<int>(stream::State::kConnecting),
+              DESTR = static_cast<int>(stream::State::kDestroying),
+              POLL = static_cast<int>(stream::State::kPoll),
+              ACK = static_cast<int>(stream::State::kQosAckRemote),
+              NACK = static_cast<int>(stream::State::kQosNackRemote);
 
 struct Outcome {
   std::vector<int> states;

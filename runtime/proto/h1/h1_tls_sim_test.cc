@@ -26,7 +26,15 @@ namespace {
 using stream::Ret;
 
 constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
-constexpr int C = 1, UNR = 3, CONN = 5, CING = 6, POLL = 8, ACK = 10, DISC = 2, ARF = 9;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+constexpr int C = static_cast<int>(stream::State::kCreating),
+              UNR = static_cast<int>(stream::State::kUnreachable),
+              CONN = static_cast<int>(stream::State::kConnected),
+              CING = static_cast<int>(stream::State::kConnecting),
+              POLL = static_cast<int>(stream::State::kPoll),
+              ACK = static_cast<int>(stream::State::kQosAckRemote),
+              DISC = static_cast<int>(stream::State::kDisconnected),
+              ARF = static_cast<int>(stream::State::kAllRetriesFailed);
 
 struct Outcome {
   std::vector<int> states;

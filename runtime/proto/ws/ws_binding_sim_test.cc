@@ -20,7 +20,16 @@ using sim::peers::WsEchoOptions;
 using sim::peers::WsFault;
 using stream::Ret;
 
-constexpr int C = 1, DISC = 2, UNR = 3, CONN = 5, CING = 6, DESTR = 7, POLL = 8, ARF = 9, NACK = 11;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+constexpr int C = static_cast<int>(stream::State::kCreating),
+              DISC = static_cast<int>(stream::State::kDisconnected),
+              UNR = static_cast<int>(stream::State::kUnreachable),
+              CONN = static_cast<int>(stream::State::kConnected),
+              CING = static_cast<int>(stream::State::kConnecting),
+              DESTR = static_cast<int>(stream::State::kDestroying),
+              POLL = static_cast<int>(stream::State::kPoll),
+              ARF = static_cast<int>(stream::State::kAllRetriesFailed),
+              NACK = static_cast<int>(stream::State::kQosNackRemote);
 
 struct Chunk {
   std::string data;

@@ -21,7 +21,15 @@
 namespace ss::proto::h1::testing {
 
 namespace states {
-inline constexpr int C = 1, DISC = 2, UNR = 3, CONN = 5, CING = 6, POLL = 8, ACK = 10, NACK = 11;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+inline constexpr int C = static_cast<int>(stream::State::kCreating),
+                     DISC = static_cast<int>(stream::State::kDisconnected),
+                     UNR = static_cast<int>(stream::State::kUnreachable),
+                     CONN = static_cast<int>(stream::State::kConnected),
+                     CING = static_cast<int>(stream::State::kConnecting),
+                     POLL = static_cast<int>(stream::State::kPoll),
+                     ACK = static_cast<int>(stream::State::kQosAckRemote),
+                     NACK = static_cast<int>(stream::State::kQosNackRemote);
 inline const std::vector<int> kTxn = {POLL, CING, CONN, ACK, DISC};
 // CREATING followed by the given transactions.
 inline std::vector<int> seq(std::initializer_list<std::vector<int>> parts) {
