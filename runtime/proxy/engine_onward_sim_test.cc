@@ -6,13 +6,13 @@
 // client; the run is a pure function of the seed.
 #include <gtest/gtest.h>
 
+#include "runtime/bind/raw/raw_binding.h"
 #include "runtime/policy/parse.h"
-#include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
+#include "sim/echo.h"
 #include "sim/testing/sim_context.h"
 #include "sim/testing/sim_link_client.h"
-#include "sim/echo.h"
 #include "sim/world.h"
 
 namespace ss::proxy {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/proto/raw/raw_binding.h"
+#include "runtime/bind/raw/raw_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/testing/sim_context.h"

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/stream/c_api.h"
+#include "runtime/capi/c_api.h"
 #include "sim/testing/c_backend.h"
 #include "sim/testing/stream_world.h"
 
