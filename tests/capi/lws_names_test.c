@@ -1,7 +1,7 @@
 /*
  * Compile-and-run test of every lws-example name the compatibility layer
  * adds to <libwebsockets.h> (docs/api.md, "lws example compatibility"),
- * compiled as C on the fake backend (virtual time):
+ * compiled as C on ss_test_create_context() (virtual time):
  *  - the system state manager: veto and resume, deregister, jump, the
  *    refused lws_context_destroy from a notifier, CONTEXT_DESTROYING;
  *  - lws_sul_* timers: exact virtual due times, reschedule, cancel (both
