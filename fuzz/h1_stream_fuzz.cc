@@ -24,6 +24,7 @@
 #include "fuzz/hostile_server.h"
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/stream/context.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace {
@@ -72,11 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   pol->streamtypes.push_back(st);
 
   std::vector<std::string> violations;
-  stream::Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.seed = 11;
-  cfg.policy = pol;
+  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 11);
   cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
   {
     stream::Context ctx(std::move(cfg));

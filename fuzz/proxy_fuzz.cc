@@ -63,6 +63,7 @@
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "runtime/stream/context.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace {
@@ -131,11 +132,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const bool verbose = std::getenv("PROXY_FUZZ_VERBOSE") != nullptr;
   if (verbose) std::fprintf(stderr, "proxy_fuzz: plan\n%s\n", describe(plan).c_str());
   {
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
+    stream::Context::Config cfg = sim::testing::context_config(world, box, the_policy(), 0x5eed);
     cfg.net = &tap_net;
-    cfg.seed = 0x5eed;
-    cfg.policy = the_policy();
     cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
     if (verbose) {
       cfg.hooks.trace = [&world](std::string_view k, std::string_view t) {

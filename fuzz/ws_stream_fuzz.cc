@@ -22,6 +22,7 @@
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/proto/ws/ws_handshake.h"
 #include "runtime/stream/context.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace {
@@ -76,11 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::vector<std::string> violations;
   bool connected = false, in_message = false, sent = false;
-  stream::Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.seed = 17;
-  cfg.policy = pol;
+  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 17);
   cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
   {
     stream::Context ctx(std::move(cfg));

@@ -80,10 +80,9 @@ CONSUMERS = [
 ]
 
 # Packages below the layer they are in that need it for their tests only
-# (test helpers and tests beside the engine use the raw binding and the C API;
-# the layering test still refuses such an edge from library code).
+# (the engine's cpp_api_test uses the C++ API; the layering test still
+# refuses such an edge from library code).
 TEST_VISIBILITY = {
-    "bindings": ["runtime/stream"],
     "api": ["runtime/stream"],
 }
 

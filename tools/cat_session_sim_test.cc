@@ -17,6 +17,7 @@
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/ws_echo_server.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 #include "tools/cat_direct.h"
 #include "tools/cat_session.h"
@@ -106,11 +107,7 @@ Run run(const Case& su, std::uint64_t seed = 7) {
 
   Capture out, err;
   CatEngineSink sink(err.file());
-  stream::Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.seed = seed;
-  cfg.policy = pol;
+  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
   cfg.hooks = sink.hooks();
   auto trace = cfg.hooks.trace;
   cfg.hooks.trace = [&world, trace](std::string_view k, std::string_view t) {

@@ -2,7 +2,7 @@
 // TLS, a way to turn the loop (lws_service) and the policy loader.
 //
 // Production: the posix backend (runtime/posix, helper "posix"). Tests: the
-// simulator (sim/) or the FakeWorld (runtime/stream/testing). A backend is
+// simulator (sim/testing/c_backend.h). A backend is
 // chosen by the C entry point used to create the context (see
 // runtime/include/ss/backend_c.h); lws_create_context() alone means posix.
 #pragma once

@@ -1,11 +1,11 @@
 /*
  * A Secure Streams application in the classic lws style, written in C
- * against <libwebsockets.h> only (plus <ss/backend_c.h> to pick the test
+ * against <libwebsockets.h> only (plus sim/testing/test_context_c.h to pick the test
  * backend). It sends "hello" over a raw stream to an echo peer, waits for
  * the echo, checks the states it saw, and exits 0 on success.
  */
 #include <libwebsockets.h>
-#include <ss/backend_c.h>
+#include "sim/testing/test_context_c.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -136,7 +136,7 @@ int main(void)
 	info.pss_policies_json = policy_json;
 	info.fd_limit_per_thread = 1 + 6 + 1;
 
-	context = ss_fake_create_context(&info);
+	context = ss_test_create_context(&info);
 	if (!context) {
 		lwsl_err("context creation failed\n");
 		return 1;

@@ -11,7 +11,8 @@
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "sim/echo.h"
-#include "sim/scenarios/proxy/sim_link_client.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/sim_link_client.h"
 #include "sim/world.h"
 
 namespace ss::proxy {
@@ -49,13 +50,7 @@ Outcome run(std::uint64_t seed, const std::vector<testing::Behaviour>& who, int 
 
   auto parsed = policy::parse_policy(kPolicy);
   EXPECT_TRUE(parsed.ok());
-  stream::Context::Config config;
-  config.loop = &world.loop();
-  config.net = &world.net_for(box);
-  config.seed = seed;
-  config.policy = parsed.policy;
-  config.hooks.violation = [&](std::string_view text) { world.violation(std::string(text)); };
-  config.hooks.trace = [&](std::string_view kind, std::string_view text) { world.record(kind, text); };
+  stream::Context::Config config = sim::testing::context_config(world, box, parsed.policy, seed);
   Outcome out;
   {
     stream::Context ctx(config);

@@ -19,6 +19,7 @@
 #include "runtime/proxy/server.h"
 #include "runtime/stream/state_table.h"
 #include "sim/echo.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proxy {
@@ -47,12 +48,7 @@ struct Proxy {
   static stream::Context::Config config(sim::World& world, int box) {
     auto parsed = policy::parse_policy(kPolicy);
     EXPECT_TRUE(parsed.ok());
-    stream::Context::Config c;
-    c.loop = &world.loop();
-    c.net = &world.net_for(box);
-    c.policy = parsed.policy;
-    c.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    return c;
+    return sim::testing::context_config(world, box, parsed.policy);
   }
   stream::Context ctx;
   EngineOnwardFactory factory;

@@ -16,6 +16,7 @@
 #include "runtime/proxy/proxy_client.h"
 #include "runtime/proxy/server.h"
 #include "runtime/stream/context.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proxy {
@@ -42,12 +43,7 @@ struct Seen {
 stream::Context::Config config(sim::World& world, int host) {
   auto parsed = policy::parse_policy(kPolicy);
   EXPECT_TRUE(parsed.ok());
-  stream::Context::Config c;
-  c.loop = &world.loop();
-  c.net = &world.net_for(host);
-  c.policy = parsed.policy;
-  c.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-  return c;
+  return sim::testing::context_config(world, host, parsed.policy);
 }
 
 Seen direct(std::uint64_t seed) {

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "runtime/proxy/client_link.h"
-#include "sim/scenarios/proxy/sim_link_client.h"
+#include "sim/testing/sim_link_client.h"
 #include "runtime/proxy/server.h"
 #include "runtime/wire/encoder.h"
 #include "sim/world.h"

@@ -1,23 +1,21 @@
-// The C++ API (runtime/include/ss/streams.h) over the FakeWorld.
+// The C++ API (runtime/include/ss/streams.h) on the simulated world.
 #include <gtest/gtest.h>
 
 #include "runtime/include/ss/streams.h"
-#include "runtime/stream/testing/harness.h"
+#include "sim/testing/stream_harness.h"
 
 namespace ss {
 namespace {
 
-using stream::testing::FakeLoop;
-using stream::testing::FakeNet;
+using sim::testing::StreamWorld;
 
 TEST(CppApi, EchoWithRaiiHandle) {
-  FakeLoop loop;
-  FakeNet net(loop);
+  StreamWorld w;
   std::vector<State> states;
   std::string got;
   {
-    StreamContext ctx({.loop = &loop, .net = &net, .seed = 7,
-                       .policy = stream::testing::test_policy()});
+    StreamContext ctx({.loop = &w.loop(), .net = &w.net, .seed = 7,
+                       .policy = sim::testing::test_policy()});
     bool sent = false;
     auto s = ctx.create("echo", {
         .rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
@@ -42,7 +40,7 @@ TEST(CppApi, EchoWithRaiiHandle) {
     StreamHandle h = std::move(*s);
     EXPECT_TRUE(h);
     h.request_tx();
-    loop.run_for(seconds(1));
+    w.world.run_for(seconds(1));
     EXPECT_EQ(got, "hi there");
     StreamHandle moved = std::move(h);
     EXPECT_FALSE(h);
@@ -51,29 +49,27 @@ TEST(CppApi, EchoWithRaiiHandle) {
   ASSERT_GE(states.size(), 2u);
   EXPECT_EQ(states.back(), State::kDestroying);
   EXPECT_EQ(states[states.size() - 2], State::kDisconnected);
-  loop.run_until_idle();
-  EXPECT_EQ(net.live_connections(), 0u);
+  w.world.run_until_idle(1'000'000);
+  EXPECT_EQ(w.net.live_connections(), 0u);
 }
 
 TEST(CppApi, HandleEmptiesWhenStreamDestroysItself) {
-  FakeLoop loop;
-  FakeNet net(loop);
-  StreamContext ctx({.loop = &loop, .net = &net, .policy = stream::testing::test_policy()});
+  StreamWorld w;
+  StreamContext ctx({.loop = &w.loop(), .net = &w.net, .policy = sim::testing::test_policy()});
   auto s = ctx.create("echo", {.state = [](State st, std::uint32_t) {
                                  return st == State::kTimeout ? Ret::kDestroyMe : Ret::kOk;
                                }});
   ASSERT_TRUE(s.ok());
   s->start_timeout(10);
-  loop.run_for(seconds(1));
+  w.world.run_for(seconds(1));
   EXPECT_FALSE(*s);
   EXPECT_EQ(s->request_tx(), Ret::kOk);  // harmless on an empty handle
   EXPECT_FALSE(s->set_metadata("x", "y").ok());
 }
 
 TEST(CppApi, UnknownStreamtype) {
-  FakeLoop loop;
-  FakeNet net(loop);
-  StreamContext ctx({.loop = &loop, .net = &net, .policy = stream::testing::test_policy()});
+  StreamWorld w;
+  StreamContext ctx({.loop = &w.loop(), .net = &w.net, .policy = sim::testing::test_policy()});
   auto s = ctx.create("missing", {});
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message().find("missing"), std::string::npos);

@@ -6,15 +6,22 @@
 #include <string>
 #include <vector>
 
-#include "runtime/stream/testing/harness.h"
+#include "sim/testing/stream_harness.h"
 
 namespace ss::stream {
 namespace {
 
-using testing::Harness;
-using testing::Recorder;
+using sim::testing::Harness;
+using sim::testing::Recorder;
 
-constexpr int C = 1, DISC = 2, CONN = 5, CING = 6, DESTR = 7, JOIN = 19, PART = 20;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+constexpr int C = static_cast<int>(State::kCreating),
+              DISC = static_cast<int>(State::kDisconnected),
+              CONN = static_cast<int>(State::kConnected),
+              CING = static_cast<int>(State::kConnecting),
+              DESTR = static_cast<int>(State::kDestroying),
+              JOIN = static_cast<int>(State::kSinkJoin),
+              PART = static_cast<int>(State::kSinkPart);
 
 std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
@@ -64,7 +71,7 @@ TEST(Sink, SourceAndSinkAreLinkedAndTalkBothWays) {
   src.to_send = bytes("to the sink");
   (*s)->request_tx();
   EXPECT_TRUE(end.rx.empty()) << "never inline from request_tx";
-  bed.h.loop.run_for(millis(1));
+  bed.h.world.run_for(millis(1));
   EXPECT_EQ(end.rx, bytes("to the sink"));
   EXPECT_EQ(src.tx_calls, 1u);
 
@@ -72,7 +79,7 @@ TEST(Sink, SourceAndSinkAreLinkedAndTalkBothWays) {
   end.to_send = bytes("and back");
   ASSERT_EQ(bed.ends.size(), 1u);
   bed.ends[0]->request_tx();
-  bed.h.loop.run_for(millis(1));
+  bed.h.world.run_for(millis(1));
   EXPECT_EQ(src.rx, bytes("and back"));
 
   EXPECT_TRUE(bed.h.violations.empty());
@@ -95,7 +102,7 @@ TEST(Sink, DestroyingEitherEndDestroysBoth) {
   auto s = bed.source(src);
   ASSERT_TRUE(s.ok());
   (*s)->destroy();
-  bed.h.loop.run_for(millis(1));
+  bed.h.world.run_for(millis(1));
   Recorder& end = *bed.accepted[0];
   EXPECT_EQ(src.states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));
   EXPECT_EQ(end.states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));

@@ -1,4 +1,5 @@
-// rapidcheck state-machine test of one stream over the FakeWorld.
+// rapidcheck state-machine test of one stream on the simulated world
+// (sim/testing/stream_harness.h).
 //
 // Commands: create, connect, request_tx, peer sends, peer closes, network
 // fault (reset / refuse / blackhole / DNS failure on the next connects),
@@ -21,14 +22,14 @@
 
 #include <set>
 
-#include "runtime/stream/testing/harness.h"
+#include "sim/testing/stream_harness.h"
 
 namespace ss::stream {
 namespace {
 
-using testing::Harness;
-using testing::HostMode;
-using testing::Recorder;
+using sim::testing::Harness;
+using sim::testing::HostMode;
+using sim::testing::Recorder;
 
 struct Model {
   bool created = false;
@@ -48,11 +49,11 @@ struct Sut {
 
   void check() {
     std::string why;
-    RC_ASSERT(testing::sequence_legal(r.states, &why));
+    RC_ASSERT(sim::testing::sequence_legal(r.states, &why));
     RC_ASSERT(h.violations.empty());
     // Data integrity.
     std::vector<std::uint8_t> written;
-    for (const auto& [id, bytes] : h.net.received) written.insert(written.end(), bytes.begin(), bytes.end());
+    for (const auto& [id, bytes] : h.net.written) written.insert(written.end(), bytes.begin(), bytes.end());
     RC_ASSERT(written == produced);
     RC_ASSERT(r.rx == h.net.delivered);
     // No storms.
@@ -83,7 +84,7 @@ struct Create : Cmd {
       if (r == Ret::kOk) p->produced.insert(p->produced.end(), b.begin(), b.begin() + l);
       return r;
     };
-    sut.user_kicks.insert(sut.h.loop.now());
+    sut.user_kicks.insert(sut.h.world.now());
     auto s = sut.h.ctx->create(std::move(info));
     RC_ASSERT(s.ok());
     sut.s = *s;
@@ -99,7 +100,7 @@ struct Alive : Cmd {
 struct Connect : Alive {
   void run(const Model&, Sut& sut) const override {
     if (!sut.alive()) return;
-    sut.user_kicks.insert(sut.h.loop.now());
+    sut.user_kicks.insert(sut.h.world.now());
     sut.s->client_connect();
     sut.check();
   }
@@ -113,7 +114,7 @@ struct RequestTx : Alive {
   void run(const Model&, Sut& sut) const override {
     if (!sut.alive()) return;
     sut.r.to_send.insert(sut.r.to_send.end(), data.begin(), data.end());
-    sut.user_kicks.insert(sut.h.loop.now());
+    sut.user_kicks.insert(sut.h.world.now());
     sut.s->request_tx();
     sut.check();
   }
@@ -125,7 +126,7 @@ struct PeerSends : Alive {
       *rc::gen::container<std::vector<std::uint8_t>>(*rc::gen::inRange(1, 200),
                                                      rc::gen::arbitrary<std::uint8_t>());
   void run(const Model&, Sut& sut) const override {
-    sut.h.net.peer_send(data);
+    sut.h.sim.peer_send(data);
     sut.check();
   }
   void show(std::ostream& os) const override { os << "PeerSends(" << data.size() << ")"; }
@@ -133,7 +134,7 @@ struct PeerSends : Alive {
 
 struct PeerCloses : Alive {
   void run(const Model&, Sut& sut) const override {
-    sut.h.net.peer_close();
+    sut.h.sim.peer_close();
     sut.check();
   }
   void show(std::ostream& os) const override { os << "PeerCloses"; }
@@ -145,9 +146,9 @@ struct NetFault : Alive {
     static constexpr HostMode kModes[] = {HostMode::kEcho, HostMode::kRefuse, HostMode::kBlackhole,
                                           HostMode::kNxdomain, HostMode::kEcho};
     if (kind == 4) {
-      sut.h.net.peer_reset();
+      sut.h.sim.peer_reset();
     } else {
-      sut.h.net.set_mode("echo.test", kModes[kind]);
+      sut.h.sim.set_mode("echo.test", kModes[kind]);
     }
     sut.check();
   }
@@ -158,7 +159,7 @@ struct AdvanceTime : Alive {
   int ms = *rc::gen::inRange(1, 30000);
   void checkPreconditions(const Model& m) const override { RC_PRE(m.created); }
   void run(const Model&, Sut& sut) const override {
-    sut.h.loop.run_for(millis(ms));
+    sut.h.world.run_for(millis(ms));
     sut.check();
   }
   void show(std::ostream& os) const override { os << "AdvanceTime(" << ms << ")"; }
@@ -231,8 +232,8 @@ struct Destroy : Alive {
     }
     RC_ASSERT(sut.r.states.back() == static_cast<int>(State::kDestroying));
     const auto connects = sut.h.net.connects();
-    sut.h.loop.run_until_idle(100000);
-    RC_ASSERT(sut.h.loop.pending() == 0u);  // no timer left behind
+    sut.h.run_until_idle();
+    RC_ASSERT(sut.h.world.scheduler().pending() == 0u);  // no timer left behind
     RC_ASSERT(sut.h.net.live_connections() == 0u);
     RC_ASSERT(sut.h.ctx->stream_count() == 0u);
     RC_ASSERT(sut.h.ctx->graveyard_count() == 0u);
@@ -254,12 +255,12 @@ RC_GTEST_PROP(StreamStateMachine, EverySequenceLegalNoLossNoLeak, ()) {
   // The stream may have destroyed itself or still be alive: end it and
   // check that nothing leaks either way.
   if (sut.alive()) sut.s->destroy();
-  sut.h.loop.run_until_idle(100000);
-  RC_ASSERT(sut.h.loop.pending() == 0u);
+  sut.h.run_until_idle();
+  RC_ASSERT(sut.h.world.scheduler().pending() == 0u);
   RC_ASSERT(sut.h.net.live_connections() == 0u);
   RC_ASSERT(sut.h.ctx->stream_count() == 0u);
   std::string why;
-  RC_ASSERT(testing::sequence_legal(sut.r.states, &why));
+  RC_ASSERT(sim::testing::sequence_legal(sut.r.states, &why));
 }
 
 // ALL_RETRIES_FAILED comes exactly once per budget and the attempts before
@@ -268,20 +269,22 @@ RC_GTEST_PROP(StreamRetry, AllRetriesFailedExactlyOncePerBudget, ()) {
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
   Recorder r;
   Harness h(seed);
-  h.net.set_mode("echo.test", *rc::gen::element(HostMode::kRefuse, HostMode::kNxdomain));
+  h.sim.set_mode("echo.test", *rc::gen::element(HostMode::kRefuse, HostMode::kNxdomain));
   StreamInfo info;
   info.streamtype = "echo";
   info.callbacks = r.callbacks();
   Stream* s = *h.ctx->create(std::move(info));
   s->request_tx();
-  h.loop.run_for(seconds(120));
+  h.world.run_for(seconds(120));
   RC_ASSERT(r.count(State::kAllRetriesFailed) == 1u);
   RC_ASSERT(h.net.connects() == 4u);
   const auto& t = h.net.connect_times;
-  // backoff 1000/2000/4000 with 20% jitter, plus 1 ms failure latency.
+  const auto& failed = h.net.end_times;
+  RC_ASSERT(failed.size() == t.size());
+  // backoff 1000/2000/4000 with 20% jitter, from each failure to the next connect.
   const Micros lo[] = {1000, 2000, 4000}, hi[] = {1200, 2400, 4800};
   for (std::size_t i = 1; i < t.size(); ++i) {
-    const Micros gap = t[i] - t[i - 1] - millis(1);
+    const Micros gap = t[i] - failed[i - 1];
     RC_ASSERT(gap >= millis(lo[i - 1]));
     RC_ASSERT(gap <= millis(hi[i - 1]));
   }

@@ -1,4 +1,5 @@
-// Unit tests of the stream engine over the FakeWorld with the raw binding.
+// Unit tests of the stream engine on the simulated world (sim/testing/stream_harness.h)
+// with the raw binding.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -6,15 +7,15 @@
 #include <vector>
 
 #include "runtime/stream/retry_engine.h"
-#include "runtime/stream/testing/harness.h"
+#include "sim/testing/stream_harness.h"
 
 namespace ss::stream {
 namespace {
 
-using testing::Harness;
-using testing::HostMode;
-using testing::Recorder;
-using testing::sequence_legal;
+using sim::testing::Harness;
+using sim::testing::HostMode;
+using sim::testing::Recorder;
+using sim::testing::sequence_legal;
 
 Stream* make(Harness& h, Recorder& r, const char* type) {
   StreamInfo info;
@@ -71,14 +72,14 @@ TEST(Create, UnknownStreamtypeFailsClearly) {
 TEST(Create, DestroyMeFromCreatingFailsCreation) {
   Recorder r;
   Harness h;
-  r.answer = [](int s) { return s == 1 ? Ret::kDestroyMe : Ret::kOk; };
+  r.answer = [](int s) { return s == static_cast<int>(State::kCreating) ? Ret::kDestroyMe : Ret::kOk; };
   StreamInfo info;
   info.streamtype = "echo";
   info.callbacks = r.callbacks();
   auto s = h.ctx->create(std::move(info));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(r.names(), "CREATING,DESTROYING");
-  h.loop.run_until_idle();
+  h.run_until_idle();
   EXPECT_EQ(h.ctx->stream_count(), 0u);
   EXPECT_EQ(h.ctx->graveyard_count(), 0u);
 }
@@ -89,16 +90,16 @@ TEST(Raw, EchoRoundTrip) {
   Stream* s = make(h, r, "echo");
   r.to_send = bytes("hello");
   EXPECT_EQ(s->request_tx(), Ret::kOk);
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,CONNECTED");
   EXPECT_EQ(r.rx, bytes("hello"));
   r.to_send = bytes("again");
   s->request_tx();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.rx, bytes("helloagain"));
   s->destroy();
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,CONNECTED,DISCONNECTED,DESTROYING");
-  h.loop.run_until_idle();
+  h.run_until_idle();
   EXPECT_EQ(h.net.live_connections(), 0u);
   EXPECT_EQ(h.ctx->graveyard_count(), 0u);
   EXPECT_TRUE(h.violations.empty());
@@ -109,7 +110,7 @@ TEST(Raw, ClientConnectDoesNotPoll) {
   Harness h;
   Stream* s = make(h, r, "echo");
   s->client_connect();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED");
 }
 
@@ -117,17 +118,17 @@ TEST(Raw, NailedUpConnectsAtCreation) {
   Recorder r;
   Harness h;
   make(h, r, "nailed");
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED");
 }
 
 TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
   Recorder r;
   Harness h;
-  h.net.set_mode("echo.test", HostMode::kRefuse);
+  h.sim.set_mode("echo.test", HostMode::kRefuse);
   Stream* s = make(h, r, "echo");
   s->request_tx();
-  h.loop.run_for(seconds(60));
+  h.world.run_for(seconds(60));
   // conceal 3: three concealed failures, the 4th gives up.
   EXPECT_EQ(r.count(State::kUnreachable), 4u);
   EXPECT_EQ(r.count(State::kAllRetriesFailed), 1u);
@@ -141,22 +142,22 @@ TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
 TEST(Retry, NoRetryPolicyGivesUpAfterFirstFailure) {
   Recorder r;
   Harness h;
-  h.net.set_mode("echo.test", HostMode::kRefuse);
+  h.sim.set_mode("echo.test", HostMode::kRefuse);
   make(h, r, "once")->request_tx();
-  h.loop.run_for(seconds(60));
+  h.world.run_for(seconds(60));
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,UNREACHABLE,ALL_RETRIES_FAILED");
 }
 
 TEST(Retry, RequestTxAfterGivingUpGetsAFreshBudget) {
   Recorder r;
   Harness h;
-  h.net.set_mode("echo.test", HostMode::kRefuse);
+  h.sim.set_mode("echo.test", HostMode::kRefuse);
   Stream* s = make(h, r, "echo");
   s->request_tx();
-  h.loop.run_for(seconds(60));
+  h.world.run_for(seconds(60));
   ASSERT_EQ(r.count(State::kAllRetriesFailed), 1u);
   s->request_tx();
-  h.loop.run_for(seconds(60));
+  h.world.run_for(seconds(60));
   // lws would fail again at once (docs/secure-streams.md §6 item 12); we retry the full budget.
   EXPECT_EQ(r.count(State::kUnreachable), 8u);
   EXPECT_EQ(r.count(State::kAllRetriesFailed), 2u);
@@ -181,9 +182,9 @@ TEST(Retry, DelaysFollowTheTableWithSeededJitter) {
 TEST(Retry, DnsFailureCarriesTheDnsAck) {
   Recorder r;
   Harness h;
-  h.net.set_mode("echo.test", HostMode::kNxdomain);
+  h.sim.set_mode("echo.test", HostMode::kNxdomain);
   make(h, r, "once")->request_tx();
-  h.loop.run_for(seconds(10));
+  h.world.run_for(seconds(10));
   ASSERT_EQ(r.count(State::kUnreachable), 1u);
   for (std::size_t i = 0; i < r.states.size(); ++i) {
     if (r.states[i] == static_cast<int>(State::kUnreachable)) {
@@ -197,9 +198,9 @@ TEST(Retry, PeerResetReconnectsNonOpportunistic) {
   Harness h;
   Stream* s = make(h, r, "echo");
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_reset();
-  h.loop.run_for(seconds(5));
+  h.world.run_for(seconds(1));
+  h.sim.peer_reset();
+  h.world.run_for(seconds(5));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,DISCONNECTED,POLL,CONNECTING,CONNECTED");
   EXPECT_EQ(s->retry_failures(), 0u);  // reset by the successful reconnect
 }
@@ -209,9 +210,9 @@ TEST(Retry, OpportunisticDoesNotReconnect) {
   Harness h;
   Stream* s = make(h, r, "opp");
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_close();
-  h.loop.run_for(seconds(30));
+  h.world.run_for(seconds(1));
+  h.sim.peer_close();
+  h.world.run_for(seconds(30));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,DISCONNECTED");
   EXPECT_FALSE(s->has_retry_timer());
   EXPECT_FALSE(s->has_connection());
@@ -220,13 +221,13 @@ TEST(Retry, OpportunisticDoesNotReconnect) {
 TEST(Timeout, BlackholeWithTimeoutGivesTimeout) {
   Recorder r;
   Harness h;
-  h.net.set_mode("echo.test", HostMode::kBlackhole);
+  h.sim.set_mode("echo.test", HostMode::kBlackhole);
   Stream* s = make(h, r, "tmo");
   s->start_timeout(0);  // policy timeout_ms 3000
   s->request_tx();
-  h.loop.run_for(seconds(4));
+  h.world.run_for(seconds(4));
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,TIMEOUT");
-  EXPECT_EQ(h.loop.now(), seconds(4));
+  EXPECT_EQ(h.world.now(), seconds(4));
 }
 
 TEST(Timeout, CancelledTimeoutNeverFires) {
@@ -235,7 +236,7 @@ TEST(Timeout, CancelledTimeoutNeverFires) {
   Stream* s = make(h, r, "tmo");
   s->start_timeout(100);
   s->cancel_timeout();
-  h.loop.run_for(seconds(5));
+  h.world.run_for(seconds(5));
   EXPECT_FALSE(r.saw(State::kTimeout));
   s->start_timeout(0);
   EXPECT_TRUE(s->has_timeout_timer());
@@ -244,13 +245,13 @@ TEST(Timeout, CancelledTimeoutNeverFires) {
 TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
   Recorder r;
   Harness h;
-  h.net.set_mode("echo.test", HostMode::kSilent);
-  r.answer = [](int s) { return s == 14 ? Ret::kDisconnectMe : Ret::kOk; };
+  h.sim.set_mode("echo.test", HostMode::kSilent);
+  r.answer = [](int s) { return s == static_cast<int>(State::kTimeout) ? Ret::kDisconnectMe : Ret::kOk; };
   Stream* s = make(h, r, "opp");
   s->client_connect();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   s->start_timeout(500);
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,TIMEOUT,DISCONNECTED");
   EXPECT_EQ(h.net.live_connections(), 0u);
 }
@@ -258,10 +259,10 @@ TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
 TEST(Timeout, DestroyMeFromTimeoutDestroys) {
   Recorder r;
   Harness h;
-  r.answer = [](int s) { return s == 14 ? Ret::kDestroyMe : Ret::kOk; };
+  r.answer = [](int s) { return s == static_cast<int>(State::kTimeout) ? Ret::kDestroyMe : Ret::kOk; };
   Stream* s = make(h, r, "echo");
   s->start_timeout(500);
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,TIMEOUT,DESTROYING");
   EXPECT_EQ(h.ctx->stream_count(), 0u);
 }
@@ -273,9 +274,9 @@ TEST(ReturnCodes, DestroyMeFromRxIsDeferredAndSafe) {
   Stream* s = make(h, r, "echo");
   r.to_send = bytes("x");
   s->request_tx();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,CONNECTED,DISCONNECTED,DESTROYING");
-  h.loop.run_until_idle();
+  h.run_until_idle();
   EXPECT_EQ(h.ctx->stream_count(), 0u);
   EXPECT_EQ(h.ctx->graveyard_count(), 0u);
   EXPECT_EQ(h.net.live_connections(), 0u);
@@ -292,7 +293,7 @@ TEST(ReturnCodes, DestroyFromInsideOwnCallbackIsDeferred) {
   };
   s = make(h, r, "echo");
   s->client_connect();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,DISCONNECTED,DESTROYING");
 }
 
@@ -303,13 +304,13 @@ TEST(ReturnCodes, DisconnectMeFromTxSendsNothingAndReconnects) {
   Stream* s = make(h, r, "echo");
   r.to_send = bytes("never");
   s->client_connect();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   s->request_tx();
-  h.loop.run_for(millis(10));
-  EXPECT_TRUE(h.net.received.empty() || h.net.received.begin()->second.empty());
+  h.world.run_for(millis(10));
+  EXPECT_TRUE(h.net.written.empty() || h.net.written.begin()->second.empty());
   EXPECT_TRUE(r.saw(State::kDisconnected));
   r.tx_answer = nullptr;
-  h.loop.run_for(seconds(5));
+  h.world.run_for(seconds(5));
   EXPECT_EQ(r.count(State::kConnected), 2u);  // reconnected per retry rules
   EXPECT_TRUE(sequence_legal(r.states));
 }
@@ -321,7 +322,7 @@ TEST(ReturnCodes, TxDontSendSendsNothing) {
   Stream* s = make(h, r, "echo");
   r.to_send = bytes("held");
   s->request_tx();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.tx_calls, 1u);
   EXPECT_TRUE(r.rx.empty());
   EXPECT_TRUE(r.saw(State::kConnected));
@@ -339,25 +340,22 @@ TEST(Metadata, DeclaredNamesOnlyAndCopied) {
   EXPECT_FALSE(s->get_metadata("nope").ok());
   EXPECT_EQ(*s->get_metadata("path"), "");
   s->client_connect();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_TRUE(r.saw(State::kConnected));
 }
 
 // A context whose "md" streamtype has "tls": true, and its log lines.
 struct TlsMdWorld {
-  testing::FakeLoop loop;
-  testing::FakeNet net{loop};
+  sim::testing::StreamWorld sim;
   std::vector<std::string> logs;
   std::unique_ptr<Context> ctx;
   TlsMdWorld() {
-    auto p = std::make_shared<policy::Policy>(*testing::test_policy());
+    auto p = std::make_shared<policy::Policy>(*sim::testing::test_policy());
     for (auto& st : p->streamtypes) {
       if (st.name == "md") st.tls = true;
     }
-    Context::Config cfg;
-    cfg.loop = &loop;
-    cfg.net = &net;
-    cfg.policy = p;
+    Context::Config cfg = sim::testing::context_config(sim.world, sim.client, p);
+    cfg.net = &sim.net;
     cfg.hooks.log = [this](std::string_view t) { logs.emplace_back(t); };
     ctx = std::make_unique<Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx);
@@ -380,13 +378,13 @@ TEST(Endpoint, SchemeThatTurnsTlsOffIsLoggedOncePerStream) {
   ASSERT_NE(s, nullptr);
   ASSERT_TRUE(s->set_metadata("host", "http://echo.test:7").ok());
   s->client_connect();
-  w.loop.run_for(seconds(1));
+  w.sim.world.run_for(seconds(1));
   EXPECT_TRUE(r.saw(State::kConnected)) << r.names();  // no TLS transport needed: TLS is off
   ASSERT_EQ(w.logs.size(), 1u);
   EXPECT_EQ(w.logs[0], "stream 1 (md): the endpoint's URL scheme turns TLS off although the streamtype has "
                        "\"tls\": true; connecting to echo.test:7 without TLS");
   s->destroy();
-  w.loop.run_for(seconds(1));
+  w.sim.world.run_for(seconds(1));
   EXPECT_EQ(w.logs.size(), 1u);
 }
 
@@ -398,7 +396,7 @@ TEST(Endpoint, BadEndpointFromMetadataIsQuotedEscaped) {
   Stream* s = make(h, r, "md");
   ASSERT_TRUE(s->set_metadata("host", "echo.test:7\nstream 9 (x): ok").ok());
   s->client_connect();
-  h.loop.run_for(millis(10));
+  h.world.run_for(millis(10));
   ASSERT_TRUE(r.saw(State::kUnreachable)) << r.names();
   EXPECT_EQ(s->last_error().find('\n'), std::string::npos) << s->last_error();
   EXPECT_NE(s->last_error().find("'echo.test:7\\nstream 9 (x): ok'"), std::string::npos) << s->last_error();
@@ -427,7 +425,7 @@ TEST(Handlers, ChangeHandlersKeepsNulls) {
   s->change_handlers(partial);
   r1.to_send = bytes("abc");
   s->request_tx();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r2.rx, bytes("abc"));        // new rx
   EXPECT_TRUE(r1.rx.empty());
   EXPECT_TRUE(r1.saw(State::kConnected));  // old state handler kept
@@ -458,16 +456,16 @@ TEST(Buggify, EverySiteOnKeepsTheBytesAndTheFlags) {
   // The user asks again while it has more (a small buffer takes a piece).
   for (int i = 0; i < 40 && !r.to_send.empty(); ++i) {
     s->request_tx();
-    h.loop.run_for(millis(20));
+    h.world.run_for(millis(20));
   }
-  h.loop.run_for(seconds(1));
-  ASSERT_EQ(h.net.received.size(), 1u);
-  EXPECT_EQ(h.net.received.begin()->second, bytes("hello, buggified world"));
+  h.world.run_for(seconds(1));
+  ASSERT_EQ(h.net.written.size(), 1u);
+  EXPECT_EQ(h.net.written.begin()->second, bytes("hello, buggified world"));
   EXPECT_GT(r.tx_calls, 1u);  // small buffers: several pulls for one message
   r.rx.clear();
   rx_flags.clear();
-  h.net.peer_send(bytes("abcdefgh"));
-  h.loop.run_for(seconds(1));
+  h.sim.peer_send(bytes("abcdefgh"));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.rx, bytes("abcdefgh"));
   EXPECT_GE(rx_flags.size(), 2u);
   EXPECT_NE(std::find(sites.begin(), sites.end(), "stream.rx_split"), sites.end());
@@ -485,13 +483,13 @@ TEST(Credit, RxIsHeldBeyondCreditUntilAdded) {
   Stream* s = *h.ctx->create(std::move(info));
   EXPECT_EQ(s->get_est_peer_tx_credit(), 3);
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_send(bytes("abcdefgh"));
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
+  h.sim.peer_send(bytes("abcdefgh"));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.rx, bytes("abc"));
   EXPECT_EQ(s->get_est_peer_tx_credit(), 0);
   s->add_peer_tx_credit(10);
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(r.rx, bytes("abcdefgh"));
   EXPECT_EQ(s->get_est_peer_tx_credit(), 5);
 }
@@ -538,16 +536,16 @@ TEST(Credit, HeldRxOfAClosedConnectionArrivesBeforeDisconnected) {
   Harness h;
   Stream* s = make_credit(h, log, "opp", 3);
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_send(bytes("abcdefgh"));
-  h.net.peer_close();
-  h.loop.run_for(seconds(5));
+  h.world.run_for(seconds(1));
+  h.sim.peer_send(bytes("abcdefgh"));
+  h.sim.peer_close();
+  h.world.run_for(seconds(5));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc");
   s->add_peer_tx_credit(2);
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:de");
   s->add_peer_tx_credit(10);
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:de,rx:fgh,DISCONNECTED");
   EXPECT_EQ(s->get_est_peer_tx_credit(), 7);
   EXPECT_EQ(h.net.connects(), 1u);  // opportunistic: no reconnect
@@ -562,17 +560,17 @@ TEST(Credit, ReconnectWaitsForTheHeldRxAndDisconnected) {
   Harness h;
   Stream* s = make_credit(h, log, "echo", 3);
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_send(bytes("abcdefgh"));
-  h.net.peer_close();
-  h.loop.run_for(seconds(10));
+  h.world.run_for(seconds(1));
+  h.sim.peer_send(bytes("abcdefgh"));
+  h.sim.peer_close();
+  h.world.run_for(seconds(10));
   EXPECT_EQ(h.net.connects(), 1u) << log.joined();
   EXPECT_FALSE(s->has_retry_timer());
   s->add_peer_tx_credit(100);
-  h.loop.run_for(millis(1));
+  h.world.run_for(millis(1));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:defgh,DISCONNECTED");
   EXPECT_TRUE(s->has_retry_timer());
-  h.loop.run_for(seconds(5));
+  h.world.run_for(seconds(5));
   EXPECT_EQ(h.net.connects(), 2u);
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:defgh,DISCONNECTED,POLL,CONNECTING,CONNECTED");
   EXPECT_TRUE(h.violations.empty());
@@ -587,15 +585,15 @@ TEST(Credit, DisconnectMeDropsHeldRxAndNothingLeaksIntoTheNextConnection) {
   int rx_calls = 0;
   log.rx_answer = [&] { return ++rx_calls == 1 ? Ret::kDisconnectMe : Ret::kOk; };
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_send(bytes("abcdefgh"));
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
+  h.sim.peer_send(bytes("abcdefgh"));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,DISCONNECTED");
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_send(bytes("XY"));
+  h.world.run_for(seconds(1));
+  h.sim.peer_send(bytes("XY"));
   s->add_peer_tx_credit(10);
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,DISCONNECTED,CONNECTING,CONNECTED,rx:XY");
   EXPECT_TRUE(h.violations.empty());
 }
@@ -610,15 +608,15 @@ TEST(Credit, DisconnectMeWhileTheHeldTailDrainsDropsTheRest) {
   int rx_calls = 0;
   log.rx_answer = [&] { return ++rx_calls == 2 ? Ret::kDisconnectMe : Ret::kOk; };
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_send(bytes("abcdefgh"));
-  h.net.peer_close();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
+  h.sim.peer_send(bytes("abcdefgh"));
+  h.sim.peer_close();
+  h.world.run_for(seconds(1));
   s->add_peer_tx_credit(2);
-  h.loop.run_for(millis(1));
+  h.world.run_for(millis(1));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:de,DISCONNECTED");
   s->add_peer_tx_credit(10);
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,rx:de,DISCONNECTED");
   EXPECT_TRUE(h.violations.empty());
 }
@@ -630,12 +628,12 @@ TEST(Credit, DestroyWithAHeldTailSaysDisconnectedThenDestroying) {
   Harness h;
   Stream* s = make_credit(h, log, "opp", 3);
   s->client_connect();
-  h.loop.run_for(seconds(1));
-  h.net.peer_send(bytes("abcdefgh"));
-  h.net.peer_close();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
+  h.sim.peer_send(bytes("abcdefgh"));
+  h.sim.peer_close();
+  h.world.run_for(seconds(1));
   s->destroy();
-  h.loop.run_until_idle();
+  h.run_until_idle();
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,DISCONNECTED,DESTROYING");
   EXPECT_EQ(h.ctx->stream_count(), 0u);
   EXPECT_EQ(h.ctx->attempt_count(), 0u);
@@ -647,7 +645,7 @@ TEST(Sequencer, ReceivesStates) {
   Harness h;
   Stream* s = make(h, r, "echo");
   s->client_connect();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   EXPECT_EQ(s->sequencer().states(), r.states);
 }
 
@@ -657,12 +655,12 @@ TEST(Context, CancelServiceAndDestructionCleanUp) {
     Harness h;
     Stream* s = make(h, r, "echo");
     s->client_connect();
-    h.loop.run_for(seconds(1));
+    h.world.run_for(seconds(1));
     h.ctx->cancel_service();
     EXPECT_EQ(r.states.back(), static_cast<int>(State::kEventWaitCancelled));
     h.ctx.reset();
     EXPECT_EQ(h.net.live_connections(), 0u);
-    h.loop.run_until_idle();
+    h.run_until_idle();
   }
   EXPECT_EQ(r.names(),
             "CREATING,CONNECTING,CONNECTED,EVENT_WAIT_CANCELLED,DISCONNECTED,DESTROYING");
@@ -672,7 +670,7 @@ TEST(Trace, StatesAreRecorded) {
   Recorder r;
   Harness h;
   make(h, r, "echo")->client_connect();
-  h.loop.run_for(seconds(1));
+  h.world.run_for(seconds(1));
   std::size_t n = 0;
   for (const auto& t : h.trace) n += t.rfind("ss.state", 0) == 0;
   EXPECT_EQ(n, r.states.size());
@@ -686,8 +684,8 @@ namespace {
 
 TEST(Context, BusyWhileInsideCallbacks) {
   bool busy_inside = false;  // outlives the harness (DESTROYING comes at its end)
-  testing::Recorder r;
-  testing::Harness h;
+  sim::testing::Recorder r;
+  sim::testing::Harness h;
   r.answer = [&](int) {
     busy_inside = h.ctx->busy();
     return Ret::kOk;
@@ -709,8 +707,8 @@ namespace {
 // A user who always wants to send more cannot trap the loop inside one
 // callback: the raw binding yields after a batch of chunks.
 TEST(Raw, EndlessSenderYieldsToTheLoop) {
-  testing::Recorder r;
-  testing::Harness h;
+  sim::testing::Recorder r;
+  sim::testing::Harness h;
   Stream* s = nullptr;
   std::size_t calls = 0;
   Callbacks cb = r.callbacks();
@@ -728,7 +726,7 @@ TEST(Raw, EndlessSenderYieldsToTheLoop) {
   info.on_bind = [&](Stream* st) { s = st; };
   ASSERT_TRUE(h.ctx->create(std::move(info)).ok());
   s->request_tx();
-  for (int i = 0; i < 20; ++i) h.loop.step();
+  for (int i = 0; i < 20; ++i) h.world.step();
   EXPECT_GT(calls, 0u);
   EXPECT_LE(calls, 20u * 64u);
   s->destroy();

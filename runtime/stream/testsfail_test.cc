@@ -8,14 +8,14 @@
 
 #include <algorithm>
 
-#include "runtime/stream/testing/harness.h"
+#include "sim/testing/stream_harness.h"
 
 namespace ss::stream {
 namespace {
 
-using testing::Harness;
-using testing::HostMode;
-using testing::Recorder;
+using sim::testing::Harness;
+using sim::testing::HostMode;
+using sim::testing::Recorder;
 
 enum class Peer { kNone, kResetAfterConnect, kCloseAfterConnect };
 
@@ -64,20 +64,20 @@ TEST_P(TestsFail, Matrix) {
   SCOPED_TRACE(c.name);
   Recorder r;
   Harness h;
-  h.net.set_mode("echo.test", c.mode);
+  h.sim.set_mode("echo.test", c.mode);
   Stream* s = nullptr;
-  const Micros deadline = h.loop.now() + millis(c.budget_ms);
+  const Micros deadline = h.world.now() + millis(c.budget_ms);
   std::size_t polls = 0;
   r.answer = [&](int st) {
     if (st == static_cast<int>(State::kPoll)) ++polls;
     if (st == static_cast<int>(State::kCreating) || st == static_cast<int>(State::kConnecting) ||
         st == static_cast<int>(State::kConnected)) {
-      const Micros left = deadline - h.loop.now();
+      const Micros left = deadline - h.world.now();
       if (left > 0 && s) s->start_timeout(static_cast<std::uint32_t>(left / 1000));
     }
     if (st == static_cast<int>(State::kConnected)) {
-      if (c.peer == Peer::kResetAfterConnect && r.count(State::kConnected) == 1) h.net.peer_reset();
-      if (c.peer == Peer::kCloseAfterConnect) h.net.peer_close();
+      if (c.peer == Peer::kResetAfterConnect && r.count(State::kConnected) == 1) h.sim.peer_reset();
+      if (c.peer == Peer::kCloseAfterConnect) h.sim.peer_close();
     }
     return Ret::kOk;
   };
@@ -91,9 +91,9 @@ TEST_P(TestsFail, Matrix) {
   s->request_tx();
   // Like lws's testsfail the case ends at its budget: a TIMEOUT only counts
   // when the case expects one (the re-armed timer fires exactly then).
-  h.loop.run_for(millis(c.budget_ms) - 1);
+  h.world.run_for(millis(c.budget_ms) - 1);
   if (std::find(c.must_see.begin(), c.must_see.end(), State::kTimeout) != c.must_see.end()) {
-    h.loop.run_for(millis(2));
+    h.world.run_for(millis(2));
   }
 
   // Must-see, as a subsequence.
@@ -119,7 +119,7 @@ TEST_P(TestsFail, Matrix) {
       }
     }
   }
-  EXPECT_TRUE(testing::sequence_legal(r.states)) << r.names();
+  EXPECT_TRUE(sim::testing::sequence_legal(r.states)) << r.names();
   EXPECT_TRUE(h.violations.empty());
 }
 

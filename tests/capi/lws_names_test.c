@@ -1,7 +1,7 @@
 /*
  * Compile-and-run test of every lws-example name the compatibility layer
  * adds to <libwebsockets.h> (docs/api.md, "lws example compatibility"),
- * compiled as C on the fake backend (virtual time):
+ * compiled as C on ss_test_create_context() (virtual time):
  *  - the system state manager: veto and resume, deregister, jump, the
  *    refused lws_context_destroy from a notifier, CONTEXT_DESTROYING;
  *  - lws_sul_* timers: exact virtual due times, reschedule, cancel (both
@@ -17,6 +17,7 @@
 #include <libwebsockets.h>
 
 #include <ss/backend_c.h>
+#include "sim/testing/test_context_c.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -267,7 +268,7 @@ int main(void)
 	info.ss_proxy_address = NULL;
 	info.ss_proxy_port = 0;
 	info.protocols = lws_sspc_protocols;
-	cx = ss_fake_create_context(&info);
+	cx = ss_test_create_context(&info);
 	CHECK(cx != NULL);
 	if (!cx)
 		return 1;
@@ -393,7 +394,7 @@ int main(void)
 
 	/* the same static links serve a second context */
 	n = a_calls;
-	cx = ss_fake_create_context(&info);
+	cx = ss_test_create_context(&info);
 	CHECK(cx != NULL);
 	if (cx) {
 		mgr = lws_system_get_state_manager(cx);

@@ -8,7 +8,7 @@
  * registration's own user object.
  */
 #include <libwebsockets.h>
-#include <ss/backend_c.h>
+#include "sim/testing/test_context_c.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -126,7 +126,7 @@ int main(void)
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.pss_policies_json = policy;
-	cx = ss_fake_create_context(&info);
+	cx = ss_test_create_context(&info);
 	CHECK(cx != NULL);
 	if (!cx)
 		return 1;

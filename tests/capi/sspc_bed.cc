@@ -11,6 +11,7 @@
 #include "runtime/proxy/server.h"
 #include "sim/echo.h"
 #include "sim/testing/c_backend.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace {
@@ -28,12 +29,7 @@ struct ProxyProcess {
     ss::proto::raw::register_raw_binding(ctx);
   }
   static ss::stream::Context::Config config(ss::sim::World& world, int box) {
-    ss::stream::Context::Config c;
-    c.loop = &world.loop();
-    c.net = &world.net_for(box);
-    c.policy = ss::policy::parse_policy(kProxyPolicy).policy;
-    c.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    return c;
+    return ss::sim::testing::context_config(world, box, ss::policy::parse_policy(kProxyPolicy).policy);
   }
   ss::stream::Context ctx;
   ss::proxy::EngineOnwardFactory factory;

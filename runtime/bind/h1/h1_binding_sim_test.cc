@@ -10,6 +10,7 @@
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proto::h1 {
@@ -20,7 +21,17 @@ using stream::State;
 using sim::peers::HttpFault;
 using sim::peers::HttpRoute;
 
-constexpr int C = 1, DISC = 2, UNR = 3, ARF = 9, CONN = 5, CING = 6, DESTR = 7, POLL = 8, ACK = 10, NACK = 11;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+constexpr int C = static_cast<int>(stream::State::kCreating),
+              DISC = static_cast<int>(stream::State::kDisconnected),
+              UNR = static_cast<int>(stream::State::kUnreachable),
+              ARF = static_cast<int>(stream::State::kAllRetriesFailed),
+              CONN = static_cast<int>(stream::State::kConnected),
+              CING = static_cast<int>(stream::State::kConnecting),
+              DESTR = static_cast<int>(stream::State::kDestroying),
+              POLL = static_cast<int>(stream::State::kPoll),
+              ACK = static_cast<int>(stream::State::kQosAckRemote),
+              NACK = static_cast<int>(stream::State::kQosNackRemote);
 
 struct Outcome {
   std::vector<int> states;
@@ -100,12 +111,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   }
   pol->streamtypes.push_back(st);
 
-  stream::Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.seed = seed;
-  cfg.policy = pol;
-  cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
   cfg.hooks.trace = [&world, &out](std::string_view k, std::string_view t) {
     world.record(k, t);
     if (k == "h1.status") out.statuses.emplace_back(t);

@@ -11,12 +11,13 @@
 
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
-#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/tls_server_net.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 #include "sim/world.h"
 
 namespace ss::proto::h1 {
@@ -24,8 +25,16 @@ namespace {
 
 using stream::Ret;
 
-constexpr std::int64_t kEpoch = 1767225600;
-constexpr int C = 1, UNR = 3, CONN = 5, CING = 6, POLL = 8, ACK = 10, DISC = 2, ARF = 9;
+constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+constexpr int C = static_cast<int>(stream::State::kCreating),
+              UNR = static_cast<int>(stream::State::kUnreachable),
+              CONN = static_cast<int>(stream::State::kConnected),
+              CING = static_cast<int>(stream::State::kConnecting),
+              POLL = static_cast<int>(stream::State::kPoll),
+              ACK = static_cast<int>(stream::State::kQosAckRemote),
+              DISC = static_cast<int>(stream::State::kDisconnected),
+              ARF = static_cast<int>(stream::State::kAllRetriesFailed);
 
 struct Outcome {
   std::vector<int> states;
@@ -40,23 +49,16 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
   sim::WorldOptions wo;
   wo.seed = seed;
   sim::World world(wo);
-  Rng tls_rng = world.rng().fork(0x746c73);
-  proto::install_det_rand(&tls_rng);
   Outcome out;
   {
+    sim::testing::SimTls tls(world);  // goes last: everything TLS before it
     const std::string host = "www.sim.example";
     const proto::testing::TestPki pki = proto::testing::make_test_pki(host, kEpoch);
-    proto::OpenSslTlsProvider::Options o;
-    o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
-    proto::OpenSslTlsProvider provider(o);
+    proto::OpenSslTlsProvider& provider = tls.provider();
     const int client = world.add_host("client");
     const int server = world.add_host(host);
-    TlsServerConfig sc;
-    const auto& id = wrong_host ? pki.wrong_host : pki.good;
-    sc.cert_der = id.cert_der;
-    sc.key_der = id.key_der;
-    sim::peers::TlsServerNet https(world.net_for(server), provider, sc);
-    sim::peers::HttpServer http(world.loop(), https, Endpoint::tcp("0.0.0.0", 443));
+    auto https = tls.serve(world.net_for(server), wrong_host ? pki.wrong_host : pki.good);
+    sim::peers::HttpServer http(world.loop(), *https, Endpoint::tcp("0.0.0.0", 443));
     http.route({.path = "/secret", .body_size = 3000, .chunked = true});
     EXPECT_TRUE(http.start().ok());
 
@@ -80,14 +82,8 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     st.opportunistic = true;
     pol->streamtypes.push_back(st);
 
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
     cfg.tls = &provider;
-    cfg.seed = seed;
-    cfg.policy = pol;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     {
       stream::Context ctx(std::move(cfg));
       register_h1_binding(ctx);
@@ -115,7 +111,6 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     out.violations = world.violations().size();
     out.hash = world.trace().hash();
   }
-  proto::uninstall_det_rand();
   return out;
 }
 

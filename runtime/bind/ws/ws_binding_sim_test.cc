@@ -10,6 +10,7 @@
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/ws_echo_server.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proto::ws {
@@ -19,7 +20,16 @@ using sim::peers::WsEchoOptions;
 using sim::peers::WsFault;
 using stream::Ret;
 
-constexpr int C = 1, DISC = 2, UNR = 3, CONN = 5, CING = 6, DESTR = 7, POLL = 8, ARF = 9, NACK = 11;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+constexpr int C = static_cast<int>(stream::State::kCreating),
+              DISC = static_cast<int>(stream::State::kDisconnected),
+              UNR = static_cast<int>(stream::State::kUnreachable),
+              CONN = static_cast<int>(stream::State::kConnected),
+              CING = static_cast<int>(stream::State::kConnecting),
+              DESTR = static_cast<int>(stream::State::kDestroying),
+              POLL = static_cast<int>(stream::State::kPoll),
+              ARF = static_cast<int>(stream::State::kAllRetriesFailed),
+              NACK = static_cast<int>(stream::State::kQosNackRemote);
 
 struct Chunk {
   std::string data;
@@ -83,12 +93,7 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   st.retry = 0;
   pol->streamtypes.push_back(st);
 
-  stream::Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.seed = seed;
-  cfg.policy = pol;
-  cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
   cfg.hooks.trace = [&world, &out](std::string_view kk, std::string_view t) {
     world.record(kk, t);
     if (kk == "ws.close") out.close_traces.emplace_back(t);

@@ -32,9 +32,9 @@
 
 #include "runtime/proxy/server.h"
 #include "sim/scenarios/proxy/proxy_bulk_scenario.h"
-#include "sim/scenarios/proxy/sim_link_client.h"
+#include "sim/testing/sim_link_client.h"
 #include "sim/scenarios/proxy/sim_proxy_process.h"
-#include "sim/scenarios/proxy/sspc_client.h"
+#include "sim/testing/sspc_client.h"
 #include "sim/echo.h"
 
 namespace ss::sim {

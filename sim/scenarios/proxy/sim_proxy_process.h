@@ -18,6 +18,7 @@
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "sim/testing/engine_checker.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::sim {
@@ -54,14 +55,9 @@ struct SimProxyProcess {
       world.violation(tag("policy") + "scenario policy does not parse");
       return false;
     }
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(host);
-    cfg.seed = ctx_seed;
-    cfg.policy = parsed.policy;
+    stream::Context::Config cfg = sim::testing::context_config(world, host, parsed.policy, ctx_seed);
     cfg.tls = options.tls;
     cfg.hooks.violation = [this, &world](std::string_view t) { world.violation(tag("legal-transition") + std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     if (options.buggify_runtime)
       cfg.hooks.buggify = [&world](std::string_view site) { return world.buggify_site(site); };
     checker = std::make_unique<EngineChecker>(world);

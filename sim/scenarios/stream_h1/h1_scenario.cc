@@ -35,7 +35,6 @@
 
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
-#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
@@ -44,6 +43,8 @@
 #include "sim/peers/tls_server_net.h"
 #include "sim/testing/answer_plan.h"
 #include "sim/testing/engine_checker.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 
 namespace ss::sim {
 namespace {
@@ -227,8 +228,8 @@ class H1Run final : public ScenarioRun {
     cdn_.reset();
     web_tls_.reset();
     cdn_tls_.reset();
-    provider_.reset();
-    if (tls_rng_) proto::uninstall_det_rand();
+    provider_ = nullptr;
+    sim_tls_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -267,18 +268,13 @@ class H1Run final : public ScenarioRun {
     if (tls_) {
       // Real OpenSSL, made replayable: seeded randomness, verify time on
       // the simulated clock (docs/deterministic-tls.md); fresh PKIs per run.
-      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
-      proto::install_det_rand(tls_rng_.get());
-      constexpr std::int64_t kEpoch = 1767225600;
+      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
+      constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
       const auto web_pki = proto::testing::make_test_pki("web", kEpoch);
       const auto cdn_pki = proto::testing::make_test_pki("cdn", kEpoch);
-      proto::OpenSslTlsProvider::Options o;
-      o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
-      provider_ = std::make_unique<proto::OpenSslTlsProvider>(o);
-      web_tls_ = std::make_unique<peers::TlsServerNet>(*web_net, *provider_,
-                                                       TlsServerConfig{web_pki.good.cert_der, web_pki.good.key_der, {}, {}});
-      cdn_tls_ = std::make_unique<peers::TlsServerNet>(*cdn_net, *provider_,
-                                                       TlsServerConfig{cdn_pki.good.cert_der, cdn_pki.good.key_der, {}, {}});
+      provider_ = &sim_tls_->provider();
+      web_tls_ = sim_tls_->serve(*web_net, web_pki.good);
+      cdn_tls_ = sim_tls_->serve(*cdn_net, cdn_pki.good);
       web_net = web_tls_.get();
       cdn_net = cdn_tls_.get();
       pol->certs.push_back(policy::Cert{"web-ca", web_pki.ca.cert_der, true});
@@ -336,14 +332,8 @@ class H1Run final : public ScenarioRun {
     cdn_->set_idle_timeout(idle_timeout_);
     if (Error e = cdn_->start()) world.violation("cdn server: " + e.message());
     if (Error e = server_->start()) world.violation("web server: " + e.message());
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.seed = options_.seed ^ 0x4831;
-    cfg.policy = pol;
-    cfg.tls = provider_.get();
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4831);
+    cfg.tls = provider_;
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
@@ -420,8 +410,8 @@ class H1Run final : public ScenarioRun {
   Micros idle_timeout_ = 0;  // server keep-alive timeout (0: never closes idle)
   World* world_ = nullptr;
   bool tls_ = false;  // both servers speak TLS; streams verify them
-  std::unique_ptr<Rng> tls_rng_;
-  std::unique_ptr<proto::OpenSslTlsProvider> provider_;
+  std::unique_ptr<sim::testing::SimTls> sim_tls_;
+  proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
   std::unique_ptr<peers::TlsServerNet> web_tls_, cdn_tls_;
   std::unique_ptr<peers::HttpServer> server_;
   std::unique_ptr<peers::HttpServer> cdn_;  // another origin for redirects

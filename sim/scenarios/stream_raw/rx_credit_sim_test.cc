@@ -15,6 +15,7 @@
 #include "runtime/bind/h1/testing/h1_bed.h"
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/stream/context.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::stream {
@@ -56,15 +57,11 @@ TEST(RxCreditSim, AFloodIsPacedByCreditNotDropped) {
   // Declared before the context: its teardown raises states into them.
   std::string got;
   int disconnects = 0;
-  Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.policy = pol;
+  Context::Config cfg = sim::testing::context_config(world, client, pol);
   std::size_t pauses = 0;
   cfg.hooks.trace = [&](std::string_view k, std::string_view t) {
     if (k == "ss.rxflow" && t.find("pause") != std::string_view::npos) ++pauses;
   };
-  cfg.hooks.violation = [&](std::string_view t) { world.violation(std::string(t)); };
   Context ctx(std::move(cfg));
   proto::raw::register_raw_binding(ctx);
 
@@ -246,11 +243,7 @@ TEST(RxCreditSim, RawPeerCloseWaitsForTheHeldTail) {
   std::string got;
   std::vector<std::size_t> got_at_state;  // rx bytes when each state came
   std::vector<int> states;
-  Context::Config cfg;
-  cfg.loop = &world.loop();
-  cfg.net = &world.net_for(client);
-  cfg.policy = pol;
-  cfg.hooks.violation = [&](std::string_view t) { world.violation(std::string(t)); };
+  Context::Config cfg = sim::testing::context_config(world, client, pol);
   Context ctx(std::move(cfg));
   proto::raw::register_raw_binding(ctx);
   StreamInfo info;

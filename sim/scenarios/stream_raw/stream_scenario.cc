@@ -39,6 +39,7 @@
 #include "sim/echo.h"
 #include "sim/testing/answer_plan.h"
 #include "sim/testing/engine_checker.h"
+#include "sim/testing/sim_context.h"
 
 namespace ss::sim {
 namespace {
@@ -240,13 +241,7 @@ class StreamRun final : public ScenarioRun {
     server_ = std::make_unique<EchoServer>(world, server, Endpoint::tcp("0.0.0.0", 7));
     if (Error e = server_->start()) world.violation("echo server: " + e.message());
     const int client = world.add_host("client");
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.seed = options_.seed ^ 0x5ee5;
-    cfg.policy = scenario_policy();
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+    stream::Context::Config cfg = sim::testing::context_config(world, client, scenario_policy(), options_.seed ^ 0x5ee5);
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));

@@ -10,17 +10,18 @@
 
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
-#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/proto/tls/tls_connection.h"
 #include "runtime/stream/context.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 #include "sim/world.h"
 
 namespace ss::stream {
 namespace {
 
-constexpr std::int64_t kEpoch = 1767225600;
+constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
 
 struct Outcome {
   std::vector<int> states;
@@ -43,15 +44,12 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
   sim::WorldOptions wo;
   wo.seed = seed;
   sim::World world(wo);
-  Rng tls_rng = world.rng().fork(0x746c73);
-  proto::install_det_rand(&tls_rng);
   Outcome out;
   {
+    sim::testing::SimTls tls(world);  // goes last: everything TLS before it
     const std::string host = "secure.sim.example";
     const proto::testing::TestPki pki = proto::testing::make_test_pki(host, kEpoch);
-    proto::OpenSslTlsProvider::Options o;
-    o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
-    proto::OpenSslTlsProvider provider(o);
+    proto::OpenSslTlsProvider& provider = tls.provider();
     const int client = world.add_host("client");
     const int server = world.add_host(host);
     const auto& id = cert == Cert::kWrongHost     ? pki.wrong_host
@@ -113,14 +111,8 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     if (client_cert) st.client_cert = 1;  // "client_cert": 0, stored + 1
     pol->streamtypes.push_back(st);
 
-    Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
+    Context::Config cfg = sim::testing::context_config(world, client, pol, seed);
     cfg.tls = &provider;
-    cfg.seed = seed;
-    cfg.policy = pol;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     cfg.hooks.log = [&out](std::string_view t) { out.logs.emplace_back(t); };
     Context ctx(std::move(cfg));
     proto::raw::register_raw_binding(ctx);
@@ -165,7 +157,6 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     out.violations = world.violations().size();
     out.hash = world.trace().hash();
   }
-  proto::uninstall_det_rand();
   return out;
 }
 

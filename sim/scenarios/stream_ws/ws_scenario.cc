@@ -63,13 +63,14 @@
 
 #include "runtime/bind/tls/tls_transport.h"
 #include "runtime/bind/ws/ws_binding.h"
-#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/peers/tls_server_net.h"
 #include "sim/peers/ws_echo_server.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 
 namespace ss::sim {
 namespace {
@@ -468,8 +469,8 @@ class WsRun final : public ScenarioRun {
     ctx_.reset();
     server_.reset();
     server_tls_.reset();
-    provider_.reset();
-    if (tls_rng_) proto::uninstall_det_rand();
+    provider_ = nullptr;
+    sim_tls_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -533,15 +534,11 @@ class WsRun final : public ScenarioRun {
     if (tls_) {
       // As stream-h1: real OpenSSL made replayable (seeded randomness,
       // verify time on the simulated clock, docs/tls.md), a PKI per run.
-      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
-      proto::install_det_rand(tls_rng_.get());
-      constexpr std::int64_t kEpoch = 1767225600;
+      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
+      constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
       const auto pki = proto::testing::make_test_pki("ws", kEpoch);
-      proto::OpenSslTlsProvider::Options o;
-      o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
-      provider_ = std::make_unique<proto::OpenSslTlsProvider>(o);
-      server_tls_ = std::make_unique<peers::TlsServerNet>(*ws_net, *provider_,
-                                                          TlsServerConfig{pki.good.cert_der, pki.good.key_der, {}, {}});
+      provider_ = &sim_tls_->provider();
+      server_tls_ = sim_tls_->serve(*ws_net, pki.good);
       ws_net = server_tls_.get();
       pol->certs.push_back(policy::Cert{"ws-ca", pki.ca.cert_der, true});
       pol->trust_stores.push_back(policy::TrustStore{"sim", {0}});
@@ -581,16 +578,10 @@ class WsRun final : public ScenarioRun {
       pol->streamtypes.push_back(st);
       actors_.push_back(std::move(a));
     }
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.seed = options_.seed ^ 0x5753;
-    cfg.policy = pol;
-    cfg.tls = provider_.get();
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x5753);
+    cfg.tls = provider_;
     cfg.transport_timeout = transport_timeout_;
     cfg.protocol_timeout = protocol_timeout_;
-    cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::ws::register_ws_binding(*ctx_);
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
@@ -868,8 +859,8 @@ class WsRun final : public ScenarioRun {
   Micros healed_at_ = 0;
   World* world_ = nullptr;
   bool tls_ = false;
-  std::unique_ptr<Rng> tls_rng_;
-  std::unique_ptr<proto::OpenSslTlsProvider> provider_;
+  std::unique_ptr<sim::testing::SimTls> sim_tls_;
+  proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
   std::unique_ptr<peers::TlsServerNet> server_tls_;
   std::unique_ptr<peers::WsEchoServer> server_;
   // Declared after the server: destroyed first (streams before the peer).

@@ -9,7 +9,6 @@
 #include "runtime/bind/tls/tls_transport.h"
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/parse.h"
-#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/proxy/proxy_client.h"
@@ -25,6 +24,8 @@
 #include "sim/scenarios/world/world_actor.h"
 #include "sim/scenarios/world/world_policy.h"
 #include "sim/testing/engine_checker.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 
 namespace ss::sim {
 namespace world {
@@ -37,7 +38,7 @@ using stream::Ret;
 using stream::State;
 
 constexpr std::uint16_t kProxyPort = 7681;  // the proxy's TCP listener on "box"
-constexpr std::int64_t kEpoch = 1767225600;  // the test PKI's "now" (2026-01-01)
+constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;  // the test PKI's "now"
 
 class DirectPort final : public StreamPort {
  public:
@@ -145,8 +146,8 @@ class WorldRun final : public ScenarioRun {
     ws_.clear();
     tls_nets_.clear();
     trouble_nets_.clear();
-    provider_.reset();
-    if (tls_rng_) proto::uninstall_det_rand();
+    provider_ = nullptr;
+    sim_tls_.reset();
   }
 
   WorldOptions world_options() const override {
@@ -174,14 +175,11 @@ class WorldRun final : public ScenarioRun {
     std::vector<std::uint8_t> ca_der;
     if (std::any_of(spec_.servers.begin(), spec_.servers.end(), [](const auto& s) { return s.tls; }) ||
         std::any_of(spec_.streamtypes.begin(), spec_.streamtypes.end(), [](const auto& s) { return s.tls; })) {
-      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
-      proto::install_det_rand(tls_rng_.get());
+      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
       ca_ = std::make_unique<proto::testing::TestCa>(
           proto::testing::TestCa::make("ss-sim world CA", kEpoch - 86400, kEpoch + 10 * 365 * 86400));
       ca_der = ca_->self().cert_der;
-      proto::OpenSslTlsProvider::Options o;
-      o.verify_time = [&world] { return kEpoch + world.now() / kMicrosPerSecond; };
-      provider_ = std::make_unique<proto::OpenSslTlsProvider>(o);
+      provider_ = &sim_tls_->provider();
     }
     start_servers(world);
 
@@ -193,15 +191,10 @@ class WorldRun final : public ScenarioRun {
       world.violation("[policy] the world's policy does not parse:" + why);
       return;
     }
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.tls = provider_.get();
-    cfg.seed = spec_.seed ^ 0x776f726c64;
-    cfg.policy = parsed.policy;
+    stream::Context::Config cfg = sim::testing::context_config(world, client, parsed.policy, spec_.seed ^ 0x776f726c64);
+    cfg.tls = provider_;
     cfg.hooks.violation = [&world](std::string_view t) { world.violation("[legal-transition] client " + std::string(t)); };
     cfg.hooks.buggify = [&world](std::string_view site) { return world.buggify_site(site); };
-    cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->set_tagged(true);
     checker_->attach(cfg);
@@ -213,7 +206,7 @@ class WorldRun final : public ScenarioRun {
     if (spec_.proxy) {
       SimProxyOptions po;
       po.with_h1 = po.with_ws = po.tagged = po.buggify_runtime = true;
-      po.tls = provider_.get();
+      po.tls = provider_;
       po.listen = Endpoint::tcp("0.0.0.0", kProxyPort);
       if (!proxy_.start(world, world.host("box"), json, spec_.seed ^ 0xb17, po)) return;
     }
@@ -257,8 +250,7 @@ class WorldRun final : public ScenarioRun {
         cs.not_before = kEpoch - 86400;
         cs.not_after = kEpoch + 5 * 365 * 86400;
         const auto leaf = ca_->issue(cs);
-        tls_nets_.push_back(
-            std::make_unique<peers::TlsServerNet>(*net, *provider_, TlsServerConfig{leaf.cert_der, leaf.key_der, {}, {}}));
+        tls_nets_.push_back(sim_tls_->serve(*net, leaf));
         net = tls_nets_.back().get();
       }
       if (s.trouble != ServerTrouble::kNone) {
@@ -494,9 +486,9 @@ class WorldRun final : public ScenarioRun {
   gen::WorldSpec spec_;
   Plant plant_;
   World* world_ = nullptr;
-  std::unique_ptr<Rng> tls_rng_;
+  std::unique_ptr<sim::testing::SimTls> sim_tls_;
   std::unique_ptr<proto::testing::TestCa> ca_;
-  std::unique_ptr<proto::OpenSslTlsProvider> provider_;
+  proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
   std::vector<std::unique_ptr<peers::TlsServerNet>> tls_nets_;
   std::vector<std::unique_ptr<TroubleNet>> trouble_nets_;
   std::vector<std::unique_ptr<RawEchoServer>> raw_;

@@ -15,12 +15,21 @@
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
+#include "sim/testing/sim_context.h"
 #include "sim/world.h"
 
 namespace ss::proto::h1::testing {
 
 namespace states {
-inline constexpr int C = 1, DISC = 2, UNR = 3, CONN = 5, CING = 6, POLL = 8, ACK = 10, NACK = 11;
+// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
+inline constexpr int C = static_cast<int>(stream::State::kCreating),
+                     DISC = static_cast<int>(stream::State::kDisconnected),
+                     UNR = static_cast<int>(stream::State::kUnreachable),
+                     CONN = static_cast<int>(stream::State::kConnected),
+                     CING = static_cast<int>(stream::State::kConnecting),
+                     POLL = static_cast<int>(stream::State::kPoll),
+                     ACK = static_cast<int>(stream::State::kQosAckRemote),
+                     NACK = static_cast<int>(stream::State::kQosNackRemote);
 inline const std::vector<int> kTxn = {POLL, CING, CONN, ACK, DISC};
 // CREATING followed by the given transactions.
 inline std::vector<int> seq(std::initializer_list<std::vector<int>> parts) {
@@ -51,12 +60,7 @@ struct Bed {
     st.allow_redirects = allow_redirects;
     if (tweak) tweak(*pol, st);
     pol->streamtypes.push_back(st);
-    stream::Context::Config cfg;
-    cfg.loop = &world.loop();
-    cfg.net = &world.net_for(client);
-    cfg.seed = 5;
-    cfg.policy = pol;
-    cfg.hooks.violation = [this](std::string_view t) { world.violation(std::string(t)); };
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 5);
     cfg.hooks.trace = [this](std::string_view k, std::string_view t) {
       if (k == "ss.stale") ++stale;
       world.record(k, t);

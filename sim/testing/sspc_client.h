@@ -9,7 +9,7 @@
 #include <string>
 
 #include "runtime/proxy/proxy_client.h"
-#include "sim/scenarios/proxy/sim_link_client.h"
+#include "sim/testing/sim_link_client.h"
 #include "sim/world.h"
 
 namespace ss::proxy::testing {

@@ -1,17 +1,23 @@
-// Test harness: a FakeWorld, a policy built in code, a context with the raw
-// binding, and a recorder of everything a stream's user sees.
+// The stream engine's test harness on the simulated world (docs/sim.md,
+// "Test helpers"): a StreamWorld, a policy built in code, a context with
+// the raw binding, and a recorder of everything a stream's user sees.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
-#include "runtime/stream/testing/fake_world.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/stream_world.h"
 
-namespace ss::stream::testing {
+namespace ss::sim::testing {
 
 // Streamtypes: "echo" (raw, retry "r3": backoff 1000/2000/4000, conceal 3),
 // "once" (raw, no retry policy), "opp" (raw, opportunistic), "sink"
@@ -70,27 +76,29 @@ inline std::shared_ptr<const policy::Policy> test_policy() {
 }
 
 struct Harness {
-  FakeLoop loop;
-  FakeNet net{loop};
+  StreamWorld sim;
+  World& world = sim.world;
+  RecordingNet& net = sim.net;  // the client's Net: connects, bytes, live connections
   std::vector<std::string> violations;
   std::vector<std::string> trace;
-  std::unique_ptr<Context> ctx;
+  std::unique_ptr<stream::Context> ctx;
 
   // `buggify`: the engine's BUGGIFY hook (Hooks::buggify); empty = never.
-  explicit Harness(std::uint64_t seed = 1, std::function<bool(std::string_view)> buggify = {}) {
-    Context::Config cfg;
-    cfg.loop = &loop;
+  explicit Harness(std::uint64_t seed = 1, std::function<bool(std::string_view)> buggify = {})
+      : sim(seed) {
+    stream::Context::Config cfg = context_config(world, sim.client, test_policy(), seed);
     cfg.net = &net;
-    cfg.seed = seed;
-    cfg.policy = test_policy();
     cfg.hooks.violation = [this](std::string_view t) { violations.emplace_back(t); };
     cfg.hooks.trace = [this](std::string_view k, std::string_view t) {
+      world.record(k, t);
       trace.push_back(std::string(k) + " " + std::string(t));
     };
     cfg.hooks.buggify = std::move(buggify);
-    ctx = std::make_unique<Context>(std::move(cfg));
+    ctx = std::make_unique<stream::Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx);
   }
+  // Runs until nothing is scheduled (a bound, as the tests never livelock).
+  void run_until_idle() { world.run_until_idle(1'000'000); }
 };
 
 // Records what one stream's user sees; answers can be scripted per state.
@@ -100,48 +108,48 @@ struct Recorder {
   std::vector<std::uint8_t> rx;
   std::vector<std::uint8_t> to_send;  // drained by tx
   std::size_t tx_calls = 0;
-  std::function<Ret(int state)> answer;      // default OK
-  std::function<Ret()> rx_answer;            // default OK
-  std::function<Ret()> tx_answer;            // default OK (sends)
+  std::function<stream::Ret(int state)> answer;      // default OK
+  std::function<stream::Ret()> rx_answer;            // default OK
+  std::function<stream::Ret()> tx_answer;            // default OK (sends)
 
-  Callbacks callbacks() {
-    Callbacks cb;
+  stream::Callbacks callbacks() {
+    stream::Callbacks cb;
     cb.state = [this](int s, std::uint32_t ack) {
       states.push_back(s);
       acks.push_back(ack);
-      return answer ? answer(s) : Ret::kOk;
+      return answer ? answer(s) : stream::Ret::kOk;
     };
     cb.rx = [this](std::span<const std::uint8_t> b, std::uint32_t) {
       rx.insert(rx.end(), b.begin(), b.end());
-      return rx_answer ? rx_answer() : Ret::kOk;
+      return rx_answer ? rx_answer() : stream::Ret::kOk;
     };
     cb.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len,
                    std::uint32_t& flags) {
       ++tx_calls;
       if (tx_answer) {
-        Ret r = tx_answer();
-        if (r != Ret::kOk) return r;
+        stream::Ret r = tx_answer();
+        if (r != stream::Ret::kOk) return r;
       }
-      if (to_send.empty()) return Ret::kTxDontSend;
+      if (to_send.empty()) return stream::Ret::kTxDontSend;
       len = std::min(buf.size(), to_send.size());
       std::copy(to_send.begin(), to_send.begin() + len, buf.begin());
       to_send.erase(to_send.begin(), to_send.begin() + len);
-      flags = kFlagSom | kFlagEom;
-      return Ret::kOk;
+      flags = stream::kFlagSom | stream::kFlagEom;
+      return stream::Ret::kOk;
     };
     return cb;
   }
-  std::size_t count(State s) const {
+  std::size_t count(stream::State s) const {
     std::size_t n = 0;
     for (int x : states) n += x == static_cast<int>(s);
     return n;
   }
-  bool saw(State s) const { return count(s) > 0; }
+  bool saw(stream::State s) const { return count(s) > 0; }
   std::string names() const {
     std::string out;
     for (int s : states) {
       if (!out.empty()) out += ",";
-      out += state_name(s);
+      out += stream::state_name(s);
     }
     return out;
   }
@@ -149,15 +157,15 @@ struct Recorder {
 
 // Checks a state sequence against the table from (none).
 inline bool sequence_legal(const std::vector<int>& states, std::string* why = nullptr) {
-  State tracked = State::kNone;
+  stream::State tracked = stream::State::kNone;
   for (int s : states) {
-    if (!transition_legal(tracked, s)) {
-      if (why) *why = std::string(state_name(tracked)) + " -> " + state_name(s);
+    if (!stream::transition_legal(tracked, s)) {
+      if (why) *why = std::string(stream::state_name(tracked)) + " -> " + stream::state_name(s);
       return false;
     }
-    tracked = next_tracked(tracked, s);
+    tracked = stream::next_tracked(tracked, s);
   }
   return true;
 }
 
-}  // namespace ss::stream::testing
+}  // namespace ss::sim::testing

@@ -1,0 +1,32 @@
+// A stream::Context on a simulated World (docs/sim.md, "Test helpers"):
+// the world's loop, one host's Net, a seed and a policy, with broken
+// invariants going to World::violation() and trace events to
+// World::record(). Callers change what they need (tls, timeouts, more
+// hooks) before building the Context, then register their bindings.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/policy/policy.h"
+#include "runtime/stream/context.h"
+#include "sim/world.h"
+
+namespace ss::sim::testing {
+
+inline stream::Context::Config context_config(World& world, int host,
+                                              std::shared_ptr<const policy::Policy> policy,
+                                              std::uint64_t seed = 0) {
+  stream::Context::Config cfg;
+  cfg.loop = &world.loop();
+  cfg.net = &world.net_for(host);
+  cfg.seed = seed;
+  cfg.policy = std::move(policy);
+  cfg.hooks.violation = [&world](std::string_view t) { world.violation(std::string(t)); };
+  cfg.hooks.trace = [&world](std::string_view k, std::string_view t) { world.record(k, t); };
+  return cfg;
+}
+
+}  // namespace ss::sim::testing

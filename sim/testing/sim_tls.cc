@@ -1,0 +1,31 @@
+#include "sim/testing/sim_tls.h"
+
+#include "runtime/proto/tls/det_rand.h"
+
+namespace ss::sim::testing {
+
+SimTls::SimTls(World& world) : world_(world), rng_(world.rng().fork(0x746c73)) {
+  proto::install_det_rand(&rng_);
+}
+
+SimTls::~SimTls() {
+  provider_.reset();
+  proto::uninstall_det_rand();
+}
+
+proto::OpenSslTlsProvider& SimTls::provider() {
+  if (!provider_) {
+    proto::OpenSslTlsProvider::Options o;
+    World* w = &world_;
+    o.verify_time = [w] { return kEpoch + w->now() / kMicrosPerSecond; };
+    provider_ = std::make_unique<proto::OpenSslTlsProvider>(o);
+  }
+  return *provider_;
+}
+
+std::unique_ptr<peers::TlsServerNet> SimTls::serve(Net& inner, const proto::testing::CertAndKey& identity) {
+  return std::make_unique<peers::TlsServerNet>(inner, provider(),
+                                               TlsServerConfig{identity.cert_der, identity.key_der, {}, {}});
+}
+
+}  // namespace ss::sim::testing
