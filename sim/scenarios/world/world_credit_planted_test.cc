@@ -18,9 +18,7 @@ TEST(WorldPlanted, ProxyCreditHalfIsCredit) {
   ASSERT_EQ(setenv("SS_PLANTED_BUG", "proxy-credit-half", 1), 0);
   ASSERT_TRUE(planted_bug_on("proxy-credit-half")) << "the planted switch is not linked in";
   const SeedOutcome o = run_world_spec(proxied_credit_world());
-  std::string all;
-  for (const auto& v : o.violations) all += v + "\n";
-  EXPECT_TRUE(has_violation(o, "credit")) << all;
+  EXPECT_TRUE(has_violation(o, "credit")) << all_violations(o);
 }
 
 }  // namespace

@@ -15,38 +15,14 @@ namespace ss::sim {
 namespace {
 
 using gen::Proto;
-using gen::ServerKind;
 using gen::ServerTrouble;
 using world::Plant;
 
-// A scenario running exactly one spec (run_seed drives it).
-class OneSpec final : public Scenario {
- public:
-  OneSpec(gen::WorldSpec spec, Plant plant) : spec_(std::move(spec)), plant_(plant) {}
-  std::string name() const override { return "world-test"; }
-  std::string summary() const override { return ""; }
-  std::unique_ptr<ScenarioRun> derive(std::uint64_t) const override { return world::make_world_run(spec_, plant_); }
+SeedOutcome run(const gen::WorldSpec& spec, Plant plant = Plant::kNone) { return world::run_world_spec(spec, plant); }
 
- private:
-  gen::WorldSpec spec_;
-  Plant plant_;
-};
+std::string all(const SeedOutcome& o) { return world::all_violations(o); }
 
-SeedOutcome run(const gen::WorldSpec& spec, Plant plant = Plant::kNone) {
-  return run_seed(OneSpec(spec, plant), spec.seed);
-}
-
-std::string all(const SeedOutcome& o) {
-  std::string out;
-  for (const auto& v : o.violations) out += v + "\n";
-  return out;
-}
-
-bool has(const SeedOutcome& o, const std::string& id) {
-  for (const auto& v : o.violations)
-    if (v.rfind("[" + id + "] ", 0) == 0) return true;
-  return false;
-}
+bool has(const SeedOutcome& o, const std::string& id) { return world::has_violation(o, id); }
 
 void expect_clean(const SeedOutcome& o) {
   EXPECT_FALSE(o.livelock);
@@ -54,36 +30,14 @@ void expect_clean(const SeedOutcome& o) {
   for (const auto& v : o.violations) EXPECT_EQ(v.front(), '[') << "untagged: " << v;
 }
 
-// One server and one streamtype of `proto`; `streams` streams of it.
+// One server and one streamtype of `proto` with metadata room and tag.
 gen::WorldSpec world_of(Proto proto, bool via_proxy, bool tls = false, const std::string& method = "GET") {
-  gen::WorldSpec w;
-  w.seed = 11;
-  w.latency = millis(2);
-  w.max_segment = 9000;
-  w.proxy = via_proxy;
-  w.retries.push_back(gen::RetrySpec{{100, 200, 400}, 65535, 20});
-  gen::ServerSpec s;
-  s.host = "srv-1";
-  s.port = proto == Proto::kRaw ? 7 : 80;
-  s.kind = proto == Proto::kRaw ? ServerKind::kEcho : proto == Proto::kH1 ? ServerKind::kHttp : ServerKind::kWsEcho;
-  s.tls = tls;
-  w.servers.push_back(s);
-  gen::StreamtypeSpec st;
-  st.name = "st-1";
-  st.proto = proto;
-  st.tls = tls;
-  st.retry = 0;
-  st.http_method = proto == Proto::kH1 ? method : "";
-  st.url = "x/${room}";
-  st.metadata.push_back(gen::MetadataSpec{"room", gen::MetadataSpec::Use::kUrl, ""});
-  st.metadata.push_back(gen::MetadataSpec{"tag", gen::MetadataSpec::Use::kHeader, "x-tag:"});
-  w.streamtypes.push_back(st);
-  gen::StreamSpec ss;
-  ss.via_proxy = via_proxy;
-  ss.start_at = millis(10);
-  ss.metadata = {{0, "room", "r1"}, {0, "tag", "t1"}};
-  w.streams.push_back(ss);
-  return w;
+  return world::one_server_world({.proto = proto,
+                                  .via_proxy = via_proxy,
+                                  .tls = tls,
+                                  .method = proto == Proto::kH1 ? method : "",
+                                  .url = "x/${room}",
+                                  .room_and_tag = true});
 }
 
 constexpr std::size_t kBulk = 2 * 1024 * 1024 + 77;

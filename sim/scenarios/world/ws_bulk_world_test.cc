@@ -11,54 +11,20 @@
 
 #include "sim/generator/generate.h"
 #include "sim/peers/ws_echo_server.h"
-#include "sim/scenarios/world/world_scenario.h"
+#include "sim/scenarios/world/world_testing.h"
 
 namespace ss::sim {
 namespace {
 
 using gen::Proto;
 
-class OneSpec final : public Scenario {
- public:
-  explicit OneSpec(gen::WorldSpec spec) : spec_(std::move(spec)) {}
-  std::string name() const override { return "ws-bulk-test"; }
-  std::string summary() const override { return ""; }
-  std::unique_ptr<ScenarioRun> derive(std::uint64_t) const override { return world::make_world_run(spec_); }
-
- private:
-  gen::WorldSpec spec_;
-};
-
-std::string all(const SeedOutcome& o) {
-  std::string out;
-  for (const auto& v : o.violations) out += v + "\n";
-  return out;
-}
+using world::all_violations;
+using world::run_world_spec;
 
 // One ws echo server, one stream sending `messages`.
 gen::WorldSpec ws_world(std::vector<std::size_t> messages, bool via_proxy) {
-  gen::WorldSpec w;
-  w.seed = 5;
-  w.latency = millis(2);
-  w.max_segment = 9000;
-  w.proxy = via_proxy;
-  w.retries.push_back(gen::RetrySpec{{100, 200, 400}, 65535, 20});
-  gen::ServerSpec s;
-  s.host = "srv-1";
-  s.port = 80;
-  s.kind = gen::ServerKind::kWsEcho;
-  w.servers.push_back(s);
-  gen::StreamtypeSpec st;
-  st.name = "st-1";
-  st.proto = Proto::kWs;
-  st.retry = 0;
-  st.url = "bulk";
-  w.streamtypes.push_back(st);
-  gen::StreamSpec ss;
-  ss.via_proxy = via_proxy;
-  ss.start_at = millis(10);
-  ss.messages = std::move(messages);
-  w.streams.push_back(ss);
+  gen::WorldSpec w = world::one_server_world({.proto = Proto::kWs, .via_proxy = via_proxy, .url = "bulk", .seed = 5});
+  w.streams[0].messages = std::move(messages);
   return w;
 }
 
@@ -70,9 +36,9 @@ TEST(WsBulkWorld, MessagesOfTheServerLimitDirect) {
                                std::vector<std::size_t>(3, peers::kWsEchoMaxMessage)}) {
     const gen::WorldSpec w = ws_world(messages, false);
     ASSERT_TRUE(w.calm());
-    const SeedOutcome o = run_seed(OneSpec(w), w.seed);
+    const SeedOutcome o = run_world_spec(w);
     EXPECT_FALSE(o.livelock) << o.events << " events";
-    EXPECT_TRUE(o.violations.empty()) << all(o);
+    EXPECT_TRUE(o.violations.empty()) << all_violations(o);
   }
 }
 
@@ -90,7 +56,7 @@ TEST(WsBulkWorld, MessageOverTheServerLimitFailsVisibly) {
   cfg.on_event = [&](Micros, std::string_view kind, std::string_view text) {
     if (kind == "world.state") states.emplace_back(text);
   };
-  const SeedOutcome o = run_seed(OneSpec(w), w.seed, cfg);
+  const SeedOutcome o = run_world_spec(w, world::Plant::kNone, cfg);
   EXPECT_FALSE(o.livelock) << o.events << " events";
   EXPECT_LT(o.events, 100'000u);
   const std::vector<std::string> cycle = {"s0 POLL", "s0 CONNECTING", "s0 CONNECTED", "s0 QOS_NACK_REMOTE",
