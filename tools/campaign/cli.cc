@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/generator/spec_text.h"
+#include "sim/generator/world_source.h"
 #include "sim/trace.h"
 #include "tools/campaign/campaign.h"
 #include "tools/campaign/recheck.h"
@@ -376,12 +377,12 @@ int ss_sim_main(int argc, char** argv, const sim::ScenarioRegistry& registry, co
       return 2;
     }
     const std::uint64_t spec_seed = spec->seed;
-    const auto one = make_spec_scenario(*source, std::move(*spec), scenario_name);
+    const sim::gen::SpecScenario one(*source, std::move(*spec), scenario_name);
     if (show) {
-      show_scenario(*one, spec_seed);
+      show_scenario(one, spec_seed);
       return 0;
     }
-    return run_one_seed(*one, spec_seed, campaign.max_events, trace, scenario_name);
+    return run_one_seed(one, spec_seed, campaign.max_events, trace, scenario_name);
   }
   if (scenario == nullptr) return bad("no scenario named '" + scenario_name + "' and no such file (see --list)");
   if (modes == 1 && !have_seed) return bad("--show-scenario, --save-scenario and --shrink need --seed S");

@@ -15,20 +15,6 @@ namespace {
 
 constexpr std::size_t kViolationsKept = 8;
 
-class SpecScenario final : public sim::Scenario {
- public:
-  SpecScenario(const sim::gen::WorldSource& source, sim::gen::WorldSpec spec, std::string name)
-      : source_(source), spec_(std::move(spec)), name_(std::move(name)) {}
-  std::string name() const override { return name_; }
-  std::string summary() const override { return "the world in " + name_; }
-  std::unique_ptr<sim::ScenarioRun> derive(std::uint64_t /*seed*/) const override { return source_.run_spec(spec_); }
-
- private:
-  const sim::gen::WorldSource& source_;
-  sim::gen::WorldSpec spec_;
-  std::string name_;
-};
-
 // In the child: the seed's result, with a violation of `first_id` first.
 SeedResult run_here(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
                     const std::string& first_id) {
@@ -73,11 +59,6 @@ const sim::gen::WorldSource* find_world_source(const sim::ScenarioRegistry& regi
     if (const auto* w = dynamic_cast<const sim::gen::WorldSource*>(s.get())) return w;
   }
   return nullptr;
-}
-
-std::unique_ptr<sim::Scenario> make_spec_scenario(const sim::gen::WorldSource& source, sim::gen::WorldSpec spec,
-                                                  std::string name) {
-  return std::make_unique<SpecScenario>(source, std::move(spec), std::move(name));
 }
 
 std::string user_path(const std::string& path) {
@@ -180,9 +161,9 @@ int shrink_command(const sim::Scenario& scenario, const ShrinkRequest& req) {
   std::string child_error, other_first;
   std::uint64_t other = 0;  // candidates that failed another way (a crash, another invariant)
   auto still_fails = [&](const sim::gen::WorldSpec& spec) {
-    const auto one = make_spec_scenario(*source, spec, "candidate");
+    const sim::gen::SpecScenario one(*source, spec, "candidate");
     std::string e;
-    const SeedResult r = run_in_child(*one, spec.seed, req.max_events, req.seed_timeout_seconds, id, &e);
+    const SeedResult r = run_in_child(one, spec.seed, req.max_events, req.seed_timeout_seconds, id, &e);
     if (!e.empty()) {
       if (child_error.empty()) child_error = e;
       return false;

@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 
 #include "sim/generator/world_source.h"
@@ -22,11 +21,6 @@ const sim::gen::WorldSource* world_source_for(const sim::Scenario& scenario, std
 
 // The first registered scenario that is a world source, or null.
 const sim::gen::WorldSource* find_world_source(const sim::ScenarioRegistry& registry);
-
-// A Scenario that runs exactly `spec` whatever the seed (run it with
-// spec.seed), named `name` (the file it came from).
-std::unique_ptr<sim::Scenario> make_spec_scenario(const sim::gen::WorldSource& source, sim::gen::WorldSpec spec,
-                                                  std::string name);
 
 // A path the user gave, as they meant it: relative paths are taken from
 // BUILD_WORKING_DIRECTORY when set (bazel run changes the directory).
