@@ -14,17 +14,11 @@ namespace {
 
 using sim::testing::Harness;
 using sim::testing::HostMode;
+using sim::testing::OrderLog;
 using sim::testing::Recorder;
 using sim::testing::sequence_legal;
 
-Stream* make(Harness& h, Recorder& r, const char* type) {
-  StreamInfo info;
-  info.streamtype = type;
-  info.callbacks = r.callbacks();
-  auto s = h.ctx->create(std::move(info));
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message());
-  return s.ok() ? *s : nullptr;
-}
+Stream* make(Harness& h, Recorder& r, const char* type) { return h.create(type, r.callbacks()); }
 
 std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
@@ -476,11 +470,8 @@ TEST(Buggify, EverySiteOnKeepsTheBytesAndTheFlags) {
 TEST(Credit, RxIsHeldBeyondCreditUntilAdded) {
   Recorder r;
   Harness h;
-  StreamInfo info;
-  info.streamtype = "echo";
-  info.callbacks = r.callbacks();
-  info.manual_initial_tx_credit = 3;
-  Stream* s = *h.ctx->create(std::move(info));
+  Stream* s = h.create("echo", r.callbacks(), 3);
+  ASSERT_NE(s, nullptr);
   EXPECT_EQ(s->get_est_peer_tx_credit(), 3);
   s->client_connect();
   h.world.run_for(seconds(1));
@@ -494,51 +485,28 @@ TEST(Credit, RxIsHeldBeyondCreditUntilAdded) {
   EXPECT_EQ(s->get_est_peer_tx_credit(), 5);
 }
 
-// What the user of a manual-credit stream sees, in order: "rx:<bytes>"
-// (with "+EOM") and state names, in one log.
-struct OrderLog {
-  std::vector<std::string> events;
-  std::function<Ret()> rx_answer;  // default OK
-  Callbacks callbacks() {
-    Callbacks cb;
-    cb.rx = [this](std::span<const std::uint8_t> b, std::uint32_t flags) {
-      events.push_back("rx:" + std::string(b.begin(), b.end()) + ((flags & kFlagEom) ? "+EOM" : ""));
-      return rx_answer ? rx_answer() : Ret::kOk;
-    };
-    cb.state = [this](int s, std::uint32_t) {
-      events.push_back(state_name(s));
-      return Ret::kOk;
-    };
-    return cb;
-  }
-  std::string joined() const {
-    std::string out;
-    for (const auto& e : events) out += (out.empty() ? "" : ",") + e;
-    return out;
+// A stream of `type` with 3 bytes of manual credit, connected, whose peer
+// has sent "abcdefgh" (and, with `close`, then closed); not yet delivered.
+struct HeldRx {
+  OrderLog log;
+  Harness h;
+  Stream* s = nullptr;
+  HeldRx(const char* type, bool close, std::function<Ret()> rx_answer = {}) {
+    log.rx_answer = std::move(rx_answer);
+    s = h.create(type, log.callbacks(), 3);
+    s->client_connect();
+    h.world.run_for(seconds(1));
+    h.sim.peer_send(bytes("abcdefgh"));
+    if (close) h.sim.peer_close();
   }
 };
-
-Stream* make_credit(Harness& h, OrderLog& log, const char* type, std::int32_t credit) {
-  StreamInfo info;
-  info.streamtype = type;
-  info.callbacks = log.callbacks();
-  info.manual_initial_tx_credit = credit;
-  auto s = h.ctx->create(std::move(info));
-  EXPECT_TRUE(s.ok());
-  return s.ok() ? *s : nullptr;
-}
 
 // docs/api.md "Sending and receiving": a raw peer that sends more than the
 // credit and closes: the held tail reaches the user before DISCONNECTED,
 // however long the user takes to add credit.
 TEST(Credit, HeldRxOfAClosedConnectionArrivesBeforeDisconnected) {
-  OrderLog log;
-  Harness h;
-  Stream* s = make_credit(h, log, "opp", 3);
-  s->client_connect();
-  h.world.run_for(seconds(1));
-  h.sim.peer_send(bytes("abcdefgh"));
-  h.sim.peer_close();
+  HeldRx held("opp", true);
+  auto& [log, h, s] = held;
   h.world.run_for(seconds(5));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc");
   s->add_peer_tx_credit(2);
@@ -556,13 +524,8 @@ TEST(Credit, HeldRxOfAClosedConnectionArrivesBeforeDisconnected) {
 // user has heard DISCONNECTED (which waits for the held rx): the backoff
 // starts then.
 TEST(Credit, ReconnectWaitsForTheHeldRxAndDisconnected) {
-  OrderLog log;
-  Harness h;
-  Stream* s = make_credit(h, log, "echo", 3);
-  s->client_connect();
-  h.world.run_for(seconds(1));
-  h.sim.peer_send(bytes("abcdefgh"));
-  h.sim.peer_close();
+  HeldRx held("echo", true);
+  auto& [log, h, s] = held;
   h.world.run_for(seconds(10));
   EXPECT_EQ(h.net.connects(), 1u) << log.joined();
   EXPECT_FALSE(s->has_retry_timer());
@@ -579,14 +542,9 @@ TEST(Credit, ReconnectWaitsForTheHeldRxAndDisconnected) {
 // DISCONNECT_ME while rx is held: the user chose to drop it. DISCONNECTED
 // comes at once, and nothing of the old connection reaches the next one.
 TEST(Credit, DisconnectMeDropsHeldRxAndNothingLeaksIntoTheNextConnection) {
-  OrderLog log;
-  Harness h;
-  Stream* s = make_credit(h, log, "opp", 3);
   int rx_calls = 0;
-  log.rx_answer = [&] { return ++rx_calls == 1 ? Ret::kDisconnectMe : Ret::kOk; };
-  s->client_connect();
-  h.world.run_for(seconds(1));
-  h.sim.peer_send(bytes("abcdefgh"));
+  HeldRx held("opp", false, [&] { return ++rx_calls == 1 ? Ret::kDisconnectMe : Ret::kOk; });
+  auto& [log, h, s] = held;
   h.world.run_for(seconds(1));
   EXPECT_EQ(log.joined(), "CREATING,CONNECTING,CONNECTED,rx:abc,DISCONNECTED");
   s->client_connect();
@@ -602,15 +560,9 @@ TEST(Credit, DisconnectMeDropsHeldRxAndNothingLeaksIntoTheNextConnection) {
 // close): the rest is dropped and DISCONNECTED comes before the engine
 // returns to the loop.
 TEST(Credit, DisconnectMeWhileTheHeldTailDrainsDropsTheRest) {
-  OrderLog log;
-  Harness h;
-  Stream* s = make_credit(h, log, "opp", 3);
   int rx_calls = 0;
-  log.rx_answer = [&] { return ++rx_calls == 2 ? Ret::kDisconnectMe : Ret::kOk; };
-  s->client_connect();
-  h.world.run_for(seconds(1));
-  h.sim.peer_send(bytes("abcdefgh"));
-  h.sim.peer_close();
+  HeldRx held("opp", true, [&] { return ++rx_calls == 2 ? Ret::kDisconnectMe : Ret::kOk; });
+  auto& [log, h, s] = held;
   h.world.run_for(seconds(1));
   s->add_peer_tx_credit(2);
   h.world.run_for(millis(1));
@@ -624,13 +576,8 @@ TEST(Credit, DisconnectMeWhileTheHeldTailDrainsDropsTheRest) {
 // Destroying a stream whose connection ended with rx still held: the user
 // hears DISCONNECTED (it was never told otherwise), then DESTROYING.
 TEST(Credit, DestroyWithAHeldTailSaysDisconnectedThenDestroying) {
-  OrderLog log;
-  Harness h;
-  Stream* s = make_credit(h, log, "opp", 3);
-  s->client_connect();
-  h.world.run_for(seconds(1));
-  h.sim.peer_send(bytes("abcdefgh"));
-  h.sim.peer_close();
+  HeldRx held("opp", true);
+  auto& [log, h, s] = held;
   h.world.run_for(seconds(1));
   s->destroy();
   h.run_until_idle();

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
@@ -99,6 +101,18 @@ struct Harness {
   }
   // Runs until nothing is scheduled (a bound, as the tests never livelock).
   void run_until_idle() { world.run_until_idle(1'000'000); }
+  // A stream of `type` with `callbacks` and, when > 0, manual rx credit
+  // `manual_credit` (docs/api.md "Sending and receiving"); null (and a
+  // test failure) if creation fails.
+  stream::Stream* create(const char* type, stream::Callbacks callbacks, std::int32_t manual_credit = 0) {
+    stream::StreamInfo info;
+    info.streamtype = type;
+    info.callbacks = std::move(callbacks);
+    info.manual_initial_tx_credit = manual_credit;
+    auto s = ctx->create(std::move(info));
+    EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message());
+    return s.ok() ? *s : nullptr;
+  }
 };
 
 // Records what one stream's user sees; answers can be scripted per state.
@@ -151,6 +165,31 @@ struct Recorder {
       if (!out.empty()) out += ",";
       out += stream::state_name(s);
     }
+    return out;
+  }
+};
+
+// What the user of one stream sees, in one log in order: "rx:<bytes>"
+// (with "+EOM") and state names.
+struct OrderLog {
+  std::vector<std::string> events;
+  std::function<stream::Ret()> rx_answer;  // default OK
+
+  stream::Callbacks callbacks() {
+    stream::Callbacks cb;
+    cb.rx = [this](std::span<const std::uint8_t> b, std::uint32_t flags) {
+      events.push_back("rx:" + std::string(b.begin(), b.end()) + ((flags & stream::kFlagEom) ? "+EOM" : ""));
+      return rx_answer ? rx_answer() : stream::Ret::kOk;
+    };
+    cb.state = [this](int s, std::uint32_t) {
+      events.push_back(stream::state_name(s));
+      return stream::Ret::kOk;
+    };
+    return cb;
+  }
+  std::string joined() const {
+    std::string out;
+    for (const auto& e : events) out += (out.empty() ? "" : ",") + e;
     return out;
   }
 };
