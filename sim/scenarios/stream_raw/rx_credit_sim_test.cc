@@ -8,6 +8,7 @@
 // delimited by the server's close (docs/api.md "Sending and receiving").
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,75 +22,106 @@
 namespace ss::stream {
 namespace {
 
-TEST(RxCreditSim, AFloodIsPacedByCreditNotDropped) {
-  constexpr std::size_t kTotal = 2 * 1024 * 1024;
-  sim::WorldOptions wo;
-  wo.seed = 5;
-  sim::World world(wo);
-  const int client = world.add_host("client");
-  const int server = world.add_host("server");
-
-  std::string flood(kTotal, 'x');
-  for (std::size_t i = 0; i < kTotal; ++i) flood[i] = static_cast<char>('a' + (i * 7) % 26);
-  struct Pusher : ConnectionHandler {
+// A raw peer (host "server", port 9) that writes all of `data` to each
+// connection at once, credit or not, then (with `close`) closes; and on
+// host "client" one stream of an opportunistic raw streamtype to it with
+// 1000 bytes of manual credit, recording what its user sees.
+struct RawPeerWithCredit {
+  struct Peer : ConnectionHandler {
     std::unique_ptr<Connection> conn;
     void on_data(std::span<const std::uint8_t>) override {}
     void on_end(EndReason) override {}
   };
-  std::vector<std::unique_ptr<Pusher>> pushers;
-  auto l = world.net_for(server).listen(Endpoint::tcp("", 9), [&](std::unique_ptr<Connection> c) {
-    auto p = std::make_unique<Pusher>();
-    p->conn = std::move(c);
-    p->conn->set_handler(p.get());
-    p->conn->write(std::string_view(flood));  // all of it, credit or not
-    pushers.push_back(std::move(p));
-  });
-  ASSERT_TRUE(l.ok());
 
-  auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "flood";
-  st.endpoint = "server";
-  st.port = 9;
-  st.protocol = policy::Protocol::kRaw;
-  st.opportunistic = true;
-  pol->streamtypes.push_back(st);
+  RawPeerWithCredit(std::uint64_t seed, const std::string& data, bool close) : world(options(seed)) {
+    const int client = world.add_host("client");
+    const int server = world.add_host("server");
+    auto l = world.net_for(server).listen(Endpoint::tcp("", 9), [this, &data, close](std::unique_ptr<Connection> c) {
+      auto p = std::make_unique<Peer>();
+      p->conn = std::move(c);
+      p->conn->set_handler(p.get());
+      p->conn->write(std::string_view(data));
+      if (close) p->conn->shutdown_write();  // then the orderly close
+      peers.push_back(std::move(p));
+    });
+    EXPECT_TRUE(l.ok());
+    if (l.ok()) listener = std::move(*l);
+    auto pol = std::make_shared<policy::Policy>();
+    policy::Streamtype st;
+    st.name = "raw";
+    st.endpoint = "server";
+    st.port = 9;
+    st.protocol = policy::Protocol::kRaw;
+    st.opportunistic = true;
+    pol->streamtypes.push_back(st);
+    Context::Config cfg = sim::testing::context_config(world, client, pol);
+    cfg.hooks.trace = [this](std::string_view k, std::string_view t) {
+      world.record(k, t);
+      if (k == "ss.rxflow" && t.find("pause") != std::string_view::npos) ++pauses;
+    };
+    ctx = std::make_unique<Context>(std::move(cfg));
+    proto::raw::register_raw_binding(*ctx);
+    StreamInfo info;
+    info.streamtype = "raw";
+    info.manual_initial_tx_credit = 1000;
+    info.callbacks.rx = [this](std::span<const std::uint8_t> b, std::uint32_t) {
+      got.append(b.begin(), b.end());
+      return Ret::kOk;
+    };
+    info.callbacks.state = [this](int state, std::uint32_t) {
+      states.push_back(state);
+      got_at_state.push_back(got.size());
+      return Ret::kOk;
+    };
+    auto made = ctx->create(std::move(info));
+    EXPECT_TRUE(made.ok());
+    if (made.ok()) s = *made;
+  }
+
+  static sim::WorldOptions options(std::uint64_t seed) {
+    sim::WorldOptions wo;
+    wo.seed = seed;
+    return wo;
+  }
+  std::size_t count(State state) const {
+    return static_cast<std::size_t>(std::count(states.begin(), states.end(), static_cast<int>(state)));
+  }
+
+  sim::World world;
+  std::vector<std::unique_ptr<Peer>> peers;
+  std::unique_ptr<Listener> listener;
   // Declared before the context: its teardown raises states into them.
   std::string got;
-  int disconnects = 0;
-  Context::Config cfg = sim::testing::context_config(world, client, pol);
-  std::size_t pauses = 0;
-  cfg.hooks.trace = [&](std::string_view k, std::string_view t) {
-    if (k == "ss.rxflow" && t.find("pause") != std::string_view::npos) ++pauses;
-  };
-  Context ctx(std::move(cfg));
-  proto::raw::register_raw_binding(ctx);
+  std::vector<int> states;
+  std::vector<std::size_t> got_at_state;  // rx bytes when each state came
+  std::size_t pauses = 0;                 // "ss.rxflow" pauses traced
+  std::unique_ptr<Context> ctx;
+  Stream* s = nullptr;
+};
 
-  StreamInfo info;
-  info.streamtype = "flood";
-  info.manual_initial_tx_credit = 1000;
-  info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
-    got.append(b.begin(), b.end());
-    return Ret::kOk;
-  };
-  info.callbacks.state = [&](int s, std::uint32_t) {
-    disconnects += s == static_cast<int>(State::kDisconnected);
-    return Ret::kOk;
-  };
-  auto s = ctx.create(std::move(info));
-  ASSERT_TRUE(s.ok());
-  (*s)->client_connect();
+std::string pattern(std::size_t n, std::size_t mul) {
+  std::string out(n, 'x');
+  for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<char>('a' + (i * mul) % 26);
+  return out;
+}
+
+TEST(RxCreditSim, AFloodIsPacedByCreditNotDropped) {
+  constexpr std::size_t kTotal = 2 * 1024 * 1024;
+  const std::string flood = pattern(kTotal, 7);
+  RawPeerWithCredit t(5, flood, false);
+  ASSERT_NE(t.s, nullptr);
+  t.s->client_connect();
   // The user reads 64 KiB every 50 ms: 2 MiB in about 1.6 s.
-  for (int i = 0; i < 100 && got.size() < kTotal; ++i) {
-    world.run_for(millis(50));
-    (*s)->add_peer_tx_credit(64 * 1024);
+  for (int i = 0; i < 100 && t.got.size() < kTotal; ++i) {
+    t.world.run_for(millis(50));
+    t.s->add_peer_tx_credit(64 * 1024);
   }
-  world.run_for(millis(200));
-  EXPECT_EQ(disconnects, 0) << "the connection was dropped";
-  ASSERT_EQ(got.size(), kTotal);
-  EXPECT_TRUE(got == flood) << "bytes differ";
-  EXPECT_GT(pauses, 0u) << "reading never paused";
-  EXPECT_TRUE(world.violations().empty());
+  t.world.run_for(millis(200));
+  EXPECT_EQ(t.count(State::kDisconnected), 0u) << "the connection was dropped";
+  ASSERT_EQ(t.got.size(), kTotal);
+  EXPECT_TRUE(t.got == flood) << "bytes differ";
+  EXPECT_GT(t.pauses, 0u) << "reading never paused";
+  EXPECT_TRUE(t.world.violations().empty());
 }
 
 // One h1 GET of `route` by a stream with `credit` initial credit whose
@@ -210,69 +242,22 @@ TEST(RxCreditH1, BodyDelimitedByTheServersClose) {
 // before DISCONNECTED, however slowly the credit comes.
 TEST(RxCreditSim, RawPeerCloseWaitsForTheHeldTail) {
   constexpr std::size_t kTotal = 200 * 1024;
-  sim::WorldOptions wo;
-  wo.seed = 7;
-  sim::World world(wo);
-  const int client = world.add_host("client");
-  const int server = world.add_host("server");
-  std::string data(kTotal, 'x');
-  for (std::size_t i = 0; i < kTotal; ++i) data[i] = static_cast<char>('a' + (i * 11) % 26);
-  struct Closer : ConnectionHandler {
-    std::unique_ptr<Connection> conn;
-    void on_data(std::span<const std::uint8_t>) override {}
-    void on_end(EndReason) override {}
-  };
-  std::vector<std::unique_ptr<Closer>> closers;
-  auto l = world.net_for(server).listen(Endpoint::tcp("", 9), [&](std::unique_ptr<Connection> c) {
-    auto p = std::make_unique<Closer>();
-    p->conn = std::move(c);
-    p->conn->set_handler(p.get());
-    p->conn->write(std::string_view(data));
-    p->conn->shutdown_write();  // then the orderly close
-    closers.push_back(std::move(p));
-  });
-  ASSERT_TRUE(l.ok());
-  auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "closer";
-  st.endpoint = "server";
-  st.port = 9;
-  st.protocol = policy::Protocol::kRaw;
-  st.opportunistic = true;
-  pol->streamtypes.push_back(st);
-  std::string got;
-  std::vector<std::size_t> got_at_state;  // rx bytes when each state came
-  std::vector<int> states;
-  Context::Config cfg = sim::testing::context_config(world, client, pol);
-  Context ctx(std::move(cfg));
-  proto::raw::register_raw_binding(ctx);
-  StreamInfo info;
-  info.streamtype = "closer";
-  info.manual_initial_tx_credit = 1000;
-  info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
-    got.append(b.begin(), b.end());
-    return Ret::kOk;
-  };
-  info.callbacks.state = [&](int s, std::uint32_t) {
-    states.push_back(s);
-    got_at_state.push_back(got.size());
-    return Ret::kOk;
-  };
-  auto s = ctx.create(std::move(info));
-  ASSERT_TRUE(s.ok());
-  (*s)->client_connect();
-  world.run_for(seconds(2));  // the peer has sent everything and closed by now
-  for (int i = 0; i < 200 && got.size() < kTotal; ++i) {
-    (*s)->add_peer_tx_credit(4096);
-    world.run_for(millis(10));
+  const std::string data = pattern(kTotal, 11);
+  RawPeerWithCredit t(7, data, true);
+  ASSERT_NE(t.s, nullptr);
+  t.s->client_connect();
+  t.world.run_for(seconds(2));  // the peer has sent everything and closed by now
+  for (int i = 0; i < 200 && t.got.size() < kTotal; ++i) {
+    t.s->add_peer_tx_credit(4096);
+    t.world.run_for(millis(10));
   }
-  world.run_for(seconds(1));
-  ASSERT_EQ(got.size(), kTotal);
-  EXPECT_TRUE(got == data) << "bytes differ";
-  ASSERT_FALSE(states.empty());
-  EXPECT_EQ(states.back(), static_cast<int>(State::kDisconnected));
-  EXPECT_EQ(got_at_state.back(), kTotal) << "DISCONNECTED before the held tail";
-  EXPECT_TRUE(world.violations().empty());
+  t.world.run_for(seconds(1));
+  ASSERT_EQ(t.got.size(), kTotal);
+  EXPECT_TRUE(t.got == data) << "bytes differ";
+  ASSERT_FALSE(t.states.empty());
+  EXPECT_EQ(t.states.back(), static_cast<int>(State::kDisconnected));
+  EXPECT_EQ(t.got_at_state.back(), kTotal) << "DISCONNECTED before the held tail";
+  EXPECT_TRUE(t.world.violations().empty());
 }
 
 }  // namespace
