@@ -13,6 +13,7 @@
 #include <limits>
 #include <vector>
 
+#include "sim/generator/shrink.h"
 #include "tools/campaign/recheck.h"
 #include "tools/campaign/report.h"
 #include "tools/campaign/worker_pool.h"
@@ -289,7 +290,7 @@ class Campaign {
 }  // namespace
 
 SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
-                           const sim::Trace::Sink& on_event) {
+                           const sim::Trace::Sink& on_event, const std::string& first_id) {
   sim::RunConfig config;
   config.max_events = max_events;
   config.on_event = on_event;
@@ -302,8 +303,10 @@ SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, st
   r.trace_events = o.trace_events;
   r.sim_time_us = o.sim_time;
   r.violation_count = o.violations.size();
-  // The livelock violation comes first in what a reader sees.
-  if (o.livelock) {
+  if (!first_id.empty()) {
+    std::stable_partition(o.violations.begin(), o.violations.end(),
+                          [&first_id](const std::string& v) { return sim::gen::invariant_id(v) == first_id; });
+  } else if (o.livelock) {  // the livelock violation comes first in what a reader sees
     auto it = std::find_if(o.violations.begin(), o.violations.end(),
                            [](const std::string& v) { return v.rfind("livelock", 0) == 0; });
     if (it != o.violations.end()) std::rotate(o.violations.begin(), it, it + 1);

@@ -43,9 +43,11 @@ inline constexpr int kExitInterrupted = 130; // SIGINT / SIGTERM
 int run_campaign(const sim::Scenario& scenario, const CampaignOptions& options);
 
 // One seed in this process, as a worker runs it: the same run_seed, so the
-// same hash as `ss-sim --seed S`. `on_event` sees every trace event.
+// same hash as `ss-sim --seed S`. `on_event` sees every trace event. The
+// violations kept come with those of invariant `first_id` first (shrinking
+// asks for the one it shrinks), else with the livelock first.
 SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
-                           const sim::Trace::Sink& on_event = {});
+                           const sim::Trace::Sink& on_event = {}, const std::string& first_id = "");
 
 // The worker count for "--jobs" left out: the CPUs this process may use.
 int default_jobs();

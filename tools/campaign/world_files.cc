@@ -1,45 +1,17 @@
 #include "tools/campaign/world_files.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
 #include "sim/generator/shrink.h"
 #include "sim/generator/spec_text.h"
+#include "tools/campaign/campaign.h"
 #include "tools/campaign/worker_pool.h"
 #include "tools/tool_common.h"
 
 namespace ss::campaign {
 namespace {
-
-constexpr std::size_t kViolationsKept = 8;
-
-// In the child: the seed's result, with a violation of `first_id` first.
-SeedResult run_here(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
-                    const std::string& first_id) {
-  sim::RunConfig config;
-  config.max_events = max_events;
-  sim::SeedOutcome o = sim::run_seed(scenario, seed, config);
-  SeedResult r;
-  r.seed = seed;
-  r.status = o.livelock ? Status::kLivelock : o.violations.empty() ? Status::kPass : Status::kViolation;
-  r.hash = o.hash;
-  r.events = o.events;
-  r.trace_events = o.trace_events;
-  r.sim_time_us = o.sim_time;
-  r.violation_count = o.violations.size();
-  // The violation asked for first; else (the seed's own run) the livelock.
-  const std::string front = !first_id.empty() ? first_id : o.livelock ? "livelock" : "";
-  if (!front.empty()) {
-    std::stable_partition(o.violations.begin(), o.violations.end(),
-                          [&front](const std::string& v) { return sim::gen::invariant_id(v) == front; });
-  }
-  for (std::size_t i = 0; i < o.violations.size() && i < kViolationsKept; ++i) {
-    r.violations.push_back(std::move(o.violations[i]));
-  }
-  return r;
-}
 
 std::string default_out_path(const std::string& scenario_name, std::uint64_t seed) {
   std::string name = "shrunk-" + scenario_name + "-" + std::to_string(seed) + ".json";
@@ -101,7 +73,7 @@ SeedResult run_in_child(const sim::Scenario& scenario, std::uint64_t seed, std::
     got = true;
   };
   const RunSeedFn run = [&scenario, max_events, &first_id](std::uint64_t s) {
-    return run_here(scenario, s, max_events, first_id);
+    return run_seed_result(scenario, s, max_events, {}, first_id);
   };
   const PoolOutcome outcome = run_pool(run, options, cb);
   if (!outcome.error.empty()) {
