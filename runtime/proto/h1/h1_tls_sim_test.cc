@@ -40,8 +40,7 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
   sim::WorldOptions wo;
   wo.seed = seed;
   sim::World world(wo);
-  Rng tls_rng = world.rng().fork(0x746c73);
-  proto::install_det_rand(&tls_rng);
+  proto::ScopedDetRand det_rand(world.rng().fork(0x746c73));
   Outcome out;
   {
     const std::string host = "www.sim.example";
@@ -115,7 +114,6 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     out.violations = world.violations().size();
     out.hash = world.trace().hash();
   }
-  proto::uninstall_det_rand();
   return out;
 }
 

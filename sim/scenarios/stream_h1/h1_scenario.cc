@@ -228,7 +228,7 @@ class H1Run final : public ScenarioRun {
     web_tls_.reset();
     cdn_tls_.reset();
     provider_.reset();
-    if (tls_rng_) proto::uninstall_det_rand();
+    det_rand_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -267,8 +267,7 @@ class H1Run final : public ScenarioRun {
     if (tls_) {
       // Real OpenSSL, made replayable: seeded randomness, verify time on
       // the simulated clock (docs/deterministic-tls.md); fresh PKIs per run.
-      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
-      proto::install_det_rand(tls_rng_.get());
+      det_rand_.emplace(world.rng().fork(0x746c73));
       constexpr std::int64_t kEpoch = 1767225600;
       const auto web_pki = proto::testing::make_test_pki("web", kEpoch);
       const auto cdn_pki = proto::testing::make_test_pki("cdn", kEpoch);
@@ -420,7 +419,7 @@ class H1Run final : public ScenarioRun {
   Micros idle_timeout_ = 0;  // server keep-alive timeout (0: never closes idle)
   World* world_ = nullptr;
   bool tls_ = false;  // both servers speak TLS; streams verify them
-  std::unique_ptr<Rng> tls_rng_;
+  std::optional<proto::ScopedDetRand> det_rand_;
   std::unique_ptr<proto::OpenSslTlsProvider> provider_;
   std::unique_ptr<peers::TlsServerNet> web_tls_, cdn_tls_;
   std::unique_ptr<peers::HttpServer> server_;

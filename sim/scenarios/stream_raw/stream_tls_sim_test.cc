@@ -43,8 +43,7 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
   sim::WorldOptions wo;
   wo.seed = seed;
   sim::World world(wo);
-  Rng tls_rng = world.rng().fork(0x746c73);
-  proto::install_det_rand(&tls_rng);
+  proto::ScopedDetRand det_rand(world.rng().fork(0x746c73));
   Outcome out;
   {
     const std::string host = "secure.sim.example";
@@ -165,7 +164,6 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     out.violations = world.violations().size();
     out.hash = world.trace().hash();
   }
-  proto::uninstall_det_rand();
   return out;
 }
 

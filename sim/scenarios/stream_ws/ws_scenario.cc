@@ -469,7 +469,7 @@ class WsRun final : public ScenarioRun {
     server_.reset();
     server_tls_.reset();
     provider_.reset();
-    if (tls_rng_) proto::uninstall_det_rand();
+    det_rand_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -533,8 +533,7 @@ class WsRun final : public ScenarioRun {
     if (tls_) {
       // As stream-h1: real OpenSSL made replayable (seeded randomness,
       // verify time on the simulated clock, docs/tls.md), a PKI per run.
-      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
-      proto::install_det_rand(tls_rng_.get());
+      det_rand_.emplace(world.rng().fork(0x746c73));
       constexpr std::int64_t kEpoch = 1767225600;
       const auto pki = proto::testing::make_test_pki("ws", kEpoch);
       proto::OpenSslTlsProvider::Options o;
@@ -868,7 +867,7 @@ class WsRun final : public ScenarioRun {
   Micros healed_at_ = 0;
   World* world_ = nullptr;
   bool tls_ = false;
-  std::unique_ptr<Rng> tls_rng_;
+  std::optional<proto::ScopedDetRand> det_rand_;
   std::unique_ptr<proto::OpenSslTlsProvider> provider_;
   std::unique_ptr<peers::TlsServerNet> server_tls_;
   std::unique_ptr<peers::WsEchoServer> server_;

@@ -146,7 +146,7 @@ class WorldRun final : public ScenarioRun {
     tls_nets_.clear();
     trouble_nets_.clear();
     provider_.reset();
-    if (tls_rng_) proto::uninstall_det_rand();
+    det_rand_.reset();
   }
 
   WorldOptions world_options() const override {
@@ -174,8 +174,7 @@ class WorldRun final : public ScenarioRun {
     std::vector<std::uint8_t> ca_der;
     if (std::any_of(spec_.servers.begin(), spec_.servers.end(), [](const auto& s) { return s.tls; }) ||
         std::any_of(spec_.streamtypes.begin(), spec_.streamtypes.end(), [](const auto& s) { return s.tls; })) {
-      tls_rng_ = std::make_unique<Rng>(world.rng().fork(0x746c73));
-      proto::install_det_rand(tls_rng_.get());
+      det_rand_.emplace(world.rng().fork(0x746c73));
       ca_ = std::make_unique<proto::testing::TestCa>(
           proto::testing::TestCa::make("ss-sim world CA", kEpoch - 86400, kEpoch + 10 * 365 * 86400));
       ca_der = ca_->self().cert_der;
@@ -494,7 +493,7 @@ class WorldRun final : public ScenarioRun {
   gen::WorldSpec spec_;
   Plant plant_;
   World* world_ = nullptr;
-  std::unique_ptr<Rng> tls_rng_;
+  std::optional<proto::ScopedDetRand> det_rand_;
   std::unique_ptr<proto::testing::TestCa> ca_;
   std::unique_ptr<proto::OpenSslTlsProvider> provider_;
   std::vector<std::unique_ptr<peers::TlsServerNet>> tls_nets_;
