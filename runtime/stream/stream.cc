@@ -8,51 +8,10 @@
 #include "runtime/stream/attempt.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
+#include "runtime/stream/target.h"
 
 namespace ss::stream {
 namespace {
-
-// Parses "scheme://host[:port][/path]" endpoint overrides (docs/secure-streams.md §2.8).
-struct UrlParts {
-  std::string scheme, host, path;
-  std::optional<std::uint16_t> port;
-};
-
-std::optional<UrlParts> parse_url(std::string_view text) {
-  auto sep = text.find("://");
-  if (sep == std::string_view::npos) return std::nullopt;
-  UrlParts u;
-  u.scheme = std::string(text.substr(0, sep));
-  std::string_view rest = text.substr(sep + 3);
-  auto slash = rest.find('/');
-  std::string_view hostport = rest.substr(0, slash);
-  if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
-  std::size_t colon = std::string_view::npos;
-  if (!hostport.empty() && hostport.front() == '[') {
-    auto close = hostport.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    if (close + 1 < hostport.size()) {
-      if (hostport[close + 1] != ':') return std::nullopt;
-      colon = close + 1;
-    }
-  } else {
-    colon = hostport.rfind(':');
-  }
-  if (colon != std::string_view::npos) {
-    std::uint32_t port = 0;
-    std::string_view digits = hostport.substr(colon + 1);
-    if (digits.empty() || digits.size() > 5) return std::nullopt;
-    for (char c : digits) {
-      if (c < '0' || c > '9') return std::nullopt;
-      port = port * 10 + static_cast<std::uint32_t>(c - '0');
-    }
-    if (port > 65535) return std::nullopt;
-    u.port = static_cast<std::uint16_t>(port);
-    hostport = hostport.substr(0, colon);
-  }
-  u.host = std::string(hostport);
-  return u;
-}
 
 // A failed connect in words, when the transport said nothing more.
 std::string end_reason_text(EndReason reason) {
@@ -328,7 +287,7 @@ Ret Stream::connect_now(bool poll_first) {
   }
   ++connect_attempts_;
   redirect_hops_ = 0;
-  auto target = policy_target();
+  auto target = policy_target(st_, md_);
   if (!target) {
     fail_before_connect(target.error().message());
     return call_ret_;
@@ -344,80 +303,6 @@ Ret Stream::connect_now(bool poll_first) {
   origin_ = *target;
   open_attempt(*target, true);
   return call_ret_;
-}
-
-bool Stream::idempotent_method() const {
-  const std::string& m = st_.http_method;
-  return m.empty() || m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" || m == "PUT" ||
-         m == "DELETE";
-}
-
-// Endpoint: ${md} expansion, then an optional scheme://host:port/path
-// override (docs/secure-streams.md §2.8).
-Result<Stream::Target> Stream::policy_target() const {
-  auto expanded = md_.expand(st_.endpoint);
-  if (!expanded) return make_error(ErrorCode::kInvalidArgument, "endpoint: " + expanded.error().message());
-  Target t;
-  t.tls = st_.tls;
-  std::uint16_t port = st_.port;
-  std::string host_text = *expanded;
-  if (auto url = parse_url(host_text)) {
-    host_text = url->host;
-    if (url->port) port = *url->port;
-    t.url_path = url->path;
-    if (url->scheme == "http" || url->scheme == "ws" || url->scheme == "mqtt") t.tls = false;
-    if (url->scheme == "https" || url->scheme == "wss" || url->scheme == "mqtts") t.tls = true;
-  }
-  auto ep = parse_endpoint(host_text, port);
-  if (!ep) return make_error(ErrorCode::kInvalidArgument, "endpoint " + quote_text(host_text) + ": " + ep.error().message());
-  t.ep = std::move(*ep);
-  return t;
-}
-
-// Where a redirect's Location leads from `from`: "/path" stays on the same
-// origin; "http[s]://host[:port]/path" may go anywhere except from TLS to
-// plaintext (a downgrade would hand the request to anyone on the path).
-Result<Stream::Target> Stream::redirect_target(const Target& from, std::string_view location) const {
-  if (redirect_hops_ >= kMaxRedirects) {
-    return make_error(ErrorCode::kLimit, "more than " + std::to_string(kMaxRedirects) + " redirects");
-  }
-  if (!location.empty() && location.front() == '/' && (location.size() < 2 || location[1] != '/')) {
-    Target t = from;
-    t.url_path = std::string(location);
-    return t;
-  }
-  auto url = parse_url(location);
-  if (!url || url->host.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "redirect to " + quote_text(location) + ": not an absolute URL");
-  }
-  Target t;
-  if (url->scheme == "https") {
-    t.tls = true;
-  } else if (url->scheme == "http") {
-    if (from.tls) {
-      return make_error(ErrorCode::kInvalidArgument, "redirect to " + quote_text(location) + " would leave TLS");
-    }
-    t.tls = false;
-  } else {
-    return make_error(ErrorCode::kUnsupported, "redirect to scheme " + quote_text(url->scheme));
-  }
-  t.url_path = url->path.empty() ? "/" : url->path;
-  auto ep = parse_endpoint(url->host, url->port.value_or(t.tls ? 443 : 80));
-  if (!ep) return make_error(ErrorCode::kInvalidArgument, "redirect host " + quote_text(url->host) + ": " + ep.error().message());
-  t.ep = std::move(*ep);
-  return t;
-}
-
-// What must match for an idle connection to be reused (ConnectionPool).
-std::string Stream::pool_key(const Target& t, const Binding& binding) const {
-  std::string key = to_string(t.ep) + "|p" + std::to_string(static_cast<int>(st_.protocol));
-  if (t.tls) {
-    key += "|tls|" + t.ep.host + "|ts" +
-           (st_.trust_store ? std::to_string(*st_.trust_store) : std::string("system")) + "|cc" +
-           std::to_string(st_.client_cert);
-    for (const auto& a : binding.alpn()) key += "|" + a;
-  }
-  return key;
 }
 
 // Starts one connection attempt to `t`: an idle pooled connection when one
@@ -439,7 +324,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     fail_before_connect("the protocol binding refused to start");
     return;
   }
-  raw->pool_key = pool_key(t, *raw->binding);
+  raw->pool_key = pool_key(t, st_, raw->binding->alpn());
   if (may_reuse) {
     std::optional<Link> link;
     // BUGGIFY: a new connection although an idle one could be reused.
@@ -587,7 +472,7 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   // before a byte came back and before any user payload went out. Nothing
   // happened as far as the stream is concerned; try again on a new one.
   const bool stale_reuse = a->reused && !was_connected && !a->got_data && !a->pulled_tx && !locally &&
-                           idempotent_method();
+                           idempotent_method(st_.http_method);
   // A followed redirect: after our close, or after the peer's close that
   // ended a read-until-close 3xx body.
   std::optional<std::string> redirect;
@@ -595,14 +480,13 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   retire_attempt();
   if (!pending_destroy_ && !destroying_) {
     if (redirect) {
-      auto next = redirect_target(was, *redirect);
+      auto next = redirect_target(was, *redirect, redirect_hops_);
       if (next) {
         ++redirect_hops_;
         ctx_.trace("ss.redirect", "ss" + std::to_string(id_) + " -> " + *redirect);
         open_attempt(*next, true);
         if (attempt_) {
-          attempt_->cross_origin = !(next->tls == origin_.tls && next->ep.host == origin_.ep.host &&
-                                     next->ep.port == origin_.ep.port && next->ep.kind == origin_.ep.kind);
+          attempt_->cross_origin = !same_origin(*next, origin_);
         }
         return;
       }
@@ -992,7 +876,7 @@ void Attempt::release_connection() {
 }
 
 Error Attempt::check_redirect(std::string_view location) const {
-  auto t = s_.redirect_target(Stream::Target{endpoint_, tls, url_path_}, location);
+  auto t = redirect_target(Target{endpoint_, tls, url_path_}, location, s_.redirect_hops_);
   return t ? Error() : t.error();
 }
 

@@ -38,6 +38,7 @@
 #include "runtime/stream/observer.h"
 #include "runtime/stream/retry_engine.h"
 #include "runtime/stream/states.h"
+#include "runtime/stream/target.h"
 
 namespace ss::stream {
 
@@ -182,21 +183,7 @@ class Stream {
   void leave();
   bool stopping() const { return pending_destroy_ || pending_disconnect_ || destroying_; }
 
-  // Where one attempt goes: the policy's endpoint, or a followed redirect.
-  struct Target {
-    Endpoint ep;
-    bool tls = false;
-    std::string url_path;  // path override ("" = the policy's http_url)
-  };
-  static constexpr int kMaxRedirects = 4;
-
   Ret connect_now(bool poll_first);
-  Result<Target> policy_target() const;
-  Result<Target> redirect_target(const Target& from, std::string_view location) const;
-  std::string pool_key(const Target& t, const Binding& binding) const;
-  // RFC 9110 §9.2.2: a request that may be sent again without a second
-  // effect (the silent resend after a dead pooled connection needs it).
-  bool idempotent_method() const;
   void open_attempt(const Target& t, bool may_reuse);
   void fail_before_connect(std::string_view why);
   // `why`: the failure in words when the caller knows it better than the
