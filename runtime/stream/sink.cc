@@ -67,7 +67,7 @@ Result<Stream*> Context::join_sink(const policy::Streamtype& st, StreamInfo info
 }
 
 void Stream::link_sink(Stream* peer, bool is_source) {
-  if (destroyed_ || destroying_) return;
+  if (destroy_started()) return;
   Guard g(this);
   sink_peer_ = peer;
   sink_source_ = is_source;

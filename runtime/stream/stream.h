@@ -36,6 +36,7 @@
 #include "runtime/stream/binding.h"
 #include "runtime/stream/metadata.h"
 #include "runtime/stream/observer.h"
+#include "runtime/stream/phases.h"
 #include "runtime/stream/retry_engine.h"
 #include "runtime/stream/states.h"
 #include "runtime/stream/target.h"
@@ -124,7 +125,7 @@ class Stream {
   Context& context() { return ctx_; }
   void* user() const { return info_.user; }
   State tracked_state() const { return tracked_; }
-  bool destroyed() const { return destroyed_; }
+  bool destroyed() const { return phase_ == StreamPhase::kDestroyed; }
   bool has_connection() const { return attempt_ != nullptr; }
   bool protocol_connected() const;
   bool has_retry_timer() const { return static_cast<bool>(retry_timer_); }
@@ -181,7 +182,9 @@ class Stream {
   void observe_answer(EngineEvent::Kind of, Ret r, int state = 0);
   void apply(Ret r);
   void leave();
-  bool stopping() const { return pending_destroy_ || pending_disconnect_ || destroying_; }
+  // DESTROYING under way or done (phases.h).
+  bool destroy_started() const { return phase_ >= StreamPhase::kDestroying; }
+  bool stopping() const { return pending_destroy_ || pending_disconnect_ || destroy_started(); }
 
   Ret connect_now(bool poll_first);
   void open_attempt(const Target& t, bool may_reuse);
@@ -220,7 +223,7 @@ class Stream {
   Sequencer sequencer_;
 
   State tracked_ = State::kNone;
-  bool created_ = false;
+  StreamPhase phase_ = StreamPhase::kNew;  // phases.h
   Seq seq_ = Seq::kIdle;
   std::unique_ptr<Attempt> attempt_;
   std::vector<std::unique_ptr<Attempt>> dead_attempts_;
@@ -269,10 +272,12 @@ class Stream {
 
   int depth_ = 0;
   Ret call_ret_ = Ret::kOk;  // worst return seen during the current API call
+  // What an answer (DISCONNECT_ME, DESTROY_ME) or the engine asked of the
+  // outermost engine frame, acted on in leave(). Requests, not phases: both
+  // may be pending at once (a disconnect asked before a destroy keeps the
+  // wire out of the pool), and leave() clears them as it acts.
   bool pending_disconnect_ = false;
   bool pending_destroy_ = false;
-  bool destroying_ = false;
-  bool destroyed_ = false;
   // Null once destroyed; posted work checks it before touching the stream.
   std::shared_ptr<Stream*> token_;
 };
