@@ -65,28 +65,28 @@ std::function<void()> Stream::guarded(void (Stream::*fn)()) {
 // ---------------------------------------------------------------------------
 // The one place states are raised.
 
-Ret Stream::raise(int state, std::uint32_t ack) {
+Ret Stream::raise(State state, std::uint32_t ack) {
   if (destroyed()) return Ret::kOk;
   if (!transition_legal(tracked_, state)) {
     ctx_.violation("stream " + std::to_string(id_) + " (" + st_.name + "): illegal transition " +
                    state_name(tracked_) + " -> " + state_name(state) + " (" +
-                   std::to_string(state) + ")");
+                   std::to_string(to_int(state)) + ")");
   }
   tracked_ = next_tracked(tracked_, state);
   ctx_.trace("ss.state", "ss" + std::to_string(id_) + " " + st_.name + " " + state_name(state) +
-                             (state >= 1000 ? "(" + std::to_string(state) + ")" : "") +
+                             (is_user_state(state) ? "(" + std::to_string(to_int(state)) + ")" : "") +
                              " ack=" + std::to_string(ack));
-  if (state != static_cast<int>(State::kDestroying)) sequencer_.deliver(state);
+  if (state != State::kDestroying) sequencer_.deliver(to_int(state));
   if (ctx_.observing()) {
     EngineEvent e;
-    e.state = state;
+    e.state = to_int(state);
     e.ack = ack;
     observe(e);
   }
   Ret r = Ret::kOk;
-  if (info_.callbacks.state) r = info_.callbacks.state(state, ack);
-  observe_answer(EngineEvent::Kind::kState, r, state);
-  if (state != static_cast<int>(State::kDestroying)) apply(r);
+  if (info_.callbacks.state) r = info_.callbacks.state(to_int(state), ack);  // the C++ API's int
+  observe_answer(EngineEvent::Kind::kState, r, to_int(state));
+  if (state != State::kDestroying) apply(r);
   return r;
 }
 
@@ -137,7 +137,7 @@ void Stream::leave() {
   }
 }
 
-Ret Stream::notify(int state, std::uint32_t ack) {
+Ret Stream::notify(State state, std::uint32_t ack) {
   if (phase_ != StreamPhase::kLive) return Ret::kOk;
   Guard g(this);
   return raise(state, ack);
@@ -147,7 +147,7 @@ Ret Stream::start() {
   Guard g(this);
   if (phase_ == StreamPhase::kNew) move(phase_, StreamPhase::kLive);
   call_ret_ = Ret::kOk;
-  raise(static_cast<int>(State::kCreating));
+  raise(State::kCreating);
   // An SS proxy's onward stream (kInfoProxied) is connected by the proxy
   // once its client's metadata is in (docs/proxy.md "What happens on a link").
   if (!pending_destroy_ && st_.nailed_up && !st_.server && !st_.local_sink && !(info_.flags & kInfoProxied)) {
@@ -269,7 +269,7 @@ Ret Stream::connect_now(bool poll_first) {
   if (retry_timer_) ctx_.loop().cancel(retry_timer_);
   retry_timer_ = {};
   seq_ = Seq::kConnecting;
-  if (poll_first && tracked_ != State::kPoll) raise(static_cast<int>(State::kPoll));
+  if (poll_first && tracked_ != State::kPoll) raise(State::kPoll);
   if (pending_destroy_) return call_ret_;
   if (pending_disconnect_) {  // "disconnect" before a connection exists: stay idle
     pending_disconnect_ = false;
@@ -277,7 +277,7 @@ Ret Stream::connect_now(bool poll_first) {
     seq_ = Seq::kIdle;
     return call_ret_;
   }
-  raise(static_cast<int>(State::kConnecting));
+  raise(State::kConnecting);
   if (pending_destroy_) return call_ret_;
   if (pending_disconnect_) {
     pending_disconnect_ = false;
@@ -412,7 +412,7 @@ void Stream::fail_before_connect(std::string_view why) {
   ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): connect failed: " +
            std::string(why));
   seq_ = Seq::kFailing;
-  raise(static_cast<int>(State::kUnreachable), 0);
+  raise(State::kUnreachable, 0);
   if (!pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
@@ -524,7 +524,7 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   }
   seq_ = Seq::kFailing;
   last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
-  raise(static_cast<int>(State::kUnreachable), reason == EndReason::kDnsFailure ? 1u : 0u);
+  raise(State::kUnreachable, reason == EndReason::kDnsFailure ? 1u : 0u);
   if (!pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
@@ -535,7 +535,7 @@ void Stream::report_connected_end(bool reconnect) {
   // While a reconnect is coming, request_tx from the callback only marks
   // that the user wants to send (no immediate connect: no storms).
   seq_ = reconnect ? Seq::kFailing : Seq::kIdle;
-  raise(static_cast<int>(State::kDisconnected));
+  raise(State::kDisconnected);
   if (reconnect && !pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
@@ -562,7 +562,7 @@ void Stream::schedule_retry() {
   }
   if (d.give_up) {
     seq_ = Seq::kIdle;
-    raise(static_cast<int>(State::kAllRetriesFailed));
+    raise(State::kAllRetriesFailed);
     return;
   }
   seq_ = Seq::kRetryWait;
@@ -581,7 +581,7 @@ void Stream::on_retry_timer() {
 void Stream::on_timeout_timer() {
   timeout_timer_ = {};
   call_ret_ = Ret::kOk;
-  raise(static_cast<int>(State::kTimeout));
+  raise(State::kTimeout);
 }
 
 void Stream::do_disconnect() {
@@ -622,8 +622,8 @@ void Stream::do_destroy() {
   Stream* sink_peer = sink_peer_;
   unlink_sink();
   if (created) {
-    if (was_connected) raise(static_cast<int>(State::kDisconnected));
-    raise(static_cast<int>(State::kDestroying));
+    if (was_connected) raise(State::kDisconnected);
+    raise(State::kDestroying);
   }
   --depth_;
   if (sink_peer) sink_peer->destroy();  // the two ends of a sink go together
@@ -666,12 +666,12 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
     std::uint32_t tail_flags = flags;
     if (fit > 0) {
       tail_flags &= ~static_cast<std::uint32_t>(kFlagSom);
-      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags, 0});
+      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags, State::kNone});
       held_bytes_ += bytes.size() - fit;
       bytes = bytes.first(fit);
       flags &= ~static_cast<std::uint32_t>(kFlagEom);
     } else {
-      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags, 0});
+      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags, State::kNone});
       held_bytes_ += bytes.size();
       update_rx_pause();
       return HostVerdict::kContinue;
@@ -686,7 +686,7 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
   return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
 }
 
-bool Stream::hold_state(int state) {
+bool Stream::hold_state(State state) {
   if (held_.empty()) return false;
   held_.push_back(Held{{}, 0, state});
   return true;
@@ -708,8 +708,8 @@ void Stream::flush_held_rx() {
   flush_posted_ = false;
   while (!held_.empty() && !stopping()) {
     Held& h = held_.front();
-    if (h.state > 0) {
-      const int state = h.state;
+    if (h.state != State::kNone) {
+      const State state = h.state;
       held_.pop_front();
       raise(state);
       continue;
@@ -933,7 +933,7 @@ HostVerdict Attempt::connected() {
     if (!txn_reported_) return verdict();  // duplicate CONNECTED: swallowed
     // Next transaction on a kept-alive connection.
     txn_reported_ = false;
-    s_.raise(static_cast<int>(State::kConnecting));
+    s_.raise(State::kConnecting);
     if (!live() || s_.stopping()) return HostVerdict::kStop;
   }
   if (!protocol_up()) move(phase_, AttemptPhase::kProtocolUp);
@@ -942,7 +942,7 @@ HostVerdict Attempt::connected() {
   s_.budget_.reset();
   s_.seq_ = Stream::Seq::kConnected;
   s_.last_error_.clear();
-  s_.raise(static_cast<int>(State::kConnected));
+  s_.raise(State::kConnected);
   if (s_.tx_wanted_) s_.post_tx_kick();
   return verdict();
 }
@@ -968,7 +968,7 @@ HostVerdict Attempt::transaction_complete(const TxnResult& result) {
   txn_ok_ = !result.retry;
   retry_asked_ = result.retry;
   if (result.retry_after_ms) s_.retry_after_floor_ms_ = *result.retry_after_ms;
-  const int state = static_cast<int>(result.ok ? State::kQosAckRemote : State::kQosNackRemote);
+  const State state = result.ok ? State::kQosAckRemote : State::kQosNackRemote;
   if (!s_.hold_state(state)) s_.raise(state);  // after the rx still held, if any
   return verdict();
 }
@@ -979,7 +979,8 @@ void Attempt::trace(std::string_view kind, std::string_view text) {
 
 HostVerdict Attempt::user_state(int state) {
   if (!live() || s_.stopping()) return HostVerdict::kStop;
-  if (!s_.hold_state(state)) s_.raise(state);
+  // Bindings speak the C API's numbers (user states are kUserBase + n).
+  if (!s_.hold_state(to_state(state))) s_.raise(to_state(state));
   return verdict();
 }
 

@@ -144,7 +144,7 @@ class Stream {
 
   // --- internal (context and Attempt) ----------------------------------
   // Raises an out-of-band state (EVENT_WAIT_CANCELLED, a user state).
-  Ret notify(int state, std::uint32_t ack = 0);
+  Ret notify(State state, std::uint32_t ack = 0);
   const std::function<void(Stream*)>& bind_hook() const { return info_.on_bind; }
   Ret start();  // raises CREATING, connects if nailed_up
   void reclaim_attempts();
@@ -176,7 +176,7 @@ class Stream {
 
   void enter_context();
   void leave_context();
-  Ret raise(int state, std::uint32_t ack = 0);
+  Ret raise(State state, std::uint32_t ack = 0);
   // Reports to the context's observer (observer.h), if it has one.
   void observe(EngineEvent e);
   void observe_answer(EngineEvent::Kind of, Ret r, int state = 0);
@@ -203,7 +203,7 @@ class Stream {
   void flush_held_rx();
   // Queues a transaction result or user state behind held rx (true), so
   // the user hears it after the bytes that came before it.
-  bool hold_state(int state);
+  bool hold_state(State state);
   // Forgets held rx and what waits behind it (the user disconnected or
   // destroyed the stream, or the peer overran its credit: logged).
   void drop_held();
@@ -249,7 +249,7 @@ class Stream {
   struct Held {
     std::vector<std::uint8_t> data;
     std::uint32_t flags = 0;
-    int state = 0;  // > 0: raise this state instead of rx
+    State state = State::kNone;  // not kNone: raise this state instead of rx
   };
   std::deque<Held> held_;
   std::size_t held_bytes_ = 0;

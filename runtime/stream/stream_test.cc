@@ -39,20 +39,26 @@ TEST(StateNames, EveryStateHasAName) {
 }
 
 TEST(StateTable, CorrectsLwsQuirks) {
-  EXPECT_TRUE(transition_legal(State::kNone, 1));
-  EXPECT_TRUE(transition_legal(State::kNone, 7));    // SSPC destroyed before CREATE_RESULT
-  EXPECT_TRUE(transition_legal(State::kNone, 18));   // SSPC: no link to the proxy yet
-  EXPECT_FALSE(transition_legal(State::kNone, 14));  // other out-of-band states need CREATING
-  EXPECT_FALSE(transition_legal(State::kNone, 5));
-  EXPECT_FALSE(transition_legal(State::kDestroying, 18));
-  EXPECT_EQ(next_tracked(State::kNone, 18), State::kNone);
-  EXPECT_FALSE(transition_legal(State::kDisconnected, 1));  // no re-CREATING
-  EXPECT_FALSE(transition_legal(State::kConnected, 8));     // no CONNECTED -> POLL
-  EXPECT_TRUE(transition_legal(State::kDisconnected, 9));   // lws #2736
-  EXPECT_FALSE(transition_legal(State::kDestroying, 14));
-  EXPECT_TRUE(transition_legal(State::kConnected, 14));
-  EXPECT_TRUE(transition_legal(State::kConnected, 1001));
-  EXPECT_EQ(next_tracked(State::kConnected, 14), State::kConnected);
+  EXPECT_TRUE(transition_legal(State::kNone, State::kCreating));
+  EXPECT_TRUE(transition_legal(State::kNone, State::kDestroying));  // SSPC destroyed before CREATE_RESULT
+  EXPECT_TRUE(transition_legal(State::kNone, State::kUpstreamLinkRetry));  // SSPC: no link to the proxy yet
+  EXPECT_FALSE(transition_legal(State::kNone, State::kTimeout));  // other out-of-band states need CREATING
+  EXPECT_FALSE(transition_legal(State::kNone, State::kConnected));
+  EXPECT_FALSE(transition_legal(State::kDestroying, State::kUpstreamLinkRetry));
+  EXPECT_EQ(next_tracked(State::kNone, State::kUpstreamLinkRetry), State::kNone);
+  EXPECT_FALSE(transition_legal(State::kDisconnected, State::kCreating));  // no re-CREATING
+  EXPECT_FALSE(transition_legal(State::kConnected, State::kPoll));         // no CONNECTED -> POLL
+  EXPECT_TRUE(transition_legal(State::kDisconnected, State::kAllRetriesFailed));  // lws #2736
+  EXPECT_FALSE(transition_legal(State::kDestroying, State::kTimeout));
+  EXPECT_TRUE(transition_legal(State::kConnected, State::kTimeout));
+  EXPECT_TRUE(transition_legal(State::kConnected, to_state(to_int(State::kUserBase) + 1)));
+  EXPECT_EQ(next_tracked(State::kConnected, State::kTimeout), State::kConnected);
+}
+
+TEST(StateTable, NumbersOutsideTheTableAreIllegal) {
+  EXPECT_FALSE(transition_legal(State::kConnected, to_state(0)));
+  EXPECT_FALSE(transition_legal(State::kConnected, to_state(kLastBuiltinState + 1)));
+  EXPECT_FALSE(transition_legal(to_state(-1), State::kCreating));
 }
 
 TEST(Create, UnknownStreamtypeFailsClearly) {

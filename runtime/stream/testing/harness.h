@@ -150,7 +150,8 @@ struct Recorder {
 // Checks a state sequence against the table from (none).
 inline bool sequence_legal(const std::vector<int>& states, std::string* why = nullptr) {
   State tracked = State::kNone;
-  for (int s : states) {
+  for (int number : states) {
+    const State s = to_state(number);
     if (!transition_legal(tracked, s)) {
       if (why) *why = std::string(state_name(tracked)) + " -> " + state_name(s);
       return false;
