@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/stream/context.h"
 #include "fuzz/hostile_server.h"
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/stream/context.h"
 #include "sim/world.h"
 
 namespace {

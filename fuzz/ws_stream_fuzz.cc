@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/proto/ws/ws_binding.h"
+#include "fuzz/hostile_server.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/proto/ws/ws_handshake.h"
 #include "runtime/stream/context.h"
-#include "fuzz/hostile_server.h"
 #include "sim/world.h"
 
 namespace {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "runtime/proto/h1/testing/h1_bed.h"
-#include "runtime/proto/raw/raw_binding.h"
+#include "runtime/bind/h1/testing/h1_bed.h"
+#include "runtime/bind/raw/raw_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/world.h"
 

@@ -33,7 +33,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/proto/raw/raw_binding.h"
+#include "runtime/bind/raw/raw_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/echo.h"

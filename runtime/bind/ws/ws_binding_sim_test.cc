@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "runtime/proto/ws/ws_binding.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/ws_echo_server.h"
 #include "sim/world.h"
