@@ -369,36 +369,11 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
       fail_before_connect("streamtype wants TLS but the context has no TLS transport");
       return;
     }
-    TlsClientConfig cfg;
-    cfg.server_name = t.ep.host;
-    cfg.alpn = raw->binding_->alpn();
-    const auto& pol = ctx_.policy();
-    if (st_.trust_store && *st_.trust_store < pol.trust_stores.size()) {
-      for (std::size_t ci : pol.trust_stores[*st_.trust_store].certs) {
-        if (ci < pol.certs.size()) cfg.trust_anchors_der.push_back(pol.certs[ci].der);
-      }
-    } else {
-      cfg.use_system_trust = true;
-    }
-    if (st_.client_cert > 0) {
-      // `client_cert: N` presents the certificate and key in system blobs
-      // CLIENT_CERT_DER + N and CLIENT_KEY_DER + N (lws numbering).
-      const auto& blobs = ctx_.blobs();
-      auto cert = blobs.get(SystemBlobs::slot(BlobType::kClientCertDer, st_.client_cert - 1));
-      auto key = blobs.get(SystemBlobs::slot(BlobType::kClientKeyDer, st_.client_cert - 1));
-      if (!cert || !key) {
-        attempt_.reset();
-        fail_before_connect("client_cert " + std::to_string(st_.client_cert - 1) +
-                            ": no client certificate/key in the system blobs");
-        return;
-      }
-      cfg.client_cert_der.assign(cert->begin(), cert->end());
-      cfg.client_key_der.assign(key->begin(), key->end());
-    }
-    auto conn = ctx_.tls_transport()(ctx_.net(), ctx_.tls(), t.ep, opts, cfg, raw->relay_.get());
+    const TlsTarget target{t.ep, ctx_.policy(), st_, ctx_.blobs(), raw->binding_->alpn()};
+    auto conn = ctx_.tls_transport()(ctx_.net(), ctx_.tls(), target, opts, raw->relay_.get());
     if (!conn) {
       attempt_.reset();
-      fail_before_connect("TLS: " + conn.error().message());
+      fail_before_connect(conn.error().message());
       return;
     }
     raw->conn_ = std::move(*conn);
