@@ -229,7 +229,7 @@ struct Destroy : Alive {
     if (sut.alive()) {
       sut.s->destroy();
     }
-    RC_ASSERT(sut.r.states.back() == static_cast<int>(State::kDestroying));
+    RC_ASSERT(sut.r.states.back() == to_int(State::kDestroying));
     const auto connects = sut.h.net.connects();
     sut.h.loop.run_until_idle(100000);
     RC_ASSERT(sut.h.loop.pending() == 0u);  // no timer left behind

@@ -137,7 +137,7 @@ TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
   // conceal 3: three concealed failures, the 4th gives up.
   EXPECT_EQ(r.count(State::kUnreachable), 4u);
   EXPECT_EQ(r.count(State::kAllRetriesFailed), 1u);
-  EXPECT_EQ(r.states.back(), static_cast<int>(State::kAllRetriesFailed));
+  EXPECT_EQ(r.states.back(), to_int(State::kAllRetriesFailed));
   EXPECT_EQ(h.net.connects(), 4u);
   EXPECT_TRUE(sequence_legal(r.states));
   EXPECT_TRUE(h.violations.empty());
@@ -192,7 +192,7 @@ TEST(Retry, DnsFailureCarriesTheDnsAck) {
   h.loop.run_for(seconds(10));
   ASSERT_EQ(r.count(State::kUnreachable), 1u);
   for (std::size_t i = 0; i < r.states.size(); ++i) {
-    if (r.states[i] == static_cast<int>(State::kUnreachable)) {
+    if (r.states[i] == to_int(State::kUnreachable)) {
       EXPECT_EQ(r.acks[i], 1u);
     }
   }
@@ -293,7 +293,7 @@ TEST(ReturnCodes, DestroyFromInsideOwnCallbackIsDeferred) {
   Harness h;
   Stream* s = nullptr;
   r.answer = [&](int st) {
-    if (st == static_cast<int>(State::kConnected)) s->destroy();  // not an assert
+    if (st == to_int(State::kConnected)) s->destroy();  // not an assert
     return Ret::kOk;
   };
   s = make(h, r, "echo");
@@ -665,7 +665,7 @@ TEST(Context, CancelServiceAndDestructionCleanUp) {
     s->client_connect();
     h.loop.run_for(seconds(1));
     h.ctx->cancel_service();
-    EXPECT_EQ(r.states.back(), static_cast<int>(State::kEventWaitCancelled));
+    EXPECT_EQ(r.states.back(), to_int(State::kEventWaitCancelled));
     h.ctx.reset();
     EXPECT_EQ(h.net.live_connections(), 0u);
     h.loop.run_until_idle();
