@@ -44,12 +44,12 @@ const char* phase_name(AttemptPhase p) {
   return "?";
 }
 
-void move(StreamPhase& phase, StreamPhase to) {
+void move_to(StreamPhase& phase, StreamPhase to) {
   assert(legal(phase, to) && "illegal StreamPhase move (runtime/stream/phases.cc)");
   phase = to;
 }
 
-void move(AttemptPhase& phase, AttemptPhase to) {
+void move_to(AttemptPhase& phase, AttemptPhase to) {
   assert(legal(phase, to) && "illegal AttemptPhase move (runtime/stream/phases.cc)");
   phase = to;
 }

@@ -1,6 +1,6 @@
 // The engine's own lifecycles, as phases whose legal moves are listed in
 // one place (phases.cc), like the user-visible state table (state_table.h).
-// A move the table does not list is a programming error: move() asserts in
+// A move the table does not list is a programming error: move_to() asserts in
 // debug builds; what the user sees is checked by the state table and the
 // simulator's invariant checkers (docs/states.md).
 #pragma once
@@ -30,7 +30,7 @@ const char* phase_name(StreamPhase p);
 const char* phase_name(AttemptPhase p);
 
 // Moves `phase` to `to`, asserting the move is legal.
-void move(StreamPhase& phase, StreamPhase to);
-void move(AttemptPhase& phase, AttemptPhase to);
+void move_to(StreamPhase& phase, StreamPhase to);
+void move_to(AttemptPhase& phase, AttemptPhase to);
 
 }  // namespace ss::stream

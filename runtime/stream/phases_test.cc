@@ -36,20 +36,20 @@ TEST(AttemptPhase, ForwardOneStepOnly) {
 
 TEST(Phases, MoveFollowsALegalPath) {
   StreamPhase s = StreamPhase::kNew;
-  move(s, StreamPhase::kLive);
-  move(s, StreamPhase::kDestroying);
-  move(s, StreamPhase::kDestroyed);
+  move_to(s, StreamPhase::kLive);
+  move_to(s, StreamPhase::kDestroying);
+  move_to(s, StreamPhase::kDestroyed);
   EXPECT_EQ(s, StreamPhase::kDestroyed);
   AttemptPhase a = AttemptPhase::kOpening;
-  move(a, AttemptPhase::kTransportUp);
-  move(a, AttemptPhase::kProtocolUp);
+  move_to(a, AttemptPhase::kTransportUp);
+  move_to(a, AttemptPhase::kProtocolUp);
   EXPECT_EQ(a, AttemptPhase::kProtocolUp);
 }
 
 #ifndef NDEBUG
 TEST(PhasesDeathTest, IllegalMoveAsserts) {
   StreamPhase s = StreamPhase::kDestroyed;
-  EXPECT_DEATH(move(s, StreamPhase::kLive), "illegal StreamPhase move");
+  EXPECT_DEATH(move_to(s, StreamPhase::kLive), "illegal StreamPhase move");
 }
 #endif
 

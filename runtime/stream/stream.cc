@@ -145,7 +145,7 @@ Ret Stream::notify(State state, std::uint32_t ack) {
 
 Ret Stream::start() {
   Guard g(this);
-  if (phase_ == StreamPhase::kNew) move(phase_, StreamPhase::kLive);
+  if (phase_ == StreamPhase::kNew) move_to(phase_, StreamPhase::kLive);
   call_ret_ = Ret::kOk;
   raise(State::kCreating);
   // An SS proxy's onward stream (kInfoProxied) is connected by the proxy
@@ -576,7 +576,7 @@ void Stream::do_disconnect() {
 
 void Stream::do_destroy() {
   const bool created = phase_ == StreamPhase::kLive;
-  move(phase_, StreamPhase::kDestroying);
+  move_to(phase_, StreamPhase::kDestroying);
   if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kDestroy));
   ++depth_;
   if (retry_timer_) ctx_.loop().cancel(retry_timer_);
@@ -602,7 +602,7 @@ void Stream::do_destroy() {
   }
   --depth_;
   if (sink_peer) sink_peer->destroy();  // the two ends of a sink go together
-  move(phase_, StreamPhase::kDestroyed);
+  move_to(phase_, StreamPhase::kDestroyed);
   *token_ = nullptr;
   drop_held();
   ctx_.bury(this);
@@ -747,7 +747,7 @@ Rng& Attempt::rng() { return s_.ctx_.rng(); }
 void Attempt::on_connected() {
   if (!live()) return;
   Stream::Guard g(&s_);
-  move(phase_, AttemptPhase::kTransportUp);
+  move_to(phase_, AttemptPhase::kTransportUp);
   s_.update_rx_pause();  // a consumer that holds rx holds this connection too
   arm_phase_timer(s_.ctx_.protocol_timeout(), "the protocol handshake", "protocol deadline");
   binding_->on_transport_connected();
@@ -911,7 +911,7 @@ HostVerdict Attempt::connected() {
     s_.raise(State::kConnecting);
     if (!live() || s_.stopping()) return HostVerdict::kStop;
   }
-  if (!protocol_up()) move(phase_, AttemptPhase::kProtocolUp);
+  if (!protocol_up()) move_to(phase_, AttemptPhase::kProtocolUp);
   cancel_phase_timer();
   failures_before_connect_ = s_.budget_.failures();
   s_.budget_.reset();
