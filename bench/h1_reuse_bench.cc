@@ -48,7 +48,7 @@ void run_gets(benchmark::State& state, bool reuse) {
   stream::StreamInfo info;
   info.streamtype = "get";
   info.callbacks.state = [&done](int s, std::uint32_t) {
-    if (s == static_cast<int>(stream::State::kDisconnected)) ++done;
+    if (s == stream::to_int(stream::State::kDisconnected)) ++done;
     return stream::Ret::kOk;
   };
   auto s = ctx.create(std::move(info));

@@ -84,9 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     stream::StreamInfo info;
     info.streamtype = "web";
     info.callbacks.state = [&](int s, std::uint32_t) {
-      if (s == static_cast<int>(stream::State::kConnected)) connected = true, results_since_connected = 0;
-      if (s == static_cast<int>(stream::State::kDisconnected)) connected = false;
-      if (s == static_cast<int>(stream::State::kQosAckRemote) || s == static_cast<int>(stream::State::kQosNackRemote))
+      if (s == stream::to_int(stream::State::kConnected)) connected = true, results_since_connected = 0;
+      if (s == stream::to_int(stream::State::kDisconnected)) connected = false;
+      if (s == stream::to_int(stream::State::kQosAckRemote) || s == stream::to_int(stream::State::kQosNackRemote))
         if (++results_since_connected > 1) fail("two ACK/NACKs for one CONNECTED");
       return stream::Ret::kOk;
     };

@@ -25,49 +25,51 @@ struct Case {
 };
 
 // The client draws from Rng(kRunSeed) alone, exactly as in the fuzz target;
-// the server from a generator of its own, swapped in around each of its
-// steps. So even the client's later draws (its TLS 1.2 key exchange) match
-// the fuzz run, and the server's whole stream decrypts there.
+// the server from a generator of its own, whose scope nests inside the
+// client's around each of the server's steps. So even the client's later
+// draws (its TLS 1.2 key exchange) match the fuzz run, and the server's
+// whole stream decrypts there.
 std::vector<std::uint8_t> record(const Case& c) {
-  ss::Rng client_rng(ss::fuzz_tls::kRunSeed);
+  ss::proto::ScopedDetRand as_client(ss::fuzz_tls::kRunSeed);
   ss::Rng server_rng(~ss::fuzz_tls::kRunSeed);
-  auto as_client = [&] { ss::proto::install_det_rand(&client_rng); };
-  auto as_server = [&] { ss::proto::install_det_rand(&server_rng); };
-  as_client();
   ss::proto::OpenSslTlsProvider::Options o = ss::fuzz_tls::options(c.variant);
   if (c.client_ca) o.client_ca_der = {ss::fuzz_tls::pki().ca.cert_der};
   ss::proto::OpenSslTlsProvider provider(o);
   auto client = provider.client(ss::fuzz_tls::client_config(c.variant));
-  as_server();
-  ss::TlsServerConfig sc;
-  sc.cert_der = c.id->cert_der;
-  sc.key_der = c.id->key_der;
-  sc.alpn = c.alpn;
-  auto server = provider.server(sc);
+  ss::Result<std::unique_ptr<ss::TlsSession>> server = [&] {
+    ss::proto::ScopedDetRand as_server(&server_rng);
+    ss::TlsServerConfig sc;
+    sc.cert_der = c.id->cert_der;
+    sc.key_der = c.id->key_der;
+    sc.alpn = c.alpn;
+    return provider.server(sc);
+  }();
   if (!client.ok() || !server.ok()) {
     std::fprintf(stderr, "setup failed\n");
     std::exit(1);
   }
   const std::string body = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
-  (*server)->write_plaintext({reinterpret_cast<const std::uint8_t*>(body.data()), body.size()});
+  {
+    ss::proto::ScopedDetRand as_server(&server_rng);
+    (*server)->write_plaintext({reinterpret_cast<const std::uint8_t*>(body.data()), body.size()});
+  }
   std::vector<std::uint8_t> server_bytes;
   for (int round = 0; round < 64; ++round) {
     std::vector<std::uint8_t> c2s;
     std::vector<std::uint8_t> s2c;
-    as_client();
     (*client)->take_ciphertext(&c2s);
-    as_server();
-    if (!c2s.empty()) (*server)->feed_ciphertext(c2s);
-    if ((*server)->status() == ss::TlsStatus::kEstablished) (*server)->close_notify();
-    (*server)->take_ciphertext(&s2c);
-    as_client();
+    {
+      ss::proto::ScopedDetRand as_server(&server_rng);
+      if (!c2s.empty()) (*server)->feed_ciphertext(c2s);
+      if ((*server)->status() == ss::TlsStatus::kEstablished) (*server)->close_notify();
+      (*server)->take_ciphertext(&s2c);
+    }
     if (!s2c.empty()) (*client)->feed_ciphertext(s2c);
     server_bytes.insert(server_bytes.end(), s2c.begin(), s2c.end());
     if (c2s.empty() && s2c.empty()) break;
   }
   std::fprintf(stderr, "%s: client %s%s%s\n", c.name, ss::tls_status_name((*client)->status()),
                (*client)->error().ok() ? "" : ": ", (*client)->error().message().c_str());
-  ss::proto::uninstall_det_rand();
   return server_bytes;
 }
 

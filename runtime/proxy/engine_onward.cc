@@ -30,18 +30,18 @@ class EngineOnward final : public OnwardStream {
     info.flags = stream::kInfoProxied;
     info.manual_initial_tx_credit = request.initial_tx_credit;
     info.on_bind = [this](stream::Stream* bound) { stream_ = bound; };
-    info.callbacks.state = [this](int state, std::uint32_t ack) {
-      if (state == static_cast<int>(State::kConnected) ||
-          state == static_cast<int>(State::kQosAckRemote) ||
-          state == static_cast<int>(State::kQosNackRemote) || state >= static_cast<int>(State::kUserBase))
+    info.callbacks.state = [this](int number, std::uint32_t ack) {
+      const State state = stream::to_state(number);
+      if (state == State::kConnected || state == State::kQosAckRemote || state == State::kQosNackRemote ||
+          stream::is_user_state(state))
         forward_peer_metadata();
-      if (state == static_cast<int>(State::kDisconnected)) {
+      if (state == State::kDisconnected) {
         // The rest of a half-sent piece was for the connection that ended
         // (ProxyLink drops the queued ones).
         partial_.reset();
         partial_offset_ = 0;
       }
-      events_->onward_state(static_cast<std::uint32_t>(state), ack);
+      events_->onward_state(static_cast<std::uint32_t>(number), ack);  // the wire's number
       return Ret::kOk;
     };
     info.callbacks.rx = [this](std::span<const std::uint8_t> buf, std::uint32_t flags) {

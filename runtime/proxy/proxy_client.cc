@@ -110,7 +110,7 @@ void ProxyClient::link_failed() {
   const Micros now = loop_.now();
   if (!first_failure_) first_failure_ = now;
   const Micros ms = (now - *first_failure_) / kMicrosPerMilli;
-  raise(static_cast<int>(State::kUpstreamLinkRetry),
+  raise(State::kUpstreamLinkRetry,
         static_cast<std::uint32_t>(std::min<Micros>(ms, UINT32_MAX)));
   schedule_retry();
 }
@@ -166,11 +166,11 @@ void ProxyClient::drain() {
         [this](auto& ev) {
           using T = std::decay_t<decltype(ev)>;
           if constexpr (std::is_same_v<T, LinkCreated>) {
-            raise(static_cast<int>(State::kCreating), 0);
+            raise(State::kCreating, 0);
           } else if constexpr (std::is_same_v<T, LinkCreateFailed>) {
             pending_destroy_ = true;  // the proxy's policy has no such streamtype
           } else if constexpr (std::is_same_v<T, LinkState>) {
-            raise(static_cast<int>(ev.state), ev.ordinal);
+            raise(stream::to_state(static_cast<int>(ev.state)), ev.ordinal);  // the wire's number
           } else if constexpr (std::is_same_v<T, LinkRx>) {
             if (cb_.rx) apply(cb_.rx(ev.payload, ev.flags));
           } else if constexpr (std::is_same_v<T, LinkMetadata>) {
@@ -179,9 +179,9 @@ void ProxyClient::drain() {
             // The proxy destroys the onward stream with the link: what the
             // user saw it doing is over (docs/states.md "Proxied streams").
             if (connection_up()) {
-              raise(static_cast<int>(State::kDisconnected), 0);
+              raise(State::kDisconnected, 0);
             } else if (seen_ == State::kConnecting) {
-              raise(static_cast<int>(State::kUnreachable), 0);
+              raise(State::kUnreachable, 0);
             }
             close_link();
             schedule_retry();
@@ -193,14 +193,14 @@ void ProxyClient::drain() {
     first_failure_.reset();
 }
 
-void ProxyClient::raise(int state, std::uint32_t ack) {
+void ProxyClient::raise(State state, std::uint32_t ack) {
   if (destroyed_) return;
   apply(notify(state, ack));
 }
 
-Ret ProxyClient::notify(int state, std::uint32_t ack) {
+Ret ProxyClient::notify(State state, std::uint32_t ack) {
   seen_ = stream::next_tracked(seen_, state);
-  return cb_.state ? cb_.state(state, ack) : Ret::kOk;
+  return cb_.state ? cb_.state(stream::to_int(state), ack) : Ret::kOk;
 }
 
 // The user has seen the connection come up and not go down: CONNECTED or a
@@ -209,8 +209,8 @@ Ret ProxyClient::notify(int state, std::uint32_t ack) {
 // (docs/states.md rule 3).
 bool ProxyClient::connection_up() const {
   return seen_ != State::kNone && seen_ != State::kDestroying &&
-         !stream::transition_legal(seen_, static_cast<int>(State::kDestroying)) &&
-         stream::transition_legal(seen_, static_cast<int>(State::kDisconnected));
+         !stream::transition_legal(seen_, State::kDestroying) &&
+         stream::transition_legal(seen_, State::kDisconnected);
 }
 
 void ProxyClient::apply(Ret r) {
@@ -229,8 +229,8 @@ void ProxyClient::settle() {
     close_link();
     // As a direct stream's destroy (docs/states.md rule 3): DISCONNECTED
     // first while the user's connection is up. Answers change nothing now.
-    if (connection_up()) (void)notify(static_cast<int>(State::kDisconnected), 0);
-    (void)notify(static_cast<int>(State::kDestroying), 0);
+    if (connection_up()) (void)notify(State::kDisconnected, 0);
+    (void)notify(State::kDestroying, 0);
     --depth_;
     return;
   }

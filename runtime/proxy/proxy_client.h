@@ -114,8 +114,8 @@ class ProxyClient final : public ConnectionHandler {
   void arm_deadline();
   void apply(stream::Ret r);
   void settle();  // act on DESTROY_ME / DISCONNECT_ME once no callback is running
-  void raise(int state, std::uint32_t ack);
-  stream::Ret notify(int state, std::uint32_t ack);  // the user's state() and seen_
+  void raise(stream::State state, std::uint32_t ack);
+  stream::Ret notify(stream::State state, std::uint32_t ack);  // the user's state() and seen_
   bool connection_up() const;
   void close_link();
 

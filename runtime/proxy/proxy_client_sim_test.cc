@@ -103,9 +103,10 @@ struct User {
   // The first step of `states` the transition table forbids ("" if none).
   std::string illegal_step() const {
     State tracked = State::kNone;
-    for (int st : states) {
+    for (int number : states) {
+      const State st = stream::to_state(number);
       if (!stream::transition_legal(tracked, st))
-        return std::string(stream::state_name(static_cast<int>(tracked))) + " -> " + stream::state_name(st);
+        return std::string(stream::state_name(tracked)) + " -> " + stream::state_name(st);
       tracked = stream::next_tracked(tracked, st);
     }
     return "";

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "runtime/core/net.h"
 #include "runtime/stream/binding.h"
 #include "runtime/stream/connection_pool.h"
+#include "runtime/stream/phases.h"
 #include "runtime/stream/stream.h"
 
 namespace ss::stream {
@@ -20,7 +22,10 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   Attempt(Stream& s, Endpoint endpoint, std::string url_path)
       : s_(s), endpoint_(std::move(endpoint)), url_path_(std::move(url_path)) {}
 
-  bool live() const { return s_.attempt_.get() == this && !s_.destroyed_; }
+  bool live() const { return s_.attempt_.get() == this && !s_.destroyed(); }
+  // How far the connection got (phases.h).
+  bool transport_up() const { return phase_ != AttemptPhase::kOpening; }
+  bool protocol_up() const { return phase_ == AttemptPhase::kProtocolUp; }
 
   // ConnectionHandler
   void on_connected() override;
@@ -36,7 +41,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   Rng& rng() override;
   const Endpoint& endpoint() const override { return endpoint_; }
   std::string_view url_path_override() const override { return url_path_; }
-  bool transport_tls() const override { return tls; }
+  bool transport_tls() const override { return tls_; }
   std::optional<std::string_view> metadata(std::string_view name) const override {
     return s_.md_.find(name);
   }
@@ -49,7 +54,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   void shutdown_write() override;
   void close_connection(std::string_view protocol_error) override;
   void release_connection() override;
-  bool reused_connection() const override { return reused; }
+  bool reused_connection() const override { return reused_; }
   bool proxied() const override { return (s_.info_.flags & kInfoProxied) != 0; }
   Error check_redirect(std::string_view location) const override;
   void follow_redirect(std::string_view location, bool reusable) override;
@@ -65,39 +70,50 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   HostVerdict user_state(int state) override;
   void trace(std::string_view kind, std::string_view text) override;
 
-  Stream& s_;
-  Endpoint endpoint_;
-  std::string url_path_;
-  bool tls = false;
-  std::string pool_key;                  // ConnectionPool key for this attempt's wire
-  std::unique_ptr<Relay> relay;          // routes conn's events here (outlives conn)
-  std::unique_ptr<Connection> conn;
-  bool reused = false;                   // conn came from the pool
-  bool keep_conn = false;                // park conn in the pool when this attempt ends
-  bool got_data = false;                 // the peer sent something on this attempt
-  bool pulled_tx = false;                // the user's tx() ran on this attempt
-  std::optional<std::string> redirect_to;  // follow this Location when the attempt ends
-  TimerId phase_timer;                   // transport / protocol deadline (Context::Config)
-
-  // (Re)arms phase_timer: `limit` from now, then the attempt times out.
-  void arm_phase_timer(Micros limit, const char* waiting_for, const char* label);
-  void cancel_phase_timer();
-  std::unique_ptr<Binding> binding;
-  bool transport_up = false;
-  bool proto_connected = false;
-  bool txn_ok = false;        // a transaction completed on this connection
-  bool retry_asked = false;   // the peer said "come back later" (503/429)
-  std::uint32_t failures_before_connect = 0;  // retry budget before CONNECTED reset it
-  bool txn_reported = false;  // ACK/NACK already raised for the current transaction
-  bool close_posted = false;
-  bool ending = false;        // inside on_transport_end: close/release/follow only record
-  bool cross_origin = false;  // a redirect took this attempt to another origin
-  bool redirect_cross_origin() const override { return cross_origin; }
+  bool redirect_cross_origin() const override { return cross_origin_; }
   void retry_after_hint(std::uint32_t ms) override {
     if (live()) s_.retry_after_floor_ms_ = ms;
   }
 
  private:
+  // The Stream opens, ends and retires its attempts (stream.cc).
+  friend class Stream;
+
+  // (Re)arms phase_timer_: `limit` from now, then the attempt times out.
+  void arm_phase_timer(Micros limit, const char* waiting_for, const char* label);
+  void cancel_phase_timer();
+
+  Stream& s_;
+  Endpoint endpoint_;
+  std::string url_path_;
+  bool tls_ = false;
+  std::string pool_key_;                  // ConnectionPool key for this attempt's wire
+  std::unique_ptr<Relay> relay_;          // routes conn_'s events here (outlives conn_)
+  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<Binding> binding_;
+  TimerId phase_timer_;                   // transport / protocol deadline (Context::Config)
+  AttemptPhase phase_ = AttemptPhase::kOpening;
+
+  // Facts beside the phase, each independent of how far the connection got
+  // and of the others, so not part of AttemptPhase:
+  // - what happened on the wire (any phase):
+  bool reused_ = false;     // conn_ came from the pool
+  bool got_data_ = false;   // the peer sent something on this attempt
+  bool pulled_tx_ = false;  // the user's tx() ran on this attempt
+  // - transactions on a kept-alive connection (kProtocolUp; one attempt may
+  //   carry several, each reported once):
+  bool txn_reported_ = false;  // ACK/NACK already raised for the current transaction
+  bool txn_ok_ = false;        // some transaction completed on this connection
+  bool retry_asked_ = false;   // the peer said "come back later" (503/429)
+  std::uint32_t failures_before_connect_ = 0;  // retry budget before CONNECTED reset it
+  // - how it ends (requested in any phase; a close may be posted and then the
+  //   peer's end come first, so both can hold):
+  bool close_posted_ = false;  // a close is posted to the loop
+  bool ending_ = false;        // inside on_transport_end: close/release/follow only record
+  bool keep_conn_ = false;     // park conn_ in the pool when this attempt ends
+  std::optional<std::string> redirect_to_;  // follow this Location when the attempt ends
+  bool cross_origin_ = false;  // a redirect took this attempt to another origin
+
   HostVerdict verdict() const {
     return live() && !s_.stopping() ? HostVerdict::kContinue : HostVerdict::kStop;
   }

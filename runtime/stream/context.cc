@@ -90,7 +90,7 @@ void Context::cancel_service() {
   for (std::uint64_t id : ids) {
     auto it = streams_.find(id);
     if (it == streams_.end()) continue;
-    it->second->notify(static_cast<int>(State::kEventWaitCancelled));
+    it->second->notify(State::kEventWaitCancelled);
   }
 }
 

@@ -52,12 +52,24 @@ struct Hooks {
   std::function<bool(std::string_view site)> buggify;
 };
 
-// The TLS hook: wraps a connection to `to` in TLS. Helper "tls" provides
-// one (runtime/proto/tls); set it with Context::set_tls_transport. Without
-// it, a streamtype with "tls": true fails to connect (UNREACHABLE, logged).
+// What the TLS hook is told about one connection: where it goes and what
+// the streamtype asks of TLS (its trust store and client certificate, read
+// from the policy and the system blobs by the hook).
+struct TlsTarget {
+  const Endpoint& to;
+  const policy::Policy& policy;
+  const policy::Streamtype& streamtype;
+  const SystemBlobs& blobs;
+  std::vector<std::string> alpn;  // the binding's, in order of preference
+};
+
+// The TLS hook: wraps a connection to `target.to` in TLS. runtime/bind/tls
+// provides one (make_tls_transport); set it with Context::set_tls_transport.
+// Without it, a streamtype with "tls": true fails to connect (UNREACHABLE,
+// logged). An error's message is the whole reason the stream reports.
 using TlsTransportFactory = std::function<Result<std::unique_ptr<Connection>>(
-    Net& net, TlsProvider* provider, const Endpoint& to, const ConnectOptions& options,
-    const TlsClientConfig& config, ConnectionHandler* handler)>;
+    Net& net, TlsProvider* provider, const TlsTarget& target, const ConnectOptions& options,
+    ConnectionHandler* handler)>;
 
 class Context {
  public:

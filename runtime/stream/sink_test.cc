@@ -15,13 +15,13 @@ using sim::testing::Harness;
 using sim::testing::Recorder;
 
 // State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-constexpr int C = static_cast<int>(State::kCreating),
-              DISC = static_cast<int>(State::kDisconnected),
-              CONN = static_cast<int>(State::kConnected),
-              CING = static_cast<int>(State::kConnecting),
-              DESTR = static_cast<int>(State::kDestroying),
-              JOIN = static_cast<int>(State::kSinkJoin),
-              PART = static_cast<int>(State::kSinkPart);
+constexpr int C = to_int(State::kCreating),
+              DISC = to_int(State::kDisconnected),
+              CONN = to_int(State::kConnected),
+              CING = to_int(State::kConnecting),
+              DESTR = to_int(State::kDestroying),
+              JOIN = to_int(State::kSinkJoin),
+              PART = to_int(State::kSinkPart);
 
 std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
 

@@ -5,7 +5,7 @@
 namespace ss::stream {
 namespace {
 
-constexpr std::uint32_t bit(State s) { return 1u << static_cast<int>(s); }
+constexpr std::uint32_t bit(State s) { return 1u << to_int(s); }
 
 // Allowed next connection states, indexed by the tracked state.
 // Changes against lws (docs/secure-streams.md §6, docs/states.md): a reconnect never re-enters
@@ -57,27 +57,31 @@ constexpr std::uint32_t kAllowed[kLastBuiltinState + 1] = {
 
 }  // namespace
 
-bool is_out_of_band(int to) {
-  return to == static_cast<int>(State::kTimeout) ||
-         to == static_cast<int>(State::kEventWaitCancelled) ||
-         to == static_cast<int>(State::kUpstreamLinkRetry) ||
-         to == static_cast<int>(State::kSinkJoin) || to == static_cast<int>(State::kSinkPart) ||
-         to >= static_cast<int>(State::kUserBase);
+bool is_out_of_band(State to) {
+  switch (to) {
+    case State::kTimeout:
+    case State::kEventWaitCancelled:
+    case State::kUpstreamLinkRetry:
+    case State::kSinkJoin:
+    case State::kSinkPart:
+      return true;
+    default:
+      return is_user_state(to);
+  }
 }
 
-bool transition_legal(State from, int to) {
-  const int f = static_cast<int>(from);
+bool transition_legal(State from, State to) {
+  const int f = to_int(from);
   if (f < 0 || f > kLastBuiltinState) return false;
   // UPSTREAM_LINK_RETRY also before CREATING: an SSPC stream hears it while
   // it has no link to the proxy, and CREATING comes with CREATE_RESULT.
-  if (to == static_cast<int>(State::kUpstreamLinkRetry)) return from != State::kDestroying;
+  if (to == State::kUpstreamLinkRetry) return from != State::kDestroying;
   if (is_out_of_band(to)) return from != State::kNone && from != State::kDestroying;
-  if (to < 1 || to > kLastBuiltinState) return false;
-  return (kAllowed[f] >> to) & 1u;
+  const int t = to_int(to);
+  if (t < 1 || t > kLastBuiltinState) return false;
+  return (kAllowed[f] >> t) & 1u;
 }
 
-State next_tracked(State from, int to) {
-  return is_out_of_band(to) ? from : static_cast<State>(to);
-}
+State next_tracked(State from, State to) { return is_out_of_band(to) ? from : to; }
 
 }  // namespace ss::stream

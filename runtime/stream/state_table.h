@@ -20,13 +20,13 @@
 namespace ss::stream {
 
 // True if `to` is out-of-band (does not move the tracked state).
-bool is_out_of_band(int to);
+bool is_out_of_band(State to);
 
 // True if raising `to` when the tracked state is `from` is legal.
-bool transition_legal(State from, int to);
+bool transition_legal(State from, State to);
 
 // The tracked state after raising `to` from `from` (unchanged for
 // out-of-band states).
-State next_tracked(State from, int to);
+State next_tracked(State from, State to);
 
 }  // namespace ss::stream

@@ -12,7 +12,7 @@ const char* state_name(int state) {
       "SINK_PART",
   };
   if (state >= 0 && state <= kLastBuiltinState) return kNames[state];
-  if (state >= static_cast<int>(State::kUserBase)) return "USER_STATE";
+  if (state >= to_int(State::kUserBase)) return "USER_STATE";
   return "UNKNOWN";
 }
 

@@ -34,6 +34,13 @@ enum class State : int {
 
 inline constexpr int kLastBuiltinState = 20;
 
+// The engine, the proxy and the simulator pass State; its number is for
+// the C API, the wire and traces only. Every int is a State (the underlying
+// type is fixed): user states are kUserBase + n.
+constexpr int to_int(State s) { return static_cast<int>(s); }
+constexpr State to_state(int number) { return static_cast<State>(number); }
+constexpr bool is_user_state(State s) { return to_int(s) >= to_int(State::kUserBase); }
+
 // lws_ss_state_return_t.
 enum class Ret : int {
   kTxDontSend = 1,
@@ -44,7 +51,7 @@ enum class Ret : int {
 
 // "CREATING", ..., "USER_STATE" for >= 1000, "UNKNOWN" otherwise. Never null.
 const char* state_name(int state);
-inline const char* state_name(State s) { return state_name(static_cast<int>(s)); }
+inline const char* state_name(State s) { return state_name(to_int(s)); }
 
 const char* ret_name(Ret r);
 

@@ -8,51 +8,10 @@
 #include "runtime/stream/attempt.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
+#include "runtime/stream/target.h"
 
 namespace ss::stream {
 namespace {
-
-// Parses "scheme://host[:port][/path]" endpoint overrides (docs/secure-streams.md §2.8).
-struct UrlParts {
-  std::string scheme, host, path;
-  std::optional<std::uint16_t> port;
-};
-
-std::optional<UrlParts> parse_url(std::string_view text) {
-  auto sep = text.find("://");
-  if (sep == std::string_view::npos) return std::nullopt;
-  UrlParts u;
-  u.scheme = std::string(text.substr(0, sep));
-  std::string_view rest = text.substr(sep + 3);
-  auto slash = rest.find('/');
-  std::string_view hostport = rest.substr(0, slash);
-  if (slash != std::string_view::npos) u.path = std::string(rest.substr(slash));
-  std::size_t colon = std::string_view::npos;
-  if (!hostport.empty() && hostport.front() == '[') {
-    auto close = hostport.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    if (close + 1 < hostport.size()) {
-      if (hostport[close + 1] != ':') return std::nullopt;
-      colon = close + 1;
-    }
-  } else {
-    colon = hostport.rfind(':');
-  }
-  if (colon != std::string_view::npos) {
-    std::uint32_t port = 0;
-    std::string_view digits = hostport.substr(colon + 1);
-    if (digits.empty() || digits.size() > 5) return std::nullopt;
-    for (char c : digits) {
-      if (c < '0' || c > '9') return std::nullopt;
-      port = port * 10 + static_cast<std::uint32_t>(c - '0');
-    }
-    if (port > 65535) return std::nullopt;
-    u.port = static_cast<std::uint16_t>(port);
-    hostport = hostport.substr(0, colon);
-  }
-  u.host = std::string(hostport);
-  return u;
-}
 
 // A failed connect in words, when the transport said nothing more.
 std::string end_reason_text(EndReason reason) {
@@ -90,7 +49,7 @@ void Stream::reclaim_attempts() { dead_attempts_.clear(); }
 void Stream::enter_context() { ctx_.enter(); }
 void Stream::leave_context() { ctx_.leave(); }
 
-bool Stream::protocol_connected() const { return attempt_ && attempt_->proto_connected; }
+bool Stream::protocol_connected() const { return attempt_ && attempt_->protocol_up(); }
 
 std::function<void()> Stream::guarded(void (Stream::*fn)()) {
   std::weak_ptr<Stream*> weak = token_;
@@ -106,28 +65,28 @@ std::function<void()> Stream::guarded(void (Stream::*fn)()) {
 // ---------------------------------------------------------------------------
 // The one place states are raised.
 
-Ret Stream::raise(int state, std::uint32_t ack) {
-  if (destroyed_) return Ret::kOk;
+Ret Stream::raise(State state, std::uint32_t ack) {
+  if (destroyed()) return Ret::kOk;
   if (!transition_legal(tracked_, state)) {
     ctx_.violation("stream " + std::to_string(id_) + " (" + st_.name + "): illegal transition " +
                    state_name(tracked_) + " -> " + state_name(state) + " (" +
-                   std::to_string(state) + ")");
+                   std::to_string(to_int(state)) + ")");
   }
   tracked_ = next_tracked(tracked_, state);
   ctx_.trace("ss.state", "ss" + std::to_string(id_) + " " + st_.name + " " + state_name(state) +
-                             (state >= 1000 ? "(" + std::to_string(state) + ")" : "") +
+                             (is_user_state(state) ? "(" + std::to_string(to_int(state)) + ")" : "") +
                              " ack=" + std::to_string(ack));
-  if (state != static_cast<int>(State::kDestroying)) sequencer_.deliver(state);
+  if (state != State::kDestroying) sequencer_.deliver(to_int(state));
   if (ctx_.observing()) {
     EngineEvent e;
-    e.state = state;
+    e.state = to_int(state);
     e.ack = ack;
     observe(e);
   }
   Ret r = Ret::kOk;
-  if (info_.callbacks.state) r = info_.callbacks.state(state, ack);
-  observe_answer(EngineEvent::Kind::kState, r, state);
-  if (state != static_cast<int>(State::kDestroying)) apply(r);
+  if (info_.callbacks.state) r = info_.callbacks.state(to_int(state), ack);  // the C++ API's int
+  observe_answer(EngineEvent::Kind::kState, r, to_int(state));
+  if (state != State::kDestroying) apply(r);
   return r;
 }
 
@@ -150,7 +109,7 @@ void Stream::observe_answer(EngineEvent::Kind of, Ret r, int state) {
 
 void Stream::apply(Ret r) {
   call_ret_ = worse(call_ret_, r);
-  if (destroying_ || destroyed_) return;
+  if (destroy_started()) return;
   if (r == Ret::kDestroyMe) pending_destroy_ = true;
   if (r == Ret::kDisconnectMe && !SS_PLANTED("disconnect-me-ignored")) {
     pending_disconnect_ = true;
@@ -161,7 +120,7 @@ void Stream::apply(Ret r) {
 void Stream::leave() {
   if (--depth_ > 0) return;
   // Outermost engine frame: act on what callbacks asked for.
-  while (!destroyed_) {
+  while (!destroyed()) {
     if (pending_destroy_) {
       pending_destroy_ = false;
       do_destroy();
@@ -178,17 +137,17 @@ void Stream::leave() {
   }
 }
 
-Ret Stream::notify(int state, std::uint32_t ack) {
-  if (destroyed_ || destroying_ || !created_) return Ret::kOk;
+Ret Stream::notify(State state, std::uint32_t ack) {
+  if (phase_ != StreamPhase::kLive) return Ret::kOk;
   Guard g(this);
   return raise(state, ack);
 }
 
 Ret Stream::start() {
   Guard g(this);
-  created_ = true;
+  if (phase_ == StreamPhase::kNew) move_to(phase_, StreamPhase::kLive);
   call_ret_ = Ret::kOk;
-  raise(static_cast<int>(State::kCreating));
+  raise(State::kCreating);
   // An SS proxy's onward stream (kInfoProxied) is connected by the proxy
   // once its client's metadata is in (docs/proxy.md "What happens on a link").
   if (!pending_destroy_ && st_.nailed_up && !st_.server && !st_.local_sink && !(info_.flags & kInfoProxied)) {
@@ -203,7 +162,7 @@ Ret Stream::start() {
 // API
 
 Ret Stream::request_tx() {
-  if (destroyed_ || destroying_) return Ret::kOk;
+  if (destroy_started()) return Ret::kOk;
   Guard g(this);
   if (depth_ == 1) call_ret_ = Ret::kOk;
   Ret before = call_ret_;
@@ -216,7 +175,7 @@ Ret Stream::request_tx() {
     return Ret::kOk;
   }
   if (st_.local_sink) return Ret::kOk;  // an unlinked sink end has nowhere to send
-  if (attempt_ && attempt_->proto_connected) {
+  if (attempt_ && attempt_->protocol_up()) {
     post_tx_kick();
   } else if (!attempt_ && seq_ == Seq::kIdle) {
     // A fresh start from idle gets a fresh retry budget (lws does not reset
@@ -239,7 +198,7 @@ Ret Stream::request_tx_len(std::size_t len) {
 }
 
 Ret Stream::client_connect() {
-  if (destroyed_ || destroying_) return Ret::kOk;
+  if (destroy_started()) return Ret::kOk;
   Guard g(this);
   if (st_.local_sink) return Ret::kOk;  // sinks are connected by linking
   // Connected, connecting or a retry pending: the budget of that sequence
@@ -256,7 +215,7 @@ Ret Stream::client_connect() {
 }
 
 void Stream::start_timeout(std::uint32_t ms) {
-  if (destroyed_ || destroying_) return;
+  if (destroy_started()) return;
   if (ms == 0) ms = st_.timeout_ms;
   if (ms == 0) return;
   if (timeout_timer_) ctx_.loop().cancel(timeout_timer_);
@@ -283,10 +242,10 @@ void Stream::change_handlers(const Callbacks& partial) {
 }
 
 void Stream::add_peer_tx_credit(std::int32_t add) {
-  if (destroyed_ || destroying_) return;
+  if (destroy_started()) return;
   std::int64_t sum = static_cast<std::int64_t>(est_credit_) + add;
   est_credit_ = static_cast<std::int32_t>(std::clamp<std::int64_t>(sum, INT32_MIN, INT32_MAX));
-  if (attempt_ && attempt_->binding) attempt_->binding->on_peer_tx_credit(add);
+  if (attempt_ && attempt_->binding_) attempt_->binding_->on_peer_tx_credit(add);
   if (!held_.empty() && !flush_posted_) {
     flush_posted_ = true;
     ctx_.loop().post(guarded(&Stream::flush_held_rx));
@@ -294,7 +253,7 @@ void Stream::add_peer_tx_credit(std::int32_t add) {
 }
 
 void Stream::destroy() {
-  if (destroyed_ || destroying_) return;
+  if (destroy_started()) return;
   if (depth_ > 0) {
     pending_destroy_ = true;  // inside a callback: after it returns
     return;
@@ -306,11 +265,11 @@ void Stream::destroy() {
 // Connecting and failing
 
 Ret Stream::connect_now(bool poll_first) {
-  if (attempt_ || destroying_) return Ret::kOk;
+  if (attempt_ || destroy_started()) return Ret::kOk;
   if (retry_timer_) ctx_.loop().cancel(retry_timer_);
   retry_timer_ = {};
   seq_ = Seq::kConnecting;
-  if (poll_first && tracked_ != State::kPoll) raise(static_cast<int>(State::kPoll));
+  if (poll_first && tracked_ != State::kPoll) raise(State::kPoll);
   if (pending_destroy_) return call_ret_;
   if (pending_disconnect_) {  // "disconnect" before a connection exists: stay idle
     pending_disconnect_ = false;
@@ -318,7 +277,7 @@ Ret Stream::connect_now(bool poll_first) {
     seq_ = Seq::kIdle;
     return call_ret_;
   }
-  raise(static_cast<int>(State::kConnecting));
+  raise(State::kConnecting);
   if (pending_destroy_) return call_ret_;
   if (pending_disconnect_) {
     pending_disconnect_ = false;
@@ -328,7 +287,7 @@ Ret Stream::connect_now(bool poll_first) {
   }
   ++connect_attempts_;
   redirect_hops_ = 0;
-  auto target = policy_target();
+  auto target = policy_target(st_, md_);
   if (!target) {
     fail_before_connect(target.error().message());
     return call_ret_;
@@ -346,80 +305,6 @@ Ret Stream::connect_now(bool poll_first) {
   return call_ret_;
 }
 
-bool Stream::idempotent_method() const {
-  const std::string& m = st_.http_method;
-  return m.empty() || m == "GET" || m == "HEAD" || m == "OPTIONS" || m == "TRACE" || m == "PUT" ||
-         m == "DELETE";
-}
-
-// Endpoint: ${md} expansion, then an optional scheme://host:port/path
-// override (docs/secure-streams.md §2.8).
-Result<Stream::Target> Stream::policy_target() const {
-  auto expanded = md_.expand(st_.endpoint);
-  if (!expanded) return make_error(ErrorCode::kInvalidArgument, "endpoint: " + expanded.error().message());
-  Target t;
-  t.tls = st_.tls;
-  std::uint16_t port = st_.port;
-  std::string host_text = *expanded;
-  if (auto url = parse_url(host_text)) {
-    host_text = url->host;
-    if (url->port) port = *url->port;
-    t.url_path = url->path;
-    if (url->scheme == "http" || url->scheme == "ws" || url->scheme == "mqtt") t.tls = false;
-    if (url->scheme == "https" || url->scheme == "wss" || url->scheme == "mqtts") t.tls = true;
-  }
-  auto ep = parse_endpoint(host_text, port);
-  if (!ep) return make_error(ErrorCode::kInvalidArgument, "endpoint " + quote_text(host_text) + ": " + ep.error().message());
-  t.ep = std::move(*ep);
-  return t;
-}
-
-// Where a redirect's Location leads from `from`: "/path" stays on the same
-// origin; "http[s]://host[:port]/path" may go anywhere except from TLS to
-// plaintext (a downgrade would hand the request to anyone on the path).
-Result<Stream::Target> Stream::redirect_target(const Target& from, std::string_view location) const {
-  if (redirect_hops_ >= kMaxRedirects) {
-    return make_error(ErrorCode::kLimit, "more than " + std::to_string(kMaxRedirects) + " redirects");
-  }
-  if (!location.empty() && location.front() == '/' && (location.size() < 2 || location[1] != '/')) {
-    Target t = from;
-    t.url_path = std::string(location);
-    return t;
-  }
-  auto url = parse_url(location);
-  if (!url || url->host.empty()) {
-    return make_error(ErrorCode::kInvalidArgument, "redirect to " + quote_text(location) + ": not an absolute URL");
-  }
-  Target t;
-  if (url->scheme == "https") {
-    t.tls = true;
-  } else if (url->scheme == "http") {
-    if (from.tls) {
-      return make_error(ErrorCode::kInvalidArgument, "redirect to " + quote_text(location) + " would leave TLS");
-    }
-    t.tls = false;
-  } else {
-    return make_error(ErrorCode::kUnsupported, "redirect to scheme " + quote_text(url->scheme));
-  }
-  t.url_path = url->path.empty() ? "/" : url->path;
-  auto ep = parse_endpoint(url->host, url->port.value_or(t.tls ? 443 : 80));
-  if (!ep) return make_error(ErrorCode::kInvalidArgument, "redirect host " + quote_text(url->host) + ": " + ep.error().message());
-  t.ep = std::move(*ep);
-  return t;
-}
-
-// What must match for an idle connection to be reused (ConnectionPool).
-std::string Stream::pool_key(const Target& t, const Binding& binding) const {
-  std::string key = to_string(t.ep) + "|p" + std::to_string(static_cast<int>(st_.protocol));
-  if (t.tls) {
-    key += "|tls|" + t.ep.host + "|ts" +
-           (st_.trust_store ? std::to_string(*st_.trust_store) : std::string("system")) + "|cc" +
-           std::to_string(st_.client_cert);
-    for (const auto& a : binding.alpn()) key += "|" + a;
-  }
-  return key;
-}
-
 // Starts one connection attempt to `t`: an idle pooled connection when one
 // matches (and `may_reuse`), else a new one.
 void Stream::open_attempt(const Target& t, bool may_reuse) {
@@ -432,26 +317,26 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   auto a = std::make_unique<Attempt>(*this, t.ep, t.url_path);
   Attempt* raw = a.get();
   attempt_ = std::move(a);
-  raw->tls = t.tls;
-  raw->binding = (*factory)(*raw);
-  if (!raw->binding) {
+  raw->tls_ = t.tls;
+  raw->binding_ = (*factory)(*raw);
+  if (!raw->binding_) {
     attempt_.reset();
     fail_before_connect("the protocol binding refused to start");
     return;
   }
-  raw->pool_key = pool_key(t, *raw->binding);
+  raw->pool_key_ = pool_key(t, st_, raw->binding_->alpn());
   if (may_reuse) {
     std::optional<Link> link;
     // BUGGIFY: a new connection although an idle one could be reused.
-    if (!ctx_.buggify("pool.skip_reuse")) link = ctx_.pool().take(raw->pool_key);
+    if (!ctx_.buggify("pool.skip_reuse")) link = ctx_.pool().take(raw->pool_key_);
     if (link) {
-      raw->relay = std::move(link->relay);
-      raw->conn = std::move(link->conn);
-      raw->relay->set_target(raw);
-      raw->reused = true;
+      raw->relay_ = std::move(link->relay);
+      raw->conn_ = std::move(link->conn);
+      raw->relay_->set_target(raw);
+      raw->reused_ = true;
       ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " +
                                    to_string(t.ep) + (t.tls ? " tls" : "") + " reuse#" +
-                                   std::to_string(raw->conn->id()));
+                                   std::to_string(raw->conn_->id()));
       // The wire is already up; the binding starts from the loop, as it
       // would after a fresh connect.
       std::weak_ptr<Stream*> weak = token_;
@@ -463,8 +348,8 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
       return;
     }
   }
-  raw->relay = std::make_unique<Relay>();
-  raw->relay->set_target(raw);
+  raw->relay_ = std::make_unique<Relay>();
+  raw->relay_->set_target(raw);
   raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)", "transport deadline");
   ConnectOptions opts;
   // attr_priority and the ToS hints (docs/secure-streams.md §1.4), as lws applies them.
@@ -484,41 +369,16 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
       fail_before_connect("streamtype wants TLS but the context has no TLS transport");
       return;
     }
-    TlsClientConfig cfg;
-    cfg.server_name = t.ep.host;
-    cfg.alpn = raw->binding->alpn();
-    const auto& pol = ctx_.policy();
-    if (st_.trust_store && *st_.trust_store < pol.trust_stores.size()) {
-      for (std::size_t ci : pol.trust_stores[*st_.trust_store].certs) {
-        if (ci < pol.certs.size()) cfg.trust_anchors_der.push_back(pol.certs[ci].der);
-      }
-    } else {
-      cfg.use_system_trust = true;
-    }
-    if (st_.client_cert > 0) {
-      // `client_cert: N` presents the certificate and key in system blobs
-      // CLIENT_CERT_DER + N and CLIENT_KEY_DER + N (lws numbering).
-      const auto& blobs = ctx_.blobs();
-      auto cert = blobs.get(SystemBlobs::slot(BlobType::kClientCertDer, st_.client_cert - 1));
-      auto key = blobs.get(SystemBlobs::slot(BlobType::kClientKeyDer, st_.client_cert - 1));
-      if (!cert || !key) {
-        attempt_.reset();
-        fail_before_connect("client_cert " + std::to_string(st_.client_cert - 1) +
-                            ": no client certificate/key in the system blobs");
-        return;
-      }
-      cfg.client_cert_der.assign(cert->begin(), cert->end());
-      cfg.client_key_der.assign(key->begin(), key->end());
-    }
-    auto conn = ctx_.tls_transport()(ctx_.net(), ctx_.tls(), t.ep, opts, cfg, raw->relay.get());
+    const TlsTarget target{t.ep, ctx_.policy(), st_, ctx_.blobs(), raw->binding_->alpn()};
+    auto conn = ctx_.tls_transport()(ctx_.net(), ctx_.tls(), target, opts, raw->relay_.get());
     if (!conn) {
       attempt_.reset();
-      fail_before_connect("TLS: " + conn.error().message());
+      fail_before_connect(conn.error().message());
       return;
     }
-    raw->conn = std::move(*conn);
+    raw->conn_ = std::move(*conn);
   } else {
-    raw->conn = ctx_.net().connect(t.ep, opts, raw->relay.get());
+    raw->conn_ = ctx_.net().connect(t.ep, opts, raw->relay_.get());
   }
 }
 
@@ -527,8 +387,8 @@ void Stream::fail_before_connect(std::string_view why) {
   ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): connect failed: " +
            std::string(why));
   seq_ = Seq::kFailing;
-  raise(static_cast<int>(State::kUnreachable), 0);
-  if (!pending_destroy_ && !destroying_) schedule_retry();
+  raise(State::kUnreachable, 0);
+  if (!pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
 
@@ -536,12 +396,12 @@ void Stream::retire_attempt() {
   if (!attempt_) return;
   Attempt* a = attempt_.get();
   a->cancel_phase_timer();
-  if (rx_paused_ && a->conn) a->conn->pause_reading(false);  // a parked wire must hear its peer
+  if (rx_paused_ && a->conn_) a->conn_->pause_reading(false);  // a parked wire must hear its peer
   rx_paused_ = false;
-  if (a->keep_conn && a->conn && a->relay && !ctx_.tearing_down()) {
-    ctx_.pool().park(a->pool_key, Link{std::move(a->relay), std::move(a->conn)});
-  } else if (a->conn) {
-    a->conn->close();
+  if (a->keep_conn_ && a->conn_ && a->relay_ && !ctx_.tearing_down()) {
+    ctx_.pool().park(a->pool_key_, Link{std::move(a->relay_), std::move(a->conn_)});
+  } else if (a->conn_) {
+    a->conn_->close();
   }
   dead_attempts_.push_back(std::move(attempt_));
   // Reclaimed from the loop: we may be inside one of its callbacks now.
@@ -551,58 +411,57 @@ void Stream::retire_attempt() {
 void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why) {
   if (!attempt_) return;
   Attempt* a = attempt_.get();
-  const bool was_connected = a->proto_connected;
+  const bool was_connected = a->protocol_up();
   // What the transport knows beyond `reason` (a TLS verification failure:
   // which check, which certificate). Logged here: nothing else says it.
   std::string failure(why);
-  if (failure.empty() && a->conn && !locally) {
-    failure = a->conn->end_detail();
+  if (failure.empty() && a->conn_ && !locally) {
+    failure = a->conn_->end_detail();
     if (!failure.empty()) {
       ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " +
                (was_connected ? "connection failed: " : "connect failed: ") + failure);
     }
   }
   Binding::EndInfo info;
-  a->ending = true;  // the binding's last words may not close anything else
-  if (a->binding) info = a->binding->on_transport_end(reason);
-  const bool retry_asked = a->retry_asked;
-  const bool txn_ok = (info.txn_ok || a->txn_ok) && !retry_asked;
+  a->ending_ = true;  // the binding's last words may not close anything else
+  if (a->binding_) info = a->binding_->on_transport_end(reason);
+  const bool retry_asked = a->retry_asked_;
+  const bool txn_ok = (info.txn_ok || a->txn_ok_) && !retry_asked;
   if (ctx_.observing()) {
     EngineEvent e;
     e.kind = EngineEvent::Kind::kEnd;
     e.was_connected = was_connected;
-    e.txn_ok = info.txn_ok || a->txn_ok;
+    e.txn_ok = info.txn_ok || a->txn_ok_;
     e.retry_asked = retry_asked;
     e.locally = locally;
     observe(e);
   }
   // "Come back later" was not a success: the budget goes on from where it was.
-  if (retry_asked) budget_.restore(a->failures_before_connect);
+  if (retry_asked) budget_.restore(a->failures_before_connect_);
   ctx_.trace("ss.end", "ss" + std::to_string(id_) + " " + end_reason_name(reason) +
                            (locally ? " (local)" : ""));
   // Only a connection we let go of ourselves, healthy, goes back to the pool.
-  a->keep_conn = a->keep_conn && locally;
-  const Target was{a->endpoint_, a->tls, a->url_path_};
+  a->keep_conn_ = a->keep_conn_ && locally;
+  const Target was{a->endpoint_, a->tls_, a->url_path_};
   // A pooled connection the server had already given up on: it ended
   // before a byte came back and before any user payload went out. Nothing
   // happened as far as the stream is concerned; try again on a new one.
-  const bool stale_reuse = a->reused && !was_connected && !a->got_data && !a->pulled_tx && !locally &&
-                           idempotent_method();
+  const bool stale_reuse = a->reused_ && !was_connected && !a->got_data_ && !a->pulled_tx_ && !locally &&
+                           idempotent_method(st_.http_method);
   // A followed redirect: after our close, or after the peer's close that
   // ended a read-until-close 3xx body.
   std::optional<std::string> redirect;
-  if (!was_connected) redirect = a->redirect_to;
+  if (!was_connected) redirect = a->redirect_to_;
   retire_attempt();
-  if (!pending_destroy_ && !destroying_) {
+  if (!pending_destroy_ && !destroy_started()) {
     if (redirect) {
-      auto next = redirect_target(was, *redirect);
+      auto next = redirect_target(was, *redirect, redirect_hops_);
       if (next) {
         ++redirect_hops_;
         ctx_.trace("ss.redirect", "ss" + std::to_string(id_) + " -> " + *redirect);
         open_attempt(*next, true);
         if (attempt_) {
-          attempt_->cross_origin = !(next->tls == origin_.tls && next->ep.host == origin_.ep.host &&
-                                     next->ep.port == origin_.ep.port && next->ep.kind == origin_.ep.kind);
+          attempt_->cross_origin_ = !same_origin(*next, origin_);
         }
         return;
       }
@@ -610,9 +469,9 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
       failure = next.error().message();
     } else if (stale_reuse) {
       ctx_.trace("ss.stale", "ss" + std::to_string(id_) + " pooled connection was closed; new one");
-      const bool cross = a->cross_origin;
+      const bool cross = a->cross_origin_;
       open_attempt(was, false);
-      if (attempt_) attempt_->cross_origin = cross;
+      if (attempt_) attempt_->cross_origin_ = cross;
       return;
     }
   }
@@ -620,7 +479,7 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
     // 503/429 ("come back later") backs off and retries even when
     // opportunistic, as libwebsockets does.
     const bool reconnect = retry_asked || (!st_.opportunistic && !txn_ok);
-    if (!held_.empty() && !pending_destroy_ && !destroying_) {
+    if (!held_.empty() && !pending_destroy_ && !destroy_started()) {
       // Rx held for lack of credit (and the transaction's result behind
       // it) still belongs to this connection: the user hears all of it,
       // then DISCONNECTED (docs/api.md "Sending and receiving"). The wire
@@ -640,8 +499,8 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   }
   seq_ = Seq::kFailing;
   last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
-  raise(static_cast<int>(State::kUnreachable), reason == EndReason::kDnsFailure ? 1u : 0u);
-  if (!pending_destroy_ && !destroying_) schedule_retry();
+  raise(State::kUnreachable, reason == EndReason::kDnsFailure ? 1u : 0u);
+  if (!pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
 
@@ -651,8 +510,8 @@ void Stream::report_connected_end(bool reconnect) {
   // While a reconnect is coming, request_tx from the callback only marks
   // that the user wants to send (no immediate connect: no storms).
   seq_ = reconnect ? Seq::kFailing : Seq::kIdle;
-  raise(static_cast<int>(State::kDisconnected));
-  if (reconnect && !pending_destroy_ && !destroying_) schedule_retry();
+  raise(State::kDisconnected);
+  if (reconnect && !pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }
 
@@ -678,7 +537,7 @@ void Stream::schedule_retry() {
   }
   if (d.give_up) {
     seq_ = Seq::kIdle;
-    raise(static_cast<int>(State::kAllRetriesFailed));
+    raise(State::kAllRetriesFailed);
     return;
   }
   seq_ = Seq::kRetryWait;
@@ -697,7 +556,7 @@ void Stream::on_retry_timer() {
 void Stream::on_timeout_timer() {
   timeout_timer_ = {};
   call_ret_ = Ret::kOk;
-  raise(static_cast<int>(State::kTimeout));
+  raise(State::kTimeout);
 }
 
 void Stream::do_disconnect() {
@@ -716,33 +575,34 @@ void Stream::do_disconnect() {
 }
 
 void Stream::do_destroy() {
-  destroying_ = true;
+  const bool created = phase_ == StreamPhase::kLive;
+  move_to(phase_, StreamPhase::kDestroying);
   if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kDestroy));
   ++depth_;
   if (retry_timer_) ctx_.loop().cancel(retry_timer_);
   retry_timer_ = {};
   cancel_timeout();
-  const bool was_connected = (attempt_ && attempt_->proto_connected) || sink_connected_ || end_later_;
+  const bool was_connected = (attempt_ && attempt_->protocol_up()) || sink_connected_ || end_later_;
   sink_connected_ = false;
   end_later_.reset();
-  if (attempt_ && attempt_->binding) {
-    attempt_->ending = true;  // as in attempt_ended: last words only
-    const auto info = attempt_->binding->on_transport_end(EndReason::kClosedLocally);
+  if (attempt_ && attempt_->binding_) {
+    attempt_->ending_ = true;  // as in attempt_ended: last words only
+    const auto info = attempt_->binding_->on_transport_end(EndReason::kClosedLocally);
     // The classic pattern (a stream per request, destroyed from its
     // QOS_ACK_REMOTE callback): a finished keep-alive wire still goes to
     // the pool, as it would have had the stream lived on (docs/api.md).
-    if (info.reusable && attempt_->txn_ok && !pending_disconnect_) attempt_->keep_conn = true;
+    if (info.reusable && attempt_->txn_ok_ && !pending_disconnect_) attempt_->keep_conn_ = true;
   }
   retire_attempt();
   Stream* sink_peer = sink_peer_;
   unlink_sink();
-  if (created_) {
-    if (was_connected) raise(static_cast<int>(State::kDisconnected));
-    raise(static_cast<int>(State::kDestroying));
+  if (created) {
+    if (was_connected) raise(State::kDisconnected);
+    raise(State::kDestroying);
   }
   --depth_;
   if (sink_peer) sink_peer->destroy();  // the two ends of a sink go together
-  destroyed_ = true;
+  move_to(phase_, StreamPhase::kDestroyed);
   *token_ = nullptr;
   drop_held();
   ctx_.bury(this);
@@ -760,9 +620,9 @@ void Stream::post_tx_kick() {
     if (!tok || !*tok) return;
     Stream* s = *tok;
     s->tx_kick_posted_ = false;
-    if (!s->attempt_ || !s->attempt_->proto_connected || !s->tx_wanted_) return;
+    if (!s->attempt_ || !s->attempt_->protocol_up() || !s->tx_wanted_) return;
     Guard g(s);
-    s->attempt_->binding->on_tx_requested();
+    s->attempt_->binding_->on_tx_requested();
   });
 }
 
@@ -781,12 +641,12 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
     std::uint32_t tail_flags = flags;
     if (fit > 0) {
       tail_flags &= ~static_cast<std::uint32_t>(kFlagSom);
-      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags, 0});
+      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags, State::kNone});
       held_bytes_ += bytes.size() - fit;
       bytes = bytes.first(fit);
       flags &= ~static_cast<std::uint32_t>(kFlagEom);
     } else {
-      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags, 0});
+      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags, State::kNone});
       held_bytes_ += bytes.size();
       update_rx_pause();
       return HostVerdict::kContinue;
@@ -801,14 +661,14 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
   return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
 }
 
-bool Stream::hold_state(int state) {
+bool Stream::hold_state(State state) {
   if (held_.empty()) return false;
   held_.push_back(Held{{}, 0, state});
   return true;
 }
 
 void Stream::drop_held() {
-  if (!held_.empty() && !destroyed_) {
+  if (!held_.empty() && !destroyed()) {
     ctx_.trace("ss.rxflow", "ss" + std::to_string(id_) + " drop " + std::to_string(held_bytes_));
   }
   held_.clear();
@@ -823,8 +683,8 @@ void Stream::flush_held_rx() {
   flush_posted_ = false;
   while (!held_.empty() && !stopping()) {
     Held& h = held_.front();
-    if (h.state > 0) {
-      const int state = h.state;
+    if (h.state != State::kNone) {
+      const State state = h.state;
       held_.pop_front();
       raise(state);
       continue;
@@ -856,7 +716,7 @@ void Stream::flush_held_rx() {
 }
 
 void Stream::hold_rx(bool hold) {
-  if (destroyed_ || hold == hold_rx_) return;
+  if (destroyed() || hold == hold_rx_) return;
   hold_rx_ = hold;
   update_rx_pause();
 }
@@ -864,7 +724,7 @@ void Stream::hold_rx(bool hold) {
 // Flow control: stop reading while the consumer holds rx (hold_rx), or
 // while much rx is held back for lack of manual credit.
 void Stream::update_rx_pause() {
-  Connection* conn = attempt_ && attempt_->transport_up ? attempt_->conn.get() : nullptr;
+  Connection* conn = attempt_ && attempt_->transport_up() ? attempt_->conn_.get() : nullptr;
   const bool pause = hold_rx_ || held_bytes_ >= kHeldRxPauseAt || (rx_paused_ && held_bytes_ >= kHeldRxResumeBelow);
   if (pause == rx_paused_ || !conn) {
     if (!conn) rx_paused_ = false;
@@ -887,10 +747,10 @@ Rng& Attempt::rng() { return s_.ctx_.rng(); }
 void Attempt::on_connected() {
   if (!live()) return;
   Stream::Guard g(&s_);
-  transport_up = true;
+  move_to(phase_, AttemptPhase::kTransportUp);
   s_.update_rx_pause();  // a consumer that holds rx holds this connection too
   arm_phase_timer(s_.ctx_.protocol_timeout(), "the protocol handshake", "protocol deadline");
-  binding->on_transport_connected();
+  binding_->on_transport_connected();
 }
 
 void Attempt::arm_phase_timer(Micros limit, const char* waiting_for, const char* label) {
@@ -898,44 +758,44 @@ void Attempt::arm_phase_timer(Micros limit, const char* waiting_for, const char*
   if (limit <= 0) return;
   std::weak_ptr<Stream*> weak = s_.token_;
   Attempt* self = this;
-  phase_timer = s_.ctx_.loop().after(limit, [weak, self, limit, waiting_for] {
+  phase_timer_ = s_.ctx_.loop().after(limit, [weak, self, limit, waiting_for] {
     auto tok = weak.lock();
     if (!tok || !*tok) return;
     Stream* s = *tok;
     if (s->attempt_.get() != self) return;
-    self->phase_timer = {};
+    self->phase_timer_ = {};
     Stream::Guard g(s);
     const std::string why = "timed out after " + std::to_string(limit / kMicrosPerMilli) + " ms waiting for " +
                             waiting_for;
     s->ctx_.log("stream " + std::to_string(s->id_) + " (" + s->st_.name + "): " + why);
-    if (self->conn) self->conn->close();
+    if (self->conn_) self->conn_->close();
     s->attempt_ended(EndReason::kTimedOut, false, why);
   }, {"ss", s_.id_, label});
 }
 
 void Attempt::cancel_phase_timer() {
-  if (phase_timer) s_.ctx_.loop().cancel(phase_timer);
-  phase_timer = {};
+  if (phase_timer_) s_.ctx_.loop().cancel(phase_timer_);
+  phase_timer_ = {};
 }
 
 void Attempt::on_data(std::span<const std::uint8_t> bytes) {
   if (!live()) return;
   Stream::Guard g(&s_);
-  if (reused && !transport_up) {
+  if (reused_ && !transport_up()) {
     // The idle peer spoke before our request went out (typically a 408
     // before it closes): this connection is not reusable after all.
-    conn->close();
+    conn_->close();
     s_.attempt_ended(EndReason::kReset, false);
     return;
   }
-  got_data = true;
-  binding->on_transport_data(bytes);
+  got_data_ = true;
+  binding_->on_transport_data(bytes);
 }
 
 void Attempt::on_writable() {
   if (!live()) return;
   Stream::Guard g(&s_);
-  binding->on_transport_writable();
+  binding_->on_transport_writable();
 }
 
 void Attempt::on_end(EndReason reason) {
@@ -947,28 +807,28 @@ void Attempt::on_end(EndReason reason) {
 }
 
 bool Attempt::write(std::span<const std::uint8_t> bytes) {
-  if (!live() || !conn) return false;
-  return conn->write(bytes);
+  if (!live() || !conn_) return false;
+  return conn_->write(bytes);
 }
 
 void Attempt::shutdown_write() {
-  if (live() && conn) conn->shutdown_write();
+  if (live() && conn_) conn_->shutdown_write();
 }
 
 void Attempt::close_connection(std::string_view protocol_error) {
-  if (!live() || close_posted) return;
+  if (!live() || close_posted_) return;
   // Logged even while the connection ends (a body truncated by the peer's
   // close is found then); the close itself is already under way.
   if (!protocol_error.empty()) {
     s_.ctx_.log("stream " + std::to_string(s_.id_) + " (" + s_.st_.name +
                 "): protocol error: " + std::string(protocol_error));
   }
-  if (ending) return;
+  if (ending_) return;
   if (s_.depth_ > 0) {
     s_.pending_disconnect_ = true;
     return;
   }
-  close_posted = true;
+  close_posted_ = true;
   std::weak_ptr<Stream*> weak = s_.token_;
   Attempt* self = this;
   s_.ctx_.loop().post([weak, self] {
@@ -986,21 +846,21 @@ std::optional<std::string_view> Attempt::system_blob(BlobType type, int index) c
 }
 
 void Attempt::release_connection() {
-  if (!live() || close_posted || ending) return;
-  keep_conn = true;
+  if (!live() || close_posted_ || ending_) return;
+  keep_conn_ = true;
   close_connection("");
 }
 
 Error Attempt::check_redirect(std::string_view location) const {
-  auto t = s_.redirect_target(Stream::Target{endpoint_, tls, url_path_}, location);
+  auto t = redirect_target(Target{endpoint_, tls_, url_path_}, location, s_.redirect_hops_);
   return t ? Error() : t.error();
 }
 
 void Attempt::follow_redirect(std::string_view location, bool reusable) {
-  if (!live() || close_posted) return;
-  redirect_to = std::string(location);
-  if (ending) return;  // a body that ended with the peer's close: just follow
-  keep_conn = reusable;
+  if (!live() || close_posted_) return;
+  redirect_to_ = std::string(location);
+  if (ending_) return;  // a body that ended with the peer's close: just follow
+  keep_conn_ = reusable;
   close_connection("");
 }
 
@@ -1010,7 +870,7 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
     out.kind = TxPull::Kind::kStop;
     return out;
   }
-  pulled_tx = true;
+  pulled_tx_ = true;
   s_.tx_wanted_ = false;
   // BUGGIFY: a small buffer this time (the API promises no size).
   if (buf.size() > 1 && s_.ctx_.buggify("stream.tx_small_buffer")) buf = buf.first(1 + buf.size() % 61);
@@ -1044,20 +904,20 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
 
 HostVerdict Attempt::connected() {
   if (!live() || s_.stopping()) return HostVerdict::kStop;
-  if (proto_connected) {
-    if (!txn_reported) return verdict();  // duplicate CONNECTED: swallowed
+  if (protocol_up()) {
+    if (!txn_reported_) return verdict();  // duplicate CONNECTED: swallowed
     // Next transaction on a kept-alive connection.
-    txn_reported = false;
-    s_.raise(static_cast<int>(State::kConnecting));
+    txn_reported_ = false;
+    s_.raise(State::kConnecting);
     if (!live() || s_.stopping()) return HostVerdict::kStop;
   }
-  proto_connected = true;
+  if (!protocol_up()) move_to(phase_, AttemptPhase::kProtocolUp);
   cancel_phase_timer();
-  failures_before_connect = s_.budget_.failures();
+  failures_before_connect_ = s_.budget_.failures();
   s_.budget_.reset();
   s_.seq_ = Stream::Seq::kConnected;
   s_.last_error_.clear();
-  s_.raise(static_cast<int>(State::kConnected));
+  s_.raise(State::kConnected);
   if (s_.tx_wanted_) s_.post_tx_kick();
   return verdict();
 }
@@ -1078,12 +938,12 @@ HostVerdict Attempt::rx(std::span<const std::uint8_t> bytes, std::uint32_t flags
 
 HostVerdict Attempt::transaction_complete(const TxnResult& result) {
   if (!live() || s_.stopping()) return HostVerdict::kStop;
-  if (txn_reported) return verdict();  // one ACK/NACK per transaction
-  txn_reported = true;
-  txn_ok = !result.retry;
-  retry_asked = result.retry;
+  if (txn_reported_) return verdict();  // one ACK/NACK per transaction
+  txn_reported_ = true;
+  txn_ok_ = !result.retry;
+  retry_asked_ = result.retry;
   if (result.retry_after_ms) s_.retry_after_floor_ms_ = *result.retry_after_ms;
-  const int state = static_cast<int>(result.ok ? State::kQosAckRemote : State::kQosNackRemote);
+  const State state = result.ok ? State::kQosAckRemote : State::kQosNackRemote;
   if (!s_.hold_state(state)) s_.raise(state);  // after the rx still held, if any
   return verdict();
 }
@@ -1094,7 +954,8 @@ void Attempt::trace(std::string_view kind, std::string_view text) {
 
 HostVerdict Attempt::user_state(int state) {
   if (!live() || s_.stopping()) return HostVerdict::kStop;
-  if (!s_.hold_state(state)) s_.raise(state);
+  // Bindings speak the C API's numbers (user states are kUserBase + n).
+  if (!s_.hold_state(to_state(state))) s_.raise(to_state(state));
   return verdict();
 }
 

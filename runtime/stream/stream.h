@@ -36,8 +36,10 @@
 #include "runtime/stream/binding.h"
 #include "runtime/stream/metadata.h"
 #include "runtime/stream/observer.h"
+#include "runtime/stream/phases.h"
 #include "runtime/stream/retry_engine.h"
 #include "runtime/stream/states.h"
+#include "runtime/stream/target.h"
 
 namespace ss::stream {
 
@@ -123,7 +125,7 @@ class Stream {
   Context& context() { return ctx_; }
   void* user() const { return info_.user; }
   State tracked_state() const { return tracked_; }
-  bool destroyed() const { return destroyed_; }
+  bool destroyed() const { return phase_ == StreamPhase::kDestroyed; }
   bool has_connection() const { return attempt_ != nullptr; }
   bool protocol_connected() const;
   bool has_retry_timer() const { return static_cast<bool>(retry_timer_); }
@@ -142,7 +144,7 @@ class Stream {
 
   // --- internal (context and Attempt) ----------------------------------
   // Raises an out-of-band state (EVENT_WAIT_CANCELLED, a user state).
-  Ret notify(int state, std::uint32_t ack = 0);
+  Ret notify(State state, std::uint32_t ack = 0);
   const std::function<void(Stream*)>& bind_hook() const { return info_.on_bind; }
   Ret start();  // raises CREATING, connects if nailed_up
   void reclaim_attempts();
@@ -174,29 +176,17 @@ class Stream {
 
   void enter_context();
   void leave_context();
-  Ret raise(int state, std::uint32_t ack = 0);
+  Ret raise(State state, std::uint32_t ack = 0);
   // Reports to the context's observer (observer.h), if it has one.
   void observe(EngineEvent e);
   void observe_answer(EngineEvent::Kind of, Ret r, int state = 0);
   void apply(Ret r);
   void leave();
-  bool stopping() const { return pending_destroy_ || pending_disconnect_ || destroying_; }
-
-  // Where one attempt goes: the policy's endpoint, or a followed redirect.
-  struct Target {
-    Endpoint ep;
-    bool tls = false;
-    std::string url_path;  // path override ("" = the policy's http_url)
-  };
-  static constexpr int kMaxRedirects = 4;
+  // DESTROYING under way or done (phases.h).
+  bool destroy_started() const { return phase_ >= StreamPhase::kDestroying; }
+  bool stopping() const { return pending_destroy_ || pending_disconnect_ || destroy_started(); }
 
   Ret connect_now(bool poll_first);
-  Result<Target> policy_target() const;
-  Result<Target> redirect_target(const Target& from, std::string_view location) const;
-  std::string pool_key(const Target& t, const Binding& binding) const;
-  // RFC 9110 §9.2.2: a request that may be sent again without a second
-  // effect (the silent resend after a dead pooled connection needs it).
-  bool idempotent_method() const;
   void open_attempt(const Target& t, bool may_reuse);
   void fail_before_connect(std::string_view why);
   // `why`: the failure in words when the caller knows it better than the
@@ -213,7 +203,7 @@ class Stream {
   void flush_held_rx();
   // Queues a transaction result or user state behind held rx (true), so
   // the user hears it after the bytes that came before it.
-  bool hold_state(int state);
+  bool hold_state(State state);
   // Forgets held rx and what waits behind it (the user disconnected or
   // destroyed the stream, or the peer overran its credit: logged).
   void drop_held();
@@ -233,7 +223,7 @@ class Stream {
   Sequencer sequencer_;
 
   State tracked_ = State::kNone;
-  bool created_ = false;
+  StreamPhase phase_ = StreamPhase::kNew;  // phases.h
   Seq seq_ = Seq::kIdle;
   std::unique_ptr<Attempt> attempt_;
   std::vector<std::unique_ptr<Attempt>> dead_attempts_;
@@ -259,7 +249,7 @@ class Stream {
   struct Held {
     std::vector<std::uint8_t> data;
     std::uint32_t flags = 0;
-    int state = 0;  // > 0: raise this state instead of rx
+    State state = State::kNone;  // not kNone: raise this state instead of rx
   };
   std::deque<Held> held_;
   std::size_t held_bytes_ = 0;
@@ -282,10 +272,12 @@ class Stream {
 
   int depth_ = 0;
   Ret call_ret_ = Ret::kOk;  // worst return seen during the current API call
+  // What an answer (DISCONNECT_ME, DESTROY_ME) or the engine asked of the
+  // outermost engine frame, acted on in leave(). Requests, not phases: both
+  // may be pending at once (a disconnect asked before a destroy keeps the
+  // wire out of the pool), and leave() clears them as it acts.
   bool pending_disconnect_ = false;
   bool pending_destroy_ = false;
-  bool destroying_ = false;
-  bool destroyed_ = false;
   // Null once destroyed; posted work checks it before touching the stream.
   std::shared_ptr<Stream*> token_;
 };

@@ -230,7 +230,7 @@ struct Destroy : Alive {
     if (sut.alive()) {
       sut.s->destroy();
     }
-    RC_ASSERT(sut.r.states.back() == static_cast<int>(State::kDestroying));
+    RC_ASSERT(sut.r.states.back() == to_int(State::kDestroying));
     const auto connects = sut.h.net.connects();
     sut.h.run_until_idle();
     RC_ASSERT(sut.h.world.scheduler().pending() == 0u);  // no timer left behind

@@ -34,20 +34,26 @@ TEST(StateNames, EveryStateHasAName) {
 }
 
 TEST(StateTable, CorrectsLwsQuirks) {
-  EXPECT_TRUE(transition_legal(State::kNone, 1));
-  EXPECT_TRUE(transition_legal(State::kNone, 7));    // SSPC destroyed before CREATE_RESULT
-  EXPECT_TRUE(transition_legal(State::kNone, 18));   // SSPC: no link to the proxy yet
-  EXPECT_FALSE(transition_legal(State::kNone, 14));  // other out-of-band states need CREATING
-  EXPECT_FALSE(transition_legal(State::kNone, 5));
-  EXPECT_FALSE(transition_legal(State::kDestroying, 18));
-  EXPECT_EQ(next_tracked(State::kNone, 18), State::kNone);
-  EXPECT_FALSE(transition_legal(State::kDisconnected, 1));  // no re-CREATING
-  EXPECT_FALSE(transition_legal(State::kConnected, 8));     // no CONNECTED -> POLL
-  EXPECT_TRUE(transition_legal(State::kDisconnected, 9));   // lws #2736
-  EXPECT_FALSE(transition_legal(State::kDestroying, 14));
-  EXPECT_TRUE(transition_legal(State::kConnected, 14));
-  EXPECT_TRUE(transition_legal(State::kConnected, 1001));
-  EXPECT_EQ(next_tracked(State::kConnected, 14), State::kConnected);
+  EXPECT_TRUE(transition_legal(State::kNone, State::kCreating));
+  EXPECT_TRUE(transition_legal(State::kNone, State::kDestroying));  // SSPC destroyed before CREATE_RESULT
+  EXPECT_TRUE(transition_legal(State::kNone, State::kUpstreamLinkRetry));  // SSPC: no link to the proxy yet
+  EXPECT_FALSE(transition_legal(State::kNone, State::kTimeout));  // other out-of-band states need CREATING
+  EXPECT_FALSE(transition_legal(State::kNone, State::kConnected));
+  EXPECT_FALSE(transition_legal(State::kDestroying, State::kUpstreamLinkRetry));
+  EXPECT_EQ(next_tracked(State::kNone, State::kUpstreamLinkRetry), State::kNone);
+  EXPECT_FALSE(transition_legal(State::kDisconnected, State::kCreating));  // no re-CREATING
+  EXPECT_FALSE(transition_legal(State::kConnected, State::kPoll));         // no CONNECTED -> POLL
+  EXPECT_TRUE(transition_legal(State::kDisconnected, State::kAllRetriesFailed));  // lws #2736
+  EXPECT_FALSE(transition_legal(State::kDestroying, State::kTimeout));
+  EXPECT_TRUE(transition_legal(State::kConnected, State::kTimeout));
+  EXPECT_TRUE(transition_legal(State::kConnected, to_state(to_int(State::kUserBase) + 1)));
+  EXPECT_EQ(next_tracked(State::kConnected, State::kTimeout), State::kConnected);
+}
+
+TEST(StateTable, NumbersOutsideTheTableAreIllegal) {
+  EXPECT_FALSE(transition_legal(State::kConnected, to_state(0)));
+  EXPECT_FALSE(transition_legal(State::kConnected, to_state(kLastBuiltinState + 1)));
+  EXPECT_FALSE(transition_legal(to_state(-1), State::kCreating));
 }
 
 TEST(Create, UnknownStreamtypeFailsClearly) {
@@ -66,7 +72,7 @@ TEST(Create, UnknownStreamtypeFailsClearly) {
 TEST(Create, DestroyMeFromCreatingFailsCreation) {
   Recorder r;
   Harness h;
-  r.answer = [](int s) { return s == static_cast<int>(State::kCreating) ? Ret::kDestroyMe : Ret::kOk; };
+  r.answer = [](int s) { return s == to_int(State::kCreating) ? Ret::kDestroyMe : Ret::kOk; };
   StreamInfo info;
   info.streamtype = "echo";
   info.callbacks = r.callbacks();
@@ -126,7 +132,7 @@ TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
   // conceal 3: three concealed failures, the 4th gives up.
   EXPECT_EQ(r.count(State::kUnreachable), 4u);
   EXPECT_EQ(r.count(State::kAllRetriesFailed), 1u);
-  EXPECT_EQ(r.states.back(), static_cast<int>(State::kAllRetriesFailed));
+  EXPECT_EQ(r.states.back(), to_int(State::kAllRetriesFailed));
   EXPECT_EQ(h.net.connects(), 4u);
   EXPECT_TRUE(sequence_legal(r.states));
   EXPECT_TRUE(h.violations.empty());
@@ -181,7 +187,7 @@ TEST(Retry, DnsFailureCarriesTheDnsAck) {
   h.world.run_for(seconds(10));
   ASSERT_EQ(r.count(State::kUnreachable), 1u);
   for (std::size_t i = 0; i < r.states.size(); ++i) {
-    if (r.states[i] == static_cast<int>(State::kUnreachable)) {
+    if (r.states[i] == to_int(State::kUnreachable)) {
       EXPECT_EQ(r.acks[i], 1u);
     }
   }
@@ -240,7 +246,7 @@ TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
   Recorder r;
   Harness h;
   h.sim.set_mode("echo.test", HostMode::kSilent);
-  r.answer = [](int s) { return s == static_cast<int>(State::kTimeout) ? Ret::kDisconnectMe : Ret::kOk; };
+  r.answer = [](int s) { return s == to_int(State::kTimeout) ? Ret::kDisconnectMe : Ret::kOk; };
   Stream* s = make(h, r, "opp");
   s->client_connect();
   h.world.run_for(seconds(1));
@@ -253,7 +259,7 @@ TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
 TEST(Timeout, DestroyMeFromTimeoutDestroys) {
   Recorder r;
   Harness h;
-  r.answer = [](int s) { return s == static_cast<int>(State::kTimeout) ? Ret::kDestroyMe : Ret::kOk; };
+  r.answer = [](int s) { return s == to_int(State::kTimeout) ? Ret::kDestroyMe : Ret::kOk; };
   Stream* s = make(h, r, "echo");
   s->start_timeout(500);
   h.world.run_for(seconds(1));
@@ -282,7 +288,7 @@ TEST(ReturnCodes, DestroyFromInsideOwnCallbackIsDeferred) {
   Harness h;
   Stream* s = nullptr;
   r.answer = [&](int st) {
-    if (st == static_cast<int>(State::kConnected)) s->destroy();  // not an assert
+    if (st == to_int(State::kConnected)) s->destroy();  // not an assert
     return Ret::kOk;
   };
   s = make(h, r, "echo");
@@ -604,7 +610,7 @@ TEST(Context, CancelServiceAndDestructionCleanUp) {
     s->client_connect();
     h.world.run_for(seconds(1));
     h.ctx->cancel_service();
-    EXPECT_EQ(r.states.back(), static_cast<int>(State::kEventWaitCancelled));
+    EXPECT_EQ(r.states.back(), to_int(State::kEventWaitCancelled));
     h.ctx.reset();
     EXPECT_EQ(h.net.live_connections(), 0u);
     h.run_until_idle();

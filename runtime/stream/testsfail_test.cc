@@ -69,13 +69,13 @@ TEST_P(TestsFail, Matrix) {
   const Micros deadline = h.world.now() + millis(c.budget_ms);
   std::size_t polls = 0;
   r.answer = [&](int st) {
-    if (st == static_cast<int>(State::kPoll)) ++polls;
-    if (st == static_cast<int>(State::kCreating) || st == static_cast<int>(State::kConnecting) ||
-        st == static_cast<int>(State::kConnected)) {
+    if (st == to_int(State::kPoll)) ++polls;
+    if (st == to_int(State::kCreating) || st == to_int(State::kConnecting) ||
+        st == to_int(State::kConnected)) {
       const Micros left = deadline - h.world.now();
       if (left > 0 && s) s->start_timeout(static_cast<std::uint32_t>(left / 1000));
     }
-    if (st == static_cast<int>(State::kConnected)) {
+    if (st == to_int(State::kConnected)) {
       if (c.peer == Peer::kResetAfterConnect && r.count(State::kConnected) == 1) h.sim.peer_reset();
       if (c.peer == Peer::kCloseAfterConnect) h.sim.peer_close();
     }
@@ -113,7 +113,7 @@ TEST_P(TestsFail, Matrix) {
   EXPECT_LE(r.count(State::kAllRetriesFailed), 1u) << c.name;
   if (c.first_unreachable_ack) {
     for (std::size_t k = 0; k < r.states.size(); ++k) {
-      if (r.states[k] == static_cast<int>(State::kUnreachable)) {
+      if (r.states[k] == to_int(State::kUnreachable)) {
         EXPECT_EQ(r.acks[k], c.first_unreachable_ack) << c.name;
         break;
       }

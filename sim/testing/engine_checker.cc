@@ -11,8 +11,6 @@ using stream::EngineEvent;
 using stream::Ret;
 using stream::State;
 
-constexpr int st(State s) { return static_cast<int>(s); }
-
 // Invariant ids (set_tagged): the scenario-wide names of what broke.
 constexpr const char* kLegal = "legal-transition";
 constexpr const char* kReturn = "return-code";
@@ -142,16 +140,16 @@ void EngineChecker::on_event(const EngineEvent& e) {
 
 void EngineChecker::on_state(Track& t, int state) {
   const char* name = stream::state_name(state);
-  if (t.destroy.on && state != st(State::kDisconnected))
+  if (t.destroy.on && state != stream::to_int(State::kDisconnected))
     fail(t, kReturn, std::string(name) + " after DESTROY_ME, before destruction");
-  if (t.disconnect.on && state != st(State::kDisconnected) && state != st(State::kQosAckRemote) &&
-      state != st(State::kQosNackRemote))
+  if (t.disconnect.on && state != stream::to_int(State::kDisconnected) &&
+      state != stream::to_int(State::kQosAckRemote) && state != stream::to_int(State::kQosNackRemote))
     fail(t, kReturn, std::string(name) + " after DISCONNECT_ME (" + t.disconnect.what + "), before DISCONNECTED");
   if (t.failure.on) {
     fail(t, kRetry, std::string(name) + " before the failure was charged to the retry budget");
     t.failure.on = false;
   }
-  if (t.arf.on && state != st(State::kAllRetriesFailed)) {
+  if (t.arf.on && state != stream::to_int(State::kAllRetriesFailed)) {
     fail(t, kRetry, std::string(name) + " instead of ALL_RETRIES_FAILED after the budget ran out");
     t.arf.on = false;
   }
@@ -224,7 +222,7 @@ void EngineChecker::on_state(Track& t, int state) {
 
 void EngineChecker::on_answer(Track& t, const EngineEvent& e) {
   if (t.destroy_started || t.destroyed) return;  // nothing more to obey
-  if (e.of == EngineEvent::Kind::kState && e.answered_state == st(State::kDestroying)) return;
+  if (e.of == EngineEvent::Kind::kState && e.answered_state == stream::to_int(State::kDestroying)) return;
   const char* of = e.of == EngineEvent::Kind::kRx   ? "rx"
                    : e.of == EngineEvent::Kind::kTx ? "tx"
                                                     : stream::state_name(e.answered_state);
@@ -234,7 +232,7 @@ void EngineChecker::on_answer(Track& t, const EngineEvent& e) {
     t.failure.on = false;
   }
   if (e.ret == Ret::kDisconnectMe && t.connected && !t.disconnect.on &&
-      !(e.of == EngineEvent::Kind::kState && e.answered_state == st(State::kDisconnected)))
+      !(e.of == EngineEvent::Kind::kState && e.answered_state == stream::to_int(State::kDisconnected)))
     owe(t.disconnect, std::string("DISCONNECT_ME from ") + of + " was not obeyed");
 }
 

@@ -1,17 +1,10 @@
 #include "sim/testing/sim_tls.h"
 
-#include "runtime/proto/tls/det_rand.h"
-
 namespace ss::sim::testing {
 
-SimTls::SimTls(World& world) : world_(world), rng_(world.rng().fork(0x746c73)) {
-  proto::install_det_rand(&rng_);
-}
+SimTls::SimTls(World& world) : world_(world), det_rand_(world.rng().fork(0x746c73)) {}
 
-SimTls::~SimTls() {
-  provider_.reset();
-  proto::uninstall_det_rand();
-}
+SimTls::~SimTls() = default;
 
 proto::OpenSslTlsProvider& SimTls::provider() {
   if (!provider_) {

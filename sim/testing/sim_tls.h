@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "runtime/core/rng.h"
+#include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "sim/peers/tls_server_net.h"
@@ -34,7 +35,7 @@ class SimTls {
 
  private:
   World& world_;
-  Rng rng_;
+  proto::ScopedDetRand det_rand_;  // before provider_: outlives it
   std::unique_ptr<proto::OpenSslTlsProvider> provider_;
 };
 

@@ -197,7 +197,8 @@ struct OrderLog {
 // Checks a state sequence against the table from (none).
 inline bool sequence_legal(const std::vector<int>& states, std::string* why = nullptr) {
   stream::State tracked = stream::State::kNone;
-  for (int s : states) {
+  for (int number : states) {
+    const stream::State s = stream::to_state(number);
     if (!stream::transition_legal(tracked, s)) {
       if (why) *why = std::string(stream::state_name(tracked)) + " -> " + stream::state_name(s);
       return false;

@@ -27,14 +27,14 @@ using stream::Ret;
 
 constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
 // State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-constexpr int C = static_cast<int>(stream::State::kCreating),
-              UNR = static_cast<int>(stream::State::kUnreachable),
-              CONN = static_cast<int>(stream::State::kConnected),
-              CING = static_cast<int>(stream::State::kConnecting),
-              POLL = static_cast<int>(stream::State::kPoll),
-              ACK = static_cast<int>(stream::State::kQosAckRemote),
-              DISC = static_cast<int>(stream::State::kDisconnected),
-              ARF = static_cast<int>(stream::State::kAllRetriesFailed);
+constexpr int C = stream::to_int(stream::State::kCreating),
+              UNR = stream::to_int(stream::State::kUnreachable),
+              CONN = stream::to_int(stream::State::kConnected),
+              CING = stream::to_int(stream::State::kConnecting),
+              POLL = stream::to_int(stream::State::kPoll),
+              ACK = stream::to_int(stream::State::kQosAckRemote),
+              DISC = stream::to_int(stream::State::kDisconnected),
+              ARF = stream::to_int(stream::State::kAllRetriesFailed);
 
 struct Outcome {
   std::vector<int> states;

@@ -21,15 +21,15 @@ using sim::peers::WsFault;
 using stream::Ret;
 
 // State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-constexpr int C = static_cast<int>(stream::State::kCreating),
-              DISC = static_cast<int>(stream::State::kDisconnected),
-              UNR = static_cast<int>(stream::State::kUnreachable),
-              CONN = static_cast<int>(stream::State::kConnected),
-              CING = static_cast<int>(stream::State::kConnecting),
-              DESTR = static_cast<int>(stream::State::kDestroying),
-              POLL = static_cast<int>(stream::State::kPoll),
-              ARF = static_cast<int>(stream::State::kAllRetriesFailed),
-              NACK = static_cast<int>(stream::State::kQosNackRemote);
+constexpr int C = stream::to_int(stream::State::kCreating),
+              DISC = stream::to_int(stream::State::kDisconnected),
+              UNR = stream::to_int(stream::State::kUnreachable),
+              CONN = stream::to_int(stream::State::kConnected),
+              CING = stream::to_int(stream::State::kConnecting),
+              DESTR = stream::to_int(stream::State::kDestroying),
+              POLL = stream::to_int(stream::State::kPoll),
+              ARF = stream::to_int(stream::State::kAllRetriesFailed),
+              NACK = stream::to_int(stream::State::kQosNackRemote);
 
 struct Chunk {
   std::string data;

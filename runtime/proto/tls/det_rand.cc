@@ -9,23 +9,25 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 
 namespace ss::proto {
 namespace {
 
-// The one process-wide slot (see det_rand.h for why it must exist).
-Rng* g_rng = nullptr;  // NOLINT: process-wide by OpenSSL's design
+// The one process-wide slot (see det_rand.h for why it must exist): the
+// innermost live scope, whose generator serves.
+ScopedDetRand* g_top = nullptr;  // NOLINT: process-wide by OpenSSL's design
 
 int det_bytes(unsigned char* buf, int num) {
-  if (g_rng == nullptr || num < 0) return 0;
-  g_rng->fill(std::span<std::uint8_t>(buf, static_cast<std::size_t>(num)));
+  if (g_top == nullptr || num < 0) return 0;
+  g_top->rng().fill(std::span<std::uint8_t>(buf, static_cast<std::size_t>(num)));
   return 1;
 }
 
 // Seeding input is ignored: the output depends on the ss::Rng alone.
 int det_seed(const void*, int) { return 1; }
 int det_add(const void*, int, double) { return 1; }
-int det_status() { return g_rng != nullptr ? 1 : 0; }
+int det_status() { return g_top != nullptr ? 1 : 0; }
 void det_cleanup() {}
 
 const RAND_METHOD kDetRandMethod = {
@@ -34,23 +36,39 @@ const RAND_METHOD kDetRandMethod = {
 
 }  // namespace
 
-bool install_det_rand(Rng* rng) {
-  if (rng == nullptr) return false;
-  g_rng = rng;
-  if (RAND_set_rand_method(&kDetRandMethod) != 1) {
-    g_rng = nullptr;
-    return false;
+bool det_rand_installed() { return g_top != nullptr; }
+
+ScopedDetRand::ScopedDetRand(std::uint64_t seed) : owned_(Rng(seed)), rng_(&*owned_) { enter(); }
+
+ScopedDetRand::ScopedDetRand(Rng rng) : owned_(std::move(rng)), rng_(&*owned_) { enter(); }
+
+ScopedDetRand::ScopedDetRand(Rng* borrowed) : rng_(borrowed) { enter(); }
+
+void ScopedDetRand::enter() {
+  if (rng_ == nullptr) return;
+  // The method is already in place while an outer scope lives.
+  if (g_top == nullptr && RAND_set_rand_method(&kDetRandMethod) != 1) return;
+  outer_ = g_top;
+  g_top = this;
+  installed_ = true;
+}
+
+ScopedDetRand::~ScopedDetRand() {
+  if (!installed_) return;
+  if (g_top == this) {
+    g_top = outer_;
+  } else {
+    // Ended before a scope nested in it (scopes held in members, destroyed
+    // out of order): unlink it, the innermost scope keeps serving.
+    for (ScopedDetRand* s = g_top; s != nullptr; s = s->outer_) {
+      if (s->outer_ == this) {
+        s->outer_ = outer_;
+        break;
+      }
+    }
   }
-  return true;
-}
-
-void uninstall_det_rand() {
-  if (g_rng == nullptr) return;
   // nullptr makes OpenSSL fall back to its default DRBG on next use.
-  RAND_set_rand_method(nullptr);
-  g_rng = nullptr;
+  if (g_top == nullptr) RAND_set_rand_method(nullptr);
 }
-
-bool det_rand_installed() { return g_rng != nullptr; }
 
 }  // namespace ss::proto

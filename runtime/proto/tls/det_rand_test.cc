@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <openssl/rand.h>
 
+#include <array>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "runtime/proto/tls/openssl_tls.h"
@@ -112,7 +115,68 @@ TEST(DetRandBasics, UninstallRestoresRealRandomness) {
   ASSERT_EQ(RAND_bytes(a.data(), a.size()), 1);
   ASSERT_EQ(RAND_bytes(b.data(), b.size()), 1);
   EXPECT_NE(a, b);
-  uninstall_det_rand();  // harmless when not installed
+}
+
+std::array<unsigned char, 16> draw() {
+  std::array<unsigned char, 16> out{};
+  EXPECT_EQ(RAND_bytes(out.data(), out.size()), 1);
+  return out;
+}
+
+TEST(DetRandBasics, InnerScopeServesThenOuterResumes) {
+  Rng outer_alone(5);
+  std::array<unsigned char, 16> expect_first{};
+  std::array<unsigned char, 16> expect_second{};
+  outer_alone.fill(expect_first);
+  outer_alone.fill(expect_second);
+  ScopedDetRand outer(5);
+  EXPECT_EQ(draw(), expect_first);
+  {
+    Rng inner_rng(6);
+    ScopedDetRand inner(&inner_rng);
+    std::array<unsigned char, 16> expect_inner{};
+    Rng(6).fill(expect_inner);
+    EXPECT_EQ(draw(), expect_inner);
+  }
+  EXPECT_TRUE(det_rand_installed());
+  EXPECT_EQ(draw(), expect_second);  // the outer generator went on where it was
+}
+
+TEST(DetRandBasics, OuterScopeEndingFirstLeavesTheInnerServing) {
+  auto outer = std::make_unique<ScopedDetRand>(5);
+  ScopedDetRand inner(6);
+  std::array<unsigned char, 16> expect{};
+  Rng(6).fill(expect);
+  outer.reset();
+  EXPECT_TRUE(det_rand_installed());
+  EXPECT_EQ(draw(), expect);
+}
+
+// A test body that stops at a failed ASSERT_* returns early from here.
+void returns_early(bool* reached_end) {
+  ScopedDetRand det(9);
+  ASSERT_TRUE(det_rand_installed());
+  if (det.installed()) return;
+  *reached_end = true;
+}
+
+TEST(DetRandBasics, EarlyReturnUninstalls) {
+  bool reached_end = false;
+  returns_early(&reached_end);
+  EXPECT_FALSE(reached_end);
+  EXPECT_FALSE(det_rand_installed());
+}
+
+TEST(DetRandBasics, ThrowUninstalls) {
+  try {
+    ScopedDetRand det(9);
+    ASSERT_TRUE(det_rand_installed());
+    throw std::runtime_error("a failing helper");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_FALSE(det_rand_installed());
+  // OpenSSL's own randomness serves again: two draws differ.
+  EXPECT_NE(draw(), draw());
 }
 
 }  // namespace

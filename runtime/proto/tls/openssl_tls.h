@@ -23,7 +23,7 @@
 //
 // Contexts: the provider keeps one client and one server SSL_CTX, created on
 // first use, and one X509_STORE per distinct set of trust anchors. Create a
-// fresh provider per simulated run, after install_det_rand().
+// fresh provider per simulated run, inside its ScopedDetRand (det_rand.h).
 // Thread safety: none; one loop thread.
 #pragma once
 

@@ -75,8 +75,7 @@ Outcome run(std::uint64_t seed, Cert which, std::int64_t start_offset_s = 0,
   wo.segmentation.max = max_segment;
   wo.link.bytes_per_second = 1'000'000;
   sim::World world(wo);
-  Rng tls_rng = world.rng().fork(0x746c73);  // "tls"
-  install_det_rand(&tls_rng);
+  ScopedDetRand det_rand(world.rng().fork(0x746c73));  // "tls"
   Outcome out;
   {
     const std::string host = "api.sim.example";
@@ -125,7 +124,6 @@ Outcome run(std::uint64_t seed, Cert which, std::int64_t start_offset_s = 0,
     out.tls_error = conn->tls_error().message();
     out.hash = world.trace().hash();
   }
-  uninstall_det_rand();
   return out;
 }
 

@@ -8,7 +8,6 @@ namespace ss::proxy::testing {
 namespace {
 
 using stream::State;
-constexpr int st(State s) { return static_cast<int>(s); }
 
 // What a libwebsockets SSPC client gathers whole in a `buflen` buffer:
 // measured with lws main and the default 32 KiB buffer, 30,000-byte
@@ -154,10 +153,10 @@ void BulkClient::handle(const LinkEvent& e) {
   } else if (std::holds_alternative<LinkCreateFailed>(e)) {
     problems_.push_back("the proxy refused to create '" + spec_.streamtype + "'");
   } else if (const auto* s = std::get_if<LinkState>(&e)) {
-    const int state = static_cast<int>(s->state);
+    const State state = stream::to_state(static_cast<int>(s->state));  // the wire's number
     states_.push_back({now, state});
-    world_.record("bulk.state", spec_.streamtype + " " + std::to_string(state));
-    if (state == st(State::kConnected)) {
+    world_.record("bulk.state", spec_.streamtype + " " + std::to_string(stream::to_int(state)));
+    if (state == State::kConnected) {
       attempts_.emplace_back();
       som_seen_ = eom_seen_ = false;
       if (spec_.role == BulkRole::kEchoUpload) {  // a new echo connection: start over
@@ -169,22 +168,22 @@ void BulkClient::handle(const LinkEvent& e) {
         link_.request_tx(now);
       }
     }
-    if (state == st(State::kQosAckRemote) && !attempts_.empty()) {
+    if (state == State::kQosAckRemote && !attempts_.empty()) {
       acked_ = attempts_.back();
       if (spec_.role == BulkRole::kDownloadH1 && !eom_seen_ && problems_.size() < 4)
         problems_.push_back("QOS_ACK_REMOTE without an EOM on the response");
     }
     // A dead endpoint: after the first ALL_RETRIES_FAILED the client asks
     // once more, as apps do; the onward stream must start a fresh budget.
-    if (spec_.role == BulkRole::kDead && state == st(State::kAllRetriesFailed) && asks_.size() == 1) {
+    if (spec_.role == BulkRole::kDead && state == State::kAllRetriesFailed && asks_.size() == 1) {
       asks_.push_back(now);
       link_.onward_connect();
       return;
     }
     // Done: the client process goes away, as real ones do.
-    const bool done = (spec_.role == BulkRole::kDownloadH1 && state == st(State::kQosAckRemote)) ||
-                      (spec_.role == BulkRole::kDownloadRaw && state == st(State::kDisconnected)) ||
-                      state == st(State::kAllRetriesFailed);
+    const bool done = (spec_.role == BulkRole::kDownloadH1 && state == State::kQosAckRemote) ||
+                      (spec_.role == BulkRole::kDownloadRaw && state == State::kDisconnected) ||
+                      state == State::kAllRetriesFailed;
     if (done) close();
   } else if (const auto* rx = std::get_if<LinkRx>(&e)) {
     if (attempts_.empty()) {

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "runtime/proxy/client_link.h"
+#include "runtime/stream/states.h"
 #include "runtime/wire/decoder.h"
 #include "sim/world.h"
 
@@ -59,7 +60,7 @@ class BulkClient final : public ConnectionHandler {
 
   struct Seen {
     Micros at = 0;
-    int state = 0;
+    stream::State state = stream::State::kNone;
   };
   const BulkClientSpec& spec() const { return spec_; }
   const std::vector<Seen>& states() const { return states_; }

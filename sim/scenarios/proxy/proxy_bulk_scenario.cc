@@ -49,7 +49,6 @@ using proxy::testing::BulkRole;
 using proxy::testing::Reader;
 using stream::State;
 
-constexpr int st(State s) { return static_cast<int>(s); }
 
 // The dead streamtypes' retry policy, and the longest a blackholed attempt
 // may take (the engine's transport deadline); the liveness bound follows.
@@ -319,9 +318,9 @@ class ProxyBulkRun final : public ScenarioRun {
     };
     std::vector<Round> rounds(1);
     for (const auto& s : c.states()) {
-      if (s.state == st(State::kConnected)) world.violation(name + ": CONNECTED to a dead endpoint");
-      if (s.state == st(State::kUnreachable)) ++rounds.back().unreachable;
-      if (s.state == st(State::kAllRetriesFailed)) {
+      if (s.state == State::kConnected) world.violation(name + ": CONNECTED to a dead endpoint");
+      if (s.state == State::kUnreachable) ++rounds.back().unreachable;
+      if (s.state == State::kAllRetriesFailed) {
         rounds.back().arf++;
         rounds.back().arf_at = s.at;
         rounds.emplace_back();

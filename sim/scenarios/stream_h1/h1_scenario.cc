@@ -85,7 +85,7 @@ struct Actor {
   StreamSpec spec;
   std::string expected_body;
   stream::Stream* s = nullptr;
-  std::vector<int> states;
+  std::vector<State> states;
   std::vector<Micros> connecting_at;
   std::string rx_since_connected;
   int txn_results_since_connected = 0;
@@ -102,32 +102,32 @@ struct Actor {
     return st >= 200 && st < 300;
   }
 
-  Ret on_state(int st, std::uint32_t) {
+  Ret on_state(State st, std::uint32_t) {
     states.push_back(st);
-    const Ret planned = st == static_cast<int>(State::kDestroying) ? Ret::kOk : spec.answers.on_state(st);
-    if (st == static_cast<int>(State::kDestroying)) s = nullptr;  // about to be reclaimed
-    if (st == static_cast<int>(State::kDisconnected) && txn_this_connection && repeats_left > 0) {
+    const Ret planned = st == State::kDestroying ? Ret::kOk : spec.answers.on_state(stream::to_int(st));
+    if (st == State::kDestroying) s = nullptr;  // about to be reclaimed
+    if (st == State::kDisconnected && txn_this_connection && repeats_left > 0) {
       --repeats_left;
       world->loop().after(spec.repeat_gap, [this] {
         if (s) s->request_tx();
       }, {"stream", ordinal, "repeat"});
     }
-    if (st == static_cast<int>(State::kConnected)) txn_this_connection = false;
-    if (st == static_cast<int>(State::kConnecting)) {
+    if (st == State::kConnected) txn_this_connection = false;
+    if (st == State::kConnecting) {
       if (last_attempt_said_later && !connecting_at.empty())
         later_gaps.push_back(world->now() - connecting_at.back());
       last_attempt_said_later = false;
       connecting_at.push_back(world->now());
     }
-    if (st == static_cast<int>(State::kConnected)) {
+    if (st == State::kConnected) {
       rx_since_connected.clear();
       txn_results_since_connected = 0;
     }
-    if (st == static_cast<int>(State::kQosAckRemote) || st == static_cast<int>(State::kQosNackRemote)) {
+    if (st == State::kQosAckRemote || st == State::kQosNackRemote) {
       txn_this_connection = true;
       if (++txn_results_since_connected > 1) world->violation(name + ": two ACK/NACKs for one CONNECTED");
     }
-    if (st == static_cast<int>(State::kQosAckRemote)) {
+    if (st == State::kQosAckRemote) {
       ++acks;
       if (!ok_status()) world->violation(name + ": ACK for status " + std::to_string(spec.route.status));
       // With read-until-close framing an orderly close mid-body is, by HTTP,
@@ -138,9 +138,9 @@ struct Actor {
                          " body bytes that are not the " + std::to_string(expected_body.size()) +
                          "-byte body the server sent");
     }
-    if (st == static_cast<int>(State::kQosNackRemote) && ok_status())
+    if (st == State::kQosNackRemote && ok_status())
       world->violation(name + ": NACK for a 2xx route");
-    if (st == static_cast<int>(State::kQosNackRemote) &&
+    if (st == State::kQosNackRemote &&
         (spec.route.status == 503 || spec.route.status == 429))
       last_attempt_said_later = true;
     return planned;
@@ -357,14 +357,14 @@ class H1Run final : public ScenarioRun {
         continue;
       }
       State tracked = State::kNone;
-      for (int st : a->states) {
+      for (State st : a->states) {
         if (!stream::transition_legal(tracked, st))
           world.violation(a->name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
                           stream::state_name(st));
         tracked = stream::next_tracked(tracked, st);
       }
-      const auto destroying = std::count(a->states.begin(), a->states.end(), static_cast<int>(State::kDestroying));
-      if (destroying != 1 || a->states.back() != static_cast<int>(State::kDestroying))
+      const auto destroying = std::count(a->states.begin(), a->states.end(), State::kDestroying);
+      if (destroying != 1 || a->states.back() != State::kDestroying)
         world.violation(a->name + ": DESTROYING must come exactly once, last");
       for (Micros gap : a->later_gaps) {
         if (gap < seconds(1))
@@ -393,7 +393,7 @@ class H1Run final : public ScenarioRun {
   void create(Actor* a, std::size_t i) {
     stream::StreamInfo info;
     info.streamtype = "h1-" + std::to_string(i);
-    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(st, ack); };
+    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(stream::to_state(st), ack); };
     info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t) { return a->on_rx(b); };
     info.on_bind = [a](stream::Stream* s) { a->s = s; };
     auto s = ctx_->create(std::move(info));

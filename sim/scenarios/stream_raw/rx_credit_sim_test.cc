@@ -153,13 +153,13 @@ H1Seen h1_with_credit(sim::peers::HttpRoute route, std::int32_t credit, std::int
   };
   info.callbacks.state = [&](int state, std::uint32_t) {
     seen.events.push_back(state_name(state));
-    if (state == static_cast<int>(State::kQosAckRemote) && !acked) {
+    if (state == to_int(State::kQosAckRemote) && !acked) {
       acked = true;
       seen.body_at_ack = seen.body.size();
       seen.eom_before_ack = eom;
     }
-    acks += state == static_cast<int>(State::kQosAckRemote);
-    disconnects += state == static_cast<int>(State::kDisconnected);
+    acks += state == to_int(State::kQosAckRemote);
+    disconnects += state == to_int(State::kDisconnected);
     return Ret::kOk;
   };
   auto s = bed.ctx->create(std::move(info));
@@ -255,7 +255,7 @@ TEST(RxCreditSim, RawPeerCloseWaitsForTheHeldTail) {
   ASSERT_EQ(t.got.size(), kTotal);
   EXPECT_TRUE(t.got == data) << "bytes differ";
   ASSERT_FALSE(t.states.empty());
-  EXPECT_EQ(t.states.back(), static_cast<int>(State::kDisconnected));
+  EXPECT_EQ(t.states.back(), to_int(State::kDisconnected));
   EXPECT_EQ(t.got_at_state.back(), kTotal) << "DISCONNECTED before the held tail";
   EXPECT_TRUE(t.world.violations().empty());
 }

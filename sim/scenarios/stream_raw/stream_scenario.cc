@@ -103,7 +103,7 @@ struct Actor {
   std::uint64_t ordinal = 0;  // "stream<ordinal>": names its timers in the trace
   stream::Stream* s = nullptr;
   Rng draw{0};
-  std::vector<int> states;
+  std::vector<State> states;
   std::vector<std::uint8_t> conn_sent, conn_rx;
   std::size_t total_sent = 0, total_rx = 0;
   int messages_left = 0;
@@ -111,10 +111,10 @@ struct Actor {
   bool destroyed = false;
   Micros last_connecting = -1;
 
-  Ret on_state(int st, std::uint32_t ack) {
+  Ret on_state(State st, std::uint32_t ack) {
     states.push_back(st);
-    const Ret planned = st == static_cast<int>(State::kDestroying) ? Ret::kOk : spec.answers.on_state(st);
-    if (st == static_cast<int>(State::kConnecting)) {
+    const Ret planned = st == State::kDestroying ? Ret::kOk : spec.answers.on_state(stream::to_int(st));
+    if (st == State::kConnecting) {
       // Only the first attempt is the user's (request_tx at creation);
       // every later one comes from the retry timer: no storms.
       const Micros now = world->now();
@@ -124,13 +124,13 @@ struct Actor {
       }
       last_connecting = now;
     }
-    if (st == static_cast<int>(State::kConnected)) {
+    if (st == State::kConnected) {
       conn_sent.clear();
       conn_rx.clear();
       arf_since_connect = false;
       if (messages_left > 0) s->request_tx();
     }
-    if (st == static_cast<int>(State::kAllRetriesFailed)) {
+    if (st == State::kAllRetriesFailed) {
       if (arf_since_connect) world->violation(name + ": ALL_RETRIES_FAILED twice in one budget");
       arf_since_connect = true;
       if (spec.again_after_arf > 0) {
@@ -141,9 +141,9 @@ struct Actor {
         }, {"stream", ordinal, "again"});
       }
     }
-    if (st == static_cast<int>(State::kDestroying)) destroyed = true;
-    if (spec.use_timeout && st == static_cast<int>(State::kConnecting)) s->start_timeout(0);
-    if (st == static_cast<int>(State::kTimeout)) {
+    if (st == State::kDestroying) destroyed = true;
+    if (spec.use_timeout && st == State::kConnecting) s->start_timeout(0);
+    if (st == State::kTimeout) {
       return stream::worse(planned, draw.chance(1, 3) ? Ret::kDisconnectMe : Ret::kOk);
     }
     return planned;
@@ -273,7 +273,7 @@ class StreamRun final : public ScenarioRun {
         continue;
       }
       State tracked = State::kNone;
-      for (int st : a->states) {
+      for (State st : a->states) {
         if (!stream::transition_legal(tracked, st)) {
           world.violation(a->name + ": illegal " + stream::state_name(tracked) + " -> " +
                           stream::state_name(st));
@@ -281,8 +281,8 @@ class StreamRun final : public ScenarioRun {
         tracked = stream::next_tracked(tracked, st);
       }
       const auto destroying = std::count(a->states.begin(), a->states.end(),
-                                         static_cast<int>(State::kDestroying));
-      if (destroying != 1 || a->states.back() != static_cast<int>(State::kDestroying)) {
+                                         State::kDestroying);
+      if (destroying != 1 || a->states.back() != State::kDestroying) {
         world.violation(a->name + ": DESTROYING must come exactly once, last");
       }
       if (calm && a->spec.type != "raw-once" && a->spec.type != "raw-opp" &&
@@ -303,7 +303,7 @@ class StreamRun final : public ScenarioRun {
   void create(Actor* a) {
     stream::StreamInfo info;
     info.streamtype = a->spec.type;
-    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(st, ack); };
+    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(stream::to_state(st), ack); };
     info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t) { return a->on_rx(b); };
     info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> b, std::size_t& l,
                             std::uint32_t& f) { return a->on_tx(b, l, f); };

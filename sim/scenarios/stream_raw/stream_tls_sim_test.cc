@@ -129,8 +129,8 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     info.on_bind = [&s](Stream* bound) { s = bound; };
     info.callbacks.state = [&](int state, std::uint32_t) {
       out.states.push_back(state);
-      if (state == static_cast<int>(State::kUnreachable)) out.reasons.push_back(s->last_error());
-      if (state == static_cast<int>(State::kAllRetriesFailed)) out.final_reason = s->last_error();
+      if (state == to_int(State::kUnreachable)) out.reasons.push_back(s->last_error());
+      if (state == to_int(State::kAllRetriesFailed)) out.final_reason = s->last_error();
       return Ret::kOk;
     };
     info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
@@ -169,7 +169,7 @@ TEST(StreamTlsSim, GoodCertificateConnectsAndEchoes) {
   EXPECT_TRUE(saw(o, State::kConnected));
   EXPECT_EQ(o.rx, "hello");
   EXPECT_EQ(o.violations, 0u);
-  EXPECT_EQ(o.states.back(), static_cast<int>(State::kDestroying));
+  EXPECT_EQ(o.states.back(), to_int(State::kDestroying));
   EXPECT_TRUE(o.logs.empty()) << o.logs.front();
 }
 
@@ -178,7 +178,7 @@ TEST(StreamTlsSim, WrongHostIsUnreachableThenAllRetriesFailed) {
   EXPECT_FALSE(saw(o, State::kConnected));
   EXPECT_TRUE(saw(o, State::kUnreachable));
   EXPECT_EQ(std::count(o.states.begin(), o.states.end(),
-                       static_cast<int>(State::kAllRetriesFailed)),
+                       to_int(State::kAllRetriesFailed)),
             1);
   EXPECT_EQ(o.violations, 0u);
 }
@@ -201,8 +201,8 @@ TEST(StreamTlsSim, ClientCertificateMissingFromSystemBlobsIsUnreachable) {
 TEST(StreamTlsSim, SilentServerTimesOutEachAttempt) {
   const Outcome o = run(7, Cert::kGood, false, false, true);
   EXPECT_FALSE(saw(o, State::kConnected));
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kUnreachable)), 3);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kAllRetriesFailed)), 1);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), to_int(State::kUnreachable)), 3);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), to_int(State::kAllRetriesFailed)), 1);
   EXPECT_EQ(o.violations, 0u);
 }
 
@@ -215,8 +215,8 @@ TEST_P(BadCertificate, IsRefusedEveryAttempt) {
   const Outcome o = run(8, GetParam());
   EXPECT_FALSE(saw(o, State::kConnected));
   EXPECT_TRUE(o.rx.empty());
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kUnreachable)), 3);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), static_cast<int>(State::kAllRetriesFailed)), 1);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), to_int(State::kUnreachable)), 3);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), to_int(State::kAllRetriesFailed)), 1);
   EXPECT_EQ(o.violations, 0u);
 }
 

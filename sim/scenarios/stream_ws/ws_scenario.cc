@@ -147,7 +147,7 @@ struct Actor {
   stream::Stream* s = nullptr;
   bool gone = false;  // DESTROYING seen
   bool connected = false;
-  std::vector<std::pair<Micros, int>> states;
+  std::vector<std::pair<Micros, State>> states;
   std::vector<Micros> connecting_at;  // attempt k (1-based) began at [k-1]
   int arf = 0;
   // tx
@@ -202,13 +202,13 @@ struct Actor {
     if (s && more_to_send()) s->request_tx();
   }
 
-  Ret on_state(int st, std::uint32_t) {
+  Ret on_state(State st, std::uint32_t) {
     if (gone) {
       after_gone("state");
       return Ret::kOk;
     }
     states.emplace_back(world->now(), st);
-    switch (static_cast<State>(st)) {
+    switch (st) {
       case State::kConnecting:
         connecting_at.push_back(world->now());
         if (s) {
@@ -626,7 +626,7 @@ class WsRun final : public ScenarioRun {
   void create(Actor* a) {
     stream::StreamInfo info;
     info.streamtype = "ws-" + std::to_string(a->idx);
-    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(st, ack); };
+    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(stream::to_state(st), ack); };
     info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
     info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
       return a->on_tx(buf, len, flags);
@@ -652,18 +652,18 @@ class WsRun final : public ScenarioRun {
       tracked = stream::next_tracked(tracked, st);
     }
     const auto destroying = std::count_if(a.states.begin(), a.states.end(), [](const auto& p) {
-      return p.second == static_cast<int>(State::kDestroying);
+      return p.second == State::kDestroying;
     });
-    if (destroying != 1 || a.states.back().second != static_cast<int>(State::kDestroying))
+    if (destroying != 1 || a.states.back().second != State::kDestroying)
       world.violation(a.name + ": DESTROYING must come exactly once, last");
   }
 
   void check_answer(World& world, const Actor& a) {
     if (!a.answered) return;
     const auto& s = a.spec;
-    std::vector<std::pair<Micros, int>> after(a.states.begin() + static_cast<std::ptrdiff_t>(a.answered_states),
+    std::vector<std::pair<Micros, State>> after(a.states.begin() + static_cast<std::ptrdiff_t>(a.answered_states),
                                               a.states.end());
-    const int disc = static_cast<int>(State::kDisconnected), destr = static_cast<int>(State::kDestroying);
+    const State disc = State::kDisconnected, destr = State::kDestroying;
     const std::string what = s.answer == Answer::kDestroy ? "DESTROY_ME" : "DISCONNECT_ME";
     auto seq = [&] {
       std::string out;
@@ -683,25 +683,25 @@ class WsRun final : public ScenarioRun {
     }
     const Micros disc_at = after[0].first;
     if (after.size() < 2 || after[1].second == destr) return;  // destroyed before anything else
-    const int next = after[1].second;
+    const State next = after[1].second;
     if (s.opportunistic) {
       for (const auto& p : after)
-        if (p.second == static_cast<int>(State::kConnecting) && p.first < disc_at + s.repoll_gap)
+        if (p.second == State::kConnecting && p.first < disc_at + s.repoll_gap)
           world.violation(a.name + ": opportunistic, " + what + ", yet CONNECTING " +
                           std::to_string(p.first - disc_at) + " us later, before the user asked again");
       return;
     }
     if (!s.has_retry) {
-      if (next != static_cast<int>(State::kAllRetriesFailed))
+      if (next != State::kAllRetriesFailed)
         world.violation(a.name + ": " + what + " with no retry policy, then" + seq() +
                         " (want ALL_RETRIES_FAILED)");
       return;
     }
-    if (next != static_cast<int>(State::kPoll) && next != static_cast<int>(State::kConnecting))
+    if (next != State::kPoll && next != State::kConnecting)
       world.violation(a.name + ": " + what + " not opportunistic, then" + seq() + " (want a reconnect)");
     const Micros min_gap = millis(s.retry.backoff_ms[0]);
     for (const auto& p : after)
-      if (p.second == static_cast<int>(State::kConnecting)) {
+      if (p.second == State::kConnecting) {
         if (p.first - disc_at < min_gap)
           world.violation(a.name + ": reconnect " + std::to_string(p.first - disc_at) + " us after " + what +
                           ", under the first backoff of " + std::to_string(min_gap) + " us");
@@ -828,8 +828,8 @@ class WsRun final : public ScenarioRun {
     const Micros destroyed_at = a.states.back().first;
     std::optional<Micros> down_since = a.states.front().first;
     for (const auto& [t, st] : a.states) {
-      if (st == static_cast<int>(State::kAllRetriesFailed)) return;  // gave up: nothing more is due
-      if (st == static_cast<int>(State::kConnected)) {
+      if (st == State::kAllRetriesFailed) return;  // gave up: nothing more is due
+      if (st == State::kConnected) {
         if (down_since) {
           const Micros deadline = std::max(*down_since, healed_at_) + bound;
           if (t > deadline)
@@ -838,7 +838,7 @@ class WsRun final : public ScenarioRun {
                             " us (bound " + std::to_string(bound) + " us)");
         }
         down_since.reset();
-      } else if ((st == static_cast<int>(State::kDisconnected) || st == static_cast<int>(State::kUnreachable)) &&
+      } else if ((st == State::kDisconnected || st == State::kUnreachable) &&
                  !down_since) {
         down_since = t;
       }

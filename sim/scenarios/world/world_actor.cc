@@ -12,7 +12,6 @@ using gen::Proto;
 using stream::Ret;
 using stream::State;
 
-constexpr int st(State s) { return static_cast<int>(s); }
 constexpr Micros kAttemptMax = seconds(50);  // transport (30 s) + protocol (20 s) deadlines
 
 AnswerPlan::From from(gen::AnswerSpec::From f) {
@@ -175,11 +174,12 @@ void Actor::ask() {
     port_->request_tx();
 }
 
-Ret Actor::on_state(int state, std::uint32_t) {
+Ret Actor::on_state(int number, std::uint32_t) {
+  const State state = stream::to_state(number);
   states_.push_back({world_.now(), state});
   world_.record("world.state", name_ + " " + stream::state_name(state));
-  const Ret planned = state == st(State::kDestroying) ? Ret::kOk : answers_.on_state(state);
-  switch (static_cast<State>(state)) {
+  const Ret planned = state == State::kDestroying ? Ret::kOk : answers_.on_state(number);
+  switch (state) {
     case State::kCreating:
       created_at_ = world_.now();
       // Only names the policy declares (world_policy.cc: not ss_id on raw):

@@ -39,7 +39,7 @@ class Actor {
   Actor(World& world, const gen::WorldSpec& spec, std::size_t index, Plant plant);
 
   // Callbacks the port routes here (stream::Callbacks shape).
-  stream::Ret on_state(int state, std::uint32_t ack);
+  stream::Ret on_state(int number, std::uint32_t ack);
   stream::Ret on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags);
   stream::Ret on_tx(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags);
 
@@ -51,7 +51,7 @@ class Actor {
   // For the run's checks.
   struct StateAt {
     Micros at;
-    int state;
+    stream::State state;
   };
   const std::string& name() const { return name_; }
   const gen::StreamSpec& spec() const { return spec_; }

@@ -320,7 +320,7 @@ class WorldRun final : public ScenarioRun {
       info.on_bind = [a](stream::Stream* stream) { a->attach(std::make_unique<DirectPort>(stream->weak())); };
       auto made = ctx_->create(std::move(info));
       if (!made.ok()) {
-        if (a->states().empty() || a->states().back().state != static_cast<int>(State::kDestroying))
+        if (a->states().empty() || a->states().back().state != State::kDestroying)
           a->report("policy", "create failed: " + made.error().message());
         return;
       }
@@ -368,8 +368,8 @@ class WorldRun final : public ScenarioRun {
       tracked = stream::next_tracked(tracked, s.state);
     }
     const auto destroying = std::count_if(a.states().begin(), a.states().end(),
-                                          [](const auto& s) { return s.state == static_cast<int>(State::kDestroying); });
-    if (destroying != 1 || a.states().back().state != static_cast<int>(State::kDestroying))
+                                          [](const auto& s) { return s.state == State::kDestroying; });
+    if (destroying != 1 || a.states().back().state != State::kDestroying)
       fail(a.keeps_stream() ? "leak" : "one-destroying",
            "DESTROYING came " + std::to_string(destroying) + " times; it must come once, last");
     const auto& s = a.spec();
@@ -410,11 +410,11 @@ class WorldRun final : public ScenarioRun {
         bool connected = false, ok = false;
         for (const auto& e : a.states()) {
           if (e.at > until) break;
-          if (e.state == static_cast<int>(State::kConnected)) {
+          if (e.state == State::kConnected) {
             connected = true;
             if (e.at >= heal) ok = true;
           }
-          if (e.state == static_cast<int>(State::kDisconnected)) connected = false;
+          if (e.state == State::kDisconnected) connected = false;
         }
         if (!ok && !connected)
           fail("liveness", "not CONNECTED again within " + std::to_string(bound) + "us after the faults healed at " +

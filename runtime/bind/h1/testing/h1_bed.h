@@ -22,14 +22,14 @@ namespace ss::proto::h1::testing {
 
 namespace states {
 // State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-inline constexpr int C = static_cast<int>(stream::State::kCreating),
-                     DISC = static_cast<int>(stream::State::kDisconnected),
-                     UNR = static_cast<int>(stream::State::kUnreachable),
-                     CONN = static_cast<int>(stream::State::kConnected),
-                     CING = static_cast<int>(stream::State::kConnecting),
-                     POLL = static_cast<int>(stream::State::kPoll),
-                     ACK = static_cast<int>(stream::State::kQosAckRemote),
-                     NACK = static_cast<int>(stream::State::kQosNackRemote);
+inline constexpr int C = stream::to_int(stream::State::kCreating),
+                     DISC = stream::to_int(stream::State::kDisconnected),
+                     UNR = stream::to_int(stream::State::kUnreachable),
+                     CONN = stream::to_int(stream::State::kConnected),
+                     CING = stream::to_int(stream::State::kConnecting),
+                     POLL = stream::to_int(stream::State::kPoll),
+                     ACK = stream::to_int(stream::State::kQosAckRemote),
+                     NACK = stream::to_int(stream::State::kQosNackRemote);
 inline const std::vector<int> kTxn = {POLL, CING, CONN, ACK, DISC};
 // CREATING followed by the given transactions.
 inline std::vector<int> seq(std::initializer_list<std::vector<int>> parts) {
