@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/ws/ws_binding.h"
 #include "runtime/proto/ws/ws_handshake.h"
 #include "runtime/stream/context.h"
@@ -64,11 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   r.conceal = 2;
   if (flags & 2) r.secs_since_valid_ping = 1, r.secs_since_valid_hangup = 3;
   pol->retries.push_back(r);
-  policy::Streamtype st;
-  st.name = "sock";
-  st.endpoint = "server";
-  st.port = 80;
-  st.protocol = policy::Protocol::kWs;
+  policy::Streamtype st = policy::streamtype("sock", policy::Protocol::kWs, "server", 80);
   st.http_url = "ws";
   st.retry = 0;
   st.opportunistic = !(flags & 4);

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/h1/h1_binding.h"
 #include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
@@ -94,11 +95,7 @@ Run run(const Case& su, std::uint64_t seed = 7) {
   }
 
   auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "t";
-  st.endpoint = "server";
-  st.port = 80;
-  st.protocol = su.protocol;
+  policy::Streamtype st = policy::streamtype("t", su.protocol, "server", 80);
   st.opportunistic = true;
   st.http_method = "GET";
   st.http_url = su.url;

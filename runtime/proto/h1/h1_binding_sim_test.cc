@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/h1/h1_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
@@ -72,11 +73,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   EXPECT_TRUE(http.start().ok());
 
   auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "web";
-  st.endpoint = "server";
-  st.port = 80;
-  st.protocol = policy::Protocol::kH1;
+  policy::Streamtype st = policy::streamtype("web", policy::Protocol::kH1, "server", 80);
   st.opportunistic = true;
   st.http_method = su.method;
   st.http_url = su.url.empty() ? su.route.path.substr(1) : su.url;

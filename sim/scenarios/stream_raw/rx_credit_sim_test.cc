@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/h1/testing/h1_bed.h"
 #include "runtime/proto/raw/raw_binding.h"
 #include "runtime/stream/context.h"
@@ -46,11 +47,7 @@ TEST(RxCreditSim, AFloodIsPacedByCreditNotDropped) {
   ASSERT_TRUE(l.ok());
 
   auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "flood";
-  st.endpoint = "server";
-  st.port = 9;
-  st.protocol = policy::Protocol::kRaw;
+  policy::Streamtype st = policy::streamtype("flood", policy::Protocol::kRaw, "server", 9);
   st.opportunistic = true;
   pol->streamtypes.push_back(st);
   // Declared before the context: its teardown raises states into them.
@@ -236,11 +233,7 @@ TEST(RxCreditSim, RawPeerCloseWaitsForTheHeldTail) {
   });
   ASSERT_TRUE(l.ok());
   auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "closer";
-  st.endpoint = "server";
-  st.port = 9;
-  st.protocol = policy::Protocol::kRaw;
+  policy::Streamtype st = policy::streamtype("closer", policy::Protocol::kRaw, "server", 9);
   st.opportunistic = true;
   pol->streamtypes.push_back(st);
   std::string got;
