@@ -294,6 +294,16 @@ SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, st
   config.max_events = max_events;
   config.on_event = on_event;
   sim::SeedOutcome o = sim::run_seed(scenario, seed, config);
+  // The livelock violation comes first in what a reader sees.
+  if (o.livelock) {
+    auto it = std::find_if(o.violations.begin(), o.violations.end(),
+                           [](const std::string& v) { return v.rfind("livelock", 0) == 0; });
+    if (it != o.violations.end()) std::rotate(o.violations.begin(), it, it + 1);
+  }
+  return seed_result(seed, std::move(o));
+}
+
+SeedResult seed_result(std::uint64_t seed, sim::SeedOutcome o) {
   SeedResult r;
   r.seed = seed;
   r.status = o.livelock ? Status::kLivelock : o.violations.empty() ? Status::kPass : Status::kViolation;
@@ -302,12 +312,6 @@ SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, st
   r.trace_events = o.trace_events;
   r.sim_time_us = o.sim_time;
   r.violation_count = o.violations.size();
-  // The livelock violation comes first in what a reader sees.
-  if (o.livelock) {
-    auto it = std::find_if(o.violations.begin(), o.violations.end(),
-                           [](const std::string& v) { return v.rfind("livelock", 0) == 0; });
-    if (it != o.violations.end()) std::rotate(o.violations.begin(), it, it + 1);
-  }
   for (std::size_t i = 0; i < o.violations.size() && i < kViolationsKept; ++i) {
     r.violations.push_back(std::move(o.violations[i]));
   }

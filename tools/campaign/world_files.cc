@@ -7,13 +7,12 @@
 
 #include "sim/generator/shrink.h"
 #include "sim/generator/spec_text.h"
+#include "tools/campaign/campaign.h"
 #include "tools/campaign/worker_pool.h"
 #include "tools/tool_common.h"
 
 namespace ss::campaign {
 namespace {
-
-constexpr std::size_t kViolationsKept = 8;
 
 class SpecScenario final : public sim::Scenario {
  public:
@@ -35,24 +34,13 @@ SeedResult run_here(const sim::Scenario& scenario, std::uint64_t seed, std::uint
   sim::RunConfig config;
   config.max_events = max_events;
   sim::SeedOutcome o = sim::run_seed(scenario, seed, config);
-  SeedResult r;
-  r.seed = seed;
-  r.status = o.livelock ? Status::kLivelock : o.violations.empty() ? Status::kPass : Status::kViolation;
-  r.hash = o.hash;
-  r.events = o.events;
-  r.trace_events = o.trace_events;
-  r.sim_time_us = o.sim_time;
-  r.violation_count = o.violations.size();
   // The violation asked for first; else (the seed's own run) the livelock.
   const std::string front = !first_id.empty() ? first_id : o.livelock ? "livelock" : "";
   if (!front.empty()) {
     std::stable_partition(o.violations.begin(), o.violations.end(),
                           [&front](const std::string& v) { return sim::gen::invariant_id(v) == front; });
   }
-  for (std::size_t i = 0; i < o.violations.size() && i < kViolationsKept; ++i) {
-    r.violations.push_back(std::move(o.violations[i]));
-  }
-  return r;
+  return seed_result(seed, std::move(o));
 }
 
 std::string default_out_path(const std::string& scenario_name, std::uint64_t seed) {
