@@ -10,10 +10,10 @@
 #include <memory>
 #include <string>
 
+#include "runtime/bind/h1/h1_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
-#include "runtime/proto/h1/h1_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
 

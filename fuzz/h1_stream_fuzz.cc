@@ -21,10 +21,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/policy/policy_builder.h"
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/stream/context.h"
 #include "fuzz/hostile_server.h"
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/policy/policy_builder.h"
+#include "runtime/stream/context.h"
 #include "sim/world.h"
 
 namespace {

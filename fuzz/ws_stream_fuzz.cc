@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "fuzz/hostile_server.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/proto/ws/ws_handshake.h"
 #include "runtime/stream/context.h"
-#include "fuzz/hostile_server.h"
 #include "sim/world.h"
 
 namespace {

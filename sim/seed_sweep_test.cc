@@ -1,42 +1,28 @@
 // Seed sweep of the built-in echo scenario: >= 1,000 seeds, each run twice.
 // Same seed => same trace hash; different seeds => different hashes; a
 // no violations. (The swapped-ties perturbation is trace_hash_test.)
-// Seeds are split over Bazel test shards (TEST_TOTAL_SHARDS/TEST_SHARD_INDEX)
-// by this test itself; main() stops gtest from also sharding test cases.
-#include <cstdio>
+// Seeds are split over Bazel test shards (sim/testing/seed_share.h) by this
+// test itself; main() stops gtest from also sharding test cases.
 #include <cstdlib>
 #include <map>
 #include <string>
 
 #include "gtest/gtest.h"
 #include "sim/scenario.h"
+#include "sim/testing/seed_share.h"
 
 namespace ss::sim {
 namespace {
 
 constexpr std::uint64_t kSeeds = 1000;
 
-struct Shard {
-  std::uint64_t index = 0, total = 1;
-};
-
-Shard shard() {
-  Shard s;
-  if (const char* t = std::getenv("TEST_TOTAL_SHARDS")) s.total = std::strtoull(t, nullptr, 10);
-  if (const char* i = std::getenv("TEST_SHARD_INDEX")) s.index = std::strtoull(i, nullptr, 10);
-  if (s.total == 0) s.total = 1;
-  if (const char* f = std::getenv("TEST_SHARD_STATUS_FILE")) {
-    if (FILE* fp = std::fopen(f, "w")) std::fclose(fp);  // we honour sharding
-  }
-  return s;
-}
-
 TEST(SeedSweep, EachSeedTwiceSameHashDistinctAcrossSeedsNoViolations) {
-  const Shard s = shard();
+  const testing::SeedShare share = testing::SeedShare::from_env();
   auto scenario = make_echo_scenario(false);
   std::map<std::uint64_t, std::uint64_t> seed_of_hash;
   std::uint64_t ran = 0;
-  for (std::uint64_t seed = 1 + s.index; seed <= kSeeds; seed += s.total) {
+  for (std::uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    if (!share.runs(seed - 1)) continue;
     const SeedOutcome first = run_seed(*scenario, seed);
     const SeedOutcome second = run_seed(*scenario, seed);
     ++ran;
@@ -48,7 +34,7 @@ TEST(SeedSweep, EachSeedTwiceSameHashDistinctAcrossSeedsNoViolations) {
     auto [it, fresh] = seed_of_hash.emplace(first.hash, seed);
     EXPECT_TRUE(fresh) << "seeds " << it->second << " and " << seed << " share hash " << hex64(first.hash);
   }
-  EXPECT_GE(ran * s.total, kSeeds);
+  EXPECT_EQ(ran, share.share_of(kSeeds));
 }
 
 }  // namespace

@@ -12,9 +12,9 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/ws_echo_server.h"

@@ -2,8 +2,8 @@
 
 #include <sys/random.h>
 
-#include "runtime/stream/backend.h"
-#include "runtime/stream/tls_transport.h"
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/capi/backend.h"
 
 namespace ss::tools {
 

@@ -6,12 +6,12 @@
 // client; the run is a pure function of the seed.
 #include <gtest/gtest.h>
 
+#include "runtime/bind/raw/raw_binding.h"
 #include "runtime/policy/parse.h"
-#include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
-#include "sim/scenarios/proxy/sim_link_client.h"
 #include "sim/echo.h"
+#include "sim/scenarios/proxy/sim_link_client.h"
 #include "sim/world.h"
 
 namespace ss::proxy {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/raw/raw_binding.h"
 #include "runtime/policy/parse.h"
-#include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/proxy_client.h"
 #include "runtime/proxy/server.h"

@@ -35,7 +35,7 @@
 // State mapping rules (docs/secure-streams.md §2.4) a binding follows
 //   - Report connected() once per protocol-level connection (raw: transport
 //     up; h1: response headers, or the request head for a proxied request
-//     with a body, see runtime/proto/h1/h1_binding.h; ws: handshake done). A second connected() on
+//     with a body, see runtime/bind/h1/h1_binding.h; ws: handshake done). A second connected() on
 //     the same connection is ignored except after a completed transaction
 //     (h1 keep-alive): the engine then raises CONNECTING, CONNECTED again.
 //   - Report transaction_complete() at most once per transaction, with the

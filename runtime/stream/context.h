@@ -109,7 +109,7 @@ class Context {
   Error register_sink(StreamInfo info, std::function<std::optional<StreamInfo>()> make_accepted = {});
 
   // Protocol bindings by policy protocol. The raw binding is registered by
-  // register_raw_binding() (runtime/proto/raw); others by their helpers.
+  // register_raw_binding() (runtime/bind/raw); others by their helpers.
   void register_binding(policy::Protocol protocol, BindingFactory factory);
   const BindingFactory* binding_for(policy::Protocol protocol) const;
   void set_tls_transport(TlsTransportFactory factory) { tls_transport_ = std::move(factory); }

@@ -23,7 +23,7 @@
 
 #include "runtime/core/loop.h"
 #include "runtime/core/net.h"
-#include "runtime/proto/h1/h1_message.h"
+#include "runtime/proto/http/http_message.h"
 #include "sim/peers/peer_listener.h"
 
 namespace ss::sim::peers {

@@ -1,4 +1,4 @@
-// A C API backend (runtime/stream/backend.h) on a simulated World, shared
+// A C API backend (runtime/capi/backend.h) on a simulated World, shared
 // by every C-callable test world (sim/scenarios/stream_raw/stream_sim_c,
 // tests/capi/*_bed): lws_service() runs one simulated event, then up to
 // timeout_ms of virtual time, and returns -1 once the world is idle;
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/stream/backend.h"
+#include "runtime/capi/backend.h"
 #include "sim/world.h"
 
 namespace ss::sim {

@@ -13,6 +13,6 @@ def lws_c_test(name, deps = [], std = "c11", **kwargs):
         size = "small",
         srcs = [name + ".c"],
         copts = ["-std=" + std] + C_COPTS,
-        deps = ["//runtime/include:libwebsockets"] + deps,
+        deps = ["//runtime/capi:libwebsockets"] + deps,
         **kwargs
     )

@@ -5,9 +5,9 @@
 #include <memory>
 #include <string>
 
-#include "runtime/stream/c_api.h"
-#include "sim/testing/c_backend.h"
+#include "runtime/capi/c_api.h"
 #include "sim/peers/http_server.h"
+#include "sim/testing/c_backend.h"
 #include "sim/world.h"
 
 struct capi_bed {

@@ -4,13 +4,13 @@
 #include <memory>
 #include <string>
 
+#include "runtime/bind/raw/raw_binding.h"
+#include "runtime/capi/c_api.h"
 #include "runtime/policy/parse.h"
-#include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
-#include "runtime/stream/c_api.h"
-#include "sim/testing/c_backend.h"
 #include "sim/echo.h"
+#include "sim/testing/c_backend.h"
 #include "sim/world.h"
 
 namespace {

@@ -18,13 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/tls/tls_transport.h"
 #include "runtime/include/ss/streams.h"
 #include "runtime/policy/certs.h"
 #include "runtime/policy/parse.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
 #include "runtime/proto/tls/openssl_tls.h"
-#include "runtime/stream/tls_transport.h"
 
 extern char** environ;
 

@@ -13,15 +13,15 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/include/ss/streams.h"
 #include "runtime/policy/certs.h"
 #include "runtime/policy/parse.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
-#include "runtime/proto/h1/h1_binding.h"
 #include "runtime/proto/tls/openssl_tls.h"
-#include "runtime/proto/ws/ws_binding.h"
-#include "runtime/stream/tls_transport.h"
 
 namespace ss {
 namespace {

@@ -3,7 +3,7 @@
 // The suite (loop_conformance.cc, net_conformance.cc) is written once
 // against ss::Loop and ss::Net and linked with each backend through
 // make_conformance_world(), which every backend's test target defines once:
-//   posix_world.cc      -> //runtime/core/testing:posix_conformance_test
+//   posix_world.cc      -> //runtime/posix/testing:posix_conformance_test
 //                          (real epoll, sockets, c-ares)
 //   sim/sim_world.cc    -> //sim:sim_conformance_test (the simulated world)
 // A behaviour that only one backend can show (IPv6, errno mapping, packet

@@ -25,10 +25,10 @@
 #include <string_view>
 #include <utility>
 
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/raw/raw_binding.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/core/result.h"
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/raw/raw_binding.h"
-#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/stream.h"
 

@@ -19,8 +19,8 @@
 #include <string_view>
 
 #include "runtime/core/result.h"
-#include "runtime/proto/h1/h1_message.h"
 #include "runtime/proto/h1/h1_parser.h"
+#include "runtime/proto/http/http_message.h"
 
 namespace ss::proto::h1 {
 

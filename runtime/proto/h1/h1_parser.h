@@ -32,7 +32,7 @@
 #include <http_parser.h>
 
 #include "runtime/core/result.h"
-#include "runtime/proto/h1/h1_message.h"
+#include "runtime/proto/http/http_message.h"
 
 namespace ss::proto::h1 {
 

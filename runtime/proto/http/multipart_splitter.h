@@ -52,7 +52,7 @@
 #include <vector>
 
 #include "runtime/core/result.h"
-#include "runtime/proto/h1/h1_message.h"
+#include "runtime/proto/http/http_message.h"
 
 namespace ss::proto::http {
 

@@ -6,7 +6,7 @@
 
 #include "runtime/core/result.h"
 #include "runtime/core/rng.h"
-#include "runtime/proto/h1/h1_message.h"
+#include "runtime/proto/http/http_message.h"
 
 namespace ss::proto::ws {
 

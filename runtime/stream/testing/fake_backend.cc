@@ -4,7 +4,7 @@
 
 #include <ss/backend_c.h>
 
-#include "runtime/stream/c_api.h"
+#include "runtime/capi/c_api.h"
 #include "runtime/stream/testing/fake_world.h"
 
 namespace ss::stream::testing {

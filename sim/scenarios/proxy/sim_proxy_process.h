@@ -10,11 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/raw/raw_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/parse.h"
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/raw/raw_binding.h"
-#include "runtime/proto/ws/ws_binding.h"
-#include "runtime/stream/tls_transport.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
 #include "sim/testing/engine_checker.h"

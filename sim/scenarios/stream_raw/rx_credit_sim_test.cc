@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/h1/testing/h1_bed.h"
+#include "runtime/bind/raw/raw_binding.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/h1/testing/h1_bed.h"
-#include "runtime/proto/raw/raw_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/world.h"
 

@@ -33,8 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/raw/raw_binding.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/raw/raw_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/echo.h"

@@ -1,11 +1,12 @@
-// Seed sweep of the "stream-raw" scenario (sharded: TEST_TOTAL_SHARDS /
-// TEST_SHARD_INDEX), plus determinism: one seed, two runs, one trace hash.
+// Seed sweep of the "stream-raw" scenario (this process's share of the seeds:
+// sim/testing/seed_share.h), plus determinism: one seed, two runs, one trace hash.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
 
 #include "sim/scenarios/stream_raw/stream_scenario.h"
+#include "sim/testing/seed_share.h"
 
 namespace ss::sim {
 namespace {
@@ -17,10 +18,10 @@ int env_int(const char* name, int fallback) {
 
 TEST(StreamRawScenario, SeedSweepHasNoViolations) {
   auto scenario = make_stream_raw_scenario();
-  const int shards = env_int("TEST_TOTAL_SHARDS", 1);
-  const int index = env_int("TEST_SHARD_INDEX", 0);
+  const testing::SeedShare share = testing::SeedShare::from_env();
   const int seeds = env_int("SS_STREAM_SEEDS", 200);
-  for (int seed = 1 + index; seed <= seeds; seed += shards) {
+  for (int seed = 1; seed <= seeds; ++seed) {
+    if (!share.runs(static_cast<std::uint64_t>(seed - 1))) continue;
     const SeedOutcome out = run_seed(*scenario, static_cast<std::uint64_t>(seed));
     if (!out.violations.empty() || out.livelock) {
       std::string msg = "seed " + std::to_string(seed) +

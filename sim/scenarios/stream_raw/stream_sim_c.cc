@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/stream/c_api.h"
+#include "runtime/capi/c_api.h"
 #include "sim/echo.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/ws_echo_server.h"

@@ -1,5 +1,5 @@
 // Raw streams over TLS in the simulator: the engine's TLS hook
-// (runtime/stream/tls_transport) with the policy's trust store. A good
+// (runtime/bind/tls/tls_transport) with the policy's trust store. A good
 // certificate gives CONNECTED and an echo; a certificate for the wrong host
 // gives UNREACHABLE (never CONNECTED) and then ALL_RETRIES_FAILED, as in
 // lws's testsfail "bad hostname" case.
@@ -8,14 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/raw/raw_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/proto/tls/tls_connection.h"
 #include "runtime/stream/context.h"
-#include "runtime/stream/tls_transport.h"
 #include "sim/world.h"
 
 namespace ss::stream {

@@ -60,15 +60,15 @@
 #include <vector>
 
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/h1/h1_message.h"
+#include "runtime/proto/http/http_message.h"
 
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
-#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
-#include "runtime/stream/tls_transport.h"
 #include "sim/peers/tls_server_net.h"
 #include "sim/peers/ws_echo_server.h"
 

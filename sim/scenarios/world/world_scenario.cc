@@ -4,17 +4,17 @@
 #include <map>
 #include <set>
 
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/raw/raw_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/parse.h"
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/raw/raw_binding.h"
 #include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
-#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/proxy/proxy_client.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
-#include "runtime/stream/tls_transport.h"
 #include "sim/generator/describe.h"
 #include "sim/generator/generate.h"
 #include "sim/peers/http_server.h"

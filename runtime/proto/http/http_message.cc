@@ -1,4 +1,4 @@
-#include "runtime/proto/h1/h1_message.h"
+#include "runtime/proto/http/http_message.h"
 
 #include <cstdio>
 

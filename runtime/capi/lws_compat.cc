@@ -1,5 +1,5 @@
 // The small helpers lws minimal examples lean on, over the C API core
-// (runtime/stream/c_api.cc): object-scoped logs and hexdumps, lws_sul_*
+// (runtime/capi/c_api.cc): object-scoped logs and hexdumps, lws_sul_*
 // timers on the context's Loop, the default event loop and its exit,
 // context-info defaults and the pass/fail exit helper, and two debugging
 // calls. docs/api.md ("lws example compatibility") lists what is covered.
@@ -12,7 +12,7 @@
 #include <span>
 #include <string>
 
-#include "runtime/stream/c_api.h"
+#include "runtime/capi/c_api.h"
 #include "runtime/stream/stream.h"
 
 namespace {

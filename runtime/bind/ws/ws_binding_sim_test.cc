@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/ws_echo_server.h"
 #include "sim/world.h"

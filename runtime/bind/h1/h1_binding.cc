@@ -1,4 +1,4 @@
-#include "runtime/proto/h1/h1_binding.h"
+#include "runtime/bind/h1/h1_binding.h"
 
 #include "runtime/core/planted.h"
 

@@ -1,5 +1,5 @@
 // The C API of libwebsockets.h over the stream engine.
-#include "runtime/stream/c_api.h"
+#include "runtime/capi/c_api.h"
 
 #include <ss/backend_c.h>
 
@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/raw/raw_binding.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/parse.h"
-#include "runtime/proto/h1/h1_binding.h"
-#include "runtime/proto/raw/raw_binding.h"
-#include "runtime/proto/ws/ws_binding.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/stream.h"
 

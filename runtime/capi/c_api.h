@@ -1,5 +1,5 @@
 // Internals of the C API (runtime/include/libwebsockets.h) for backends and
-// for the compatibility helpers in runtime/include/lws_compat.cc.
+// for the compatibility helpers in runtime/capi/lws_compat.cc.
 #pragma once
 
 #include <array>
@@ -11,8 +11,8 @@
 
 #include <libwebsockets.h>
 
+#include "runtime/capi/backend.h"
 #include "runtime/core/loop.h"
-#include "runtime/stream/backend.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/system_blobs.h"
 
@@ -23,10 +23,10 @@ struct lws_system_blob {
   int slot = -1;
 };
 
-struct lws_sspc_handle;  // runtime/stream/c_api_sspc.cc
+struct lws_sspc_handle;  // runtime/capi/c_api_sspc.cc
 
 namespace ss::stream {
-struct CProxy;  // lws_ss_proxy_create: runtime/stream/c_api_proxy.cc
+struct CProxy;  // lws_ss_proxy_create: runtime/capi/c_api_proxy.cc
 struct CProxyDeleter {
   void operator()(CProxy* p) const;
 };

@@ -1,4 +1,4 @@
-#include "runtime/proto/raw/raw_binding.h"
+#include "runtime/bind/raw/raw_binding.h"
 
 #include <array>
 

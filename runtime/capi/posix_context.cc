@@ -5,11 +5,11 @@
 
 #include <memory>
 
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/capi/c_api.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
 #include "runtime/proto/tls/openssl_tls.h"
-#include "runtime/stream/c_api.h"
-#include "runtime/stream/tls_transport.h"
 
 namespace {
 

@@ -8,5 +8,5 @@
 int main(int argc, char** argv) {
   ss::sim::ScenarioRegistry registry;
   ss::sim::register_all_scenarios(registry);
-  return ss::campaign::ss_sim_main(argc, argv, registry, "//sim/planted:ss-sim-with-planted-bugs");
+  return ss::campaign::ss_sim_main(argc, argv, registry, "//tools/planted:ss-sim-with-planted-bugs");
 }

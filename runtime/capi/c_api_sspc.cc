@@ -9,8 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "runtime/capi/c_api.h"
 #include "runtime/proxy/proxy_client.h"
-#include "runtime/stream/c_api.h"
 
 struct lws_sspc_handle {
   std::uint64_t id = 0;

@@ -1,4 +1,4 @@
-#include "runtime/stream/tls_transport.h"
+#include "runtime/bind/tls/tls_transport.h"
 
 #include "runtime/proto/tls/tls_connection.h"
 

@@ -1,4 +1,4 @@
-#include "runtime/proto/ws/ws_binding.h"
+#include "runtime/bind/ws/ws_binding.h"
 
 #include "runtime/core/planted.h"
 

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
+#include "runtime/capi/c_api.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
-#include "runtime/stream/c_api.h"
 
 namespace ss::stream {
 

@@ -3,7 +3,7 @@
 # the runtime (runtime/core/planted.h; one per layer), a default campaign of
 # at most 2,000 seeds must fail, and prints after how many seeds; with no
 # bug switched on, the same binary runs clean. The binary is the normal
-# build of ss-sim with the planted-bug switch linked in (sim/planted/BUILD).
+# build of ss-sim with the planted-bug switch linked in (tools/planted/BUILD).
 set -u
 ss_sim=$1
 shift
@@ -25,7 +25,7 @@ for bug in "${bugs[@]}"; do
   if [ "$rc" -eq 1 ] && [ -n "$seed" ]; then
     printf '%-24s seed %-5s %s\n' "$bug" "$seed" "$why"
   else
-    printf '%-24s NOT CAUGHT in %d seeds (exit %d); by hand: SS_PLANTED_BUG=%s bazel run //sim/planted:ss-sim-with-planted-bugs -- --seeds %d --stop-after 1\n' \
+    printf '%-24s NOT CAUGHT in %d seeds (exit %d); by hand: SS_PLANTED_BUG=%s bazel run //tools/planted:ss-sim-with-planted-bugs -- --seeds %d --stop-after 1\n' \
       "$bug" "$max_seeds" "$rc" "$bug" "$max_seeds"
     fail=1
   fi

@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "runtime/bind/h1/h1_binding.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/h1/h1_binding.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
 #include "sim/world.h"

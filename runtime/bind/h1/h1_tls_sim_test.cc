@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/h1/h1_binding.h"
 #include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
-#include "runtime/stream/tls_transport.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/tls_server_net.h"
 #include "sim/world.h"

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "runtime/proto/h1/testing/h1_bed.h"
+#include "runtime/bind/h1/testing/h1_bed.h"
 
 namespace ss::proto::h1 {
 namespace {
