@@ -15,7 +15,7 @@ namespace ss::tools {
 inline constexpr int kExitUsage = 2;  // bad usage: unknown option, missing or bad value
 inline constexpr int kExitFile = 7;   // a file named on the command line cannot be read or written
 
-// "<tool> <version> (<commit>)": the version from //:VERSION, the commit
+// "<tool> <version> (<commit>)": the version from version.bzl, the commit
 // from Bazel's workspace status (tools/workspace_status.sh), "unknown"
 // without git.
 std::string version_line(std::string_view tool);
