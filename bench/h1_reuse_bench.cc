@@ -11,6 +11,7 @@
 #include <string>
 
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
 #include "runtime/stream/context.h"
@@ -29,11 +30,8 @@ void run_gets(benchmark::State& state, bool reuse) {
     return;
   }
   auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "get";
-  st.endpoint = "127.0.0.1";
-  st.port = server.local().port;
-  st.protocol = policy::Protocol::kH1;
+  policy::Streamtype st =
+      policy::streamtype("get", policy::Protocol::kH1, "127.0.0.1", server.local().port);
   st.http_url = "small";
   st.opportunistic = true;
   pol->streamtypes.push_back(st);

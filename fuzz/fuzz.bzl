@@ -5,11 +5,31 @@ For a target NAME this makes:
   NAME_replay  a cc_test that feeds every file of the seed corpus to the same
                LLVMFuzzerTestOneInput, so `bazel test //...` (gcc or asan)
                keeps every seed passing.
-The corpus lives in //corpus:NAME (corpus/NAME/*), the dictionary, if any,
-in fuzz/NAME.dict (OSS-Fuzz layout).
+The corpus lives in //corpus:NAME (corpus/NAME/*, made by ss_fuzz_corpora
+from FUZZ_TARGETS), the dictionary, if any, in fuzz/NAME.dict (OSS-Fuzz
+layout).
 """
 
-def ss_fuzz_target(name, srcs, deps = [], corpus = None, size = "small"):
+# Every ss_fuzz_target, so corpus/BUILD makes one filegroup per target.
+FUZZ_TARGETS = [
+    "wire_decode_fuzz",
+    "h1_response_fuzz",
+    "policy_fuzz",
+    "tls_client_fuzz",
+    "ws_frame_fuzz",
+    "sim_net_fuzz",
+    "http_multipart_fuzz",
+    "h1_stream_fuzz",
+    "ws_stream_fuzz",
+    "proxy_fuzz",
+    "world_fuzz",
+]
+
+def ss_fuzz_target(name, deps = [], hdrs = [], corpus = None, size = "small"):
+    """NAME from NAME.cc plus `hdrs` (headers of the fuzz folder it uses)."""
+    if name not in FUZZ_TARGETS:
+        fail("add " + name + " to FUZZ_TARGETS in fuzz/fuzz.bzl (its corpus filegroup)")
+    srcs = [name + ".cc"] + hdrs
     corpus = corpus or ("//corpus:" + name)
     native.cc_binary(
         name = name,
@@ -26,3 +46,11 @@ def ss_fuzz_target(name, srcs, deps = [], corpus = None, size = "small"):
         args = ["$(rootpaths " + corpus + ")"],
         size = size,
     )
+
+def ss_fuzz_corpora():
+    """One filegroup per fuzz target: corpus/NAME/** (call from corpus/BUILD)."""
+    for name in FUZZ_TARGETS:
+        native.filegroup(
+            name = name,
+            srcs = native.glob([name + "/**"]),
+        )

@@ -23,6 +23,7 @@
 
 #include "fuzz/hostile_server.h"
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "sim/testing/sim_context.h"
 #include "sim/world.h"
@@ -57,11 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   r.backoff_ms = {100, 200};
   r.conceal = 2;
   pol->retries.push_back(r);
-  policy::Streamtype st;
-  st.name = "web";
-  st.endpoint = "server";
-  st.port = 80;
-  st.protocol = policy::Protocol::kH1;
+  policy::Streamtype st = policy::streamtype("web", policy::Protocol::kH1, "server", 80);
   st.http_url = "x";
   st.retry = 0;
   st.opportunistic = !(flags & 64);

@@ -11,7 +11,7 @@
 //    fed in chunks and fed one byte at a time, including the error and its
 //    byte offset;
 //  - the event sequence has the shape (PartBegin PartData* PartEnd)* and
-//    then exactly one terminal Done or ErrorEvent (finish() is called);
+//    then exactly one terminal Done or ErrorEvent (receive_end() is called);
 //    PartData is never empty, a PartBegin has at most kMaxPartHeaderFields
 //    headers, an error offset is within the body.
 #include <cstdint>
@@ -32,7 +32,7 @@ std::vector<MultipartEvent> run(const std::string& boundary, std::string_view in
   bool ended = false;
   auto drain = [&] {
     while (!ended) {
-      MultipartEvent e = s.next();
+      MultipartEvent e = s.next_event();
       if (std::holds_alternative<NeedData>(e)) return;
       if (auto* d = std::get_if<PartData>(&e); d && d->data.empty()) std::abort();
       ended = std::holds_alternative<Done>(e) || std::holds_alternative<ErrorEvent>(e);
@@ -40,13 +40,13 @@ std::vector<MultipartEvent> run(const std::string& boundary, std::string_view in
     }
   };
   for (std::size_t i = 0; i < in.size() && !ended; i += chunk) {
-    s.feed(in.substr(i, chunk));
+    s.receive_data(in.substr(i, chunk));
     drain();
   }
-  s.finish();
+  s.receive_end();
   drain();
-  // finish() always leads to a terminal event, and it is sticky.
-  if (all.empty() || !(s.next() == all.back())) std::abort();
+  // receive_end() always leads to a terminal event, and it is sticky.
+  if (all.empty() || !(s.next_event() == all.back())) std::abort();
   return merge_part_data(all);
 }
 

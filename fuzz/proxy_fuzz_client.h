@@ -50,10 +50,10 @@ class FuzzClient final : public ConnectionHandler {
   // ConnectionHandler
   void on_data(std::span<const std::uint8_t> bytes) override {
     received += bytes.size();
-    p2c_.receive(bytes);
+    p2c_.receive_data(bytes);
     wire::Frame f;
     for (;;) {
-      auto st = p2c_.next(&f);
+      auto st = p2c_.next_event(&f);
       if (st == wire::FrameDecoder::Status::kNeedData) break;
       if (st == wire::FrameDecoder::Status::kError) {
         if (p2c_error.empty()) p2c_error = "undecodable bytes from the proxy: " + p2c_.error().message();

@@ -59,9 +59,9 @@ inline Verdict judge(const FuzzClient& c, const policy::Policy& pol, Micros hand
   };
 
   wire::FrameDecoder d(wire::Direction::kClientToProxy);
-  d.receive(c.written);
+  d.receive_data(c.written);
   wire::Frame f;
-  auto st = d.next(&f);
+  auto st = d.next_event(&f);
   if (st == wire::FrameDecoder::Status::kNeedData) return close(true, "no whole STREAMTYPE frame (handshake timeout)");
   if (st == wire::FrameDecoder::Status::kError) return close(true, "first frame malformed: " + d.error().message());
   const auto* stf = std::get_if<wire::StreamTypeFrame>(&f);
@@ -87,7 +87,7 @@ inline Verdict judge(const FuzzClient& c, const policy::Policy& pol, Micros hand
   bool payload_seen = false;
   bool clean = true;
   for (;;) {
-    st = d.next(&f);
+    st = d.next_event(&f);
     if (st == wire::FrameDecoder::Status::kNeedData) break;
     if (st == wire::FrameDecoder::Status::kError) {
       if (!payload_seen) return close(true, "malformed frame: " + d.error().message());

@@ -156,10 +156,10 @@ class TapConn final : public Connection, public ConnectionHandler {
  private:
   void count_frames(std::span<const std::uint8_t> bytes) {
     if (probe_->decode_error) return;
-    probe_->decoder.receive(bytes);
+    probe_->decoder.receive_data(bytes);
     wire::Frame f;
     for (;;) {
-      auto st = probe_->decoder.next(&f);
+      auto st = probe_->decoder.next_event(&f);
       if (st == wire::FrameDecoder::Status::kNeedData) return;
       if (st == wire::FrameDecoder::Status::kError) {
         probe_->decode_error = true;

@@ -140,11 +140,11 @@ bool write_seed(const std::string& dir, const std::string& name, const Plan& p) 
 // The client steps of a captured c2p.bin: STREAMTYPE, then each frame.
 std::vector<Step> capture_steps(const Bytes& c2p, std::uint32_t gap_ms) {
   ss::wire::FrameDecoder d(ss::wire::Direction::kClientToProxy);
-  d.receive(c2p);
+  d.receive_data(c2p);
   std::vector<Step> steps;
   std::size_t at = 0;
   ss::wire::Frame f;
-  while (d.next(&f) == ss::wire::FrameDecoder::Status::kFrame) {
+  while (d.next_event(&f) == ss::wire::FrameDecoder::Status::kFrame) {
     const std::size_t end = static_cast<std::size_t>(d.consumed());
     Bytes frame(c2p.begin() + static_cast<std::ptrdiff_t>(at), c2p.begin() + static_cast<std::ptrdiff_t>(end));
     if (steps.size() < 24 || steps.back().bytes.size() + frame.size() > 4096) {

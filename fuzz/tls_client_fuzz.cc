@@ -50,13 +50,13 @@ Outcome run(int variant, std::span<const std::uint8_t> bytes, std::size_t chunk)
   Outcome out;
   s.take_ciphertext(&sink);
   for (std::size_t pos = 0; pos < bytes.size(); pos += chunk) {
-    s.feed_ciphertext(bytes.subspan(pos, std::min(chunk, bytes.size() - pos)));
+    s.receive_ciphertext(bytes.subspan(pos, std::min(chunk, bytes.size() - pos)));
     sink.clear();
     s.take_ciphertext(&sink);  // what we would send back; dropped
     s.take_plaintext(&out.plaintext);
     if (s.status() == ss::TlsStatus::kFailed) break;
   }
-  s.write_plaintext(std::span<const std::uint8_t>(bytes.data(), std::min<std::size_t>(bytes.size(), 16)));
+  s.send_plaintext(std::span<const std::uint8_t>(bytes.data(), std::min<std::size_t>(bytes.size(), 16)));
   s.close_notify();
   s.take_ciphertext(&sink);
   out.status = s.status();

@@ -51,7 +51,7 @@ std::vector<std::uint8_t> record(const Case& c) {
   const std::string body = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
   {
     ss::proto::ScopedDetRand as_server(&server_rng);
-    (*server)->write_plaintext({reinterpret_cast<const std::uint8_t*>(body.data()), body.size()});
+    (*server)->send_plaintext({reinterpret_cast<const std::uint8_t*>(body.data()), body.size()});
   }
   std::vector<std::uint8_t> server_bytes;
   for (int round = 0; round < 64; ++round) {
@@ -60,11 +60,11 @@ std::vector<std::uint8_t> record(const Case& c) {
     (*client)->take_ciphertext(&c2s);
     {
       ss::proto::ScopedDetRand as_server(&server_rng);
-      if (!c2s.empty()) (*server)->feed_ciphertext(c2s);
+      if (!c2s.empty()) (*server)->receive_ciphertext(c2s);
       if ((*server)->status() == ss::TlsStatus::kEstablished) (*server)->close_notify();
       (*server)->take_ciphertext(&s2c);
     }
-    if (!s2c.empty()) (*client)->feed_ciphertext(s2c);
+    if (!s2c.empty()) (*client)->receive_ciphertext(s2c);
     server_bytes.insert(server_bytes.end(), s2c.begin(), s2c.end());
     if (c2s.empty() && s2c.empty()) break;
   }

@@ -33,10 +33,10 @@ Outcome run(Direction dir, std::span<const std::uint8_t> bytes, std::size_t chun
   FrameDecoder d(dir);
   Outcome out;
   for (std::size_t pos = 0; pos < bytes.size() && !out.error; pos += chunk) {
-    d.receive(bytes.subspan(pos, std::min(chunk, bytes.size() - pos)));
+    d.receive_data(bytes.subspan(pos, std::min(chunk, bytes.size() - pos)));
     Frame f;
     FrameDecoder::Status st;
-    while ((st = d.next(&f)) == FrameDecoder::Status::kFrame) out.frames.push_back(f);
+    while ((st = d.next_event(&f)) == FrameDecoder::Status::kFrame) out.frames.push_back(f);
     if (st == FrameDecoder::Status::kError) {
       out.error = true;
       out.message = d.error().message();

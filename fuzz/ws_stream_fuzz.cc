@@ -20,6 +20,7 @@
 
 #include "fuzz/hostile_server.h"
 #include "runtime/bind/ws/ws_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/ws/ws_handshake.h"
 #include "runtime/stream/context.h"
 #include "sim/testing/sim_context.h"
@@ -65,11 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   r.conceal = 2;
   if (flags & 2) r.secs_since_valid_ping = 1, r.secs_since_valid_hangup = 3;
   pol->retries.push_back(r);
-  policy::Streamtype st;
-  st.name = "sock";
-  st.endpoint = "server";
-  st.port = 80;
-  st.protocol = policy::Protocol::kWs;
+  policy::Streamtype st = policy::streamtype("sock", policy::Protocol::kWs, "server", 80);
   st.http_url = "ws";
   st.retry = 0;
   st.opportunistic = !(flags & 4);

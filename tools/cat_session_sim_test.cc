@@ -14,6 +14,7 @@
 
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/ws/ws_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/ws_echo_server.h"
@@ -95,11 +96,7 @@ Run run(const Case& su, std::uint64_t seed = 7) {
   }
 
   auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "t";
-  st.endpoint = "server";
-  st.port = 80;
-  st.protocol = su.protocol;
+  policy::Streamtype st = policy::streamtype("t", su.protocol, "server", 80);
   st.opportunistic = true;
   st.http_method = "GET";
   st.http_url = su.url;

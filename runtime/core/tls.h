@@ -10,7 +10,7 @@
 //
 // Call order
 //   After creating a client session, call take_ciphertext() to get the
-//   ClientHello. Then loop: feed_ciphertext(bytes from the network), send
+//   ClientHello. Then loop: receive_ciphertext(bytes from the network), send
 //   whatever take_ciphertext() gives, read take_plaintext(). Plaintext
 //   written before the handshake completes is held and sent once it does.
 //
@@ -81,8 +81,8 @@ class TlsSession {
   virtual ~TlsSession() = default;
 
   // Inputs.
-  virtual void feed_ciphertext(std::span<const std::uint8_t> bytes) = 0;
-  virtual void write_plaintext(std::span<const std::uint8_t> bytes) = 0;
+  virtual void receive_ciphertext(std::span<const std::uint8_t> bytes) = 0;
+  virtual void send_plaintext(std::span<const std::uint8_t> bytes) = 0;
   virtual void close_notify() = 0;  // queue an orderly TLS close
 
   // Outputs: append to `out`; return the number of bytes appended.

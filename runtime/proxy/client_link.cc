@@ -51,10 +51,10 @@ void ClientLink::receive_from_proxy(std::span<const std::uint8_t> bytes, Micros 
     lose_link("proxy closed the link");
     return;
   }
-  decoder_.receive(bytes);
+  decoder_.receive_data(bytes);
   wire::Frame frame;
   for (;;) {
-    switch (decoder_.next(&frame)) {
+    switch (decoder_.next_event(&frame)) {
       case wire::FrameDecoder::Status::kNeedData: return;
       case wire::FrameDecoder::Status::kError: lose_link(decoder_.error().message()); return;
       case wire::FrameDecoder::Status::kFrame:
@@ -206,8 +206,8 @@ bool ClientLink::wants_write() const {
   return tx_requested_at_.has_value() && tx_allowed();
 }
 
-ClientLink::WriteResult ClientLink::write(std::vector<std::uint8_t>* out, const TxCallback& tx,
-                                          Micros now) {
+ClientLink::WriteResult ClientLink::take_proxy_bytes(std::vector<std::uint8_t>* out,
+                                                     const TxCallback& tx, Micros now) {
   auto emit = [&](const wire::Frame& f) {
     if (Error e = wire::encode_frame(f, out)) {
       lose_link("cannot encode: " + e.message());

@@ -10,9 +10,9 @@
 //   user inputs   onward_connect(), request_tx(now), set_metadata(),
 //                 set_timeout(), set_tx_length(), add_peer_tx_credit()
 //   outputs       next_event()        what the user's callbacks must see
-//                 write(out, tx, now) the next frame(s) to write; `tx` is the
-//                                     user's tx callback, asked only when a
-//                                     payload may go out
+//                 take_proxy_bytes(out, tx, now) the next frame(s) to
+//                                     write; `tx` is the user's tx callback,
+//                                     asked only when a payload may go out
 //                 next_deadline(), phase(), close_reason()
 //
 // What it writes, and in which order, is what a libwebsockets client writes
@@ -109,9 +109,9 @@ class ClientLink {
   // Appends at most one frame (as lws does per write opportunity). kWrote:
   // call again while wants_write(). kDisconnect / kDestroy: the user's tx()
   // asked for it; nothing was written. `tx` may call request_tx() and the
-  // other user inputs, but must not call write() again (the glue must not
+  // other user inputs, but must not call take_proxy_bytes() again (the glue must not
   // flush re-entrantly, or frames go out of order).
-  WriteResult write(std::vector<std::uint8_t>* out, const TxCallback& tx, Micros now);
+  WriteResult take_proxy_bytes(std::vector<std::uint8_t>* out, const TxCallback& tx, Micros now);
   bool wants_write() const;
   std::optional<Micros> next_deadline() const;
 

@@ -87,7 +87,7 @@ Replay replay(const fs::path& capture) {
       };
     }
     Bytes out;
-    EXPECT_EQ(link->write(&out, tx, now), ClientLink::WriteResult::kWrote) << file;
+    EXPECT_EQ(link->take_proxy_bytes(&out, tx, now), ClientLink::WriteResult::kWrote) << file;
     EXPECT_EQ(out, bytes) << "frame " << file.filename() << " differs from what lws wrote";
     r.written.insert(r.written.end(), out.begin(), out.end());
   }

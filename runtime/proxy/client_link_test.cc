@@ -19,10 +19,10 @@ Bytes frame(const wire::Frame& f) { return *wire::encode_frame(f); }
 
 std::vector<wire::Frame> frames_of(const Bytes& bytes) {
   wire::FrameDecoder d(wire::Direction::kClientToProxy);
-  d.receive(bytes);
+  d.receive_data(bytes);
   std::vector<wire::Frame> out;
   wire::Frame f;
-  while (d.next(&f) == wire::FrameDecoder::Status::kFrame) out.push_back(f);
+  while (d.next_event(&f) == wire::FrameDecoder::Status::kFrame) out.push_back(f);
   return out;
 }
 
@@ -34,7 +34,7 @@ std::vector<LinkEvent> events(ClientLink& link) {
 
 Bytes drain_writes(ClientLink& link, const TxCallback& tx = {}, Micros now = 0) {
   Bytes out;
-  while (link.wants_write() && link.write(&out, tx, now) == ClientLink::WriteResult::kWrote) {
+  while (link.wants_write() && link.take_proxy_bytes(&out, tx, now) == ClientLink::WriteResult::kWrote) {
   }
   return out;
 }
@@ -73,7 +73,7 @@ TEST(ClientLink, TxAnswersDisconnectAndDestroyAreHonouredNotSent) {
       *len = 1;
       return answer;
     };
-    const auto result = link.write(&out, tx, 4);
+    const auto result = link.take_proxy_bytes(&out, tx, 4);
     EXPECT_EQ(result, answer == TxAnswer::kDisconnect ? ClientLink::WriteResult::kDisconnect
                                                       : ClientLink::WriteResult::kDestroy);
     EXPECT_TRUE(out.empty());

@@ -29,7 +29,7 @@ void ProxyLink::receive_from_client(std::span<const std::uint8_t> bytes, Micros 
     close("client closed the link", /*client_fault=*/false);
     return;
   }
-  decoder_.receive(bytes);
+  decoder_.receive_data(bytes);
   if (decoder_.buffered() > limits_.c2p_buffer_max + kUndecodedSlack) {
     // The glue pauses reading when wants_input() is false; this much
     // undecoded input means the client was not held back at all.
@@ -45,7 +45,7 @@ void ProxyLink::decode_pending(Micros now) {
   // Payload waiting for the onward stream is bounded by proxy_buflen (plus
   // at most one frame): past it, frames stay undecoded until pieces drain.
   while (phase_ != Phase::kClosed && queued_tx_bytes_ < limits_.c2p_buffer_max) {
-    switch (decoder_.next(&frame)) {
+    switch (decoder_.next_event(&frame)) {
       case wire::FrameDecoder::Status::kNeedData:
         // Bytes of a begun frame wait for the rest: the frame clock runs.
         if (decoder_.buffered() == 0) {
@@ -280,7 +280,7 @@ std::optional<Micros> ProxyLink::next_deadline() const {
   return when;
 }
 
-std::optional<Command> ProxyLink::next_command() {
+std::optional<Command> ProxyLink::next_event() {
   if (commands_.empty()) return std::nullopt;
   Command c = std::move(commands_.front());
   commands_.pop_front();

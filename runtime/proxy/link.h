@@ -12,7 +12,7 @@
 //            fail(reason)                        the glue refuses something
 //            client_gone(why)                    the connection ended
 //            handle_timeout(now)                 at or after next_deadline()
-//   outputs  next_command()                      what to do to the onward stream
+//   outputs  next_event()                        what to do to the onward stream
 //            take_client_bytes(out)              frames to write to the client
 //            take_tx_piece()                     payload for the onward tx()
 //            next_deadline(), phase(), close_reason()
@@ -139,7 +139,7 @@ class ProxyLink {
   void handle_timeout(Micros now);
 
   // Outputs.
-  std::optional<Command> next_command();
+  std::optional<Command> next_event();
   std::size_t take_client_bytes(std::vector<std::uint8_t>* out);
   std::optional<TxPiece> take_tx_piece();
   std::optional<Micros> next_deadline() const;

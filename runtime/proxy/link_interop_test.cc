@@ -70,7 +70,7 @@ Bytes replay(const fs::path& capture, std::vector<std::string>* commands) {
     } else if (auto* cr2 = std::get_if<wire::TxCreditFrame>(&s.frame)) {
       link.onward_tx_credit(cr2->credit);
     }
-    while (auto c = link.next_command()) {
+    while (auto c = link.next_event()) {
       std::visit(
           [&](const auto& cmd) {
             using T = std::decay_t<decltype(cmd)>;

@@ -19,7 +19,7 @@ Bytes streamtype(const std::string& name, std::uint8_t version = 1) {
 
 std::vector<Command> drain(ProxyLink& link) {
   std::vector<Command> out;
-  while (auto c = link.next_command()) out.push_back(*c);
+  while (auto c = link.next_event()) out.push_back(*c);
   return out;
 }
 
@@ -227,10 +227,10 @@ TEST(ProxyLink, LargeRxIsSplitAcrossFramesWithFlagsSpread) {
   Bytes out;
   link.take_client_bytes(&out);
   wire::FrameDecoder d(wire::Direction::kProxyToClient);
-  d.receive(out);
+  d.receive_data(out);
   wire::Frame f;
   std::vector<std::pair<std::uint32_t, std::size_t>> got;
-  while (d.next(&f) == wire::FrameDecoder::Status::kFrame) {
+  while (d.next_event(&f) == wire::FrameDecoder::Status::kFrame) {
     const auto& p = std::get<wire::PayloadFrame>(f);
     got.emplace_back(p.flags, p.payload.size());
   }

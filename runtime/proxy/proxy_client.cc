@@ -281,7 +281,7 @@ void ProxyClient::flush_once() {
   };
   for (;;) {
     if (!link_.wants_write()) break;
-    const auto r = link_.write(&out, tx, loop_.now());
+    const auto r = link_.take_proxy_bytes(&out, tx, loop_.now());
     if (r == ClientLink::WriteResult::kDisconnect) pending_disconnect_ = true;
     if (r == ClientLink::WriteResult::kDestroy) pending_destroy_ = true;
     if (r != ClientLink::WriteResult::kWrote) break;

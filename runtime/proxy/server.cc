@@ -96,7 +96,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
     pumping_ = true;
     do {
       again_ = false;
-      while (auto command = core_.next_command()) run(*command);
+      while (auto command = core_.next_event()) run(*command);
       flush();
     } while (again_);
     pumping_ = false;

@@ -230,7 +230,7 @@ Result<Frame> decode_frame(Direction from, std::span<const std::uint8_t> frame,
   return decode_body(from, type, frame.subspan(kHeaderSize), FrameError(stream_offset, type));
 }
 
-void FrameDecoder::receive(std::span<const std::uint8_t> bytes) {
+void FrameDecoder::receive_data(std::span<const std::uint8_t> bytes) {
   if (!error_.ok() || bytes.empty()) return;
   // Compact before growing, so the buffer stays about one frame long.
   if (start_ > 0 && start_ >= buffer_.size() / 2) {
@@ -240,7 +240,7 @@ void FrameDecoder::receive(std::span<const std::uint8_t> bytes) {
   buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
-FrameDecoder::Status FrameDecoder::next(Frame* out) {
+FrameDecoder::Status FrameDecoder::next_event(Frame* out) {
   if (!error_.ok()) return Status::kError;
   const std::size_t have = buffer_.size() - start_;
   if (have < 1) return Status::kNeedData;

@@ -57,11 +57,11 @@ std::vector<Frame> decode_in_chunks(Direction from, const Bytes& stream,
   std::size_t pos = 0, i = 0;
   while (pos < stream.size()) {
     const std::size_t n = std::min(chunk_sizes[i++ % chunk_sizes.size()], stream.size() - pos);
-    decoder.receive(std::span(stream.data() + pos, n));
+    decoder.receive_data(std::span(stream.data() + pos, n));
     pos += n;
     Frame f;
     FrameDecoder::Status st;
-    while ((st = decoder.next(&f)) == FrameDecoder::Status::kFrame) frames.push_back(f);
+    while ((st = decoder.next_event(&f)) == FrameDecoder::Status::kFrame) frames.push_back(f);
     EXPECT_NE(st, FrameDecoder::Status::kError) << decoder.error().message();
   }
   EXPECT_EQ(decoder.buffered(), 0u);

@@ -91,11 +91,11 @@ std::vector<Frame> feed(Direction dir, const std::vector<std::uint8_t>& bytes,
   while (pos < bytes.size()) {
     std::size_t n = chunks.empty() ? bytes.size() : std::max<std::size_t>(1, chunks[i++ % chunks.size()]);
     n = std::min(n, bytes.size() - pos);
-    d.receive(std::span(bytes.data() + pos, n));
+    d.receive_data(std::span(bytes.data() + pos, n));
     pos += n;
     Frame f;
     FrameDecoder::Status st;
-    while ((st = d.next(&f)) == FrameDecoder::Status::kFrame) out.push_back(f);
+    while ((st = d.next_event(&f)) == FrameDecoder::Status::kFrame) out.push_back(f);
     if (st == FrameDecoder::Status::kError) {
       *error = true;
       break;

@@ -91,18 +91,18 @@ TEST_P(WireDecodeErrors, NamesTheOffsetAndTheRule) {
   const BadCase& c = GetParam();
   FrameDecoder d(c.from);
   const Bytes bytes = hex(c.bytes);
-  d.receive(bytes);
+  d.receive_data(bytes);
   Frame f;
   FrameDecoder::Status st;
-  while ((st = d.next(&f)) == FrameDecoder::Status::kFrame) {
+  while ((st = d.next_event(&f)) == FrameDecoder::Status::kFrame) {
   }
   ASSERT_EQ(st, FrameDecoder::Status::kError) << c.what;
   EXPECT_NE(d.error().message().find(c.message), std::string::npos)
       << c.what << ": got '" << d.error().message() << "'";
   EXPECT_EQ(d.error().code(), ErrorCode::kParse);
   // Terminal: more input changes nothing.
-  d.receive(hex("ab 00 00"));
-  EXPECT_EQ(d.next(&f), FrameDecoder::Status::kError);
+  d.receive_data(hex("ab 00 00"));
+  EXPECT_EQ(d.next_event(&f), FrameDecoder::Status::kError);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -172,9 +172,9 @@ TEST(WireDecoder, HoldsOnlyUnconsumedBytes) {
   const Bytes one = hex("ab 00 00");
   Frame f;
   for (int i = 0; i < 10000; ++i) {
-    d.receive(one);
-    ASSERT_EQ(d.next(&f), FrameDecoder::Status::kFrame);
-    ASSERT_EQ(d.next(&f), FrameDecoder::Status::kNeedData);
+    d.receive_data(one);
+    ASSERT_EQ(d.next_event(&f), FrameDecoder::Status::kFrame);
+    ASSERT_EQ(d.next_event(&f), FrameDecoder::Status::kNeedData);
   }
   EXPECT_EQ(d.buffered(), 0u);
   EXPECT_EQ(d.consumed(), 30000u);

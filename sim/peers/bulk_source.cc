@@ -46,7 +46,7 @@ struct BulkSource::Peer final : ConnectionHandler {
     BulkSource* o = &owner;
     std::weak_ptr<bool> alive = owner.alive_;
     const std::uint64_t key = id;
-    owner.loop_.post([o, alive, key] {
+    owner.listen_.loop().post([o, alive, key] {
       if (alive.lock()) o->peers_.erase(key);
     });
   }
@@ -58,19 +58,16 @@ struct BulkSource::Peer final : ConnectionHandler {
 };
 
 BulkSource::BulkSource(Loop& loop, Net& net, Endpoint at, std::string body)
-    : loop_(loop), net_(net), at_(std::move(at)), body_(std::move(body)) {}
+    : listen_(loop, net, std::move(at), "bulk_source"), body_(std::move(body)) {}
 
 BulkSource::~BulkSource() {
   *alive_ = false;
-  listener_.reset();
+  listen_.stop();
   peers_.clear();
 }
 
 Error BulkSource::start() {
-  auto l = net_.listen(at_, [this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
-  if (!l) return l.error();
-  listener_ = std::move(l).value();
-  return Error();
+  return listen_.start([this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
 }
 
 void BulkSource::accept(std::unique_ptr<Connection> conn) {

@@ -14,6 +14,7 @@
 
 #include "runtime/core/loop.h"
 #include "runtime/core/net.h"
+#include "sim/peers/peer_listener.h"
 
 namespace ss::sim::peers {
 
@@ -35,12 +36,9 @@ class BulkSource {
   struct Peer;
   void accept(std::unique_ptr<Connection> conn);
 
-  Loop& loop_;
-  Net& net_;
+  PeerListener listen_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards posted erases
-  Endpoint at_;
   std::string body_;
-  std::unique_ptr<Listener> listener_;
   std::map<std::uint64_t, std::unique_ptr<Peer>> peers_;  // ordered: deterministic
   std::uint64_t next_id_ = 1;
   std::uint64_t accepted_ = 0;

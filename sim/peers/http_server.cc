@@ -47,19 +47,16 @@ struct HttpServer::Conn : ConnectionHandler {
   }
 };
 
-HttpServer::HttpServer(Loop& loop, Net& net, Endpoint at) : loop_(loop), net_(net), at_(std::move(at)) {}
+HttpServer::HttpServer(Loop& loop, Net& net, Endpoint at) : listen_(loop, net, std::move(at), "http_server") {}
 
 HttpServer::~HttpServer() { stop(); }
 
 Error HttpServer::start() {
-  auto l = net_.listen(at_, [this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
-  if (!l.ok()) return l.error();
-  listener_ = std::move(l.value());
-  return Error();
+  return listen_.start([this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
 }
 
 void HttpServer::stop() {
-  listener_.reset();
+  listen_.stop();
   conns_.clear();
 }
 
@@ -74,13 +71,6 @@ void HttpServer::accept(std::unique_ptr<Connection> c) {
 }
 
 void HttpServer::drop(std::uint64_t id) { conns_.erase(id); }
-
-void HttpServer::later(Micros delay, std::function<void()> task) {
-  std::weak_ptr<int> alive = alive_;
-  loop_.after(delay, [alive, task = std::move(task)] {
-    if (alive.lock()) task();
-  }, {"http_server", 0, "delay"});
-}
 
 void HttpServer::respond(Conn& c, const h1::Head& req) {
   std::string path = req.target.substr(0, req.target.find('?'));

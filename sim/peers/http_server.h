@@ -24,6 +24,7 @@
 #include "runtime/core/loop.h"
 #include "runtime/core/net.h"
 #include "runtime/proto/http/http_message.h"
+#include "sim/peers/peer_listener.h"
 
 namespace ss::sim::peers {
 
@@ -73,7 +74,7 @@ class HttpServer {
   void set_idle_timeout(Micros t) { idle_timeout_ = t; }
   Error start();
   void stop();
-  Endpoint local() const { return listener_ ? listener_->local() : at_; }
+  Endpoint local() const { return listen_.local(); }
 
   // Every request head seen, in order (tests check Host, metadata headers).
   const std::vector<h1::Head>& requests() const { return requests_; }
@@ -87,17 +88,12 @@ class HttpServer {
   void respond(Conn& c, const h1::Head& req);
   void write_body(std::uint64_t id, std::string body, std::size_t at, const HttpRoute& r, bool close);
   void drop(std::uint64_t id);
-  // Runs `task` later unless the server is gone by then (posted tasks
-  // cannot be cancelled, so they hold a weak token instead).
-  void later(Micros delay, std::function<void()> task);
+  // Runs `task` later unless the server is gone by then.
+  void later(Micros delay, std::function<void()> task) { listen_.later(delay, std::move(task)); }
 
-  Loop& loop_;
-  Net& net_;
-  Endpoint at_;
+  PeerListener listen_;
   std::map<std::string, HttpRoute> routes_;
   Fallback fallback_;
-  std::unique_ptr<Listener> listener_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
   std::vector<h1::Head> requests_;
   std::vector<std::string> bodies_;

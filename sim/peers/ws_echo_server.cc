@@ -154,7 +154,7 @@ struct WsEchoServer::Conn : ConnectionHandler {
   void answer(const h1::Head& req) {
     const auto& o = server->options_;
     auto& rec = server->records_[id - 1];
-    rec.at = server->loop_.now();
+    rec.at = server->listen_.loop().now();
     rec.target = req.target;
     rec.headers = req.headers;
     auto key = h1::find_header(req.headers, "sec-websocket-key");
@@ -202,19 +202,16 @@ struct WsEchoServer::Conn : ConnectionHandler {
 };
 
 WsEchoServer::WsEchoServer(Loop& loop, Net& net, Endpoint at, WsEchoOptions options)
-    : loop_(loop), net_(net), at_(std::move(at)), options_(std::move(options)) {}
+    : listen_(loop, net, std::move(at), "ws_echo_server"), options_(std::move(options)) {}
 
 WsEchoServer::~WsEchoServer() { stop(); }
 
 Error WsEchoServer::start() {
-  auto l = net_.listen(at_, [this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
-  if (!l.ok()) return l.error();
-  listener_ = std::move(l.value());
-  return Error();
+  return listen_.start([this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
 }
 
 void WsEchoServer::stop() {
-  listener_.reset();
+  listen_.stop();
   conns_.clear();
 }
 
@@ -229,12 +226,5 @@ void WsEchoServer::accept(std::unique_ptr<Connection> c) {
 }
 
 void WsEchoServer::drop(std::uint64_t id) { conns_.erase(id); }
-
-void WsEchoServer::later(Micros delay, std::function<void()> task) {
-  std::weak_ptr<int> alive = alive_;
-  loop_.after(delay, [alive, task = std::move(task)] {
-    if (alive.lock()) task();
-  }, {"ws_echo_server", 0, "delay"});
-}
 
 }  // namespace ss::sim::peers

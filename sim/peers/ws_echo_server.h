@@ -25,6 +25,7 @@
 #include "runtime/core/loop.h"
 #include "runtime/core/net.h"
 #include "runtime/proto/http/http_message.h"
+#include "sim/peers/peer_listener.h"
 
 namespace ss::sim::peers {
 
@@ -81,7 +82,7 @@ class WsEchoServer {
 
   Error start();
   void stop();
-  Endpoint local() const { return listener_ ? listener_->local() : at_; }
+  Endpoint local() const { return listen_.local(); }
 
   std::size_t messages_echoed() const { return echoed_; }
   // Messages refused as over max_message (close 1009 sent).
@@ -96,16 +97,11 @@ class WsEchoServer {
   struct Conn;
   void accept(std::unique_ptr<Connection> c);
   void drop(std::uint64_t id);
-  // Runs `task` later unless the server is gone by then (posted tasks
-  // cannot be cancelled, so they hold a weak token instead).
-  void later(Micros delay, std::function<void()> task);
+  // Runs `task` later unless the server is gone by then.
+  void later(Micros delay, std::function<void()> task) { listen_.later(delay, std::move(task)); }
 
-  Loop& loop_;
-  Net& net_;
-  Endpoint at_;
+  PeerListener listen_;
   WsEchoOptions options_;
-  std::unique_ptr<Listener> listener_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;
   std::uint64_t next_id_ = 1;
   std::size_t echoed_ = 0;

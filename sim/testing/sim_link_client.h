@@ -122,7 +122,8 @@ class SimLinkClient final : public ConnectionHandler {
       if (behaviour_ == Behaviour::kBulk && sent_ < messages_) link_.request_tx(world_.now());
       return TxAnswer::kSend;
     };
-    while (link_.wants_write() && link_.write(&out, tx, world_.now()) == ClientLink::WriteResult::kWrote) {
+    while (link_.wants_write() &&
+           link_.take_proxy_bytes(&out, tx, world_.now()) == ClientLink::WriteResult::kWrote) {
     }
     if (!out.empty()) conn_->write(out);
   }

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/bind/raw/raw_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/testing/sim_context.h"
@@ -27,54 +28,31 @@ namespace ss::sim::testing {
 // (raw, nailed_up), "md" (raw, endpoint "${host}", metadata host/path),
 // "forever" (raw, conceal forever), "tmo" (raw, timeout_ms 3000).
 inline std::shared_ptr<const policy::Policy> test_policy() {
-  auto p = std::make_shared<policy::Policy>();
-  policy::RetryPolicy r3;
-  r3.name = "r3";
-  r3.backoff_ms = {1000, 2000, 4000};
-  r3.conceal = 3;
-  r3.jitter_percent = 20;
-  p->retries.push_back(r3);
-  policy::RetryPolicy forever;
-  forever.name = "forever";
-  forever.backoff_ms = {500, 1000};
-  forever.conceal = policy::RetryPolicy::kConcealForever;
-  p->retries.push_back(forever);
-  auto raw = [](std::string name) {
-    policy::Streamtype st;
-    st.name = std::move(name);
-    st.endpoint = "echo.test";
-    st.port = 7;
-    st.protocol = policy::Protocol::kRaw;
-    return st;
-  };
-  auto echo = raw("echo");
-  echo.retry = 0;
-  p->streamtypes.push_back(echo);
-  p->streamtypes.push_back(raw("once"));
-  auto opp = raw("opp");
-  opp.retry = 0;
-  opp.opportunistic = true;
-  p->streamtypes.push_back(opp);
-  auto nailed = raw("nailed");
-  nailed.retry = 0;
-  nailed.nailed_up = true;
-  p->streamtypes.push_back(nailed);
-  auto md = raw("md");
-  md.retry = 0;
-  md.endpoint = "${host}";
-  md.metadata = {{"host", ""}, {"path", ""}};
-  p->streamtypes.push_back(md);
-  auto fv = raw("forever");
-  fv.retry = 1;
-  p->streamtypes.push_back(fv);
-  auto tmo = raw("tmo");
-  tmo.retry = 0;
-  tmo.timeout_ms = 3000;
-  p->streamtypes.push_back(tmo);
-  auto sink = raw("sink");  // local_sink: served in-process (sink_test)
-  sink.local_sink = true;
-  p->streamtypes.push_back(sink);
-  return p;
+  policy::PolicyBuilder b(policy::streamtype(policy::Protocol::kRaw, "echo.test", 7));
+  b.retry("r3", {1000, 2000, 4000}, 3, 20);
+  b.retry("forever", {500, 1000}, policy::RetryPolicy::kConcealForever);
+  b.add("echo", [](policy::Streamtype& st) { st.retry = 0; });
+  b.add("once");
+  b.add("opp", [](policy::Streamtype& st) {
+    st.retry = 0;
+    st.opportunistic = true;
+  });
+  b.add("nailed", [](policy::Streamtype& st) {
+    st.retry = 0;
+    st.nailed_up = true;
+  });
+  b.add("md", [](policy::Streamtype& st) {
+    st.retry = 0;
+    st.endpoint = "${host}";
+    st.metadata = {{"host", ""}, {"path", ""}};
+  });
+  b.add("forever", [](policy::Streamtype& st) { st.retry = 1; });
+  b.add("tmo", [](policy::Streamtype& st) {
+    st.retry = 0;
+    st.timeout_ms = 3000;
+  });
+  b.add("sink", [](policy::Streamtype& st) { st.local_sink = true; });  // served in-process (sink_test)
+  return b.build();
 }
 
 struct Harness {

@@ -295,14 +295,6 @@ SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, st
   config.max_events = max_events;
   config.on_event = on_event;
   sim::SeedOutcome o = sim::run_seed(scenario, seed, config);
-  SeedResult r;
-  r.seed = seed;
-  r.status = o.livelock ? Status::kLivelock : o.violations.empty() ? Status::kPass : Status::kViolation;
-  r.hash = o.hash;
-  r.events = o.events;
-  r.trace_events = o.trace_events;
-  r.sim_time_us = o.sim_time;
-  r.violation_count = o.violations.size();
   if (!first_id.empty()) {
     std::stable_partition(o.violations.begin(), o.violations.end(),
                           [&first_id](const std::string& v) { return sim::gen::invariant_id(v) == first_id; });
@@ -311,6 +303,18 @@ SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, st
                            [](const std::string& v) { return v.rfind("livelock", 0) == 0; });
     if (it != o.violations.end()) std::rotate(o.violations.begin(), it, it + 1);
   }
+  return seed_result(seed, std::move(o));
+}
+
+SeedResult seed_result(std::uint64_t seed, sim::SeedOutcome o) {
+  SeedResult r;
+  r.seed = seed;
+  r.status = o.livelock ? Status::kLivelock : o.violations.empty() ? Status::kPass : Status::kViolation;
+  r.hash = o.hash;
+  r.events = o.events;
+  r.trace_events = o.trace_events;
+  r.sim_time_us = o.sim_time;
+  r.violation_count = o.violations.size();
   for (std::size_t i = 0; i < o.violations.size() && i < kViolationsKept; ++i) {
     r.violations.push_back(std::move(o.violations[i]));
   }

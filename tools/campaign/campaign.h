@@ -49,6 +49,11 @@ int run_campaign(const sim::Scenario& scenario, const CampaignOptions& options);
 SeedResult run_seed_result(const sim::Scenario& scenario, std::uint64_t seed, std::uint64_t max_events,
                            const sim::Trace::Sink& on_event = {}, const std::string& first_id = "");
 
+// The result of a finished run of `seed`: its counts and hash, its status,
+// and the first violations of `o` in the order they stand there (the caller
+// puts the one a reader should see first in front).
+SeedResult seed_result(std::uint64_t seed, sim::SeedOutcome o);
+
 // The worker count for "--jobs" left out: the CPUs this process may use.
 int default_jobs();
 

@@ -155,17 +155,29 @@ bool finish(std::ofstream& out, const std::string& path, std::string* error) {
   return true;
 }
 
-}  // namespace
-
-bool write_json(const std::string& path, const CampaignInfo& info, const std::vector<SeedResult>& results,
-                std::string* error) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+// Opens `path` for a report, or says why not in *error.
+bool open_report(std::ofstream& out, const std::string& path, std::string* error) {
+  out.open(path, std::ios::binary | std::ios::trunc);
   if (!out) {
     *error = "cannot open " + path + " for writing";
     return false;
   }
+  return true;
+}
+
+Tally tally(const std::vector<SeedResult>& results) {
   Tally t;
   for (const SeedResult& r : results) t.add(r);
+  return t;
+}
+
+}  // namespace
+
+bool write_json(const std::string& path, const CampaignInfo& info, const std::vector<SeedResult>& results,
+                std::string* error) {
+  std::ofstream out;
+  if (!open_report(out, path, error)) return false;
+  const Tally t = tally(results);
   out << "{\n";
   out << "  \"tool\": \"ss-sim\",\n";
   out << "  \"build\": " << json_string(build_flavour()) << ",\n";
@@ -224,13 +236,9 @@ bool write_json(const std::string& path, const CampaignInfo& info, const std::ve
 
 bool write_junit(const std::string& path, const CampaignInfo& info, const std::vector<SeedResult>& results,
                  std::string* error) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) {
-    *error = "cannot open " + path + " for writing";
-    return false;
-  }
-  Tally t;
-  for (const SeedResult& r : results) t.add(r);
+  std::ofstream out;
+  if (!open_report(out, path, error)) return false;
+  const Tally t = tally(results);
   // Violations, livelocks, leaks and nondeterminism are failures (a check said no); crashes
   // and hangs are errors (the seed never finished).
   const std::uint64_t failures = t.violation + t.livelock + t.leak + t.nondeterminism, errors = t.crash + t.hang;

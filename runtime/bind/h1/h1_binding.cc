@@ -184,7 +184,7 @@ class H1Binding final : public stream::Binding {
   HostVerdict pump_parts() {
     using stream::kFlagEom, stream::kFlagSom, stream::kFlagRelatedStart, stream::kFlagRelatedEnd;
     while (!parts_done_) {
-      http::MultipartEvent e = parts_->next();
+      http::MultipartEvent e = parts_->next_event();
       if (std::holds_alternative<http::NeedData>(e)) return HostVerdict::kContinue;
       if (auto* err = std::get_if<http::ErrorEvent>(&e)) {
         fail("h1: http_multipart_ss_in: " + err->message);
@@ -296,7 +296,7 @@ class H1Binding final : public stream::Binding {
       } else if (auto* b = std::get_if<BodyEvent>(&e)) {
         if (!follow_target_.empty()) continue;  // body of a redirect we follow
         if (parts_) {
-          parts_->feed(b->data);
+          parts_->receive_data(b->data);
           if (pump_parts() == HostVerdict::kStop) return;
           continue;
         }
@@ -413,7 +413,7 @@ class H1Binding final : public stream::Binding {
     const auto& st = host_.streamtype();
     in_exchange_ = false;
     if (parts_) {
-      parts_->finish();
+      parts_->receive_end();
       if (pump_parts() == HostVerdict::kStop) return HostVerdict::kStop;
     } else if (host_.rx({}, stream::kFlagEom) == HostVerdict::kStop) {
       return stop(), HostVerdict::kStop;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
 #include "sim/testing/sim_context.h"
@@ -83,11 +84,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   EXPECT_TRUE(http.start().ok());
 
   auto pol = std::make_shared<policy::Policy>();
-  policy::Streamtype st;
-  st.name = "web";
-  st.endpoint = "server";
-  st.port = 80;
-  st.protocol = policy::Protocol::kH1;
+  policy::Streamtype st = policy::streamtype("web", policy::Protocol::kH1, "server", 80);
   st.opportunistic = true;
   st.http_method = su.method;
   st.http_url = su.url.empty() ? su.route.path.substr(1) : su.url;

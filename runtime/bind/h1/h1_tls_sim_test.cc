@@ -11,6 +11,7 @@
 
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
@@ -70,11 +71,7 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     pol->retries.push_back(rp);
     pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
     pol->trust_stores.push_back(policy::TrustStore{"store", {0}});
-    policy::Streamtype st;
-    st.name = "secure";
-    st.endpoint = host;
-    st.port = 443;
-    st.protocol = policy::Protocol::kH1;
+    policy::Streamtype st = policy::streamtype("secure", policy::Protocol::kH1, host, 443);
     st.http_url = "secret";
     st.tls = true;
     st.trust_store = 0;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/bind/ws/ws_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/ws_echo_server.h"
 #include "sim/testing/sim_context.h"
@@ -81,11 +82,7 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   rp.backoff_ms = k.backoff_ms;
   rp.conceal = k.conceal;
   pol->retries.push_back(rp);
-  policy::Streamtype st;
-  st.name = "sock";
-  st.endpoint = "server";
-  st.port = 80;
-  st.protocol = policy::Protocol::kWs;
+  policy::Streamtype st = policy::streamtype("sock", policy::Protocol::kWs, "server", 80);
   st.opportunistic = k.opportunistic;
   st.http_url = "echo";
   st.ws_binary = k.binary;

@@ -22,14 +22,14 @@ namespace {
 using Events = std::vector<MultipartEvent>;
 
 // Feeds `body` in pieces whose sizes cycle through `sizes` (empty: whole),
-// then finish(); returns the merged events up to the terminal one.
+// then receive_end(); returns the merged events up to the terminal one.
 Events run(const std::string& boundary, const std::string& body, const std::vector<std::size_t>& sizes) {
   MultipartSplitter s(boundary);
   Events all;
   bool ended = false;
   auto drain = [&] {
     while (!ended) {
-      MultipartEvent e = s.next();
+      MultipartEvent e = s.next_event();
       if (std::holds_alternative<NeedData>(e)) return;
       ended = std::holds_alternative<Done>(e) || std::holds_alternative<ErrorEvent>(e);
       all.push_back(std::move(e));
@@ -39,11 +39,11 @@ Events run(const std::string& boundary, const std::string& body, const std::vect
   while (i < body.size() && !ended) {
     std::size_t n = sizes.empty() ? body.size() : sizes[k++ % sizes.size()];
     n = std::min(n, body.size() - i);
-    s.feed(std::string_view(body).substr(i, n));
+    s.receive_data(std::string_view(body).substr(i, n));
     i += n;
     drain();
   }
-  s.finish();
+  s.receive_end();
   drain();
   return merge_part_data(all);
 }

@@ -140,11 +140,11 @@ MultipartSplitter::MultipartSplitter(std::string boundary) : delimiter_("\r\n--"
   }
 }
 
-void MultipartSplitter::feed(std::span<const std::uint8_t> bytes) {
-  feed(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+void MultipartSplitter::receive_data(std::span<const std::uint8_t> bytes) {
+  receive_data(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
-void MultipartSplitter::feed(std::string_view bytes) {
+void MultipartSplitter::receive_data(std::string_view bytes) {
   if (state_ == State::kDone || state_ == State::kError || finished_) return;
   if (pos_ > 0 && pos_ >= buf_.size() / 2) {
     buf_.erase(0, pos_);
@@ -153,7 +153,7 @@ void MultipartSplitter::feed(std::string_view bytes) {
   buf_.append(bytes);
 }
 
-void MultipartSplitter::finish() { finished_ = true; }
+void MultipartSplitter::receive_end() { finished_ = true; }
 
 std::string_view MultipartSplitter::avail() const { return std::string_view(buf_).substr(pos_); }
 
@@ -234,7 +234,7 @@ std::optional<MultipartEvent> MultipartSplitter::after_delimiter() {
     in_part_ = false;
     return PartEnd{};
   }
-  return std::nullopt;  // no event yet: next() goes on with the headers
+  return std::nullopt;  // no event yet: next_event() goes on with the headers
 }
 
 std::optional<MultipartEvent> MultipartSplitter::header_line() {
@@ -281,10 +281,10 @@ std::optional<MultipartEvent> MultipartSplitter::header_line() {
                 offset_of(0));
   headers_.push_back({std::string(line.substr(0, colon)), std::string(value)});
   consume(line_len);
-  return std::nullopt;  // no event yet: next() goes on with the next line
+  return std::nullopt;  // no event yet: next_event() goes on with the next line
 }
 
-MultipartEvent MultipartSplitter::next() {
+MultipartEvent MultipartSplitter::next_event() {
   for (;;) {
     switch (state_) {
       case State::kError:

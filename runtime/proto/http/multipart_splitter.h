@@ -5,10 +5,10 @@
 //
 // Use (h11 style, like h1::MessageParser):
 //   MultipartSplitter s(boundary);   // boundary from boundary_from_content_type
-//   s.feed(bytes);  s.finish();      // input; finish() = end of the body
-//   s.next();                        // one Event, NeedData when it needs input
+//   s.receive_data(bytes);  s.receive_end();  // input; receive_end() = end of the body
+//   s.next_event();                           // one Event, NeedData when it needs input
 // Events: (PartBegin PartData* PartEnd)* Done, or an ErrorEvent at any point.
-// Done and ErrorEvent are terminal and sticky: next() returns the same
+// Done and ErrorEvent are terminal and sticky: next_event() returns the same
 // event again; input fed after them is ignored (after Done that is the
 // epilogue). PartData is never empty; it is split wherever the input was
 // split, so compare bodies by their concatenation (merge_part_data()).
@@ -30,8 +30,8 @@
 //
 // Limits and memory: part headers at most kMaxPartHeaderBytes (8 KiB, all
 // lines with CRLFs) and kMaxPartHeaderFields (32) per part, else a named
-// kLimit error. Input fed but not yet pulled with next() is buffered; once
-// next() says NeedData the splitter holds at most a tail that could be the
+// kLimit error. Input fed but not yet pulled with next_event() is buffered; once
+// next_event() says NeedData the splitter holds at most a tail that could be the
 // start of a delimiter (< boundary + 4 bytes) or one unfinished header line
 // (< 8 KiB): data is handed out as it arrives, preamble, padding and
 // epilogue are dropped as they come. Every error names the absolute byte
@@ -104,13 +104,13 @@ class MultipartSplitter {
   static Result<std::string> boundary_from_content_type(std::string_view content_type);
 
   // `boundary` without the leading "--". An invalid one (empty, > 70 chars)
-  // makes the first next() an ErrorEvent.
+  // makes the first next_event() an ErrorEvent.
   explicit MultipartSplitter(std::string boundary);
 
-  void feed(std::span<const std::uint8_t> bytes);
-  void feed(std::string_view bytes);
-  void finish();  // no more input: a body without its close delimiter fails
-  MultipartEvent next();
+  void receive_data(std::span<const std::uint8_t> bytes);
+  void receive_data(std::string_view bytes);
+  void receive_end();  // no more input: a body without its close delimiter fails
+  MultipartEvent next_event();
 
   bool done() const { return state_ == State::kDone; }
   bool failed() const { return state_ == State::kError; }
@@ -125,8 +125,8 @@ class MultipartSplitter {
   // Index in avail() of a full delimiter, or npos; `keep` gets the index of
   // a tail that may be a delimiter's start (avail().size() if none).
   std::size_t find_delimiter(std::size_t& keep) const;
-  // Each returns an event for next() to hand out, or nullopt when it made
-  // progress without one (next() then goes on).
+  // Each returns an event for next_event() to hand out, or nullopt when it made
+  // progress without one (next_event() then goes on).
   std::optional<MultipartEvent> after_delimiter();
   std::optional<MultipartEvent> header_line();
 

@@ -10,14 +10,14 @@ namespace {
 
 using Events = std::vector<MultipartEvent>;
 
-// Feeds `body` in pieces of `chunk` bytes (0: whole), then finish();
+// Feeds `body` in pieces of `chunk` bytes (0: whole), then receive_end();
 // collects events up to a terminal one, data merged.
 Events run(std::string_view boundary, std::string_view body, std::size_t chunk = 0, bool finish = true) {
   MultipartSplitter s{std::string(boundary)};
   Events all;
   auto drain = [&] {
     for (;;) {
-      MultipartEvent e = s.next();
+      MultipartEvent e = s.next_event();
       if (std::holds_alternative<NeedData>(e)) return false;
       all.push_back(e);
       if (std::holds_alternative<Done>(e) || std::holds_alternative<ErrorEvent>(e)) return true;
@@ -25,10 +25,10 @@ Events run(std::string_view boundary, std::string_view body, std::size_t chunk =
   };
   if (chunk == 0) chunk = body.empty() ? 1 : body.size();
   for (std::size_t i = 0; i < body.size(); i += chunk) {
-    s.feed(body.substr(i, chunk));
+    s.receive_data(body.substr(i, chunk));
     if (drain()) return merge_part_data(all);
   }
-  if (finish) s.finish();
+  if (finish) s.receive_end();
   drain();
   return merge_part_data(all);
 }
@@ -182,33 +182,33 @@ TEST(MultipartSplitter, HeaderLimits) {
 
 TEST(MultipartSplitter, DataIsStreamedAndHoldbackIsBounded) {
   MultipartSplitter s("boundary");
-  s.feed(std::string_view("--boundary\r\n\r\n"));
-  EXPECT_TRUE(std::holds_alternative<PartBegin>(s.next()));
-  s.feed(std::string_view("abc\r\n--bou"));
-  auto e = s.next();
+  s.receive_data(std::string_view("--boundary\r\n\r\n"));
+  EXPECT_TRUE(std::holds_alternative<PartBegin>(s.next_event()));
+  s.receive_data(std::string_view("abc\r\n--bou"));
+  auto e = s.next_event();
   ASSERT_TRUE(std::holds_alternative<PartData>(e));
   EXPECT_EQ(std::get<PartData>(e).data, (std::vector<std::uint8_t>{'a', 'b', 'c'}));
-  EXPECT_TRUE(std::holds_alternative<NeedData>(s.next()));
-  s.feed(std::string_view("x"));  // not a delimiter after all
-  e = s.next();
+  EXPECT_TRUE(std::holds_alternative<NeedData>(s.next_event()));
+  s.receive_data(std::string_view("x"));  // not a delimiter after all
+  e = s.next_event();
   ASSERT_TRUE(std::holds_alternative<PartData>(e));
   EXPECT_EQ(std::get<PartData>(e).data.size(), 8u);
 }
 
 TEST(MultipartSplitter, TerminalEventsAreSticky) {
   MultipartSplitter s("b");
-  s.feed(std::string_view("--b--\r\nepilogue"));
-  EXPECT_TRUE(std::holds_alternative<Done>(s.next()));
-  s.feed(std::string_view("more"));
-  s.finish();
-  EXPECT_TRUE(std::holds_alternative<Done>(s.next()));
+  s.receive_data(std::string_view("--b--\r\nepilogue"));
+  EXPECT_TRUE(std::holds_alternative<Done>(s.next_event()));
+  s.receive_data(std::string_view("more"));
+  s.receive_end();
+  EXPECT_TRUE(std::holds_alternative<Done>(s.next_event()));
   EXPECT_TRUE(s.done());
 
   MultipartSplitter bad("");
-  auto e = bad.next();
+  auto e = bad.next_event();
   ASSERT_TRUE(std::holds_alternative<ErrorEvent>(e));
   EXPECT_EQ(std::get<ErrorEvent>(e).message, "multipart boundary: empty (expected 1..70 chars)");
-  EXPECT_EQ(bad.next(), e);
+  EXPECT_EQ(bad.next_event(), e);
   EXPECT_TRUE(bad.failed());
 }
 

@@ -49,11 +49,11 @@ RunResult run(std::uint64_t seed, std::uint16_t version) {
   EXPECT_TRUE(client.ok() && server.ok());
   RunResult out;
   const std::string request = "GET /status HTTP/1.1\r\nHost: sim.example\r\n\r\n";
-  (*client)->write_plaintext({reinterpret_cast<const std::uint8_t*>(request.data()), request.size()});
+  (*client)->send_plaintext({reinterpret_cast<const std::uint8_t*>(request.data()), request.size()});
   testing::pump(**client, **server, &out.wire);
   EXPECT_EQ((*client)->status(), TlsStatus::kEstablished) << (*client)->error().message();
   const std::string reply(5000, 'r');
-  (*server)->write_plaintext({reinterpret_cast<const std::uint8_t*>(reply.data()), reply.size()});
+  (*server)->send_plaintext({reinterpret_cast<const std::uint8_t*>(reply.data()), reply.size()});
   (*server)->close_notify();
   testing::pump(**client, **server, &out.wire);
   std::vector<std::uint8_t> got;

@@ -243,7 +243,7 @@ void OpenSslSession::refresh_time() {
   if (verify_time_) X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(verify_time_()));
 }
 
-void OpenSslSession::feed_ciphertext(std::span<const std::uint8_t> bytes) {
+void OpenSslSession::receive_ciphertext(std::span<const std::uint8_t> bytes) {
   if (status_ == TlsStatus::kFailed || status_ == TlsStatus::kClosed || bytes.empty()) return;
   // A memory BIO grows as needed; step() drains it before returning.
   std::size_t done = 0;
@@ -255,7 +255,7 @@ void OpenSslSession::feed_ciphertext(std::span<const std::uint8_t> bytes) {
   step();
 }
 
-void OpenSslSession::write_plaintext(std::span<const std::uint8_t> bytes) {
+void OpenSslSession::send_plaintext(std::span<const std::uint8_t> bytes) {
   if (bytes.empty() || close_requested_ || status_ == TlsStatus::kFailed) return;
   if (status_ == TlsStatus::kHandshaking) {
     pending_.insert(pending_.end(), bytes.begin(), bytes.end());

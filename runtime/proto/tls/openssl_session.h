@@ -1,6 +1,6 @@
 // OpenSslSession: the TlsSession behind OpenSslTlsProvider (internal).
 //
-// One SSL object between two memory BIOs: feed_ciphertext() writes into the
+// One SSL object between two memory BIOs: receive_ciphertext() writes into the
 // read BIO and advances the handshake or decrypts; take_ciphertext() drains
 // the write BIO. Everything happens inside the calls; no clock, no socket.
 #pragma once
@@ -41,8 +41,8 @@ class OpenSslSession final : public TlsSession {
 
   ~OpenSslSession() override;
 
-  void feed_ciphertext(std::span<const std::uint8_t> bytes) override;
-  void write_plaintext(std::span<const std::uint8_t> bytes) override;
+  void receive_ciphertext(std::span<const std::uint8_t> bytes) override;
+  void send_plaintext(std::span<const std::uint8_t> bytes) override;
   void close_notify() override;
   std::size_t take_ciphertext(std::vector<std::uint8_t>* out) override;
   std::size_t take_plaintext(std::vector<std::uint8_t>* out) override;

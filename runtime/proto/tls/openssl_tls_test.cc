@@ -100,7 +100,7 @@ TEST_P(TlsTest, GoodChainHandshakesAndCarriesDataBothWays) {
   auto server = p.server(sc);
   ASSERT_TRUE(server.ok()) << server.error().message();
   // Written before the handshake: held, then sent.
-  (*client)->write_plaintext(bytes("GET / HTTP/1.1\r\n\r\n"));
+  (*client)->send_plaintext(bytes("GET / HTTP/1.1\r\n\r\n"));
   pump(**client, **server, nullptr);
   ASSERT_EQ((*client)->status(), TlsStatus::kEstablished) << (*client)->error().message();
   ASSERT_EQ((*server)->status(), TlsStatus::kEstablished) << (*server)->error().message();
@@ -111,7 +111,7 @@ TEST_P(TlsTest, GoodChainHandshakesAndCarriesDataBothWays) {
   EXPECT_EQ(text(got), "GET / HTTP/1.1\r\n\r\n");
 
   std::string big(100000, 'x');
-  (*server)->write_plaintext(bytes(big));
+  (*server)->send_plaintext(bytes(big));
   pump(**client, **server, nullptr);
   got.clear();
   (*client)->take_plaintext(&got);
@@ -237,12 +237,12 @@ TEST_P(TlsTest, GarbageFromServerFailsCleanly) {
   std::vector<std::uint8_t> hello;
   (*client)->take_ciphertext(&hello);
   EXPECT_FALSE(hello.empty());
-  (*client)->feed_ciphertext(bytes("HTTP/1.1 400 Bad Request\r\n\r\n"));
+  (*client)->receive_ciphertext(bytes("HTTP/1.1 400 Bad Request\r\n\r\n"));
   EXPECT_EQ((*client)->status(), TlsStatus::kFailed);
   EXPECT_EQ((*client)->error().message().rfind("TLS handshake failed: ", 0), 0u)
       << (*client)->error().message();
   // Later input is ignored.
-  (*client)->feed_ciphertext(bytes("more"));
+  (*client)->receive_ciphertext(bytes("more"));
   EXPECT_EQ((*client)->status(), TlsStatus::kFailed);
 }
 

@@ -54,7 +54,7 @@ void TlsConnection::set_handler(ConnectionHandler* handler) {
 bool TlsConnection::write(std::span<const std::uint8_t> bytes) {
   if (!usable() || shutdown_wanted_ || session_ == nullptr) return false;
   if (!bytes.empty()) {
-    session_->write_plaintext(bytes);
+    session_->send_plaintext(bytes);
     if (!handshake_done_) {
       held_plaintext_ += bytes.size();
     } else {
@@ -134,7 +134,7 @@ void TlsConnection::pause_reading(bool paused) {
 
 void TlsConnection::on_data(std::span<const std::uint8_t> bytes) {
   if (!usable() || session_ == nullptr) return;
-  session_->feed_ciphertext(bytes);
+  session_->receive_ciphertext(bytes);
   process();
 }
 

@@ -116,10 +116,10 @@ void BulkClient::on_end(EndReason reason) { ended_ = reason; }
 
 // Every frame as the proxy wrote it, before ClientLink cuts rx into pieces.
 void BulkClient::inspect(std::span<const std::uint8_t> bytes) {
-  frames_.receive(bytes);
+  frames_.receive_data(bytes);
   wire::Frame f;
   for (;;) {
-    const auto status = frames_.next(&f);
+    const auto status = frames_.next_event(&f);
     if (status == wire::FrameDecoder::Status::kNeedData) return;
     if (status == wire::FrameDecoder::Status::kError) {
       problems_.push_back("the proxy sent bytes that do not decode: " + frames_.error().message());
@@ -223,7 +223,7 @@ void BulkClient::flush() {
     return TxAnswer::kSend;
   };
   while (conn_->buffered() + out.size() < kClientWriteQueue && link_.wants_write() &&
-         link_.write(&out, tx, world_.now()) == ClientLink::WriteResult::kWrote) {
+         link_.take_proxy_bytes(&out, tx, world_.now()) == ClientLink::WriteResult::kWrote) {
   }
   if (!out.empty()) conn_->write(out);
 }

@@ -35,6 +35,7 @@
 
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
@@ -311,11 +312,8 @@ class H1Run final : public ScenarioRun {
       for (const auto& f : plan_.actions) half_close_faults |= f.kind == FaultKind::kHalfClose;
       a->eof_may_truncate = spec.route.until_close &&
                             (spec.route.fault == HttpFault::kTruncateBody || half_close_faults || options_.buggify);
-      policy::Streamtype st;
-      st.name = "h1-" + std::to_string(i);
-      st.endpoint = "web";
-      st.port = 80;
-      st.protocol = policy::Protocol::kH1;
+      policy::Streamtype st =
+          policy::streamtype("h1-" + std::to_string(i), policy::Protocol::kH1, "web", 80);
       st.http_method = "GET";
       st.http_url = spec.route.path.substr(1);
       st.opportunistic = spec.opportunistic;

@@ -15,6 +15,7 @@
 
 #include "runtime/bind/h1/testing/h1_bed.h"
 #include "runtime/bind/raw/raw_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "sim/testing/sim_context.h"
 #include "sim/world.h"
@@ -47,11 +48,7 @@ struct RawPeerWithCredit {
     EXPECT_TRUE(l.ok());
     if (l.ok()) listener = std::move(*l);
     auto pol = std::make_shared<policy::Policy>();
-    policy::Streamtype st;
-    st.name = "raw";
-    st.endpoint = "server";
-    st.port = 9;
-    st.protocol = policy::Protocol::kRaw;
+    policy::Streamtype st = policy::streamtype("raw", policy::Protocol::kRaw, "server", 9);
     st.opportunistic = true;
     pol->streamtypes.push_back(st);
     Context::Config cfg = sim::testing::context_config(world, client, pol);
@@ -84,7 +81,7 @@ struct RawPeerWithCredit {
     return wo;
   }
   std::size_t count(State state) const {
-    return static_cast<std::size_t>(std::count(states.begin(), states.end(), static_cast<int>(state)));
+    return static_cast<std::size_t>(std::count(states.begin(), states.end(), to_int(state)));
   }
 
   sim::World world;

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "runtime/bind/raw/raw_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/echo.h"
@@ -48,40 +49,22 @@ using stream::Ret;
 using stream::State;
 
 std::shared_ptr<const policy::Policy> scenario_policy() {
-  auto p = std::make_shared<policy::Policy>();
-  policy::RetryPolicy r;
-  r.name = "r5";
-  r.backoff_ms = {200, 500, 1000};
-  r.conceal = 5;
-  r.jitter_percent = 20;
-  p->retries.push_back(r);
-  policy::RetryPolicy f;
-  f.name = "forever";
-  f.backoff_ms = {300, 600};
-  f.conceal = policy::RetryPolicy::kConcealForever;
-  p->retries.push_back(f);
-  auto raw = [](std::string name) {
-    policy::Streamtype st;
-    st.name = std::move(name);
-    st.endpoint = "echo-1";
-    st.port = 7;
-    st.protocol = policy::Protocol::kRaw;
-    st.timeout_ms = 1500;
-    return st;
-  };
-  auto a = raw("raw-retry");
-  a.retry = 0;
-  p->streamtypes.push_back(a);
-  auto b = raw("raw-opp");
-  b.retry = 0;
-  b.opportunistic = true;
-  p->streamtypes.push_back(b);
-  auto c = raw("raw-nailed");
-  c.retry = 1;
-  c.nailed_up = true;
-  p->streamtypes.push_back(c);
-  p->streamtypes.push_back(raw("raw-once"));
-  return p;
+  policy::Streamtype base = policy::streamtype(policy::Protocol::kRaw, "echo-1", 7);
+  base.timeout_ms = 1500;
+  policy::PolicyBuilder b(base);
+  b.retry("r5", {200, 500, 1000}, 5, 20);
+  b.retry("forever", {300, 600}, policy::RetryPolicy::kConcealForever);
+  b.add("raw-retry", [](policy::Streamtype& st) { st.retry = 0; });
+  b.add("raw-opp", [](policy::Streamtype& st) {
+    st.retry = 0;
+    st.opportunistic = true;
+  });
+  b.add("raw-nailed", [](policy::Streamtype& st) {
+    st.retry = 1;
+    st.nailed_up = true;
+  });
+  b.add("raw-once");
+  return b.build();
 }
 
 struct StreamSpec {

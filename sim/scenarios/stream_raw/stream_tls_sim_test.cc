@@ -10,6 +10,7 @@
 
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/proto/tls/tls_connection.h"
@@ -99,11 +100,7 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     pol->retries.push_back(rp);
     pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
     pol->trust_stores.push_back(policy::TrustStore{"store", {0}});
-    policy::Streamtype st;
-    st.name = "secure";
-    st.endpoint = host;
-    st.port = 443;
-    st.protocol = policy::Protocol::kRaw;
+    policy::Streamtype st = policy::streamtype("secure", policy::Protocol::kRaw, host, 443);
     st.tls = true;
     st.trust_store = 0;
     st.retry = 0;

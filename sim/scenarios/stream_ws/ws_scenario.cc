@@ -59,6 +59,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/policy/policy_builder.h"
 #include "runtime/proto/http/http_message.h"
 
 #include "runtime/bind/tls/tls_transport.h"
@@ -554,11 +555,8 @@ class WsRun final : public ScenarioRun {
       a->ordinal = i + 1;
       a->name = "stream" + std::to_string(i + 1);
       if (!spec.msgs.empty()) a->ready_at = spec.start_at + spec.msgs[0].gap;
-      policy::Streamtype st;
-      st.name = "ws-" + std::to_string(i + 1);
-      st.endpoint = "ws";
-      st.port = 80;
-      st.protocol = policy::Protocol::kWs;
+      policy::Streamtype st =
+          policy::streamtype("ws-" + std::to_string(i + 1), policy::Protocol::kWs, "ws", 80);
       st.http_url = "s" + std::to_string(i + 1) + (spec.md_path ? "/${room}" : "");
       st.opportunistic = spec.opportunistic;
       st.nailed_up = spec.nailed_up;

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
 #include "sim/testing/sim_context.h"
@@ -50,11 +51,7 @@ struct Bed {
     EXPECT_TRUE(server.start().ok());
     EXPECT_TRUE(other.start().ok());
     auto pol = std::make_shared<policy::Policy>();
-    policy::Streamtype st;
-    st.name = "web";
-    st.endpoint = "server";
-    st.port = 80;
-    st.protocol = policy::Protocol::kH1;
+    policy::Streamtype st = policy::streamtype("web", policy::Protocol::kH1, "server", 80);
     st.opportunistic = true;
     st.http_url = path.substr(1);
     st.allow_redirects = allow_redirects;

@@ -22,9 +22,9 @@ inline int pump(TlsSession& client, TlsSession& server, Wire* wire, int max_roun
     std::vector<std::uint8_t> c2s;
     std::vector<std::uint8_t> s2c;
     client.take_ciphertext(&c2s);
-    if (!c2s.empty()) server.feed_ciphertext(c2s);
+    if (!c2s.empty()) server.receive_ciphertext(c2s);
     server.take_ciphertext(&s2c);
-    if (!s2c.empty()) client.feed_ciphertext(s2c);
+    if (!s2c.empty()) client.receive_ciphertext(s2c);
     if (c2s.empty() && s2c.empty()) break;
     ++moved_rounds;
     if (wire != nullptr) {
