@@ -241,6 +241,7 @@ class Stream {
   bool tx_kick_posted_ = false;
   std::uint32_t tx_ordinal_ = 0;
 
+  // Manual rx credit and held rx; their functions are in rx_credit.cc.
   bool manual_credit_ = false;
   std::int32_t est_credit_ = 0;
   // What the user has not heard yet, in arrival order (docs/api.md

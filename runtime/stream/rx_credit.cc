@@ -1,0 +1,135 @@
+// Manual rx credit and held rx (docs/api.md "Sending and receiving"): rx
+// beyond the peer's tx credit is held, with the states queued behind it, and
+// delivered as credit comes; reading pauses while much is held or the
+// consumer holds rx. Stream member functions (stream.h).
+#include <algorithm>
+#include <string>
+
+#include "runtime/stream/attempt.h"
+#include "runtime/stream/context.h"
+#include "runtime/stream/stream.h"
+
+namespace ss::stream {
+
+void Stream::add_peer_tx_credit(std::int32_t add) {
+  if (destroy_started()) return;
+  std::int64_t sum = static_cast<std::int64_t>(est_credit_) + add;
+  est_credit_ = static_cast<std::int32_t>(std::clamp<std::int64_t>(sum, INT32_MIN, INT32_MAX));
+  if (attempt_ && attempt_->binding_) attempt_->binding_->on_peer_tx_credit(add);
+  if (!held_.empty() && !flush_posted_) {
+    flush_posted_ = true;
+    ctx_.loop().post(guarded(&Stream::flush_held_rx));
+  }
+}
+
+HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
+  if (manual_credit_ && (!held_.empty() || est_credit_ < static_cast<std::int64_t>(bytes.size()))) {
+    std::size_t fit = held_.empty() && est_credit_ > 0 ? static_cast<std::size_t>(est_credit_) : 0;
+    fit = std::min(fit, bytes.size());
+    if (held_bytes_ + (bytes.size() - fit) > kMaxHeldRx) {
+      ctx_.log("stream " + std::to_string(id_) + ": peer exceeded its tx credit by more than " +
+               std::to_string(kMaxHeldRx) + " bytes; closing the connection and dropping the " +
+               std::to_string(held_bytes_) + " bytes held");
+      pending_disconnect_ = true;
+      drop_held_ = true;
+      return HostVerdict::kStop;
+    }
+    std::uint32_t tail_flags = flags;
+    if (fit > 0) {
+      tail_flags &= ~static_cast<std::uint32_t>(kFlagSom);
+      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags, State::kNone});
+      held_bytes_ += bytes.size() - fit;
+      bytes = bytes.first(fit);
+      flags &= ~static_cast<std::uint32_t>(kFlagEom);
+    } else {
+      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags, State::kNone});
+      held_bytes_ += bytes.size();
+      update_rx_pause();
+      return HostVerdict::kContinue;
+    }
+    update_rx_pause();
+  }
+  if (manual_credit_) est_credit_ -= static_cast<std::int32_t>(bytes.size());
+  if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kRx));
+  Ret r = info_.callbacks.rx ? info_.callbacks.rx(bytes, flags) : Ret::kOk;
+  observe_answer(EngineEvent::Kind::kRx, r);
+  apply(r);
+  return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
+}
+
+bool Stream::hold_state(State state) {
+  if (held_.empty()) return false;
+  held_.push_back(Held{{}, 0, state});
+  return true;
+}
+
+void Stream::drop_held() {
+  if (!held_.empty() && !destroyed()) {
+    ctx_.trace("ss.rxflow", "ss" + std::to_string(id_) + " drop " + std::to_string(held_bytes_));
+  }
+  held_.clear();
+  held_bytes_ = 0;
+}
+
+// Delivers what was held, in order, as far as the credit goes: rx (an
+// empty rx, e.g. a lone EOM, needs no credit) and the states queued behind
+// it; then, once nothing is held, the end of a connection that ended
+// meanwhile.
+void Stream::flush_held_rx() {
+  flush_posted_ = false;
+  while (!held_.empty() && !stopping()) {
+    Held& h = held_.front();
+    if (h.state != State::kNone) {
+      const State state = h.state;
+      held_.pop_front();
+      raise(state);
+      continue;
+    }
+    if (!h.data.empty() && est_credit_ <= 0) break;
+    std::size_t n = std::min<std::size_t>(h.data.size(), static_cast<std::size_t>(std::max<std::int32_t>(est_credit_, 0)));
+    std::uint32_t f = h.flags;
+    std::vector<std::uint8_t> chunk(h.data.begin(), h.data.begin() + static_cast<std::ptrdiff_t>(n));
+    if (n < h.data.size()) {
+      f &= ~static_cast<std::uint32_t>(kFlagEom);
+      h.data.erase(h.data.begin(), h.data.begin() + static_cast<std::ptrdiff_t>(n));
+      h.flags &= ~static_cast<std::uint32_t>(kFlagSom);
+    } else {
+      held_.pop_front();
+    }
+    held_bytes_ -= n;
+    est_credit_ -= static_cast<std::int32_t>(n);
+    if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kRx));
+    Ret r = info_.callbacks.rx ? info_.callbacks.rx(chunk, f) : Ret::kOk;
+    observe_answer(EngineEvent::Kind::kRx, r);
+    apply(r);
+  }
+  update_rx_pause();
+  if (held_.empty() && end_later_ && !stopping()) {
+    const EndLater e = *end_later_;
+    end_later_.reset();
+    report_connected_end(e.reconnect);
+  }
+}
+
+void Stream::hold_rx(bool hold) {
+  if (destroyed() || hold == hold_rx_) return;
+  hold_rx_ = hold;
+  update_rx_pause();
+}
+
+// Flow control: stop reading while the consumer holds rx (hold_rx), or
+// while much rx is held back for lack of manual credit.
+void Stream::update_rx_pause() {
+  Connection* conn = attempt_ && attempt_->transport_up() ? attempt_->conn_.get() : nullptr;
+  const bool pause = hold_rx_ || held_bytes_ >= kHeldRxPauseAt || (rx_paused_ && held_bytes_ >= kHeldRxResumeBelow);
+  if (pause == rx_paused_ || !conn) {
+    if (!conn) rx_paused_ = false;
+    return;
+  }
+  rx_paused_ = pause;
+  conn->pause_reading(pause);
+  ctx_.trace("ss.rxflow", "ss" + std::to_string(id_) + (pause ? " pause " : " resume ") +
+                              std::to_string(held_bytes_));
+}
+
+}  // namespace ss::stream
