@@ -38,9 +38,10 @@ ProxyClient::~ProxyClient() {
 }
 
 void ProxyClient::start() {
+  if (phase_ == stream::StreamPhase::kNew) stream::move_to(phase_, stream::StreamPhase::kLive);
   std::weak_ptr<bool> alive = alive_;
   loop_.post([this, alive] {
-    if (alive.expired() || destroyed_ || conn_) return;
+    if (alive.expired() || destroyed() || conn_) return;
     Depth d(this);
     connect_now();
   });
@@ -48,7 +49,7 @@ void ProxyClient::start() {
 
 void ProxyClient::connect_now() {
   retry_timer_ = {};
-  if (destroyed_) return;
+  if (destroyed()) return;
   conn_ = net_.connect(options_.proxy, {}, this);
   read_paused_ = false;
   apply_hold();
@@ -116,7 +117,7 @@ void ProxyClient::link_failed() {
 }
 
 void ProxyClient::schedule_retry() {
-  if (destroyed_ || pending_destroy_ || retry_timer_ || conn_) return;
+  if (destroyed() || pending_destroy_ || retry_timer_ || conn_) return;
   std::weak_ptr<bool> alive = alive_;
   retry_timer_ = loop_.after(options_.link_retry, [this, alive] {
     if (alive.expired()) return;
@@ -143,7 +144,7 @@ void ProxyClient::arm_deadline() {
   if (deadline_timer_) loop_.cancel(deadline_timer_);
   deadline_timer_ = {};
   auto when = link_.next_deadline();
-  if (!when || destroyed_) return;
+  if (!when || destroyed()) return;
   std::weak_ptr<bool> alive = alive_;
   deadline_timer_ = loop_.at(*when, [this, alive] {
     if (alive.expired()) return;
@@ -159,7 +160,7 @@ void ProxyClient::arm_deadline() {
 // --- what the proxy said ---------------------------------------------------
 
 void ProxyClient::drain() {
-  while (!destroyed_) {
+  while (!destroyed()) {
     auto e = link_.next_event();
     if (!e) break;
     std::visit(
@@ -194,7 +195,7 @@ void ProxyClient::drain() {
 }
 
 void ProxyClient::raise(State state, std::uint32_t ack) {
-  if (destroyed_) return;
+  if (destroyed()) return;
   apply(notify(state, ack));
 }
 
@@ -219,11 +220,11 @@ void ProxyClient::apply(Ret r) {
 }
 
 void ProxyClient::settle() {
-  if (destroyed_) return;
+  if (destroyed()) return;
   if (pending_destroy_) {
     pending_destroy_ = false;
     ++depth_;  // DESTROYING's own answer changes nothing
-    destroyed_ = true;
+    stream::move_to(phase_, stream::StreamPhase::kDestroying);
     if (retry_timer_) loop_.cancel(retry_timer_);
     retry_timer_ = {};
     close_link();
@@ -231,6 +232,7 @@ void ProxyClient::settle() {
     // first while the user's connection is up. Answers change nothing now.
     if (connection_up()) (void)notify(State::kDisconnected, 0);
     (void)notify(State::kDestroying, 0);
+    stream::move_to(phase_, stream::StreamPhase::kDestroyed);
     --depth_;
     return;
   }
@@ -250,7 +252,7 @@ void ProxyClient::settle() {
 // --- the user's side -------------------------------------------------------
 
 void ProxyClient::flush() {
-  if (!conn_ || destroyed_) return;
+  if (!conn_ || destroyed()) return;
   if (flushing_) {  // tx() asked for more from inside write(): go round again
     flush_again_ = true;
     return;
@@ -259,7 +261,7 @@ void ProxyClient::flush() {
   do {
     flush_again_ = false;
     flush_once();
-  } while (flush_again_ && conn_ && !destroyed_);
+  } while (flush_again_ && conn_ && !destroyed());
   flushing_ = false;
 }
 
@@ -290,14 +292,14 @@ void ProxyClient::flush_once() {
 }
 
 void ProxyClient::request_tx() {
-  if (destroyed_) return;
+  if (destroyed()) return;
   Depth d(this);
   link_.request_tx(loop_.now());
   flush();
 }
 
 void ProxyClient::request_tx_len(std::uint32_t len) {
-  if (destroyed_) return;
+  if (destroyed()) return;
   Depth d(this);
   link_.set_tx_length(len);
   link_.request_tx(loop_.now());
@@ -305,14 +307,14 @@ void ProxyClient::request_tx_len(std::uint32_t len) {
 }
 
 void ProxyClient::client_connect() {
-  if (destroyed_) return;
+  if (destroyed()) return;
   Depth d(this);
   link_.onward_connect();
   flush();
 }
 
 void ProxyClient::set_metadata(std::string name, std::string value) {
-  if (destroyed_) return;
+  if (destroyed()) return;
   Depth d(this);
   link_.set_metadata(std::move(name), std::move(value));  // the proxy checks it against its policy
   flush();
@@ -325,28 +327,28 @@ std::optional<std::string_view> ProxyClient::get_metadata(std::string_view name)
 }
 
 void ProxyClient::start_timeout(std::uint32_t ms) {
-  if (destroyed_) return;
+  if (destroyed()) return;
   Depth d(this);
   link_.set_timeout(ms);
   flush();
 }
 
 void ProxyClient::cancel_timeout() {
-  if (destroyed_) return;
+  if (destroyed()) return;
   Depth d(this);
   link_.set_timeout(wire::kTimeoutCancel);
   flush();
 }
 
 void ProxyClient::add_peer_tx_credit(std::int32_t add) {
-  if (destroyed_) return;
+  if (destroyed()) return;
   Depth d(this);
   link_.add_peer_tx_credit(add);
   flush();
 }
 
 void ProxyClient::destroy() {
-  if (destroyed_) return;
+  if (destroyed()) return;
   Depth d(this);
   pending_destroy_ = true;  // done by settle() when the outermost call ends
 }

@@ -45,6 +45,7 @@
 #include "runtime/core/loop.h"
 #include "runtime/core/net.h"
 #include "runtime/proxy/client_link.h"
+#include "runtime/stream/phases.h"
 #include "runtime/stream/states.h"
 
 namespace ss::proxy {
@@ -92,7 +93,11 @@ class ProxyClient final : public ConnectionHandler {
   std::int64_t est_peer_tx_credit() const { return link_.est_peer_tx_credit(); }
   void destroy();
 
-  bool destroyed() const { return destroyed_; }
+  // True from the moment destroy starts (its last states, DISCONNECTED and
+  // DESTROYING, are being delivered) on: the API does nothing any more.
+  bool destroyed() const { return phase_ >= stream::StreamPhase::kDestroying; }
+  // The client's lifecycle (runtime/stream/phases.h, legal moves in phases.cc).
+  stream::StreamPhase lifecycle() const { return phase_; }
   const std::string& streamtype() const { return options_.link.streamtype; }
   ClientLink::Phase phase() const { return link_.phase(); }
 
@@ -134,9 +139,13 @@ class ProxyClient final : public ConnectionHandler {
   int depth_ = 0;
   bool flushing_ = false;
   bool flush_again_ = false;
+  // kNew until start(), kLive while the API acts, kDestroying while settle()
+  // delivers the last states, then kDestroyed (phases.h, as a Stream's).
+  stream::StreamPhase phase_ = stream::StreamPhase::kNew;
+  // What callbacks asked for, done by settle() once no callback runs (as
+  // Stream's requests; not phases: both can be pending at once).
   bool pending_destroy_ = false;
   bool pending_disconnect_ = false;
-  bool destroyed_ = false;
   bool hold_rx_ = false;
   // The connection state the user has seen (state_table.h tracking).
   stream::State seen_ = stream::State::kNone;
