@@ -209,7 +209,10 @@ void lws_sspc_change_handlers(struct lws_sspc_handle* h, lws_sscb_rx rx, lws_ssc
 
 void lws_sspc_server_ack(struct lws_sspc_handle*, int) {}
 
-const char* lws_sspc_last_error(struct lws_sspc_handle* h) { return h ? "" : nullptr; }
+const char* lws_sspc_last_error(struct lws_sspc_handle* h) {
+  if (!h) return nullptr;
+  return h->client ? h->client->last_error().c_str() : "";
+}
 
 const char* lws_sspc_tag(struct lws_sspc_handle* h) { return h && h->info.streamtype ? h->info.streamtype : "sspc"; }
 

@@ -36,6 +36,20 @@ const char* end_reason_name(EndReason reason) {
   return "unknown";
 }
 
+const char* end_reason_text(EndReason reason) {
+  switch (reason) {
+    case EndReason::kRefused: return "connection refused";
+    case EndReason::kReset: return "connection reset";
+    case EndReason::kTimedOut: return "connect timed out";
+    case EndReason::kDnsFailure: return "the host name did not resolve";
+    case EndReason::kUnreachable: return "no route to the host";
+    case EndReason::kTlsFailure: return "TLS failure";
+    case EndReason::kClosedByPeer: return "the peer closed the connection";
+    case EndReason::kClosedLocally: return "closed on our side";
+  }
+  return end_reason_name(reason);
+}
+
 const char* tls_status_name(TlsStatus status) {
   switch (status) {
     case TlsStatus::kHandshaking: return "handshaking";

@@ -82,6 +82,8 @@ enum class EndReason {
 };
 
 const char* end_reason_name(EndReason reason);
+// The same reason in words for logs and last-error texts ("connection refused").
+const char* end_reason_text(EndReason reason);
 
 class ConnectionHandler {
  public:

@@ -495,7 +495,7 @@ LWS_EXTERN const char *lws_ss_tag(struct lws_ss_handle *h);
  * any failure and after LWSSSCS_CONNECTED; NULL for a NULL handle. Valid
  * until the stream raises its next state or is destroyed. The same reason
  * is logged (lwsl_warn) as "stream N (type): connect failed: ...".
- * lws_sspc_last_error always gives "": the proxy logs the reason. */
+ * lws_sspc_last_error gives what the client side knows (below). */
 LWS_EXTERN const char *lws_ss_last_error(struct lws_ss_handle *h);
 /* Copies the value. Returns 0, or nonzero for an undeclared name / too long. */
 LWS_EXTERN int lws_ss_set_metadata(struct lws_ss_handle *h, const char *name,
@@ -602,8 +602,14 @@ LWS_EXTERN void lws_sspc_change_handlers(struct lws_sspc_handle *h, lws_sscb_rx 
 					 lws_sscb_tx tx, lws_sscb_state state);
 LWS_EXTERN void lws_sspc_server_ack(struct lws_sspc_handle *h, int nack);
 LWS_EXTERN const char *lws_sspc_tag(struct lws_sspc_handle *h);
-/* Always "" (NULL for a NULL handle): the proxy protocol carries states
- * only; the proxy logs why its onward stream failed. */
+/* securestreams extension: what the client side knows of the latest failure
+ * (the proxy protocol carries states, not reasons): "cannot reach the SS
+ * proxy at <addr>: connection refused" (UPSTREAM_LINK_RETRY), "the SS proxy
+ * refused streamtype 'x'" (DESTROYING), "the SS proxy could not reach the
+ * endpoint (its log says why)" (UNREACHABLE, ALL_RETRIES_FAILED), "link to
+ * the SS proxy lost". Set before the state is raised; "" before any failure
+ * and after LWSSSCS_CONNECTED; NULL for a NULL handle. Valid until the
+ * stream raises its next state or is destroyed. */
 LWS_EXTERN const char *lws_sspc_last_error(struct lws_sspc_handle *h);
 LWS_EXTERN void _ss_lws_log_sspc(struct lws_sspc_handle *h, int filter, const char *func,
 				 const char *format, ...)

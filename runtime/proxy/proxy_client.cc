@@ -94,7 +94,7 @@ void ProxyClient::on_writable() {
   flush();
 }
 
-void ProxyClient::on_end(EndReason) {
+void ProxyClient::on_end(EndReason reason) {
   Depth d(this);
   const bool was_up = link_.phase() != ClientLink::Phase::kDown;
   close_link();
@@ -103,11 +103,12 @@ void ProxyClient::on_end(EndReason) {
     drain();
     return;
   }
-  link_failed();
+  link_failed(reason);
 }
 
 // A try to reach the proxy failed: say so, try again in link_retry.
-void ProxyClient::link_failed() {
+void ProxyClient::link_failed(EndReason reason) {
+  last_error_ = "cannot reach the SS proxy at " + to_string(options_.proxy) + ": " + end_reason_text(reason);
   const Micros now = loop_.now();
   if (!first_failure_) first_failure_ = now;
   const Micros ms = (now - *first_failure_) / kMicrosPerMilli;
@@ -169,9 +170,14 @@ void ProxyClient::drain() {
           if constexpr (std::is_same_v<T, LinkCreated>) {
             raise(State::kCreating, 0);
           } else if constexpr (std::is_same_v<T, LinkCreateFailed>) {
+            last_error_ = "the SS proxy refused streamtype '" + streamtype() + "'";
             pending_destroy_ = true;  // the proxy's policy has no such streamtype
           } else if constexpr (std::is_same_v<T, LinkState>) {
-            raise(stream::to_state(static_cast<int>(ev.state)), ev.ordinal);  // the wire's number
+            const State state = stream::to_state(static_cast<int>(ev.state));  // the wire's number
+            if (state == State::kConnected) last_error_.clear();
+            if (state == State::kUnreachable || state == State::kAllRetriesFailed)
+              last_error_ = "the SS proxy could not reach the endpoint (its log says why)";
+            raise(state, ev.ordinal);
           } else if constexpr (std::is_same_v<T, LinkRx>) {
             if (cb_.rx) apply(cb_.rx(ev.payload, ev.flags));
           } else if constexpr (std::is_same_v<T, LinkMetadata>) {
@@ -179,6 +185,7 @@ void ProxyClient::drain() {
           } else if constexpr (std::is_same_v<T, LinkLost>) {
             // The proxy destroys the onward stream with the link: what the
             // user saw it doing is over (docs/states.md "Proxied streams").
+            if (!closing_by_hand_) last_error_ = "link to the SS proxy lost";
             if (connection_up()) {
               raise(State::kDisconnected, 0);
             } else if (seen_ == State::kConnecting) {
@@ -241,8 +248,10 @@ void ProxyClient::settle() {
     ++depth_;
     if (conn_) {
       close_link();
+      closing_by_hand_ = true;
       link_.receive_from_proxy({}, loop_.now());  // the link is gone, by our hand
       drain();
+      closing_by_hand_ = false;
     }
     --depth_;
     if (pending_destroy_ || pending_disconnect_) settle();

@@ -99,6 +99,14 @@ class ProxyClient final : public ConnectionHandler {
   // The client's lifecycle (runtime/stream/phases.h, legal moves in phases.cc).
   stream::StreamPhase lifecycle() const { return phase_; }
   const std::string& streamtype() const { return options_.link.streamtype; }
+  // Why the latest try failed, in words, as far as this side knows (the
+  // proxy protocol carries states, not reasons): "cannot reach the SS proxy
+  // at <addr>: connection refused", "the SS proxy refused streamtype 'x'",
+  // "the SS proxy could not reach the endpoint (its log says why)", "link to
+  // the SS proxy lost". Set before the state it explains is raised, so the
+  // state callback can read it; "" before any failure and again once
+  // CONNECTED is raised (as Stream::last_error; docs/api.md).
+  const std::string& last_error() const { return last_error_; }
   ClientLink::Phase phase() const { return link_.phase(); }
 
   // ConnectionHandler (the link to the proxy).
@@ -111,7 +119,7 @@ class ProxyClient final : public ConnectionHandler {
   class Depth;
   void connect_now();
   void apply_hold();
-  void link_failed();
+  void link_failed(EndReason reason);
   void schedule_retry();
   void drain();
   void flush();
@@ -146,6 +154,8 @@ class ProxyClient final : public ConnectionHandler {
   // Stream's requests; not phases: both can be pending at once).
   bool pending_destroy_ = false;
   bool pending_disconnect_ = false;
+  bool closing_by_hand_ = false;  // settle() closes the link (DISCONNECT_ME): not "lost"
+  std::string last_error_;
   bool hold_rx_ = false;
   // The connection state the user has seen (state_table.h tracking).
   stream::State seen_ = stream::State::kNone;

@@ -59,6 +59,7 @@ struct Proxy {
 struct User {
   std::vector<int> states;
   std::vector<std::uint32_t> acks;
+  std::vector<std::string> errors;  // last_error() as each state was raised
   std::string rx;
   std::string message = "hello through the proxy";
   bool sent = false;
@@ -77,6 +78,7 @@ struct User {
     cb.state = [this](int st, std::uint32_t ack) {
       states.push_back(st);
       acks.push_back(ack);
+      errors.push_back(client->last_error());
       if (st == kCreating && !where.empty()) client->set_metadata("where", where);
       if (st == kCreating && !nailed) client->request_tx();
       if (st == kConnected) sent = false, client->request_tx();
@@ -100,6 +102,11 @@ struct User {
     client->start();
   }
   int count(int st) const { return static_cast<int>(std::count(states.begin(), states.end(), st)); }
+  // last_error() when `st` was first raised ("?" if it never was).
+  std::string error_at(int st) const {
+    auto it = std::find(states.begin(), states.end(), st);
+    return it == states.end() ? "?" : errors[static_cast<std::size_t>(it - states.begin())];
+  }
   // The first step of `states` the transition table forbids ("" if none).
   std::string illegal_step() const {
     State tracked = State::kNone;
@@ -144,10 +151,13 @@ TEST(ProxyClientSim, DataGoesBothWaysThroughTheProxy) {
   EXPECT_EQ(u.states.front(), kCreating);
   EXPECT_EQ(u.count(kConnected), 1);
   EXPECT_EQ(proxy->ctx.stream_count(), 1u);
+  EXPECT_EQ(u.client->last_error(), "") << "nothing failed";
+  EXPECT_EQ(u.client->lifecycle(), stream::StreamPhase::kLive);
   u.client->destroy();
   bed.world.run_for(millis(100));
   EXPECT_EQ(u.states.back(), kDestroying);
   EXPECT_TRUE(u.client->destroyed());
+  EXPECT_EQ(u.client->lifecycle(), stream::StreamPhase::kDestroyed);
   EXPECT_EQ(proxy->ctx.stream_count(), 0u) << "the onward stream goes with the link";
   EXPECT_TRUE(bed.world.violations().empty());
 }
@@ -182,10 +192,12 @@ TEST(ProxyClientSim, RetriesEverySecondUntilTheProxyIsThere) {
   ASSERT_EQ(u.count(kLinkRetry), 3);  // tries at 0, 1 s, 2 s
   EXPECT_EQ(u.acks[0], 0u);
   EXPECT_GE(u.acks[2], 1900u);  // ms since the first failed try
+  EXPECT_EQ(u.error_at(kLinkRetry), "cannot reach the SS proxy at +@proxy.ss.lws: connection refused");
   auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
   bed.world.run_for(seconds(2));
   EXPECT_EQ(u.count(kCreating), 1);
   EXPECT_EQ(u.rx, u.message);
+  EXPECT_EQ(u.error_at(kConnected), "") << "CONNECTED clears it";
 }
 
 TEST(ProxyClientSim, ProxyRestartIsDisconnectedThenServedAgain) {
@@ -198,6 +210,7 @@ TEST(ProxyClientSim, ProxyRestartIsDisconnectedThenServedAgain) {
   proxy.reset();  // the proxy process goes away
   bed.world.run_for(millis(1500));
   EXPECT_EQ(u.count(kDisconnected), 1);
+  EXPECT_EQ(u.client->last_error(), "cannot reach the SS proxy at +@proxy.ss.lws: connection refused");
   EXPECT_GE(u.count(kLinkRetry), 1);
   proxy = std::make_unique<Proxy>(bed.world, bed.box);
   bed.world.run_for(seconds(3));
@@ -214,6 +227,7 @@ TEST(ProxyClientSim, UnknownStreamtypeIsDestroyed) {
   u.make(bed.world, bed.box, "no-such-streamtype");
   bed.world.run_for(seconds(2));
   EXPECT_EQ(u.states, std::vector<int>{kDestroying});
+  EXPECT_EQ(u.error_at(kDestroying), "the SS proxy refused streamtype 'no-such-streamtype'");
   EXPECT_TRUE(u.client->destroyed());
   EXPECT_EQ(u.count(kLinkRetry), 0) << "a refusal is final, not retried";
   EXPECT_EQ(u.illegal_step(), "");
@@ -282,6 +296,7 @@ TEST(ProxyClientSim, LinkLostWhileConnectingEndsTheAttempt) {
   EXPECT_EQ(u.count(kCreating), 1);
   EXPECT_EQ(u.count(kConnecting), 2) << "the pending request goes to the new onward stream";
   EXPECT_EQ(u.count(kUnreachable), 1);
+  EXPECT_EQ(u.error_at(kUnreachable), "link to the SS proxy lost");
   EXPECT_EQ(u.count(kDisconnected), 0) << "the user never saw CONNECTED";
   EXPECT_EQ(u.illegal_step(), "");
   EXPECT_TRUE(bed.world.violations().empty());

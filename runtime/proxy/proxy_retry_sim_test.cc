@@ -38,6 +38,7 @@ struct Seen {
   std::vector<int> states;
   Micros asked = 0;
   Micros gave_up = 0;
+  std::string gave_up_why;  // last_error() in ALL_RETRIES_FAILED
 };
 
 stream::Context::Config config(sim::World& world, int host) {
@@ -94,6 +95,7 @@ Seen proxied(std::uint64_t seed) {
     }
     if (st == stream::to_int(State::kAllRetriesFailed)) {
       seen.gave_up = world.now();
+      seen.gave_up_why = client->last_error();
       client->destroy();  // the process goes away
     }
     return Ret::kOk;
@@ -126,6 +128,8 @@ TEST(ProxyRetrySim, DeadEndpointSameStatesDirectAndThroughTheProxy) {
     EXPECT_GT(p.gave_up, p.asked);
     EXPECT_LE(d.gave_up - d.asked, kBound);
     EXPECT_LE(p.gave_up - p.asked, kBound);
+    // The reason stays in the proxy (its log); the client says whose failure it was.
+    EXPECT_EQ(p.gave_up_why, "the SS proxy could not reach the endpoint (its log says why)");
   }
 }
 

@@ -10,24 +10,6 @@
 #include "runtime/stream/target.h"
 
 namespace ss::stream {
-namespace {
-
-// A failed connect in words, when the transport said nothing more.
-std::string end_reason_text(EndReason reason) {
-  switch (reason) {
-    case EndReason::kRefused: return "connection refused";
-    case EndReason::kReset: return "connection reset";
-    case EndReason::kTimedOut: return "connect timed out";
-    case EndReason::kDnsFailure: return "the host name did not resolve";
-    case EndReason::kUnreachable: return "no route to the host";
-    case EndReason::kTlsFailure: return "TLS failure";
-    case EndReason::kClosedByPeer: return "the peer closed the connection";
-    case EndReason::kClosedLocally: return "closed on our side";
-  }
-  return end_reason_name(reason);
-}
-
-}  // namespace
 
 Stream::Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, StreamInfo info)
     : ctx_(ctx),

@@ -97,16 +97,19 @@ myss_state(void *userobj, void *sh, lws_ss_constate_t state,
 /* The refused stream's user object is freed after DESTROYING (as in lws):
  * what it saw is kept here instead. */
 static int refused_creating, refused_destroying;
+static char refused_why[128]; /* lws_ss_last_error in its DESTROYING */
 
 static lws_ss_state_return_t
 refused_state(void *userobj, void *sh, lws_ss_constate_t state,
 	      lws_ss_tx_ordinal_t ack)
 {
-	(void)userobj;
 	(void)sh;
 	(void)ack;
 	refused_creating += state == LWSSSCS_CREATING;
 	refused_destroying += state == LWSSSCS_DESTROYING;
+	if (state == LWSSSCS_DESTROYING)
+		snprintf(refused_why, sizeof(refused_why), "%s",
+			 lws_ss_last_error(((myss_t *)userobj)->ss));
 	return LWSSSSRET_OK;
 }
 
@@ -168,11 +171,15 @@ int main(void)
 	CHECK(m->last_retry_ack + 100 >= (unsigned int)(n - 1) * 1000 &&
 	      m->last_retry_ack <= (unsigned int)(n - 1) * 1000 + 100);
 	CHECK(m->states[LWSSSCS_CREATING] == 0);
+	CHECK(!strcmp(lws_ss_last_error(h), "cannot reach the SS proxy at "
+		      "+@proxy.ss.lws: connection refused"));
+	CHECK(lws_ss_last_error(NULL) == NULL);
 
 	CHECK(sspc_bed_start_proxy(bed) == 0);
 	run(cx, 2000);
 	CHECK(m->states[LWSSSCS_CREATING] == 1);
 	CHECK(m->states[LWSSSCS_CONNECTED] == 1);
+	CHECK(!strcmp(lws_ss_last_error(h), "")); /* CONNECTED clears it */
 	CHECK(m->rx_len == 11 && !memcmp(m->rx, "hello proxy", 11));
 	CHECK(sspc_bed_onward_streams(bed) == 1);
 
@@ -193,6 +200,8 @@ int main(void)
 	run(cx, 1000);
 	CHECK(refused_destroying == 1);
 	CHECK(refused_creating == 0);
+	CHECK(!strcmp(refused_why, "the SS proxy refused streamtype "
+		      "'not-in-the-proxy-policy'"));
 
 	lws_ss_destroy(&h);
 	CHECK(h == NULL);
