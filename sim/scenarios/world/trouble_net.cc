@@ -87,14 +87,12 @@ class TroubleConnection final : public Connection {
 
 }  // namespace
 
-Result<std::unique_ptr<Listener>> TroubleNet::listen(const Endpoint& at, AcceptCallback on_accept) {
-  return inner_.listen(at, [this, on_accept = std::move(on_accept)](std::unique_ptr<Connection> c) {
-    if (trouble_ != gen::ServerTrouble::kCloseEarly && trouble_ != gen::ServerTrouble::kSlow) {
-      on_accept(std::move(c));
-      return;
-    }
-    on_accept(std::make_unique<TroubleConnection>(loop_, std::move(c), trouble_, bytes_, &rng_));
-  });
+void TroubleNet::accepted(std::unique_ptr<Connection> c, const AcceptCallback& on_accept) {
+  if (trouble_ != gen::ServerTrouble::kCloseEarly && trouble_ != gen::ServerTrouble::kSlow) {
+    on_accept(std::move(c));
+    return;
+  }
+  on_accept(std::make_unique<TroubleConnection>(loop_, std::move(c), trouble_, bytes_, &rng_));
 }
 
 struct RawEchoServer::Peer final : ConnectionHandler {
