@@ -1,6 +1,8 @@
 #include "sim/generator/spec_text.h"
 
+#include <array>
 #include <concepts>
+#include <iterator>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -28,21 +30,24 @@ struct Named {
   const char* name;
 };
 
-constexpr Named<Proto> kProtos[] = {{Proto::kRaw, "raw"}, {Proto::kH1, "h1"}, {Proto::kWs, "ws"}};
-constexpr Named<ServerKind> kServerKinds[] = {
-    {ServerKind::kEcho, "echo"}, {ServerKind::kHttp, "http"}, {ServerKind::kWsEcho, "ws-echo"}};
-constexpr Named<ServerTrouble> kTroubles[] = {{ServerTrouble::kNone, "none"},
-                                              {ServerTrouble::kRefuse, "refuse"},
-                                              {ServerTrouble::kBlackhole, "blackhole"},
-                                              {ServerTrouble::kCloseEarly, "close-early"},
-                                              {ServerTrouble::kSlow, "slow"}};
+// An enum with a name function (world_spec.h, sim/faults.h) takes its
+// names from it, so each value has one spelling.
+template <typename E, std::size_t N>
+std::array<Named<E>, N> named(const char* (*name)(E), const E (&values)[N]) {
+  std::array<Named<E>, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = {values[i], name(values[i])};
+  return out;
+}
+
+const auto kProtos = named(proto_name, {Proto::kRaw, Proto::kH1, Proto::kWs});
+const auto kServerKinds = named(server_kind_name, {ServerKind::kEcho, ServerKind::kHttp, ServerKind::kWsEcho});
+const auto kTroubles = named(server_trouble_name, {ServerTrouble::kNone, ServerTrouble::kRefuse, ServerTrouble::kBlackhole,
+                                                   ServerTrouble::kCloseEarly, ServerTrouble::kSlow});
 constexpr Named<MetadataSpec::Use> kUses[] = {
     {MetadataSpec::Use::kUrl, "url"}, {MetadataSpec::Use::kHeader, "header"}, {MetadataSpec::Use::kNone, "none"}};
 constexpr Named<TxMode> kTxModes[] = {{TxMode::kRequestTx, "request_tx"}, {TxMode::kRequestTxLen, "request_tx_len"}};
-constexpr Named<ReaderSpec::Kind> kReaderKinds[] = {{ReaderSpec::Kind::kFast, "fast"},
-                                                    {ReaderSpec::Kind::kSlow, "slow"},
-                                                    {ReaderSpec::Kind::kStall, "stall"},
-                                                    {ReaderSpec::Kind::kStop, "stop"}};
+const auto kReaderKinds = named(reader_kind_name, {ReaderSpec::Kind::kFast, ReaderSpec::Kind::kSlow,
+                                                   ReaderSpec::Kind::kStall, ReaderSpec::Kind::kStop});
 constexpr Named<AnswerSpec::From> kFroms[] = {{AnswerSpec::From::kNone, "none"},
                                               {AnswerSpec::From::kRx, "rx"},
                                               {AnswerSpec::From::kTx, "tx"},
@@ -50,30 +55,23 @@ constexpr Named<AnswerSpec::From> kFroms[] = {{AnswerSpec::From::kNone, "none"},
 constexpr Named<Endpoint::Kind> kEndpointKinds[] = {{Endpoint::Kind::kTcp, "tcp"},
                                                     {Endpoint::Kind::kUnixPath, "unix_path"},
                                                     {Endpoint::Kind::kUnixAbstract, "unix_abstract"}};
-constexpr Named<FaultKind> kFaultKinds[] = {
-    {FaultKind::kRefuse, "refuse"},
-    {FaultKind::kBlackhole, "blackhole"},
-    {FaultKind::kDnsNxdomain, "dns_nxdomain"},
-    {FaultKind::kDnsTimeout, "dns_timeout"},
-    {FaultKind::kReset, "reset"},
-    {FaultKind::kHalfClose, "half_close"},
-    {FaultKind::kStall, "stall"},
-    {FaultKind::kClog, "clog"},
-    {FaultKind::kPartitionOneWay, "partition_one_way"},
-    {FaultKind::kPartitionTwoWay, "partition_two_way"},
-    {FaultKind::kListenerRestart, "listener_restart"},
-};
+const auto kFaultKinds = named(fault_kind_name, {FaultKind::kRefuse, FaultKind::kBlackhole, FaultKind::kDnsNxdomain,
+                                                 FaultKind::kDnsTimeout, FaultKind::kReset, FaultKind::kHalfClose,
+                                                 FaultKind::kStall, FaultKind::kClog, FaultKind::kPartitionOneWay,
+                                                 FaultKind::kPartitionTwoWay, FaultKind::kListenerRestart});
 
-template <typename E, std::size_t N>
-const char* name_of(const Named<E> (&table)[N], E value) {
+// A table is a Named<E>[N] or a std::array of them.
+template <typename Table, typename E>
+const char* name_of(const Table& table, E value) {
   for (const auto& n : table)
     if (n.value == value) return n.name;
   return "?";
 }
 
 // "fast, slow, stall or stop"
-template <typename E, std::size_t N>
-std::string names_of(const Named<E> (&table)[N]) {
+template <typename Table>
+std::string names_of(const Table& table) {
+  const std::size_t N = std::size(table);
   std::string out;
   for (std::size_t i = 0; i < N; ++i) {
     if (i != 0) out += i + 1 == N ? " or " : ", ";
@@ -223,8 +221,8 @@ class JsonWriter {
   }
   void boolean(const char* key, bool x) { j[key] = x; }
   void text(const char* key, const std::string& x) { j[key] = x; }
-  template <typename E, std::size_t N>
-  void name(const char* key, const Named<E> (&table)[N], E x) {
+  template <typename Table, typename E>
+  void name(const char* key, const Table& table, E x) {
     j[key] = name_of(table, x);
   }
   template <typename T>
@@ -235,8 +233,8 @@ class JsonWriter {
   void integers(const char* key, const std::vector<T>& xs) {
     j[key] = xs;
   }
-  template <typename E, std::size_t N>
-  void names(const char* key, const Named<E> (&table)[N], const std::vector<E>& xs) {
+  template <typename Table, typename E>
+  void names(const char* key, const Table& table, const std::vector<E>& xs) {
     Json a = Json::array();
     for (E x : xs) a.push_back(name_of(table, x));
     j[key] = std::move(a);
@@ -310,8 +308,8 @@ class ObjectReader {
     if (!v->is_string()) return st_.fail(at(key), "expected a string, got " + policy::describe(*v));
     out = v->text;
   }
-  template <typename E, std::size_t N>
-  void name(const char* key, const Named<E> (&table)[N], E& out) {
+  template <typename Table, typename E>
+  void name(const char* key, const Table& table, E& out) {
     const JValue* v = take(key);
     if (!v) return;
     read_name(*v, at(key), table, &out, st_);
@@ -335,8 +333,8 @@ class ObjectReader {
       out.push_back(x);
     });
   }
-  template <typename E, std::size_t N>
-  void names(const char* key, const Named<E> (&table)[N], std::vector<E>& out) {
+  template <typename Table, typename E>
+  void names(const char* key, const Table& table, std::vector<E>& out) {
     out.clear();
     array(key, [&](const JValue& v, const std::string& path) {
       E x{};
@@ -400,9 +398,8 @@ class ObjectReader {
     }
   }
 
-  template <typename E, std::size_t N>
-  static void read_name(const JValue& v, const std::string& path, const Named<E> (&table)[N], E* out,
-                        ReadState& st) {
+  template <typename Table, typename E>
+  static void read_name(const JValue& v, const std::string& path, const Table& table, E* out, ReadState& st) {
     if (!v.is_string()) return st.fail(path, "expected a string, got " + policy::describe(v));
     for (const auto& n : table) {
       if (v.text == n.name) {
