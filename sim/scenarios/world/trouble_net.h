@@ -24,6 +24,7 @@
 #include "runtime/core/rng.h"
 #include "sim/generator/world_spec.h"
 #include "sim/peers/pass_through_net.h"
+#include "sim/peers/peer_listener.h"
 
 namespace ss::sim::world {
 
@@ -51,11 +52,8 @@ class RawEchoServer {
 
  private:
   struct Peer;
-  Loop& loop_;
-  Net& net_;
-  Endpoint at_;
+  peers::PeerListener listen_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  std::unique_ptr<Listener> listener_;
   std::map<std::uint64_t, std::unique_ptr<Peer>> peers_;
   std::uint64_t next_id_ = 1;
 };
