@@ -100,6 +100,18 @@ WorldOptions draw_world_options(std::uint64_t seed, Rng& draw, std::uint64_t bug
   return o;
 }
 
+FaultSpace server_fault_space(const std::string& server, const std::vector<Endpoint>& endpoints,
+                              const std::vector<std::string>& others) {
+  FaultSpace space;
+  space.hosts.push_back(server);
+  space.hosts.insert(space.hosts.end(), others.begin(), others.end());
+  for (const Endpoint& e : endpoints) space.listeners.emplace_back(server, e);
+  space.names = {server};
+  space.horizon = seconds(3);
+  space.max_duration = seconds(1);
+  return space;
+}
+
 std::string describe_world(const WorldOptions& o) {
   return "world: seed=" + std::to_string(o.seed) + " buggify=" + (o.buggify ? "on" : "off") +
          " link.latency=" + std::to_string(o.link.latency) + "us segmentation=[1," +

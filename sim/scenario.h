@@ -86,6 +86,11 @@ WorldOptions draw_world_options(std::uint64_t seed, Rng& draw, std::uint64_t bug
                                 std::size_t max_segment);
 // "world: seed=... buggify=... link.latency=...us segmentation=[1,N]\n"
 std::string describe_world(const WorldOptions& options);
+// The faults a one-server scenario draws from: hosts `server` (also its DNS
+// name, listening on `endpoints`) then `others`; actions start in the first
+// 3 s and last up to 1 s.
+FaultSpace server_fault_space(const std::string& server, const std::vector<Endpoint>& endpoints,
+                              const std::vector<std::string>& others = {});
 
 // A Scenario whose runs are `Run(seed)`.
 template <typename Run>

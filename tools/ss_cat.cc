@@ -48,10 +48,7 @@ const char kUsage[] =
     "      3 peer failure (QOS_NACK_REMOTE), 4 timed out, 5 closed before the payload\n"
     "      was sent, 6 incomplete (short body, protocol error, reset, link dropped)\n";
 
-int usage_error(const std::string& what) {
-  std::fprintf(stderr, "ss-cat: %s\n\n%s", what.c_str(), kUsage);
-  return ss::tools::kExitUsage;
-}
+int usage_error(const std::string& what) { return ss::tools::usage_error("ss-cat", kUsage, what); }
 
 ss::Result<ss::Endpoint> parse_proxy(const std::string& text) {
   if (!text.empty() && (text[0] == '@' || text[0] == '/' || text[0] == '.'))

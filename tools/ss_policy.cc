@@ -37,10 +37,7 @@ const char kUsage[] =
     "exit: 0 valid, 1 the policy has errors (with --strict: or warnings),\n"
     "      2 bad usage or no such streamtype, 7 FILE cannot be read\n";
 
-int usage_error(const std::string& what) {
-  std::fprintf(stderr, "ss-policy: %s\n\n%s", what.c_str(), kUsage);
-  return ss::tools::kExitUsage;
-}
+int usage_error(const std::string& what) { return ss::tools::usage_error("ss-policy", kUsage, what); }
 
 void print_diagnostics(const std::string& file, const ParseOutput& out) {
   for (const auto& d : out.diagnostics) {

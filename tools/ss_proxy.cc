@@ -50,10 +50,7 @@ const char kUsage[] =
     "exit: 0 stopped (SIGINT, SIGTERM), 1 cannot listen, 2 bad usage or policy errors,\n"
     "      7 the policy FILE cannot be read\n";
 
-int usage_error(const std::string& what) {
-  std::fprintf(stderr, "ss-proxy: %s\n\n%s", what.c_str(), kUsage);
-  return ss::tools::kExitUsage;
-}
+int usage_error(const std::string& what) { return ss::tools::usage_error("ss-proxy", kUsage, what); }
 
 ss::Result<ss::Endpoint> parse_listen(const std::string& text) {
   if (text.empty()) return ss::make_error(ss::ErrorCode::kInvalidArgument, "--listen is empty");

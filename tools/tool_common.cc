@@ -38,4 +38,9 @@ std::optional<int> start_tool(std::string_view tool, int argc, char** argv) {
   return std::nullopt;
 }
 
+int usage_error(std::string_view tool, const char* usage, const std::string& what) {
+  std::fprintf(stderr, "%.*s: %s\n\n%s", static_cast<int>(tool.size()), tool.data(), what.c_str(), usage);
+  return kExitUsage;
+}
+
 }  // namespace ss::tools

@@ -33,4 +33,8 @@ std::string enter_user_directory();
 // is reported ("<tool>: ...") and gives kExitFile. nullopt: carry on.
 std::optional<int> start_tool(std::string_view tool, int argc, char** argv);
 
+// Bad usage: "<tool>: <what>", a blank line and `usage` on stderr; gives
+// kExitUsage.
+int usage_error(std::string_view tool, const char* usage, const std::string& what);
+
 }  // namespace ss::tools

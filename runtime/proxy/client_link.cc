@@ -3,17 +3,12 @@
 #include <algorithm>
 
 #include "runtime/core/escape.h"
+#include "runtime/stream/states.h"
 #include "runtime/wire/encoder.h"
 
 namespace ss::proxy {
 
-namespace {
-constexpr std::uint32_t kCreating = 1;
-constexpr std::uint32_t kDisconnected = 2;
-constexpr std::uint32_t kUnreachable = 3;
-constexpr std::uint32_t kAuthFailed = 4;
-constexpr std::uint32_t kConnected = 5;
-}  // namespace
+using stream::State;
 
 ClientLink::ClientLink(ClientLinkOptions options) : options_(std::move(options)) {
   if (options_.initial_tx_credit == 0) options_.initial_tx_credit = wire::kDefaultInitialTxCredit;
@@ -108,13 +103,14 @@ void ClientLink::on_frame(const wire::Frame& frame) {
 }
 
 void ClientLink::on_state(const wire::ConnStateFrame& f) {
-  if (f.state == kCreating) return;  // already synthesized from CREATE_RESULT
-  if (f.state == kConnected) {
+  const State state = stream::to_state(static_cast<int>(f.state));
+  if (state == State::kCreating) return;  // already synthesized from CREATE_RESULT
+  if (state == State::kConnected) {
     if (phase_ == Phase::kOperational && connected_reported_) return;  // duplicate
     phase_ = Phase::kOperational;
     connected_reported_ = true;
     connect_requested_ = false;
-  } else if (f.state == kDisconnected || f.state == kUnreachable || f.state == kAuthFailed) {
+  } else if (state == State::kDisconnected || state == State::kUnreachable || state == State::kAuthFailed) {
     // The onward stream retries by its own policy from here; asking again
     // would restart its retry budget (lws clears its request too).
     phase_ = Phase::kLocalConnected;

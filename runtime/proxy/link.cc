@@ -4,16 +4,12 @@
 #include <type_traits>
 
 #include "runtime/core/planted.h"
+#include "runtime/stream/states.h"
 #include "runtime/wire/encoder.h"
 
 namespace ss::proxy {
 
-namespace {
-constexpr std::uint32_t kStateDisconnected = 2;
-constexpr std::uint32_t kStateConnected = 5;
-constexpr std::uint32_t kStateDestroying = 7;
-constexpr std::uint32_t kStateEventWaitCancelled = 17;
-}  // namespace
+using stream::State;
 
 std::size_t rx_frame_payload_max(std::uint32_t client_buflen) {
   const std::size_t buflen = client_buflen ? client_buflen : 32768;
@@ -188,14 +184,15 @@ void ProxyLink::create_result(bool ok, std::uint32_t client_buflen,
 void ProxyLink::onward_state(std::uint32_t state, std::uint32_t ordinal) {
   // Every state goes to the client except EVENT_WAIT_CANCELLED (local only)
   // and DESTROYING (the link is going away anyway).
-  if (state == kStateEventWaitCancelled || state == kStateDestroying) return;
+  const State s = stream::to_state(static_cast<int>(state));
+  if (s == State::kEventWaitCancelled || s == State::kDestroying) return;
   created_at_.reset();  // the stream is doing something (nailed up, ...)
-  if (state == kStateDisconnected) {
+  if (s == State::kDisconnected) {
     // The connection the client's payload was for is gone (class comment).
     stale_tx_ = true;
     tx_pieces_.clear();
     queued_tx_bytes_ = 0;
-  } else if (state == kStateConnected) {
+  } else if (s == State::kConnected) {
     stale_tx_ = false;
   }
   send(wire::ConnStateFrame{state, ordinal});

@@ -1,11 +1,16 @@
 #include "sim/generator/spec_text.h"
 
+#include <array>
+#include <concepts>
+#include <iterator>
 #include <cstdint>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <type_traits>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -25,21 +30,24 @@ struct Named {
   const char* name;
 };
 
-constexpr Named<Proto> kProtos[] = {{Proto::kRaw, "raw"}, {Proto::kH1, "h1"}, {Proto::kWs, "ws"}};
-constexpr Named<ServerKind> kServerKinds[] = {
-    {ServerKind::kEcho, "echo"}, {ServerKind::kHttp, "http"}, {ServerKind::kWsEcho, "ws-echo"}};
-constexpr Named<ServerTrouble> kTroubles[] = {{ServerTrouble::kNone, "none"},
-                                              {ServerTrouble::kRefuse, "refuse"},
-                                              {ServerTrouble::kBlackhole, "blackhole"},
-                                              {ServerTrouble::kCloseEarly, "close-early"},
-                                              {ServerTrouble::kSlow, "slow"}};
+// An enum with a name function (world_spec.h, sim/faults.h) takes its
+// names from it, so each value has one spelling.
+template <typename E, std::size_t N>
+std::array<Named<E>, N> named(const char* (*name)(E), const E (&values)[N]) {
+  std::array<Named<E>, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = {values[i], name(values[i])};
+  return out;
+}
+
+const auto kProtos = named(proto_name, {Proto::kRaw, Proto::kH1, Proto::kWs});
+const auto kServerKinds = named(server_kind_name, {ServerKind::kEcho, ServerKind::kHttp, ServerKind::kWsEcho});
+const auto kTroubles = named(server_trouble_name, {ServerTrouble::kNone, ServerTrouble::kRefuse, ServerTrouble::kBlackhole,
+                                                   ServerTrouble::kCloseEarly, ServerTrouble::kSlow});
 constexpr Named<MetadataSpec::Use> kUses[] = {
     {MetadataSpec::Use::kUrl, "url"}, {MetadataSpec::Use::kHeader, "header"}, {MetadataSpec::Use::kNone, "none"}};
 constexpr Named<TxMode> kTxModes[] = {{TxMode::kRequestTx, "request_tx"}, {TxMode::kRequestTxLen, "request_tx_len"}};
-constexpr Named<ReaderSpec::Kind> kReaderKinds[] = {{ReaderSpec::Kind::kFast, "fast"},
-                                                    {ReaderSpec::Kind::kSlow, "slow"},
-                                                    {ReaderSpec::Kind::kStall, "stall"},
-                                                    {ReaderSpec::Kind::kStop, "stop"}};
+const auto kReaderKinds = named(reader_kind_name, {ReaderSpec::Kind::kFast, ReaderSpec::Kind::kSlow,
+                                                   ReaderSpec::Kind::kStall, ReaderSpec::Kind::kStop});
 constexpr Named<AnswerSpec::From> kFroms[] = {{AnswerSpec::From::kNone, "none"},
                                               {AnswerSpec::From::kRx, "rx"},
                                               {AnswerSpec::From::kTx, "tx"},
@@ -47,30 +55,23 @@ constexpr Named<AnswerSpec::From> kFroms[] = {{AnswerSpec::From::kNone, "none"},
 constexpr Named<Endpoint::Kind> kEndpointKinds[] = {{Endpoint::Kind::kTcp, "tcp"},
                                                     {Endpoint::Kind::kUnixPath, "unix_path"},
                                                     {Endpoint::Kind::kUnixAbstract, "unix_abstract"}};
-constexpr Named<FaultKind> kFaultKinds[] = {
-    {FaultKind::kRefuse, "refuse"},
-    {FaultKind::kBlackhole, "blackhole"},
-    {FaultKind::kDnsNxdomain, "dns_nxdomain"},
-    {FaultKind::kDnsTimeout, "dns_timeout"},
-    {FaultKind::kReset, "reset"},
-    {FaultKind::kHalfClose, "half_close"},
-    {FaultKind::kStall, "stall"},
-    {FaultKind::kClog, "clog"},
-    {FaultKind::kPartitionOneWay, "partition_one_way"},
-    {FaultKind::kPartitionTwoWay, "partition_two_way"},
-    {FaultKind::kListenerRestart, "listener_restart"},
-};
+const auto kFaultKinds = named(fault_kind_name, {FaultKind::kRefuse, FaultKind::kBlackhole, FaultKind::kDnsNxdomain,
+                                                 FaultKind::kDnsTimeout, FaultKind::kReset, FaultKind::kHalfClose,
+                                                 FaultKind::kStall, FaultKind::kClog, FaultKind::kPartitionOneWay,
+                                                 FaultKind::kPartitionTwoWay, FaultKind::kListenerRestart});
 
-template <typename E, std::size_t N>
-const char* name_of(const Named<E> (&table)[N], E value) {
+// A table is a Named<E>[N] or a std::array of them.
+template <typename Table, typename E>
+const char* name_of(const Table& table, E value) {
   for (const auto& n : table)
     if (n.value == value) return n.name;
   return "?";
 }
 
 // "fast, slow, stall or stop"
-template <typename E, std::size_t N>
-std::string names_of(const Named<E> (&table)[N]) {
+template <typename Table>
+std::string names_of(const Table& table) {
+  const std::size_t N = std::size(table);
   std::string out;
   for (std::size_t i = 0; i < N; ++i) {
     if (i != 0) out += i + 1 == N ? " or " : ", ";
@@ -79,113 +80,183 @@ std::string names_of(const Named<E> (&table)[N]) {
   return out;
 }
 
+// --- one field list per object --------------------------------------------
+
+// fields(v, x) names each key of x's JSON object once, in the order it is
+// written; the writer (JsonWriter) and the reader (ObjectReader) both walk
+// it, so each object's format is written down once. x is const when
+// writing, so each overload takes any S that is T or const T.
+template <typename S, typename T>
+concept Is = std::same_as<std::remove_const_t<S>, T>;
+
+template <typename V, Is<Endpoint> S>
+void fields(V& v, S& e) {
+  v.name("kind", kEndpointKinds, e.kind);
+  v.text("host", e.host);
+  v.integer("port", e.port);
+  v.text("path", e.path);
+}
+
+template <typename V, Is<FaultAction> S>
+void fields(V& v, S& a) {
+  v.integer("at_us", a.at);
+  v.name("kind", kFaultKinds, a.kind);
+  v.text("host", a.host);
+  v.text("peer_host", a.peer_host);
+  v.object("endpoint", a.endpoint);
+  v.text("name", a.name);
+  v.integer("duration_us", a.duration);
+}
+
+template <typename V, Is<RetrySpec> S>
+void fields(V& v, S& r) {
+  v.integers("backoff_ms", r.backoff_ms);
+  v.integer("conceal", r.conceal);
+  v.integer("jitter_percent", r.jitter_percent);
+}
+
+template <typename V, Is<ServerSpec> S>
+void fields(V& v, S& s) {
+  v.text("host", s.host);
+  v.integer("port", s.port);
+  v.name("kind", kServerKinds, s.kind);
+  v.boolean("tls", s.tls);
+  v.name("trouble", kTroubles, s.trouble);
+  v.integer("trouble_bytes", s.trouble_bytes);
+}
+
+template <typename V, Is<MetadataSpec> S>
+void fields(V& v, S& m) {
+  v.text("name", m.name);
+  v.name("use", kUses, m.use);
+  v.text("header", m.header);
+}
+
+template <typename V, Is<StreamtypeSpec> S>
+void fields(V& v, S& st) {
+  v.text("name", st.name);
+  v.name("proto", kProtos, st.proto);
+  v.integer("server", st.server);
+  v.boolean("tls", st.tls);
+  v.optional_integer("retry", st.retry);
+  v.integer("timeout_ms", st.timeout_ms);
+  v.boolean("nailed_up", st.nailed_up);
+  v.boolean("opportunistic", st.opportunistic);
+  v.objects("metadata", st.metadata);
+  v.text("http_method", st.http_method);
+  v.text("url", st.url);
+  v.integer("manual_initial_tx_credit", st.manual_initial_tx_credit);
+  v.integer("client_buflen", st.client_buflen);
+  v.integer("rxflow_on_above", st.rxflow_on_above);
+  v.integer("rxflow_off_below", st.rxflow_off_below);
+}
+
+template <typename V, Is<MetadataSet> S>
+void fields(V& v, S& m) {
+  v.integer("at_us", m.at);
+  v.text("name", m.name);
+  v.text("value", m.value);
+}
+
+template <typename V, Is<ReaderSpec> S>
+void fields(V& v, S& r) {
+  v.name("kind", kReaderKinds, r.kind);
+  v.integer("read_for_us", r.read_for);
+  v.integer("pause_for_us", r.pause_for);
+  v.integer("stall_at_us", r.stall_at);
+  v.integer("stall_for_us", r.stall_for);
+  v.integer("credit_step", r.credit_step);
+}
+
+template <typename V, Is<AnswerSpec> S>
+void fields(V& v, S& a) {
+  v.name("disconnect_from", kFroms, a.disconnect_from);
+  v.integer("disconnect_state", a.disconnect_state);
+  v.integer("disconnect_every", a.disconnect_every);
+  v.name("destroy_from", kFroms, a.destroy_from);
+  v.integer("destroy_state", a.destroy_state);
+  v.integer("destroy_at", a.destroy_at);
+}
+
+template <typename V, Is<StreamSpec> S>
+void fields(V& v, S& s) {
+  v.integer("streamtype", s.streamtype);
+  v.boolean("via_proxy", s.via_proxy);
+  v.integer("start_at_us", s.start_at);
+  v.integer("end_at_us", s.end_at);
+  v.name("tx_mode", kTxModes, s.tx_mode);
+  v.integers("messages", s.messages);
+  v.integer("download", s.download);
+  v.objects("metadata", s.metadata);
+  v.object("reader", s.reader);
+  v.object("answers", s.answers);
+  v.integer("again_after_arf_us", s.again_after_arf);
+}
+
+// Every key after the format tag "ss-sim-world".
+template <typename V, Is<WorldSpec> S>
+void fields(V& v, S& w) {
+  v.integer("seed", w.seed);
+  v.integer("latency_us", w.latency);
+  v.integer("max_segment", w.max_segment);
+  v.boolean("buggify", w.buggify);
+  v.names("swarm", kFaultKinds, w.swarm);
+  v.objects("faults", w.faults.actions);
+  v.objects("retries", w.retries);
+  v.objects("servers", w.servers);
+  v.objects("streamtypes", w.streamtypes);
+  v.boolean("proxy", w.proxy);
+  v.objects("streams", w.streams);
+}
+
 // --- writing ---------------------------------------------------------------
 
-Json endpoint_json(const Endpoint& e) {
+class JsonWriter {
+ public:
   Json j = Json::object();
-  j["kind"] = name_of(kEndpointKinds, e.kind);
-  j["host"] = e.host;
-  j["port"] = e.port;
-  j["path"] = e.path;
-  return j;
-}
 
-Json fault_json(const FaultAction& a) {
-  Json j = Json::object();
-  j["at_us"] = a.at;
-  j["kind"] = name_of(kFaultKinds, a.kind);
-  j["host"] = a.host;
-  j["peer_host"] = a.peer_host;
-  j["endpoint"] = endpoint_json(a.endpoint);
-  j["name"] = a.name;
-  j["duration_us"] = a.duration;
-  return j;
-}
-
-Json retry_json(const RetrySpec& r) {
-  Json j = Json::object();
-  j["backoff_ms"] = r.backoff_ms;
-  j["conceal"] = r.conceal;
-  j["jitter_percent"] = r.jitter_percent;
-  return j;
-}
-
-Json server_json(const ServerSpec& s) {
-  Json j = Json::object();
-  j["host"] = s.host;
-  j["port"] = s.port;
-  j["kind"] = name_of(kServerKinds, s.kind);
-  j["tls"] = s.tls;
-  j["trouble"] = name_of(kTroubles, s.trouble);
-  j["trouble_bytes"] = s.trouble_bytes;
-  return j;
-}
-
-Json streamtype_json(const StreamtypeSpec& st) {
-  Json j = Json::object();
-  j["name"] = st.name;
-  j["proto"] = name_of(kProtos, st.proto);
-  j["server"] = st.server;
-  j["tls"] = st.tls;
-  j["retry"] = st.retry ? Json(*st.retry) : Json(nullptr);
-  j["timeout_ms"] = st.timeout_ms;
-  j["nailed_up"] = st.nailed_up;
-  j["opportunistic"] = st.opportunistic;
-  Json md = Json::array();
-  for (const auto& m : st.metadata) {
-    Json e = Json::object();
-    e["name"] = m.name;
-    e["use"] = name_of(kUses, m.use);
-    e["header"] = m.header;
-    md.push_back(std::move(e));
+  template <typename T>
+  void integer(const char* key, const T& x) {
+    j[key] = x;
   }
-  j["metadata"] = std::move(md);
-  j["http_method"] = st.http_method;
-  j["url"] = st.url;
-  j["manual_initial_tx_credit"] = st.manual_initial_tx_credit;
-  j["client_buflen"] = st.client_buflen;
-  j["rxflow_on_above"] = st.rxflow_on_above;
-  j["rxflow_off_below"] = st.rxflow_off_below;
-  return j;
-}
-
-Json stream_json(const StreamSpec& s) {
-  Json j = Json::object();
-  j["streamtype"] = s.streamtype;
-  j["via_proxy"] = s.via_proxy;
-  j["start_at_us"] = s.start_at;
-  j["end_at_us"] = s.end_at;
-  j["tx_mode"] = name_of(kTxModes, s.tx_mode);
-  j["messages"] = s.messages;
-  j["download"] = s.download;
-  Json md = Json::array();
-  for (const auto& m : s.metadata) {
-    Json e = Json::object();
-    e["at_us"] = m.at;
-    e["name"] = m.name;
-    e["value"] = m.value;
-    md.push_back(std::move(e));
+  void boolean(const char* key, bool x) { j[key] = x; }
+  void text(const char* key, const std::string& x) { j[key] = x; }
+  template <typename Table, typename E>
+  void name(const char* key, const Table& table, E x) {
+    j[key] = name_of(table, x);
   }
-  j["metadata"] = std::move(md);
-  Json r = Json::object();
-  r["kind"] = name_of(kReaderKinds, s.reader.kind);
-  r["read_for_us"] = s.reader.read_for;
-  r["pause_for_us"] = s.reader.pause_for;
-  r["stall_at_us"] = s.reader.stall_at;
-  r["stall_for_us"] = s.reader.stall_for;
-  r["credit_step"] = s.reader.credit_step;
-  j["reader"] = std::move(r);
-  Json a = Json::object();
-  a["disconnect_from"] = name_of(kFroms, s.answers.disconnect_from);
-  a["disconnect_state"] = s.answers.disconnect_state;
-  a["disconnect_every"] = s.answers.disconnect_every;
-  a["destroy_from"] = name_of(kFroms, s.answers.destroy_from);
-  a["destroy_state"] = s.answers.destroy_state;
-  a["destroy_at"] = s.answers.destroy_at;
-  j["answers"] = std::move(a);
-  j["again_after_arf_us"] = s.again_after_arf;
-  return j;
-}
+  template <typename T>
+  void optional_integer(const char* key, const std::optional<T>& x) {
+    j[key] = x ? Json(*x) : Json(nullptr);
+  }
+  template <typename T>
+  void integers(const char* key, const std::vector<T>& xs) {
+    j[key] = xs;
+  }
+  template <typename Table, typename E>
+  void names(const char* key, const Table& table, const std::vector<E>& xs) {
+    Json a = Json::array();
+    for (E x : xs) a.push_back(name_of(table, x));
+    j[key] = std::move(a);
+  }
+  template <typename S>
+  void object(const char* key, const S& x) {
+    j[key] = json_of(x);
+  }
+  template <typename S>
+  void objects(const char* key, const std::vector<S>& xs) {
+    Json a = Json::array();
+    for (const S& x : xs) a.push_back(json_of(x));
+    j[key] = std::move(a);
+  }
+
+  template <typename S>
+  static Json json_of(const S& x) {
+    JsonWriter w;
+    fields(w, x);
+    return std::move(w.j);
+  }
+};
 
 // --- reading ---------------------------------------------------------------
 
@@ -221,27 +292,68 @@ class ObjectReader {
   std::string at(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
   template <typename T>
-  void integer(const char* key, T* out) {
+  void integer(const char* key, T& out) {
     const JValue* v = take(key);
-    if (v) read_integer(*v, at(key), out, st_);
+    if (v) read_integer(*v, at(key), &out, st_);
   }
-  void boolean(const char* key, bool* out) {
+  void boolean(const char* key, bool& out) {
     const JValue* v = take(key);
     if (!v) return;
     if (v->kind != JValue::Kind::kBool) return st_.fail(at(key), "expected true or false, got " + policy::describe(*v));
-    *out = v->boolean;
+    out = v->boolean;
   }
-  void text(const char* key, std::string* out) {
+  void text(const char* key, std::string& out) {
     const JValue* v = take(key);
     if (!v) return;
     if (!v->is_string()) return st_.fail(at(key), "expected a string, got " + policy::describe(*v));
-    *out = v->text;
+    out = v->text;
   }
-  template <typename E, std::size_t N>
-  void name(const char* key, const Named<E> (&table)[N], E* out) {
+  template <typename Table, typename E>
+  void name(const char* key, const Table& table, E& out) {
     const JValue* v = take(key);
     if (!v) return;
-    read_name(*v, at(key), table, out, st_);
+    read_name(*v, at(key), table, &out, st_);
+  }
+  // null (or no key) leaves `out` as it is.
+  template <typename T>
+  void optional_integer(const char* key, std::optional<T>& out) {
+    const JValue* v = take(key);
+    if (!v || v->kind == JValue::Kind::kNull) return;
+    T x{};
+    read_integer(*v, at(key), &x, st_);
+    out = x;
+  }
+  // The arrays replace what `out` held.
+  template <typename T>
+  void integers(const char* key, std::vector<T>& out) {
+    out.clear();
+    array(key, [&](const JValue& v, const std::string& path) {
+      T x{};
+      read_integer(v, path, &x, st_);
+      out.push_back(x);
+    });
+  }
+  template <typename Table, typename E>
+  void names(const char* key, const Table& table, std::vector<E>& out) {
+    out.clear();
+    array(key, [&](const JValue& v, const std::string& path) {
+      E x{};
+      read_name(v, path, table, &x, st_);
+      out.push_back(x);
+    });
+  }
+  template <typename S>
+  void object(const char* key, S& out) {
+    if (const JValue* v = take(key)) read_object(*v, at(key), out);
+  }
+  template <typename S>
+  void objects(const char* key, std::vector<S>& out) {
+    out.clear();
+    array(key, [&](const JValue& v, const std::string& path) {
+      S x{};
+      read_object(v, path, x);
+      out.push_back(std::move(x));
+    });
   }
   // Calls each(item, path) for every element of the array `key`.
   template <typename F>
@@ -286,9 +398,8 @@ class ObjectReader {
     }
   }
 
-  template <typename E, std::size_t N>
-  static void read_name(const JValue& v, const std::string& path, const Named<E> (&table)[N], E* out,
-                        ReadState& st) {
+  template <typename Table, typename E>
+  static void read_name(const JValue& v, const std::string& path, const Table& table, E* out, ReadState& st) {
     if (!v.is_string()) return st.fail(path, "expected a string, got " + policy::describe(v));
     for (const auto& n : table) {
       if (v.text == n.name) {
@@ -300,147 +411,18 @@ class ObjectReader {
   }
 
  private:
+  template <typename S>
+  void read_object(const JValue& v, const std::string& path, S& out) {
+    ObjectReader r(v, path, st_);
+    fields(r, out);
+    r.finish();
+  }
+
   const JValue& v_;
   std::string path_;
   ReadState& st_;
   std::set<std::string> taken_;
 };
-
-template <typename T>
-void integer_array(ObjectReader& r, const char* key, std::vector<T>* out, ReadState& st) {
-  out->clear();
-  r.array(key, [&](const JValue& v, const std::string& path) {
-    T x{};
-    ObjectReader::read_integer(v, path, &x, st);
-    out->push_back(x);
-  });
-}
-
-Endpoint read_endpoint(const JValue& v, const std::string& path, ReadState& st) {
-  Endpoint e;
-  ObjectReader r(v, path, st);
-  r.name("kind", kEndpointKinds, &e.kind);
-  r.text("host", &e.host);
-  r.integer("port", &e.port);
-  r.text("path", &e.path);
-  r.finish();
-  return e;
-}
-
-FaultAction read_fault(const JValue& v, const std::string& path, ReadState& st) {
-  FaultAction a;
-  ObjectReader r(v, path, st);
-  r.integer("at_us", &a.at);
-  r.name("kind", kFaultKinds, &a.kind);
-  r.text("host", &a.host);
-  r.text("peer_host", &a.peer_host);
-  if (const JValue* e = r.take("endpoint")) a.endpoint = read_endpoint(*e, r.at("endpoint"), st);
-  r.text("name", &a.name);
-  r.integer("duration_us", &a.duration);
-  r.finish();
-  return a;
-}
-
-RetrySpec read_retry(const JValue& v, const std::string& path, ReadState& st) {
-  RetrySpec s;
-  ObjectReader r(v, path, st);
-  integer_array(r, "backoff_ms", &s.backoff_ms, st);
-  r.integer("conceal", &s.conceal);
-  r.integer("jitter_percent", &s.jitter_percent);
-  r.finish();
-  return s;
-}
-
-ServerSpec read_server(const JValue& v, const std::string& path, ReadState& st) {
-  ServerSpec s;
-  ObjectReader r(v, path, st);
-  r.text("host", &s.host);
-  r.integer("port", &s.port);
-  r.name("kind", kServerKinds, &s.kind);
-  r.boolean("tls", &s.tls);
-  r.name("trouble", kTroubles, &s.trouble);
-  r.integer("trouble_bytes", &s.trouble_bytes);
-  r.finish();
-  return s;
-}
-
-StreamtypeSpec read_streamtype(const JValue& v, const std::string& path, ReadState& st) {
-  StreamtypeSpec s;
-  ObjectReader r(v, path, st);
-  r.text("name", &s.name);
-  r.name("proto", kProtos, &s.proto);
-  r.integer("server", &s.server);
-  r.boolean("tls", &s.tls);
-  if (const JValue* retry = r.take("retry"); retry && retry->kind != JValue::Kind::kNull) {
-    std::size_t index = 0;
-    ObjectReader::read_integer(*retry, r.at("retry"), &index, st);
-    s.retry = index;
-  }
-  r.integer("timeout_ms", &s.timeout_ms);
-  r.boolean("nailed_up", &s.nailed_up);
-  r.boolean("opportunistic", &s.opportunistic);
-  r.array("metadata", [&](const JValue& item, const std::string& at) {
-    MetadataSpec m;
-    ObjectReader mr(item, at, st);
-    mr.text("name", &m.name);
-    mr.name("use", kUses, &m.use);
-    mr.text("header", &m.header);
-    mr.finish();
-    s.metadata.push_back(std::move(m));
-  });
-  r.text("http_method", &s.http_method);
-  r.text("url", &s.url);
-  r.integer("manual_initial_tx_credit", &s.manual_initial_tx_credit);
-  r.integer("client_buflen", &s.client_buflen);
-  r.integer("rxflow_on_above", &s.rxflow_on_above);
-  r.integer("rxflow_off_below", &s.rxflow_off_below);
-  r.finish();
-  return s;
-}
-
-StreamSpec read_stream(const JValue& v, const std::string& path, ReadState& st) {
-  StreamSpec s;
-  ObjectReader r(v, path, st);
-  r.integer("streamtype", &s.streamtype);
-  r.boolean("via_proxy", &s.via_proxy);
-  r.integer("start_at_us", &s.start_at);
-  r.integer("end_at_us", &s.end_at);
-  r.name("tx_mode", kTxModes, &s.tx_mode);
-  integer_array(r, "messages", &s.messages, st);
-  r.integer("download", &s.download);
-  r.array("metadata", [&](const JValue& item, const std::string& at) {
-    MetadataSet m;
-    ObjectReader mr(item, at, st);
-    mr.integer("at_us", &m.at);
-    mr.text("name", &m.name);
-    mr.text("value", &m.value);
-    mr.finish();
-    s.metadata.push_back(std::move(m));
-  });
-  if (const JValue* reader = r.take("reader")) {
-    ObjectReader rr(*reader, r.at("reader"), st);
-    rr.name("kind", kReaderKinds, &s.reader.kind);
-    rr.integer("read_for_us", &s.reader.read_for);
-    rr.integer("pause_for_us", &s.reader.pause_for);
-    rr.integer("stall_at_us", &s.reader.stall_at);
-    rr.integer("stall_for_us", &s.reader.stall_for);
-    rr.integer("credit_step", &s.reader.credit_step);
-    rr.finish();
-  }
-  if (const JValue* answers = r.take("answers")) {
-    ObjectReader ar(*answers, r.at("answers"), st);
-    ar.name("disconnect_from", kFroms, &s.answers.disconnect_from);
-    ar.integer("disconnect_state", &s.answers.disconnect_state);
-    ar.integer("disconnect_every", &s.answers.disconnect_every);
-    ar.name("destroy_from", kFroms, &s.answers.destroy_from);
-    ar.integer("destroy_state", &s.answers.destroy_state);
-    ar.integer("destroy_at", &s.answers.destroy_at);
-    ar.finish();
-  }
-  r.integer("again_after_arf_us", &s.again_after_arf);
-  r.finish();
-  return s;
-}
 
 WorldSpec read_world(const JValue& root, ReadState& st) {
   WorldSpec w;
@@ -458,22 +440,7 @@ WorldSpec read_world(const JValue& root, ReadState& st) {
     st.fail("ss-sim-world", "format " + std::to_string(format) + " is not supported (expected " +
                                 std::to_string(kWorldSpecFormat) + ")");
   }
-  r.integer("seed", &w.seed);
-  r.integer("latency_us", &w.latency);
-  r.integer("max_segment", &w.max_segment);
-  r.boolean("buggify", &w.buggify);
-  r.array("swarm", [&](const JValue& v, const std::string& path) {
-    FaultKind k{};
-    ObjectReader::read_name(v, path, kFaultKinds, &k, st);
-    w.swarm.push_back(k);
-  });
-  r.array("faults", [&](const JValue& v, const std::string& path) { w.faults.actions.push_back(read_fault(v, path, st)); });
-  r.array("retries", [&](const JValue& v, const std::string& path) { w.retries.push_back(read_retry(v, path, st)); });
-  r.array("servers", [&](const JValue& v, const std::string& path) { w.servers.push_back(read_server(v, path, st)); });
-  r.array("streamtypes",
-          [&](const JValue& v, const std::string& path) { w.streamtypes.push_back(read_streamtype(v, path, st)); });
-  r.boolean("proxy", &w.proxy);
-  r.array("streams", [&](const JValue& v, const std::string& path) { w.streams.push_back(read_stream(v, path, st)); });
+  fields(r, w);
   r.finish();
   return w;
 }
@@ -481,32 +448,10 @@ WorldSpec read_world(const JValue& root, ReadState& st) {
 }  // namespace
 
 std::string world_spec_to_text(const WorldSpec& spec) {
-  Json j = Json::object();
-  j["ss-sim-world"] = kWorldSpecFormat;
-  j["seed"] = spec.seed;
-  j["latency_us"] = spec.latency;
-  j["max_segment"] = spec.max_segment;
-  j["buggify"] = spec.buggify;
-  Json swarm = Json::array();
-  for (FaultKind k : spec.swarm) swarm.push_back(name_of(kFaultKinds, k));
-  j["swarm"] = std::move(swarm);
-  Json faults = Json::array();
-  for (const auto& a : spec.faults.actions) faults.push_back(fault_json(a));
-  j["faults"] = std::move(faults);
-  Json retries = Json::array();
-  for (const auto& r : spec.retries) retries.push_back(retry_json(r));
-  j["retries"] = std::move(retries);
-  Json servers = Json::array();
-  for (const auto& s : spec.servers) servers.push_back(server_json(s));
-  j["servers"] = std::move(servers);
-  Json streamtypes = Json::array();
-  for (const auto& st : spec.streamtypes) streamtypes.push_back(streamtype_json(st));
-  j["streamtypes"] = std::move(streamtypes);
-  j["proxy"] = spec.proxy;
-  Json streams = Json::array();
-  for (const auto& s : spec.streams) streams.push_back(stream_json(s));
-  j["streams"] = std::move(streams);
-  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  JsonWriter w;
+  w.j["ss-sim-world"] = kWorldSpecFormat;
+  fields(w, spec);
+  return w.j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 Result<WorldSpec> world_spec_from_text(std::string_view text) {

@@ -11,31 +11,21 @@
 #include "runtime/core/net.h"
 #include "runtime/core/tls.h"
 #include "runtime/proto/tls/tls_connection.h"
+#include "sim/peers/pass_through_net.h"
 
 namespace ss::sim::peers {
 
-class TlsServerNet final : public Net {
+class TlsServerNet final : public PassThroughNet {
  public:
   TlsServerNet(Net& inner, TlsProvider& provider, TlsServerConfig config)
-      : inner_(inner), provider_(provider), config_(std::move(config)) {}
-
-  std::unique_ptr<Connection> connect(const Endpoint& to, const ConnectOptions& options,
-                                      ConnectionHandler* handler) override {
-    return inner_.connect(to, options, handler);
-  }
-  Result<std::unique_ptr<Listener>> listen(const Endpoint& at, AcceptCallback on_accept) override {
-    return inner_.listen(at, [this, on_accept = std::move(on_accept)](std::unique_ptr<Connection> c) {
-      auto tls = proto::accept_tls(std::move(c), provider_, config_);
-      if (tls) on_accept(std::move(*tls));
-    });
-  }
-  ResolveId resolve(std::string_view name, ResolveCallback done) override {
-    return inner_.resolve(name, std::move(done));
-  }
-  bool cancel_resolve(ResolveId id) override { return inner_.cancel_resolve(id); }
+      : PassThroughNet(inner), provider_(provider), config_(std::move(config)) {}
 
  private:
-  Net& inner_;
+  void accepted(std::unique_ptr<Connection> c, const AcceptCallback& on_accept) override {
+    auto tls = proto::accept_tls(std::move(c), provider_, config_);
+    if (tls) on_accept(std::move(*tls));
+  }
+
   TlsProvider& provider_;
   TlsServerConfig config_;
 };

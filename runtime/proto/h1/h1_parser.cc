@@ -3,6 +3,8 @@
 #include <climits>
 #include <utility>
 
+#include "runtime/proto/http/merge_events.h"
+
 namespace ss::proto::h1 {
 
 // The http_parser callbacks, with access to the parser's private state.
@@ -234,18 +236,7 @@ std::string describe(const Event& event) {
 }
 
 std::vector<Event> merge_body_events(const std::vector<Event>& events) {
-  std::vector<Event> out;
-  for (const auto& e : events) {
-    if (std::holds_alternative<NeedData>(e)) continue;
-    if (auto* b = std::get_if<BodyEvent>(&e); b && !out.empty()) {
-      if (auto* last = std::get_if<BodyEvent>(&out.back())) {
-        last->data.insert(last->data.end(), b->data.begin(), b->data.end());
-        continue;
-      }
-    }
-    out.push_back(e);
-  }
-  return out;
+  return http::merge_data_events<BodyEvent, NeedData>(events);
 }
 
 }  // namespace ss::proto::h1

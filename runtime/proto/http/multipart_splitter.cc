@@ -4,6 +4,8 @@
 #include <cstring>
 #include <optional>
 
+#include "runtime/proto/http/merge_events.h"
+
 namespace ss::proto::http {
 namespace {
 
@@ -350,18 +352,7 @@ std::string describe(const MultipartEvent& event) {
 }
 
 std::vector<MultipartEvent> merge_part_data(const std::vector<MultipartEvent>& events) {
-  std::vector<MultipartEvent> out;
-  for (const auto& e : events) {
-    if (std::holds_alternative<NeedData>(e)) continue;
-    if (auto* d = std::get_if<PartData>(&e); d && !out.empty()) {
-      if (auto* last = std::get_if<PartData>(&out.back())) {
-        last->data.insert(last->data.end(), d->data.begin(), d->data.end());
-        continue;
-      }
-    }
-    out.push_back(e);
-  }
-  return out;
+  return merge_data_events<PartData, NeedData>(events);
 }
 
 }  // namespace ss::proto::http

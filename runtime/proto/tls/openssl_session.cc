@@ -129,10 +129,24 @@ OpenSslSession::OpenSslSession(SSL* ssl, BIO* in, BIO* out, TimeFn verify_time)
 
 OpenSslSession::~OpenSslSession() { SSL_free(ssl_); }
 
+Result<std::unique_ptr<OpenSslSession>> OpenSslSession::create(SSL_CTX* ctx,
+                                                               const std::vector<std::string>& alpn,
+                                                               const TimeFn& verify_time) {
+  ERR_clear_error();
+  auto wire = alpn_wire(alpn);
+  if (!wire) return wire.error();
+  BIO* in = nullptr;
+  BIO* out = nullptr;
+  SSL* ssl = new_ssl(ctx, &in, &out);
+  if (ssl == nullptr) return make_error(ErrorCode::kTls, "cannot create a TLS session (SSL_new)");
+  std::unique_ptr<OpenSslSession> s(new OpenSslSession(ssl, in, out, verify_time));
+  s->alpn_wire_ = std::move(wire.value());
+  return s;
+}
+
 Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X509_STORE* store,
                                                                 const TlsClientConfig& config,
                                                                 const TimeFn& verify_time) {
-  ERR_clear_error();
   const std::string& name = config.server_name;
   if (config.verify_peer && name.empty()) {
     return make_error(ErrorCode::kInvalidArgument,
@@ -142,13 +156,10 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X5
   if (name.size() > 253) {
     return make_error(ErrorCode::kInvalidArgument, "server_name: longer than 253 bytes");
   }
-  auto alpn = alpn_wire(config.alpn);
-  if (!alpn) return alpn.error();
-  BIO* in = nullptr;
-  BIO* out = nullptr;
-  SSL* ssl = new_ssl(ctx, &in, &out);
-  if (ssl == nullptr) return make_error(ErrorCode::kTls, "cannot create a TLS session (SSL_new)");
-  std::unique_ptr<OpenSslSession> s(new OpenSslSession(ssl, in, out, verify_time));
+  auto created = create(ctx, config.alpn, verify_time);
+  if (!created) return created.error();
+  std::unique_ptr<OpenSslSession> s = std::move(created.value());
+  SSL* ssl = s->ssl_;
   SSL_set_connect_state(ssl);
 
   const bool ip = !name.empty() && is_ip_literal(name);
@@ -174,8 +185,8 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X5
   } else {
     SSL_set_verify(ssl, SSL_VERIFY_NONE, nullptr);
   }
-  if (!alpn->empty() &&
-      SSL_set_alpn_protos(ssl, alpn->data(), static_cast<unsigned>(alpn->size())) != 0) {
+  const std::vector<std::uint8_t>& alpn = s->alpn_wire_;
+  if (!alpn.empty() && SSL_set_alpn_protos(ssl, alpn.data(), static_cast<unsigned>(alpn.size())) != 0) {
     return make_error(ErrorCode::kInvalidArgument, "alpn: rejected by OpenSSL");
   }
   if (!config.client_cert_der.empty() || !config.client_key_der.empty()) {
@@ -190,18 +201,13 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_server(SSL_CTX* ctx,
                                                                 X509_STORE* client_store,
                                                                 const TlsServerConfig& config,
                                                                 const TimeFn& verify_time) {
-  ERR_clear_error();
-  auto alpn = alpn_wire(config.alpn);
-  if (!alpn) return alpn.error();
-  BIO* in = nullptr;
-  BIO* out = nullptr;
-  SSL* ssl = new_ssl(ctx, &in, &out);
-  if (ssl == nullptr) return make_error(ErrorCode::kTls, "cannot create a TLS session (SSL_new)");
-  std::unique_ptr<OpenSslSession> s(new OpenSslSession(ssl, in, out, verify_time));
+  auto created = create(ctx, config.alpn, verify_time);
+  if (!created) return created.error();
+  std::unique_ptr<OpenSslSession> s = std::move(created.value());
+  SSL* ssl = s->ssl_;
   SSL_set_accept_state(ssl);
   Error e = use_identity(ssl, config.cert_der, config.key_der, config.chain_der, "");
   if (e) return e;
-  s->alpn_wire_ = std::move(alpn.value());
   if (client_store != nullptr) {
     SSL_set1_verify_cert_store(ssl, client_store);
     SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,

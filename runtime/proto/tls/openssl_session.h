@@ -52,6 +52,9 @@ class OpenSslSession final : public TlsSession {
 
  private:
   OpenSslSession(SSL* ssl, BIO* in, BIO* out, TimeFn verify_time);
+  // The part both make_* share: a session on a fresh SSL offering `alpn`.
+  static Result<std::unique_ptr<OpenSslSession>> create(SSL_CTX* ctx, const std::vector<std::string>& alpn,
+                                                        const TimeFn& verify_time);
 
   static int on_verify(int ok, X509_STORE_CTX* store_ctx);
   void step();
@@ -68,7 +71,7 @@ class OpenSslSession final : public TlsSession {
   Error error_;
   std::vector<std::uint8_t> pending_;    // plaintext written before the handshake ended
   std::vector<std::uint8_t> plaintext_;  // decrypted, not yet taken
-  std::vector<std::uint8_t> alpn_wire_;  // server: our protocols, preference order
+  std::vector<std::uint8_t> alpn_wire_;  // our protocols, preference order (ALPN wire form)
   bool close_requested_ = false;
   bool close_sent_ = false;
   // First certificate the verifier rejected (from on_verify).

@@ -149,15 +149,9 @@ class ProxyBulkRun final : public ScenarioRun {
       specs_.push_back(std::move(s));
     }
     if (draw.chance(1, 2)) {
-      FaultSpace space;
-      space.hosts = {"files-1"};
-      space.listeners = {{"files-1", Endpoint::tcp("0.0.0.0", 80)},
-                         {"files-1", Endpoint::tcp("0.0.0.0", 9000)},
-                         {"files-1", Endpoint::tcp("0.0.0.0", 7)}};
-      space.names = {"files-1"};
-      space.horizon = seconds(3);
-      space.max_duration = seconds(1);
-      plan_ = random_fault_plan(draw, space);
+      plan_ = random_fault_plan(draw, server_fault_space("files-1", {Endpoint::tcp("0.0.0.0", 80),
+                                                                     Endpoint::tcp("0.0.0.0", 9000),
+                                                                     Endpoint::tcp("0.0.0.0", 7)}));
     }
   }
 

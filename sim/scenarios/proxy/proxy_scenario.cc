@@ -93,12 +93,7 @@ class ProxyRun final : public ScenarioRun {
       c.close_at = draw.between(seconds(6), seconds(9));
       clients_.push_back(c);
     }
-    FaultSpace space;
-    space.hosts = {"echo-1", "box"};
-    space.listeners = {{"echo-1", Endpoint::tcp("0.0.0.0", 7)}};
-    space.names = {"echo-1"};
-    space.horizon = seconds(3);
-    space.max_duration = seconds(1);
+    const FaultSpace space = server_fault_space("echo-1", {Endpoint::tcp("0.0.0.0", 7)}, {"box"});
     plan_ = draw.chance(1, 4) ? FaultPlan{} : random_fault_plan(draw, space);
     for (auto& c : clients_) c.sspc = c.behaviour == Behaviour::kGood && draw.chance(1, 2);
   }

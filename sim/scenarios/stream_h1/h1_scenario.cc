@@ -201,12 +201,7 @@ class H1Run final : public ScenarioRun {
       specs_.push_back(s);
     }
     if (draw.chance(1, 2)) idle_timeout_ = draw.between(millis(20), seconds(2));
-    FaultSpace space;
-    space.hosts = {"web", "client"};
-    space.listeners = {{"web", Endpoint::tcp("0.0.0.0", 80)}};
-    space.names = {"web"};
-    space.horizon = seconds(3);
-    space.max_duration = seconds(1);
+    const FaultSpace space = server_fault_space("web", {Endpoint::tcp("0.0.0.0", 80)}, {"client"});
     plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
     tls_ = draw.chance(1, 3);
     // Drawn apart from the rest, so the workload above is the same as

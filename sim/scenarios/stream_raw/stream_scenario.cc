@@ -179,12 +179,7 @@ class StreamRun final : public ScenarioRun {
       s.use_timeout = draw.chance(1, 3);
       specs_.push_back(s);
     }
-    FaultSpace space;
-    space.hosts = {"echo-1", "client"};
-    space.listeners = {{"echo-1", Endpoint::tcp("10.2.0.1", 7)}};
-    space.names = {"echo-1"};
-    space.horizon = seconds(3);
-    space.max_duration = seconds(1);
+    const FaultSpace space = server_fault_space("echo-1", {Endpoint::tcp("10.2.0.1", 7)}, {"client"});
     plan_ = draw.chance(1, 4) ? FaultPlan{} : random_fault_plan(draw, space);
     actor_seed_ = draw.next_u64();
     // Drawn apart from the rest, so the workload above is the same as

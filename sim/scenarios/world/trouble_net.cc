@@ -87,14 +87,12 @@ class TroubleConnection final : public Connection {
 
 }  // namespace
 
-Result<std::unique_ptr<Listener>> TroubleNet::listen(const Endpoint& at, AcceptCallback on_accept) {
-  return inner_.listen(at, [this, on_accept = std::move(on_accept)](std::unique_ptr<Connection> c) {
-    if (trouble_ != gen::ServerTrouble::kCloseEarly && trouble_ != gen::ServerTrouble::kSlow) {
-      on_accept(std::move(c));
-      return;
-    }
-    on_accept(std::make_unique<TroubleConnection>(loop_, std::move(c), trouble_, bytes_, &rng_));
-  });
+void TroubleNet::accepted(std::unique_ptr<Connection> c, const AcceptCallback& on_accept) {
+  if (trouble_ != gen::ServerTrouble::kCloseEarly && trouble_ != gen::ServerTrouble::kSlow) {
+    on_accept(std::move(c));
+    return;
+  }
+  on_accept(std::make_unique<TroubleConnection>(loop_, std::move(c), trouble_, bytes_, &rng_));
 }
 
 struct RawEchoServer::Peer final : ConnectionHandler {
@@ -106,21 +104,22 @@ struct RawEchoServer::Peer final : ConnectionHandler {
     std::weak_ptr<bool> alive = server->alive_;
     RawEchoServer* s = server;
     const std::uint64_t i = id;
-    server->loop_.post([alive, s, i] {
+    server->listen_.loop().post([alive, s, i] {
       if (!alive.expired()) s->peers_.erase(i);
     });
   }
 };
 
-RawEchoServer::RawEchoServer(Loop& loop, Net& net, Endpoint at) : loop_(loop), net_(net), at_(std::move(at)) {}
+RawEchoServer::RawEchoServer(Loop& loop, Net& net, Endpoint at)
+    : listen_(loop, net, std::move(at), "raw_echo_server") {}
 
 RawEchoServer::~RawEchoServer() {
-  listener_.reset();
+  listen_.stop();
   peers_.clear();
 }
 
 Error RawEchoServer::start() {
-  auto l = net_.listen(at_, [this](std::unique_ptr<Connection> c) {
+  return listen_.start([this](std::unique_ptr<Connection> c) {
     auto p = std::make_unique<Peer>();
     p->server = this;
     p->id = next_id_++;
@@ -128,9 +127,6 @@ Error RawEchoServer::start() {
     p->conn->set_handler(p.get());
     peers_[p->id] = std::move(p);
   });
-  if (!l.ok()) return l.error();
-  listener_ = std::move(l.value());
-  return Error();
 }
 
 }  // namespace ss::sim::world

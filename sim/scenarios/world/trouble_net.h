@@ -23,27 +23,20 @@
 #include "runtime/core/net.h"
 #include "runtime/core/rng.h"
 #include "sim/generator/world_spec.h"
+#include "sim/peers/pass_through_net.h"
+#include "sim/peers/peer_listener.h"
 
 namespace ss::sim::world {
 
-class TroubleNet final : public Net {
+class TroubleNet final : public peers::PassThroughNet {
  public:
   TroubleNet(Loop& loop, Net& inner, gen::ServerTrouble trouble, std::size_t bytes, Rng rng)
-      : loop_(loop), inner_(inner), trouble_(trouble), bytes_(bytes), rng_(rng) {}
-
-  std::unique_ptr<Connection> connect(const Endpoint& to, const ConnectOptions& options,
-                                      ConnectionHandler* handler) override {
-    return inner_.connect(to, options, handler);
-  }
-  Result<std::unique_ptr<Listener>> listen(const Endpoint& at, AcceptCallback on_accept) override;
-  ResolveId resolve(std::string_view name, ResolveCallback done) override {
-    return inner_.resolve(name, std::move(done));
-  }
-  bool cancel_resolve(ResolveId id) override { return inner_.cancel_resolve(id); }
+      : PassThroughNet(inner), loop_(loop), trouble_(trouble), bytes_(bytes), rng_(rng) {}
 
  private:
+  void accepted(std::unique_ptr<Connection> c, const AcceptCallback& on_accept) override;
+
   Loop& loop_;
-  Net& inner_;
   gen::ServerTrouble trouble_;
   std::size_t bytes_;
   Rng rng_;
@@ -59,11 +52,8 @@ class RawEchoServer {
 
  private:
   struct Peer;
-  Loop& loop_;
-  Net& net_;
-  Endpoint at_;
+  peers::PeerListener listen_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
-  std::unique_ptr<Listener> listener_;
   std::map<std::uint64_t, std::unique_ptr<Peer>> peers_;
   std::uint64_t next_id_ = 1;
 };
