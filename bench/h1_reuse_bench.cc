@@ -45,8 +45,8 @@ void run_gets(benchmark::State& state, bool reuse) {
   int done = 0;
   stream::StreamInfo info;
   info.streamtype = "get";
-  info.callbacks.state = [&done](int s, std::uint32_t) {
-    if (s == stream::to_int(stream::State::kDisconnected)) ++done;
+  info.callbacks.state = [&done](stream::State s, std::uint32_t) {
+    if (s == stream::State::kDisconnected) ++done;
     return stream::Ret::kOk;
   };
   auto s = ctx.create(std::move(info));

@@ -80,10 +80,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bool sent = false;
     stream::StreamInfo info;
     info.streamtype = "web";
-    info.callbacks.state = [&](int s, std::uint32_t) {
-      if (s == stream::to_int(stream::State::kConnected)) connected = true, results_since_connected = 0;
-      if (s == stream::to_int(stream::State::kDisconnected)) connected = false;
-      if (s == stream::to_int(stream::State::kQosAckRemote) || s == stream::to_int(stream::State::kQosNackRemote))
+    info.callbacks.state = [&](stream::State s, std::uint32_t) {
+      if (s == stream::State::kConnected) connected = true, results_since_connected = 0;
+      if (s == stream::State::kDisconnected) connected = false;
+      if (s == stream::State::kQosAckRemote || s == stream::State::kQosNackRemote)
         if (++results_since_connected > 1) fail("two ACK/NACKs for one CONNECTED");
       return stream::Ret::kOk;
     };

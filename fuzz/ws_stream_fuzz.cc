@@ -82,13 +82,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     stream::Stream* s = nullptr;
     stream::StreamInfo info;
     info.streamtype = "sock";
-    info.callbacks.state = [&](int state, std::uint32_t) {
-      if (state == stream::to_int(stream::State::kConnected)) {
+    info.callbacks.state = [&](stream::State state, std::uint32_t) {
+      if (state == stream::State::kConnected) {
         connected = true;
         in_message = false;
         if ((flags & 8) && s) s->request_tx();
       }
-      if (state == stream::to_int(stream::State::kDisconnected)) connected = false;
+      if (state == stream::State::kDisconnected) connected = false;
       return stream::Ret::kOk;
     };
     info.callbacks.rx = [&](std::span<const std::uint8_t>, std::uint32_t f) {

@@ -59,14 +59,14 @@ Error DirectStream::start(stream::Context& ctx, const std::string& streamtype, C
     sink_.session_ = &s;
     sink_.prefix_ = "ss" + std::to_string(bound->id()) + " ";
   };
-  info.callbacks.state = [&s](int state, std::uint32_t ack) {
-    return static_cast<stream::Ret>(s.on_state(state, ack));
+  info.callbacks.state = [&s](stream::State state, std::uint32_t ack) {
+    return s.on_state(state, ack);
   };
   info.callbacks.rx = [&s](std::span<const std::uint8_t> b, std::uint32_t f) {
-    return static_cast<stream::Ret>(s.on_rx(b, f));
+    return s.on_rx(b, f);
   };
   info.callbacks.tx = [&s](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
-    return static_cast<stream::Ret>(s.on_tx(buf, &len, &flags));
+    return s.on_tx(buf, &len, &flags);
   };
   auto created = ctx.create(std::move(info));
   if (!created) {

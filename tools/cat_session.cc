@@ -4,25 +4,13 @@
 #include <string>
 
 #include "runtime/core/escape.h"
+#include "runtime/stream/binding.h"
 
 namespace ss::tools {
 
 namespace {
-// lws_ss_constate_t values used here (docs/secure-streams.md §2.1).
-constexpr int kCreating = 1, kDisconnected = 2, kUnreachable = 3, kConnected = 5, kConnecting = 6,
-              kAllRetriesFailed = 9, kQosAck = 10, kQosNack = 11, kTimeout = 14;
-constexpr int kOk = 0, kTxDontSend = 1;
-constexpr std::uint32_t kSom = 1, kEom = 2;
-
-const char* state_text(int state) {
-  static const char* const kNames[] = {
-      "(none)",  "CREATING", "DISCONNECTED", "UNREACHABLE", "AUTH_FAILED", "CONNECTED",
-      "CONNECTING", "DESTROYING", "POLL", "ALL_RETRIES_FAILED", "QOS_ACK_REMOTE",
-      "QOS_NACK_REMOTE", "QOS_ACK_LOCAL", "QOS_NACK_LOCAL", "TIMEOUT", "SERVER_TXN",
-      "SERVER_UPGRADE", "EVENT_WAIT_CANCELLED", "UPSTREAM_LINK_RETRY", "SINK_JOIN", "SINK_PART"};
-  if (state >= 0 && state <= 20) return kNames[state];
-  return state >= 1000 ? "USER_STATE" : "UNKNOWN";
-}
+using stream::Ret;
+using stream::State;
 
 // How a connection ended, in words (end_reason_name() values).
 std::string end_text(const std::string& reason, bool locally) {
@@ -173,18 +161,16 @@ void CatSession::on_disconnected() {
   }
 }
 
-int CatSession::on_state(int state, std::uint32_t ack) {
-  if (state >= 1000) {
-    verbose_line("state USER_STATE " + std::to_string(state) + " (ack " + std::to_string(ack) + ")");
-  } else {
-    verbose_line(std::string("state ") + state_text(state) + " (ack " + std::to_string(ack) + ")");
-  }
+Ret CatSession::on_state(State state, std::uint32_t ack) {
+  std::string name = stream::state_name(state);
+  if (stream::is_user_state(state)) name += " " + std::to_string(stream::to_int(state));
+  verbose_line("state " + name + " (ack " + std::to_string(ack) + ")");
   switch (state) {
-    case kCreating:
+    case State::kCreating:
       for (const auto& [name, value] : options_.metadata) {
         if (Error e = stream_->set_metadata(name, value)) {
           finish(2, "metadata " + quote_text(name) + ": " + e.message());
-          return kOk;
+          return Ret::kOk;
         }
       }
       if (!options_.payload.empty()) {
@@ -194,7 +180,7 @@ int CatSession::on_state(int state, std::uint32_t ack) {
         stream_->connect();
       }
       break;
-    case kConnecting:
+    case State::kConnecting:
       // A new connection: what we knew about the last one no longer counts.
       end_reason_.reset();
       end_locally_ = false;
@@ -203,15 +189,15 @@ int CatSession::on_state(int state, std::uint32_t ack) {
       ws_close_reason_.clear();
       last_log_.clear();
       break;
-    case kConnected:
+    case State::kConnected:
       connected_ = true;
       if (!options_.payload.empty() && sent_ < options_.payload.size()) stream_->request_tx();
       if (sent_ == options_.payload.size()) arm_idle();
       break;
-    case kUnreachable:
+    case State::kUnreachable:
       verbose_line(std::string("unreachable") + (ack ? " (DNS)" : "") + "; retrying per policy");
       break;
-    case kAllRetriesFailed: {
+    case State::kAllRetriesFailed: {
       // The stream knows why its last try failed (a refused certificate
       // names the check and the certificate, docs/tls.md); through a proxy
       // only the engine's log or the connection end can tell.
@@ -222,45 +208,45 @@ int CatSession::on_state(int state, std::uint32_t ack) {
                                                           : detail()));
       break;
     }
-    case kQosAck: finish(0, ""); break;
-    case kQosNack:
+    case State::kQosAckRemote: finish(0, ""); break;
+    case State::kQosNackRemote:
       finish(3, "the peer answered with a failure (QOS_NACK_REMOTE" +
                     (http_status_ ? ", HTTP " + std::to_string(*http_status_) : std::string()) + ")");
       break;
-    case kTimeout: finish(4, "timed out (TIMEOUT)"); break;
-    case kDisconnected: on_disconnected(); break;
+    case State::kTimeout: finish(4, "timed out (TIMEOUT)"); break;
+    case State::kDisconnected: on_disconnected(); break;
     default: break;
   }
-  return kOk;
+  return Ret::kOk;
 }
 
-int CatSession::on_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
-  if (done()) return kOk;  // the verdict is in: later bytes are not part of the run
+Ret CatSession::on_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
+  if (done()) return Ret::kOk;  // the verdict is in: later bytes are not part of the run
   if (!bytes.empty()) std::fwrite(bytes.data(), 1, bytes.size(), options_.out);
   std::fflush(options_.out);
   rx_bytes_ += bytes.size();
-  if (flags & kSom) message_open_ = true;
-  if (flags & kEom) {
+  if (flags & stream::kFlagSom) message_open_ = true;
+  if (flags & stream::kFlagEom) {
     message_open_ = false;
     verbose_line("rx EOM");
   }
   if (sent_ == options_.payload.size() && connected_) arm_idle();
-  return kOk;
+  return Ret::kOk;
 }
 
-int CatSession::on_tx(std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
-  if (sent_ >= options_.payload.size()) return kTxDontSend;
+Ret CatSession::on_tx(std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
+  if (sent_ >= options_.payload.size()) return Ret::kTxDontSend;
   const std::size_t n = std::min(buf.size(), options_.payload.size() - sent_);
   std::copy_n(options_.payload.begin() + static_cast<std::ptrdiff_t>(sent_), n, buf.begin());
   *len = n;
-  *flags = (sent_ == 0 ? kSom : 0) | (sent_ + n == options_.payload.size() ? kEom : 0);
+  *flags = (sent_ == 0 ? stream::kFlagSom : 0u) | (sent_ + n == options_.payload.size() ? stream::kFlagEom : 0u);
   sent_ += n;
   if (sent_ < options_.payload.size()) {
     stream_->request_tx();
   } else if (connected_) {
     arm_idle();
   }
-  return kOk;
+  return Ret::kOk;
 }
 
 }  // namespace ss::tools

@@ -37,6 +37,7 @@
 
 #include "runtime/core/loop.h"
 #include "runtime/core/result.h"
+#include "runtime/stream/states.h"
 
 namespace ss::tools {
 
@@ -84,10 +85,10 @@ class CatSession {
   ~CatSession();
   void attach(CatStream* stream) { stream_ = stream; }
 
-  // From the stream (lws semantics; the return value is an lws_ss_state_return_t).
-  int on_state(int state, std::uint32_t ack);
-  int on_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags);
-  int on_tx(std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags);
+  // From the stream (lws semantics).
+  stream::Ret on_state(stream::State state, std::uint32_t ack);
+  stream::Ret on_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags);
+  stream::Ret on_tx(std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags);
 
   // What the engine says besides states (direct streams, tools/cat_direct.h).
   // Each comes before the state it explains (ss.end before DISCONNECTED).

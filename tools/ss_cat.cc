@@ -77,28 +77,28 @@ class ProxiedStream final : public ss::tools::CatStream {
     o.link.streamtype = streamtype;
     o.link.client_pid = static_cast<std::uint32_t>(getpid());
     ss::proxy::ProxyClientCallbacks cb;
-    cb.state = [&session, proxy, this](int state, std::uint32_t ack) {
-      if (state == static_cast<int>(ss::stream::State::kUpstreamLinkRetry)) {
+    cb.state = [&session, proxy, this](ss::stream::State state, std::uint32_t ack) {
+      if (state == ss::stream::State::kUpstreamLinkRetry) {
         if (created_) session.finish(6, "incomplete: the link to the proxy dropped");
         session.finish(1, "cannot reach the proxy at " + ss::to_string(proxy));
-      } else if (state == static_cast<int>(ss::stream::State::kDisconnected) && link_dropped()) {
+      } else if (state == ss::stream::State::kDisconnected && link_dropped()) {
         // ProxyClient raises DISCONNECTED for a lost link too (the onward
         // stream is gone with it): say that the link dropped.
         session.finish(6, "incomplete: the link to the proxy dropped");
         session.on_state(state, ack);
-      } else if (state == static_cast<int>(ss::stream::State::kDestroying) && !created_) {
+      } else if (state == ss::stream::State::kDestroying && !created_) {
         session.finish(2, "the proxy refused the streamtype (not in its policy)");
       } else {
-        if (state == static_cast<int>(ss::stream::State::kCreating)) created_ = true;
+        if (state == ss::stream::State::kCreating) created_ = true;
         session.on_state(state, ack);
       }
       return ss::stream::Ret::kOk;
     };
     cb.rx = [&session](std::span<const std::uint8_t> b, std::uint32_t flags) {
-      return static_cast<ss::stream::Ret>(session.on_rx(b, flags));
+      return session.on_rx(b, flags);
     };
     cb.tx = [&session](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
-      return static_cast<ss::stream::Ret>(session.on_tx(buf, &len, &flags));
+      return session.on_tx(buf, &len, &flags);
     };
     client_ = std::make_unique<ss::proxy::ProxyClient>(loop, net, std::move(o), std::move(cb));
     client_->start();

@@ -109,7 +109,7 @@ ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
     };
   }
   if (h->info.state) {
-    cb.state = [h](int state, std::uint32_t ack) {
+    cb.state = [h](ss::stream::State state, std::uint32_t ack) {
       return to_ret(h->info.state(h->user, nullptr, static_cast<lws_ss_constate_t>(state), ack));
     };
   }
@@ -461,7 +461,7 @@ size_t lws_seq_state_count(struct lws_sequencer* seq) {
 
 int lws_seq_state_at(struct lws_sequencer* seq, size_t index) {
   if (!seq || !seq->seq || index >= seq->seq->states().size()) return -1;
-  return seq->seq->states()[index];
+  return ss::stream::to_int(seq->seq->states()[index]);
 }
 
 // libwebsockets' own strings (docs/api.md, "The states"): the enum names,

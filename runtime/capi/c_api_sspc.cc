@@ -65,11 +65,11 @@ void reap_later(lws_sspc_handle* h) {
 
 ss::proxy::ProxyClientCallbacks callbacks_for(lws_sspc_handle* h) {
   ss::proxy::ProxyClientCallbacks cb;
-  cb.state = [h](int state, std::uint32_t ack) {
+  cb.state = [h](ss::stream::State state, std::uint32_t ack) {
     Ret r = Ret::kOk;
     if (h->info.state)
       r = to_ret(h->info.state(h->user, nullptr, static_cast<lws_ss_constate_t>(state), ack));
-    if (state == LWSSSCS_DESTROYING) reap_later(h);
+    if (state == ss::stream::State::kDestroying) reap_later(h);
     return r;
   };
   cb.rx = [h](std::span<const std::uint8_t> buf, std::uint32_t flags) {

@@ -30,8 +30,7 @@ class EngineOnward final : public OnwardStream {
     info.flags = stream::kInfoProxied;
     info.manual_initial_tx_credit = request.initial_tx_credit;
     info.on_bind = [this](stream::Stream* bound) { stream_ = bound; };
-    info.callbacks.state = [this](int number, std::uint32_t ack) {
-      const State state = stream::to_state(number);
+    info.callbacks.state = [this](State state, std::uint32_t ack) {
       if (state == State::kConnected || state == State::kQosAckRemote || state == State::kQosNackRemote ||
           stream::is_user_state(state))
         forward_peer_metadata();
@@ -41,7 +40,7 @@ class EngineOnward final : public OnwardStream {
         partial_.reset();
         partial_offset_ = 0;
       }
-      events_->onward_state(static_cast<std::uint32_t>(number), ack);  // the wire's number
+      events_->onward_state(static_cast<std::uint32_t>(stream::to_int(state)), ack);  // the wire's number
       return Ret::kOk;
     };
     info.callbacks.rx = [this](std::span<const std::uint8_t> buf, std::uint32_t flags) {

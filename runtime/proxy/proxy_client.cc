@@ -208,7 +208,7 @@ void ProxyClient::raise(State state, std::uint32_t ack) {
 
 Ret ProxyClient::notify(State state, std::uint32_t ack) {
   seen_ = stream::next_tracked(seen_, state);
-  return cb_.state ? cb_.state(stream::to_int(state), ack) : Ret::kOk;
+  return cb_.state ? cb_.state(state, ack) : Ret::kOk;
 }
 
 // The user has seen the connection come up and not go down: CONNECTED or a

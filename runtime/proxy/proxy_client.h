@@ -61,7 +61,7 @@ struct ProxyClientCallbacks {
   std::function<stream::Ret(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len,
                             std::uint32_t& flags)>
       tx;
-  std::function<stream::Ret(int state, std::uint32_t ack)> state;
+  std::function<stream::Ret(stream::State state, std::uint32_t ack)> state;
 };
 
 class ProxyClient final : public ConnectionHandler {

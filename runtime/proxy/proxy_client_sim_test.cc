@@ -28,8 +28,7 @@ namespace {
 using stream::Ret;
 using stream::State;
 
-constexpr int kCreating = 1, kDisconnected = 2, kUnreachable = 3, kConnected = 5, kConnecting = 6, kDestroying = 7,
-              kLinkRetry = 18;
+using enum State;
 
 constexpr const char* kPolicy = R"({
   "release": "1", "product": "test", "schema-version": 1,
@@ -57,7 +56,7 @@ struct Proxy {
 
 // A client stream that sends `message` once connected and records all.
 struct User {
-  std::vector<int> states;
+  std::vector<State> states;
   std::vector<std::uint32_t> acks;
   std::vector<std::string> errors;  // last_error() as each state was raised
   std::string rx;
@@ -75,7 +74,7 @@ struct User {
     o.link.streamtype = streamtype;
     o.link.client_pid = 42;
     ProxyClientCallbacks cb;
-    cb.state = [this](int st, std::uint32_t ack) {
+    cb.state = [this](stream::State st, std::uint32_t ack) {
       states.push_back(st);
       acks.push_back(ack);
       errors.push_back(client->last_error());
@@ -101,17 +100,16 @@ struct User {
     client = std::make_unique<ProxyClient>(world.loop(), world.net_for(box), o, cb);
     client->start();
   }
-  int count(int st) const { return static_cast<int>(std::count(states.begin(), states.end(), st)); }
+  int count(State st) const { return static_cast<int>(std::count(states.begin(), states.end(), st)); }
   // last_error() when `st` was first raised ("?" if it never was).
-  std::string error_at(int st) const {
+  std::string error_at(State st) const {
     auto it = std::find(states.begin(), states.end(), st);
     return it == states.end() ? "?" : errors[static_cast<std::size_t>(it - states.begin())];
   }
   // The first step of `states` the transition table forbids ("" if none).
   std::string illegal_step() const {
     State tracked = State::kNone;
-    for (int number : states) {
-      const State st = stream::to_state(number);
+    for (State st : states) {
       if (!stream::transition_legal(tracked, st))
         return std::string(stream::state_name(tracked)) + " -> " + stream::state_name(st);
       tracked = stream::next_tracked(tracked, st);
@@ -119,8 +117,8 @@ struct User {
     return "";
   }
   // The last `n` states.
-  std::vector<int> tail(std::size_t n) const {
-    return std::vector<int>(states.end() - static_cast<std::ptrdiff_t>(std::min(n, states.size())), states.end());
+  std::vector<State> tail(std::size_t n) const {
+    return std::vector<State>(states.end() - static_cast<std::ptrdiff_t>(std::min(n, states.size())), states.end());
   }
 };
 
@@ -176,7 +174,7 @@ TEST(ProxyClientSim, NailedUpOnwardStreamConnectsWithTheMetadataSetInCreating) {
     u.where = "server";
     u.make(bed.world, bed.box, "nailed");
     bed.world.run_for(seconds(2));
-    EXPECT_EQ(u.count(3), 0) << "no UNREACHABLE: the first connect had the endpoint";
+    EXPECT_EQ(u.count(kUnreachable), 0) << "no UNREACHABLE: the first connect had the endpoint";
     EXPECT_EQ(u.count(kConnected), 1);
     EXPECT_EQ(u.rx, u.message);
     EXPECT_EQ(u.illegal_step(), "");
@@ -189,10 +187,10 @@ TEST(ProxyClientSim, RetriesEverySecondUntilTheProxyIsThere) {
   User u;
   u.make(bed.world, bed.box);
   bed.world.run_for(millis(2500));
-  ASSERT_EQ(u.count(kLinkRetry), 3);  // tries at 0, 1 s, 2 s
+  ASSERT_EQ(u.count(kUpstreamLinkRetry), 3);  // tries at 0, 1 s, 2 s
   EXPECT_EQ(u.acks[0], 0u);
   EXPECT_GE(u.acks[2], 1900u);  // ms since the first failed try
-  EXPECT_EQ(u.error_at(kLinkRetry), "cannot reach the SS proxy at +@proxy.ss.lws: connection refused");
+  EXPECT_EQ(u.error_at(kUpstreamLinkRetry), "cannot reach the SS proxy at +@proxy.ss.lws: connection refused");
   auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
   bed.world.run_for(seconds(2));
   EXPECT_EQ(u.count(kCreating), 1);
@@ -211,7 +209,7 @@ TEST(ProxyClientSim, ProxyRestartIsDisconnectedThenServedAgain) {
   bed.world.run_for(millis(1500));
   EXPECT_EQ(u.count(kDisconnected), 1);
   EXPECT_EQ(u.client->last_error(), "cannot reach the SS proxy at +@proxy.ss.lws: connection refused");
-  EXPECT_GE(u.count(kLinkRetry), 1);
+  EXPECT_GE(u.count(kUpstreamLinkRetry), 1);
   proxy = std::make_unique<Proxy>(bed.world, bed.box);
   bed.world.run_for(seconds(3));
   EXPECT_EQ(u.count(kCreating), 1) << "CREATING is not raised again after a reconnect";
@@ -226,10 +224,10 @@ TEST(ProxyClientSim, UnknownStreamtypeIsDestroyed) {
   User u;
   u.make(bed.world, bed.box, "no-such-streamtype");
   bed.world.run_for(seconds(2));
-  EXPECT_EQ(u.states, std::vector<int>{kDestroying});
+  EXPECT_EQ(u.states, std::vector<State>{kDestroying});
   EXPECT_EQ(u.error_at(kDestroying), "the SS proxy refused streamtype 'no-such-streamtype'");
   EXPECT_TRUE(u.client->destroyed());
-  EXPECT_EQ(u.count(kLinkRetry), 0) << "a refusal is final, not retried";
+  EXPECT_EQ(u.count(kUpstreamLinkRetry), 0) << "a refusal is final, not retried";
   EXPECT_EQ(u.illegal_step(), "");
 }
 
@@ -242,7 +240,7 @@ TEST(ProxyClientSim, LinkRetryBeforeCreatingIsLegal) {
   User u;
   u.make(bed.world, bed.box);
   bed.world.run_for(millis(1500));
-  ASSERT_EQ(u.states, (std::vector<int>{kLinkRetry, kLinkRetry}));
+  ASSERT_EQ(u.states, (std::vector<State>{kUpstreamLinkRetry, kUpstreamLinkRetry}));
   auto proxy = std::make_unique<Proxy>(bed.world, bed.box);
   bed.world.run_for(seconds(2));
   ASSERT_EQ(u.count(kConnected), 1);
@@ -312,7 +310,7 @@ TEST(ProxyClientSim, DestroyMeFromRxEndsEverything) {
   EXPECT_EQ(u.count(kDestroying), 1);
   EXPECT_EQ(u.states.back(), kDestroying);
   EXPECT_EQ(proxy->ctx.stream_count(), 0u);
-  EXPECT_EQ(u.count(kLinkRetry), 0);
+  EXPECT_EQ(u.count(kUpstreamLinkRetry), 0);
 }
 
 // docs/states.md rule 3: destroyed while connected, the user hears
@@ -336,7 +334,7 @@ TEST(ProxyClientSim, DestroyWhileConnectedSaysDisconnectedFirst) {
       bed.world.run_for(millis(100));
     }
     EXPECT_TRUE(u.client->destroyed());
-    EXPECT_EQ(u.tail(3), (std::vector<int>{kConnected, kDisconnected, kDestroying}));
+    EXPECT_EQ(u.tail(3), (std::vector<State>{kConnected, kDisconnected, kDestroying}));
     EXPECT_EQ(u.count(kDisconnected), 1);
     EXPECT_EQ(u.illegal_step(), "");
     EXPECT_EQ(proxy->ctx.stream_count(), 0u);

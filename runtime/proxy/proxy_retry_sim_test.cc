@@ -35,7 +35,7 @@ constexpr const char* kPolicy = R"({
 constexpr Micros kBound = millis((100 + 300 + 600) * 120 / 100) + millis(500);
 
 struct Seen {
-  std::vector<int> states;
+  std::vector<State> states;
   Micros asked = 0;
   Micros gave_up = 0;
   std::string gave_up_why;  // last_error() in ALL_RETRIES_FAILED
@@ -57,13 +57,13 @@ Seen direct(std::uint64_t seed) {
   stream::Stream* s = nullptr;
   stream::StreamInfo info;
   info.streamtype = "dead";
-  info.callbacks.state = [&](int st, std::uint32_t) {
+  info.callbacks.state = [&](stream::State st, std::uint32_t) {
     seen.states.push_back(st);
-    if (st == stream::to_int(State::kCreating)) {
+    if (st == State::kCreating) {
       seen.asked = world.now();
       world.loop().post([&] { s->client_connect(); });
     }
-    if (st == stream::to_int(State::kAllRetriesFailed)) seen.gave_up = world.now();
+    if (st == State::kAllRetriesFailed) seen.gave_up = world.now();
     return Ret::kOk;
   };
   info.on_bind = [&](stream::Stream* bound) { s = bound; };
@@ -87,13 +87,13 @@ Seen proxied(std::uint64_t seed) {
   ProxyClientOptions o;
   o.link.streamtype = "dead";
   ProxyClientCallbacks cb;
-  cb.state = [&](int st, std::uint32_t) {
+  cb.state = [&](stream::State st, std::uint32_t) {
     seen.states.push_back(st);
-    if (st == stream::to_int(State::kCreating)) {
+    if (st == State::kCreating) {
       seen.asked = world.now();
       client->client_connect();
     }
-    if (st == stream::to_int(State::kAllRetriesFailed)) {
+    if (st == State::kAllRetriesFailed) {
       seen.gave_up = world.now();
       seen.gave_up_why = client->last_error();
       client->destroy();  // the process goes away
@@ -110,14 +110,14 @@ Seen proxied(std::uint64_t seed) {
 TEST(ProxyRetrySim, DeadEndpointSameStatesDirectAndThroughTheProxy) {
   // conceal 3: four attempts, three backoffs, then give up once (and the
   // stream is destroyed: the context goes away, the client destroys it).
-  std::vector<int> expected = {stream::to_int(State::kCreating)};
+  std::vector<State> expected = {State::kCreating};
   for (int attempt = 0; attempt < 4; ++attempt) {
-    if (attempt > 0) expected.push_back(stream::to_int(State::kPoll));
-    expected.push_back(stream::to_int(State::kConnecting));
-    expected.push_back(stream::to_int(State::kUnreachable));
+    if (attempt > 0) expected.push_back(State::kPoll);
+    expected.push_back(State::kConnecting);
+    expected.push_back(State::kUnreachable);
   }
-  expected.push_back(stream::to_int(State::kAllRetriesFailed));
-  expected.push_back(stream::to_int(State::kDestroying));
+  expected.push_back(State::kAllRetriesFailed);
+  expected.push_back(State::kDestroying);
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     SCOPED_TRACE(seed);
     const Seen d = direct(seed);

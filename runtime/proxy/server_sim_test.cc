@@ -122,7 +122,7 @@ TEST(ProxyServerSim, GoodClientsGetEveryEchoInOrder) {
     for (const auto& c : o.clients) {
       ASSERT_EQ(c->echoes.size(), 20u);
       for (int i = 0; i < 20; ++i) EXPECT_EQ(c->echoes[i], testing::SimLinkClient::message(i));
-      EXPECT_EQ(c->states, (std::vector<int>{6, 5}));
+      EXPECT_EQ(c->states, (std::vector<stream::State>{stream::State::kConnecting, stream::State::kConnected}));
     }
     EXPECT_EQ(o.stats.accepted, 5u);
     EXPECT_EQ(o.stats.dropped_misbehaving, 0u);

@@ -38,7 +38,7 @@ Result<Stream*> Context::join_sink(const policy::Streamtype& st, StreamInfo info
   Sink& sink = it->second;
   // The sink decides: SINK_JOIN with the number of sources it already has.
   Ret verdict = Ret::kOk;
-  if (sink.info.callbacks.state) verdict = sink.info.callbacks.state(to_int(State::kSinkJoin), sink.sources);
+  if (sink.info.callbacks.state) verdict = sink.info.callbacks.state(State::kSinkJoin, sink.sources);
   std::optional<StreamInfo> accepted;
   if (verdict == Ret::kOk) {
     if (sink.make_accepted) {
@@ -116,7 +116,7 @@ void Stream::unlink_sink() {
   auto& sink = it->second;
   if (sink.sources > 0) --sink.sources;
   // lws never raises SINK_PART; we tell the sink a source left.
-  if (sink.info.callbacks.state) sink.info.callbacks.state(to_int(State::kSinkPart), sink.sources);
+  if (sink.info.callbacks.state) sink.info.callbacks.state(State::kSinkPart, sink.sources);
 }
 
 }  // namespace ss::stream

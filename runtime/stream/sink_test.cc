@@ -14,14 +14,7 @@ namespace {
 using sim::testing::Harness;
 using sim::testing::Recorder;
 
-// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-constexpr int C = to_int(State::kCreating),
-              DISC = to_int(State::kDisconnected),
-              CONN = to_int(State::kConnected),
-              CING = to_int(State::kConnecting),
-              DESTR = to_int(State::kDestroying),
-              JOIN = to_int(State::kSinkJoin),
-              PART = to_int(State::kSinkPart);
+using enum State;
 
 std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
@@ -33,8 +26,8 @@ struct SinkBed {
   std::vector<Stream*> ends;  // the accepted sink streams
   Harness h;
   explicit SinkBed(int max_sources = 100) {
-    registration.answer = [this, max_sources](int s) {
-      return s == JOIN && static_cast<int>(registration.acks.back()) >= max_sources ? Ret::kDisconnectMe : Ret::kOk;
+    registration.answer = [this, max_sources](State s) {
+      return s == kSinkJoin && static_cast<int>(registration.acks.back()) >= max_sources ? Ret::kDisconnectMe : Ret::kOk;
     };
     StreamInfo info;
     info.streamtype = "sink";
@@ -63,9 +56,9 @@ TEST(Sink, SourceAndSinkAreLinkedAndTalkBothWays) {
   ASSERT_TRUE(s.ok()) << s.error().message();
   ASSERT_EQ(bed.accepted.size(), 1u);
   Recorder& end = *bed.accepted[0];
-  EXPECT_EQ(src.states, (std::vector<int>{C, CING, CONN}));
-  EXPECT_EQ(end.states, (std::vector<int>{C, CING, CONN}));
-  EXPECT_EQ(bed.registration.states, (std::vector<int>{JOIN}));
+  EXPECT_EQ(src.states, (std::vector<State>{kCreating, kConnecting, kConnected}));
+  EXPECT_EQ(end.states, (std::vector<State>{kCreating, kConnecting, kConnected}));
+  EXPECT_EQ(bed.registration.states, (std::vector<State>{kSinkJoin}));
   EXPECT_EQ(bed.registration.acks, (std::vector<std::uint32_t>{0}));
 
   src.to_send = bytes("to the sink");
@@ -92,7 +85,7 @@ TEST(Sink, RefusedSourceIsNotCreated) {
   auto second = bed.source(b);
   EXPECT_FALSE(second.ok());
   EXPECT_EQ(bed.accepted.size(), 1u);
-  EXPECT_EQ(b.states, (std::vector<int>{C, DESTR}));
+  EXPECT_EQ(b.states, (std::vector<State>{kCreating, kDestroying}));
   EXPECT_EQ(bed.registration.acks, (std::vector<std::uint32_t>{0, 1}));
 }
 
@@ -104,9 +97,9 @@ TEST(Sink, DestroyingEitherEndDestroysBoth) {
   (*s)->destroy();
   bed.h.world.run_for(millis(1));
   Recorder& end = *bed.accepted[0];
-  EXPECT_EQ(src.states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));
-  EXPECT_EQ(end.states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));
-  EXPECT_EQ(bed.registration.states, (std::vector<int>{JOIN, PART}));
+  EXPECT_EQ(src.states, (std::vector<State>{kCreating, kConnecting, kConnected, kDisconnected, kDestroying}));
+  EXPECT_EQ(end.states, (std::vector<State>{kCreating, kConnecting, kConnected, kDisconnected, kDestroying}));
+  EXPECT_EQ(bed.registration.states, (std::vector<State>{kSinkJoin, kSinkPart}));
   EXPECT_EQ(bed.registration.acks.back(), 0u);
   EXPECT_EQ(bed.h.ctx->stream_count(), 0u);
 }

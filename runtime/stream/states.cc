@@ -1,5 +1,7 @@
 #include "runtime/stream/states.h"
 
+#include <ostream>
+
 namespace ss::stream {
 
 const char* state_name(int state) {
@@ -24,6 +26,12 @@ const char* ret_name(Ret r) {
     case Ret::kDestroyMe: return "DESTROY_ME";
   }
   return "UNKNOWN";
+}
+
+std::ostream& operator<<(std::ostream& os, State s) {
+  os << state_name(s);
+  if (is_user_state(s)) os << '(' << to_int(s) << ')';
+  return os;
 }
 
 Ret worse(Ret a, Ret b) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 
 namespace ss::stream {
 
@@ -54,6 +55,10 @@ const char* state_name(int state);
 inline const char* state_name(State s) { return state_name(to_int(s)); }
 
 const char* ret_name(Ret r);
+
+// Prints the state's name ("CONNECTED"; user states as USER_STATE(1001)),
+// so test failures and logs read as states, not numbers.
+std::ostream& operator<<(std::ostream& os, State s);
 
 // The more severe of two return codes (DESTROY_ME > DISCONNECT_ME > others).
 Ret worse(Ret a, Ret b);

@@ -57,7 +57,7 @@ Ret Stream::raise(State state, std::uint32_t ack) {
   ctx_.trace("ss.state", "ss" + std::to_string(id_) + " " + st_.name + " " + state_name(state) +
                              (is_user_state(state) ? "(" + std::to_string(to_int(state)) + ")" : "") +
                              " ack=" + std::to_string(ack));
-  if (state != State::kDestroying) sequencer_.deliver(to_int(state));
+  if (state != State::kDestroying) sequencer_.deliver(state);
   if (ctx_.observing()) {
     EngineEvent e;
     e.state = to_int(state);
@@ -65,7 +65,7 @@ Ret Stream::raise(State state, std::uint32_t ack) {
     observe(e);
   }
   Ret r = Ret::kOk;
-  if (info_.callbacks.state) r = info_.callbacks.state(to_int(state), ack);  // the C++ API's int
+  if (info_.callbacks.state) r = info_.callbacks.state(state, ack);
   observe_answer(EngineEvent::Kind::kState, r, to_int(state));
   if (state != State::kDestroying) apply(r);
   return r;

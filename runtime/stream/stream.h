@@ -57,7 +57,7 @@ struct Callbacks {
                     std::uint32_t& flags)>
       tx;
   // A state change; `ack` is the state's argument (e.g. 1 = DNS for UNREACHABLE).
-  std::function<Ret(int state, std::uint32_t ack)> state;
+  std::function<Ret(State state, std::uint32_t ack)> state;
 };
 
 struct StreamInfo {
@@ -76,16 +76,16 @@ struct StreamInfo {
 // except DESTROYING, in order.
 class Sequencer {
  public:
-  const std::vector<int>& states() const { return states_; }
-  std::function<void(int state)> on_state;  // optional observer
-  void deliver(int state) {
+  const std::vector<State>& states() const { return states_; }
+  std::function<void(State state)> on_state;  // optional observer
+  void deliver(State state) {
     if (states_.size() < kMaxKept) states_.push_back(state);
     if (on_state) on_state(state);
   }
   static constexpr std::size_t kMaxKept = 1024;
 
  private:
-  std::vector<int> states_;
+  std::vector<State> states_;
 };
 
 class Stream {

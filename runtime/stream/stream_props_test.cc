@@ -196,8 +196,8 @@ struct ScriptAnswer : Alive {
     const Ret ret = destroy ? Ret::kDestroyMe : Ret::kDisconnectMe;
     auto once = std::make_shared<bool>(true);
     if (where < 6) {
-      const int target = static_cast<int>(kStates[where]);
-      sut.r.answer = [target, ret, once](int st) {
+      const State target = kStates[where];
+      sut.r.answer = [target, ret, once](State st) {
         if (st == target && *once) {
           *once = false;
           return ret;
@@ -230,7 +230,7 @@ struct Destroy : Alive {
     if (sut.alive()) {
       sut.s->destroy();
     }
-    RC_ASSERT(sut.r.states.back() == to_int(State::kDestroying));
+    RC_ASSERT(sut.r.states.back() == State::kDestroying);
     const auto connects = sut.h.net.connects();
     sut.h.run_until_idle();
     RC_ASSERT(sut.h.world.scheduler().pending() == 0u);  // no timer left behind

@@ -72,7 +72,7 @@ TEST(Create, UnknownStreamtypeFailsClearly) {
 TEST(Create, DestroyMeFromCreatingFailsCreation) {
   Recorder r;
   Harness h;
-  r.answer = [](int s) { return s == to_int(State::kCreating) ? Ret::kDestroyMe : Ret::kOk; };
+  r.answer = [](State s) { return s == State::kCreating ? Ret::kDestroyMe : Ret::kOk; };
   StreamInfo info;
   info.streamtype = "echo";
   info.callbacks = r.callbacks();
@@ -132,7 +132,7 @@ TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
   // conceal 3: three concealed failures, the 4th gives up.
   EXPECT_EQ(r.count(State::kUnreachable), 4u);
   EXPECT_EQ(r.count(State::kAllRetriesFailed), 1u);
-  EXPECT_EQ(r.states.back(), to_int(State::kAllRetriesFailed));
+  EXPECT_EQ(r.states.back(), State::kAllRetriesFailed);
   EXPECT_EQ(h.net.connects(), 4u);
   EXPECT_TRUE(sequence_legal(r.states));
   EXPECT_TRUE(h.violations.empty());
@@ -187,7 +187,7 @@ TEST(Retry, DnsFailureCarriesTheDnsAck) {
   h.world.run_for(seconds(10));
   ASSERT_EQ(r.count(State::kUnreachable), 1u);
   for (std::size_t i = 0; i < r.states.size(); ++i) {
-    if (r.states[i] == to_int(State::kUnreachable)) {
+    if (r.states[i] == State::kUnreachable) {
       EXPECT_EQ(r.acks[i], 1u);
     }
   }
@@ -246,7 +246,7 @@ TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
   Recorder r;
   Harness h;
   h.sim.set_mode("echo.test", HostMode::kSilent);
-  r.answer = [](int s) { return s == to_int(State::kTimeout) ? Ret::kDisconnectMe : Ret::kOk; };
+  r.answer = [](State s) { return s == State::kTimeout ? Ret::kDisconnectMe : Ret::kOk; };
   Stream* s = make(h, r, "opp");
   s->client_connect();
   h.world.run_for(seconds(1));
@@ -259,7 +259,7 @@ TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
 TEST(Timeout, DestroyMeFromTimeoutDestroys) {
   Recorder r;
   Harness h;
-  r.answer = [](int s) { return s == to_int(State::kTimeout) ? Ret::kDestroyMe : Ret::kOk; };
+  r.answer = [](State s) { return s == State::kTimeout ? Ret::kDestroyMe : Ret::kOk; };
   Stream* s = make(h, r, "echo");
   s->start_timeout(500);
   h.world.run_for(seconds(1));
@@ -287,8 +287,8 @@ TEST(ReturnCodes, DestroyFromInsideOwnCallbackIsDeferred) {
   Recorder r;
   Harness h;
   Stream* s = nullptr;
-  r.answer = [&](int st) {
-    if (st == to_int(State::kConnected)) s->destroy();  // not an assert
+  r.answer = [&](State st) {
+    if (st == State::kConnected) s->destroy();  // not an assert
     return Ret::kOk;
   };
   s = make(h, r, "echo");
@@ -610,7 +610,7 @@ TEST(Context, CancelServiceAndDestructionCleanUp) {
     s->client_connect();
     h.world.run_for(seconds(1));
     h.ctx->cancel_service();
-    EXPECT_EQ(r.states.back(), to_int(State::kEventWaitCancelled));
+    EXPECT_EQ(r.states.back(), State::kEventWaitCancelled);
     h.ctx.reset();
     EXPECT_EQ(h.net.live_connections(), 0u);
     h.run_until_idle();
@@ -639,7 +639,7 @@ TEST(Context, BusyWhileInsideCallbacks) {
   bool busy_inside = false;  // outlives the harness (DESTROYING comes at its end)
   sim::testing::Recorder r;
   sim::testing::Harness h;
-  r.answer = [&](int) {
+  r.answer = [&](State) {
     busy_inside = h.ctx->busy();
     return Ret::kOk;
   };

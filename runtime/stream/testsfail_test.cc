@@ -68,14 +68,14 @@ TEST_P(TestsFail, Matrix) {
   Stream* s = nullptr;
   const Micros deadline = h.world.now() + millis(c.budget_ms);
   std::size_t polls = 0;
-  r.answer = [&](int st) {
-    if (st == to_int(State::kPoll)) ++polls;
-    if (st == to_int(State::kCreating) || st == to_int(State::kConnecting) ||
-        st == to_int(State::kConnected)) {
+  r.answer = [&](State st) {
+    if (st == State::kPoll) ++polls;
+    if (st == State::kCreating || st == State::kConnecting ||
+        st == State::kConnected) {
       const Micros left = deadline - h.world.now();
       if (left > 0 && s) s->start_timeout(static_cast<std::uint32_t>(left / 1000));
     }
-    if (st == to_int(State::kConnected)) {
+    if (st == State::kConnected) {
       if (c.peer == Peer::kResetAfterConnect && r.count(State::kConnected) == 1) h.sim.peer_reset();
       if (c.peer == Peer::kCloseAfterConnect) h.sim.peer_close();
     }
@@ -98,8 +98,8 @@ TEST_P(TestsFail, Matrix) {
 
   // Must-see, as a subsequence.
   std::size_t i = 0;
-  for (int st : r.states) {
-    if (i < c.must_see.size() && st == static_cast<int>(c.must_see[i])) ++i;
+  for (State st : r.states) {
+    if (i < c.must_see.size() && st == c.must_see[i]) ++i;
   }
   EXPECT_EQ(i, c.must_see.size()) << c.name << ": saw " << r.names();
   for (State bad : c.never) {
@@ -113,7 +113,7 @@ TEST_P(TestsFail, Matrix) {
   EXPECT_LE(r.count(State::kAllRetriesFailed), 1u) << c.name;
   if (c.first_unreachable_ack) {
     for (std::size_t k = 0; k < r.states.size(); ++k) {
-      if (r.states[k] == to_int(State::kUnreachable)) {
+      if (r.states[k] == State::kUnreachable) {
         EXPECT_EQ(r.acks[k], c.first_unreachable_ack) << c.name;
         break;
       }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/proxy/client_link.h"
+#include "runtime/stream/states.h"
 #include "runtime/wire/encoder.h"
 #include "sim/world.h"
 
@@ -68,7 +69,7 @@ class SimLinkClient final : public ConnectionHandler {
 
   std::vector<std::string> echoes;  // rx payloads as delivered
   std::string received;             // all rx bytes, in order
-  std::vector<int> states;
+  std::vector<stream::State> states;
   bool create_failed = false;
   std::optional<EndReason> ended;
 
@@ -96,10 +97,10 @@ class SimLinkClient final : public ConnectionHandler {
     } else if (std::holds_alternative<LinkCreateFailed>(e)) {
       create_failed = true;
     } else if (const auto* s = std::get_if<LinkState>(&e)) {
-      states.push_back(static_cast<int>(s->state));
+      states.push_back(stream::to_state(static_cast<int>(s->state)));
       // CONNECTED (again, after a reconnect): go on only if nothing is
       // outstanding; bytes lost with a dropped connection stay lost.
-      if (s->state == 5 && received.size() == expected_.size() && sent_ < messages_)
+      if (s->state == static_cast<std::uint32_t>(stream::State::kConnected) && received.size() == expected_.size() && sent_ < messages_)
         link_.request_tx(world_.now());
     } else if (const auto* rx = std::get_if<LinkRx>(&e)) {
       echoes.emplace_back(rx->payload.begin(), rx->payload.end());

@@ -22,14 +22,14 @@ class SspcClient {
     o.link.streamtype = std::move(streamtype);
     o.link.client_pid = 9;
     ProxyClientCallbacks cb;
-    cb.state = [this](int state, std::uint32_t) {
-      if (state == 1) {  // CREATING: metadata, then ask for the onward stream
+    cb.state = [this](stream::State state, std::uint32_t) {
+      if (state == stream::State::kCreating) {  // metadata, then ask for the onward stream
         client_->set_metadata("tag", "t");
         client_->client_connect();
       }
       // CONNECTED (again, after a reconnect): go on only if nothing is
       // outstanding; bytes lost with a dropped connection stay lost.
-      if (state == 5) maybe_send();
+      if (state == stream::State::kConnected) maybe_send();
       return stream::Ret::kOk;
     };
     cb.rx = [this](std::span<const std::uint8_t> b, std::uint32_t) {

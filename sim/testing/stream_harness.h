@@ -95,18 +95,18 @@ struct Harness {
 
 // Records what one stream's user sees; answers can be scripted per state.
 struct Recorder {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::vector<std::uint32_t> acks;
   std::vector<std::uint8_t> rx;
   std::vector<std::uint8_t> to_send;  // drained by tx
   std::size_t tx_calls = 0;
-  std::function<stream::Ret(int state)> answer;      // default OK
+  std::function<stream::Ret(stream::State state)> answer;  // default OK
   std::function<stream::Ret()> rx_answer;            // default OK
   std::function<stream::Ret()> tx_answer;            // default OK (sends)
 
   stream::Callbacks callbacks() {
     stream::Callbacks cb;
-    cb.state = [this](int s, std::uint32_t ack) {
+    cb.state = [this](stream::State s, std::uint32_t ack) {
       states.push_back(s);
       acks.push_back(ack);
       return answer ? answer(s) : stream::Ret::kOk;
@@ -133,13 +133,13 @@ struct Recorder {
   }
   std::size_t count(stream::State s) const {
     std::size_t n = 0;
-    for (int x : states) n += x == static_cast<int>(s);
+    for (stream::State x : states) n += x == s;
     return n;
   }
   bool saw(stream::State s) const { return count(s) > 0; }
   std::string names() const {
     std::string out;
-    for (int s : states) {
+    for (stream::State s : states) {
       if (!out.empty()) out += ",";
       out += stream::state_name(s);
     }
@@ -159,7 +159,7 @@ struct OrderLog {
       events.push_back("rx:" + std::string(b.begin(), b.end()) + ((flags & stream::kFlagEom) ? "+EOM" : ""));
       return rx_answer ? rx_answer() : stream::Ret::kOk;
     };
-    cb.state = [this](int s, std::uint32_t) {
+    cb.state = [this](stream::State s, std::uint32_t) {
       events.push_back(stream::state_name(s));
       return stream::Ret::kOk;
     };
@@ -173,10 +173,9 @@ struct OrderLog {
 };
 
 // Checks a state sequence against the table from (none).
-inline bool sequence_legal(const std::vector<int>& states, std::string* why = nullptr) {
+inline bool sequence_legal(const std::vector<stream::State>& states, std::string* why = nullptr) {
   stream::State tracked = stream::State::kNone;
-  for (int number : states) {
-    const stream::State s = stream::to_state(number);
+  for (stream::State s : states) {
     if (!stream::transition_legal(tracked, s)) {
       if (why) *why = std::string(stream::state_name(tracked)) + " -> " + stream::state_name(s);
       return false;

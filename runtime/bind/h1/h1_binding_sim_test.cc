@@ -22,20 +22,10 @@ using stream::State;
 using sim::peers::HttpFault;
 using sim::peers::HttpRoute;
 
-// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-constexpr int C = stream::to_int(stream::State::kCreating),
-              DISC = stream::to_int(stream::State::kDisconnected),
-              UNR = stream::to_int(stream::State::kUnreachable),
-              ARF = stream::to_int(stream::State::kAllRetriesFailed),
-              CONN = stream::to_int(stream::State::kConnected),
-              CING = stream::to_int(stream::State::kConnecting),
-              DESTR = stream::to_int(stream::State::kDestroying),
-              POLL = stream::to_int(stream::State::kPoll),
-              ACK = stream::to_int(stream::State::kQosAckRemote),
-              NACK = stream::to_int(stream::State::kQosNackRemote);
+using enum stream::State;
 
 struct Outcome {
-  std::vector<int> states;
+  std::vector<State> states;
   std::vector<std::uint32_t> rx_flags;
   std::string rx;
   std::string md_rx;  // response header mapped into metadata "srv"
@@ -129,14 +119,14 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   info.streamtype = "web";
   if (su.proxied) info.flags = stream::kInfoProxied;
   bool client_connected = !su.proxied;
-  info.callbacks.state = [&](int state, std::uint32_t) {
+  info.callbacks.state = [&](stream::State state, std::uint32_t) {
     out.states.push_back(state);
-    if (su.proxied && state == CONN && !client_connected) {
+    if (su.proxied && state == kConnected && !client_connected) {
       client_connected = true;  // the client's TX_PAYLOAD arrives: the proxy asks for tx
       s->request_tx();
     }
-    if (state == CING) out.connecting_at.push_back(world.now());
-    if (state == CONN && s) {
+    if (state == kConnecting) out.connecting_at.push_back(world.now());
+    if (state == kConnected && s) {
       auto v = s->get_metadata("srv");
       if (v.ok()) out.md_rx = std::string(*v);
     }
@@ -175,7 +165,7 @@ Outcome run(const Case& su, std::uint64_t seed = 3) {
   return out;
 }
 
-const std::vector<int> kGood = {C, POLL, CING, CONN, ACK, DISC, DESTR};
+const std::vector<State> kGood = {kCreating, kPoll, kConnecting, kConnected, kQosAckRemote, kDisconnected, kDestroying};
 
 TEST(H1BindingSim, GetSuccess) {
   Case su;
@@ -223,7 +213,7 @@ TEST(H1BindingSim, SystemBlobWithNewlineIsRefused) {
   su.auth_blob = "x\r\nEvil: 1";
   auto o = run(su);
   EXPECT_TRUE(o.requests.empty());
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), CONN), 0);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kConnected), 0);
 }
 
 TEST(H1BindingSim, ChunkedAndSlowBody) {
@@ -248,7 +238,7 @@ TEST(H1BindingSim, NotFoundIsNack) {
   su.route.path = "/elsewhere";  // request /elsewhere... the route below is unknown
   su.route.status = 404;
   auto o = run(su);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected, kDestroying}));
 }
 
 TEST(H1BindingSim, HttpExpect) {
@@ -257,14 +247,14 @@ TEST(H1BindingSim, HttpExpect) {
   su.expect = 201;
   EXPECT_EQ(run(su).states, kGood);
   su.expect = 204;
-  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  EXPECT_EQ(run(su).states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected, kDestroying}));
 }
 
 TEST(H1BindingSim, RespMapRaisesUserState) {
   Case su;
   su.route = {.path = "/m", .status = 403, .reason = "Forbidden"};
   su.resp_map = {{403, 1003}};
-  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, 1003, NACK, DISC, DESTR}));
+  EXPECT_EQ(run(su).states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, stream::to_state(1003), kQosNackRemote, kDisconnected, kDestroying}));
 }
 
 TEST(H1BindingSim, ServiceUnavailableWithoutRetryPolicyGivesUpAtOnce) {
@@ -272,7 +262,7 @@ TEST(H1BindingSim, ServiceUnavailableWithoutRetryPolicyGivesUpAtOnce) {
   su.route = {.path = "/busy", .status = 503, .reason = "Busy", .retry_after = 2u};
   // 503 means "come back later": a retry, which without a retry policy is
   // ALL_RETRIES_FAILED straight away (docs/secure-streams.md §1.3).
-  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, ARF, DESTR}));
+  EXPECT_EQ(run(su).states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected, kAllRetriesFailed, kDestroying}));
 }
 
 TEST(H1BindingSim, ServiceUnavailableRetriesNoSoonerThanRetryAfter) {
@@ -285,8 +275,8 @@ TEST(H1BindingSim, ServiceUnavailableRetriesNoSoonerThanRetryAfter) {
     r.conceal = 2;
     su.retry = r;
     auto o = run(su);
-    EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, POLL, CING, CONN, NACK, DISC,
-                                          POLL, CING, CONN, NACK, DISC, ARF, DESTR}))
+    EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected,
+                                          kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected, kAllRetriesFailed, kDestroying}))
         << status;
     ASSERT_EQ(o.connecting_at.size(), 3u);
     for (std::size_t i = 1; i < o.connecting_at.size(); ++i)
@@ -300,7 +290,7 @@ TEST(H1BindingSim, RedirectNotFollowedIsNack) {
   Case su;
   su.route = {.path = "/r", .status = 302, .reason = "Found", .location = "http://server/other"};
   auto o = run(su);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected, kDestroying}));
   EXPECT_TRUE(o.rx.empty());
 }
 
@@ -323,7 +313,7 @@ TEST(H1BindingSim, RedirectToAnotherSchemeIsNackEvenWhenAllowed) {
   su.route = {.path = "/r", .status = 301, .reason = "Moved", .location = "gopher://other/data"};
   su.allow_redirects = true;
   auto o = run(su);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected, kDestroying}));
   EXPECT_EQ(o.requests.size(), 1u);
 }
 
@@ -332,7 +322,7 @@ TEST(H1BindingSim, RedirectLoopStopsAfterFourHops) {
   su.route = {.path = "/loop", .status = 307, .reason = "Again", .location = "/loop"};
   su.allow_redirects = true;
   auto o = run(su);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected, kDestroying}));
   EXPECT_EQ(o.requests.size(), 5u);
 }
 
@@ -340,7 +330,7 @@ TEST(H1BindingSim, TruncatedBodyDisconnectsWithoutAck) {
   Case su;
   su.route = {.path = "/t", .body_size = 1000, .fault = HttpFault::kTruncateBody};
   auto o = run(su);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));
   EXPECT_EQ(o.rx, sim::peers::pattern_body(500));
   // The truncation found at the peer's close is logged like any protocol
   // error (it used to be dropped), and the status was traced.
@@ -358,7 +348,7 @@ TEST(H1BindingSim, SilentServerTimesOut) {
   Case su;
   su.route = {.path = "/s", .fault = HttpFault::kNoResponse};
   auto o = run(su);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kUnreachable, kAllRetriesFailed, kDestroying}));
   ASSERT_EQ(o.requests.size(), 1u);
 }
 
@@ -366,19 +356,19 @@ TEST(H1BindingSim, SilentServerTimesOut) {
 TEST(H1BindingSim, GarbageHeaderIsUnreachable) {
   Case su;
   su.route = {.path = "/g", .fault = HttpFault::kGarbageHeader};
-  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+  EXPECT_EQ(run(su).states, (std::vector<State>{kCreating, kPoll, kConnecting, kUnreachable, kAllRetriesFailed, kDestroying}));
 }
 
 TEST(H1BindingSim, OversizedHeaderIsUnreachable) {
   Case su;
   su.route = {.path = "/o", .fault = HttpFault::kOversizedHeader};
-  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+  EXPECT_EQ(run(su).states, (std::vector<State>{kCreating, kPoll, kConnecting, kUnreachable, kAllRetriesFailed, kDestroying}));
 }
 
 TEST(H1BindingSim, CloseBeforeResponseIsUnreachable) {
   Case su;
   su.route = {.path = "/z", .fault = HttpFault::kCloseBeforeResponse};
-  EXPECT_EQ(run(su).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+  EXPECT_EQ(run(su).states, (std::vector<State>{kCreating, kPoll, kConnecting, kUnreachable, kAllRetriesFailed, kDestroying}));
 }
 
 TEST(H1BindingSim, PostWithLengthAndChunked) {
@@ -421,8 +411,8 @@ TEST(H1BindingSim, ProxiedPostIsConnectedWhenTheHeadIsOut) {
   su.route = {.path = "/post", .fault = HttpFault::kCloseBeforeResponse};
   auto o = run(su);
   EXPECT_EQ(o.violations, 0u);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), CONN), 1);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), ACK), 0);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kConnected), 1);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kQosAckRemote), 0);
   // A proxied GET has no body to wait for: CONNECTED on the response head.
   Case get;
   get.route = {.path = "/data", .body_size = 50};
@@ -487,7 +477,7 @@ TEST(H1BindingSim, MetadataWithNewlineIsRefused) {
   su.md_set = {{"x", "a\r\nEvil: 1"}};
   auto o = run(su);
   EXPECT_TRUE(o.requests.empty());
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), CONN), 0);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kConnected), 0);
 }
 
 TEST(H1BindingSim, SameSeedSameTrace) {

@@ -30,7 +30,7 @@ std::optional<std::string_view> cookie_of(const Bed& bed, std::size_t request) {
 }
 
 TEST(H1Cookies, SetCookieIsSentBackOnTheNextRequest) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/a", false, [](policy::Policy&, policy::Streamtype& st) { st.http_cookies = true; });
   bed.server.route({.path = "/a", .headers = {{"Set-Cookie", "sid=abc; Path=/; HttpOnly"}, {"Date", kDate}}});
@@ -41,7 +41,7 @@ TEST(H1Cookies, SetCookieIsSentBackOnTheNextRequest) {
 }
 
 TEST(H1Cookies, WithoutHttpCookiesNothingIsSent) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/a");
   bed.server.route({.path = "/a", .headers = {{"Set-Cookie", "sid=abc"}}});
@@ -53,7 +53,7 @@ TEST(H1Cookies, WithoutHttpCookiesNothingIsSent) {
 // Date): gone 2 s later; a Path cookie only goes to its path; the jar is
 // the context's, so a second stream sends it too.
 TEST(H1Cookies, MaxAgePathAndSharedJar) {
-  std::vector<int> s1, s2;
+  std::vector<stream::State> s1, s2;
   std::string rx1, rx2;
   Bed bed("/a", false, [](policy::Policy&, policy::Streamtype& st) { st.http_cookies = true; });
   bed.server.route({.path = "/a",
@@ -103,7 +103,7 @@ const std::string kMultipart =
 
 TEST(H1MultipartIn, EachPartIsOneMessage) {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
-    std::vector<int> states;
+    std::vector<stream::State> states;
     std::string rx;
     Bed bed("/m", false, [](policy::Policy&, policy::Streamtype& st) { st.http_multipart_ss_in = true; });
     (void)seed;
@@ -127,7 +127,7 @@ TEST(H1MultipartIn, EachPartIsOneMessage) {
 }
 
 TEST(H1MultipartIn, NonMultipartBodyIsOneMessage) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/p", false, [](policy::Policy&, policy::Streamtype& st) { st.http_multipart_ss_in = true; });
   bed.server.route({.path = "/p", .body_size = 100});
@@ -139,14 +139,14 @@ TEST(H1MultipartIn, NonMultipartBodyIsOneMessage) {
 }
 
 TEST(H1MultipartIn, BrokenMultipartClosesWithoutAck) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/m", false, [](policy::Policy&, policy::Streamtype& st) { st.http_multipart_ss_in = true; });
   bed.server.route({.path = "/m",
                     .headers = {{"Content-Type", "multipart/mixed; boundary=XyZ"}},
                     .body = "--XyZ\r\n\r\nunterminated part"});
   ask(bed, bed.open(states, rx), 1, seconds(2));
-  EXPECT_EQ(states, (std::vector<int>{C, POLL, CING, CONN, DISC}));
+  EXPECT_EQ(states, (std::vector<stream::State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected}));
 }
 
 // Retry-After: <HTTP-date> is measured against the response's own Date.
@@ -166,8 +166,8 @@ TEST(H1RetryAfter, HttpDateFormIsHonoured) {
                     .headers = {{"Date", kDate}, {"Retry-After", "Sun, 06 Nov 1994 08:49:40 GMT"}}});
   stream::StreamInfo info;
   info.streamtype = "web";
-  info.callbacks.state = [&](int st, std::uint32_t) {
-    if (st == CING) connecting_at.push_back(bed.world.now());
+  info.callbacks.state = [&](stream::State st, std::uint32_t) {
+    if (st == kConnecting) connecting_at.push_back(bed.world.now());
     return stream::Ret::kOk;
   };
   auto s = bed.ctx->create(std::move(info));

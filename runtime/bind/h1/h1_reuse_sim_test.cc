@@ -16,7 +16,7 @@ using testing::Bed;
 using namespace testing::states;
 
 TEST(H1Reuse, SecondTransactionOfAStreamReusesTheConnection) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/a");
   bed.server.route({.path = "/a", .body_size = 100});
@@ -34,7 +34,7 @@ TEST(H1Reuse, SecondTransactionOfAStreamReusesTheConnection) {
 }
 
 TEST(H1Reuse, AnotherStreamTakesTheIdleConnection) {
-  std::vector<int> s1, s2;
+  std::vector<stream::State> s1, s2;
   std::string rx1, rx2;
   Bed bed("/a");
   bed.server.route({.path = "/a", .body_size = 10});
@@ -49,7 +49,7 @@ TEST(H1Reuse, AnotherStreamTakesTheIdleConnection) {
 }
 
 TEST(H1Reuse, ConnectionCloseIsNotReused) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/a");
   bed.server.route({.path = "/a", .body_size = 10, .close_after = true});
@@ -64,7 +64,7 @@ TEST(H1Reuse, ConnectionCloseIsNotReused) {
 }
 
 TEST(H1Reuse, IdleConnectionIsClosedAfterTheIdleTimeout) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/a");
   bed.server.route({.path = "/a", .body_size = 10});
@@ -81,7 +81,7 @@ TEST(H1Reuse, IdleConnectionIsClosedAfterTheIdleTimeout) {
 }
 
 TEST(H1Reuse, ServerClosingTheIdleConnectionEmptiesThePool) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/a");
   bed.server.route({.path = "/a", .body_size = 10});
@@ -98,7 +98,7 @@ TEST(H1Reuse, ServerClosingTheIdleConnectionEmptiesThePool) {
 TEST(H1Reuse, StalePooledConnectionIsReplacedWithoutAFailure) {
   int stale = 0;
   for (Micros skew : std::vector<Micros>{0, millis(5), millis(9), millis(15), millis(19), millis(25)}) {
-    std::vector<int> states;
+    std::vector<stream::State> states;
     std::string rx;
     Bed bed("/a");
     bed.server.route({.path = "/a", .body_size = 10});
@@ -121,7 +121,7 @@ TEST(H1Reuse, StalePooledConnectionIsReplacedWithoutAFailure) {
 }
 
 TEST(H1Redirect, FollowsARedirectToAnotherHost) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/r", true);
   bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://other:8080/data?x=1"});
@@ -144,7 +144,7 @@ TEST(H1Redirect, FollowsARedirectToAnotherHost) {
 TEST(H1Reuse, NonIdempotentRequestIsNotResentSilently) {
   int unreachable_runs = 0;
   for (Micros skew : std::vector<Micros>{0, millis(5), millis(9), millis(15), millis(19), millis(25)}) {
-    std::vector<int> states;
+    std::vector<stream::State> states;
     std::string rx;
     Bed bed("/a", false, [](policy::Policy&, policy::Streamtype& st) { st.http_method = "PURGE"; });
     bed.server.route({.path = "/a", .body_size = 10});
@@ -156,7 +156,7 @@ TEST(H1Reuse, NonIdempotentRequestIsNotResentSilently) {
     s->request_tx();
     bed.world.run_for(seconds(2));
     EXPECT_EQ(bed.stale, 0) << "skew " << skew;
-    if (std::count(states.begin(), states.end(), UNR) > 0) {
+    if (std::count(states.begin(), states.end(), kUnreachable) > 0) {
       ++unreachable_runs;
       EXPECT_EQ(bed.server.requests().size(), 1u) << "skew " << skew;
     }
@@ -167,7 +167,7 @@ TEST(H1Reuse, NonIdempotentRequestIsNotResentSilently) {
 // Each host's cookies age on that host's own clock: a server whose Date is
 // decades ahead cannot expire another host's cookies.
 TEST(H1Cookies, EachHostKeepsItsOwnClock) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/a", true, [](policy::Policy&, policy::Streamtype& st) { st.http_cookies = true; });
   bed.server.route({.path = "/a",
@@ -187,7 +187,7 @@ TEST(H1Cookies, EachHostKeepsItsOwnClock) {
 }
 
 TEST(H1Redirect, ReadUntilCloseRedirectIsFollowed) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/r", true);
   bed.server.route({.path = "/r", .status = 302, .reason = "Found", .until_close = true, .location = "/data"});
@@ -201,7 +201,7 @@ TEST(H1Redirect, ReadUntilCloseRedirectIsFollowed) {
 // The auth blob header and credential metadata go to the policy's origin
 // only; a redirect to another host gets neither (a redirect back home does).
 TEST(H1Redirect, CredentialsStayWithTheirOrigin) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/r", true, [](policy::Policy&, policy::Streamtype& st) {
     st.http_auth_header = "authorization:";
@@ -232,7 +232,7 @@ TEST(H1Redirect, CredentialsStayWithTheirOrigin) {
 
 // Headers of a 3xx we follow do not end up in the stream's metadata.
 TEST(H1Redirect, FollowedRedirectLeavesNoMetadata) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/r", true, [](policy::Policy&, policy::Streamtype& st) { st.metadata = {{"loc", "location:"}}; });
   bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "/data"});
@@ -246,7 +246,7 @@ TEST(H1Redirect, FollowedRedirectLeavesNoMetadata) {
 }
 
 TEST(H1Redirect, RelativeLocationResolvesAgainstTheRequestPath) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/dir/r", true);
   bed.server.route({.path = "/dir/r", .status = 303, .reason = "See Other", .location = "next"});
@@ -260,7 +260,7 @@ TEST(H1Redirect, RelativeLocationResolvesAgainstTheRequestPath) {
 }
 
 TEST(H1Redirect, SchemeRelativeLocationKeepsTheScheme) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/r", true);
   bed.server.route({.path = "/r", .status = 301, .reason = "Moved", .location = "//other:8080/x"});
@@ -272,42 +272,42 @@ TEST(H1Redirect, SchemeRelativeLocationKeepsTheScheme) {
 }
 
 TEST(H1Redirect, OtherSchemesAreRefused) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/r", true);
   bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "ftp://other/x"});
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(2));
-  EXPECT_EQ(states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC}));
+  EXPECT_EQ(states, (std::vector<stream::State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected}));
   EXPECT_TRUE(bed.other.requests().empty());
 }
 
 TEST(H1Redirect, WithoutAllowRedirectsNothingIsFollowed) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/r", false);
   bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://other:8080/data"});
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(2));
-  EXPECT_EQ(states, (std::vector<int>{C, POLL, CING, CONN, NACK, DISC}));
+  EXPECT_EQ(states, (std::vector<stream::State>{kCreating, kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected}));
   EXPECT_TRUE(bed.other.requests().empty());
 }
 
 TEST(H1Redirect, UnresolvableRedirectHostIsUnreachable) {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   Bed bed("/r", true);
   bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://nowhere/x"});
   bed.open(states, rx)->request_tx();
   bed.world.run_for(seconds(30));
   ASSERT_GE(states.size(), 4u);
-  EXPECT_EQ(std::vector<int>(states.begin(), states.begin() + 4), (std::vector<int>{C, POLL, CING, UNR}));
+  EXPECT_EQ(std::vector<stream::State>(states.begin(), states.begin() + 4), (std::vector<stream::State>{kCreating, kPoll, kConnecting, kUnreachable}));
 }
 
 // Same seed, same run: pooled reuse and redirects are part of the replay.
 TEST(H1Reuse, SameSeedSameTrace) {
   auto once = [] {
-    std::vector<int> states;
+    std::vector<stream::State> states;
     std::string rx;
     Bed bed("/r", true);
     bed.server.route({.path = "/r", .status = 302, .reason = "Found", .location = "http://other:8080/d"});

@@ -27,18 +27,11 @@ namespace {
 using stream::Ret;
 
 constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
-// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-constexpr int C = stream::to_int(stream::State::kCreating),
-              UNR = stream::to_int(stream::State::kUnreachable),
-              CONN = stream::to_int(stream::State::kConnected),
-              CING = stream::to_int(stream::State::kConnecting),
-              POLL = stream::to_int(stream::State::kPoll),
-              ACK = stream::to_int(stream::State::kQosAckRemote),
-              DISC = stream::to_int(stream::State::kDisconnected),
-              ARF = stream::to_int(stream::State::kAllRetriesFailed);
+using stream::State;
+using enum stream::State;
 
 struct Outcome {
-  std::vector<int> states;
+  std::vector<State> states;
   std::string rx;
   std::size_t connections = 0;
   std::size_t requests = 0;
@@ -87,7 +80,7 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
       ctx.set_tls_transport(stream::make_tls_transport());
       stream::StreamInfo info;
       info.streamtype = "secure";
-      info.callbacks.state = [&](int s, std::uint32_t) {
+      info.callbacks.state = [&](stream::State s, std::uint32_t) {
         out.states.push_back(s);
         return Ret::kOk;
       };
@@ -113,11 +106,11 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
 
 TEST(H1TlsSim, TwoGetsOnOneTlsConnection) {
   const Outcome o = run(1, false);
-  const std::vector<int> txn = {POLL, CING, CONN, ACK, DISC};
-  std::vector<int> want{C};
+  const std::vector<State> txn = {kPoll, kConnecting, kConnected, kQosAckRemote, kDisconnected};
+  std::vector<State> want{kCreating};
   want.insert(want.end(), txn.begin(), txn.end());
   want.insert(want.end(), txn.begin(), txn.end());
-  want.push_back(7);  // DESTROYING with the context
+  want.push_back(kDestroying);  // with the context
   EXPECT_EQ(o.states, want);
   EXPECT_EQ(o.rx, sim::peers::pattern_body(3000) + sim::peers::pattern_body(3000));
   EXPECT_EQ(o.requests, 2u);
@@ -127,10 +120,10 @@ TEST(H1TlsSim, TwoGetsOnOneTlsConnection) {
 
 TEST(H1TlsSim, WrongHostCertificateIsRefused) {
   const Outcome o = run(2, true);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), CONN), 0);
-  EXPECT_GE(std::count(o.states.begin(), o.states.end(), UNR), 1);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kConnected), 0);
+  EXPECT_GE(std::count(o.states.begin(), o.states.end(), kUnreachable), 1);
   // Each of the two asks runs the retry policy out once.
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), ARF), 2);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kAllRetriesFailed), 2);
   EXPECT_EQ(o.requests, 0u);
 }
 

@@ -21,16 +21,8 @@ using sim::peers::WsEchoOptions;
 using sim::peers::WsFault;
 using stream::Ret;
 
-// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-constexpr int C = stream::to_int(stream::State::kCreating),
-              DISC = stream::to_int(stream::State::kDisconnected),
-              UNR = stream::to_int(stream::State::kUnreachable),
-              CONN = stream::to_int(stream::State::kConnected),
-              CING = stream::to_int(stream::State::kConnecting),
-              DESTR = stream::to_int(stream::State::kDestroying),
-              POLL = stream::to_int(stream::State::kPoll),
-              ARF = stream::to_int(stream::State::kAllRetriesFailed),
-              NACK = stream::to_int(stream::State::kQosNackRemote);
+using stream::State;
+using enum stream::State;
 
 struct Chunk {
   std::string data;
@@ -51,7 +43,7 @@ struct Case {
 };
 
 struct Outcome {
-  std::vector<int> states;
+  std::vector<State> states;
   Micros disconnected_at = -1;  // virtual time of the first DISCONNECTED
   std::vector<Micros> connecting_at;
   std::size_t too_big = 0;  // messages the server refused (close 1009)
@@ -102,11 +94,11 @@ Outcome run(const Case& k, std::uint64_t seed = 4) {
   stream::Stream* s = nullptr;
   stream::StreamInfo info;
   info.streamtype = "sock";
-  info.callbacks.state = [&](int state, std::uint32_t) {
+  info.callbacks.state = [&](stream::State state, std::uint32_t) {
     out.states.push_back(state);
-    if (state == DISC && out.disconnected_at < 0) out.disconnected_at = world.now();
-    if (state == CING) out.connecting_at.push_back(world.now());
-    if (state == CONN && k.resend && next > 0) {
+    if (state == kDisconnected && out.disconnected_at < 0) out.disconnected_at = world.now();
+    if (state == kConnecting) out.connecting_at.push_back(world.now());
+    if (state == kConnected && k.resend && next > 0) {
       next = 0;
       s->request_tx();
     }
@@ -148,7 +140,7 @@ TEST(WsBindingSim, EchoThenServerCloses) {
   k.server = {.subprotocol = "lws-echo", .close_after = 1, .close_code = 4000};
   k.tx = {{"hel", SOM}, {"lo", EOM}};
   auto o = run(k);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));
   ASSERT_EQ(o.rx.size(), 1u);
   EXPECT_EQ(o.rx[0].first, "hello");
   EXPECT_EQ(o.rx[0].second, SOM | EOM);
@@ -164,7 +156,7 @@ TEST(WsBindingSim, BinaryAndPingFromServer) {
   k.binary = true;
   k.tx = {{std::string("\x00\x01\x02", 3), SOM | EOM}};
   auto o = run(k);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));  // DISC: we destroy
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));  // DISC: we destroy
   ASSERT_EQ(o.rx.size(), 1u);
   EXPECT_EQ(o.rx[0].first, std::string("\x00\x01\x02", 3));
   EXPECT_EQ(o.pongs, 1u);
@@ -173,13 +165,13 @@ TEST(WsBindingSim, BinaryAndPingFromServer) {
 TEST(WsBindingSim, WrongAcceptIsUnreachable) {
   Case k;
   k.server = {.fault = WsFault::kWrongAccept};
-  EXPECT_EQ(run(k).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+  EXPECT_EQ(run(k).states, (std::vector<State>{kCreating, kPoll, kConnecting, kUnreachable, kAllRetriesFailed, kDestroying}));
 }
 
 TEST(WsBindingSim, RefusedUpgradeIsUnreachable) {
   Case k;
   k.server = {.fault = WsFault::kRefuse, .retry_after = 2u};
-  EXPECT_EQ(run(k).states, (std::vector<int>{C, POLL, CING, UNR, ARF, DESTR}));
+  EXPECT_EQ(run(k).states, (std::vector<State>{kCreating, kPoll, kConnecting, kUnreachable, kAllRetriesFailed, kDestroying}));
 }
 
 // A refused upgrade's Retry-After (503, "come back in 2 s") is the floor of
@@ -199,7 +191,7 @@ TEST(WsBindingSim, DropAfterOpenIsDisconnected) {
   Case k;
   k.server = {.fault = WsFault::kDropAfterOpen};
   auto o = run(k);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));
   EXPECT_TRUE(o.close_traces.empty());  // no Close frame came
 }
 
@@ -216,18 +208,18 @@ TEST(WsBindingSim, DroppedNonOpportunisticStreamReconnects) {
   k.conceal = 2;
   k.run_for = seconds(5);
   auto o = run(k);
-  const std::vector<int> cycle = {POLL, CING, CONN, DISC};
+  const std::vector<State> cycle = {kPoll, kConnecting, kConnected, kDisconnected};
   ASSERT_GE(o.states.size(), 1 + 3 * cycle.size());
   for (std::size_t i = 0; i + 2 < o.states.size(); ++i) {
     // After the first drop, every cycle is POLL CONNECTING CONNECTED DISCONNECTED.
-    if (i >= 1 && o.states[i] != DESTR) {
+    if (i >= 1 && o.states[i] != kDestroying) {
       EXPECT_EQ(o.states[i], cycle[(i - 1) % cycle.size()]) << i;
     }
   }
-  const auto connects = std::count(o.states.begin(), o.states.end(), CONN);
+  const auto connects = std::count(o.states.begin(), o.states.end(), kConnected);
   EXPECT_GE(connects, 5);   // it kept coming back ...
   EXPECT_LE(connects, 11);  // ... but no faster than one per 500 ms backoff
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), ARF), 0);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kAllRetriesFailed), 0);
   EXPECT_EQ(o.violations, 0u);
 }
 
@@ -235,7 +227,7 @@ TEST(WsBindingSim, BadFrameIsDisconnected) {
   Case k;
   k.server = {.fault = WsFault::kBadFrame};
   auto o = run(k);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));
   EXPECT_TRUE(o.rx.empty());
 }
 
@@ -243,7 +235,7 @@ TEST(WsBindingSim, TxWithoutSomClosesTheConnection) {
   Case k;
   k.tx = {{"x", EOM}};
   auto o = run(k);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));
   EXPECT_EQ(o.echoed, 0u);
 }
 
@@ -252,7 +244,7 @@ TEST(WsBindingSim, ValidityHangupWhenSilent) {
   k.valid_hangup = 3;
   k.run_for = seconds(10);
   auto o = run(k);
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));
   // Hung up by the validity timer (checked each second), not by the destroy at 10 s.
   EXPECT_GE(o.disconnected_at, seconds(3));
   EXPECT_LT(o.disconnected_at, seconds(5));
@@ -265,7 +257,7 @@ TEST(WsBindingSim, ValidityPingKeepsItAlive) {
   k.run_for = seconds(30);
   auto o = run(k);
   // Still connected when the test destroys the stream at 30 s.
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));
   EXPECT_GE(o.disconnected_at, seconds(30));
   EXPECT_EQ(o.rx.size(), 0u);
 }
@@ -316,7 +308,7 @@ TEST(WsBindingSim, SixMebibyteMessageInOneFrameComesBackInPieces) {
     got += o.rx[i].first;
   }
   EXPECT_TRUE(got == joined(k.tx)) << got.size();
-  EXPECT_EQ(o.states, (std::vector<int>{C, POLL, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(o.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kDestroying}));
   EXPECT_EQ(o.violations, 0u);
 }
 
@@ -350,11 +342,11 @@ TEST(WsBindingSim, TooBigForServerBacksOffThenAllRetriesFailed) {
   k.resend = true;
   k.run_for = seconds(10);
   auto o = run(k);
-  const std::vector<int> cycle = {POLL, CING, CONN, NACK, DISC};
-  std::vector<int> want = {C};
+  const std::vector<State> cycle = {kPoll, kConnecting, kConnected, kQosNackRemote, kDisconnected};
+  std::vector<State> want = {kCreating};
   for (int i = 0; i < 4; ++i) want.insert(want.end(), cycle.begin(), cycle.end());
-  want.push_back(ARF);
-  want.push_back(DESTR);
+  want.push_back(kAllRetriesFailed);
+  want.push_back(kDestroying);
   EXPECT_EQ(o.states, want);
   EXPECT_EQ(o.too_big, 4u);
   EXPECT_EQ(o.echoed, 0u);
@@ -383,7 +375,7 @@ TEST(WsBindingSim, TooBigForServerRetryForeverStaysAtLastBackoff) {
   for (std::size_t i = 2; i < o.connecting_at.size(); ++i)
     EXPECT_GE(o.connecting_at[i] - o.connecting_at[i - 1], millis(1000)) << i;
   EXPECT_LE(o.connecting_at.size(), 11u);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), NACK), static_cast<long>(o.too_big));
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kQosNackRemote), static_cast<long>(o.too_big));
   EXPECT_EQ(o.violations, 0u);
 }
 

@@ -145,11 +145,7 @@ class StreamContext {
     info.streamtype = std::string(streamtype);
     info.manual_initial_tx_credit = manual_initial_tx_credit;
     if (handlers.rx) info.callbacks.rx = std::move(handlers.rx);
-    if (handlers.state) {
-      info.callbacks.state = [f = std::move(handlers.state)](int st, std::uint32_t ack) {
-        return f(static_cast<State>(st), ack);
-      };
-    }
+    if (handlers.state) info.callbacks.state = std::move(handlers.state);
     if (handlers.tx) {
       info.callbacks.tx = [f = std::move(handlers.tx)](std::uint32_t ord,
                                                        std::span<std::uint8_t> buf,

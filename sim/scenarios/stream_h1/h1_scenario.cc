@@ -386,7 +386,7 @@ class H1Run final : public ScenarioRun {
   void create(Actor* a, std::size_t i) {
     stream::StreamInfo info;
     info.streamtype = "h1-" + std::to_string(i);
-    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(stream::to_state(st), ack); };
+    info.callbacks.state = [a](stream::State st, std::uint32_t ack) { return a->on_state(st, ack); };
     info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t) { return a->on_rx(b); };
     info.on_bind = [a](stream::Stream* s) { a->s = s; };
     auto s = ctx_->create(std::move(info));

@@ -65,7 +65,7 @@ struct RawPeerWithCredit {
       got.append(b.begin(), b.end());
       return Ret::kOk;
     };
-    info.callbacks.state = [this](int state, std::uint32_t) {
+    info.callbacks.state = [this](stream::State state, std::uint32_t) {
       states.push_back(state);
       got_at_state.push_back(got.size());
       return Ret::kOk;
@@ -81,7 +81,7 @@ struct RawPeerWithCredit {
     return wo;
   }
   std::size_t count(State state) const {
-    return static_cast<std::size_t>(std::count(states.begin(), states.end(), to_int(state)));
+    return static_cast<std::size_t>(std::count(states.begin(), states.end(), state));
   }
 
   sim::World world;
@@ -89,7 +89,7 @@ struct RawPeerWithCredit {
   std::unique_ptr<Listener> listener;
   // Declared before the context: its teardown raises states into them.
   std::string got;
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::vector<std::size_t> got_at_state;  // rx bytes when each state came
   std::size_t pauses = 0;                 // "ss.rxflow" pauses traced
   std::unique_ptr<Context> ctx;
@@ -148,15 +148,15 @@ H1Seen h1_with_credit(sim::peers::HttpRoute route, std::int32_t credit, std::int
     seen.events.push_back("rx " + std::to_string(b.size()) + ((flags & kFlagEom) ? " EOM" : ""));
     return Ret::kOk;
   };
-  info.callbacks.state = [&](int state, std::uint32_t) {
+  info.callbacks.state = [&](stream::State state, std::uint32_t) {
     seen.events.push_back(state_name(state));
-    if (state == to_int(State::kQosAckRemote) && !acked) {
+    if (state == State::kQosAckRemote && !acked) {
       acked = true;
       seen.body_at_ack = seen.body.size();
       seen.eom_before_ack = eom;
     }
-    acks += state == to_int(State::kQosAckRemote);
-    disconnects += state == to_int(State::kDisconnected);
+    acks += state == State::kQosAckRemote;
+    disconnects += state == State::kDisconnected;
     return Ret::kOk;
   };
   auto s = bed.ctx->create(std::move(info));
@@ -252,7 +252,7 @@ TEST(RxCreditSim, RawPeerCloseWaitsForTheHeldTail) {
   ASSERT_EQ(t.got.size(), kTotal);
   EXPECT_TRUE(t.got == data) << "bytes differ";
   ASSERT_FALSE(t.states.empty());
-  EXPECT_EQ(t.states.back(), to_int(State::kDisconnected));
+  EXPECT_EQ(t.states.back(), State::kDisconnected);
   EXPECT_EQ(t.got_at_state.back(), kTotal) << "DISCONNECTED before the held tail";
   EXPECT_TRUE(t.world.violations().empty());
 }

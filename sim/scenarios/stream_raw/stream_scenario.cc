@@ -281,7 +281,7 @@ class StreamRun final : public ScenarioRun {
   void create(Actor* a) {
     stream::StreamInfo info;
     info.streamtype = a->spec.type;
-    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(stream::to_state(st), ack); };
+    info.callbacks.state = [a](stream::State st, std::uint32_t ack) { return a->on_state(st, ack); };
     info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t) { return a->on_rx(b); };
     info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> b, std::size_t& l,
                             std::uint32_t& f) { return a->on_tx(b, l, f); };

@@ -25,7 +25,7 @@ namespace {
 constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
 
 struct Outcome {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   std::size_t violations = 0;
   std::uint64_t hash = 0;
@@ -124,10 +124,10 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
     StreamInfo info;
     info.streamtype = "secure";
     info.on_bind = [&s](Stream* bound) { s = bound; };
-    info.callbacks.state = [&](int state, std::uint32_t) {
+    info.callbacks.state = [&](stream::State state, std::uint32_t) {
       out.states.push_back(state);
-      if (state == to_int(State::kUnreachable)) out.reasons.push_back(s->last_error());
-      if (state == to_int(State::kAllRetriesFailed)) out.final_reason = s->last_error();
+      if (state == State::kUnreachable) out.reasons.push_back(s->last_error());
+      if (state == State::kAllRetriesFailed) out.final_reason = s->last_error();
       return Ret::kOk;
     };
     info.callbacks.rx = [&](std::span<const std::uint8_t> b, std::uint32_t) {
@@ -158,7 +158,7 @@ Outcome run(std::uint64_t seed, Cert cert, bool client_cert = false, bool blobs 
 }
 
 bool saw(const Outcome& o, State s) {
-  return std::find(o.states.begin(), o.states.end(), static_cast<int>(s)) != o.states.end();
+  return std::find(o.states.begin(), o.states.end(), s) != o.states.end();
 }
 
 TEST(StreamTlsSim, GoodCertificateConnectsAndEchoes) {
@@ -166,7 +166,7 @@ TEST(StreamTlsSim, GoodCertificateConnectsAndEchoes) {
   EXPECT_TRUE(saw(o, State::kConnected));
   EXPECT_EQ(o.rx, "hello");
   EXPECT_EQ(o.violations, 0u);
-  EXPECT_EQ(o.states.back(), to_int(State::kDestroying));
+  EXPECT_EQ(o.states.back(), State::kDestroying);
   EXPECT_TRUE(o.logs.empty()) << o.logs.front();
 }
 
@@ -175,7 +175,7 @@ TEST(StreamTlsSim, WrongHostIsUnreachableThenAllRetriesFailed) {
   EXPECT_FALSE(saw(o, State::kConnected));
   EXPECT_TRUE(saw(o, State::kUnreachable));
   EXPECT_EQ(std::count(o.states.begin(), o.states.end(),
-                       to_int(State::kAllRetriesFailed)),
+                       State::kAllRetriesFailed),
             1);
   EXPECT_EQ(o.violations, 0u);
 }
@@ -198,8 +198,8 @@ TEST(StreamTlsSim, ClientCertificateMissingFromSystemBlobsIsUnreachable) {
 TEST(StreamTlsSim, SilentServerTimesOutEachAttempt) {
   const Outcome o = run(7, Cert::kGood, false, false, true);
   EXPECT_FALSE(saw(o, State::kConnected));
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), to_int(State::kUnreachable)), 3);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), to_int(State::kAllRetriesFailed)), 1);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), State::kUnreachable), 3);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), State::kAllRetriesFailed), 1);
   EXPECT_EQ(o.violations, 0u);
 }
 
@@ -212,8 +212,8 @@ TEST_P(BadCertificate, IsRefusedEveryAttempt) {
   const Outcome o = run(8, GetParam());
   EXPECT_FALSE(saw(o, State::kConnected));
   EXPECT_TRUE(o.rx.empty());
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), to_int(State::kUnreachable)), 3);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), to_int(State::kAllRetriesFailed)), 1);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), State::kUnreachable), 3);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), State::kAllRetriesFailed), 1);
   EXPECT_EQ(o.violations, 0u);
 }
 

@@ -624,7 +624,7 @@ class WsRun final : public ScenarioRun {
   void create(Actor* a) {
     stream::StreamInfo info;
     info.streamtype = "ws-" + std::to_string(a->idx);
-    info.callbacks.state = [a](int st, std::uint32_t ack) { return a->on_state(stream::to_state(st), ack); };
+    info.callbacks.state = [a](stream::State st, std::uint32_t ack) { return a->on_state(st, ack); };
     info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
     info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
       return a->on_tx(buf, len, flags);

@@ -174,11 +174,10 @@ void Actor::ask() {
     port_->request_tx();
 }
 
-Ret Actor::on_state(int number, std::uint32_t) {
-  const State state = stream::to_state(number);
+Ret Actor::on_state(State state, std::uint32_t) {
   states_.push_back({world_.now(), state});
   world_.record("world.state", name_ + " " + stream::state_name(state));
-  const Ret planned = state == State::kDestroying ? Ret::kOk : answers_.on_state(number);
+  const Ret planned = state == State::kDestroying ? Ret::kOk : answers_.on_state(stream::to_int(state));
   switch (state) {
     case State::kCreating:
       created_at_ = world_.now();

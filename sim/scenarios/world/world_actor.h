@@ -39,7 +39,7 @@ class Actor {
   Actor(World& world, const gen::WorldSpec& spec, std::size_t index, Plant plant);
 
   // Callbacks the port routes here (stream::Callbacks shape).
-  stream::Ret on_state(int number, std::uint32_t ack);
+  stream::Ret on_state(stream::State state, std::uint32_t ack);
   stream::Ret on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags);
   stream::Ret on_tx(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags);
 

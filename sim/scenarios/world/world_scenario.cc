@@ -312,7 +312,7 @@ class WorldRun final : public ScenarioRun {
       stream::StreamInfo info;
       info.streamtype = st.name;
       info.manual_initial_tx_credit = st.manual_initial_tx_credit;
-      info.callbacks.state = [a](int state, std::uint32_t ack) { return a->on_state(state, ack); };
+      info.callbacks.state = [a](stream::State state, std::uint32_t ack) { return a->on_state(state, ack); };
       info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
       info.callbacks.tx = [a](std::uint32_t o, std::span<std::uint8_t> b, std::size_t& l, std::uint32_t& f) {
         return a->on_tx(o, b, l, f);
@@ -331,7 +331,7 @@ class WorldRun final : public ScenarioRun {
       o.link.client_pid = static_cast<std::uint32_t>(100 + i);
       o.link.initial_tx_credit = st.manual_initial_tx_credit;  // 0: lws's default (no manual credit)
       proxy::ProxyClientCallbacks cb;
-      cb.state = [a](int state, std::uint32_t ack) { return a->on_state(state, ack); };
+      cb.state = [a](stream::State state, std::uint32_t ack) { return a->on_state(state, ack); };
       cb.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
       cb.tx = [a](std::uint32_t o, std::span<std::uint8_t> b, std::size_t& l, std::uint32_t& f) {
         return a->on_tx(o, b, l, f);

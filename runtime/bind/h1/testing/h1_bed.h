@@ -22,19 +22,12 @@
 namespace ss::proto::h1::testing {
 
 namespace states {
-// State numbers as the recorded int vectors hold them (runtime/stream/states.h).
-inline constexpr int C = stream::to_int(stream::State::kCreating),
-                     DISC = stream::to_int(stream::State::kDisconnected),
-                     UNR = stream::to_int(stream::State::kUnreachable),
-                     CONN = stream::to_int(stream::State::kConnected),
-                     CING = stream::to_int(stream::State::kConnecting),
-                     POLL = stream::to_int(stream::State::kPoll),
-                     ACK = stream::to_int(stream::State::kQosAckRemote),
-                     NACK = stream::to_int(stream::State::kQosNackRemote);
-inline const std::vector<int> kTxn = {POLL, CING, CONN, ACK, DISC};
+using stream::State;
+using enum stream::State;
+inline const std::vector<State> kTxn = {kPoll, kConnecting, kConnected, kQosAckRemote, kDisconnected};
 // CREATING followed by the given transactions.
-inline std::vector<int> seq(std::initializer_list<std::vector<int>> parts) {
-  std::vector<int> out{C};
+inline std::vector<State> seq(std::initializer_list<std::vector<State>> parts) {
+  std::vector<State> out{kCreating};
   for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
   return out;
 }
@@ -67,10 +60,10 @@ struct Bed {
   }
 
   // A stream that records its states and rx into `states` / `rx`.
-  stream::Stream* open(std::vector<int>& states, std::string& rx) {
+  stream::Stream* open(std::vector<stream::State>& states, std::string& rx) {
     stream::StreamInfo info;
     info.streamtype = "web";
-    info.callbacks.state = [&states](int state, std::uint32_t) {
+    info.callbacks.state = [&states](stream::State state, std::uint32_t) {
       states.push_back(state);
       return stream::Ret::kOk;
     };
