@@ -10,16 +10,20 @@
 // -minimize_crash shrinks a failing input to the smallest world for free.
 //
 // Oracle: the world runner's invariants (sim/scenarios/world); any
-// violation or livelock aborts with its text. Worlds are kept small enough
+// violation or livelock aborts with its text. With SS_WORLD_FUZZ_SAVE=FILE
+// set, each input's world is also written to FILE as a scenario file, so a
+// crash input replays in ss-sim (`--scenario FILE --trace`, docs/fuzzing.md). Worlds are kept small enough
 // to run thousands of inputs (the byte cap of generate.h); the event limit
 // is ss-sim's.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "sim/generator/decisions.h"
 #include "sim/generator/generate.h"
+#include "sim/generator/spec_text.h"
 #include "sim/scenario.h"
 #include "sim/scenarios/world/world_scenario.h"
 #include "third_party/fuzzed_data_provider/FuzzedDataProvider.h"
@@ -53,8 +57,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ss::sim::WorldScenario worlds;
   ss::sim::RunConfig config;
   config.max_events = kMaxEvents;
-  const ss::sim::SeedOutcome o =
-      ss::sim::run_derived(worlds.run_spec(ss::sim::gen::generate_world(decisions, seed)), seed, config);
+  const ss::sim::gen::WorldSpec spec = ss::sim::gen::generate_world(decisions, seed);
+  if (const char* save = std::getenv("SS_WORLD_FUZZ_SAVE")) {
+    if (ss::Error e = ss::sim::gen::save_world_spec(save, spec)) {
+      std::fprintf(stderr, "world_fuzz: %s\n", e.message().c_str());
+      std::abort();
+    }
+  }
+  const ss::sim::SeedOutcome o = ss::sim::run_derived(worlds.run_spec(spec), seed, config);
   if (!o.violations.empty()) {
     std::fprintf(stderr, "world_fuzz: %zu violation(s); the first: %s\n", o.violations.size(),
                  o.violations.front().c_str());

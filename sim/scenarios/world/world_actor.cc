@@ -62,8 +62,13 @@ Actor::Actor(World& world, const gen::WorldSpec& spec, std::size_t index, Plant 
   if (r.kind == gen::ReaderSpec::Kind::kSlow && r.read_for > 0) calm = calm * (r.read_for + r.pause_for) / r.read_for + seconds(1);
   if (r.kind == gen::ReaderSpec::Kind::kStall) calm += r.stall_at + r.stall_for;
   if (credit_) {
+    // Each grant beyond the initial credit costs a reader tick (5 ms) and,
+    // through the proxy, a round trip: the TXCR frame out, the rx it frees
+    // back (corpus/sim-worlds/proxied-credit-one-byte-steps.json: 1-byte
+    // grants through the proxy moved a byte per 25 ms, not per 5 ms).
     const std::int64_t step = r.credit_step > 0 ? r.credit_step : 4096;
-    calm += static_cast<Micros>(bytes / static_cast<std::size_t>(step) + 1) * millis(5);
+    const Micros per_grant = millis(5) + (spec_.via_proxy ? 2 * spec.latency + millis(5) : 0);
+    calm += static_cast<Micros>(bytes / static_cast<std::size_t>(step) + 1) * per_grant;
   }
   calm_bound_ = plant_ == Plant::kLivenessBound ? 1 : calm;
   // A whole life: each ask runs the retry budget out, then the transfer.

@@ -378,9 +378,11 @@ class WorldRun final : public ScenarioRun {
     const bool answers = s.answers.disconnect_from != gen::AnswerSpec::From::kNone ||
                          s.answers.destroy_from != gen::AnswerSpec::From::kNone;
     const bool dead = server.trouble == ServerTrouble::kRefuse || server.trouble == ServerTrouble::kBlackhole;
-    // Calm: every transfer completes within its bound.
+    // Calm: every transfer completes within its bound, when the stream
+    // lives that long (a user-set end, or the life bound's one-hour cap).
+    const Micros lives = s.end_at == 0 ? a.life_bound() : s.end_at - s.start_at;
     if (spec_.calm() && !dead && !answers && s.reader.kind != gen::ReaderSpec::Kind::kStop && st.timeout_ms == 0 &&
-        (s.end_at == 0 || s.end_at - s.start_at >= a.calm_bound())) {
+        lives >= a.calm_bound()) {
       const Micros created = a.created_at().value_or(s.start_at);
       // Manual credit: the reader kept granting, so all bytes must arrive;
       // credit it granted and no rx used means the grants were lost.
