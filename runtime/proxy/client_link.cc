@@ -272,7 +272,7 @@ ClientLink::WriteResult ClientLink::take_proxy_bytes(std::vector<std::uint8_t>* 
     f.flags |= wire::kFlagRideshare;
     f.rideshare = parts_[tx_part_];
   }
-  if (flags & wire::kFlagEom) tx_part_ = (tx_part_ + 1) % parts_.size();
+  if ((flags & wire::kFlagEom) && tx_part_ + 1 < parts_.size()) ++tx_part_;  // the last part stays
   const Micros waited = now - requested_at;
   f.delay_us = static_cast<std::uint32_t>(std::clamp<Micros>(waited, 0, UINT32_MAX));
   f.timestamp_us = static_cast<std::uint64_t>(now);

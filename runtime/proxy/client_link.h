@@ -121,8 +121,8 @@ class ClientLink {
   std::int64_t est_peer_tx_credit() const { return peer_credit_est_; }
   // The streamtype whose part of the transaction the next tx() produces:
   // CREATE_RESULT's list (primary, then the rideshare chain) walked one
-  // entry per tx EOM, back to the primary after the last part and at
-  // CONNECTING, as the onward stream walks it (docs/api.md "Rideshare").
+  // entry per tx EOM, staying on the last part until CONNECTING starts the
+  // next transaction, as the onward stream walks it (docs/api.md "Rideshare").
   const std::string& tx_rideshare() const { return parts_.empty() ? options_.streamtype : parts_[tx_part_]; }
 
  private:

@@ -188,8 +188,8 @@ class BindingHost {
   virtual TxPull pull_tx(std::span<std::uint8_t> buf) = 0;
   // The streamtype whose part of the transaction the next pull_tx() yields:
   // streamtype() or one of its rideshare chain (docs/protocols.md
-  // "Rideshare"). After a pulled EOM it names the next part, or streamtype()
-  // again once the last part has ended.
+  // "Rideshare"). After a pulled EOM it names the next part; after the last
+  // part's EOM it stays on that part (the transaction's body is over).
   virtual const policy::Streamtype& tx_part() const { return streamtype(); }
   // Length announced with request_tx_len(), if any (h1 Content-Length); with
   // a rideshare chain, the payload of all parts together.

@@ -48,8 +48,9 @@ std::function<void()> Stream::guarded(void (Stream::*fn)()) {
 // The one place states are raised.
 
 bool Stream::end_tx_part() {
-  part_ = (part_ + 1) % parts_.size();
-  return part_ != 0;
+  if (part_ + 1 == parts_.size()) return false;  // the last part stays until the next CONNECTING
+  ++part_;
+  return true;
 }
 
 Ret Stream::raise(State state, std::uint32_t ack) {

@@ -115,8 +115,9 @@ class Stream {
   // The streamtype of the current chunk (lws_ss_rideshare): the part of the
   // transaction's rideshare chain that tx() is producing, which rx() also
   // sees (docs/api.md "Rideshare"). A tx EOM moves it to the next part of
-  // the chain; after the last part, and at each CONNECTING, it is back at
-  // the stream's own streamtype.
+  // the chain; the last part stays (the response's rx is named by it, as
+  // with lws) until CONNECTING starts the next transaction at the stream's
+  // own streamtype.
   const char* rideshare() const { return tx_part().name.c_str(); }
   const policy::Streamtype& tx_part() const { return *parts_[part_]; }
   void server_ack(int nack) { server_ack_ = nack; }

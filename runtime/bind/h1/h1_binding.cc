@@ -284,6 +284,7 @@ class H1Binding final : public stream::Binding {
   void pump_body() {
     std::array<std::uint8_t, kTxChunk> buf;
     while (!stopped_ && has_body_ && !blocked_ && client_.phase_sending() && host_.tx_wanted()) {
+      const policy::Streamtype* part = &host_.tx_part();
       TxPull p = host_.pull_tx(buf);
       if (p.kind == TxPull::Kind::kStop) return;
       if (p.kind != TxPull::Kind::kData) return;
@@ -293,7 +294,7 @@ class H1Binding final : public stream::Binding {
       if (p.flags & stream::kFlagEom) {
         // The end of a rideshare part: the body goes on with the next
         // streamtype of the chain (docs/protocols.md "Rideshare").
-        if (const policy::Streamtype& next = host_.tx_part(); &next != &host_.streamtype()) {
+        if (const policy::Streamtype& next = host_.tx_part(); &next != part) {
           if (multipart_) {
             auto sep = client_.send_body(part_framing(next).next_preamble());
             if (!sep.ok()) return fail(sep.error().message());
