@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "runtime/core/escape.h"
+#include "runtime/core/planted.h"
 #include "runtime/stream/states.h"
 #include "runtime/wire/encoder.h"
 
@@ -78,6 +79,8 @@ void ClientLink::on_frame(const wire::Frame& frame) {
     phase_ = Phase::kLocalConnected;
     parts_ = cr->streamtypes();
     if (parts_.empty()) parts_.push_back(options_.streamtype);
+    // Planted: lws's lag, an empty first entry that delays every part by one EOM.
+    if (SS_PLANTED("rideshare-lag") && parts_.size() > 1) parts_.insert(parts_.begin(), parts_.front());
     tx_part_ = 0;
     if (!created_reported_) {
       created_reported_ = true;

@@ -42,6 +42,16 @@ struct RideshareUpload {
     return true;
   }
 
+  // A new transaction: every part goes again from its start.
+  void restart() { sent.assign(parts.size(), 0); }
+
+  // The part a correct engine names now: the first one not fully sent.
+  std::size_t due() const {
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      if (i >= sent.size() || sent[i] < parts[i].second.size()) return i;
+    return parts.size();
+  }
+
   bool done() const {
     if (sent.size() != parts.size()) return parts.empty();
     for (std::size_t i = 0; i < parts.size(); ++i)
