@@ -163,7 +163,10 @@ int lws_sspc_proxy_create(struct lws_context*, const char*, int) {
 
 struct lws_context* lws_sspc_get_context(struct lws_sspc_handle* h) { return h ? h->context : nullptr; }
 
-const char* lws_sspc_rideshare(struct lws_sspc_handle* h) { return h ? h->info.streamtype : nullptr; }
+const char* lws_sspc_rideshare(struct lws_sspc_handle* h) {
+  if (!h) return nullptr;
+  return h->client ? h->client->rideshare().c_str() : h->info.streamtype;
+}
 
 int lws_sspc_set_metadata(struct lws_sspc_handle* h, const char* name, const void* value, size_t len) {
   if (!usable(h) || !name || (!value && len)) return 1;

@@ -306,6 +306,16 @@ TEST(ParsePolicy, SeveralStreamtypesInOneElementAndMultipartFlag) {
   EXPECT_EQ(out.policy->streamtypes[1].protocol, Protocol::kRaw);
 }
 
+TEST(ParsePolicy, RideshareChainInOrder) {
+  const ParseOutput out = parse_policy(
+      R"({"s":[{"a":{"rideshare":"b"}},{"c":{}},{"b":{"rideshare":"c"}}]})");
+  ASSERT_TRUE(out.ok()) << errors_of(out);
+  std::vector<std::string> names;
+  for (const Streamtype* st : out.policy->rideshare_chain(out.policy->streamtypes[0])) names.push_back(st->name);
+  EXPECT_EQ(names, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(out.policy->rideshare_chain(out.policy->streamtypes[1]).size(), 1u);
+}
+
 TEST(Overlay, OverridesOnlyGivenKeysAndAddsStreamtypes) {
   const ParseOutput base = parse_policy(base_with(R"({"endpoint":"a.example","port":443,"tls":true})"));
   ASSERT_TRUE(base.ok()) << errors_of(base);

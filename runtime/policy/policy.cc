@@ -1,6 +1,8 @@
 // Out-of-line helpers of policy.h.
 #include "runtime/policy/policy.h"
 
+#include <algorithm>
+
 namespace ss::policy {
 
 const char* protocol_name(Protocol protocol) {
@@ -59,6 +61,16 @@ const Streamtype* Policy::find_streamtype(std::string_view name) const {
     if (st.name == name) return &st;
   }
   return nullptr;
+}
+
+std::vector<const Streamtype*> Policy::rideshare_chain(const Streamtype& st) const {
+  std::vector<const Streamtype*> chain{&st};
+  for (const Streamtype* at = &st; at->rideshare && *at->rideshare < streamtypes.size();) {
+    at = &streamtypes[*at->rideshare];
+    if (std::find(chain.begin(), chain.end(), at) != chain.end()) break;
+    chain.push_back(at);
+  }
+  return chain;
 }
 
 }  // namespace ss::policy

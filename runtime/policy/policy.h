@@ -236,6 +236,10 @@ struct Policy {
   std::vector<Streamtype> streamtypes;  // in the order the JSON gave them
 
   const Streamtype* find_streamtype(std::string_view name) const;
+  // `st`, then the streamtypes its `rideshare` chain goes on with, in order:
+  // the parts of one transaction (docs/secure-streams.md §4.2). The parser
+  // rejects loops; a hand-built looping chain stops at the first repeat.
+  std::vector<const Streamtype*> rideshare_chain(const Streamtype& st) const;
   const RetryPolicy* retry_of(const Streamtype& st) const {
     return st.retry ? &retries[*st.retry] : nullptr;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "runtime/core/escape.h"
+#include "runtime/core/planted.h"
 #include "runtime/stream/states.h"
 #include "runtime/wire/encoder.h"
 
@@ -76,6 +77,11 @@ void ClientLink::on_frame(const wire::Frame& frame) {
       return;
     }
     phase_ = Phase::kLocalConnected;
+    parts_ = cr->streamtypes();
+    if (parts_.empty()) parts_.push_back(options_.streamtype);
+    // Planted: lws's lag, an empty first entry that delays every part by one EOM.
+    if (SS_PLANTED("rideshare-lag") && parts_.size() > 1) parts_.insert(parts_.begin(), parts_.front());
+    tx_part_ = 0;
     if (!created_reported_) {
       created_reported_ = true;
       events_.push_back(LinkCreated{cr->client_buflen, cr->streamtypes()});
@@ -105,6 +111,7 @@ void ClientLink::on_frame(const wire::Frame& frame) {
 void ClientLink::on_state(const wire::ConnStateFrame& f) {
   const State state = stream::to_state(static_cast<int>(f.state));
   if (state == State::kCreating) return;  // already synthesized from CREATE_RESULT
+  if (state == State::kConnecting) tx_part_ = 0;  // as the onward stream: a new transaction
   if (state == State::kConnected) {
     if (phase_ == Phase::kOperational && connected_reported_) return;  // duplicate
     phase_ = Phase::kOperational;
@@ -247,7 +254,9 @@ ClientLink::WriteResult ClientLink::take_proxy_bytes(std::vector<std::uint8_t>* 
     return emit(wire::OnwardConnectFrame{});
   }
   if (!tx_requested_at_ || !tx_allowed() || !tx) return WriteResult::kNothing;
-  std::vector<std::uint8_t> buf(options_.tx_payload_max);
+  // A rideshare name takes room in the frame (1 + name bytes).
+  const std::size_t name_room = tx_part_ > 0 ? 1 + parts_[tx_part_].size() : 0;
+  std::vector<std::uint8_t> buf(options_.tx_payload_max - std::min(name_room, options_.tx_payload_max - 1));
   std::size_t len = buf.size();
   std::uint32_t flags = 0;
   const Micros requested_at = *tx_requested_at_;
@@ -262,6 +271,11 @@ ClientLink::WriteResult ClientLink::take_proxy_bytes(std::vector<std::uint8_t>* 
   wire::PayloadFrame f;
   f.direction = wire::Direction::kClientToProxy;
   f.flags = flags & ~wire::kFlagRideshare;
+  if (tx_part_ > 0) {  // bytes of a rideshare part carry its name (docs/secure-streams.md §3.4)
+    f.flags |= wire::kFlagRideshare;
+    f.rideshare = parts_[tx_part_];
+  }
+  if ((flags & wire::kFlagEom) && tx_part_ + 1 < parts_.size()) ++tx_part_;  // the last part stays
   const Micros waited = now - requested_at;
   f.delay_us = static_cast<std::uint32_t>(std::clamp<Micros>(waited, 0, UINT32_MAX));
   f.timestamp_us = static_cast<std::uint64_t>(now);

@@ -119,6 +119,11 @@ class ClientLink {
   const std::string& close_reason() const { return close_reason_; }
   std::int32_t tx_credit() const { return tx_credit_; }
   std::int64_t est_peer_tx_credit() const { return peer_credit_est_; }
+  // The streamtype whose part of the transaction the next tx() produces:
+  // CREATE_RESULT's list (primary, then the rideshare chain) walked one
+  // entry per tx EOM, staying on the last part until CONNECTING starts the
+  // next transaction, as the onward stream walks it (docs/api.md "Rideshare").
+  const std::string& tx_rideshare() const { return parts_.empty() ? options_.streamtype : parts_[tx_part_]; }
 
  private:
   void on_frame(const wire::Frame& frame);
@@ -156,6 +161,8 @@ class ClientLink {
   std::int64_t peer_credit_est_ = 0;
   std::int32_t create_credit_ = 0;  // initial credit the next STREAMTYPE frame carries
   int links_up_ = 0;
+  std::vector<std::string> parts_;  // CREATE_RESULT's streamtypes
+  std::size_t tx_part_ = 0;         // index in parts_ (tx_rideshare)
 };
 
 }  // namespace ss::proxy

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "runtime/wire/decoder.h"
@@ -152,7 +153,7 @@ TEST(ClientLink, GarbageFromTheProxyLosesTheLinkWithTheOffset) {
   link.receive_from_proxy(Bytes{0x57, 0x00, 0x06, 0, 0, 0, 0, 0, 0}, 3);
   auto ev = events(link);
   ASSERT_EQ(ev.size(), 1u);
-  EXPECT_NE(std::get<LinkLost>(ev[0]).reason.find("byte 13: CONNSTATE body is 6 bytes"),
+  EXPECT_NE(std::get<LinkLost>(ev[0]).reason.find("byte 12: CONNSTATE body is 6 bytes"),
             std::string::npos);
 }
 
@@ -229,6 +230,77 @@ TEST(ClientLink, ANewLinkStartsWithTheCreditLeftNotTheInitialCredit) {
   for (const auto& f : frames_of(drain_writes(link)))  // the old grant is in the 600
     EXPECT_FALSE(std::holds_alternative<wire::TxCreditFrame>(f));
   EXPECT_EQ(link.est_peer_tx_credit(), 600);
+}
+
+// Rideshare (docs/api.md "Rideshare"): the client walks CREATE_RESULT's list
+// one entry per tx EOM; the bytes of a rideshare part go out with the
+// RIDESHARE flag and the part's name. libwebsockets' list starts with a
+// comma, and its client then names the primary for the second part (its
+// index lags one EOM); we read either spelling the same way.
+TEST(ClientLink, TxOfARideshareChainCarriesEachPartsName) {
+  for (const std::string list : {"up,audio,tail", ",up,audio,tail"}) {
+    SCOPED_TRACE(list);
+    ClientLink link(ClientLinkOptions{"up"});
+    link.link_up(0);
+    drain_writes(link);
+    link.receive_from_proxy(frame(wire::CreateResultFrame{0, 0, list}), 1);
+    events(link);
+    connect(link);
+    std::vector<std::string> named;
+    auto tx = [&](std::span<std::uint8_t> buf, std::size_t* len, std::uint32_t* flags) {
+      named.push_back(link.tx_rideshare());
+      buf[0] = 'x';
+      *len = 1;
+      *flags = wire::kFlagSom | wire::kFlagEom;
+      return TxAnswer::kSend;
+    };
+    std::vector<std::optional<std::string>> sent;
+    for (int i = 0; i < 4; ++i) {
+      link.request_tx(3);
+      for (const auto& f : frames_of(drain_writes(link, tx, 4))) {
+        const auto& p = std::get<wire::PayloadFrame>(f);
+        EXPECT_EQ((p.flags & wire::kFlagRideshare) != 0, p.rideshare.has_value());
+        sent.push_back(p.rideshare);
+      }
+    }
+    // The last part stays until CONNECTING starts another transaction.
+    EXPECT_EQ(named, (std::vector<std::string>{"up", "audio", "tail", "tail"}));
+    EXPECT_EQ(sent, (std::vector<std::optional<std::string>>{std::nullopt, "audio", "tail", "tail"}));
+  }
+}
+
+TEST(ClientLink, ConnectingStartsTheChainAgain) {
+  ClientLink link(ClientLinkOptions{"up"});
+  link.link_up(0);
+  drain_writes(link);
+  link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {"up", "audio"})), 1);
+  connect(link);
+  auto tx = [](std::span<std::uint8_t>, std::size_t* len, std::uint32_t* flags) {
+    *len = 0;
+    *flags = wire::kFlagSom | wire::kFlagEom;
+    return TxAnswer::kSend;
+  };
+  link.request_tx(3);
+  drain_writes(link, tx, 4);
+  EXPECT_EQ(link.tx_rideshare(), "audio");
+  link.receive_from_proxy(frame(wire::ConnStateFrame{6, 0}), 5);  // CONNECTING
+  EXPECT_EQ(link.tx_rideshare(), "up");
+}
+
+TEST(ClientLink, RxKeepsTheFramesRideshareName) {
+  ClientLink link = created("up");
+  connect(link);
+  wire::PayloadFrame rx;
+  rx.direction = wire::Direction::kProxyToClient;
+  rx.flags = wire::kFlagSom | wire::kFlagRideshare;
+  rx.rideshare = "audio";
+  rx.payload = {'z'};
+  link.receive_from_proxy(frame(rx), 3);
+  auto ev = events(link);
+  ASSERT_EQ(ev.size(), 1u);
+  const auto& got = std::get<LinkRx>(ev[0]);
+  EXPECT_EQ(got.rideshare, "audio");
+  EXPECT_EQ(got.flags, wire::kFlagSom);  // the flag is the frame's business, not the user's
 }
 
 }  // namespace

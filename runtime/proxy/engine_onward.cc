@@ -45,7 +45,9 @@ class EngineOnward final : public OnwardStream {
     };
     info.callbacks.rx = [this](std::span<const std::uint8_t> buf, std::uint32_t flags) {
       forward_peer_metadata();
-      events_->onward_rx(flags, buf, std::nullopt);
+      // Bytes for a rideshare part carry its name (docs/secure-streams.md §3.5).
+      const policy::Streamtype& part = stream_->tx_part();
+      events_->onward_rx(flags, buf, &part == &stream_->streamtype() ? std::nullopt : std::optional(part.name));
       return Ret::kOk;
     };
     info.callbacks.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len,
@@ -54,6 +56,7 @@ class EngineOnward final : public OnwardStream {
       // 1380): keep the rest for the next tx().
       if (!partial_) partial_ = events_->onward_take_tx();
       if (!partial_) return Ret::kTxDontSend;
+      if (partial_offset_ == 0) check_part(*partial_);
       const std::size_t n = std::min(buf.size(), partial_->payload.size() - partial_offset_);
       std::copy_n(partial_->payload.begin() + static_cast<std::ptrdiff_t>(partial_offset_), n, buf.begin());
       len = n;
@@ -95,6 +98,17 @@ class EngineOnward final : public OnwardStream {
   void pause_rx(bool paused) override { stream_->hold_rx(paused); }
 
  private:
+  // The client and this stream each follow the rideshare chain (at every
+  // EOM); a piece named for another part than ours means they disagree.
+  // The bytes still go out (the body stays whole); the log says so.
+  void check_part(const TxPiece& piece) {
+    const std::string& ours = stream_->tx_part().name;
+    const std::string& theirs = piece.rideshare ? *piece.rideshare : stream_->streamtype().name;
+    if (ours != theirs)
+      ctx_.log("proxy: " + stream_->streamtype().name + ": client payload for rideshare part " + quote_text(theirs) +
+               " arrived while part " + quote_text(ours) + " is being sent");
+  }
+
   // Declared header-mapped metadata whose value did not come from the
   // client and was not sent yet: it came from the peer.
   void forward_peer_metadata() {
@@ -128,22 +142,28 @@ Result<OnwardCreated> EngineOnwardFactory::create(const CreateOnward& request, O
   if (!st)
     return make_error(ErrorCode::kNotFound,
                       "streamtype " + quote_text(request.streamtype) + " is not in the proxy's policy");
+  OnwardCreated created;
+  // The primary and its rideshare chain (docs/secure-streams.md §4.2). The
+  // client follows the chain by this list, so it must fit CREATE_RESULT
+  // whole: a cut list would put the two sides on different parts.
+  std::size_t list_bytes = 0;
+  for (const policy::Streamtype* part : ctx_.policy().rideshare_chain(*st)) {
+    list_bytes += (created.streamtypes.empty() ? 0 : 1) + part->name.size();
+    created.streamtypes.push_back(part->name);
+  }
+  if (created.streamtypes.size() > wire::kMaxCreateResultEntries || list_bytes > wire::kMaxCreateResultList)
+    return make_error(ErrorCode::kLimit, "streamtype " + quote_text(st->name) + ": its rideshare chain (" +
+                                             std::to_string(created.streamtypes.size()) + " streamtypes, " +
+                                             std::to_string(list_bytes) +
+                                             " bytes) does not fit CREATE_RESULT (4 streamtypes, 127 bytes)");
   auto onward = std::make_unique<EngineOnward>(ctx_, events);
   if (Error e = onward->start(request)) return e;
-  OnwardCreated created;
   created.stream = std::move(onward);
   created.client_buflen = st->client_buflen;
   created.proxy_buflen = st->proxy_buflen;
   created.rxflow_on_above = st->proxy_buflen_rxflow_on_above;
   created.rxflow_off_below = st->proxy_buflen_rxflow_off_below;
-  created.streamtypes.push_back(st->name);
   created.nailed_up = st->nailed_up && !st->server && !st->local_sink;
-  // The rideshare chain follows the primary (docs/secure-streams.md §4.2), at most 3 more.
-  const policy::Streamtype* cur = st;
-  while (cur->rideshare && created.streamtypes.size() < 4) {
-    cur = &ctx_.policy().streamtypes[*cur->rideshare];
-    created.streamtypes.push_back(cur->name);
-  }
   return created;
 }
 

@@ -10,6 +10,7 @@
 #include "runtime/policy/parse.h"
 #include "runtime/proxy/engine_onward.h"
 #include "runtime/proxy/server.h"
+#include "runtime/wire/frames.h"
 #include "sim/echo.h"
 #include "sim/testing/sim_context.h"
 #include "sim/testing/sim_link_client.h"
@@ -130,6 +131,41 @@ TEST(EngineOnwardSim, SameSeedSameTrace) {
   const std::vector<testing::Behaviour> who(3, testing::Behaviour::kGood);
   EXPECT_EQ(run(7, who, 5).hash, run(7, who, 5).hash);
   EXPECT_NE(run(7, who, 5).hash, run(8, who, 5).hash);
+}
+
+// CREATE_RESULT's list is the primary and its rideshare chain, without a
+// leading comma; a chain the frame cannot hold (4 streamtypes, 127 bytes)
+// is refused rather than cut, since the client follows the chain by it.
+TEST(EngineOnwardSim, TheRideshareChainIsListedWholeOrRefused) {
+  auto parsed = policy::parse_policy(R"({"s": [
+    {"a": {"protocol": "raw", "endpoint": "server", "port": 7, "rideshare": "b"}},
+    {"b": {"protocol": "raw", "rideshare": "c"}},
+    {"c": {"protocol": "raw"}},
+    {"v": {"protocol": "raw", "endpoint": "server", "port": 7, "rideshare": "w"}},
+    {"w": {"protocol": "raw", "rideshare": "x"}}, {"x": {"protocol": "raw", "rideshare": "y"}},
+    {"y": {"protocol": "raw", "rideshare": "z"}}, {"z": {"protocol": "raw"}}]})");
+  ASSERT_TRUE(parsed.ok());
+  sim::World world(sim::WorldOptions{});
+  const int box = world.add_host("box");
+  stream::Context ctx(sim::testing::context_config(world, box, parsed.policy, 1));
+  proto::raw::register_raw_binding(ctx);
+  EngineOnwardFactory factory(ctx);
+  struct Quiet final : OnwardEvents {
+    void onward_state(std::uint32_t, std::uint32_t) override {}
+    void onward_rx(std::uint32_t, std::span<const std::uint8_t>, const std::optional<std::string>&) override {}
+    void onward_metadata(const std::string&, const std::string&) override {}
+    void onward_tx_credit(std::int32_t) override {}
+    std::optional<TxPiece> onward_take_tx() override { return std::nullopt; }
+  } events;
+  auto created = factory.create(CreateOnward{"a"}, &events);
+  ASSERT_TRUE(created.ok());
+  EXPECT_EQ(created->streamtypes, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(wire::CreateResultFrame::ok(0, created->streamtypes).list, "a,b,c");
+  auto too_long = factory.create(CreateOnward{"v"}, &events);
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_NE(too_long.error().message().find("rideshare chain (5 streamtypes"), std::string::npos)
+      << too_long.error().message();
+  EXPECT_EQ(ctx.stream_count(), 1u);  // only "a"'s onward stream was made
 }
 
 }  // namespace

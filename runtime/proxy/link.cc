@@ -159,6 +159,7 @@ void ProxyLink::on_payload(const wire::PayloadFrame& frame) {
     piece.flags = frame.flags & ~(kFirstOnly | kLastOnly | wire::kFlagRideshare);
     if (i == 0) piece.flags |= frame.flags & kFirstOnly;
     if (i + 1 == n) piece.flags |= frame.flags & kLastOnly;
+    piece.rideshare = frame.rideshare;
     queued_tx_bytes_ += piece.payload.size();
     tx_pieces_.push_back(std::move(piece));
   }

@@ -108,6 +108,9 @@ using Command = std::variant<CreateOnward, ConnectOnward, SetOnwardMetadata, Onw
 struct TxPiece {
   std::uint32_t flags = 0;
   std::vector<std::uint8_t> payload;
+  // The rideshare part the client said the bytes belong to (the frame's
+  // RIDESHARE name; none = the primary streamtype).
+  std::optional<std::string> rideshare;
 };
 
 class ProxyLink {

@@ -179,7 +179,13 @@ void ProxyClient::drain() {
               last_error_ = "the SS proxy could not reach the endpoint (its log says why)";
             raise(state, ev.ordinal);
           } else if constexpr (std::is_same_v<T, LinkRx>) {
-            if (cb_.rx) apply(cb_.rx(ev.payload, ev.flags));
+            if (cb_.rx) {
+              rx_part_ = std::move(ev.rideshare);
+              in_rx_ = true;
+              const Ret r = cb_.rx(ev.payload, ev.flags);
+              in_rx_ = false;
+              apply(r);
+            }
           } else if constexpr (std::is_same_v<T, LinkMetadata>) {
             rx_metadata_[ev.name] = ev.value;
           } else if constexpr (std::is_same_v<T, LinkLost>) {

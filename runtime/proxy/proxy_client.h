@@ -99,6 +99,13 @@ class ProxyClient final : public ConnectionHandler {
   // The client's lifecycle (runtime/stream/phases.h, legal moves in phases.cc).
   stream::StreamPhase lifecycle() const { return phase_; }
   const std::string& streamtype() const { return options_.link.streamtype; }
+  // lws_ss_rideshare (docs/api.md "Rideshare"): inside rx(), the part the
+  // bytes belong to (the frame's RIDESHARE name, else this streamtype);
+  // elsewhere, the part the next tx() produces (ClientLink::tx_rideshare).
+  const std::string& rideshare() const {
+    if (in_rx_) return rx_part_ ? *rx_part_ : streamtype();
+    return link_.tx_rideshare();
+  }
   // Why the latest try failed, in words, as far as this side knows (the
   // proxy protocol carries states, not reasons): "cannot reach the SS proxy
   // at <addr>: connection refused", "the SS proxy refused streamtype 'x'",
@@ -137,6 +144,8 @@ class ProxyClient final : public ConnectionHandler {
   ProxyClientOptions options_;
   ProxyClientCallbacks cb_;
   ClientLink link_;
+  bool in_rx_ = false;                          // the user's rx() is running
+  std::optional<std::string> rx_part_;          // that rx's rideshare name
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<Connection> dead_conn_;  // closed inside its own callback; freed later
   TimerId retry_timer_;

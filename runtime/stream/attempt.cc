@@ -168,7 +168,9 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
   out.kind = TxPull::Kind::kData;
   out.len = len;
   out.flags = flags;
-  if (s_.tx_len_ && (flags & kFlagEom)) s_.tx_len_.reset();
+  // An EOM ends the current rideshare part; the announced length covers
+  // the whole transaction, so it is spent once the last part ends.
+  if ((flags & kFlagEom) && !s_.end_tx_part()) s_.tx_len_.reset();
   return out;
 }
 

@@ -59,6 +59,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   Error check_redirect(std::string_view location) const override;
   void follow_redirect(std::string_view location, bool reusable) override;
   TxPull pull_tx(std::span<std::uint8_t> buf) override;
+  const policy::Streamtype& tx_part() const override { return s_.tx_part(); }
   std::optional<std::size_t> announced_tx_len() const override { return s_.tx_len_; }
   bool tx_wanted() const override { return live() && s_.tx_wanted_; }
   void request_tx_turn() override {

@@ -186,7 +186,13 @@ class BindingHost {
   // message the user has not finished (h1 body before EOM); the user's tx()
   // is called either way. Never called by the engine itself.
   virtual TxPull pull_tx(std::span<std::uint8_t> buf) = 0;
-  // Length announced with request_tx_len(), if any (h1 Content-Length).
+  // The streamtype whose part of the transaction the next pull_tx() yields:
+  // streamtype() or one of its rideshare chain (docs/protocols.md
+  // "Rideshare"). After a pulled EOM it names the next part; after the last
+  // part's EOM it stays on that part (the transaction's body is over).
+  virtual const policy::Streamtype& tx_part() const { return streamtype(); }
+  // Length announced with request_tx_len(), if any (h1 Content-Length); with
+  // a rideshare chain, the payload of all parts together.
   virtual std::optional<std::size_t> announced_tx_len() const = 0;
   // True while the user has asked to send (request_tx) and has not been
   // served yet. A binding that can send calls pull_tx() while this holds.

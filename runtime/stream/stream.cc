@@ -18,6 +18,7 @@ Stream::Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, Str
       info_(std::move(info)),
       md_(st),
       budget_(ctx.policy().retry_of(st)),
+      parts_(ctx.policy().rideshare_chain(st)),
       token_(std::make_shared<Stream*>(this)) {
   manual_credit_ = info_.manual_initial_tx_credit > 0;
   est_credit_ = info_.manual_initial_tx_credit;
@@ -46,6 +47,12 @@ std::function<void()> Stream::guarded(void (Stream::*fn)()) {
 // ---------------------------------------------------------------------------
 // The one place states are raised.
 
+bool Stream::end_tx_part() {
+  if (part_ + 1 == parts_.size()) return false;  // the last part stays until the next CONNECTING
+  ++part_;
+  return true;
+}
+
 Ret Stream::raise(State state, std::uint32_t ack) {
   if (destroyed()) return Ret::kOk;
   if (!transition_legal(tracked_, state)) {
@@ -54,6 +61,7 @@ Ret Stream::raise(State state, std::uint32_t ack) {
                    std::to_string(to_int(state)) + ")");
   }
   tracked_ = next_tracked(tracked_, state);
+  if (state == State::kConnecting) part_ = 0;  // a new transaction starts with the first part
   ctx_.trace("ss.state", "ss" + std::to_string(id_) + " " + st_.name + " " + state_name(state) +
                              (is_user_state(state) ? "(" + std::to_string(to_int(state)) + ")" : "") +
                              " ack=" + std::to_string(ack));

@@ -112,7 +112,14 @@ class Stream {
   void hold_rx(bool hold);
   std::int32_t get_est_peer_tx_credit() const { return est_credit_; }
   Sequencer& sequencer() { return sequencer_; }
-  const char* rideshare() const { return st_.name.c_str(); }
+  // The streamtype of the current chunk (lws_ss_rideshare): the part of the
+  // transaction's rideshare chain that tx() is producing, which rx() also
+  // sees (docs/api.md "Rideshare"). A tx EOM moves it to the next part of
+  // the chain; the last part stays (the response's rx is named by it, as
+  // with lws) until CONNECTING starts the next transaction at the stream's
+  // own streamtype.
+  const char* rideshare() const { return tx_part().name.c_str(); }
+  const policy::Streamtype& tx_part() const { return *parts_[part_]; }
   void server_ack(int nack) { server_ack_ = nack; }
   // Destroys now, or after the current callback returns if called from one.
   void destroy();
@@ -235,6 +242,13 @@ class Stream {
   Target origin_;          // the policy's target of the current connect_now
   std::string last_error_;     // last_error()
   bool downgrade_logged_ = false;  // the endpoint's scheme turned "tls" off: said once
+
+  // This streamtype and its rideshare chain (Policy::rideshare_chain); part_
+  // indexes the one tx() is producing.
+  std::vector<const policy::Streamtype*> parts_;
+  std::size_t part_ = 0;
+  // A tx EOM: on to the next part; true when the transaction goes on.
+  bool end_tx_part();
 
   bool tx_wanted_ = false;
   std::optional<std::size_t> tx_len_;

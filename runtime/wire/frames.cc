@@ -33,7 +33,7 @@ CreateResultFrame CreateResultFrame::ok(std::uint32_t client_buflen,
   CreateResultFrame f;
   f.result = 0;
   f.client_buflen = client_buflen;
-  for (const auto& name : streamtypes) f.list += "," + name;  // lws spelling
+  for (const auto& name : streamtypes) f.list += (f.list.empty() ? "" : ",") + name;  // no leading comma
   return f;
 }
 

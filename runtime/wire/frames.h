@@ -138,9 +138,10 @@ struct PayloadLengthHintFrame {
 
 // 0x56: 0 u8 result (0 ok, 1 failed) | 1 u32 client_buflen | 5 list.
 // The list is kept as it was on the wire. libwebsockets writes it as
-// "," + streamtype + ("," + rideshare)* — with a leading comma
-// (docs/secure-streams.md §3.4, §6 item 1). We emit the same bytes so lws
-// clients parse it as they expect; streamtypes() reads either spelling.
+// "," + streamtype + ("," + rideshare)*: the leading comma makes an empty
+// first entry, and its client's rideshare index then lags one part behind
+// (docs/secure-streams.md §3.4, §6 item 1). ok() writes streamtype +
+// ("," + rideshare)* instead; streamtypes() reads either spelling.
 struct CreateResultFrame {
   std::uint8_t result = 0;
   std::uint32_t client_buflen = 0;

@@ -123,9 +123,12 @@ TEST(WireGolden, KnownFieldsOfTheHttpGetCapture) {
   EXPECT_EQ(crf.result, 0);
   EXPECT_EQ(crf.list, ",mintest");
   EXPECT_EQ(crf.streamtypes(), std::vector<std::string>{"mintest"});
-  // What our proxy would send for the same outcome is the same bytes.
+  // Our proxy sends the same frame without the leading comma (frames.h).
   EXPECT_EQ(*encode_frame(CreateResultFrame::ok(0, {"mintest"})),
-            read_file(dir / "001_p2c_CREATE_RESULT.bin"));
+            testing::without_leading_comma(read_file(dir / "001_p2c_CREATE_RESULT.bin")));
+  EXPECT_EQ(CreateResultFrame::ok(0, {"a", "b", "c"}).list, "a,b,c");
+  CreateResultFrame lws_spelling{0, 0, ",a,b,c"};
+  EXPECT_EQ(lws_spelling.streamtypes(), (std::vector<std::string>{"a", "b", "c"}));
 
   auto md = decode_frame(Direction::kClientToProxy, read_file(dir / "007_c2p_METADATA.bin"));
   ASSERT_TRUE(md.ok());

@@ -1,6 +1,7 @@
 // The simulated httpbin world of httpbin_bed.h.
 #include "tests/capi/httpbin_bed.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@ struct capi_bed {
   std::unique_ptr<ss::sim::World> world;
   std::unique_ptr<ss::sim::peers::HttpServer> http;
   std::map<std::pair<std::size_t, std::string>, std::string> header_copies;
+  std::deque<std::string> part_copies;
 };
 
 
@@ -80,6 +82,12 @@ const char* capi_bed_header(struct capi_bed* bed, size_t i, const char* name) {
   auto& copy = bed->header_copies[{i, name}];
   copy = std::string(*v);
   return copy.c_str();
+}
+
+int capi_bed_part(struct capi_bed* bed, size_t i, size_t k, struct capi_part* part) {
+  if (!bed || i >= bed->http->request_bodies().size()) return -1;
+  const char* ct = capi_bed_header(bed, i, "content-type");
+  return ss::capi_testing::read_part(ct ? ct : "", bed->http->request_bodies()[i], k, part, bed->part_copies);
 }
 
 size_t capi_bed_violations(struct capi_bed* bed) {

@@ -11,6 +11,8 @@
 
 #include <libwebsockets.h>
 
+#include "tests/capi/capi_part.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -31,6 +33,9 @@ const char *capi_bed_method(struct capi_bed *bed, size_t i);
 const char *capi_bed_body(struct capi_bed *bed, size_t i, size_t *len);
 const char *capi_bed_header(struct capi_bed *bed, size_t i, const char *name);
 size_t capi_bed_violations(struct capi_bed *bed);
+/* Part k of request i's multipart body into *part (if k is in range);
+ * returns the number of parts, -1 if the body is not multipart. */
+int capi_bed_part(struct capi_bed *bed, size_t i, size_t k, struct capi_part *part);
 
 #ifdef __cplusplus
 }

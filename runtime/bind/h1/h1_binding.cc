@@ -132,20 +132,16 @@ class H1Binding final : public stream::Binding {
     has_body_ = method_has_body(r.method);
     multipart_.reset();
     if (has_body_ && st.http_multipart()) {
-      Multipart m;
       std::array<std::uint8_t, 12> raw{};
       host_.rng().fill(raw);
       static constexpr char kHex[] = "0123456789abcdef";
-      m.boundary = "ss-boundary-";
+      boundary_ = "ss-boundary-";
       for (auto b : raw) {
-        m.boundary += kHex[b >> 4];
-        m.boundary += kHex[b & 15];
+        boundary_ += kHex[b >> 4];
+        boundary_ += kHex[b & 15];
       }
-      m.name = st.http_multipart_name;
-      m.filename = st.http_multipart_filename;
-      m.content_type = st.http_mime_content_type;
-      r.headers.push_back({"Content-Type", m.content_type_header()});
-      multipart_ = std::move(m);
+      multipart_ = part_framing(st);
+      r.headers.push_back({"Content-Type", multipart_->content_type_header()});
     } else if (has_body_ && st.http_www_form_urlencoded) {
       r.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
     }
@@ -153,7 +149,7 @@ class H1Binding final : public stream::Binding {
       auto len = host_.announced_tx_len();
       if (len && !st.http_no_content_length) {
         r.framing = BodyFraming::kContentLength;
-        r.content_length = *len + (multipart_ ? multipart_->preamble().size() + multipart_->epilogue().size() : 0);
+        r.content_length = *len + framing_size();
       } else {
         r.framing = BodyFraming::kChunked;  // length unknown (or not to be sent)
       }
@@ -175,6 +171,27 @@ class H1Binding final : public stream::Binding {
     // response head's CONNECTED is then a duplicate). docs/proxy.md.
     if (has_body_ && host_.proxied() && host_.connected() == HostVerdict::kStop) return stop();
     pump_body();
+  }
+
+  // The multipart framing of one part of the body: the primary streamtype's
+  // or, for a rideshare part, that streamtype's name, filename and type.
+  Multipart part_framing(const policy::Streamtype& part) const {
+    Multipart m;
+    m.boundary = boundary_;
+    m.name = part.http_multipart_name;
+    m.filename = part.http_multipart_filename;
+    m.content_type = part.http_mime_content_type;
+    return m;
+  }
+
+  // Bytes the multipart framing adds to the user's payload: each part of
+  // the rideshare chain opens with its preamble, the last one closes.
+  std::size_t framing_size() const {
+    if (!multipart_) return 0;
+    const auto chain = host_.policy().rideshare_chain(host_.streamtype());
+    std::size_t n = multipart_->preamble().size() + multipart_->epilogue().size();
+    for (std::size_t i = 1; i < chain.size(); ++i) n += part_framing(*chain[i]).next_preamble().size();
+    return n;
   }
 
   // http_multipart_ss_in (docs/secure-streams.md §2.4): each part of a multipart response is
@@ -267,6 +284,7 @@ class H1Binding final : public stream::Binding {
   void pump_body() {
     std::array<std::uint8_t, kTxChunk> buf;
     while (!stopped_ && has_body_ && !blocked_ && client_.phase_sending() && host_.tx_wanted()) {
+      const policy::Streamtype* part = &host_.tx_part();
       TxPull p = host_.pull_tx(buf);
       if (p.kind == TxPull::Kind::kStop) return;
       if (p.kind != TxPull::Kind::kData) return;
@@ -274,6 +292,16 @@ class H1Binding final : public stream::Binding {
       if (!piece.ok()) return fail(piece.error().message());
       write(*piece);
       if (p.flags & stream::kFlagEom) {
+        // The end of a rideshare part: the body goes on with the next
+        // streamtype of the chain (docs/protocols.md "Rideshare").
+        if (const policy::Streamtype& next = host_.tx_part(); &next != part) {
+          if (multipart_) {
+            auto sep = client_.send_body(part_framing(next).next_preamble());
+            if (!sep.ok()) return fail(sep.error().message());
+            write(*sep);
+          }
+          continue;
+        }
         if (multipart_) {
           auto epi = client_.send_body(multipart_->epilogue());
           if (!epi.ok()) return fail(epi.error().message());
@@ -442,7 +470,8 @@ class H1Binding final : public stream::Binding {
   bool first_part_ = true;
   std::uint32_t part_som_ = 0;          // flags for the current part's first rx
   std::uint32_t part_eom_pending_ = 0;  // a finished part's EOM, not yet delivered
-  std::optional<Multipart> multipart_;
+  std::optional<Multipart> multipart_;  // the first part's framing
+  std::string boundary_;                 // of this request's multipart body
   bool has_body_ = false;
   bool blocked_ = false;
   bool stopped_ = false;

@@ -93,17 +93,21 @@ inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
 // application/x-www-form-urlencoded encoding of one name or value.
 std::string form_urlencode(std::string_view text);
 
-// multipart/form-data framing of a single part (http_multipart_name /
+// multipart/form-data framing of one part (http_multipart_name /
 // http_multipart_filename / http_mime_content_type). The boundary is chosen
-// by the caller (from ss::Rng, so runs replay).
+// by the caller (from ss::Rng, so runs replay) and shared by the parts of
+// one body.
 struct Multipart {
   std::string boundary;
   std::string name;
   std::string filename;
   std::string content_type;
   std::string content_type_header() const;  // value for Content-Type
-  std::string preamble() const;             // before the part's bytes
-  std::string epilogue() const;             // after them
+  std::string preamble() const;             // before the first part's bytes
+  // Between the bytes of the part before and this part's (a rideshare
+  // part, docs/protocols.md "Rideshare"): ends that part, opens this one.
+  std::string next_preamble() const { return "\r\n" + preamble(); }
+  std::string epilogue() const;             // after the last part's bytes
 };
 
 }  // namespace ss::proto::h1

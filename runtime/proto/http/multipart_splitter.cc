@@ -355,4 +355,27 @@ std::vector<MultipartEvent> merge_part_data(const std::vector<MultipartEvent>& e
   return merge_data_events<PartData, NeedData>(events);
 }
 
+Result<std::vector<WholePart>> split_multipart(std::string_view content_type, std::string_view body) {
+  auto boundary = MultipartSplitter::boundary_from_content_type(content_type);
+  if (!boundary) return boundary.error();
+  MultipartSplitter splitter(std::move(*boundary));
+  splitter.receive_data(body);
+  splitter.receive_end();
+  std::vector<WholePart> parts;
+  for (;;) {
+    MultipartEvent e = splitter.next_event();
+    if (auto* begin = std::get_if<PartBegin>(&e)) {
+      parts.push_back({std::move(begin->headers), {}});
+    } else if (auto* d = std::get_if<PartData>(&e)) {
+      parts.back().data.append(d->data.begin(), d->data.end());
+    } else if (auto* err = std::get_if<ErrorEvent>(&e)) {
+      return make_error(err->code, err->message);
+    } else if (std::holds_alternative<Done>(e)) {
+      return parts;
+    } else if (std::holds_alternative<NeedData>(e)) {
+      return make_error(ErrorCode::kParse, "multipart body ends before its close delimiter");
+    }
+  }
+}
+
 }  // namespace ss::proto::http

@@ -91,6 +91,19 @@ using MultipartEvent = std::variant<PartBegin, PartData, PartEnd, Done, NeedData
 // "error: ..." (for test output and traces).
 std::string describe(const MultipartEvent& event);
 
+// One part of a whole multipart body, as split_multipart() returns it.
+struct WholePart {
+  Headers headers;
+  std::string data;
+  bool operator==(const WholePart&) const = default;
+};
+
+// Splits a complete multipart body whose Content-Type is `content_type`
+// (the boundary comes from it) into its parts, in order. Errors as
+// boundary_from_content_type() and the splitter name them (with the byte
+// offset). For a whole body in memory: tests and simulated servers.
+Result<std::vector<WholePart>> split_multipart(std::string_view content_type, std::string_view body);
+
 // Joins adjacent PartData events and drops NeedData, so two event lists
 // from differently split input compare equal.
 std::vector<MultipartEvent> merge_part_data(const std::vector<MultipartEvent>& events);

@@ -212,5 +212,21 @@ TEST(MultipartSplitter, TerminalEventsAreSticky) {
   EXPECT_TRUE(bad.failed());
 }
 
+TEST(SplitMultipart, WholeBodyIntoPartsOrANamedError) {
+  const std::string body =
+      "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\none\r\n"
+      "--b\r\nContent-Type: text/plain\r\n\r\n\r\n--b--\r\n";
+  auto parts = split_multipart("multipart/form-data; boundary=b", body);
+  ASSERT_TRUE(parts.ok()) << parts.error().message();
+  ASSERT_EQ(parts->size(), 2u);
+  EXPECT_EQ(h1::find_header((*parts)[0].headers, "content-disposition"), "form-data; name=\"x\"");
+  EXPECT_EQ((*parts)[0].data, "one");
+  EXPECT_EQ(h1::find_header((*parts)[1].headers, "content-type"), "text/plain");
+  EXPECT_EQ((*parts)[1].data, "");
+  auto cut = split_multipart("multipart/form-data; boundary=b", body.substr(0, body.size() - 8));
+  ASSERT_FALSE(cut.ok());
+  EXPECT_FALSE(split_multipart("text/plain", body).ok());
+}
+
 }  // namespace
 }  // namespace ss::proto::http

@@ -37,4 +37,21 @@ inline Direction direction_of(const std::filesystem::path& frame_file) {
                                                                              : Direction::kProxyToClient;
 }
 
+// `p2c` (a proxy -> client byte stream) as our proxy writes it: the same,
+// except that a CREATE_RESULT list has no leading comma (frames.h,
+// CreateResultFrame). The list is the frame's tail after 5 body bytes.
+inline std::vector<std::uint8_t> without_leading_comma(std::vector<std::uint8_t> p2c) {
+  for (std::size_t at = 0; at + 3 <= p2c.size();) {
+    const std::size_t len = static_cast<std::size_t>(p2c[at + 1]) << 8 | p2c[at + 2];
+    if (p2c[at] == 0x56 && len > 5 && p2c[at + 8] == ',') {
+      p2c.erase(p2c.begin() + static_cast<std::ptrdiff_t>(at + 8));
+      p2c[at + 1] = static_cast<std::uint8_t>((len - 1) >> 8);
+      p2c[at + 2] = static_cast<std::uint8_t>(len - 1);
+      return p2c;
+    }
+    at += 3 + len;
+  }
+  return p2c;
+}
+
 }  // namespace ss::wire::testing

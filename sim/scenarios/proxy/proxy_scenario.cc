@@ -32,6 +32,7 @@
 
 #include "runtime/proxy/server.h"
 #include "sim/scenarios/proxy/proxy_bulk_scenario.h"
+#include "sim/scenarios/proxy/rideshare_scenario.h"
 #include "sim/testing/sim_link_client.h"
 #include "sim/scenarios/proxy/sim_proxy_process.h"
 #include "sim/testing/sspc_client.h"
@@ -216,6 +217,7 @@ std::unique_ptr<Scenario> make_proxy_scenario() {
 void register_proxy_scenarios(ScenarioRegistry& registry) {
   registry.add(make_proxy_scenario());
   registry.add(make_proxy_bulk_scenario());
+  registry.add(make_rideshare_scenario());
 }
 
 }  // namespace ss::sim
