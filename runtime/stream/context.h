@@ -89,6 +89,8 @@ class Context {
     // retry policy. 0 disables it.
     Micros transport_timeout = seconds(30);
     Micros protocol_timeout = seconds(20);
+    // What server streams allow their clients (binding.h, docs/api.md "Serving").
+    ServerLimits server_limits{};
   };
 
   explicit Context(Config config);
@@ -97,8 +99,11 @@ class Context {
   Context& operator=(const Context&) = delete;
 
   // Creates a stream of `info.streamtype`. Raises CREATING (and connects at
-  // once for nailed_up streamtypes). Errors: unknown streamtype
+  // once for nailed_up streamtypes). A `server: true` streamtype listens
+  // first (server.h) and then raises CREATING; its clients become accepted
+  // streams. Errors: unknown streamtype
   // (kNotFound, naming it), no binding for its protocol (kUnsupported),
+  // a server that cannot listen (the Net's error, naming the address),
   // the user's CREATING callback answered DESTROY_ME (kState).
   Result<Stream*> create(StreamInfo info);
 
@@ -122,8 +127,10 @@ class Context {
 
   // Protocol bindings by policy protocol. The raw binding is registered by
   // register_raw_binding() (runtime/bind/raw); others by their helpers.
-  void register_binding(policy::Protocol protocol, BindingFactory factory);
-  const BindingFactory* binding_for(policy::Protocol protocol) const;
+  // A protocol may register a server-side binding too (Role::kServer),
+  // which accepted streams of a server streamtype use.
+  void register_binding(policy::Protocol protocol, BindingFactory factory, Role role = Role::kClient);
+  const BindingFactory* binding_for(policy::Protocol protocol, Role role = Role::kClient) const;
   void set_tls_transport(TlsTransportFactory factory) { tls_transport_ = std::move(factory); }
   const TlsTransportFactory& tls_transport() const { return tls_transport_; }
 
@@ -138,6 +145,7 @@ class Context {
   const std::shared_ptr<const policy::Policy>& policy_ptr() const { return policy_; }
   Micros transport_timeout() const { return transport_timeout_; }
   Micros protocol_timeout() const { return protocol_timeout_; }
+  const ServerLimits& server_limits() const { return server_limits_; }
 
   // Idle keep-alive connections shared by the context's streams.
   ConnectionPool& pool() { return pool_; }
@@ -180,7 +188,8 @@ class Context {
   Micros transport_timeout_;
   Micros protocol_timeout_;
   TlsTransportFactory tls_transport_;
-  std::map<policy::Protocol, BindingFactory> bindings_;
+  ServerLimits server_limits_;
+  std::map<std::pair<policy::Protocol, Role>, BindingFactory> bindings_;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, std::unique_ptr<Stream>> streams_;  // by id: stable order
   struct Sink {
@@ -190,6 +199,7 @@ class Context {
   };
   std::map<std::string, Sink> sinks_;  // by streamtype
   friend class Stream;
+  friend class Server;  // makes the accepted streams
   Result<Stream*> join_sink(const policy::Streamtype& st, StreamInfo info);
   Stream* make_stream(const policy::Streamtype& st, StreamInfo info);
   std::vector<std::unique_ptr<Stream>> graveyard_;
