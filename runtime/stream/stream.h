@@ -134,6 +134,8 @@ class Stream {
   const policy::Streamtype& streamtype() const { return st_; }
   Context& context() { return ctx_; }
   void* user() const { return info_.user; }
+  // What keeps the user object alive (the C API's handle).
+  const std::shared_ptr<void>& user_storage() const { return info_.user_storage; }
   State tracked_state() const { return tracked_; }
   bool destroyed() const { return phase_ == StreamPhase::kDestroyed; }
   bool has_connection() const { return attempt_ != nullptr; }
