@@ -236,17 +236,19 @@ class H1ServerBinding final : public stream::Binding {
   void pump() {
     std::array<std::uint8_t, kTxChunk> buf;
     while (!stopped_ && in_txn_ && !response_done_ && !blocked_ && host_.tx_wanted()) {
+      // Read before the pull: an EOM in this chunk forgets the length.
+      const std::optional<std::size_t> announced = host_.announced_tx_len();
       TxPull p = host_.pull_tx(buf);
       if (p.kind != TxPull::Kind::kData) return;
       touch();
-      if (!response_started_) start_response();
+      if (!response_started_) start_response(announced);
       if (stopped_) return;
       send_body(std::span<const std::uint8_t>(buf.data(), p.len));
       if (p.flags & stream::kFlagEom) end_response();
     }
   }
 
-  void start_response() {
+  void start_response(std::optional<std::size_t> len) {
     response_started_ = true;
     const std::optional<int> ack = host_.server_ack();
     int status = !ack ? 404 : (*ack == 0 ? 200 : *ack);
@@ -268,7 +270,6 @@ class H1ServerBinding final : public stream::Binding {
       }
       headers.push_back({name, std::string(*v)});
     }
-    const std::optional<std::size_t> len = host_.announced_tx_len();
     if (len) {
       framing_ = BodyFraming::kContentLength;
       headers.push_back({"Content-Length", std::to_string(*len)});

@@ -295,7 +295,7 @@ TEST(H1Server, PostBodyArrivesAsRxAndChunkedResponsesWork) {
   EXPECT_EQ(it->body_flags & (stream::kFlagSom | stream::kFlagEom), stream::kFlagSom | stream::kFlagEom);
   EXPECT_EQ(post.rx, "got " + std::string(3000, 'p'));
   EXPECT_TRUE(post.saw(ACK));
-  EXPECT_EQ(chunked.rx, std::string(5000, 'c'));
+  EXPECT_EQ(chunked.rx, std::string(5000, 'c'));  // request_tx without a length: chunked
   EXPECT_TRUE(chunked.saw(ACK));
 }
 
@@ -337,6 +337,9 @@ TEST(H1Server, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_LT(a, t);
   EXPECT_LT(t, b);
   EXPECT_NE(raw.rx.find("HTTP/1.1 418"), std::string::npos);
+  // request_tx_len -> Content-Length (no chunked framing in this exchange).
+  EXPECT_NE(raw.rx.find("Content-Length: 8\r\n"), std::string::npos) << raw.rx;
+  EXPECT_EQ(raw.rx.find("chunked"), std::string::npos) << raw.rx;
   EXPECT_NE(raw.rx.find("Connection: close"), std::string::npos);
   EXPECT_TRUE(raw.closed());  // after the last response, asked to close
   EXPECT_EQ(web.states[web.requests[0].stream].back(), DESTR);
