@@ -3,7 +3,10 @@
  * the shape of libwebsockets' minimal-secure-streams-server, written
  * against <libwebsockets.h> alone (docs/api.md, "Serving").
  *
- *   file_server FILE [PORT]     GET / answers FILE (200), anything else 404
+ *   file_server FILE [PORT [POLICY]]
+ *                               GET / answers FILE (200), anything else 404;
+ *                               POLICY: a policy file with a "myserver"
+ *                               streamtype instead of the built-in one
  *
  * The streamtype "myserver" ("server": true) listens on PORT (default
  * 7681); every client connection gets its own srv_t.
@@ -103,7 +106,7 @@ int main(int argc, const char **argv)
 	int n = 0;
 
 	if (argc < 2 || read_file(argv[1])) {
-		fprintf(stderr, "usage: file_server FILE [PORT] (FILE readable, at most 16 MiB)\n");
+		fprintf(stderr, "usage: file_server FILE [PORT [POLICY]] (FILE readable, at most 16 MiB)\n");
 		return 2;
 	}
 	snprintf(policy, sizeof policy,
@@ -117,7 +120,8 @@ int main(int argc, const char **argv)
 
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
-	info.pss_policies_json = policy;
+	/* a policy file of your own (its "myserver" may be "tls": true) */
+	info.pss_policies_json = argc > 3 ? argv[3] : policy;
 	context = lws_create_context(&info);       /* posix backend */
 	if (!context)
 		return 1;

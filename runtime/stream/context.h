@@ -71,6 +71,15 @@ using TlsTransportFactory = std::function<Result<std::unique_ptr<Connection>>(
     Net& net, TlsProvider* provider, const TlsTarget& target, const ConnectOptions& options,
     ConnectionHandler* handler)>;
 
+// The TLS hook for a TLS server streamtype ("server": true with "tls":
+// true): wraps each accepted connection in a TLS server session with the
+// streamtype's server_cert / server_key. runtime/bind/tls provides one
+// (make_tls_accept); set it with Context::set_tls_accept. The wrapped
+// connection says on_connected() once its handshake is done.
+using TlsAcceptFactory = std::function<Result<std::unique_ptr<Connection>>(
+    TlsProvider& provider, const policy::Policy& policy, const policy::Streamtype& streamtype,
+    std::unique_ptr<Connection> accepted)>;
+
 class Context {
  public:
   struct Config {
@@ -133,6 +142,8 @@ class Context {
   const BindingFactory* binding_for(policy::Protocol protocol, Role role = Role::kClient) const;
   void set_tls_transport(TlsTransportFactory factory) { tls_transport_ = std::move(factory); }
   const TlsTransportFactory& tls_transport() const { return tls_transport_; }
+  void set_tls_accept(TlsAcceptFactory factory) { tls_accept_ = std::move(factory); }
+  const TlsAcceptFactory& tls_accept() const { return tls_accept_; }
 
   // Raises EVENT_WAIT_CANCELLED on every stream (lws_cancel_service).
   void cancel_service();
@@ -188,6 +199,7 @@ class Context {
   Micros transport_timeout_;
   Micros protocol_timeout_;
   TlsTransportFactory tls_transport_;
+  TlsAcceptFactory tls_accept_;
   ServerLimits server_limits_;
   std::map<std::pair<policy::Protocol, Role>, BindingFactory> bindings_;
   std::uint64_t next_id_ = 1;

@@ -12,6 +12,18 @@ Server::~Server() { *alive_ = false; }
 
 Error Server::listen() {
   const policy::Streamtype& st = owner_.streamtype();
+  if (st.tls) {
+    // Checked now, so a server that could never serve TLS fails to create.
+    const policy::Policy& pol = owner_.context().policy();
+    if (!st.server_cert || !st.server_key || *st.server_cert >= pol.certs.size() || *st.server_key >= pol.certs.size()) {
+      return make_error(ErrorCode::kInvalidArgument, "server streamtype " + quote_text(st.name) +
+                                                         ": \"tls\": true needs server_cert and server_key (policy certs)");
+    }
+    if (!owner_.context().tls_accept() || !owner_.context().tls()) {
+      return make_error(ErrorCode::kUnsupported, "server streamtype " + quote_text(st.name) +
+                                                     ": \"tls\": true but the context has no TLS provider or accept hook");
+    }
+  }
   // An empty endpoint listens on every address, as lws's vhost does.
   Endpoint at = Endpoint::tcp("", st.port);
   if (!st.endpoint.empty()) {
@@ -69,9 +81,20 @@ void Server::accept(std::unique_ptr<Connection> conn) {
     conn->close();
     return;
   }
+  const bool tls = owner_.streamtype().tls;
+  if (tls) {
+    const Endpoint from = conn->peer();
+    auto wrapped = ctx.tls_accept()(*ctx.tls(), ctx.policy(), owner_.streamtype(), std::move(conn));
+    if (!wrapped) {
+      ctx.log("server stream " + std::to_string(owner_.id()) + " (" + owner_.streamtype().name +
+              "): TLS for a client from " + escape_text(to_string(from)) + ": " + wrapped.error().message());
+      return;
+    }
+    conn = std::move(*wrapped);
+  }
   Stream* s = ctx.make_stream(owner_.streamtype(), std::move(*info));
   clients_.push_back(s->weak());
-  s->adopt(std::move(conn));
+  s->adopt(std::move(conn), tls);
 }
 
 void Server::foreach_client(const std::function<void(Stream*)>& fn) {

@@ -631,7 +631,7 @@ void Stream::foreach_client(const std::function<void(Stream*)>& fn) {
   if (server_ && !destroy_started()) server_->foreach_client(fn);
 }
 
-void Stream::adopt(std::unique_ptr<Connection> conn) {
+void Stream::adopt(std::unique_ptr<Connection> conn, bool tls) {
   Guard g(this);
   move_to(phase_, StreamPhase::kLive);
   raise(State::kCreating);
@@ -659,8 +659,15 @@ void Stream::adopt(std::unique_ptr<Connection> conn) {
   raw->relay_ = std::make_unique<Relay>();
   raw->relay_->set_target(raw);
   raw->conn_ = std::move(conn);
+  raw->tls_ = tls;
   ctx_.trace("ss.accept", "ss" + std::to_string(id_) + " " + st_.name + " <- " + to_string(raw->conn_->peer()) +
-                              " #" + std::to_string(raw->conn_->id()));
+                              " #" + std::to_string(raw->conn_->id()) + (tls ? " tls" : ""));
+  if (tls) {
+    // The handshake's end is the TLS wrapper's on_connected().
+    raw->arm_phase_timer(ctx_.transport_timeout(), "the TLS handshake of an accepted client", "transport deadline");
+    raw->conn_->set_handler(raw->relay_.get());
+    return;
+  }
   // The wire is up already; the binding starts from the loop, and the
   // connection delivers its events only after that.
   std::weak_ptr<Stream*> weak = token_;

@@ -169,7 +169,9 @@ class Stream {
   std::optional<StreamInfo> accepted_info() const;
   // Accepted streams, instead of start(): CREATING, CONNECTING, then the
   // server-side binding runs on `conn` (CONNECTED when its protocol is up).
-  void adopt(std::unique_ptr<Connection> conn);
+  // `tls`: conn is a TLS server wrapper that says on_connected() after its
+  // handshake, which must come within the context's transport timeout.
+  void adopt(std::unique_ptr<Connection> conn, bool tls = false);
   void reclaim_attempts();
   // Local sinks (sink.cc): `peer` is the other end; both become CONNECTED.
   void link_sink(Stream* peer, bool is_source);
