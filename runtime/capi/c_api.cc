@@ -565,7 +565,7 @@ int lws_ss_get_metadata(struct lws_ss_handle* h, const char* name, const void** 
   if (!h || !h->stream || !name || !value || !len) return 1;
   auto v = h->stream->get_metadata(name);
   if (!v) return 1;
-  *value = v->data();
+  *value = v->data() ? v->data() : "";  // declared but unset: "", never NULL (C code memcpy()s it)
   *len = v->size();
   return 0;
 }

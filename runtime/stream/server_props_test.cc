@@ -107,10 +107,15 @@ struct Sut {
       return true;
     };
     srv = ServerBed::create(*bed.server, "srv", std::move(info));
+    if (srv) srv_token = srv->weak();
   }
   ~Sut() { bed.client.reset(); }  // before the users the client streams call
 
-  bool listener_alive() const { return srv && bed.server->stream_count() > 0 && srv->server(); }
+  std::weak_ptr<Stream*> srv_token;
+  bool listener_alive() const {
+    auto t = srv_token.lock();
+    return t && *t;
+  }
 
   void check() {
     RC_ASSERT(bed.violations.empty());
@@ -265,7 +270,7 @@ RC_GTEST_PROP(ServerStateMachine, AcceptedStreamsLegalInOrderNoLeak, ()) {
   for (const auto& c : sut.clients) {
     if (!c->destroyed()) c->s->destroy();
   }
-  if (model.listener) sut.srv->destroy();
+  if (sut.listener_alive()) sut.srv->destroy();
   sut.bed.run_until_idle();
   sut.check();
   RC_ASSERT(sut.bed.world.scheduler().pending() == 0u);
