@@ -621,6 +621,7 @@ std::optional<StreamInfo> Stream::accepted_info() const {
   } else {
     a = info_;  // the same callbacks and user object (the C++ API's default)
     a.make_accepted = {};
+    a.on_bind = {};  // the server's own publication hook is not the client's
   }
   a.streamtype = st_.name;
   a.flags = static_cast<std::uint8_t>((info_.flags & ~kInfoServer) | kInfoAccepted);
