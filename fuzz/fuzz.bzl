@@ -23,6 +23,7 @@ FUZZ_TARGETS = [
     "ws_stream_fuzz",
     "proxy_fuzz",
     "world_fuzz",
+    "h1_server_fuzz",
 ]
 
 def ss_fuzz_target(name, deps = [], hdrs = [], corpus = None, size = "small"):

@@ -45,6 +45,7 @@ LAYERS = [
         "sim/peers",
         "sim/testing",
         "sim/scenarios/proxy",
+        "sim/scenarios/server",
         "sim/scenarios/stream_h1",
         "sim/scenarios/stream_raw",
         "sim/scenarios/stream_ws",

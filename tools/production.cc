@@ -10,6 +10,7 @@ namespace ss::tools {
 void register_builtin_protocols(stream::Context& ctx) {
   stream::register_builtin_bindings(ctx);
   ctx.set_tls_transport(stream::make_tls_transport());
+  ctx.set_tls_accept(stream::make_tls_accept());  // TLS server streamtypes
 }
 
 Result<std::unique_ptr<ProductionRuntime>> ProductionRuntime::create(

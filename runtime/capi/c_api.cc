@@ -133,6 +133,28 @@ std::shared_ptr<lws_ss_handle> make_handle(lws_context* context, const lws_ss_in
   return h;
 }
 
+// The StreamInfo of a stream the engine accepts for `ssi` (an accepted sink,
+// an accepted server client): a fresh handle and zeroed user object of the
+// same ssi, with the same opaque pointer, as lws gives each client.
+std::function<bool(ss::stream::StreamInfo&)> accepted_filler(lws_context* context, const lws_ss_info_t* ssi,
+                                                             void* opaque) {
+  const lws_ss_info_t copy = *ssi;
+  return [context, copy, opaque](ss::stream::StreamInfo& a) {
+    auto h = make_handle(context, &copy, opaque);
+    if (!h) return false;
+    lws_ss_handle* raw = h.get();
+    a.callbacks = callbacks_for(raw);
+    a.manual_initial_tx_credit = copy.manual_initial_tx_credit;
+    a.user = raw->user;
+    a.user_storage = h;
+    a.on_bind = [raw](Stream* s) {
+      raw->stream = s;
+      raw->sequencer.seq = &s->sequencer();
+    };
+    return true;
+  };
+}
+
 // LWSSSINFLAGS_REGISTER_SINK: no stream; the context records the sink
 // (Context::register_sink). Its SINK_JOIN / SINK_PART callbacks get a user
 // object of the registration's own (lws passes the source's, docs/secure-streams.md §6 item
@@ -147,20 +169,10 @@ bool register_c_sink(lws_context* context, const lws_ss_info_t* ssi, void* opaqu
   info.callbacks = callbacks_for(reg.get());
   info.user = reg->user;
   info.user_storage = reg;  // lives as long as the registration
-  const lws_ss_info_t copy = *ssi;
-  auto make_accepted = [context, copy, opaque]() -> std::optional<ss::stream::StreamInfo> {
-    auto h = make_handle(context, &copy, opaque);
-    if (!h) return std::nullopt;
-    lws_ss_handle* raw = h.get();
+  auto fill = accepted_filler(context, ssi, opaque);
+  auto make_accepted = [fill]() -> std::optional<ss::stream::StreamInfo> {
     ss::stream::StreamInfo a;
-    a.callbacks = callbacks_for(raw);
-    a.manual_initial_tx_credit = copy.manual_initial_tx_credit;
-    a.user = raw->user;
-    a.user_storage = h;
-    a.on_bind = [raw](Stream* s) {
-      raw->stream = s;
-      raw->sequencer.seq = &s->sequencer();
-    };
+    if (!fill(a)) return std::nullopt;
     return a;
   };
   if (ss::Error e = context->engine->register_sink(std::move(info), std::move(make_accepted))) {
@@ -418,6 +430,8 @@ int lws_ss_create(struct lws_context* context, int tsi, const lws_ss_info_t* ssi
     raw->sequencer.seq = &s->sequencer();
     if (ppss) *ppss = raw;  // visible to callbacks raised during creation
   };
+  // A server streamtype's clients: each its own handle and user object.
+  info.make_accepted = accepted_filler(context, ssi, opaque_user_data);
   auto s = context->engine->create(std::move(info));
   if (!s) {
     if (ppss) *ppss = nullptr;
@@ -551,7 +565,7 @@ int lws_ss_get_metadata(struct lws_ss_handle* h, const char* name, const void** 
   if (!h || !h->stream || !name || !value || !len) return 1;
   auto v = h->stream->get_metadata(name);
   if (!v) return 1;
-  *value = v->data();
+  *value = v->data() ? v->data() : "";  // declared but unset: "", never NULL (C code memcpy()s it)
   *len = v->size();
   return 0;
 }
@@ -560,11 +574,13 @@ void lws_ss_server_ack(struct lws_ss_handle* h, int nack) {
   if (h && h->stream) h->stream->server_ack(nack);
 }
 
+// Each live accepted stream of the server `h` once (Server::foreach_client:
+// safe when `cb` destroys the handle it is given); nothing for other streams.
 void lws_ss_server_foreach_client(struct lws_ss_handle* h, lws_sssfec_cb cb, void* arg) {
-  // Server streams come later; a client stream has no accepted clients.
-  (void)h;
-  (void)cb;
-  (void)arg;
+  if (!h || !h->stream || !cb) return;
+  h->stream->foreach_client([cb, arg](Stream* s) {
+    cb(static_cast<lws_ss_handle*>(s->user_storage().get()), arg);
+  });
 }
 
 void lws_ss_change_handlers(struct lws_ss_handle* h, lws_sscb_rx rx, lws_sscb_tx tx,

@@ -21,6 +21,7 @@ class PosixBackend final : public ss::stream::Backend {
   void setup(ss::stream::Context& ctx) override {
     Backend::setup(ctx);
     ctx.set_tls_transport(ss::stream::make_tls_transport());
+    ctx.set_tls_accept(ss::stream::make_tls_accept());  // TLS server streamtypes
   }
 
   // lws_service(ctx, 0) blocks until something happens (a timer, I/O or

@@ -220,6 +220,29 @@ HostVerdict Attempt::transaction_complete(const TxnResult& result) {
   return verdict();
 }
 
+const ServerLimits& Attempt::server_limits() const { return s_.ctx_.server_limits(); }
+
+void Attempt::begin_server_txn() {
+  if (!live()) return;
+  s_.server_ack_.reset();
+  s_.md_.clear();
+  s_.response_md_.clear();
+  s_.tx_len_.reset();
+}
+
+HostVerdict Attempt::server_txn() {
+  if (!live() || s_.stopping()) return HostVerdict::kStop;
+  s_.raise(State::kServerTxn);
+  return verdict();
+}
+
+std::optional<std::string_view> Attempt::response_metadata(std::string_view name) const {
+  for (const auto& n : s_.response_md_) {
+    if (n == name) return s_.md_.find(name);
+  }
+  return std::nullopt;
+}
+
 void Attempt::trace(std::string_view kind, std::string_view text) {
   if (live()) s_.ctx_.trace(kind, "ss" + std::to_string(s_.id_) + " " + std::string(text));
 }

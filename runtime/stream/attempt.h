@@ -71,6 +71,13 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   HostVerdict user_state(int state) override;
   void trace(std::string_view kind, std::string_view text) override;
 
+  bool accepted() const override { return s_.accepted(); }
+  const ServerLimits& server_limits() const override;
+  void begin_server_txn() override;
+  HostVerdict server_txn() override;
+  std::optional<int> server_ack() const override { return s_.server_ack_; }
+  std::optional<std::string_view> response_metadata(std::string_view name) const override;
+
   bool redirect_cross_origin() const override { return cross_origin_; }
   void retry_after_hint(std::uint32_t ms) override {
     if (live()) s_.retry_after_floor_ms_ = ms;

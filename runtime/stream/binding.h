@@ -81,6 +81,18 @@ enum class HostVerdict {
   kStop,      // the connection is going away: return now, no more host calls
 };
 
+// What a server stream allows its clients (docs/api.md "Serving"). lws has
+// no policy keys for these; they are the context's (Context::Config), with
+// these defaults.
+struct ServerLimits {
+  std::size_t max_clients = 64;               // live accepted streams per server
+  std::uint64_t max_body = 1024 * 1024;       // request body bytes (h1): beyond -> 413, close
+  Micros head_timeout = seconds(10);          // a request head must be complete this long
+                                              // after the connection or the previous
+                                              // response (slowloris)
+  Micros idle_timeout = seconds(30);          // no byte in or out for this long -> close
+};
+
 // Result of pulling one chunk of user payload (the user's tx callback).
 struct TxPull {
   enum class Kind {
@@ -208,6 +220,30 @@ class BindingHost {
   // ended (docs/tools.md); no behaviour depends on them.
   virtual void trace(std::string_view kind, std::string_view text) {}
 
+  // --- serving (accepted streams of a server streamtype, docs/api.md
+  //     "Serving") --------------------------------------------------------
+  // True when this connection was accepted by a server stream: the binding
+  // is the server side (made by the factory registered for Role::kServer).
+  virtual bool accepted() const { return false; }
+  virtual const ServerLimits& server_limits() const {
+    static const ServerLimits kDefaults;
+    return kDefaults;
+  }
+  // A new request's metadata (path, method, mapped headers, URL args) are
+  // about to be stored: forget the previous transaction's values and ack.
+  virtual void begin_server_txn() {}
+  // Raises SERVER_TXN: the request's metadata are set; the user reads them,
+  // acks (lws_ss_server_ack) and asks to send the response body.
+  virtual HostVerdict server_txn() { return HostVerdict::kStop; }
+  // The user's lws_ss_server_ack for the current transaction (0 = OK, else
+  // the status to answer), nullopt when the user has not acked.
+  virtual std::optional<int> server_ack() const { return std::nullopt; }
+  // Metadata the user set for the response since begin_server_txn() (a
+  // mapped header the request also carried is not echoed back).
+  virtual std::optional<std::string_view> response_metadata(std::string_view name) const {
+    return std::nullopt;
+  }
+
   // --- events to the engine ---------------------------------------------
   // Protocol-level connection established -> CONNECTED.
   virtual HostVerdict connected() = 0;
@@ -257,5 +293,10 @@ class Binding {
 
 // Makes the binding for one connection attempt.
 using BindingFactory = std::function<std::unique_ptr<Binding>(BindingHost& host)>;
+
+// Which side of a connection a binding speaks: the client side (the
+// stream connected out) or the server side (a server stream accepted it).
+// A protocol registers a factory per role it serves.
+enum class Role { kClient, kServer };
 
 }  // namespace ss::stream

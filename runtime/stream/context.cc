@@ -13,6 +13,7 @@ Context::Context(Config config)
       hooks_(std::move(config.hooks)),
       transport_timeout_(config.transport_timeout),
       protocol_timeout_(config.protocol_timeout),
+      server_limits_(config.server_limits),
       pool_(*config.loop) {
   if (!policy_) policy_ = std::make_shared<const policy::Policy>();
 }
@@ -46,12 +47,26 @@ Result<Stream*> Context::create(StreamInfo info) {
                                                 "' is not in the policy");
   }
   if (st->local_sink) return join_sink(*st, std::move(info));
-  if (!binding_for(st->protocol)) {
+  if (!st->server && !binding_for(st->protocol)) {
     return make_error(ErrorCode::kUnsupported,
                       "streamtype '" + info.streamtype + "': no binding for protocol number " +
                           std::to_string(static_cast<int>(st->protocol)));
   }
+  if (st->server) {
+    if (!binding_for(st->protocol, Role::kServer)) {
+      return make_error(ErrorCode::kUnsupported, "server streamtype '" + info.streamtype +
+                                                     "': no server binding for protocol number " +
+                                                     std::to_string(static_cast<int>(st->protocol)));
+    }
+    info.flags = static_cast<std::uint8_t>(info.flags | kInfoServer);
+  }
   Stream* s = make_stream(*st, std::move(info));
+  if (st->server) {
+    if (Error e = s->listen()) {
+      s->destroy();  // never CREATED: no state is raised
+      return e;
+    }
+  }
   s->start();
   if (s->destroyed()) {
     return make_error(ErrorCode::kState, "streamtype '" + st->name +
@@ -74,12 +89,12 @@ void Context::destroy(Stream* stream) {
   if (stream) stream->destroy();
 }
 
-void Context::register_binding(policy::Protocol protocol, BindingFactory factory) {
-  bindings_[protocol] = std::move(factory);
+void Context::register_binding(policy::Protocol protocol, BindingFactory factory, Role role) {
+  bindings_[{protocol, role}] = std::move(factory);
 }
 
-const BindingFactory* Context::binding_for(policy::Protocol protocol) const {
-  auto it = bindings_.find(protocol);
+const BindingFactory* Context::binding_for(policy::Protocol protocol, Role role) const {
+  auto it = bindings_.find({protocol, role});
   return it == bindings_.end() ? nullptr : &it->second;
 }
 

@@ -71,6 +71,15 @@ using TlsTransportFactory = std::function<Result<std::unique_ptr<Connection>>(
     Net& net, TlsProvider* provider, const TlsTarget& target, const ConnectOptions& options,
     ConnectionHandler* handler)>;
 
+// The TLS hook for a TLS server streamtype ("server": true with "tls":
+// true): wraps each accepted connection in a TLS server session with the
+// streamtype's server_cert / server_key. runtime/bind/tls provides one
+// (make_tls_accept); set it with Context::set_tls_accept. The wrapped
+// connection says on_connected() once its handshake is done.
+using TlsAcceptFactory = std::function<Result<std::unique_ptr<Connection>>(
+    TlsProvider& provider, const policy::Policy& policy, const policy::Streamtype& streamtype,
+    std::unique_ptr<Connection> accepted)>;
+
 class Context {
  public:
   struct Config {
@@ -89,6 +98,8 @@ class Context {
     // retry policy. 0 disables it.
     Micros transport_timeout = seconds(30);
     Micros protocol_timeout = seconds(20);
+    // What server streams allow their clients (binding.h, docs/api.md "Serving").
+    ServerLimits server_limits{};
   };
 
   explicit Context(Config config);
@@ -97,8 +108,11 @@ class Context {
   Context& operator=(const Context&) = delete;
 
   // Creates a stream of `info.streamtype`. Raises CREATING (and connects at
-  // once for nailed_up streamtypes). Errors: unknown streamtype
+  // once for nailed_up streamtypes). A `server: true` streamtype listens
+  // first (server.h) and then raises CREATING; its clients become accepted
+  // streams. Errors: unknown streamtype
   // (kNotFound, naming it), no binding for its protocol (kUnsupported),
+  // a server that cannot listen (the Net's error, naming the address),
   // the user's CREATING callback answered DESTROY_ME (kState).
   Result<Stream*> create(StreamInfo info);
 
@@ -122,10 +136,14 @@ class Context {
 
   // Protocol bindings by policy protocol. The raw binding is registered by
   // register_raw_binding() (runtime/bind/raw); others by their helpers.
-  void register_binding(policy::Protocol protocol, BindingFactory factory);
-  const BindingFactory* binding_for(policy::Protocol protocol) const;
+  // A protocol may register a server-side binding too (Role::kServer),
+  // which accepted streams of a server streamtype use.
+  void register_binding(policy::Protocol protocol, BindingFactory factory, Role role = Role::kClient);
+  const BindingFactory* binding_for(policy::Protocol protocol, Role role = Role::kClient) const;
   void set_tls_transport(TlsTransportFactory factory) { tls_transport_ = std::move(factory); }
   const TlsTransportFactory& tls_transport() const { return tls_transport_; }
+  void set_tls_accept(TlsAcceptFactory factory) { tls_accept_ = std::move(factory); }
+  const TlsAcceptFactory& tls_accept() const { return tls_accept_; }
 
   // Raises EVENT_WAIT_CANCELLED on every stream (lws_cancel_service).
   void cancel_service();
@@ -138,6 +156,7 @@ class Context {
   const std::shared_ptr<const policy::Policy>& policy_ptr() const { return policy_; }
   Micros transport_timeout() const { return transport_timeout_; }
   Micros protocol_timeout() const { return protocol_timeout_; }
+  const ServerLimits& server_limits() const { return server_limits_; }
 
   // Idle keep-alive connections shared by the context's streams.
   ConnectionPool& pool() { return pool_; }
@@ -180,7 +199,9 @@ class Context {
   Micros transport_timeout_;
   Micros protocol_timeout_;
   TlsTransportFactory tls_transport_;
-  std::map<policy::Protocol, BindingFactory> bindings_;
+  TlsAcceptFactory tls_accept_;
+  ServerLimits server_limits_;
+  std::map<std::pair<policy::Protocol, Role>, BindingFactory> bindings_;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, std::unique_ptr<Stream>> streams_;  // by id: stable order
   struct Sink {
@@ -190,6 +211,7 @@ class Context {
   };
   std::map<std::string, Sink> sinks_;  // by streamtype
   friend class Stream;
+  friend class Server;  // makes the accepted streams
   Result<Stream*> join_sink(const policy::Streamtype& st, StreamInfo info);
   Stream* make_stream(const policy::Streamtype& st, StreamInfo info);
   std::vector<std::unique_ptr<Stream>> graveyard_;

@@ -40,6 +40,11 @@ Error Metadata::set(std::string_view name, std::string_view value) {
                                               " is not declared by streamtype " + quote_text(st_.name));
 }
 
+void Metadata::clear() {
+  for (auto& v : values_) v.reset();
+  instant_.clear();
+}
+
 Result<std::string_view> Metadata::get(std::string_view name) const {
   if (auto i = index_of(name)) {
     if (values_[*i]) return std::string_view(*values_[*i]);

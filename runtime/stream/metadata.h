@@ -34,6 +34,9 @@ class Metadata {
   // nullopt if undeclared or unset.
   std::optional<std::string_view> find(std::string_view name) const;
 
+  // Forgets every value (an accepted stream's next request starts clean).
+  void clear();
+
   // Expands ${name}. Undeclared name or unterminated "${" -> error naming it
   // and its byte offset; declared but unset -> "".
   Result<std::string> expand(std::string_view text) const;

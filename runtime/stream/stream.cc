@@ -1,11 +1,13 @@
 #include "runtime/stream/stream.h"
 
+#include <algorithm>
 #include <string>
 
 #include "runtime/core/escape.h"
 #include "runtime/core/planted.h"
 #include "runtime/stream/attempt.h"
 #include "runtime/stream/context.h"
+#include "runtime/stream/server.h"
 #include "runtime/stream/state_table.h"
 #include "runtime/stream/target.h"
 
@@ -139,7 +141,7 @@ Ret Stream::start() {
   raise(State::kCreating);
   // An SS proxy's onward stream (kInfoProxied) is connected by the proxy
   // once its client's metadata is in (docs/proxy.md "What happens on a link").
-  if (!pending_destroy_ && st_.nailed_up && !st_.server && !st_.local_sink && !(info_.flags & kInfoProxied)) {
+  if (!pending_destroy_ && st_.nailed_up && !is_server() && !accepted() && !st_.local_sink && !(info_.flags & kInfoProxied)) {
     pending_disconnect_ = false;
     drop_held_ = false;
     connect_now(false);
@@ -151,7 +153,8 @@ Ret Stream::start() {
 // API
 
 Ret Stream::request_tx() {
-  if (destroy_started()) return Ret::kOk;
+  // The listening stream has no connection of its own (lws #2045 crashed here).
+  if (destroy_started() || is_server()) return Ret::kOk;
   Guard g(this);
   if (depth_ == 1) call_ret_ = Ret::kOk;
   Ret before = call_ret_;
@@ -187,7 +190,8 @@ Ret Stream::request_tx_len(std::size_t len) {
 }
 
 Ret Stream::client_connect() {
-  if (destroy_started()) return Ret::kOk;
+  // A server stream listens, an accepted one is connected already.
+  if (destroy_started() || is_server() || accepted()) return Ret::kOk;
   Guard g(this);
   if (st_.local_sink) return Ret::kOk;  // sinks are connected by linking
   // Connected, connecting or a retry pending: the budget of that sequence
@@ -217,7 +221,11 @@ void Stream::cancel_timeout() {
 }
 
 Error Stream::set_metadata(std::string_view name, std::string_view value) {
-  return md_.set(name, value);
+  Error e = md_.set(name, value);
+  if (!e && accepted() && std::find(response_md_.begin(), response_md_.end(), name) == response_md_.end()) {
+    response_md_.emplace_back(name);
+  }
+  return e;
 }
 
 Result<std::string_view> Stream::get_metadata(std::string_view name) const {
@@ -453,6 +461,16 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
       return;
     }
   }
+  if (accepted()) {
+    // Never retried: the client went away. Rx still held is dropped with it.
+    if (!was_connected) {
+      last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
+      ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): accepted connection ended before CONNECTED: " +
+               last_error_);
+    }
+    end_accepted(was_connected);
+    return;
+  }
   if (was_connected) {
     // 503/429 ("come back later") backs off and retries even when
     // opportunistic, as libwebsockets does.
@@ -480,6 +498,14 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   raise(State::kUnreachable, reason == EndReason::kDnsFailure ? 1u : 0u);
   if (!pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
+}
+
+void Stream::end_accepted(bool was_connected) {
+  drop_held();
+  cancel_timeout();
+  seq_ = Seq::kIdle;
+  if (was_connected) raise(State::kDisconnected);
+  pending_destroy_ = true;  // acted on when the engine frame unwinds (leave)
 }
 
 void Stream::report_connected_end(bool reconnect) {
@@ -572,6 +598,7 @@ void Stream::do_destroy() {
     if (info.reusable && attempt_->txn_ok_ && !pending_disconnect_) attempt_->keep_conn_ = true;
   }
   retire_attempt();
+  if (server_) server_->close();  // stops listening; the accepted streams go too
   Stream* sink_peer = sink_peer_;
   unlink_sink();
   if (created) {
@@ -584,6 +611,81 @@ void Stream::do_destroy() {
   *token_ = nullptr;
   drop_held();
   ctx_.bury(this);
+}
+
+// ---------------------------------------------------------------------------
+// Serving (server.h): the listening stream and its accepted streams
+
+Error Stream::listen() {
+  if (!is_server() || server_) return make_error(ErrorCode::kState, "not a server stream, or listening already");
+  server_ = std::make_unique<Server>(*this);
+  return server_->listen();
+}
+
+std::optional<StreamInfo> Stream::accepted_info() const {
+  StreamInfo a;
+  if (info_.make_accepted) {
+    if (!info_.make_accepted(a)) return std::nullopt;
+  } else {
+    a = info_;  // the same callbacks and user object (the C++ API's default)
+    a.make_accepted = {};
+    a.on_bind = {};  // the server's own publication hook is not the client's
+  }
+  a.streamtype = st_.name;
+  a.flags = static_cast<std::uint8_t>((info_.flags & ~kInfoServer) | kInfoAccepted);
+  return a;
+}
+
+void Stream::foreach_client(const std::function<void(Stream*)>& fn) {
+  if (server_ && !destroy_started()) server_->foreach_client(fn);
+}
+
+void Stream::adopt(std::unique_ptr<Connection> conn, bool tls) {
+  Guard g(this);
+  move_to(phase_, StreamPhase::kLive);
+  raise(State::kCreating);
+  if (pending_destroy_) return;  // conn closes as it goes out of scope
+  seq_ = Seq::kConnecting;
+  raise(State::kConnecting);
+  if (pending_destroy_) return;
+  if (pending_disconnect_) {  // the user turned the client away
+    pending_disconnect_ = false;
+    end_accepted(false);
+    return;
+  }
+  const BindingFactory* factory = ctx_.binding_for(st_.protocol, Role::kServer);
+  auto a = std::make_unique<Attempt>(*this, conn->peer(), "");
+  Attempt* raw = a.get();
+  if (factory && *factory) raw->binding_ = (*factory)(*raw);
+  if (!raw->binding_) {
+    last_error_ = "no server binding for protocol number " + std::to_string(static_cast<int>(st_.protocol));
+    ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + last_error_ + "; client closed");
+    end_accepted(false);
+    return;
+  }
+  ++connect_attempts_;
+  attempt_ = std::move(a);
+  raw->relay_ = std::make_unique<Relay>();
+  raw->relay_->set_target(raw);
+  raw->conn_ = std::move(conn);
+  raw->tls_ = tls;
+  ctx_.trace("ss.accept", "ss" + std::to_string(id_) + " " + st_.name + " <- " + to_string(raw->conn_->peer()) +
+                              " #" + std::to_string(raw->conn_->id()) + (tls ? " tls" : ""));
+  if (tls) {
+    // The handshake's end is the TLS wrapper's on_connected().
+    raw->arm_phase_timer(ctx_.transport_timeout(), "the TLS handshake of an accepted client", "transport deadline");
+    raw->conn_->set_handler(raw->relay_.get());
+    return;
+  }
+  // The wire is up already; the binding starts from the loop, and the
+  // connection delivers its events only after that.
+  std::weak_ptr<Stream*> weak = token_;
+  ctx_.loop().post([weak, raw] {
+    auto tok = weak.lock();
+    if (!tok || !*tok || (*tok)->attempt_.get() != raw) return;
+    raw->on_connected();
+    if ((*tok) && (*tok)->attempt_.get() == raw && raw->conn_) raw->conn_->set_handler(raw->relay_.get());
+  });
 }
 
 // ---------------------------------------------------------------------------

@@ -45,6 +45,7 @@ namespace ss::stream {
 
 class Context;
 class Attempt;
+class Server;
 class Stream;
 
 // The user's callbacks. A missing callback behaves as one returning OK
@@ -70,6 +71,10 @@ struct StreamInfo {
   // Called with the new stream before CREATING is raised (so wrappers can
   // publish the handle to callbacks that run during creation).
   std::function<void(Stream*)> on_bind;
+  // Server streams: fills the StreamInfo of each accepted stream (its own
+  // user object and callbacks; the C API allocates one per client);
+  // false refuses the client. Empty: a copy of this info.
+  std::function<bool(StreamInfo& accepted)> make_accepted;
 };
 
 // A minimal sequencer (lws <= v4.3): receives every state the stream raises
@@ -120,7 +125,12 @@ class Stream {
   // own streamtype.
   const char* rideshare() const { return tx_part().name.c_str(); }
   const policy::Streamtype& tx_part() const { return *parts_[part_]; }
+  // An accepted stream's answer to the current request (0 = 200, else the
+  // status); without one the response is a 404 (docs/api.md "Serving").
   void server_ack(int nack) { server_ack_ = nack; }
+  // Server streams: each live accepted stream once, in accept order; safe
+  // when `fn` destroys streams (server.h). Nothing for other streams.
+  void foreach_client(const std::function<void(Stream*)>& fn);
   // Destroys now, or after the current callback returns if called from one.
   void destroy();
 
@@ -131,9 +141,15 @@ class Stream {
   const policy::Streamtype& streamtype() const { return st_; }
   Context& context() { return ctx_; }
   void* user() const { return info_.user; }
+  // What keeps the user object alive (the C API's handle).
+  const std::shared_ptr<void>& user_storage() const { return info_.user_storage; }
   State tracked_state() const { return tracked_; }
   bool destroyed() const { return phase_ == StreamPhase::kDestroyed; }
   bool has_connection() const { return attempt_ != nullptr; }
+  bool is_server() const { return (info_.flags & kInfoServer) != 0; }
+  bool accepted() const { return (info_.flags & kInfoAccepted) != 0; }
+  // A server stream's listener (null for other streams).
+  Server* server() const { return server_.get(); }
   bool protocol_connected() const;
   bool has_retry_timer() const { return static_cast<bool>(retry_timer_); }
   bool has_timeout_timer() const { return static_cast<bool>(timeout_timer_); }
@@ -154,6 +170,15 @@ class Stream {
   Ret notify(State state, std::uint32_t ack = 0);
   const std::function<void(Stream*)>& bind_hook() const { return info_.on_bind; }
   Ret start();  // raises CREATING, connects if nailed_up
+  // Server streams, before start(): listens (server.h); the error says why not.
+  Error listen();
+  // Server streams: the StreamInfo of a new accepted stream (make_accepted).
+  std::optional<StreamInfo> accepted_info() const;
+  // Accepted streams, instead of start(): CREATING, CONNECTING, then the
+  // server-side binding runs on `conn` (CONNECTED when its protocol is up).
+  // `tls`: conn is a TLS server wrapper that says on_connected() after its
+  // handshake, which must come within the context's transport timeout.
+  void adopt(std::unique_ptr<Connection> conn, bool tls = false);
   void reclaim_attempts();
   // Local sinks (sink.cc): `peer` is the other end; both become CONNECTED.
   void link_sink(Stream* peer, bool is_source);
@@ -161,6 +186,7 @@ class Stream {
 
  private:
   friend class Attempt;
+  friend class Server;
   enum class Seq { kIdle, kConnecting, kConnected, kFailing, kRetryWait };
 
   class Guard {
@@ -279,7 +305,14 @@ class Stream {
   bool hold_rx_ = false;    // the consumer asked to stop reading (hold_rx)
   void update_rx_pause();
   bool flush_posted_ = false;
-  int server_ack_ = -1;
+  std::optional<int> server_ack_;  // this transaction's lws_ss_server_ack
+  // Names the user set since the request's SERVER_TXN: only these become
+  // response headers (the request's own mapped headers are not echoed).
+  std::vector<std::string> response_md_;
+  std::unique_ptr<Server> server_;  // server streams: the listener and the accepted streams
+  // An accepted stream's end: it never reconnects; DISCONNECTED (if it was
+  // CONNECTED), then it is destroyed.
+  void end_accepted(bool was_connected);
   Stream* sink_peer_ = nullptr;  // local sink link (either side)
   bool sink_source_ = false;     // this side is the source (not the accepted sink)
   bool sink_connected_ = false;  // CONNECTED by a sink link (DISCONNECTED due at destroy)

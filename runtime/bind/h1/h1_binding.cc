@@ -1,4 +1,5 @@
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/h1/h1_server_binding.h"
 
 #include "runtime/core/planted.h"
 
@@ -495,6 +496,7 @@ void register_h1_binding(stream::Context& ctx) {
   ctx.register_binding(policy::Protocol::kH1, [shared](stream::BindingHost& host) -> std::unique_ptr<stream::Binding> {
     return std::make_unique<H1Binding>(host, shared);
   });
+  ctx.register_binding(policy::Protocol::kH1, &make_h1_server_binding, stream::Role::kServer);
 }
 
 }  // namespace ss::proto::h1

@@ -41,6 +41,7 @@ class Context;
 
 namespace ss::proto::h1 {
 
+// Registers the client side and the server side (h1_server_binding.h).
 void register_h1_binding(stream::Context& ctx);
 
 }  // namespace ss::proto::h1

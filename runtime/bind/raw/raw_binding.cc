@@ -65,7 +65,9 @@ std::unique_ptr<stream::Binding> make_raw_binding(stream::BindingHost& host) {
 }
 
 void register_raw_binding(stream::Context& ctx) {
+  // Bytes both ways: the server side of raw is the client side.
   ctx.register_binding(policy::Protocol::kRaw, &make_raw_binding);
+  ctx.register_binding(policy::Protocol::kRaw, &make_raw_binding, stream::Role::kServer);
 }
 
 }  // namespace ss::proto::raw

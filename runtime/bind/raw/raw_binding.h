@@ -22,7 +22,9 @@ inline constexpr std::size_t kTxChunk = 1540;  // LWS_SS_MTU
 
 std::unique_ptr<stream::Binding> make_raw_binding(stream::BindingHost& host);
 
-// Registers the raw binding for policy protocol "raw" on `ctx`.
+// Registers the raw binding for policy protocol "raw" on `ctx`, for both
+// roles: an accepted raw stream is CONNECTED at once and moves bytes both
+// ways like a client one.
 void register_raw_binding(stream::Context& ctx);
 
 }  // namespace ss::proto::raw

@@ -45,4 +45,21 @@ TlsTransportFactory make_tls_transport() {
   };
 }
 
+TlsAcceptFactory make_tls_accept() {
+  return [](TlsProvider& provider, const policy::Policy& pol, const policy::Streamtype& st,
+            std::unique_ptr<Connection> accepted) -> Result<std::unique_ptr<Connection>> {
+    if (!st.server_cert || !st.server_key || *st.server_cert >= pol.certs.size() ||
+        *st.server_key >= pol.certs.size()) {
+      return make_error(ErrorCode::kInvalidArgument, "no server_cert / server_key in the policy");
+    }
+    TlsServerConfig cfg;
+    cfg.cert_der = pol.certs[*st.server_cert].der;
+    cfg.key_der = pol.certs[*st.server_key].der;
+    if (st.protocol == policy::Protocol::kH1) cfg.alpn = {"http/1.1"};
+    auto tls = proto::accept_tls(std::move(accepted), provider, cfg);
+    if (!tls) return tls.error();
+    return std::unique_ptr<Connection>(std::move(*tls));
+  };
+}
+
 }  // namespace ss::stream

@@ -13,6 +13,11 @@ namespace ss::stream {
 
 TlsTransportFactory make_tls_transport();
 
+// The accept hook for TLS server streamtypes (Context::set_tls_accept):
+// the streamtype's server_cert and server_key (DER, from the policy's
+// certs), ALPN "http/1.1" for h1.
+TlsAcceptFactory make_tls_accept();
+
 // The client configuration for `target`: SNI = the host, the binding's
 // ALPN, the streamtype's trust store (its certificates as anchors; the
 // system store when it names none or one the policy lacks), and with

@@ -58,17 +58,27 @@ class StreamHandle {
  public:
   StreamHandle() = default;
   explicit StreamHandle(stream::Stream& s) : weak_(s.weak()) {}
-  StreamHandle(StreamHandle&& other) noexcept : weak_(std::exchange(other.weak_, {})) {}
+  // A handle that does not own the stream: dropping it leaves the stream
+  // alone (reset() still destroys it). A server's clients are handed out
+  // this way: each lives until its connection ends.
+  static StreamHandle borrowed(stream::Stream& s) {
+    StreamHandle h(s);
+    h.owning_ = false;
+    return h;
+  }
+  StreamHandle(StreamHandle&& other) noexcept
+      : weak_(std::exchange(other.weak_, {})), owning_(other.owning_) {}
   StreamHandle& operator=(StreamHandle&& other) noexcept {
     if (this != &other) {
-      reset();
+      drop();
       weak_ = std::exchange(other.weak_, {});
+      owning_ = other.owning_;
     }
     return *this;
   }
   StreamHandle(const StreamHandle&) = delete;
   StreamHandle& operator=(const StreamHandle&) = delete;
-  ~StreamHandle() { reset(); }
+  ~StreamHandle() { drop(); }
 
   // Destroys the stream (deferred if called from one of its callbacks).
   void reset() {
@@ -118,6 +128,21 @@ class StreamHandle {
     auto* s = get();
     return s ? s->get_est_peer_tx_credit() : 0;
   }
+  // An accepted stream's answer to the current request: 0 = 200, else the
+  // status; none = 404 (docs/api.md "Serving").
+  void server_ack(int nack) {
+    if (auto* s = get()) s->server_ack(nack);
+  }
+  // A server stream: `fn` once for each live accepted stream (it may reset
+  // the handle it is given).
+  void foreach_client(const std::function<void(StreamHandle& client)>& fn) {
+    if (auto* s = get()) {
+      s->foreach_client([&fn](stream::Stream* c) {
+        StreamHandle h = borrowed(*c);
+        fn(h);
+      });
+    }
+  }
 
  private:
   template <typename F>
@@ -125,7 +150,12 @@ class StreamHandle {
     auto* s = get();
     return s ? f(*s) : Ret::kOk;
   }
+  void drop() {
+    if (owning_) reset();
+    weak_.reset();
+  }
   std::weak_ptr<stream::Stream*> weak_;
+  bool owning_ = true;
 };
 
 // Owns an engine context; the raw, h1 and ws bindings are registered on
@@ -144,19 +174,35 @@ class StreamContext {
     stream::StreamInfo info;
     info.streamtype = std::string(streamtype);
     info.manual_initial_tx_credit = manual_initial_tx_credit;
-    if (handlers.rx) info.callbacks.rx = std::move(handlers.rx);
-    if (handlers.state) info.callbacks.state = std::move(handlers.state);
-    if (handlers.tx) {
-      info.callbacks.tx = [f = std::move(handlers.tx)](std::uint32_t ord,
-                                                       std::span<std::uint8_t> buf,
-                                                       std::size_t& len, std::uint32_t& flags) {
-        TxChunk c{ord, buf, 0, 0};
-        Ret r = f(c);
-        len = c.len;
-        flags = c.flags;
-        return r;
+    info.callbacks = to_callbacks(std::move(handlers));
+    auto s = ctx_->create(std::move(info));
+    if (!s) return s.error();
+    return StreamHandle(**s);
+  }
+
+  // A server streamtype ("server": true, docs/api.md "Serving"): listens,
+  // and for each accepted client calls `on_client` with a borrowed handle
+  // to it (the client lives until its connection ends) for that client's
+  // handlers. The error says why it cannot listen.
+  using ClientHandlers = std::function<Handlers(StreamHandle client)>;
+  Result<StreamHandle> serve(std::string_view streamtype, ClientHandlers on_client) {
+    stream::StreamInfo info;
+    info.streamtype = std::string(streamtype);
+    info.make_accepted = [on_client = std::move(on_client)](stream::StreamInfo& a) {
+      auto handlers = std::make_shared<Handlers>();
+      a.on_bind = [handlers, on_client](stream::Stream* s) { *handlers = on_client(StreamHandle::borrowed(*s)); };
+      a.callbacks.rx = [handlers](std::span<const std::uint8_t> b, std::uint32_t f) {
+        return handlers->rx ? handlers->rx(b, f) : Ret::kOk;
       };
-    }
+      a.callbacks.state = [handlers](State st, std::uint32_t ack) {
+        return handlers->state ? handlers->state(st, ack) : Ret::kOk;
+      };
+      a.callbacks.tx = [handlers](std::uint32_t ord, std::span<std::uint8_t> buf, std::size_t& len,
+                                  std::uint32_t& flags) {
+        return handlers->tx ? tx_through(handlers->tx, ord, buf, len, flags) : Ret::kTxDontSend;
+      };
+      return true;
+    };
     auto s = ctx_->create(std::move(info));
     if (!s) return s.error();
     return StreamHandle(**s);
@@ -173,6 +219,25 @@ class StreamContext {
   stream::Context& engine() { return *ctx_; }
 
  private:
+  static Ret tx_through(const std::function<Ret(TxChunk&)>& f, std::uint32_t ord, std::span<std::uint8_t> buf,
+                        std::size_t& len, std::uint32_t& flags) {
+    TxChunk c{ord, buf, 0, 0};
+    Ret r = f(c);
+    len = c.len;
+    flags = c.flags;
+    return r;
+  }
+  static stream::Callbacks to_callbacks(Handlers handlers) {
+    stream::Callbacks cb;
+    if (handlers.rx) cb.rx = std::move(handlers.rx);
+    if (handlers.state) cb.state = std::move(handlers.state);
+    if (handlers.tx) {
+      cb.tx = [f = std::move(handlers.tx)](std::uint32_t ord, std::span<std::uint8_t> buf, std::size_t& len,
+                                           std::uint32_t& flags) { return tx_through(f, ord, buf, len, flags); };
+    }
+    return cb;
+  }
+
   std::unique_ptr<stream::Context> ctx_;
 };
 
