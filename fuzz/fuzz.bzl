@@ -23,6 +23,7 @@ FUZZ_TARGETS = [
     "ws_stream_fuzz",
     "proxy_fuzz",
     "world_fuzz",
+    "mqtt_client_fuzz",
 ]
 
 def ss_fuzz_target(name, deps = [], hdrs = [], corpus = None, size = "small"):
