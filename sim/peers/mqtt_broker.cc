@@ -30,7 +30,7 @@ struct MqttBroker::Conn : ConnectionHandler {
     if (publish_will && connected && !clean_end && will) {
       mqtt::Publish p{will->topic, will->message, will->qos, will->retain, false, 0};
       broker->received_.push_back(
-          {p.topic, std::string(p.payload.begin(), p.payload.end()), p.qos, false, true});
+          {p.topic, std::string(p.payload.begin(), p.payload.end()), p.qos, false, true, broker->listen_.loop().now()});
       broker->route(p);
     }
     broker->listen_.later(0, [b = broker, i = id] { b->drop(i); });
@@ -68,7 +68,8 @@ struct MqttBroker::Conn : ConnectionHandler {
       return end(false);
     }
     if (auto* p = std::get_if<mqtt::Publish>(&packet)) {
-      b.received_.push_back({p->topic, std::string(p->payload.begin(), p->payload.end()), p->qos, p->dup, false});
+      b.received_.push_back({p->topic, std::string(p->payload.begin(), p->payload.end()), p->qos, p->dup, false,
+                             b.listen_.loop().now()});
       if (p->qos == 1) {
         if (b.roll(b.options_.drop_puback_pct)) {
           ++b.pubacks_dropped_;
@@ -164,7 +165,7 @@ void MqttBroker::drop(std::uint64_t id) { conns_.erase(id); }
 
 void MqttBroker::publish(const std::string& topic, const std::string& payload, std::uint8_t qos, bool retain) {
   mqtt::Publish p{topic, {payload.begin(), payload.end()}, qos, retain, false, 0};
-  received_.push_back({topic, payload, qos, false, false});
+  received_.push_back({topic, payload, qos, false, false, listen_.loop().now()});
   route(p);
 }
 

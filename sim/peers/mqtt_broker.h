@@ -49,6 +49,7 @@ struct MqttReceived {
   std::uint8_t qos = 0;
   bool dup = false;
   bool will = false;
+  Micros at = 0;  // when the broker took it in
 };
 
 class MqttBroker {
