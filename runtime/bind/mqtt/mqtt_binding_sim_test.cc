@@ -31,7 +31,6 @@ constexpr int C = stream::to_int(stream::State::kCreating),
               CONN = stream::to_int(stream::State::kConnected),
               CING = stream::to_int(stream::State::kConnecting),
               DESTR = stream::to_int(stream::State::kDestroying),
-              POLL = stream::to_int(stream::State::kPoll),
               ARF = stream::to_int(stream::State::kAllRetriesFailed),
               ACK = stream::to_int(stream::State::kQosAckRemote),
               NACK = stream::to_int(stream::State::kQosNackRemote);
