@@ -4,6 +4,7 @@
 #include <array>
 #include <deque>
 
+#include "runtime/core/planted.h"
 #include "runtime/proto/mqtt/mqtt_client.h"
 #include "runtime/stream/context.h"
 
@@ -141,7 +142,8 @@ class MqttBinding final : public stream::Binding {
   }
 
   void maybe_connected() {
-    if (ready_ || stopped_ || waiting_suback_ || birth_id_ != 0) return;
+    const bool subscribed = !waiting_suback_ || SS_PLANTED("mqtt-early-connected");
+    if (ready_ || stopped_ || !subscribed || birth_id_ != 0) return;
     ready_ = true;
     if (host_.connected() == HostVerdict::kStop) return stop();
     while (!early_.empty()) {
