@@ -57,6 +57,7 @@ struct MqttBroker::Conn : ConnectionHandler {
         b.errors_.push_back("mqtt: a second CONNECT");
         return end(true);
       }
+      if (b.options_.silent) return;
       send(mqtt::Connack{false, b.options_.refuse_code});
       if (b.options_.refuse_code != 0) return end(false);
       connected = true;

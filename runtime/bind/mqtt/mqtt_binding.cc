@@ -240,7 +240,9 @@ class MqttBinding final : public stream::Binding {
       if (!at || t < *at) at = t;
     };
     const auto* rp = host_.policy().retry_of(host_.streamtype());
-    if (rp && rp->secs_since_valid_ping && last_ping_ <= last_valid_)
+    // A PINGREQ may only follow the CONNACK: before it, waiting for the
+    // ping time would wake us again and again at an instant already past.
+    if (rp && rp->secs_since_valid_ping && last_ping_ <= last_valid_ && client_.connack_received())
       consider(last_valid_ + seconds(rp->secs_since_valid_ping));
     if (rp && rp->secs_since_valid_hangup) consider(last_valid_ + seconds(rp->secs_since_valid_hangup));
     if (const auto ka = host_.streamtype().mqtt_keep_alive; ka && client_.connack_received())

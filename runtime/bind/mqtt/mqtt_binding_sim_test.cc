@@ -285,6 +285,29 @@ TEST(MqttBindingSim, ValidPingKeepsAnIdleConnectionUp) {
   }
 }
 
+// A broker that takes the connection and never sends CONNACK, with
+// svalidping 1 s and svalidhup 3 s: no PINGREQ before CONNACK (and no timer
+// spinning at an instant already past: found by mqtt_stream_fuzz as a run
+// of millions of events), the hang-up at 3 s.
+TEST(MqttBindingSim, NoConnackHangsUpWithoutSpinning) {
+  MqttBrokerOptions bo;
+  bo.silent = true;
+  Rig rig(bo);
+  rig.add("t").mqtt_subscribe = "s";
+  policy::RetryPolicy rp;
+  rp.secs_since_valid_ping = 1;
+  rp.secs_since_valid_hangup = 3;
+  rig.start(rp);
+  auto& c = rig.open("t");
+  const auto r = rig.world.run_for(seconds(3) + millis(500), 10'000);
+  EXPECT_FALSE(r.livelock);
+  EXPECT_LT(r.events, 200u);
+  EXPECT_EQ(c.states, (std::vector<int>{C, CING, UNR, ARF}));
+  ASSERT_FALSE(rig.logs.empty());
+  EXPECT_NE(rig.logs[0].find("nothing from the broker for 3 s"), std::string::npos) << rig.logs[0];
+  rig.finish();
+}
+
 TEST(MqttBindingSim, WillIsPublishedWhenTheConnectionBreaks) {
   MqttBrokerOptions bo;
   bo.close_mid_packet_pct = 100;
