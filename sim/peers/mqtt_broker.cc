@@ -82,6 +82,10 @@ struct MqttBroker::Conn : ConnectionHandler {
     } else if (auto* s = std::get_if<mqtt::Subscribe>(&packet)) {
       ++b.subscribes_;
       mqtt::Suback ack{s->packet_id, {}};
+      if (b.options_.refuse_subscriptions) {
+        ack.return_codes.assign(s->topics.size(), mqtt::kSubackFailure);
+        return send(ack);
+      }
       for (auto& t : s->topics) {
         t.qos = std::min<std::uint8_t>(t.qos, 1);
         ack.return_codes.push_back(t.qos);

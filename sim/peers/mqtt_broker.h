@@ -36,6 +36,7 @@ namespace ss::sim::peers {
 struct MqttBrokerOptions {
   std::uint8_t refuse_code = 0;     // CONNACK return code; 0 accepts
   bool silent = false;              // never answer CONNECT (a broker that hangs)
+  bool refuse_subscriptions = false;  // SUBACK 0x80 for every filter
   std::uint64_t seed = 1;           // for the misbehaviours below
   int drop_puback_pct = 0;          // a QoS 1 PUBACK we owe is not sent
   int duplicate_pct = 0;            // a forwarded message is sent twice

@@ -251,6 +251,20 @@ TEST(MqttBindingSim, RefusedConnackIsUnreachable) {
   rig.finish();
 }
 
+TEST(MqttBindingSim, RefusedSubscriptionIsUnreachable) {
+  MqttBrokerOptions bo;
+  bo.refuse_subscriptions = true;
+  Rig rig(bo);
+  rig.add("t").mqtt_subscribe = "secret/#";
+  rig.start();
+  auto& c = rig.open("t");
+  rig.world.run_for(seconds(2));
+  EXPECT_EQ(c.states, (std::vector<int>{C, CING, UNR, ARF}));
+  ASSERT_FALSE(rig.logs.empty());
+  EXPECT_NE(rig.logs[0].find("refused the subscription to \"secret/#\""), std::string::npos) << rig.logs[0];
+  rig.finish();
+}
+
 TEST(MqttBindingSim, NoBrokerIsUnreachable) {
   Rig rig;
   auto& st = rig.add("t");
