@@ -24,6 +24,8 @@ FUZZ_TARGETS = [
     "proxy_fuzz",
     "world_fuzz",
     "h1_server_fuzz",
+    "mqtt_client_fuzz",
+    "mqtt_stream_fuzz",
 ]
 
 def ss_fuzz_target(name, deps = [], hdrs = [], corpus = None, size = "small"):

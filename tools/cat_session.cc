@@ -105,6 +105,7 @@ void CatSession::on_idle() {
       finish(0, "");
       return;
     case CatProtocol::kWs:
+    case CatProtocol::kMqtt:
       if (message_open_) {
         finish(4, "timed out: " + quiet + " in the middle of a message (" + received() + ")");
       } else {
@@ -132,6 +133,9 @@ void CatSession::on_disconnected() {
     case CatProtocol::kTransaction:
     case CatProtocol::kUnknown:
       finish(6, "incomplete: the stream ended" + how + " before QOS_ACK_REMOTE, " + received() + detail());
+      return;
+    case CatProtocol::kMqtt:
+      finish(6, "incomplete: the connection to the broker ended" + how + ", " + received() + detail());
       return;
     case CatProtocol::kWs:
       if (ws_close_code_ == 1000 && !message_open_) {

@@ -12,7 +12,10 @@
 //            in the middle of a message), or
 //            (--idle-ms) quiet that long with no message half-received;
 //        raw: the peer closed in order (FIN) after our payload went out,
-//            or (--idle-ms) quiet that long after it
+//            or (--idle-ms) quiet that long after it;
+//        mqtt: QOS_ACK_REMOTE (the broker's PUBACK of a QoS 1 publish), or
+//            (--idle-ms) quiet that long after the payload went out (a
+//            QoS 0 publish, or printing a subscription with -n)
 //   1  could not connect (ALL_RETRIES_FAILED), or the proxy cannot be reached
 //   2  bad usage: unknown streamtype, undeclared metadata, policy errors
 //   3  the peer answered with a failure (QOS_NACK_REMOTE)
@@ -56,8 +59,9 @@ class CatStream {
 
 // What "complete" means for the streamtype (its policy protocol).
 enum class CatProtocol {
-  kTransaction,  // h1 (h2, mqtt): QOS_ACK_REMOTE, nothing else
+  kTransaction,  // h1 (h2): QOS_ACK_REMOTE, nothing else
   kWs,
+  kMqtt,  // QOS_ACK_REMOTE (a QoS 1 publish), or --idle-ms quiet (QoS 0, a subscription)
   kRaw,
   kUnknown,  // through a proxy without a local policy: as kTransaction
 };

@@ -13,10 +13,12 @@
 #include <gtest/gtest.h>
 
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/mqtt/mqtt_binding.h"
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/http_server.h"
+#include "sim/peers/mqtt_broker.h"
 #include "sim/peers/ws_echo_server.h"
 #include "sim/testing/sim_context.h"
 #include "sim/world.h"
@@ -66,6 +68,7 @@ struct Run {
   int code = -1;
   std::string out, err;
   std::size_t violations = 0;
+  std::vector<std::string> published;  // mqtt: what the broker took in, "topic=payload"
 };
 
 struct Case {
@@ -76,6 +79,12 @@ struct Case {
   std::string payload;
   std::optional<Micros> idle;
   bool verbose = false;
+  // mqtt: the streamtype's topics and QoS, the broker's misbehaviour and
+  // messages it holds as retained before the run.
+  std::string mqtt_topic, mqtt_subscribe;
+  int mqtt_qos = 0;
+  sim::peers::MqttBrokerOptions broker;
+  std::vector<std::pair<std::string, std::string>> retained;
 };
 
 Run run(const Case& su, std::uint64_t seed = 7) {
@@ -86,7 +95,13 @@ Run run(const Case& su, std::uint64_t seed = 7) {
   const int server = world.add_host("server");
   std::unique_ptr<sim::peers::HttpServer> http;
   std::unique_ptr<sim::peers::WsEchoServer> ws;
-  if (su.protocol == policy::Protocol::kWs) {
+  std::unique_ptr<sim::peers::MqttBroker> broker;
+  if (su.protocol == policy::Protocol::kMqtt) {
+    broker = std::make_unique<sim::peers::MqttBroker>(world.loop(), world.net_for(server), Endpoint::tcp("", 80),
+                                                      su.broker);
+    EXPECT_TRUE(broker->start().ok());
+    for (const auto& [topic, payload] : su.retained) broker->publish(topic, payload, 1, true);
+  } else if (su.protocol == policy::Protocol::kWs) {
     ws = std::make_unique<sim::peers::WsEchoServer>(world.loop(), world.net_for(server), Endpoint::tcp("", 80), su.ws);
     EXPECT_TRUE(ws->start().ok());
   } else {
@@ -100,6 +115,9 @@ Run run(const Case& su, std::uint64_t seed = 7) {
   st.opportunistic = true;
   st.http_method = "GET";
   st.http_url = su.url;
+  st.mqtt_topic = su.mqtt_topic;
+  st.mqtt_subscribe = su.mqtt_subscribe;
+  st.mqtt_qos = su.mqtt_qos;
   pol->streamtypes.push_back(st);
 
   Capture out, err;
@@ -117,10 +135,13 @@ Run run(const Case& su, std::uint64_t seed = 7) {
     stream::Context ctx(std::move(cfg));
     proto::h1::register_h1_binding(ctx);
     proto::ws::register_ws_binding(ctx);
+    proto::mqtt::register_mqtt_binding(ctx);
 
     CatOptions o;
     o.payload.assign(su.payload.begin(), su.payload.end());
-    o.protocol = su.protocol == policy::Protocol::kWs ? CatProtocol::kWs : CatProtocol::kTransaction;
+    o.protocol = su.protocol == policy::Protocol::kWs     ? CatProtocol::kWs
+                 : su.protocol == policy::Protocol::kMqtt ? CatProtocol::kMqtt
+                                                          : CatProtocol::kTransaction;
     o.sees_connection_end = true;
     o.idle = su.idle;
     o.verbose = su.verbose;
@@ -141,6 +162,8 @@ Run run(const Case& su, std::uint64_t seed = 7) {
   r.out = out.text();
   r.err = err.text();
   r.violations = world.violations().size();
+  if (broker)
+    for (const auto& m : broker->received()) r.published.push_back(m.topic + "=" + m.payload);
   return r;
 }
 
@@ -263,6 +286,60 @@ TEST(CatSessionSim, SameSeedSameRun) {
   auto a = run(su, 11), b = run(su, 11);
   EXPECT_EQ(a.err, b.err);
   EXPECT_EQ(a.out, b.out);
+}
+
+}  // namespace
+}  // namespace ss::tools
+
+namespace ss::tools {
+namespace {
+
+// ss-cat publishing stdin to a topic at QoS 1: done (0) on the PUBACK.
+TEST(CatSessionSim, MqttQos1PublishIsZeroOnPuback) {
+  Case su;
+  su.protocol = policy::Protocol::kMqtt;
+  su.mqtt_topic = "cat/out";
+  su.mqtt_qos = 1;
+  su.payload = "reading=42";
+  auto r = run(su);
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.published, std::vector<std::string>{"cat/out=reading=42"});
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.violations, 0u);
+}
+
+// A broker that never acknowledges: three DUP resends, then QOS_NACK_REMOTE (3).
+TEST(CatSessionSim, MqttPublishNeverAckedIsThree) {
+  Case su;
+  su.protocol = policy::Protocol::kMqtt;
+  su.mqtt_topic = "cat/out";
+  su.mqtt_qos = 1;
+  su.payload = "x";
+  su.broker.drop_puback_pct = 100;
+  auto r = run(su);
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_EQ(r.published.size(), 4u);
+  EXPECT_EQ(r.err, "ss-cat: the peer answered with a failure (QOS_NACK_REMOTE)\n");
+}
+
+// ss-cat -n printing a subscription: the retained message, then done (0)
+// after --idle-ms of quiet.
+TEST(CatSessionSim, MqttSubscriptionIsPrintedUntilQuiet) {
+  Case su;
+  su.protocol = policy::Protocol::kMqtt;
+  su.mqtt_subscribe = "cfg/#";
+  su.retained = {{"cfg/a", "alpha;"}, {"cfg/b", "beta;"}, {"other", "no"}};
+  su.idle = millis(300);
+  auto r = run(su);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "alpha;beta;");
+  // Without --idle-ms, a subscription has no end: ss-cat waits (the 60 s
+  // budget of this test runs out first).
+  su.idle.reset();
+  r = run(su);
+  EXPECT_FALSE(r.done);
+  EXPECT_EQ(r.out, "alpha;beta;");
 }
 
 }  // namespace

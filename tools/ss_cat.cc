@@ -35,7 +35,7 @@ const char kUsage[] =
     "  --policy FILE     the JSON policy (needed unless --proxy is given)\n"
     "  --meta NAME=VALUE set a metadata value declared for the streamtype (repeatable)\n"
     "  --proxy ENDPOINT  run the stream through an SS proxy: @name, /path, ./path or host:port\n"
-    "  --idle-ms N       raw, ws: N ms without rx after the payload went out ends the run\n"
+    "  --idle-ms N       raw, ws, mqtt: N ms without rx after the payload went out ends the run\n"
     "                    well (ws: unless a message is half received); h1: it is a stall\n"
     "                    (exit 4). Default: quiet never ends the run\n"
     "  --timeout-ms N    give up after N ms in all (default: never)\n"
@@ -43,8 +43,8 @@ const char kUsage[] =
     "  -v                log every state, the HTTP status, how each connection ended\n"
     "  --version         print the version and exit\n"
     "\n"
-    "exit: 0 complete (h1: QOS_ACK_REMOTE; ws: the server's Close 1000; raw: the peer's\n"
-    "      orderly close; or --idle-ms), 1 could not connect, 2 bad usage,\n"
+    "exit: 0 complete (h1, mqtt QoS 1: QOS_ACK_REMOTE; ws: the server's Close 1000; raw:\n"
+    "      the peer's orderly close; or --idle-ms), 1 could not connect, 2 bad usage,\n"
     "      3 peer failure (QOS_NACK_REMOTE), 4 timed out, 5 closed before the payload\n"
     "      was sent, 6 incomplete (short body, protocol error, reset, link dropped)\n";
 
@@ -214,6 +214,7 @@ int main(int argc, char** argv) {
   options.protocol = !st                                       ? ss::tools::CatProtocol::kUnknown
                      : st->protocol == ss::policy::Protocol::kRaw ? ss::tools::CatProtocol::kRaw
                      : st->protocol == ss::policy::Protocol::kWs  ? ss::tools::CatProtocol::kWs
+                     : st->protocol == ss::policy::Protocol::kMqtt ? ss::tools::CatProtocol::kMqtt
                                                                  : ss::tools::CatProtocol::kTransaction;
   if (idle_given && options.protocol == ss::tools::CatProtocol::kUnknown)
     return usage_error("--idle-ms through --proxy needs --policy FILE with the streamtype: quiet ends a raw or "

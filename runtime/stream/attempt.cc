@@ -210,6 +210,11 @@ HostVerdict Attempt::rx(std::span<const std::uint8_t> bytes, std::uint32_t flags
 
 HostVerdict Attempt::transaction_complete(const TxnResult& result) {
   if (!live() || s_.stopping()) return HostVerdict::kStop;
+  if (result.per_message) {  // mqtt: one per publish, the connection's status untouched
+    const State state = result.ok ? State::kQosAckRemote : State::kQosNackRemote;
+    if (!s_.hold_state(state)) s_.raise(state);
+    return verdict();
+  }
   if (txn_reported_) return verdict();  // one ACK/NACK per transaction
   txn_reported_ = true;
   txn_ok_ = !result.retry;

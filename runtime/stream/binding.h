@@ -113,6 +113,11 @@ struct TxnResult {
   // connection closes, the retry engine backs off (at least retry_after_ms)
   // and tries again, opportunistic or not (docs/secure-streams.md §2.4), within its budget.
   bool retry = false;
+  // One of many results on the same connection (MQTT: one per QoS 1
+  // publish, PUBACK or resends exhausted). Raises the state each time and
+  // leaves the connection's transaction status alone: an MQTT connection
+  // that later drops still reconnects (docs/protocols.md "MQTT").
+  bool per_message = false;
 };
 
 // The engine side, as seen by a binding. Valid for the Binding's lifetime.

@@ -27,6 +27,8 @@
 
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/raw/raw_binding.h"
+#include "runtime/bind/mqtt/mqtt_binding.h"
+#include "runtime/bind/mqtt/mqtt_binding.h"
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/core/result.h"
 #include "runtime/stream/context.h"
@@ -158,7 +160,7 @@ class StreamHandle {
   bool owning_ = true;
 };
 
-// Owns an engine context; the raw, h1 and ws bindings are registered on
+// Owns an engine context; the raw, h1, ws and mqtt bindings are registered on
 // construction (set a TLS transport on engine() for "tls": true).
 class StreamContext {
  public:
@@ -167,6 +169,7 @@ class StreamContext {
     proto::raw::register_raw_binding(*ctx_);
     proto::h1::register_h1_binding(*ctx_);
     proto::ws::register_ws_binding(*ctx_);
+    proto::mqtt::register_mqtt_binding(*ctx_);
   }
 
   Result<StreamHandle> create(std::string_view streamtype, Handlers handlers,

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenarios/mqtt/mqtt_scenario.h"
 #include "sim/scenarios/proxy/proxy_scenario.h"
 #include "sim/scenarios/server/server_scenario.h"
 #include "sim/scenarios/stream_h1/h1_scenario.h"
@@ -20,6 +21,7 @@ void register_all_scenarios(ScenarioRegistry& registry) {
   register_stream_ws_scenarios(registry);
   register_world_scenarios(registry);
   register_server_scenarios(registry);  // not a part of "default" (below)
+  register_mqtt_scenarios(registry);  // on its own: not part of "default" (its seeds keep their worlds)
   // The built-in default: every even seed a whole generated world; the odd
   // seeds take the focused scenarios in turn (the echo network, raw streams,
   // h1 streams, the proxy and bulk transfers through it, ws streams). Its

@@ -1,6 +1,6 @@
 // The SS proxy process of a proxy scenario, assembled as ss-proxy does it:
-// a stream Context on `host` under a policy, the raw (and optionally h1)
-// bindings, the engine's onward streams and a ProxyServer on
+// a stream Context on `host` under a policy, the raw (and optionally h1,
+// ws, mqtt) bindings, the engine's onward streams and a ProxyServer on
 // @proxy.ss.lws. States, traces and violations go to the World, and an
 // EngineChecker holds the onward streams to the engine's rules
 // (sim/testing/engine_checker.h).
@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/mqtt/mqtt_binding.h"
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
 #include "runtime/bind/ws/ws_binding.h"
@@ -27,6 +28,7 @@ namespace ss::sim {
 struct SimProxyOptions {
   bool with_h1 = false;
   bool with_ws = false;
+  bool with_mqtt = false;
   TlsProvider* tls = nullptr;  // set: onward streams may use "tls": true
   // Violations start with an invariant id ("[leak] ", "[legal-transition] "),
   // as the "world" scenario reports them.
@@ -67,6 +69,7 @@ struct SimProxyProcess {
     proto::raw::register_raw_binding(*ctx);
     if (options.with_h1) proto::h1::register_h1_binding(*ctx);
     if (options.with_ws) proto::ws::register_ws_binding(*ctx);
+    if (options.with_mqtt) proto::mqtt::register_mqtt_binding(*ctx);
     if (options.tls) ctx->set_tls_transport(stream::make_tls_transport());
     onward = std::make_unique<proxy::EngineOnwardFactory>(*ctx);
     proxy::ProxyServerOptions po;

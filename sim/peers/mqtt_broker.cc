@@ -1,0 +1,214 @@
+#include "sim/peers/mqtt_broker.h"
+
+#include <algorithm>
+
+namespace ss::sim::peers {
+
+namespace mqtt = ss::proto::mqtt;
+
+struct MqttBroker::Conn : ConnectionHandler {
+  MqttBroker* broker = nullptr;
+  std::uint64_t id = 0;
+  std::unique_ptr<Connection> conn;
+  mqtt::PacketReader reader{1 << 20};
+  bool connected = false;  // CONNECT accepted
+  bool clean_end = false;  // DISCONNECT received: no will
+  bool gone = false;       // dropping: nothing more is read or sent
+  std::optional<mqtt::Will> will;
+  std::vector<mqtt::Subscription> subs;
+  std::uint16_t next_packet_id = 0;
+
+  void send(const mqtt::Packet& p) {
+    if (gone) return;
+    auto bytes = mqtt::encode(p);
+    if (bytes.ok()) conn->write(*bytes);
+  }
+
+  void end(bool publish_will) {
+    if (gone) return;
+    gone = true;
+    if (publish_will && connected && !clean_end && will) {
+      mqtt::Publish p{will->topic, will->message, will->qos, will->retain, false, 0};
+      broker->received_.push_back(
+          {p.topic, std::string(p.payload.begin(), p.payload.end()), p.qos, false, true, broker->listen_.loop().now()});
+      broker->route(p);
+    }
+    broker->listen_.later(0, [b = broker, i = id] { b->drop(i); });
+  }
+
+  void on_data(std::span<const std::uint8_t> bytes) override {
+    if (gone) return;
+    reader.receive_data(bytes);
+    while (!gone) {
+      mqtt::ReadResult r = reader.next_packet();
+      if (std::holds_alternative<mqtt::NeedData>(r)) return;
+      if (auto* e = std::get_if<mqtt::DecodeError>(&r)) {
+        broker->errors_.push_back(e->message);
+        return end(true);
+      }
+      on_packet(std::get<mqtt::Packet>(std::move(r)));
+    }
+  }
+
+  void on_packet(mqtt::Packet packet) {
+    auto& b = *broker;
+    if (auto* c = std::get_if<mqtt::Connect>(&packet)) {
+      if (connected) {
+        b.errors_.push_back("mqtt: a second CONNECT");
+        return end(true);
+      }
+      if (b.options_.silent) return;
+      send(mqtt::Connack{false, b.options_.refuse_code});
+      if (b.options_.refuse_code != 0) return end(false);
+      connected = true;
+      will = c->will;
+      return;
+    }
+    if (!connected) {
+      b.errors_.push_back("mqtt: " + mqtt::describe(packet) + " before CONNECT");
+      return end(false);
+    }
+    if (auto* p = std::get_if<mqtt::Publish>(&packet)) {
+      b.received_.push_back({p->topic, std::string(p->payload.begin(), p->payload.end()), p->qos, p->dup, false,
+                             b.listen_.loop().now()});
+      if (p->qos == 1) {
+        if (b.roll(b.options_.drop_puback_pct)) {
+          ++b.pubacks_dropped_;
+        } else {
+          send(mqtt::Puback{p->packet_id});
+        }
+      }
+      b.route(*p);
+    } else if (auto* s = std::get_if<mqtt::Subscribe>(&packet)) {
+      ++b.subscribes_;
+      mqtt::Suback ack{s->packet_id, {}};
+      if (b.options_.refuse_subscriptions) {
+        ack.return_codes.assign(s->topics.size(), mqtt::kSubackFailure);
+        return send(ack);
+      }
+      for (auto& t : s->topics) {
+        t.qos = std::min<std::uint8_t>(t.qos, 1);
+        ack.return_codes.push_back(t.qos);
+        subs.erase(std::remove_if(subs.begin(), subs.end(), [&](const auto& x) { return x.filter == t.filter; }),
+                   subs.end());
+        subs.push_back(t);
+      }
+      send(ack);
+      for (const auto& [topic, msg] : b.retained_)
+        for (const auto& t : s->topics)
+          if (matches(t.filter, topic)) deliver(msg, t.qos, true);
+    } else if (std::holds_alternative<mqtt::Pingreq>(packet)) {
+      send(mqtt::Pingresp{});
+    } else if (std::holds_alternative<mqtt::Disconnect>(packet)) {
+      clean_end = true;
+      end(false);
+    } else if (std::holds_alternative<mqtt::Puback>(packet)) {
+      // our QoS 1 deliveries are not resent, so an ack needs no bookkeeping
+    } else {
+      b.errors_.push_back("mqtt: a broker never receives " + mqtt::describe(packet));
+      end(true);
+    }
+  }
+
+  // One message to this subscriber at `qos`, with the broker's faults.
+  void deliver(const mqtt::Publish& msg, std::uint8_t qos, bool retained) {
+    if (gone) return;
+    auto& b = *broker;
+    mqtt::Publish out{msg.topic, msg.payload, qos, retained, false, 0};
+    if (qos == 1) {
+      do {
+        ++next_packet_id;
+      } while (next_packet_id == 0);
+      out.packet_id = next_packet_id;
+    }
+    auto bytes = mqtt::encode(out);
+    if (!bytes.ok()) return;
+    if (b.roll(b.options_.close_mid_packet_pct)) {
+      ++b.cuts_;
+      conn->write(std::span<const std::uint8_t>(*bytes).first(bytes->size() / 2));
+      return end(true);
+    }
+    conn->write(*bytes);
+    if (qos == 1 && b.roll(b.options_.duplicate_pct)) {
+      ++b.duplicates_;
+      out.dup = true;
+      send(out);
+    }
+  }
+
+  void on_end(EndReason) override { end(true); }
+};
+
+MqttBroker::MqttBroker(Loop& loop, Net& net, Endpoint at, MqttBrokerOptions options)
+    : listen_(loop, net, std::move(at), "mqtt_broker"), options_(options), rng_(options.seed) {}
+
+MqttBroker::~MqttBroker() { stop(); }
+
+Error MqttBroker::start() {
+  return listen_.start([this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
+}
+
+void MqttBroker::stop() {
+  listen_.stop();
+  conns_.clear();
+}
+
+bool MqttBroker::roll(int pct) { return pct > 0 && rng_.below(100) < static_cast<std::uint64_t>(pct); }
+
+void MqttBroker::accept(std::unique_ptr<Connection> c) {
+  auto conn = std::make_unique<Conn>();
+  conn->broker = this;
+  conn->id = next_id_++;
+  conn->reader = mqtt::PacketReader(options_.max_packet);
+  conn->conn = std::move(c);
+  conn->conn->set_handler(conn.get());
+  ++accepted_;
+  conns_[conn->id] = std::move(conn);
+}
+
+void MqttBroker::drop(std::uint64_t id) { conns_.erase(id); }
+
+void MqttBroker::publish(const std::string& topic, const std::string& payload, std::uint8_t qos, bool retain) {
+  mqtt::Publish p{topic, {payload.begin(), payload.end()}, qos, retain, false, 0};
+  received_.push_back({topic, payload, qos, false, false, listen_.loop().now()});
+  route(p);
+}
+
+void MqttBroker::route(const mqtt::Publish& p) {
+  if (p.retain) {
+    if (p.payload.empty()) {
+      retained_.erase(p.topic);
+    } else {
+      retained_[p.topic] = p;
+    }
+  }
+  for (auto& [id, c] : conns_) {
+    if (!c->connected || c->gone) continue;
+    // One delivery per client however many of its filters match, at the
+    // highest QoS among them (MQTT 3.1.1 §3.3.5 allows either; one is simpler).
+    std::optional<std::uint8_t> qos;
+    for (const auto& s : c->subs)
+      if (matches(s.filter, p.topic)) qos = std::max<std::uint8_t>(qos.value_or(0), s.qos);
+    if (qos) c->deliver(p, std::min(p.qos, *qos), false);
+  }
+}
+
+bool MqttBroker::matches(std::string_view filter, std::string_view topic) {
+  for (;;) {
+    const auto fslash = filter.find('/');
+    const auto tslash = topic.find('/');
+    const std::string_view flevel = filter.substr(0, fslash);
+    const std::string_view tlevel = topic.substr(0, tslash);
+    if (flevel == "#") return true;
+    if (flevel != "+" && flevel != tlevel) return false;
+    if (fslash == std::string_view::npos || tslash == std::string_view::npos) {
+      // "a/#" also matches "a" (the parent level, §4.7.1.2).
+      if (fslash != std::string_view::npos && tslash == std::string_view::npos) return filter.substr(fslash + 1) == "#";
+      return fslash == tslash;
+    }
+    filter.remove_prefix(fslash + 1);
+    topic.remove_prefix(tslash + 1);
+  }
+}
+
+}  // namespace ss::sim::peers

@@ -1,0 +1,107 @@
+// MqttBroker: a simulated MQTT 3.1.1 broker, written against ss::Net and
+// ss::Loop only, on the same packet codec as the client
+// (runtime/proto/mqtt/mqtt_packet.h) but with its own routing.
+//
+// What it does: CONNECT -> CONNACK (or refuse_code); SUBSCRIBE -> SUBACK
+// (granted QoS = min(asked, 1)) and the retained messages that match;
+// PUBLISH -> PUBACK for QoS 1, kept as retained when asked (an empty
+// payload clears), and forwarded to every matching subscription at
+// min(publish QoS, subscription QoS), in the order received; PINGREQ ->
+// PINGRESP; DISCONNECT -> close without the will; any other end of a
+// connection that had CONNECTed publishes its will. Sessions are not kept
+// (every connection starts clean) and keep-alive is not enforced.
+//
+// Misbehaviours, drawn from `seed` (deterministic per run), each a percent
+// chance per event: drop a PUBACK we owe (the client resends with DUP),
+// deliver a message twice (the second with DUP, as after a lost PUBACK on
+// the broker side), and close a subscriber's connection after writing half
+// of a message's packet. Every PUBLISH the broker takes in is logged
+// (received()), so a scenario can check what subscribers saw against it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/core/loop.h"
+#include "runtime/core/net.h"
+#include "runtime/core/rng.h"
+#include "runtime/proto/mqtt/mqtt_packet.h"
+#include "sim/peers/peer_listener.h"
+
+namespace ss::sim::peers {
+
+struct MqttBrokerOptions {
+  std::uint8_t refuse_code = 0;     // CONNACK return code; 0 accepts
+  bool silent = false;              // never answer CONNECT (a broker that hangs)
+  bool refuse_subscriptions = false;  // SUBACK 0x80 for every filter
+  std::uint64_t seed = 1;           // for the misbehaviours below
+  int drop_puback_pct = 0;          // a QoS 1 PUBACK we owe is not sent
+  int duplicate_pct = 0;            // a forwarded message is sent twice
+  int close_mid_packet_pct = 0;     // a forwarded message is cut in half and the connection closed
+  std::uint32_t max_packet = 1 << 20;
+};
+
+// One PUBLISH the broker took in (from a client, or a will).
+struct MqttReceived {
+  std::string topic;
+  std::string payload;
+  std::uint8_t qos = 0;
+  bool dup = false;
+  bool will = false;
+  Micros at = 0;  // when the broker took it in
+};
+
+class MqttBroker {
+ public:
+  MqttBroker(Loop& loop, Net& net, Endpoint at, MqttBrokerOptions options = {});
+  ~MqttBroker();
+  MqttBroker(const MqttBroker&) = delete;
+  MqttBroker& operator=(const MqttBroker&) = delete;
+
+  Error start();
+  // Stops listening and drops every connection (no wills: a broker going
+  // down is not its clients going away).
+  void stop();
+  Endpoint local() const { return listen_.local(); }
+
+  // Publishes as the broker itself (a message from "elsewhere").
+  void publish(const std::string& topic, const std::string& payload, std::uint8_t qos, bool retain);
+
+  const std::vector<MqttReceived>& received() const { return received_; }
+  std::size_t connections() const { return accepted_; }
+  std::size_t subscribes() const { return subscribes_; }
+  std::size_t pubacks_dropped() const { return pubacks_dropped_; }
+  std::size_t duplicates_sent() const { return duplicates_; }
+  std::size_t cuts() const { return cuts_; }
+  // Protocol errors the broker saw from clients ("mqtt: ..."), in order.
+  const std::vector<std::string>& errors() const { return errors_; }
+
+  // Whether `topic` matches the subscription `filter` ('+' one level, '#' the rest).
+  static bool matches(std::string_view filter, std::string_view topic);
+
+ private:
+  struct Conn;
+  void accept(std::unique_ptr<Connection> c);
+  void drop(std::uint64_t id);
+  void route(const proto::mqtt::Publish& p);
+  bool roll(int pct);
+
+  PeerListener listen_;
+  MqttBrokerOptions options_;
+  Rng rng_;
+  std::map<std::uint64_t, std::unique_ptr<Conn>> conns_;  // by id: forwarding order is fixed
+  std::map<std::string, proto::mqtt::Publish> retained_;  // by topic
+  std::vector<MqttReceived> received_;
+  std::vector<std::string> errors_;
+  std::uint64_t next_id_ = 1;
+  std::size_t accepted_ = 0;
+  std::size_t subscribes_ = 0;
+  std::size_t pubacks_dropped_ = 0;
+  std::size_t duplicates_ = 0;
+  std::size_t cuts_ = 0;
+};
+
+}  // namespace ss::sim::peers

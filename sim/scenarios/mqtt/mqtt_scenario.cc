@@ -1,0 +1,530 @@
+// "mqtt": MQTT streams (the stream engine and the mqtt binding, as in
+// production) against the simulated broker over the faulty network
+// (docs/sim.md, docs/protocols.md "MQTT").
+//
+// Workload (drawn from the seed, printed by describe()): 1-4 streams, each
+// its own streamtype on broker "broker": publishes 0-6 messages of 8 to
+// 3000 bytes to its own topic "t/s<i>" (or "t/${dev}" with metadata) at QoS
+// 0 or 1, each one SOM..EOM over one or many tx() calls with drawn pauses;
+// most subscribe to "t/+" (every stream's topic); nailed_up or not,
+// opportunistic or not, a retry policy (backoff table, conceal, sometimes
+// validity ping / hang-up) or none, sometimes a birth message. The broker
+// misbehaves with drawn chances: drop a PUBACK (we resend with DUP),
+// deliver twice, close a subscriber's connection half way through a
+// packet. Network faults come from the usual one-server fault space.
+//
+// Invariants:
+//   - every state sequence is legal under the transition table, DESTROYING
+//     exactly once and last; EngineChecker's retry schedule and return codes;
+//   - QoS: QOS_ACK_REMOTE / QOS_NACK_REMOTE only for a QoS 1 stream, and no
+//     more of them than QoS 1 messages it sent whole; no more ACKs than
+//     distinct messages of that stream the broker took in;
+//   - rx: SOM on a message's first piece, EOM on its last; every message a
+//     stream receives on one connection, per topic, appears in the broker's
+//     log of that topic in the same order (a subsequence; a message equal
+//     to the one just before it is a documented QoS 1 duplicate), byte-exact;
+//   - no loss: a message the broker took in while a subscriber had been
+//     CONNECTED (so subscribed), which stayed CONNECTED for 5 s more and
+//     was not destroyed, reached that subscriber;
+//   - calm run (no faults, no buggify, a well-behaved broker): every
+//     message of every QoS 1 stream is acknowledged;
+//   - liveness: once the network faults have healed, a non-opportunistic
+//     stream with a retry policy that never gives up is CONNECTED within
+//     the deadlines + its largest jittered backoff + 1 s, unless destroyed
+//     (not asked of a stream with a birth message when the broker drops
+//     PUBACKs: every attempt may then run into its protocol deadline);
+//   - nothing is left: stream_count() == 0 and no unreclaimed stream.
+#include "sim/scenarios/mqtt/mqtt_scenario.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/bind/mqtt/mqtt_binding.h"
+#include "runtime/policy/policy_builder.h"
+#include "runtime/stream/context.h"
+#include "runtime/stream/state_table.h"
+#include "sim/peers/mqtt_broker.h"
+#include "sim/testing/engine_checker.h"
+#include "sim/testing/sim_context.h"
+
+namespace ss::sim {
+namespace {
+
+using stream::Ret;
+using stream::State;
+
+constexpr std::uint32_t kSom = stream::kFlagSom;
+constexpr std::uint32_t kEom = stream::kFlagEom;
+constexpr Micros kDeliverySlack = seconds(5);
+
+struct Msg {
+  std::string bytes;
+  std::size_t chunk = 0;
+  Micros gap = 0;
+};
+
+struct StreamSpec {
+  std::vector<Msg> msgs;
+  int qos = 0;
+  bool subscribe = true;
+  bool md_topic = false;  // publish to t/${dev}
+  bool birth = false;
+  bool nailed_up = true;
+  bool opportunistic = false;
+  bool has_retry = true;
+  policy::RetryPolicy retry;
+  Micros start_at = 0;
+  Micros end_at = 0;
+};
+
+std::string topic_of(std::size_t idx) { return "t/s" + std::to_string(idx); }
+
+// Message m of stream i: "s<i>m<m>;" then a pattern, len bytes (>= 8, so
+// the whole head for i, m < 10).
+std::string message_bytes(std::size_t i, std::size_t m, std::size_t len) {
+  const std::string head = "s" + std::to_string(i) + "m" + std::to_string(m) + ";";
+  std::string s(len, 'x');
+  for (std::size_t k = 0; k < len; ++k) s[k] = k < head.size() ? head[k] : static_cast<char>('a' + (i + m + k) % 26);
+  return s;
+}
+
+struct Actor {
+  std::string name;
+  std::uint64_t ordinal = 0;
+  std::size_t idx = 0;
+  StreamSpec spec;
+  World* world = nullptr;
+  stream::Stream* s = nullptr;
+  bool gone = false;
+  bool connected = false;
+  std::vector<std::pair<Micros, State>> states;
+  // Connections: [CONNECTED, DISCONNECTED or destroy) in virtual time.
+  std::vector<std::pair<Micros, Micros>> up;
+  // tx
+  std::size_t next_msg = 0, offset = 0;
+  Micros ready_at = 0;
+  bool kick_pending = false;
+  std::size_t sent_qos1 = 0;
+  // rx: whole messages with the connection they came on
+  std::string cur;
+  bool cur_open = false;
+  std::vector<std::pair<std::string, std::size_t>> received;
+  int acks = 0, nacks = 0;
+
+  bool more_to_send() const { return next_msg < spec.msgs.size(); }
+  void kick() {
+    if (s && connected && more_to_send()) s->request_tx();
+  }
+
+  Ret on_state(State st) {
+    if (gone) {
+      world->violation(name + ": state callback after DESTROYING");
+      return Ret::kOk;
+    }
+    states.emplace_back(world->now(), st);
+    switch (st) {
+      case State::kConnected:
+        connected = true;
+        up.emplace_back(world->now(), -1);
+        cur_open = false;
+        kick();
+        break;
+      case State::kDisconnected:
+      case State::kDestroying:
+        if (connected) up.back().second = world->now();
+        connected = false;
+        cur_open = false;
+        offset = 0;  // a message cut short goes again, from SOM
+        if (st == State::kDestroying) {
+          gone = true;
+          s = nullptr;
+        }
+        break;
+      case State::kQosAckRemote: ++acks; break;
+      case State::kQosNackRemote: ++nacks; break;
+      default: break;
+    }
+    return Ret::kOk;
+  }
+
+  Ret on_rx(std::span<const std::uint8_t> b, std::uint32_t flags) {
+    if (gone || !connected) {
+      world->violation(name + ": rx while not CONNECTED");
+      return Ret::kOk;
+    }
+    if (flags & kSom) {
+      if (cur_open) world->violation(name + ": SOM while a message is open");
+      cur.clear();
+      cur_open = true;
+    } else if (!cur_open) {
+      world->violation(name + ": a piece without SOM and no message open");
+    }
+    cur.append(b.begin(), b.end());
+    if (flags & kEom) {
+      received.emplace_back(std::move(cur), up.size());
+      cur.clear();
+      cur_open = false;
+    }
+    return Ret::kOk;
+  }
+
+  Ret on_tx(std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+    if (gone || !more_to_send()) return Ret::kTxDontSend;
+    if (offset == 0 && world->now() < ready_at) {
+      if (!kick_pending) {
+        kick_pending = true;
+        world->loop().at(ready_at, [this] {
+          kick_pending = false;
+          kick();
+        }, {"stream", ordinal, "ready"});
+      }
+      return Ret::kTxDontSend;
+    }
+    const Msg& m = spec.msgs[next_msg];
+    const std::size_t n = std::min({m.chunk, m.bytes.size() - offset, buf.size()});
+    std::copy_n(m.bytes.begin() + static_cast<std::ptrdiff_t>(offset), n, buf.begin());
+    len = n;
+    flags = (offset == 0 ? kSom : 0u) | (offset + n == m.bytes.size() ? kEom : 0u);
+    offset += n;
+    if (flags & kEom) {
+      if (spec.qos == 1) ++sent_qos1;
+      ++next_msg;
+      offset = 0;
+      if (more_to_send()) ready_at = world->now() + spec.msgs[next_msg].gap;
+    }
+    if (more_to_send() && s) s->request_tx();
+    return Ret::kOk;
+  }
+
+  // Whether the stream was CONNECTED through [from, to].
+  bool up_through(Micros from, Micros to) const {
+    for (const auto& [a, b] : up)
+      if (a <= from && (b < 0 || b >= to)) return true;
+    return false;
+  }
+};
+
+class MqttRun final : public ScenarioRun {
+ public:
+  explicit MqttRun(std::uint64_t seed) {
+    Rng rng(seed);
+    Rng draw = rng.fork(0x6d717474);  // "mqtt"
+    options_ = draw_world_options(seed, draw, 4, 4096);
+    transport_timeout_ = draw.between(seconds(2), seconds(5));
+    protocol_timeout_ = draw.between(seconds(2), seconds(5));
+    const int n = static_cast<int>(draw.between(1, 4));
+    for (int i = 0; i < n; ++i) {
+      StreamSpec s;
+      const int msgs = static_cast<int>(draw.between(0, 6));
+      Micros busy = 0;
+      for (int m = 0; m < msgs; ++m) {
+        Msg msg;
+        // Every message at least its head ("s<i>m<m>;"), so every payload
+        // of a run is unique: rx carries no topic, and the checks match
+        // what came in to what the broker took in by the bytes. (Empty
+        // payloads are covered by the binding's tests.)
+        const auto len = static_cast<std::size_t>(draw.between(8, 3000));
+        msg.bytes = message_bytes(static_cast<std::size_t>(i + 1), static_cast<std::size_t>(m + 1), len);
+        msg.chunk = draw.chance(1, 2) ? 1540 : static_cast<std::size_t>(draw.between(16, 1540));
+        msg.gap = draw.chance(1, 3) ? 0 : draw.between(0, millis(600));
+        busy += msg.gap;
+        s.msgs.push_back(std::move(msg));
+      }
+      s.qos = draw.chance(2, 3) ? 1 : 0;
+      s.subscribe = draw.chance(3, 4);
+      s.md_topic = draw.chance(1, 3);
+      s.birth = draw.chance(1, 4);
+      s.nailed_up = draw.chance(3, 4);
+      s.opportunistic = draw.chance(1, 5);
+      s.has_retry = draw.chance(5, 6);
+      auto& r = s.retry;
+      r.name = "r" + std::to_string(i);
+      const int entries = static_cast<int>(draw.between(1, 4));
+      for (int e = 0; e < entries; ++e) r.backoff_ms.push_back(static_cast<std::uint32_t>(draw.between(100, 2000)));
+      const std::uint16_t conceals[] = {1, 3, 10, policy::RetryPolicy::kConcealForever};
+      r.conceal = conceals[draw.below(4)];
+      r.jitter_percent = draw.chance(1, 2) ? 0 : static_cast<std::uint8_t>(draw.between(1, 50));
+      if (draw.chance(1, 3)) {
+        r.secs_since_valid_ping = static_cast<std::uint16_t>(draw.between(1, 3));
+        if (draw.chance(1, 2))
+          r.secs_since_valid_hangup = static_cast<std::uint16_t>(r.secs_since_valid_ping + draw.between(2, 4));
+      }
+      s.start_at = draw.between(0, millis(500));
+      s.end_at = s.start_at + busy + draw.between(seconds(8), seconds(25));
+      specs_.push_back(std::move(s));
+    }
+    if (draw.chance(1, 3)) broker_.drop_puback_pct = static_cast<int>(draw.between(5, 40));
+    if (draw.chance(1, 3)) broker_.duplicate_pct = static_cast<int>(draw.between(5, 40));
+    if (draw.chance(1, 4)) broker_.close_mid_packet_pct = static_cast<int>(draw.between(2, 15));
+    broker_.seed = draw.next_u64();
+    const FaultSpace space = server_fault_space("broker", {Endpoint::tcp("0.0.0.0", 1883)}, {"client"});
+    plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
+    for (const auto& f : plan_.actions) healed_at_ = std::max(healed_at_, f.at + f.duration);
+  }
+
+  ~MqttRun() override {
+    ctx_.reset();
+    broker_peer_.reset();
+  }
+
+  WorldOptions world_options() const override { return options_; }
+
+  std::string describe() const override {
+    std::string out = describe_world(options_);
+    out += "deadlines: transport=" + std::to_string(transport_timeout_) + "us protocol=" +
+           std::to_string(protocol_timeout_) + "us\n";
+    out += "broker (10.5.0.1:1883): drop_puback=" + std::to_string(broker_.drop_puback_pct) +
+           "% duplicate=" + std::to_string(broker_.duplicate_pct) +
+           "% close_mid_packet=" + std::to_string(broker_.close_mid_packet_pct) + "%\nstreams:\n";
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& s = specs_[i];
+      out += "  stream" + std::to_string(i + 1) + " qos=" + std::to_string(s.qos) +
+             (s.subscribe ? " subscribe=t/+" : "") + (s.md_topic ? " topic=t/${dev}" : "") +
+             (s.birth ? " birth" : "") + (s.nailed_up ? " nailed_up" : "") +
+             (s.opportunistic ? " opportunistic" : "");
+      if (s.has_retry) {
+        out += " retry=[";
+        for (std::size_t k = 0; k < s.retry.backoff_ms.size(); ++k)
+          out += (k ? "," : "") + std::to_string(s.retry.backoff_ms[k]);
+        out += "]ms conceal=" + std::to_string(s.retry.conceal) + " jitter=" +
+               std::to_string(s.retry.effective_jitter_percent()) + "%";
+        if (s.retry.secs_since_valid_ping) out += " valid_ping=" + std::to_string(s.retry.secs_since_valid_ping) + "s";
+        if (s.retry.secs_since_valid_hangup)
+          out += " valid_hangup=" + std::to_string(s.retry.secs_since_valid_hangup) + "s";
+      } else {
+        out += " no-retry";
+      }
+      out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n    messages:";
+      for (const auto& m : s.msgs)
+        out += " " + std::to_string(m.bytes.size()) + "B/" + std::to_string(m.chunk) + "@+" +
+               std::to_string(m.gap) + "us";
+      out += "\n";
+    }
+    out += "fault plan:\n" + plan_.to_string();
+    return out;
+  }
+
+  void start(World& world) override {
+    world_ = &world;
+    const int broker_host = world.add_host("broker", "10.5.0.1");
+    const int client = world.add_host("client");
+    broker_peer_ = std::make_unique<peers::MqttBroker>(world.loop(), world.net_for(broker_host),
+                                                       Endpoint::tcp("0.0.0.0", 1883), broker_);
+    if (Error e = broker_peer_->start()) world.violation("broker: " + e.message());
+    auto pol = std::make_shared<policy::Policy>();
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& spec = specs_[i];
+      auto a = std::make_unique<Actor>();
+      a->world = &world;
+      a->spec = spec;
+      a->idx = i + 1;
+      a->ordinal = i + 1;
+      a->name = "stream" + std::to_string(i + 1);
+      if (!spec.msgs.empty()) a->ready_at = spec.start_at + spec.msgs[0].gap;
+      policy::Streamtype st = policy::streamtype("mqtt-" + std::to_string(i + 1), policy::Protocol::kMqtt, "broker", 1883);
+      st.metadata.push_back({"dev", ""});
+      st.mqtt_topic = spec.md_topic ? "t/${dev}" : topic_of(i + 1);
+      if (spec.subscribe) st.mqtt_subscribe = "t/+";
+      st.mqtt_qos = spec.qos;
+      st.mqtt_keep_alive = 60;
+      if (spec.birth) {
+        st.mqtt_birth_topic = "birth/${dev}";
+        st.mqtt_birth_message = "up";
+        st.mqtt_birth_qos = 1;
+      }
+      st.nailed_up = spec.nailed_up;
+      st.opportunistic = spec.opportunistic;
+      if (spec.has_retry) {
+        st.retry = pol->retries.size();
+        pol->retries.push_back(spec.retry);
+      }
+      pol->streamtypes.push_back(st);
+      actors_.push_back(std::move(a));
+    }
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4d51);
+    cfg.transport_timeout = transport_timeout_;
+    cfg.protocol_timeout = protocol_timeout_;
+    checker_ = std::make_unique<EngineChecker>(world);
+    checker_->attach(cfg);
+    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
+    proto::mqtt::register_mqtt_binding(*ctx_);
+    for (auto& upa : actors_) {
+      Actor* a = upa.get();
+      world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
+      world.loop().at(a->spec.end_at, [a] {
+        if (a->s && !a->s->destroyed()) a->s->destroy();
+      }, {"stream", a->ordinal, "end"});
+    }
+    world.install(plan_);
+  }
+
+  void check(World& world) override {
+    const bool calm = plan_.actions.empty() && !options_.buggify && broker_.drop_puback_pct == 0 &&
+                      broker_.close_mid_packet_pct == 0;
+    const auto& log = broker_peer_->received();
+    for (const auto& ap : actors_) {
+      const Actor& a = *ap;
+      if (a.states.empty()) {
+        world.violation(a.name + ": was never created");
+        continue;
+      }
+      check_states(world, a);
+      check_qos(world, a, log);
+      check_order(world, a, log);
+      check_no_loss(world, a, log);
+      check_liveness(world, a);
+      if (calm && a.spec.qos == 1 && a.acks != static_cast<int>(a.spec.msgs.size()) && a.nacks == 0 &&
+          a.next_msg == a.spec.msgs.size())
+        world.violation(a.name + ": calm run, " + std::to_string(a.spec.msgs.size()) + " QoS 1 messages sent, " +
+                        std::to_string(a.acks) + " QOS_ACK_REMOTE");
+    }
+    if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
+      world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
+                      std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+    if (ctx_) checker_->finish(*ctx_);
+  }
+
+ private:
+  void create(Actor* a) {
+    stream::StreamInfo info;
+    info.streamtype = "mqtt-" + std::to_string(a->idx);
+    info.callbacks.state = [a](int st, std::uint32_t) { return a->on_state(stream::to_state(st)); };
+    info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
+    info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+      return a->on_tx(buf, len, flags);
+    };
+    info.on_bind = [a](stream::Stream* s) {
+      a->s = s;
+      // ${dev} names the stream's own topic: t/${dev} is t/s<i>.
+      if (Error e = s->set_metadata("dev", "s" + std::to_string(a->idx)); !e.ok())
+        a->world->violation(a->name + ": set dev: " + e.message());
+    };
+    auto s = ctx_->create(std::move(info));
+    if (!s) {
+      world_->violation(a->name + ": create failed: " + s.error().message());
+      return;
+    }
+    if (!a->spec.nailed_up) a->s->request_tx();
+  }
+
+  void check_states(World& world, const Actor& a) {
+    State tracked = State::kNone;
+    for (const auto& [t, st] : a.states) {
+      if (!stream::transition_legal(tracked, st))
+        world.violation(a.name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
+                        stream::state_name(st));
+      tracked = stream::next_tracked(tracked, st);
+    }
+    const auto destroying =
+        std::count_if(a.states.begin(), a.states.end(), [](const auto& p) { return p.second == State::kDestroying; });
+    if (destroying != 1 || a.states.back().second != State::kDestroying)
+      world.violation(a.name + ": DESTROYING must come exactly once, last");
+  }
+
+  void check_qos(World& world, const Actor& a, const std::vector<peers::MqttReceived>& log) {
+    if (a.spec.qos == 0 && (a.acks || a.nacks))
+      world.violation(a.name + ": QoS 0 yet " + std::to_string(a.acks + a.nacks) + " ACK/NACK states");
+    if (static_cast<std::size_t>(a.acks + a.nacks) > a.sent_qos1)
+      world.violation(a.name + ": " + std::to_string(a.acks) + " ACK + " + std::to_string(a.nacks) + " NACK for " +
+                      std::to_string(a.sent_qos1) + " QoS 1 messages sent");
+    std::vector<std::string> distinct;
+    for (const auto& r : log)
+      if (r.topic == topic_of(a.idx) && !r.will && std::find(distinct.begin(), distinct.end(), r.payload) == distinct.end())
+        distinct.push_back(r.payload);
+    if (static_cast<std::size_t>(a.acks) > distinct.size())
+      world.violation(a.name + ": " + std::to_string(a.acks) + " QOS_ACK_REMOTE but the broker took in only " +
+                      std::to_string(distinct.size()) + " distinct messages on " + topic_of(a.idx));
+  }
+
+  // Per connection and topic, what came in is a subsequence of the broker's
+  // log of that topic (consecutive repeats allowed: QoS 1 duplicates).
+  void check_order(World& world, const Actor& a, const std::vector<peers::MqttReceived>& log) {
+    std::map<std::pair<std::size_t, std::string>, std::size_t> pos;  // (connection, topic) -> next log index
+    std::map<std::pair<std::size_t, std::string>, std::string> last;
+    for (const auto& [msg, conn] : a.received) {
+      const std::string topic = topic_for_payload(msg, log);
+      if (topic.empty()) {
+        world.violation(a.name + ": received " + std::to_string(msg.size()) + " bytes \"" + msg.substr(0, 16) +
+                        "\" the broker never took in");
+        continue;
+      }
+      auto key = std::make_pair(conn, topic);
+      if (last.count(key) && last[key] == msg) continue;  // a duplicate delivery
+      std::size_t& p = pos[key];
+      while (p < log.size() && !(log[p].topic == topic && log[p].payload == msg)) ++p;
+      if (p == log.size()) {
+        world.violation(a.name + ": on connection " + std::to_string(conn) + " \"" + msg.substr(0, 16) +
+                        "\" of " + topic + " came out of the broker's order");
+        p = 0;
+      } else {
+        ++p;
+      }
+      last[key] = msg;
+    }
+  }
+
+  static std::string topic_for_payload(const std::string& msg, const std::vector<peers::MqttReceived>& log) {
+    for (const auto& r : log)
+      if (r.payload == msg && r.topic.rfind("t/", 0) == 0) return r.topic;
+    return "";
+  }
+
+  void check_no_loss(World& world, const Actor& a, const std::vector<peers::MqttReceived>& log) {
+    if (!a.spec.subscribe) return;
+    for (const auto& r : log) {
+      if (r.topic.rfind("t/", 0) != 0) continue;
+      if (!a.up_through(r.at - 1, r.at + kDeliverySlack)) continue;
+      const bool got = std::any_of(a.received.begin(), a.received.end(),
+                                   [&](const auto& m) { return m.first == r.payload; });
+      if (!got)
+        world.violation(a.name + ": subscribed and CONNECTED from before " + std::to_string(r.at) +
+                        " us to 5 s after, yet never got \"" + r.payload.substr(0, 16) + "\" of " + r.topic);
+    }
+  }
+
+  void check_liveness(World& world, const Actor& a) {
+    const auto& s = a.spec;
+    if (s.opportunistic || !s.has_retry || s.retry.conceal != policy::RetryPolicy::kConcealForever) return;
+    if (!s.nailed_up && s.msgs.empty()) return;
+    // CONNECTED waits for the birth's PUBACK: a broker that drops PUBACKs
+    // can fail any number of attempts in a row (protocol deadline first).
+    if (s.birth && broker_.drop_puback_pct > 0) return;
+    Micros biggest = 0;
+    for (auto b : s.retry.backoff_ms) biggest = std::max<Micros>(biggest, millis(b));
+    biggest += biggest * s.retry.effective_jitter_percent() / 100;
+    const Micros bound = std::max(transport_timeout_, protocol_timeout_) + biggest + seconds(1);
+    const Micros from = std::max(healed_at_, s.start_at);
+    if (from + bound >= s.end_at) return;
+    bool ok = a.up_through(from, from);
+    for (const auto& [t, st] : a.states) ok |= st == State::kConnected && t >= from && t <= from + bound;
+    if (!ok)
+      world.violation(a.name + ": not CONNECTED within " + std::to_string(bound / 1000) + " ms after " +
+                      std::to_string(from) + " us (faults healed, retry forever)");
+  }
+
+  WorldOptions options_;
+  std::vector<StreamSpec> specs_;
+  peers::MqttBrokerOptions broker_;
+  FaultPlan plan_;
+  Micros healed_at_ = 0;
+  Micros transport_timeout_ = 0, protocol_timeout_ = 0;
+  World* world_ = nullptr;
+  std::unique_ptr<peers::MqttBroker> broker_peer_;
+  std::unique_ptr<EngineChecker> checker_;
+  std::unique_ptr<stream::Context> ctx_;
+  std::vector<std::unique_ptr<Actor>> actors_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scenario> make_mqtt_scenario() {
+  return std::make_unique<SimpleScenario<MqttRun>>(
+      "mqtt", "MQTT streams (publish QoS 0/1, subscribe, birth, ${md} topics) vs a misbehaving simulated broker");
+}
+
+void register_mqtt_scenarios(ScenarioRegistry& registry) { registry.add(make_mqtt_scenario()); }
+
+}  // namespace ss::sim
