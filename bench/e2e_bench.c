@@ -17,7 +17,8 @@
  *                                     (mallinfo2) and RSS per stream; then
  *                                     "ready" and waits for a line on stdin
  *     start     --t0 NS               CLOCK_MONOTONIC ns when the caller
- *                                     forked: time until the first CONNECTED
+ *                                     forked: time until the first CONNECTED,
+ *                                     and until main() (the OS's share)
  *   --proxy @NAME (e2e_bench_sspc only): where the SS proxy listens.
  */
 #include <libwebsockets.h>
@@ -83,7 +84,7 @@ typedef struct bss {
 
 static int connected_now, done_now, failed_now, disconnected_now, connecting_now;
 static long long rx_total;
-static int64_t first_connect_ns;
+static int64_t first_connect_ns, main_ns;
 static int64_t *rtts;
 static long rtt_n;
 
@@ -343,7 +344,8 @@ static int mode_start(void)
 	make();
 	if (run_until(&connected_now, 1, 30))
 		return 1;
-	printf("{\"start_to_connect_ms\": %.3f}\n", (double)(first_connect_ns - o.t0) / 1e6);
+	printf("{\"start_to_connect_ms\": %.3f, \"start_to_main_ms\": %.3f}\n",
+	       (double)(first_connect_ns - o.t0) / 1e6, (double)(main_ns - o.t0) / 1e6);
 	return 0;
 }
 
@@ -360,6 +362,7 @@ int main(int argc, char **argv)
 	struct lws_context_creation_info info;
 	int i, rc;
 
+	main_ns = now_ns(); /* start mode: what fork, exec and loading took */
 	if (argc < 2)
 		return usage("no mode");
 	o.mode = argv[1];
