@@ -149,6 +149,13 @@ MICRO = [
     ("tls_bench", "BM_TlsHandshake/772", "items_per_second", 1, "handshakes/s",
      "TLS 1.3 handshake, client+server, P-256"),
     ("tls_bench", "BM_TlsBulk", "bytes_per_second", 1e-6, "MB/s", "TLS 1.3 bulk, encrypt+decrypt"),
+    ("net_bench", "BM_LoopbackThroughput/65536", "bytes_per_second", 1e-6, "MB/s",
+     "PosixNet loopback, 64 KiB writes"),
+    ("net_bench", "BM_ConnectAcceptClose", "items_per_second", 1, "/s", "PosixNet connect+accept+close"),
+    ("h1_reuse_bench", "BM_GetWithKeepAlivePool/100/real_time", "gets/s", 1, "GETs/s",
+     "h1 GETs of one stream, C++ API, sim HTTP server on real sockets, keep-alive pool"),
+    ("h1_reuse_bench", "BM_GetNewConnectionEachTime/100/real_time", "gets/s", 1, "GETs/s",
+     "the same, a new connection per GET"),
 ]
 
 
