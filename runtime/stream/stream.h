@@ -20,8 +20,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -292,7 +292,10 @@ class Stream {
     std::uint32_t flags = 0;
     State state = State::kNone;  // not kNone: raise this state instead of rx
   };
-  std::deque<Held> held_;
+  // A list, not a deque: libstdc++'s deque allocates 576 bytes when it is
+  // made, and held rx is rare (manual credit only), so every idle stream
+  // paid for a buffer it never used (docs/benchmarks.md, heap per stream).
+  std::list<Held> held_;
   std::size_t held_bytes_ = 0;
   // The connection ended while rx was held: the user hears DISCONNECTED
   // (and the retry decision is taken) once held_ drains.

@@ -231,10 +231,13 @@ StreamSpec draw_stream(Decisions& d, const WorldSpec& w, Budget& budget) {
   return s;
 }
 
-void draw_faults(Decisions& d, WorldSpec& w) {
-  if (!d.chance(2, 3)) return;
+void draw_faults(Decisions& d, WorldSpec& w, bool always) {
+  if (!d.chance(2, 3) && !always) return;
   for (int k = 0; k <= static_cast<int>(FaultKind::kListenerRestart); ++k)
     if (d.chance(1, 2)) w.swarm.push_back(static_cast<FaultKind>(k));
+  // Faults asked for but no kind drawn: every kind (never in a default world).
+  if (always && w.swarm.empty())
+    for (int k = 0; k <= static_cast<int>(FaultKind::kListenerRestart); ++k) w.swarm.push_back(static_cast<FaultKind>(k));
   const std::uint64_t fault_seed = d.below(std::numeric_limits<std::uint64_t>::max());
   FaultSpace space;
   space.hosts.push_back(kClientHost);
@@ -273,7 +276,7 @@ std::size_t world_bytes(const WorldSpec& spec) {
   return total;
 }
 
-WorldSpec generate_world(Decisions& d, std::uint64_t seed) {
+WorldSpec generate_world(Decisions& d, std::uint64_t seed, const GenKnobs& knobs) {
   WorldSpec w;
   w.seed = seed;
   draw_network(d, w);
@@ -285,12 +288,13 @@ WorldSpec generate_world(Decisions& d, std::uint64_t seed) {
   const auto streamtypes = d.between(1, 5);
   for (std::int64_t i = 0; i < streamtypes; ++i)
     w.streamtypes.push_back(draw_streamtype(d, w, static_cast<std::size_t>(i)));
-  const auto streams = d.chance(1, 10) ? d.between(9, 24) : d.between(1, 8);
+  const auto drawn_streams = d.chance(1, 10) ? d.between(9, 24) : d.between(1, 8);
+  const auto streams = knobs.streams > 0 ? static_cast<std::int64_t>(knobs.streams) : drawn_streams;
   // Bulk worlds (1 in 4) may move up to the cap; the others stay small so
   // that a campaign runs many seeds (a bulk world costs ~100x the time).
   Budget budget(d.chance(1, 4) ? world_byte_cap(w) : std::min(world_byte_cap(w), kSmallWorldByteCap));
   for (std::int64_t i = 0; i < streams; ++i) w.streams.push_back(draw_stream(d, w, budget));
-  draw_faults(d, w);
+  draw_faults(d, w, knobs.faults);
   return w;
 }
 

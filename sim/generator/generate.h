@@ -95,9 +95,18 @@ inline constexpr std::size_t kSmallWorldByteCap = std::size_t{256} << 10;
 inline constexpr std::size_t kMaxWsMessage = std::size_t{256} << 10;
 inline constexpr std::size_t kMaxBulk = std::size_t{6} << 20;
 
+// Knobs for worlds bigger than the default mix (the "world-heavy" scenario,
+// bench/run's simulator speed figure). The defaults change nothing: the
+// draws are the same and in the same order, so a seed of "world" is the
+// same world whatever code uses the knobs.
+struct GenKnobs {
+  std::size_t streams = 0;  // > 0: this many streams instead of the drawn count
+  bool faults = false;      // true: a fault plan even where the draw said none
+};
+
 // One world from `d`; `seed` becomes spec.seed (the network's and the
 // runtime's own randomness), nothing else depends on it.
-WorldSpec generate_world(Decisions& d, std::uint64_t seed);
+WorldSpec generate_world(Decisions& d, std::uint64_t seed, const GenKnobs& knobs = {});
 
 // Where a server listens (and what listener faults name).
 Endpoint server_listen_endpoint(const ServerSpec& server);

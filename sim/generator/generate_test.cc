@@ -114,6 +114,28 @@ TEST(GenerateWorld, SameSeedSameWorld) {
   EXPECT_EQ(distinct.size(), 200u);
 }
 
+// The knobs make a bigger world of the same seed: the same draws in the
+// same order, so the default world is the heavy one cut back to its drawn
+// streams (the faults differ: they are drawn after the streams).
+TEST(GenerateWorld, KnobsGrowTheSameWorld) {
+  const GenKnobs knobs{.streams = 1000, .faults = true};
+  int with_faults = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    const WorldSpec plain = from_seed(seed);
+    RngDecisions d(seed);
+    WorldSpec heavy = generate_world(d, seed, knobs);
+    ASSERT_EQ(heavy.streams.size(), 1000u) << "seed " << seed;
+    EXPECT_EQ(validate(heavy), "") << "seed " << seed;
+    EXPECT_LE(world_bytes(heavy), world_byte_cap(heavy)) << "seed " << seed;
+    with_faults += heavy.faults.actions.empty() ? 0 : 1;
+    heavy.streams.resize(plain.streams.size());
+    heavy.faults = plain.faults;
+    heavy.swarm = plain.swarm;
+    EXPECT_EQ(describe_world_spec(heavy), describe_world_spec(plain)) << "seed " << seed;
+  }
+  EXPECT_GE(with_faults, 36);  // a forced plan can still come out empty, rarely
+}
+
 TEST(GenerateWorld, SeedOnlyBecomesSpecSeed) {
   std::vector<std::uint8_t> bytes(300, 0x5a);
   ByteDecisions a(bytes), b(bytes);

@@ -824,25 +824,28 @@ class WsRun final : public ScenarioRun {
     if (o.fault == WsFault::kRefuse)
       bound += static_cast<Micros>(o.refuse_first) * (jittered + seconds(o.retry_after.value_or(0)) + seconds(1));
     const Micros destroyed_at = a.states.back().first;
-    std::optional<Micros> down_since = a.states.front().first;
+    // A flag beside the time, not std::optional: gcc 12 at -O2 calls the
+    // optional's value maybe-uninitialized here (-Werror in -c opt builds).
+    bool down = true;
+    Micros down_since = a.states.front().first;
     for (const auto& [t, st] : a.states) {
       if (st == State::kAllRetriesFailed) return;  // gave up: nothing more is due
       if (st == State::kConnected) {
-        if (down_since) {
-          const Micros deadline = std::max(*down_since, healed_at_) + bound;
+        if (down) {
+          const Micros deadline = std::max(down_since, healed_at_) + bound;
           if (t > deadline)
-            world.violation(a.name + ": down since " + std::to_string(*down_since) + " us, faults healed at " +
+            world.violation(a.name + ": down since " + std::to_string(down_since) + " us, faults healed at " +
                             std::to_string(healed_at_) + " us, CONNECTED only at " + std::to_string(t) +
                             " us (bound " + std::to_string(bound) + " us)");
         }
-        down_since.reset();
-      } else if ((st == State::kDisconnected || st == State::kUnreachable) &&
-                 !down_since) {
+        down = false;
+      } else if ((st == State::kDisconnected || st == State::kUnreachable) && !down) {
+        down = true;
         down_since = t;
       }
     }
-    if (down_since && std::max(*down_since, healed_at_) + bound < destroyed_at)
-      world.violation(a.name + ": down since " + std::to_string(*down_since) + " us, faults healed at " +
+    if (down && std::max(down_since, healed_at_) + bound < destroyed_at)
+      world.violation(a.name + ": down since " + std::to_string(down_since) + " us, faults healed at " +
                       std::to_string(healed_at_) + " us, never CONNECTED again before its destroy at " +
                       std::to_string(destroyed_at) + " us (bound " + std::to_string(bound) + " us)");
   }

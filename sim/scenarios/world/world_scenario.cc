@@ -512,6 +512,10 @@ std::unique_ptr<ScenarioRun> make_world_run(gen::WorldSpec spec, Plant plant) {
 }  // namespace world
 
 std::string WorldScenario::summary() const {
+  if (knobs_.streams > 0) {
+    return "the world of the seed grown to " + std::to_string(knobs_.streams) +
+           " streams with faults always on: the simulator under load (bench/run)";
+  }
   return "a whole world generated from the seed (a random policy: raw/h1/ws streamtypes, TLS, retry tables, metadata; "
          "servers with troubles; 1-24 streams direct or through the SS proxy with payloads up to MiBs, slow and stalled "
          "readers, return codes, manual credit; swarm faults) with every invariant checked";
@@ -521,7 +525,7 @@ std::unique_ptr<ScenarioRun> WorldScenario::derive(std::uint64_t seed) const { r
 
 gen::WorldSpec WorldScenario::spec_for_seed(std::uint64_t seed) const {
   gen::RngDecisions decisions(seed);
-  return gen::generate_world(decisions, seed);
+  return gen::generate_world(decisions, seed, knobs_);
 }
 
 std::unique_ptr<ScenarioRun> WorldScenario::run_spec(gen::WorldSpec spec) const {
@@ -530,6 +534,13 @@ std::unique_ptr<ScenarioRun> WorldScenario::run_spec(gen::WorldSpec spec) const 
 
 std::unique_ptr<Scenario> make_world_scenario() { return std::make_unique<WorldScenario>(); }
 
-void register_world_scenarios(ScenarioRegistry& registry) { registry.add(make_world_scenario()); }
+std::unique_ptr<Scenario> make_heavy_world_scenario() {
+  return std::make_unique<WorldScenario>("world-heavy", gen::GenKnobs{.streams = 1000, .faults = true});
+}
+
+void register_world_scenarios(ScenarioRegistry& registry) {
+  registry.add(make_world_scenario());
+  registry.add(make_heavy_world_scenario());
+}
 
 }  // namespace ss::sim

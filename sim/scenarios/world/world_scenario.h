@@ -56,7 +56,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 
+#include "sim/generator/generate.h"
 #include "sim/generator/world_source.h"
 #include "sim/generator/world_spec.h"
 #include "sim/scenario.h"
@@ -82,16 +85,26 @@ std::unique_ptr<ScenarioRun> make_world_run(gen::WorldSpec spec, Plant plant = P
 
 }  // namespace world
 
+// "world": the generator's own mix. "world-heavy" (make_heavy_world_scenario)
+// is the same world of each seed grown by gen::GenKnobs: 1,000 streams and
+// faults always on, for the simulator's speed under load (bench/run).
 class WorldScenario final : public Scenario, public gen::WorldSource {
  public:
-  std::string name() const override { return "world"; }
+  WorldScenario() = default;
+  WorldScenario(std::string name, gen::GenKnobs knobs) : name_(std::move(name)), knobs_(knobs) {}
+  std::string name() const override { return name_; }
   std::string summary() const override;
   std::unique_ptr<ScenarioRun> derive(std::uint64_t seed) const override;
   gen::WorldSpec spec_for_seed(std::uint64_t seed) const override;
   std::unique_ptr<ScenarioRun> run_spec(gen::WorldSpec spec) const override;
+
+ private:
+  std::string name_ = "world";
+  gen::GenKnobs knobs_;
 };
 
 std::unique_ptr<Scenario> make_world_scenario();
+std::unique_ptr<Scenario> make_heavy_world_scenario();
 void register_world_scenarios(ScenarioRegistry& registry);
 
 }  // namespace ss::sim
