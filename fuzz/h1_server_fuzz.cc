@@ -97,9 +97,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       clients.push_back(std::make_unique<Client>());
       Client* c = clients.back().get();
       a.on_bind = [c](stream::Stream* s) { c->s = s; };
-      a.callbacks.state = [c, flags](int st, std::uint32_t) {
-        c->states.push_back(stream::to_state(st));
-        if (stream::to_state(st) != State::kServerTxn) return Ret::kOk;
+      a.callbacks.state = [c, flags](stream::State st, std::uint32_t) {
+        c->states.push_back(st);
+        if (st != State::kServerTxn) return Ret::kOk;
         c->body.clear();
         if ((flags & 2) && ++c->txns % 3 == 0) return Ret::kDisconnectMe;
         auto path = c->s->get_metadata("path");

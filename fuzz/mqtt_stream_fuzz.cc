@@ -90,9 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     stream::Stream* s = nullptr;
     stream::StreamInfo info;
     info.streamtype = "m";
-    info.callbacks.state = [&](int state, std::uint32_t) {
+    info.callbacks.state = [&](stream::State st, std::uint32_t) {
       using stream::State;
-      const State st = stream::to_state(state);
       if (st == State::kConnected) {
         connected = ever_connected = true;
         if ((flags & 8) && s) s->request_tx();

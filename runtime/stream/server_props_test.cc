@@ -52,10 +52,10 @@ std::shared_ptr<const policy::Policy> props_policy() {
 
 struct Accepted {
   Stream* s = nullptr;
-  std::vector<int> states;
+  std::vector<State> states;
   std::string pending;  // to echo
   bool disconnect_next_rx = false;
-  bool gone() const { return !states.empty() && states.back() == to_int(State::kDestroying); }
+  bool gone() const { return !states.empty() && states.back() == State::kDestroying; }
 };
 
 struct Client {
@@ -71,7 +71,7 @@ struct Model {
 };
 
 struct Sut {
-  std::vector<int> listener_states;
+  std::vector<State> listener_states;
   std::vector<std::unique_ptr<Accepted>> accepted;
   std::vector<std::unique_ptr<Client>> clients;
   ServerBed bed{props_policy(), 77, [](Context& c) { proto::raw::register_raw_binding(c); }};
@@ -80,7 +80,7 @@ struct Sut {
   Sut() {
     StreamInfo info;
     info.streamtype = "srv";
-    info.callbacks.state = [this](int s, std::uint32_t) {
+    info.callbacks.state = [this](stream::State s, std::uint32_t) {
       listener_states.push_back(s);
       return Ret::kOk;
     };
@@ -88,7 +88,7 @@ struct Sut {
       accepted.push_back(std::make_unique<Accepted>());
       Accepted* p = accepted.back().get();
       a.on_bind = [p](Stream* s) { p->s = s; };
-      a.callbacks.state = [p](int s, std::uint32_t) {
+      a.callbacks.state = [p](stream::State s, std::uint32_t) {
         p->states.push_back(s);
         return Ret::kOk;
       };
@@ -119,22 +119,22 @@ struct Sut {
 
   void check() {
     RC_ASSERT(bed.violations.empty());
-    for (int s : listener_states) RC_ASSERT(s == to_int(State::kCreating) || s == to_int(State::kDestroying));
+    for (State s : listener_states) RC_ASSERT(s == State::kCreating || s == State::kDestroying);
     std::set<Stream*> live;
     for (const auto& a : accepted) {
       std::string why;
       RC_ASSERT(sim::testing::sequence_legal(a->states, &why));
       RC_ASSERT(a->states.size() >= 2u);
-      RC_ASSERT(a->states[0] == to_int(State::kCreating));
-      RC_ASSERT(a->states[1] == to_int(State::kConnecting));
-      for (int s : a->states) {
-        RC_ASSERT(s != to_int(State::kPoll) && s != to_int(State::kUnreachable) &&
-                  s != to_int(State::kAllRetriesFailed));
+      RC_ASSERT(a->states[0] == State::kCreating);
+      RC_ASSERT(a->states[1] == State::kConnecting);
+      for (State s : a->states) {
+        RC_ASSERT(s != State::kPoll && s != State::kUnreachable &&
+                  s != State::kAllRetriesFailed);
       }
       if (a->gone()) {
-        RC_ASSERT(std::count(a->states.begin(), a->states.end(), to_int(State::kDestroying)) == 1);
-        if (std::count(a->states.begin(), a->states.end(), to_int(State::kConnected)) > 0) {
-          RC_ASSERT(a->states[a->states.size() - 2] == to_int(State::kDisconnected));
+        RC_ASSERT(std::count(a->states.begin(), a->states.end(), State::kDestroying) == 1);
+        if (std::count(a->states.begin(), a->states.end(), State::kConnected) > 0) {
+          RC_ASSERT(a->states[a->states.size() - 2] == State::kDisconnected);
         }
       } else {
         live.insert(a->s);

@@ -22,8 +22,7 @@ namespace {
 
 using sim::testing::ServerBed;
 
-constexpr int C = to_int(State::kCreating), CING = to_int(State::kConnecting), CONN = to_int(State::kConnected),
-              DISC = to_int(State::kDisconnected), DESTR = to_int(State::kDestroying);
+using enum State;
 
 std::shared_ptr<const policy::Policy> raw_policy() {
   policy::PolicyBuilder b(policy::streamtype(policy::Protocol::kRaw, "server", 80));
@@ -45,19 +44,19 @@ std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()
 // object (make_accepted gives each its own), echoing what it reads.
 struct EchoServer {
   struct Client {
-    std::vector<int> states;
+    std::vector<State> states;
     std::string rx;
     std::string to_send;
     Stream* stream = nullptr;
     std::uint8_t flags = 0;
   };
-  std::vector<int> listener_states;
+  std::vector<State> listener_states;
   std::map<int, Client> clients;  // by the user object's number
   int next = 0;
 
   StreamInfo info() {
     StreamInfo i;
-    i.callbacks.state = [this](int s, std::uint32_t) {
+    i.callbacks.state = [this](stream::State s, std::uint32_t) {
       listener_states.push_back(s);
       return Ret::kOk;
     };
@@ -67,7 +66,7 @@ struct EchoServer {
       a.on_bind = [this, n](Stream* s) {
         clients[n].stream = s;
       };
-      a.callbacks.state = [this, n](int s, std::uint32_t) {
+      a.callbacks.state = [this, n](stream::State s, std::uint32_t) {
         clients[n].states.push_back(s);
         return Ret::kOk;
       };
@@ -119,7 +118,7 @@ TEST(Server, AcceptedStreamsEchoAndEndWithTheirConnection) {
   Stream* srv = ServerBed::create(*bed.server, "srv", es.info());
   ASSERT_NE(srv, nullptr);
   EXPECT_TRUE(srv->is_server());
-  EXPECT_EQ(es.listener_states, std::vector<int>{C});
+  EXPECT_EQ(es.listener_states, std::vector<State>{kCreating});
 
   a.start(*bed.client, "hello from a");
   b.start(*bed.client, "and b");
@@ -128,7 +127,7 @@ TEST(Server, AcceptedStreamsEchoAndEndWithTheirConnection) {
   EXPECT_EQ(b.rx(), "and b");
   ASSERT_EQ(es.clients.size(), 2u);
   for (auto& [n, c] : es.clients) {
-    EXPECT_EQ(c.states, (std::vector<int>{C, CING, CONN})) << n;
+    EXPECT_EQ(c.states, (std::vector<State>{kCreating, kConnecting, kConnected})) << n;
     ASSERT_NE(c.stream, nullptr);
     EXPECT_TRUE(c.stream->accepted());
     EXPECT_FALSE(c.stream->is_server());
@@ -138,14 +137,14 @@ TEST(Server, AcceptedStreamsEchoAndEndWithTheirConnection) {
   // The listener never connects: request_tx and client_connect do nothing.
   EXPECT_EQ(srv->request_tx(), Ret::kOk);
   EXPECT_EQ(srv->client_connect(), Ret::kOk);
-  EXPECT_EQ(es.listener_states, std::vector<int>{C});
+  EXPECT_EQ(es.listener_states, std::vector<State>{kCreating});
 
   // A client goes: its accepted stream says DISCONNECTED, DESTROYING and is
   // gone; it never reconnects. The other one lives on.
   a.s->destroy();
   bed.run_until_idle();
-  EXPECT_EQ(es.clients[0].states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));
-  EXPECT_EQ(es.clients[1].states, (std::vector<int>{C, CING, CONN}));
+  EXPECT_EQ(es.clients[0].states, (std::vector<State>{kCreating, kConnecting, kConnected, kDisconnected, kDestroying}));
+  EXPECT_EQ(es.clients[1].states, (std::vector<State>{kCreating, kConnecting, kConnected}));
   EXPECT_EQ(srv->server()->client_count(), 1u);
   EXPECT_TRUE(bed.violations.empty()) << bed.violations.front();
 }
@@ -164,9 +163,9 @@ TEST(Server, DisconnectMeFromAnAcceptedStreamClosesAndDestroysIt) {
   ASSERT_NE(ServerBed::create(*bed.server, "srv", std::move(info)), nullptr);
   a.start(*bed.client, "bye");
   bed.run_until_idle();
-  EXPECT_EQ(es.clients[0].states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));
+  EXPECT_EQ(es.clients[0].states, (std::vector<State>{kCreating, kConnecting, kConnected, kDisconnected, kDestroying}));
   // The client saw its peer close.
-  EXPECT_EQ(a.rec.states.back(), DISC);
+  EXPECT_EQ(a.rec.states.back(), kDisconnected);
   EXPECT_TRUE(bed.violations.empty());
 }
 
@@ -207,9 +206,9 @@ TEST(Server, DestroyingTheServerStopsListeningAndDestroysItsClients) {
   ASSERT_EQ(es.clients.size(), 1u);
   srv->destroy();
   bed.run_until_idle();
-  EXPECT_EQ(es.listener_states, (std::vector<int>{C, DESTR}));
-  EXPECT_EQ(es.clients[0].states, (std::vector<int>{C, CING, CONN, DISC, DESTR}));
-  EXPECT_EQ(a.rec.states.back(), DISC);  // the client saw the close
+  EXPECT_EQ(es.listener_states, (std::vector<State>{kCreating, kDestroying}));
+  EXPECT_EQ(es.clients[0].states, (std::vector<State>{kCreating, kConnecting, kConnected, kDisconnected, kDestroying}));
+  EXPECT_EQ(a.rec.states.back(), kDisconnected);  // the client saw the close
   // Nobody listens any more: a new client is refused.
   late.start(*bed.client, "y");
   bed.run_until_idle();
@@ -283,7 +282,7 @@ TEST(ServerForeachClient, SafeWhenTheCallbackDestroysTheStreamItIsGiven) {
   EXPECT_EQ(std::unique(seen.begin(), seen.end()), seen.end());
   w.bed.run_until_idle();
   EXPECT_EQ(w.srv->server()->client_count(), 0u);
-  for (auto& [n, c] : w.es.clients) EXPECT_EQ(c.states.back(), DESTR) << n;
+  for (auto& [n, c] : w.es.clients) EXPECT_EQ(c.states.back(), kDestroying) << n;
   EXPECT_TRUE(w.bed.violations.empty());
 }
 

@@ -49,7 +49,7 @@ sim::testing::RideshareUpload upload() {
 }
 
 struct Uploader {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   std::vector<std::string> rx_names;  // rideshare() in each rx()
   sim::testing::RideshareUpload up = upload();
@@ -58,7 +58,7 @@ struct Uploader {
   void open(Bed& bed) {
     stream::StreamInfo info;
     info.streamtype = "web";
-    info.callbacks.state = [this](int state, std::uint32_t) {
+    info.callbacks.state = [this](stream::State state, std::uint32_t) {
       states.push_back(state);
       return stream::Ret::kOk;
     };

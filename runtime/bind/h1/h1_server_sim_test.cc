@@ -25,10 +25,7 @@ using stream::State;
 using stream::Stream;
 using stream::StreamInfo;
 
-constexpr int C = stream::to_int(State::kCreating), CING = stream::to_int(State::kConnecting),
-              CONN = stream::to_int(State::kConnected), DISC = stream::to_int(State::kDisconnected),
-              DESTR = stream::to_int(State::kDestroying), TXN = stream::to_int(State::kServerTxn),
-              ACK = stream::to_int(State::kQosAckRemote), NACK = stream::to_int(State::kQosNackRemote);
+using enum stream::State;
 
 std::shared_ptr<const policy::Policy> web_policy() {
   policy::PolicyBuilder b(policy::streamtype(policy::Protocol::kH1, "server", 80));
@@ -71,7 +68,7 @@ struct WebServer {
     Stream* stream = nullptr;
   };
   std::vector<Seen> requests;
-  std::map<Stream*, std::vector<int>> states;  // per accepted stream
+  std::map<Stream*, std::vector<stream::State>> states;  // per accepted stream
   std::map<Stream*, std::string> out;          // what is left to send
   std::size_t big_bytes = 4 * 1024 * 1024;
 
@@ -115,10 +112,10 @@ struct WebServer {
     i.make_accepted = [this](StreamInfo& a) {
       auto self = std::make_shared<Stream*>(nullptr);
       a.on_bind = [self](Stream* s) { *self = s; };
-      a.callbacks.state = [this, self](int st, std::uint32_t) {
+      a.callbacks.state = [this, self](stream::State st, std::uint32_t) {
         Stream* s = *self;
         states[s].push_back(st);
-        if (st == TXN) {
+        if (st == kServerTxn) {
           requests.push_back({md(s, "path"), md(s, "method"), md(s, "tag"), md(s, "q"), "", 0, s});
           answer(s);
         }
@@ -154,7 +151,7 @@ struct WebServer {
 
 // One h1 client request of this project's engine.
 struct Client {
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string rx;
   std::string mime;
   std::string body;  // to send (POST)
@@ -162,9 +159,9 @@ struct Client {
   Stream* start(stream::Context& ctx, const char* type, std::string tag = "") {
     StreamInfo info;
     info.streamtype = type;
-    info.callbacks.state = [this](int st, std::uint32_t) {
+    info.callbacks.state = [this](stream::State st, std::uint32_t) {
       states.push_back(st);
-      if (st == ACK || st == NACK) {
+      if (st == kQosAckRemote || st == kQosNackRemote) {
         auto v = s->get_metadata("mime");
         if (v.ok()) mime = std::string(*v);
       }
@@ -193,20 +190,20 @@ struct Client {
     }
     return s;
   }
-  bool saw(int st) const { return std::count(states.begin(), states.end(), st) > 0; }
+  bool saw(State st) const { return std::count(states.begin(), states.end(), st) > 0; }
 };
 
 // A raw client writing `request` and keeping what comes back, and whether
 // the server closed.
 struct RawClient {
   std::string rx;
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::string request;
   Stream* s = nullptr;
   void start(stream::Context& ctx) {
     StreamInfo info;
     info.streamtype = "rawc";
-    info.callbacks.state = [this](int st, std::uint32_t) {
+    info.callbacks.state = [this](stream::State st, std::uint32_t) {
       states.push_back(st);
       return Ret::kOk;
     };
@@ -226,7 +223,7 @@ struct RawClient {
     s = *r;
     s->request_tx();
   }
-  bool closed() const { return std::count(states.begin(), states.end(), DISC) > 0; }
+  bool closed() const { return std::count(states.begin(), states.end(), kDisconnected) > 0; }
 };
 
 TEST(H1Server, GetWithMetadataUrlArgsAndResponseHeaders) {
@@ -245,13 +242,13 @@ TEST(H1Server, GetWithMetadataUrlArgsAndResponseHeaders) {
   EXPECT_EQ(r.body_flags, 0u);     // no body: no rx
   EXPECT_EQ(c.rx, "hello, two words");
   EXPECT_EQ(c.mime, "text/plain");  // response metadata -> header -> client metadata
-  EXPECT_EQ(c.states, (std::vector<int>{C, stream::to_int(State::kPoll), CING, CONN, ACK, DISC}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, State::kPoll, kConnecting, kConnected, kQosAckRemote, kDisconnected}));
   // The accepted stream: CREATING, CONNECTING, CONNECTED, SERVER_TXN; the
   // client closed its connection afterwards (opportunistic, not pooled
   // beyond the context) or keeps it: either way the sequence is legal.
   const auto& ss = web.states[r.stream];
   ASSERT_GE(ss.size(), 4u);
-  EXPECT_EQ(std::vector<int>(ss.begin(), ss.begin() + 4), (std::vector<int>{C, CING, CONN, TXN}));
+  EXPECT_EQ(std::vector<stream::State>(ss.begin(), ss.begin() + 4), (std::vector<stream::State>{kCreating, kConnecting, kConnected, kServerTxn}));
   EXPECT_TRUE(bed.violations.empty()) << bed.violations.front();
 }
 
@@ -264,10 +261,10 @@ TEST(H1Server, NoAckAnswers404AndANonZeroAckIsTheStatus) {
   missing.start(*bed.client, "missing");
   teapot.start(*bed.client, "teapot");
   bed.run_until_idle();
-  EXPECT_TRUE(missing.saw(NACK));
-  EXPECT_FALSE(missing.saw(ACK));
+  EXPECT_TRUE(missing.saw(kQosNackRemote));
+  EXPECT_FALSE(missing.saw(kQosAckRemote));
   EXPECT_EQ(missing.rx, "no such thing");
-  EXPECT_TRUE(teapot.saw(NACK));
+  EXPECT_TRUE(teapot.saw(kQosNackRemote));
   EXPECT_EQ(teapot.rx, "short and stout");
   std::vector<std::string> statuses;
   for (const auto& e : bed.world.trace().events()) {
@@ -294,9 +291,9 @@ TEST(H1Server, PostBodyArrivesAsRxAndChunkedResponsesWork) {
   EXPECT_EQ(it->body, std::string(3000, 'p'));
   EXPECT_EQ(it->body_flags & (stream::kFlagSom | stream::kFlagEom), stream::kFlagSom | stream::kFlagEom);
   EXPECT_EQ(post.rx, "got " + std::string(3000, 'p'));
-  EXPECT_TRUE(post.saw(ACK));
+  EXPECT_TRUE(post.saw(kQosAckRemote));
   EXPECT_EQ(chunked.rx, std::string(5000, 'c'));  // request_tx without a length: chunked
-  EXPECT_TRUE(chunked.saw(ACK));
+  EXPECT_TRUE(chunked.saw(kQosAckRemote));
 }
 
 TEST(H1Server, KeepAliveServesSeveralRequestsOnOneAcceptedStream) {
@@ -315,7 +312,7 @@ TEST(H1Server, KeepAliveServesSeveralRequestsOnOneAcceptedStream) {
   ASSERT_EQ(web.requests.size(), 3u);
   EXPECT_EQ(web.requests[0].stream, web.requests[1].stream);
   EXPECT_EQ(web.requests[1].stream, web.requests[2].stream);
-  EXPECT_EQ(web.states[web.requests[0].stream], (std::vector<int>{C, CING, CONN, TXN, TXN, TXN}));
+  EXPECT_EQ(web.states[web.requests[0].stream], (std::vector<stream::State>{kCreating, kConnecting, kConnected, kServerTxn, kServerTxn, kServerTxn}));
   EXPECT_EQ(first.rx, "hello, two words");
   EXPECT_EQ(second.rx, "short and stout");
   EXPECT_EQ(third.rx, "hello, two words");
@@ -342,7 +339,7 @@ TEST(H1Server, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(raw.rx.find("chunked"), std::string::npos) << raw.rx;
   EXPECT_NE(raw.rx.find("Connection: close"), std::string::npos);
   EXPECT_TRUE(raw.closed());  // after the last response, asked to close
-  EXPECT_EQ(web.states[web.requests[0].stream].back(), DESTR);
+  EXPECT_EQ(web.states[web.requests[0].stream].back(), kDestroying);
 }
 
 // A bad client gets its answer (if any) and is closed with a logged reason;
@@ -369,7 +366,7 @@ void bad_client(const BadClientCase& bc, stream::ServerLimits limits = {}) {
   EXPECT_TRUE(bad.closed());
   EXPECT_TRUE(bed.log_has(bed.server_logs, bc.expect_log)) << bc.expect_log;
   EXPECT_EQ(good.rx, "hello, two words");
-  EXPECT_TRUE(good.saw(ACK));
+  EXPECT_TRUE(good.saw(kQosAckRemote));
   EXPECT_TRUE(bed.violations.empty()) << bed.violations.front();
 }
 
@@ -423,7 +420,7 @@ TEST(H1ServerBadClients, ANeverReadingClientIsClosedAtTheIdleDeadline) {
   EXPECT_EQ(good.rx, "hello, two words");
   EXPECT_TRUE(bed.log_has(bed.server_logs, "no byte in or out for 30000 ms")) << bed.server_logs.size();
   ASSERT_FALSE(web.requests.empty());
-  EXPECT_EQ(web.states[web.requests[0].stream].back(), DESTR);
+  EXPECT_EQ(web.states[web.requests[0].stream].back(), kDestroying);
   deaf.conn.reset();
 }
 

@@ -25,8 +25,8 @@ using stream::Ret;
 using stream::State;
 
 struct Outcome {
-  std::vector<int> client_states;
-  std::vector<std::vector<int>> accepted_states;
+  std::vector<stream::State> client_states;
+  std::vector<std::vector<stream::State>> accepted_states;
   std::string rx;
   std::vector<std::string> server_logs;
   std::string create_error;
@@ -85,9 +85,9 @@ Outcome run(std::uint64_t seed, bool client_trusts_ca, bool with_key = true) {
         const std::size_t n = out.accepted_states.size() - 1;
         auto self = std::make_shared<stream::Stream*>(nullptr);
         a.on_bind = [self](stream::Stream* s) { *self = s; };
-        a.callbacks.state = [&out, n, self](int st, std::uint32_t) {
+        a.callbacks.state = [&out, n, self](stream::State st, std::uint32_t) {
           out.accepted_states[n].push_back(st);
-          if (stream::to_state(st) == State::kServerTxn) {
+          if (st == State::kServerTxn) {
             (*self)->server_ack(0);
             return (*self)->request_tx_len(6);
           }
@@ -107,7 +107,7 @@ Outcome run(std::uint64_t seed, bool client_trusts_ca, bool with_key = true) {
       } else {
         stream::StreamInfo ci;
         ci.streamtype = "get";
-        ci.callbacks.state = [&out](int st, std::uint32_t) {
+        ci.callbacks.state = [&out](stream::State st, std::uint32_t) {
           out.client_states.push_back(st);
           return Ret::kOk;
         };
@@ -128,7 +128,7 @@ Outcome run(std::uint64_t seed, bool client_trusts_ca, bool with_key = true) {
   return out;
 }
 
-bool saw(const std::vector<int>& v, State s) { return std::find(v.begin(), v.end(), stream::to_int(s)) != v.end(); }
+bool saw(const std::vector<stream::State>& v, State s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 TEST(H1ServerTls, ServesItsOwnClientsOverTls) {
   const Outcome o = run(5, true);
@@ -138,10 +138,10 @@ TEST(H1ServerTls, ServesItsOwnClientsOverTls) {
   ASSERT_EQ(o.accepted_states.size(), 1u);
   const auto& a = o.accepted_states[0];
   ASSERT_GE(a.size(), 4u);
-  EXPECT_EQ(std::vector<int>(a.begin(), a.begin() + 4),
-            (std::vector<int>{stream::to_int(State::kCreating), stream::to_int(State::kConnecting),
-                              stream::to_int(State::kConnected), stream::to_int(State::kServerTxn)}));
-  EXPECT_EQ(a.back(), stream::to_int(State::kDestroying));
+  EXPECT_EQ(std::vector<stream::State>(a.begin(), a.begin() + 4),
+            (std::vector<stream::State>{State::kCreating, State::kConnecting,
+                              State::kConnected, State::kServerTxn}));
+  EXPECT_EQ(a.back(), State::kDestroying);
   EXPECT_EQ(o.violations, 0u);
   EXPECT_EQ(run(5, true).hash, o.hash);  // same seed, same run (TLS bytes included)
 }
@@ -153,7 +153,7 @@ TEST(H1ServerTls, AClientThatDoesNotTrustTheServerNeverGetsARequestThrough) {
   ASSERT_FALSE(o.accepted_states.empty());
   for (const auto& a : o.accepted_states) {
     EXPECT_FALSE(saw(a, State::kServerTxn));
-    EXPECT_EQ(a.back(), stream::to_int(State::kDestroying));
+    EXPECT_EQ(a.back(), State::kDestroying);
   }
   EXPECT_EQ(o.violations, 0u);
 }

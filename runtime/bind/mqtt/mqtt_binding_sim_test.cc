@@ -25,15 +25,8 @@ using sim::peers::MqttBroker;
 using sim::peers::MqttBrokerOptions;
 using stream::Ret;
 
-constexpr int C = stream::to_int(stream::State::kCreating),
-              DISC = stream::to_int(stream::State::kDisconnected),
-              UNR = stream::to_int(stream::State::kUnreachable),
-              CONN = stream::to_int(stream::State::kConnected),
-              CING = stream::to_int(stream::State::kConnecting),
-              DESTR = stream::to_int(stream::State::kDestroying),
-              ARF = stream::to_int(stream::State::kAllRetriesFailed),
-              ACK = stream::to_int(stream::State::kQosAckRemote),
-              NACK = stream::to_int(stream::State::kQosNackRemote);
+using stream::State;
+using enum stream::State;
 constexpr std::uint32_t SOM = stream::kFlagSom, EOM = stream::kFlagEom;
 
 // One broker host, one client host with a Context and the mqtt binding.
@@ -69,12 +62,12 @@ struct Rig {
   // A stream that records its states and rx and sends `tx` (one message per
   // string, SOM|EOM) once connected.
   struct Client {
-    std::vector<int> states;
+    std::vector<stream::State> states;
     std::vector<std::pair<std::string, std::uint32_t>> rx;
     std::vector<std::string> tx;
     std::size_t next = 0;
     stream::Stream* s = nullptr;
-    std::function<void(int)> on_state;
+    std::function<void(State)> on_state;
   };
   Client& open(const std::string& streamtype, std::vector<std::string> tx = {},
                std::vector<std::pair<std::string, std::string>> md = {}) {
@@ -83,10 +76,10 @@ struct Rig {
     cp->tx = std::move(tx);
     stream::StreamInfo info;
     info.streamtype = streamtype;
-    info.callbacks.state = [cp](int state, std::uint32_t) {
+    info.callbacks.state = [cp](stream::State state, std::uint32_t) {
       cp->states.push_back(state);
       if (cp->on_state) cp->on_state(state);
-      if (state == CONN && cp->next < cp->tx.size()) cp->s->request_tx();
+      if (state == kConnected && cp->next < cp->tx.size()) cp->s->request_tx();
       return Ret::kOk;
     };
     info.callbacks.rx = [cp](std::span<const std::uint8_t> b, std::uint32_t flags) {
@@ -141,16 +134,16 @@ TEST(MqttBindingSim, PublishSubscribeRoundTripQos1) {
   rig.start();
   std::size_t subs_at_connected = 0;
   auto& c = rig.open("telemetry", {"hello", "world"});
-  c.on_state = [&](int s) {
-    if (s == CONN) subs_at_connected = rig.broker->subscribes();
+  c.on_state = [&](State s) {
+    if (s == kConnected) subs_at_connected = rig.broker->subscribes();
   };
   rig.world.run_for(seconds(5));
   EXPECT_EQ(subs_at_connected, 1u);  // CONNECTED came after the SUBSCRIBE was answered
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, CONN, ACK, ACK}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kConnected, kQosAckRemote, kQosAckRemote}));
   EXPECT_EQ(c.rx, (std::vector<std::pair<std::string, std::uint32_t>>{{"hello", SOM | EOM}, {"world", SOM | EOM}}));
   EXPECT_EQ(topics(*rig.broker), (std::vector<std::string>{"dev/1/out=hello", "dev/1/out=world"}));
   rig.finish();
-  EXPECT_EQ(c.states.back(), DESTR);
+  EXPECT_EQ(c.states.back(), kDestroying);
 }
 
 TEST(MqttBindingSim, Qos0HasNoAckState) {
@@ -160,7 +153,7 @@ TEST(MqttBindingSim, Qos0HasNoAckState) {
   rig.start();
   auto& c = rig.open("t", {"x"});
   rig.world.run_for(seconds(2));
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, CONN}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kConnected}));
   EXPECT_EQ(topics(*rig.broker), (std::vector<std::string>{"a=x"}));
   rig.finish();
 }
@@ -176,11 +169,11 @@ TEST(MqttBindingSim, BirthIsAckedBeforeConnected) {
   rig.start();
   std::vector<std::string> at_connected;
   auto& c = rig.open("t", {}, {{"id", "dev7"}});
-  c.on_state = [&](int s) {
-    if (s == CONN) at_connected = topics(*rig.broker);
+  c.on_state = [&](State s) {
+    if (s == kConnected) at_connected = topics(*rig.broker);
   };
   rig.world.run_for(seconds(2));
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, CONN}));  // the birth's PUBACK is not the user's ACK
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kConnected}));  // the birth's PUBACK is not the user's ACK
   EXPECT_EQ(at_connected, (std::vector<std::string>{"status/dev7=up dev7"}));
   rig.finish();
 }
@@ -211,7 +204,7 @@ TEST(MqttBindingSim, DroppedPubacksResendWithDupThenNack) {
   rig.start();
   auto& c = rig.open("t", {"x"});
   rig.world.run_for(seconds(30));
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, CONN, NACK}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kConnected, kQosNackRemote}));
   // The original and three DUP resends, 3 s apart.
   EXPECT_EQ(topics(*rig.broker), (std::vector<std::string>{"a=x", "a=x(dup)", "a=x(dup)", "a=x(dup)"}));
   rig.finish();
@@ -229,8 +222,8 @@ TEST(MqttBindingSim, SomeDroppedPubacksStillAck) {
   auto& c = rig.open("t", {"1", "2", "3", "4", "5", "6"});
   rig.world.run_for(seconds(60));
   EXPECT_GT(rig.broker->pubacks_dropped(), 0u);
-  const auto acks = std::count(c.states.begin(), c.states.end(), ACK);
-  const auto nacks = std::count(c.states.begin(), c.states.end(), NACK);
+  const auto acks = std::count(c.states.begin(), c.states.end(), kQosAckRemote);
+  const auto nacks = std::count(c.states.begin(), c.states.end(), kQosNackRemote);
   EXPECT_EQ(acks + nacks, 6);
   EXPECT_GT(acks, 0);
   rig.finish();
@@ -244,7 +237,7 @@ TEST(MqttBindingSim, RefusedConnackIsUnreachable) {
   rig.start();
   auto& c = rig.open("t");
   rig.world.run_for(seconds(2));
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, UNR, ARF}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kUnreachable, kAllRetriesFailed}));
   ASSERT_FALSE(rig.logs.empty());
   EXPECT_NE(rig.logs[0].find("not authorized (CONNACK 5"), std::string::npos) << rig.logs[0];
   EXPECT_EQ(rig.broker->connections(), 1u);
@@ -259,7 +252,7 @@ TEST(MqttBindingSim, RefusedSubscriptionIsUnreachable) {
   rig.start();
   auto& c = rig.open("t");
   rig.world.run_for(seconds(2));
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, UNR, ARF}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kUnreachable, kAllRetriesFailed}));
   ASSERT_FALSE(rig.logs.empty());
   EXPECT_NE(rig.logs[0].find("refused the subscription to \"secret/#\""), std::string::npos) << rig.logs[0];
   rig.finish();
@@ -274,7 +267,7 @@ TEST(MqttBindingSim, NoBrokerIsUnreachable) {
   rig.broker->stop();
   auto& c = rig.open("t");
   rig.world.run_for(seconds(2));
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, UNR, ARF}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kUnreachable, kAllRetriesFailed}));
   rig.finish();
 }
 
@@ -290,9 +283,9 @@ TEST(MqttBindingSim, ValidPingKeepsAnIdleConnectionUp) {
     auto& c = rig.open("t");
     rig.world.run_for(seconds(60));
     if (ping) {
-      EXPECT_EQ(c.states, (std::vector<int>{C, CING, CONN})) << "pings answered: no hangup";
+      EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kConnected})) << "pings answered: no hangup";
     } else {
-      EXPECT_EQ(std::vector<int>(c.states.begin(), c.states.begin() + 4), (std::vector<int>{C, CING, CONN, DISC}))
+      EXPECT_EQ(std::vector<stream::State>(c.states.begin(), c.states.begin() + 4), (std::vector<stream::State>{kCreating, kConnecting, kConnected, kDisconnected}))
           << "no pings: hung up after 12 s of silence";
     }
     rig.finish();
@@ -316,7 +309,7 @@ TEST(MqttBindingSim, NoConnackHangsUpWithoutSpinning) {
   const auto r = rig.world.run_for(seconds(3) + millis(500), 10'000);
   EXPECT_FALSE(r.livelock);
   EXPECT_LT(r.events, 200u);
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, UNR, ARF}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kUnreachable, kAllRetriesFailed}));
   ASSERT_FALSE(rig.logs.empty());
   EXPECT_NE(rig.logs[0].find("nothing from the broker for 3 s"), std::string::npos) << rig.logs[0];
   rig.finish();
@@ -339,7 +332,7 @@ TEST(MqttBindingSim, WillIsPublishedWhenTheConnectionBreaks) {
   rig.world.run_for(seconds(1));
   EXPECT_EQ(rig.broker->cuts(), 1u);
   EXPECT_TRUE(c.rx.empty());  // half a packet is no message
-  EXPECT_EQ(c.states, (std::vector<int>{C, CING, CONN, DISC}));
+  EXPECT_EQ(c.states, (std::vector<stream::State>{kCreating, kConnecting, kConnected, kDisconnected}));
   EXPECT_EQ(topics(*rig.broker), (std::vector<std::string>{"s=cut-me", "wills/d1=gone"}));
   rig.finish();
 }
@@ -382,8 +375,8 @@ TEST(MqttBindingSim, BrokerRestartReconnectsAndResubscribes) {
   rig.world.run_for(seconds(1));
   EXPECT_EQ(c.rx, (std::vector<std::pair<std::string, std::uint32_t>>{{"one", SOM | EOM}, {"two", SOM | EOM}}));
   ASSERT_GE(c.states.size(), 5u);
-  EXPECT_EQ(std::vector<int>(c.states.begin(), c.states.begin() + 4), (std::vector<int>{C, CING, CONN, DISC}));
-  EXPECT_EQ(c.states.back(), CONN);
+  EXPECT_EQ(std::vector<stream::State>(c.states.begin(), c.states.begin() + 4), (std::vector<stream::State>{kCreating, kConnecting, kConnected, kDisconnected}));
+  EXPECT_EQ(c.states.back(), kConnected);
   rig.finish();
 }
 

@@ -18,7 +18,7 @@
 namespace ss::sim {
 namespace {
 
-constexpr int kConnected = 5, kAck = 10, kNack = 11;
+using enum stream::State;
 
 const char* kPolicy = R"({"release":"1","product":"mqtt-proxy","schema-version":1,
   "retry":[{"r":{"backoff":[200,400],"conceal":10,"jitterpc":1}}],
@@ -28,7 +28,7 @@ const char* kPolicy = R"({"release":"1","product":"mqtt-proxy","schema-version":
 
 struct Outcome {
   std::string received, expected;
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::vector<std::string> broker_topics;
   std::size_t violations = 0;
 };
@@ -65,7 +65,7 @@ TEST(MqttProxySim, PublishAndSubscribeThroughTheProxy) {
   Outcome o = run({}, 4);
   EXPECT_EQ(o.received, o.expected);
   EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kConnected), 1);
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kAck), 4);
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kQosAckRemote), 4);
   EXPECT_EQ(o.broker_topics, (std::vector<std::string>(4, "echo/t")));  // ${tag} = "t", set by the client
   EXPECT_EQ(o.violations, 0u);
 }
@@ -81,7 +81,7 @@ TEST(MqttProxySim, DroppedPubacksAreResentBehindTheProxy) {
   // and the client heard exactly one ACK or NACK per message.
   for (int i = 0; i < 4; ++i)
     EXPECT_NE(o.received.find(proxy::testing::SimLinkClient::message(i)), std::string::npos) << i;
-  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kAck) + std::count(o.states.begin(), o.states.end(), kNack),
+  EXPECT_EQ(std::count(o.states.begin(), o.states.end(), kQosAckRemote) + std::count(o.states.begin(), o.states.end(), kQosNackRemote),
             4);
   EXPECT_EQ(o.violations, 0u);
 }

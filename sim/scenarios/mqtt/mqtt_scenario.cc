@@ -391,7 +391,7 @@ class MqttRun final : public ScenarioRun {
   void create(Actor* a) {
     stream::StreamInfo info;
     info.streamtype = "mqtt-" + std::to_string(a->idx);
-    info.callbacks.state = [a](int st, std::uint32_t) { return a->on_state(stream::to_state(st)); };
+    info.callbacks.state = [a](stream::State st, std::uint32_t) { return a->on_state(st); };
     info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
     info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
       return a->on_tx(buf, len, flags);

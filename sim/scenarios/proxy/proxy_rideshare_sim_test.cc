@@ -53,7 +53,7 @@ struct Outcome {
   sim::testing::RideshareUpload up;
   std::vector<std::string> rx_names;
   std::string rx;
-  std::vector<int> states;
+  std::vector<stream::State> states;
   std::vector<std::string> bodies, content_types;
   std::vector<wire::Frame> c2p, p2c;
 };
@@ -81,9 +81,9 @@ Outcome run(std::uint64_t seed) {
   o.link.streamtype = "up";
   proxy::ProxyClient* client = nullptr;
   proxy::ProxyClientCallbacks cb;
-  cb.state = [&](int state, std::uint32_t) {
+  cb.state = [&](stream::State state, std::uint32_t) {
     out.states.push_back(state);
-    if (state == 1) client->request_tx_len(static_cast<std::uint32_t>(out.up.total()));  // CREATING
+    if (state == stream::State::kCreating) client->request_tx_len(static_cast<std::uint32_t>(out.up.total()));
     return stream::Ret::kOk;
   };
   cb.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {

@@ -109,7 +109,7 @@ class Uploader {
   void start_direct(stream::Context& ctx) {
     stream::StreamInfo info;
     info.streamtype = spec_.chain[0].streamtype;
-    info.callbacks.state = [this](int state, std::uint32_t) { return on_state(state); };
+    info.callbacks.state = [this](stream::State state, std::uint32_t) { return on_state(state); };
     info.callbacks.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
       return on_tx(buf, len, flags);
     };
@@ -122,7 +122,7 @@ class Uploader {
     proxy::ProxyClientOptions o;
     o.link.streamtype = spec_.chain[0].streamtype;
     proxy::ProxyClientCallbacks cb;
-    cb.state = [this](int state, std::uint32_t) { return on_state(state); };
+    cb.state = [this](stream::State state, std::uint32_t) { return on_state(state); };
     cb.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
       return on_tx(buf, len, flags);
     };
@@ -158,8 +158,7 @@ class Uploader {
     request_tx_len(up_.total());
   }
 
-  Ret on_state(int number) {
-    const State state = stream::to_state(number);
+  Ret on_state(State state) {
     if (state == State::kCreating) {
       ask();
     } else if (state == State::kConnecting) {

@@ -148,8 +148,8 @@ class ServerUser {
 
   stream::StreamInfo info(bool h1) {
     stream::StreamInfo i;
-    i.callbacks.state = [this, h1](int st, std::uint32_t) {
-      (h1 ? web_states_ : echo_states_).push_back(stream::to_state(st));
+    i.callbacks.state = [this, h1](stream::State st, std::uint32_t) {
+      (h1 ? web_states_ : echo_states_).push_back(st);
       return Ret::kOk;
     };
     i.make_accepted = [this, h1](stream::StreamInfo& a) {
@@ -159,7 +159,7 @@ class ServerUser {
       p->name = std::string(h1 ? "web" : "echo") + "-client" + std::to_string(served_.size() + 1);
       served_.push_back(std::move(sv));
       a.on_bind = [p](Stream* s) { p->s = s; };
-      a.callbacks.state = [this, p](int st, std::uint32_t) { return on_state(*p, stream::to_state(st)); };
+      a.callbacks.state = [this, p](stream::State st, std::uint32_t) { return on_state(*p, st); };
       a.callbacks.rx = [this, p](std::span<const std::uint8_t> b, std::uint32_t flags) { return on_rx(*p, b, flags); };
       a.callbacks.tx = [p](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
         len = std::min(buf.size(), p->out.size());
@@ -474,7 +474,7 @@ class ServerRun final : public ScenarioRun {
       stream::StreamInfo info;
       info.streamtype = "rawc";
       info.on_bind = [p](Stream* s) { p->s = s; };
-      info.callbacks.state = [p](int st, std::uint32_t) { return p->on_state(stream::to_state(st)); };
+      info.callbacks.state = [p](stream::State st, std::uint32_t) { return p->on_state(st); };
       info.callbacks.rx = [p](std::span<const std::uint8_t> b, std::uint32_t) {
         p->on_rx(b);
         return Ret::kOk;
@@ -544,7 +544,7 @@ class ServerRun final : public ScenarioRun {
     stream::StreamInfo info;
     info.streamtype = a->post ? "post" : "get";
     info.on_bind = [a](Stream* s) { a->s = s; };
-    info.callbacks.state = [a](int st, std::uint32_t) { return a->on_state(stream::to_state(st)); };
+    info.callbacks.state = [a](stream::State st, std::uint32_t) { return a->on_state(st); };
     info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t) {
       a->rx.append(b.begin(), b.end());
       return Ret::kOk;
