@@ -459,6 +459,14 @@ void Network::arrive(std::uint64_t to, std::uint64_t from, std::string chunk) {
 void Network::arrive_fin(std::uint64_t to) {
   End* r = find(to);
   if (r == nullptr || r->ended) return;
+  if (!r->owner_alive) {
+    // Closed by its owner with bytes its peer never read (the peer paused
+    // reading): now the peer has closed too, nobody will take them. A real
+    // peer's close with unread data sends a reset; either way the
+    // connection is over (corpus/sim-worlds/orphaned-close-vs-paused-reader.json).
+    end(to, EndReason::kReset);
+    return;
+  }
   if (!readable(*r) || !r->inbox.empty()) {
     r->inbox_eof = true;  // after the bytes that still wait
     if (readable(*r)) sched_.schedule_now([this, to] { flush_inbox(to); });

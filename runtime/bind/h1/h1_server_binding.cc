@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "runtime/core/planted.h"
 #include "runtime/proto/h1/h1_parser.h"
 #include "runtime/proto/http/http_message.h"
 
@@ -251,7 +252,8 @@ class H1ServerBinding final : public stream::Binding {
   void start_response(std::optional<std::size_t> len) {
     response_started_ = true;
     const std::optional<int> ack = host_.server_ack();
-    int status = !ack ? 404 : (*ack == 0 ? 200 : *ack);
+    // planted: a request the user never acked is answered 200, not 404
+    int status = !ack ? (SS_PLANTED("server-unacked-200") ? 200 : 404) : (*ack == 0 ? 200 : *ack);
     if (status < 200 || status > 599) {
       host_.trace("h1.server", "server_ack " + std::to_string(status) + " is no final HTTP status; 500");
       status = 500;

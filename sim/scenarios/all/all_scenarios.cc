@@ -20,13 +20,16 @@ void register_all_scenarios(ScenarioRegistry& registry) {
   register_stream_h1_scenarios(registry);
   register_stream_ws_scenarios(registry);
   register_world_scenarios(registry);
-  register_server_scenarios(registry);  // not a part of "default" (below)
-  register_mqtt_scenarios(registry);  // on its own: not part of "default" (its seeds keep their worlds)
+  register_server_scenarios(registry);
+  register_mqtt_scenarios(registry);
   // The built-in default: every even seed a whole generated world; the odd
   // seeds take the focused scenarios in turn (the echo network, raw streams,
-  // h1 streams, the proxy and bulk transfers through it, ws streams). Its
-  // summary (which `ss-sim --help` prints) is made from the parts' names.
-  const std::vector<std::string> focused = {"echo", "stream-raw", "stream-h1", "proxy", "proxy-bulk", "stream-ws"};
+  // h1 streams, the proxy and bulk transfers through it, ws streams, server
+  // streams, MQTT streams, rideshare uploads), so a campaign reaches every
+  // protocol and role. Its summary (which `ss-sim --help` prints) is made
+  // from the parts' names.
+  const std::vector<std::string> focused = {"echo",      "stream-raw", "stream-h1", "proxy",    "proxy-bulk",
+                                            "stream-ws", "server",     "mqtt",      "rideshare"};
   const Scenario* world = registry.find("world");
   std::vector<const Scenario*> parts;
   std::string summary = "a generated world (even seeds); ";
