@@ -143,8 +143,7 @@ struct Served {
 
 class ServerUser {
  public:
-  ServerUser(World& world, Rng draw, std::uint32_t disconnect_one_in)
-      : world_(world), draw_(draw), disconnect_one_in_(disconnect_one_in) {}
+  ServerUser(Rng draw, std::uint32_t disconnect_one_in) : draw_(draw), disconnect_one_in_(disconnect_one_in) {}
 
   stream::StreamInfo info(bool h1) {
     stream::StreamInfo i;
@@ -246,7 +245,6 @@ class ServerUser {
     }
   }
 
-  World& world_;
   Rng draw_;
   std::uint32_t disconnect_one_in_;
   std::vector<State> web_states_, echo_states_;
@@ -419,7 +417,7 @@ class ServerRun final : public ScenarioRun {
     const int client = world.add_host("client");
     Rng seeds(actor_seed_);
     auto policy = scenario_policy();
-    server_user_ = std::make_unique<ServerUser>(world, Rng(seeds.next_u64()), disconnect_one_in_);
+    server_user_ = std::make_unique<ServerUser>(Rng(seeds.next_u64()), disconnect_one_in_);
     stream::Context::Config scfg = testing::context_config(world, server, policy, seed_ ^ 0x5e5e);
     server_checker_ = std::make_unique<EngineChecker>(world);
     server_checker_->attach(scfg);
