@@ -135,7 +135,13 @@ StreamtypeSpec draw_streamtype(Decisions& d, const WorldSpec& w, std::size_t ind
   return st;
 }
 
-ReaderSpec draw_reader(Decisions& d, const StreamtypeSpec& st) {
+// A reader granting credit in tiny steps to a stream that moves MiB would
+// need millions of grants, each a round trip (two through the proxy): a world
+// no engine could finish, not a finding. The step is at least 1/kMaxGrants of
+// what the stream receives.
+constexpr std::size_t kMaxGrants = 2000;
+
+ReaderSpec draw_reader(Decisions& d, const StreamtypeSpec& st, std::size_t receives) {
   ReaderSpec r;
   const auto k = d.below(10);
   if (k >= 6 && k <= 7) {
@@ -150,7 +156,10 @@ ReaderSpec draw_reader(Decisions& d, const StreamtypeSpec& st) {
     r.kind = ReaderSpec::Kind::kStop;
     r.stall_at = d.between(0, seconds(2));
   }
-  if (st.manual_initial_tx_credit > 0) r.credit_step = static_cast<std::int32_t>(d.between(1, 64 * kKiB));
+  if (st.manual_initial_tx_credit > 0) {
+    const auto drawn = static_cast<std::size_t>(d.between(1, 64 * kKiB));
+    r.credit_step = static_cast<std::int32_t>(std::max(drawn, (receives + kMaxGrants - 1) / kMaxGrants));
+  }
   return r;
 }
 
@@ -225,7 +234,10 @@ StreamSpec draw_stream(Decisions& d, const WorldSpec& w, Budget& budget) {
     std::stable_sort(later.begin(), later.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
     s.metadata.insert(s.metadata.end(), later.begin(), later.end());
   }
-  s.reader = draw_reader(d, st);
+  // What the stream receives: the download, or the echo of what it sends.
+  std::size_t receives = s.download;
+  for (std::size_t m : s.messages) receives += m;
+  s.reader = draw_reader(d, st, receives);
   s.answers = draw_answers(d, !get, st.proto);
   if (d.chance(1, 4)) s.again_after_arf = d.between(millis(200), millis(1500));
   return s;

@@ -74,7 +74,9 @@
 //   network cuts pieces of at most 512 bytes (so each seed stays fast);
 //   three worlds in four are small worlds, capped at kSmallWorldByteCap.
 //   Reader: with manual credit (streamtype manual_initial_tx_credit > 0)
-//   the stream's reader grants credit_step (>= 1) each time it reads.
+//   the stream's reader grants credit_step (>= 1, and at least 1/2000 of
+//   what the stream receives, so no world needs millions of grants) each
+//   time it reads.
 #pragma once
 
 #include <cstddef>

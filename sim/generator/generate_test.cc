@@ -91,6 +91,10 @@ std::string check_contract(const WorldSpec& w) {
         return at + ".metadata: " + m.name + " not declared";
     }
     if ((st.manual_initial_tx_credit > 0) != (s.reader.credit_step > 0)) return at + ".reader.credit_step";
+    std::size_t receives = s.download;
+    for (std::size_t m : s.messages) receives += m;
+    if (s.reader.credit_step > 0 && static_cast<std::size_t>(s.reader.credit_step) * 2000 < receives)
+      return at + ".reader.credit_step: " + std::to_string(s.reader.credit_step) + " needs over 2,000 grants";
   }
   if (w.swarm.empty() != w.faults.actions.empty()) return "swarm and plan: one without the other";
   for (const auto& a : w.faults.actions) {
