@@ -194,7 +194,9 @@ void ClientLink::set_tx_length(std::uint32_t length) { pending_length_ = length;
 
 void ClientLink::add_peer_tx_credit(std::int32_t credit) {
   // Queued updates add up (lws replaces the queued one and loses credit).
-  pending_credit_ += credit;
+  // planted: lws's bug, a queued update replaced by the next one
+  if (SS_PLANTED("txcr-replace")) pending_credit_ = credit;
+  else pending_credit_ += credit;
   credit_pending_ = true;
   peer_credit_est_ += credit;
 }

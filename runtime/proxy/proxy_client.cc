@@ -5,6 +5,7 @@
 #include <utility>
 #include <variant>
 
+#include "runtime/core/planted.h"
 #include "runtime/stream/state_table.h"
 #include "runtime/wire/frames.h"
 
@@ -173,7 +174,9 @@ void ProxyClient::drain() {
             last_error_ = "the SS proxy refused streamtype '" + streamtype() + "'";
             pending_destroy_ = true;  // the proxy's policy has no such streamtype
           } else if constexpr (std::is_same_v<T, LinkState>) {
-            const State state = stream::to_state(static_cast<int>(ev.state));  // the wire's number
+            State state = stream::to_state(static_cast<int>(ev.state));  // the wire's number
+            // planted: the proxy's QOS_ACK_REMOTE reported as a NACK
+            if (SS_PLANTED("sspc-ack-as-nack") && state == State::kQosAckRemote) state = State::kQosNackRemote;
             if (state == State::kConnected) last_error_.clear();
             if (state == State::kUnreachable || state == State::kAllRetriesFailed)
               last_error_ = "the SS proxy could not reach the endpoint (its log says why)";

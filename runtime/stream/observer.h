@@ -18,7 +18,9 @@
 //            reconnect rule needs (was it CONNECTED, did a transaction
 //            complete, did the peer say "come back later");
 //   kDestroy the stream's destruction begins (DISCONNECTED, if connected,
-//            then DESTROYING follow).
+//            then DESTROYING follow);
+//   kTimeoutArm / kTimeoutCancel  the user timer (start_timeout) was asked
+//            for / an armed one was disarmed (TIMEOUT is then not due).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +31,7 @@
 namespace ss::stream {
 
 struct EngineEvent {
-  enum class Kind { kState, kRx, kTx, kAnswer, kBackoff, kEnd, kDestroy };
+  enum class Kind { kState, kRx, kTx, kAnswer, kBackoff, kEnd, kDestroy, kTimeoutArm, kTimeoutCancel };
   EngineEvent() = default;
   explicit EngineEvent(Kind k) : kind(k) {}
   Kind kind = Kind::kState;
@@ -48,6 +50,9 @@ struct EngineEvent {
   std::uint32_t delay_ms = 0;
   bool give_up = false;
   bool already_gave_up = false;
+  // kTimeoutArm: what the user asked start_timeout for (0: the policy's
+  // timeout_ms), so a checker can work out when TIMEOUT is due on its own.
+  std::uint32_t asked_ms = 0;
   // kEnd
   bool was_connected = false;
   bool txn_ok = false;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <string>
 
+#include "runtime/core/planted.h"
 #include "runtime/stream/attempt.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/stream.h"
@@ -122,6 +123,8 @@ void Stream::hold_rx(bool hold) {
 void Stream::update_rx_pause() {
   Connection* conn = attempt_ && attempt_->transport_up() ? attempt_->conn_.get() : nullptr;
   const bool pause = hold_rx_ || held_bytes_ >= kHeldRxPauseAt || (rx_paused_ && held_bytes_ >= kHeldRxResumeBelow);
+  // planted: reading paused for held rx never resumes
+  if (SS_PLANTED("held-rx-no-resume") && rx_paused_ && !pause) return;
   if (pause == rx_paused_ || !conn) {
     if (!conn) rx_paused_ = false;
     return;

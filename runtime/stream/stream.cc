@@ -209,14 +209,22 @@ Ret Stream::client_connect() {
 
 void Stream::start_timeout(std::uint32_t ms) {
   if (destroy_started()) return;
+  if (ctx_.observing()) {
+    EngineEvent e(EngineEvent::Kind::kTimeoutArm);
+    e.asked_ms = ms;
+    observe(e);
+  }
   if (ms == 0) ms = st_.timeout_ms;
   if (ms == 0) return;
+  if (SS_PLANTED("timeout-late")) ms += ms / 2;  // planted: TIMEOUT half as late again
   if (timeout_timer_) ctx_.loop().cancel(timeout_timer_);
   timeout_timer_ = ctx_.loop().after(millis(ms), guarded(&Stream::on_timeout_timer), {"ss", id_, "timeout"});
 }
 
 void Stream::cancel_timeout() {
-  if (timeout_timer_) ctx_.loop().cancel(timeout_timer_);
+  if (!timeout_timer_) return;
+  if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kTimeoutCancel));
+  ctx_.loop().cancel(timeout_timer_);
   timeout_timer_ = {};
 }
 

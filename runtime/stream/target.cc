@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "runtime/core/escape.h"
+#include "runtime/core/planted.h"
 
 namespace ss::stream {
 
@@ -98,7 +99,8 @@ bool same_origin(const Target& a, const Target& b) {
 }
 
 std::string pool_key(const Target& t, const policy::Streamtype& st, std::span<const std::string> alpn) {
-  std::string key = to_string(t.ep) + "|p" + std::to_string(static_cast<int>(st.protocol));
+  // planted: the key forgets the host (a different server's idle connection is reused)
+  std::string key = (SS_PLANTED("pool-key-host") ? std::to_string(t.ep.port) : to_string(t.ep)) + "|p" + std::to_string(static_cast<int>(st.protocol));
   if (t.tls) {
     key += "|tls|" + t.ep.host + "|ts" +
            (st.trust_store ? std::to_string(*st.trust_store) : std::string("system")) + "|cc" +

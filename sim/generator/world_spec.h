@@ -90,7 +90,10 @@ struct ReaderSpec {
   Micros pause_for = 0;   // ... then pauses this long
   Micros stall_at = 0;    // kStall / kStop: from then (after creation) ...
   Micros stall_for = 0;   // ... for this long (kStop: for good)
-  std::int32_t credit_step = 0;  // manual credit: grant this much each time it reads
+  // Manual credit: grant this much each time it reads. Even: whenever less
+  // than a step is outstanding; odd: a step at creation, then only when all
+  // granted has arrived, each step in two or three calls (world_actor.cc).
+  std::int32_t credit_step = 0;
 };
 
 // A callback that answers DISCONNECT_ME / DESTROY_ME (sim/testing/answer_plan.h).

@@ -17,6 +17,7 @@ constexpr const char* kReturn = "return-code";
 constexpr const char* kRetry = "retry-schedule";
 constexpr const char* kOneDestroying = "one-destroying";
 constexpr const char* kLeak = "leak";
+constexpr const char* kTimeout = "timeout";
 
 // docs/states.md "Retry, reconnect and no storms", written out here on
 // purpose (not policy::retry_delay_ms): the checker must not share the
@@ -58,7 +59,9 @@ void EngineChecker::owe(Due& d, std::string what) {
 }
 
 // An obligation left when the engine went back to the loop was not met.
-void EngineChecker::check_overdue() {
+void EngineChecker::check_overdue(const EngineEvent& e) {
+  // A TIMEOUT arriving late is judged by on_state, once.
+  const bool timeout_now = e.kind == EngineEvent::Kind::kState && e.state == stream::to_int(State::kTimeout);
   const std::uint64_t step = world_.scheduler().steps();
   for (auto& [id, t] : tracks_) {
     for (Due* d : {&t.failure, &t.arf, &t.disconnect, &t.destroy}) {
@@ -72,13 +75,18 @@ void EngineChecker::check_overdue() {
                   std::to_string(world_.now()) + "us");
       t.retry_pending = false;
     }
+    if (t.timeout_due && world_.now() > *t.timeout_due && !(timeout_now && id == e.stream)) {
+      fail(t, kTimeout, "the TIMEOUT due at " + std::to_string(*t.timeout_due) + "us has not come by " +
+                  std::to_string(world_.now()) + "us");
+      t.timeout_due.reset();
+    }
   }
 }
 
 void EngineChecker::on_event(const EngineEvent& e) {
   if (done_) return;
   ++events_;
-  check_overdue();
+  check_overdue(e);
   auto it = tracks_.find(e.stream);
   if (it == tracks_.end()) {
     Track t;
@@ -134,8 +142,24 @@ void EngineChecker::on_event(const EngineEvent& e) {
       t.failure.on = false;      // no retry for a stream going away
       t.disconnect.on = false;   // destruction closes anyway
       t.retry_pending = false;   // the backoff is cancelled
+      t.timeout_due.reset();     // and so is the user timer
+      return;
+    case EngineEvent::Kind::kTimeoutArm:
+      on_timeout_arm(t, e);
+      return;
+    case EngineEvent::Kind::kTimeoutCancel:
+      t.timeout_due.reset();
       return;
   }
+}
+
+// docs/states.md "Timeouts": start_timeout(0) takes the policy's
+// timeout_ms; with both 0 nothing changes (a timer already armed stays);
+// otherwise the timer is (re)armed and TIMEOUT comes exactly that late.
+void EngineChecker::on_timeout_arm(Track& t, const EngineEvent& e) {
+  const std::uint32_t ms = e.asked_ms ? e.asked_ms : (t.st ? t.st->timeout_ms : 0);
+  if (ms == 0) return;
+  t.timeout_due = world_.now() + millis(ms);
 }
 
 void EngineChecker::on_state(Track& t, int state) {
@@ -202,6 +226,13 @@ void EngineChecker::on_state(Track& t, int state) {
       if (reconnect && !t.destroy.on) owe(t.failure, "a drop that must reconnect was not charged to the retry budget");
       break;
     }
+    case State::kTimeout:
+      if (!t.timeout_due)
+        fail(t, kTimeout, "TIMEOUT with no user timer armed");
+      else if (now != *t.timeout_due)
+        fail(t, kTimeout, "TIMEOUT at " + std::to_string(now) + "us; it was due at " + std::to_string(*t.timeout_due) + "us");
+      t.timeout_due.reset();
+      break;
     case State::kUnreachable:
       if (t.connected) fail(t, kLegal, "UNREACHABLE while CONNECTED");
       if (!t.destroy.on) owe(t.failure, "UNREACHABLE was not charged to the retry budget");
@@ -283,7 +314,7 @@ void EngineChecker::on_backoff(Track& t, const EngineEvent& e) {
 
 void EngineChecker::finish(stream::Context& ctx) {
   if (done_) return;
-  check_overdue();
+  check_overdue(EngineEvent{});
   for (auto& [id, t] : tracks_) {
     for (Due* d : {&t.failure, &t.arf, &t.disconnect, &t.destroy})
       if (d->on) fail(t, d->id, d->what + " (by the end of the run)");

@@ -97,6 +97,7 @@ class EngineChecker {
     bool gave_up = false;
     bool retry_pending = false;  // a backoff is running
     Micros retry_due = 0;
+    std::optional<Micros> timeout_due;  // start_timeout armed: TIMEOUT comes then
     bool retrying = false;  // the retry's POLL came; its CONNECTING is next
     bool end_seen = false;
     stream::EngineEvent end;  // the last attempt's end
@@ -110,7 +111,8 @@ class EngineChecker {
   void on_state(Track& t, int state);
   void on_backoff(Track& t, const stream::EngineEvent& e);
   void on_answer(Track& t, const stream::EngineEvent& e);
-  void check_overdue();
+  void on_timeout_arm(Track& t, const stream::EngineEvent& e);
+  void check_overdue(const stream::EngineEvent& e);
   void owe(Due& d, std::string what);
   void fail(const Track& t, const char* id, const std::string& what);
   void report(const char* id, const std::string& text);

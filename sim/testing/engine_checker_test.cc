@@ -209,5 +209,39 @@ TEST(EngineChecker, ObeyedReturnCodesPass) {
   EXPECT_TRUE(b.run().empty());
 }
 
+EngineEvent arm(const Bed& b, std::uint32_t ms) {
+  EngineEvent e = b.ev(Kind::kTimeoutArm);
+  e.asked_ms = ms;
+  return e;
+}
+
+// docs/states.md "Timeouts": TIMEOUT exactly `ms` after the arming call;
+// re-arming moves it, cancelling removes it.
+TEST(EngineChecker, TimeoutOnTimeAndCancelledTimeoutPass) {
+  Bed b;
+  b.step(0, {b.state(State::kCreating), b.state(State::kConnecting), arm(b, 300)});
+  b.step(100, {arm(b, 300)});  // re-armed: now due at 400
+  b.step(400, {b.state(State::kTimeout)});
+  b.step(500, {arm(b, 50)});
+  b.step(520, {b.ev(Kind::kTimeoutCancel)});
+  b.destroy_at(900, false);
+  EXPECT_TRUE(b.run().empty());
+}
+
+TEST(EngineChecker, LateMissingAndUnarmedTimeoutsAreReported) {
+  Bed b;
+  b.step(0, {b.state(State::kCreating), b.state(State::kConnecting), arm(b, 300)});
+  b.step(301, {b.state(State::kTimeout)});  // 1 ms late
+  b.step(400, {arm(b, 100)});
+  b.step(600, {b.state(State::kConnected)});  // never came at 500: reported at the stream's next event
+  b.step(700, {b.state(State::kTimeout)});  // and no timer is armed now
+  b.destroy_at(900, true);
+  const auto v = b.run();
+  ASSERT_EQ(v.size(), 3u) << testing::PrintToString(v);
+  EXPECT_NE(v[0].find("it was due at 300000us"), std::string::npos) << v[0];
+  EXPECT_NE(v[1].find("the TIMEOUT due at 500000us has not come"), std::string::npos) << v[1];
+  EXPECT_NE(v[2].find("TIMEOUT with no user timer armed"), std::string::npos) << v[2];
+}
+
 }  // namespace
 }  // namespace ss::sim

@@ -358,7 +358,8 @@ class H1Binding final : public stream::Binding {
     retry_after_ms_.reset();
     const auto date = find_header(head.headers, "date");
     if (status_ == 503 || status_ == 429)
-      if (auto ra = find_header(head.headers, "retry-after")) retry_after_ms_ = http::retry_after_ms(*ra, date);
+      // planted: Retry-After ignored (the retry comes after the policy's backoff only)
+      if (auto ra = find_header(head.headers, "retry-after"); ra && !SS_PLANTED("retry-after-ignored")) retry_after_ms_ = http::retry_after_ms(*ra, date);
     if (st.http_cookies) take_cookies(head, date);
     if (st.http_multipart_ss_in && !redirect_location(head)) {
       auto ct = find_header(head.headers, "content-type");

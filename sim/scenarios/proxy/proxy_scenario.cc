@@ -76,6 +76,7 @@ struct ClientSpec {
   Micros start_at = 0;
   Micros close_at = 0;
   bool sspc = false;  // a good client built on ProxyClient (the real client glue)
+  std::int32_t credit_window = 0;  // > 0: an sspc client reading with manual credit (sim/testing/sspc_client.h)
 };
 
 class ProxyRun final : public ScenarioRun {
@@ -97,6 +98,11 @@ class ProxyRun final : public ScenarioRun {
     const FaultSpace space = server_fault_space("echo-1", {Endpoint::tcp("0.0.0.0", 7)}, {"box"});
     plan_ = draw.chance(1, 4) ? FaultPlan{} : random_fault_plan(draw, space);
     for (auto& c : clients_) c.sspc = c.behaviour == Behaviour::kGood && draw.chance(1, 2);
+    // Manual credit, from a fork of its own so the draws above stay what
+    // they were: half of the ProxyClient ones read with a small window.
+    Rng credit = rng.fork(0x63726564);  // "cred"
+    for (auto& c : clients_)
+      if (c.sspc && credit.chance(1, 2)) c.credit_window = static_cast<std::int32_t>(credit.between(3, 64));
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -106,7 +112,8 @@ class ProxyRun final : public ScenarioRun {
     out += "proxy: box @proxy.ss.lws; server: echo-1 (10.2.0.1:7)\nclients:\n";
     for (std::size_t i = 0; i < clients_.size(); ++i) {
       const auto& c = clients_[i];
-      out += "  client" + std::to_string(i + 1) + " " + behaviour_name(c.behaviour) + (c.sspc ? " (ProxyClient)" : "") + " " +
+      out += "  client" + std::to_string(i + 1) + " " + behaviour_name(c.behaviour) + (c.sspc ? " (ProxyClient)" : "") +
+             (c.credit_window ? " credit_window=" + std::to_string(c.credit_window) : "") + " " +
              c.streamtype + " messages=" + std::to_string(c.messages) +
              " start=" + std::to_string(c.start_at) + "us close=" + std::to_string(c.close_at) + "us\n";
     }
@@ -128,7 +135,7 @@ class ProxyRun final : public ScenarioRun {
       world.loop().at(clients_[i].start_at, [this, &world, box, i] {
         const auto& c = clients_[i];
         if (c.sspc) {
-          sspcs_[i] = std::make_unique<SspcClient>(world, world.net_for(box), c.messages, c.streamtype);
+          sspcs_[i] = std::make_unique<SspcClient>(world, world.net_for(box), c.messages, c.streamtype, c.credit_window);
         } else {
           sims_[i] = std::make_unique<SimLinkClient>(world, world.net_for(box), c.behaviour, c.messages,
                                                      c.streamtype);

@@ -142,8 +142,23 @@ void Actor::set_hold(bool hold) {
 void Actor::read_tick() {
   if (gone_at_ || !port_ || port_->gone()) return;
   const std::int64_t step = spec_.reader.credit_step > 0 ? spec_.reader.credit_step : 4096;
-  if (!reader_hold_ && st_.manual_initial_tx_credit + granted_ - received_ < step) {
-    port_->add_credit(static_cast<std::int32_t>(step));
+  // Two readers (docs/sim.md "The world scenario"). An even step: grant a
+  // step whenever less than a step is outstanding. An odd step: a reader
+  // that processes all it was given before asking for more; it opens its
+  // window with a step at creation (before the proxy link can carry a
+  // TXCR, so those grants queue up in the client and must add together)
+  // and grants each step in two or three calls, as an application frees
+  // its buffer piece by piece. Lost credit then stalls it for good.
+  const std::int64_t outstanding = st_.manual_initial_tx_credit + granted_ - received_;
+  const bool lazy = step % 2 == 1;
+  const bool grant = lazy ? (!window_opened_ || outstanding <= 0) : outstanding < step;
+  window_opened_ = true;
+  if (!reader_hold_ && grant) {
+    const std::int64_t pieces = lazy ? std::min<std::int64_t>(2 + (step / 2) % 2, step) : 1;
+    for (std::int64_t i = 0; i < pieces; ++i) {
+      const std::int64_t piece = step / pieces + (i < step % pieces ? 1 : 0);
+      port_->add_credit(static_cast<std::int32_t>(piece));
+    }
     granted_ += plant_ == Plant::kCreditGrant ? step / 2 : step;
   }
   // Grants matter only on a connection; between connections (a retry

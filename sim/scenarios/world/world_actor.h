@@ -124,6 +124,7 @@ class Actor {
   bool reader_hold_ = false;
   bool credit_ = false;  // manual credit (direct and proxied streams)
   std::int64_t granted_ = 0, received_ = 0;
+  bool window_opened_ = false;  // an odd-step reader's first grant is made
   std::map<std::string, std::vector<std::pair<Micros, std::string>>> md_;
   std::set<std::string> reported_;
   Micros life_bound_ = 0, calm_bound_ = 0;

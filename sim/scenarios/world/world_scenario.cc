@@ -96,6 +96,7 @@ class ProxyPort final : public StreamPort {
 // One request a server read: when, whose (x-ss-id), the target, headers.
 struct SeenRequest {
   Micros at = 0;
+  std::string server;  // the host of the server that read it
   std::string target;
   peers::h1::Headers headers;
 };
@@ -144,6 +145,7 @@ class WorldRun final : public ScenarioRun {
     raw_.clear();
     http_.clear();
     ws_.clear();
+    ws_hosts_.clear();
     tls_nets_.clear();
     trouble_nets_.clear();
     provider_ = nullptr;
@@ -266,8 +268,8 @@ class WorldRun final : public ScenarioRun {
           break;
         case ServerKind::kHttp: {
           http_.push_back(std::make_unique<peers::HttpServer>(world.loop(), *net, at));
-          http_.back()->set_fallback([this, &world](const peers::h1::Head& head, const std::string& body) {
-            return serve_http(world, head, body);
+          http_.back()->set_fallback([this, &world, host = s.host](const peers::h1::Head& head, const std::string& body) {
+            return serve_http(world, host, head, body);
           });
           e = http_.back()->start();
           break;
@@ -276,6 +278,7 @@ class WorldRun final : public ScenarioRun {
           peers::WsEchoOptions wo;
           wo.echo_frame = 16384;  // frames the client's 64 KiB max_frame takes
           ws_.push_back(std::make_unique<peers::WsEchoServer>(world.loop(), *net, at, wo));
+          ws_hosts_.push_back(s.host);
           e = ws_.back()->start();
           break;
         }
@@ -284,8 +287,9 @@ class WorldRun final : public ScenarioRun {
     }
   }
 
-  std::optional<peers::HttpRoute> serve_http(World& world, const peers::h1::Head& head, const std::string& body) {
-    seen_.push_back({world.now(), head.target, head.headers});
+  std::optional<peers::HttpRoute> serve_http(World& world, const std::string& host, const peers::h1::Head& head,
+                                             const std::string& body) {
+    seen_.push_back({world.now(), host, head.target, head.headers});
     peers::HttpRoute r;
     const std::string& t = head.target;
     if (head.method == "POST" && t.rfind("/echo/", 0) == 0) {
@@ -431,9 +435,9 @@ class WorldRun final : public ScenarioRun {
   // request (or its creation) and until the server read it.
   void check_metadata(World& world) {
     std::vector<SeenRequest> seen = seen_;
-    for (const auto& ws : ws_)
-      for (const auto& c : ws->connections())
-        if (c.at > 0) seen.push_back({c.at, c.target, c.headers});
+    for (std::size_t i = 0; i < ws_.size(); ++i)
+      for (const auto& c : ws_[i]->connections())
+        if (c.at > 0) seen.push_back({c.at, ws_hosts_[i], c.target, c.headers});
     std::stable_sort(seen.begin(), seen.end(), [](const auto& x, const auto& y) { return x.at < y.at; });
     std::map<std::string, Micros> previous;
     for (const auto& r : seen) {
@@ -466,6 +470,12 @@ class WorldRun final : public ScenarioRun {
       auto fail = [&](const std::string& what) {
         world.violation("[metadata-at-server] " + a->name() + " @" + std::to_string(r.at) + "us: " + what);
       };
+      // A pooled or redirected connection must still reach the streamtype's
+      // own endpoint.
+      if (r.server != spec_.servers[st.server].host) {
+        fail("its request was read by " + r.server + "; its streamtype's endpoint is " + spec_.servers[st.server].host);
+        continue;
+      }
       if (!url_matches(tmpl, target, allowed)) {  // the whole target: query metadata too
         fail("the server read target /" + target + "; the url is " + tmpl + " with values the user had set");
         continue;
@@ -496,6 +506,7 @@ class WorldRun final : public ScenarioRun {
   std::vector<std::unique_ptr<RawEchoServer>> raw_;
   std::vector<std::unique_ptr<peers::HttpServer>> http_;
   std::vector<std::unique_ptr<peers::WsEchoServer>> ws_;
+  std::vector<std::string> ws_hosts_;  // ws_[i] listens on ws_hosts_[i]
   std::vector<SeenRequest> seen_;
   std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
   std::unique_ptr<stream::Context> ctx_;
