@@ -433,7 +433,11 @@ int lws_ss_create(struct lws_context* context, int tsi, const lws_ss_info_t* ssi
     if (ppss) *ppss = raw;  // visible to callbacks raised during creation
   };
   // A server streamtype's clients: each its own handle and user object.
-  info.make_accepted = accepted_filler(context, ssi, opaque_user_data);
+  // Only a server stream ever accepts one (Stream::accepted_info), so other
+  // streams do not carry the filler (a copy of *ssi: 88 bytes of heap each,
+  // docs/benchmarks.md "Heap per idle raw stream").
+  const ss::policy::Streamtype* st = context->engine->policy().find_streamtype(ssi->streamtype);
+  if (st != nullptr && st->server) info.make_accepted = accepted_filler(context, ssi, opaque_user_data);
   auto s = context->engine->create(std::move(info));
   if (!s) {
     if (ppss) *ppss = nullptr;

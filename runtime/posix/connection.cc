@@ -38,7 +38,8 @@ void SocketConn::post_self(F f) {
 }
 
 void SocketConn::start_connect(const Endpoint& to) {
-  target_ = to;
+  dialing_ = std::make_unique<Dialing>();
+  dialing_->target = to;
   peer_ = to;
   if (options_.connect_timeout > 0) {
     std::weak_ptr<SocketConn> weak = weak_from_this();
@@ -58,7 +59,7 @@ void SocketConn::start_connect(const Endpoint& to) {
   }
   if (is_ip_literal(to.host)) {
     phase_ = Phase::kConnecting;
-    addrs_ = {to.host};
+    dialing_->addrs = {to.host};
     try_connect();
     return;
   }
@@ -78,7 +79,7 @@ void SocketConn::on_resolved(Result<std::vector<std::string>> addrs) {
     end(EndReason::kDnsFailure);
     return;
   }
-  addrs_ = std::move(addrs.value());
+  dialing_->addrs = std::move(addrs.value());
   phase_ = Phase::kConnecting;
   try_connect();
 }
@@ -86,31 +87,32 @@ void SocketConn::on_resolved(Result<std::vector<std::string>> addrs) {
 // Tries addresses in order. Synchronous outcomes are posted, so this is safe
 // to call from connect() itself.
 void SocketConn::try_connect() {
+  Dialing& d = *dialing_;
   while (true) {
     SockAddr sa;
-    if (target_.kind == Endpoint::Kind::kTcp) {
-      if (next_addr_ >= addrs_.size()) break;
-      auto r = ip_sockaddr(addrs_[next_addr_++], target_.port);
+    if (d.target.kind == Endpoint::Kind::kTcp) {
+      if (d.next_addr >= d.addrs.size()) break;
+      auto r = ip_sockaddr(d.addrs[d.next_addr++], d.target.port);
       if (!r.ok()) {
-        last_err_ = EINVAL;
+        d.last_err = EINVAL;
         continue;
       }
       sa = r.value();
     } else {
-      if (next_addr_++ > 0) break;  // one address only
-      auto r = unix_sockaddr(target_);
+      if (d.next_addr++ > 0) break;  // one address only
+      auto r = unix_sockaddr(d.target);
       if (!r.ok()) {
-        last_err_ = EINVAL;
+        d.last_err = EINVAL;
         break;
       }
       sa = r.value();
     }
     fd_ = ::socket(sa.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd_ < 0) {
-      last_err_ = errno;
+      d.last_err = errno;
       continue;
     }
-    if (target_.kind == Endpoint::Kind::kTcp) {
+    if (d.target.kind == Endpoint::Kind::kTcp) {
       peer_ = to_endpoint(sa);
       set_no_delay(fd_);
       // TOS first: on Linux setting IP_TOS also rewrites SO_PRIORITY from
@@ -136,7 +138,7 @@ void SocketConn::try_connect() {
         if (auto self = weak.lock()) self->on_io(ev);
       });
       if (w) {
-        last_err_ = EMFILE;
+        d.last_err = EMFILE;
         ::close(fd_);
         fd_ = -1;
         continue;
@@ -147,17 +149,17 @@ void SocketConn::try_connect() {
       });
       return;
     }
-    last_err_ = errno == EAGAIN ? ECONNREFUSED : errno;
+    d.last_err = errno == EAGAIN ? ECONNREFUSED : errno;
     ::close(fd_);
     fd_ = -1;
   }
   // Nothing left to try.
-  end_later(last_err_ == EINVAL ? EndReason::kUnreachable : end_reason_for_errno(last_err_));
+  end_later(d.last_err == EINVAL ? EndReason::kUnreachable : end_reason_for_errno(d.last_err));
 }
 
 void SocketConn::on_connect_result(int err) {
   if (err != 0) {
-    last_err_ = err;
+    dialing_->last_err = err;
     if (watched_) env_.loop->unwatch(fd_);
     watched_ = false;
     ::close(fd_);
@@ -166,6 +168,7 @@ void SocketConn::on_connect_result(int err) {
     return;
   }
   phase_ = Phase::kOpen;
+  dialing_.reset();
   if (timeout_) env_.loop->cancel(timeout_);
   timeout_ = TimerId{};
   auto keep = shared_from_this();

@@ -88,11 +88,16 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   int fd_ = -1;
   bool watched_ = false;
   bool accepted_started_ = true;  // false for accepted until set_handler
-  Endpoint target_;
   Endpoint peer_;
-  std::vector<std::string> addrs_;
-  std::size_t next_addr_ = 0;
-  int last_err_ = 0;
+  // What only resolving and connecting need; freed once open, so an idle
+  // connection does not keep it (docs/benchmarks.md, heap per stream).
+  struct Dialing {
+    Endpoint target;
+    std::vector<std::string> addrs;
+    std::size_t next_addr = 0;
+    int last_err = 0;
+  };
+  std::unique_ptr<Dialing> dialing_;
   std::uint64_t resolve_id_ = 0;
   TimerId timeout_;
   std::vector<std::uint8_t> out_;

@@ -13,7 +13,11 @@
 namespace ss::posix {
 
 namespace {
-constexpr std::uint64_t kWakeToken = 0;  // watch tokens start at 1
+constexpr std::uint64_t kWakeToken = 0;  // watch generations start at 1
+
+std::uint64_t token_of(int fd, std::uint32_t generation) {
+  return static_cast<std::uint64_t>(generation) << 32 | static_cast<std::uint32_t>(fd);
+}
 
 [[noreturn]] void die(const char* what) {
   std::fprintf(stderr, "EpollLoop: %s: %s\n", what, std::strerror(errno));
@@ -104,12 +108,15 @@ std::size_t EpollLoop::dispatch_io(int ready) {
       drain_wake();
       continue;
     }
-    auto tf = token_fd_.find(token);
-    if (tf == token_fd_.end()) continue;  // unwatched earlier this turn
-    auto w = watches_.find(tf->second);
-    // Copy: the callback may unwatch (and destroy) its own entry.
-    FdCallback callback = w->second.callback;
+    const int fd = static_cast<int>(token & 0xffffffffu);
+    const auto generation = static_cast<std::uint32_t>(token >> 32);
+    Watch* w = watched(fd);
+    if (w == nullptr || w->generation != generation) continue;  // unwatched earlier this turn
+    // The callback may unwatch its own fd (and watch the number again): run
+    // it from here, and put it back only if its watch is still the same.
+    FdCallback callback = std::move(w->callback);
     callback(events_[i].events);
+    if (w->generation == generation && !w->callback) w->callback = std::move(callback);
     ++ran;
   }
   return ran;
@@ -139,42 +146,55 @@ std::size_t EpollLoop::fire_timers() {
   return ran;
 }
 
+EpollLoop::Watch* EpollLoop::watched(int fd) {
+  if (fd < 0 || static_cast<std::size_t>(fd) >= watches_.size()) return nullptr;
+  Watch& w = watches_[static_cast<std::size_t>(fd)];
+  return w.generation != 0 ? &w : nullptr;
+}
+
 Error EpollLoop::watch(int fd, std::uint32_t events, FdCallback callback) {
-  if (watches_.count(fd) != 0) {
+  if (watched(fd) != nullptr) {
     return make_error(ErrorCode::kState, "fd " + std::to_string(fd) + " is already watched");
   }
-  const std::uint64_t token = next_token_++;
+  std::uint32_t generation = next_generation_++;
+  if (generation == 0) generation = next_generation_++;  // wrapped: 0 means unwatched
   epoll_event ev{};
   ev.events = events;
-  ev.data.u64 = token;
+  ev.data.u64 = token_of(fd, generation);
   if (epoll_ctl(epfd_, EPOLL_CTL_ADD, fd, &ev) != 0) {
     return make_error(ErrorCode::kIo, std::string("epoll_ctl(ADD): ") + std::strerror(errno));
   }
-  watches_.emplace(fd, Watch{token, std::move(callback)});
-  token_fd_.emplace(token, fd);
+  while (watches_.size() <= static_cast<std::size_t>(fd)) watches_.emplace_back();
+  Watch& w = watches_[static_cast<std::size_t>(fd)];
+  w.generation = generation;
+  w.events = events;
+  w.callback = std::move(callback);
   return Error();
 }
 
 Error EpollLoop::modify(int fd, std::uint32_t events) {
-  auto w = watches_.find(fd);
-  if (w == watches_.end()) {
+  Watch* w = watched(fd);
+  if (w == nullptr) {
     return make_error(ErrorCode::kState, "fd " + std::to_string(fd) + " is not watched");
   }
+  if (w->events == events) return Error();  // level-triggered: nothing would change
   epoll_event ev{};
   ev.events = events;
-  ev.data.u64 = w->second.token;
+  ev.data.u64 = token_of(fd, w->generation);
   if (epoll_ctl(epfd_, EPOLL_CTL_MOD, fd, &ev) != 0) {
     return make_error(ErrorCode::kIo, std::string("epoll_ctl(MOD): ") + std::strerror(errno));
   }
+  w->events = events;
   return Error();
 }
 
 void EpollLoop::unwatch(int fd) {
-  auto w = watches_.find(fd);
-  if (w == watches_.end()) return;
+  Watch* w = watched(fd);
+  if (w == nullptr) return;
   epoll_ctl(epfd_, EPOLL_CTL_DEL, fd, nullptr);
-  token_fd_.erase(w->second.token);
-  watches_.erase(w);
+  w->generation = 0;
+  w->events = 0;
+  w->callback = nullptr;  // empty while it runs: dispatch_io holds it then
 }
 
 }  // namespace ss::posix

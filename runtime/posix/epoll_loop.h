@@ -26,7 +26,10 @@
 // File descriptors: watch(fd, events, callback) registers an fd (the loop
 // does not own it). The callback gets the epoll event mask. Events of an fd
 // unwatched earlier in the same turn are dropped, even if the fd number was
-// reused.
+// reused. Watches live in a table indexed by fd (fds are small and dense),
+// each with a generation that epoll_event.data carries: no map lookup and
+// no per-watch node on the heap; modify() with the mask already set makes
+// no syscall.
 #pragma once
 
 #include <sys/epoll.h>
@@ -34,7 +37,6 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
 
 #include "runtime/core/loop.h"
 #include "runtime/core/result.h"
@@ -83,10 +85,14 @@ class EpollLoop final : public Loop {
   std::size_t armed_timers() const { return timers_.live(); }
 
  private:
+  // One per fd number ever watched (a deque: growing it never moves the
+  // others). generation 0: not watched now.
   struct Watch {
-    std::uint64_t token;
+    std::uint32_t generation = 0;
+    std::uint32_t events = 0;
     FdCallback callback;
   };
+  Watch* watched(int fd);
   void drain_wake();
   std::size_t dispatch_io(int ready);
   std::size_t run_posted();
@@ -98,11 +104,10 @@ class EpollLoop final : public Loop {
   bool stopped_ = false;
   std::deque<Task> posted_;
   TimerHeap timers_;
-  // fd -> watch; epoll_event.data.u64 carries the token so that stale events
-  // (fd unwatched, number reused) are recognised and dropped.
-  std::map<int, Watch> watches_;
-  std::map<std::uint64_t, int> token_fd_;
-  std::uint64_t next_token_ = 1;
+  // Indexed by fd. epoll_event.data.u64 is generation << 32 | fd, so stale
+  // events (fd unwatched, number reused) are recognised and dropped.
+  std::deque<Watch> watches_;
+  std::uint32_t next_generation_ = 1;
   static constexpr int kMaxEvents = 128;
   epoll_event events_[kMaxEvents];
 };

@@ -83,6 +83,44 @@ TEST(EpollLoop, EventsOfAnFdUnwatchedInTheSameTurnAreDropped) {
   for (int fd : {a[0], a[1], b[0], b[1]}) close(fd);
 }
 
+// The loop holds a callback while it runs (watch table, epoll_loop.h): one
+// that unwatches its own fd and watches the number again must leave the new
+// watch in place, not get its old self put back.
+TEST(EpollLoop, ACallbackThatWatchesItsOwnFdAgainLeavesTheNewWatch) {
+  EpollLoop loop;
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+  int old_calls = 0, new_calls = 0;
+  auto drain = [&] {
+    char c;
+    while (read(fds[0], &c, 1) == 1) {
+    }
+  };
+  ASSERT_FALSE(loop.watch(fds[0], EPOLLIN, [&](std::uint32_t) {
+    ++old_calls;
+    drain();
+    loop.unwatch(fds[0]);
+    ASSERT_FALSE(loop.watch(fds[0], EPOLLIN, [&](std::uint32_t) {
+      ++new_calls;
+      drain();
+    }));
+  }));
+  ASSERT_EQ(write(fds[1], "x", 1), 1);
+  loop.run_once(millis(100));
+  ASSERT_EQ(write(fds[1], "y", 1), 1);
+  loop.run_once(millis(100));
+  EXPECT_EQ(old_calls, 1);
+  EXPECT_EQ(new_calls, 1);
+  // And a callback that stays watched keeps being called.
+  ASSERT_EQ(write(fds[1], "z", 1), 1);
+  loop.run_once(millis(100));
+  EXPECT_EQ(new_calls, 2);
+  EXPECT_FALSE(loop.modify(fds[0], EPOLLIN)) << "modify with the mask already set is fine";
+  loop.unwatch(fds[0]);
+  close(fds[0]);
+  close(fds[1]);
+}
+
 TEST(EpollLoop, SelfRearmingZeroTimerDoesNotStarvePosts) {
   EpollLoop loop;
   int timer_runs = 0;
