@@ -27,6 +27,7 @@ LAYERS = [
         "runtime/proto/h1",
         "runtime/proto/ws",
         "runtime/proto/mqtt",
+        "runtime/proto/h2",
         "runtime/proto/tls",
         "runtime/posix",
         "runtime/posix/testing",
