@@ -38,6 +38,7 @@ LAYERS = [
         "runtime/bind/h1",
         "runtime/bind/ws",
         "runtime/bind/mqtt",
+        "runtime/bind/h2",
         "runtime/bind/tls",
     ]),
     ("proxy", ["runtime/proxy"]),
