@@ -54,6 +54,7 @@ LAYERS = [
         "sim/scenarios/stream_raw",
         "sim/scenarios/stream_ws",
         "sim/scenarios/mqtt",
+        "sim/scenarios/h2",
         "sim/scenarios/world",
         "sim/scenarios/all",
     ]),

@@ -91,10 +91,10 @@ struct H2Server::Conn : ConnectionHandler {
     }
     if (s.roll(s.options_.flood_pct)) {
       ++s.stats_.floods;
-      for (int i = 0; i < 50; ++i) core->ping();
-      // An empty SETTINGS frame, 50 times (each asks for an ACK).
-      static constexpr std::uint8_t kSettings[] = {0, 0, 0, 4, 0, 0, 0, 0, 0};
-      for (int i = 0; i < 50; ++i) core->inject(kSettings);
+      for (int i = 0; i < 50; ++i) {
+        core->ping();
+        core->empty_settings();  // each asks for an ACK
+      }
     }
     const std::vector<proto::h2::Header> headers{{"content-length", std::to_string(body.size())},
                                                   {"x-served-by", "h2-sim"}};
@@ -161,7 +161,8 @@ void H2Server::accept(std::unique_ptr<Connection> c) {
   conn->conn = std::move(c);
   H2ServerCoreOptions o;
   o.max_concurrent_streams = options_.max_concurrent_streams;
-  if (roll(options_.starve_pct)) {
+  const bool starve = roll(options_.starve_pct);
+  if (starve) {
     ++stats_.starved;
     o.initial_window = 7;
   }
@@ -173,6 +174,15 @@ void H2Server::accept(std::unique_ptr<Connection> c) {
   conns_[raw->id] = std::move(conn);
   raw->conn->set_handler(raw);
   raw->flush();  // our SETTINGS
+  if (starve) {
+    // The window opens after a second of dribbling.
+    listen_.later(seconds(1), [this, id = raw->id] {
+      auto it = conns_.find(id);
+      if (it == conns_.end() || it->second->gone) return;
+      it->second->core->set_initial_window(65535);
+      it->second->flush();
+    });
+  }
 }
 
 void H2Server::drop(std::uint64_t id) { conns_.erase(id); }

@@ -164,6 +164,13 @@ void H2ServerCore::goaway(std::int32_t last_stream_id, std::uint32_t error_code)
 
 void H2ServerCore::ping() { nghttp2_submit_ping(session_, NGHTTP2_FLAG_NONE, nullptr); }
 
+void H2ServerCore::set_initial_window(std::int32_t window) {
+  const nghttp2_settings_entry e{NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, static_cast<std::uint32_t>(window)};
+  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, &e, 1);
+}
+
+void H2ServerCore::empty_settings() { nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, nullptr, 0); }
+
 void H2ServerCore::inject(std::span<const std::uint8_t> bytes) {
   injected_.insert(injected_.end(), bytes.begin(), bytes.end());
 }

@@ -60,6 +60,10 @@ class H2ServerCore {
   void reset(std::int32_t stream, std::uint32_t error_code);
   void goaway(std::int32_t last_stream_id, std::uint32_t error_code);
   void ping();
+  void empty_settings();  // a SETTINGS frame with no entries (the client ACKs it)
+  // A new SETTINGS_INITIAL_WINDOW_SIZE: every open stream's window moves
+  // by the difference (RFC 9113 §6.9.2).
+  void set_initial_window(std::int32_t window);
   // Raw bytes straight onto the wire after what is queued (hostile frames).
   void inject(std::span<const std::uint8_t> bytes);
 

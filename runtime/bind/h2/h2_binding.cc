@@ -3,6 +3,7 @@
 #include <array>
 
 #include "runtime/bind/h2/h2_connection.h"
+#include "runtime/core/planted.h"
 #include "runtime/proto/http/http_date.h"
 #include "runtime/proto/http/http_message.h"
 #include "runtime/stream/context.h"
@@ -68,6 +69,8 @@ class H2Binding final : public stream::Binding, public Member {
   void on_tx_requested() override { pump_body(); }
   void on_peer_tx_credit(std::int32_t added) override {
     if (id_ <= 0 || ended_ || added <= 0) return;
+    // Planted: every second grant never becomes a WINDOW_UPDATE.
+    if (SS_PLANTED("h2-grant-lost") && (++grants_ % 2) == 0) return;
     Error e = conn_->core().grant(id_, added);
     if (e) host_.trace("h2.credit", e.message());
     conn_->flush();
@@ -209,8 +212,11 @@ class H2Binding final : public stream::Binding, public Member {
     if (auto* h = std::get_if<HeadEvent>(&e)) return on_head(*h);
     if (auto* d = std::get_if<DataEvent>(&e)) {
       const std::uint32_t flags = som_sent_ ? 0u : std::uint32_t{stream::kFlagSom};
+      std::span<const std::uint8_t> bytes(d->bytes);
+      // Planted: the first byte of every later DATA piece is lost.
+      if (SS_PLANTED("h2-data-byte") && som_sent_ && bytes.size() > 1) bytes = bytes.subspan(1);
       som_sent_ = true;
-      if (host_.rx(d->bytes, flags) == HostVerdict::kStop) stopped_ = true;
+      if (host_.rx(bytes, flags) == HostVerdict::kStop) stopped_ = true;
       return;
     }
     if (std::holds_alternative<EndEvent>(e)) return on_end();
@@ -284,6 +290,7 @@ class H2Binding final : public stream::Binding, public Member {
   bool stopped_ = false;
   int status_ = 0;
   std::optional<std::uint32_t> retry_after_ms_;
+  unsigned grants_ = 0;  // for the planted bug h2-grant-lost
 };
 
 }  // namespace
