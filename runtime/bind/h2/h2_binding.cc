@@ -161,6 +161,12 @@ class H2Binding final : public stream::Binding, public Member {
     id_ = *id;
     conn_->bind_stream(id_, this);
     conn_->flush();
+    // A proxy's onward stream with a body says CONNECTED now, as h1 does
+    // (lws): its proxied client sends the body only once CONNECTED.
+    if (has_body_ && host_.proxied() && host_.connected() == HostVerdict::kStop) {
+      stopped_ = true;
+      return;
+    }
     pump_body();
   }
 

@@ -10,7 +10,8 @@
 //                     metadata with a header mapping, the http_*_header
 //                     system blobs; a body for POST/PUT/PATCH from tx
 //   response head  -> mapped response headers into metadata, CONNECTED,
-//                     http_resp_map user state
+//                     http_resp_map user state (a proxy's onward stream
+//                     with a body says CONNECTED at its HEADERS, as h1)
 //   DATA           -> rx (SOM on the first piece)
 //   END_STREAM     -> rx EOM, QOS_ACK_REMOTE (2xx or http_expect) or
 //                     QOS_NACK_REMOTE, then the attempt ends (DISCONNECTED)
