@@ -21,7 +21,10 @@
 //     (byte-exact); a transaction acknowledged (QOS_ACK_REMOTE) got all of it;
 //   - credit (manual streams): get_est_peer_tx_credit is never negative,
 //     and is always initial + grants - bytes received (none lost, none
-//     invented);
+//     invented); in a calm run, credit is used: an open response whose
+//     rest the credit covers gets bytes within 5 s of the last rx and grant
+//     (the user grants only while it holds less than the rest, so a grant
+//     that never became a WINDOW_UPDATE stalls it);
 //   - calm run (no faults, no buggify, a server that neither resets, cuts
 //     nor refuses): every transaction of every stream is acknowledged; a
 //     manual stream's too when its grants covered all the bodies 5 s
@@ -109,6 +112,23 @@ struct Actor {
   // credit bookkeeping (manual streams)
   std::int64_t granted = 0;
   std::int64_t received = 0;
+  Micros last_rx = 0, last_grant = 0;
+  bool reported_idle_credit = false;
+
+  // Calm runs: credit the server was told about gets used. A response that
+  // is open, with credit left, gets bytes within kCreditSlack of the last
+  // rx and grant (a grant that never became a WINDOW_UPDATE stalls it: the
+  // user stops granting once it holds a response's worth).
+  void check_credit_used() {
+    if (!s || gone || !connected || !cur_open || spec.manual_credit <= 0 || reported_idle_credit) return;
+    const Micros quiet = world->now() - std::max(last_rx, last_grant);
+    const auto need = static_cast<std::int64_t>(expected.size() - cur.size());
+    if (s->get_est_peer_tx_credit() < need || quiet < kCreditSlack) return;
+    reported_idle_credit = true;
+    world->violation(name + ": " + std::to_string(s->get_est_peer_tx_credit()) +
+                     " bytes of credit granted, enough for the open response's last " + std::to_string(need) +
+                     " bytes, and nothing received for " + std::to_string(kCreditSlack / 1000) + " ms");
+  }
 
   void check_credit() {
     if (!s || spec.manual_credit <= 0) return;
@@ -151,6 +171,7 @@ struct Actor {
       case State::kConnected:
         connected = true;
         cur_open = false;
+        last_rx = world->now();
         break;
       case State::kQosAckRemote:
         ++acks;
@@ -190,6 +211,7 @@ struct Actor {
       world->violation(name + ": " + std::to_string(b.size()) + " bytes without SOM and no response open");
     }
     const std::size_t at = cur.size();
+    last_rx = world->now();
     cur.append(b.begin(), b.end());
     received += static_cast<std::int64_t>(b.size());
     if (cur.size() > expected.size() || cur.compare(at, b.size(), expected, at, b.size()) != 0)
@@ -213,10 +235,15 @@ struct Actor {
     return Ret::kOk;
   }
 
+  // A reader's grants: more only while the credit it holds is less than
+  // what the current response (or the next) still needs.
   void grant_more() {
     if (!s || gone || spec.grant <= 0) return;
+    const std::size_t need = cur_open ? expected.size() - cur.size() : expected.size();
+    if (s->get_est_peer_tx_credit() >= static_cast<std::int64_t>(need)) return;
     s->add_peer_tx_credit(spec.grant);
     granted += spec.grant;
+    last_grant = world->now();
     check_credit();
   }
 };
@@ -384,13 +411,18 @@ class H2Run final : public ScenarioRun {
         if (a->s && !a->s->destroyed()) a->s->destroy();
       }, {"stream", a->ordinal, "end"});
       if (a->spec.grant > 0) arm_grants(a, a->spec.start_at + a->spec.grant_every);
+      if (a->spec.manual_credit > 0 && calm()) arm_credit_watch(a, a->spec.start_at + seconds(1));
     }
     world.install(plan_);
   }
 
+  bool calm() const {
+    return plan_.actions.empty() && !options_.buggify && server_.goaway_pct == 0 && server_.rst_pct == 0 &&
+           server_.dead_pct == 0 && server_.kill_pct == 0;
+  }
+
   void check(World& world) override {
-    const bool calm = plan_.actions.empty() && !options_.buggify && server_.goaway_pct == 0 &&
-                      server_.rst_pct == 0 && server_.dead_pct == 0 && server_.kill_pct == 0;
+    const bool calm = this->calm();
     for (const auto& ap : actors_) {
       const Actor& a = *ap;
       if (a.states.empty()) {
@@ -440,6 +472,14 @@ class H2Run final : public ScenarioRun {
     if (until <= s.start_at) return false;
     const std::int64_t grants = (until - s.start_at) / s.grant_every;
     return s.manual_credit + grants * s.grant >= static_cast<std::int64_t>(s.size) * s.transactions;
+  }
+
+  void arm_credit_watch(Actor* a, Micros at) {
+    if (at >= a->spec.end_at) return;
+    world_->loop().at(at, [this, a, at] {
+      a->check_credit_used();
+      arm_credit_watch(a, at + seconds(1));
+    }, {"stream", a->ordinal, "credit watch"});
   }
 
   void arm_grants(Actor* a, Micros at) {
