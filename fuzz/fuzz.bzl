@@ -26,6 +26,7 @@ FUZZ_TARGETS = [
     "h1_server_fuzz",
     "mqtt_client_fuzz",
     "mqtt_stream_fuzz",
+    "h2_stream_fuzz",
 ]
 
 def ss_fuzz_target(name, deps = [], hdrs = [], corpus = None, size = "small"):

@@ -13,10 +13,12 @@
 #include <gtest/gtest.h>
 
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/h2/h2_binding.h"
 #include "runtime/bind/mqtt/mqtt_binding.h"
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
+#include "sim/peers/h2_server.h"
 #include "sim/peers/http_server.h"
 #include "sim/peers/mqtt_broker.h"
 #include "sim/peers/ws_echo_server.h"
@@ -85,6 +87,7 @@ struct Case {
   int mqtt_qos = 0;
   sim::peers::MqttBrokerOptions broker;
   std::vector<std::pair<std::string, std::string>> retained;
+  sim::peers::H2ServerOptions h2;  // h2: the simulated server's misbehaviours
 };
 
 Run run(const Case& su, std::uint64_t seed = 7) {
@@ -96,7 +99,11 @@ Run run(const Case& su, std::uint64_t seed = 7) {
   std::unique_ptr<sim::peers::HttpServer> http;
   std::unique_ptr<sim::peers::WsEchoServer> ws;
   std::unique_ptr<sim::peers::MqttBroker> broker;
-  if (su.protocol == policy::Protocol::kMqtt) {
+  std::unique_ptr<sim::peers::H2Server> h2;
+  if (su.protocol == policy::Protocol::kH2) {
+    h2 = std::make_unique<sim::peers::H2Server>(world.loop(), world.net_for(server), Endpoint::tcp("", 80), su.h2);
+    EXPECT_TRUE(h2->start().ok());
+  } else if (su.protocol == policy::Protocol::kMqtt) {
     broker = std::make_unique<sim::peers::MqttBroker>(world.loop(), world.net_for(server), Endpoint::tcp("", 80),
                                                       su.broker);
     EXPECT_TRUE(broker->start().ok());
@@ -136,6 +143,7 @@ Run run(const Case& su, std::uint64_t seed = 7) {
     proto::h1::register_h1_binding(ctx);
     proto::ws::register_ws_binding(ctx);
     proto::mqtt::register_mqtt_binding(ctx);
+    proto::h2::register_h2_binding(ctx);
 
     CatOptions o;
     o.payload.assign(su.payload.begin(), su.payload.end());
@@ -194,6 +202,35 @@ TEST(CatSessionSim, TruncatedBodyIsIncomplete) {
                        "body bytes)"),
             std::string::npos)
       << r.err;
+  EXPECT_EQ(r.violations, 0u);
+}
+
+// h2 is a transaction as h1 is: QOS_ACK_REMOTE is complete, a stream the
+// server resets mid-body is not.
+TEST(CatSessionSim, H2GetIsZero) {
+  Case su;
+  su.protocol = policy::Protocol::kH2;
+  su.url = "bytes/5000/4";
+  auto r = run(su);
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(r.code, 0) << r.err;
+  std::string want(5000, '\0');
+  for (std::size_t i = 0; i < want.size(); ++i) want[i] = static_cast<char>(sim::peers::h2_body_byte(4, i));
+  EXPECT_TRUE(r.out == want);
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.violations, 0u);
+}
+
+TEST(CatSessionSim, H2ResetMidBodyIsIncomplete) {
+  Case su;
+  su.protocol = policy::Protocol::kH2;
+  su.url = "bytes/5000/4";
+  su.h2.rst_pct = 100;
+  auto r = run(su);
+  EXPECT_TRUE(r.done);
+  EXPECT_EQ(r.code, 6) << r.err;
+  EXPECT_EQ(r.out.size(), 2500u);
+  EXPECT_NE(r.err.find("ss-cat: incomplete: the stream ended"), std::string::npos) << r.err;
   EXPECT_EQ(r.violations, 0u);
 }
 

@@ -17,6 +17,7 @@
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/bind/mqtt/mqtt_binding.h"
+#include "runtime/bind/h2/h2_binding.h"
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/parse.h"
 #include "runtime/stream/context.h"
@@ -265,6 +266,7 @@ void register_builtin_bindings(Context& ctx) {
   proto::h1::register_h1_binding(ctx);
   proto::ws::register_ws_binding(ctx);
   proto::mqtt::register_mqtt_binding(ctx);
+  proto::h2::register_h2_binding(ctx);
 }
 
 void Backend::setup(Context& ctx) { register_builtin_bindings(ctx); }

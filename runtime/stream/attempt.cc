@@ -111,6 +111,31 @@ void Attempt::close_connection(std::string_view protocol_error) {
   });
 }
 
+std::optional<Link> Attempt::take_connection() {
+  if (!live() || !conn_ || !relay_) return std::nullopt;
+  relay_->set_target(nullptr);
+  return Link{std::move(relay_), std::move(conn_)};
+}
+
+void Attempt::end_shared(EndReason reason) {
+  if (!live() || close_posted_ || ending_) return;
+  close_posted_ = true;
+  std::weak_ptr<Stream*> weak = s_.token_;
+  Attempt* self = this;
+  s_.ctx_.loop().post([weak, self, reason] {
+    auto tok = weak.lock();
+    if (!tok || !*tok || (*tok)->attempt_.get() != self) return;
+    Stream::Guard g(*tok);
+    (*tok)->attempt_ended(reason, false);
+  });
+}
+
+void Attempt::enter(const std::function<void()>& fn) {
+  if (!live()) return;
+  Stream::Guard g(&s_);
+  fn();
+}
+
 std::optional<std::string_view> Attempt::system_blob(BlobType type, int index) const {
   return s_.ctx_.blobs().text(SystemBlobs::slot(type, index));
 }

@@ -55,6 +55,13 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   void close_connection(std::string_view protocol_error) override;
   void release_connection() override;
   bool reused_connection() const override { return reused_; }
+  std::optional<Link> take_connection() override;
+  void end_shared(EndReason reason) override;
+  void enter(const std::function<void()>& fn) override;
+  std::optional<std::int32_t> manual_rx_credit() const override {
+    if (!s_.manual_credit_) return std::nullopt;
+    return s_.est_credit_;
+  }
   bool proxied() const override { return (s_.info_.flags & kInfoProxied) != 0; }
   Error check_redirect(std::string_view location) const override;
   void follow_redirect(std::string_view location, bool reusable) override;

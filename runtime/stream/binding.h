@@ -60,6 +60,7 @@
 #include "runtime/core/result.h"
 #include "runtime/core/rng.h"
 #include "runtime/policy/policy.h"
+#include "runtime/stream/relay.h"
 #include "runtime/stream/system_blobs.h"
 
 namespace ss::stream {
@@ -171,6 +172,27 @@ class BindingHost {
   virtual void release_connection() { close_connection(""); }
   // True when this attempt runs on a connection taken from the pool.
   virtual bool reused_connection() const { return false; }
+
+  // --- multiplexed connections (h2: many streams, one wire) -------------
+  // Hands this attempt's connected wire to the binding, which keeps it for
+  // every stream it multiplexes (the relay's target is cleared: the caller
+  // sets its own). From then on the attempt has no transport of its own:
+  // write() and shutdown_write() do nothing, and the attempt ends by
+  // close_connection() or end_shared(). Empty when there is no wire.
+  virtual std::optional<Link> take_connection() { return std::nullopt; }
+  // The stream's part of a shared connection ended without our asking
+  // (h2: RST_STREAM, a GOAWAY that refused it, the wire's end): the
+  // attempt ends as if its own transport had ended with `reason` (the
+  // engine's retry rules then apply), from the loop, never inline.
+  virtual void end_shared(EndReason reason) { close_connection(end_reason_text(reason)); }
+  // Runs `fn` as an engine call on this attempt: a stream destroyed or
+  // disconnected inside it is torn down after `fn` returns. For bindings
+  // whose events come from a shared connection rather than this
+  // attempt's transport.
+  virtual void enter(const std::function<void()>& fn) { fn(); }
+  // With manual rx credit (manual_initial_tx_credit), what the peer may
+  // still send this stream (get_est_peer_tx_credit); nullopt without.
+  virtual std::optional<std::int32_t> manual_rx_credit() const { return std::nullopt; }
   // True when the stream is an SS proxy's onward stream (kInfoProxied).
   virtual bool proxied() const { return false; }
 
@@ -269,6 +291,12 @@ class Binding {
   virtual const char* name() const = 0;
   // ALPN protocols to offer when the transport is TLS.
   virtual std::vector<std::string> alpn() const { return {}; }
+  // True when this attempt joins a connection another attempt's binding
+  // already holds (h2 streams of one endpoint): the engine opens no
+  // transport; on_transport_connected() comes from the loop and the
+  // binding writes through the shared connection (BindingHost
+  // take_connection / end_shared).
+  virtual bool shares_connection() const { return false; }
 
   // The transport is up. Start the protocol (send request / handshake), or
   // for raw, report connected() at once.

@@ -319,6 +319,19 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     return;
   }
   raw->pool_key_ = pool_key(t, st_, raw->binding_->alpn());
+  if (raw->binding_->shares_connection()) {
+    // Another attempt's binding holds the wire (h2): no transport here; the
+    // binding starts from the loop, as after a fresh connect.
+    ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " + to_string(t.ep) +
+                                 (t.tls ? " tls" : "") + " shared");
+    std::weak_ptr<Stream*> weak = token_;
+    ctx_.loop().post([weak, raw] {
+      auto tok = weak.lock();
+      if (!tok || !*tok || (*tok)->attempt_.get() != raw) return;
+      raw->on_connected();
+    });
+    return;
+  }
   if (may_reuse) {
     std::optional<Link> link;
     // BUGGIFY: a new connection although an idle one could be reused.

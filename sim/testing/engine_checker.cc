@@ -114,8 +114,9 @@ void EngineChecker::on_event(const EngineEvent& e) {
       } else if (t.disconnect.on) {
         fail(t, kReturn, std::string(what) + " callback after DISCONNECT_ME (" + t.disconnect.what + ")");
       } else if (!t.connected && !(e.kind == EngineEvent::Kind::kTx && t.st &&
-                                   t.st->protocol == policy::Protocol::kH1)) {
-        // h1 writes its body before CONNECTED (which is the response head).
+                                   (t.st->protocol == policy::Protocol::kH1 ||
+                                    t.st->protocol == policy::Protocol::kH2))) {
+        // h1 and h2 write their body before CONNECTED (which is the response head).
         fail(t, kLegal, std::string(what) + " callback while not CONNECTED");
       }
       return;

@@ -31,11 +31,14 @@ enum class Behaviour {
 // One client process: a ClientLink driven over a simulated connection.
 class SimLinkClient final : public ConnectionHandler {
  public:
+  // `initial_tx_credit`: the peer tx credit the client asks for (0: lws's
+  // default, 500,000,000).
   SimLinkClient(sim::World& world, Net& net, Behaviour behaviour, int messages,
                 std::string streamtype = "echo",
-                Endpoint proxy = Endpoint::unix_abstract("proxy.ss.lws"))
+                Endpoint proxy = Endpoint::unix_abstract("proxy.ss.lws"), std::int32_t initial_tx_credit = 0)
       : world_(world), behaviour_(behaviour), messages_(messages),
-        link_(ClientLinkOptions{behaviour == Behaviour::kUnknownStreamtype ? "spam" : streamtype, 7}) {
+        link_(ClientLinkOptions{behaviour == Behaviour::kUnknownStreamtype ? "spam" : streamtype, 7,
+                                initial_tx_credit}) {
     conn_ = net.connect(proxy, {}, this);
   }
 
@@ -51,6 +54,9 @@ class SimLinkClient final : public ConnectionHandler {
   }
   void on_end(EndReason reason) override { ended = reason; }
   void close() { conn_->close(); }
+  // lws_sspc_add_peer_tx_credit: queued, written with the next flush.
+  void add_peer_tx_credit(std::int32_t credit) { link_.add_peer_tx_credit(credit); }
+  void flush_now() { flush(); }
 
   static std::string message(int i) { return "message " + std::to_string(i) + ";"; }
   // What payload number `i` is for this client.

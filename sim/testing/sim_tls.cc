@@ -16,9 +16,10 @@ proto::OpenSslTlsProvider& SimTls::provider() {
   return *provider_;
 }
 
-std::unique_ptr<peers::TlsServerNet> SimTls::serve(Net& inner, const proto::testing::CertAndKey& identity) {
+std::unique_ptr<peers::TlsServerNet> SimTls::serve(Net& inner, const proto::testing::CertAndKey& identity,
+                                                   std::vector<std::string> alpn) {
   return std::make_unique<peers::TlsServerNet>(inner, provider(),
-                                               TlsServerConfig{identity.cert_der, identity.key_der, {}, {}});
+                                               TlsServerConfig{identity.cert_der, identity.key_der, {}, std::move(alpn)});
 }
 
 }  // namespace ss::sim::testing

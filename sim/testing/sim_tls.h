@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "runtime/core/rng.h"
 #include "runtime/proto/tls/det_rand.h"
@@ -31,7 +33,9 @@ class SimTls {
   // Made on the first call.
   proto::OpenSslTlsProvider& provider();
   // A Net whose listeners serve TLS with `identity` over `inner`.
-  std::unique_ptr<peers::TlsServerNet> serve(Net& inner, const proto::testing::CertAndKey& identity);
+  // `alpn`: what the server selects from (e.g. {"h2"}); empty: no ALPN.
+  std::unique_ptr<peers::TlsServerNet> serve(Net& inner, const proto::testing::CertAndKey& identity,
+                                             std::vector<std::string> alpn = {});
 
  private:
   World& world_;

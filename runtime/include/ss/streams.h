@@ -28,7 +28,7 @@
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/bind/mqtt/mqtt_binding.h"
-#include "runtime/bind/mqtt/mqtt_binding.h"
+#include "runtime/bind/h2/h2_binding.h"
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/core/result.h"
 #include "runtime/stream/context.h"
@@ -160,7 +160,7 @@ class StreamHandle {
   bool owning_ = true;
 };
 
-// Owns an engine context; the raw, h1, ws and mqtt bindings are registered on
+// Owns an engine context; the raw, h1, ws, mqtt and h2 bindings are registered on
 // construction (set a TLS transport on engine() for "tls": true).
 class StreamContext {
  public:
@@ -170,6 +170,7 @@ class StreamContext {
     proto::h1::register_h1_binding(*ctx_);
     proto::ws::register_ws_binding(*ctx_);
     proto::mqtt::register_mqtt_binding(*ctx_);
+    proto::h2::register_h2_binding(*ctx_);
   }
 
   Result<StreamHandle> create(std::string_view streamtype, Handlers handlers,

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenarios/h2/h2_scenario.h"
 #include "sim/scenarios/mqtt/mqtt_scenario.h"
 #include "sim/scenarios/proxy/proxy_scenario.h"
 #include "sim/scenarios/server/server_scenario.h"
@@ -22,14 +23,15 @@ void register_all_scenarios(ScenarioRegistry& registry) {
   register_world_scenarios(registry);
   register_server_scenarios(registry);
   register_mqtt_scenarios(registry);
+  register_h2_scenarios(registry);
   // The built-in default: every even seed a whole generated world; the odd
   // seeds take the focused scenarios in turn (the echo network, raw streams,
   // h1 streams, the proxy and bulk transfers through it, ws streams, server
-  // streams, MQTT streams, rideshare uploads), so a campaign reaches every
+  // streams, MQTT streams, rideshare uploads, h2 streams), so a campaign reaches every
   // protocol and role. Its summary (which `ss-sim --help` prints) is made
   // from the parts' names.
   const std::vector<std::string> focused = {"echo",      "stream-raw", "stream-h1", "proxy",    "proxy-bulk",
-                                            "stream-ws", "server",     "mqtt",      "rideshare"};
+                                            "stream-ws", "server",     "mqtt",      "rideshare", "h2"};
   const Scenario* world = registry.find("world");
   std::vector<const Scenario*> parts;
   std::string summary = "a generated world (even seeds); ";

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/h2/h2_binding.h"
 #include "runtime/bind/mqtt/mqtt_binding.h"
 #include "runtime/bind/raw/raw_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
@@ -29,6 +30,7 @@ struct SimProxyOptions {
   bool with_h1 = false;
   bool with_ws = false;
   bool with_mqtt = false;
+  bool with_h2 = false;
   TlsProvider* tls = nullptr;  // set: onward streams may use "tls": true
   // Violations start with an invariant id ("[leak] ", "[legal-transition] "),
   // as the "world" scenario reports them.
@@ -70,6 +72,7 @@ struct SimProxyProcess {
     if (options.with_h1) proto::h1::register_h1_binding(*ctx);
     if (options.with_ws) proto::ws::register_ws_binding(*ctx);
     if (options.with_mqtt) proto::mqtt::register_mqtt_binding(*ctx);
+    if (options.with_h2) proto::h2::register_h2_binding(*ctx);
     if (options.tls) ctx->set_tls_transport(stream::make_tls_transport());
     onward = std::make_unique<proxy::EngineOnwardFactory>(*ctx);
     proxy::ProxyServerOptions po;

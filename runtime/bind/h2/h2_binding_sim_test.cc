@@ -1,0 +1,327 @@
+// The h2 binding in the simulator against sim/peers/H2Server: the state
+// sequence of an h2 GET (docs/secure-streams.md §2.4), many streams on one
+// connection, uploads, manual rx credit as the stream's window, RST_STREAM
+// and GOAWAY followed by retries, PING per svalidping, and h2 over TLS
+// (ALPN "h2").
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/bind/h2/h2_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/policy/policy_builder.h"
+#include "runtime/proto/tls/testing/test_certs.h"
+#include "runtime/stream/context.h"
+#include "sim/peers/h2_server.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
+#include "sim/world.h"
+
+namespace ss::proto::h2 {
+namespace {
+
+using sim::peers::H2Server;
+using sim::peers::H2ServerOptions;
+using stream::Ret;
+using stream::State;
+using enum stream::State;
+constexpr std::uint32_t SOM = stream::kFlagSom, EOM = stream::kFlagEom;
+
+std::string expected_body(std::uint64_t n, std::uint64_t tag) {
+  std::string s(n, '\0');
+  for (std::uint64_t i = 0; i < n; ++i) s[i] = static_cast<char>(sim::peers::h2_body_byte(tag, i));
+  return s;
+}
+
+struct Client {
+  std::vector<State> states;
+  std::string rx;
+  std::vector<std::uint32_t> rx_flags;
+  std::string tx;  // the request body
+  std::size_t tx_sent = 0;
+  stream::Stream* s = nullptr;
+  int count(State st) const { return static_cast<int>(std::count(states.begin(), states.end(), st)); }
+};
+
+struct Rig {
+  explicit Rig(H2ServerOptions so = {}, std::uint64_t seed = 7) : world(options(seed)) {
+    client = world.add_host("client");
+    server_host = world.add_host("h2.sim");
+    server.emplace(world.loop(), world.net_for(server_host), Endpoint::tcp("", 80), so);
+    EXPECT_TRUE(server->start().ok());
+  }
+  static sim::WorldOptions options(std::uint64_t seed) {
+    sim::WorldOptions wo;
+    wo.seed = seed;
+    return wo;
+  }
+  policy::Streamtype& add(const std::string& name, std::string url, std::string method = "GET") {
+    policy::Streamtype st = policy::streamtype(name, policy::Protocol::kH2, "h2.sim", 80);
+    st.http_url = std::move(url);
+    st.http_method = std::move(method);
+    st.retry = 0;
+    pol->streamtypes.push_back(st);
+    return pol->streamtypes.back();
+  }
+  void start(policy::RetryPolicy rp = {}) {
+    rp.name = "r";
+    if (rp.backoff_ms.empty()) rp.backoff_ms = {100};
+    if (rp.conceal == 0) rp.conceal = 20;
+    pol->retries.push_back(rp);
+    auto cfg = sim::testing::context_config(world, client, pol, 4);
+    cfg.hooks.log = [this](std::string_view t) { logs.emplace_back(t); };
+    ctx.emplace(std::move(cfg));
+    register_h2_binding(*ctx);
+  }
+  Client& open(const std::string& streamtype, std::string tx = {}, std::int32_t manual_credit = 0) {
+    auto& c = clients.emplace_back(std::make_unique<Client>());
+    Client* cp = c.get();
+    cp->tx = std::move(tx);
+    stream::StreamInfo info;
+    info.streamtype = streamtype;
+    info.manual_initial_tx_credit = manual_credit;
+    info.callbacks.state = [cp](State st, std::uint32_t) {
+      cp->states.push_back(st);
+      return Ret::kOk;
+    };
+    info.callbacks.rx = [cp](std::span<const std::uint8_t> b, std::uint32_t flags) {
+      cp->rx.append(b.begin(), b.end());
+      cp->rx_flags.push_back(flags);
+      return Ret::kOk;
+    };
+    info.callbacks.tx = [cp](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+      len = std::min(buf.size(), cp->tx.size() - cp->tx_sent);
+      std::copy_n(cp->tx.begin() + static_cast<std::ptrdiff_t>(cp->tx_sent), len, buf.begin());
+      flags = (cp->tx_sent == 0 ? SOM : 0) | (cp->tx_sent + len == cp->tx.size() ? EOM : 0);
+      cp->tx_sent += len;
+      return Ret::kOk;
+    };
+    auto created = ctx->create(std::move(info));
+    EXPECT_TRUE(created.ok());
+    cp->s = *created;
+    cp->s->request_tx();
+    return *cp;
+  }
+  void finish() {
+    ctx.reset();
+    world.run_until_idle(1'000'000);
+    EXPECT_EQ(world.violations().size(), 0u) << world.violations().front();
+  }
+
+  sim::World world;
+  int client = 0, server_host = 0;
+  std::optional<H2Server> server;
+  std::shared_ptr<policy::Policy> pol = std::make_shared<policy::Policy>();
+  std::optional<stream::Context> ctx;
+  std::vector<std::unique_ptr<Client>> clients;
+  std::vector<std::string> logs;
+};
+
+TEST(H2BindingSim, GetGoesThroughTheH1H2StateSequence) {
+  Rig rig;
+  auto& st = rig.add("get", "bytes/3000/5");
+  st.opportunistic = true;
+  rig.start();
+  auto& c = rig.open("get");
+  rig.world.run_for(seconds(2));
+  EXPECT_EQ(c.states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosAckRemote, kDisconnected}));
+  EXPECT_TRUE(c.rx == expected_body(3000, 5));
+  ASSERT_FALSE(c.rx_flags.empty());
+  EXPECT_EQ(c.rx_flags.front() & SOM, SOM);
+  EXPECT_EQ(c.rx_flags.back(), EOM);
+  EXPECT_EQ(rig.server->stats().requests, 1u);
+  rig.finish();
+}
+
+TEST(H2BindingSim, ManyStreamsShareOneConnection) {
+  Rig rig;
+  rig.add("get", "bytes/2000/9").opportunistic = true;
+  rig.start();
+  std::vector<Client*> cs;
+  for (int i = 0; i < 30; ++i) cs.push_back(&rig.open("get"));
+  rig.world.run_for(seconds(3));
+  for (Client* c : cs) {
+    EXPECT_EQ(c->count(kQosAckRemote), 1);
+    EXPECT_TRUE(c->rx == expected_body(2000, 9));
+  }
+  EXPECT_EQ(rig.server->stats().connections, 1u);
+  EXPECT_EQ(rig.server->stats().requests, 30u);
+  // A later stream joins the idle connection.
+  auto& late = rig.open("get");
+  rig.world.run_for(seconds(1));
+  EXPECT_EQ(late.count(kQosAckRemote), 1);
+  EXPECT_EQ(rig.server->stats().connections, 1u);
+  // After kIdleTimeout with no stream the connection is closed.
+  rig.world.run_for(seconds(6));
+  EXPECT_EQ(rig.server->open_connections(), 0u);
+  rig.finish();
+}
+
+TEST(H2BindingSim, PostBodyComesFromTx) {
+  Rig rig;
+  rig.add("up", "echo", "POST").opportunistic = true;
+  rig.start();
+  std::string body(40000, 'q');
+  for (std::size_t i = 0; i < body.size(); ++i) body[i] = static_cast<char>('a' + i % 26);
+  auto& c = rig.open("up", body);
+  rig.world.run_for(seconds(3));
+  EXPECT_EQ(c.count(kQosAckRemote), 1);
+  EXPECT_EQ(c.rx.size(), body.size());
+  EXPECT_TRUE(c.rx == body);
+  rig.finish();
+}
+
+TEST(H2BindingSim, ManualCreditIsTheStreamsWindow) {
+  Rig rig;
+  rig.add("big", "bytes/10000/3").opportunistic = true;
+  rig.start();
+  auto& c = rig.open("big", {}, 1000);
+  rig.world.run_for(seconds(2));
+  // The server could send only what the window allowed: nothing is held.
+  EXPECT_TRUE(c.rx == expected_body(1000, 3));
+  EXPECT_EQ(c.s->get_est_peer_tx_credit(), 0);
+  EXPECT_EQ(c.count(kQosAckRemote), 0);
+  c.s->add_peer_tx_credit(4000);
+  rig.world.run_for(seconds(1));
+  EXPECT_TRUE(c.rx == expected_body(5000, 3));
+  c.s->add_peer_tx_credit(2000);
+  c.s->add_peer_tx_credit(3000);  // two grants add up
+  rig.world.run_for(seconds(1));
+  EXPECT_TRUE(c.rx == expected_body(10000, 3));
+  EXPECT_EQ(c.count(kQosAckRemote), 1);
+  EXPECT_EQ(c.s->get_est_peer_tx_credit(), 0);
+  rig.finish();
+}
+
+TEST(H2BindingSim, RstStreamEndsTheAttemptAndTheStreamRetries) {
+  H2ServerOptions so;
+  so.rst_pct = 100;
+  Rig rig(so);
+  rig.add("get", "bytes/4000/1");  // not opportunistic: retried
+  rig.start();
+  auto& c = rig.open("get");
+  rig.world.run_for(seconds(3));
+  EXPECT_GE(rig.server->stats().resets, 2u);
+  EXPECT_GE(c.count(kConnected), 2);
+  EXPECT_EQ(c.count(kQosAckRemote), 0);
+  // Never the whole body: each attempt gets half and the reset.
+  EXPECT_EQ(rig.server->stats().connections, 1u) << "a reset stream leaves the connection to the others";
+  rig.finish();
+}
+
+TEST(H2BindingSim, GoAwayRefusedStreamsAreRetriedOnANewConnection) {
+  H2ServerOptions so;
+  so.goaway_pct = 100;  // the first request of every connection: GOAWAY naming it the last
+  Rig rig(so);
+  rig.add("get", "bytes/5000/2");
+  rig.start();
+  std::vector<Client*> cs;
+  for (int i = 0; i < 6; ++i) cs.push_back(&rig.open("get"));
+  rig.world.run_for(seconds(10));
+  for (Client* c : cs) {
+    EXPECT_EQ(c->count(kQosAckRemote), 1);
+    EXPECT_TRUE(c->rx.size() >= 5000 && c->rx.substr(c->rx.size() - 5000) == expected_body(5000, 2));
+  }
+  EXPECT_GE(rig.server->stats().connections, 2u);
+  EXPECT_GE(rig.server->stats().goaways, 2u);
+  rig.finish();
+}
+
+TEST(H2BindingSim, SvalidpingSendsPingsOnAQuietConnection) {
+  Rig rig;
+  rig.add("held", "bytes/100/0").opportunistic = true;
+  policy::RetryPolicy rp;
+  rp.secs_since_valid_ping = 2;
+  rp.secs_since_valid_hangup = 30;
+  rig.start(rp);
+  auto& c = rig.open("held", {}, 1);  // one byte of credit: the rest of the body waits
+  rig.world.run_for(seconds(7));
+  EXPECT_GE(rig.server->stats().pings_received, 2u);
+  EXPECT_EQ(c.rx.size(), 1u);
+  EXPECT_EQ(c.count(kConnected), 1);
+  EXPECT_EQ(c.count(kDisconnected), 0);
+  rig.finish();
+}
+
+TEST(H2BindingSim, DeadServerTimesOutAndRetries) {
+  H2ServerOptions so;
+  so.dead_pct = 100;
+  Rig rig(so);
+  rig.add("get", "bytes/10/0");
+  rig.start();
+  auto& c = rig.open("get");
+  rig.world.run_for(seconds(50));
+  EXPECT_EQ(c.count(kConnected), 0);
+  EXPECT_GE(c.count(kUnreachable), 2);
+  rig.finish();
+}
+
+TEST(H2BindingSim, H2OverTlsNegotiatesAlpnAndMultiplexes) {
+  sim::WorldOptions wo;
+  wo.seed = 11;
+  sim::World world(wo);
+  std::vector<Client> out(3);
+  std::size_t connections = 0;
+  {
+    sim::testing::SimTls tls(world);
+    const std::string host = "h2.sim.example";
+    const auto pki = proto::testing::make_test_pki(host, sim::testing::SimTls::kEpoch);
+    const int client = world.add_host("client");
+    const int server_host = world.add_host(host);
+    auto https = tls.serve(world.net_for(server_host), pki.good, {"h2"});
+    H2Server server(world.loop(), *https, Endpoint::tcp("0.0.0.0", 443));
+    ASSERT_TRUE(server.start().ok());
+    auto pol = std::make_shared<policy::Policy>();
+    policy::RetryPolicy rp;
+    rp.name = "r";
+    rp.backoff_ms = {100};
+    pol->retries.push_back(rp);
+    pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
+    pol->trust_stores.push_back(policy::TrustStore{"store", {0}});
+    policy::Streamtype st = policy::streamtype("secure", policy::Protocol::kH2, host, 443);
+    st.http_url = "bytes/7000/4";
+    st.tls = true;
+    st.trust_store = 0;
+    st.retry = 0;
+    st.opportunistic = true;
+    pol->streamtypes.push_back(st);
+    auto cfg = sim::testing::context_config(world, client, pol, 11);
+    cfg.tls = &tls.provider();
+    {
+      stream::Context ctx(std::move(cfg));
+      register_h2_binding(ctx);
+      ctx.set_tls_transport(stream::make_tls_transport());
+      for (auto& c : out) {
+        stream::StreamInfo info;
+        info.streamtype = "secure";
+        Client* cp = &c;
+        info.callbacks.state = [cp](State s, std::uint32_t) {
+          cp->states.push_back(s);
+          return Ret::kOk;
+        };
+        info.callbacks.rx = [cp](std::span<const std::uint8_t> b, std::uint32_t) {
+          cp->rx.append(b.begin(), b.end());
+          return Ret::kOk;
+        };
+        auto s = ctx.create(std::move(info));
+        ASSERT_TRUE(s.ok());
+        (*s)->request_tx();
+      }
+      world.run_for(seconds(3));
+      connections = server.stats().connections;
+    }
+    world.run_until_idle(1'000'000);
+  }
+  for (const auto& c : out) {
+    EXPECT_EQ(c.count(kQosAckRemote), 1);
+    EXPECT_TRUE(c.rx == expected_body(7000, 4));
+  }
+  EXPECT_EQ(connections, 1u);
+  EXPECT_EQ(world.violations().size(), 0u);
+}
+
+}  // namespace
+}  // namespace ss::proto::h2

@@ -1,0 +1,561 @@
+// "h2": HTTP/2 streams (the stream engine and the h2 binding, as in
+// production) multiplexed on connections to the simulated, misbehaving h2
+// server over the faulty network (docs/sim.md, docs/protocols.md "HTTP/2").
+//
+// Workload (drawn from the seed, printed by describe()): TLS (ALPN h2) one
+// seed in three, else h2c; 1-6 streams, each its own streamtype on "h2srv":
+// a GET of /bytes/<n>/<tag> (0..60000 bytes) or a POST of 1..40000 bytes
+// to /echo (sent in drawn chunks), 1-3 transactions each; some with manual
+// rx credit (an initial credit, then grants of drawn sizes at drawn
+// intervals); opportunistic or not, a retry policy (sometimes validity
+// pings). The server misbehaves with drawn chances (sim/peers/h2_server.h):
+// GOAWAY mid-stream, RST_STREAM, PING/SETTINGS floods, 7-byte windows,
+// stalled reading, dead connections, connections cut mid-response. Network
+// faults come from the usual one-server fault space.
+//
+// Invariants:
+//   - every state sequence is legal under the transition table, DESTROYING
+//     exactly once and last; EngineChecker's retry schedule and return codes;
+//   - rx: SOM on each response's first piece, EOM on its last; the bytes of
+//     every response, in order, are a prefix of the expected body
+//     (byte-exact); a transaction acknowledged (QOS_ACK_REMOTE) got all of it;
+//   - credit (manual streams): get_est_peer_tx_credit is never negative,
+//     and is always initial + grants - bytes received (none lost, none
+//     invented); in a calm run, credit is used: an open response whose
+//     rest the credit covers gets bytes within 5 s of the last rx and grant
+//     (the user grants only while it holds less than the rest, so a grant
+//     that never became a WINDOW_UPDATE stalls it);
+//   - calm run (no faults, no buggify, a server that neither resets, cuts
+//     nor refuses): every transaction of every stream is acknowledged; a
+//     manual stream's too when its grants covered all the bodies 5 s
+//     before its end (a lost WINDOW_UPDATE stalls it);
+//   - liveness: once faults have healed, a non-opportunistic stream with a
+//     retry policy that never gives up is CONNECTED within the deadlines +
+//     its largest jittered backoff + 1 s (not asked when the server has dead
+//     connections, nor when a manual stream may hold one of too few stream
+//     slots);
+//   - nothing is left: stream_count() == 0 and no unreclaimed stream.
+#include "sim/scenarios/h2/h2_scenario.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/bind/h2/h2_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/policy/policy_builder.h"
+#include "runtime/proto/tls/testing/test_certs.h"
+#include "runtime/stream/context.h"
+#include "runtime/stream/state_table.h"
+#include "sim/peers/h2_server.h"
+#include "sim/testing/engine_checker.h"
+#include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
+
+namespace ss::sim {
+namespace {
+
+using stream::Ret;
+using stream::State;
+
+constexpr std::uint32_t kSom = stream::kFlagSom;
+constexpr std::uint32_t kEom = stream::kFlagEom;
+// A calm run's manual stream completes within this of its last needed grant
+// (a stalled server reads again after 2 s).
+constexpr Micros kCreditSlack = seconds(5);
+
+struct StreamSpec {
+  bool post = false;
+  std::size_t size = 0;   // GET: body bytes; POST: request (= response) bytes
+  std::uint64_t tag = 0;  // GET: the body pattern's tag
+  std::size_t chunk = 1;  // POST: tx piece size
+  int transactions = 1;
+  std::int32_t manual_credit = 0;  // > 0: manual rx credit, this much first
+  std::int32_t grant = 0;          // then this much every grant_every
+  Micros grant_every = 0;
+  bool opportunistic = false;
+  bool has_retry = true;
+  policy::RetryPolicy retry;
+  Micros start_at = 0;
+  Micros end_at = 0;
+};
+
+std::string expected_of(const StreamSpec& s, std::size_t ordinal) {
+  std::string out(s.size, '\0');
+  for (std::size_t i = 0; i < s.size; ++i) {
+    out[i] = s.post ? static_cast<char>('a' + (ordinal + i) % 26)
+                    : static_cast<char>(peers::h2_body_byte(s.tag, i));
+  }
+  return out;
+}
+
+struct Actor {
+  std::string name;
+  std::uint64_t ordinal = 0;
+  StreamSpec spec;
+  std::string expected;
+  World* world = nullptr;
+  stream::Stream* s = nullptr;
+  bool gone = false;
+  bool connected = false;
+  std::vector<std::pair<Micros, State>> states;
+  int asks_left = 0;
+  bool in_txn = false;  // asked, not yet answered whole
+  int acks = 0;
+  // tx
+  std::size_t tx_off = 0;
+  // rx of the current response
+  std::string cur;
+  bool cur_open = false;
+  bool cur_whole = false;  // the last response ended (EOM) with the whole body
+  // credit bookkeeping (manual streams)
+  std::int64_t granted = 0;
+  std::int64_t received = 0;
+  Micros last_rx = 0, last_grant = 0;
+  bool reported_idle_credit = false;
+
+  // Calm runs: credit the server was told about gets used. A response that
+  // is open, with credit left, gets bytes within kCreditSlack of the last
+  // rx and grant (a grant that never became a WINDOW_UPDATE stalls it: the
+  // user stops granting once it holds a response's worth).
+  void check_credit_used() {
+    if (!s || gone || !connected || !cur_open || spec.manual_credit <= 0 || reported_idle_credit) return;
+    const Micros quiet = world->now() - std::max(last_rx, last_grant);
+    const auto need = static_cast<std::int64_t>(expected.size() - cur.size());
+    if (s->get_est_peer_tx_credit() < need || quiet < kCreditSlack) return;
+    reported_idle_credit = true;
+    world->violation(name + ": " + std::to_string(s->get_est_peer_tx_credit()) +
+                     " bytes of credit granted, enough for the open response's last " + std::to_string(need) +
+                     " bytes, and nothing received for " + std::to_string(kCreditSlack / 1000) + " ms");
+  }
+
+  void check_credit() {
+    if (!s || spec.manual_credit <= 0) return;
+    const std::int64_t est = s->get_est_peer_tx_credit();
+    if (est < 0) world->violation(name + ": estimated peer tx credit went negative: " + std::to_string(est));
+    const std::int64_t want = spec.manual_credit + granted - received;
+    if (est != want)
+      world->violation(name + ": estimated peer tx credit " + std::to_string(est) + ", expected initial " +
+                       std::to_string(spec.manual_credit) + " + granted " + std::to_string(granted) +
+                       " - received " + std::to_string(received) + " = " + std::to_string(want));
+  }
+
+  void ask() {
+    if (!s || gone || asks_left <= 0) return;
+    --asks_left;
+    in_txn = true;
+    ask_body();
+  }
+  void ask_body() {
+    tx_off = 0;
+    if (spec.post) {
+      (void)s->request_tx_len(spec.size);
+    } else {
+      s->request_tx();
+    }
+  }
+
+  Ret on_state(State st) {
+    if (gone) {
+      world->violation(name + ": state callback after DESTROYING");
+      return Ret::kOk;
+    }
+    states.emplace_back(world->now(), st);
+    switch (st) {
+      case State::kConnecting:
+        // h2 sends the body before CONNECTED (the response head): a retry
+        // asks for it again, from its start.
+        if (spec.post && in_txn && s) ask_body();
+        break;
+      case State::kConnected:
+        connected = true;
+        cur_open = false;
+        last_rx = world->now();
+        break;
+      case State::kQosAckRemote:
+        ++acks;
+        if (!cur_whole) world->violation(name + ": QOS_ACK_REMOTE without the whole body");
+        break;
+      case State::kDisconnected:
+        connected = false;
+        if (cur_whole) {
+          cur_whole = false;
+          in_txn = false;
+          // The next transaction, from the loop (not inside the callback).
+          world->loop().post([this] { ask(); });
+        }
+        break;
+      case State::kDestroying:
+        connected = false;
+        gone = true;
+        s = nullptr;
+        break;
+      default:
+        break;
+    }
+    return Ret::kOk;
+  }
+
+  Ret on_rx(std::span<const std::uint8_t> b, std::uint32_t flags) {
+    if (gone || !connected) {
+      world->violation(name + ": rx while not CONNECTED");
+      return Ret::kOk;
+    }
+    if (flags & kSom) {
+      if (cur_open) world->violation(name + ": SOM while a response is open");
+      cur.clear();
+      cur_open = true;
+      cur_whole = false;
+    } else if (!cur_open && !b.empty()) {
+      world->violation(name + ": " + std::to_string(b.size()) + " bytes without SOM and no response open");
+    }
+    const std::size_t at = cur.size();
+    last_rx = world->now();
+    cur.append(b.begin(), b.end());
+    received += static_cast<std::int64_t>(b.size());
+    if (cur.size() > expected.size() || cur.compare(at, b.size(), expected, at, b.size()) != 0)
+      world->violation(name + ": response bytes " + std::to_string(at) + ".." + std::to_string(cur.size()) +
+                       " differ from the body (out of order, lost or invented)");
+    check_credit();
+    if (flags & kEom) {
+      cur_whole = cur == expected;
+      cur_open = false;
+    }
+    return Ret::kOk;
+  }
+
+  Ret on_tx(std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+    if (gone || !spec.post) return Ret::kTxDontSend;
+    const std::size_t n = std::min({spec.chunk, expected.size() - tx_off, buf.size()});
+    std::copy_n(expected.begin() + static_cast<std::ptrdiff_t>(tx_off), n, buf.begin());
+    len = n;
+    flags = (tx_off == 0 ? kSom : 0u) | (tx_off + n == expected.size() ? kEom : 0u);
+    tx_off += n;
+    return Ret::kOk;
+  }
+
+  // A reader's grants: more only while the credit it holds is less than
+  // what the current response (or the next) still needs.
+  void grant_more() {
+    if (!s || gone || spec.grant <= 0) return;
+    const std::size_t need = cur_open ? expected.size() - cur.size() : expected.size();
+    if (s->get_est_peer_tx_credit() >= static_cast<std::int64_t>(need)) return;
+    s->add_peer_tx_credit(spec.grant);
+    granted += spec.grant;
+    last_grant = world->now();
+    check_credit();
+  }
+};
+
+class H2Run final : public ScenarioRun {
+ public:
+  explicit H2Run(std::uint64_t seed) {
+    Rng rng(seed);
+    Rng draw = rng.fork(0x6832);  // "h2"
+    options_ = draw_world_options(seed, draw, 4, 4096);
+    tls_ = draw.chance(1, 3);
+    transport_timeout_ = draw.between(seconds(2), seconds(5));
+    protocol_timeout_ = draw.between(seconds(2), seconds(5));
+    const int n = static_cast<int>(draw.between(1, 6));
+    for (int i = 0; i < n; ++i) {
+      StreamSpec s;
+      s.post = draw.chance(1, 3);
+      s.size = static_cast<std::size_t>(s.post ? draw.between(1, 40000) : draw.between(0, 60000));
+      s.tag = draw.below(251);
+      s.chunk = draw.chance(1, 2) ? 16384 : static_cast<std::size_t>(draw.between(1, 5000));
+      s.transactions = static_cast<int>(draw.between(1, 3));
+      if (draw.chance(1, 3)) {
+        s.manual_credit = static_cast<std::int32_t>(draw.between(1, 20000));
+        s.grant = static_cast<std::int32_t>(draw.between(1, 30000));
+        s.grant_every = draw.between(millis(20), millis(800));
+      }
+      s.opportunistic = draw.chance(1, 5);
+      s.has_retry = draw.chance(5, 6);
+      auto& r = s.retry;
+      r.name = "r" + std::to_string(i);
+      const int entries = static_cast<int>(draw.between(1, 4));
+      for (int e = 0; e < entries; ++e) r.backoff_ms.push_back(static_cast<std::uint32_t>(draw.between(100, 2000)));
+      const std::uint16_t conceals[] = {1, 3, 10, policy::RetryPolicy::kConcealForever};
+      r.conceal = conceals[draw.below(4)];
+      r.jitter_percent = draw.chance(1, 2) ? 0 : static_cast<std::uint8_t>(draw.between(1, 50));
+      if (draw.chance(1, 3)) {
+        r.secs_since_valid_ping = static_cast<std::uint16_t>(draw.between(1, 3));
+        if (draw.chance(1, 2))
+          r.secs_since_valid_hangup = static_cast<std::uint16_t>(r.secs_since_valid_ping + draw.between(2, 4));
+      }
+      s.start_at = draw.between(0, millis(500));
+      s.end_at = s.start_at + draw.between(seconds(8), seconds(30));
+      specs_.push_back(std::move(s));
+    }
+    auto pct = [&](int one_in, int lo, int hi) {
+      return draw.chance(1, static_cast<std::uint64_t>(one_in)) ? static_cast<int>(draw.between(lo, hi)) : 0;
+    };
+    server_.goaway_pct = pct(4, 5, 40);
+    server_.rst_pct = pct(4, 5, 30);
+    server_.flood_pct = pct(5, 5, 30);
+    server_.starve_pct = pct(5, 10, 50);
+    server_.stall_pct = pct(5, 10, 50);
+    server_.dead_pct = pct(8, 5, 30);
+    server_.kill_pct = pct(6, 5, 20);
+    server_.max_concurrent_streams = draw.chance(1, 3) ? static_cast<std::uint32_t>(draw.between(1, 4)) : 100;
+    server_.seed = draw.next_u64();
+    const std::uint16_t port = tls_ ? 443 : 80;
+    const FaultSpace space = server_fault_space("h2srv", {Endpoint::tcp("0.0.0.0", port)}, {"client"});
+    plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
+    for (const auto& f : plan_.actions) healed_at_ = std::max(healed_at_, f.at + f.duration);
+  }
+
+  ~H2Run() override {
+    // Everything that runs TLS goes before OpenSSL's randomness is given back.
+    ctx_.reset();
+    server_peer_.reset();
+    server_tls_.reset();
+    sim_tls_.reset();
+  }
+
+  WorldOptions world_options() const override { return options_; }
+
+  std::string describe() const override {
+    std::string out = describe_world(options_);
+    out += "deadlines: transport=" + std::to_string(transport_timeout_) + "us protocol=" +
+           std::to_string(protocol_timeout_) + "us\n";
+    out += std::string("server h2srv (10.6.0.1") + (tls_ ? ":443, TLS, ALPN h2" : ":80, h2c") +
+           "): goaway=" + std::to_string(server_.goaway_pct) + "% rst=" + std::to_string(server_.rst_pct) +
+           "% flood=" + std::to_string(server_.flood_pct) + "% starve=" + std::to_string(server_.starve_pct) +
+           "% stall=" + std::to_string(server_.stall_pct) + "% dead=" + std::to_string(server_.dead_pct) +
+           "% kill=" + std::to_string(server_.kill_pct) + "% max_concurrent=" +
+           std::to_string(server_.max_concurrent_streams) + "\nstreams:\n";
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& s = specs_[i];
+      out += "  stream" + std::to_string(i + 1) + (s.post ? " POST " : " GET ") + std::to_string(s.size) + "B" +
+             (s.post ? "/" + std::to_string(s.chunk) : " tag=" + std::to_string(s.tag)) + " x" +
+             std::to_string(s.transactions) + (s.opportunistic ? " opportunistic" : "");
+      if (s.manual_credit > 0)
+        out += " credit=" + std::to_string(s.manual_credit) + "+" + std::to_string(s.grant) + "/" +
+               std::to_string(s.grant_every) + "us";
+      if (s.has_retry) {
+        out += " retry=[";
+        for (std::size_t k = 0; k < s.retry.backoff_ms.size(); ++k)
+          out += (k ? "," : "") + std::to_string(s.retry.backoff_ms[k]);
+        out += "]ms conceal=" + std::to_string(s.retry.conceal) + " jitter=" +
+               std::to_string(s.retry.effective_jitter_percent()) + "%";
+        if (s.retry.secs_since_valid_ping) out += " valid_ping=" + std::to_string(s.retry.secs_since_valid_ping) + "s";
+        if (s.retry.secs_since_valid_hangup)
+          out += " valid_hangup=" + std::to_string(s.retry.secs_since_valid_hangup) + "s";
+      } else {
+        out += " no-retry";
+      }
+      out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n";
+    }
+    out += "fault plan:\n" + plan_.to_string();
+    return out;
+  }
+
+  void start(World& world) override {
+    world_ = &world;
+    const int server_host = world.add_host("h2srv", "10.6.0.1");
+    const int client = world.add_host("client");
+    auto pol = std::make_shared<policy::Policy>();
+    Net* net = &world.net_for(server_host);
+    if (tls_) {
+      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
+      const auto pki = proto::testing::make_test_pki("h2srv", sim::testing::SimTls::kEpoch);
+      provider_ = &sim_tls_->provider();
+      server_tls_ = sim_tls_->serve(*net, pki.good, {"h2"});
+      net = server_tls_.get();
+      pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
+      pol->trust_stores.push_back(policy::TrustStore{"sim", {0}});
+    }
+    server_peer_ = std::make_unique<peers::H2Server>(world.loop(), *net, Endpoint::tcp("0.0.0.0", tls_ ? 443 : 80),
+                                                     server_);
+    if (Error e = server_peer_->start()) world.violation("h2 server: " + e.message());
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& spec = specs_[i];
+      auto a = std::make_unique<Actor>();
+      a->world = &world;
+      a->spec = spec;
+      a->ordinal = i + 1;
+      a->name = "stream" + std::to_string(i + 1);
+      a->expected = expected_of(spec, a->ordinal);
+      a->asks_left = spec.transactions;
+      policy::Streamtype st =
+          policy::streamtype("h2-" + std::to_string(i + 1), policy::Protocol::kH2, "h2srv", tls_ ? 443 : 80);
+      st.http_method = spec.post ? "POST" : "GET";
+      st.http_url = spec.post ? "echo" : "bytes/" + std::to_string(spec.size) + "/" + std::to_string(spec.tag);
+      st.opportunistic = spec.opportunistic;
+      if (tls_) {
+        st.tls = true;
+        st.trust_store = 0;
+      }
+      if (spec.has_retry) {
+        st.retry = pol->retries.size();
+        pol->retries.push_back(spec.retry);
+      }
+      pol->streamtypes.push_back(st);
+      actors_.push_back(std::move(a));
+    }
+    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4832);
+    cfg.tls = provider_;
+    cfg.transport_timeout = transport_timeout_;
+    cfg.protocol_timeout = protocol_timeout_;
+    checker_ = std::make_unique<EngineChecker>(world);
+    checker_->attach(cfg);
+    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
+    proto::h2::register_h2_binding(*ctx_);
+    if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
+    for (auto& upa : actors_) {
+      Actor* a = upa.get();
+      world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
+      world.loop().at(a->spec.end_at, [a] {
+        if (a->s && !a->s->destroyed()) a->s->destroy();
+      }, {"stream", a->ordinal, "end"});
+      if (a->spec.grant > 0) arm_grants(a, a->spec.start_at + a->spec.grant_every);
+      if (a->spec.manual_credit > 0 && calm()) arm_credit_watch(a, a->spec.start_at + seconds(1));
+    }
+    world.install(plan_);
+  }
+
+  bool calm() const {
+    return plan_.actions.empty() && !options_.buggify && server_.goaway_pct == 0 && server_.rst_pct == 0 &&
+           server_.dead_pct == 0 && server_.kill_pct == 0;
+  }
+
+  void check(World& world) override {
+    const bool calm = this->calm();
+    for (const auto& ap : actors_) {
+      const Actor& a = *ap;
+      if (a.states.empty()) {
+        world.violation(a.name + ": was never created");
+        continue;
+      }
+      check_states(world, a);
+      check_liveness(world, a);
+      // Calm: every transaction completes; a manual stream's once its
+      // grants cover every body, kCreditSlack before the stream's end.
+      if (calm && credit_covers(a.spec) && a.acks != a.spec.transactions)
+        world.violation(a.name + ": calm run, " + std::to_string(a.spec.transactions) + " transactions" +
+                        (a.spec.manual_credit > 0 ? " (credit granted for all)" : "") + ", " +
+                        std::to_string(a.acks) + " QOS_ACK_REMOTE");
+    }
+    if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
+      world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
+                      std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+    if (ctx_) checker_->finish(*ctx_);
+  }
+
+ private:
+  void create(Actor* a) {
+    stream::StreamInfo info;
+    info.streamtype = "h2-" + std::to_string(a->ordinal);
+    info.manual_initial_tx_credit = a->spec.manual_credit;
+    info.callbacks.state = [a](stream::State st, std::uint32_t) { return a->on_state(st); };
+    info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
+    info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+      return a->on_tx(buf, len, flags);
+    };
+    info.on_bind = [a](stream::Stream* s) { a->s = s; };
+    auto s = ctx_->create(std::move(info));
+    if (!s) {
+      world_->violation(a->name + ": create failed: " + s.error().message());
+      return;
+    }
+    a->ask();
+  }
+
+  // Whether a manual stream's credit, granted by kCreditSlack before its
+  // end, covers all its transactions' bodies (always for automatic ones).
+  static bool credit_covers(const StreamSpec& s) {
+    if (s.manual_credit <= 0) return true;
+    if (s.grant <= 0 || s.grant_every <= 0) return false;
+    const Micros until = s.end_at - kCreditSlack;
+    if (until <= s.start_at) return false;
+    const std::int64_t grants = (until - s.start_at) / s.grant_every;
+    return s.manual_credit + grants * s.grant >= static_cast<std::int64_t>(s.size) * s.transactions;
+  }
+
+  void arm_credit_watch(Actor* a, Micros at) {
+    if (at >= a->spec.end_at) return;
+    world_->loop().at(at, [this, a, at] {
+      a->check_credit_used();
+      arm_credit_watch(a, at + seconds(1));
+    }, {"stream", a->ordinal, "credit watch"});
+  }
+
+  void arm_grants(Actor* a, Micros at) {
+    if (at >= a->spec.end_at) return;
+    world_->loop().at(at, [this, a, at] {
+      a->grant_more();
+      arm_grants(a, at + a->spec.grant_every);
+    }, {"stream", a->ordinal, "grant"});
+  }
+
+  void check_states(World& world, const Actor& a) {
+    State tracked = State::kNone;
+    for (const auto& [t, st] : a.states) {
+      if (!stream::transition_legal(tracked, st))
+        world.violation(a.name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
+                        stream::state_name(st));
+      tracked = stream::next_tracked(tracked, st);
+    }
+    const auto destroying =
+        std::count_if(a.states.begin(), a.states.end(), [](const auto& p) { return p.second == State::kDestroying; });
+    if (destroying != 1 || a.states.back().second != State::kDestroying)
+      world.violation(a.name + ": DESTROYING must come exactly once, last");
+  }
+
+  void check_liveness(World& world, const Actor& a) {
+    const auto& s = a.spec;
+    if (s.opportunistic || !s.has_retry || s.retry.conceal != policy::RetryPolicy::kConcealForever) return;
+    if (server_.dead_pct > 0) return;  // any number of dead connections in a row
+    // A manual stream keeps its slot until its user grants credit: with
+    // fewer slots than streams the others wait behind it (h2 has no way
+    // around a server's SETTINGS_MAX_CONCURRENT_STREAMS).
+    const bool manual = std::any_of(specs_.begin(), specs_.end(), [](const auto& x) { return x.manual_credit > 0; });
+    if (manual && server_.max_concurrent_streams < specs_.size()) return;
+    Micros biggest = 0;
+    for (auto b : s.retry.backoff_ms) biggest = std::max<Micros>(biggest, millis(b));
+    biggest += biggest * s.retry.effective_jitter_percent() / 100;
+    const Micros bound = transport_timeout_ + protocol_timeout_ + biggest + seconds(1);
+    const Micros from = std::max(healed_at_, s.start_at);
+    if (from + bound >= s.end_at) return;
+    // Asked and not yet done at `from`: a CONNECTED must follow in time.
+    bool ok = false;
+    bool done_before = false;
+    for (const auto& [t, st] : a.states) {
+      if (t < from && st == State::kQosAckRemote && a.acks == s.transactions) done_before = true;
+      ok |= st == State::kConnected && t >= from && t <= from + bound;
+      ok |= st == State::kConnected && t < from;  // up already (a manual stream may stay up for its grants)
+    }
+    if (!ok && !done_before)
+      world.violation(a.name + ": not CONNECTED within " + std::to_string(bound / 1000) + " ms after " +
+                      std::to_string(from) + " us (faults healed, retry forever)");
+  }
+
+  WorldOptions options_;
+  bool tls_ = false;
+  std::vector<StreamSpec> specs_;
+  peers::H2ServerOptions server_;
+  FaultPlan plan_;
+  Micros healed_at_ = 0;
+  Micros transport_timeout_ = 0, protocol_timeout_ = 0;
+  World* world_ = nullptr;
+  std::unique_ptr<sim::testing::SimTls> sim_tls_;
+  TlsProvider* provider_ = nullptr;
+  std::unique_ptr<peers::TlsServerNet> server_tls_;
+  std::unique_ptr<peers::H2Server> server_peer_;
+  std::unique_ptr<EngineChecker> checker_;
+  std::unique_ptr<stream::Context> ctx_;
+  std::vector<std::unique_ptr<Actor>> actors_;
+};
+
+}  // namespace
+
+std::unique_ptr<Scenario> make_h2_scenario() {
+  return std::make_unique<SimpleScenario<H2Run>>(
+      "h2", "HTTP/2 streams (GET, POST, manual credit, many per connection, TLS/ALPN or h2c) vs a misbehaving h2 server");
+}
+
+void register_h2_scenarios(ScenarioRegistry& registry) { registry.add(make_h2_scenario()); }
+
+}  // namespace ss::sim
