@@ -49,6 +49,7 @@
 #include "sim/peers/mqtt_broker.h"
 #include "sim/testing/engine_checker.h"
 #include "sim/testing/sim_context.h"
+#include "sim/testing/stream_actor.h"
 
 namespace ss::sim {
 namespace {
@@ -60,11 +61,7 @@ constexpr std::uint32_t kSom = stream::kFlagSom;
 constexpr std::uint32_t kEom = stream::kFlagEom;
 constexpr Micros kDeliverySlack = seconds(5);
 
-struct Msg {
-  std::string bytes;
-  std::size_t chunk = 0;
-  Micros gap = 0;
-};
+using Msg = testing::TxMessage;
 
 struct StreamSpec {
   std::vector<Msg> msgs;
@@ -184,15 +181,9 @@ struct Actor {
       return Ret::kTxDontSend;
     }
     const Msg& m = spec.msgs[next_msg];
-    const std::size_t n = std::min({m.chunk, m.bytes.size() - offset, buf.size()});
-    std::copy_n(m.bytes.begin() + static_cast<std::ptrdiff_t>(offset), n, buf.begin());
-    len = n;
-    flags = (offset == 0 ? kSom : 0u) | (offset + n == m.bytes.size() ? kEom : 0u);
-    offset += n;
-    if (flags & kEom) {
+    if (testing::next_chunk(m.bytes, m.chunk, offset, buf, len, flags)) {
       if (spec.qos == 1) ++sent_qos1;
       ++next_msg;
-      offset = 0;
       if (more_to_send()) ready_at = world->now() + spec.msgs[next_msg].gap;
     }
     if (more_to_send() && s) s->request_tx();
@@ -213,8 +204,7 @@ class MqttRun final : public ScenarioRun {
     Rng rng(seed);
     Rng draw = rng.fork(0x6d717474);  // "mqtt"
     options_ = draw_world_options(seed, draw, 4, 4096);
-    transport_timeout_ = draw.between(seconds(2), seconds(5));
-    protocol_timeout_ = draw.between(seconds(2), seconds(5));
+    deadlines_ = testing::draw_deadlines(draw);
     const int n = static_cast<int>(draw.between(1, 4));
     for (int i = 0; i < n; ++i) {
       StreamSpec s;
@@ -240,18 +230,7 @@ class MqttRun final : public ScenarioRun {
       s.nailed_up = draw.chance(3, 4);
       s.opportunistic = draw.chance(1, 5);
       s.has_retry = draw.chance(5, 6);
-      auto& r = s.retry;
-      r.name = "r" + std::to_string(i);
-      const int entries = static_cast<int>(draw.between(1, 4));
-      for (int e = 0; e < entries; ++e) r.backoff_ms.push_back(static_cast<std::uint32_t>(draw.between(100, 2000)));
-      const std::uint16_t conceals[] = {1, 3, 10, policy::RetryPolicy::kConcealForever};
-      r.conceal = conceals[draw.below(4)];
-      r.jitter_percent = draw.chance(1, 2) ? 0 : static_cast<std::uint8_t>(draw.between(1, 50));
-      if (draw.chance(1, 3)) {
-        r.secs_since_valid_ping = static_cast<std::uint16_t>(draw.between(1, 3));
-        if (draw.chance(1, 2))
-          r.secs_since_valid_hangup = static_cast<std::uint16_t>(r.secs_since_valid_ping + draw.between(2, 4));
-      }
+      s.retry = testing::draw_retry_policy(draw, static_cast<std::size_t>(i), 3);
       s.start_at = draw.between(0, millis(500));
       s.end_at = s.start_at + busy + draw.between(seconds(8), seconds(25));
       specs_.push_back(std::move(s));
@@ -274,8 +253,8 @@ class MqttRun final : public ScenarioRun {
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(transport_timeout_) + "us protocol=" +
-           std::to_string(protocol_timeout_) + "us\n";
+    out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
+           std::to_string(deadlines_.protocol) + "us\n";
     out += "broker (10.5.0.1:1883): drop_puback=" + std::to_string(broker_.drop_puback_pct) +
            "% duplicate=" + std::to_string(broker_.duplicate_pct) +
            "% close_mid_packet=" + std::to_string(broker_.close_mid_packet_pct) + "%\nstreams:\n";
@@ -285,23 +264,8 @@ class MqttRun final : public ScenarioRun {
              (s.subscribe ? " subscribe=t/+" : "") + (s.md_topic ? " topic=t/${dev}" : "") +
              (s.birth ? " birth" : "") + (s.nailed_up ? " nailed_up" : "") +
              (s.opportunistic ? " opportunistic" : "");
-      if (s.has_retry) {
-        out += " retry=[";
-        for (std::size_t k = 0; k < s.retry.backoff_ms.size(); ++k)
-          out += (k ? "," : "") + std::to_string(s.retry.backoff_ms[k]);
-        out += "]ms conceal=" + std::to_string(s.retry.conceal) + " jitter=" +
-               std::to_string(s.retry.effective_jitter_percent()) + "%";
-        if (s.retry.secs_since_valid_ping) out += " valid_ping=" + std::to_string(s.retry.secs_since_valid_ping) + "s";
-        if (s.retry.secs_since_valid_hangup)
-          out += " valid_hangup=" + std::to_string(s.retry.secs_since_valid_hangup) + "s";
-      } else {
-        out += " no-retry";
-      }
-      out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n    messages:";
-      for (const auto& m : s.msgs)
-        out += " " + std::to_string(m.bytes.size()) + "B/" + std::to_string(m.chunk) + "@+" +
-               std::to_string(m.gap) + "us";
-      out += "\n";
+      out += testing::describe_retry(s.has_retry, s.retry);
+      out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n" + testing::describe_messages(s.msgs);
     }
     out += "fault plan:\n" + plan_.to_string();
     return out;
@@ -345,8 +309,8 @@ class MqttRun final : public ScenarioRun {
       actors_.push_back(std::move(a));
     }
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4d51);
-    cfg.transport_timeout = transport_timeout_;
-    cfg.protocol_timeout = protocol_timeout_;
+    cfg.transport_timeout = deadlines_.transport;
+    cfg.protocol_timeout = deadlines_.protocol;
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
@@ -371,7 +335,7 @@ class MqttRun final : public ScenarioRun {
         world.violation(a.name + ": was never created");
         continue;
       }
-      check_states(world, a);
+      testing::check_state_sequence(world, a.name, a.states);
       check_qos(world, a, log);
       check_order(world, a, log);
       check_no_loss(world, a, log);
@@ -381,9 +345,7 @@ class MqttRun final : public ScenarioRun {
         world.violation(a.name + ": calm run, " + std::to_string(a.spec.msgs.size()) + " QoS 1 messages sent, " +
                         std::to_string(a.acks) + " QOS_ACK_REMOTE");
     }
-    if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
-      world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
-                      std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+    testing::check_nothing_left(world, ctx_.get());
     if (ctx_) checker_->finish(*ctx_);
   }
 
@@ -408,20 +370,6 @@ class MqttRun final : public ScenarioRun {
       return;
     }
     if (!a->spec.nailed_up) a->s->request_tx();
-  }
-
-  void check_states(World& world, const Actor& a) {
-    State tracked = State::kNone;
-    for (const auto& [t, st] : a.states) {
-      if (!stream::transition_legal(tracked, st))
-        world.violation(a.name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
-                        stream::state_name(st));
-      tracked = stream::next_tracked(tracked, st);
-    }
-    const auto destroying =
-        std::count_if(a.states.begin(), a.states.end(), [](const auto& p) { return p.second == State::kDestroying; });
-    if (destroying != 1 || a.states.back().second != State::kDestroying)
-      world.violation(a.name + ": DESTROYING must come exactly once, last");
   }
 
   void check_qos(World& world, const Actor& a, const std::vector<peers::MqttReceived>& log) {
@@ -495,7 +443,7 @@ class MqttRun final : public ScenarioRun {
     Micros biggest = 0;
     for (auto b : s.retry.backoff_ms) biggest = std::max<Micros>(biggest, millis(b));
     biggest += biggest * s.retry.effective_jitter_percent() / 100;
-    const Micros bound = std::max(transport_timeout_, protocol_timeout_) + biggest + seconds(1);
+    const Micros bound = std::max(deadlines_.transport, deadlines_.protocol) + biggest + seconds(1);
     const Micros from = std::max(healed_at_, s.start_at);
     if (from + bound >= s.end_at) return;
     bool ok = a.up_through(from, from);
@@ -510,7 +458,7 @@ class MqttRun final : public ScenarioRun {
   peers::MqttBrokerOptions broker_;
   FaultPlan plan_;
   Micros healed_at_ = 0;
-  Micros transport_timeout_ = 0, protocol_timeout_ = 0;
+  testing::Deadlines deadlines_;
   World* world_ = nullptr;
   std::unique_ptr<peers::MqttBroker> broker_peer_;
   std::unique_ptr<EngineChecker> checker_;
