@@ -68,6 +68,12 @@ void Attempt::on_writable() {
   binding_->on_transport_writable();
 }
 
+void Attempt::guarded(const std::function<void()>& fn) {
+  if (!live()) return;
+  Stream::Guard g(&s_);
+  fn();
+}
+
 void Attempt::on_end(EndReason reason) {
   if (!live()) return;
   Stream::Guard g(&s_);

@@ -13,6 +13,7 @@
 #include "runtime/stream/binding.h"
 #include "runtime/stream/connection_pool.h"
 #include "runtime/stream/phases.h"
+#include "runtime/stream/shared_wires.h"
 #include "runtime/stream/stream.h"
 
 namespace ss::stream {
@@ -55,6 +56,8 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   void close_connection(std::string_view protocol_error) override;
   void release_connection() override;
   bool reused_connection() const override { return reused_; }
+  SharedWire* shared_wire() override { return live() ? wire_ : nullptr; }
+  void guarded(const std::function<void()>& fn) override;
   bool proxied() const override { return (s_.info_.flags & kInfoProxied) != 0; }
   Error check_redirect(std::string_view location) const override;
   void follow_redirect(std::string_view location, bool reusable) override;
@@ -99,6 +102,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   std::unique_ptr<Relay> relay_;          // routes conn_'s events here (outlives conn_)
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<Binding> binding_;
+  SharedWires::Wire* wire_ = nullptr;     // the shared wire this attempt rides (no conn_ of its own)
   TimerId phase_timer_;                   // transport / protocol deadline (Context::Config)
   AttemptPhase phase_ = AttemptPhase::kOpening;
 
