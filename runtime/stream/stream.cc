@@ -313,7 +313,9 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   raw->pool_key_ = pool_key(t, st_, raw->binding_->alpn());
   const bool shares = raw->binding_->shares_wire();
   if (shares) {
-    if (SharedWires::Wire* w = ctx_.wires().find(raw->pool_key_)) {
+    SharedWires::Wire* w = ctx_.wires().find(raw->pool_key_);
+    if (SS_PLANTED("mqtt-own-connection")) w = nullptr;  // a wire of its own each time
+    if (w) {
       ride_wire(raw, w, t);
       return;
     }
