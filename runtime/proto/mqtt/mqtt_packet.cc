@@ -352,14 +352,21 @@ Decoded decode_puback(Cursor& c) {
   return out;
 }
 
+// One topic filter of a SUBSCRIBE or UNSUBSCRIBE, checked; an error names
+// the filter's first byte.
+std::variant<std::string, DecodeError> read_filter(Cursor& c) {
+  const std::uint64_t at = c.offset() + 2;
+  SS_MQTT_GET(filter, c.str("topic filter"));
+  if (Error e = check_topic_filter(filter); !e.ok()) return c.error_at(at, "topic filter: " + e.message());
+  return filter;
+}
+
 Decoded decode_subscribe(Cursor& c) {
   Subscribe out;
   SS_MQTT_TRY(c.packet_id(out.packet_id));
   if (c.left() == 0) return c.error("no topic filter (at least one is required)");
   while (c.left() > 0) {
-    std::uint64_t at = c.offset() + 2;
-    SS_MQTT_GET(filter, c.str("topic filter"));
-    if (Error e = check_topic_filter(filter); !e.ok()) return c.error_at(at, "topic filter: " + e.message());
+    SS_MQTT_GET(filter, read_filter(c));
     SS_MQTT_TRY(c.need(1, "requested QoS"));
     std::uint64_t qos_at = c.offset();
     std::uint8_t qos = c.u8();
@@ -387,9 +394,7 @@ Decoded decode_unsubscribe(Cursor& c) {
   SS_MQTT_TRY(c.packet_id(out.packet_id));
   if (c.left() == 0) return c.error("no topic filter (at least one is required)");
   while (c.left() > 0) {
-    std::uint64_t at = c.offset() + 2;
-    SS_MQTT_GET(filter, c.str("topic filter"));
-    if (Error e = check_topic_filter(filter); !e.ok()) return c.error_at(at, "topic filter: " + e.message());
+    SS_MQTT_GET(filter, read_filter(c));
     out.filters.push_back(std::move(filter));
   }
   return out;
