@@ -130,6 +130,29 @@ TEST(MqttBindingSim, RefusedConnackIsUnreachable) {
   rig.finish();
 }
 
+TEST(MqttBindingSim, RefusedCredentialsRetryAtTheBackoffsPaceNotInALoop) {
+  MqttBrokerOptions bo;
+  bo.refuse_code = 4;
+  Rig rig(bo);
+  rig.add("t").mqtt_topic = "a";
+  policy::RetryPolicy rp;
+  rp.backoff_ms = {1000};
+  rp.conceal = 5;
+  rig.start(rp);
+  auto& c = rig.open("t");
+  rig.world.run_for(seconds(3) + millis(500));
+  // One attempt at once, then one per second of backoff (plus the round
+  // trips of each refusal): 3 or 4 in 3.5 s, never a burst.
+  EXPECT_GE(rig.broker->connections(), 3u);
+  EXPECT_LE(rig.broker->connections(), 4u);
+  EXPECT_EQ(std::count(c.states.begin(), c.states.end(), kUnreachable),
+            static_cast<std::ptrdiff_t>(rig.broker->connections()));
+  EXPECT_EQ(std::count(c.states.begin(), c.states.end(), kConnected), 0);
+  ASSERT_FALSE(rig.logs.empty());
+  EXPECT_NE(rig.logs[0].find("bad user name or password (CONNACK 4"), std::string::npos) << rig.logs[0];
+  rig.finish();
+}
+
 TEST(MqttBindingSim, RefusedSubscriptionIsUnreachable) {
   MqttBrokerOptions bo;
   bo.refuse_subscriptions = true;
