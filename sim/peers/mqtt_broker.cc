@@ -166,10 +166,10 @@ Error MqttBroker::start() {
   return listen_.start([this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
 }
 
-void MqttBroker::stop() {
+void MqttBroker::stop(bool keep_sessions) {
   listen_.stop();
   conns_.clear();
-  sessions_.clear();
+  if (!keep_sessions) sessions_.clear();
 }
 
 bool MqttBroker::roll(int pct) { return pct > 0 && rng_.below(100) < static_cast<std::uint64_t>(pct); }

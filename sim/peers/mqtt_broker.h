@@ -67,8 +67,9 @@ class MqttBroker {
 
   Error start();
   // Stops listening and drops every connection (no wills: a broker going
-  // down is not its clients going away).
-  void stop();
+  // down is not its clients going away). `keep_sessions`: the kept
+  // sessions (clean_session 0) survive, as with a broker that persists them.
+  void stop(bool keep_sessions = false);
   Endpoint local() const { return listen_.local(); }
 
   // Publishes as the broker itself (a message from "elsewhere").

@@ -8,10 +8,15 @@
 // 0 or 1, each one SOM..EOM over one or many tx() calls with drawn pauses;
 // most subscribe to "t/+" (every stream's topic); nailed_up or not,
 // opportunistic or not, a retry policy (backoff table, conceal, sometimes
-// validity ping / hang-up) or none, sometimes a birth message. The broker
-// misbehaves with drawn chances: drop a PUBACK (we resend with DUP),
-// deliver twice, close a subscriber's connection half way through a
-// packet. Network faults come from the usual one-server fault space.
+// validity ping / hang-up) or none, sometimes a birth message, sometimes a
+// kept session (mqtt_clean_start false). All the streams share one broker
+// connection (docs/protocols.md "MQTT"). The broker misbehaves with drawn
+// chances: drop a PUBACK (we resend with DUP), deliver twice, close a
+// subscriber's connection half way through a packet, and sometimes
+// restarts (down 0.2-3 s), keeping its sessions or losing them. Network
+// faults come from the usual one-server fault space (a dead endpoint:
+// refused, blackholed). A quarter of the seeds run over TLS (real OpenSSL
+// made replayable, sim/testing/sim_tls.h).
 //
 // Invariants:
 //   - every state sequence is legal under the transition table, DESTROYING
@@ -45,12 +50,17 @@
 #include <vector>
 
 #include "runtime/bind/mqtt/mqtt_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/proto/tls/openssl_tls.h"
+#include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/peers/mqtt_broker.h"
+#include "sim/peers/tls_server_net.h"
 #include "sim/testing/engine_checker.h"
 #include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
 #include "sim/testing/stream_actor.h"
 
 namespace ss::sim {
@@ -71,6 +81,7 @@ struct StreamSpec {
   bool subscribe = true;
   bool md_topic = false;  // publish to t/${dev}
   bool birth = false;
+  bool keep_session = false;  // mqtt_clean_start false
   bool nailed_up = true;
   bool opportunistic = false;
   bool has_retry = true;
@@ -241,14 +252,26 @@ class MqttRun final : public ScenarioRun {
     if (draw.chance(1, 3)) broker_.duplicate_pct = static_cast<int>(draw.between(5, 40));
     if (draw.chance(1, 4)) broker_.close_mid_packet_pct = static_cast<int>(draw.between(2, 15));
     broker_.seed = draw.next_u64();
+    if (draw.chance(1, 4)) {
+      restart_at_ = draw.between(seconds(1), seconds(8));
+      restart_gap_ = draw.between(millis(200), seconds(3));
+      restart_keeps_sessions_ = draw.chance(1, 2);
+    }
+    for (auto& s : specs_) s.keep_session = draw.chance(1, 4);
     const FaultSpace space = server_fault_space("broker", {Endpoint::tcp("0.0.0.0", 1883)}, {"client"});
     plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
     for (const auto& f : plan_.actions) healed_at_ = std::max(healed_at_, f.at + f.duration);
+    if (restart_at_) healed_at_ = std::max(healed_at_, restart_at_ + restart_gap_);
+    tls_ = draw.chance(1, 4);
   }
 
   ~MqttRun() override {
+    // Everything that runs TLS goes before OpenSSL's randomness is given back.
     ctx_.reset();
     broker_peer_.reset();
+    server_tls_.reset();
+    provider_ = nullptr;
+    sim_tls_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -257,14 +280,18 @@ class MqttRun final : public ScenarioRun {
     std::string out = describe_world(options_);
     out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
            std::to_string(deadlines_.protocol) + "us\n";
-    out += "broker (10.5.0.1:1883): drop_puback=" + std::to_string(broker_.drop_puback_pct) +
+    out += std::string("broker (10.5.0.1:1883)") + (tls_ ? " TLS" : "") + ": drop_puback=" + std::to_string(broker_.drop_puback_pct) +
            "% duplicate=" + std::to_string(broker_.duplicate_pct) +
-           "% close_mid_packet=" + std::to_string(broker_.close_mid_packet_pct) + "%\nstreams:\n";
+           "% close_mid_packet=" + std::to_string(broker_.close_mid_packet_pct) + "%" +
+           (restart_at_ ? " restart@" + std::to_string(restart_at_) + "us for " + std::to_string(restart_gap_) +
+                              "us" + (restart_keeps_sessions_ ? " keeping sessions" : " losing sessions")
+                        : "") +
+           "\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
       out += "  stream" + std::to_string(i + 1) + " qos=" + std::to_string(s.qos) +
              (s.subscribe ? " subscribe=t/+" : "") + (s.md_topic ? " topic=t/${dev}" : "") +
-             (s.birth ? " birth" : "") + (s.nailed_up ? " nailed_up" : "") +
+             (s.birth ? " birth" : "") + (s.keep_session ? " keep-session" : "") + (s.nailed_up ? " nailed_up" : "") +
              (s.opportunistic ? " opportunistic" : "");
       out += testing::describe_retry(s.has_retry, s.retry);
       out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n" + testing::describe_messages(s.msgs);
@@ -277,10 +304,25 @@ class MqttRun final : public ScenarioRun {
     world_ = &world;
     const int broker_host = world.add_host("broker", "10.5.0.1");
     const int client = world.add_host("client");
-    broker_peer_ = std::make_unique<peers::MqttBroker>(world.loop(), world.net_for(broker_host),
-                                                       Endpoint::tcp("0.0.0.0", 1883), broker_);
-    if (Error e = broker_peer_->start()) world.violation("broker: " + e.message());
     auto pol = std::make_shared<policy::Policy>();
+    Net* broker_net = &world.net_for(broker_host);
+    if (tls_) {
+      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
+      const auto pki = proto::testing::make_test_pki("broker", sim::testing::SimTls::kEpoch);
+      provider_ = &sim_tls_->provider();
+      server_tls_ = sim_tls_->serve(*broker_net, pki.good);
+      broker_net = server_tls_.get();
+      pol->certs.push_back(policy::Cert{"broker-ca", pki.ca.cert_der, true});
+      pol->trust_stores.push_back(policy::TrustStore{"sim", {0}});
+    }
+    broker_peer_ = std::make_unique<peers::MqttBroker>(world.loop(), *broker_net, Endpoint::tcp("0.0.0.0", 1883), broker_);
+    if (Error e = broker_peer_->start()) world.violation("broker: " + e.message());
+    if (restart_at_) {
+      world.loop().at(restart_at_, [this] { broker_peer_->stop(restart_keeps_sessions_); }, {"broker", 0, "stop"});
+      world.loop().at(restart_at_ + restart_gap_, [this, &world] {
+        if (Error e = broker_peer_->start()) world.violation("broker restart: " + e.message());
+      }, {"broker", 0, "restart"});
+    }
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& spec = specs_[i];
       auto a = std::make_unique<Actor>();
@@ -303,6 +345,11 @@ class MqttRun final : public ScenarioRun {
       }
       st.nailed_up = spec.nailed_up;
       st.opportunistic = spec.opportunistic;
+      st.mqtt_clean_start = !spec.keep_session;
+      if (tls_) {
+        st.tls = true;
+        st.trust_store = 0;
+      }
       if (spec.has_retry) {
         st.retry = pol->retries.size();
         pol->retries.push_back(spec.retry);
@@ -311,12 +358,14 @@ class MqttRun final : public ScenarioRun {
       actors_.push_back(std::move(a));
     }
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4d51);
+    cfg.tls = provider_;
     cfg.transport_timeout = deadlines_.transport;
     cfg.protocol_timeout = deadlines_.protocol;
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::mqtt::register_mqtt_binding(*ctx_);
+    if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
     for (auto& upa : actors_) {
       Actor* a = upa.get();
       world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
@@ -329,7 +378,7 @@ class MqttRun final : public ScenarioRun {
 
   void check(World& world) override {
     const bool calm = plan_.actions.empty() && !options_.buggify && broker_.drop_puback_pct == 0 &&
-                      broker_.close_mid_packet_pct == 0;
+                      broker_.close_mid_packet_pct == 0 && restart_at_ == 0;
     const auto& log = broker_peer_->received();
     for (const auto& ap : actors_) {
       const Actor& a = *ap;
@@ -463,6 +512,12 @@ class MqttRun final : public ScenarioRun {
   peers::MqttBrokerOptions broker_;
   FaultPlan plan_;
   Micros healed_at_ = 0;
+  Micros restart_at_ = 0, restart_gap_ = 0;  // a broker restart (0: none)
+  bool restart_keeps_sessions_ = false;
+  bool tls_ = false;
+  std::unique_ptr<sim::testing::SimTls> sim_tls_;
+  proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
+  std::unique_ptr<peers::TlsServerNet> server_tls_;
   testing::Deadlines deadlines_;
   World* world_ = nullptr;
   std::unique_ptr<peers::MqttBroker> broker_peer_;
