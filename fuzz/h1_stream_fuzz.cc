@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/hostile_server.h"
+#include "fuzz/stream_fuzz_harness.h"
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
@@ -53,11 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                 "h1_stream_fuzz");
 
   auto pol = std::make_shared<policy::Policy>();
-  policy::RetryPolicy r;
-  r.name = "r";
-  r.backoff_ms = {100, 200};
-  r.conceal = 2;
-  pol->retries.push_back(r);
+  pol->retries.push_back(fuzzing::stream_fuzz_retry(false));
   policy::Streamtype st = policy::streamtype("web", policy::Protocol::kH1, "server", 80);
   st.http_url = "x";
   st.retry = 0;
@@ -77,7 +73,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     proto::h1::register_h1_binding(ctx);
     int results_since_connected = 0;
     bool connected = false;
-    bool sent = false;
+    int sent = 0;
     stream::StreamInfo info;
     info.streamtype = "web";
     info.callbacks.state = [&](stream::State s, std::uint32_t) {
@@ -92,12 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return stream::Ret::kOk;
     };
     info.callbacks.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& f) {
-      if (sent || buf.size() < 5) return stream::Ret::kTxDontSend;
-      std::copy_n("hello", 5, buf.begin());
-      len = 5;
-      f = stream::kFlagSom | stream::kFlagEom;
-      sent = true;
-      return stream::Ret::kOk;
+      return fuzzing::send_hello_once(sent, buf, len, f);
     };
     auto s = ctx.create(std::move(info));
     if (!s.ok()) fail("create: " + s.error().message());
@@ -105,16 +96,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     stream->request_tx_len(5);
     world.run_for(seconds(5), 2'000'000);
     if (flags & 8 && ctx.stream_count()) {
-      sent = false;
+      sent = 0;
       stream->request_tx_len(5);
     }
-    world.run_for(seconds(20), 2'000'000);
-    if (ctx.stream_count()) stream->destroy();
-    auto idle = world.run_until_idle(4'000'000);
-    if (idle.livelock) fail("no idle after the stream was destroyed");
-    if (ctx.stream_count() != 0) fail("stream left behind");
+    fuzzing::run_then_destroy(world, ctx, stream, seconds(20), "h1_stream_fuzz");
   }
-  world.run_until_idle(1'000'000);
-  if (!violations.empty()) fail("violation: " + violations.front());
+  fuzzing::settle_without_violations(world, violations, "h1_stream_fuzz");
   return 0;
 }

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/hostile_server.h"
+#include "fuzz/stream_fuzz_harness.h"
 #include "runtime/bind/mqtt/mqtt_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/proto/mqtt/mqtt_packet.h"
@@ -63,12 +63,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzzing::HostileServer server(world, server_host, std::move(so), "mqtt_stream_fuzz");
 
   auto pol = std::make_shared<policy::Policy>();
-  policy::RetryPolicy r;
-  r.name = "r";
-  r.backoff_ms = {100, 200};
-  r.conceal = 2;
-  if (flags & 2) r.secs_since_valid_ping = 1, r.secs_since_valid_hangup = 3;
-  pol->retries.push_back(r);
+  pol->retries.push_back(fuzzing::stream_fuzz_retry(flags & 2));
   policy::Streamtype st = policy::streamtype("m", policy::Protocol::kMqtt, "server", 80);
   st.retry = 0;
   st.opportunistic = !(flags & 4);
@@ -109,24 +104,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return stream::Ret::kOk;
     };
     info.callbacks.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& f) {
-      if (sent > 0 || buf.size() < 5) return stream::Ret::kTxDontSend;
-      std::copy_n("hello", 5, buf.begin());
-      len = 5;
-      f = stream::kFlagSom | stream::kFlagEom;
-      ++sent;
-      return stream::Ret::kOk;
+      return fuzzing::send_hello_once(sent, buf, len, f);
     };
     info.on_bind = [&](stream::Stream* b) { s = b; };
-    auto created = ctx.create(std::move(info));
-    if (!created.ok()) fail("create: " + created.error().message());
-    (*created)->client_connect();
-    world.run_for(seconds(20), 2'000'000);
-    if (ctx.stream_count()) (*created)->destroy();
-    auto idle = world.run_until_idle(4'000'000);
-    if (idle.livelock) fail("no idle after the stream was destroyed");
-    if (ctx.stream_count() != 0) fail("stream left behind");
+    stream::Stream* created = fuzzing::create_or_fail(ctx, std::move(info), "mqtt_stream_fuzz");
+    created->client_connect();
+    fuzzing::run_then_destroy(world, ctx, created, seconds(20), "mqtt_stream_fuzz");
   }
-  world.run_until_idle(1'000'000);
-  if (!violations.empty()) fail("violation: " + violations.front());
+  fuzzing::settle_without_violations(world, violations, "mqtt_stream_fuzz");
   return 0;
 }

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/hostile_server.h"
+#include "fuzz/stream_fuzz_harness.h"
 #include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/proto/ws/ws_handshake.h"
@@ -60,12 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzzing::HostileServer server(world, server_host, std::move(so), "ws_stream_fuzz");
 
   auto pol = std::make_shared<policy::Policy>();
-  policy::RetryPolicy r;
-  r.name = "r";
-  r.backoff_ms = {100, 200};
-  r.conceal = 2;
-  if (flags & 2) r.secs_since_valid_ping = 1, r.secs_since_valid_hangup = 3;
-  pol->retries.push_back(r);
+  pol->retries.push_back(fuzzing::stream_fuzz_retry(flags & 2));
   policy::Streamtype st = policy::streamtype("sock", policy::Protocol::kWs, "server", 80);
   st.http_url = "ws";
   st.retry = 0;
@@ -73,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   pol->streamtypes.push_back(st);
 
   std::vector<std::string> violations;
-  bool connected = false, in_message = false, sent = false;
+  bool connected = false, in_message = false;
+  int sent = 0;
   stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 17);
   cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
   {
@@ -99,24 +95,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return stream::Ret::kOk;
     };
     info.callbacks.tx = [&](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& f) {
-      if (sent || buf.size() < 5) return stream::Ret::kTxDontSend;
-      std::copy_n("hello", 5, buf.begin());
-      len = 5;
-      f = stream::kFlagSom | stream::kFlagEom;
-      sent = true;
-      return stream::Ret::kOk;
+      return fuzzing::send_hello_once(sent, buf, len, f);
     };
     info.on_bind = [&](stream::Stream* b) { s = b; };
-    auto created = ctx.create(std::move(info));
-    if (!created.ok()) fail("create: " + created.error().message());
-    (*created)->request_tx();
-    world.run_for(seconds(15), 2'000'000);
-    if (ctx.stream_count()) (*created)->destroy();
-    auto idle = world.run_until_idle(4'000'000);
-    if (idle.livelock) fail("no idle after the stream was destroyed");
-    if (ctx.stream_count() != 0) fail("stream left behind");
+    stream::Stream* created = fuzzing::create_or_fail(ctx, std::move(info), "ws_stream_fuzz");
+    created->request_tx();
+    fuzzing::run_then_destroy(world, ctx, created, seconds(15), "ws_stream_fuzz");
   }
-  world.run_until_idle(1'000'000);
-  if (!violations.empty()) fail("violation: " + violations.front());
+  fuzzing::settle_without_violations(world, violations, "ws_stream_fuzz");
   return 0;
 }

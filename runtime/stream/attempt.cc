@@ -68,6 +68,12 @@ void Attempt::on_writable() {
   binding_->on_transport_writable();
 }
 
+void Attempt::guarded(const std::function<void()>& fn) {
+  if (!live()) return;
+  Stream::Guard g(&s_);
+  fn();
+}
+
 void Attempt::on_end(EndReason reason) {
   if (!live()) return;
   Stream::Guard g(&s_);
@@ -128,12 +134,6 @@ void Attempt::end_shared(EndReason reason) {
     Stream::Guard g(*tok);
     (*tok)->attempt_ended(reason, false);
   });
-}
-
-void Attempt::enter(const std::function<void()>& fn) {
-  if (!live()) return;
-  Stream::Guard g(&s_);
-  fn();
 }
 
 std::optional<std::string_view> Attempt::system_blob(BlobType type, int index) const {

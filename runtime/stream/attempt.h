@@ -13,6 +13,7 @@
 #include "runtime/stream/binding.h"
 #include "runtime/stream/connection_pool.h"
 #include "runtime/stream/phases.h"
+#include "runtime/stream/shared_wires.h"
 #include "runtime/stream/stream.h"
 
 namespace ss::stream {
@@ -57,11 +58,12 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   bool reused_connection() const override { return reused_; }
   std::optional<Link> take_connection() override;
   void end_shared(EndReason reason) override;
-  void enter(const std::function<void()>& fn) override;
   std::optional<std::int32_t> manual_rx_credit() const override {
     if (!s_.manual_credit_) return std::nullopt;
     return s_.est_credit_;
   }
+  SharedWire* shared_wire() override { return live() ? wire_ : nullptr; }
+  void guarded(const std::function<void()>& fn) override;
   bool proxied() const override { return (s_.info_.flags & kInfoProxied) != 0; }
   Error check_redirect(std::string_view location) const override;
   void follow_redirect(std::string_view location, bool reusable) override;
@@ -106,6 +108,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   std::unique_ptr<Relay> relay_;          // routes conn_'s events here (outlives conn_)
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<Binding> binding_;
+  SharedWires::Wire* wire_ = nullptr;     // the shared wire this attempt rides (no conn_ of its own)
   TimerId phase_timer_;                   // transport / protocol deadline (Context::Config)
   AttemptPhase phase_ = AttemptPhase::kOpening;
 

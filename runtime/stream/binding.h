@@ -121,6 +121,38 @@ struct TxnResult {
   bool per_message = false;
 };
 
+// A connection several streams ride at once: the bindings of a protocol
+// whose Binding::shares_wire() is true (MQTT: one broker connection carries
+// the subscriptions and publishes of every stream to that broker, as in
+// libwebsockets; docs/protocols.md "MQTT"). The engine owns the wire (one
+// per ConnectionPool key), knows which streams ride it, gives each rider
+// on_transport_connected() once the wire is up and on_transport_end() when
+// it ends, and closes it when the last rider leaves. The protocol keeps its
+// per-connection state in the wire (WireState, made by the first rider that
+// finds none) and routes the wire's bytes to its riders itself.
+class WireState {
+ public:
+  virtual ~WireState() = default;
+  virtual void on_wire_data(std::span<const std::uint8_t> bytes) = 0;
+  virtual void on_wire_writable() = 0;
+};
+
+class SharedWire {
+ public:
+  virtual ~SharedWire() = default;
+  // The protocol's state of this wire; nullptr until a rider sets it. It
+  // lives until the wire ends or its last rider has left (after the riders'
+  // on_transport_end()).
+  virtual WireState* state() = 0;
+  virtual void set_state(std::unique_ptr<WireState> state) = 0;
+  // Bytes to the peer; false: wait for WireState::on_wire_writable().
+  virtual bool write(std::span<const std::uint8_t> bytes) = 0;
+  // The connection's id (traces).
+  virtual std::uint64_t id() const = 0;
+  // Riders now on the wire.
+  virtual std::size_t riders() const = 0;
+};
+
 // The engine side, as seen by a binding. Valid for the Binding's lifetime.
 class BindingHost {
  public:
@@ -185,14 +217,17 @@ class BindingHost {
   // attempt ends as if its own transport had ended with `reason` (the
   // engine's retry rules then apply), from the loop, never inline.
   virtual void end_shared(EndReason reason) { close_connection(end_reason_text(reason)); }
-  // Runs `fn` as an engine call on this attempt: a stream destroyed or
-  // disconnected inside it is torn down after `fn` returns. For bindings
-  // whose events come from a shared connection rather than this
-  // attempt's transport.
-  virtual void enter(const std::function<void()>& fn) { fn(); }
   // With manual rx credit (manual_initial_tx_credit), what the peer may
   // still send this stream (get_est_peer_tx_credit); nullopt without.
   virtual std::optional<std::int32_t> manual_rx_credit() const { return std::nullopt; }
+  // The shared wire this attempt rides (Binding::shares_wire()), or nullptr.
+  virtual SharedWire* shared_wire() { return nullptr; }
+  // Runs `fn` (which calls into this binding) the way the engine's own
+  // calls run: a disconnect or destroy the user asks for inside it waits
+  // until it returns. For bindings whose events come from a shared
+  // connection rather than this attempt's transport (an MQTT wire's
+  // session, an h2 connection). Nothing runs once the attempt is over.
+  virtual void guarded(const std::function<void()>& fn) { fn(); }
   // True when the stream is an SS proxy's onward stream (kInfoProxied).
   virtual bool proxied() const { return false; }
 
@@ -289,6 +324,9 @@ class Binding {
 
   // Short name for traces ("raw", "h1", "ws").
   virtual const char* name() const = 0;
+  // True when streams to the same place share one connection (SharedWire):
+  // the engine then never gives this binding a wire of its own.
+  virtual bool shares_wire() const { return false; }
   // ALPN protocols to offer when the transport is TLS.
   virtual std::vector<std::string> alpn() const { return {}; }
   // True when this attempt joins a connection another attempt's binding

@@ -14,7 +14,8 @@ Context::Context(Config config)
       transport_timeout_(config.transport_timeout),
       protocol_timeout_(config.protocol_timeout),
       server_limits_(config.server_limits),
-      pool_(*config.loop) {
+      pool_(*config.loop),
+      wires_(*config.loop) {
   if (!policy_) policy_ = std::make_shared<const policy::Policy>();
 }
 

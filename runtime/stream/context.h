@@ -27,6 +27,7 @@
 #include "runtime/policy/policy.h"
 #include "runtime/stream/binding.h"
 #include "runtime/stream/connection_pool.h"
+#include "runtime/stream/shared_wires.h"
 #include "runtime/stream/observer.h"
 #include "runtime/stream/stream.h"
 #include "runtime/stream/system_blobs.h"
@@ -160,6 +161,8 @@ class Context {
 
   // Idle keep-alive connections shared by the context's streams.
   ConnectionPool& pool() { return pool_; }
+  // Connections several streams ride at once (MQTT to one broker).
+  SharedWires& wires() { return wires_; }
   // Device facts and secrets policies refer to (auth header, client cert...).
   SystemBlobs& blobs() { return blobs_; }
   const SystemBlobs& blobs() const { return blobs_; }
@@ -221,6 +224,7 @@ class Context {
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   SystemBlobs blobs_;
   ConnectionPool pool_;  // after the streams' owners: closed after every stream
+  SharedWires wires_;    // likewise (the streams leave their wires as they go)
 };
 
 }  // namespace ss::stream

@@ -332,7 +332,15 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     });
     return;
   }
-  if (may_reuse) {
+  const bool shares = raw->binding_->shares_wire();
+  if (shares) {
+    SharedWires::Wire* w = ctx_.wires().find(raw->pool_key_);
+    if (SS_PLANTED("mqtt-own-connection")) w = nullptr;  // a wire of its own each time
+    if (w) {
+      ride_wire(raw, w, t);
+      return;
+    }
+  } else if (may_reuse) {
     std::optional<Link> link;
     // BUGGIFY: a new connection although an idle one could be reused.
     if (!ctx_.buggify("pool.skip_reuse")) link = ctx_.pool().take(raw->pool_key_);
@@ -387,6 +395,26 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   } else {
     raw->conn_ = ctx_.net().connect(t.ep, opts, raw->relay_.get());
   }
+  // The first stream to this place opens the wire the next ones ride.
+  if (shares) raw->wire_ = ctx_.wires().open(raw->pool_key_, Link{std::move(raw->relay_), std::move(raw->conn_)}, raw);
+}
+
+// An attempt on a wire other streams already use (SharedWires): no
+// connection of its own; the binding starts when the wire is up.
+void Stream::ride_wire(Attempt* raw, SharedWires::Wire* w, const Target& t) {
+  raw->wire_ = w;
+  ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " + to_string(t.ep) +
+                               (t.tls ? " tls" : "") + " shared#" + std::to_string(w->id()));
+  if (!ctx_.wires().ride(w, raw)) {
+    raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)", "transport deadline");
+    return;
+  }
+  std::weak_ptr<Stream*> weak = token_;
+  ctx_.loop().post([weak, raw] {
+    auto tok = weak.lock();
+    if (!tok || !*tok || (*tok)->attempt_.get() != raw) return;
+    raw->on_connected();
+  });
 }
 
 void Stream::fail_before_connect(std::string_view why) {
@@ -403,6 +431,7 @@ void Stream::retire_attempt() {
   if (!attempt_) return;
   Attempt* a = attempt_.get();
   a->cancel_phase_timer();
+  if (a->wire_) ctx_.wires().leave(std::exchange(a->wire_, nullptr), a);
   if (rx_paused_ && a->conn_) a->conn_->pause_reading(false);  // a parked wire must hear its peer
   rx_paused_ = false;
   if (a->keep_conn_ && a->conn_ && a->relay_ && !ctx_.tearing_down()) {

@@ -38,6 +38,7 @@
 #include "runtime/stream/observer.h"
 #include "runtime/stream/phases.h"
 #include "runtime/stream/retry_engine.h"
+#include "runtime/stream/shared_wires.h"
 #include "runtime/stream/states.h"
 #include "runtime/stream/target.h"
 
@@ -221,6 +222,7 @@ class Stream {
 
   Ret connect_now(bool poll_first);
   void open_attempt(const Target& t, bool may_reuse);
+  void ride_wire(Attempt* attempt, SharedWires::Wire* wire, const Target& t);
   void fail_before_connect(std::string_view why);
   // `why`: the failure in words when the caller knows it better than the
   // connection (a phase timeout); else the connection's end_detail().

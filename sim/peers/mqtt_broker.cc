@@ -17,6 +17,8 @@ struct MqttBroker::Conn : ConnectionHandler {
   std::optional<mqtt::Will> will;
   std::vector<mqtt::Subscription> subs;
   std::uint16_t next_packet_id = 0;
+  std::string client_id;
+  bool keep_session = false;  // clean_session 0: subscriptions outlive the connection
 
   void send(const mqtt::Packet& p) {
     if (gone) return;
@@ -58,8 +60,17 @@ struct MqttBroker::Conn : ConnectionHandler {
         return end(true);
       }
       if (b.options_.silent) return;
-      send(mqtt::Connack{false, b.options_.refuse_code});
-      if (b.options_.refuse_code != 0) return end(false);
+      if (b.options_.refuse_code != 0) {
+        send(mqtt::Connack{false, b.options_.refuse_code});
+        return end(false);
+      }
+      client_id = c->client_id;
+      keep_session = !c->clean_session;
+      auto kept = b.sessions_.find(client_id);
+      const bool present = keep_session && kept != b.sessions_.end();
+      if (present) subs = kept->second;
+      if (!keep_session && kept != b.sessions_.end()) b.sessions_.erase(kept);
+      send(mqtt::Connack{present, 0});
       connected = true;
       will = c->will;
       return;
@@ -94,9 +105,16 @@ struct MqttBroker::Conn : ConnectionHandler {
         subs.push_back(t);
       }
       send(ack);
+      if (keep_session) b.sessions_[client_id] = subs;
       for (const auto& [topic, msg] : b.retained_)
         for (const auto& t : s->topics)
-          if (matches(t.filter, topic)) deliver(msg, t.qos, true);
+          if (mqtt::topic_matches(t.filter, topic)) deliver(msg, t.qos, true);
+    } else if (auto* u = std::get_if<mqtt::Unsubscribe>(&packet)) {
+      ++b.unsubscribes_;
+      for (const auto& f : u->filters)
+        subs.erase(std::remove_if(subs.begin(), subs.end(), [&](const auto& x) { return x.filter == f; }), subs.end());
+      if (keep_session) b.sessions_[client_id] = subs;
+      send(mqtt::Unsuback{u->packet_id});
     } else if (std::holds_alternative<mqtt::Pingreq>(packet)) {
       send(mqtt::Pingresp{});
     } else if (std::holds_alternative<mqtt::Disconnect>(packet)) {
@@ -148,9 +166,10 @@ Error MqttBroker::start() {
   return listen_.start([this](std::unique_ptr<Connection> c) { accept(std::move(c)); });
 }
 
-void MqttBroker::stop() {
+void MqttBroker::stop(bool keep_sessions) {
   listen_.stop();
   conns_.clear();
+  if (!keep_sessions) sessions_.clear();
 }
 
 bool MqttBroker::roll(int pct) { return pct > 0 && rng_.below(100) < static_cast<std::uint64_t>(pct); }
@@ -188,26 +207,8 @@ void MqttBroker::route(const mqtt::Publish& p) {
     // highest QoS among them (MQTT 3.1.1 §3.3.5 allows either; one is simpler).
     std::optional<std::uint8_t> qos;
     for (const auto& s : c->subs)
-      if (matches(s.filter, p.topic)) qos = std::max<std::uint8_t>(qos.value_or(0), s.qos);
+      if (mqtt::topic_matches(s.filter, p.topic)) qos = std::max<std::uint8_t>(qos.value_or(0), s.qos);
     if (qos) c->deliver(p, std::min(p.qos, *qos), false);
-  }
-}
-
-bool MqttBroker::matches(std::string_view filter, std::string_view topic) {
-  for (;;) {
-    const auto fslash = filter.find('/');
-    const auto tslash = topic.find('/');
-    const std::string_view flevel = filter.substr(0, fslash);
-    const std::string_view tlevel = topic.substr(0, tslash);
-    if (flevel == "#") return true;
-    if (flevel != "+" && flevel != tlevel) return false;
-    if (fslash == std::string_view::npos || tslash == std::string_view::npos) {
-      // "a/#" also matches "a" (the parent level, §4.7.1.2).
-      if (fslash != std::string_view::npos && tslash == std::string_view::npos) return filter.substr(fslash + 1) == "#";
-      return fslash == tslash;
-    }
-    filter.remove_prefix(fslash + 1);
-    topic.remove_prefix(tslash + 1);
   }
 }
 

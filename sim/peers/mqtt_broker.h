@@ -6,10 +6,14 @@
 // (granted QoS = min(asked, 1)) and the retained messages that match;
 // PUBLISH -> PUBACK for QoS 1, kept as retained when asked (an empty
 // payload clears), and forwarded to every matching subscription at
-// min(publish QoS, subscription QoS), in the order received; PINGREQ ->
-// PINGRESP; DISCONNECT -> close without the will; any other end of a
-// connection that had CONNECTed publishes its will. Sessions are not kept
-// (every connection starts clean) and keep-alive is not enforced.
+// min(publish QoS, subscription QoS), in the order received; UNSUBSCRIBE ->
+// UNSUBACK (the filters dropped); PINGREQ -> PINGRESP; DISCONNECT -> close
+// without the will; any other end of a
+// connection that had CONNECTed publishes its will. A CONNECT with
+// clean_session 0 gets back the subscriptions its client id had (CONNACK
+// "session present"); messages for a session while it is offline are not
+// queued. Keep-alive is not enforced. stop() forgets every session (a
+// restarted broker with no persistence).
 //
 // Misbehaviours, drawn from `seed` (deterministic per run), each a percent
 // chance per event: drop a PUBACK we owe (the client resends with DUP),
@@ -63,8 +67,9 @@ class MqttBroker {
 
   Error start();
   // Stops listening and drops every connection (no wills: a broker going
-  // down is not its clients going away).
-  void stop();
+  // down is not its clients going away). `keep_sessions`: the kept
+  // sessions (clean_session 0) survive, as with a broker that persists them.
+  void stop(bool keep_sessions = false);
   Endpoint local() const { return listen_.local(); }
 
   // Publishes as the broker itself (a message from "elsewhere").
@@ -79,8 +84,9 @@ class MqttBroker {
   // Protocol errors the broker saw from clients ("mqtt: ..."), in order.
   const std::vector<std::string>& errors() const { return errors_; }
 
-  // Whether `topic` matches the subscription `filter` ('+' one level, '#' the rest).
-  static bool matches(std::string_view filter, std::string_view topic);
+  std::size_t unsubscribes() const { return unsubscribes_; }
+  // A session kept for a client id (clean_session 0): its subscriptions.
+  std::size_t sessions() const { return sessions_.size(); }
 
  private:
   struct Conn;
@@ -99,6 +105,8 @@ class MqttBroker {
   std::uint64_t next_id_ = 1;
   std::size_t accepted_ = 0;
   std::size_t subscribes_ = 0;
+  std::size_t unsubscribes_ = 0;
+  std::map<std::string, std::vector<proto::mqtt::Subscription>> sessions_;  // by client id
   std::size_t pubacks_dropped_ = 0;
   std::size_t duplicates_ = 0;
   std::size_t cuts_ = 0;

@@ -5,6 +5,9 @@
 //   - a will message: a stream with mqtt_will_* reaches the broker through
 //     a socat relay the test kills (so the connection dies without our
 //     DISCONNECT), and a second stream subscribed to the will topic sees it;
+//   - the same will seen by mosquitto_sub, a client that is not ours;
+//   - two streams to the broker share one TCP connection (counted in
+//     /proc/net/tcp), each hearing its own subscription;
 //   - broker restart: a nailed_up subscriber reconnects by its retry policy,
 //     subscribes again, and gets what is published after the restart.
 // Skipped when mosquitto is not installed (tools/setup installs it).
@@ -12,6 +15,7 @@
 
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -23,6 +27,29 @@ namespace {
 using S = State;
 
 const char* kMosquitto = "/usr/sbin/mosquitto";
+const char* kMosquittoSub = "/usr/bin/mosquitto_sub";
+
+// Established TCP connections (IPv4) whose remote port is `port`: our
+// client ends of connections to the broker.
+int connections_to(int port) {
+  std::ifstream tcp("/proc/net/tcp");
+  std::string line;
+  std::getline(tcp, line);  // header
+  int n = 0;
+  while (std::getline(tcp, line)) {
+    std::istringstream f(line);
+    std::string slot, local, remote, state;
+    f >> slot >> local >> remote >> state;
+    const auto colon = remote.find(':');
+    if (state == "01" && colon != std::string::npos && std::stoi(remote.substr(colon + 1), nullptr, 16) == port) ++n;
+  }
+  return n;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 class Mosquitto : public ::testing::Test {
  protected:
@@ -61,7 +88,11 @@ class Mosquitto : public ::testing::Test {
            R"({"sub":{)" + ep + R"("mqtt_subscribe":"ss/restart","mqtt_qos":1,"mqtt_clean_start":true,)"
            R"("nailed_up":true,"retry":"quick"}},)"
            R"({"pub":{)" + ep + R"("mqtt_topic":"ss/restart","mqtt_qos":1,"mqtt_clean_start":true,)"
-           R"("retry":"quick"}})"
+           R"("retry":"quick"}},)"
+           R"({"left":{)" + ep + R"("mqtt_topic":"ss/share/right","mqtt_subscribe":"ss/share/left","mqtt_qos":1,)"
+           R"("nailed_up":true,"retry":"quick"}},)"
+           R"({"right":{)" + ep + R"("mqtt_topic":"ss/share/left","mqtt_subscribe":"ss/share/right","mqtt_qos":1,)"
+           R"("nailed_up":true,"retry":"quick"}})"
            R"(]})";
   }
 
@@ -113,6 +144,64 @@ TEST_F(Mosquitto, WillIsSeenBySecondClientWhenTheConnectionDies) {
   d->reset();
   w->reset();
   stack.run_for(millis(50));
+}
+
+TEST_F(Mosquitto, WillIsSeenByMosquittoSub) {
+  if (::access(kMosquittoSub, X_OK) != 0) GTEST_SKIP() << "mosquitto_sub is not installed (tools/setup)";
+  auto relay = std::make_unique<Child>(std::vector<std::string>{
+      "socat", "TCP4-LISTEN:" + std::to_string(relay_port_) + ",bind=127.0.0.1,reuseaddr,fork",
+      "TCP4:127.0.0.1:" + std::to_string(port_)});
+  ASSERT_TRUE(relay->running());
+  ASSERT_TRUE(wait_listening(relay_port_));
+  const std::string out = conf_ + ".sub";
+  // One message, at most 10 s; its payload goes to `out`.
+  auto sub = std::make_unique<Child>(std::vector<std::string>{
+      "/bin/sh", "-c",
+      std::string(kMosquittoSub) + " -h 127.0.0.1 -p " + std::to_string(port_) + " -q 1 -C 1 -W 10 -t 'ss/will/#' > " +
+          out});
+  Stack stack(policy());
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  // mosquitto_sub subscribes after connecting: wait until its connection is up.
+  ASSERT_TRUE(stack.run_until([&] { return connections_to(port_) >= 1; }, seconds(5)));
+  stack.run_for(millis(300));
+  Client dying;
+  auto d = stack.ctx().create("dying", dying.handlers());
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(d->set_metadata("dev", "dev9").ok());
+  d->connect();
+  ASSERT_TRUE(stack.run_until([&] { return dying.saw(S::kConnected); }, seconds(10))) << names(dying.states);
+  relay->kill();  // no DISCONNECT reaches the broker
+  EXPECT_TRUE(stack.run_until([&] { return read_file(out) == "dev9 is gone\n"; }, seconds(10))) << read_file(out);
+  d->reset();
+  stack.run_for(millis(50));
+}
+
+TEST_F(Mosquitto, TwoStreamsShareOneConnection) {
+  Stack stack(policy());
+  ASSERT_TRUE(stack.ok()) << stack.error();
+  Client left, right;
+  left.message = "to the right";
+  right.message = "to the left";
+  auto l = stack.ctx().create("left", left.handlers());
+  auto r = stack.ctx().create("right", right.handlers());
+  ASSERT_TRUE(l.ok() && r.ok());
+  ASSERT_TRUE(stack.run_until([&] { return left.saw(S::kConnected) && right.saw(S::kConnected); }, seconds(10)))
+      << names(left.states) << " / " << names(right.states);
+  EXPECT_EQ(connections_to(port_), 1);
+  l->request_tx();
+  r->request_tx();
+  EXPECT_TRUE(stack.run_until([&] { return left.got_eom && right.got_eom; }, seconds(10)));
+  EXPECT_EQ(left.got, "to the left");
+  EXPECT_EQ(right.got, "to the right");
+  EXPECT_TRUE(stack.run_until([&] { return left.saw(S::kQosAckRemote) && right.saw(S::kQosAckRemote); }, seconds(5)));
+  EXPECT_EQ(connections_to(port_), 1);
+  l->reset();  // right stays on the connection, subscribed
+  stack.run_for(millis(200));
+  EXPECT_EQ(connections_to(port_), 1);
+  EXPECT_FALSE(right.saw(S::kDisconnected)) << names(right.states);
+  r->reset();
+  stack.run_for(millis(50));
+  EXPECT_TRUE(stack.violations().empty());
 }
 
 TEST_F(Mosquitto, CleanCloseSendsNoWill) {

@@ -85,15 +85,15 @@ class H2Binding final : public stream::Binding, public Member {
   // Member
   void on_wire_up() override {
     if (!transport_up_ || id_ != 0 || stopped_) return;
-    host_.enter([this] { start_stream(); });
+    host_.guarded([this] { start_stream(); });
   }
   void on_stream_event(Event e) override {
     if (stopped_) return;
-    host_.enter([this, &e] { handle(e); });
+    host_.guarded([this, &e] { handle(e); });
   }
   void on_wire_room() override {
     if (stopped_ || id_ <= 0) return;
-    host_.enter([this] { pump_body(); });
+    host_.guarded([this] { pump_body(); });
   }
   void on_wire_end(EndReason reason, const std::string& error) override {
     left_ = true;

@@ -4,8 +4,8 @@
 #include <array>
 #include <deque>
 
+#include "runtime/bind/mqtt/mqtt_session.h"
 #include "runtime/core/planted.h"
-#include "runtime/proto/mqtt/mqtt_client.h"
 #include "runtime/stream/context.h"
 
 namespace ss::proto::mqtt {
@@ -24,14 +24,15 @@ std::span<const std::uint8_t> as_bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-class MqttBinding final : public stream::Binding {
+class MqttBinding final : public stream::Binding, public SessionRider {
  public:
   explicit MqttBinding(stream::BindingHost& host) : host_(host) {}
-  ~MqttBinding() override { cancel_timer(); }
 
   const char* name() const override { return "mqtt"; }
   std::vector<std::string> alpn() const override { return {"mqtt"}; }
+  bool shares_wire() const override { return true; }
 
+  // The wire is up (ours, or one other streams to this broker use already).
   void on_transport_connected() override {
     const auto& st = host_.streamtype();
     auto topic = host_.expand(st.mqtt_topic);
@@ -47,37 +48,101 @@ class MqttBinding final : public stream::Binding {
       birth_topic_ = *bt;
       birth_message_ = *bm;
     }
-    auto conn = connect_packet();
-    if (!conn.ok()) return fail(conn.error().message());
-    if (Error e = client_.connect(*conn); !e.ok()) return fail(e.message());
-    last_valid_ = host_.loop().now();
-    flush();
-    rearm();
+    stream::SharedWire* wire = host_.shared_wire();
+    if (!wire) return fail("mqtt: the stream has no broker connection");
+    session_ = dynamic_cast<Session*>(wire->state());
+    if (!session_) {
+      // The first stream on this connection: its CONNECT and timers are the session's.
+      auto conn = connect_packet();
+      if (!conn.ok()) return fail(conn.error().message());
+      auto s = std::make_unique<Session>(*wire, host_.loop(), timers(), host_.stream_id());
+      session_ = s.get();
+      wire->set_state(std::move(s));
+      if (Error e = session_->start(*conn); !e.ok()) {
+        session_ = nullptr;
+        return fail(e.message());
+      }
+    }
+    session_->join(this);
   }
 
-  void on_transport_data(std::span<const std::uint8_t> bytes) override {
-    client_.receive_data(bytes);
-    process();
-  }
-
-  void on_transport_writable() override {
-    blocked_ = false;
-    pump();
-  }
+  // The session reads and writes the shared wire; a rider never does.
+  void on_transport_data(std::span<const std::uint8_t>) override {}
+  void on_transport_writable() override {}
 
   void on_tx_requested() override { pump(); }
 
   EndInfo on_transport_end(EndReason reason) override {
-    // We are closing: say so, so the broker drops our will (MQTT 3.1.1 §3.14).
-    if (reason == EndReason::kClosedLocally && client_.connack_received() && !client_.dead() && !stopped_) {
-      if (client_.disconnect().ok()) write(client_.take_output());
-    }
     stopped_ = true;
-    cancel_timer();
+    if (session_) session_->leave(this, reason == EndReason::kClosedLocally);
+    session_ = nullptr;
     return EndInfo{};
   }
 
+  // --- SessionRider -----------------------------------------------------
+  stream::BindingHost& host() override { return host_; }
+
+  // After CONNACK: subscribe and send the birth message.
+  void on_session_up() override {
+    if (stopped_ || !session_) return;
+    const auto& st = host_.streamtype();
+    if (!subscribe_.empty()) {
+      waiting_suback_ = true;
+      session_->subscribe(this, subscribe_, wire_qos(st.mqtt_qos));
+      if (stopped_) return;
+    }
+    if (!birth_topic_.empty()) {
+      auto id = session_->publish(this, birth_topic_, as_bytes(birth_message_), wire_qos(st.mqtt_birth_qos),
+                                  st.mqtt_birth_retain);
+      if (!id.ok()) return fail("mqtt: birth message: " + id.error().message());
+      birth_id_ = *id;  // 0: QoS 0, nothing to wait for
+    }
+    maybe_connected();
+  }
+
+  void on_subscribed(bool granted) override {
+    if (stopped_) return;
+    if (!granted) return fail("mqtt: the broker refused the subscription to \"" + subscribe_ + "\"");
+    waiting_suback_ = false;
+    maybe_connected();
+  }
+
+  void on_message(const Publish& p) override {
+    if (stopped_) return;
+    if (!ready_) {
+      if (early_.size() == kMaxEarlyMessages)
+        return fail("mqtt: over " + std::to_string(kMaxEarlyMessages) + " messages before CONNECTED");
+      early_.push_back(p);
+    } else if (deliver(p) == HostVerdict::kStop) {
+      stop();
+    }
+  }
+
+  void on_settled(std::uint16_t id, bool acked) override {
+    if (stopped_) return;
+    if (id == birth_id_) {
+      if (!acked) return fail("mqtt: the birth message was never acknowledged");
+      birth_id_ = 0;
+      return maybe_connected();
+    }
+    if (settled(acked) == HostVerdict::kStop) stop();
+  }
+
+  void on_writable() override { pump(); }
+
+  void on_failed(const std::string& why) override { fail(why); }
+
  private:
+  SessionTimers timers() const {
+    SessionTimers t;
+    if (const auto* rp = host_.policy().retry_of(host_.streamtype())) {
+      t.ping_after = seconds(rp->secs_since_valid_ping);
+      t.hangup_after = seconds(rp->secs_since_valid_hangup);
+    }
+    t.keep_alive = seconds(host_.streamtype().mqtt_keep_alive);
+    return t;
+  }
+
   Result<Connect> connect_packet() {
     const auto& st = host_.streamtype();
     Connect c;
@@ -109,37 +174,9 @@ class MqttBinding final : public stream::Binding {
 
   void fail(const std::string& why) {
     stopped_ = true;
-    cancel_timer();
     host_.close_connection(why);
   }
-  void stop() {
-    stopped_ = true;
-    cancel_timer();
-  }
-
-  void write(std::span<const std::uint8_t> bytes) {
-    if (bytes.empty()) return;
-    last_sent_ = host_.loop().now();
-    if (!host_.write(bytes)) blocked_ = true;
-  }
-  void flush() { write(client_.take_output()); }
-
-  // After CONNACK: subscribe and send the birth message.
-  void start_session() {
-    const auto& st = host_.streamtype();
-    if (!subscribe_.empty()) {
-      auto id = client_.subscribe(subscribe_, wire_qos(st.mqtt_qos));
-      if (!id.ok()) return fail("mqtt: subscribe to \"" + subscribe_ + "\": " + id.error().message());
-      waiting_suback_ = true;
-    }
-    if (!birth_topic_.empty()) {
-      auto id = client_.publish(birth_topic_, as_bytes(birth_message_), wire_qos(st.mqtt_birth_qos),
-                                st.mqtt_birth_retain, host_.loop().now());
-      if (!id.ok()) return fail("mqtt: birth message: " + id.error().message());
-      birth_id_ = *id;  // 0: QoS 0, nothing to wait for
-    }
-    maybe_connected();
-  }
+  void stop() { stopped_ = true; }
 
   void maybe_connected() {
     const bool subscribed = !waiting_suback_ || SS_PLANTED("mqtt-early-connected");
@@ -166,55 +203,10 @@ class MqttBinding final : public stream::Binding {
     return host_.transaction_complete(r);
   }
 
-  void process() {
-    while (!stopped_) {
-      auto ev = client_.next_event();
-      if (!ev) break;
-      if (!std::holds_alternative<ErrorEvent>(*ev) && !std::holds_alternative<ClosedEvent>(*ev))
-        last_valid_ = host_.loop().now();
-      if (auto* c = std::get_if<ConnackEvent>(&*ev)) {
-        // A refusal (return code 1..5) is followed by the core's ErrorEvent.
-        host_.trace("mqtt.connack", std::to_string(c->connack.return_code));
-        if (c->connack.return_code == 0) start_session();
-      } else if (auto* m = std::get_if<MessageEvent>(&*ev)) {
-        if (!ready_) {
-          if (early_.size() == kMaxEarlyMessages)
-            return fail("mqtt: over " + std::to_string(kMaxEarlyMessages) + " messages before CONNECTED");
-          early_.push_back(std::move(m->publish));
-        } else if (deliver(m->publish) == HostVerdict::kStop) {
-          return stop();
-        }
-      } else if (auto* a = std::get_if<PubackEvent>(&*ev)) {
-        if (a->packet_id == birth_id_) {
-          birth_id_ = 0;
-          maybe_connected();
-        } else if (settled(true) == HostVerdict::kStop) {
-          return stop();
-        }
-      } else if (auto* f = std::get_if<PublishFailedEvent>(&*ev)) {
-        if (f->packet_id == birth_id_) return fail("mqtt: the birth message was never acknowledged");
-        if (settled(false) == HostVerdict::kStop) return stop();
-      } else if (auto* s = std::get_if<SubackEvent>(&*ev)) {
-        if (s->suback.return_codes.front() == kSubackFailure)
-          return fail("mqtt: the broker refused the subscription to \"" + subscribe_ + "\"");
-        waiting_suback_ = false;
-        maybe_connected();
-      } else if (auto* err = std::get_if<ErrorEvent>(&*ev)) {
-        flush();
-        return fail(err->message);
-      } else if (std::holds_alternative<ClosedEvent>(*ev)) {
-        break;  // the transport's end follows
-      }
-    }
-    if (stopped_) return;
-    flush();
-    rearm();
-  }
-
   // Gathers the user's chunks SOM..EOM into one message and publishes it.
   void pump() {
     std::array<std::uint8_t, kTxChunk> buf;
-    for (int n = 0; ready_ && !stopped_ && !blocked_ && host_.tx_wanted(); ++n) {
+    for (int n = 0; ready_ && !stopped_ && session_ && !session_->blocked() && host_.tx_wanted(); ++n) {
       if (n == kChunksPerTurn) return host_.request_tx_turn();
       TxPull p = host_.pull_tx(buf);
       if (p.kind != TxPull::Kind::kData) break;
@@ -225,75 +217,23 @@ class MqttBinding final : public stream::Binding {
       message_.insert(message_.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(p.len));
       if (!(p.flags & stream::kFlagEom)) continue;
       const auto& st = host_.streamtype();
-      auto id = client_.publish(topic_, message_, wire_qos(st.mqtt_qos), st.mqtt_retain, host_.loop().now());
+      auto id = session_->publish(this, topic_, message_, wire_qos(st.mqtt_qos), st.mqtt_retain);
       message_.clear();
       if (!id.ok()) return fail("mqtt: publish to \"" + topic_ + "\": " + id.error().message());
-      flush();
     }
-    if (!stopped_) rearm();
-  }
-
-  // --- one timer: QoS 1 resends, svalidping/svalidhup, keep-alive ---------
-  std::optional<Micros> due() const {
-    std::optional<Micros> at = client_.next_deadline();
-    auto consider = [&](Micros t) {
-      if (!at || t < *at) at = t;
-    };
-    const auto* rp = host_.policy().retry_of(host_.streamtype());
-    // A PINGREQ may only follow the CONNACK: before it, waiting for the
-    // ping time would wake us again and again at an instant already past.
-    if (rp && rp->secs_since_valid_ping && last_ping_ <= last_valid_ && client_.connack_received())
-      consider(last_valid_ + seconds(rp->secs_since_valid_ping));
-    if (rp && rp->secs_since_valid_hangup) consider(last_valid_ + seconds(rp->secs_since_valid_hangup));
-    if (const auto ka = host_.streamtype().mqtt_keep_alive; ka && client_.connack_received())
-      consider(last_sent_ + seconds(ka));
-    return at;
-  }
-
-  void rearm() {
-    cancel_timer();
-    if (stopped_) return;
-    if (auto at = due()) timer_ = host_.loop().at(*at, [this] { on_timer(); }, {"mqtt", host_.stream_id(), "timer"});
-  }
-
-  void cancel_timer() {
-    if (timer_) host_.loop().cancel(timer_);
-    timer_ = {};
-  }
-
-  void on_timer() {
-    timer_ = {};
-    if (stopped_) return;
-    const Micros now = host_.loop().now();
-    const auto* rp = host_.policy().retry_of(host_.streamtype());
-    const Micros idle = now - last_valid_;
-    if (rp && rp->secs_since_valid_hangup && idle >= seconds(rp->secs_since_valid_hangup))
-      return fail("mqtt: nothing from the broker for " + std::to_string(idle / kMicrosPerSecond) + " s");
-    bool ping = rp && rp->secs_since_valid_ping && idle >= seconds(rp->secs_since_valid_ping) &&
-                last_ping_ <= last_valid_;
-    const auto ka = host_.streamtype().mqtt_keep_alive;
-    if (ka && client_.connack_received() && now - last_sent_ >= seconds(ka)) ping = true;
-    if (ping && client_.connack_received() && client_.ping().ok()) last_ping_ = now;
-    client_.handle_timeout(now);
-    process();  // PublishFailed events; flushes and re-arms
   }
 
   static constexpr std::size_t kMaxMessage = Options{}.max_packet - 2 - 65535 - 2;
 
   stream::BindingHost& host_;
-  Client client_;
+  Session* session_ = nullptr;  // the wire's; valid until on_transport_end
   std::string topic_, subscribe_, birth_topic_, birth_message_;
-  bool blocked_ = false;
   bool stopped_ = false;
   bool ready_ = false;  // CONNECTED raised
   bool waiting_suback_ = false;
   std::uint16_t birth_id_ = 0;  // the birth's QoS 1 packet id until acked
   std::deque<Publish> early_;
   std::vector<std::uint8_t> message_;  // the user's message being gathered
-  TimerId timer_{};
-  Micros last_valid_ = 0;
-  Micros last_sent_ = 0;
-  Micros last_ping_ = -1;
 };
 
 }  // namespace

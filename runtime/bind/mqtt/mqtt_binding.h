@@ -1,13 +1,17 @@
 // The mqtt protocol binding (docs/secure-streams.md §2.4 "mqtt",
 // docs/protocols.md "MQTT"): maps the sans-IO MQTT 3.1.1 client core
-// (runtime/proto/mqtt) onto stream states. One broker connection per
-// stream (lws shares one among streams to the same broker; we do not).
+// (runtime/proto/mqtt) onto stream states. Streams to the same broker
+// share one connection, as in libwebsockets: the engine's SharedWire
+// carries a Session (mqtt_session.h) that owns the client core; each
+// stream's binding is a rider on it.
 //
-//   transport up   -> CONNECT: client id (system blob MQTT_CLIENT_ID, else
+//   transport up   -> the first stream on the wire: CONNECT: client id (system blob MQTT_CLIENT_ID, else
 //                     "ss-" and 16 hex digits from the context Rng),
 //                     username/password blobs, mqtt_keep_alive,
 //                     mqtt_clean_start, will (mqtt_will_*, ${md} expanded)
-//   CONNACK ok     -> SUBSCRIBE mqtt_subscribe at mqtt_qos, and the birth
+//                     (a later stream joins the session as it is)
+//   CONNACK ok     -> SUBSCRIBE mqtt_subscribe at mqtt_qos (once per filter
+//                     on the connection), and the birth
 //                     message (mqtt_birth_*) if any
 //   CONNECTED      -> when the SUBACK and the birth's PUBACK (if any) are in;
 //                     at once after CONNACK when there is neither
@@ -23,8 +27,11 @@
 //   svalidping     -> PINGREQ after that many seconds with nothing from the
 //                     broker; svalidhup -> hang up; mqtt_keep_alive -> a
 //                     PINGREQ when we have sent nothing for that long
-//   close / error  -> the engine's retry rules (a new connection subscribes
-//                     again); we end with DISCONNECT when we close.
+//   close / error  -> every stream on the connection ends with it, then the
+//                     engine's retry rules (a new connection subscribes
+//                     again); a stream that closes alone UNSUBSCRIBEs the
+//                     filter no other stream wants; the last one sends
+//                     DISCONNECT.
 // QoS 2 in the policy is used as QoS 1 (the core speaks 0 and 1).
 #pragma once
 

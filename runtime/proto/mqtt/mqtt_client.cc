@@ -14,6 +14,7 @@ std::string describe(const Event& event) {
         if constexpr (std::is_same_v<T, PublishFailedEvent>) return "publish failed " + std::to_string(e.packet_id);
         if constexpr (std::is_same_v<T, SubackEvent>) return describe(Packet(e.suback));
         if constexpr (std::is_same_v<T, PingrespEvent>) return "pingresp";
+        if constexpr (std::is_same_v<T, UnsubackEvent>) return "unsuback " + std::to_string(e.packet_id);
         if constexpr (std::is_same_v<T, ErrorEvent>) return "error " + e.message;
         if constexpr (std::is_same_v<T, ClosedEvent>) return "closed";
       },
@@ -62,6 +63,17 @@ Result<std::uint16_t> Client::subscribe(std::string_view filter, std::uint8_t qo
   if (Error e = queue(s); !e.ok()) return e;
   pending_subs_.insert(s.packet_id);
   return s.packet_id;
+}
+
+Result<std::uint16_t> Client::unsubscribe(std::string_view filter) {
+  if (!started_ || dead_) return make_error(ErrorCode::kState, "mqtt: unsubscribe before connect or after an error");
+  if (unacked_.size() + pending_subs_.size() >= 65535)
+    return make_error(ErrorCode::kLimit, "mqtt: 65535 packet ids in use");
+  Unsubscribe u{next_id(), {std::string(filter)}};
+  if (Error e = queue(u); !e.ok()) return e;
+  pending_subs_.insert(u.packet_id);
+  pending_unsubs_.insert(u.packet_id);
+  return u.packet_id;
 }
 
 Error Client::ping() {
@@ -126,8 +138,14 @@ void Client::on_packet(Packet packet) {
     // An ack for an id no longer waiting (the broker acked a DUP resend as
     // well as the original) is dropped.
     if (unacked_.erase(a->packet_id)) events_.push_back(PubackEvent{a->packet_id});
+  } else if (auto* u = std::get_if<Unsuback>(&packet)) {
+    if (!pending_unsubs_.erase(u->packet_id))
+      return fail(ErrorCode::kParse, "mqtt: UNSUBACK for packet id " + std::to_string(u->packet_id) +
+                                         " at byte " + std::to_string(at) + ", which no UNSUBSCRIBE of ours used", at);
+    pending_subs_.erase(u->packet_id);
+    events_.push_back(UnsubackEvent{u->packet_id});
   } else if (auto* s = std::get_if<Suback>(&packet)) {
-    if (!pending_subs_.erase(s->packet_id))
+    if (pending_unsubs_.count(s->packet_id) || !pending_subs_.erase(s->packet_id))
       return fail(ErrorCode::kParse, "mqtt: SUBACK for packet id " + std::to_string(s->packet_id) +
                                          " at byte " + std::to_string(at) + ", which no SUBSCRIBE of ours used", at);
     if (s->return_codes.size() != 1)

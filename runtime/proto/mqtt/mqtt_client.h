@@ -1,7 +1,7 @@
 // Client: the sans-IO MQTT 3.1.1 client core (one broker connection).
 //
-// Commands: connect(Connect) first; then publish(), subscribe(), ping(),
-//           disconnect(). Each queues its packet's bytes.
+// Commands: connect(Connect) first; then publish(), subscribe(),
+//           unsubscribe(), ping(), disconnect(). Each queues its packet's bytes.
 // Inputs:   receive_data(bytes) (bytes from the broker; empty = EOF),
 //           handle_timeout(now) (QoS 1 resends).
 // Outputs:  next_event() (std::nullopt = nothing now), take_output(),
@@ -20,9 +20,10 @@
 //  - Incoming PUBLISH: MessageEvent; for QoS 1 our PUBACK is queued at once.
 //    A DUP redelivery is handed over again (QoS 1 is at least once).
 //  - SUBACK: SubackEvent with the granted codes (0x80 = refused).
+//  - UNSUBACK: UnsubackEvent.
 //  - Anything a broker may not send (CONNECT, SUBSCRIBE, PINGREQ,
-//    DISCONNECT, a packet before CONNACK, a second CONNACK, a SUBACK for an
-//    id we did not use) and every decoding error (mqtt_packet.h) is an
+//    DISCONNECT, UNSUBSCRIBE, a packet before CONNACK, a second CONNACK, a
+//    SUBACK or UNSUBACK for an id we did not use) and every decoding error (mqtt_packet.h) is an
 //    ErrorEvent naming the packet and byte offset; the core is then dead
 //    and every later event is nothing.
 //  - EOF: ClosedEvent.
@@ -70,6 +71,10 @@ struct SubackEvent {
   Suback suback;
   bool operator==(const SubackEvent&) const = default;
 };
+struct UnsubackEvent {
+  std::uint16_t packet_id = 0;
+  bool operator==(const UnsubackEvent&) const = default;
+};
 struct PingrespEvent {
   bool operator==(const PingrespEvent&) const = default;
 };
@@ -83,7 +88,7 @@ struct ClosedEvent {
   bool operator==(const ClosedEvent&) const = default;
 };
 using Event = std::variant<ConnackEvent, MessageEvent, PubackEvent, PublishFailedEvent, SubackEvent, PingrespEvent,
-                           ErrorEvent, ClosedEvent>;
+                           ErrorEvent, ClosedEvent, UnsubackEvent>;
 
 std::string describe(const Event& event);
 
@@ -100,6 +105,7 @@ class Client {
   Result<std::uint16_t> publish(std::string_view topic, std::span<const std::uint8_t> payload, std::uint8_t qos,
                                 bool retain, Micros now);
   Result<std::uint16_t> subscribe(std::string_view filter, std::uint8_t qos);
+  Result<std::uint16_t> unsubscribe(std::string_view filter);
   Error ping();
   Error disconnect();
 
@@ -136,7 +142,8 @@ class Client {
   bool eof_ = false;
   std::uint16_t last_id_ = 0;
   std::map<std::uint16_t, Unacked> unacked_;  // by packet id; ordered so resends replay in a fixed order
-  std::set<std::uint16_t> pending_subs_;
+  std::set<std::uint16_t> pending_subs_;    // SUBSCRIBE and UNSUBSCRIBE ids waiting for their ack
+  std::set<std::uint16_t> pending_unsubs_;
   std::deque<Event> events_;
   std::vector<std::uint8_t> out_;
 };

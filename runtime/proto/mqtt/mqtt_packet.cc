@@ -1,5 +1,6 @@
 #include "runtime/proto/mqtt/mqtt_packet.h"
 
+#include <algorithm>
 #include <string_view>
 
 namespace ss::proto::mqtt {
@@ -162,6 +163,24 @@ Result<std::vector<std::uint8_t>> encode_one(const Suback& s) {
   w.u16(s.packet_id);
   w.raw(s.return_codes);
   return w.finish(PacketType::kSuback, 0);
+}
+
+Result<std::vector<std::uint8_t>> encode_one(const Unsubscribe& u) {
+  if (u.packet_id == 0) return bad("an unsubscribe needs a packet id other than 0");
+  if (u.filters.empty()) return bad("an unsubscribe needs at least one topic filter");
+  Writer w;
+  w.u16(u.packet_id);
+  for (const auto& f : u.filters) {
+    if (Error e = check_topic_filter(f); !e.ok()) return bad("unsubscribe filter: " + e.message());
+    w.str(f);
+  }
+  return w.finish(PacketType::kUnsubscribe, 0x02);  // reserved flags 0010 (§3.10.1)
+}
+
+Result<std::vector<std::uint8_t>> encode_one(const Unsuback& u) {
+  Writer w;
+  w.u16(u.packet_id);
+  return w.finish(PacketType::kUnsuback, 0);
 }
 
 Result<std::vector<std::uint8_t>> encode_one(const Pingreq&) { return Writer().finish(PacketType::kPingreq, 0); }
@@ -333,14 +352,21 @@ Decoded decode_puback(Cursor& c) {
   return out;
 }
 
+// One topic filter of a SUBSCRIBE or UNSUBSCRIBE, checked; an error names
+// the filter's first byte.
+std::variant<std::string, DecodeError> read_filter(Cursor& c) {
+  const std::uint64_t at = c.offset() + 2;
+  SS_MQTT_GET(filter, c.str("topic filter"));
+  if (Error e = check_topic_filter(filter); !e.ok()) return c.error_at(at, "topic filter: " + e.message());
+  return filter;
+}
+
 Decoded decode_subscribe(Cursor& c) {
   Subscribe out;
   SS_MQTT_TRY(c.packet_id(out.packet_id));
   if (c.left() == 0) return c.error("no topic filter (at least one is required)");
   while (c.left() > 0) {
-    std::uint64_t at = c.offset() + 2;
-    SS_MQTT_GET(filter, c.str("topic filter"));
-    if (Error e = check_topic_filter(filter); !e.ok()) return c.error_at(at, "topic filter: " + e.message());
+    SS_MQTT_GET(filter, read_filter(c));
     SS_MQTT_TRY(c.need(1, "requested QoS"));
     std::uint64_t qos_at = c.offset();
     std::uint8_t qos = c.u8();
@@ -363,13 +389,33 @@ Decoded decode_suback(Cursor& c) {
   return out;
 }
 
+Decoded decode_unsubscribe(Cursor& c) {
+  Unsubscribe out;
+  SS_MQTT_TRY(c.packet_id(out.packet_id));
+  if (c.left() == 0) return c.error("no topic filter (at least one is required)");
+  while (c.left() > 0) {
+    SS_MQTT_GET(filter, read_filter(c));
+    out.filters.push_back(std::move(filter));
+  }
+  return out;
+}
+
+Decoded decode_unsuback(Cursor& c) {
+  Unsuback out;
+  SS_MQTT_TRY(c.packet_id(out.packet_id));
+  SS_MQTT_TRY(c.end());
+  return out;
+}
+
 Decoded decode_body(std::uint8_t first, std::span<const std::uint8_t> body, std::uint64_t packet_at,
                     std::uint64_t body_at) {
   const std::uint8_t type = first >> 4;
   const std::uint8_t flags = first & 0x0F;
   Cursor c(packet_name(type), body, body_at);
   // Fixed-header flags: reserved values per packet type (§2.2.2).
-  const std::uint8_t want = type == static_cast<std::uint8_t>(PacketType::kSubscribe) ? 0x02 : 0x00;
+  const bool reserved_0010 = type == static_cast<std::uint8_t>(PacketType::kSubscribe) ||
+                             type == static_cast<std::uint8_t>(PacketType::kUnsubscribe);
+  const std::uint8_t want = reserved_0010 ? 0x02 : 0x00;
   if (type != static_cast<std::uint8_t>(PacketType::kPublish) && flags != want)
     return c.error_at(packet_at, "fixed-header flags 0x" + std::string(1, "0123456789abcdef"[flags]) +
                                      ", expected 0x" + std::string(1, "0123456789abcdef"[want]));
@@ -393,9 +439,8 @@ Decoded decode_body(std::uint8_t first, std::span<const std::uint8_t> body, std:
     case PacketType::kPubrel:
     case PacketType::kPubcomp:
       return c.error_at(packet_at, "QoS 2 packets are not supported");
-    case PacketType::kUnsubscribe:
-    case PacketType::kUnsuback:
-      return c.error_at(packet_at, "unsubscribe is not supported");
+    case PacketType::kUnsubscribe: return decode_unsubscribe(c);
+    case PacketType::kUnsuback: return decode_unsuback(c);
   }
   return c.error_at(packet_at, "packet type " + std::to_string(type) + " is reserved");
 }
@@ -439,6 +484,27 @@ Error check_topic_filter(std::string_view filter) {
   return {};
 }
 
+bool topic_matches(std::string_view filter, std::string_view topic) {
+  if (!topic.empty() && topic[0] == '$' && !filter.empty() && (filter[0] == '+' || filter[0] == '#')) return false;
+  std::size_t f = 0, t = 0;
+  while (true) {
+    const std::size_t fe = std::min(filter.find('/', f), filter.size());
+    const std::string_view level = filter.substr(f, fe - f);
+    if (level == "#") return true;  // the rest, or nothing ("a/#" matches "a")
+    if (t > topic.size()) return false;
+    const std::size_t te = std::min(topic.find('/', t), topic.size());
+    if (level != "+" && level != topic.substr(t, te - t)) return false;
+    const bool filter_done = fe == filter.size(), topic_done = te == topic.size();
+    if (filter_done || topic_done) {
+      if (filter_done && topic_done) return true;
+      // "a/#" matches "a": the filter's next level is a last '#'.
+      return topic_done && filter.substr(fe) == "/#";
+    }
+    f = fe + 1;
+    t = te + 1;
+  }
+}
+
 std::string describe(const Packet& packet) {
   return std::visit(
       [](const auto& p) -> std::string {
@@ -451,6 +517,8 @@ std::string describe(const Packet& packet) {
         if constexpr (std::is_same_v<T, Puback>) return "PUBACK id=" + std::to_string(p.packet_id);
         if constexpr (std::is_same_v<T, Subscribe>) return "SUBSCRIBE id=" + std::to_string(p.packet_id);
         if constexpr (std::is_same_v<T, Suback>) return "SUBACK id=" + std::to_string(p.packet_id);
+        if constexpr (std::is_same_v<T, Unsubscribe>) return "UNSUBSCRIBE id=" + std::to_string(p.packet_id);
+        if constexpr (std::is_same_v<T, Unsuback>) return "UNSUBACK id=" + std::to_string(p.packet_id);
         if constexpr (std::is_same_v<T, Pingreq>) return "PINGREQ";
         if constexpr (std::is_same_v<T, Pingresp>) return "PINGRESP";
         if constexpr (std::is_same_v<T, Disconnect>) return "DISCONNECT";

@@ -2,11 +2,11 @@
 // which frames and strictly decodes a byte stream into packets.
 //
 // Both directions are here: the client core (mqtt_client.h) encodes
-// CONNECT/PUBLISH/PUBACK/SUBSCRIBE/PINGREQ/DISCONNECT and decodes what a
-// broker sends; the simulated broker (sim/peers) does the opposite with the
-// same code. The layouts are those of the OASIS MQTT 3.1.1 standard,
-// summarised in docs/protocols.md "MQTT". QoS 2 and UNSUBSCRIBE are not
-// implemented: decoding their packets is an error that says so.
+// CONNECT/PUBLISH/PUBACK/SUBSCRIBE/UNSUBSCRIBE/PINGREQ/DISCONNECT and
+// decodes what a broker sends; the simulated broker (sim/peers) does the
+// opposite with the same code. The layouts are those of the OASIS MQTT 3.1.1
+// standard, summarised in docs/protocols.md "MQTT". QoS 2 is not
+// implemented: decoding its packets is an error that says so.
 //
 // Decoding is strict (docs/protocols.md "MQTT" lists the checks): reserved
 // fixed-header flags, QoS 3, DUP on QoS 0, packet id 0, lengths that run
@@ -107,6 +107,17 @@ struct Suback {
   bool operator==(const Suback&) const = default;
 };
 
+struct Unsubscribe {
+  std::uint16_t packet_id = 0;
+  std::vector<std::string> filters;  // at least one
+  bool operator==(const Unsubscribe&) const = default;
+};
+
+struct Unsuback {
+  std::uint16_t packet_id = 0;
+  bool operator==(const Unsuback&) const = default;
+};
+
 struct Pingreq {
   bool operator==(const Pingreq&) const = default;
 };
@@ -117,7 +128,8 @@ struct Disconnect {
   bool operator==(const Disconnect&) const = default;
 };
 
-using Packet = std::variant<Connect, Connack, Publish, Puback, Subscribe, Suback, Pingreq, Pingresp, Disconnect>;
+using Packet = std::variant<Connect, Connack, Publish, Puback, Subscribe, Suback, Pingreq, Pingresp, Disconnect,
+                            Unsubscribe, Unsuback>;
 
 std::string describe(const Packet& packet);
 
@@ -133,6 +145,12 @@ Error check_topic_name(std::string_view topic);
 // Whether `filter` may be subscribed to: as a topic name, but '+' may be a
 // whole level and '#' the whole last level.
 Error check_topic_filter(std::string_view filter);
+
+// Whether `topic` (a valid topic name) matches `filter` (a valid filter):
+// '+' stands for one level, a last '#' for any number (also none), and a
+// wildcard never matches a topic starting with '$' at the first level
+// (MQTT 3.1.1 §4.7.1, §4.7.2).
+bool topic_matches(std::string_view filter, std::string_view topic);
 
 struct NeedData {
   bool operator==(const NeedData&) const = default;

@@ -177,10 +177,41 @@ TEST(MqttDecode, FixedLayoutChecks) {
   EXPECT_NE(read_error({0x90, 2, 0, 1}).message.find("no return code"), std::string::npos);
   EXPECT_NE(read_error({0x80, 6, 0, 1, 0, 1, 'a', 0}).message.find("flags"), std::string::npos);
   EXPECT_NE(read_error({0x50, 2, 0, 1}).message.find("QoS 2 packets"), std::string::npos);
-  EXPECT_NE(read_error({0xB0, 2, 0, 1}).message.find("unsubscribe"), std::string::npos);
+  // UNSUBSCRIBE: reserved flags 0010 and at least one filter; UNSUBACK: the id only.
+  EXPECT_NE(read_error({0xA0, 5, 0, 1, 0, 1, 'a'}).message.find("flags 0x0, expected 0x2"), std::string::npos);
+  EXPECT_NE(read_error({0xA2, 2, 0, 1}).message.find("no topic filter"), std::string::npos);
+  EXPECT_NE(read_error({0xB0, 3, 0, 1, 0}).message.find("unexpected bytes"), std::string::npos);
   EXPECT_NE(read_error({0xF0, 0}).message.find("reserved"), std::string::npos);
   EXPECT_NE(read_error({0x00, 0}).message.find("reserved"), std::string::npos);
   EXPECT_NE(read_error({0xD0, 1, 0}).message.find("unexpected bytes"), std::string::npos);
+}
+
+TEST(MqttEncode, UnsubscribeAndUnsuback) {
+  EXPECT_EQ(enc(Unsubscribe{7, {"a/+"}}), (Bytes{0xA2, 7, 0, 7, 0, 3, 'a', '/', '+'}));
+  EXPECT_EQ(enc(Unsuback{7}), (Bytes{0xB0, 2, 0, 7}));
+  EXPECT_FALSE(encode(Unsubscribe{0, {"a"}}).ok());
+  EXPECT_FALSE(encode(Unsubscribe{1, {}}).ok());
+  EXPECT_FALSE(encode(Unsubscribe{1, {"a/#/b"}}).ok());
+  for (const Packet& p : {Packet(Unsubscribe{9, {"x", "y/#"}}), Packet(Unsuback{9})}) {
+    auto back = read_one(enc(p));
+    ASSERT_TRUE(std::holds_alternative<Packet>(back)) << describe(p);
+    EXPECT_EQ(std::get<Packet>(back), p);
+  }
+}
+
+TEST(MqttTopics, FilterMatching) {
+  EXPECT_TRUE(topic_matches("t/+", "t/s1"));
+  EXPECT_FALSE(topic_matches("t/+", "t/s1/x"));
+  EXPECT_FALSE(topic_matches("t/+", "t"));
+  EXPECT_TRUE(topic_matches("t/#", "t"));
+  EXPECT_TRUE(topic_matches("t/#", "t/a/b"));
+  EXPECT_TRUE(topic_matches("#", "a/b"));
+  EXPECT_TRUE(topic_matches("+/+", "/x"));
+  EXPECT_TRUE(topic_matches("a/b", "a/b"));
+  EXPECT_FALSE(topic_matches("a/b", "a/bc"));
+  EXPECT_FALSE(topic_matches("a/b", "a"));
+  EXPECT_FALSE(topic_matches("#", "$SYS/x"));
+  EXPECT_TRUE(topic_matches("$SYS/#", "$SYS/x"));
 }
 
 TEST(MqttDecode, ErrorIsSticky) {

@@ -8,10 +8,15 @@
 // 0 or 1, each one SOM..EOM over one or many tx() calls with drawn pauses;
 // most subscribe to "t/+" (every stream's topic); nailed_up or not,
 // opportunistic or not, a retry policy (backoff table, conceal, sometimes
-// validity ping / hang-up) or none, sometimes a birth message. The broker
-// misbehaves with drawn chances: drop a PUBACK (we resend with DUP),
-// deliver twice, close a subscriber's connection half way through a
-// packet. Network faults come from the usual one-server fault space.
+// validity ping / hang-up) or none, sometimes a birth message, sometimes a
+// kept session (mqtt_clean_start false). All the streams share one broker
+// connection (docs/protocols.md "MQTT"). The broker misbehaves with drawn
+// chances: drop a PUBACK (we resend with DUP), deliver twice, close a
+// subscriber's connection half way through a packet, and sometimes
+// restarts (down 0.2-3 s), keeping its sessions or losing them. Network
+// faults come from the usual one-server fault space (a dead endpoint:
+// refused, blackholed). A quarter of the seeds run over TLS (real OpenSSL
+// made replayable, sim/testing/sim_tls.h).
 //
 // Invariants:
 //   - every state sequence is legal under the transition table, DESTROYING
@@ -27,7 +32,9 @@
 //     CONNECTED (so subscribed), which stayed CONNECTED for 5 s more and
 //     was not destroyed, reached that subscriber;
 //   - calm run (no faults, no buggify, a well-behaved broker): every
-//     message of every QoS 1 stream is acknowledged;
+//     message of every QoS 1 stream is acknowledged, and all the streams
+//     rode one broker connection (they overlap in time: each lives 8 s or
+//     more and all start in the first 0.5 s);
 //   - liveness: once the network faults have healed, a non-opportunistic
 //     stream with a retry policy that never gives up is CONNECTED within
 //     the deadlines + its largest jittered backoff + 1 s, unless destroyed
@@ -43,12 +50,18 @@
 #include <vector>
 
 #include "runtime/bind/mqtt/mqtt_binding.h"
+#include "runtime/bind/tls/tls_transport.h"
+#include "runtime/proto/tls/openssl_tls.h"
+#include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/peers/mqtt_broker.h"
+#include "sim/peers/tls_server_net.h"
 #include "sim/testing/engine_checker.h"
 #include "sim/testing/sim_context.h"
+#include "sim/testing/sim_tls.h"
+#include "sim/testing/stream_actor.h"
 
 namespace ss::sim {
 namespace {
@@ -60,11 +73,7 @@ constexpr std::uint32_t kSom = stream::kFlagSom;
 constexpr std::uint32_t kEom = stream::kFlagEom;
 constexpr Micros kDeliverySlack = seconds(5);
 
-struct Msg {
-  std::string bytes;
-  std::size_t chunk = 0;
-  Micros gap = 0;
-};
+using Msg = testing::TxMessage;
 
 struct StreamSpec {
   std::vector<Msg> msgs;
@@ -72,6 +81,7 @@ struct StreamSpec {
   bool subscribe = true;
   bool md_topic = false;  // publish to t/${dev}
   bool birth = false;
+  bool keep_session = false;  // mqtt_clean_start false
   bool nailed_up = true;
   bool opportunistic = false;
   bool has_retry = true;
@@ -184,15 +194,9 @@ struct Actor {
       return Ret::kTxDontSend;
     }
     const Msg& m = spec.msgs[next_msg];
-    const std::size_t n = std::min({m.chunk, m.bytes.size() - offset, buf.size()});
-    std::copy_n(m.bytes.begin() + static_cast<std::ptrdiff_t>(offset), n, buf.begin());
-    len = n;
-    flags = (offset == 0 ? kSom : 0u) | (offset + n == m.bytes.size() ? kEom : 0u);
-    offset += n;
-    if (flags & kEom) {
+    if (testing::next_chunk(m.bytes, m.chunk, offset, buf, len, flags)) {
       if (spec.qos == 1) ++sent_qos1;
       ++next_msg;
-      offset = 0;
       if (more_to_send()) ready_at = world->now() + spec.msgs[next_msg].gap;
     }
     if (more_to_send() && s) s->request_tx();
@@ -213,8 +217,7 @@ class MqttRun final : public ScenarioRun {
     Rng rng(seed);
     Rng draw = rng.fork(0x6d717474);  // "mqtt"
     options_ = draw_world_options(seed, draw, 4, 4096);
-    transport_timeout_ = draw.between(seconds(2), seconds(5));
-    protocol_timeout_ = draw.between(seconds(2), seconds(5));
+    deadlines_ = testing::draw_deadlines(draw);
     const int n = static_cast<int>(draw.between(1, 4));
     for (int i = 0; i < n; ++i) {
       StreamSpec s;
@@ -240,18 +243,7 @@ class MqttRun final : public ScenarioRun {
       s.nailed_up = draw.chance(3, 4);
       s.opportunistic = draw.chance(1, 5);
       s.has_retry = draw.chance(5, 6);
-      auto& r = s.retry;
-      r.name = "r" + std::to_string(i);
-      const int entries = static_cast<int>(draw.between(1, 4));
-      for (int e = 0; e < entries; ++e) r.backoff_ms.push_back(static_cast<std::uint32_t>(draw.between(100, 2000)));
-      const std::uint16_t conceals[] = {1, 3, 10, policy::RetryPolicy::kConcealForever};
-      r.conceal = conceals[draw.below(4)];
-      r.jitter_percent = draw.chance(1, 2) ? 0 : static_cast<std::uint8_t>(draw.between(1, 50));
-      if (draw.chance(1, 3)) {
-        r.secs_since_valid_ping = static_cast<std::uint16_t>(draw.between(1, 3));
-        if (draw.chance(1, 2))
-          r.secs_since_valid_hangup = static_cast<std::uint16_t>(r.secs_since_valid_ping + draw.between(2, 4));
-      }
+      s.retry = testing::draw_retry_policy(draw, static_cast<std::size_t>(i), 3);
       s.start_at = draw.between(0, millis(500));
       s.end_at = s.start_at + busy + draw.between(seconds(8), seconds(25));
       specs_.push_back(std::move(s));
@@ -260,48 +252,49 @@ class MqttRun final : public ScenarioRun {
     if (draw.chance(1, 3)) broker_.duplicate_pct = static_cast<int>(draw.between(5, 40));
     if (draw.chance(1, 4)) broker_.close_mid_packet_pct = static_cast<int>(draw.between(2, 15));
     broker_.seed = draw.next_u64();
+    if (draw.chance(1, 4)) {
+      restart_at_ = draw.between(seconds(1), seconds(8));
+      restart_gap_ = draw.between(millis(200), seconds(3));
+      restart_keeps_sessions_ = draw.chance(1, 2);
+    }
+    for (auto& s : specs_) s.keep_session = draw.chance(1, 4);
     const FaultSpace space = server_fault_space("broker", {Endpoint::tcp("0.0.0.0", 1883)}, {"client"});
     plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
     for (const auto& f : plan_.actions) healed_at_ = std::max(healed_at_, f.at + f.duration);
+    if (restart_at_) healed_at_ = std::max(healed_at_, restart_at_ + restart_gap_);
+    tls_ = draw.chance(1, 4);
   }
 
   ~MqttRun() override {
+    // Everything that runs TLS goes before OpenSSL's randomness is given back.
     ctx_.reset();
     broker_peer_.reset();
+    server_tls_.reset();
+    provider_ = nullptr;
+    sim_tls_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(transport_timeout_) + "us protocol=" +
-           std::to_string(protocol_timeout_) + "us\n";
-    out += "broker (10.5.0.1:1883): drop_puback=" + std::to_string(broker_.drop_puback_pct) +
+    out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
+           std::to_string(deadlines_.protocol) + "us\n";
+    out += std::string("broker (10.5.0.1:1883)") + (tls_ ? " TLS" : "") + ": drop_puback=" + std::to_string(broker_.drop_puback_pct) +
            "% duplicate=" + std::to_string(broker_.duplicate_pct) +
-           "% close_mid_packet=" + std::to_string(broker_.close_mid_packet_pct) + "%\nstreams:\n";
+           "% close_mid_packet=" + std::to_string(broker_.close_mid_packet_pct) + "%" +
+           (restart_at_ ? " restart@" + std::to_string(restart_at_) + "us for " + std::to_string(restart_gap_) +
+                              "us" + (restart_keeps_sessions_ ? " keeping sessions" : " losing sessions")
+                        : "") +
+           "\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
       out += "  stream" + std::to_string(i + 1) + " qos=" + std::to_string(s.qos) +
              (s.subscribe ? " subscribe=t/+" : "") + (s.md_topic ? " topic=t/${dev}" : "") +
-             (s.birth ? " birth" : "") + (s.nailed_up ? " nailed_up" : "") +
+             (s.birth ? " birth" : "") + (s.keep_session ? " keep-session" : "") + (s.nailed_up ? " nailed_up" : "") +
              (s.opportunistic ? " opportunistic" : "");
-      if (s.has_retry) {
-        out += " retry=[";
-        for (std::size_t k = 0; k < s.retry.backoff_ms.size(); ++k)
-          out += (k ? "," : "") + std::to_string(s.retry.backoff_ms[k]);
-        out += "]ms conceal=" + std::to_string(s.retry.conceal) + " jitter=" +
-               std::to_string(s.retry.effective_jitter_percent()) + "%";
-        if (s.retry.secs_since_valid_ping) out += " valid_ping=" + std::to_string(s.retry.secs_since_valid_ping) + "s";
-        if (s.retry.secs_since_valid_hangup)
-          out += " valid_hangup=" + std::to_string(s.retry.secs_since_valid_hangup) + "s";
-      } else {
-        out += " no-retry";
-      }
-      out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n    messages:";
-      for (const auto& m : s.msgs)
-        out += " " + std::to_string(m.bytes.size()) + "B/" + std::to_string(m.chunk) + "@+" +
-               std::to_string(m.gap) + "us";
-      out += "\n";
+      out += testing::describe_retry(s.has_retry, s.retry);
+      out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n" + testing::describe_messages(s.msgs);
     }
     out += "fault plan:\n" + plan_.to_string();
     return out;
@@ -311,10 +304,25 @@ class MqttRun final : public ScenarioRun {
     world_ = &world;
     const int broker_host = world.add_host("broker", "10.5.0.1");
     const int client = world.add_host("client");
-    broker_peer_ = std::make_unique<peers::MqttBroker>(world.loop(), world.net_for(broker_host),
-                                                       Endpoint::tcp("0.0.0.0", 1883), broker_);
-    if (Error e = broker_peer_->start()) world.violation("broker: " + e.message());
     auto pol = std::make_shared<policy::Policy>();
+    Net* broker_net = &world.net_for(broker_host);
+    if (tls_) {
+      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
+      const auto pki = proto::testing::make_test_pki("broker", sim::testing::SimTls::kEpoch);
+      provider_ = &sim_tls_->provider();
+      server_tls_ = sim_tls_->serve(*broker_net, pki.good);
+      broker_net = server_tls_.get();
+      pol->certs.push_back(policy::Cert{"broker-ca", pki.ca.cert_der, true});
+      pol->trust_stores.push_back(policy::TrustStore{"sim", {0}});
+    }
+    broker_peer_ = std::make_unique<peers::MqttBroker>(world.loop(), *broker_net, Endpoint::tcp("0.0.0.0", 1883), broker_);
+    if (Error e = broker_peer_->start()) world.violation("broker: " + e.message());
+    if (restart_at_) {
+      world.loop().at(restart_at_, [this] { broker_peer_->stop(restart_keeps_sessions_); }, {"broker", 0, "stop"});
+      world.loop().at(restart_at_ + restart_gap_, [this, &world] {
+        if (Error e = broker_peer_->start()) world.violation("broker restart: " + e.message());
+      }, {"broker", 0, "restart"});
+    }
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& spec = specs_[i];
       auto a = std::make_unique<Actor>();
@@ -337,6 +345,11 @@ class MqttRun final : public ScenarioRun {
       }
       st.nailed_up = spec.nailed_up;
       st.opportunistic = spec.opportunistic;
+      st.mqtt_clean_start = !spec.keep_session;
+      if (tls_) {
+        st.tls = true;
+        st.trust_store = 0;
+      }
       if (spec.has_retry) {
         st.retry = pol->retries.size();
         pol->retries.push_back(spec.retry);
@@ -345,12 +358,14 @@ class MqttRun final : public ScenarioRun {
       actors_.push_back(std::move(a));
     }
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4d51);
-    cfg.transport_timeout = transport_timeout_;
-    cfg.protocol_timeout = protocol_timeout_;
+    cfg.tls = provider_;
+    cfg.transport_timeout = deadlines_.transport;
+    cfg.protocol_timeout = deadlines_.protocol;
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::mqtt::register_mqtt_binding(*ctx_);
+    if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
     for (auto& upa : actors_) {
       Actor* a = upa.get();
       world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
@@ -363,7 +378,7 @@ class MqttRun final : public ScenarioRun {
 
   void check(World& world) override {
     const bool calm = plan_.actions.empty() && !options_.buggify && broker_.drop_puback_pct == 0 &&
-                      broker_.close_mid_packet_pct == 0;
+                      broker_.close_mid_packet_pct == 0 && restart_at_ == 0;
     const auto& log = broker_peer_->received();
     for (const auto& ap : actors_) {
       const Actor& a = *ap;
@@ -371,7 +386,7 @@ class MqttRun final : public ScenarioRun {
         world.violation(a.name + ": was never created");
         continue;
       }
-      check_states(world, a);
+      testing::check_state_sequence(world, a.name, a.states);
       check_qos(world, a, log);
       check_order(world, a, log);
       check_no_loss(world, a, log);
@@ -381,9 +396,10 @@ class MqttRun final : public ScenarioRun {
         world.violation(a.name + ": calm run, " + std::to_string(a.spec.msgs.size()) + " QoS 1 messages sent, " +
                         std::to_string(a.acks) + " QOS_ACK_REMOTE");
     }
-    if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
-      world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
-                      std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+    if (calm && broker_peer_->connections() > 1)
+      world.violation("calm run, yet the streams made " + std::to_string(broker_peer_->connections()) +
+                      " broker connections (they share one)");
+    testing::check_nothing_left(world, ctx_.get());
     if (ctx_) checker_->finish(*ctx_);
   }
 
@@ -408,20 +424,6 @@ class MqttRun final : public ScenarioRun {
       return;
     }
     if (!a->spec.nailed_up) a->s->request_tx();
-  }
-
-  void check_states(World& world, const Actor& a) {
-    State tracked = State::kNone;
-    for (const auto& [t, st] : a.states) {
-      if (!stream::transition_legal(tracked, st))
-        world.violation(a.name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
-                        stream::state_name(st));
-      tracked = stream::next_tracked(tracked, st);
-    }
-    const auto destroying =
-        std::count_if(a.states.begin(), a.states.end(), [](const auto& p) { return p.second == State::kDestroying; });
-    if (destroying != 1 || a.states.back().second != State::kDestroying)
-      world.violation(a.name + ": DESTROYING must come exactly once, last");
   }
 
   void check_qos(World& world, const Actor& a, const std::vector<peers::MqttReceived>& log) {
@@ -495,7 +497,7 @@ class MqttRun final : public ScenarioRun {
     Micros biggest = 0;
     for (auto b : s.retry.backoff_ms) biggest = std::max<Micros>(biggest, millis(b));
     biggest += biggest * s.retry.effective_jitter_percent() / 100;
-    const Micros bound = std::max(transport_timeout_, protocol_timeout_) + biggest + seconds(1);
+    const Micros bound = std::max(deadlines_.transport, deadlines_.protocol) + biggest + seconds(1);
     const Micros from = std::max(healed_at_, s.start_at);
     if (from + bound >= s.end_at) return;
     bool ok = a.up_through(from, from);
@@ -510,7 +512,13 @@ class MqttRun final : public ScenarioRun {
   peers::MqttBrokerOptions broker_;
   FaultPlan plan_;
   Micros healed_at_ = 0;
-  Micros transport_timeout_ = 0, protocol_timeout_ = 0;
+  Micros restart_at_ = 0, restart_gap_ = 0;  // a broker restart (0: none)
+  bool restart_keeps_sessions_ = false;
+  bool tls_ = false;
+  std::unique_ptr<sim::testing::SimTls> sim_tls_;
+  proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
+  std::unique_ptr<peers::TlsServerNet> server_tls_;
+  testing::Deadlines deadlines_;
   World* world_ = nullptr;
   std::unique_ptr<peers::MqttBroker> broker_peer_;
   std::unique_ptr<EngineChecker> checker_;

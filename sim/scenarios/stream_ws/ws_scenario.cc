@@ -72,6 +72,7 @@
 #include "sim/peers/ws_echo_server.h"
 #include "sim/testing/sim_context.h"
 #include "sim/testing/sim_tls.h"
+#include "sim/testing/stream_actor.h"
 
 namespace ss::sim {
 namespace {
@@ -100,11 +101,7 @@ const char* ws_fault_name(WsFault f) {
 enum class Answer { kNone, kDisconnect, kDestroy };
 enum class AnswerAt { kConnected, kRx, kTx };
 
-struct Msg {
-  std::string bytes;
-  std::size_t chunk = 0;  // bytes per tx() call (the engine's buffer caps it)
-  Micros gap = 0;         // pause before its first byte
-};
+using Msg = testing::TxMessage;
 
 struct StreamSpec {
   std::vector<Msg> msgs;
@@ -293,15 +290,9 @@ struct Actor {
       return answer_now();  // this chunk is not sent: nothing advances
     }
     const Msg& m = spec.msgs[next_msg];
-    const std::size_t n = std::min({m.chunk, m.bytes.size() - offset, buf.size()});
-    std::copy_n(m.bytes.begin() + static_cast<std::ptrdiff_t>(offset), n, buf.begin());
-    len = n;
-    flags = (offset == 0 ? kSom : 0u) | (offset + n == m.bytes.size() ? kEom : 0u);
-    offset += n;
-    if (flags & kEom) {
+    if (testing::next_chunk(m.bytes, m.chunk, offset, buf, len, flags)) {
       sent.push_back(next_msg);
       ++next_msg;
-      offset = 0;
       if (more_to_send()) ready_at = world->now() + spec.msgs[next_msg].gap;
     }
     if (more_to_send() && s) s->request_tx();
@@ -326,8 +317,7 @@ class WsRun final : public ScenarioRun {
     Rng rng(seed);
     Rng draw = rng.fork(0x77737374);  // "wsst"
     options_ = draw_world_options(seed, draw, 4, 8192);
-    transport_timeout_ = draw.between(seconds(2), seconds(5));
-    protocol_timeout_ = draw.between(seconds(2), seconds(5));
+    deadlines_ = testing::draw_deadlines(draw);
     const int n = static_cast<int>(draw.between(1, 4));
     std::size_t biggest = 0;
     for (int i = 0; i < n; ++i) {
@@ -357,17 +347,7 @@ class WsRun final : public ScenarioRun {
       s.nailed_up = draw.chance(1, 4);
       s.opportunistic = draw.chance(1, 3);
       s.has_retry = draw.chance(5, 6);
-      auto& r = s.retry;
-      r.name = "r" + std::to_string(i);
-      const int entries = static_cast<int>(draw.between(1, 4));
-      for (int e = 0; e < entries; ++e) r.backoff_ms.push_back(static_cast<std::uint32_t>(draw.between(100, 2000)));
-      const std::uint16_t conceals[] = {1, 3, 10, policy::RetryPolicy::kConcealForever};
-      r.conceal = conceals[draw.below(4)];
-      r.jitter_percent = draw.chance(1, 2) ? 0 : static_cast<std::uint8_t>(draw.between(1, 50));
-      if (draw.chance(1, 4)) {
-        r.secs_since_valid_ping = static_cast<std::uint16_t>(draw.between(1, 3));
-        if (draw.chance(1, 2)) r.secs_since_valid_hangup = static_cast<std::uint16_t>(r.secs_since_valid_ping + draw.between(2, 4));
-      }
+      s.retry = testing::draw_retry_policy(draw, static_cast<std::size_t>(i), 4);
       s.md_header = draw.chance(1, 2);
       s.md_path = draw.chance(1, 2);
       s.start_at = draw.between(0, millis(500));
@@ -478,8 +458,8 @@ class WsRun final : public ScenarioRun {
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(transport_timeout_) + "us protocol=" +
-           std::to_string(protocol_timeout_) + "us\n";
+    out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
+           std::to_string(deadlines_.protocol) + "us\n";
     const auto& o = server_opts_;
     out += std::string("server ws (10.4.0.1:80)") + (tls_ ? " TLS" : "") + ": echo_frame=" +
            (o.echo_frame ? std::to_string(o.echo_frame) : "whole") + (o.ping_between ? " ping-between" : "") +
@@ -496,18 +476,7 @@ class WsRun final : public ScenarioRun {
       const auto& s = specs_[i];
       out += "  stream" + std::to_string(i + 1) + (s.binary ? " binary" : " text") +
              (s.nailed_up ? " nailed_up" : "") + (s.opportunistic ? " opportunistic" : "");
-      if (s.has_retry) {
-        out += " retry=[";
-        for (std::size_t k = 0; k < s.retry.backoff_ms.size(); ++k)
-          out += (k ? "," : "") + std::to_string(s.retry.backoff_ms[k]);
-        out += "]ms conceal=" + std::to_string(s.retry.conceal) + " jitter=" +
-               std::to_string(s.retry.effective_jitter_percent()) + "%";
-        if (s.retry.secs_since_valid_ping) out += " valid_ping=" + std::to_string(s.retry.secs_since_valid_ping) + "s";
-        if (s.retry.secs_since_valid_hangup)
-          out += " valid_hangup=" + std::to_string(s.retry.secs_since_valid_hangup) + "s";
-      } else {
-        out += " no-retry";
-      }
+      out += testing::describe_retry(s.has_retry, s.retry);
       out += std::string(s.md_header ? " md=X-Token" : "") + (s.md_path ? " md=${room}-in-path" : "");
       for (Micros t : s.md_changes) out += " md-change@" + std::to_string(t) + "us";
       if (s.answer != Answer::kNone) {
@@ -516,11 +485,7 @@ class WsRun final : public ScenarioRun {
                at[static_cast<int>(s.answer_at)] + " #" + std::to_string(s.answer_n);
       }
       out += " repoll=" + std::to_string(s.repoll_gap) + "us start=" + std::to_string(s.start_at) +
-             "us end=" + std::to_string(s.end_at) + "us\n    messages:";
-      for (const auto& m : s.msgs)
-        out += " " + std::to_string(m.bytes.size()) + "B/" + std::to_string(m.chunk) + "@+" +
-               std::to_string(m.gap) + "us";
-      out += "\n";
+             "us end=" + std::to_string(s.end_at) + "us\n" + testing::describe_messages(s.msgs);
     }
     out += "fault plan:\n" + plan_.to_string();
     return out;
@@ -578,8 +543,8 @@ class WsRun final : public ScenarioRun {
     }
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x5753);
     cfg.tls = provider_;
-    cfg.transport_timeout = transport_timeout_;
-    cfg.protocol_timeout = protocol_timeout_;
+    cfg.transport_timeout = deadlines_.transport;
+    cfg.protocol_timeout = deadlines_.protocol;
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::ws::register_ws_binding(*ctx_);
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
@@ -604,7 +569,7 @@ class WsRun final : public ScenarioRun {
         world.violation(a->name + ": was never created");
         continue;
       }
-      check_states(world, *a);
+      testing::check_state_sequence(world, a->name, a->states);
       check_answer(world, *a);
       check_messages(world, *a, records);
       check_metadata(world, *a, records);
@@ -615,9 +580,7 @@ class WsRun final : public ScenarioRun {
                         std::to_string(a->sent.size()) + " sent whole, " + std::to_string(a->received.size()) +
                         " came back");
     }
-    if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
-      world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
-                      std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+    testing::check_nothing_left(world, ctx_.get());
   }
 
  private:
@@ -639,21 +602,6 @@ class WsRun final : public ScenarioRun {
       return;
     }
     a->kick();
-  }
-
-  void check_states(World& world, const Actor& a) {
-    State tracked = State::kNone;
-    for (const auto& [t, st] : a.states) {
-      if (!stream::transition_legal(tracked, st))
-        world.violation(a.name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
-                        stream::state_name(st));
-      tracked = stream::next_tracked(tracked, st);
-    }
-    const auto destroying = std::count_if(a.states.begin(), a.states.end(), [](const auto& p) {
-      return p.second == State::kDestroying;
-    });
-    if (destroying != 1 || a.states.back().second != State::kDestroying)
-      world.violation(a.name + ": DESTROYING must come exactly once, last");
   }
 
   void check_answer(World& world, const Actor& a) {
@@ -820,7 +768,7 @@ class WsRun final : public ScenarioRun {
     if (o.fault == WsFault::kWrongAccept || (o.fault == WsFault::kRefuse && o.refuse_first == 0)) return;
     const Micros max_backoff = millis(*std::max_element(s.retry.backoff_ms.begin(), s.retry.backoff_ms.end()));
     const Micros jittered = max_backoff + max_backoff * s.retry.effective_jitter_percent() / 100;
-    Micros bound = std::max(transport_timeout_, protocol_timeout_) + jittered + seconds(1);
+    Micros bound = std::max(deadlines_.transport, deadlines_.protocol) + jittered + seconds(1);
     if (o.fault == WsFault::kRefuse)
       bound += static_cast<Micros>(o.refuse_first) * (jittered + seconds(o.retry_after.value_or(0)) + seconds(1));
     const Micros destroyed_at = a.states.back().first;
@@ -851,8 +799,7 @@ class WsRun final : public ScenarioRun {
   }
 
   WorldOptions options_;
-  Micros transport_timeout_ = 0;
-  Micros protocol_timeout_ = 0;
+  testing::Deadlines deadlines_;
   std::vector<StreamSpec> specs_;
   WsEchoOptions server_opts_;
   bool oversize_ = false;
