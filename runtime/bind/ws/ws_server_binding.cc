@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "runtime/bind/h1/h1_server_binding.h"
+#include "runtime/core/planted.h"
 #include "runtime/proto/ws/ws_client.h"
 #include "runtime/proto/ws/ws_handshake.h"
 
@@ -101,7 +102,9 @@ class WsServerBinding final : public stream::Binding {
       Event e = session_->next_event();
       if (std::holds_alternative<NeedData>(e)) break;
       if (auto* f = std::get_if<FragmentEvent>(&e)) {
-        const std::uint32_t flags = (f->first ? stream::kFlagSom : 0u) | (f->last ? stream::kFlagEom : 0u);
+        // planted: EOM lost on the last piece of a message that came in several
+        const bool eom = f->last && !(SS_PLANTED("ws-server-eom") && !f->first);
+        const std::uint32_t flags = (f->first ? stream::kFlagSom : 0u) | (eom ? stream::kFlagEom : 0u);
         if (host_.rx(f->data, flags) == HostVerdict::kStop) return stop();
       } else if (auto* c = std::get_if<CloseEvent>(&e)) {
         host_.trace("ws.close", std::to_string(c->code) + (c->reason.empty() ? "" : " " + c->reason));
