@@ -1,25 +1,33 @@
 // Fuzz target: an h1 server stream (engine + h1 server binding +
 // MessageParser in request mode) fed a hostile client's bytes in the
-// simulator (docs/api.md "Serving").
+// simulator (docs/api.md "Serving"); with flag bit 5, a ws server stream
+// fed hostile WebSocket bytes after a valid upgrade request (the ws half:
+// ws server binding, wslay's server side, docs/protocols.md "ws server").
 //
 // Input: byte 0 = flags (bit 0 the client never reads; bit 1 the server
 // answers DISCONNECT_ME to every third SERVER_TXN; bit 2 small limits:
 // 300-byte bodies, 2 s head and 5 s idle deadlines; bit 3 the client
 // closes after writing; bit 4 the server destroys its clients from a
-// foreach_client walk at 3 s); byte 1 = the network's largest segment
+// foreach_client walk at 3 s; bit 5 the server streamtype is ws and the
+// client's bytes follow a valid upgrade request to /chat: they are frames);
+// byte 1 = the network's largest segment
 // (1..256 bytes); the rest = what the client writes once connected.
 // The server answers /ok (ack 0, a small body with Content-Length),
 // /chunk (ack 0, chunked), /status (ack 418), anything else without an
-// ack (404), and echoes request bodies back when they end.
+// ack (404), and echoes request bodies back when they end. On
+// SERVER_UPGRADE it change_handlers to a ws echo: each message back once
+// its EOM is in.
 // Invariants (abort on failure):
 //  - no crash, no sanitizer report, no engine violation;
 //  - every accepted stream's states are legal, start CREATING, CONNECTING,
 //    never POLL / UNREACHABLE / ALL_RETRIES_FAILED, and end with one
 //    DESTROYING once the client is gone;
-//  - rx only between a SERVER_TXN and the stream's end;
+//  - rx only between a SERVER_TXN (or SERVER_UPGRADE) and the stream's end;
+//  - ws: SOM starts each message and never comes inside one;
 //  - the run reaches idle once client and server are gone, nothing left.
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
 #include <memory>
 #include <span>
 #include <string>
@@ -27,6 +35,7 @@
 
 #include "fuzz/hostile_server.h"
 #include "runtime/bind/h1/h1_binding.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
@@ -41,8 +50,13 @@ using stream::State;
 
 [[noreturn]] void fail(const std::string& why) { fuzzing::fuzz_fail("h1_server_fuzz", why); }
 
+// A valid upgrade request: the fuzzer's bytes after it are frames.
+constexpr std::string_view kUpgrade =
+    "GET /chat HTTP/1.1\r\nHost: server\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+
 struct HostileClient final : ConnectionHandler {
-  std::span<const std::uint8_t> bytes;
+  std::vector<std::uint8_t> bytes;
   bool deaf = false, close_after = false;
   std::unique_ptr<Connection> conn;
   void on_connected() override {
@@ -59,7 +73,43 @@ struct Client {
   std::vector<State> states;
   std::string body, out;
   int txns = 0;
+  // ws: the message coming in, and the echoes going out.
+  bool in_message = false;
+  std::string ws_msg;
+  std::deque<std::string> ws_out;
+  std::size_t ws_pos = 0;
 };
+
+// The ws echo the server's user switches to on SERVER_UPGRADE.
+stream::Callbacks ws_echo(Client* c) {
+  stream::Callbacks cb;
+  cb.rx = [c](std::span<const std::uint8_t> bytes, std::uint32_t f) {
+    const bool som = f & stream::kFlagSom;
+    if (som == c->in_message) fail(som ? "ws rx: SOM inside a message" : "ws rx: a piece without SOM");
+    if (som) c->ws_msg.clear();
+    c->ws_msg.append(bytes.begin(), bytes.end());
+    c->in_message = !(f & stream::kFlagEom);
+    if (c->in_message) return Ret::kOk;
+    c->ws_out.push_back(std::exchange(c->ws_msg, {}));
+    return c->s->request_tx();
+  };
+  cb.tx = [c](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& f) {
+    if (c->ws_out.empty()) return Ret::kTxDontSend;
+    const std::string& m = c->ws_out.front();
+    f = c->ws_pos == 0 ? std::uint32_t{stream::kFlagSom} : 0u;
+    len = std::min(buf.size(), m.size() - c->ws_pos);
+    std::copy_n(m.begin() + static_cast<std::ptrdiff_t>(c->ws_pos), len, buf.begin());
+    c->ws_pos += len;
+    if (c->ws_pos == m.size()) {
+      f |= stream::kFlagEom;
+      c->ws_out.pop_front();
+      c->ws_pos = 0;
+    }
+    if (!c->ws_out.empty()) c->s->request_tx();
+    return Ret::kOk;
+  };
+  return cb;
+}
 
 }  // namespace
 
@@ -73,9 +123,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const int client_host = world.add_host("client");
   const int server_host = world.add_host("server");
 
-  policy::PolicyBuilder b(policy::streamtype(policy::Protocol::kH1, "", 80));
+  const bool ws = flags & 32;
+  policy::PolicyBuilder b(policy::streamtype(ws ? policy::Protocol::kWs : policy::Protocol::kH1, "", 80));
   b.add("web", [](policy::Streamtype& st) {
     st.server = true;
+    st.ws_binary = true;
     st.metadata = {{"path", ""}, {"method", ""}, {"q", ""}, {"ct", "content-type:"}};
   });
   std::vector<std::string> violations;
@@ -91,6 +143,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   {
     stream::Context ctx(std::move(cfg));
     proto::h1::register_h1_binding(ctx);
+    proto::ws::register_ws_binding(ctx);
     stream::StreamInfo info;
     info.streamtype = "web";
     info.make_accepted = [&](stream::StreamInfo& a) {
@@ -99,6 +152,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       a.on_bind = [c](stream::Stream* s) { c->s = s; };
       a.callbacks.state = [c, flags](stream::State st, std::uint32_t) {
         c->states.push_back(st);
+        if (st == State::kServerUpgrade) c->s->change_handlers(ws_echo(c));
         if (st != State::kServerTxn) return Ret::kOk;
         c->body.clear();
         if ((flags & 2) && ++c->txns % 3 == 0) return Ret::kDisconnectMe;
@@ -147,7 +201,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!server.ok()) fail("create: " + server.error().message());
     stream::Stream* srv = *server;
 
-    hostile.bytes = std::span<const std::uint8_t>(data + 2, size - 2);
+    if (ws) hostile.bytes.assign(kUpgrade.begin(), kUpgrade.end());
+    hostile.bytes.insert(hostile.bytes.end(), data + 2, data + size);
     hostile.deaf = flags & 1;
     hostile.close_after = flags & 8;
     hostile.conn = world.net_for(client_host).connect(Endpoint::tcp("server", 80), {}, &hostile);

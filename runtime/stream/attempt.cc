@@ -266,6 +266,12 @@ HostVerdict Attempt::server_txn() {
   return verdict();
 }
 
+HostVerdict Attempt::server_upgrade() {
+  if (!live() || s_.stopping()) return HostVerdict::kStop;
+  s_.raise(State::kServerUpgrade);
+  return verdict();
+}
+
 std::optional<std::string_view> Attempt::response_metadata(std::string_view name) const {
   for (const auto& n : s_.response_md_) {
     if (n == name) return s_.md_.find(name);

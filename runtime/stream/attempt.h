@@ -84,6 +84,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   const ServerLimits& server_limits() const override;
   void begin_server_txn() override;
   HostVerdict server_txn() override;
+  HostVerdict server_upgrade() override;
   std::optional<int> server_ack() const override { return s_.server_ack_; }
   std::optional<std::string_view> response_metadata(std::string_view name) const override;
 

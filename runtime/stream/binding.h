@@ -297,6 +297,10 @@ class BindingHost {
   // Raises SERVER_TXN: the request's metadata are set; the user reads them,
   // acks (lws_ss_server_ack) and asks to send the response body.
   virtual HostVerdict server_txn() { return HostVerdict::kStop; }
+  // Raises SERVER_UPGRADE on the accepted stream (never on the listener,
+  // docs/states.md "Serving"): the connection now speaks WebSocket; the
+  // user may change_handlers() for the rest of it.
+  virtual HostVerdict server_upgrade() { return HostVerdict::kStop; }
   // The user's lws_ss_server_ack for the current transaction (0 = OK, else
   // the status to answer), nullopt when the user has not acked.
   virtual std::optional<int> server_ack() const { return std::nullopt; }

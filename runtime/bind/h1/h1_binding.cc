@@ -497,7 +497,9 @@ void register_h1_binding(stream::Context& ctx) {
   ctx.register_binding(policy::Protocol::kH1, [shared](stream::BindingHost& host) -> std::unique_ptr<stream::Binding> {
     return std::make_unique<H1Binding>(host, shared);
   });
-  ctx.register_binding(policy::Protocol::kH1, &make_h1_server_binding, stream::Role::kServer);
+  ctx.register_binding(
+      policy::Protocol::kH1, [](stream::BindingHost& host) { return make_h1_server_binding(host); },
+      stream::Role::kServer);
 }
 
 }  // namespace ss::proto::h1

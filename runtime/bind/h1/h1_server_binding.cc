@@ -75,7 +75,8 @@ bool safe_header_value(std::string_view v) {
 
 class H1ServerBinding final : public stream::Binding {
  public:
-  explicit H1ServerBinding(stream::BindingHost& host) : host_(host), parser_(MessageParser::Kind::kRequest) {}
+  H1ServerBinding(stream::BindingHost& host, UpgradeTaker take_upgrade)
+      : host_(host), take_upgrade_(std::move(take_upgrade)), parser_(MessageParser::Kind::kRequest) {}
   ~H1ServerBinding() override { cancel_timers(); }
 
   const char* name() const override { return "h1-server"; }
@@ -152,10 +153,7 @@ class H1ServerBinding final : public stream::Binding {
 
   void on_head(const Head& head) {
     cancel_head_timer();
-    if (parser_.upgraded() || head.upgrade) {
-      return refuse(501, "h1 server: protocol upgrade requested (" +
-                             std::string(find_header(head.headers, "upgrade").value_or("")) + "), not served");
-    }
+    if (parser_.upgraded() || head.upgrade) return on_upgrade(head);
     in_txn_ = true;
     request_done_ = false;
     response_started_ = false;
@@ -166,6 +164,27 @@ class H1ServerBinding final : public stream::Binding {
     head_method_ = iequals(head.method, "HEAD");
     http10_ = head.http_major == 1 && head.http_minor == 0;
     keep_alive_ = head.keep_alive;
+    store_request(head);
+    host_.trace("h1.request", head.method + " " + head.target);
+    if (host_.server_txn() == HostVerdict::kStop) return stop();
+  }
+
+  // 501 unless a taker serves upgrades; it may refuse (a bad handshake) or
+  // take the connection, after which this binding is done with it.
+  void on_upgrade(const Head& head) {
+    const std::string upgrade(find_header(head.headers, "upgrade").value_or(""));
+    if (!take_upgrade_) {
+      return refuse(501, "h1 server: protocol upgrade requested (" + upgrade + "), not served");
+    }
+    store_request(head);
+    host_.trace("h1.request", head.method + " " + head.target + " upgrade " + upgrade);
+    auto refusal = take_upgrade_(head, parser_.take_upgrade_bytes());
+    if (refusal) return refuse(refusal->status, refusal->why, refusal->headers);
+    stop();  // the taker's connection now
+  }
+
+  // The request's metadata (a new transaction's: the last one's forgotten).
+  void store_request(const Head& head) {
     host_.begin_server_txn();
     const std::string_view target = head.target;
     const std::size_t q = target.find('?');
@@ -177,8 +196,6 @@ class H1ServerBinding final : public stream::Binding {
       if (auto v = find_header(head.headers, header_name(md.header))) store(md.name, *v);
     }
     if (q != std::string_view::npos) store_url_args(target.substr(q + 1));
-    host_.trace("h1.request", head.method + " " + head.target);
-    if (host_.server_txn() == HostVerdict::kStop) return stop();
   }
 
   // A value for a declared name; names the streamtype does not declare are
@@ -221,10 +238,11 @@ class H1ServerBinding final : public stream::Binding {
   }
 
   // An answer of our own (the request was bad or too big), then close.
-  void refuse(int status, const std::string& why) {
+  void refuse(int status, const std::string& why, const Headers& extra = {}) {
     if (stopped_) return;
     if (!response_started_) {
       Headers h{{"Content-Length", "0"}, {"Connection", "close"}};
+      h.insert(h.end(), extra.begin(), extra.end());
       write(serialize_response_head(status, reason_phrase(status), h));
       host_.trace("h1.status", std::to_string(status));
     }
@@ -358,6 +376,7 @@ class H1ServerBinding final : public stream::Binding {
   }
 
   stream::BindingHost& host_;
+  UpgradeTaker take_upgrade_;
   MessageParser parser_;
   TimerId head_timer_;
   TimerId idle_timer_;
@@ -381,8 +400,8 @@ class H1ServerBinding final : public stream::Binding {
 
 }  // namespace
 
-std::unique_ptr<stream::Binding> make_h1_server_binding(stream::BindingHost& host) {
-  return std::make_unique<H1ServerBinding>(host);
+std::unique_ptr<stream::Binding> make_h1_server_binding(stream::BindingHost& host, UpgradeTaker take_upgrade) {
+  return std::make_unique<H1ServerBinding>(host, std::move(take_upgrade));
 }
 
 }  // namespace ss::proto::h1

@@ -26,15 +26,37 @@
 // request -> 400; a head not complete head_timeout after the connection or
 // the previous response (slowloris), or no byte in or out for idle_timeout
 // (a client that never reads) -> closed. Each is closed with a logged reason.
-// A WebSocket upgrade request is answered 501 and closed (not served yet).
+// An upgrade request (Upgrade: websocket or any other) is answered 501 and
+// closed, unless the binding was made with an UpgradeTaker (a ws server
+// streamtype, runtime/bind/ws/ws_server_binding.h): then the request's
+// metadata are stored as for SERVER_TXN and the taker decides.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "runtime/proto/http/http_message.h"
 #include "runtime/stream/binding.h"
 
 namespace ss::proto::h1 {
 
-std::unique_ptr<stream::Binding> make_h1_server_binding(stream::BindingHost& host);
+// How to refuse an upgrade request: the status (with extra headers) and
+// the reason logged when the connection closes.
+struct UpgradeRefusal {
+  int status = 400;
+  std::string why;
+  Headers headers;
+};
+
+// Given an upgrade request's head and the bytes that followed it: nullopt
+// when the taker owns the connection from now on (the h1 binding then
+// ignores it; the caller routes every later call to the taker), or how to
+// refuse it.
+using UpgradeTaker = std::function<std::optional<UpgradeRefusal>(const Head& head, std::vector<std::uint8_t> rest)>;
+
+std::unique_ptr<stream::Binding> make_h1_server_binding(stream::BindingHost& host, UpgradeTaker take_upgrade = {});
 
 }  // namespace ss::proto::h1

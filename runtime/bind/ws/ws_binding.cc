@@ -1,4 +1,5 @@
 #include "runtime/bind/ws/ws_binding.h"
+#include "runtime/bind/ws/ws_server_binding.h"
 
 #include "runtime/core/planted.h"
 
@@ -223,6 +224,9 @@ std::unique_ptr<stream::Binding> make_ws_binding(stream::BindingHost& host) {
   return std::make_unique<WsBinding>(host);
 }
 
-void register_ws_binding(stream::Context& ctx) { ctx.register_binding(policy::Protocol::kWs, &make_ws_binding); }
+void register_ws_binding(stream::Context& ctx) {
+  ctx.register_binding(policy::Protocol::kWs, &make_ws_binding);
+  ctx.register_binding(policy::Protocol::kWs, &make_ws_server_binding, stream::Role::kServer);
+}
 
 }  // namespace ss::proto::ws

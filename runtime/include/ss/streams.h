@@ -135,6 +135,27 @@ class StreamHandle {
   void server_ack(int nack) {
     if (auto* s = get()) s->server_ack(nack);
   }
+  // Replaces the handlers given (empty members keep theirs): on
+  // SERVER_UPGRADE, the WebSocket handlers for the rest of an accepted
+  // connection (lws_ss_change_handlers, docs/api.md "Serving").
+  void change_handlers(Handlers h) {
+    auto* s = get();
+    if (!s) return;
+    stream::Callbacks cb;
+    if (h.rx) cb.rx = std::move(h.rx);
+    if (h.state) cb.state = std::move(h.state);
+    if (h.tx) {
+      cb.tx = [f = std::move(h.tx)](std::uint32_t ord, std::span<std::uint8_t> buf, std::size_t& len,
+                                    std::uint32_t& flags) {
+        TxChunk c{ord, buf, 0, 0};
+        const Ret r = f(c);
+        len = c.len;
+        flags = c.flags;
+        return r;
+      };
+    }
+    s->change_handlers(cb);
+  }
   // A server stream: `fn` once for each live accepted stream (it may reset
   // the handle it is given).
   void foreach_client(const std::function<void(StreamHandle& client)>& fn) {

@@ -8,9 +8,9 @@
 
 namespace ss::proto::ws {
 
-// wslay's C callbacks, with access to the Client's private state.
+// wslay's C callbacks, with access to the Session's private state.
 struct WsCallbacks {
-  static Client& self(void* user) { return *static_cast<Client*>(user); }
+  static Session& self(void* user) { return *static_cast<Session*>(user); }
 
   // One byte per call; see the header for why.
   static ssize_t recv(wslay_event_context_ptr ctx, uint8_t* buf, size_t len, int, void* user) {
@@ -104,23 +104,23 @@ struct WsCallbacks {
   }
 };
 
-std::size_t Client::piece() const { return std::max<std::size_t>(options_.rx_piece, 1); }
+std::size_t Session::piece() const { return std::max<std::size_t>(options_.rx_piece, 1); }
 
-void Client::emit_piece(bool last) {
+void Session::emit_piece(bool last) {
   events_.push_back(FragmentEvent{rx_binary_, rx_first_, last, std::exchange(rx_frame_, {})});
   rx_first_ = false;
   yield_ = true;  // hand it over before reading on (the same for any split)
 }
 
-Client::Client(Rng& rng, Options options) : rng_(rng), options_(std::move(options)) {}
+Session::Session(Rng& rng, Options options) : rng_(rng), options_(std::move(options)) {}
 
-Client::~Client() {
+Session::~Session() {
   if (ev_) wslay_event_context_free(ev_);
   if (frame_) wslay_frame_context_free(frame_);
 }
 
-Result<std::string> Client::open(std::string_view host, std::string_view target, const h1::Headers& extra) {
-  if (phase_ != Phase::kIdle) return make_error(ErrorCode::kState, "ws client: open() called twice");
+Result<std::string> Session::open(std::string_view host, std::string_view target, const h1::Headers& extra) {
+  if (phase_ != Phase::kIdle || server()) return make_error(ErrorCode::kState, "ws client: open() called twice, or on a server");
   key_ = make_key(rng_);
   auto bytes = h1::serialize_request(upgrade_request(host, target, key_, options_.subprotocol, extra));
   if (!bytes.ok()) return bytes;
@@ -128,7 +128,7 @@ Result<std::string> Client::open(std::string_view host, std::string_view target,
   return bytes;
 }
 
-void Client::fail(ErrorCode code, std::string what, std::uint64_t at, std::uint16_t close_code) {
+void Session::fail(ErrorCode code, std::string what, std::uint64_t at, std::uint16_t close_code) {
   if (phase_ == Phase::kFailed) return;
   if (ev_ && close_code && !wslay_event_get_close_sent(ev_)) {
     wslay_event_queue_close(ev_, close_code, nullptr, 0);
@@ -139,7 +139,7 @@ void Client::fail(ErrorCode code, std::string what, std::uint64_t at, std::uint1
   events_.push_back(ErrorEvent{code, "ws: " + what + " at byte offset " + std::to_string(at), at});
 }
 
-void Client::receive_data(std::span<const std::uint8_t> bytes) {
+void Session::receive_data(std::span<const std::uint8_t> bytes) {
   if (phase_ == Phase::kHandshake) {
     parser_.receive_data(bytes);
     run_handshake();
@@ -156,7 +156,7 @@ void Client::receive_data(std::span<const std::uint8_t> bytes) {
   run_wslay();
 }
 
-void Client::run_handshake() {
+void Session::run_handshake() {
   for (;;) {
     h1::Event e = parser_.next_event();
     if (std::holds_alternative<h1::NeedData>(e)) return;
@@ -184,25 +184,7 @@ void Client::run_handshake() {
       return;
     }
     handshake_bytes_ = parser_.offset();
-    wslay_event_callbacks cbs{};
-    cbs.recv_callback = WsCallbacks::recv;
-    cbs.send_callback = WsCallbacks::send;
-    cbs.genmask_callback = WsCallbacks::genmask;
-    cbs.on_frame_recv_start_callback = WsCallbacks::on_frame_start;
-    cbs.on_frame_recv_chunk_callback = WsCallbacks::on_frame_chunk;
-    cbs.on_frame_recv_end_callback = WsCallbacks::on_frame_end;
-    cbs.on_msg_recv_callback = WsCallbacks::on_msg;
-    wslay_frame_callbacks fcbs{WsCallbacks::frame_send, WsCallbacks::frame_recv, WsCallbacks::frame_genmask};
-    if (wslay_event_context_client_init(&ev_, &cbs, this) != 0 ||
-        wslay_frame_context_init(&frame_, &fcbs, this) != 0) {
-      phase_ = Phase::kFailed;
-      events_.push_back(ErrorEvent{ErrorCode::kInternal, "ws: out of memory", handshake_bytes_});
-      return;
-    }
-    wslay_event_config_set_no_buffering(ev_, 1);
-    // wslay's own cap (2^31-1 by default) would close with 1009 too.
-    wslay_event_config_set_max_recv_msg_length(
-        ev_, options_.max_message ? options_.max_message : std::numeric_limits<std::uint64_t>::max());
+    if (!start_wslay()) return;
     phase_ = Phase::kOpen;
     events_.push_back(OpenEvent{options_.subprotocol});
     in_ = parser_.take_upgrade_bytes();
@@ -212,7 +194,45 @@ void Client::run_handshake() {
   }
 }
 
-void Client::run_wslay() {
+bool Session::start_wslay() {
+  wslay_event_callbacks cbs{};
+  cbs.recv_callback = WsCallbacks::recv;
+  cbs.send_callback = WsCallbacks::send;
+  cbs.genmask_callback = WsCallbacks::genmask;
+  cbs.on_frame_recv_start_callback = WsCallbacks::on_frame_start;
+  cbs.on_frame_recv_chunk_callback = WsCallbacks::on_frame_chunk;
+  cbs.on_frame_recv_end_callback = WsCallbacks::on_frame_end;
+  cbs.on_msg_recv_callback = WsCallbacks::on_msg;
+  wslay_frame_callbacks fcbs{WsCallbacks::frame_send, WsCallbacks::frame_recv, WsCallbacks::frame_genmask};
+  // The server context refuses unmasked frames (close 1002), the client's
+  // masked ones.
+  const int ev = server() ? wslay_event_context_server_init(&ev_, &cbs, this)
+                          : wslay_event_context_client_init(&ev_, &cbs, this);
+  if (ev != 0 || wslay_frame_context_init(&frame_, &fcbs, this) != 0) {
+    phase_ = Phase::kFailed;
+    events_.push_back(ErrorEvent{ErrorCode::kInternal, "ws: out of memory", handshake_bytes_});
+    return false;
+  }
+  wslay_event_config_set_no_buffering(ev_, 1);
+  // wslay's own cap (2^31-1 by default) would close with 1009 too.
+  wslay_event_config_set_max_recv_msg_length(
+      ev_, options_.max_message ? options_.max_message : std::numeric_limits<std::uint64_t>::max());
+  return true;
+}
+
+Result<std::string> Session::accept(std::string_view key, std::string_view subprotocol,
+                                    std::vector<std::uint8_t> rest) {
+  if (phase_ != Phase::kIdle || !server())
+    return make_error(ErrorCode::kState, "ws server: accept() called twice, or on a client");
+  if (!start_wslay()) return make_error(ErrorCode::kInternal, "ws server: out of memory");
+  phase_ = Phase::kOpen;
+  in_ = std::move(rest);
+  in_pos_ = 0;
+  if (!in_.empty()) run_wslay();
+  return upgrade_response(key, subprotocol);
+}
+
+void Session::run_wslay() {
   // wslay stops at a short read, so call it until the input is used up.
   // The recv callback also stops it after every frame (yield_) so that
   // replies (pongs) go out after each frame, as they would with the input
@@ -244,23 +264,23 @@ void Client::run_wslay() {
   if (phase_ == Phase::kFailed || (ev_ && !wslay_event_get_read_enabled(ev_))) in_.clear();
 }
 
-Event Client::next_event() {
+Event Session::next_event() {
   if (events_.empty()) return NeedData{};
   Event e = std::move(events_.front());
   events_.pop_front();
   return e;
 }
 
-std::vector<std::uint8_t> Client::take_output() { return std::exchange(out_, {}); }
+std::vector<std::uint8_t> Session::take_output() { return std::exchange(out_, {}); }
 
-bool Client::close_sent() const { return ev_ && wslay_event_get_close_sent(ev_); }
-bool Client::close_received() const { return ev_ && wslay_event_get_close_received(ev_); }
+bool Session::close_sent() const { return ev_ && wslay_event_get_close_sent(ev_); }
+bool Session::close_received() const { return ev_ && wslay_event_get_close_received(ev_); }
 
-Error Client::write_frame(std::uint8_t opcode, bool fin, std::span<const std::uint8_t> data) {
+Error Session::write_frame(std::uint8_t opcode, bool fin, std::span<const std::uint8_t> data) {
   wslay_frame_iocb io{};
   io.fin = fin ? 1 : 0;
   io.opcode = opcode;
-  io.mask = 1;
+  io.mask = server() ? 0 : 1;  // RFC 6455 §5.1: clients mask, servers never
   io.payload_length = data.size();
   std::size_t sent = 0;
   do {
@@ -273,11 +293,11 @@ Error Client::write_frame(std::uint8_t opcode, bool fin, std::span<const std::ui
   return Error();
 }
 
-Error Client::send(std::span<const std::uint8_t> data, bool binary, bool som, bool eom) {
+Error Session::send(std::span<const std::uint8_t> data, bool binary, bool som, bool eom) {
   if (phase_ != Phase::kOpen || close_sent())
-    return make_error(ErrorCode::kState, "ws client: not open for sending");
-  if (som && tx_open_) return make_error(ErrorCode::kState, "ws client: SOM while a message is open");
-  if (!som && !tx_open_) return make_error(ErrorCode::kState, "ws client: first chunk of a message needs SOM");
+    return make_error(ErrorCode::kState, "ws: not open for sending");
+  if (som && tx_open_) return make_error(ErrorCode::kState, "ws: SOM while a message is open");
+  if (!som && !tx_open_) return make_error(ErrorCode::kState, "ws: first chunk of a message needs SOM");
   if (som) tx_binary_ = binary;
   bool first = som;
   do {
@@ -292,20 +312,20 @@ Error Client::send(std::span<const std::uint8_t> data, bool binary, bool som, bo
   return Error();
 }
 
-Error Client::ping(std::span<const std::uint8_t> data) {
-  if (phase_ != Phase::kOpen || close_sent()) return make_error(ErrorCode::kState, "ws client: not open");
-  if (data.size() > 125) return make_error(ErrorCode::kInvalidArgument, "ws client: ping payload over 125 bytes");
+Error Session::ping(std::span<const std::uint8_t> data) {
+  if (phase_ != Phase::kOpen || close_sent()) return make_error(ErrorCode::kState, "ws: not open");
+  if (data.size() > 125) return make_error(ErrorCode::kInvalidArgument, "ws: ping payload over 125 bytes");
   wslay_event_msg msg{WSLAY_PING, data.data(), data.size()};
-  if (wslay_event_queue_msg(ev_, &msg) != 0) return make_error(ErrorCode::kState, "ws client: cannot queue ping");
+  if (wslay_event_queue_msg(ev_, &msg) != 0) return make_error(ErrorCode::kState, "ws: cannot queue ping");
   wslay_event_send(ev_);
   return Error();
 }
 
-Error Client::close(std::uint16_t code, std::string_view reason) {
-  if (phase_ != Phase::kOpen || close_sent()) return make_error(ErrorCode::kState, "ws client: not open");
-  if (reason.size() > 123) return make_error(ErrorCode::kInvalidArgument, "ws client: close reason over 123 bytes");
+Error Session::close(std::uint16_t code, std::string_view reason) {
+  if (phase_ != Phase::kOpen || close_sent()) return make_error(ErrorCode::kState, "ws: not open");
+  if (reason.size() > 123) return make_error(ErrorCode::kInvalidArgument, "ws: close reason over 123 bytes");
   if (wslay_event_queue_close(ev_, code, reinterpret_cast<const uint8_t*>(reason.data()), reason.size()) != 0)
-    return make_error(ErrorCode::kInvalidArgument, "ws client: close code " + std::to_string(code) + " refused");
+    return make_error(ErrorCode::kInvalidArgument, "ws: close code " + std::to_string(code) + " refused");
   wslay_event_send(ev_);
   return Error();
 }

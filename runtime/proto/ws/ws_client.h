@@ -1,6 +1,9 @@
-// Client: the sans-IO WebSocket client core (RFC 6455) over wslay.
+// Session: the sans-IO WebSocket core (RFC 6455) over wslay, for either
+// side of a connection (Options::role). `Client` is its client role.
 //
-// Inputs:  open(host, target, extra) -> the upgrade request bytes;
+// Inputs:  client: open(host, target, extra) -> the upgrade request bytes;
+//          server: accept(key, subprotocol, rest) -> the 101 response bytes,
+//          once the binding has checked the request (check_upgrade_request);
 //          receive_data(bytes) (empty = EOF);
 //          send(data, binary, som, eom), ping(data), close(code, reason).
 // Outputs: next_event() -> Open, Fragment, Ping, Pong, Close, Error,
@@ -51,7 +54,9 @@ struct Options {
   std::size_t max_frame = 64 * 1024;  // largest frame we write
   std::size_t rx_piece = 4096;        // largest FragmentEvent (>= 1)
   std::size_t max_message = 0;        // incoming message cap; 0 = none
-  std::string subprotocol;  // ws_subprotocol; "" = none
+  std::string subprotocol;  // ws_subprotocol; "" = none (client role)
+  enum class Role { kClient, kServer };
+  Role role = Role::kClient;
 };
 
 struct NeedData {
@@ -98,15 +103,20 @@ using Event = std::variant<NeedData, OpenEvent, FragmentEvent, PingEvent, PongEv
 
 std::string describe(const Event& event);
 
-class Client {
+class Session {
  public:
-  Client(Rng& rng, Options options);
-  ~Client();
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
+  Session(Rng& rng, Options options);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
-  // The upgrade request. Call once, first.
+  // Client role: the upgrade request. Call once, first.
   Result<std::string> open(std::string_view host, std::string_view target, const h1::Headers& extra = {});
+  // Server role: the 101 answering a request with Sec-WebSocket-Key `key`
+  // (checked by check_upgrade_request, which also chose `subprotocol`);
+  // the session is open. `rest` is what the client sent after its request
+  // head (frames already). Call once, first.
+  Result<std::string> accept(std::string_view key, std::string_view subprotocol, std::vector<std::uint8_t> rest);
 
   void receive_data(std::span<const std::uint8_t> bytes);
   Event next_event();
@@ -131,7 +141,9 @@ class Client {
   friend struct WsCallbacks;
 
   void run_handshake();
+  bool start_wslay();  // false: out of memory (ErrorEvent queued)
   void run_wslay();
+  bool server() const { return options_.role == Options::Role::kServer; }
   void fail(ErrorCode code, std::string what, std::uint64_t at, std::uint16_t close_code);
   std::size_t piece() const;
   void emit_piece(bool last);
@@ -169,5 +181,7 @@ class Client {
   bool tx_open_ = false;
   bool tx_binary_ = false;
 };
+
+using Client = Session;  // the client role (Options::role's default)
 
 }  // namespace ss::proto::ws

@@ -90,4 +90,43 @@ Error check_upgrade_response(const h1::Head& head, std::string_view key, std::st
   return Error();
 }
 
+Result<std::string> check_upgrade_request(const h1::Head& head, std::string_view subprotocol,
+                                          UpgradeRefusal& refusal) {
+  auto refuse = [&refusal](int status, std::string what) {
+    refusal.status = status;
+    refusal.why = "ws upgrade refused: " + what;
+    return make_error(ErrorCode::kParse, refusal.why);
+  };
+  if (head.method != "GET") return refuse(400, "method " + quote_text(head.method) + ", expected GET");
+  if (head.http_major != 1 || head.http_minor < 1) return refuse(400, "HTTP/1.0 request");
+  auto upgrade = h1::find_header(head.headers, "upgrade");
+  if (!upgrade || !has_token(*upgrade, "websocket")) return refuse(400, "Upgrade header is not 'websocket'");
+  auto connection = h1::find_header(head.headers, "connection");
+  if (!connection || !has_token(*connection, "upgrade")) return refuse(400, "Connection header lacks 'upgrade'");
+  auto version = h1::find_header(head.headers, "sec-websocket-version");
+  if (!version || *version != "13") {
+    refusal.headers = {{"Sec-WebSocket-Version", "13"}};
+    return refuse(426, "Sec-WebSocket-Version " + (version ? quote_text(*version) : std::string("missing")) +
+                           ", expected 13");
+  }
+  auto key = h1::find_header(head.headers, "sec-websocket-key");
+  std::array<std::uint8_t, 18> raw{};
+  // 16 bytes encode to 24 base64 characters ending in "==".
+  const bool key_ok = key && key->size() == 24 && (*key)[22] == '=' && (*key)[23] == '=' &&
+                      EVP_DecodeBlock(raw.data(), reinterpret_cast<const unsigned char*>(key->data()), 24) == 18;
+  if (!key_ok) return refuse(400, "Sec-WebSocket-Key " + (key ? quote_text(*key) : std::string("missing")) +
+                                      " is not 16 base64 bytes");
+  auto offered = h1::find_header(head.headers, "sec-websocket-protocol");
+  if (!offered) return std::string();
+  if (!subprotocol.empty() && has_token(*offered, subprotocol)) return std::string(subprotocol);
+  return refuse(400, "subprotocols " + quote_text(*offered) + " offered, the server speaks " +
+                         (subprotocol.empty() ? std::string("none") : quote_text(subprotocol)));
+}
+
+std::string upgrade_response(std::string_view key, std::string_view subprotocol) {
+  h1::Headers headers{{"Upgrade", "websocket"}, {"Connection", "Upgrade"}, {"Sec-WebSocket-Accept", accept_for(key)}};
+  if (!subprotocol.empty()) headers.push_back({"Sec-WebSocket-Protocol", std::string(subprotocol)});
+  return h1::serialize_response_head(101, "Switching Protocols", headers);
+}
+
 }  // namespace ss::proto::ws

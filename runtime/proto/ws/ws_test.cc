@@ -278,5 +278,152 @@ TEST(WsClient, ByteByByteGivesSameEvents) {
   EXPECT_EQ(whole, run(true));
 }
 
+// --- server role ------------------------------------------------------------
+
+h1::Head parse_request(const std::string& text) {
+  h1::MessageParser p(h1::MessageParser::Kind::kRequest);
+  p.receive_data(bytes(text));
+  h1::Event e = p.next_event();
+  EXPECT_TRUE(std::holds_alternative<h1::HeadEvent>(e)) << text;
+  return std::holds_alternative<h1::HeadEvent>(e) ? std::get<h1::HeadEvent>(e).head : h1::Head{};
+}
+
+std::string request_with(std::string_view replace, std::string_view by) {
+  std::string r =
+      "GET /chat HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: keep-alive, Upgrade\r\n"
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  if (!replace.empty()) r.replace(r.find(replace), replace.size(), by);
+  return r;
+}
+
+TEST(WsServerHandshake, AGoodRequestIsAcceptedWithOrWithoutASubprotocol) {
+  UpgradeRefusal refusal;
+  auto none = check_upgrade_request(parse_request(request_with("", "")), "chat", refusal);
+  ASSERT_TRUE(none.ok()) << refusal.why;
+  EXPECT_EQ(*none, "");  // nothing offered: served without one
+  auto chosen = check_upgrade_request(
+      parse_request(request_with("Host: h\r\n", "Host: h\r\nSec-WebSocket-Protocol: x, chat\r\n")), "chat", refusal);
+  ASSERT_TRUE(chosen.ok()) << refusal.why;
+  EXPECT_EQ(*chosen, "chat");
+  EXPECT_EQ(upgrade_response("dGhlIHNhbXBsZSBub25jZQ==", "chat"),
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: chat\r\n\r\n");
+}
+
+TEST(WsServerHandshake, BadRequestsAreRefusedWithTheirStatus) {
+  struct Bad {
+    std::string_view replace, by;
+    int status;
+    std::string_view says;
+  };
+  const Bad cases[] = {
+      {"Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8", 426, "Sec-WebSocket-Version '8'"},
+      {"Sec-WebSocket-Version: 13\r\n", "", 426, "Sec-WebSocket-Version missing"},
+      {"dGhlIHNhbXBsZSBub25jZQ==", "short", 400, "Sec-WebSocket-Key 'short'"},
+      {"dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25j!!==", 400, "not 16 base64 bytes"},
+      {"Upgrade: websocket", "Upgrade: h2c", 400, "Upgrade header"},
+      {"GET /chat", "POST /chat", 400, "method 'POST'"},
+      {"Host: h\r\n", "Host: h\r\nSec-WebSocket-Protocol: other\r\n", 400, "subprotocols 'other' offered"},
+  };
+  for (const auto& b : cases) {
+    UpgradeRefusal refusal;
+    auto r = check_upgrade_request(parse_request(request_with(b.replace, b.by)), "chat", refusal);
+    EXPECT_FALSE(r.ok()) << b.by;
+    EXPECT_EQ(refusal.status, b.status) << b.by;
+    EXPECT_NE(refusal.why.find(b.says), std::string::npos) << refusal.why;
+  }
+  UpgradeRefusal refusal;
+  (void)check_upgrade_request(parse_request(request_with("Sec-WebSocket-Version: 13", "Sec-WebSocket-Version: 8")),
+                              "", refusal);
+  ASSERT_EQ(refusal.headers.size(), 1u);
+  EXPECT_EQ(refusal.headers[0].value, "13");
+}
+
+Options server_options() {
+  Options o;
+  o.role = Options::Role::kServer;
+  return o;
+}
+
+// Our client and our server core, wired back to back.
+struct Pair {
+  Rng rng{9};
+  Session client{rng, {}};
+  Session server{rng, server_options()};
+  Pair() {
+    auto req = client.open("h", "/chat");
+    EXPECT_TRUE(req.ok());
+    const auto at = req->find("Sec-WebSocket-Key: ") + 19;
+    auto resp = server.accept(req->substr(at, 24), "", {});
+    EXPECT_TRUE(resp.ok());
+    client.receive_data(bytes(*resp));
+    EXPECT_TRUE(std::holds_alternative<OpenEvent>(client.next_event()));
+  }
+  void to_server() { server.receive_data(client.take_output()); }
+  void to_client() { client.receive_data(server.take_output()); }
+};
+
+TEST(WsServer, MessagesBothWaysMaskedOnlyFromTheClient) {
+  Pair p;
+  ASSERT_TRUE(p.client.send(bytes("hel"), false, true, false).ok());
+  ASSERT_TRUE(p.client.send(bytes("lo"), false, false, true).ok());
+  p.to_server();
+  auto ev = drain(p.server);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<FragmentEvent>(ev[0]), (FragmentEvent{false, true, false, {'h', 'e', 'l'}}));
+  EXPECT_EQ(std::get<FragmentEvent>(ev[1]), (FragmentEvent{false, false, true, {'l', 'o'}}));
+  ASSERT_TRUE(p.server.send(bytes("back"), true, true, true).ok());
+  auto out = p.server.take_output();
+  ASSERT_GE(out.size(), 2u);
+  EXPECT_EQ(out[0], 0x82);             // FIN, binary
+  EXPECT_EQ(out[1] & 0x80, 0);         // no mask bit from a server
+  EXPECT_EQ(out.size(), 2u + 4u);      // and no masking key
+  p.client.receive_data(out);
+  ev = drain(p.client);
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(std::get<FragmentEvent>(ev[0]), (FragmentEvent{true, true, true, {'b', 'a', 'c', 'k'}}));
+}
+
+TEST(WsServer, AnUnmaskedClientFrameIsClosedWith1002) {
+  Rng rng(3);
+  Session s(rng, server_options());
+  std::string frames = write_frame({true, 0, 1, 0x01020304u, "ok"}) + write_frame({true, 0, 1, std::nullopt, "bad"});
+  ASSERT_TRUE(s.accept("dGhlIHNhbXBsZSBub25jZQ==", "", std::vector<std::uint8_t>(frames.begin(), frames.end())).ok());
+  auto ev = drain(s);
+  ASSERT_EQ(ev.size(), 2u);
+  EXPECT_EQ(std::get<FragmentEvent>(ev[0]).data, (std::vector<std::uint8_t>{'o', 'k'}));
+  auto& err = std::get<ErrorEvent>(ev[1]);
+  EXPECT_NE(err.message.find("1002"), std::string::npos) << err.message;
+  auto out = s.take_output();
+  ASSERT_EQ(out.size(), 4u);  // close frame, code 1002
+  EXPECT_EQ(out[0], 0x88);
+  EXPECT_EQ((out[2] << 8) | out[3], 1002);
+}
+
+TEST(WsServer, PingIsPongedAndTheCloseHandshakeCompletes) {
+  Pair p;
+  ASSERT_TRUE(p.client.ping(bytes("pp")).ok());
+  p.to_server();
+  EXPECT_TRUE(std::holds_alternative<PingEvent>(p.server.next_event()));
+  p.to_client();
+  EXPECT_EQ(std::get<PongEvent>(p.client.next_event()).data, (std::vector<std::uint8_t>{'p', 'p'}));
+  ASSERT_TRUE(p.client.close(1000, "bye").ok());
+  p.to_server();
+  EXPECT_EQ(std::get<CloseEvent>(p.server.next_event()), (CloseEvent{1000, "bye"}));
+  EXPECT_TRUE(p.server.close_sent());  // the reply is queued
+  p.to_client();
+  EXPECT_EQ(std::get<CloseEvent>(p.client.next_event()).code, 1000);
+  p.server.receive_data({});
+  EXPECT_EQ(std::get<ClosedEvent>(p.server.next_event()), (ClosedEvent{true}));
+}
+
+TEST(WsServer, AcceptIsServerOnlyAndOpenClientOnly) {
+  Rng rng(1);
+  Session client(rng, {});
+  EXPECT_FALSE(client.accept("dGhlIHNhbXBsZSBub25jZQ==", "", {}).ok());
+  Session server(rng, server_options());
+  EXPECT_FALSE(server.open("h", "/").ok());
+}
+
 }  // namespace
 }  // namespace ss::proto::ws

@@ -1,26 +1,37 @@
 // "server": server streams of this engine serving client streams of this
 // engine, both sides in one simulated world, under faults.
 //
-// Host "server" (10.3.0.1) runs a context with an h1 server streamtype
-// "web" on port 80 and a raw one "echo" on port 7. Its user answers by
+// Host "server" (10.3.0.1) runs a context with a server streamtype "web"
+// on port 80 (protocol ws: it serves HTTP and takes WebSocket upgrades, as
+// libwebsockets' minimal secure-streams server does) and a raw one "echo"
+// on port 7. Its user answers by
 // path: /ok/<n> -> server_ack(0) and n bytes made from n (Content-Length
 // or chunked, drawn per request by n's parity); /status/<code> ->
 // server_ack(code); /none -> no ack (404); POST /echo -> server_ack(0)
 // and the request body back once its EOM came. Raw clients get their
-// bytes back. With a drawn chance per run, SERVER_TXN answers
+// bytes back. On SERVER_UPGRADE it switches the accepted stream to echo
+// handlers (change_handlers) that send each message back once its EOM is
+// in (ws_chat.h). With a drawn chance per run, SERVER_TXN answers
 // DISCONNECT_ME now and then. Host "client" runs 1-4 h1 actors (GETs of
 // the kinds above, POSTs of 1..20000 bytes, a few requests each, in turn
 // on one stream, so keep-alive carries several transactions on one
-// accepted stream) and 0-2 raw actors. A random fault plan runs over the
-// first 3 s.
+// accepted stream), 0-2 raw actors and, in half of the worlds, 1-3 ws
+// actors (1-5 binary messages of 0..12,000 bytes, now and then one of up to
+// 100,000, sent in drawn chunks; drawn from their own fork of the seed, so
+// worlds without ws actors are the worlds this scenario made before it had
+// them). A random fault plan runs over the first 3 s.
 //
 // Invariants:
 //   - every state sequence, client and accepted, is legal under the table;
 //     every accepted stream starts CREATING, CONNECTING, CONNECTED, never
 //     raises POLL, UNREACHABLE or ALL_RETRIES_FAILED, raises SERVER_TXN only
-//     as an h1 stream, says DISCONNECTED before DESTROYING once CONNECTED,
-//     and ends with exactly one DESTROYING;
-//   - the listening streams raise CREATING and, at the end, DESTROYING only;
+//     as a "web" stream, SERVER_UPGRADE at most once and only as a "web"
+//     stream, no SERVER_TXN after it, says DISCONNECTED before DESTROYING
+//     once CONNECTED, and ends with exactly one DESTROYING;
+//   - the listening streams raise CREATING and, at the end, DESTROYING only
+//     (never SERVER_UPGRADE: libwebsockets issue #2725);
+//   - ws framing: on both sides, SOM starts each message and never comes
+//     inside one (MessageAssembler);
 //   - ack -> status: a client's QOS_ACK_REMOTE comes only for a request the
 //     server acks with 0 (and the body is then exactly what the server
 //     made, or for /echo exactly what the client sent); QOS_NACK_REMOTE
@@ -28,9 +39,11 @@
 //     request is the one the server answers it with (200, the code, 404);
 //   - bytes in order: what the server reads of a POST body is a prefix of
 //     what the client sent; a raw client's echo is a prefix of what it
-//     sent on that connection;
+//     sent on that connection; each ws message the server reads is one a
+//     ws client sent, and a ws client's k-th echo is its k-th message;
 //   - liveness: in a calm run (no faults, no buggify, no DISCONNECT_ME from
-//     the server) every request gets its answer;
+//     the server) every request gets its answer and every ws message its
+//     echo;
 //   - nothing is left: no stream in either context, no timer.
 #include "sim/scenarios/server/server_scenario.h"
 
@@ -42,10 +55,12 @@
 
 #include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/raw/raw_binding.h"
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/testing/engine_checker.h"
+#include "sim/scenarios/server/ws_chat.h"
 #include "sim/testing/sim_context.h"
 
 namespace ss::sim {
@@ -61,6 +76,8 @@ std::shared_ptr<const policy::Policy> scenario_policy() {
   b.add("web", [](policy::Streamtype& st) {
     st.server = true;
     st.endpoint = "";
+    st.protocol = policy::Protocol::kWs;
+    st.ws_binary = true;
     st.metadata = {{"path", ""}, {"method", ""}, {"mime", "content-type:"}};
   });
   b.add("echo", [](policy::Streamtype& st) {
@@ -81,6 +98,13 @@ std::shared_ptr<const policy::Policy> scenario_policy() {
     st.opportunistic = true;
     st.http_method = "POST";
     st.http_url = "echo";
+  });
+  b.add("chat", [](policy::Streamtype& st) {
+    st.retry = 0;
+    st.opportunistic = true;
+    st.protocol = policy::Protocol::kWs;
+    st.ws_binary = true;
+    st.http_url = "chat";
   });
   b.add("rawc", [](policy::Streamtype& st) {
     st.retry = 0;
@@ -139,11 +163,13 @@ struct Served {
   std::string path;
   std::string rx;      // this request's body so far (h1) / what is left to echo (raw)
   std::string out;     // response bytes not yet handed to tx
+  server_ws::WsEcho ws;  // after SERVER_UPGRADE
 };
 
 class ServerUser {
  public:
-  ServerUser(Rng draw, std::uint32_t disconnect_one_in) : draw_(draw), disconnect_one_in_(disconnect_one_in) {}
+  ServerUser(World& world, Rng draw, std::uint32_t disconnect_one_in)
+      : world_(world), draw_(draw), disconnect_one_in_(disconnect_one_in) {}
 
   stream::StreamInfo info(bool h1) {
     stream::StreamInfo i;
@@ -186,9 +212,14 @@ class ServerUser {
       }
       for (State s : st) {
         if (s == State::kPoll || s == State::kUnreachable || s == State::kAllRetriesFailed ||
-            (s == State::kServerTxn && !sv->h1)) {
+            ((s == State::kServerTxn || s == State::kServerUpgrade) && !sv->h1)) {
           world.violation(sv->name + ": an accepted stream raised " + std::string(stream::state_name(s)));
         }
+      }
+      const auto upgrade = std::find(st.begin(), st.end(), State::kServerUpgrade);
+      if (upgrade != st.end() && (std::count(upgrade + 1, st.end(), State::kServerUpgrade) > 0 ||
+                                  std::count(upgrade + 1, st.end(), State::kServerTxn) > 0)) {
+        world.violation(sv->name + ": SERVER_UPGRADE again, or SERVER_TXN, after SERVER_UPGRADE");
       }
       const bool connected = std::count(st.begin(), st.end(), State::kConnected) > 0;
       if (connected && (st.size() < 2 || st[st.size() - 2] != State::kDisconnected)) {
@@ -199,10 +230,18 @@ class ServerUser {
   bool disconnects() const { return disconnect_one_in_ > 0; }
   // Bodies of POSTs as the server read them, for the client to compare.
   const std::vector<std::string>& echo_bodies() const { return echo_bodies_; }
+  // Every ws message a server stream read, whole.
+  const std::vector<std::string>& ws_messages() const { return ws_messages_; }
 
  private:
   Ret on_state(Served& p, State st) {
     p.states.push_back(st);
+    if (st == State::kServerUpgrade) {
+      p.ws.received = &ws_messages_;
+      Served* sp = &p;
+      p.s->change_handlers(p.ws.handlers(world_, p.name, [sp] { return sp->s; }));
+      return Ret::kOk;
+    }
     if (st != State::kServerTxn) return Ret::kOk;
     auto path = p.s->get_metadata("path");
     p.path = path.ok() ? std::string(*path) : "";
@@ -245,11 +284,13 @@ class ServerUser {
     }
   }
 
+  World& world_;
   Rng draw_;
   std::uint32_t disconnect_one_in_;
   std::vector<State> web_states_, echo_states_;
   std::vector<std::unique_ptr<Served>> served_;
   std::vector<std::string> echo_bodies_;
+  std::vector<std::string> ws_messages_;
 };
 
 // An h1 client actor: its requests in turn on one stream.
@@ -392,13 +433,14 @@ class ServerRun final : public ScenarioRun {
     plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
     disconnect_one_in_ = draw.chance(1, 4) ? 5 : 0;
     actor_seed_ = draw.next_u64();
+    draw_ws_actors(rng.fork(0x77736368));  // "wsch": the draws above stay as they were
   }
 
   WorldOptions world_options() const override { return options_; }
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "server: 10.3.0.1 web (h1 :80), echo (raw :7)";
+    out += "server: 10.3.0.1 web (h1 and ws :80), echo (raw :7)";
     out += disconnect_one_in_ ? " SERVER_TXN answers DISCONNECT_ME 1 in " + std::to_string(disconnect_one_in_) : "";
     out += "\nclients:\n";
     for (const auto& s : h1_specs_) {
@@ -407,6 +449,11 @@ class ServerRun final : public ScenarioRun {
       out += "\n";
     }
     out += "  raw clients: " + std::to_string(raw_actors_) + "\n";
+    for (const auto& w : ws_specs_) {
+      out += "  ws start=" + std::to_string(w.start_at) + "us chunk=" + std::to_string(w.chunk) + " messages";
+      for (const auto& m : w.messages) out += " " + std::to_string(m.size());
+      out += "\n";
+    }
     out += "fault plan:\n" + plan_.to_string();
     return out;
   }
@@ -417,7 +464,7 @@ class ServerRun final : public ScenarioRun {
     const int client = world.add_host("client");
     Rng seeds(actor_seed_);
     auto policy = scenario_policy();
-    server_user_ = std::make_unique<ServerUser>(Rng(seeds.next_u64()), disconnect_one_in_);
+    server_user_ = std::make_unique<ServerUser>(world, Rng(seeds.next_u64()), disconnect_one_in_);
     stream::Context::Config scfg = testing::context_config(world, server, policy, seed_ ^ 0x5e5e);
     server_checker_ = std::make_unique<EngineChecker>(world);
     server_checker_->attach(scfg);
@@ -433,6 +480,7 @@ class ServerRun final : public ScenarioRun {
     for (auto* c : {server_ctx_.get(), client_ctx_.get()}) {
       proto::raw::register_raw_binding(*c);
       proto::h1::register_h1_binding(*c);
+      proto::ws::register_ws_binding(*c);
     }
     for (const char* type : {"web", "echo"}) {
       stream::StreamInfo info = server_user_->info(std::string(type) == "web");
@@ -484,8 +532,22 @@ class ServerRun final : public ScenarioRun {
         if (p->s && (p->states.empty() || p->states.back() != State::kDestroying)) p->s->destroy();
       }, {"raw", static_cast<std::uint64_t>(i + 1), "end"});
     }
+    for (std::size_t i = 0; i < ws_specs_.size(); ++i) {
+      auto a = std::make_unique<server_ws::WsActor>();
+      a->world = &world;
+      a->ordinal = i + 1;
+      a->name = "ws" + std::to_string(i + 1);
+      a->chunk = ws_specs_[i].chunk;
+      a->messages = ws_specs_[i].messages;
+      server_ws::WsActor* p = a.get();
+      ws_actors_.push_back(std::move(a));
+      world.loop().at(ws_specs_[i].start_at, [this, p] { create_ws(p); }, {"ws", p->ordinal, "start"});
+    }
     world.loop().at(seconds(9), [this] {
       for (auto& a : h1_actors_) {
+        if (a->s && !a->destroyed) a->s->destroy();
+      }
+      for (auto& a : ws_actors_) {
         if (a->s && !a->destroyed) a->s->destroy();
       }
       for (Stream* s : servers_) s->destroy();
@@ -505,6 +567,20 @@ class ServerRun final : public ScenarioRun {
       }
     }
     for (const auto& a : raw_actors_list_) check_sequence(world, a->name, a->states);
+    for (const auto& a : ws_actors_) {
+      if (!a->s) continue;  // its start came after the end
+      check_sequence(world, a->name, a->states);
+      if (calm && !a->done()) {
+        world.violation(a->name + ": calm run but " + std::to_string(a->messages.size() - a->echoed) + " of " +
+                        std::to_string(a->messages.size()) + " messages not echoed");
+      }
+    }
+    for (const auto& m : server_user_->ws_messages()) {
+      const bool sent = std::any_of(ws_actors_.begin(), ws_actors_.end(), [&](const auto& a) {
+        return std::find(a->messages.begin(), a->messages.end(), m) != a->messages.end();
+      });
+      if (!sent) world.violation("the server read a ws message of " + std::to_string(m.size()) + " bytes no client sent");
+    }
     // Every status a client read is one the server answers with.
     for (const auto& t : statuses_) {
       const std::string code = t.substr(t.rfind(' ') + 1);
@@ -538,6 +614,46 @@ class ServerRun final : public ScenarioRun {
     std::vector<Request> requests;
   };
 
+  struct WsSpec {
+    Micros start_at = 0;
+    std::size_t chunk = 0;
+    std::vector<std::string> messages;
+  };
+
+  void draw_ws_actors(Rng draw) {
+    if (!draw.chance(1, 2)) return;
+    const int n = static_cast<int>(draw.between(1, 3));
+    for (int i = 0; i < n; ++i) {
+      WsSpec spec;
+      spec.start_at = draw.between(0, millis(500));
+      spec.chunk = static_cast<std::size_t>(draw.between(1, 6000));
+      const int count = static_cast<int>(draw.between(1, 5));
+      for (int k = 0; k < count; ++k) {
+        const auto size = static_cast<std::size_t>(draw.chance(1, 8) ? draw.between(0, 100000) : draw.between(0, 12000));
+        std::string m(size, '\0');
+        for (auto& c : m) c = static_cast<char>(draw.next_u32());
+        spec.messages.push_back(std::move(m));
+      }
+      ws_specs_.push_back(std::move(spec));
+    }
+  }
+
+  void create_ws(server_ws::WsActor* a) {
+    stream::StreamInfo info;
+    info.streamtype = "chat";
+    info.on_bind = [a](Stream* s) { a->s = s; };
+    info.callbacks.state = [a](stream::State st, std::uint32_t) { return a->on_state(st); };
+    info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
+    info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> b, std::size_t& l, std::uint32_t& f) {
+      return a->on_tx(b, l, f);
+    };
+    if (!client_ctx_->create(std::move(info))) {
+      world_->violation(a->name + ": create failed");
+      return;
+    }
+    a->s->client_connect();
+  }
+
   void create(H1Actor* a) {
     stream::StreamInfo info;
     info.streamtype = a->post ? "post" : "get";
@@ -560,6 +676,7 @@ class ServerRun final : public ScenarioRun {
   std::uint64_t seed_;
   WorldOptions options_;
   std::vector<H1Spec> h1_specs_;
+  std::vector<WsSpec> ws_specs_;
   int raw_actors_ = 0;
   FaultPlan plan_;
   std::uint32_t disconnect_one_in_ = 0;
@@ -569,6 +686,7 @@ class ServerRun final : public ScenarioRun {
   std::unique_ptr<ServerUser> server_user_;
   std::vector<std::unique_ptr<H1Actor>> h1_actors_;
   std::vector<std::unique_ptr<RawActor>> raw_actors_list_;
+  std::vector<std::unique_ptr<server_ws::WsActor>> ws_actors_;
   std::unique_ptr<EngineChecker> server_checker_, client_checker_;  // outlive their contexts
   std::unique_ptr<stream::Context> server_ctx_;
   std::unique_ptr<stream::Context> client_ctx_;  // destroyed first
@@ -579,8 +697,8 @@ class ServerRun final : public ScenarioRun {
 
 std::unique_ptr<Scenario> make_server_scenario() {
   return std::make_unique<SimpleScenario<ServerRun>>(
-      "server", "h1 and raw server streams of this engine serving its client streams (GET, POST, statuses, "
-                "keep-alive), under faults");
+      "server", "h1/ws and raw server streams of this engine serving its client streams (GET, POST, statuses, "
+                "keep-alive, ws upgrades and echoed messages), under faults");
 }
 
 void register_server_scenarios(ScenarioRegistry& registry) { registry.add(make_server_scenario()); }
