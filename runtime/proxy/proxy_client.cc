@@ -155,6 +155,7 @@ void ProxyClient::arm_deadline() {
     link_.handle_timeout(loop_.now());
     drain();
     if (link_.phase() == ClientLink::Phase::kDown) close_link();
+    flush();
     arm_deadline();
   }, {"sspc", 0, "frame deadline"});
 }
@@ -162,6 +163,13 @@ void ProxyClient::arm_deadline() {
 // --- what the proxy said ---------------------------------------------------
 
 void ProxyClient::drain() {
+  const bool outer = draining_;
+  draining_ = true;
+  drain_events();
+  draining_ = outer;
+}
+
+void ProxyClient::drain_events() {
   while (!destroyed()) {
     auto e = link_.next_event();
     if (!e) break;
@@ -270,7 +278,7 @@ void ProxyClient::settle() {
 // --- the user's side -------------------------------------------------------
 
 void ProxyClient::flush() {
-  if (!conn_ || destroyed()) return;
+  if (!conn_ || destroyed() || draining_) return;
   if (flushing_) {  // tx() asked for more from inside write(): go round again
     flush_again_ = true;
     return;

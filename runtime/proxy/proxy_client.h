@@ -129,6 +129,7 @@ class ProxyClient final : public ConnectionHandler {
   void link_failed(EndReason reason);
   void schedule_retry();
   void drain();
+  void drain_events();
   void flush();
   void flush_once();
   void arm_deadline();
@@ -156,6 +157,10 @@ class ProxyClient final : public ConnectionHandler {
   int depth_ = 0;
   bool flushing_ = false;
   bool flush_again_ = false;
+  // drain() is handing the user what one read brought: tx() waits until it
+  // is all handled, so nothing is written for a connection that the same
+  // read already ended (the caller of drain() flushes after it).
+  bool draining_ = false;
   // kNew until start(), kLive while the API acts, kDestroying while settle()
   // delivers the last states, then kDestroyed (phases.h, as a Stream's).
   stream::StreamPhase phase_ = stream::StreamPhase::kNew;
