@@ -137,9 +137,20 @@ class WireState {
   virtual void on_wire_writable() = 0;
 };
 
+// What a protocol remembers about a place (a ConnectionPool key) from one
+// wire to the next: it outlives every wire there and lives as long as the
+// context (MQTT: the client id and the QoS 1 publishes still waiting for
+// their PUBACK, which the next connection resends; docs/protocols.md "MQTT").
+class WireMemory {
+ public:
+  virtual ~WireMemory() = default;
+};
+
 class SharedWire {
  public:
   virtual ~SharedWire() = default;
+  // The protocol's memory of this wire's place; empty until a rider sets it.
+  virtual std::unique_ptr<WireMemory>& memory() = 0;
   // The protocol's state of this wire; nullptr until a rider sets it. It
   // lives until the wire ends or its last rider has left (after the riders'
   // on_transport_end()).
