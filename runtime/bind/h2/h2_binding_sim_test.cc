@@ -212,6 +212,28 @@ TEST(H2BindingSim, RstStreamEndsTheAttemptAndTheStreamRetries) {
   rig.finish();
 }
 
+// The states around an RST_STREAM mid-response (docs/protocols.md "h2
+// states"): the user hears DISCONNECTED for the stream it saw CONNECTED,
+// then the retry (POLL CONNECTING), never lws's CONNECTED -> POLL without
+// DISCONNECTED (docs/states.md, "What differs"); no ACK or NACK for the
+// unfinished response.
+TEST(H2BindingSim, RstStreamMidResponseIsDisconnectedThenPollConnecting) {
+  H2ServerOptions so;
+  so.rst_pct = 100;
+  Rig rig(so);
+  rig.add("get", "bytes/4000/1");
+  rig.start();
+  auto& c = rig.open("get");
+  rig.world.run_for(millis(1500));
+  ASSERT_GE(c.states.size(), 8u);
+  EXPECT_EQ(std::vector<State>(c.states.begin(), c.states.begin() + 8),
+            (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kPoll, kConnecting,
+                                kConnected}));
+  EXPECT_EQ(c.count(kQosNackRemote), 0);
+  EXPECT_FALSE(c.rx.empty());  // the reset came after some of the body
+  rig.finish();
+}
+
 TEST(H2BindingSim, GoAwayRefusedStreamsAreRetriedOnANewConnection) {
   H2ServerOptions so;
   so.goaway_pct = 100;  // the first request of every connection: GOAWAY naming it the last
