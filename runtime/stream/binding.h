@@ -215,6 +215,8 @@ class BindingHost {
   virtual void release_connection() { close_connection(""); }
   // True when this attempt runs on a connection taken from the pool.
   virtual bool reused_connection() const { return false; }
+  // The protocol the server picked by ALPN (TLS), "" when none.
+  virtual std::string negotiated_alpn() const { return {}; }
 
   // --- multiplexed connections (h2: many streams, one wire) -------------
   // Hands this attempt's connected wire to the binding, which keeps it for
