@@ -164,6 +164,10 @@ class Connection {
   // its EndReason says (a TLS transport: which certificate check failed,
   // docs/tls.md); "" otherwise. Read it from on_end() or later.
   virtual std::string end_detail() const { return {}; }
+
+  // The protocol the peer picked by ALPN on a TLS connection, once it is
+  // up ("h2", "http/1.1"); "" for other transports or when none was picked.
+  virtual std::string negotiated_alpn() const { return {}; }
 };
 
 class Listener {

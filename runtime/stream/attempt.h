@@ -56,6 +56,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   void close_connection(std::string_view protocol_error) override;
   void release_connection() override;
   bool reused_connection() const override { return reused_; }
+  std::string negotiated_alpn() const override { return conn_ ? conn_->negotiated_alpn() : std::string(); }
   std::optional<Link> take_connection() override;
   void end_shared(EndReason reason) override;
   std::optional<std::int32_t> manual_rx_credit() const override {

@@ -137,9 +137,20 @@ class WireState {
   virtual void on_wire_writable() = 0;
 };
 
+// What a protocol remembers about a place (a ConnectionPool key) from one
+// wire to the next: it outlives every wire there and lives as long as the
+// context (MQTT: the client id and the QoS 1 publishes still waiting for
+// their PUBACK, which the next connection resends; docs/protocols.md "MQTT").
+class WireMemory {
+ public:
+  virtual ~WireMemory() = default;
+};
+
 class SharedWire {
  public:
   virtual ~SharedWire() = default;
+  // The protocol's memory of this wire's place; empty until a rider sets it.
+  virtual std::unique_ptr<WireMemory>& memory() = 0;
   // The protocol's state of this wire; nullptr until a rider sets it. It
   // lives until the wire ends or its last rider has left (after the riders'
   // on_transport_end()).
@@ -204,6 +215,8 @@ class BindingHost {
   virtual void release_connection() { close_connection(""); }
   // True when this attempt runs on a connection taken from the pool.
   virtual bool reused_connection() const { return false; }
+  // The protocol the server picked by ALPN (TLS), "" when none.
+  virtual std::string negotiated_alpn() const { return {}; }
 
   // --- multiplexed connections (h2: many streams, one wire) -------------
   // Hands this attempt's connected wire to the binding, which keeps it for

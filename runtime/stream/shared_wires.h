@@ -60,6 +60,9 @@ class SharedWires {
   void retire(Wire* wire);  // out of the registry; freed from the loop
 
   Loop& loop_;
+  // Declared before wires_ so that it is destroyed after them (a wire's
+  // state may still refer to it).
+  std::map<std::string, std::unique_ptr<WireMemory>> memory_;  // by key; kept after the wires
   std::map<std::string, Wire*> live_;             // by key
   std::vector<std::unique_ptr<Wire>> wires_;      // every wire not yet freed
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted frees
@@ -72,6 +75,7 @@ class SharedWires::Wire final : public ConnectionHandler, public SharedWire {
   // SharedWire
   WireState* state() override { return state_.get(); }
   void set_state(std::unique_ptr<WireState> state) override { state_ = std::move(state); }
+  std::unique_ptr<WireMemory>& memory() override { return owner_.memory_[key_]; }
   bool write(std::span<const std::uint8_t> bytes) override;
   std::uint64_t id() const override { return id_; }
   std::size_t riders() const override { return riders_.size(); }

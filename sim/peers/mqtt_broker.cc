@@ -70,6 +70,7 @@ struct MqttBroker::Conn : ConnectionHandler {
       const bool present = keep_session && kept != b.sessions_.end();
       if (present) subs = kept->second;
       if (!keep_session && kept != b.sessions_.end()) b.sessions_.erase(kept);
+      if (keep_session) b.sessions_.try_emplace(client_id);  // a session from now on, subscriptions or not
       send(mqtt::Connack{present, 0});
       connected = true;
       will = c->will;

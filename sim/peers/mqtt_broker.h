@@ -10,8 +10,8 @@
 // UNSUBACK (the filters dropped); PINGREQ -> PINGRESP; DISCONNECT -> close
 // without the will; any other end of a
 // connection that had CONNECTed publishes its will. A CONNECT with
-// clean_session 0 gets back the subscriptions its client id had (CONNACK
-// "session present"); messages for a session while it is offline are not
+// clean_session 0 gets back the session its client id had, if any, with its
+// subscriptions (CONNACK "session present"); messages for a session while it is offline are not
 // queued. Keep-alive is not enforced. stop() forgets every session (a
 // restarted broker with no persistence).
 //
@@ -71,6 +71,9 @@ class MqttBroker {
   // sessions (clean_session 0) survive, as with a broker that persists them.
   void stop(bool keep_sessions = false);
   Endpoint local() const { return listen_.local(); }
+
+  // From now on, drop this percentage of the PUBACKs we owe.
+  void set_drop_puback_pct(int pct) { options_.drop_puback_pct = pct; }
 
   // Publishes as the broker itself (a message from "elsewhere").
   void publish(const std::string& topic, const std::string& payload, std::uint8_t qos, bool retain);

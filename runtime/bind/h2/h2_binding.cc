@@ -36,7 +36,7 @@ std::optional<std::string_view> find(const std::vector<Header>& headers, std::st
 
 class H2Binding final : public stream::Binding, public Member {
  public:
-  H2Binding(stream::BindingHost& host, const std::shared_ptr<H2Registry>& registry) : host_(host) {
+  H2Binding(stream::BindingHost& host, const std::shared_ptr<H2Registry>& registry) : host_(host), registry_(registry) {
     const stream::Target t{host.endpoint(), host.transport_tls(), std::string(host.url_path_override())};
     const std::string key = stream::pool_key(t, host.streamtype(), alpn());
     conn_ = registry->find(key);
@@ -50,10 +50,16 @@ class H2Binding final : public stream::Binding, public Member {
   ~H2Binding() override { leave(EndReason::kClosedLocally); }
 
   const char* name() const override { return "h2"; }
-  std::vector<std::string> alpn() const override { return {"h2"}; }
+  // Over TLS, h1 too: a server that does not pick h2 gets HTTP/1.1 on the
+  // same connection, as lws does (docs/protocols.md "Getting to h2").
+  std::vector<std::string> alpn() const override {
+    if (host_.transport_tls()) return {"h2", "http/1.1"};
+    return {"h2"};
+  }
   bool shares_connection() const override { return !opener_; }
 
   void on_transport_connected() override {
+    if (opener_ && host_.transport_tls() && host_.negotiated_alpn() != "h2") return fall_back_to_h1();
     transport_up_ = true;
     if (conn_->over()) return host_.end_shared(conn_->end_reason());
     if (opener_) {
@@ -64,10 +70,19 @@ class H2Binding final : public stream::Binding, public Member {
     }
     if (conn_->wire_up()) on_wire_up();
   }
-  void on_transport_data(std::span<const std::uint8_t>) override {}  // the wire is the connection's
-  void on_transport_writable() override {}
-  void on_tx_requested() override { pump_body(); }
+  // Without h1 fallback the wire is the H2Connection's: nothing comes here.
+  void on_transport_data(std::span<const std::uint8_t> bytes) override {
+    if (h1_) h1_->on_transport_data(bytes);
+  }
+  void on_transport_writable() override {
+    if (h1_) h1_->on_transport_writable();
+  }
+  void on_tx_requested() override {
+    if (h1_) return h1_->on_tx_requested();
+    pump_body();
+  }
   void on_peer_tx_credit(std::int32_t added) override {
+    if (h1_) return h1_->on_peer_tx_credit(added);
     if (id_ <= 0 || ended_ || added <= 0) return;
     // Planted: every second grant never becomes a WINDOW_UPDATE.
     if (SS_PLANTED("h2-grant-lost") && (++grants_ % 2) == 0) return;
@@ -76,6 +91,7 @@ class H2Binding final : public stream::Binding, public Member {
     conn_->flush();
   }
   EndInfo on_transport_end(EndReason reason) override {
+    if (h1_) return h1_->on_transport_end(reason);
     leave(reason);
     EndInfo info;
     info.txn_ok = txn_done_;
@@ -105,6 +121,18 @@ class H2Binding final : public stream::Binding, public Member {
   }
 
  private:
+  // The TLS server picked http/1.1 (or nothing) by ALPN: this attempt
+  // speaks h1 on the connection it has. The h2 entry it opened goes: the
+  // members waiting for it end as refused and retry by their policy, each
+  // on a connection of its own (they fall back the same way).
+  void fall_back_to_h1() {
+    host_.trace("h2.fallback", "ALPN '" + host_.negotiated_alpn() + "': HTTP/1.1 on this connection");
+    leave(EndReason::kRefused);
+    if (registry_->h1_fallback) h1_ = registry_->h1_fallback(host_);
+    if (!h1_) return fail("h2: the TLS server did not pick h2 by ALPN and no h1 binding is registered");
+    h1_->on_transport_connected();
+  }
+
   // Out of the connection. An opener that goes before its wire was up
   // takes the connection with it: the members waiting for that wire end
   // with `reason` (and retry by their policy).
@@ -282,6 +310,8 @@ class H2Binding final : public stream::Binding, public Member {
   }
 
   stream::BindingHost& host_;
+  std::shared_ptr<H2Registry> registry_;
+  std::unique_ptr<stream::Binding> h1_;  // the h1 binding after an ALPN fallback
   std::shared_ptr<H2Connection> conn_;
   bool opener_ = false;
   bool transport_up_ = false;  // on_transport_connected came (our turn to open a stream)
@@ -308,6 +338,11 @@ std::unique_ptr<stream::Binding> make_h2_binding(stream::BindingHost& host,
 
 void register_h2_binding(stream::Context& ctx) {
   auto registry = std::make_shared<H2Registry>();
+  // Looked up when needed: h1 may be registered after h2.
+  registry->h1_fallback = [&ctx](stream::BindingHost& host) -> std::unique_ptr<stream::Binding> {
+    const stream::BindingFactory* h1 = ctx.binding_for(policy::Protocol::kH1);
+    return h1 ? (*h1)(host) : nullptr;
+  };
   ctx.register_binding(policy::Protocol::kH2,
                        [registry](stream::BindingHost& host) { return make_h2_binding(host, registry); });
 }

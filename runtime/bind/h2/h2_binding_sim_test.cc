@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "runtime/bind/h2/h2_binding.h"
+#include "runtime/bind/h1/h1_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
 #include "sim/peers/h2_server.h"
+#include "sim/peers/http_server.h"
 #include "sim/testing/sim_context.h"
 #include "sim/testing/sim_tls.h"
 #include "sim/world.h"
@@ -212,6 +214,28 @@ TEST(H2BindingSim, RstStreamEndsTheAttemptAndTheStreamRetries) {
   rig.finish();
 }
 
+// The states around an RST_STREAM mid-response (docs/protocols.md "h2
+// states"): the user hears DISCONNECTED for the stream it saw CONNECTED,
+// then the retry (POLL CONNECTING), never lws's CONNECTED -> POLL without
+// DISCONNECTED (docs/states.md, "What differs"); no ACK or NACK for the
+// unfinished response.
+TEST(H2BindingSim, RstStreamMidResponseIsDisconnectedThenPollConnecting) {
+  H2ServerOptions so;
+  so.rst_pct = 100;
+  Rig rig(so);
+  rig.add("get", "bytes/4000/1");
+  rig.start();
+  auto& c = rig.open("get");
+  rig.world.run_for(millis(1500));
+  ASSERT_GE(c.states.size(), 8u);
+  EXPECT_EQ(std::vector<State>(c.states.begin(), c.states.begin() + 8),
+            (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kDisconnected, kPoll, kConnecting,
+                                kConnected}));
+  EXPECT_EQ(c.count(kQosNackRemote), 0);
+  EXPECT_FALSE(c.rx.empty());  // the reset came after some of the body
+  rig.finish();
+}
+
 TEST(H2BindingSim, GoAwayRefusedStreamsAreRetriedOnANewConnection) {
   H2ServerOptions so;
   so.goaway_pct = 100;  // the first request of every connection: GOAWAY naming it the last
@@ -257,6 +281,84 @@ TEST(H2BindingSim, DeadServerTimesOutAndRetries) {
   EXPECT_EQ(c.count(kConnected), 0);
   EXPECT_GE(c.count(kUnreachable), 2);
   rig.finish();
+}
+
+// A TLS server that picks http/1.1 by ALPN: the h2 streamtype speaks
+// HTTP/1.1 on that connection, as lws does (docs/protocols.md "Getting to
+// h2"). A stream that had joined the h2 connection being opened retries
+// (UNREACHABLE) and falls back the same way on a connection of its own.
+TEST(H2BindingSim, TlsServerPickingHttp11GetsHttp11OnTheSameConnection) {
+  sim::WorldOptions wo;
+  wo.seed = 12;
+  sim::World world(wo);
+  std::vector<Client> out(2);
+  std::vector<std::string> targets;
+  std::size_t connections = 0;
+  {
+    sim::testing::SimTls tls(world);
+    const std::string host = "h1only.sim.example";
+    const auto pki = proto::testing::make_test_pki(host, sim::testing::SimTls::kEpoch);
+    const int client = world.add_host("client");
+    const int server_host = world.add_host(host);
+    auto https = tls.serve(world.net_for(server_host), pki.good, {"http/1.1"});
+    sim::peers::HttpServer server(world.loop(), *https, Endpoint::tcp("0.0.0.0", 443));
+    server.route(sim::peers::HttpRoute{.path = "/data", .body = "hello over h1"});
+    ASSERT_TRUE(server.start().ok());
+    auto pol = std::make_shared<policy::Policy>();
+    policy::RetryPolicy rp;
+    rp.name = "r";
+    rp.backoff_ms = {100};
+    rp.conceal = 5;
+    pol->retries.push_back(rp);
+    pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
+    pol->trust_stores.push_back(policy::TrustStore{"store", {0}});
+    policy::Streamtype st = policy::streamtype("secure", policy::Protocol::kH2, host, 443);
+    st.http_url = "data";
+    st.tls = true;
+    st.trust_store = 0;
+    st.retry = 0;
+    st.opportunistic = true;
+    pol->streamtypes.push_back(st);
+    auto cfg = sim::testing::context_config(world, client, pol, 12);
+    cfg.tls = &tls.provider();
+    {
+      stream::Context ctx(std::move(cfg));
+      register_h2_binding(ctx);
+      h1::register_h1_binding(ctx);
+      ctx.set_tls_transport(stream::make_tls_transport());
+      for (auto& c : out) {
+        stream::StreamInfo info;
+        info.streamtype = "secure";
+        Client* cp = &c;
+        info.callbacks.state = [cp](State s, std::uint32_t) {
+          cp->states.push_back(s);
+          return Ret::kOk;
+        };
+        info.callbacks.rx = [cp](std::span<const std::uint8_t> b, std::uint32_t) {
+          cp->rx.append(b.begin(), b.end());
+          return Ret::kOk;
+        };
+        auto s = ctx.create(std::move(info));
+        ASSERT_TRUE(s.ok());
+        (*s)->request_tx();
+      }
+      world.run_for(seconds(3));
+      for (const auto& r : server.requests()) targets.push_back(r.target);
+      connections = server.connections_accepted();
+    }
+    world.run_until_idle(1'000'000);
+  }
+  EXPECT_EQ(out[0].states, (std::vector<State>{kCreating, kPoll, kConnecting, kConnected, kQosAckRemote,
+                                               kDisconnected, kDestroying}));
+  EXPECT_EQ(std::vector<State>(out[1].states.begin(), out[1].states.begin() + 4),
+            (std::vector<State>{kCreating, kPoll, kConnecting, kUnreachable}));
+  for (const auto& c : out) {
+    EXPECT_EQ(c.count(kQosAckRemote), 1);
+    EXPECT_EQ(c.rx, "hello over h1");
+  }
+  EXPECT_EQ(targets, (std::vector<std::string>{"/data", "/data"}));
+  EXPECT_GE(connections, 1u);
+  EXPECT_EQ(world.violations().size(), 0u);
 }
 
 TEST(H2BindingSim, H2OverTlsNegotiatesAlpnAndMultiplexes) {

@@ -102,6 +102,10 @@ class H2Connection final : public ConnectionHandler, public std::enable_shared_f
 // factory keeps it).
 class H2Registry : public std::enable_shared_from_this<H2Registry> {
  public:
+  // The context's h1 client binding, for a TLS server that does not pick
+  // h2 by ALPN (nullptr from it: no h1 binding registered).
+  stream::BindingFactory h1_fallback;
+
   std::shared_ptr<H2Connection> find(const std::string& key) const;
   void add(std::shared_ptr<H2Connection> c);
   void forget(const H2Connection* c);  // no longer joinable

@@ -53,9 +53,12 @@ class MqttBinding final : public stream::Binding, public SessionRider {
     session_ = dynamic_cast<Session*>(wire->state());
     if (!session_) {
       // The first stream on this connection: its CONNECT and timers are the session's.
-      auto conn = connect_packet();
+      auto& kept = wire->memory();
+      if (!dynamic_cast<SessionMemory*>(kept.get())) kept = std::make_unique<SessionMemory>();
+      auto& memory = static_cast<SessionMemory&>(*kept);
+      auto conn = connect_packet(memory);
       if (!conn.ok()) return fail(conn.error().message());
-      auto s = std::make_unique<Session>(*wire, host_.loop(), timers(), host_.stream_id());
+      auto s = std::make_unique<Session>(*wire, memory, host_.loop(), timers(), host_.stream_id());
       session_ = s.get();
       wire->set_state(std::move(s));
       if (Error e = session_->start(*conn); !e.ok()) {
@@ -81,6 +84,7 @@ class MqttBinding final : public stream::Binding, public SessionRider {
 
   // --- SessionRider -----------------------------------------------------
   stream::BindingHost& host() override { return host_; }
+  bool connected() const override { return ready_; }
 
   // After CONNACK: subscribe and send the birth message.
   void on_session_up() override {
@@ -93,7 +97,7 @@ class MqttBinding final : public stream::Binding, public SessionRider {
     }
     if (!birth_topic_.empty()) {
       auto id = session_->publish(this, birth_topic_, as_bytes(birth_message_), wire_qos(st.mqtt_birth_qos),
-                                  st.mqtt_birth_retain);
+                                  st.mqtt_birth_retain, /*keep=*/false);
       if (!id.ok()) return fail("mqtt: birth message: " + id.error().message());
       birth_id_ = *id;  // 0: QoS 0, nothing to wait for
     }
@@ -120,7 +124,7 @@ class MqttBinding final : public stream::Binding, public SessionRider {
 
   void on_settled(std::uint16_t id, bool acked) override {
     if (stopped_) return;
-    if (id == birth_id_) {
+    if (birth_id_ != 0 && id == birth_id_) {
       if (!acked) return fail("mqtt: the birth message was never acknowledged");
       birth_id_ = 0;
       return maybe_connected();
@@ -143,16 +147,21 @@ class MqttBinding final : public stream::Binding, public SessionRider {
     return t;
   }
 
-  Result<Connect> connect_packet() {
+  Result<Connect> connect_packet(SessionMemory& memory) {
     const auto& st = host_.streamtype();
     Connect c;
     if (auto id = host_.system_blob(stream::BlobType::kMqttClientId); id && !id->empty()) {
       c.client_id = std::string(*id);
     } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      c.client_id = "ss-";
-      std::uint64_t r = host_.rng().next_u64();
-      for (int i = 0; i < 16; ++i, r >>= 4) c.client_id += kHex[r & 0xF];
+      // Drawn once per broker: a kept session (mqtt_clean_start false)
+      // is found again by its client id.
+      if (memory.client_id.empty()) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        memory.client_id = "ss-";
+        std::uint64_t r = host_.rng().next_u64();
+        for (int i = 0; i < 16; ++i, r >>= 4) memory.client_id += kHex[r & 0xF];
+      }
+      c.client_id = memory.client_id;
     }
     if (auto user = host_.system_blob(stream::BlobType::kMqttUsername); user && !user->empty()) {
       c.username = std::string(*user);
@@ -188,6 +197,10 @@ class MqttBinding final : public stream::Binding, public SessionRider {
       early_.pop_front();
       if (deliver(p) == HostVerdict::kStop) return stop();
     }
+    if (!session_) return;
+    // Publishes an earlier connection sent, settled while we were away.
+    for (bool acked : session_->take_owed(host_.stream_id()))
+      if (settled(acked) == HostVerdict::kStop) return stop();
     pump();
   }
 
@@ -217,7 +230,7 @@ class MqttBinding final : public stream::Binding, public SessionRider {
       message_.insert(message_.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(p.len));
       if (!(p.flags & stream::kFlagEom)) continue;
       const auto& st = host_.streamtype();
-      auto id = session_->publish(this, topic_, message_, wire_qos(st.mqtt_qos), st.mqtt_retain);
+      auto id = session_->publish(this, topic_, message_, wire_qos(st.mqtt_qos), st.mqtt_retain, /*keep=*/true);
       message_.clear();
       if (!id.ok()) return fail("mqtt: publish to \"" + topic_ + "\": " + id.error().message());
     }

@@ -4,13 +4,17 @@
 
 namespace ss::proto::mqtt {
 
-Session::Session(stream::SharedWire& wire, Loop& loop, SessionTimers timers, std::uint64_t timer_owner)
-    : wire_(wire), loop_(loop), timers_(timers), timer_owner_(timer_owner) {}
+Session::Session(stream::SharedWire& wire, SessionMemory& memory, Loop& loop, SessionTimers timers,
+                 std::uint64_t timer_owner)
+    : wire_(wire), memory_(memory), loop_(loop), timers_(timers), timer_owner_(timer_owner) {}
 
 Session::~Session() { cancel_timer(); }
 
 Error Session::start(const Connect& connect) {
-  if (Error e = client_.connect(connect); !e.ok()) {
+  for (const auto& [id, u] : memory_.unacked) publisher_of_[id] = Publisher{u.stream_id, true};
+  Error e = client_.restore(memory_.publishes());
+  if (e.ok()) e = client_.connect(connect);
+  if (!e.ok()) {
     dead_ = true;
     return e;
   }
@@ -21,6 +25,12 @@ Error Session::start(const Connect& connect) {
 }
 
 bool Session::rides(SessionRider* r) const { return std::find(riders_.begin(), riders_.end(), r) != riders_.end(); }
+
+SessionRider* Session::rider_of(std::uint64_t stream_id) const {
+  for (SessionRider* r : riders_)
+    if (r->host().stream_id() == stream_id) return r;
+  return nullptr;
+}
 
 template <typename Fn>
 void Session::each_rider(Fn fn) {
@@ -38,8 +48,12 @@ void Session::join(SessionRider* rider) {
 void Session::leave(SessionRider* rider, bool goodbye) {
   if (!rides(rider)) return;
   riders_.erase(std::find(riders_.begin(), riders_.end(), rider));
+  // Its kept publishes stay (their outcome waits for it in the memory)
+  // unless the stream itself is going; its birth goes with it.
+  const std::uint64_t sid = rider->host().stream_id();
+  if (goodbye) memory_.forget(sid);
   for (auto it = publisher_of_.begin(); it != publisher_of_.end();)
-    it = it->second == rider ? publisher_of_.erase(it) : std::next(it);
+    it = it->second.stream_id == sid && (goodbye || !it->second.kept) ? publisher_of_.erase(it) : std::next(it);
   auto f = filter_of_.find(rider);
   std::string filter;
   if (f != filter_of_.end()) {
@@ -49,6 +63,13 @@ void Session::leave(SessionRider* rider, bool goodbye) {
   auto sub = subs_.find(filter);
   const bool last_on_filter = sub != subs_.end() && --sub->second.riders == 0;
   if (last_on_filter) subs_.erase(sub);
+  if (riders_.empty() && (!goodbye || !up())) {
+    // The wire goes with its last rider: no timer may settle (and so
+    // forget) a kept publish the next session has restored.
+    dead_ = true;
+    cancel_timer();
+    return;
+  }
   if (!goodbye || !up()) return;
   if (riders_.empty()) {
     // The wire closes after this: say so, so the broker drops our will
@@ -77,13 +98,41 @@ void Session::subscribe(SessionRider* rider, const std::string& filter, std::uin
 }
 
 Result<std::uint16_t> Session::publish(SessionRider* rider, const std::string& topic,
-                                       std::span<const std::uint8_t> payload, std::uint8_t qos, bool retain) {
+                                       std::span<const std::uint8_t> payload, std::uint8_t qos, bool retain,
+                                       bool keep) {
   auto id = client_.publish(topic, payload, qos, retain, loop_.now());
   if (!id.ok()) return id;
-  if (*id != 0) publisher_of_[*id] = rider;
+  if (*id != 0) {
+    const std::uint64_t sid = rider->host().stream_id();
+    publisher_of_[*id] = Publisher{sid, keep};
+    if (keep)
+      memory_.unacked[*id] = SessionMemory::Unacked{Publish{topic, {payload.begin(), payload.end()}, qos, retain, false, *id}, sid};
+  }
   flush();
   rearm();
   return id;
+}
+
+std::vector<bool> Session::take_owed(std::uint64_t stream_id) {
+  auto it = memory_.owed.find(stream_id);
+  if (it == memory_.owed.end()) return {};
+  std::vector<bool> out = std::move(it->second);
+  memory_.owed.erase(it);
+  return out;
+}
+
+void Session::settle(std::uint16_t id, bool acked) {
+  auto p = publisher_of_.find(id);
+  if (p == publisher_of_.end()) return;  // its stream has gone
+  const Publisher who = p->second;
+  publisher_of_.erase(p);
+  if (who.kept) memory_.unacked.erase(id);
+  SessionRider* r = rider_of(who.stream_id);
+  if (who.kept && (!r || !r->connected())) {
+    memory_.owed[who.stream_id].push_back(acked);  // raised once it is CONNECTED again
+    return;
+  }
+  if (r) r->host().guarded([&] { r->on_settled(id, acked); });
 }
 
 void Session::flush() {
@@ -121,24 +170,20 @@ void Session::process() {
       // A refusal (return code 1..5) is followed by the core's ErrorEvent.
       if (!riders_.empty())
         riders_.front()->host().trace("mqtt.connack", std::to_string(c->connack.return_code));
-      if (c->connack.return_code == 0) each_rider([](SessionRider* r) { r->on_session_up(); });
+      if (c->connack.return_code == 0) {
+        // What an earlier connection left unacknowledged goes first.
+        client_.resend_unacked(c->connack.session_present, loop_.now());
+        each_rider([](SessionRider* r) { r->on_session_up(); });
+      }
     } else if (auto* m = std::get_if<MessageEvent>(&*ev)) {
       each_rider([&](SessionRider* r) {
         auto f = filter_of_.find(r);
         if (f != filter_of_.end() && topic_matches(f->second, m->publish.topic)) r->on_message(m->publish);
       });
     } else if (auto* a = std::get_if<PubackEvent>(&*ev)) {
-      auto p = publisher_of_.find(a->packet_id);
-      if (p == publisher_of_.end()) continue;  // its stream has gone
-      SessionRider* r = p->second;
-      publisher_of_.erase(p);
-      r->host().guarded([&] { r->on_settled(a->packet_id, true); });
+      settle(a->packet_id, true);
     } else if (auto* f = std::get_if<PublishFailedEvent>(&*ev)) {
-      auto p = publisher_of_.find(f->packet_id);
-      if (p == publisher_of_.end()) continue;
-      SessionRider* r = p->second;
-      publisher_of_.erase(p);
-      r->host().guarded([&] { r->on_settled(f->packet_id, false); });
+      settle(f->packet_id, false);
     } else if (auto* s = std::get_if<SubackEvent>(&*ev)) {
       auto sub = std::find_if(subs_.begin(), subs_.end(),
                               [&](const auto& kv) { return kv.second.packet_id == s->suback.packet_id; });

@@ -14,6 +14,12 @@
 //     its filter, or at once when the filter is already granted;
 //   - a message goes to every rider whose filter matches its topic;
 //   - a PUBACK (or resends run out) goes to the rider that published;
+//   - the users' QoS 1 publishes waiting for a PUBACK are also kept in the
+//     broker's SessionMemory (mqtt_session_memory.h), which outlives the
+//     connection: a new session restores them and, once the CONNACK
+//     accepts it, sends them again first (DUP set when the broker resumed
+//     the session); the outcome goes to the publishing stream when it is
+//     CONNECTED on the session, else waits in the memory for it;
 //   - a protocol error or a CONNACK refusal kills the session: every rider
 //     hears on_failed(why) and closes; the wire closes when the last one has.
 // The last rider to leave by its own close sends DISCONNECT (the broker
@@ -29,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/mqtt/mqtt_session_memory.h"
 #include "runtime/core/loop.h"
 #include "runtime/proto/mqtt/mqtt_client.h"
 #include "runtime/stream/binding.h"
@@ -40,6 +47,8 @@ class SessionRider {
  public:
   virtual ~SessionRider() = default;
   virtual stream::BindingHost& host() = 0;
+  // CONNECTED: the outcome of a kept publish can be raised now.
+  virtual bool connected() const = 0;
   virtual void on_session_up() = 0;                           // CONNACK accepted
   virtual void on_subscribed(bool granted) = 0;               // the SUBACK for this rider's filter
   virtual void on_message(const Publish& p) = 0;              // its topic matches this rider's filter
@@ -57,12 +66,14 @@ struct SessionTimers {
 
 class Session final : public stream::WireState {
  public:
-  Session(stream::SharedWire& wire, Loop& loop, SessionTimers timers, std::uint64_t timer_owner);
+  Session(stream::SharedWire& wire, SessionMemory& memory, Loop& loop, SessionTimers timers,
+          std::uint64_t timer_owner);
   ~Session() override;
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  // Sends CONNECT. Fails (and the session is unusable) when the core refuses it.
+  // Restores the kept publishes and sends CONNECT. Fails (and the session
+  // is unusable) when the core refuses either.
   Error start(const Connect& connect);
 
   void join(SessionRider* rider);
@@ -71,9 +82,14 @@ class Session final : public stream::WireState {
   void leave(SessionRider* rider, bool goodbye);
   // Subscribes `rider` to `filter` (one filter per rider).
   void subscribe(SessionRider* rider, const std::string& filter, std::uint8_t qos);
-  // Publishes for `rider`; the packet id (0 for QoS 0) names it in on_settled().
+  // Publishes for `rider`; the packet id (0 for QoS 0) names it in
+  // on_settled(). `keep`: a QoS 1 publish is kept in the memory until
+  // settled, across connections (a user's message; not a birth).
   Result<std::uint16_t> publish(SessionRider* rider, const std::string& topic, std::span<const std::uint8_t> payload,
-                                std::uint8_t qos, bool retain);
+                                std::uint8_t qos, bool retain, bool keep);
+  // Outcomes of the stream's kept publishes settled while it was not
+  // CONNECTED here, oldest first (they are forgotten).
+  std::vector<bool> take_owed(std::uint64_t stream_id);
 
   bool up() const { return client_.connack_received() && !dead_; }
   bool blocked() const { return blocked_; }
@@ -90,7 +106,14 @@ class Session final : public stream::WireState {
     std::uint16_t packet_id = 0;  // of its SUBSCRIBE, until the SUBACK
   };
 
+  struct Publisher {
+    std::uint64_t stream_id = 0;
+    bool kept = false;  // in the memory
+  };
+
   bool rides(SessionRider* r) const;
+  SessionRider* rider_of(std::uint64_t stream_id) const;
+  void settle(std::uint16_t id, bool acked);
   // Calls `fn` on each rider still on the session, through its host.
   template <typename Fn>
   void each_rider(Fn fn);
@@ -104,6 +127,7 @@ class Session final : public stream::WireState {
   void on_timer();
 
   stream::SharedWire& wire_;
+  SessionMemory& memory_;
   Loop& loop_;
   SessionTimers timers_;
   std::uint64_t timer_owner_;
@@ -113,7 +137,7 @@ class Session final : public stream::WireState {
   std::vector<SessionRider*> riders_;                      // in joining order
   std::map<SessionRider*, std::string> filter_of_;         // riders with a subscription
   std::map<std::string, Sub> subs_;                        // by filter
-  std::map<std::uint16_t, SessionRider*> publisher_of_;    // QoS 1 packet id -> rider
+  std::map<std::uint16_t, Publisher> publisher_of_;        // QoS 1 packet id -> its stream
   TimerId timer_{};
   Micros last_valid_ = 0;  // last packet from the broker
   Micros last_sent_ = 0;

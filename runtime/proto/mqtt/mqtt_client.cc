@@ -55,6 +55,28 @@ Result<std::uint16_t> Client::publish(std::string_view topic, std::span<const st
   return qos == 1 ? last_id_ : std::uint16_t{0};
 }
 
+Error Client::restore(std::vector<Publish> unacked) {
+  if (started_) return make_error(ErrorCode::kState, "mqtt: restore() after connect()");
+  for (Publish& p : unacked) {
+    if (p.qos != 1 || p.packet_id == 0 || unacked_.count(p.packet_id))
+      return make_error(ErrorCode::kInvalidArgument,
+                        "mqtt: restore(): packet id " + std::to_string(p.packet_id) + " is not a distinct QoS 1 publish");
+    const std::uint16_t id = p.packet_id;
+    unacked_.emplace(id, Unacked{std::move(p), 0, 0});
+  }
+  return {};
+}
+
+void Client::resend_unacked(bool dup, Micros now) {
+  if (dead_ || !connacked_) return;
+  for (auto& [id, u] : unacked_) {
+    u.publish.dup = dup;
+    u.sent_at = now;
+    u.resends = 0;
+    (void)queue(u.publish);  // it encoded once already
+  }
+}
+
 Result<std::uint16_t> Client::subscribe(std::string_view filter, std::uint8_t qos) {
   if (!started_ || dead_) return make_error(ErrorCode::kState, "mqtt: subscribe before connect or after an error");
   if (unacked_.size() + pending_subs_.size() >= 65535)
@@ -160,7 +182,7 @@ void Client::on_packet(Packet packet) {
 }
 
 void Client::handle_timeout(Micros now) {
-  if (dead_) return;
+  if (dead_ || !connacked_) return;  // restored publishes wait for resend_unacked()
   for (auto it = unacked_.begin(); it != unacked_.end();) {
     Unacked& u = it->second;
     if (now - u.sent_at < options_.resend_after) {
@@ -190,7 +212,7 @@ std::optional<Event> Client::next_event() {
 std::vector<std::uint8_t> Client::take_output() { return std::exchange(out_, {}); }
 
 std::optional<Micros> Client::next_deadline() const {
-  if (dead_ || unacked_.empty()) return std::nullopt;
+  if (dead_ || !connacked_ || unacked_.empty()) return std::nullopt;
   std::optional<Micros> at;
   for (const auto& [id, u] : unacked_) {
     Micros due = u.sent_at + options_.resend_after;

@@ -109,6 +109,17 @@ class Client {
   Error ping();
   Error disconnect();
 
+  // --- a session carried over from an earlier connection --------------
+  // Before connect(): QoS 1 publishes an earlier connection sent and never
+  // saw acknowledged. They keep their packet ids (no new publish takes one)
+  // and go out again only when resend_unacked() is called.
+  Error restore(std::vector<Publish> unacked);
+  // After an accepted CONNACK: sends every publish still waiting again, in
+  // packet id order, with DUP set when `dup` (the broker resumed the
+  // session: MQTT 3.1.1 §4.4), else as new; each starts its resend clock
+  // and count afresh at `now`.
+  void resend_unacked(bool dup, Micros now);
+
   // --- inputs -----------------------------------------------------------
   void receive_data(std::span<const std::uint8_t> bytes);
   void handle_timeout(Micros now);

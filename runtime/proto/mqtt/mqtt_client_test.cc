@@ -187,5 +187,48 @@ TEST(MqttClient, PingAndDisconnect) {
   EXPECT_FALSE(c.ping().ok());
 }
 
+// A session carried over from an earlier connection: the restored
+// publishes keep their ids, wait for the CONNACK, then go again first.
+TEST(MqttClient, RestoredPublishesResendAfterConnackWithDupWhenResumed) {
+  for (bool resumed : {true, false}) {
+    SCOPED_TRACE(resumed ? "session present" : "new session");
+    Client c;
+    Publish kept{"t", {'a'}, 1, false, false, 7};
+    ASSERT_TRUE(c.restore({kept}).ok());
+    Connect conn;
+    conn.client_id = "x";
+    conn.clean_session = !resumed;
+    ASSERT_TRUE(c.connect(conn).ok());
+    c.take_output();
+    EXPECT_EQ(c.next_deadline(), std::nullopt);  // nothing is resent before the CONNACK
+    c.handle_timeout(seconds(10));
+    EXPECT_TRUE(c.take_output().empty());
+    c.receive_data(enc(Connack{resumed, 0}));
+    drain(c);
+    c.resend_unacked(resumed, seconds(10));
+    Publish again = kept;
+    again.dup = resumed;
+    EXPECT_EQ(c.take_output(), enc(again));
+    // A new publish does not take the kept id.
+    auto id = c.publish("t", Bytes{'b'}, 1, false, seconds(10));
+    ASSERT_TRUE(id.ok());
+    EXPECT_NE(*id, 7);
+    c.take_output();
+    c.receive_data(enc(Puback{7}));
+    EXPECT_EQ(drain(c), (std::vector<Event>{PubackEvent{7}}));
+    EXPECT_EQ(c.next_deadline(), seconds(13));  // the new publish's resend clock
+  }
+}
+
+TEST(MqttClient, RestoreRefusesWhatIsNotAKeptPublish) {
+  Client c;
+  EXPECT_FALSE(c.restore({Publish{"t", {}, 0, false, false, 0}}).ok());
+  Client d;
+  EXPECT_FALSE(d.restore({Publish{"t", {}, 1, false, false, 3}, Publish{"u", {}, 1, false, false, 3}}).ok());
+  Client e;
+  ASSERT_TRUE(e.connect(Connect{}).ok());
+  EXPECT_FALSE(e.restore({Publish{"t", {}, 1, false, false, 3}}).ok());
+}
+
 }  // namespace
 }  // namespace ss::proto::mqtt

@@ -56,7 +56,7 @@ class TlsConnection final : public Connection, private ConnectionHandler {
   const Error& tls_error() const { return tls_error_; }
   // Connection::end_detail: tls_error()'s message ("" when ok).
   std::string end_detail() const override { return tls_error_.message(); }
-  std::string negotiated_alpn() const;
+  std::string negotiated_alpn() const override;
   bool handshake_done() const { return handshake_done_; }
 
  private:
