@@ -3,6 +3,7 @@
 #include "runtime/stream/attempt.h"
 
 #include <string>
+#include <utility>
 
 #include "runtime/stream/context.h"
 #include "runtime/stream/target.h"
@@ -39,6 +40,7 @@ void Attempt::arm_phase_timer(Micros limit, const char* waiting_for, const char*
                             waiting_for;
     s->ctx_.log("stream " + std::to_string(s->id_) + " (" + s->st_.name + "): " + why);
     if (self->conn_) self->conn_->close();
+    if (self->wire_) s->ctx_.wires().give_up(std::exchange(self->wire_, nullptr), self, EndReason::kTimedOut);
     s->attempt_ended(EndReason::kTimedOut, false, why);
   }, {"ss", s_.id_, label});
 }

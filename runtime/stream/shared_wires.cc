@@ -85,6 +85,17 @@ void SharedWires::leave(Wire* wire, ConnectionHandler* rider) {
   if (rs.empty()) wire->close();
 }
 
+void SharedWires::give_up(Wire* wire, ConnectionHandler* rider, EndReason reason) {
+  if (wire->up_ || wire->over_) {
+    leave(wire, rider);
+    return;
+  }
+  auto& rs = wire->riders_;
+  rs.erase(std::remove(rs.begin(), rs.end(), rider), rs.end());
+  if (wire->link_.conn) wire->link_.conn->close();
+  wire->on_end(reason);  // the other riders end as their own connect would
+}
+
 void SharedWires::retire(Wire* wire) {
   auto it = live_.find(wire->key_);
   if (it != live_.end() && it->second == wire) live_.erase(it);

@@ -15,7 +15,9 @@
 //     an up wire, posted by the caller), on_end() to each on the wire's end.
 //     Bytes and writability go to the protocol's WireState only.
 //   - A rider leaves when its attempt is retired; the last one out closes
-//     the wire (silently, like ConnectionPool::clear). A wire that ended or
+//     the wire (silently, like ConnectionPool::clear). A rider whose
+//     deadline passes while the wire is still connecting takes it down
+//     for all (give_up). A wire that ended or
 //     closed leaves the registry at once; its objects are freed from the
 //     loop, never inside their own callbacks.
 #pragma once
@@ -52,6 +54,12 @@ class SharedWires {
   bool ride(Wire* wire, ConnectionHandler* rider);
   // `rider` leaves; the last rider out closes the wire.
   void leave(Wire* wire, ConnectionHandler* rider);
+  // `rider` timed out on `wire`. A wire still connecting when a rider's
+  // deadline passes is dead for every rider, as a connection of its own
+  // would be: it is closed and the others end with `reason` (else later
+  // streams would keep joining a connect that never completes). An up wire
+  // is only left.
+  void give_up(Wire* wire, ConnectionHandler* rider, EndReason reason);
 
   std::size_t live_count() const { return live_.size(); }
 
