@@ -123,8 +123,11 @@ StreamtypeSpec draw_streamtype(Decisions& d, const WorldSpec& w, std::size_t ind
   }
   if (st.proto == Proto::kH1) st.url = (st.http_method == "GET" ? "dl/${len}" : "echo") + url_query(st.metadata);
   if (st.proto == Proto::kWs) st.url = "ws" + url_query(st.metadata);
-  if (st.proto != Proto::kWs && d.chance(1, 6))
-    st.manual_initial_tx_credit = static_cast<std::int32_t>(d.between(1, 64 * kKiB));
+  // Manual credit on every protocol; one in two a small window (under a
+  // ws message or an h1 body piece), so rx is held and handed out in
+  // chunks smaller than what came in one piece.
+  if (d.chance(1, 6))
+    st.manual_initial_tx_credit = static_cast<std::int32_t>(d.chance(1, 2) ? d.between(1, 700) : d.between(1, 64 * kKiB));
   if (w.proxy && d.chance(1, 4)) {
     st.client_buflen = static_cast<std::uint32_t>(d.between(8 * kKiB, 128 * kKiB));
     if (d.chance(1, 2)) {
@@ -157,7 +160,8 @@ ReaderSpec draw_reader(Decisions& d, const StreamtypeSpec& st, std::size_t recei
     r.stall_at = d.between(0, seconds(2));
   }
   if (st.manual_initial_tx_credit > 0) {
-    const auto drawn = static_cast<std::size_t>(d.between(1, 64 * kKiB));
+    // Small odd steps in half: a message comes in several grants.
+    const auto drawn = static_cast<std::size_t>(d.chance(1, 2) ? 2 * d.between(0, 300) + 1 : d.between(1, 64 * kKiB));
     r.credit_step = static_cast<std::int32_t>(std::max(drawn, (receives + kMaxGrants - 1) / kMaxGrants));
   }
   return r;

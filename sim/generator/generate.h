@@ -26,7 +26,7 @@
 //               the server; retry policy in 3/4; timeout_ms 100..5000 in
 //               1/4; 1/8 opportunistic, 1/8 nailed_up (never both);
 //               metadata, url and method as below; manual rx credit
-//               (raw/h1) in 1/6: 1..64 KiB; with a proxy, the proxy keys
+//               (any proto) in 1/6: 1..700 B or 1..64 KiB; with a proxy, the proxy keys
 //               in 1/4 (client_buflen 8..128 KiB, sometimes
 //               rxflow_on_above 16..256 KiB with off_below under it)
 //   proxy       in 1/2 of the worlds; then each stream via_proxy in 1/2
@@ -76,7 +76,8 @@
 //   Reader: with manual credit (streamtype manual_initial_tx_credit > 0)
 //   the stream's reader grants credit_step (>= 1, and at least 1/2000 of
 //   what the stream receives, so no world needs millions of grants) each
-//   time it reads.
+//   time it reads; in half the streams a small odd step (1..601 B), so
+//   that ws messages and body pieces arrive in several grants.
 #pragma once
 
 #include <cstddef>
