@@ -33,8 +33,12 @@
 //   streams     1-8 (9-24 in 1/10), on a drawn streamtype, start 0..3 s,
 //               end 0 (when done) or start + 1 ms..10 s (1/3), tx_mode
 //               request_tx_len in 1/3; messages, download, metadata
-//               sets, reader, answers as below; again_after_arf
-//               200..1500 ms in 1/4
+//               sets, reader, answers as below; the user's timer in
+//               1/4 (armed 1 ms..3 s after creation, 1..3000 ms or the
+//               streamtype's; armed again 1 ms..2 s later in 1/3,
+//               cancelled in 1/2: in the timer's first half (2/3) or
+//               1 ms..4 s after arming; TIMEOUT joins the
+//               answer plan's states); again_after_arf 200..1500 ms in 1/4
 //   faults      on in 2/3 of the worlds: each FaultKind in the swarm with
 //               p 1/2, then random_fault_plan (sim/faults.h) restricted
 //               to the swarm, with an Rng seeded by one 64-bit draw;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/stream/states.h"
 #include "sim/generator/describe.h"
 
 namespace ss::sim::gen {
@@ -255,6 +256,10 @@ TEST(GenerateWorld, CoversEveryFeature) {
       if (s.answers.destroy_from != AnswerSpec::From::kNone)
         seen.insert(std::string("destroy from ") + from[static_cast<int>(s.answers.destroy_from)]);
       if (s.again_after_arf) seen.insert("again_after_arf");
+      if (s.timeout.arm_at) seen.insert(std::string("timer ") + (s.via_proxy ? "via_proxy" : "direct"));
+      if (s.timeout.rearm_after) seen.insert("timer armed again");
+      if (s.timeout.cancel_after) seen.insert("timer cancelled");
+      if (s.answers.disconnect_state == stream::to_int(stream::State::kTimeout)) seen.insert("DISCONNECT_ME from TIMEOUT");
       if (s.reader.credit_step > 0 && s.reader.credit_step < 700 && s.reader.credit_step % 2 == 1)
         seen.insert("small odd credit step");
       if (s.end_at) seen.insert("end_at");
@@ -269,6 +274,8 @@ TEST(GenerateWorld, CoversEveryFeature) {
                                      "conceal forever", "drawn port", "tls=on", "tls=off", "method GET", "method POST",
                                      "nailed_up", "opportunistic", "timeout", "retry policy", "manual credit raw",
                                      "manual credit h1", "manual credit ws", "small odd credit step",
+                                     "timer direct", "timer via_proxy", "timer armed again", "timer cancelled",
+                                     "DISCONNECT_ME from TIMEOUT",
                                      "rxflow keys", "via_proxy", "request_tx", "request_tx_len", "again_after_arf",
                                      "end_at", "bulk message", "bulk download", "metadata set later"};
   for (int k = 0; k <= static_cast<int>(FaultKind::kListenerRestart); ++k)
