@@ -112,6 +112,7 @@ void ClientLink::on_state(const wire::ConnStateFrame& f) {
   const State state = stream::to_state(static_cast<int>(f.state));
   if (state == State::kCreating) return;  // already synthesized from CREATE_RESULT
   if (state == State::kConnecting) tx_part_ = 0;  // as the onward stream: a new transaction
+  onward_retrying_ = state == State::kUnreachable;
   if (state == State::kConnected) {
     if (phase_ == Phase::kOperational && connected_reported_) return;  // duplicate
     phase_ = Phase::kOperational;
@@ -152,6 +153,8 @@ void ClientLink::lose_link(const std::string& reason) {
   phase_ = Phase::kDown;
   connected_reported_ = false;
   connect_sent_ = false;
+  if (onward_retrying_) connect_requested_ = true;
+  onward_retrying_ = false;
   deadline_.reset();
   proxy_reports_credit_ = false;
   tx_credit_ = 0;
@@ -189,7 +192,10 @@ void ClientLink::remember(std::vector<std::pair<std::string, std::string>>& list
   list.emplace_back(std::move(name), std::move(value));
 }
 
-void ClientLink::set_timeout(std::uint32_t ms) { pending_timeout_ = ms; }
+void ClientLink::set_timeout(std::uint32_t ms) {
+  if (SS_PLANTED("sspc-timeout-cancel-lost") && ms == wire::kTimeoutCancel) return;  // planted: a cancel never sent
+  pending_timeout_ = ms;
+}
 void ClientLink::set_tx_length(std::uint32_t length) { pending_length_ = length; }
 
 void ClientLink::add_peer_tx_credit(std::int32_t credit) {

@@ -145,6 +145,10 @@ class ClientLink {
   bool created_reported_ = false;  // CREATING already shown to the user
   bool connected_reported_ = false;
   bool connect_requested_ = false;
+  // The last state was UNREACHABLE: the onward stream's retry is pending.
+  // A link lost then takes that onward stream with it, so the next link asks
+  // for the connection again (else the stream would wait for ever).
+  bool onward_retrying_ = false;
   bool connect_sent_ = false;
   std::optional<std::uint32_t> pending_timeout_;
   std::optional<std::uint32_t> pending_length_;

@@ -199,6 +199,31 @@ TEST(ClientLink, ANewLinkGetsTheUsersMetadataAgainBeforeItConnects) {
   EXPECT_TRUE(std::holds_alternative<wire::OnwardConnectFrame>(frames[2]));
 }
 
+// A link lost while the onward stream waits out its backoff after
+// UNREACHABLE takes that stream with it: the next link asks for the
+// connection again (the world campaign's stuck stream, docs/states.md
+// "link lost, retry pending"). Lost after DISCONNECTED, nothing is asked.
+TEST(ClientLink, ALinkLostWhileTheOnwardStreamRetriesAsksAgain) {
+  for (std::uint32_t last : {3u, 2u}) {  // UNREACHABLE, DISCONNECTED
+    ClientLink link = created();
+    link.request_tx(0);
+    drain_writes(link);  // ONWARD_CONNECT
+    link.receive_from_proxy(frame(wire::ConnStateFrame{6, 0}), 2);  // CONNECTING
+    link.receive_from_proxy(frame(wire::ConnStateFrame{last, 0}), 3);
+    events(link);
+    EXPECT_FALSE(link.wants_write()) << "the onward stream retries by itself";
+    link.receive_from_proxy({}, 4);  // the link drops
+    events(link);
+    link.link_up(5);
+    drain_writes(link);  // STREAMTYPE
+    link.receive_from_proxy(frame(wire::CreateResultFrame::ok(0, {"s"})), 6);
+    events(link);
+    bool asked = false;
+    for (const auto& f : frames_of(drain_writes(link))) asked |= std::holds_alternative<wire::OnwardConnectFrame>(f);
+    EXPECT_EQ(asked, last == 3u) << "last state " << last;
+  }
+}
+
 // Manual credit is the stream's, not the link's: a new link's onward stream
 // starts with what the user granted and has not yet received, not with the
 // initial credit again (nor with the grants of the old link once more).

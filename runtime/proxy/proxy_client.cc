@@ -185,10 +185,13 @@ void ProxyClient::drain_events() {
             State state = stream::to_state(static_cast<int>(ev.state));  // the wire's number
             // planted: the proxy's QOS_ACK_REMOTE reported as a NACK
             if (SS_PLANTED("sspc-ack-as-nack") && state == State::kQosAckRemote) state = State::kQosNackRemote;
+            // planted: CONNECTED told twice when it follows a failure
+            const bool twice = SS_PLANTED("sspc-connected-twice") && state == State::kConnected && !last_error_.empty();
             if (state == State::kConnected) last_error_.clear();
             if (state == State::kUnreachable || state == State::kAllRetriesFailed)
               last_error_ = "the SS proxy could not reach the endpoint (its log says why)";
             raise(state, ev.ordinal);
+            if (twice) raise(state, ev.ordinal);
           } else if constexpr (std::is_same_v<T, LinkRx>) {
             if (cb_.rx) {
               rx_part_ = std::move(ev.rideshare);

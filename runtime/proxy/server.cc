@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "runtime/core/escape.h"
+#include "runtime/core/planted.h"
 
 namespace ss::proxy {
 
@@ -154,6 +155,8 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
     out_.clear();
     core_.take_client_bytes(&out_);
     if (out_.empty() || conn_ended_) return;
+    // planted: what the onward stream still delivers while paused for a slow client is lost
+    if (SS_PLANTED("proxy-slow-drop") && onward_paused_) return;
     server_.stats_.bytes_to_clients += out_.size();
     const bool more = conn_->write(out_);
     server_.stats_.peak_client_queue = std::max(server_.stats_.peak_client_queue, conn_->buffered());

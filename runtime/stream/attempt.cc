@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "runtime/core/planted.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/target.h"
 
@@ -213,7 +214,7 @@ HostVerdict Attempt::connected() {
   if (!protocol_up()) move_to(phase_, AttemptPhase::kProtocolUp);
   cancel_phase_timer();
   failures_before_connect_ = s_.budget_.failures();
-  s_.budget_.reset();
+  if (!SS_PLANTED("retry-not-reset")) s_.budget_.reset();  // planted: failures still count after a connection
   s_.seq_ = Stream::Seq::kConnected;
   s_.last_error_.clear();
   s_.raise(State::kConnected);

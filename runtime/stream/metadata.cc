@@ -87,7 +87,8 @@ Result<std::string> Metadata::expand(std::string_view text) const {
                             std::to_string(open) + " is not a metadata name declared by " +
                             quote_text(st_.name));
     }
-    if (values_[*i]) out.append(*values_[*i]);
+    // planted: a value expanded into a URL or header cut at 10 bytes
+    if (values_[*i]) out.append(SS_PLANTED("md-expand-cut") ? values_[*i]->substr(0, 10) : *values_[*i]);
     if (out.size() > kMaxExpanded) {
       return make_error(ErrorCode::kLimit, quote_text(text) +
                                                ": expansion exceeds 8192 bytes");

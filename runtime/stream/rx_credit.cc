@@ -91,7 +91,8 @@ void Stream::flush_held_rx() {
     std::uint32_t f = h.flags;
     std::vector<std::uint8_t> chunk(h.data.begin(), h.data.begin() + static_cast<std::ptrdiff_t>(n));
     if (n < h.data.size()) {
-      f &= ~static_cast<std::uint32_t>(kFlagEom);
+      // planted: the message's EOM also on a partial chunk of it
+      if (!SS_PLANTED("held-rx-split-eom")) f &= ~static_cast<std::uint32_t>(kFlagEom);
       h.data.erase(h.data.begin(), h.data.begin() + static_cast<std::ptrdiff_t>(n));
       h.flags &= ~static_cast<std::uint32_t>(kFlagSom);
     } else {

@@ -217,6 +217,7 @@ void Stream::start_timeout(std::uint32_t ms) {
   if (ms == 0) ms = st_.timeout_ms;
   if (ms == 0) return;
   if (SS_PLANTED("timeout-late")) ms += ms / 2;  // planted: TIMEOUT half as late again
+  if (SS_PLANTED("timeout-rearm-kept") && timeout_timer_) return;  // planted: arming again keeps the first deadline
   if (timeout_timer_) ctx_.loop().cancel(timeout_timer_);
   timeout_timer_ = ctx_.loop().after(millis(ms), guarded(&Stream::on_timeout_timer), {"ss", id_, "timeout"});
 }

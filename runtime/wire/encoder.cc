@@ -3,6 +3,8 @@
 #include <string>
 #include <type_traits>
 
+#include "runtime/core/planted.h"
+
 namespace ss::wire {
 namespace {
 
@@ -68,7 +70,8 @@ Error encode_body(const Frame& frame, Writer& w) {
         } else if constexpr (std::is_same_v<T, TimeoutUpdateFrame>) {
           w.u32(f.timeout_ms);
         } else if constexpr (std::is_same_v<T, PayloadLengthHintFrame>) {
-          w.u32(f.length);
+          // planted: the length hint one short
+          w.u32(SS_PLANTED("wire-len-hint") && f.length > 0 ? f.length - 1 : f.length);
         } else if constexpr (std::is_same_v<T, CreateResultFrame>) {
           if (f.list.size() > kMaxCreateResultList)
             return limit("CREATE_RESULT", "streamtype list is " + std::to_string(f.list.size()) +

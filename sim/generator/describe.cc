@@ -119,6 +119,12 @@ std::string stream_line(const WorldSpec& w, const StreamSpec& s, std::size_t i) 
     out += (k ? " " : "") + m.name + "=\"" + m.value + "\"@" + us(m.at);
   }
   out += "] " + reader_text(s.reader) + answers_text(s.answers);
+  if (s.timeout.arm_at) {
+    out += " timeout=" + (s.timeout.ms ? std::to_string(s.timeout.ms) + "ms" : std::string("policy's")) + "@" +
+           us(s.timeout.arm_at);
+    if (s.timeout.rearm_after) out += " rearm+" + us(s.timeout.rearm_after);
+    if (s.timeout.cancel_after) out += " cancel+" + us(s.timeout.cancel_after);
+  }
   if (s.again_after_arf) out += " again_after_arf=" + us(s.again_after_arf);
   return out + "\n";
 }

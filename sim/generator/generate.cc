@@ -123,8 +123,11 @@ StreamtypeSpec draw_streamtype(Decisions& d, const WorldSpec& w, std::size_t ind
   }
   if (st.proto == Proto::kH1) st.url = (st.http_method == "GET" ? "dl/${len}" : "echo") + url_query(st.metadata);
   if (st.proto == Proto::kWs) st.url = "ws" + url_query(st.metadata);
-  if (st.proto != Proto::kWs && d.chance(1, 6))
-    st.manual_initial_tx_credit = static_cast<std::int32_t>(d.between(1, 64 * kKiB));
+  // Manual credit on every protocol; one in two a small window (under a
+  // ws message or an h1 body piece), so rx is held and handed out in
+  // chunks smaller than what came in one piece.
+  if (d.chance(1, 6))
+    st.manual_initial_tx_credit = static_cast<std::int32_t>(d.chance(1, 2) ? d.between(1, 700) : d.between(1, 64 * kKiB));
   if (w.proxy && d.chance(1, 4)) {
     st.client_buflen = static_cast<std::uint32_t>(d.between(8 * kKiB, 128 * kKiB));
     if (d.chance(1, 2)) {
@@ -157,14 +160,32 @@ ReaderSpec draw_reader(Decisions& d, const StreamtypeSpec& st, std::size_t recei
     r.stall_at = d.between(0, seconds(2));
   }
   if (st.manual_initial_tx_credit > 0) {
-    const auto drawn = static_cast<std::size_t>(d.between(1, 64 * kKiB));
+    // Small odd steps in half: a message comes in several grants.
+    const auto drawn = static_cast<std::size_t>(d.chance(1, 2) ? 2 * d.between(0, 300) + 1 : d.between(1, 64 * kKiB));
     r.credit_step = static_cast<std::int32_t>(std::max(drawn, (receives + kMaxGrants - 1) / kMaxGrants));
   }
   return r;
 }
 
-// As sim/testing/answer_plan.h draws them, from Decisions.
-AnswerSpec draw_answers(Decisions& d, bool has_tx, Proto proto) {
+// The user's timer in 1/4 of the streams: its own ms or the streamtype's,
+// sometimes armed again; cancelled in 1/2, mostly in the timer's first
+// half (well before it fires), else at any time up to 4 s.
+TimeoutSpec draw_timeout(Decisions& d, std::uint32_t streamtype_ms) {
+  TimeoutSpec t;
+  if (!d.chance(1, 4)) return t;
+  t.arm_at = d.between(millis(1), seconds(3));
+  if (d.chance(2, 3)) t.ms = static_cast<std::uint32_t>(d.between(1, 3000));
+  if (d.chance(1, 3)) t.rearm_after = d.between(millis(1), seconds(2));
+  if (d.chance(1, 2)) {
+    const Micros half = millis(t.ms ? t.ms : streamtype_ms) / 2;
+    t.cancel_after = d.chance(2, 3) && half > millis(1) ? d.between(millis(1), half) : d.between(millis(1), seconds(4));
+  }
+  return t;
+}
+
+// As sim/testing/answer_plan.h draws them, from Decisions; TIMEOUT is
+// among the states when the user arms a timer.
+AnswerSpec draw_answers(Decisions& d, bool has_tx, Proto proto, bool timer) {
   AnswerSpec a;
   if (!d.chance(1, 3)) return a;
   std::vector<State> states = {State::kConnected, State::kConnecting, State::kPoll, State::kUnreachable,
@@ -173,6 +194,7 @@ AnswerSpec draw_answers(Decisions& d, bool has_tx, Proto proto) {
     states.push_back(State::kQosAckRemote);
     states.push_back(State::kQosNackRemote);
   }
+  if (timer) states.push_back(State::kTimeout);
   auto from = [&](int& state) {
     const auto k = d.below(has_tx ? 3 : 2);
     if (k == 2) return AnswerSpec::From::kTx;
@@ -238,7 +260,8 @@ StreamSpec draw_stream(Decisions& d, const WorldSpec& w, Budget& budget) {
   std::size_t receives = s.download;
   for (std::size_t m : s.messages) receives += m;
   s.reader = draw_reader(d, st, receives);
-  s.answers = draw_answers(d, !get, st.proto);
+  s.timeout = draw_timeout(d, st.timeout_ms);
+  s.answers = draw_answers(d, !get, st.proto, s.timeout.arm_at > 0);
   if (d.chance(1, 4)) s.again_after_arf = d.between(millis(200), millis(1500));
   return s;
 }

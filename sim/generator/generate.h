@@ -26,15 +26,19 @@
 //               the server; retry policy in 3/4; timeout_ms 100..5000 in
 //               1/4; 1/8 opportunistic, 1/8 nailed_up (never both);
 //               metadata, url and method as below; manual rx credit
-//               (raw/h1) in 1/6: 1..64 KiB; with a proxy, the proxy keys
+//               (any proto) in 1/6: 1..700 B or 1..64 KiB; with a proxy, the proxy keys
 //               in 1/4 (client_buflen 8..128 KiB, sometimes
 //               rxflow_on_above 16..256 KiB with off_below under it)
 //   proxy       in 1/2 of the worlds; then each stream via_proxy in 1/2
 //   streams     1-8 (9-24 in 1/10), on a drawn streamtype, start 0..3 s,
 //               end 0 (when done) or start + 1 ms..10 s (1/3), tx_mode
 //               request_tx_len in 1/3; messages, download, metadata
-//               sets, reader, answers as below; again_after_arf
-//               200..1500 ms in 1/4
+//               sets, reader, answers as below; the user's timer in
+//               1/4 (armed 1 ms..3 s after creation, 1..3000 ms or the
+//               streamtype's; armed again 1 ms..2 s later in 1/3,
+//               cancelled in 1/2: in the timer's first half (2/3) or
+//               1 ms..4 s after arming; TIMEOUT joins the
+//               answer plan's states); again_after_arf 200..1500 ms in 1/4
 //   faults      on in 2/3 of the worlds: each FaultKind in the swarm with
 //               p 1/2, then random_fault_plan (sim/faults.h) restricted
 //               to the swarm, with an Rng seeded by one 64-bit draw;
@@ -76,7 +80,8 @@
 //   Reader: with manual credit (streamtype manual_initial_tx_credit > 0)
 //   the stream's reader grants credit_step (>= 1, and at least 1/2000 of
 //   what the stream receives, so no world needs millions of grants) each
-//   time it reads.
+//   time it reads; in half the streams a small odd step (1..601 B), so
+//   that ws messages and body pieces arrive in several grants.
 #pragma once
 
 #include <cstddef>

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/stream/states.h"
 #include "sim/generator/describe.h"
 
 namespace ss::sim::gen {
@@ -47,7 +48,6 @@ std::string check_contract(const WorldSpec& w) {
     if (srv.kind != want) return at + ": proto does not match the server's kind";
     if (st.tls != srv.tls) return at + ".tls: not the server's";
     if (st.nailed_up && st.opportunistic) return at + ": nailed_up and opportunistic";
-    if (st.proto == Proto::kWs && st.manual_initial_tx_credit) return at + ": manual credit on ws";
     if ((st.proto == Proto::kH1) != !st.http_method.empty()) return at + ".http_method";
     const bool get = st.http_method == "GET";
     if (get != (!st.metadata.empty() && st.metadata[0].name == "len")) return at + ": GET without len first";
@@ -137,7 +137,8 @@ TEST(GenerateWorld, KnobsGrowTheSameWorld) {
     heavy.swarm = plain.swarm;
     EXPECT_EQ(describe_world_spec(heavy), describe_world_spec(plain)) << "seed " << seed;
   }
-  EXPECT_GE(with_faults, 36);  // a forced plan can still come out empty, rarely
+  // A forced plan can still come out empty: about 13% do (1,000 seeds).
+  EXPECT_GE(with_faults, 30);
 }
 
 TEST(GenerateWorld, SeedOnlyBecomesSpecSeed) {
@@ -237,7 +238,7 @@ TEST(GenerateWorld, CoversEveryFeature) {
       if (st.opportunistic) seen.insert("opportunistic");
       if (st.timeout_ms) seen.insert("timeout");
       if (st.retry) seen.insert("retry policy");
-      if (st.manual_initial_tx_credit) seen.insert("manual credit");
+      if (st.manual_initial_tx_credit) seen.insert(std::string("manual credit ") + proto_name(st.proto));
       if (st.rxflow_on_above) seen.insert("rxflow keys");
       for (const auto& m : st.metadata) {
         if (m.name == "len") continue;
@@ -255,6 +256,12 @@ TEST(GenerateWorld, CoversEveryFeature) {
       if (s.answers.destroy_from != AnswerSpec::From::kNone)
         seen.insert(std::string("destroy from ") + from[static_cast<int>(s.answers.destroy_from)]);
       if (s.again_after_arf) seen.insert("again_after_arf");
+      if (s.timeout.arm_at) seen.insert(std::string("timer ") + (s.via_proxy ? "via_proxy" : "direct"));
+      if (s.timeout.rearm_after) seen.insert("timer armed again");
+      if (s.timeout.cancel_after) seen.insert("timer cancelled");
+      if (s.answers.disconnect_state == stream::to_int(stream::State::kTimeout)) seen.insert("DISCONNECT_ME from TIMEOUT");
+      if (s.reader.credit_step > 0 && s.reader.credit_step < 700 && s.reader.credit_step % 2 == 1)
+        seen.insert("small odd credit step");
       if (s.end_at) seen.insert("end_at");
       for (std::size_t m : s.messages)
         if (m >= (std::size_t{1} << 20)) seen.insert("bulk message");
@@ -265,7 +272,10 @@ TEST(GenerateWorld, CoversEveryFeature) {
   }
   std::vector<std::string> wanted = {"proxy=on", "proxy=off", "calm", "not-calm", "buggify", "segmentation",
                                      "conceal forever", "drawn port", "tls=on", "tls=off", "method GET", "method POST",
-                                     "nailed_up", "opportunistic", "timeout", "retry policy", "manual credit",
+                                     "nailed_up", "opportunistic", "timeout", "retry policy", "manual credit raw",
+                                     "manual credit h1", "manual credit ws", "small odd credit step",
+                                     "timer direct", "timer via_proxy", "timer armed again", "timer cancelled",
+                                     "DISCONNECT_ME from TIMEOUT",
                                      "rxflow keys", "via_proxy", "request_tx", "request_tx_len", "again_after_arf",
                                      "end_at", "bulk message", "bulk download", "metadata set later"};
   for (int k = 0; k <= static_cast<int>(FaultKind::kListenerRestart); ++k)

@@ -268,6 +268,7 @@ class Shrinker {
         any |= attempt_edit([i](WorldSpec& c) { c.streams[i].answers = AnswerSpec{}; });
       }
       if (best_.streams[i].again_after_arf) any |= attempt_edit([i](WorldSpec& c) { c.streams[i].again_after_arf = 0; });
+      if (best_.streams[i].timeout.arm_at) any |= attempt_edit([i](WorldSpec& c) { c.streams[i].timeout = TimeoutSpec{}; });
       if (best_.streams[i].end_at) any |= attempt_edit([i](WorldSpec& c) { c.streams[i].end_at = 0; });
       if (best_.streams[i].tx_mode != TxMode::kRequestTx) {
         any |= attempt_edit([i](WorldSpec& c) { c.streams[i].tx_mode = TxMode::kRequestTx; });

@@ -9,7 +9,7 @@
 //   - drop streamtypes, servers and retry policies nothing uses (indices are
 //     remapped);
 //   - simplify values: via_proxy off, proxy off, reader -> fast, answers
-//     cleared, again_after_arf 0, end_at 0, tx_mode request_tx, retry /
+//     cleared, the user timer off, again_after_arf 0, end_at 0, tx_mode request_tx, retry /
 //     timeout / nailed_up / opportunistic / manual credit / client_buflen /
 //     rxflow marks off, buggify off, segmentation off,
 //     tls off (a server and its streamtypes together), server trouble ->

@@ -178,6 +178,14 @@ void fields(V& v, S& a) {
   v.integer("destroy_at", a.destroy_at);
 }
 
+template <typename V, Is<TimeoutSpec> S>
+void fields(V& v, S& t) {
+  v.integer("arm_at_us", t.arm_at);
+  v.integer("ms", t.ms);
+  v.integer("rearm_after_us", t.rearm_after);
+  v.integer("cancel_after_us", t.cancel_after);
+}
+
 template <typename V, Is<StreamSpec> S>
 void fields(V& v, S& s) {
   v.integer("streamtype", s.streamtype);
@@ -190,6 +198,7 @@ void fields(V& v, S& s) {
   v.objects("metadata", s.metadata);
   v.object("reader", s.reader);
   v.object("answers", s.answers);
+  v.object("timeout", s.timeout);
   v.integer("again_after_arf_us", s.again_after_arf);
 }
 

@@ -130,6 +130,10 @@ WorldSpec random_spec(std::uint64_t seed) {
     s.answers.destroy_from = static_cast<AnswerSpec::From>(rng.below(4));
     s.answers.destroy_state = number<int>(rng);
     s.answers.destroy_at = number<int>(rng);
+    s.timeout.arm_at = time(rng);
+    s.timeout.ms = number<std::uint32_t>(rng);
+    s.timeout.rearm_after = time(rng);
+    s.timeout.cancel_after = time(rng);
     s.again_after_arf = time(rng);
     w.streams.push_back(std::move(s));
   }

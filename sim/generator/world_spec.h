@@ -107,6 +107,14 @@ struct AnswerSpec {
   int destroy_at = 0;  // the n-th such call
 };
 
+// The user's timer (start_timeout / cancel_timeout, docs/states.md).
+struct TimeoutSpec {
+  Micros arm_at = 0;          // after creation; 0 = the user never arms one
+  std::uint32_t ms = 0;       // 0 = the streamtype's timeout_ms
+  Micros rearm_after = 0;     // > 0: armed again (same ms) this long after arming
+  Micros cancel_after = 0;    // > 0: cancelled this long after the (last) arming
+};
+
 struct MetadataSet {
   Micros at = 0;  // after creation; 0 = at creation, before connecting
   std::string name;
@@ -124,6 +132,7 @@ struct StreamSpec {
   std::vector<MetadataSet> metadata;
   ReaderSpec reader;
   AnswerSpec answers;
+  TimeoutSpec timeout;
   Micros again_after_arf = 0;  // > 0: asks again this long after ALL_RETRIES_FAILED
 };
 

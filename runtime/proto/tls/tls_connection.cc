@@ -165,6 +165,8 @@ void TlsConnection::process() {
   std::vector<std::uint8_t> plain;
   session_->take_plaintext(&plain);
   if (SS_PLANTED("tls-rx-tail") && plain.size() > 2000) plain.pop_back();  // planted: last byte of a big read lost
+  // planted: what came with the peer's close_notify is lost
+  if (SS_PLANTED("tls-close-tail") && session_->status() == TlsStatus::kClosed) plain.clear();
   if (!plain.empty() && handler_ != nullptr) {
     handler_->on_data(plain);
     if (!*alive || !usable()) return;

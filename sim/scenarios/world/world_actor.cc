@@ -54,6 +54,7 @@ Actor::Actor(World& world, const gen::WorldSpec& spec, std::size_t index, Plant 
   // goes in its STREAMTYPE frame and each grant as a TXCR frame, which the
   // proxy adds to its onward stream (docs/proxy.md).
   credit_ = st_.manual_initial_tx_credit > 0;
+  calm_ = spec.calm();
   // Bounds (docs/sim.md "The world scenario"): a calm transfer gets 10 s
   // plus 1 s per 256 KiB, stretched by the reader's pauses and credit.
   const std::size_t bytes = total_tx() + body_.size();
@@ -122,6 +123,11 @@ void Actor::start_timers() {
     if (r.kind == gen::ReaderSpec::Kind::kStall) later(r.stall_at + r.stall_for, [this] { set_hold(false); });
   }
   if (credit_) read_tick();
+  if (const auto& t = spec_.timeout; t.arm_at > 0) {
+    later(t.arm_at, [this] { arm_timer(); });
+    if (t.rearm_after > 0) later(t.arm_at + t.rearm_after, [this] { arm_timer(); });
+    if (t.cancel_after > 0) later(t.arm_at + t.rearm_after + t.cancel_after, [this] { cancel_timer(); });
+  }
   const Micros end = spec_.end_at > 0 ? spec_.end_at - spec_.start_at : life_bound_;
   later(end, [this] { finish(); });
 }
@@ -169,6 +175,50 @@ void Actor::read_tick() {
   if (has_work()) later(connected_ ? millis(5) : millis(200), [this] { read_tick(); });
 }
 
+// The user's timer. start_timeout(0) takes the streamtype's timeout_ms;
+// with neither the engine arms nothing (docs/states.md "Timeouts").
+void Actor::arm_timer() {
+  if (!port_ || port_->gone()) return;
+  port_->start_timeout(spec_.timeout.ms);
+  const std::uint32_t ms = spec_.timeout.ms ? spec_.timeout.ms : st_.timeout_ms;
+  if (ms == 0) return;
+  arms_.push_back({world_.now(), world_.now() + millis(ms) + (plant_ == Plant::kTimeoutDue ? seconds(1) : 0)});
+  cancelled_at_.reset();
+}
+
+void Actor::cancel_timer() {
+  if (!port_ || port_->gone()) return;
+  port_->cancel_timeout();
+  if (!arms_.empty()) cancelled_at_ = world_.now();
+}
+
+// [timeout] end to end (the engine checker holds each engine, the client's
+// and the proxy's, to the exact time): each TIMEOUT answers an arming of
+// the user's, never before that arming's deadline, and never after the
+// user cancelled the timer in time. Through the proxy "in time" means a
+// second before the deadline, in a calm world with a reader that never
+// holds the link (the cancel travels behind the stream's upload).
+void Actor::on_timeout() {
+  ++timeouts_;
+  const Micros now = world_.now();
+  if (timeouts_ > arms_.size()) {
+    report("timeout", "TIMEOUT number " + std::to_string(timeouts_) + " with " + std::to_string(arms_.size()) +
+                          " timers armed");
+    return;
+  }
+  bool due = false;
+  for (const Arm& a : arms_) due |= a.due <= now;
+  if (!due)
+    report("timeout", "TIMEOUT before any armed timer was due (last armed at " + std::to_string(arms_.back().at) +
+                          "us, due at " + std::to_string(arms_.back().due) + "us)");
+  if (!cancelled_at_) return;
+  const bool judged = !spec_.via_proxy || (calm_ && !credit_ && spec_.reader.kind == gen::ReaderSpec::Kind::kFast &&
+                                           arms_.back().due - *cancelled_at_ >= seconds(1));
+  if (judged)
+    report("timeout", "TIMEOUT after the user cancelled the timer at " + std::to_string(*cancelled_at_) +
+                          "us (it was due at " + std::to_string(arms_.back().due) + "us)");
+}
+
 void Actor::set_md(const std::string& name, const std::string& value) {
   if (!port_ || port_->gone()) return;
   port_->set_metadata(name, value);
@@ -201,6 +251,7 @@ void Actor::ask() {
 
 Ret Actor::on_state(State state, std::uint32_t) {
   states_.push_back({world_.now(), state});
+  if (state == State::kDisconnected || state == State::kUnreachable) ++ends_;
   world_.record("world.state", name_ + " " + stream::state_name(state));
   const Ret planned = state == State::kDestroying ? Ret::kOk : answers_.on_state(stream::to_int(state));
   switch (state) {
@@ -253,6 +304,9 @@ Ret Actor::on_state(State state, std::uint32_t) {
         check_done();
       }
       break;
+    case State::kTimeout:
+      on_timeout();
+      break;
     case State::kDestroying:
       gone_at_ = world_.now();
       connected_ = false;
@@ -300,7 +354,17 @@ void Actor::on_disconnected() {
 
 void Actor::check_done() {
   if (!done_at_ || spec_.end_at > 0 || keeps_stream()) return;
-  later(0, [this] { finish(); });
+  later(timer_wait(), [this] { finish(); });
+}
+
+// A stream whose work is done lives on until its timer plan has played
+// out (the deadline, or the cancel, plus 100 ms), so TIMEOUT is seen.
+Micros Actor::timer_wait() const {
+  const auto& t = spec_.timeout;
+  if (t.arm_at == 0 || !created_at_) return 0;
+  const std::uint32_t ms = t.ms ? t.ms : st_.timeout_ms;
+  const Micros end = *created_at_ + t.arm_at + t.rearm_after + std::max<Micros>(millis(ms), t.cancel_after) + millis(100);
+  return std::max<Micros>(0, end - world_.now());
 }
 
 void Actor::finish() {
@@ -337,7 +401,11 @@ Ret Actor::on_tx(std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, s
 
 Ret Actor::on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags) {
   received_ += static_cast<std::int64_t>(buf.size());
-  if (credit_ && received_ > st_.manual_initial_tx_credit + granted_)
+  // A proxied stream's next link opens with what the user granted and has
+  // not received, but at least 1 byte (0 in a STREAMTYPE frame would mean
+  // no manual credit, docs/proxy.md "Credit"): a byte per link end.
+  const std::int64_t link_byte = spec_.via_proxy ? static_cast<std::int64_t>(ends_) : 0;
+  if (credit_ && received_ > st_.manual_initial_tx_credit + granted_ + link_byte)
     report("credit", std::to_string(received_) + " rx bytes with " +
                          std::to_string(st_.manual_initial_tx_credit + granted_) + " credit granted");
   if (plant_ == Plant::kSomFlag) flags ^= stream::kFlagSom;

@@ -30,6 +30,8 @@ class StreamPort {
   virtual void set_metadata(const std::string& name, const std::string& value) = 0;
   virtual void add_credit(std::int32_t add) = 0;
   virtual void hold_rx(bool hold) = 0;
+  virtual void start_timeout(std::uint32_t ms) = 0;
+  virtual void cancel_timeout() = 0;
   virtual void destroy() = 0;
   virtual bool gone() const = 0;  // destroyed (DESTROYING came or the object is dead)
 };
@@ -93,10 +95,14 @@ class Actor {
   void on_connected();
   void on_disconnected();
   void check_done();
+  Micros timer_wait() const;
   void finish();
   void read_tick();
   void slow_reader_step(bool hold);
   void set_hold(bool hold);
+  void arm_timer();
+  void cancel_timer();
+  void on_timeout();
   std::string message(std::size_t i) const;
   std::size_t message_count() const { return msgs_.size(); }
   std::size_t total_tx() const;
@@ -125,6 +131,17 @@ class Actor {
   bool credit_ = false;  // manual credit (direct and proxied streams)
   std::int64_t granted_ = 0, received_ = 0;
   bool window_opened_ = false;  // an odd-step reader's first grant is made
+  // The user's timer (spec_.timeout): each arming that sets one, the
+  // user's cancel since the last, the TIMEOUTs seen.
+  struct Arm {
+    Micros at;
+    Micros due;
+  };
+  std::vector<Arm> arms_;
+  std::optional<Micros> cancelled_at_;
+  std::size_t timeouts_ = 0;
+  std::size_t ends_ = 0;  // DISCONNECTED and UNREACHABLE seen
+  bool calm_ = false;  // the world is calm (WorldSpec::calm)
   std::map<std::string, std::vector<std::pair<Micros, std::string>>> md_;
   std::set<std::string> reported_;
   Micros life_bound_ = 0, calm_bound_ = 0;

@@ -50,6 +50,8 @@ class DirectPort final : public StreamPort {
   }
   void add_credit(std::int32_t add) override { call([add](stream::Stream& s) { s.add_peer_tx_credit(add); }); }
   void hold_rx(bool hold) override { call([hold](stream::Stream& s) { s.hold_rx(hold); }); }
+  void start_timeout(std::uint32_t ms) override { call([ms](stream::Stream& s) { s.start_timeout(ms); }); }
+  void cancel_timeout() override { call([](stream::Stream& s) { s.cancel_timeout(); }); }
   void destroy() override { call([](stream::Stream& s) { s.destroy(); }); }
   bool gone() const override {
     auto p = s_.lock();
@@ -82,6 +84,12 @@ class ProxyPort final : public StreamPort {
   }
   void hold_rx(bool hold) override {
     if (!gone()) c_->hold_rx(hold);
+  }
+  void start_timeout(std::uint32_t ms) override {
+    if (!gone()) c_->start_timeout(ms);
+  }
+  void cancel_timeout() override {
+    if (!gone()) c_->cancel_timeout();
   }
   void destroy() override {
     if (!gone()) c_->destroy();

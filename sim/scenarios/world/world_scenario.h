@@ -26,7 +26,8 @@
 //     STREAMTYPE frame and each grant as TXCR); answers per
 //     AnswerSpec; an opportunistic stream with work left asks again 100 ms
 //     after DISCONNECTED (at most 20 times); it asks once more
-//     again_after_arf after its first ALL_RETRIES_FAILED. It is destroyed
+//     again_after_arf after its first ALL_RETRIES_FAILED; arms, re-arms
+//     and cancels its timer per TimeoutSpec. It is destroyed
 //     at end_at, or when its work is done (end_at == 0), or at its life
 //     bound (so every run comes to rest). raw streams ignore `download`.
 //
@@ -48,6 +49,10 @@
 //   [credit]            manual credit, direct or proxied: more rx than the
 //                       credit granted; calm world: the transfer stalled
 //                       with granted credit unused
+//   [timeout]           the user's timer: a TIMEOUT no arming asked for, or
+//                       before the armed deadline, or after the user
+//                       cancelled it (through the proxy: a second before
+//                       its deadline, calm world, fast reader)
 //   [liveness]          calm world: work not done within its bound; faults:
 //                       not CONNECTED again within a bound after they heal
 //   [leak]              streams, attempts, pooled connections, proxy links,
@@ -78,6 +83,7 @@ enum class Plant {
   kSomFlag,         // the actor reads every rx piece's SOM flag inverted
   kLivenessBound,   // calm liveness bound of 1 us
   kForgetDestroy,   // the actor never destroys a stream (a leak)
+  kTimeoutDue,      // the actor thinks each timer it arms is due 1 s later
 };
 
 // A run of `spec` with `plant` (tests).
