@@ -41,6 +41,25 @@ std::string describe_retry(bool has_retry, const policy::RetryPolicy& retry) {
   return out;
 }
 
+Micros largest_jittered_backoff(const policy::RetryPolicy& retry) {
+  Micros biggest = 0;
+  for (auto b : retry.backoff_ms) biggest = std::max<Micros>(biggest, millis(b));
+  return biggest + biggest * retry.effective_jitter_percent() / 100;
+}
+
+void add_streamtype(policy::Policy& pol, policy::Streamtype st, bool tls, bool has_retry,
+                    const policy::RetryPolicy& retry) {
+  if (tls) {
+    st.tls = true;
+    st.trust_store = 0;
+  }
+  if (has_retry) {
+    st.retry = pol.retries.size();
+    pol.retries.push_back(retry);
+  }
+  pol.streamtypes.push_back(std::move(st));
+}
+
 std::string describe_messages(const std::vector<TxMessage>& msgs) {
   std::string out = "    messages:";
   for (const auto& m : msgs)
