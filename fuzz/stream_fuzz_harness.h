@@ -1,4 +1,4 @@
-// What the whole-stream fuzz targets (h1_, ws_, mqtt_stream_fuzz) share:
+// What the whole-stream fuzz targets (h1_, h2_, ws_, mqtt_stream_fuzz) share:
 // the retry policy their one streamtype uses, the user's one "hello"
 // message, and the end of a run (destroy the stream, the world must come
 // to rest with nothing left). The targets keep their own inputs and checks.
@@ -39,15 +39,21 @@ inline stream::Ret send_hello_once(int& sent, std::span<std::uint8_t> buf, std::
   return stream::Ret::kOk;
 }
 
-// Runs the world for `more`, destroys the stream if it is still there, and
-// fails (naming `target`) unless the world then comes to rest with no stream.
-inline void run_then_destroy(sim::World& world, stream::Context& ctx, stream::Stream* s, Micros more,
-                             const char* target) {
+// Runs the world for `more`, destroys the streams still there, and fails
+// (naming `target`) unless the world then comes to rest with no stream.
+inline void run_then_destroy(sim::World& world, stream::Context& ctx, std::span<stream::Stream* const> streams,
+                             Micros more, const char* target) {
   world.run_for(more, 2'000'000);
-  if (ctx.stream_count()) s->destroy();
+  for (auto* s : streams)
+    if (ctx.stream_count() && !s->destroyed()) s->destroy();
   auto idle = world.run_until_idle(4'000'000);
   if (idle.livelock) fuzz_fail(target, "no idle after the stream was destroyed");
   if (ctx.stream_count() != 0) fuzz_fail(target, "stream left behind");
+}
+
+inline void run_then_destroy(sim::World& world, stream::Context& ctx, stream::Stream* s, Micros more,
+                             const char* target) {
+  run_then_destroy(world, ctx, std::span<stream::Stream* const>(&s, 1), more, target);
 }
 
 // Creates the stream or fails naming `target`.
