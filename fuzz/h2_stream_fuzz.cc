@@ -54,15 +54,10 @@ struct User {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2 || size > 64 * 1024) return 0;
   const std::uint8_t flags = data[0];
-  sim::WorldOptions wo;
-  wo.seed = 29;
-  wo.segmentation.max = 1 + data[1];
-  sim::World world(wo);
+  sim::World world(fuzzing::stream_fuzz_world_options(29, data));
   const int client = world.add_host("client");
   const int server_host = world.add_host("server");
-  fuzzing::HostileServer::Options so;
-  so.bytes = std::span<const std::uint8_t>(data + 2, size - 2);
-  so.close_after = flags & 16;
+  fuzzing::HostileServer::Options so = fuzzing::stream_fuzz_server(data, size, flags & 16);
   // Wait for the client's preface and first HEADERS (24 + 9 + ... bytes).
   so.ready = [](const std::string& request) { return request.size() >= 60; };
   if (flags & 1)
@@ -74,18 +69,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     };
   fuzzing::HostileServer server(world, server_host, std::move(so), "h2_stream_fuzz");
 
-  auto pol = std::make_shared<policy::Policy>();
-  pol->retries.push_back(fuzzing::stream_fuzz_retry(flags & 4));
   policy::Streamtype st = policy::streamtype("h", policy::Protocol::kH2, "server", 80);
-  st.retry = 0;
   st.opportunistic = !(flags & 8);
   st.http_url = "x";
   if (flags & 64) st.http_method = "POST";
-  pol->streamtypes.push_back(st);
+  auto pol = fuzzing::one_streamtype_policy(std::move(st), flags & 4);
 
   std::vector<std::string> violations;
-  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 31);
-  cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
+  stream::Context::Config cfg = fuzzing::stream_fuzz_config(world, client, pol, 31, violations);
   const int n = (flags & 128) ? 3 : 1;
   std::vector<User> users(static_cast<std::size_t>(n));
   {
