@@ -30,6 +30,10 @@ Deadlines draw_deadlines(Rng& draw) {
   return d;
 }
 
+std::string describe_deadlines(const Deadlines& d) {
+  return "deadlines: transport=" + std::to_string(d.transport) + "us protocol=" + std::to_string(d.protocol) + "us\n";
+}
+
 std::string describe_retry(bool has_retry, const policy::RetryPolicy& retry) {
   if (!has_retry) return " no-retry";
   std::string out = " retry=[";

@@ -45,6 +45,8 @@ struct Deadlines {
   Micros protocol = 0;
 };
 Deadlines draw_deadlines(Rng& draw);
+// "deadlines: transport=<us>us protocol=<us>us" and a newline.
+std::string describe_deadlines(const Deadlines& d);
 
 // " retry=[a,b]ms conceal=N jitter=J% [valid_ping=Ns] [valid_hangup=Ns]",
 // or " no-retry" when the stream has none.

@@ -300,8 +300,7 @@ class H2Run final : public ScenarioRun {
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
-           std::to_string(deadlines_.protocol) + "us\n";
+    out += testing::describe_deadlines(deadlines_);
     out += std::string("server h2srv (10.6.0.1") + (tls_ ? ":443, TLS, ALPN h2" : ":80, h2c") +
            "): goaway=" + std::to_string(server_.goaway_pct) + "% rst=" + std::to_string(server_.rst_pct) +
            "% flood=" + std::to_string(server_.flood_pct) + "% starve=" + std::to_string(server_.starve_pct) +

@@ -272,8 +272,7 @@ class MqttRun final : public ScenarioRun {
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
-           std::to_string(deadlines_.protocol) + "us\n";
+    out += testing::describe_deadlines(deadlines_);
     out += std::string("broker (10.5.0.1:1883)") + (tls_ ? " TLS" : "") + ": drop_puback=" + std::to_string(broker_.drop_puback_pct) +
            "% duplicate=" + std::to_string(broker_.duplicate_pct) +
            "% close_mid_packet=" + std::to_string(broker_.close_mid_packet_pct) + "%" +

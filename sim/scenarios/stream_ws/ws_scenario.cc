@@ -453,8 +453,7 @@ class WsRun final : public ScenarioRun {
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
-           std::to_string(deadlines_.protocol) + "us\n";
+    out += testing::describe_deadlines(deadlines_);
     const auto& o = server_opts_;
     out += std::string("server ws (10.4.0.1:80)") + (tls_ ? " TLS" : "") + ": echo_frame=" +
            (o.echo_frame ? std::to_string(o.echo_frame) : "whole") + (o.ping_between ? " ping-between" : "") +
