@@ -51,6 +51,22 @@ def ss_fuzz_target(name, deps = [], hdrs = [], corpus = None, size = "small"):
         size = size,
     )
 
+def ss_stream_fuzz_target(name, deps = []):
+    """A whole-stream target: streams of this project's engine in the
+    simulator against fuzz/hostile_server.h, run with stream_fuzz_harness.h."""
+    ss_fuzz_target(
+        name = name,
+        hdrs = [
+            "hostile_server.h",
+            "stream_fuzz_harness.h",
+        ],
+        deps = deps + [
+            "//runtime/stream",
+            "//sim",
+            "//sim/testing:sim_context",
+        ],
+    )
+
 def ss_fuzz_corpora():
     """One filegroup per fuzz target: corpus/NAME/** (call from corpus/BUILD)."""
     for name in FUZZ_TARGETS:

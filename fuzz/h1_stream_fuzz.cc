@@ -39,35 +39,26 @@ using namespace ss;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2 || size > 64 * 1024) return 0;
   const std::uint8_t flags = data[0];
-  sim::WorldOptions wo;
-  wo.seed = 7;
-  wo.segmentation.max = 1 + data[1];
-  sim::World world(wo);
+  sim::World world(fuzzing::stream_fuzz_world_options(7, data));
   const int client = world.add_host("client");
   const int server_host = world.add_host("server");
 
   // Answers every request with the fuzz bytes (after the first request bytes).
-  fuzzing::HostileServer server(world, server_host,
-                                {.bytes = std::span<const std::uint8_t>(data + 2, size - 2),
-                                 .close_after = (flags & 32) != 0},
+  fuzzing::HostileServer server(world, server_host, fuzzing::stream_fuzz_server(data, size, flags & 32),
                                 "h1_stream_fuzz");
 
-  auto pol = std::make_shared<policy::Policy>();
-  pol->retries.push_back(fuzzing::stream_fuzz_retry(false));
   policy::Streamtype st = policy::streamtype("web", policy::Protocol::kH1, "server", 80);
   st.http_url = "x";
-  st.retry = 0;
   st.opportunistic = !(flags & 64);
   st.http_cookies = flags & 1;
   st.http_multipart_ss_in = flags & 2;
   st.allow_redirects = flags & 4;
   st.http_method = (flags & 16) ? "POST" : "GET";
   st.metadata = {{"ct", "content-type:"}, {"loc", "location:"}};
-  pol->streamtypes.push_back(st);
+  auto pol = fuzzing::one_streamtype_policy(std::move(st), false);
 
   std::vector<std::string> violations;
-  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 11);
-  cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
+  stream::Context::Config cfg = fuzzing::stream_fuzz_config(world, client, pol, 11, violations);
   {
     stream::Context ctx(std::move(cfg));
     proto::h1::register_h1_binding(ctx);

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "fuzz/hostile_server.h"
+#include "fuzz/stream_fuzz_harness.h"
 #include "runtime/bind/h2/h2_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
@@ -54,15 +54,10 @@ struct User {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2 || size > 64 * 1024) return 0;
   const std::uint8_t flags = data[0];
-  sim::WorldOptions wo;
-  wo.seed = 29;
-  wo.segmentation.max = 1 + data[1];
-  sim::World world(wo);
+  sim::World world(fuzzing::stream_fuzz_world_options(29, data));
   const int client = world.add_host("client");
   const int server_host = world.add_host("server");
-  fuzzing::HostileServer::Options so;
-  so.bytes = std::span<const std::uint8_t>(data + 2, size - 2);
-  so.close_after = flags & 16;
+  fuzzing::HostileServer::Options so = fuzzing::stream_fuzz_server(data, size, flags & 16);
   // Wait for the client's preface and first HEADERS (24 + 9 + ... bytes).
   so.ready = [](const std::string& request) { return request.size() >= 60; };
   if (flags & 1)
@@ -74,23 +69,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     };
   fuzzing::HostileServer server(world, server_host, std::move(so), "h2_stream_fuzz");
 
-  auto pol = std::make_shared<policy::Policy>();
-  policy::RetryPolicy r;
-  r.name = "r";
-  r.backoff_ms = {100, 200};
-  r.conceal = 2;
-  if (flags & 4) r.secs_since_valid_ping = 1, r.secs_since_valid_hangup = 3;
-  pol->retries.push_back(r);
   policy::Streamtype st = policy::streamtype("h", policy::Protocol::kH2, "server", 80);
-  st.retry = 0;
   st.opportunistic = !(flags & 8);
   st.http_url = "x";
   if (flags & 64) st.http_method = "POST";
-  pol->streamtypes.push_back(st);
+  auto pol = fuzzing::one_streamtype_policy(std::move(st), flags & 4);
 
   std::vector<std::string> violations;
-  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 31);
-  cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
+  stream::Context::Config cfg = fuzzing::stream_fuzz_config(world, client, pol, 31, violations);
   const int n = (flags & 128) ? 3 : 1;
   std::vector<User> users(static_cast<std::size_t>(n));
   {
@@ -138,23 +124,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         return stream::Ret::kOk;
       };
       info.on_bind = [u](stream::Stream* b) { u->s = b; };
-      auto created = ctx.create(std::move(info));
-      if (!created.ok()) fail("create: " + created.error().message());
-      made.push_back(*created);
+      stream::Stream* created = fuzzing::create_or_fail(ctx, std::move(info), "h2_stream_fuzz");
+      made.push_back(created);
       if (flags & 64) {
-        (*created)->request_tx_len(3000);
+        created->request_tx_len(3000);
       } else {
-        (*created)->request_tx();
+        created->request_tx();
       }
     }
-    world.run_for(seconds(20), 2'000'000);
-    for (auto* s : made)
-      if (ctx.stream_count() && !s->destroyed()) s->destroy();
-    auto idle = world.run_until_idle(4'000'000);
-    if (idle.livelock) fail("no idle after the streams were destroyed");
-    if (ctx.stream_count() != 0) fail("stream left behind");
+    fuzzing::run_then_destroy(world, ctx, made, seconds(20), "h2_stream_fuzz");
   }
-  world.run_until_idle(1'000'000);
-  if (!violations.empty()) fail("violation: " + violations.front());
+  fuzzing::settle_without_violations(world, violations, "h2_stream_fuzz");
   return 0;
 }

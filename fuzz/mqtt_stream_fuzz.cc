@@ -46,15 +46,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 2 || size > 64 * 1024) return 0;
   const std::uint8_t flags = data[0];
   const bool subscribe = flags & 32;
-  sim::WorldOptions wo;
-  wo.seed = 19;
-  wo.segmentation.max = 1 + data[1];
-  sim::World world(wo);
+  sim::World world(fuzzing::stream_fuzz_world_options(19, data));
   const int client = world.add_host("client");
   const int server_host = world.add_host("server");
-  fuzzing::HostileServer::Options so;
-  so.bytes = std::span<const std::uint8_t>(data + 2, size - 2);
-  so.close_after = flags & 16;
+  fuzzing::HostileServer::Options so = fuzzing::stream_fuzz_server(data, size, flags & 16);
   if (flags & 1)
     so.greeting = [subscribe](const std::string&) {
       return bytes_of(proto::mqtt::Connack{false, 0}) +
@@ -62,23 +57,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     };
   fuzzing::HostileServer server(world, server_host, std::move(so), "mqtt_stream_fuzz");
 
-  auto pol = std::make_shared<policy::Policy>();
-  pol->retries.push_back(fuzzing::stream_fuzz_retry(flags & 2));
   policy::Streamtype st = policy::streamtype("m", policy::Protocol::kMqtt, "server", 80);
-  st.retry = 0;
   st.opportunistic = !(flags & 4);
   st.mqtt_topic = "out";
   st.mqtt_qos = 1;
   if (subscribe) st.mqtt_subscribe = "s/#";
   if (flags & 64) st.mqtt_birth_topic = "birth", st.mqtt_birth_message = "up", st.mqtt_birth_qos = 1;
   if (flags & 128) st.mqtt_keep_alive = 2;
-  pol->streamtypes.push_back(st);
+  auto pol = fuzzing::one_streamtype_policy(std::move(st), flags & 2);
 
   std::vector<std::string> violations;
   bool connected = false, ever_connected = false;
   int sent = 0, settled = 0;
-  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 23);
-  cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
+  stream::Context::Config cfg = fuzzing::stream_fuzz_config(world, client, pol, 23, violations);
   {
     stream::Context ctx(std::move(cfg));
     proto::mqtt::register_mqtt_binding(ctx);

@@ -41,19 +41,22 @@ std::uint32_t st_index(const std::string& name) {
   std::exit(1);
 }
 
-Step raw(Bytes b, std::uint32_t ms = 0, bool gate = false) {
+// A step of kind `k` after `ms` (the builders below fill in the rest).
+Step bare(StepKind k, std::uint32_t ms) {
   Step s;
-  s.kind = static_cast<std::uint32_t>(StepKind::kRaw);
+  s.kind = static_cast<std::uint32_t>(k);
   s.delay = delay_code(ms);
+  return s;
+}
+Step raw(Bytes b, std::uint32_t ms = 0, bool gate = false) {
+  Step s = bare(StepKind::kRaw, ms);
   s.gate = gate;
   s.bytes = std::move(b);
   return s;
 }
 Step streamtype(const std::string& name, std::uint32_t ms = 0, std::uint32_t credit_code = 0,
                 std::uint32_t credit = 0) {
-  Step s;
-  s.kind = static_cast<std::uint32_t>(StepKind::kStreamType);
-  s.delay = delay_code(ms);
+  Step s = bare(StepKind::kStreamType, ms);
   s.index = st_index(name);
   s.flags = credit_code;
   s.value = credit;
@@ -61,9 +64,7 @@ Step streamtype(const std::string& name, std::uint32_t ms = 0, std::uint32_t cre
 }
 Step payload(std::uint32_t size, std::uint32_t repeat, std::string fill, std::uint32_t ms = 10,
              std::uint32_t flags = 3 /* SOM | EOM */) {
-  Step s;
-  s.kind = static_cast<std::uint32_t>(StepKind::kPayload);
-  s.delay = delay_code(ms);
+  Step s = bare(StepKind::kPayload, ms);
   s.gate = true;
   s.flags = flags;
   s.size = size;
@@ -72,9 +73,7 @@ Step payload(std::uint32_t size, std::uint32_t repeat, std::string fill, std::ui
   return s;
 }
 Step metadata(std::uint32_t index, const std::string& value, const std::string& name = "") {
-  Step s;
-  s.kind = static_cast<std::uint32_t>(StepKind::kMetadata);
-  s.delay = delay_code(5);
+  Step s = bare(StepKind::kMetadata, 5);
   s.gate = true;
   s.index = index;
   if (index == kMetadataNameCount) s.name = bytes_of(name);
@@ -83,18 +82,10 @@ Step metadata(std::uint32_t index, const std::string& value, const std::string& 
 }
 // 0 ONWARD_CONNECT, 1 DESTROYING, 2 TX_CREDIT, 3 TIMEOUT_UPDATE, 4 PAYLOAD_LENGTH_HINT, 5 probe.
 Step control(std::uint32_t which, std::uint32_t value = 0, std::uint32_t ms = 5) {
-  Step s;
-  s.kind = static_cast<std::uint32_t>(StepKind::kControl);
-  s.delay = delay_code(ms);
+  Step s = bare(StepKind::kControl, ms);
   s.gate = true;
   s.index = which;
   s.value = value;
-  return s;
-}
-Step bare(StepKind k, std::uint32_t ms) {
-  Step s;
-  s.kind = static_cast<std::uint32_t>(k);
-  s.delay = delay_code(ms);
   return s;
 }
 

@@ -46,32 +46,23 @@ std::string proper_101(const std::string& request) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 2 || size > 64 * 1024) return 0;
   const std::uint8_t flags = data[0];
-  sim::WorldOptions wo;
-  wo.seed = 13;
-  wo.segmentation.max = 1 + data[1];
-  sim::World world(wo);
+  sim::World world(fuzzing::stream_fuzz_world_options(13, data));
   const int client = world.add_host("client");
   const int server_host = world.add_host("server");
-  fuzzing::HostileServer::Options so;
-  so.bytes = std::span<const std::uint8_t>(data + 2, size - 2);
-  so.close_after = flags & 16;
+  fuzzing::HostileServer::Options so = fuzzing::stream_fuzz_server(data, size, flags & 16);
   so.ready = [](const std::string& request) { return request.find("\r\n\r\n") != std::string::npos; };
   if (flags & 1) so.greeting = proper_101;
   fuzzing::HostileServer server(world, server_host, std::move(so), "ws_stream_fuzz");
 
-  auto pol = std::make_shared<policy::Policy>();
-  pol->retries.push_back(fuzzing::stream_fuzz_retry(flags & 2));
   policy::Streamtype st = policy::streamtype("sock", policy::Protocol::kWs, "server", 80);
   st.http_url = "ws";
-  st.retry = 0;
   st.opportunistic = !(flags & 4);
-  pol->streamtypes.push_back(st);
+  auto pol = fuzzing::one_streamtype_policy(std::move(st), flags & 2);
 
   std::vector<std::string> violations;
   bool connected = false, in_message = false;
   int sent = 0;
-  stream::Context::Config cfg = sim::testing::context_config(world, client, pol, 17);
-  cfg.hooks.violation = [&](std::string_view t) { violations.emplace_back(t); };
+  stream::Context::Config cfg = fuzzing::stream_fuzz_config(world, client, pol, 17, violations);
   {
     stream::Context ctx(std::move(cfg));
     proto::ws::register_ws_binding(ctx);

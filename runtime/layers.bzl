@@ -35,6 +35,7 @@ LAYERS = [
     ("engine", ["runtime/stream"]),
     ("bindings", [
         "runtime/bind/raw",
+        "runtime/bind/http",
         "runtime/bind/h1",
         "runtime/bind/ws",
         "runtime/bind/mqtt",

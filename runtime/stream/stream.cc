@@ -325,12 +325,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     // binding starts from the loop, as after a fresh connect.
     ctx_.trace("ss.connect", "ss" + std::to_string(id_) + " " + st_.name + " -> " + to_string(t.ep) +
                                  (t.tls ? " tls" : "") + " shared");
-    std::weak_ptr<Stream*> weak = token_;
-    ctx_.loop().post([weak, raw] {
-      auto tok = weak.lock();
-      if (!tok || !*tok || (*tok)->attempt_.get() != raw) return;
-      raw->on_connected();
-    });
+    start_binding_soon(raw);
     return;
   }
   const bool shares = raw->binding_->shares_wire();
@@ -355,12 +350,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
                                    std::to_string(raw->conn_->id()));
       // The wire is already up; the binding starts from the loop, as it
       // would after a fresh connect.
-      std::weak_ptr<Stream*> weak = token_;
-      ctx_.loop().post([weak, raw] {
-        auto tok = weak.lock();
-        if (!tok || !*tok || (*tok)->attempt_.get() != raw) return;
-        raw->on_connected();
-      });
+      start_binding_soon(raw);
       return;
     }
   }
@@ -410,6 +400,12 @@ void Stream::ride_wire(Attempt* raw, SharedWires::Wire* w, const Target& t) {
     raw->arm_phase_timer(ctx_.transport_timeout(), "the transport (connect and TLS handshake)", "transport deadline");
     return;
   }
+  start_binding_soon(raw);
+}
+
+// The binding starts from the loop, as after a fresh connect, unless the
+// stream has moved on from `raw` by then.
+void Stream::start_binding_soon(Attempt* raw) {
   std::weak_ptr<Stream*> weak = token_;
   ctx_.loop().post([weak, raw] {
     auto tok = weak.lock();

@@ -223,6 +223,7 @@ class Stream {
   Ret connect_now(bool poll_first);
   void open_attempt(const Target& t, bool may_reuse);
   void ride_wire(Attempt* attempt, SharedWires::Wire* wire, const Target& t);
+  void start_binding_soon(Attempt* attempt);
   void fail_before_connect(std::string_view why);
   // `why`: the failure in words when the caller knows it better than the
   // connection (a phase timeout); else the connection's end_detail().

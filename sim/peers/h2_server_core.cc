@@ -4,16 +4,10 @@
 
 #include <algorithm>
 
+#include "runtime/proto/h2/nghttp2_session.h"
+
 namespace ss::sim::peers {
-namespace {
-
-nghttp2_nv nv(const std::string& name, const std::string& value) {
-  return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
-                    reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(),
-                    value.size(), NGHTTP2_NV_FLAG_NONE};
-}
-
-}  // namespace
+using proto::h2::nv;
 
 struct H2ServerCore::Callbacks {
   static H2ServerCore& self(void* user) { return *static_cast<H2ServerCore*>(user); }
@@ -78,37 +72,19 @@ struct H2ServerCore::Callbacks {
   static ssize_t read_body(nghttp2_session*, std::int32_t id, std::uint8_t* buf, std::size_t length,
                            std::uint32_t* data_flags, nghttp2_data_source*, void* user) {
     auto it = self(user).bodies_.find(id);
-    if (it == self(user).bodies_.end()) {
-      *data_flags |= NGHTTP2_DATA_FLAG_EOF;
-      return 0;
-    }
-    Body& b = it->second;
-    const std::size_t n = std::min(length, b.bytes.size());
-    std::copy_n(b.bytes.begin(), n, buf);
-    b.bytes.erase(b.bytes.begin(), b.bytes.begin() + static_cast<std::ptrdiff_t>(n));
-    if (b.bytes.empty() && b.end) {
-      *data_flags |= NGHTTP2_DATA_FLAG_EOF;
-    } else if (n == 0) {
-      return NGHTTP2_ERR_DEFERRED;
-    }
-    return static_cast<ssize_t>(n);
+    if (it == self(user).bodies_.end()) return proto::h2::read_queued_body(nullptr, true, buf, length, data_flags);
+    return proto::h2::read_queued_body(&it->second.bytes, it->second.end, buf, length, data_flags);
   }
 };
 
 H2ServerCore::H2ServerCore(H2ServerCoreOptions options) : options_(options) {
-  nghttp2_session_callbacks* cb = nullptr;
-  nghttp2_session_callbacks_new(&cb);
-  nghttp2_session_callbacks_set_on_begin_headers_callback(cb, Callbacks::on_begin_headers);
-  nghttp2_session_callbacks_set_on_header_callback(cb, Callbacks::on_header);
-  nghttp2_session_callbacks_set_on_frame_recv_callback(cb, Callbacks::on_frame_recv);
-  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, Callbacks::on_data_chunk);
-  nghttp2_session_callbacks_set_on_stream_close_callback(cb, Callbacks::on_stream_close);
-  nghttp2_option* opt = nullptr;
-  nghttp2_option_new(&opt);
-  nghttp2_option_set_no_auto_window_update(opt, 1);
-  nghttp2_session_server_new2(&session_, cb, this, opt);
-  nghttp2_option_del(opt);
-  nghttp2_session_callbacks_del(cb);
+  proto::h2::SessionCallbacks cb;
+  cb.on_begin_headers = Callbacks::on_begin_headers;
+  cb.on_header = Callbacks::on_header;
+  cb.on_frame_recv = Callbacks::on_frame_recv;
+  cb.on_data_chunk = Callbacks::on_data_chunk;
+  cb.on_stream_close = Callbacks::on_stream_close;
+  session_ = proto::h2::new_session(proto::h2::SessionSide::kServer, cb, this);
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, options_.max_concurrent_streams},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, static_cast<std::uint32_t>(options_.initial_window)},

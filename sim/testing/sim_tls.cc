@@ -22,4 +22,22 @@ std::unique_ptr<peers::TlsServerNet> SimTls::serve(Net& inner, const proto::test
                                                TlsServerConfig{identity.cert_der, identity.key_der, {}, std::move(alpn)});
 }
 
+Net& SimTlsServer::serve(World& world, Net& plain, const std::string& host, const std::string& ca_name,
+                         policy::Policy& pol, std::vector<std::string> alpn) {
+  // The draws' order is part of the run: SimTls, the PKI, then the provider.
+  tls_ = std::make_unique<SimTls>(world);
+  const auto pki = proto::testing::make_test_pki(host, SimTls::kEpoch);
+  provider_ = &tls_->provider();
+  net_ = tls_->serve(plain, pki.good, std::move(alpn));
+  pol.certs.push_back(policy::Cert{ca_name, pki.ca.cert_der, true});
+  pol.trust_stores.push_back(policy::TrustStore{"sim", {0}});
+  return *net_;
+}
+
+void SimTlsServer::reset() {
+  net_.reset();
+  provider_ = nullptr;
+  tls_.reset();
+}
+
 }  // namespace ss::sim::testing

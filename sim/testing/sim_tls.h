@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/core/rng.h"
+#include "runtime/policy/policy.h"
 #include "runtime/proto/tls/det_rand.h"
 #include "runtime/proto/tls/openssl_tls.h"
 #include "runtime/proto/tls/testing/test_certs.h"
@@ -41,6 +42,27 @@ class SimTls {
   World& world_;
   proto::ScopedDetRand det_rand_;  // before provider_: outlives it
   std::unique_ptr<proto::OpenSslTlsProvider> provider_;
+};
+
+// The one TLS server of a scenario run (h2, mqtt, ws): its SimTls, a PKI
+// for the server's host name, the Net that serves TLS over the host's
+// plain Net, and the policy's trust in the PKI's CA (certificate 0 in
+// trust store "sim"). reset() takes it down in the order SimTls needs;
+// the streams and the server peer go first.
+class SimTlsServer {
+ public:
+  // Returns the Net the server peer listens on. `ca_name` names the CA's
+  // certificate in the policy; `alpn` as in SimTls::serve.
+  Net& serve(World& world, Net& plain, const std::string& host, const std::string& ca_name, policy::Policy& pol,
+             std::vector<std::string> alpn = {});
+  // The client's provider: null until serve().
+  proto::OpenSslTlsProvider* provider() const { return provider_; }
+  void reset();
+
+ private:
+  std::unique_ptr<SimTls> tls_;
+  proto::OpenSslTlsProvider* provider_ = nullptr;  // tls_'s
+  std::unique_ptr<peers::TlsServerNet> net_;
 };
 
 }  // namespace ss::sim::testing

@@ -30,6 +30,10 @@ Deadlines draw_deadlines(Rng& draw) {
   return d;
 }
 
+std::string describe_deadlines(const Deadlines& d) {
+  return "deadlines: transport=" + std::to_string(d.transport) + "us protocol=" + std::to_string(d.protocol) + "us\n";
+}
+
 std::string describe_retry(bool has_retry, const policy::RetryPolicy& retry) {
   if (!has_retry) return " no-retry";
   std::string out = " retry=[";
@@ -39,6 +43,25 @@ std::string describe_retry(bool has_retry, const policy::RetryPolicy& retry) {
   if (retry.secs_since_valid_ping) out += " valid_ping=" + std::to_string(retry.secs_since_valid_ping) + "s";
   if (retry.secs_since_valid_hangup) out += " valid_hangup=" + std::to_string(retry.secs_since_valid_hangup) + "s";
   return out;
+}
+
+Micros largest_jittered_backoff(const policy::RetryPolicy& retry) {
+  Micros biggest = 0;
+  for (auto b : retry.backoff_ms) biggest = std::max<Micros>(biggest, millis(b));
+  return biggest + biggest * retry.effective_jitter_percent() / 100;
+}
+
+void add_streamtype(policy::Policy& pol, policy::Streamtype st, bool tls, bool has_retry,
+                    const policy::RetryPolicy& retry) {
+  if (tls) {
+    st.tls = true;
+    st.trust_store = 0;
+  }
+  if (has_retry) {
+    st.retry = pol.retries.size();
+    pol.retries.push_back(retry);
+  }
+  pol.streamtypes.push_back(std::move(st));
 }
 
 std::string describe_messages(const std::vector<TxMessage>& msgs) {

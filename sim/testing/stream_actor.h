@@ -17,6 +17,7 @@
 #include "runtime/policy/policy.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/states.h"
+#include "runtime/stream/stream.h"
 #include "sim/world.h"
 
 namespace ss::sim::testing {
@@ -44,10 +45,53 @@ struct Deadlines {
   Micros protocol = 0;
 };
 Deadlines draw_deadlines(Rng& draw);
+// "deadlines: transport=<us>us protocol=<us>us" and a newline.
+std::string describe_deadlines(const Deadlines& d);
 
 // " retry=[a,b]ms conceal=N jitter=J% [valid_ping=Ns] [valid_hangup=Ns]",
 // or " no-retry" when the stream has none.
 std::string describe_retry(bool has_retry, const policy::RetryPolicy& retry);
+
+// The longest a retry waits: its largest backoff step plus the most jitter
+// can add to it.
+Micros largest_jittered_backoff(const policy::RetryPolicy& retry);
+
+// Adds `st` to `pol`: over TLS trusting store 0 when `tls`, with `retry`
+// appended to the policy's retries when `has_retry`.
+void add_streamtype(policy::Policy& pol, policy::Streamtype st, bool tls, bool has_retry,
+                    const policy::RetryPolicy& retry);
+
+// A StreamInfo for `streamtype` whose callbacks go to actor `a`:
+// a->on_state(state[, ack]), a->on_rx(bytes, flags), a->on_tx(buf, len,
+// flags); on_bind stores the stream in a->s.
+template <class Actor>
+stream::StreamInfo actor_stream_info(std::string streamtype, Actor* a) {
+  stream::StreamInfo info;
+  info.streamtype = std::move(streamtype);
+  info.callbacks.state = [a](stream::State st, std::uint32_t ack) {
+    if constexpr (requires { a->on_state(st, ack); }) {
+      return a->on_state(st, ack);
+    } else {
+      return a->on_state(st);
+    }
+  };
+  info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
+  info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+    return a->on_tx(buf, len, flags);
+  };
+  info.on_bind = [a](stream::Stream* s) { a->s = s; };
+  return info;
+}
+
+// Creates actor `a`'s stream at a->spec.start_at (by calling `create`) and
+// destroys it, if still live, at a->spec.end_at.
+template <class Actor, class Create>
+void schedule_stream_life(World& world, Actor* a, Create create) {
+  world.loop().at(a->spec.start_at, std::move(create), {"stream", a->ordinal, "start"});
+  world.loop().at(a->spec.end_at, [a] {
+    if (a->s && !a->s->destroyed()) a->s->destroy();
+  }, {"stream", a->ordinal, "end"});
+}
 
 // One tx() chunk of `message` from `offset`: at most `chunk` bytes and what
 // `buf` holds, SOM on the first, EOM on the last. Advances `offset` (back

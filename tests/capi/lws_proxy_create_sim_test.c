@@ -17,6 +17,9 @@
 
 #include "tests/capi/sspc_bed.h"
 
+#define ECHO_USER_MESSAGE "through the app's proxy"
+#include "tests/capi/sspc_echo_user.h"
+
 #define CHECK(x)                                                           \
 	do {                                                               \
 		if (!(x)) {                                                \
@@ -39,67 +42,6 @@ emit(int level, const char *line)
 	snprintf(last_err, sizeof last_err, "%s", line);
 }
 
-typedef struct client {
-	struct lws_sspc_handle *ss;
-	void *opaque_data;
-	int states[32];
-	int sent;
-	char rx[256];
-	size_t rx_len;
-} client_t;
-
-static lws_ss_state_return_t
-client_rx(void *userobj, const uint8_t *buf, size_t len, int flags)
-{
-	client_t *c = (client_t *)userobj;
-
-	(void)flags;
-	if (c->rx_len + len < sizeof(c->rx)) {
-		memcpy(c->rx + c->rx_len, buf, len);
-		c->rx_len += len;
-	}
-	return LWSSSSRET_OK;
-}
-
-static lws_ss_state_return_t
-client_tx(void *userobj, lws_ss_tx_ordinal_t ord, uint8_t *buf, size_t *len,
-	  int *flags)
-{
-	client_t *c = (client_t *)userobj;
-	static const char msg[] = "through the app's proxy";
-
-	(void)ord;
-	if (c->sent)
-		return LWSSSSRET_TX_DONT_SEND;
-	memcpy(buf, msg, sizeof(msg) - 1);
-	*len = sizeof(msg) - 1;
-	*flags = LWSSS_FLAG_SOM | LWSSS_FLAG_EOM;
-	c->sent = 1;
-	return LWSSSSRET_OK;
-}
-
-static lws_ss_state_return_t
-client_state(void *userobj, void *sh, lws_ss_constate_t state,
-	     lws_ss_tx_ordinal_t ack)
-{
-	client_t *c = (client_t *)userobj;
-
-	(void)sh;
-	(void)ack;
-	if ((int)state < 32)
-		c->states[state]++;
-	switch (state) {
-	case LWSSSCS_CREATING: /* the onward stream connects on request_tx */
-	case LWSSSCS_DISCONNECTED: /* ... and again once the link is back */
-		return lws_sspc_request_tx(c->ss);
-	case LWSSSCS_CONNECTED:
-		c->sent = 0;
-		return lws_sspc_request_tx(c->ss);
-	default:
-		return LWSSSSRET_OK;
-	}
-}
-
 static int refused_destroying;
 
 static lws_ss_state_return_t
@@ -113,33 +55,12 @@ refused_state(void *userobj, void *sh, lws_ss_constate_t state,
 	return LWSSSSRET_OK;
 }
 
-static const lws_ss_info_t ssi = {
-	.handle_offset = offsetof(client_t, ss),
-	.opaque_user_data_offset = offsetof(client_t, opaque_data),
-	.rx = client_rx,
-	.tx = client_tx,
-	.state = client_state,
-	.user_alloc = sizeof(client_t),
-	.streamtype = "echo",
-};
-
 static const char policy[] =
 	"{\"release\":\"1\",\"product\":\"app\",\"schema-version\":1,"
 	"\"retry\":[{\"default\":{\"backoff\":[100,200],\"conceal\":3,"
 	"\"jitterpc\":0}}],"
 	"\"s\":[{\"echo\":{\"endpoint\":\"server\",\"port\":7,"
 	"\"protocol\":\"raw\",\"retry\":\"default\"}}]}";
-
-/* Services (one shared simulated world) until `ms` of virtual time passed. */
-static void
-run(struct lws_context *cx, int ms)
-{
-	int64_t until = ss_context_now_us(cx) + (int64_t)ms * 1000;
-
-	while (ss_context_now_us(cx) < until)
-		if (lws_service(cx, 0) < 0)
-			break;
-}
 
 static struct lws_context *
 app_context(struct sspc_bed *bed)
@@ -173,8 +94,8 @@ int main(void)
 	struct sspc_bed *bed = sspc_bed_create(11);
 	struct lws_context *app, *app2, *cl;
 	struct lws_sspc_handle *h = NULL, *bad = NULL;
-	lws_ss_info_t bad_ssi = ssi;
-	client_t *c;
+	lws_ss_info_t bad_ssi = echo_user_ssi;
+	echo_user_t *c;
 
 	lws_set_log_level(LLL_ERR, emit);
 	CHECK(bed != NULL);
@@ -212,12 +133,12 @@ int main(void)
 	CHECK(cl != NULL);
 	if (!cl)
 		return 1;
-	CHECK(!lws_sspc_create(cl, 0, &ssi, NULL, &h, NULL, NULL));
+	CHECK(!lws_sspc_create(cl, 0, &echo_user_ssi, NULL, &h, NULL, NULL));
 	CHECK(h != NULL);
 	if (!h)
 		return 1;
-	c = (client_t *)lws_sspc_to_user_object(h);
-	run(cl, 1000);
+	c = (echo_user_t *)lws_sspc_to_user_object(h);
+	echo_user_run(cl, 1000);
 	CHECK(c->states[LWSSSCS_CREATING] == 1);
 	CHECK(c->states[LWSSSCS_CONNECTED] == 1);
 	CHECK(c->states[LWSSSCS_UPSTREAM_LINK_RETRY] == 0);
@@ -227,12 +148,12 @@ int main(void)
 	bad_ssi.streamtype = "not-in-the-app-policy";
 	bad_ssi.state = refused_state;
 	CHECK(!lws_sspc_create(cl, 0, &bad_ssi, NULL, &bad, NULL, NULL));
-	run(cl, 500);
+	echo_user_run(cl, 500);
 	CHECK(refused_destroying == 1);
 
 	/* the proxy goes with its context */
 	lws_context_destroy(app);
-	run(cl, 1500);
+	echo_user_run(cl, 1500);
 	CHECK(c->states[LWSSSCS_DISCONNECTED] == 1);
 	CHECK(c->states[LWSSSCS_UPSTREAM_LINK_RETRY] >= 1);
 
@@ -243,7 +164,7 @@ int main(void)
 	if (!app)
 		return 1;
 	CHECK(lws_ss_proxy_create(app, "@cproxy", 0) == 0);
-	run(cl, 2000);
+	echo_user_run(cl, 2000);
 	CHECK(c->states[LWSSSCS_CONNECTED] == 2);
 	CHECK(c->rx_len == 46 &&
 	      !memcmp(c->rx + 23, "through the app's proxy", 23));
@@ -258,7 +179,7 @@ int main(void)
 	CHECK(err_lines == 0);
 
 	lws_sspc_destroy(&h);
-	run(cl, 200);
+	echo_user_run(cl, 200);
 	CHECK(sspc_bed_violations(bed) == 0);
 	lws_context_destroy(cl);
 	lws_context_destroy(app);

@@ -18,6 +18,9 @@
 
 #include "tests/capi/sspc_bed.h"
 
+#define ECHO_USER_MESSAGE "hello proxy"
+#include "tests/capi/sspc_echo_user.h"
+
 #define CHECK(x)                                                           \
 	do {                                                               \
 		if (!(x)) {                                                \
@@ -28,71 +31,6 @@
 	} while (0)
 
 static int failed;
-
-typedef struct myss {
-	struct lws_ss_handle *ss;
-	void *opaque_data;
-	int states[32];
-	unsigned int last_retry_ack;
-	int sent;
-	char rx[256];
-	size_t rx_len;
-} myss_t;
-
-static lws_ss_state_return_t
-myss_rx(void *userobj, const uint8_t *buf, size_t len, int flags)
-{
-	myss_t *m = (myss_t *)userobj;
-
-	(void)flags;
-	if (m->rx_len + len < sizeof(m->rx)) {
-		memcpy(m->rx + m->rx_len, buf, len);
-		m->rx_len += len;
-	}
-	return LWSSSSRET_OK;
-}
-
-static lws_ss_state_return_t
-myss_tx(void *userobj, lws_ss_tx_ordinal_t ord, uint8_t *buf, size_t *len,
-	int *flags)
-{
-	myss_t *m = (myss_t *)userobj;
-	static const char msg[] = "hello proxy";
-
-	(void)ord;
-	if (m->sent)
-		return LWSSSSRET_TX_DONT_SEND;
-	memcpy(buf, msg, sizeof(msg) - 1);
-	*len = sizeof(msg) - 1;
-	*flags = LWSSS_FLAG_SOM | LWSSS_FLAG_EOM;
-	m->sent = 1;
-	return LWSSSSRET_OK;
-}
-
-static lws_ss_state_return_t
-myss_state(void *userobj, void *sh, lws_ss_constate_t state,
-	   lws_ss_tx_ordinal_t ack)
-{
-	myss_t *m = (myss_t *)userobj;
-
-	(void)sh;
-	if ((int)state < 32)
-		m->states[state]++;
-	switch (state) {
-	case LWSSSCS_UPSTREAM_LINK_RETRY:
-		m->last_retry_ack = ack;
-		break;
-	case LWSSSCS_CREATING:
-	case LWSSSCS_DISCONNECTED:
-		return lws_ss_request_tx(m->ss);
-	case LWSSSCS_CONNECTED:
-		m->sent = 0;
-		return lws_ss_request_tx(m->ss);
-	default:
-		break;
-	}
-	return LWSSSSRET_OK;
-}
 
 /* The refused stream's user object is freed after DESTROYING (as in lws):
  * what it saw is kept here instead. */
@@ -109,30 +47,8 @@ refused_state(void *userobj, void *sh, lws_ss_constate_t state,
 	refused_destroying += state == LWSSSCS_DESTROYING;
 	if (state == LWSSSCS_DESTROYING)
 		snprintf(refused_why, sizeof(refused_why), "%s",
-			 lws_ss_last_error(((myss_t *)userobj)->ss));
+			 lws_ss_last_error(((echo_user_t *)userobj)->ss));
 	return LWSSSSRET_OK;
-}
-
-static const lws_ss_info_t ssi = {
-	.handle_offset = offsetof(myss_t, ss),
-	.opaque_user_data_offset = offsetof(myss_t, opaque_data),
-	.rx = myss_rx,
-	.tx = myss_tx,
-	.state = myss_state,
-	.user_alloc = sizeof(myss_t),
-	.streamtype = "echo",
-};
-
-/* Services until `ms` of (virtual) time have passed. One lws_service()
- * runs the next simulated event, which may lie up to a second ahead. */
-static void
-run(struct lws_context *cx, int ms)
-{
-	int64_t until = ss_context_now_us(cx) + (int64_t)ms * 1000;
-
-	while (ss_context_now_us(cx) < until)
-		if (lws_service(cx, 0) < 0)
-			break;
 }
 
 int main(void)
@@ -141,8 +57,8 @@ int main(void)
 	struct sspc_bed *bed = sspc_bed_create(3);
 	struct lws_context *cx;
 	struct lws_ss_handle *h = NULL, *bad = NULL;
-	lws_ss_info_t bad_ssi = ssi;
-	myss_t *m;
+	lws_ss_info_t bad_ssi = echo_user_ssi;
+	echo_user_t *m;
 	int n;
 
 	lws_set_log_level(LLL_ERR, NULL);
@@ -156,15 +72,15 @@ int main(void)
 	if (!cx)
 		return 1;
 
-	CHECK(!lws_ss_create(cx, 0, &ssi, NULL, &h, NULL, NULL));
+	CHECK(!lws_ss_create(cx, 0, &echo_user_ssi, NULL, &h, NULL, NULL));
 	CHECK(h != NULL);
-	m = (myss_t *)lws_ss_to_user_object(h);
+	m = (echo_user_t *)lws_ss_to_user_object(h);
 	CHECK(m->ss == h);
 	CHECK(!strcmp(lws_ss_tag(h), "echo"));
 	lwsl_ss_user(h, "created (this line is not shown at LLL_ERR)");
 
 	/* no proxy yet: a retry a second */
-	run(cx, 2500);
+	echo_user_run(cx, 2500);
 	n = m->states[LWSSSCS_UPSTREAM_LINK_RETRY];
 	CHECK(n >= 3 && n <= 4);
 	/* ack: ms since the first failed try, one try a second */
@@ -176,7 +92,7 @@ int main(void)
 	CHECK(lws_ss_last_error(NULL) == NULL);
 
 	CHECK(sspc_bed_start_proxy(bed) == 0);
-	run(cx, 2000);
+	echo_user_run(cx, 2000);
 	CHECK(m->states[LWSSSCS_CREATING] == 1);
 	CHECK(m->states[LWSSSCS_CONNECTED] == 1);
 	CHECK(!strcmp(lws_ss_last_error(h), "")); /* CONNECTED clears it */
@@ -185,10 +101,10 @@ int main(void)
 
 	/* the proxy goes away and comes back */
 	sspc_bed_stop_proxy(bed);
-	run(cx, 1500);
+	echo_user_run(cx, 1500);
 	CHECK(m->states[LWSSSCS_DISCONNECTED] == 1);
 	CHECK(sspc_bed_start_proxy(bed) == 0);
-	run(cx, 3000);
+	echo_user_run(cx, 3000);
 	CHECK(m->states[LWSSSCS_CREATING] == 1);
 	CHECK(m->states[LWSSSCS_CONNECTED] == 2);
 	CHECK(m->rx_len == 22);
@@ -197,7 +113,7 @@ int main(void)
 	bad_ssi.streamtype = "not-in-the-proxy-policy";
 	bad_ssi.state = refused_state;
 	CHECK(!lws_ss_create(cx, 0, &bad_ssi, NULL, &bad, NULL, NULL));
-	run(cx, 1000);
+	echo_user_run(cx, 1000);
 	CHECK(refused_destroying == 1);
 	CHECK(refused_creating == 0);
 	CHECK(!strcmp(refused_why, "the SS proxy refused streamtype "
@@ -205,7 +121,7 @@ int main(void)
 
 	lws_ss_destroy(&h);
 	CHECK(h == NULL);
-	run(cx, 200);
+	echo_user_run(cx, 200);
 	CHECK(sspc_bed_onward_streams(bed) == 0);
 	CHECK(sspc_bed_violations(bed) == 0);
 	lws_context_destroy(cx);

@@ -1,4 +1,5 @@
-"""peers_test: a gtest program run against real peers on loopback."""
+"""peers_test: a gtest program run against real peers on loopback;
+stack_test: one that starts its own peer."""
 
 def peers_test(name, peers, deps, size = "small"):
     """NAME (NAME.cc, a gtest program) run by run_with_peers.sh.
@@ -29,4 +30,17 @@ def peers_test(name, peers, deps, size = "small"):
             ":" + client,
         ],
         tags = ["integration"],
+    )
+
+def stack_test(name, deps = []):
+    """NAME (NAME.cc, a gtest program on stack_fixture) that starts the real
+    peer it needs itself (nghttpd, mosquitto)."""
+    native.cc_test(
+        name = name,
+        srcs = [name + ".cc"],
+        tags = ["integration"],
+        deps = deps + [
+            ":stack_fixture",
+            "//third_party:gtest_main",
+        ],
     )

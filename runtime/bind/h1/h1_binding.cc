@@ -6,6 +6,7 @@
 #include <array>
 #include <map>
 
+#include "runtime/bind/http/request_headers.h"
 #include "runtime/proto/h1/h1_client.h"
 #include "runtime/proto/http/cookie_jar.h"
 #include "runtime/proto/http/http_date.h"
@@ -28,10 +29,7 @@ bool is_credential_header(std::string_view name) {
   return iequals(name, "authorization") || iequals(name, "proxy-authorization") || iequals(name, "cookie");
 }
 
-std::string header_name(std::string_view mapping) {
-  if (!mapping.empty() && mapping.back() == ':') mapping.remove_suffix(1);
-  return std::string(mapping);
-}
+using http::header_name;
 
 // What the h1 bindings of one context share: the http_cookies jar and the
 // clock it runs on. The runtime has no wall clock (determinism), so "now"
@@ -247,33 +245,8 @@ class H1Binding final : public stream::Binding {
     }
   }
 
-  // http_auth_header / http_dsn_header / http_fwv_header /
-  // http_devtype_header: a request header whose value is a system blob
-  // (auth: after http_auth_preamble, e.g. "Bearer "). Nothing is sent when
-  // the blob is unset or empty.
   void add_blob_headers(Request& r) {
-    const auto& st = host_.streamtype();
-    int auth_index = 0;
-    if (st.use_auth && *st.use_auth < host_.policy().auths.size())
-      auth_index = host_.policy().auths[*st.use_auth].blob;
-    const struct {
-      const std::string& header;
-      stream::BlobType type;
-      int index;
-      std::string_view prefix;
-    } items[] = {
-        {st.http_auth_header, stream::BlobType::kAuth, auth_index, st.http_auth_preamble},
-        {st.http_dsn_header, stream::BlobType::kDeviceSerial, 0, {}},
-        {st.http_fwv_header, stream::BlobType::kDeviceFwVersion, 0, {}},
-        {st.http_devtype_header, stream::BlobType::kDeviceType, 0, {}},
-    };
-    for (const auto& it : items) {
-      if (it.header.empty()) continue;
-      if (it.type == stream::BlobType::kAuth && (it.index < 0 || it.index > 1)) continue;  // two auth slots
-      auto v = host_.system_blob(it.type, it.index);
-      if (!v || v->empty()) continue;
-      r.headers.push_back({header_name(it.header), std::string(it.prefix) + std::string(*v)});
-    }
+    for (auto& [name, value] : http::system_blob_headers(host_)) r.headers.push_back({std::move(name), std::move(value)});
   }
 
   void write(std::string_view bytes) {

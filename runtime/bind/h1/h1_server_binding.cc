@@ -4,6 +4,7 @@
 #include <string>
 
 #include "runtime/core/planted.h"
+#include "runtime/bind/http/request_headers.h"
 #include "runtime/proto/h1/h1_parser.h"
 #include "runtime/proto/http/http_message.h"
 
@@ -40,10 +41,7 @@ const char* reason_phrase(int status) {
   }
 }
 
-std::string header_name(std::string_view mapping) {
-  if (!mapping.empty() && mapping.back() == ':') mapping.remove_suffix(1);
-  return std::string(mapping);
-}
+using http::header_name;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "runtime/bind/h2/h2_connection.h"
+#include "runtime/bind/http/request_headers.h"
 #include "runtime/core/planted.h"
 #include "runtime/proto/http/http_date.h"
 #include "runtime/proto/http/http_message.h"
@@ -22,10 +23,7 @@ bool method_has_body(std::string_view m) {
   return h1::iequals(m, "POST") || h1::iequals(m, "PUT") || h1::iequals(m, "PATCH");
 }
 
-std::string header_name(std::string_view mapping) {
-  if (!mapping.empty() && mapping.back() == ':') mapping.remove_suffix(1);
-  return std::string(mapping);
-}
+using http::header_name;
 
 std::optional<std::string_view> find(const std::vector<Header>& headers, std::string_view name) {
   for (const auto& h : headers) {
@@ -199,26 +197,7 @@ class H2Binding final : public stream::Binding, public Member {
   }
 
   void add_blob_headers(Request& r) {
-    const auto& st = host_.streamtype();
-    int auth_index = 0;
-    if (st.use_auth && *st.use_auth < host_.policy().auths.size()) auth_index = host_.policy().auths[*st.use_auth].blob;
-    const struct {
-      const std::string& header;
-      stream::BlobType type;
-      int index;
-      std::string_view prefix;
-    } items[] = {
-        {st.http_auth_header, stream::BlobType::kAuth, auth_index, st.http_auth_preamble},
-        {st.http_dsn_header, stream::BlobType::kDeviceSerial, 0, {}},
-        {st.http_fwv_header, stream::BlobType::kDeviceFwVersion, 0, {}},
-        {st.http_devtype_header, stream::BlobType::kDeviceType, 0, {}},
-    };
-    for (const auto& it : items) {
-      if (it.header.empty()) continue;
-      if (it.type == stream::BlobType::kAuth && (it.index < 0 || it.index > 1)) continue;
-      auto v = host_.system_blob(it.type, it.index);
-      if (v && !v->empty()) r.headers.push_back({header_name(it.header), std::string(it.prefix) + std::string(*v)});
-    }
+    for (auto& [name, value] : http::system_blob_headers(host_)) r.headers.push_back({std::move(name), std::move(value)});
   }
 
   // Request body from the user's tx(), as far as the stream's window and

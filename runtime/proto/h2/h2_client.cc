@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "runtime/proto/h2/nghttp2_session.h"
+
 namespace ss::proto::h2 {
 namespace {
 
@@ -19,12 +21,6 @@ std::string lower(std::string_view s) {
 bool connection_specific(std::string_view name) {
   return name == "connection" || name == "keep-alive" || name == "proxy-connection" ||
          name == "transfer-encoding" || name == "upgrade" || name == "host" || name == "te";
-}
-
-nghttp2_nv nv(const std::string& name, const std::string& value) {
-  return nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(name.data())),
-                    reinterpret_cast<std::uint8_t*>(const_cast<char*>(value.data())), name.size(),
-                    value.size(), NGHTTP2_NV_FLAG_NONE};
 }
 
 }  // namespace
@@ -138,39 +134,22 @@ struct Client::Callbacks {
                            std::uint32_t* data_flags, nghttp2_data_source*, void* user) {
     Client& c = self(user);
     auto it = c.bodies_.find(id);
-    if (it == c.bodies_.end()) {
-      *data_flags |= NGHTTP2_DATA_FLAG_EOF;
-      return 0;
-    }
-    Body& b = it->second;
-    const std::size_t n = std::min(length, b.bytes.size());
-    std::copy_n(b.bytes.begin(), n, buf);
-    b.bytes.erase(b.bytes.begin(), b.bytes.begin() + static_cast<std::ptrdiff_t>(n));
-    if (b.bytes.empty() && b.end) {
-      *data_flags |= NGHTTP2_DATA_FLAG_EOF;
-    } else if (n == 0) {
-      return NGHTTP2_ERR_DEFERRED;  // send_body() resumes it
-    }
-    return static_cast<ssize_t>(n);
+    if (it == c.bodies_.end()) return read_queued_body(nullptr, true, buf, length, data_flags);
+    // NGHTTP2_ERR_DEFERRED while empty: send_body() resumes it.
+    return read_queued_body(&it->second.bytes, it->second.end, buf, length, data_flags);
   }
 };
 
 Client::Client() {
-  nghttp2_session_callbacks* cb = nullptr;
-  nghttp2_session_callbacks_new(&cb);
-  nghttp2_session_callbacks_set_on_begin_headers_callback(cb, Callbacks::on_begin_headers);
-  nghttp2_session_callbacks_set_on_header_callback(cb, Callbacks::on_header);
-  nghttp2_session_callbacks_set_on_frame_recv_callback(cb, Callbacks::on_frame_recv);
-  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(cb, Callbacks::on_data_chunk);
-  nghttp2_session_callbacks_set_on_stream_close_callback(cb, Callbacks::on_stream_close);
-  nghttp2_session_callbacks_set_error_callback2(cb, Callbacks::on_error);
-  nghttp2_session_callbacks_set_on_frame_not_send_callback(cb, Callbacks::on_frame_not_send);
-  nghttp2_option* opt = nullptr;
-  nghttp2_option_new(&opt);
-  nghttp2_option_set_no_auto_window_update(opt, 1);  // we open every window ourselves
-  nghttp2_session_client_new2(&session_, cb, this, opt);
-  nghttp2_option_del(opt);
-  nghttp2_session_callbacks_del(cb);
+  SessionCallbacks cb;
+  cb.on_begin_headers = Callbacks::on_begin_headers;
+  cb.on_header = Callbacks::on_header;
+  cb.on_frame_recv = Callbacks::on_frame_recv;
+  cb.on_data_chunk = Callbacks::on_data_chunk;
+  cb.on_stream_close = Callbacks::on_stream_close;
+  cb.on_error = Callbacks::on_error;
+  cb.on_frame_not_send = Callbacks::on_frame_not_send;
+  session_ = new_session(SessionSide::kClient, cb, this);  // we open every window ourselves
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 0},  // each stream's window is its own (header comment)

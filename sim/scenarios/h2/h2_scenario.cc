@@ -46,13 +46,12 @@
 #include "runtime/bind/h2/h2_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
-#include "runtime/stream/state_table.h"
 #include "sim/peers/h2_server.h"
 #include "sim/testing/engine_checker.h"
 #include "sim/testing/sim_context.h"
 #include "sim/testing/sim_tls.h"
+#include "sim/testing/stream_actor.h"
 
 namespace ss::sim {
 namespace {
@@ -228,11 +227,7 @@ struct Actor {
 
   Ret on_tx(std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
     if (gone || !spec.post) return Ret::kTxDontSend;
-    const std::size_t n = std::min({spec.chunk, expected.size() - tx_off, buf.size()});
-    std::copy_n(expected.begin() + static_cast<std::ptrdiff_t>(tx_off), n, buf.begin());
-    len = n;
-    flags = (tx_off == 0 ? kSom : 0u) | (tx_off + n == expected.size() ? kEom : 0u);
-    tx_off += n;
+    (void)testing::next_chunk(expected, spec.chunk, tx_off, buf, len, flags);
     return Ret::kOk;
   }
 
@@ -256,8 +251,7 @@ class H2Run final : public ScenarioRun {
     Rng draw = rng.fork(0x6832);  // "h2"
     options_ = draw_world_options(seed, draw, 4, 4096);
     tls_ = draw.chance(1, 3);
-    transport_timeout_ = draw.between(seconds(2), seconds(5));
-    protocol_timeout_ = draw.between(seconds(2), seconds(5));
+    deadlines_ = testing::draw_deadlines(draw);
     const int n = static_cast<int>(draw.between(1, 6));
     for (int i = 0; i < n; ++i) {
       StreamSpec s;
@@ -273,18 +267,7 @@ class H2Run final : public ScenarioRun {
       }
       s.opportunistic = draw.chance(1, 5);
       s.has_retry = draw.chance(5, 6);
-      auto& r = s.retry;
-      r.name = "r" + std::to_string(i);
-      const int entries = static_cast<int>(draw.between(1, 4));
-      for (int e = 0; e < entries; ++e) r.backoff_ms.push_back(static_cast<std::uint32_t>(draw.between(100, 2000)));
-      const std::uint16_t conceals[] = {1, 3, 10, policy::RetryPolicy::kConcealForever};
-      r.conceal = conceals[draw.below(4)];
-      r.jitter_percent = draw.chance(1, 2) ? 0 : static_cast<std::uint8_t>(draw.between(1, 50));
-      if (draw.chance(1, 3)) {
-        r.secs_since_valid_ping = static_cast<std::uint16_t>(draw.between(1, 3));
-        if (draw.chance(1, 2))
-          r.secs_since_valid_hangup = static_cast<std::uint16_t>(r.secs_since_valid_ping + draw.between(2, 4));
-      }
+      s.retry = testing::draw_retry_policy(draw, static_cast<std::size_t>(i), 3);
       s.start_at = draw.between(0, millis(500));
       s.end_at = s.start_at + draw.between(seconds(8), seconds(30));
       specs_.push_back(std::move(s));
@@ -311,16 +294,14 @@ class H2Run final : public ScenarioRun {
     // Everything that runs TLS goes before OpenSSL's randomness is given back.
     ctx_.reset();
     server_peer_.reset();
-    server_tls_.reset();
-    sim_tls_.reset();
+    tls_server_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(transport_timeout_) + "us protocol=" +
-           std::to_string(protocol_timeout_) + "us\n";
+    out += testing::describe_deadlines(deadlines_);
     out += std::string("server h2srv (10.6.0.1") + (tls_ ? ":443, TLS, ALPN h2" : ":80, h2c") +
            "): goaway=" + std::to_string(server_.goaway_pct) + "% rst=" + std::to_string(server_.rst_pct) +
            "% flood=" + std::to_string(server_.flood_pct) + "% starve=" + std::to_string(server_.starve_pct) +
@@ -335,18 +316,7 @@ class H2Run final : public ScenarioRun {
       if (s.manual_credit > 0)
         out += " credit=" + std::to_string(s.manual_credit) + "+" + std::to_string(s.grant) + "/" +
                std::to_string(s.grant_every) + "us";
-      if (s.has_retry) {
-        out += " retry=[";
-        for (std::size_t k = 0; k < s.retry.backoff_ms.size(); ++k)
-          out += (k ? "," : "") + std::to_string(s.retry.backoff_ms[k]);
-        out += "]ms conceal=" + std::to_string(s.retry.conceal) + " jitter=" +
-               std::to_string(s.retry.effective_jitter_percent()) + "%";
-        if (s.retry.secs_since_valid_ping) out += " valid_ping=" + std::to_string(s.retry.secs_since_valid_ping) + "s";
-        if (s.retry.secs_since_valid_hangup)
-          out += " valid_hangup=" + std::to_string(s.retry.secs_since_valid_hangup) + "s";
-      } else {
-        out += " no-retry";
-      }
+      out += testing::describe_retry(s.has_retry, s.retry);
       out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n";
     }
     out += "fault plan:\n" + plan_.to_string();
@@ -359,15 +329,7 @@ class H2Run final : public ScenarioRun {
     const int client = world.add_host("client");
     auto pol = std::make_shared<policy::Policy>();
     Net* net = &world.net_for(server_host);
-    if (tls_) {
-      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
-      const auto pki = proto::testing::make_test_pki("h2srv", sim::testing::SimTls::kEpoch);
-      provider_ = &sim_tls_->provider();
-      server_tls_ = sim_tls_->serve(*net, pki.good, {"h2"});
-      net = server_tls_.get();
-      pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
-      pol->trust_stores.push_back(policy::TrustStore{"sim", {0}});
-    }
+    if (tls_) net = &tls_server_.serve(world, *net, "h2srv", "ca", *pol, {"h2"});
     server_peer_ = std::make_unique<peers::H2Server>(world.loop(), *net, Endpoint::tcp("0.0.0.0", tls_ ? 443 : 80),
                                                      server_);
     if (Error e = server_peer_->start()) world.violation("h2 server: " + e.message());
@@ -385,21 +347,13 @@ class H2Run final : public ScenarioRun {
       st.http_method = spec.post ? "POST" : "GET";
       st.http_url = spec.post ? "echo" : "bytes/" + std::to_string(spec.size) + "/" + std::to_string(spec.tag);
       st.opportunistic = spec.opportunistic;
-      if (tls_) {
-        st.tls = true;
-        st.trust_store = 0;
-      }
-      if (spec.has_retry) {
-        st.retry = pol->retries.size();
-        pol->retries.push_back(spec.retry);
-      }
-      pol->streamtypes.push_back(st);
+      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
       actors_.push_back(std::move(a));
     }
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4832);
-    cfg.tls = provider_;
-    cfg.transport_timeout = transport_timeout_;
-    cfg.protocol_timeout = protocol_timeout_;
+    cfg.tls = tls_server_.provider();
+    cfg.transport_timeout = deadlines_.transport;
+    cfg.protocol_timeout = deadlines_.protocol;
     checker_ = std::make_unique<EngineChecker>(world);
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
@@ -407,10 +361,7 @@ class H2Run final : public ScenarioRun {
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
     for (auto& upa : actors_) {
       Actor* a = upa.get();
-      world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
-      world.loop().at(a->spec.end_at, [a] {
-        if (a->s && !a->s->destroyed()) a->s->destroy();
-      }, {"stream", a->ordinal, "end"});
+      testing::schedule_stream_life(world, a, [this, a] { create(a); });
       if (a->spec.grant > 0) arm_grants(a, a->spec.start_at + a->spec.grant_every);
       if (a->spec.manual_credit > 0 && calm()) arm_credit_watch(a, a->spec.start_at + seconds(1));
     }
@@ -430,7 +381,7 @@ class H2Run final : public ScenarioRun {
         world.violation(a.name + ": was never created");
         continue;
       }
-      check_states(world, a);
+      testing::check_state_sequence(world, a.name, a.states);
       check_liveness(world, a);
       // Calm: every transaction completes; a manual stream's once its
       // grants cover every body, kCreditSlack before the stream's end.
@@ -439,23 +390,14 @@ class H2Run final : public ScenarioRun {
                         (a.spec.manual_credit > 0 ? " (credit granted for all)" : "") + ", " +
                         std::to_string(a.acks) + " QOS_ACK_REMOTE");
     }
-    if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
-      world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
-                      std::to_string(ctx_->graveyard_count()) + " unreclaimed");
+    testing::check_nothing_left(world, ctx_.get());
     if (ctx_) checker_->finish(*ctx_);
   }
 
  private:
   void create(Actor* a) {
-    stream::StreamInfo info;
-    info.streamtype = "h2-" + std::to_string(a->ordinal);
+    stream::StreamInfo info = testing::actor_stream_info("h2-" + std::to_string(a->ordinal), a);
     info.manual_initial_tx_credit = a->spec.manual_credit;
-    info.callbacks.state = [a](stream::State st, std::uint32_t) { return a->on_state(st); };
-    info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
-    info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
-      return a->on_tx(buf, len, flags);
-    };
-    info.on_bind = [a](stream::Stream* s) { a->s = s; };
     auto s = ctx_->create(std::move(info));
     if (!s) {
       world_->violation(a->name + ": create failed: " + s.error().message());
@@ -491,20 +433,6 @@ class H2Run final : public ScenarioRun {
     }, {"stream", a->ordinal, "grant"});
   }
 
-  void check_states(World& world, const Actor& a) {
-    State tracked = State::kNone;
-    for (const auto& [t, st] : a.states) {
-      if (!stream::transition_legal(tracked, st))
-        world.violation(a.name + ": illegal " + std::string(stream::state_name(tracked)) + " -> " +
-                        stream::state_name(st));
-      tracked = stream::next_tracked(tracked, st);
-    }
-    const auto destroying =
-        std::count_if(a.states.begin(), a.states.end(), [](const auto& p) { return p.second == State::kDestroying; });
-    if (destroying != 1 || a.states.back().second != State::kDestroying)
-      world.violation(a.name + ": DESTROYING must come exactly once, last");
-  }
-
   // A manual stream keeps its slot until its user grants credit: with
   // fewer slots than streams the others wait behind it (h2 has no way
   // around a server's SETTINGS_MAX_CONCURRENT_STREAMS), and a stream that
@@ -520,10 +448,8 @@ class H2Run final : public ScenarioRun {
     if (s.opportunistic || !s.has_retry || s.retry.conceal != policy::RetryPolicy::kConcealForever) return;
     if (server_.dead_pct > 0) return;  // any number of dead connections in a row
     if (slots_may_be_held()) return;
-    Micros biggest = 0;
-    for (auto b : s.retry.backoff_ms) biggest = std::max<Micros>(biggest, millis(b));
-    biggest += biggest * s.retry.effective_jitter_percent() / 100;
-    const Micros bound = transport_timeout_ + protocol_timeout_ + biggest + seconds(1);
+    const Micros bound =
+        deadlines_.transport + deadlines_.protocol + testing::largest_jittered_backoff(s.retry) + seconds(1);
     const Micros from = std::max(healed_at_, s.start_at);
     if (from + bound >= s.end_at) return;
     // Asked and not yet done at `from`: a CONNECTED must follow in time.
@@ -545,11 +471,9 @@ class H2Run final : public ScenarioRun {
   peers::H2ServerOptions server_;
   FaultPlan plan_;
   Micros healed_at_ = 0;
-  Micros transport_timeout_ = 0, protocol_timeout_ = 0;
+  testing::Deadlines deadlines_;
   World* world_ = nullptr;
-  std::unique_ptr<sim::testing::SimTls> sim_tls_;
-  TlsProvider* provider_ = nullptr;
-  std::unique_ptr<peers::TlsServerNet> server_tls_;
+  testing::SimTlsServer tls_server_;
   std::unique_ptr<peers::H2Server> server_peer_;
   std::unique_ptr<EngineChecker> checker_;
   std::unique_ptr<stream::Context> ctx_;

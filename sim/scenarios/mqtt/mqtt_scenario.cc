@@ -61,13 +61,9 @@
 
 #include "runtime/bind/mqtt/mqtt_binding.h"
 #include "runtime/bind/tls/tls_transport.h"
-#include "runtime/proto/tls/openssl_tls.h"
-#include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
-#include "runtime/stream/state_table.h"
 #include "sim/peers/mqtt_broker.h"
-#include "sim/peers/tls_server_net.h"
 #include "sim/testing/engine_checker.h"
 #include "sim/testing/sim_context.h"
 #include "sim/testing/sim_tls.h"
@@ -297,17 +293,14 @@ class MqttRun final : public ScenarioRun {
     // Everything that runs TLS goes before OpenSSL's randomness is given back.
     ctx_.reset();
     broker_peer_.reset();
-    server_tls_.reset();
-    provider_ = nullptr;
-    sim_tls_.reset();
+    tls_server_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
-           std::to_string(deadlines_.protocol) + "us\n";
+    out += testing::describe_deadlines(deadlines_);
     if (together_) out += "streams 1 and 2 come up together: 1 publishes at CONNECTED, 2 subscribes\n";
     out += std::string("broker (10.5.0.1:1883)") + (tls_ ? " TLS" : "") + ": drop_puback=" + std::to_string(broker_.drop_puback_pct) +
            "% duplicate=" + std::to_string(broker_.duplicate_pct) +
@@ -335,15 +328,7 @@ class MqttRun final : public ScenarioRun {
     const int client = world.add_host("client");
     auto pol = std::make_shared<policy::Policy>();
     Net* broker_net = &world.net_for(broker_host);
-    if (tls_) {
-      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
-      const auto pki = proto::testing::make_test_pki("broker", sim::testing::SimTls::kEpoch);
-      provider_ = &sim_tls_->provider();
-      server_tls_ = sim_tls_->serve(*broker_net, pki.good);
-      broker_net = server_tls_.get();
-      pol->certs.push_back(policy::Cert{"broker-ca", pki.ca.cert_der, true});
-      pol->trust_stores.push_back(policy::TrustStore{"sim", {0}});
-    }
+    if (tls_) broker_net = &tls_server_.serve(world, *broker_net, "broker", "broker-ca", *pol);
     broker_peer_ = std::make_unique<peers::MqttBroker>(world.loop(), *broker_net, Endpoint::tcp("0.0.0.0", 1883), broker_);
     if (Error e = broker_peer_->start()) world.violation("broker: " + e.message());
     if (restart_at_) {
@@ -375,19 +360,11 @@ class MqttRun final : public ScenarioRun {
       st.nailed_up = spec.nailed_up;
       st.opportunistic = spec.opportunistic;
       st.mqtt_clean_start = !spec.keep_session;
-      if (tls_) {
-        st.tls = true;
-        st.trust_store = 0;
-      }
-      if (spec.has_retry) {
-        st.retry = pol->retries.size();
-        pol->retries.push_back(spec.retry);
-      }
-      pol->streamtypes.push_back(st);
+      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
       actors_.push_back(std::move(a));
     }
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4d51);
-    cfg.tls = provider_;
+    cfg.tls = tls_server_.provider();
     cfg.transport_timeout = deadlines_.transport;
     cfg.protocol_timeout = deadlines_.protocol;
     checker_ = std::make_unique<EngineChecker>(world);
@@ -397,10 +374,7 @@ class MqttRun final : public ScenarioRun {
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
     for (auto& upa : actors_) {
       Actor* a = upa.get();
-      world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
-      world.loop().at(a->spec.end_at, [a] {
-        if (a->s && !a->s->destroyed()) a->s->destroy();
-      }, {"stream", a->ordinal, "end"});
+      testing::schedule_stream_life(world, a, [this, a] { create(a); });
     }
     world.install(plan_);
   }
@@ -435,13 +409,7 @@ class MqttRun final : public ScenarioRun {
 
  private:
   void create(Actor* a) {
-    stream::StreamInfo info;
-    info.streamtype = "mqtt-" + std::to_string(a->idx);
-    info.callbacks.state = [a](stream::State st, std::uint32_t) { return a->on_state(st); };
-    info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
-    info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
-      return a->on_tx(buf, len, flags);
-    };
+    stream::StreamInfo info = testing::actor_stream_info("mqtt-" + std::to_string(a->idx), a);
     info.on_bind = [a](stream::Stream* s) {
       a->s = s;
       // ${dev} names the stream's own topic: t/${dev} is t/s<i>.
@@ -524,10 +492,7 @@ class MqttRun final : public ScenarioRun {
     // CONNECTED waits for the birth's PUBACK: a broker that drops PUBACKs
     // can fail any number of attempts in a row (protocol deadline first).
     if (s.birth && broker_.drop_puback_pct > 0) return std::nullopt;
-    Micros biggest = 0;
-    for (auto b : s.retry.backoff_ms) biggest = std::max<Micros>(biggest, millis(b));
-    biggest += biggest * s.retry.effective_jitter_percent() / 100;
-    return std::max(deadlines_.transport, deadlines_.protocol) + biggest + seconds(1);
+    return std::max(deadlines_.transport, deadlines_.protocol) + testing::largest_jittered_backoff(s.retry) + seconds(1);
   }
 
   // Every QoS 1 message sent gets its ACK or NACK once the connection is
@@ -571,9 +536,7 @@ class MqttRun final : public ScenarioRun {
   bool restart_keeps_sessions_ = false;
   bool together_ = false;  // streams 1 and 2 come up together (file comment)
   bool tls_ = false;
-  std::unique_ptr<sim::testing::SimTls> sim_tls_;
-  proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
-  std::unique_ptr<peers::TlsServerNet> server_tls_;
+  testing::SimTlsServer tls_server_;
   testing::Deadlines deadlines_;
   World* world_ = nullptr;
   std::unique_ptr<peers::MqttBroker> broker_peer_;

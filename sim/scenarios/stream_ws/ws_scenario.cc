@@ -64,11 +64,8 @@
 
 #include "runtime/bind/tls/tls_transport.h"
 #include "runtime/bind/ws/ws_binding.h"
-#include "runtime/proto/tls/openssl_tls.h"
-#include "runtime/proto/tls/testing/test_certs.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
-#include "sim/peers/tls_server_net.h"
 #include "sim/peers/ws_echo_server.h"
 #include "sim/testing/sim_context.h"
 #include "sim/testing/sim_tls.h"
@@ -449,17 +446,14 @@ class WsRun final : public ScenarioRun {
     // Everything that runs TLS goes before OpenSSL's randomness is given back.
     ctx_.reset();
     server_.reset();
-    server_tls_.reset();
-    provider_ = nullptr;
-    sim_tls_.reset();
+    tls_server_.reset();
   }
 
   WorldOptions world_options() const override { return options_; }
 
   std::string describe() const override {
     std::string out = describe_world(options_);
-    out += "deadlines: transport=" + std::to_string(deadlines_.transport) + "us protocol=" +
-           std::to_string(deadlines_.protocol) + "us\n";
+    out += testing::describe_deadlines(deadlines_);
     const auto& o = server_opts_;
     out += std::string("server ws (10.4.0.1:80)") + (tls_ ? " TLS" : "") + ": echo_frame=" +
            (o.echo_frame ? std::to_string(o.echo_frame) : "whole") + (o.ping_between ? " ping-between" : "") +
@@ -497,18 +491,9 @@ class WsRun final : public ScenarioRun {
     const int client = world.add_host("client");
     auto pol = std::make_shared<policy::Policy>();
     Net* ws_net = &world.net_for(ws);
-    if (tls_) {
-      // As stream-h1: real OpenSSL made replayable (seeded randomness,
-      // verify time on the simulated clock, docs/tls.md), a PKI per run.
-      sim_tls_ = std::make_unique<sim::testing::SimTls>(world);
-      constexpr std::int64_t kEpoch = sim::testing::SimTls::kEpoch;
-      const auto pki = proto::testing::make_test_pki("ws", kEpoch);
-      provider_ = &sim_tls_->provider();
-      server_tls_ = sim_tls_->serve(*ws_net, pki.good);
-      ws_net = server_tls_.get();
-      pol->certs.push_back(policy::Cert{"ws-ca", pki.ca.cert_der, true});
-      pol->trust_stores.push_back(policy::TrustStore{"sim", {0}});
-    }
+    // As stream-h1: real OpenSSL made replayable (seeded randomness, verify
+    // time on the simulated clock, docs/tls.md), a PKI per run.
+    if (tls_) ws_net = &tls_server_.serve(world, *ws_net, "ws", "ws-ca", *pol);
     server_ = std::make_unique<peers::WsEchoServer>(world.loop(), *ws_net, Endpoint::tcp("0.0.0.0", 80), server_opts_);
     if (Error e = server_->start()) world.violation("ws server: " + e.message());
     for (std::size_t i = 0; i < specs_.size(); ++i) {
@@ -530,19 +515,11 @@ class WsRun final : public ScenarioRun {
       st.metadata.push_back({"attempt", "X-Attempt:"});
       if (spec.md_header) st.metadata.push_back({"token", "X-Token:"});
       if (spec.md_path) st.metadata.push_back({"room", ""});
-      if (tls_) {
-        st.tls = true;
-        st.trust_store = 0;
-      }
-      if (spec.has_retry) {
-        st.retry = pol->retries.size();
-        pol->retries.push_back(spec.retry);
-      }
-      pol->streamtypes.push_back(st);
+      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
       actors_.push_back(std::move(a));
     }
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x5753);
-    cfg.tls = provider_;
+    cfg.tls = tls_server_.provider();
     cfg.transport_timeout = deadlines_.transport;
     cfg.protocol_timeout = deadlines_.protocol;
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
@@ -585,13 +562,7 @@ class WsRun final : public ScenarioRun {
 
  private:
   void create(Actor* a) {
-    stream::StreamInfo info;
-    info.streamtype = "ws-" + std::to_string(a->idx);
-    info.callbacks.state = [a](stream::State st, std::uint32_t ack) { return a->on_state(st, ack); };
-    info.callbacks.rx = [a](std::span<const std::uint8_t> b, std::uint32_t f) { return a->on_rx(b, f); };
-    info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
-      return a->on_tx(buf, len, flags);
-    };
+    stream::StreamInfo info = testing::actor_stream_info("ws-" + std::to_string(a->idx), a);
     info.on_bind = [a](stream::Stream* s) {
       a->s = s;
       a->set_md(0);  // before CREATING: a nailed_up stream connects at once
@@ -766,8 +737,7 @@ class WsRun final : public ScenarioRun {
     if (s.opportunistic || !s.has_retry) return;
     const auto& o = server_opts_;
     if (o.fault == WsFault::kWrongAccept || (o.fault == WsFault::kRefuse && o.refuse_first == 0)) return;
-    const Micros max_backoff = millis(*std::max_element(s.retry.backoff_ms.begin(), s.retry.backoff_ms.end()));
-    const Micros jittered = max_backoff + max_backoff * s.retry.effective_jitter_percent() / 100;
+    const Micros jittered = testing::largest_jittered_backoff(s.retry);
     Micros bound = std::max(deadlines_.transport, deadlines_.protocol) + jittered + seconds(1);
     if (o.fault == WsFault::kRefuse)
       bound += static_cast<Micros>(o.refuse_first) * (jittered + seconds(o.retry_after.value_or(0)) + seconds(1));
@@ -807,9 +777,7 @@ class WsRun final : public ScenarioRun {
   Micros healed_at_ = 0;
   World* world_ = nullptr;
   bool tls_ = false;
-  std::unique_ptr<sim::testing::SimTls> sim_tls_;
-  proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
-  std::unique_ptr<peers::TlsServerNet> server_tls_;
+  testing::SimTlsServer tls_server_;
   std::unique_ptr<peers::WsEchoServer> server_;
   // Declared after the server: destroyed first (streams before the peer).
   std::unique_ptr<stream::Context> ctx_;
