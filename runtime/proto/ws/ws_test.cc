@@ -278,5 +278,56 @@ TEST(WsClient, ByteByByteGivesSameEvents) {
   EXPECT_EQ(whole, run(true));
 }
 
+// Bad UTF-8 in a text message: the error names the offending byte, and the
+// pieces before it arrive, whatever the input split (wslay is handed text
+// in ASCII runs only while the text before ends on a whole character).
+TEST(WsClient, BadUtf8NamesTheByteWhateverTheSplit) {
+  struct Case {
+    std::string first, second;  // two frames of one text message
+    std::size_t bad;            // offset of the bad byte in first + second
+    std::string delivered;      // the whole pieces (rx_piece 4, cut per frame) before it
+  };
+  const std::vector<Case> cases = {
+      // a byte never valid in UTF-8, after an ASCII run
+      {"hello w\xc3\xa9rld ", "and \xff more", 17, "hello w\xc3\xa9rld and "},
+      // a 3-byte character split over the frames, then ASCII where a
+      // continuation byte must come
+      {std::string(12, 'a') + "\xe2\x82", "\xac ok \xc3(", 20, std::string(12, 'a') + "\xe2\x82\xac ok"},
+      // ASCII right after the lead byte a message starts with (the byte
+      // before any on_frame_start: found by ws_frame_fuzz)
+      {"\xe0" "\x0a" "ABCE", "x", 1, ""},
+  };
+  for (const Case& k : cases) {
+    auto run = [&](std::size_t split, std::uint64_t& bad_at) {
+      Rng rng(3);
+      Options o;
+      o.rx_piece = 4;
+      Client c(rng, o);
+      auto req = c.open("h", "/");
+      std::string head = write_frame({false, 0, 1, std::nullopt, k.first});
+      std::string second = write_frame({true, 0, 0, std::nullopt, k.second});
+      // Where the bad byte sits in the input (offsets count from the 101's first byte).
+      std::uint64_t second_payload = head.size() + second.size() - k.second.size();
+      std::string in = answer(*req) + head + second;
+      bad_at = answer(*req).size() + (k.bad < k.first.size() ? head.size() - k.first.size() + k.bad
+                                                             : second_payload + (k.bad - k.first.size()));
+      for (std::size_t i = 0; i < in.size(); i += split) c.receive_data(bytes(in.substr(i, split)));
+      return drain(c);
+    };
+    std::uint64_t at = 0;
+    auto ev = run(1 << 20, at);
+    ASSERT_FALSE(ev.empty());
+    auto* e = std::get_if<ErrorEvent>(&ev.back());
+    ASSERT_NE(e, nullptr) << describe(ev.back());
+    // wslay stops on the bad byte: consumed up to and including it.
+    EXPECT_EQ(e->offset, at + 1) << e->message;
+    std::string got;
+    for (const auto& x : ev)
+      if (auto* f = std::get_if<FragmentEvent>(&x)) got.append(f->data.begin(), f->data.end());
+    EXPECT_EQ(got, k.delivered);
+    for (std::size_t split : {1u, 2u, 3u, 5u, 16u}) EXPECT_EQ(run(split, at), ev) << "split " << split;
+  }
+}
+
 }  // namespace
 }  // namespace ss::proto::ws
