@@ -20,7 +20,7 @@ Stream::Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, Str
       info_(std::move(info)),
       md_(st),
       budget_(ctx.policy().retry_of(st)),
-      parts_(ctx.policy().rideshare_chain(st)),
+      parts_(st.rideshare ? ctx.policy().rideshare_chain(st) : std::vector<const policy::Streamtype*>{}),
       token_(std::make_shared<Stream*>(this)) {
   manual_credit_ = info_.manual_initial_tx_credit > 0;
   est_credit_ = info_.manual_initial_tx_credit;
@@ -50,7 +50,7 @@ std::function<void()> Stream::guarded(void (Stream::*fn)()) {
 // The one place states are raised.
 
 bool Stream::end_tx_part() {
-  if (part_ + 1 == parts_.size()) return false;  // the last part stays until the next CONNECTING
+  if (part_ + 1 >= parts_.size()) return false;  // the last part stays until the next CONNECTING
   ++part_;
   return true;
 }
@@ -294,7 +294,6 @@ Ret Stream::connect_now(bool poll_first) {
              "although the streamtype has \"tls\": true; connecting to " + escape_text(to_string(target->ep)) +
              " without TLS");
   }
-  origin_ = *target;
   open_attempt(*target, true);
   return call_ret_;
 }
@@ -493,11 +492,14 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
     if (redirect) {
       auto next = redirect_target(was, *redirect, redirect_hops_);
       if (next) {
+        // The first redirect since connect_now leaves the attempt that
+        // connect_now opened (or its stale-reuse retry): `was` is the origin.
+        if (redirect_hops_ == 0) redirect_origin_ = std::make_unique<Target>(was);
         ++redirect_hops_;
         ctx_.trace("ss.redirect", "ss" + std::to_string(id_) + " -> " + *redirect);
         open_attempt(*next, true);
         if (attempt_) {
-          attempt_->cross_origin_ = !same_origin(*next, origin_);
+          attempt_->cross_origin_ = !same_origin(*next, *redirect_origin_);
         }
         return;
       }
