@@ -317,7 +317,6 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     fail_before_connect("the protocol binding refused to start");
     return;
   }
-  raw->pool_key_ = pool_key(t, st_, raw->binding_->alpn());
   if (raw->binding_->shares_connection()) {
     // Another attempt's binding holds the wire (h2): no transport here; the
     // binding starts from the loop, as after a fresh connect.
@@ -333,7 +332,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   }
   const bool shares = raw->binding_->shares_wire();
   if (shares) {
-    SharedWires::Wire* w = ctx_.wires().find(raw->pool_key_);
+    SharedWires::Wire* w = ctx_.wires().find(raw->pool_key());
     if (SS_PLANTED("mqtt-own-connection")) w = nullptr;  // a wire of its own each time
     if (w) {
       ride_wire(raw, w, t);
@@ -342,7 +341,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   } else if (may_reuse) {
     std::optional<Link> link;
     // BUGGIFY: a new connection although an idle one could be reused.
-    if (!ctx_.buggify("pool.skip_reuse")) link = ctx_.pool().take(raw->pool_key_);
+    if (!ctx_.buggify("pool.skip_reuse")) link = ctx_.pool().take(raw->pool_key());
     if (link) {
       raw->relay_ = std::move(link->relay);
       raw->conn_ = std::move(link->conn);
@@ -395,7 +394,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     raw->conn_ = ctx_.net().connect(t.ep, opts, raw->relay_.get());
   }
   // The first stream to this place opens the wire the next ones ride.
-  if (shares) raw->wire_ = ctx_.wires().open(raw->pool_key_, Link{std::move(raw->relay_), std::move(raw->conn_)}, raw);
+  if (shares) raw->wire_ = ctx_.wires().open(raw->pool_key(), Link{std::move(raw->relay_), std::move(raw->conn_)}, raw);
 }
 
 // An attempt on a wire other streams already use (SharedWires): no
@@ -434,7 +433,7 @@ void Stream::retire_attempt() {
   if (rx_paused_ && a->conn_) a->conn_->pause_reading(false);  // a parked wire must hear its peer
   rx_paused_ = false;
   if (a->keep_conn_ && a->conn_ && a->relay_ && !ctx_.tearing_down()) {
-    ctx_.pool().park(a->pool_key_, Link{std::move(a->relay_), std::move(a->conn_)});
+    ctx_.pool().park(a->pool_key(), Link{std::move(a->relay_), std::move(a->conn_)});
   } else if (a->conn_) {
     a->conn_->close();
   }
@@ -486,7 +485,7 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   // A followed redirect: after our close, or after the peer's close that
   // ended a read-until-close 3xx body.
   std::optional<std::string> redirect;
-  if (!was_connected) redirect = a->redirect_to_;
+  if (!was_connected && a->redirect_to_) redirect = *a->redirect_to_;
   retire_attempt();
   if (!pending_destroy_ && !destroy_started()) {
     if (redirect) {
