@@ -1,10 +1,12 @@
-// Fuzz target: the ws client core (runtime/proto/ws) on bytes from an
-// untrusted server, after a valid handshake.
+// Fuzz target: the ws core (runtime/proto/ws Session) on bytes from an
+// untrusted peer: as a client after a valid handshake, or as a server after
+// accept().
 //
 // Input: byte 0 = chunk size for a chunked feeding, byte 1 bit 0 = feed EOF
 // at the end, bit 1 = small sizes (max_frame 64, rx_piece 64, max_message
-// 256), bit 2 =
-// handshake mode; the rest are the server's bytes after its 101 response
+// 256), bit 2 = handshake mode, bit 3 = server role (the rest are the
+// client's frames after its upgrade request; bit 2 is then ignored);
+// otherwise the rest are the server's bytes after its 101 response
 // or, in handshake mode, the whole response with every "ACCEPT" replaced by
 // the right Sec-WebSocket-Accept value (so the fuzzer can reach past it).
 // Invariants checked:
@@ -34,30 +36,8 @@ struct Outcome {
   bool operator==(const Outcome&) const = default;
 };
 
-Outcome run(std::span<const std::uint8_t> raw, std::size_t chunk, bool eof, bool small, bool handshake) {
-  ss::Rng rng(1234);
-  Options o;
-  if (small) {
-    o.max_frame = 64;
-    o.rx_piece = 64;
-    o.max_message = 256;
-  }
-  Client c(rng, o);
-  auto req = c.open("fuzz", "/");
-  if (!req.ok()) std::abort();
-  const std::string& r = *req;
-  auto at = r.find("Sec-WebSocket-Key: ") + 19;
-  std::string key = r.substr(at, r.find("\r\n", at) - at);
-  std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                     "Sec-WebSocket-Accept: " + accept_for(key) + "\r\n\r\n";
-  std::string input(raw.begin(), raw.end());
-  if (handshake) {
-    for (std::size_t at = input.find("ACCEPT"); at != std::string::npos; at = input.find("ACCEPT", at + 1))
-      input.replace(at, 6, accept_for(key));
-  } else {
-    c.receive_data(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(head.data()), head.size()));
-  }
-  std::span<const std::uint8_t> in(reinterpret_cast<const std::uint8_t*>(input.data()), input.size());
+// Feeds `in` in chunks (then EOF if asked), collecting events and output.
+Outcome feed(Session& c, std::span<const std::uint8_t> in, std::size_t chunk, bool eof) {
   Outcome out;
   auto drain = [&] {
     for (;;) {
@@ -75,6 +55,42 @@ Outcome run(std::span<const std::uint8_t> raw, std::size_t chunk, bool eof, bool
   if (eof) c.receive_data({});
   drain();
   return out;
+}
+
+Outcome run(std::span<const std::uint8_t> raw, std::size_t chunk, bool eof, bool small, bool handshake,
+            bool server) {
+  ss::Rng rng(1234);
+  Options o;
+  if (small) {
+    o.max_frame = 64;
+    o.rx_piece = 64;
+    o.max_message = 256;
+  }
+  if (server) {
+    o.role = Options::Role::kServer;
+    handshake = false;
+  }
+  Session c(rng, o);
+  if (server) {
+    if (!c.accept("dGhlIHNhbXBsZSBub25jZQ==", "", {}).ok()) std::abort();
+    return feed(c, raw, chunk, eof);
+  }
+  auto req = c.open("fuzz", "/");
+  if (!req.ok()) std::abort();
+  const std::string& r = *req;
+  auto at = r.find("Sec-WebSocket-Key: ") + 19;
+  std::string key = r.substr(at, r.find("\r\n", at) - at);
+  std::string head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Accept: " + accept_for(key) + "\r\n\r\n";
+  std::string input(raw.begin(), raw.end());
+  if (handshake) {
+    for (std::size_t at = input.find("ACCEPT"); at != std::string::npos; at = input.find("ACCEPT", at + 1))
+      input.replace(at, 6, accept_for(key));
+  } else {
+    c.receive_data(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(head.data()), head.size()));
+  }
+  return feed(c, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(input.data()), input.size()),
+              chunk, eof);
 }
 
 void check_shape(const Outcome& o, bool small) {
@@ -99,10 +115,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   bool eof = data[1] & 1;
   bool small = data[1] & 2;
   bool handshake = data[1] & 4;
+  bool server = data[1] & 8;
   std::span<const std::uint8_t> in(data + 2, size - 2);
-  Outcome whole = run(in, 1 << 30, eof, small, handshake);
+  Outcome whole = run(in, 1 << 30, eof, small, handshake, server);
   check_shape(whole, small);
-  if (!(run(in, chunk, eof, small, handshake) == whole)) std::abort();
-  if (!(run(in, 1, eof, small, handshake) == whole)) std::abort();
+  if (!(run(in, chunk, eof, small, handshake, server) == whole)) std::abort();
+  if (!(run(in, 1, eof, small, handshake, server) == whole)) std::abort();
   return 0;
 }

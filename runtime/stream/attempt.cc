@@ -149,6 +149,8 @@ void Attempt::release_connection() {
   close_connection("");
 }
 
+std::string Attempt::pool_key() const { return stream::pool_key(endpoint_, tls_, s_.st_, binding_->alpn()); }
+
 Error Attempt::check_redirect(std::string_view location) const {
   auto t = redirect_target(Target{endpoint_, tls_, url_path_}, location, s_.redirect_hops_);
   return t ? Error() : t.error();
@@ -156,7 +158,7 @@ Error Attempt::check_redirect(std::string_view location) const {
 
 void Attempt::follow_redirect(std::string_view location, bool reusable) {
   if (!live() || close_posted_) return;
-  redirect_to_ = std::string(location);
+  redirect_to_ = std::make_unique<std::string>(location);
   if (ending_) return;  // a body that ended with the peer's close: just follow
   keep_conn_ = reusable;
   close_connection("");

@@ -101,12 +101,15 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   // (Re)arms phase_timer_: `limit` from now, then the attempt times out.
   void arm_phase_timer(Micros limit, const char* waiting_for, const char* label);
   void cancel_phase_timer();
+  // The ConnectionPool / SharedWires key of this attempt's wire, made when
+  // asked (at open and when parked) rather than kept: most attempts never
+  // park, and the key is a heap string (docs/benchmarks.md, heap per stream).
+  std::string pool_key() const;
 
   Stream& s_;
   Endpoint endpoint_;
   std::string url_path_;
   bool tls_ = false;
-  std::string pool_key_;                  // ConnectionPool key for this attempt's wire
   std::unique_ptr<Relay> relay_;          // routes conn_'s events here (outlives conn_)
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<Binding> binding_;
@@ -131,7 +134,9 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   bool close_posted_ = false;  // a close is posted to the loop
   bool ending_ = false;        // inside on_transport_end: close/release/follow only record
   bool keep_conn_ = false;     // park conn_ in the pool when this attempt ends
-  std::optional<std::string> redirect_to_;  // follow this Location when the attempt ends
+  // Follow this Location when the attempt ends; made on a redirect only
+  // (an optional string would cost every attempt its 40 bytes).
+  std::unique_ptr<std::string> redirect_to_;
   bool cross_origin_ = false;  // a redirect took this attempt to another origin
 
   HostVerdict verdict() const {

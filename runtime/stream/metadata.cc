@@ -28,12 +28,13 @@ Error Metadata::set(std::string_view name, std::string_view value) {
     return {};
   }
   if (st_.direct_proto_str) {
-    auto it = instant_.find(name);
-    if (it == instant_.end() && instant_.size() >= kMaxInstant) {
+    if (!instant_) instant_ = std::make_unique<InstantMap>();
+    auto it = instant_->find(name);
+    if (it == instant_->end() && instant_->size() >= kMaxInstant) {
       return make_error(ErrorCode::kLimit, "metadata " + quote_text(name) +
                                                ": more than 32 instant (undeclared) names");
     }
-    instant_[std::string(name)] = std::string(value);
+    (*instant_)[std::string(name)] = std::string(value);
     return {};
   }
   return make_error(ErrorCode::kNotFound, "metadata " + quote_text(name) +
@@ -42,7 +43,7 @@ Error Metadata::set(std::string_view name, std::string_view value) {
 
 void Metadata::clear() {
   for (auto& v : values_) v.reset();
-  instant_.clear();
+  instant_.reset();
 }
 
 Result<std::string_view> Metadata::get(std::string_view name) const {
@@ -50,7 +51,8 @@ Result<std::string_view> Metadata::get(std::string_view name) const {
     if (values_[*i]) return std::string_view(*values_[*i]);
     return std::string_view();
   }
-  if (auto it = instant_.find(name); it != instant_.end()) return std::string_view(it->second);
+  if (instant_)
+    if (auto it = instant_->find(name); it != instant_->end()) return std::string_view(it->second);
   return make_error(ErrorCode::kNotFound, "metadata " + quote_text(name) +
                                               " is not declared by streamtype " + quote_text(st_.name));
 }
@@ -60,7 +62,8 @@ std::optional<std::string_view> Metadata::find(std::string_view name) const {
     if (values_[*i]) return std::string_view(*values_[*i]);
     return std::nullopt;
   }
-  if (auto it = instant_.find(name); it != instant_.end()) return std::string_view(it->second);
+  if (instant_)
+    if (auto it = instant_->find(name); it != instant_->end()) return std::string_view(it->second);
   return std::nullopt;
 }
 

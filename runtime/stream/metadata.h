@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,7 +47,10 @@ class Metadata {
 
   const policy::Streamtype& st_;
   std::vector<std::optional<std::string>> values_;      // by declaration index
-  std::map<std::string, std::string, std::less<>> instant_;  // direct_proto_str only
+  // direct_proto_str only: made on its first use, so a stream that never
+  // sets one carries a pointer instead of an empty map (docs/benchmarks.md).
+  using InstantMap = std::map<std::string, std::string, std::less<>>;
+  std::unique_ptr<InstantMap> instant_;
 };
 
 }  // namespace ss::stream

@@ -20,7 +20,7 @@ Stream::Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, Str
       info_(std::move(info)),
       md_(st),
       budget_(ctx.policy().retry_of(st)),
-      parts_(ctx.policy().rideshare_chain(st)),
+      parts_(st.rideshare ? ctx.policy().rideshare_chain(st) : std::vector<const policy::Streamtype*>{}),
       token_(std::make_shared<Stream*>(this)) {
   manual_credit_ = info_.manual_initial_tx_credit > 0;
   est_credit_ = info_.manual_initial_tx_credit;
@@ -50,7 +50,7 @@ std::function<void()> Stream::guarded(void (Stream::*fn)()) {
 // The one place states are raised.
 
 bool Stream::end_tx_part() {
-  if (part_ + 1 == parts_.size()) return false;  // the last part stays until the next CONNECTING
+  if (part_ + 1 >= parts_.size()) return false;  // the last part stays until the next CONNECTING
   ++part_;
   return true;
 }
@@ -295,7 +295,6 @@ Ret Stream::connect_now(bool poll_first) {
              "although the streamtype has \"tls\": true; connecting to " + escape_text(to_string(target->ep)) +
              " without TLS");
   }
-  origin_ = *target;
   open_attempt(*target, true);
   return call_ret_;
 }
@@ -319,7 +318,6 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     fail_before_connect("the protocol binding refused to start");
     return;
   }
-  raw->pool_key_ = pool_key(t, st_, raw->binding_->alpn());
   if (raw->binding_->shares_connection()) {
     // Another attempt's binding holds the wire (h2): no transport here; the
     // binding starts from the loop, as after a fresh connect.
@@ -330,7 +328,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   }
   const bool shares = raw->binding_->shares_wire();
   if (shares) {
-    SharedWires::Wire* w = ctx_.wires().find(raw->pool_key_);
+    SharedWires::Wire* w = ctx_.wires().find(raw->pool_key());
     if (SS_PLANTED("mqtt-own-connection")) w = nullptr;  // a wire of its own each time
     if (w) {
       ride_wire(raw, w, t);
@@ -339,7 +337,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
   } else if (may_reuse) {
     std::optional<Link> link;
     // BUGGIFY: a new connection although an idle one could be reused.
-    if (!ctx_.buggify("pool.skip_reuse")) link = ctx_.pool().take(raw->pool_key_);
+    if (!ctx_.buggify("pool.skip_reuse")) link = ctx_.pool().take(raw->pool_key());
     if (link) {
       raw->relay_ = std::move(link->relay);
       raw->conn_ = std::move(link->conn);
@@ -387,7 +385,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
     raw->conn_ = ctx_.net().connect(t.ep, opts, raw->relay_.get());
   }
   // The first stream to this place opens the wire the next ones ride.
-  if (shares) raw->wire_ = ctx_.wires().open(raw->pool_key_, Link{std::move(raw->relay_), std::move(raw->conn_)}, raw);
+  if (shares) raw->wire_ = ctx_.wires().open(raw->pool_key(), Link{std::move(raw->relay_), std::move(raw->conn_)}, raw);
 }
 
 // An attempt on a wire other streams already use (SharedWires): no
@@ -432,7 +430,7 @@ void Stream::retire_attempt() {
   if (rx_paused_ && a->conn_) a->conn_->pause_reading(false);  // a parked wire must hear its peer
   rx_paused_ = false;
   if (a->keep_conn_ && a->conn_ && a->relay_ && !ctx_.tearing_down()) {
-    ctx_.pool().park(a->pool_key_, Link{std::move(a->relay_), std::move(a->conn_)});
+    ctx_.pool().park(a->pool_key(), Link{std::move(a->relay_), std::move(a->conn_)});
   } else if (a->conn_) {
     a->conn_->close();
   }
@@ -484,17 +482,20 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   // A followed redirect: after our close, or after the peer's close that
   // ended a read-until-close 3xx body.
   std::optional<std::string> redirect;
-  if (!was_connected) redirect = a->redirect_to_;
+  if (!was_connected && a->redirect_to_) redirect = *a->redirect_to_;
   retire_attempt();
   if (!pending_destroy_ && !destroy_started()) {
     if (redirect) {
       auto next = redirect_target(was, *redirect, redirect_hops_);
       if (next) {
+        // The first redirect since connect_now leaves the attempt that
+        // connect_now opened (or its stale-reuse retry): `was` is the origin.
+        if (redirect_hops_ == 0) redirect_origin_ = std::make_unique<Target>(was);
         ++redirect_hops_;
         ctx_.trace("ss.redirect", "ss" + std::to_string(id_) + " -> " + *redirect);
         open_attempt(*next, true);
         if (attempt_) {
-          attempt_->cross_origin_ = !same_origin(*next, origin_);
+          attempt_->cross_origin_ = !same_origin(*next, *redirect_origin_);
         }
         return;
       }

@@ -125,7 +125,7 @@ class Stream {
   // with lws) until CONNECTING starts the next transaction at the stream's
   // own streamtype.
   const char* rideshare() const { return tx_part().name.c_str(); }
-  const policy::Streamtype& tx_part() const { return *parts_[part_]; }
+  const policy::Streamtype& tx_part() const { return parts_.empty() ? st_ : *parts_[part_]; }
   // An accepted stream's answer to the current request (0 = 200, else the
   // status); without one the response is a 404 (docs/api.md "Serving").
   void server_ack(int nack) { server_ack_ = nack; }
@@ -268,12 +268,17 @@ class Stream {
   std::uint32_t retry_after_floor_ms_ = 0;
   std::uint32_t connect_attempts_ = 0;
   int redirect_hops_ = 0;  // redirects followed since the last connect_now
-  Target origin_;          // the policy's target of the current connect_now
+  // The policy's target of the current connect_now, kept from its first
+  // redirect on (same_origin); null until then, so that streams that are
+  // never redirected do not carry a copy (docs/benchmarks.md).
+  std::unique_ptr<Target> redirect_origin_;
   std::string last_error_;     // last_error()
   bool downgrade_logged_ = false;  // the endpoint's scheme turned "tls" off: said once
 
   // This streamtype and its rideshare chain (Policy::rideshare_chain); part_
-  // indexes the one tx() is producing.
+  // indexes the one tx() is producing. Empty for a streamtype without
+  // rideshare (the chain is st_ alone), which saves every such stream a
+  // heap block.
   std::vector<const policy::Streamtype*> parts_;
   std::size_t part_ = 0;
   // A tx EOM: on to the next part; true when the transaction goes on.

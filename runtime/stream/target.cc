@@ -99,10 +99,14 @@ bool same_origin(const Target& a, const Target& b) {
 }
 
 std::string pool_key(const Target& t, const policy::Streamtype& st, std::span<const std::string> alpn) {
+  return pool_key(t.ep, t.tls, st, alpn);
+}
+
+std::string pool_key(const Endpoint& ep, bool tls, const policy::Streamtype& st, std::span<const std::string> alpn) {
   // planted: the key forgets the host (a different server's idle connection is reused)
-  std::string key = (SS_PLANTED("pool-key-host") ? std::to_string(t.ep.port) : to_string(t.ep)) + "|p" + std::to_string(static_cast<int>(st.protocol));
-  if (t.tls) {
-    key += "|tls|" + t.ep.host + "|ts" +
+  std::string key = (SS_PLANTED("pool-key-host") ? std::to_string(ep.port) : to_string(ep)) + "|p" + std::to_string(static_cast<int>(st.protocol));
+  if (tls) {
+    key += "|tls|" + ep.host + "|ts" +
            (st.trust_store ? std::to_string(*st.trust_store) : std::string("system")) + "|cc" +
            std::to_string(st.client_cert);
     for (const auto& a : alpn) key += "|" + a;

@@ -51,6 +51,7 @@ bool same_origin(const Target& a, const Target& b);
 // endpoint and protocol; with TLS also the SNI host, trust store, client
 // certificate and ALPN list.
 std::string pool_key(const Target& t, const policy::Streamtype& st, std::span<const std::string> alpn);
+std::string pool_key(const Endpoint& ep, bool tls, const policy::Streamtype& st, std::span<const std::string> alpn);
 
 // RFC 9110 §9.2.2: a request that may be sent again without a second
 // effect (the silent resend after a dead pooled connection needs it).

@@ -12,20 +12,26 @@ namespace ss::proto::ws {
 struct WsCallbacks {
   static Session& self(void* user) { return *static_cast<Session*>(user); }
 
-  // One byte per call; see the header for why.
+  // As many bytes as wslay can take without an error possibly falling
+  // among them (see the header for why): 1 in frame heads and control
+  // frames, the rest of the payload in binary data frames, and runs of
+  // ASCII in text frames while the UTF-8 before them is complete.
   static ssize_t recv(wslay_event_context_ptr ctx, uint8_t* buf, size_t len, int, void* user) {
     auto& c = self(user);
     if (len == 0 || c.in_pos_ >= c.in_.size() || !c.pending_error_.empty() || c.yield_) {
       wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
       return -1;
     }
-    buf[0] = c.in_[c.in_pos_++];
-    ++c.ws_consumed_;
+    std::size_t n = c.safe_run(len);
+    std::copy_n(c.in_.begin() + static_cast<std::ptrdiff_t>(c.in_pos_), n, buf);
+    c.note_fed(buf, n);
+    c.in_pos_ += n;
+    c.ws_consumed_ += n;
     // wslay reads this short read as "want more"; it only stops quietly
     // (instead of failing with CALLBACK_FAILURE) if the last error it saw
     // is WOULDBLOCK, so say so up front.
     wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
-    return 1;
+    return static_cast<ssize_t>(n);
   }
   static ssize_t send(wslay_event_context_ptr, const uint8_t* data, size_t len, int, void* user) {
     auto& c = self(user);
@@ -51,9 +57,18 @@ struct WsCallbacks {
     if (c.rx_first_) {
       c.rx_binary_ = a->opcode == WSLAY_BINARY_FRAME;
       c.rx_msg_len_ = 0;
+      c.rx_utf8_whole_ = true;
     }
     c.rx_frame_.clear();
-    c.rx_frame_left_ = a->payload_length;
+    c.rx_frame_left_ = c.rx_frame_len_ = a->payload_length;
+    // A client's frame reaching a server is masked (wslay refused it
+    // otherwise): its key is the 4 bytes before the payload byte just fed,
+    // or the last 4 fed when the payload is empty.
+    if (c.server()) {
+      const int skip = a->payload_length > 0 ? 8 : 0;
+      for (int i = 0; i < 4; ++i)
+        c.rx_mask_[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(c.recent_fed_ >> (skip + 8 * (3 - i)));
+    }
     if (c.options_.max_message && c.rx_msg_len_ + a->payload_length > c.options_.max_message) {
       c.pending_error_ = "message over max_message " + std::to_string(c.options_.max_message) + " bytes";
       c.pending_close_ = WSLAY_CODE_MESSAGE_TOO_BIG;
@@ -63,15 +78,24 @@ struct WsCallbacks {
     if (a->payload_length == 0) return;  // on_frame_end hands over the empty frame
     c.rx_frame_.reserve(std::min<std::uint64_t>(a->payload_length, c.piece()));
   }
-  // wslay gives one byte at a time (see recv); a piece goes out when it is
-  // full, so where pieces end depends on the frame alone, never on the
-  // input split. The frame's last piece waits for on_frame_end.
+  // A piece goes out each time it is full, so where pieces end depends on
+  // the frame alone, never on the input split or on how much recv gave
+  // wslay at once. The frame's last piece waits for on_frame_end.
   static void on_frame_chunk(wslay_event_context_ptr, const wslay_event_on_frame_recv_chunk_arg* a, void* user) {
     auto& c = self(user);
     if (!c.rx_data_frame_ || !c.pending_error_.empty()) return;
-    c.rx_frame_.insert(c.rx_frame_.end(), a->data, a->data + a->data_length);
-    c.rx_frame_left_ -= std::min<std::uint64_t>(c.rx_frame_left_, a->data_length);
-    if (c.rx_frame_.size() >= c.piece() && c.rx_frame_left_ > 0) c.emit_piece(false);
+    // Known here, not in recv: a frame's first payload byte reaches wslay
+    // before on_frame_start, and wslay hands over only checked bytes.
+    if (a->data_length > 0) c.rx_utf8_whole_ = a->data[a->data_length - 1] < 0x80;
+    std::span<const std::uint8_t> data(a->data, a->data_length);
+    while (!data.empty()) {
+      std::size_t room = c.rx_frame_.size() < c.piece() ? c.piece() - c.rx_frame_.size() : data.size();
+      std::size_t n = std::min(data.size(), room);
+      c.rx_frame_.insert(c.rx_frame_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+      data = data.subspan(n);
+      c.rx_frame_left_ -= std::min<std::uint64_t>(c.rx_frame_left_, n);
+      if (c.rx_frame_.size() >= c.piece() && c.rx_frame_left_ > 0) c.emit_piece(false);
+    }
   }
   static void on_frame_end(wslay_event_context_ptr, void* user) {
     auto& c = self(user);
@@ -103,6 +127,27 @@ struct WsCallbacks {
     }
   }
 };
+
+std::size_t Session::safe_run(std::size_t len) {
+  std::size_t avail = std::min(len, in_.size() - in_pos_);
+  // Frame head, control frame, or an error already found: byte by byte.
+  if (!rx_data_frame_ || rx_frame_left_ == 0) return 1;
+  avail = static_cast<std::size_t>(std::min<std::uint64_t>(avail, rx_frame_left_));
+  if (rx_binary_) return avail;  // no payload byte of a binary frame can be wrong
+  // Text: wslay checks UTF-8 as it goes. An ASCII byte is only wrong in the
+  // middle of a multi-byte character, so runs of ASCII are safe while the
+  // text before them ends on a whole character. A server judges the bytes
+  // unmasked (the client's frames are masked; a client's key stays zero).
+  std::uint64_t at = rx_frame_len_ - rx_frame_left_;  // payload offset of in_[in_pos_]
+  std::size_t n = 0;
+  if (rx_utf8_whole_)
+    while (n < avail && (in_[in_pos_ + n] ^ rx_mask_[(at + n) % 4]) < 0x80) ++n;
+  return n == 0 ? 1 : n;
+}
+
+void Session::note_fed(const std::uint8_t* data, std::size_t n) {
+  for (std::size_t i = n > 8 ? n - 8 : 0; i < n; ++i) recent_fed_ = (recent_fed_ << 8) | data[i];
+}
 
 std::size_t Session::piece() const { return std::max<std::size_t>(options_.rx_piece, 1); }
 

@@ -20,9 +20,12 @@
 // send API cannot express. Masks come from the caller's ss::Rng (wslay's
 // genmask callbacks), so output bytes replay exactly in the simulator.
 //
-// wslay is fed one byte per recv callback: then the number of bytes it has
-// consumed is exact when it stops on an error, so an ErrorEvent names the
-// byte offset where the input went wrong, whatever the input split.
+// wslay is fed only as many bytes per recv callback as cannot hold an
+// error (one byte in frame heads and control frames; the payload of a
+// binary frame in bulk; runs of ASCII in text frames, see safe_run): then
+// the number of bytes it has consumed is exact when it stops on an error,
+// so an ErrorEvent names the byte offset where the input went wrong,
+// whatever the input split, without paying a callback per payload byte.
 //
 // Sizes (Options, docs/protocols.md "Limits"): an incoming data frame of
 // any size is handed over in pieces of at most rx_piece bytes, as lws
@@ -34,6 +37,7 @@
 // than max_frame are split into continuation frames.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -146,6 +150,10 @@ class Session {
   bool server() const { return options_.role == Options::Role::kServer; }
   void fail(ErrorCode code, std::string what, std::uint64_t at, std::uint16_t close_code);
   std::size_t piece() const;
+  // How many input bytes the recv callback may hand wslay (<= len, >= 1).
+  std::size_t safe_run(std::size_t len);
+  // Remembers the last bytes handed to wslay (the masking key, see on_frame_start).
+  void note_fed(const std::uint8_t* data, std::size_t n);
   void emit_piece(bool last);
   Error write_frame(std::uint8_t opcode, bool fin, std::span<const std::uint8_t> data);
 
@@ -171,8 +179,12 @@ class Session {
   bool rx_first_ = false;
   bool rx_msg_open_ = false;
   bool rx_binary_ = false;
+  bool rx_utf8_whole_ = true;  // the text message's payload fed so far ends on a whole character
   std::size_t rx_msg_len_ = 0;
+  std::uint64_t rx_frame_len_ = 0;      // payload length of the frame
   std::uint64_t rx_frame_left_ = 0;     // payload bytes of the frame not yet received
+  std::array<std::uint8_t, 4> rx_mask_{};  // the frame's masking key (server role; zero for a client)
+  std::uint64_t recent_fed_ = 0;  // the last 8 bytes handed to wslay, the latest lowest
   std::vector<std::uint8_t> rx_frame_;  // the piece being gathered
   std::string pending_error_;  // a limit hit inside a wslay callback
   std::uint16_t pending_close_ = 0;

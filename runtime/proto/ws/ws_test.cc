@@ -425,5 +425,71 @@ TEST(WsServer, AcceptIsServerOnlyAndOpenClientOnly) {
   EXPECT_FALSE(server.open("h", "/").ok());
 }
 
+// Bad UTF-8 in a text message: the error names the offending byte, and the
+// pieces before it arrive, whatever the input split (wslay is handed text
+// in ASCII runs only while the text before ends on a whole character).
+// Both roles: a server sees the text masked; this mask flips the high bit
+// of every fourth byte only, so judging ASCII on the masked bytes would
+// hand wslay a bad byte inside a run.
+TEST(WsSession, BadUtf8NamesTheByteWhateverTheSplitInEitherRole) {
+  struct Case {
+    std::string first, second;  // two frames of one text message
+    std::size_t bad;            // offset of the bad byte in first + second
+    std::string delivered;      // the whole pieces (rx_piece 4, cut per frame) before it
+  };
+  const std::vector<Case> cases = {
+      // a byte never valid in UTF-8, after an ASCII run
+      {"hello w\xc3\xa9rld ", "and \xff more", 17, "hello w\xc3\xa9rld and "},
+      // a 3-byte character split over the frames, then ASCII where a
+      // continuation byte must come
+      {std::string(12, 'a') + "\xe2\x82", "\xac ok \xc3(", 20, std::string(12, 'a') + "\xe2\x82\xac ok"},
+      // ASCII right after the lead byte a message starts with (the byte
+      // before any on_frame_start: found by ws_frame_fuzz)
+      {"\xe0" "\x0a" "ABCE", "x", 1, ""},
+  };
+  for (const Case& k : cases) {
+    for (bool server : {false, true}) {
+      SCOPED_TRACE(server ? "server" : "client");
+      auto run = [&](std::size_t split, std::uint64_t& bad_at) {
+        Rng rng(3);
+        Options o = server ? server_options() : Options{};
+        o.rx_piece = 4;
+        Session c(rng, o);
+        // Offsets count from the 101's first byte (client) or from the first
+        // frame byte (server).
+        std::string before;
+        if (server) {
+          EXPECT_TRUE(c.accept("dGhlIHNhbXBsZSBub25jZQ==", "", {}).ok());
+        } else {
+          before = answer(*c.open("h", "/"));
+        }
+        std::optional<std::uint32_t> mask;
+        if (server) mask = 0x80010203u;
+        std::string head = write_frame({false, 0, 1, mask, k.first});
+        std::string second = write_frame({true, 0, 0, mask, k.second});
+        // Where the bad byte sits in the input.
+        std::uint64_t second_payload = head.size() + second.size() - k.second.size();
+        std::string in = before + head + second;
+        bad_at = before.size() + (k.bad < k.first.size() ? head.size() - k.first.size() + k.bad
+                                                         : second_payload + (k.bad - k.first.size()));
+        for (std::size_t i = 0; i < in.size(); i += split) c.receive_data(bytes(in.substr(i, split)));
+        return drain(c);
+      };
+      std::uint64_t at = 0;
+      auto ev = run(1 << 20, at);
+      ASSERT_FALSE(ev.empty());
+      auto* e = std::get_if<ErrorEvent>(&ev.back());
+      ASSERT_NE(e, nullptr) << describe(ev.back());
+      // wslay stops on the bad byte: consumed up to and including it.
+      EXPECT_EQ(e->offset, at + 1) << e->message;
+      std::string got;
+      for (const auto& x : ev)
+        if (auto* f = std::get_if<FragmentEvent>(&x)) got.append(f->data.begin(), f->data.end());
+      EXPECT_EQ(got, k.delivered);
+      for (std::size_t split : {1u, 2u, 3u, 5u, 16u}) EXPECT_EQ(run(split, at), ev) << "split " << split;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ss::proto::ws
