@@ -402,6 +402,18 @@ Ret Actor::on_tx(std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, s
   return planned;
 }
 
+// Extends c.good over the bytes from `before` on while they match
+// `expected`; true when all of c.rx matches. Only new bytes are compared, so
+// a multi-MiB transfer in small pieces costs linear time, not quadratic
+// (world seed 9001543: 10 MiB of ws echo in ~300-byte pieces).
+bool Actor::advance_good(Conn& c, std::size_t before, const std::string& expected) {
+  if (c.good == before) {
+    const std::size_t end = std::min(c.rx.size(), expected.size());
+    while (c.good < end && c.rx[c.good] == expected[c.good]) ++c.good;
+  }
+  return c.good == c.rx.size();
+}
+
 Ret Actor::on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags) {
   received_ += static_cast<std::int64_t>(buf.size());
   // A proxied stream's next link opens with what the user granted and has
@@ -423,24 +435,18 @@ Ret Actor::on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags) {
     if (som != (before == 0 && !c.eom) && !(buf.empty() && !som))
       report("som-eom", std::string(som ? "SOM" : "no SOM") + " on a body piece at offset " + std::to_string(before));
     if (eom) c.eom = true;
-    if (c.rx.size() > body_.size() || body_.compare(0, c.rx.size(), c.rx) != 0) {
-      std::size_t at = 0;
-      while (at < c.rx.size() && at < body_.size() && c.rx[at] == body_[at]) ++at;
+    if (!advance_good(c, before, body_))
       report("bytes-exact", "connection " + std::to_string(conns_.size()) + ": the body differs at byte " +
-                                std::to_string(at) + " (" + std::to_string(c.rx.size()) + " received, body " +
+                                std::to_string(c.good) + " (" + std::to_string(c.rx.size()) + " received, body " +
                                 std::to_string(body_.size()) + ")");
-    }
     return planned;
   }
   // Echo (raw, ws): what came back on this connection is a prefix of what
   // this connection sent.
-  if (c.rx.size() > c.tx.size() || c.tx.compare(0, c.rx.size(), c.rx) != 0) {
-    std::size_t at = 0;
-    while (at < c.rx.size() && at < c.tx.size() && c.rx[at] == c.tx[at]) ++at;
+  if (!advance_good(c, before, c.tx))
     report("bytes-exact", "connection " + std::to_string(conns_.size()) + ": echo differs from what it sent at byte " +
-                              std::to_string(at) + " (" + std::to_string(c.rx.size()) + " back, " +
+                              std::to_string(c.good) + " (" + std::to_string(c.rx.size()) + " back, " +
                               std::to_string(c.tx.size()) + " sent)");
-  }
   if (st_.proto == Proto::kWs) {
     if (som == c.msg_open) report("som-eom", std::string(som ? "SOM inside a message" : "no SOM on a message's first piece") + " at offset " + std::to_string(before));
     if (som) {
@@ -457,7 +463,7 @@ Ret Actor::on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags) {
     }
   }
   std::size_t whole = 0;
-  while (whole < c.tx_ends.size() && c.tx_ends[whole] <= c.rx.size() && c.tx.compare(0, c.tx_ends[whole], c.rx, 0, c.tx_ends[whole]) == 0) ++whole;
+  while (whole < c.tx_ends.size() && c.tx_ends[whole] <= c.good) ++whole;
   confirmed_ = std::max(confirmed_, c.first_msg + whole);
   if (confirmed_ >= msgs_.size() && !done_at_) {
     done_at_ = world_.now();

@@ -83,6 +83,7 @@ class Actor {
     std::string tx;                    // bytes handed to the stream, in order
     std::vector<std::size_t> tx_ends;  // end offset in tx of each whole message
     std::string rx;
+    std::size_t good = 0;              // rx[0, good) is what was expected (checked once per byte)
     std::size_t rx_msgs = 0;           // ws: whole messages received
     std::size_t msg_start = 0;         // ws/h1: rx offset of the open message
     bool msg_open = false;
@@ -92,6 +93,7 @@ class Actor {
   void ask();
   void set_md(const std::string& name, const std::string& value);
   void open_conn();
+  bool advance_good(Conn& c, std::size_t before, const std::string& expected);
   void on_connected();
   void on_disconnected();
   void check_done();
