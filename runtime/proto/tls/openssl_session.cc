@@ -3,8 +3,6 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-
-#include "runtime/core/planted.h"
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -15,6 +13,7 @@
 #include <ctime>
 
 #include "runtime/core/escape.h"
+#include "runtime/core/planted.h"
 
 namespace ss::proto {
 namespace {
