@@ -196,6 +196,9 @@ void ProxyLink::onward_state(std::uint32_t state, std::uint32_t ordinal) {
   } else if (s == State::kConnected) {
     stale_tx_ = false;
   }
+  // planted: QOS_NACK_REMOTE goes to the client as QOS_ACK_REMOTE
+  if (SS_PLANTED("proxy-nack-as-ack") && s == State::kQosNackRemote)
+    state = static_cast<std::uint32_t>(stream::to_int(State::kQosAckRemote));
   send(wire::ConnStateFrame{state, ordinal});
 }
 

@@ -191,7 +191,7 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
     out.kind = TxPull::Kind::kStop;  // never send what a DISCONNECT/DESTROY answer came with
     return out;
   }
-  if (r == Ret::kTxDontSend) {
+  if (r == Ret::kTxDontSend && !SS_PLANTED("tx-dont-send-sent")) {  // planted: the buffer goes out anyway
     out.kind = TxPull::Kind::kDontSend;
     return out;
   }
@@ -219,6 +219,7 @@ HostVerdict Attempt::connected() {
   if (!SS_PLANTED("retry-not-reset")) s_.budget_.reset();  // planted: failures still count after a connection
   s_.seq_ = Stream::Seq::kConnected;
   s_.last_error_.clear();
+  if (SS_PLANTED("tx-asked-connecting-lost")) s_.tx_wanted_ = false;  // planted: request_tx before CONNECTED forgotten
   s_.raise(State::kConnected);
   if (s_.tx_wanted_) s_.post_tx_kick();
   return verdict();

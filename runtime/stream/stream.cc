@@ -51,6 +51,7 @@ std::function<void()> Stream::guarded(void (Stream::*fn)()) {
 
 bool Stream::end_tx_part() {
   if (part_ + 1 >= parts_.size()) return false;  // the last part stays until the next CONNECTING
+  if (SS_PLANTED("rideshare-skip") && part_ + 2 < parts_.size()) ++part_;  // planted: a middle part skipped
   ++part_;
   return true;
 }
@@ -141,7 +142,7 @@ Ret Stream::start() {
   raise(State::kCreating);
   // An SS proxy's onward stream (kInfoProxied) is connected by the proxy
   // once its client's metadata is in (docs/proxy.md "What happens on a link").
-  if (!pending_destroy_ && st_.nailed_up && !is_server() && !accepted() && !st_.local_sink && !(info_.flags & kInfoProxied)) {
+  if (!pending_destroy_ && st_.nailed_up && !SS_PLANTED("nailed-up-ignored") && !is_server() && !accepted() && !st_.local_sink && !(info_.flags & kInfoProxied)) {
     pending_disconnect_ = false;
     drop_held_ = false;
     connect_now(false);
@@ -214,7 +215,7 @@ void Stream::start_timeout(std::uint32_t ms) {
     e.asked_ms = ms;
     observe(e);
   }
-  if (ms == 0) ms = st_.timeout_ms;
+  if (ms == 0) ms = st_.timeout_ms * (SS_PLANTED("timeout-ms-as-s") ? 1000 : 1);  // planted: read as seconds
   if (ms == 0) return;
   if (SS_PLANTED("timeout-late")) ms += ms / 2;  // planted: TIMEOUT half as late again
   if (SS_PLANTED("timeout-rearm-kept") && timeout_timer_) return;  // planted: arming again keeps the first deadline

@@ -88,6 +88,7 @@ struct WsEchoServer::Conn : ConnectionHandler {
       } while (off < msg.size());
     }
     s.records_[c.id - 1].echoed.push_back(std::move(msg));
+    if (a->opcode == WSLAY_TEXT_FRAME) ++s.records_[c.id - 1].text_messages;
     ++s.echoed_;
     // wslay sends control frames first: queue the close only after the
     // echoes went out (pump), or they would be lost behind it.

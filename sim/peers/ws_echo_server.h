@@ -71,6 +71,7 @@ struct WsConnRecord {
   std::string target{};          // request target ("/path")
   h1::Headers headers{};         // request headers
   std::vector<std::string> echoed{};  // messages echoed whole, in order
+  std::size_t text_messages = 0;      // of those, how many came as text (the rest binary)
 };
 
 class WsEchoServer {

@@ -363,7 +363,10 @@ class H1Binding final : public stream::Binding {
     // follow leaves none behind (the final response's are what counts).
     for (const auto& md : st.metadata) {
       if (md.header.empty()) continue;
-      if (auto v = find_header(head.headers, header_name(md.header))) host_.set_rx_metadata(md.name, *v);
+      if (auto v = find_header(head.headers, header_name(md.header))) {
+        if (SS_PLANTED("rx-md-cut") && !v->empty()) v = v->substr(0, v->size() - 1);  // planted: last byte lost
+        host_.set_rx_metadata(md.name, *v);
+      }
     }
     if (host_.connected() == HostVerdict::kStop) return stop(), HostVerdict::kStop;
     for (const auto& [status, state] : st.http_resp_map) {

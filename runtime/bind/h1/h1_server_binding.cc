@@ -330,7 +330,7 @@ class H1ServerBinding final : public stream::Binding {
     in_txn_ = false;
     ahead_ = 0;
     arm_head_timer();
-    process();  // a pipelined request may be waiting
+    if (!SS_PLANTED("server-pipelined-lost")) process();  // a pipelined request may be waiting
   }
 
   void write(const std::string& bytes) {

@@ -159,7 +159,7 @@ class WsBinding final : public stream::Binding {
 
   void pump() {
     std::array<std::uint8_t, kTxChunk> buf;
-    const bool binary = host_.streamtype().ws_binary;
+    const bool binary = host_.streamtype().ws_binary && !SS_PLANTED("ws-binary-as-text");
     while (!stopped_ && !blocked_ && client_.is_open() && !client_.close_sent() && host_.tx_wanted()) {
       TxPull p = host_.pull_tx(buf);
       if (p.kind != TxPull::Kind::kData) return;

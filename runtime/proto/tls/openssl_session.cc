@@ -13,6 +13,7 @@
 #include <ctime>
 
 #include "runtime/core/escape.h"
+#include "runtime/core/planted.h"
 
 namespace ss::proto {
 namespace {
@@ -167,7 +168,7 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X5
     ERR_clear_error();
     return make_error(ErrorCode::kInvalidArgument, "server_name: not usable as SNI: " + quote_text(name));
   }
-  if (config.verify_peer) {
+  if (config.verify_peer && !SS_PLANTED("tls-verify-off")) {  // planted: any certificate will do
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())

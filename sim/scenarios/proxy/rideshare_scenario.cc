@@ -10,6 +10,8 @@
 // simply following each other), a payload of 1..20,000 bytes per part, a
 // tx chunk size, 1-3 transactions one after another, and either a direct
 // stream or a ProxyClient. Half of the seeds add a fault plan on "web".
+// The server refuses one uploader in four (500 or 413 to each of its
+// POSTs; drawn from a fork of its own, so the rest of a seed is as before).
 //
 // Each uploader's tx() sends the part lws_ss_rideshare() names; a
 // CONNECTING (a new transaction) starts the upload again from the first
@@ -25,9 +27,10 @@
 //     body with exactly the chain's parts in order, each with its
 //     streamtype's name, filename, content type and payload (a plain chain:
 //     the payloads one after another);
-//   - [rideshare-ack] QOS_ACK_REMOTE only once the whole upload was sent;
-//     in a calm run (no faults, no buggify) every transaction asked for is
-//     acknowledged;
+//   - [rideshare-ack] QOS_ACK_REMOTE only once the whole upload was sent,
+//     and never for a refused uploader; in a calm run (no faults, no
+//     buggify) every transaction asked for is acknowledged (a refused
+//     uploader's: QOS_NACK_REMOTE);
 //   - stream states are legal and return codes honoured (EngineChecker, for
 //     the direct streams and the proxy's onward streams); nothing is left
 //     at the end.
@@ -66,6 +69,7 @@ struct Spec {
   int transactions = 1;
   Micros start_at = 0;
   Micros gap = 0;  // between a transaction's end and the next ask
+  int status = 200;  // the server's answer to each of its POSTs
 };
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
@@ -138,6 +142,7 @@ class Uploader {
 
   int asked() const { return asked_; }
   int acks() const { return acks_; }
+  int nacks() const { return nacks_; }
   const std::string& who() const { return who_; }
 
  private:
@@ -166,6 +171,11 @@ class Uploader {
     } else if (state == State::kQosAckRemote) {
       ++acks_;
       if (!up_.done()) world_.violation("[rideshare-ack] " + who_ + ": QOS_ACK_REMOTE before the upload was sent whole");
+      if (spec_.status != 200)
+        world_.violation("[rideshare-ack] " + who_ + ": QOS_ACK_REMOTE, but the server answers its POSTs " +
+                         std::to_string(spec_.status));
+    } else if (state == State::kQosNackRemote) {
+      ++nacks_;
     } else if ((state == State::kDisconnected || state == State::kAllRetriesFailed) && in_txn_) {
       in_txn_ = false;
       if (asked_ < spec_.transactions)
@@ -202,7 +212,7 @@ class Uploader {
   testing::RideshareUpload up_;
   stream::Stream* stream_ = nullptr;
   std::unique_ptr<proxy::ProxyClient> client_;
-  int asked_ = 0, acks_ = 0;
+  int asked_ = 0, acks_ = 0, nacks_ = 0;
   bool in_txn_ = false, gone_ = false;
 };
 
@@ -238,6 +248,9 @@ class RideshareRun final : public ScenarioRun {
       specs_.push_back(std::move(s));
     }
     if (draw.chance(1, 2)) plan_ = random_fault_plan(draw, server_fault_space("web", {Endpoint::tcp("0.0.0.0", 80)}));
+    Rng refuse = rng.fork(0x72667573);  // "rfus": the draws above stay as they were
+    for (auto& s : specs_)
+      if (refuse.chance(1, 4)) s.status = refuse.chance(1, 2) ? 500 : 413;
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -248,7 +261,8 @@ class RideshareRun final : public ScenarioRun {
       const Spec& s = specs_[i];
       out += "  uploader" + std::to_string(i + 1) + (s.proxied ? " via proxy" : " direct") +
              (s.multipart ? " multipart" : " plain") + " chunk=" + std::to_string(s.chunk) +
-             " transactions=" + std::to_string(s.transactions) + " start=" + std::to_string(s.start_at) +
+             " transactions=" + std::to_string(s.transactions) +
+             (s.status != 200 ? " refused=" + std::to_string(s.status) : "") + " start=" + std::to_string(s.start_at) +
              "us gap=" + std::to_string(s.gap) + "us chain:";
       for (const auto& p : s.chain)
         out += " " + p.streamtype + "(" + std::to_string(p.payload.size()) + " bytes" +
@@ -262,7 +276,9 @@ class RideshareRun final : public ScenarioRun {
     const int box = world.add_host("box", "10.1.0.1");
     const int web = world.add_host("web", "10.2.0.1");
     http_ = std::make_unique<peers::HttpServer>(world.loop(), world.net_for(web), Endpoint::tcp("0.0.0.0", 80));
-    for (std::size_t i = 0; i < specs_.size(); ++i) http_->route({.path = "/up" + std::to_string(i), .body = "ok"});
+    for (std::size_t i = 0; i < specs_.size(); ++i)
+      http_->route({.path = "/up" + std::to_string(i), .status = specs_[i].status,
+                    .reason = specs_[i].status == 200 ? "OK" : "Refused", .body = "ok"});
     if (Error e = http_->start()) world.violation("http server: " + e.message());
     const std::string policy = make_policy(specs_);
     if (!proxy_.start(world, box, policy, options_.seed ^ 0x51de, /*with_h1=*/true)) return;
@@ -296,9 +312,12 @@ class RideshareRun final : public ScenarioRun {
     const bool calm = plan_.actions.empty() && !options_.buggify;
     for (std::size_t i = 0; i < uploaders_.size(); ++i) {
       const Uploader& u = *uploaders_[i];
-      if (calm && u.acks() != specs_[i].transactions)
-        world.violation("[rideshare-ack] " + u.who() + ": calm run, " + std::to_string(u.acks()) + " of " +
-                        std::to_string(specs_[i].transactions) + " transactions acknowledged (asked " +
+      const bool refused = specs_[i].status != 200;
+      const int answered = refused ? u.nacks() : u.acks();
+      if (calm && answered != specs_[i].transactions)
+        world.violation("[rideshare-ack] " + u.who() + ": calm run, " + std::to_string(answered) + " of " +
+                        std::to_string(specs_[i].transactions) + " transactions " +
+                        (refused ? "refused with QOS_NACK_REMOTE" : "acknowledged") + " (asked " +
                         std::to_string(u.asked()) + ")");
     }
     for (std::size_t r = 0; r < http_->requests().size(); ++r) check_body(world, r);

@@ -19,7 +19,9 @@
 // actors (1-5 binary messages of 0..12,000 bytes, now and then one of up to
 // 100,000, sent in drawn chunks; drawn from their own fork of the seed, so
 // worlds without ws actors are the worlds this scenario made before it had
-// them). A random fault plan runs over the first 3 s.
+// them), and in half of the worlds a pipelining client (h1_pipeliner.h: a
+// raw stream that writes 2-4 GET /ok/<n> at once to the web port; its own
+// fork of the seed too). A random fault plan runs over the first 3 s.
 //
 // Invariants:
 //   - every state sequence, client and accepted, is legal under the table;
@@ -37,19 +39,22 @@
 //     made, or for /echo exactly what the client sent); QOS_NACK_REMOTE
 //     only for /status and /none; every h1.status a client reads for a
 //     request is the one the server answers it with (200, the code, 404);
+//   - pipelining: the k-th response the pipelining client reads is 200 with
+//     the body of its k-th request;
 //   - bytes in order: what the server reads of a POST body is a prefix of
 //     what the client sent; a raw client's echo is a prefix of what it
 //     sent on that connection; each ws message the server reads is one a
 //     ws client sent, and a ws client's k-th echo is its k-th message;
 //   - liveness: in a calm run (no faults, no buggify, no DISCONNECT_ME from
 //     the server) every request gets its answer and every ws message its
-//     echo;
+//     echo, and every pipelined request its response;
 //   - nothing is left: no stream in either context, no timer.
 #include "sim/scenarios/server/server_scenario.h"
 
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +65,7 @@
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/testing/engine_checker.h"
+#include "sim/scenarios/server/h1_pipeliner.h"
 #include "sim/scenarios/server/ws_chat.h"
 #include "sim/testing/sim_context.h"
 
@@ -105,6 +111,9 @@ std::shared_ptr<const policy::Policy> scenario_policy() {
     st.protocol = policy::Protocol::kWs;
     st.ws_binary = true;
     st.http_url = "chat";
+  });
+  b.add("pipe", [](policy::Streamtype& st) {  // HTTP/1.1 written by hand, to the web port
+    st.protocol = policy::Protocol::kRaw;
   });
   b.add("rawc", [](policy::Streamtype& st) {
     st.retry = 0;
@@ -434,6 +443,7 @@ class ServerRun final : public ScenarioRun {
     disconnect_one_in_ = draw.chance(1, 4) ? 5 : 0;
     actor_seed_ = draw.next_u64();
     draw_ws_actors(rng.fork(0x77736368));  // "wsch": the draws above stay as they were
+    draw_pipeliner(rng.fork(0x70697065));  // "pipe": likewise
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -452,6 +462,11 @@ class ServerRun final : public ScenarioRun {
     for (const auto& w : ws_specs_) {
       out += "  ws start=" + std::to_string(w.start_at) + "us chunk=" + std::to_string(w.chunk) + " messages";
       for (const auto& m : w.messages) out += " " + std::to_string(m.size());
+      out += "\n";
+    }
+    if (pipe_) {
+      out += "  pipelining start=" + std::to_string(pipe_->start_at) + "us piece=" + std::to_string(pipe_->piece) + " GET";
+      for (std::size_t n : pipe_->sizes) out += " /ok/" + std::to_string(n);
       out += "\n";
     }
     out += "fault plan:\n" + plan_.to_string();
@@ -543,6 +558,7 @@ class ServerRun final : public ScenarioRun {
       ws_actors_.push_back(std::move(a));
       world.loop().at(ws_specs_[i].start_at, [this, p] { create_ws(p); }, {"ws", p->ordinal, "start"});
     }
+    if (pipe_) world.loop().at(pipe_->start_at, [this, &world] { create_pipeliner(world); }, {"pipe", 1, "start"});
     world.loop().at(seconds(9), [this] {
       for (auto& a : h1_actors_) {
         if (a->s && !a->destroyed) a->s->destroy();
@@ -567,6 +583,12 @@ class ServerRun final : public ScenarioRun {
       }
     }
     for (const auto& a : raw_actors_list_) check_sequence(world, a->name, a->states);
+    if (pipeliner_ && pipeliner_->s) {
+      check_sequence(world, pipeliner_->name(), pipeliner_->states);
+      if (calm && pipeliner_->answered() < pipeliner_->asked())
+        world.violation(pipeliner_->name() + ": calm run but " + std::to_string(pipeliner_->answered()) + " of " +
+                        std::to_string(pipeliner_->asked()) + " pipelined requests answered");
+    }
     for (const auto& a : ws_actors_) {
       if (!a->s) continue;  // its start came after the end
       check_sequence(world, a->name, a->states);
@@ -619,6 +641,40 @@ class ServerRun final : public ScenarioRun {
     std::size_t chunk = 0;
     std::vector<std::string> messages;
   };
+
+  struct PipeSpec {
+    Micros start_at = 0;
+    std::size_t piece = 0;
+    std::vector<std::size_t> sizes;
+  };
+
+  void draw_pipeliner(Rng draw) {
+    if (!draw.chance(1, 2)) return;
+    PipeSpec spec;
+    spec.start_at = draw.between(0, millis(500));
+    spec.piece = static_cast<std::size_t>(draw.between(1, 200));
+    const int n = static_cast<int>(draw.between(2, 4));
+    for (int i = 0; i < n; ++i) spec.sizes.push_back(static_cast<std::size_t>(draw.between(0, 20000)));
+    pipe_ = spec;
+  }
+
+  void create_pipeliner(World& world) {
+    pipeliner_ = std::make_unique<server_h1::Pipeliner>(world, "pipe1", pipe_->sizes, pipe_->piece, ok_body);
+    server_h1::Pipeliner* p = pipeliner_.get();
+    stream::StreamInfo info;
+    info.streamtype = "pipe";
+    info.on_bind = [p](Stream* s) { p->s = s; };
+    info.callbacks.state = [p](stream::State st, std::uint32_t) { return p->on_state(st); };
+    info.callbacks.rx = [p](std::span<const std::uint8_t> b, std::uint32_t) {
+      p->on_rx(b);
+      return Ret::kOk;
+    };
+    info.callbacks.tx = [p](std::uint32_t, std::span<std::uint8_t> b, std::size_t& l, std::uint32_t&) { return p->on_tx(b, l); };
+    if (client_ctx_->create(std::move(info))) p->s->request_tx();
+    world.loop().at(seconds(8), [p] {
+      if (p->s && (p->states.empty() || p->states.back() != State::kDestroying)) p->s->destroy();
+    }, {"pipe", 1, "end"});
+  }
 
   void draw_ws_actors(Rng draw) {
     if (!draw.chance(1, 2)) return;
@@ -677,6 +733,7 @@ class ServerRun final : public ScenarioRun {
   WorldOptions options_;
   std::vector<H1Spec> h1_specs_;
   std::vector<WsSpec> ws_specs_;
+  std::optional<PipeSpec> pipe_;
   int raw_actors_ = 0;
   FaultPlan plan_;
   std::uint32_t disconnect_one_in_ = 0;
@@ -687,6 +744,7 @@ class ServerRun final : public ScenarioRun {
   std::vector<std::unique_ptr<H1Actor>> h1_actors_;
   std::vector<std::unique_ptr<RawActor>> raw_actors_list_;
   std::vector<std::unique_ptr<server_ws::WsActor>> ws_actors_;
+  std::unique_ptr<server_h1::Pipeliner> pipeliner_;
   std::unique_ptr<EngineChecker> server_checker_, client_checker_;  // outlive their contexts
   std::unique_ptr<stream::Context> server_ctx_;
   std::unique_ptr<stream::Context> client_ctx_;  // destroyed first

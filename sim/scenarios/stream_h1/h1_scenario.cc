@@ -214,6 +214,10 @@ class H1Run final : public ScenarioRun {
     if (tls_) {
       for (auto& s : specs_)
         if (s.redirect_away) s.route.location.replace(0, 7, "https://");  // "http://cdn..." -> "https://cdn..."
+      // An impostor: web presents a certificate the streams must refuse.
+      // Its own fork, so the rest of a TLS seed is what it was.
+      Rng imp = rng.fork(0x696d7073);  // "imps"
+      if (imp.chance(1, 4)) impostor_ = 1 + static_cast<int>(imp.below(4));
     }
   }
 
@@ -233,6 +237,7 @@ class H1Run final : public ScenarioRun {
   std::string describe() const override {
     std::string out = describe_world(options_);
     out += std::string("servers") + (tls_ ? " (TLS, certificates made for this run)" : "") +
+           (impostor_ ? std::string(": web is an impostor, its certificate ") + impostor_name() : "") +
            ": web (10.3.0.1:80), cdn (10.3.0.2:8080, redirect targets)\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
@@ -269,7 +274,7 @@ class H1Run final : public ScenarioRun {
       const auto web_pki = proto::testing::make_test_pki("web", kEpoch);
       const auto cdn_pki = proto::testing::make_test_pki("cdn", kEpoch);
       provider_ = &sim_tls_->provider();
-      web_tls_ = sim_tls_->serve(*web_net, web_pki.good);
+      web_tls_ = sim_tls_->serve(*web_net, web_certificate(web_pki));
       cdn_tls_ = sim_tls_->serve(*cdn_net, cdn_pki.good);
       web_net = web_tls_.get();
       cdn_net = cdn_tls_.get();
@@ -371,11 +376,17 @@ class H1Run final : public ScenarioRun {
       const int txns = 1 + a->spec.repeats;
       const bool has_time = slow_body * txns + a->spec.repeats * (a->spec.repeat_gap + millis(500)) <
                             a->spec.end_at - a->spec.start_at - seconds(2);
-      if (calm && has_time && a->ok_status() && r.fault == HttpFault::kNone && !a->spec.answers.active() &&
+      if (impostor_ && std::count(a->states.begin(), a->states.end(), State::kConnected) > 0)
+        world.violation(a->name + ": CONNECTED to web, whose certificate is " + impostor_name());
+      if (calm && !impostor_ && has_time && a->ok_status() && r.fault == HttpFault::kNone && !a->spec.answers.active() &&
           a->acks < txns)
         world.violation(a->name + ": calm run, well-behaved 2xx route, " + std::to_string(txns) +
                         " transactions asked, but " + std::to_string(a->acks) + " QOS_ACK_REMOTE");
     }
+    // The certificate check comes before a byte of the request goes out.
+    if (impostor_ && !server_->requests().empty())
+      world.violation("web, whose certificate is " + std::string(impostor_name()) + ", read " +
+                      std::to_string(server_->requests().size()) + " requests");
     if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0))
       world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) + " live, " +
                       std::to_string(ctx_->graveyard_count()) + " unreclaimed");
@@ -383,6 +394,21 @@ class H1Run final : public ScenarioRun {
   }
 
  private:
+  const char* impostor_name() const {
+    static constexpr const char* kNames[] = {"good", "for another host", "from an unknown CA", "expired",
+                                             "self-signed"};
+    return kNames[impostor_];
+  }
+  const proto::testing::CertAndKey& web_certificate(const proto::testing::TestPki& pki) const {
+    switch (impostor_) {
+      case 1: return pki.wrong_host;
+      case 2: return pki.unknown_ca;
+      case 3: return pki.expired;
+      case 4: return pki.self_signed;
+      default: return pki.good;
+    }
+  }
+
   void create(Actor* a, std::size_t i) {
     stream::StreamInfo info;
     info.streamtype = "h1-" + std::to_string(i);
@@ -403,6 +429,7 @@ class H1Run final : public ScenarioRun {
   Micros idle_timeout_ = 0;  // server keep-alive timeout (0: never closes idle)
   World* world_ = nullptr;
   bool tls_ = false;  // both servers speak TLS; streams verify them
+  int impostor_ = 0;  // TLS: web's certificate is bad (impostor_name()); 0: good
   std::unique_ptr<sim::testing::SimTls> sim_tls_;
   proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s
   std::unique_ptr<peers::TlsServerNet> web_tls_, cdn_tls_;

@@ -637,6 +637,11 @@ class WsRun final : public ScenarioRun {
     std::vector<std::size_t> block;  // E index -> server connection
     for (std::size_t c = 0; c < records.size(); ++c) {
       if (!belongs(records[c], a.idx)) continue;
+      // ws_binary decides the opcode of every message (docs/protocols.md).
+      const std::size_t text = records[c].text_messages, all = records[c].echoed.size();
+      if (text != (a.spec.binary ? 0 : all))
+        world.violation(a.name + ": a " + (a.spec.binary ? "binary" : "text") + " streamtype sent " +
+                        std::to_string(text) + " of " + std::to_string(all) + " messages as text");
       for (const auto& m : records[c].echoed) {
         echoed.push_back(&m);
         block.push_back(c);

@@ -222,6 +222,10 @@ void Actor::on_timeout() {
                           "us (it was due at " + std::to_string(arms_.back().due) + "us)");
 }
 
+std::string Actor::expected_reply() const {
+  return reply_value(name_) + (plant_ == Plant::kReplyValue ? "~" : "");
+}
+
 void Actor::set_md(const std::string& name, const std::string& value) {
   if (!port_ || port_->gone()) return;
   port_->set_metadata(name, value);
@@ -250,11 +254,14 @@ void Actor::ask() {
     port_->request_tx_len(st_.proto == Proto::kH1 ? msgs_.front().size() : msgs_[tx_msg_].size());
   else
     port_->request_tx();
+  ask_open_ = true;
 }
 
 Ret Actor::on_state(State state, std::uint32_t) {
   states_.push_back({world_.now(), state});
   if (state == State::kDisconnected || state == State::kUnreachable) ++ends_;
+  if (state == State::kDisconnected || state == State::kUnreachable || state == State::kAllRetriesFailed)
+    ask_open_ = false;  // an ask may go with the connection it was for
   world_.record("world.state", name_ + " " + stream::state_name(state));
   const Ret planned = state == State::kDestroying ? Ret::kOk : answers_.on_state(stream::to_int(state));
   switch (state) {
@@ -302,6 +309,9 @@ Ret Actor::on_state(State state, std::uint32_t) {
                                     std::to_string(body_.size()) + " (a short or wrong body reported complete)");
         else if (!c.eom && !body_.empty())
           report("som-eom", "QOS_ACK_REMOTE before the body's EOM");
+        else if (const auto v = port_ ? port_->metadata(kReplyMetadata) : std::nullopt; v != expected_reply())
+          report("response-metadata", std::string(kReplyHeader) + " was \"" + expected_reply() + "\"; metadata " +
+                                          kReplyMetadata + " reads " + (v ? "\"" + *v + "\"" : std::string("unset")));
         else if (!done_at_)
           done_at_ = world_.now();
         check_done();
@@ -339,11 +349,12 @@ void Actor::on_connected() {
     return;
   }
   if (st_.proto != Proto::kH1 && msgs_.empty() && !done_at_) done_at_ = world_.now();
-  if (tx_msg_ < msgs_.size()) {
+  if (tx_msg_ < msgs_.size() && !ask_open_) {
     if (spec_.tx_mode == gen::TxMode::kRequestTxLen)
       port_->request_tx_len(msgs_[tx_msg_].size());
     else
       port_->request_tx();
+    ask_open_ = true;
   }
   check_done();
 }
@@ -376,6 +387,7 @@ void Actor::finish() {
 }
 
 Ret Actor::on_tx(std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+  ask_open_ = false;
   if (conns_.empty() || tx_msg_ >= msgs_.size()) return Ret::kTxDontSend;
   Conn& c = conns_.back();
   const std::string& m = msgs_[tx_msg_];
@@ -398,6 +410,7 @@ Ret Actor::on_tx(std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, s
       port_->request_tx_len(msgs_[tx_msg_].size());
     else
       port_->request_tx();
+    ask_open_ = true;
   }
   return planned;
 }

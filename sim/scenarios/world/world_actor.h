@@ -34,6 +34,8 @@ class StreamPort {
   virtual void cancel_timeout() = 0;
   virtual void destroy() = 0;
   virtual bool gone() const = 0;  // destroyed (DESTROYING came or the object is dead)
+  // The stream's value of metadata `name` (from a response header too); nullopt if unset.
+  virtual std::optional<std::string> metadata(const std::string& name) const = 0;
 };
 
 class Actor {
@@ -70,6 +72,8 @@ class Actor {
   std::int64_t received() const { return received_; }
   const StreamPort* port() const { return port_.get(); }
   // The values `name` had at some time in [from, to] (unset = "").
+  // The x-ss-reply value the actor expects in metadata ss_reply.
+  std::string expected_reply() const;
   std::set<std::string> values_between(const std::string& name, Micros from, Micros to) const;
   Micros life_bound() const { return life_bound_; }
   Micros calm_bound() const { return calm_bound_; }
@@ -124,6 +128,10 @@ class Actor {
   static constexpr std::size_t kMaxConnections = 16;
   std::vector<Conn> conns_;
   bool connected_ = false;
+  // Asked for tx since the last connection ended, and no tx() since: the
+  // engine owes a tx() once CONNECTED, so CONNECTED does not ask again
+  // (the lws pattern: request_tx once, from CREATING).
+  bool ask_open_ = false;
   std::size_t confirmed_ = 0;  // messages echoed whole (on some connection)
   std::size_t tx_msg_ = 0, tx_off_ = 0;
   std::optional<Micros> created_at_, done_at_, gone_at_;

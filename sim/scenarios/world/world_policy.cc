@@ -49,6 +49,7 @@ std::string streamtype_json(const gen::WorldSpec& spec, const gen::StreamtypeSpe
     md += (md.empty() ? "" : ", ") + std::string("{") + quote(name) + ": " + quote(header) + "}";
   };
   if (st.proto != Proto::kRaw) add_md(kIdMetadata, std::string(kIdHeader) + ":");
+  if (st.proto == Proto::kH1) add_md(kReplyMetadata, std::string(kReplyHeader) + ":");
   if (st.proto == Proto::kH1 && st.http_method != "POST") add_md(kDownloadMetadata, "");
   for (const auto& m : st.metadata) add_md(m.name, m.use == gen::MetadataSpec::Use::kHeader ? m.header : "");
   if (!md.empty()) out += field("metadata", "[" + md + "]");

@@ -8,6 +8,9 @@
 //   - h1 and ws streamtypes get metadata "ss_id" sent as header "x-ss-id:"
 //     (the runner sets it to the stream's name, so the server can tell
 //     whose request it reads);
+//   - h1 streamtypes also get metadata "ss_reply" read from response
+//     header "x-ss-reply:" (the server answers every request that names a
+//     stream with reply_value(that name));
 //   - h1 GET: http_url "dl/${ss_dl}/<url>" with metadata "ss_dl" (no
 //     header), set by the runner to the stream's `download`; the server
 //     serves /dl/<n>/... with body world_body(n);
@@ -29,6 +32,11 @@ namespace ss::sim::world {
 inline constexpr const char* kIdMetadata = "ss_id";
 inline constexpr const char* kIdHeader = "x-ss-id";
 inline constexpr const char* kDownloadMetadata = "ss_dl";
+inline constexpr const char* kReplyMetadata = "ss_reply";
+inline constexpr const char* kReplyHeader = "x-ss-reply";
+
+// The x-ss-reply value the world's HTTP servers send to stream `name`.
+inline std::string reply_value(const std::string& name) { return "reply-to-" + name; }
 
 // The policy's http_url for streamtype `st` (before ${} expansion).
 std::string policy_url(const gen::StreamtypeSpec& st);

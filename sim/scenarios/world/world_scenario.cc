@@ -57,6 +57,12 @@ class DirectPort final : public StreamPort {
     auto p = s_.lock();
     return !p || !*p || (*p)->destroyed();
   }
+  std::optional<std::string> metadata(const std::string& n) const override {
+    if (gone()) return std::nullopt;
+    auto v = (**s_.lock()).get_metadata(n);
+    if (!v.ok()) return std::nullopt;
+    return std::string(*v);
+  }
 
  private:
   template <typename F>
@@ -95,6 +101,11 @@ class ProxyPort final : public StreamPort {
     if (!gone()) c_->destroy();
   }
   bool gone() const override { return c_->destroyed(); }
+  std::optional<std::string> metadata(const std::string& n) const override {
+    if (gone()) return std::nullopt;
+    auto v = c_->get_metadata(n);
+    return v ? std::optional<std::string>(std::string(*v)) : std::nullopt;
+  }
   proxy::ProxyClient& client() { return *c_; }
 
  private:
@@ -299,6 +310,8 @@ class WorldRun final : public ScenarioRun {
                                              const std::string& body) {
     seen_.push_back({world.now(), host, head.target, head.headers});
     peers::HttpRoute r;
+    // Every answer carries a response header the policy maps to metadata.
+    if (const auto id = header(head.headers, kIdHeader)) r.headers.push_back({"X-Ss-Reply", reply_value(std::string(*id))});
     const std::string& t = head.target;
     if (head.method == "POST" && t.rfind("/echo/", 0) == 0) {
       r.body = body;

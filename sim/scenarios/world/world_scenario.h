@@ -16,7 +16,8 @@
 //     Context, or (via_proxy) as a ProxyClient to the proxy on "box"; the
 //     same actor drives both through a port. It sets the spec's metadata
 //     (at == 0: in CREATING; else at creation + at), asks (request_tx, or
-//     request_tx_len(total) with TxMode::kRequestTxLen) unless nailed_up,
+//     request_tx_len(total) with TxMode::kRequestTxLen) unless nailed_up
+//     (once: CONNECTED asks again only if the ask's connection ended),
 //     sends messages[] one after another (h1 POST: all of them as one
 //     body; raw: zero-size messages are skipped), resending from the first
 //     message not yet echoed whole after a reconnect; reads per ReaderSpec
@@ -46,6 +47,8 @@
 //                       only, EOM on its last, nothing after EOM
 //   [metadata-at-server] a url segment or header the server read is not a
 //                       value the user had set when that request was made
+//   [response-metadata] h1: at QOS_ACK_REMOTE metadata ss_reply is not the
+//                       x-ss-reply header the server answered with
 //   [credit]            manual credit, direct or proxied: more rx than the
 //                       credit granted; calm world: the transfer stalled
 //                       with granted credit unused
@@ -84,6 +87,7 @@ enum class Plant {
   kLivenessBound,   // calm liveness bound of 1 us
   kForgetDestroy,   // the actor never destroys a stream (a leak)
   kTimeoutDue,      // the actor thinks each timer it arms is due 1 s later
+  kReplyValue,      // the actor expects another x-ss-reply value
 };
 
 // A run of `spec` with `plant` (tests).

@@ -130,6 +130,15 @@ TEST(World, PlantedMetadataValueIsMetadataAtServer) {
   EXPECT_TRUE(has(run(small(Proto::kWs, true), Plant::kMetadataValue), "metadata-at-server"));
 }
 
+// The server's x-ss-reply header reaches the user's metadata ss_reply,
+// directly and through the proxy (the proxy forwards what the peer set).
+TEST(World, ResponseHeaderIsMetadataAndPlantedValueIsResponseMetadata) {
+  for (bool proxy : {false, true}) {
+    expect_clean(run(small(Proto::kH1, proxy)));
+    EXPECT_TRUE(has(run(small(Proto::kH1, proxy), Plant::kReplyValue), "response-metadata")) << proxy;
+  }
+}
+
 TEST(World, PlantedSomFlagIsSomEom) {
   EXPECT_TRUE(has(run(small(Proto::kWs), Plant::kSomFlag), "som-eom"));
   EXPECT_TRUE(has(run(small(Proto::kH1, true), Plant::kSomFlag), "som-eom"));
