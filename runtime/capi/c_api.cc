@@ -34,7 +34,14 @@ struct lws_sequencer {
 struct lws_ss_handle {
   Stream* stream = nullptr;
   lws_context* context = nullptr;
-  lws_ss_info_t info{};
+  // What a stream needs of its lws_ss_info_t after lws_ss_create: the
+  // callbacks (lws_ss_change_handlers replaces them) and the user object's
+  // size. Not the whole struct: 88 bytes per stream for fields read once
+  // (docs/benchmarks.md, "Heap per idle raw stream").
+  lws_sscb_rx rx = nullptr;
+  lws_sscb_tx tx = nullptr;
+  lws_sscb_state state = nullptr;
+  std::size_t user_alloc = 0;
   void* user = nullptr;  // user_alloc bytes, zeroed
   lws_sequencer sequencer;
   ~lws_ss_handle();
@@ -43,9 +50,9 @@ struct lws_ss_handle {
 // A sul embedded in the user object must not fire after the object is
 // freed (lws reports such timers as zombies): cancel any still scheduled.
 lws_ss_handle::~lws_ss_handle() {
-  if (context && user && info.user_alloc) {
+  if (context && user && user_alloc) {
     auto* lo = static_cast<lws_sorted_usec_list_t*>(user);
-    auto* hi = reinterpret_cast<lws_sorted_usec_list_t*>(static_cast<char*>(user) + info.user_alloc);
+    auto* hi = reinterpret_cast<lws_sorted_usec_list_t*>(static_cast<char*>(user) + user_alloc);
     auto& suls = context->suls;
     for (auto it = suls.lower_bound(lo); it != suls.end() && std::less<>{}(it->first, hi);) {
       context->backend->loop().cancel(it->second);
@@ -91,28 +98,28 @@ using ss::stream::c_log;
 
 ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
   ss::stream::Callbacks cb;
-  if (h->info.rx) {
+  if (h->rx) {
     cb.rx = [h](std::span<const std::uint8_t> buf, std::uint32_t flags) {
       // Never NULL, even for an empty EOM chunk: C code memcpy()s it.
       static constexpr std::uint8_t kEmpty[1] = {0};
       const std::uint8_t* p = buf.data() ? buf.data() : kEmpty;
-      return to_ret(h->info.rx(h->user, p, buf.size(), static_cast<int>(flags)));
+      return to_ret(h->rx(h->user, p, buf.size(), static_cast<int>(flags)));
     };
   }
-  if (h->info.tx) {
+  if (h->tx) {
     cb.tx = [h](std::uint32_t ord, std::span<std::uint8_t> buf, std::size_t& len,
                 std::uint32_t& flags) {
       int f = 0;
       std::size_t l = len;
-      Ret r = to_ret(h->info.tx(h->user, ord, buf.data(), &l, &f));
+      Ret r = to_ret(h->tx(h->user, ord, buf.data(), &l, &f));
       len = l;
       flags = static_cast<std::uint32_t>(f);
       return r;
     };
   }
-  if (h->info.state) {
+  if (h->state) {
     cb.state = [h](ss::stream::State state, std::uint32_t ack) {
-      return to_ret(h->info.state(h->user, nullptr, static_cast<lws_ss_constate_t>(state), ack));
+      return to_ret(h->state(h->user, nullptr, static_cast<lws_ss_constate_t>(state), ack));
     };
   }
   return cb;
@@ -124,7 +131,10 @@ ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
 std::shared_ptr<lws_ss_handle> make_handle(lws_context* context, const lws_ss_info_t* ssi, void* opaque) {
   auto h = std::make_shared<lws_ss_handle>();
   h->context = context;
-  h->info = *ssi;
+  h->rx = ssi->rx;
+  h->tx = ssi->tx;
+  h->state = ssi->state;
+  h->user_alloc = ssi->user_alloc;
   h->user = std::calloc(1, ssi->user_alloc ? ssi->user_alloc : 1);
   if (!h->user) return nullptr;
   lws_ss_handle* raw = h.get();
@@ -594,9 +604,9 @@ void lws_ss_server_foreach_client(struct lws_ss_handle* h, lws_sssfec_cb cb, voi
 void lws_ss_change_handlers(struct lws_ss_handle* h, lws_sscb_rx rx, lws_sscb_tx tx,
                             lws_sscb_state state) {
   if (!h || !h->stream) return;
-  if (rx) h->info.rx = rx;
-  if (tx) h->info.tx = tx;
-  if (state) h->info.state = state;
+  if (rx) h->rx = rx;
+  if (tx) h->tx = tx;
+  if (state) h->state = state;
   h->stream->change_handlers(callbacks_for(h));
 }
 

@@ -79,11 +79,19 @@ Result<Stream*> Context::create(StreamInfo info) {
 
 Stream* Context::make_stream(const policy::Streamtype& st, StreamInfo info) {
   const std::uint64_t id = next_id_++;
+  // Run once, here: the stream does not keep it.
+  std::function<void(Stream*)> on_bind = std::move(info.on_bind);
   auto owned = std::make_unique<Stream>(*this, id, st, std::move(info));
   Stream* s = owned.get();
   streams_.emplace(id, std::move(owned));
-  if (s->bind_hook()) s->bind_hook()(s);
+  if (on_bind) on_bind(s);
   return s;
+}
+
+std::shared_ptr<const Target> Context::shared_target(const policy::Streamtype& st, const Target& t) {
+  std::shared_ptr<const Target>& kept = targets_[&st];
+  if (!kept || !(*kept == t)) kept = std::make_shared<const Target>(t);
+  return kept;
 }
 
 void Context::destroy(Stream* stream) {

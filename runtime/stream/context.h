@@ -31,6 +31,7 @@
 #include "runtime/stream/observer.h"
 #include "runtime/stream/stream.h"
 #include "runtime/stream/system_blobs.h"
+#include "runtime/stream/target.h"
 
 namespace ss::stream {
 
@@ -213,6 +214,13 @@ class Context {
     std::uint32_t sources = 0;
   };
   std::map<std::string, Sink> sinks_;  // by streamtype
+  // The latest connection target of each streamtype, shared by the
+  // attempts that go there (most streams of a streamtype go to the same
+  // place): an attempt holds a pointer instead of its own 120-byte copy
+  // (docs/benchmarks.md, "Heap per idle raw stream"). Looked up by key
+  // only, never iterated.
+  std::map<const policy::Streamtype*, std::shared_ptr<const Target>> targets_;
+  std::shared_ptr<const Target> shared_target(const policy::Streamtype& st, const Target& t);
   friend class Stream;
   friend class Server;  // makes the accepted streams
   Result<Stream*> join_sink(const policy::Streamtype& st, StreamInfo info);
