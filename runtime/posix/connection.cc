@@ -3,9 +3,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 #include "runtime/posix/resolver.h"
@@ -29,8 +31,8 @@ SocketConn::SocketConn(const Env& env, std::uint64_t id, const ConnectOptions& o
       id_(id),
       high_watermark_(options.high_watermark),
       low_watermark_(options.low_watermark),
-      allow_half_close_(options.allow_half_close),
-      handler_(handler) {}
+      handler_(handler),
+      allow_half_close_(options.allow_half_close) {}
 
 SocketConn::~SocketConn() { teardown(); }
 
@@ -138,10 +140,7 @@ void SocketConn::try_connect() {
     const int rc = ::connect(fd_, sa.get(), sa.length);
     if (rc == 0 || errno == EINPROGRESS || errno == EINTR) {
       const bool done_now = rc == 0;
-      std::weak_ptr<SocketConn> weak = weak_from_this();
-      Error w = env_.loop->watch(fd_, done_now ? 0u : EPOLLOUT, [weak](std::uint32_t ev) {
-        if (auto self = weak.lock()) self->on_io(ev);
-      });
+      Error w = env_.loop->watch(fd_, done_now ? 0u : EPOLLOUT, io_callback());
       if (w) {
         d.last_err = EMFILE;
         ::close(fd_);
@@ -190,7 +189,6 @@ void SocketConn::on_connect_result(int err) {
 
 void SocketConn::adopt_accepted(int fd) {
   fd_ = fd;
-  accepted_ = true;
   phase_ = Phase::kOpen;
   accepted_started_ = false;  // reads nothing (so delivers nothing) until set_handler()
   watch_fd();
@@ -201,19 +199,25 @@ Endpoint SocketConn::peer() const {
   SockAddr sa;
   sa.length = sizeof sa.storage;
   if (::getpeername(fd_, sa.get(), &sa.length) != 0) return dialing_ ? dialing_->target : Endpoint{};
-  if (accepted_ && sa.family() == AF_UNIX) {
-    // A unix client is unnamed: its end is known by the listener's address.
+  if (sa.family() == AF_UNIX && sa.length <= offsetof(sockaddr_un, sun_path)) {
+    // An unnamed unix peer (the client end of an accepted connection) is
+    // known by the listener's address, as the client knows the listener.
     sa.length = sizeof sa.storage;
     if (::getsockname(fd_, sa.get(), &sa.length) != 0) return Endpoint{};
   }
   return to_endpoint(sa);
 }
 
+// A raw `this`, not a weak_ptr: the watch never outlives the connection
+// (teardown() unwatches, and the destructor tears down), and a pointer fits
+// in the std::function itself where a weak_ptr costs a heap block per
+// connection (docs/benchmarks.md, "Heap per idle raw stream").
+EpollLoop::FdCallback SocketConn::io_callback() {
+  return [this](std::uint32_t ev) { on_io(ev); };
+}
+
 void SocketConn::watch_fd() {
-  std::weak_ptr<SocketConn> weak = weak_from_this();
-  if (!env_.loop->watch(fd_, 0, [weak](std::uint32_t ev) {
-        if (auto self = weak.lock()) self->on_io(ev);
-      })) {
+  if (!env_.loop->watch(fd_, 0, io_callback())) {
     watched_ = true;
   }
   update_interest();

@@ -82,24 +82,20 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   // writer, as the simulator does).
   bool drained() const { return buffered() < low_watermark_ || buffered() == 0; }
   void watch_fd();
+  EpollLoop::FdCallback io_callback();  // what the loop calls when fd_ is ready
   void end(EndReason reason);
   void end_later(EndReason reason);
   void teardown();
   template <typename F>
   void post_self(F f);
 
+  // Words first, then the small state (so that the flags share words).
   const Env& env_;
   std::uint64_t id_;
   // What the connection keeps of its ConnectOptions (the rest is in Dialing).
   std::size_t high_watermark_;
   std::size_t low_watermark_;
-  bool allow_half_close_;
   ConnectionHandler* handler_;
-  Phase phase_ = Phase::kResolving;
-  int fd_ = -1;
-  bool watched_ = false;
-  bool accepted_ = false;         // made by a listener (adopt_accepted)
-  bool accepted_started_ = true;  // false for accepted until set_handler
   // What only resolving and connecting need; freed once open, so an idle
   // connection does not keep it (docs/benchmarks.md, heap per stream).
   struct Dialing {
@@ -115,12 +111,17 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   std::unique_ptr<Dialing> dialing_;
   std::vector<std::uint8_t> out_;
   std::size_t out_off_ = 0;
+  Phase phase_ = Phase::kResolving;
+  int fd_ = -1;
+  std::optional<EndReason> parked_end_;  // accepted, ended before set_handler
+  bool allow_half_close_;         // ConnectOptions::allow_half_close
+  bool watched_ = false;
+  bool accepted_started_ = true;  // false for accepted until set_handler
   bool want_writable_ = false;
   bool shut_requested_ = false;
   bool shut_done_ = false;
   bool read_closed_ = false;
   bool read_paused_ = false;  // pause_reading(true): EPOLLIN off, reads stop
-  std::optional<EndReason> parked_end_;  // accepted, ended before set_handler
 };
 
 // The user's handle; destroying it is close().

@@ -113,13 +113,13 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   // what the transport does). Shared with the context and the other
   // attempts to the same place (Context::shared_target).
   std::shared_ptr<const Target> target_;
-  bool tls_ = false;
   std::unique_ptr<Relay> relay_;          // routes conn_'s events here (outlives conn_)
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<Binding> binding_;
   SharedWires::Wire* wire_ = nullptr;     // the shared wire this attempt rides (no conn_ of its own)
   TimerId phase_timer_;                   // transport / protocol deadline (Context::Config)
   AttemptPhase phase_ = AttemptPhase::kOpening;
+  bool tls_ = false;  // the transport is TLS (the flags below share its word)
 
   // Facts beside the phase, each independent of how far the connection got
   // and of the others, so not part of AttemptPhase:
@@ -138,10 +138,10 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   bool close_posted_ = false;  // a close is posted to the loop
   bool ending_ = false;        // inside on_transport_end: close/release/follow only record
   bool keep_conn_ = false;     // park conn_ in the pool when this attempt ends
+  bool cross_origin_ = false;  // a redirect took this attempt to another origin
   // Follow this Location when the attempt ends; made on a redirect only
   // (an optional string would cost every attempt its 40 bytes).
   std::unique_ptr<std::string> redirect_to_;
-  bool cross_origin_ = false;  // a redirect took this attempt to another origin
 
   HostVerdict verdict() const {
     return live() && !s_.stopping() ? HostVerdict::kContinue : HostVerdict::kStop;

@@ -267,12 +267,12 @@ class Stream {
   State tracked_ = State::kNone;
   StreamPhase phase_ = StreamPhase::kNew;  // phases.h
   Seq seq_ = Seq::kIdle;
+  std::uint32_t connect_attempts_ = 0;
   std::unique_ptr<Attempt> attempt_;
   std::vector<std::unique_ptr<Attempt>> dead_attempts_;
   TimerId retry_timer_;
   TimerId timeout_timer_;
   std::uint32_t retry_after_floor_ms_ = 0;
-  std::uint32_t connect_attempts_ = 0;
   int redirect_hops_ = 0;  // redirects followed since the last connect_now
   // The policy's target of the current connect_now, kept from its first
   // redirect on (same_origin); null until then, so that streams that are
@@ -285,8 +285,8 @@ class Stream {
   bool end_tx_part();
 
   bool tx_wanted_ = false;
-  std::optional<std::size_t> tx_len_;
   bool tx_kick_posted_ = false;
+  std::optional<std::size_t> tx_len_;
   std::uint32_t tx_ordinal_ = 0;
 
   // Manual rx credit and held rx; their functions are in rx_credit.cc.
