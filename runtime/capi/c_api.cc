@@ -34,7 +34,11 @@ struct lws_sequencer {
 struct lws_ss_handle {
   Stream* stream = nullptr;
   lws_context* context = nullptr;
-  lws_ss_info_t info{};
+  // All a stream needs of its lws_ss_info_t after lws_ss_create: the user
+  // object's size. Not the whole struct (88 bytes per stream for fields read
+  // once); the callbacks live in the stream's Callbacks (callbacks_for)
+  // (docs/benchmarks.md, "Heap per idle raw stream").
+  std::size_t user_alloc = 0;
   void* user = nullptr;  // user_alloc bytes, zeroed
   lws_sequencer sequencer;
   ~lws_ss_handle();
@@ -43,9 +47,9 @@ struct lws_ss_handle {
 // A sul embedded in the user object must not fire after the object is
 // freed (lws reports such timers as zombies): cancel any still scheduled.
 lws_ss_handle::~lws_ss_handle() {
-  if (context && user && info.user_alloc) {
+  if (context && user && user_alloc) {
     auto* lo = static_cast<lws_sorted_usec_list_t*>(user);
-    auto* hi = reinterpret_cast<lws_sorted_usec_list_t*>(static_cast<char*>(user) + info.user_alloc);
+    auto* hi = reinterpret_cast<lws_sorted_usec_list_t*>(static_cast<char*>(user) + user_alloc);
     auto& suls = context->suls;
     for (auto it = suls.lower_bound(lo); it != suls.end() && std::less<>{}(it->first, hi);) {
       context->backend->loop().cancel(it->second);
@@ -89,33 +93,40 @@ namespace {
 
 using ss::stream::c_log;
 
-ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
+// The stream's callbacks calling the C ones with `user`; a null C callback
+// leaves its member empty. Each captures two pointers, which std::function
+// holds without a heap block.
+ss::stream::Callbacks callbacks_for(void* user, lws_sscb_rx rx, lws_sscb_tx tx, lws_sscb_state state) {
   ss::stream::Callbacks cb;
-  if (h->info.rx) {
-    cb.rx = [h](std::span<const std::uint8_t> buf, std::uint32_t flags) {
+  if (rx) {
+    cb.rx = [user, rx](std::span<const std::uint8_t> buf, std::uint32_t flags) {
       // Never NULL, even for an empty EOM chunk: C code memcpy()s it.
       static constexpr std::uint8_t kEmpty[1] = {0};
       const std::uint8_t* p = buf.data() ? buf.data() : kEmpty;
-      return to_ret(h->info.rx(h->user, p, buf.size(), static_cast<int>(flags)));
+      return to_ret(rx(user, p, buf.size(), static_cast<int>(flags)));
     };
   }
-  if (h->info.tx) {
-    cb.tx = [h](std::uint32_t ord, std::span<std::uint8_t> buf, std::size_t& len,
-                std::uint32_t& flags) {
+  if (tx) {
+    cb.tx = [user, tx](std::uint32_t ord, std::span<std::uint8_t> buf, std::size_t& len,
+                       std::uint32_t& flags) {
       int f = 0;
       std::size_t l = len;
-      Ret r = to_ret(h->info.tx(h->user, ord, buf.data(), &l, &f));
+      Ret r = to_ret(tx(user, ord, buf.data(), &l, &f));
       len = l;
       flags = static_cast<std::uint32_t>(f);
       return r;
     };
   }
-  if (h->info.state) {
-    cb.state = [h](ss::stream::State state, std::uint32_t ack) {
-      return to_ret(h->info.state(h->user, nullptr, static_cast<lws_ss_constate_t>(state), ack));
+  if (state) {
+    cb.state = [user, state](ss::stream::State st, std::uint32_t ack) {
+      return to_ret(state(user, nullptr, static_cast<lws_ss_constate_t>(st), ack));
     };
   }
   return cb;
+}
+
+ss::stream::Callbacks callbacks_for(const lws_ss_handle* h, const lws_ss_info_t* ssi) {
+  return callbacks_for(h->user, ssi->rx, ssi->tx, ssi->state);
 }
 
 
@@ -124,7 +135,7 @@ ss::stream::Callbacks callbacks_for(lws_ss_handle* h) {
 std::shared_ptr<lws_ss_handle> make_handle(lws_context* context, const lws_ss_info_t* ssi, void* opaque) {
   auto h = std::make_shared<lws_ss_handle>();
   h->context = context;
-  h->info = *ssi;
+  h->user_alloc = ssi->user_alloc;
   h->user = std::calloc(1, ssi->user_alloc ? ssi->user_alloc : 1);
   if (!h->user) return nullptr;
   lws_ss_handle* raw = h.get();
@@ -145,7 +156,7 @@ std::function<bool(ss::stream::StreamInfo&)> accepted_filler(lws_context* contex
     auto h = make_handle(context, &copy, opaque);
     if (!h) return false;
     lws_ss_handle* raw = h.get();
-    a.callbacks = callbacks_for(raw);
+    a.callbacks = callbacks_for(raw, &copy);
     a.manual_initial_tx_credit = copy.manual_initial_tx_credit;
     a.user = raw->user;
     a.user_storage = h;
@@ -168,7 +179,7 @@ bool register_c_sink(lws_context* context, const lws_ss_info_t* ssi, void* opaqu
   ss::stream::StreamInfo info;
   info.streamtype = ssi->streamtype;
   info.flags = ssi->flags;
-  info.callbacks = callbacks_for(reg.get());
+  info.callbacks = callbacks_for(reg.get(), ssi);
   info.user = reg->user;
   info.user_storage = reg;  // lives as long as the registration
   auto fill = accepted_filler(context, ssi, opaque);
@@ -424,7 +435,7 @@ int lws_ss_create(struct lws_context* context, int tsi, const lws_ss_info_t* ssi
   lws_ss_handle* raw = h.get();
   ss::stream::StreamInfo info;
   info.streamtype = ssi->streamtype;
-  info.callbacks = callbacks_for(raw);
+  info.callbacks = callbacks_for(raw, ssi);
   info.manual_initial_tx_credit = ssi->manual_initial_tx_credit;
   info.flags = ssi->flags;
   info.user = raw->user;
@@ -594,10 +605,8 @@ void lws_ss_server_foreach_client(struct lws_ss_handle* h, lws_sssfec_cb cb, voi
 void lws_ss_change_handlers(struct lws_ss_handle* h, lws_sscb_rx rx, lws_sscb_tx tx,
                             lws_sscb_state state) {
   if (!h || !h->stream) return;
-  if (rx) h->info.rx = rx;
-  if (tx) h->info.tx = tx;
-  if (state) h->info.state = state;
-  h->stream->change_handlers(callbacks_for(h));
+  // Only the callbacks given change (Stream::change_handlers keeps the rest).
+  h->stream->change_handlers(callbacks_for(h->user, rx, tx, state));
 }
 
 int lws_ss_add_peer_tx_credit(struct lws_ss_handle* h, int32_t add) {

@@ -3,9 +3,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 #include "runtime/posix/resolver.h"
@@ -25,7 +27,12 @@ void set_no_delay(int fd) {
 
 SocketConn::SocketConn(const Env& env, std::uint64_t id, const ConnectOptions& options,
                        ConnectionHandler* handler)
-    : env_(env), id_(id), options_(options), handler_(handler) {}
+    : env_(env),
+      id_(id),
+      high_watermark_(options.high_watermark),
+      low_watermark_(options.low_watermark),
+      handler_(handler),
+      allow_half_close_(options.allow_half_close) {}
 
 SocketConn::~SocketConn() { teardown(); }
 
@@ -37,16 +44,17 @@ void SocketConn::post_self(F f) {
   });
 }
 
-void SocketConn::start_connect(const Endpoint& to) {
+void SocketConn::start_connect(const Endpoint& to, const ConnectOptions& options) {
   dialing_ = std::make_unique<Dialing>();
   dialing_->target = to;
-  peer_ = to;
-  if (options_.connect_timeout > 0) {
+  dialing_->socket_priority = options.socket_priority;
+  dialing_->ip_tos = options.ip_tos;
+  if (options.connect_timeout > 0) {
     std::weak_ptr<SocketConn> weak = weak_from_this();
-    timeout_ = env_.loop->after(options_.connect_timeout, [weak]() {
+    dialing_->timeout = env_.loop->after(options.connect_timeout, [weak]() {
       auto self = weak.lock();
       if (!self) return;
-      self->timeout_ = TimerId{};
+      if (self->dialing_) self->dialing_->timeout = TimerId{};
       if (self->phase_ == Phase::kResolving || self->phase_ == Phase::kConnecting) {
         self->end(EndReason::kTimedOut);
       }
@@ -64,7 +72,7 @@ void SocketConn::start_connect(const Endpoint& to) {
     return;
   }
   std::weak_ptr<SocketConn> weak = weak_from_this();
-  resolve_id_ = env_.resolver
+  dialing_->resolve_id = env_.resolver
                     ->resolve(to.host,
                               [weak](Result<std::vector<std::string>> r) {
                                 if (auto self = weak.lock()) self->on_resolved(std::move(r));
@@ -73,7 +81,7 @@ void SocketConn::start_connect(const Endpoint& to) {
 }
 
 void SocketConn::on_resolved(Result<std::vector<std::string>> addrs) {
-  resolve_id_ = 0;
+  if (dialing_) dialing_->resolve_id = 0;
   if (phase_ != Phase::kResolving) return;
   if (!addrs.ok()) {
     end(EndReason::kDnsFailure);
@@ -113,19 +121,18 @@ void SocketConn::try_connect() {
       continue;
     }
     if (d.target.kind == Endpoint::Kind::kTcp) {
-      peer_ = to_endpoint(sa);
       set_no_delay(fd_);
       // TOS first: on Linux setting IP_TOS also rewrites SO_PRIORITY from
       // the TOS bits, so an explicit priority must come after it.
-      if (options_.ip_tos >= 0) {
+      if (d.ip_tos >= 0) {
         if (sa.family() == AF_INET6) {
-          ::setsockopt(fd_, IPPROTO_IPV6, IPV6_TCLASS, &options_.ip_tos, sizeof(int));
+          ::setsockopt(fd_, IPPROTO_IPV6, IPV6_TCLASS, &d.ip_tos, sizeof(int));
         } else {
-          ::setsockopt(fd_, IPPROTO_IP, IP_TOS, &options_.ip_tos, sizeof(int));
+          ::setsockopt(fd_, IPPROTO_IP, IP_TOS, &d.ip_tos, sizeof(int));
         }
       }
-      if (options_.socket_priority >= 0)
-        ::setsockopt(fd_, SOL_SOCKET, SO_PRIORITY, &options_.socket_priority, sizeof(int));
+      if (d.socket_priority >= 0)
+        ::setsockopt(fd_, SOL_SOCKET, SO_PRIORITY, &d.socket_priority, sizeof(int));
     }
     // A non-blocking connect interrupted by a signal goes on in the
     // background, like EINPROGRESS. EAGAIN is not "in progress": a unix
@@ -133,10 +140,7 @@ void SocketConn::try_connect() {
     const int rc = ::connect(fd_, sa.get(), sa.length);
     if (rc == 0 || errno == EINPROGRESS || errno == EINTR) {
       const bool done_now = rc == 0;
-      std::weak_ptr<SocketConn> weak = weak_from_this();
-      Error w = env_.loop->watch(fd_, done_now ? 0u : EPOLLOUT, [weak](std::uint32_t ev) {
-        if (auto self = weak.lock()) self->on_io(ev);
-      });
+      Error w = env_.loop->watch(fd_, done_now ? 0u : EPOLLOUT, io_callback());
       if (w) {
         d.last_err = EMFILE;
         ::close(fd_);
@@ -168,9 +172,8 @@ void SocketConn::on_connect_result(int err) {
     return;
   }
   phase_ = Phase::kOpen;
+  if (dialing_->timeout) env_.loop->cancel(dialing_->timeout);
   dialing_.reset();
-  if (timeout_) env_.loop->cancel(timeout_);
-  timeout_ = TimerId{};
   auto keep = shared_from_this();
   // Writes queued while connecting go out first; an error is reported later.
   const int ferr = flush();
@@ -184,19 +187,37 @@ void SocketConn::on_connect_result(int err) {
   after_flush();
 }
 
-void SocketConn::adopt_accepted(int fd, Endpoint peer) {
+void SocketConn::adopt_accepted(int fd) {
   fd_ = fd;
-  peer_ = std::move(peer);
   phase_ = Phase::kOpen;
   accepted_started_ = false;  // reads nothing (so delivers nothing) until set_handler()
   watch_fd();
 }
 
+Endpoint SocketConn::peer() const {
+  if (fd_ < 0) return dialing_ ? dialing_->target : Endpoint{};
+  SockAddr sa;
+  sa.length = sizeof sa.storage;
+  if (::getpeername(fd_, sa.get(), &sa.length) != 0) return dialing_ ? dialing_->target : Endpoint{};
+  if (sa.family() == AF_UNIX && sa.length <= offsetof(sockaddr_un, sun_path)) {
+    // An unnamed unix peer (the client end of an accepted connection) is
+    // known by the listener's address, as the client knows the listener.
+    sa.length = sizeof sa.storage;
+    if (::getsockname(fd_, sa.get(), &sa.length) != 0) return Endpoint{};
+  }
+  return to_endpoint(sa);
+}
+
+// A raw `this`, not a weak_ptr: the watch never outlives the connection
+// (teardown() unwatches, and the destructor tears down), and a pointer fits
+// in the std::function itself where a weak_ptr costs a heap block per
+// connection (docs/benchmarks.md, "Heap per idle raw stream").
+EpollLoop::FdCallback SocketConn::io_callback() {
+  return [this](std::uint32_t ev) { on_io(ev); };
+}
+
 void SocketConn::watch_fd() {
-  std::weak_ptr<SocketConn> weak = weak_from_this();
-  if (!env_.loop->watch(fd_, 0, [weak](std::uint32_t ev) {
-        if (auto self = weak.lock()) self->on_io(ev);
-      })) {
+  if (!env_.loop->watch(fd_, 0, io_callback())) {
     watched_ = true;
   }
   update_interest();
@@ -312,7 +333,7 @@ void SocketConn::do_read() {
       continue;
     }
     if (n == 0) {
-      if (!options_.allow_half_close) {
+      if (!allow_half_close_) {
         end(EndReason::kClosedByPeer);
         return;
       }
@@ -374,7 +395,7 @@ bool SocketConn::write(std::span<const std::uint8_t> bytes) {
       update_interest();
     }
   }
-  if (buffered() >= options_.high_watermark) {
+  if (buffered() >= high_watermark_) {
     want_writable_ = true;
     return false;
   }
@@ -424,10 +445,12 @@ void SocketConn::close() {
 
 void SocketConn::teardown() {
   phase_ = Phase::kDone;
-  if (timeout_) env_.loop->cancel(timeout_);
-  timeout_ = TimerId{};
-  if (resolve_id_ != 0) env_.resolver->cancel(ResolveId{resolve_id_});
-  resolve_id_ = 0;
+  if (dialing_) {
+    if (dialing_->timeout) env_.loop->cancel(dialing_->timeout);
+    dialing_->timeout = TimerId{};
+    if (dialing_->resolve_id != 0) env_.resolver->cancel(ResolveId{dialing_->resolve_id});
+    dialing_->resolve_id = 0;
+  }
   if (watched_) env_.loop->unwatch(fd_);
   watched_ = false;
   if (fd_ >= 0) ::close(fd_);

@@ -29,6 +29,8 @@ class AresResolver;
 
 class SocketConn : public std::enable_shared_from_this<SocketConn> {
  public:
+  // What every connection of one PosixNet shares; the PosixNet owns it and
+  // outlives its connections, so each keeps a pointer, not a copy.
   struct Env {
     EpollLoop* loop;
     AresResolver* resolver;
@@ -40,22 +42,28 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
              ConnectionHandler* handler);
   ~SocketConn();
 
-  // Outgoing: begins resolution/connect (call once, right after make_shared).
-  void start_connect(const Endpoint& to);
+  // Outgoing: begins resolution/connect (call once, right after make_shared,
+  // with the options it was made with: their connect-time parts, the
+  // timeout, ToS and priority, are kept only while dialing).
+  void start_connect(const Endpoint& to, const ConnectOptions& options);
   // Incoming: adopts an accepted, connected, non-blocking fd.
-  void adopt_accepted(int fd, Endpoint peer);
+  void adopt_accepted(int fd);
 
   void set_handler(ConnectionHandler* handler);
   bool write(std::span<const std::uint8_t> bytes);
   std::size_t buffered() const { return out_.size() - out_off_; }
   void set_write_watermarks(std::size_t high, std::size_t low) {
-    options_.high_watermark = high;
-    options_.low_watermark = low;
+    high_watermark_ = high;
+    low_watermark_ = low;
   }
   void shutdown_write();
   void pause_reading(bool paused);
   void close();
-  Endpoint peer() const { return peer_; }
+  // Asked of the kernel, not kept (an Endpoint is 80 bytes per connection,
+  // docs/benchmarks.md): the address connected to (TCP: the resolved
+  // address; unix: the listener's, for both ends). While dialing, the
+  // target; once closed, an empty Endpoint.
+  Endpoint peer() const;
   std::uint64_t id() const { return id_; }
   int native_fd() const { return fd_; }
 
@@ -72,23 +80,22 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   void update_interest();
   // Below the low watermark, or empty (so low_watermark 0 still wakes the
   // writer, as the simulator does).
-  bool drained() const { return buffered() < options_.low_watermark || buffered() == 0; }
+  bool drained() const { return buffered() < low_watermark_ || buffered() == 0; }
   void watch_fd();
+  EpollLoop::FdCallback io_callback();  // what the loop calls when fd_ is ready
   void end(EndReason reason);
   void end_later(EndReason reason);
   void teardown();
   template <typename F>
   void post_self(F f);
 
-  Env env_;
+  // Words first, then the small state (so that the flags share words).
+  const Env& env_;
   std::uint64_t id_;
-  ConnectOptions options_;
+  // What the connection keeps of its ConnectOptions (the rest is in Dialing).
+  std::size_t high_watermark_;
+  std::size_t low_watermark_;
   ConnectionHandler* handler_;
-  Phase phase_ = Phase::kResolving;
-  int fd_ = -1;
-  bool watched_ = false;
-  bool accepted_started_ = true;  // false for accepted until set_handler
-  Endpoint peer_;
   // What only resolving and connecting need; freed once open, so an idle
   // connection does not keep it (docs/benchmarks.md, heap per stream).
   struct Dialing {
@@ -96,18 +103,25 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
     std::vector<std::string> addrs;
     std::size_t next_addr = 0;
     int last_err = 0;
+    int socket_priority = -1;  // ConnectOptions', set on each socket tried
+    int ip_tos = -1;
+    std::uint64_t resolve_id = 0;
+    TimerId timeout;  // ConnectOptions::connect_timeout
   };
   std::unique_ptr<Dialing> dialing_;
-  std::uint64_t resolve_id_ = 0;
-  TimerId timeout_;
   std::vector<std::uint8_t> out_;
   std::size_t out_off_ = 0;
+  Phase phase_ = Phase::kResolving;
+  int fd_ = -1;
+  std::optional<EndReason> parked_end_;  // accepted, ended before set_handler
+  bool allow_half_close_;         // ConnectOptions::allow_half_close
+  bool watched_ = false;
+  bool accepted_started_ = true;  // false for accepted until set_handler
   bool want_writable_ = false;
   bool shut_requested_ = false;
   bool shut_done_ = false;
   bool read_closed_ = false;
   bool read_paused_ = false;  // pause_reading(true): EPOLLIN off, reads stop
-  std::optional<EndReason> parked_end_;  // accepted, ended before set_handler
 };
 
 // The user's handle; destroying it is close().

@@ -43,7 +43,7 @@ class SocketListener final : public Listener {
     }, {"listener", 0, "accept pause"});
   }
 
-  Error start(SocketConn::Env env, std::uint64_t* next_id, AcceptCallback on_accept) {
+  Error start(const SocketConn::Env* env, std::uint64_t* next_id, AcceptCallback on_accept) {
     return loop_.watch(fd_, EPOLLIN, [this, env, next_id, on_accept = std::move(on_accept),
                                       alive = alive_](std::uint32_t) {
       for (int i = 0; i < kMaxAcceptsPerEvent; ++i) {
@@ -56,14 +56,9 @@ class SocketListener final : public Listener {
           }
           return;  // EAGAIN, or a per-connection error (ECONNABORTED...)
         }
-        Endpoint peer = to_endpoint(sa);
-        if (local_.kind != Endpoint::Kind::kTcp) {
-          peer = local_;  // unix peers are unnamed
-        } else {
-          set_no_delay(fd);
-        }
-        auto core = std::make_shared<SocketConn>(env, (*next_id)++, ConnectOptions{}, nullptr);
-        core->adopt_accepted(fd, std::move(peer));
+        if (local_.kind == Endpoint::Kind::kTcp) set_no_delay(fd);
+        auto core = std::make_shared<SocketConn>(*env, (*next_id)++, ConnectOptions{}, nullptr);
+        core->adopt_accepted(fd);
         // Copy: on_accept may destroy this listener (and the lambda).
         AcceptCallback cb = on_accept;
         auto still = alive;
@@ -92,15 +87,15 @@ PosixNet::PosixNet(EpollLoop& loop, NetOptions options)
     : loop_(loop),
       options_(options),
       resolver_(loop, options.dns),
-      read_buffer_(options.read_chunk == 0 ? 1 : options.read_chunk) {}
+      read_buffer_(options.read_chunk == 0 ? 1 : options.read_chunk),
+      conn_env_{&loop_, &resolver_, &read_buffer_, options_.max_reads_per_event} {}
 
 PosixNet::~PosixNet() = default;
 
 std::unique_ptr<Connection> PosixNet::connect(const Endpoint& to, const ConnectOptions& options,
                                               ConnectionHandler* handler) {
-  SocketConn::Env env{&loop_, &resolver_, &read_buffer_, options_.max_reads_per_event};
-  auto core = std::make_shared<SocketConn>(env, next_conn_id_++, options, handler);
-  core->start_connect(to);
+  auto core = std::make_shared<SocketConn>(conn_env_, next_conn_id_++, options, handler);
+  core->start_connect(to, options);
   return std::make_unique<SocketConnection>(std::move(core));
 }
 
@@ -139,8 +134,7 @@ Result<std::unique_ptr<Listener>> PosixNet::listen(const Endpoint& at, AcceptCal
   }
   auto listener = std::make_unique<SocketListener>(loop_, fd, local,
                                                    at.kind == Endpoint::Kind::kUnixPath);
-  SocketConn::Env env{&loop_, &resolver_, &read_buffer_, options_.max_reads_per_event};
-  if (Error e = listener->start(env, &next_conn_id_, std::move(on_accept))) return e;
+  if (Error e = listener->start(&conn_env_, &next_conn_id_, std::move(on_accept))) return e;
   return std::unique_ptr<Listener>(std::move(listener));
 }
 

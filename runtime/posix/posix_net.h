@@ -29,6 +29,7 @@
 
 #include "runtime/core/net.h"
 #include "runtime/core/rng.h"
+#include "runtime/posix/connection.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/resolver.h"
 
@@ -60,6 +61,7 @@ class PosixNet final : public Net {
   AresResolver resolver_;
   std::uint64_t next_conn_id_ = 1;
   std::vector<std::uint8_t> read_buffer_;  // one for all connections
+  SocketConn::Env conn_env_;               // shared by all connections (they keep a reference)
 };
 
 // Production randomness: a seed from getrandom(2). The runtime itself only

@@ -155,6 +155,32 @@ TEST_F(PosixNetTest, UnixPathListenerRemovesItsSocketFile) {
   EXPECT_NE(access(path.c_str(), F_OK), 0);
 }
 
+// peer() is asked of the kernel, not kept (docs/benchmarks.md): both ends
+// of a unix connection name the listener's address (the client end is
+// unnamed), for a path and an abstract name; a closed connection has none.
+TEST_F(PosixNetTest, UnixPeerIsTheListenersAddressOnBothEnds) {
+  const std::string tag = std::to_string(os_random_seed());
+  const std::string path = "/tmp/ss-posix-peer-" + tag + ".sock";
+  unlink(path.c_str());
+  for (const Endpoint& at : {Endpoint::unix_path(path), Endpoint::unix_abstract("ss-peer-" + tag)}) {
+    std::unique_ptr<Connection> accepted;
+    Rec server;
+    auto l = net_.listen(at, [&](std::unique_ptr<Connection> c) {
+      accepted = std::move(c);
+      accepted->set_handler(&server);
+    });
+    ASSERT_TRUE(l.ok()) << l.error().message();
+    Rec client;
+    auto conn = net_.connect(at, {}, &client);
+    conn->write("hi");
+    ASSERT_TRUE(run_until([&] { return server.data == "hi"; })) << to_string(at);
+    EXPECT_EQ(conn->peer(), at);
+    EXPECT_EQ(accepted->peer(), at);
+    conn->close();
+    EXPECT_EQ(conn->peer(), Endpoint{});
+  }
+}
+
 TEST_F(PosixNetTest, ConnectTimeoutCoversAStalledConnect) {
   // A listener whose backlog is full and never accepts: further SYNs are
   // dropped, so connect() stays in progress until our timeout.

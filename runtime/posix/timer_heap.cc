@@ -91,6 +91,10 @@ void TimerHeap::maybe_compact() {
     if (tasks_.count(e.id) != 0) live.push_back(e);
   }
   heap_ = std::move(live);
+  // A burst of timers (a connect timeout per new connection) leaves the
+  // task table with a bucket array sized for it; give it back once the
+  // table is mostly empty (docs/benchmarks.md, "Heap per idle raw stream").
+  if (tasks_.bucket_count() > 4 * (tasks_.size() + kCompactMin)) tasks_.rehash(0);
   // Floyd's bottom-up build.
   if (heap_.size() > 1) {
     for (std::size_t i = (heap_.size() - 2) / kArity + 1; i-- > 0;) sift_down(i);

@@ -149,10 +149,10 @@ void Attempt::release_connection() {
   close_connection("");
 }
 
-std::string Attempt::pool_key() const { return stream::pool_key(endpoint_, tls_, s_.st_, binding_->alpn()); }
+std::string Attempt::pool_key() const { return stream::pool_key(target_->ep, tls_, s_.st_, binding_->alpn()); }
 
 Error Attempt::check_redirect(std::string_view location) const {
-  auto t = redirect_target(Target{endpoint_, tls_, url_path_}, location, s_.redirect_hops_);
+  auto t = redirect_target(Target{target_->ep, tls_, target_->url_path}, location, s_.redirect_hops_);
   return t ? Error() : t.error();
 }
 
@@ -178,7 +178,7 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
   std::uint32_t flags = 0;
   Ret r = Ret::kTxDontSend;
   if (s_.ctx_.observing()) s_.observe(EngineEvent(EngineEvent::Kind::kTx));
-  if (s_.info_.callbacks.tx) r = s_.info_.callbacks.tx(s_.tx_ordinal_++, buf, len, flags);
+  if (s_.callbacks_.tx) r = s_.callbacks_.tx(s_.tx_ordinal_++, buf, len, flags);
   s_.observe_answer(EngineEvent::Kind::kTx, r);
   if (r == Ret::kOk && len > buf.size()) {
     s_.ctx_.violation("stream " + std::to_string(s_.id_) + ": tx callback claimed " +
@@ -260,9 +260,11 @@ const ServerLimits& Attempt::server_limits() const { return s_.ctx_.server_limit
 
 void Attempt::begin_server_txn() {
   if (!live()) return;
-  s_.server_ack_.reset();
   s_.md_.clear();
-  s_.response_md_.clear();
+  if (s_.extras_) {
+    s_.extras_->server_ack.reset();
+    s_.extras_->response_md.clear();
+  }
   s_.tx_len_.reset();
 }
 
@@ -279,7 +281,8 @@ HostVerdict Attempt::server_upgrade() {
 }
 
 std::optional<std::string_view> Attempt::response_metadata(std::string_view name) const {
-  for (const auto& n : s_.response_md_) {
+  if (!s_.extras_) return std::nullopt;
+  for (const auto& n : s_.extras_->response_md) {
     if (n == name) return s_.md_.find(name);
   }
   return std::nullopt;

@@ -15,13 +15,13 @@
 #include "runtime/stream/phases.h"
 #include "runtime/stream/shared_wires.h"
 #include "runtime/stream/stream.h"
+#include "runtime/stream/target.h"
 
 namespace ss::stream {
 
 class Attempt final : public BindingHost, public ConnectionHandler {
  public:
-  Attempt(Stream& s, Endpoint endpoint, std::string url_path)
-      : s_(s), endpoint_(std::move(endpoint)), url_path_(std::move(url_path)) {}
+  Attempt(Stream& s, std::shared_ptr<const Target> target) : s_(s), target_(std::move(target)) {}
 
   bool live() const { return s_.attempt_.get() == this && !s_.destroyed(); }
   // How far the connection got (phases.h).
@@ -40,8 +40,8 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   Loop& loop() override;
   std::uint64_t stream_id() const override;
   Rng& rng() override;
-  const Endpoint& endpoint() const override { return endpoint_; }
-  std::string_view url_path_override() const override { return url_path_; }
+  const Endpoint& endpoint() const override { return target_->ep; }
+  std::string_view url_path_override() const override { return target_->url_path; }
   bool transport_tls() const override { return tls_; }
   std::optional<std::string_view> metadata(std::string_view name) const override {
     return s_.md_.find(name);
@@ -65,7 +65,7 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   }
   SharedWire* shared_wire() override { return live() ? wire_ : nullptr; }
   void guarded(const std::function<void()>& fn) override;
-  bool proxied() const override { return (s_.info_.flags & kInfoProxied) != 0; }
+  bool proxied() const override { return (s_.flags_ & kInfoProxied) != 0; }
   Error check_redirect(std::string_view location) const override;
   void follow_redirect(std::string_view location, bool reusable) override;
   TxPull pull_tx(std::span<std::uint8_t> buf) override;
@@ -86,7 +86,9 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   void begin_server_txn() override;
   HostVerdict server_txn() override;
   HostVerdict server_upgrade() override;
-  std::optional<int> server_ack() const override { return s_.server_ack_; }
+  std::optional<int> server_ack() const override {
+    return s_.extras_ ? s_.extras_->server_ack : std::nullopt;
+  }
   std::optional<std::string_view> response_metadata(std::string_view name) const override;
 
   bool redirect_cross_origin() const override { return cross_origin_; }
@@ -107,15 +109,17 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   std::string pool_key() const;
 
   Stream& s_;
-  Endpoint endpoint_;
-  std::string url_path_;
-  bool tls_ = false;
+  // Where this attempt goes (its tls is the policy's view; tls_ below is
+  // what the transport does). Shared with the context and the other
+  // attempts to the same place (Context::shared_target).
+  std::shared_ptr<const Target> target_;
   std::unique_ptr<Relay> relay_;          // routes conn_'s events here (outlives conn_)
   std::unique_ptr<Connection> conn_;
   std::unique_ptr<Binding> binding_;
   SharedWires::Wire* wire_ = nullptr;     // the shared wire this attempt rides (no conn_ of its own)
   TimerId phase_timer_;                   // transport / protocol deadline (Context::Config)
   AttemptPhase phase_ = AttemptPhase::kOpening;
+  bool tls_ = false;  // the transport is TLS (the flags below share its word)
 
   // Facts beside the phase, each independent of how far the connection got
   // and of the others, so not part of AttemptPhase:
@@ -134,10 +138,10 @@ class Attempt final : public BindingHost, public ConnectionHandler {
   bool close_posted_ = false;  // a close is posted to the loop
   bool ending_ = false;        // inside on_transport_end: close/release/follow only record
   bool keep_conn_ = false;     // park conn_ in the pool when this attempt ends
+  bool cross_origin_ = false;  // a redirect took this attempt to another origin
   // Follow this Location when the attempt ends; made on a redirect only
   // (an optional string would cost every attempt its 40 bytes).
   std::unique_ptr<std::string> redirect_to_;
-  bool cross_origin_ = false;  // a redirect took this attempt to another origin
 
   HostVerdict verdict() const {
     return live() && !s_.stopping() ? HostVerdict::kContinue : HostVerdict::kStop;

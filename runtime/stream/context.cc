@@ -24,12 +24,11 @@ Context::~Context() {
   *alive_ = false;
   // Destroy in id order (deterministic); each stream sees DESTROYING.
   while (!streams_.empty()) {
-    Stream* s = streams_.begin()->second.get();
+    Stream* s = streams_.begin()->get();
     s->destroy();
-    if (!streams_.empty() && streams_.begin()->second.get() == s) {
+    if (!streams_.empty() && streams_.begin()->get() == s) {
       // destroy() was deferred (we are inside a callback): force it out.
-      graveyard_.push_back(std::move(streams_.begin()->second));
-      streams_.erase(streams_.begin());
+      graveyard_.push_back(std::move(streams_.extract(streams_.begin()).value()));
     }
   }
   graveyard_.clear();
@@ -79,11 +78,19 @@ Result<Stream*> Context::create(StreamInfo info) {
 
 Stream* Context::make_stream(const policy::Streamtype& st, StreamInfo info) {
   const std::uint64_t id = next_id_++;
+  // Run once, here: the stream does not keep it.
+  std::function<void(Stream*)> on_bind = std::move(info.on_bind);
   auto owned = std::make_unique<Stream>(*this, id, st, std::move(info));
   Stream* s = owned.get();
-  streams_.emplace(id, std::move(owned));
-  if (s->bind_hook()) s->bind_hook()(s);
+  streams_.insert(std::move(owned));
+  if (on_bind) on_bind(s);
   return s;
+}
+
+std::shared_ptr<const Target> Context::shared_target(const policy::Streamtype& st, const Target& t) {
+  std::shared_ptr<const Target>& kept = targets_[&st];
+  if (!kept || !(*kept == t)) kept = std::make_shared<const Target>(t);
+  return kept;
 }
 
 void Context::destroy(Stream* stream) {
@@ -102,17 +109,17 @@ const BindingFactory* Context::binding_for(policy::Protocol protocol, Role role)
 void Context::cancel_service() {
   // Snapshot ids: callbacks may create or destroy streams.
   std::vector<std::uint64_t> ids;
-  for (const auto& [id, s] : streams_) ids.push_back(id);
+  for (const auto& s : streams_) ids.push_back(s->id());
   for (std::uint64_t id : ids) {
     auto it = streams_.find(id);
     if (it == streams_.end()) continue;
-    it->second->notify(State::kEventWaitCancelled);
+    (*it)->notify(State::kEventWaitCancelled);
   }
 }
 
 std::size_t Context::attempt_count() const {
   std::size_t n = 0;
-  for (const auto& [id, s] : streams_) n += s->attempt_count();
+  for (const auto& s : streams_) n += s->attempt_count();
   for (const auto& s : graveyard_) n += s->attempt_count();
   return n;
 }
@@ -136,8 +143,7 @@ void Context::log(std::string_view text) {
 void Context::bury(Stream* stream) {
   auto it = streams_.find(stream->id());
   if (it == streams_.end()) return;
-  graveyard_.push_back(std::move(it->second));
-  streams_.erase(it);
+  graveyard_.push_back(std::move(streams_.extract(it).value()));
   if (tearing_down_ || reap_posted_) return;
   reap_posted_ = true;
   std::weak_ptr<bool> alive = alive_;

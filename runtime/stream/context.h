@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,7 @@
 #include "runtime/stream/observer.h"
 #include "runtime/stream/stream.h"
 #include "runtime/stream/system_blobs.h"
+#include "runtime/stream/target.h"
 
 namespace ss::stream {
 
@@ -206,13 +208,31 @@ class Context {
   ServerLimits server_limits_;
   std::map<std::pair<policy::Protocol, Role>, BindingFactory> bindings_;
   std::uint64_t next_id_ = 1;
-  std::map<std::uint64_t, std::unique_ptr<Stream>> streams_;  // by id: stable order
+  // The live streams by id (a stable order). A set ordered by the streams'
+  // ids rather than a map from id: its nodes are 16 bytes smaller, one per
+  // stream (docs/benchmarks.md, "Heap per idle raw stream").
+  struct ById {
+    using is_transparent = void;
+    bool operator()(const std::unique_ptr<Stream>& a, const std::unique_ptr<Stream>& b) const {
+      return a->id() < b->id();
+    }
+    bool operator()(const std::unique_ptr<Stream>& a, std::uint64_t b) const { return a->id() < b; }
+    bool operator()(std::uint64_t a, const std::unique_ptr<Stream>& b) const { return a < b->id(); }
+  };
+  std::set<std::unique_ptr<Stream>, ById> streams_;
   struct Sink {
     StreamInfo info;
     std::function<std::optional<StreamInfo>()> make_accepted;
     std::uint32_t sources = 0;
   };
   std::map<std::string, Sink> sinks_;  // by streamtype
+  // The latest connection target of each streamtype, shared by the
+  // attempts that go there (most streams of a streamtype go to the same
+  // place): an attempt holds a pointer instead of its own 120-byte copy
+  // (docs/benchmarks.md, "Heap per idle raw stream"). Looked up by key
+  // only, never iterated.
+  std::map<const policy::Streamtype*, std::shared_ptr<const Target>> targets_;
+  std::shared_ptr<const Target> shared_target(const policy::Streamtype& st, const Target& t);
   friend class Stream;
   friend class Server;  // makes the accepted streams
   Result<Stream*> join_sink(const policy::Streamtype& st, StreamInfo info);

@@ -17,20 +17,21 @@ void Stream::add_peer_tx_credit(std::int32_t add) {
   std::int64_t sum = static_cast<std::int64_t>(est_credit_) + add;
   est_credit_ = static_cast<std::int32_t>(std::clamp<std::int64_t>(sum, INT32_MIN, INT32_MAX));
   if (attempt_ && attempt_->binding_) attempt_->binding_->on_peer_tx_credit(add);
-  if (!held_.empty() && !flush_posted_) {
+  if (holding_rx() && !flush_posted_) {
     flush_posted_ = true;
     ctx_.loop().post(guarded(&Stream::flush_held_rx));
   }
 }
 
 HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
-  if (manual_credit_ && (!held_.empty() || est_credit_ < static_cast<std::int64_t>(bytes.size()))) {
-    std::size_t fit = held_.empty() && est_credit_ > 0 ? static_cast<std::size_t>(est_credit_) : 0;
+  if (manual_credit_ && (holding_rx() || est_credit_ < static_cast<std::int64_t>(bytes.size()))) {
+    std::size_t fit = !holding_rx() && est_credit_ > 0 ? static_cast<std::size_t>(est_credit_) : 0;
     fit = std::min(fit, bytes.size());
-    if (held_bytes_ + (bytes.size() - fit) > kMaxHeldRx) {
+    Extras& x = extras();
+    if (x.held_bytes + (bytes.size() - fit) > kMaxHeldRx) {
       ctx_.log("stream " + std::to_string(id_) + ": peer exceeded its tx credit by more than " +
                std::to_string(kMaxHeldRx) + " bytes; closing the connection and dropping the " +
-               std::to_string(held_bytes_) + " bytes held");
+               std::to_string(x.held_bytes) + " bytes held");
       pending_disconnect_ = true;
       drop_held_ = true;
       return HostVerdict::kStop;
@@ -38,13 +39,13 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
     std::uint32_t tail_flags = flags;
     if (fit > 0) {
       tail_flags &= ~static_cast<std::uint32_t>(kFlagSom);
-      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags, State::kNone});
-      held_bytes_ += bytes.size() - fit;
+      x.held.push_back(Held{std::vector<std::uint8_t>(bytes.begin() + fit, bytes.end()), tail_flags, State::kNone});
+      x.held_bytes += bytes.size() - fit;
       bytes = bytes.first(fit);
       flags &= ~static_cast<std::uint32_t>(kFlagEom);
     } else {
-      held_.push_back(Held{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags, State::kNone});
-      held_bytes_ += bytes.size();
+      x.held.push_back(Held{std::vector<std::uint8_t>(bytes.begin(), bytes.end()), flags, State::kNone});
+      x.held_bytes += bytes.size();
       update_rx_pause();
       return HostVerdict::kContinue;
     }
@@ -52,24 +53,25 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
   }
   if (manual_credit_) est_credit_ -= static_cast<std::int32_t>(bytes.size());
   if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kRx));
-  Ret r = info_.callbacks.rx ? info_.callbacks.rx(bytes, flags) : Ret::kOk;
+  Ret r = callbacks_.rx ? callbacks_.rx(bytes, flags) : Ret::kOk;
   observe_answer(EngineEvent::Kind::kRx, r);
   apply(r);
   return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
 }
 
 bool Stream::hold_state(State state) {
-  if (held_.empty()) return false;
-  held_.push_back(Held{{}, 0, state});
+  if (!holding_rx()) return false;
+  extras_->held.push_back(Held{{}, 0, state});
   return true;
 }
 
 void Stream::drop_held() {
-  if (!held_.empty() && !destroyed()) {
-    ctx_.trace("ss.rxflow", "ss" + std::to_string(id_) + " drop " + std::to_string(held_bytes_));
+  if (!extras_) return;  // nothing was ever held
+  if (!extras_->held.empty() && !destroyed()) {
+    ctx_.trace("ss.rxflow", "ss" + std::to_string(id_) + " drop " + std::to_string(extras_->held_bytes));
   }
-  held_.clear();
-  held_bytes_ = 0;
+  extras_->held.clear();
+  extras_->held_bytes = 0;
 }
 
 // Delivers what was held, in order, as far as the credit goes: rx (an
@@ -78,11 +80,12 @@ void Stream::drop_held() {
 // meanwhile.
 void Stream::flush_held_rx() {
   flush_posted_ = false;
-  while (!held_.empty() && !stopping()) {
-    Held& h = held_.front();
+  while (holding_rx() && !stopping()) {
+    std::list<Held>& held = extras_->held;
+    Held& h = held.front();
     if (h.state != State::kNone) {
       const State state = h.state;
-      held_.pop_front();
+      held.pop_front();
       raise(state);
       continue;
     }
@@ -96,19 +99,19 @@ void Stream::flush_held_rx() {
       h.data.erase(h.data.begin(), h.data.begin() + static_cast<std::ptrdiff_t>(n));
       h.flags &= ~static_cast<std::uint32_t>(kFlagSom);
     } else {
-      held_.pop_front();
+      held.pop_front();
     }
-    held_bytes_ -= n;
+    extras_->held_bytes -= n;
     est_credit_ -= static_cast<std::int32_t>(n);
     if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kRx));
-    Ret r = info_.callbacks.rx ? info_.callbacks.rx(chunk, f) : Ret::kOk;
+    Ret r = callbacks_.rx ? callbacks_.rx(chunk, f) : Ret::kOk;
     observe_answer(EngineEvent::Kind::kRx, r);
     apply(r);
   }
   update_rx_pause();
-  if (held_.empty() && end_later_ && !stopping()) {
-    const EndLater e = *end_later_;
-    end_later_.reset();
+  if (!holding_rx() && end_later() && !stopping()) {
+    const EndLater e = *extras_->end_later;
+    extras_->end_later.reset();
     report_connected_end(e.reconnect);
   }
 }
@@ -123,7 +126,7 @@ void Stream::hold_rx(bool hold) {
 // while much rx is held back for lack of manual credit.
 void Stream::update_rx_pause() {
   Connection* conn = attempt_ && attempt_->transport_up() ? attempt_->conn_.get() : nullptr;
-  const bool pause = hold_rx_ || held_bytes_ >= kHeldRxPauseAt || (rx_paused_ && held_bytes_ >= kHeldRxResumeBelow);
+  const bool pause = hold_rx_ || held_bytes() >= kHeldRxPauseAt || (rx_paused_ && held_bytes() >= kHeldRxResumeBelow);
   // planted: reading paused for held rx never resumes
   if (SS_PLANTED("held-rx-no-resume") && rx_paused_ && !pause) return;
   if (pause == rx_paused_ || !conn) {
@@ -133,7 +136,7 @@ void Stream::update_rx_pause() {
   rx_paused_ = pause;
   conn->pause_reading(pause);
   ctx_.trace("ss.rxflow", "ss" + std::to_string(id_) + (pause ? " pause " : " resume ") +
-                              std::to_string(held_bytes_));
+                              std::to_string(held_bytes()));
 }
 
 }  // namespace ss::stream

@@ -69,48 +69,49 @@ Result<Stream*> Context::join_sink(const policy::Streamtype& st, StreamInfo info
 void Stream::link_sink(Stream* peer, bool is_source) {
   if (destroy_started()) return;
   Guard g(this);
-  sink_peer_ = peer;
-  sink_source_ = is_source;
+  Extras& x = extras();
+  x.sink_peer = peer;
+  x.sink_source = is_source;
   seq_ = Seq::kConnected;
   raise(State::kConnecting);
   if (!stopping()) {
-    sink_connected_ = true;
+    x.sink_connected = true;
     raise(State::kConnected);
   }
-  if (tx_wanted_ && sink_peer_ && !sink_tx_posted_) {
-    sink_tx_posted_ = true;
+  if (tx_wanted_ && x.sink_peer && !x.sink_tx_posted) {
+    x.sink_tx_posted = true;
     ctx_.loop().post(guarded(&Stream::sink_tx));
   }
 }
 
 void Stream::sink_tx() {
-  sink_tx_posted_ = false;
-  if (!sink_peer_ || stopping() || !tx_wanted_) return;
+  extras().sink_tx_posted = false;
+  if (!sink_peer() || stopping() || !tx_wanted_) return;
   tx_wanted_ = false;
   std::array<std::uint8_t, kSinkChunk> buf;
   std::size_t len = buf.size();
   std::uint32_t flags = 0;
   if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kTx));
-  Ret r = info_.callbacks.tx ? info_.callbacks.tx(tx_ordinal_++, buf, len, flags) : Ret::kTxDontSend;
+  Ret r = callbacks_.tx ? callbacks_.tx(tx_ordinal_++, buf, len, flags) : Ret::kTxDontSend;
   observe_answer(EngineEvent::Kind::kTx, r);
   apply(r);
-  if (r != Ret::kOk || stopping() || !sink_peer_) return;
+  if (r != Ret::kOk || stopping() || !sink_peer()) return;
   if (len > buf.size()) {
     ctx_.violation("stream " + std::to_string(id_) + ": tx callback claimed " + std::to_string(len) +
                    " bytes of a " + std::to_string(buf.size()) + "-byte buffer");
     len = buf.size();
   }
-  Stream* peer = sink_peer_;
+  Stream* peer = sink_peer();
   Guard pg(peer);
   peer->deliver_rx(std::span<const std::uint8_t>(buf.data(), len), flags);
 }
 
 void Stream::unlink_sink() {
-  if (!sink_peer_) return;
-  Stream* peer = sink_peer_;
-  sink_peer_ = nullptr;
-  if (peer->sink_peer_ == this) peer->sink_peer_ = nullptr;
-  Stream* source = sink_source_ ? this : peer;
+  if (!sink_peer()) return;
+  Stream* peer = extras_->sink_peer;
+  extras_->sink_peer = nullptr;
+  if (peer->sink_peer() == this) peer->extras_->sink_peer = nullptr;
+  Stream* source = extras_->sink_source ? this : peer;
   auto it = ctx_.sinks_.find(source->st_.name);
   if (it == ctx_.sinks_.end()) return;
   auto& sink = it->second;

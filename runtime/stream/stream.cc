@@ -17,13 +17,22 @@ Stream::Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, Str
     : ctx_(ctx),
       id_(id),
       st_(st),
-      info_(std::move(info)),
+      callbacks_(std::move(info.callbacks)),
+      user_(info.user),
+      user_storage_(std::move(info.user_storage)),
+      flags_(info.flags),
       md_(st),
       budget_(ctx.policy().retry_of(st)),
-      parts_(st.rideshare ? ctx.policy().rideshare_chain(st) : std::vector<const policy::Streamtype*>{}),
       token_(std::make_shared<Stream*>(this)) {
-  manual_credit_ = info_.manual_initial_tx_credit > 0;
-  est_credit_ = info_.manual_initial_tx_credit;
+  manual_credit_ = info.manual_initial_tx_credit > 0;
+  est_credit_ = info.manual_initial_tx_credit;
+  if (info.make_accepted) extras().make_accepted = std::move(info.make_accepted);
+  if (st.rideshare) extras().parts = ctx.policy().rideshare_chain(st);
+}
+
+Stream::Extras& Stream::extras() {
+  if (!extras_) extras_ = std::make_unique<Extras>();
+  return *extras_;
 }
 
 Stream::~Stream() { *token_ = nullptr; }
@@ -50,9 +59,10 @@ std::function<void()> Stream::guarded(void (Stream::*fn)()) {
 // The one place states are raised.
 
 bool Stream::end_tx_part() {
-  if (part_ + 1 >= parts_.size()) return false;  // the last part stays until the next CONNECTING
-  if (SS_PLANTED("rideshare-skip") && part_ + 2 < parts_.size()) ++part_;  // planted: a middle part skipped
-  ++part_;
+  // The last part stays until the next CONNECTING.
+  if (!extras_ || extras_->part + 1 >= extras_->parts.size()) return false;
+  if (SS_PLANTED("rideshare-skip") && extras_->part + 2 < extras_->parts.size()) ++extras_->part;  // planted: a middle part skipped
+  ++extras_->part;
   return true;
 }
 
@@ -64,7 +74,8 @@ Ret Stream::raise(State state, std::uint32_t ack) {
                    std::to_string(to_int(state)) + ")");
   }
   tracked_ = next_tracked(tracked_, state);
-  if (state == State::kConnecting) part_ = 0;  // a new transaction starts with the first part
+  // A new transaction starts with the first part.
+  if (state == State::kConnecting && extras_) extras_->part = 0;
   ctx_.trace("ss.state", "ss" + std::to_string(id_) + " " + st_.name + " " + state_name(state) +
                              (is_user_state(state) ? "(" + std::to_string(to_int(state)) + ")" : "") +
                              " ack=" + std::to_string(ack));
@@ -76,7 +87,7 @@ Ret Stream::raise(State state, std::uint32_t ack) {
     observe(e);
   }
   Ret r = Ret::kOk;
-  if (info_.callbacks.state) r = info_.callbacks.state(state, ack);
+  if (callbacks_.state) r = callbacks_.state(state, ack);
   observe_answer(EngineEvent::Kind::kState, r, to_int(state));
   if (state != State::kDestroying) apply(r);
   return r;
@@ -142,7 +153,7 @@ Ret Stream::start() {
   raise(State::kCreating);
   // An SS proxy's onward stream (kInfoProxied) is connected by the proxy
   // once its client's metadata is in (docs/proxy.md "What happens on a link").
-  if (!pending_destroy_ && st_.nailed_up && !SS_PLANTED("nailed-up-ignored") && !is_server() && !accepted() && !st_.local_sink && !(info_.flags & kInfoProxied)) {
+  if (!pending_destroy_ && st_.nailed_up && !SS_PLANTED("nailed-up-ignored") && !is_server() && !accepted() && !st_.local_sink && !(flags_ & kInfoProxied)) {
     pending_disconnect_ = false;
     drop_held_ = false;
     connect_now(false);
@@ -160,9 +171,9 @@ Ret Stream::request_tx() {
   if (depth_ == 1) call_ret_ = Ret::kOk;
   Ret before = call_ret_;
   tx_wanted_ = true;
-  if (sink_peer_) {  // local sink: this side's tx() goes to the peer, from the loop
-    if (!sink_tx_posted_) {
-      sink_tx_posted_ = true;
+  if (sink_peer()) {  // local sink: this side's tx() goes to the peer, from the loop
+    if (!extras_->sink_tx_posted) {
+      extras_->sink_tx_posted = true;
       ctx_.loop().post(guarded(&Stream::sink_tx));
     }
     return Ret::kOk;
@@ -232,8 +243,9 @@ void Stream::cancel_timeout() {
 
 Error Stream::set_metadata(std::string_view name, std::string_view value) {
   Error e = md_.set(name, value);
-  if (!e && accepted() && std::find(response_md_.begin(), response_md_.end(), name) == response_md_.end()) {
-    response_md_.emplace_back(name);
+  if (!e && accepted()) {
+    std::vector<std::string>& names = extras().response_md;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.emplace_back(name);
   }
   return e;
 }
@@ -243,9 +255,9 @@ Result<std::string_view> Stream::get_metadata(std::string_view name) const {
 }
 
 void Stream::change_handlers(const Callbacks& partial) {
-  if (partial.rx) info_.callbacks.rx = partial.rx;
-  if (partial.tx) info_.callbacks.tx = partial.tx;
-  if (partial.state) info_.callbacks.state = partial.state;
+  if (partial.rx) callbacks_.rx = partial.rx;
+  if (partial.tx) callbacks_.tx = partial.tx;
+  if (partial.state) callbacks_.state = partial.state;
 }
 
 void Stream::destroy() {
@@ -309,7 +321,7 @@ void Stream::open_attempt(const Target& t, bool may_reuse) {
                         std::to_string(static_cast<int>(st_.protocol)));
     return;
   }
-  auto a = std::make_unique<Attempt>(*this, t.ep, t.url_path);
+  auto a = std::make_unique<Attempt>(*this, ctx_.shared_target(st_, t));
   Attempt* raw = a.get();
   attempt_ = std::move(a);
   raw->tls_ = t.tls;
@@ -474,7 +486,7 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
                            (locally ? " (local)" : ""));
   // Only a connection we let go of ourselves, healthy, goes back to the pool.
   a->keep_conn_ = a->keep_conn_ && locally;
-  const Target was{a->endpoint_, a->tls_, a->url_path_};
+  const Target was{a->target_->ep, a->tls_, a->target_->url_path};
   // A pooled connection the server had already given up on: it ended
   // before a byte came back and before any user payload went out. Nothing
   // happened as far as the stream is concerned; try again on a new one.
@@ -524,15 +536,15 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
     // 503/429 ("come back later") backs off and retries even when
     // opportunistic, as libwebsockets does.
     const bool reconnect = retry_asked || (!st_.opportunistic && !txn_ok);
-    if (!held_.empty() && !pending_destroy_ && !destroy_started()) {
+    if (holding_rx() && !pending_destroy_ && !destroy_started()) {
       // Rx held for lack of credit (and the transaction's result behind
       // it) still belongs to this connection: the user hears all of it,
       // then DISCONNECTED (docs/api.md "Sending and receiving"). The wire
       // itself is already closed or parked; no new attempt starts before
       // DISCONNECTED (seq_ stays kConnected).
-      end_later_ = EndLater{reconnect};
+      extras_->end_later = EndLater{reconnect};
       ctx_.trace("ss.end", "ss" + std::to_string(id_) + " DISCONNECTED waits for " +
-                               std::to_string(held_bytes_) + " held rx bytes");
+                               std::to_string(extras_->held_bytes) + " held rx bytes");
       if (!flush_posted_) {
         flush_posted_ = true;
         ctx_.loop().post(guarded(&Stream::flush_held_rx));
@@ -618,11 +630,11 @@ void Stream::do_disconnect() {
   if (drop) drop_held();
   if (attempt_) {
     attempt_ended(EndReason::kClosedLocally, true);
-  } else if (end_later_ && held_.empty()) {
+  } else if (end_later() && !holding_rx()) {
     // The connection had ended with rx held; the user disconnected before
     // hearing all of it.
-    const EndLater e = *end_later_;
-    end_later_.reset();
+    const EndLater e = *extras_->end_later;
+    extras_->end_later.reset();
     report_connected_end(e.reconnect);
   }
 }
@@ -635,9 +647,12 @@ void Stream::do_destroy() {
   if (retry_timer_) ctx_.loop().cancel(retry_timer_);
   retry_timer_ = {};
   cancel_timeout();
-  const bool was_connected = (attempt_ && attempt_->protocol_up()) || sink_connected_ || end_later_;
-  sink_connected_ = false;
-  end_later_.reset();
+  const bool was_connected =
+      (attempt_ && attempt_->protocol_up()) || (extras_ && (extras_->sink_connected || extras_->end_later));
+  if (extras_) {
+    extras_->sink_connected = false;
+    extras_->end_later.reset();
+  }
   if (attempt_ && attempt_->binding_) {
     attempt_->ending_ = true;  // as in attempt_ended: last words only
     const auto info = attempt_->binding_->on_transport_end(EndReason::kClosedLocally);
@@ -647,15 +662,15 @@ void Stream::do_destroy() {
     if (info.reusable && attempt_->txn_ok_ && !pending_disconnect_) attempt_->keep_conn_ = true;
   }
   retire_attempt();
-  if (server_) server_->close();  // stops listening; the accepted streams go too
-  Stream* sink_peer = sink_peer_;
+  if (server()) server()->close();  // stops listening; the accepted streams go too
+  Stream* linked = sink_peer();
   unlink_sink();
   if (created) {
     if (was_connected) raise(State::kDisconnected);
     raise(State::kDestroying);
   }
   --depth_;
-  if (sink_peer) sink_peer->destroy();  // the two ends of a sink go together
+  if (linked) linked->destroy();  // the two ends of a sink go together
   move_to(phase_, StreamPhase::kDestroyed);
   *token_ = nullptr;
   drop_held();
@@ -666,27 +681,29 @@ void Stream::do_destroy() {
 // Serving (server.h): the listening stream and its accepted streams
 
 Error Stream::listen() {
-  if (!is_server() || server_) return make_error(ErrorCode::kState, "not a server stream, or listening already");
-  server_ = std::make_unique<Server>(*this);
-  return server_->listen();
+  if (!is_server() || server()) return make_error(ErrorCode::kState, "not a server stream, or listening already");
+  extras().server = std::make_unique<Server>(*this);
+  return extras_->server->listen();
 }
 
 std::optional<StreamInfo> Stream::accepted_info() const {
   StreamInfo a;
-  if (info_.make_accepted) {
-    if (!info_.make_accepted(a)) return std::nullopt;
+  if (extras_ && extras_->make_accepted) {
+    if (!extras_->make_accepted(a)) return std::nullopt;
   } else {
-    a = info_;  // the same callbacks and user object (the C++ API's default)
-    a.make_accepted = {};
-    a.on_bind = {};  // the server's own publication hook is not the client's
+    // The same callbacks and user object (the C++ API's default); not the
+    // server's own on_bind (its publication hook is not the client's).
+    a.callbacks = callbacks_;
+    a.user = user_;
+    a.user_storage = user_storage_;
   }
   a.streamtype = st_.name;
-  a.flags = static_cast<std::uint8_t>((info_.flags & ~kInfoServer) | kInfoAccepted);
+  a.flags = static_cast<std::uint8_t>((flags_ & ~kInfoServer) | kInfoAccepted);
   return a;
 }
 
 void Stream::foreach_client(const std::function<void(Stream*)>& fn) {
-  if (server_ && !destroy_started()) server_->foreach_client(fn);
+  if (server() && !destroy_started()) server()->foreach_client(fn);
 }
 
 void Stream::adopt(std::unique_ptr<Connection> conn, bool tls) {
@@ -703,7 +720,7 @@ void Stream::adopt(std::unique_ptr<Connection> conn, bool tls) {
     return;
   }
   const BindingFactory* factory = ctx_.binding_for(st_.protocol, Role::kServer);
-  auto a = std::make_unique<Attempt>(*this, conn->peer(), "");
+  auto a = std::make_unique<Attempt>(*this, std::make_shared<const Target>(Target{conn->peer(), tls, ""}));
   Attempt* raw = a.get();
   if (factory && *factory) raw->binding_ = (*factory)(*raw);
   if (!raw->binding_) {

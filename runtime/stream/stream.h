@@ -83,10 +83,8 @@ struct StreamInfo {
 class Sequencer {
  public:
   const std::vector<State>& states() const { return states_; }
-  std::function<void(State state)> on_state;  // optional observer
   void deliver(State state) {
     if (states_.size() < kMaxKept) states_.push_back(state);
-    if (on_state) on_state(state);
   }
   static constexpr std::size_t kMaxKept = 1024;
 
@@ -125,10 +123,12 @@ class Stream {
   // with lws) until CONNECTING starts the next transaction at the stream's
   // own streamtype.
   const char* rideshare() const { return tx_part().name.c_str(); }
-  const policy::Streamtype& tx_part() const { return parts_.empty() ? st_ : *parts_[part_]; }
+  const policy::Streamtype& tx_part() const {
+    return extras_ && !extras_->parts.empty() ? *extras_->parts[extras_->part] : st_;
+  }
   // An accepted stream's answer to the current request (0 = 200, else the
   // status); without one the response is a 404 (docs/api.md "Serving").
-  void server_ack(int nack) { server_ack_ = nack; }
+  void server_ack(int nack) { extras().server_ack = nack; }
   // Server streams: each live accepted stream once, in accept order; safe
   // when `fn` destroys streams (server.h). Nothing for other streams.
   void foreach_client(const std::function<void(Stream*)>& fn);
@@ -141,16 +141,16 @@ class Stream {
   std::uint64_t id() const { return id_; }
   const policy::Streamtype& streamtype() const { return st_; }
   Context& context() { return ctx_; }
-  void* user() const { return info_.user; }
+  void* user() const { return user_; }
   // What keeps the user object alive (the C API's handle).
-  const std::shared_ptr<void>& user_storage() const { return info_.user_storage; }
+  const std::shared_ptr<void>& user_storage() const { return user_storage_; }
   State tracked_state() const { return tracked_; }
   bool destroyed() const { return phase_ == StreamPhase::kDestroyed; }
   bool has_connection() const { return attempt_ != nullptr; }
-  bool is_server() const { return (info_.flags & kInfoServer) != 0; }
-  bool accepted() const { return (info_.flags & kInfoAccepted) != 0; }
+  bool is_server() const { return (flags_ & kInfoServer) != 0; }
+  bool accepted() const { return (flags_ & kInfoAccepted) != 0; }
   // A server stream's listener (null for other streams).
-  Server* server() const { return server_.get(); }
+  Server* server() const { return extras_ ? extras_->server.get() : nullptr; }
   bool protocol_connected() const;
   bool has_retry_timer() const { return static_cast<bool>(retry_timer_); }
   bool has_timeout_timer() const { return static_cast<bool>(timeout_timer_); }
@@ -169,7 +169,6 @@ class Stream {
   // --- internal (context and Attempt) ----------------------------------
   // Raises an out-of-band state (EVENT_WAIT_CANCELLED, a user state).
   Ret notify(State state, std::uint32_t ack = 0);
-  const std::function<void(Stream*)>& bind_hook() const { return info_.on_bind; }
   Ret start();  // raises CREATING, connects if nailed_up
   // Server streams, before start(): listens (server.h); the error says why not.
   Error listen();
@@ -183,7 +182,7 @@ class Stream {
   void reclaim_attempts();
   // Local sinks (sink.cc): `peer` is the other end; both become CONNECTED.
   void link_sink(Stream* peer, bool is_source);
-  bool sink_linked() const { return sink_peer_ != nullptr; }
+  bool sink_linked() const { return sink_peer() != nullptr; }
 
  private:
   friend class Attempt;
@@ -253,7 +252,14 @@ class Stream {
   Context& ctx_;
   std::uint64_t id_;
   const policy::Streamtype& st_;
-  StreamInfo info_;
+  // What the stream keeps of its StreamInfo. The rest is not kept per
+  // stream: the streamtype name is st_.name, on_bind runs once in
+  // Context::make_stream, make_accepted lives in extras_ (server streams
+  // only) and the manual credit went into est_credit_.
+  Callbacks callbacks_;
+  void* user_ = nullptr;
+  std::shared_ptr<void> user_storage_;
+  std::uint8_t flags_ = 0;  // InfoFlag bits
   Metadata md_;
   RetryBudget budget_;
   Sequencer sequencer_;
@@ -261,12 +267,12 @@ class Stream {
   State tracked_ = State::kNone;
   StreamPhase phase_ = StreamPhase::kNew;  // phases.h
   Seq seq_ = Seq::kIdle;
+  std::uint32_t connect_attempts_ = 0;
   std::unique_ptr<Attempt> attempt_;
   std::vector<std::unique_ptr<Attempt>> dead_attempts_;
   TimerId retry_timer_;
   TimerId timeout_timer_;
   std::uint32_t retry_after_floor_ms_ = 0;
-  std::uint32_t connect_attempts_ = 0;
   int redirect_hops_ = 0;  // redirects followed since the last connect_now
   // The policy's target of the current connect_now, kept from its first
   // redirect on (same_origin); null until then, so that streams that are
@@ -275,23 +281,26 @@ class Stream {
   std::string last_error_;     // last_error()
   bool downgrade_logged_ = false;  // the endpoint's scheme turned "tls" off: said once
 
-  // This streamtype and its rideshare chain (Policy::rideshare_chain); part_
-  // indexes the one tx() is producing. Empty for a streamtype without
-  // rideshare (the chain is st_ alone), which saves every such stream a
-  // heap block.
-  std::vector<const policy::Streamtype*> parts_;
-  std::size_t part_ = 0;
   // A tx EOM: on to the next part; true when the transaction goes on.
   bool end_tx_part();
 
   bool tx_wanted_ = false;
-  std::optional<std::size_t> tx_len_;
   bool tx_kick_posted_ = false;
+  std::optional<std::size_t> tx_len_;
   std::uint32_t tx_ordinal_ = 0;
 
   // Manual rx credit and held rx; their functions are in rx_credit.cc.
   bool manual_credit_ = false;
   std::int32_t est_credit_ = 0;
+  bool drop_held_ = false;  // the pending disconnect drops held rx (DISCONNECT_ME, overrun)
+  bool rx_paused_ = false;  // the connection's reading is paused (held rx)
+  bool hold_rx_ = false;    // the consumer asked to stop reading (hold_rx)
+  void update_rx_pause();
+  bool flush_posted_ = false;
+  // An accepted stream's end: it never reconnects; DISCONNECTED (if it was
+  // CONNECTED), then it is destroyed.
+  void end_accepted(bool was_connected);
+
   // What the user has not heard yet, in arrival order (docs/api.md
   // "Sending and receiving"): rx held for lack of credit, and the states
   // that came after it (the transaction's QOS_ACK/NACK_REMOTE).
@@ -300,34 +309,46 @@ class Stream {
     std::uint32_t flags = 0;
     State state = State::kNone;  // not kNone: raise this state instead of rx
   };
-  // A list, not a deque: libstdc++'s deque allocates 576 bytes when it is
-  // made, and held rx is rare (manual credit only), so every idle stream
-  // paid for a buffer it never used (docs/benchmarks.md, heap per stream).
-  std::list<Held> held_;
-  std::size_t held_bytes_ = 0;
   // The connection ended while rx was held: the user hears DISCONNECTED
-  // (and the retry decision is taken) once held_ drains.
+  // (and the retry decision is taken) once the held rx drains.
   struct EndLater {
     bool reconnect = false;
   };
-  std::optional<EndLater> end_later_;
-  bool drop_held_ = false;  // the pending disconnect drops held rx (DISCONNECT_ME, overrun)
-  bool rx_paused_ = false;  // the connection's reading is paused (held rx)
-  bool hold_rx_ = false;    // the consumer asked to stop reading (hold_rx)
-  void update_rx_pause();
-  bool flush_posted_ = false;
-  std::optional<int> server_ack_;  // this transaction's lws_ss_server_ack
-  // Names the user set since the request's SERVER_TXN: only these become
-  // response headers (the request's own mapped headers are not echoed).
-  std::vector<std::string> response_md_;
-  std::unique_ptr<Server> server_;  // server streams: the listener and the accepted streams
-  // An accepted stream's end: it never reconnects; DISCONNECTED (if it was
-  // CONNECTED), then it is destroyed.
-  void end_accepted(bool was_connected);
-  Stream* sink_peer_ = nullptr;  // local sink link (either side)
-  bool sink_source_ = false;     // this side is the source (not the accepted sink)
-  bool sink_connected_ = false;  // CONNECTED by a sink link (DISCONNECTED due at destroy)
-  bool sink_tx_posted_ = false;
+  // The members of features most streams never use (held rx, serving,
+  // local sinks, rideshare), in one block made on first use (extras()): an
+  // idle client stream carries one null pointer instead of ~190 bytes of
+  // them (docs/benchmarks.md, "Heap per idle raw stream").
+  struct Extras {
+    // Held rx (manual credit; rx_credit.cc). A list, not a deque:
+    // libstdc++'s deque allocates 576 bytes when it is made.
+    std::list<Held> held;
+    std::size_t held_bytes = 0;
+    std::optional<EndLater> end_later;
+    // Serving (server.h): a server stream's listener and its make_accepted;
+    // an accepted stream's answer and response metadata.
+    std::unique_ptr<Server> server;
+    std::function<bool(StreamInfo& accepted)> make_accepted;
+    std::optional<int> server_ack;  // this transaction's lws_ss_server_ack
+    // Names the user set since the request's SERVER_TXN: only these become
+    // response headers (the request's own mapped headers are not echoed).
+    std::vector<std::string> response_md;
+    // Local sinks (sink.cc), either side of the link.
+    Stream* sink_peer = nullptr;
+    bool sink_source = false;     // this side is the source (not the accepted sink)
+    bool sink_connected = false;  // CONNECTED by a sink link (DISCONNECTED due at destroy)
+    bool sink_tx_posted = false;
+    // Rideshare: this streamtype and its chain (Policy::rideshare_chain);
+    // `part` indexes the one tx() is producing. Without rideshare the
+    // chain is st_ alone and nothing is kept.
+    std::vector<const policy::Streamtype*> parts;
+    std::size_t part = 0;
+  };
+  std::unique_ptr<Extras> extras_;
+  Extras& extras();  // made on first use
+  bool holding_rx() const { return extras_ && !extras_->held.empty(); }
+  std::size_t held_bytes() const { return extras_ ? extras_->held_bytes : 0; }
+  bool end_later() const { return extras_ && extras_->end_later; }
+  Stream* sink_peer() const { return extras_ ? extras_->sink_peer : nullptr; }
 
   int depth_ = 0;
   Ret call_ret_ = Ret::kOk;  // worst return seen during the current API call

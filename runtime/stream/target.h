@@ -22,6 +22,7 @@ struct Target {
   Endpoint ep;
   bool tls = false;
   std::string url_path;  // path override ("" = the policy's http_url)
+  friend bool operator==(const Target&, const Target&) = default;
 };
 
 // "scheme://host[:port][/path]"; nullopt when `text` is not of that form.
