@@ -28,6 +28,15 @@ Stream* make_connected(Harness& h, Recorder& r, const char* type) {
   return s;
 }
 
+// A stream of `type` to a refusing host, asked to send, a minute later.
+Stream* make_refused(Harness& h, Recorder& r, const char* type) {
+  h.sim.set_mode("echo.test", HostMode::kRefuse);
+  Stream* s = make(h, r, type);
+  s->request_tx();
+  h.world.run_for(seconds(60));
+  return s;
+}
+
 // Once the world is idle: no stream live or unreclaimed, no connection
 // open, no engine violation.
 void expect_nothing_left(Harness& h) {
@@ -136,10 +145,7 @@ TEST(Raw, NailedUpConnectsAtCreation) {
 TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
   Recorder r;
   Harness h;
-  h.sim.set_mode("echo.test", HostMode::kRefuse);
-  Stream* s = make(h, r, "echo");
-  s->request_tx();
-  h.world.run_for(seconds(60));
+  Stream* s = make_refused(h, r, "echo");
   // conceal 3: three concealed failures, the 4th gives up.
   EXPECT_EQ(r.count(State::kUnreachable), 4u);
   EXPECT_EQ(r.count(State::kAllRetriesFailed), 1u);
@@ -153,19 +159,14 @@ TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
 TEST(Retry, NoRetryPolicyGivesUpAfterFirstFailure) {
   Recorder r;
   Harness h;
-  h.sim.set_mode("echo.test", HostMode::kRefuse);
-  make(h, r, "once")->request_tx();
-  h.world.run_for(seconds(60));
+  make_refused(h, r, "once");
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,UNREACHABLE,ALL_RETRIES_FAILED");
 }
 
 TEST(Retry, RequestTxAfterGivingUpGetsAFreshBudget) {
   Recorder r;
   Harness h;
-  h.sim.set_mode("echo.test", HostMode::kRefuse);
-  Stream* s = make(h, r, "echo");
-  s->request_tx();
-  h.world.run_for(seconds(60));
+  Stream* s = make_refused(h, r, "echo");
   ASSERT_EQ(r.count(State::kAllRetriesFailed), 1u);
   s->request_tx();
   h.world.run_for(seconds(60));
