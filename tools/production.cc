@@ -3,7 +3,7 @@
 #include <sys/random.h>
 
 #include "runtime/bind/tls/tls_transport.h"
-#include "runtime/capi/backend.h"
+#include "runtime/include/ss/builtin_bindings.h"
 
 namespace ss::tools {
 

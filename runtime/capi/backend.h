@@ -42,8 +42,4 @@ class Backend {
   virtual void setup(Context& ctx);
 };
 
-// Registers every built-in protocol binding (raw, h1, ws) on `ctx`; the
-// one list every way of making a context uses (C API, tools, tests).
-void register_builtin_bindings(Context& ctx);
-
 }  // namespace ss::stream

@@ -14,11 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/bind/h1/h1_binding.h"
-#include "runtime/bind/raw/raw_binding.h"
-#include "runtime/bind/mqtt/mqtt_binding.h"
-#include "runtime/bind/h2/h2_binding.h"
-#include "runtime/bind/ws/ws_binding.h"
+#include "runtime/include/ss/builtin_bindings.h"
 #include "runtime/policy/parse.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/stream.h"
@@ -270,14 +266,6 @@ Result<std::shared_ptr<const policy::Policy>> Backend::load_policy(std::string_v
     return make_error(ErrorCode::kParse, msg);
   }
   return out.policy;
-}
-
-void register_builtin_bindings(Context& ctx) {
-  proto::raw::register_raw_binding(ctx);
-  proto::h1::register_h1_binding(ctx);
-  proto::ws::register_ws_binding(ctx);
-  proto::mqtt::register_mqtt_binding(ctx);
-  proto::h2::register_h2_binding(ctx);
 }
 
 void Backend::setup(Context& ctx) { register_builtin_bindings(ctx); }

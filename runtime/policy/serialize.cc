@@ -6,6 +6,14 @@
 namespace ss::policy {
 namespace {
 
+// A JSON array of one element per item, made by `element`.
+template <typename J, typename Items, typename F>
+J array_of(const Items& items, F element) {
+  J a = J::array();
+  for (const auto& x : items) a.push_back(element(x));
+  return a;
+}
+
 template <typename J>
 J streamtype_json(const Policy& p, const Streamtype& st) {
   J o = J::object();
@@ -41,17 +49,14 @@ J streamtype_json(const Policy& p, const Streamtype& st) {
   o["client_buflen"] = st.client_buflen;
   o["client_buflen_rxflow_on_above"] = st.client_buflen_rxflow_on_above;
   o["client_buflen_rxflow_off_below"] = st.client_buflen_rxflow_off_below;
-  J md = J::array();
-  for (const auto& m : st.metadata) md.push_back(J{{m.name, m.header}});
-  o["metadata"] = md;
+  o["metadata"] = array_of<J>(st.metadata, [](const auto& m) { return J{{m.name, m.header}}; });
   // http
   o["http_method"] = st.http_method;
   o["http_url"] = st.http_url;
   o["http_expect"] = st.http_expect;
   o["http_fail_redirect"] = st.http_fail_redirect;
-  J rm = J::array();
-  for (const auto& [status, state] : st.http_resp_map) rm.push_back(J{{std::to_string(status), state}});
-  o["http_resp_map"] = rm;
+  o["http_resp_map"] =
+      array_of<J>(st.http_resp_map, [](const auto& m) { return J{{std::to_string(m.first), m.second}}; });
   o["http_auth_header"] = st.http_auth_header;
   o["http_dsn_header"] = st.http_dsn_header;
   o["http_fwv_header"] = st.http_fwv_header;
@@ -76,9 +81,7 @@ J streamtype_json(const Policy& p, const Streamtype& st) {
   o["server"] = st.server;
   if (st.server_cert) o["server_cert"] = p.certs[*st.server_cert].name;
   if (st.server_key) o["server_key"] = p.certs[*st.server_key].name;
-  J opts = J::array();
-  for (const auto& [k, v] : st.options) opts.push_back(J{{k, v}});
-  o["options"] = opts;
+  o["options"] = array_of<J>(st.options, [](const auto& kv) { return J{{kv.first, kv.second}}; });
   // mqtt
   o["mqtt_topic"] = st.mqtt_topic;
   o["mqtt_subscribe"] = st.mqtt_subscribe;
@@ -109,54 +112,30 @@ J policy_json(const Policy& p) {
   o["product"] = p.product;
   o["schema-version"] = p.schema_version;
   o["via-socks5"] = p.via_socks5;
-  J retry = J::array();
-  for (const auto& r : p.retries) {
-    J body = J::object();
-    body["backoff"] = r.backoff_ms;
-    body["conceal"] = r.conceal;
-    body["jitterpc"] = r.jitter_percent;
-    body["svalidping"] = r.secs_since_valid_ping;
-    body["svalidhup"] = r.secs_since_valid_hangup;
-    retry.push_back(J{{r.name, body}});
-  }
-  o["retry"] = retry;
-  J certs = J::array();
-  for (const auto& c : p.certs) certs.push_back(J{{c.name, encode_base64(c.der)}});
-  o["certs"] = certs;
-  J stores = J::array();
-  for (const auto& t : p.trust_stores) {
-    J stack = J::array();
-    for (std::size_t i : t.certs) stack.push_back(p.certs[i].name);
-    J store = J::object();
-    store["name"] = t.name;
-    store["stack"] = stack;
-    stores.push_back(store);
-  }
-  o["trust_stores"] = stores;
-  J auths = J::array();
-  for (const auto& a : p.auths) {
-    J e = J::object();
-    e["name"] = a.name;
-    e["type"] = a.type;
-    e["streamtype"] = a.streamtype;
-    e["blob"] = a.blob;
-    auths.push_back(e);
-  }
-  o["auth"] = auths;
-  J metrics = J::array();
-  for (const auto& m : p.metrics) {
-    J e = J::object();
-    e["name"] = m.name;
-    e["us_schedule"] = m.us_schedule;
-    e["us_halflife"] = m.us_halflife;
-    e["min_outlier"] = m.min_outlier;
-    e["report"] = m.report;
-    metrics.push_back(e);
-  }
-  o["metrics"] = metrics;
-  J s = J::array();
-  for (const auto& st : p.streamtypes) s.push_back(J{{st.name, streamtype_json<J>(p, st)}});
-  o["s"] = s;
+  // The key-value lists below keep their keys in this order (ordered_json).
+  o["retry"] = array_of<J>(p.retries, [](const RetryPolicy& r) {
+    const J body = {{"backoff", r.backoff_ms},
+                    {"conceal", r.conceal},
+                    {"jitterpc", r.jitter_percent},
+                    {"svalidping", r.secs_since_valid_ping},
+                    {"svalidhup", r.secs_since_valid_hangup}};
+    return J{{r.name, body}};
+  });
+  o["certs"] = array_of<J>(p.certs, [](const auto& c) { return J{{c.name, encode_base64(c.der)}}; });
+  o["trust_stores"] = array_of<J>(p.trust_stores, [&p](const auto& t) {
+    return J{{"name", t.name}, {"stack", array_of<J>(t.certs, [&p](std::size_t i) { return J(p.certs[i].name); })}};
+  });
+  o["auth"] = array_of<J>(p.auths, [](const auto& a) {
+    return J{{"name", a.name}, {"type", a.type}, {"streamtype", a.streamtype}, {"blob", a.blob}};
+  });
+  o["metrics"] = array_of<J>(p.metrics, [](const auto& m) {
+    return J{{"name", m.name},
+             {"us_schedule", m.us_schedule},
+             {"us_halflife", m.us_halflife},
+             {"min_outlier", m.min_outlier},
+             {"report", m.report}};
+  });
+  o["s"] = array_of<J>(p.streamtypes, [&p](const Streamtype& st) { return J{{st.name, streamtype_json<J>(p, st)}}; });
   return o;
 }
 

@@ -20,6 +20,33 @@ using sim::testing::sequence_legal;
 
 Stream* make(Harness& h, Recorder& r, const char* type) { return h.create(type, r.callbacks()); }
 
+// A stream of `type` connected at once (client_connect), a second later.
+Stream* make_connected(Harness& h, Recorder& r, const char* type) {
+  Stream* s = make(h, r, type);
+  s->client_connect();
+  h.world.run_for(seconds(1));
+  return s;
+}
+
+// A stream of `type` to a refusing host, asked to send, a minute later.
+Stream* make_refused(Harness& h, Recorder& r, const char* type) {
+  h.sim.set_mode("echo.test", HostMode::kRefuse);
+  Stream* s = make(h, r, type);
+  s->request_tx();
+  h.world.run_for(seconds(60));
+  return s;
+}
+
+// Once the world is idle: no stream live or unreclaimed, no connection
+// open, no engine violation.
+void expect_nothing_left(Harness& h) {
+  h.run_until_idle();
+  EXPECT_EQ(h.ctx->stream_count(), 0u);
+  EXPECT_EQ(h.ctx->graveyard_count(), 0u);
+  EXPECT_EQ(h.net.live_connections(), 0u);
+  EXPECT_TRUE(h.violations.empty());
+}
+
 std::vector<std::uint8_t> bytes(std::string_view s) { return {s.begin(), s.end()}; }
 
 TEST(StateNames, EveryStateHasAName) {
@@ -79,9 +106,7 @@ TEST(Create, DestroyMeFromCreatingFailsCreation) {
   auto s = h.ctx->create(std::move(info));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(r.names(), "CREATING,DESTROYING");
-  h.run_until_idle();
-  EXPECT_EQ(h.ctx->stream_count(), 0u);
-  EXPECT_EQ(h.ctx->graveyard_count(), 0u);
+  expect_nothing_left(h);
 }
 
 TEST(Raw, EchoRoundTrip) {
@@ -99,18 +124,13 @@ TEST(Raw, EchoRoundTrip) {
   EXPECT_EQ(r.rx, bytes("helloagain"));
   s->destroy();
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,CONNECTED,DISCONNECTED,DESTROYING");
-  h.run_until_idle();
-  EXPECT_EQ(h.net.live_connections(), 0u);
-  EXPECT_EQ(h.ctx->graveyard_count(), 0u);
-  EXPECT_TRUE(h.violations.empty());
+  expect_nothing_left(h);
 }
 
 TEST(Raw, ClientConnectDoesNotPoll) {
   Recorder r;
   Harness h;
-  Stream* s = make(h, r, "echo");
-  s->client_connect();
-  h.world.run_for(seconds(1));
+  make_connected(h, r, "echo");
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED");
 }
 
@@ -125,10 +145,7 @@ TEST(Raw, NailedUpConnectsAtCreation) {
 TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
   Recorder r;
   Harness h;
-  h.sim.set_mode("echo.test", HostMode::kRefuse);
-  Stream* s = make(h, r, "echo");
-  s->request_tx();
-  h.world.run_for(seconds(60));
+  Stream* s = make_refused(h, r, "echo");
   // conceal 3: three concealed failures, the 4th gives up.
   EXPECT_EQ(r.count(State::kUnreachable), 4u);
   EXPECT_EQ(r.count(State::kAllRetriesFailed), 1u);
@@ -142,19 +159,14 @@ TEST(Retry, RefusedGoesUnreachableThenAllRetriesFailedOnce) {
 TEST(Retry, NoRetryPolicyGivesUpAfterFirstFailure) {
   Recorder r;
   Harness h;
-  h.sim.set_mode("echo.test", HostMode::kRefuse);
-  make(h, r, "once")->request_tx();
-  h.world.run_for(seconds(60));
+  make_refused(h, r, "once");
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,UNREACHABLE,ALL_RETRIES_FAILED");
 }
 
 TEST(Retry, RequestTxAfterGivingUpGetsAFreshBudget) {
   Recorder r;
   Harness h;
-  h.sim.set_mode("echo.test", HostMode::kRefuse);
-  Stream* s = make(h, r, "echo");
-  s->request_tx();
-  h.world.run_for(seconds(60));
+  Stream* s = make_refused(h, r, "echo");
   ASSERT_EQ(r.count(State::kAllRetriesFailed), 1u);
   s->request_tx();
   h.world.run_for(seconds(60));
@@ -196,9 +208,7 @@ TEST(Retry, DnsFailureCarriesTheDnsAck) {
 TEST(Retry, PeerResetReconnectsNonOpportunistic) {
   Recorder r;
   Harness h;
-  Stream* s = make(h, r, "echo");
-  s->client_connect();
-  h.world.run_for(seconds(1));
+  Stream* s = make_connected(h, r, "echo");
   h.sim.peer_reset();
   h.world.run_for(seconds(5));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,DISCONNECTED,POLL,CONNECTING,CONNECTED");
@@ -208,9 +218,7 @@ TEST(Retry, PeerResetReconnectsNonOpportunistic) {
 TEST(Retry, OpportunisticDoesNotReconnect) {
   Recorder r;
   Harness h;
-  Stream* s = make(h, r, "opp");
-  s->client_connect();
-  h.world.run_for(seconds(1));
+  Stream* s = make_connected(h, r, "opp");
   h.sim.peer_close();
   h.world.run_for(seconds(30));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,DISCONNECTED");
@@ -247,9 +255,7 @@ TEST(Timeout, DisconnectMeFromTimeoutClosesTheConnection) {
   Harness h;
   h.sim.set_mode("echo.test", HostMode::kSilent);
   r.answer = [](State s) { return s == State::kTimeout ? Ret::kDisconnectMe : Ret::kOk; };
-  Stream* s = make(h, r, "opp");
-  s->client_connect();
-  h.world.run_for(seconds(1));
+  Stream* s = make_connected(h, r, "opp");
   s->start_timeout(500);
   h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,CONNECTING,CONNECTED,TIMEOUT,DISCONNECTED");
@@ -276,11 +282,7 @@ TEST(ReturnCodes, DestroyMeFromRxIsDeferredAndSafe) {
   s->request_tx();
   h.world.run_for(seconds(1));
   EXPECT_EQ(r.names(), "CREATING,POLL,CONNECTING,CONNECTED,DISCONNECTED,DESTROYING");
-  h.run_until_idle();
-  EXPECT_EQ(h.ctx->stream_count(), 0u);
-  EXPECT_EQ(h.ctx->graveyard_count(), 0u);
-  EXPECT_EQ(h.net.live_connections(), 0u);
-  EXPECT_TRUE(h.violations.empty());
+  expect_nothing_left(h);
 }
 
 TEST(ReturnCodes, DestroyFromInsideOwnCallbackIsDeferred) {
@@ -596,9 +598,7 @@ TEST(Credit, DestroyWithAHeldTailSaysDisconnectedThenDestroying) {
 TEST(Sequencer, ReceivesStates) {
   Recorder r;
   Harness h;
-  Stream* s = make(h, r, "echo");
-  s->client_connect();
-  h.world.run_for(seconds(1));
+  Stream* s = make_connected(h, r, "echo");
   EXPECT_EQ(s->sequencer().states(), r.states);
 }
 
@@ -606,9 +606,7 @@ TEST(Context, CancelServiceAndDestructionCleanUp) {
   Recorder r;
   {
     Harness h;
-    Stream* s = make(h, r, "echo");
-    s->client_connect();
-    h.world.run_for(seconds(1));
+    make_connected(h, r, "echo");
     h.ctx->cancel_service();
     EXPECT_EQ(r.states.back(), State::kEventWaitCancelled);
     h.ctx.reset();
@@ -622,8 +620,7 @@ TEST(Context, CancelServiceAndDestructionCleanUp) {
 TEST(Trace, StatesAreRecorded) {
   Recorder r;
   Harness h;
-  make(h, r, "echo")->client_connect();
-  h.world.run_for(seconds(1));
+  make_connected(h, r, "echo");
   std::size_t n = 0;
   for (const auto& t : h.trace) n += t.rfind("ss.state", 0) == 0;
   EXPECT_EQ(n, r.states.size());

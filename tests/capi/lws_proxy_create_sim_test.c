@@ -20,27 +20,8 @@
 #define ECHO_USER_MESSAGE "through the app's proxy"
 #include "tests/capi/sspc_echo_user.h"
 
-#define CHECK(x)                                                           \
-	do {                                                               \
-		if (!(x)) {                                                \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n",       \
-				__FILE__, __LINE__, #x);                   \
-			failed++;                                          \
-		}                                                          \
-	} while (0)
-
-static int failed;
-static char last_err[512];
-static int err_lines;
-
-static void
-emit(int level, const char *line)
-{
-	if (level != LLL_ERR)
-		return;
-	err_lines++;
-	snprintf(last_err, sizeof last_err, "%s", line);
-}
+#include "tests/capi/check.h"
+#include "tests/capi/err_lines.h"
 
 static int refused_destroying;
 
@@ -73,21 +54,6 @@ app_context(struct sspc_bed *bed)
 	return sspc_bed_context(bed, &info);
 }
 
-/* The proxy call failed with an lwsl_err line containing `what`. */
-static int
-refused(int rc, const char *what)
-{
-	int lines = err_lines;
-
-	err_lines = 0;
-	if (!rc || lines != 1 || !strstr(last_err, what)) {
-		fprintf(stderr, "  rc %d, %d error lines, last: %s\n", rc, lines,
-			last_err);
-		return 0;
-	}
-	return 1;
-}
-
 int main(void)
 {
 	struct lws_context_creation_info info;
@@ -97,7 +63,7 @@ int main(void)
 	lws_ss_info_t bad_ssi = echo_user_ssi;
 	echo_user_t *c;
 
-	lws_set_log_level(LLL_ERR, emit);
+	lws_set_log_level(LLL_ERR, note_log_line);
 	CHECK(bed != NULL);
 	if (!bed)
 		return 1;

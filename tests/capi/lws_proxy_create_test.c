@@ -27,43 +27,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CHECK(x)                                                           \
-	do {                                                               \
-		if (!(x)) {                                                \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n",       \
-				__FILE__, __LINE__, #x);                   \
-			failed++;                                          \
-		}                                                          \
-	} while (0)
+#include "tests/capi/check.h"
+#include "tests/capi/err_lines.h"
 
-static int failed;
 static const char *sspc_client;
-static char last_err[512];
-static int err_lines;
 
+/* Every log line to stderr; the errors also to err_lines.h. */
 static void
 emit(int level, const char *line)
 {
 	fprintf(stderr, "%s\n", line);
-	if (level != LLL_ERR)
-		return;
-	err_lines++;
-	snprintf(last_err, sizeof last_err, "%s", line);
-}
-
-/* The call failed with one lwsl_err line containing `what`. */
-static int
-refused(int rc, const char *what)
-{
-	int lines = err_lines;
-
-	err_lines = 0;
-	if (!rc || lines != 1 || !strstr(last_err, what)) {
-		fprintf(stderr, "  rc %d, %d error lines, last: %s\n", rc, lines,
-			last_err);
-		return 0;
-	}
-	return 1;
+	note_log_line(level, line);
 }
 
 /* Echoes every connection, one after the other, until killed. */

@@ -37,7 +37,6 @@ static const char *const policy =
 int main(int argc, const char **argv)
 {
 	struct lws_context_creation_info info;
-	struct lws_context *cx;
 	struct capi_bed *bed = capi_bed_create(5);
 	struct capi_part part;
 	size_t k, body_len = 0;
@@ -50,14 +49,8 @@ int main(int argc, const char **argv)
 	lws_cmdline_option_handle_builtin(argc, argv, &info);
 	if (!bed)
 		return 1;
-	cx = capi_bed_context(bed, &info);
-	if (!cx)
+	if (rideshare_run(capi_bed_context(bed, &info)))
 		return 1;
-	if (lws_ss_create(cx, 0, &ssi_rideshare_t, NULL, NULL, NULL, NULL)) {
-		lws_context_destroy(cx);
-		return 1;
-	}
-	lws_context_default_loop_run_destroy(cx);
 
 	rideshare_check("{\"ok\":true}");
 	RIDESHARE_CHECK(capi_bed_requests(bed) == 1);

@@ -13,16 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CHECK(x)                                                           \
-	do {                                                               \
-		if (!(x)) {                                                \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n",       \
-				__FILE__, __LINE__, #x);                   \
-			failed++;                                          \
-		}                                                          \
-	} while (0)
-
-static int failed;
+#include "tests/capi/check.h"
 
 static const char *policy =
 	"{\"release\":\"1\",\"product\":\"sink\",\"schema-version\":1,"

@@ -22,7 +22,6 @@
 int main(int argc, const char **argv)
 {
 	struct lws_context_creation_info info;
-	struct lws_context *cx;
 	struct sspc_bed *bed = sspc_bed_create(7);
 	struct capi_part part;
 	size_t k;
@@ -33,14 +32,8 @@ int main(int argc, const char **argv)
 	lws_cmdline_option_handle_builtin(argc, argv, &info);
 	if (!bed || sspc_bed_start_proxy(bed))
 		return 1;
-	cx = sspc_bed_context(bed, &info);
-	if (!cx)
+	if (rideshare_run(sspc_bed_context(bed, &info)))
 		return 1;
-	if (lws_ss_create(cx, 0, &ssi_rideshare_t, NULL, NULL, NULL, NULL)) {
-		lws_context_destroy(cx);
-		return 1;
-	}
-	lws_context_default_loop_run_destroy(cx);
 
 	rideshare_check("stored");
 	RIDESHARE_CHECK(sspc_bed_requests(bed) == 1);

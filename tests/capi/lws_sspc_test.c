@@ -21,16 +21,7 @@
 #define ECHO_USER_MESSAGE "hello proxy"
 #include "tests/capi/sspc_echo_user.h"
 
-#define CHECK(x)                                                           \
-	do {                                                               \
-		if (!(x)) {                                                \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n",       \
-				__FILE__, __LINE__, #x);                   \
-			failed++;                                          \
-		}                                                          \
-	} while (0)
-
-static int failed;
+#include "tests/capi/check.h"
 
 /* The refused stream's user object is freed after DESTROYING (as in lws):
  * what it saw is kept here instead. */

@@ -158,6 +158,23 @@ LWS_SS_INFO("up", rideshare_t)
 	.state = rideshare_state,
 };
 
+/* Runs the upload on `cx` (null: a context that could not be made):
+ * creates the stream, runs the default loop until the stream is done and
+ * destroys the context. Non-zero when there was no context or stream.
+ * (inline: rideshare_client.c creates its stream itself.) */
+static inline int
+rideshare_run(struct lws_context *cx)
+{
+	if (!cx)
+		return 1;
+	if (lws_ss_create(cx, 0, &ssi_rideshare_t, NULL, NULL, NULL, NULL)) {
+		lws_context_destroy(cx);
+		return 1;
+	}
+	lws_context_default_loop_run_destroy(cx);
+	return 0;
+}
+
 static int
 rideshare_check(const char *response)
 {

@@ -14,11 +14,13 @@
 #include "runtime/policy/policy_builder.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/server.h"
+#include "sim/testing/raw_client.h"
 #include "sim/testing/server_bed.h"
 
 namespace ss::proto::h1 {
 namespace {
 
+using sim::testing::RawClient;
 using sim::testing::ServerBed;
 using stream::Ret;
 using stream::State;
@@ -193,39 +195,6 @@ struct Client {
   bool saw(State st) const { return std::count(states.begin(), states.end(), st) > 0; }
 };
 
-// A raw client writing `request` and keeping what comes back, and whether
-// the server closed.
-struct RawClient {
-  std::string rx;
-  std::vector<stream::State> states;
-  std::string request;
-  Stream* s = nullptr;
-  void start(stream::Context& ctx) {
-    StreamInfo info;
-    info.streamtype = "rawc";
-    info.callbacks.state = [this](stream::State st, std::uint32_t) {
-      states.push_back(st);
-      return Ret::kOk;
-    };
-    info.callbacks.rx = [this](std::span<const std::uint8_t> b, std::uint32_t) {
-      rx.append(b.begin(), b.end());
-      return Ret::kOk;
-    };
-    info.callbacks.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t&) {
-      len = std::min(buf.size(), request.size());
-      std::copy_n(request.begin(), len, buf.begin());
-      request.erase(0, len);
-      if (!request.empty()) s->request_tx();
-      return len ? Ret::kOk : Ret::kTxDontSend;
-    };
-    auto r = ctx.create(std::move(info));
-    ASSERT_TRUE(r.ok());
-    s = *r;
-    s->request_tx();
-  }
-  bool closed() const { return std::count(states.begin(), states.end(), kDisconnected) > 0; }
-};
-
 TEST(H1Server, GetWithMetadataUrlArgsAndResponseHeaders) {
   WebServer web;
   Client c;
@@ -321,7 +290,7 @@ TEST(H1Server, KeepAliveServesSeveralRequestsOnOneAcceptedStream) {
 TEST(H1Server, PipelinedRequestsAreAnsweredInOrder) {
   WebServer web;
   RawClient raw;
-  raw.request = "GET /hello?q=a HTTP/1.1\r\nHost: s\r\n\r\nGET /teapot HTTP/1.1\r\nHost: s\r\n\r\n"
+  raw.to_send = "GET /hello?q=a HTTP/1.1\r\nHost: s\r\n\r\nGET /teapot HTTP/1.1\r\nHost: s\r\n\r\n"
                 "GET /hello?q=b HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n";
   ServerBed bed(web_policy(), 25, register_all);
   ASSERT_NE(ServerBed::create(*bed.server, "web", web.info()), nullptr);
@@ -354,7 +323,7 @@ void bad_client(const BadClientCase& bc, stream::ServerLimits limits = {}) {
   WebServer web;
   RawClient bad;
   Client good;
-  bad.request = bc.request;
+  bad.to_send = bc.request;
   ServerBed bed(web_policy(), 26, register_all, limits);
   ASSERT_NE(ServerBed::create(*bed.server, "web", web.info()), nullptr);
   bad.start(*bed.client);

@@ -48,6 +48,31 @@ struct Client {
   int count(State st) const { return static_cast<int>(std::count(states.begin(), states.end(), st)); }
 };
 
+// A client's StreamInfo for `streamtype`: its states and rx (with each
+// piece's flags) go to `cp`.
+stream::StreamInfo client_info(Client* cp, const std::string& streamtype) {
+  stream::StreamInfo info;
+  info.streamtype = streamtype;
+  info.callbacks.state = [cp](State st, std::uint32_t) {
+    cp->states.push_back(st);
+    return Ret::kOk;
+  };
+  info.callbacks.rx = [cp](std::span<const std::uint8_t> b, std::uint32_t flags) {
+    cp->rx.append(b.begin(), b.end());
+    cp->rx_flags.push_back(flags);
+    return Ret::kOk;
+  };
+  return info;
+}
+
+// Creates c's stream from `info` and asks to send.
+void start_client(stream::Context& ctx, Client& c, stream::StreamInfo info) {
+  auto created = ctx.create(std::move(info));
+  ASSERT_TRUE(created.ok());
+  c.s = *created;
+  c.s->request_tx();
+}
+
 struct Rig {
   explicit Rig(H2ServerOptions so = {}, std::uint64_t seed = 7) : world(options(seed)) {
     client = world.add_host("client");
@@ -82,18 +107,8 @@ struct Rig {
     auto& c = clients.emplace_back(std::make_unique<Client>());
     Client* cp = c.get();
     cp->tx = std::move(tx);
-    stream::StreamInfo info;
-    info.streamtype = streamtype;
+    stream::StreamInfo info = client_info(cp, streamtype);
     info.manual_initial_tx_credit = manual_credit;
-    info.callbacks.state = [cp](State st, std::uint32_t) {
-      cp->states.push_back(st);
-      return Ret::kOk;
-    };
-    info.callbacks.rx = [cp](std::span<const std::uint8_t> b, std::uint32_t flags) {
-      cp->rx.append(b.begin(), b.end());
-      cp->rx_flags.push_back(flags);
-      return Ret::kOk;
-    };
     info.callbacks.tx = [cp](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
       len = std::min(buf.size(), cp->tx.size() - cp->tx_sent);
       std::copy_n(cp->tx.begin() + static_cast<std::ptrdiff_t>(cp->tx_sent), len, buf.begin());
@@ -101,10 +116,7 @@ struct Rig {
       cp->tx_sent += len;
       return Ret::kOk;
     };
-    auto created = ctx->create(std::move(info));
-    EXPECT_TRUE(created.ok());
-    cp->s = *created;
-    cp->s->request_tx();
+    start_client(*ctx, *cp, std::move(info));
     return *cp;
   }
   void finish() {
@@ -283,6 +295,54 @@ TEST(H2BindingSim, DeadServerTimesOutAndRetries) {
   rig.finish();
 }
 
+// h2 over TLS to `host`:443: replayable OpenSSL and a PKI for the host, the
+// server host's Net serving TLS that selects from `alpn`, and a policy
+// trusting the PKI's CA with one streamtype "secure" (opportunistic,
+// GET `url`, retry "r": 100 ms, `conceal`). Made in this order: the
+// draws are part of the run.
+struct TlsRig {
+  TlsRig(sim::World& world, const std::string& host, std::vector<std::string> alpn, std::string url,
+         std::uint16_t conceal)
+      : tls(world), pki(proto::testing::make_test_pki(host, sim::testing::SimTls::kEpoch)) {
+    client = world.add_host("client");
+    const int server_host = world.add_host(host);
+    https = tls.serve(world.net_for(server_host), pki.good, std::move(alpn));
+    policy::RetryPolicy rp;
+    rp.name = "r";
+    rp.backoff_ms = {100};
+    rp.conceal = conceal;
+    pol->retries.push_back(rp);
+    pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
+    pol->trust_stores.push_back(policy::TrustStore{"store", {0}});
+    policy::Streamtype st = policy::streamtype("secure", policy::Protocol::kH2, host, 443);
+    st.http_url = std::move(url);
+    st.tls = true;
+    st.trust_store = 0;
+    st.retry = 0;
+    st.opportunistic = true;
+    pol->streamtypes.push_back(st);
+  }
+
+  // A client context with the TLS transport and the h2 binding.
+  stream::Context::Config config(sim::World& world, std::uint64_t seed) {
+    auto cfg = sim::testing::context_config(world, client, pol, seed);
+    cfg.tls = &tls.provider();
+    return cfg;
+  }
+
+  // Each client's stream of "secure", asking to send.
+  static void open_all(stream::Context& ctx, std::vector<Client>& clients) {
+    ctx.set_tls_transport(stream::make_tls_transport());
+    for (auto& c : clients) start_client(ctx, c, client_info(&c, "secure"));
+  }
+
+  sim::testing::SimTls tls;
+  proto::testing::TestPki pki;
+  int client = 0;
+  std::unique_ptr<sim::peers::TlsServerNet> https;
+  std::shared_ptr<policy::Policy> pol = std::make_shared<policy::Policy>();
+};
+
 // A TLS server that picks http/1.1 by ALPN: the h2 streamtype speaks
 // HTTP/1.1 on that connection, as lws does (docs/protocols.md "Getting to
 // h2"). A stream that had joined the h2 connection being opened retries
@@ -295,53 +355,15 @@ TEST(H2BindingSim, TlsServerPickingHttp11GetsHttp11OnTheSameConnection) {
   std::vector<std::string> targets;
   std::size_t connections = 0;
   {
-    sim::testing::SimTls tls(world);
-    const std::string host = "h1only.sim.example";
-    const auto pki = proto::testing::make_test_pki(host, sim::testing::SimTls::kEpoch);
-    const int client = world.add_host("client");
-    const int server_host = world.add_host(host);
-    auto https = tls.serve(world.net_for(server_host), pki.good, {"http/1.1"});
-    sim::peers::HttpServer server(world.loop(), *https, Endpoint::tcp("0.0.0.0", 443));
+    TlsRig rig(world, "h1only.sim.example", {"http/1.1"}, "data", 5);
+    sim::peers::HttpServer server(world.loop(), *rig.https, Endpoint::tcp("0.0.0.0", 443));
     server.route(sim::peers::HttpRoute{.path = "/data", .body = "hello over h1"});
     ASSERT_TRUE(server.start().ok());
-    auto pol = std::make_shared<policy::Policy>();
-    policy::RetryPolicy rp;
-    rp.name = "r";
-    rp.backoff_ms = {100};
-    rp.conceal = 5;
-    pol->retries.push_back(rp);
-    pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
-    pol->trust_stores.push_back(policy::TrustStore{"store", {0}});
-    policy::Streamtype st = policy::streamtype("secure", policy::Protocol::kH2, host, 443);
-    st.http_url = "data";
-    st.tls = true;
-    st.trust_store = 0;
-    st.retry = 0;
-    st.opportunistic = true;
-    pol->streamtypes.push_back(st);
-    auto cfg = sim::testing::context_config(world, client, pol, 12);
-    cfg.tls = &tls.provider();
     {
-      stream::Context ctx(std::move(cfg));
+      stream::Context ctx(rig.config(world, 12));
       register_h2_binding(ctx);
       h1::register_h1_binding(ctx);
-      ctx.set_tls_transport(stream::make_tls_transport());
-      for (auto& c : out) {
-        stream::StreamInfo info;
-        info.streamtype = "secure";
-        Client* cp = &c;
-        info.callbacks.state = [cp](State s, std::uint32_t) {
-          cp->states.push_back(s);
-          return Ret::kOk;
-        };
-        info.callbacks.rx = [cp](std::span<const std::uint8_t> b, std::uint32_t) {
-          cp->rx.append(b.begin(), b.end());
-          return Ret::kOk;
-        };
-        auto s = ctx.create(std::move(info));
-        ASSERT_TRUE(s.ok());
-        (*s)->request_tx();
-      }
+      TlsRig::open_all(ctx, out);
       world.run_for(seconds(3));
       for (const auto& r : server.requests()) targets.push_back(r.target);
       connections = server.connections_accepted();
@@ -368,50 +390,13 @@ TEST(H2BindingSim, H2OverTlsNegotiatesAlpnAndMultiplexes) {
   std::vector<Client> out(3);
   std::size_t connections = 0;
   {
-    sim::testing::SimTls tls(world);
-    const std::string host = "h2.sim.example";
-    const auto pki = proto::testing::make_test_pki(host, sim::testing::SimTls::kEpoch);
-    const int client = world.add_host("client");
-    const int server_host = world.add_host(host);
-    auto https = tls.serve(world.net_for(server_host), pki.good, {"h2"});
-    H2Server server(world.loop(), *https, Endpoint::tcp("0.0.0.0", 443));
+    TlsRig rig(world, "h2.sim.example", {"h2"}, "bytes/7000/4", 0);
+    H2Server server(world.loop(), *rig.https, Endpoint::tcp("0.0.0.0", 443));
     ASSERT_TRUE(server.start().ok());
-    auto pol = std::make_shared<policy::Policy>();
-    policy::RetryPolicy rp;
-    rp.name = "r";
-    rp.backoff_ms = {100};
-    pol->retries.push_back(rp);
-    pol->certs.push_back(policy::Cert{"ca", pki.ca.cert_der, true});
-    pol->trust_stores.push_back(policy::TrustStore{"store", {0}});
-    policy::Streamtype st = policy::streamtype("secure", policy::Protocol::kH2, host, 443);
-    st.http_url = "bytes/7000/4";
-    st.tls = true;
-    st.trust_store = 0;
-    st.retry = 0;
-    st.opportunistic = true;
-    pol->streamtypes.push_back(st);
-    auto cfg = sim::testing::context_config(world, client, pol, 11);
-    cfg.tls = &tls.provider();
     {
-      stream::Context ctx(std::move(cfg));
+      stream::Context ctx(rig.config(world, 11));
       register_h2_binding(ctx);
-      ctx.set_tls_transport(stream::make_tls_transport());
-      for (auto& c : out) {
-        stream::StreamInfo info;
-        info.streamtype = "secure";
-        Client* cp = &c;
-        info.callbacks.state = [cp](State s, std::uint32_t) {
-          cp->states.push_back(s);
-          return Ret::kOk;
-        };
-        info.callbacks.rx = [cp](std::span<const std::uint8_t> b, std::uint32_t) {
-          cp->rx.append(b.begin(), b.end());
-          return Ret::kOk;
-        };
-        auto s = ctx.create(std::move(info));
-        ASSERT_TRUE(s.ok());
-        (*s)->request_tx();
-      }
+      TlsRig::open_all(ctx, out);
       world.run_for(seconds(3));
       connections = server.stats().connections;
     }

@@ -16,11 +16,13 @@
 #include "runtime/policy/policy_builder.h"
 #include "runtime/proto/ws/ws_frame_writer.h"
 #include "runtime/stream/context.h"
+#include "sim/testing/raw_client.h"
 #include "sim/testing/server_bed.h"
 
 namespace ss::proto::ws {
 namespace {
 
+using sim::testing::RawClient;
 using sim::testing::ServerBed;
 using stream::Ret;
 using stream::State;
@@ -317,42 +319,6 @@ TEST(WsServer, PlainHttpIsStillServedOnAWsStreamtype) {
   EXPECT_EQ(std::vector<State>(c.states.begin(), c.states.begin() + 4),
             (std::vector<State>{kCreating, kConnecting, kConnected, kServerTxn}));
 }
-
-// A hand-written client on the raw binding.
-struct RawClient {
-  std::string rx;
-  std::string to_send;
-  std::vector<State> states;
-  Stream* s = nullptr;
-  void start(stream::Context& ctx) {
-    StreamInfo info;
-    info.streamtype = "rawc";
-    info.callbacks.state = [this](State st, std::uint32_t) {
-      states.push_back(st);
-      return Ret::kOk;
-    };
-    info.callbacks.rx = [this](std::span<const std::uint8_t> b, std::uint32_t) {
-      rx.append(b.begin(), b.end());
-      return Ret::kOk;
-    };
-    info.callbacks.tx = [this](std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t&) {
-      len = std::min(buf.size(), to_send.size());
-      std::copy_n(to_send.begin(), len, buf.begin());
-      to_send.erase(0, len);
-      if (!to_send.empty()) s->request_tx();
-      return len ? Ret::kOk : Ret::kTxDontSend;
-    };
-    auto r = ctx.create(std::move(info));
-    ASSERT_TRUE(r.ok());
-    s = *r;
-    s->request_tx();
-  }
-  void send(std::string bytes) {
-    to_send += bytes;
-    s->request_tx();
-  }
-  bool closed() const { return std::count(states.begin(), states.end(), kDisconnected) > 0; }
-};
 
 std::string upgrade_request(std::string_view version = "13", std::string_view extra = "") {
   return "GET /chat HTTP/1.1\r\nHost: server\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

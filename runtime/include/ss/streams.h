@@ -25,12 +25,8 @@
 #include <string_view>
 #include <utility>
 
-#include "runtime/bind/h1/h1_binding.h"
-#include "runtime/bind/raw/raw_binding.h"
-#include "runtime/bind/mqtt/mqtt_binding.h"
-#include "runtime/bind/h2/h2_binding.h"
-#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/core/result.h"
+#include "runtime/include/ss/builtin_bindings.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/stream.h"
 
@@ -187,11 +183,7 @@ class StreamContext {
  public:
   explicit StreamContext(stream::Context::Config config)
       : ctx_(std::make_unique<stream::Context>(std::move(config))) {
-    proto::raw::register_raw_binding(*ctx_);
-    proto::h1::register_h1_binding(*ctx_);
-    proto::ws::register_ws_binding(*ctx_);
-    proto::mqtt::register_mqtt_binding(*ctx_);
-    proto::h2::register_h2_binding(*ctx_);
+    stream::register_builtin_bindings(*ctx_);
   }
 
   Result<StreamHandle> create(std::string_view streamtype, Handlers handlers,

@@ -44,14 +44,10 @@
 #include <vector>
 
 #include "runtime/bind/h2/h2_binding.h"
-#include "runtime/bind/tls/tls_transport.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/stream/context.h"
 #include "sim/peers/h2_server.h"
-#include "sim/testing/engine_checker.h"
-#include "sim/testing/sim_context.h"
-#include "sim/testing/sim_tls.h"
 #include "sim/testing/stream_actor.h"
+#include "sim/testing/stream_run.h"
 
 namespace ss::sim {
 namespace {
@@ -59,8 +55,6 @@ namespace {
 using stream::Ret;
 using stream::State;
 
-constexpr std::uint32_t kSom = stream::kFlagSom;
-constexpr std::uint32_t kEom = stream::kFlagEom;
 // A calm run's manual stream completes within this of its last needed grant
 // (a stalled server reads again after 2 s).
 constexpr Micros kCreditSlack = seconds(5);
@@ -90,16 +84,8 @@ std::string expected_of(const StreamSpec& s, std::size_t ordinal) {
   return out;
 }
 
-struct Actor {
-  std::string name;
-  std::uint64_t ordinal = 0;
-  StreamSpec spec;
+struct Actor : testing::StreamActorBase<StreamSpec> {
   std::string expected;
-  World* world = nullptr;
-  stream::Stream* s = nullptr;
-  bool gone = false;
-  bool connected = false;
-  std::vector<std::pair<Micros, State>> states;
   int asks_left = 0;
   bool in_txn = false;  // asked, not yet answered whole
   int acks = 0;
@@ -157,11 +143,7 @@ struct Actor {
   }
 
   Ret on_state(State st) {
-    if (gone) {
-      world->violation(name + ": state callback after DESTROYING");
-      return Ret::kOk;
-    }
-    states.emplace_back(world->now(), st);
+    if (!record_state(st)) return Ret::kOk;
     switch (st) {
       case State::kConnecting:
         // h2 sends the body before CONNECTED (the response head): a retry
@@ -188,8 +170,6 @@ struct Actor {
         break;
       case State::kDestroying:
         connected = false;
-        gone = true;
-        s = nullptr;
         break;
       default:
         break;
@@ -198,11 +178,8 @@ struct Actor {
   }
 
   Ret on_rx(std::span<const std::uint8_t> b, std::uint32_t flags) {
-    if (gone || !connected) {
-      world->violation(name + ": rx while not CONNECTED");
-      return Ret::kOk;
-    }
-    if (flags & kSom) {
+    if (!rx_allowed()) return Ret::kOk;
+    if (flags & stream::kFlagSom) {
       if (cur_open) world->violation(name + ": SOM while a response is open");
       cur.clear();
       cur_open = true;
@@ -218,7 +195,7 @@ struct Actor {
       world->violation(name + ": response bytes " + std::to_string(at) + ".." + std::to_string(cur.size()) +
                        " differ from the body (out of order, lost or invented)");
     check_credit();
-    if (flags & kEom) {
+    if (flags & stream::kFlagEom) {
       cur_whole = cur == expected;
       cur_open = false;
     }
@@ -244,11 +221,13 @@ struct Actor {
   }
 };
 
-class H2Run final : public ScenarioRun {
+class H2Run final : public testing::StreamRun<peers::H2Server, Actor> {
  public:
   explicit H2Run(std::uint64_t seed) {
     Rng rng(seed);
     Rng draw = rng.fork(0x6832);  // "h2"
+    // The order of the draws is the run: tls_ comes between the world's
+    // options and the deadlines.
     options_ = draw_world_options(seed, draw, 4, 4096);
     tls_ = draw.chance(1, 3);
     deadlines_ = testing::draw_deadlines(draw);
@@ -284,30 +263,46 @@ class H2Run final : public ScenarioRun {
     server_.kill_pct = pct(6, 5, 20);
     server_.max_concurrent_streams = draw.chance(1, 3) ? static_cast<std::uint32_t>(draw.between(1, 4)) : 100;
     server_.seed = draw.next_u64();
-    const std::uint16_t port = tls_ ? 443 : 80;
-    const FaultSpace space = server_fault_space("h2srv", {Endpoint::tcp("0.0.0.0", port)}, {"client"});
-    plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
-    for (const auto& f : plan_.actions) healed_at_ = std::max(healed_at_, f.at + f.duration);
+    const FaultSpace space = server_fault_space("h2srv", {Endpoint::tcp("0.0.0.0", port())}, {"client"});
+    set_plan(draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space));
   }
 
-  ~H2Run() override {
-    // Everything that runs TLS goes before OpenSSL's randomness is given back.
-    ctx_.reset();
-    server_peer_.reset();
-    tls_server_.reset();
+  void start(World& world) override {
+    auto pol = std::make_shared<policy::Policy>();
+    start_server(world, {.name = "h2srv", .ip = "10.6.0.1", .port = port(), .ca_name = "ca", .what = "h2 server"},
+                 server_, *pol, {"h2"});
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& spec = specs_[i];
+      Actor& a = add_actor(i, spec);
+      a.expected = expected_of(spec, a.ordinal);
+      a.asks_left = spec.transactions;
+      policy::Streamtype st =
+          policy::streamtype("h2-" + std::to_string(i + 1), policy::Protocol::kH2, "h2srv", port());
+      st.http_method = spec.post ? "POST" : "GET";
+      st.http_url = spec.post ? "echo" : "bytes/" + std::to_string(spec.size) + "/" + std::to_string(spec.tag);
+      st.opportunistic = spec.opportunistic;
+      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
+    }
+    make_context(pol, 0x4832, proto::h2::register_h2_binding);
+    for (auto& upa : actors_) {
+      Actor* a = upa.get();
+      testing::schedule_stream_life(world, a, [this, a] { create(a); });
+      if (a->spec.grant > 0) arm_grants(a, a->spec.start_at + a->spec.grant_every);
+      if (a->spec.manual_credit > 0 && calm()) arm_credit_watch(a, a->spec.start_at + seconds(1));
+    }
+    world.install(plan_);
   }
 
-  WorldOptions world_options() const override { return options_; }
+ private:
+  std::uint16_t port() const { return tls_ ? 443 : 80; }
 
-  std::string describe() const override {
-    std::string out = describe_world(options_);
-    out += testing::describe_deadlines(deadlines_);
-    out += std::string("server h2srv (10.6.0.1") + (tls_ ? ":443, TLS, ALPN h2" : ":80, h2c") +
-           "): goaway=" + std::to_string(server_.goaway_pct) + "% rst=" + std::to_string(server_.rst_pct) +
-           "% flood=" + std::to_string(server_.flood_pct) + "% starve=" + std::to_string(server_.starve_pct) +
-           "% stall=" + std::to_string(server_.stall_pct) + "% dead=" + std::to_string(server_.dead_pct) +
-           "% kill=" + std::to_string(server_.kill_pct) + "% max_concurrent=" +
-           std::to_string(server_.max_concurrent_streams) + "\nstreams:\n";
+  std::string describe_workload() const override {
+    std::string out = std::string("server h2srv (10.6.0.1") + (tls_ ? ":443, TLS, ALPN h2" : ":80, h2c") +
+                      "): goaway=" + std::to_string(server_.goaway_pct) + "% rst=" + std::to_string(server_.rst_pct) +
+                      "% flood=" + std::to_string(server_.flood_pct) + "% starve=" +
+                      std::to_string(server_.starve_pct) + "% stall=" + std::to_string(server_.stall_pct) +
+                      "% dead=" + std::to_string(server_.dead_pct) + "% kill=" + std::to_string(server_.kill_pct) +
+                      "% max_concurrent=" + std::to_string(server_.max_concurrent_streams) + "\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
       out += "  stream" + std::to_string(i + 1) + (s.post ? " POST " : " GET ") + std::to_string(s.size) + "B" +
@@ -319,53 +314,7 @@ class H2Run final : public ScenarioRun {
       out += testing::describe_retry(s.has_retry, s.retry);
       out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n";
     }
-    out += "fault plan:\n" + plan_.to_string();
     return out;
-  }
-
-  void start(World& world) override {
-    world_ = &world;
-    const int server_host = world.add_host("h2srv", "10.6.0.1");
-    const int client = world.add_host("client");
-    auto pol = std::make_shared<policy::Policy>();
-    Net* net = &world.net_for(server_host);
-    if (tls_) net = &tls_server_.serve(world, *net, "h2srv", "ca", *pol, {"h2"});
-    server_peer_ = std::make_unique<peers::H2Server>(world.loop(), *net, Endpoint::tcp("0.0.0.0", tls_ ? 443 : 80),
-                                                     server_);
-    if (Error e = server_peer_->start()) world.violation("h2 server: " + e.message());
-    for (std::size_t i = 0; i < specs_.size(); ++i) {
-      const auto& spec = specs_[i];
-      auto a = std::make_unique<Actor>();
-      a->world = &world;
-      a->spec = spec;
-      a->ordinal = i + 1;
-      a->name = "stream" + std::to_string(i + 1);
-      a->expected = expected_of(spec, a->ordinal);
-      a->asks_left = spec.transactions;
-      policy::Streamtype st =
-          policy::streamtype("h2-" + std::to_string(i + 1), policy::Protocol::kH2, "h2srv", tls_ ? 443 : 80);
-      st.http_method = spec.post ? "POST" : "GET";
-      st.http_url = spec.post ? "echo" : "bytes/" + std::to_string(spec.size) + "/" + std::to_string(spec.tag);
-      st.opportunistic = spec.opportunistic;
-      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
-      actors_.push_back(std::move(a));
-    }
-    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4832);
-    cfg.tls = tls_server_.provider();
-    cfg.transport_timeout = deadlines_.transport;
-    cfg.protocol_timeout = deadlines_.protocol;
-    checker_ = std::make_unique<EngineChecker>(world);
-    checker_->attach(cfg);
-    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
-    proto::h2::register_h2_binding(*ctx_);
-    if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
-    for (auto& upa : actors_) {
-      Actor* a = upa.get();
-      testing::schedule_stream_life(world, a, [this, a] { create(a); });
-      if (a->spec.grant > 0) arm_grants(a, a->spec.start_at + a->spec.grant_every);
-      if (a->spec.manual_credit > 0 && calm()) arm_credit_watch(a, a->spec.start_at + seconds(1));
-    }
-    world.install(plan_);
   }
 
   bool calm() const {
@@ -373,37 +322,21 @@ class H2Run final : public ScenarioRun {
            server_.dead_pct == 0 && server_.kill_pct == 0;
   }
 
-  void check(World& world) override {
-    const bool calm = this->calm();
-    for (const auto& ap : actors_) {
-      const Actor& a = *ap;
-      if (a.states.empty()) {
-        world.violation(a.name + ": was never created");
-        continue;
-      }
-      testing::check_state_sequence(world, a.name, a.states);
-      check_liveness(world, a);
-      // Calm: every transaction completes; a manual stream's once its
-      // grants cover every body, kCreditSlack before the stream's end.
-      if (calm && credit_covers(a.spec) && !slots_may_be_held() && a.acks != a.spec.transactions)
-        world.violation(a.name + ": calm run, " + std::to_string(a.spec.transactions) + " transactions" +
-                        (a.spec.manual_credit > 0 ? " (credit granted for all)" : "") + ", " +
-                        std::to_string(a.acks) + " QOS_ACK_REMOTE");
-    }
-    testing::check_nothing_left(world, ctx_.get());
-    if (ctx_) checker_->finish(*ctx_);
+  void check_stream(World& world, const Actor& a) override {
+    check_liveness(world, a);
+    // Calm: every transaction completes; a manual stream's once its
+    // grants cover every body, kCreditSlack before the stream's end.
+    if (calm() && credit_covers(a.spec) && !slots_may_be_held() && a.acks != a.spec.transactions)
+      world.violation(a.name + ": calm run, " + std::to_string(a.spec.transactions) + " transactions" +
+                      (a.spec.manual_credit > 0 ? " (credit granted for all)" : "") + ", " +
+                      std::to_string(a.acks) + " QOS_ACK_REMOTE");
   }
 
- private:
+
   void create(Actor* a) {
     stream::StreamInfo info = testing::actor_stream_info("h2-" + std::to_string(a->ordinal), a);
     info.manual_initial_tx_credit = a->spec.manual_credit;
-    auto s = ctx_->create(std::move(info));
-    if (!s) {
-      world_->violation(a->name + ": create failed: " + s.error().message());
-      return;
-    }
-    a->ask();
+    if (create_stream(a, std::move(info))) a->ask();
   }
 
   // Whether a manual stream's credit, granted by kCreditSlack before its
@@ -465,19 +398,8 @@ class H2Run final : public ScenarioRun {
                       std::to_string(from) + " us (faults healed, retry forever)");
   }
 
-  WorldOptions options_;
-  bool tls_ = false;
   std::vector<StreamSpec> specs_;
   peers::H2ServerOptions server_;
-  FaultPlan plan_;
-  Micros healed_at_ = 0;
-  testing::Deadlines deadlines_;
-  World* world_ = nullptr;
-  testing::SimTlsServer tls_server_;
-  std::unique_ptr<peers::H2Server> server_peer_;
-  std::unique_ptr<EngineChecker> checker_;
-  std::unique_ptr<stream::Context> ctx_;
-  std::vector<std::unique_ptr<Actor>> actors_;
 };
 
 }  // namespace

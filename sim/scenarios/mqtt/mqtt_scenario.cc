@@ -60,14 +60,10 @@
 #include <vector>
 
 #include "runtime/bind/mqtt/mqtt_binding.h"
-#include "runtime/bind/tls/tls_transport.h"
 #include "runtime/policy/policy_builder.h"
-#include "runtime/stream/context.h"
 #include "sim/peers/mqtt_broker.h"
-#include "sim/testing/engine_checker.h"
-#include "sim/testing/sim_context.h"
-#include "sim/testing/sim_tls.h"
 #include "sim/testing/stream_actor.h"
+#include "sim/testing/stream_run.h"
 
 namespace ss::sim {
 namespace {
@@ -75,8 +71,6 @@ namespace {
 using stream::Ret;
 using stream::State;
 
-constexpr std::uint32_t kSom = stream::kFlagSom;
-constexpr std::uint32_t kEom = stream::kFlagEom;
 constexpr Micros kDeliverySlack = seconds(5);
 
 using Msg = testing::TxMessage;
@@ -107,16 +101,7 @@ std::string message_bytes(std::size_t i, std::size_t m, std::size_t len) {
   return s;
 }
 
-struct Actor {
-  std::string name;
-  std::uint64_t ordinal = 0;
-  std::size_t idx = 0;
-  StreamSpec spec;
-  World* world = nullptr;
-  stream::Stream* s = nullptr;
-  bool gone = false;
-  bool connected = false;
-  std::vector<std::pair<Micros, State>> states;
+struct Actor : testing::StreamActorBase<StreamSpec> {
   // Connections: [CONNECTED, DISCONNECTED or destroy) in virtual time.
   std::vector<std::pair<Micros, Micros>> up;
   // tx
@@ -137,11 +122,7 @@ struct Actor {
   }
 
   Ret on_state(State st) {
-    if (gone) {
-      world->violation(name + ": state callback after DESTROYING");
-      return Ret::kOk;
-    }
-    states.emplace_back(world->now(), st);
+    if (!record_state(st)) return Ret::kOk;
     switch (st) {
       case State::kConnected:
         connected = true;
@@ -155,10 +136,6 @@ struct Actor {
         connected = false;
         cur_open = false;
         offset = 0;  // a message cut short goes again, from SOM
-        if (st == State::kDestroying) {
-          gone = true;
-          s = nullptr;
-        }
         break;
       case State::kQosAckRemote: ++acks; break;
       case State::kQosNackRemote: ++nacks; break;
@@ -168,11 +145,8 @@ struct Actor {
   }
 
   Ret on_rx(std::span<const std::uint8_t> b, std::uint32_t flags) {
-    if (gone || !connected) {
-      world->violation(name + ": rx while not CONNECTED");
-      return Ret::kOk;
-    }
-    if (flags & kSom) {
+    if (!rx_allowed()) return Ret::kOk;
+    if (flags & stream::kFlagSom) {
       if (cur_open) world->violation(name + ": SOM while a message is open");
       cur.clear();
       cur_open = true;
@@ -180,7 +154,7 @@ struct Actor {
       world->violation(name + ": a piece without SOM and no message open");
     }
     cur.append(b.begin(), b.end());
-    if (flags & kEom) {
+    if (flags & stream::kFlagEom) {
       received.emplace_back(std::move(cur), up.size());
       cur.clear();
       cur_open = false;
@@ -221,13 +195,12 @@ struct Actor {
   }
 };
 
-class MqttRun final : public ScenarioRun {
+class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
  public:
   explicit MqttRun(std::uint64_t seed) {
     Rng rng(seed);
     Rng draw = rng.fork(0x6d717474);  // "mqtt"
-    options_ = draw_world_options(seed, draw, 4, 4096);
-    deadlines_ = testing::draw_deadlines(draw);
+    draw_world(seed, draw, 4096);
     const int n = static_cast<int>(draw.between(1, 4));
     for (int i = 0; i < n; ++i) {
       StreamSpec s;
@@ -269,8 +242,7 @@ class MqttRun final : public ScenarioRun {
     }
     for (auto& s : specs_) s.keep_session = draw.chance(1, 4);
     const FaultSpace space = server_fault_space("broker", {Endpoint::tcp("0.0.0.0", 1883)}, {"client"});
-    plan_ = draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space);
-    for (const auto& f : plan_.actions) healed_at_ = std::max(healed_at_, f.at + f.duration);
+    set_plan(draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space));
     if (restart_at_) healed_at_ = std::max(healed_at_, restart_at_ + restart_gap_);
     tls_ = draw.chance(1, 4);
     if (specs_.size() >= 2 && draw.chance(1, 2)) {
@@ -289,18 +261,47 @@ class MqttRun final : public ScenarioRun {
     }
   }
 
-  ~MqttRun() override {
-    // Everything that runs TLS goes before OpenSSL's randomness is given back.
-    ctx_.reset();
-    broker_peer_.reset();
-    tls_server_.reset();
+  void start(World& world) override {
+    auto pol = std::make_shared<policy::Policy>();
+    start_server(world, {.name = "broker", .ip = "10.5.0.1", .port = 1883, .ca_name = "broker-ca", .what = "broker"},
+                 broker_, *pol);
+    if (restart_at_) {
+      world.loop().at(restart_at_, [this] { peer_->stop(restart_keeps_sessions_); }, {"broker", 0, "stop"});
+      world.loop().at(restart_at_ + restart_gap_, [this, &world] {
+        if (Error e = peer_->start()) world.violation("broker restart: " + e.message());
+      }, {"broker", 0, "restart"});
+    }
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& spec = specs_[i];
+      Actor& a = add_actor(i, spec);
+      if (!spec.msgs.empty()) a.ready_at = spec.start_at + spec.msgs[0].gap;
+      policy::Streamtype st = policy::streamtype("mqtt-" + std::to_string(i + 1), policy::Protocol::kMqtt, "broker", 1883);
+      st.metadata.push_back({"dev", ""});
+      st.mqtt_topic = spec.md_topic ? "t/${dev}" : topic_of(i + 1);
+      if (spec.subscribe) st.mqtt_subscribe = "t/+";
+      st.mqtt_qos = spec.qos;
+      st.mqtt_keep_alive = 60;
+      if (spec.birth) {
+        st.mqtt_birth_topic = "birth/${dev}";
+        st.mqtt_birth_message = "up";
+        st.mqtt_birth_qos = 1;
+      }
+      st.nailed_up = spec.nailed_up;
+      st.opportunistic = spec.opportunistic;
+      st.mqtt_clean_start = !spec.keep_session;
+      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
+    }
+    make_context(pol, 0x4d51, proto::mqtt::register_mqtt_binding);
+    for (auto& upa : actors_) {
+      Actor* a = upa.get();
+      testing::schedule_stream_life(world, a, [this, a] { create(a); });
+    }
+    world.install(plan_);
   }
 
-  WorldOptions world_options() const override { return options_; }
-
-  std::string describe() const override {
-    std::string out = describe_world(options_);
-    out += testing::describe_deadlines(deadlines_);
+ private:
+  std::string describe_workload() const override {
+    std::string out;
     if (together_) out += "streams 1 and 2 come up together: 1 publishes at CONNECTED, 2 subscribes\n";
     out += std::string("broker (10.5.0.1:1883)") + (tls_ ? " TLS" : "") + ": drop_puback=" + std::to_string(broker_.drop_puback_pct) +
            "% duplicate=" + std::to_string(broker_.duplicate_pct) +
@@ -318,110 +319,42 @@ class MqttRun final : public ScenarioRun {
       out += testing::describe_retry(s.has_retry, s.retry);
       out += " start=" + std::to_string(s.start_at) + "us end=" + std::to_string(s.end_at) + "us\n" + testing::describe_messages(s.msgs);
     }
-    out += "fault plan:\n" + plan_.to_string();
     return out;
   }
 
-  void start(World& world) override {
-    world_ = &world;
-    const int broker_host = world.add_host("broker", "10.5.0.1");
-    const int client = world.add_host("client");
-    auto pol = std::make_shared<policy::Policy>();
-    Net* broker_net = &world.net_for(broker_host);
-    if (tls_) broker_net = &tls_server_.serve(world, *broker_net, "broker", "broker-ca", *pol);
-    broker_peer_ = std::make_unique<peers::MqttBroker>(world.loop(), *broker_net, Endpoint::tcp("0.0.0.0", 1883), broker_);
-    if (Error e = broker_peer_->start()) world.violation("broker: " + e.message());
-    if (restart_at_) {
-      world.loop().at(restart_at_, [this] { broker_peer_->stop(restart_keeps_sessions_); }, {"broker", 0, "stop"});
-      world.loop().at(restart_at_ + restart_gap_, [this, &world] {
-        if (Error e = broker_peer_->start()) world.violation("broker restart: " + e.message());
-      }, {"broker", 0, "restart"});
-    }
-    for (std::size_t i = 0; i < specs_.size(); ++i) {
-      const auto& spec = specs_[i];
-      auto a = std::make_unique<Actor>();
-      a->world = &world;
-      a->spec = spec;
-      a->idx = i + 1;
-      a->ordinal = i + 1;
-      a->name = "stream" + std::to_string(i + 1);
-      if (!spec.msgs.empty()) a->ready_at = spec.start_at + spec.msgs[0].gap;
-      policy::Streamtype st = policy::streamtype("mqtt-" + std::to_string(i + 1), policy::Protocol::kMqtt, "broker", 1883);
-      st.metadata.push_back({"dev", ""});
-      st.mqtt_topic = spec.md_topic ? "t/${dev}" : topic_of(i + 1);
-      if (spec.subscribe) st.mqtt_subscribe = "t/+";
-      st.mqtt_qos = spec.qos;
-      st.mqtt_keep_alive = 60;
-      if (spec.birth) {
-        st.mqtt_birth_topic = "birth/${dev}";
-        st.mqtt_birth_message = "up";
-        st.mqtt_birth_qos = 1;
-      }
-      st.nailed_up = spec.nailed_up;
-      st.opportunistic = spec.opportunistic;
-      st.mqtt_clean_start = !spec.keep_session;
-      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
-      actors_.push_back(std::move(a));
-    }
-    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4d51);
-    cfg.tls = tls_server_.provider();
-    cfg.transport_timeout = deadlines_.transport;
-    cfg.protocol_timeout = deadlines_.protocol;
-    checker_ = std::make_unique<EngineChecker>(world);
-    checker_->attach(cfg);
-    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
-    proto::mqtt::register_mqtt_binding(*ctx_);
-    if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
-    for (auto& upa : actors_) {
-      Actor* a = upa.get();
-      testing::schedule_stream_life(world, a, [this, a] { create(a); });
-    }
-    world.install(plan_);
+  bool calm() const {
+    return plan_.actions.empty() && !options_.buggify && broker_.drop_puback_pct == 0 &&
+           broker_.close_mid_packet_pct == 0 && restart_at_ == 0;
   }
 
-  void check(World& world) override {
-    const bool calm = plan_.actions.empty() && !options_.buggify && broker_.drop_puback_pct == 0 &&
-                      broker_.close_mid_packet_pct == 0 && restart_at_ == 0;
-    const auto& log = broker_peer_->received();
-    for (const auto& ap : actors_) {
-      const Actor& a = *ap;
-      if (a.states.empty()) {
-        world.violation(a.name + ": was never created");
-        continue;
-      }
-      testing::check_state_sequence(world, a.name, a.states);
-      check_qos(world, a, log);
-      check_order(world, a, log);
-      check_no_loss(world, a, log);
-      check_liveness(world, a);
-      check_settled(world, a);
-      if (calm && a.spec.qos == 1 && a.acks != static_cast<int>(a.spec.msgs.size()) && a.nacks == 0 &&
-          a.next_msg == a.spec.msgs.size())
-        world.violation(a.name + ": calm run, " + std::to_string(a.spec.msgs.size()) + " QoS 1 messages sent, " +
-                        std::to_string(a.acks) + " QOS_ACK_REMOTE");
-    }
-    if (calm && broker_peer_->connections() > 1)
-      world.violation("calm run, yet the streams made " + std::to_string(broker_peer_->connections()) +
+  void check_stream(World& world, const Actor& a) override {
+    const auto& log = peer_->received();
+    check_qos(world, a, log);
+    check_order(world, a, log);
+    check_no_loss(world, a, log);
+    check_liveness(world, a);
+    check_settled(world, a);
+    if (calm() && a.spec.qos == 1 && a.acks != static_cast<int>(a.spec.msgs.size()) && a.nacks == 0 &&
+        a.next_msg == a.spec.msgs.size())
+      world.violation(a.name + ": calm run, " + std::to_string(a.spec.msgs.size()) + " QoS 1 messages sent, " +
+                      std::to_string(a.acks) + " QOS_ACK_REMOTE");
+  }
+
+  void check_run(World& world) override {
+    if (calm() && peer_->connections() > 1)
+      world.violation("calm run, yet the streams made " + std::to_string(peer_->connections()) +
                       " broker connections (they share one)");
-    testing::check_nothing_left(world, ctx_.get());
-    if (ctx_) checker_->finish(*ctx_);
   }
 
- private:
   void create(Actor* a) {
-    stream::StreamInfo info = testing::actor_stream_info("mqtt-" + std::to_string(a->idx), a);
+    stream::StreamInfo info = testing::actor_stream_info("mqtt-" + std::to_string(a->ordinal), a);
     info.on_bind = [a](stream::Stream* s) {
       a->s = s;
       // ${dev} names the stream's own topic: t/${dev} is t/s<i>.
-      if (Error e = s->set_metadata("dev", "s" + std::to_string(a->idx)); !e.ok())
+      if (Error e = s->set_metadata("dev", "s" + std::to_string(a->ordinal)); !e.ok())
         a->world->violation(a->name + ": set dev: " + e.message());
     };
-    auto s = ctx_->create(std::move(info));
-    if (!s) {
-      world_->violation(a->name + ": create failed: " + s.error().message());
-      return;
-    }
-    if (!a->spec.nailed_up) a->s->request_tx();
+    if (create_stream(a, std::move(info)) && !a->spec.nailed_up) a->s->request_tx();
   }
 
   void check_qos(World& world, const Actor& a, const std::vector<peers::MqttReceived>& log) {
@@ -432,11 +365,11 @@ class MqttRun final : public ScenarioRun {
                       std::to_string(a.sent_qos1) + " QoS 1 messages sent");
     std::vector<std::string> distinct;
     for (const auto& r : log)
-      if (r.topic == topic_of(a.idx) && !r.will && std::find(distinct.begin(), distinct.end(), r.payload) == distinct.end())
+      if (r.topic == topic_of(a.ordinal) && !r.will && std::find(distinct.begin(), distinct.end(), r.payload) == distinct.end())
         distinct.push_back(r.payload);
     if (static_cast<std::size_t>(a.acks) > distinct.size())
       world.violation(a.name + ": " + std::to_string(a.acks) + " QOS_ACK_REMOTE but the broker took in only " +
-                      std::to_string(distinct.size()) + " distinct messages on " + topic_of(a.idx));
+                      std::to_string(distinct.size()) + " distinct messages on " + topic_of(a.ordinal));
   }
 
   // Per connection and topic, what came in is a subsequence of the broker's
@@ -527,22 +460,11 @@ class MqttRun final : public ScenarioRun {
                       std::to_string(from) + " us (faults healed, retry forever)");
   }
 
-  WorldOptions options_;
   std::vector<StreamSpec> specs_;
   peers::MqttBrokerOptions broker_;
-  FaultPlan plan_;
-  Micros healed_at_ = 0;
   Micros restart_at_ = 0, restart_gap_ = 0;  // a broker restart (0: none)
   bool restart_keeps_sessions_ = false;
   bool together_ = false;  // streams 1 and 2 come up together (file comment)
-  bool tls_ = false;
-  testing::SimTlsServer tls_server_;
-  testing::Deadlines deadlines_;
-  World* world_ = nullptr;
-  std::unique_ptr<peers::MqttBroker> broker_peer_;
-  std::unique_ptr<EngineChecker> checker_;
-  std::unique_ptr<stream::Context> ctx_;
-  std::vector<std::unique_ptr<Actor>> actors_;
 };
 
 }  // namespace

@@ -59,17 +59,13 @@
 #include <string>
 #include <vector>
 
+#include "runtime/bind/ws/ws_binding.h"
 #include "runtime/policy/policy_builder.h"
 #include "runtime/proto/http/http_message.h"
-
-#include "runtime/bind/tls/tls_transport.h"
-#include "runtime/bind/ws/ws_binding.h"
-#include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/peers/ws_echo_server.h"
-#include "sim/testing/sim_context.h"
-#include "sim/testing/sim_tls.h"
 #include "sim/testing/stream_actor.h"
+#include "sim/testing/stream_run.h"
 
 namespace ss::sim {
 namespace {
@@ -79,8 +75,6 @@ using peers::WsFault;
 using stream::Ret;
 using stream::State;
 
-constexpr std::uint32_t kSom = stream::kFlagSom;
-constexpr std::uint32_t kEom = stream::kFlagEom;
 constexpr std::size_t kClientMaxFrame = 64 * 1024;  // proto::ws::Options default
 
 const char* ws_fault_name(WsFault f) {
@@ -133,16 +127,7 @@ std::string message_bytes(std::size_t stream, std::size_t m, std::size_t len, bo
   return s;
 }
 
-struct Actor {
-  std::string name;
-  std::uint64_t ordinal = 0;  // "stream<ordinal>": names its timers in the trace
-  std::size_t idx = 0;
-  StreamSpec spec;
-  World* world = nullptr;
-  stream::Stream* s = nullptr;
-  bool gone = false;  // DESTROYING seen
-  bool connected = false;
-  std::vector<std::pair<Micros, State>> states;
+struct Actor : testing::StreamActorBase<StreamSpec> {
   std::vector<Micros> connecting_at;  // attempt k (1-based) began at [k-1]
   int arf = 0;
   // tx
@@ -198,11 +183,7 @@ struct Actor {
   }
 
   Ret on_state(State st, std::uint32_t) {
-    if (gone) {
-      after_gone("state");
-      return Ret::kOk;
-    }
-    states.emplace_back(world->now(), st);
+    if (!record_state(st)) return Ret::kOk;
     switch (st) {
       case State::kConnecting:
         connecting_at.push_back(world->now());
@@ -231,10 +212,6 @@ struct Actor {
       case State::kAllRetriesFailed:
         ++arf;
         break;
-      case State::kDestroying:
-        gone = true;
-        s = nullptr;
-        break;
       default:
         break;
     }
@@ -246,7 +223,7 @@ struct Actor {
       after_gone("rx");
       return Ret::kOk;
     }
-    if (flags & kSom) {
+    if (flags & stream::kFlagSom) {
       if (cur_open) world->violation(name + ": SOM while a message is open (" + std::to_string(cur.size()) + " bytes)");
       cur.clear();
       cur_open = true;
@@ -255,7 +232,7 @@ struct Actor {
       cur_open = true;
     }
     cur.append(b.begin(), b.end());
-    if (flags & kEom) {
+    if (flags & stream::kFlagEom) {
       received.emplace_back(std::move(cur), epoch);
       cur.clear();
       cur_open = false;
@@ -308,13 +285,12 @@ std::vector<std::string> values_between(const std::vector<std::pair<Micros, std:
   return out;
 }
 
-class WsRun final : public ScenarioRun {
+class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
  public:
   explicit WsRun(std::uint64_t seed) {
     Rng rng(seed);
     Rng draw = rng.fork(0x77737374);  // "wsst"
-    options_ = draw_world_options(seed, draw, 4, 8192);
-    deadlines_ = testing::draw_deadlines(draw);
+    draw_world(seed, draw, 8192);
     const int n = static_cast<int>(draw.between(1, 4));
     std::size_t biggest = 0;
     for (int i = 0; i < n; ++i) {
@@ -401,6 +377,7 @@ class WsRun final : public ScenarioRun {
     }
     if (draw.chance(1, 3)) o.subprotocol = "lws-echo";
     // Faults, swarm style: only a random subset of the kinds is in play.
+    FaultPlan plan;
     if (draw.chance(2, 3)) {
       std::vector<FaultKind> kinds;
       for (int k = 0; k < 11; ++k)
@@ -433,28 +410,53 @@ class WsRun final : public ScenarioRun {
           default:
             break;
         }
-        plan_.actions.push_back(std::move(f));
+        plan.actions.push_back(std::move(f));
       }
-      std::stable_sort(plan_.actions.begin(), plan_.actions.end(),
+      std::stable_sort(plan.actions.begin(), plan.actions.end(),
                        [](const FaultAction& x, const FaultAction& y) { return x.at < y.at; });
     }
-    for (const auto& f : plan_.actions) healed_at_ = std::max(healed_at_, f.at + f.duration);
+    set_plan(std::move(plan));
     tls_ = draw.chance(1, 4);
   }
 
-  ~WsRun() override {
-    // Everything that runs TLS goes before OpenSSL's randomness is given back.
-    ctx_.reset();
-    server_.reset();
-    tls_server_.reset();
+  void start(World& world) override {
+    auto pol = std::make_shared<policy::Policy>();
+    // As stream-h1: real OpenSSL made replayable (seeded randomness, verify
+    // time on the simulated clock, docs/tls.md), a PKI per run.
+    start_server(world, {.name = "ws", .ip = "10.4.0.1", .port = 80, .ca_name = "ws-ca", .what = "ws server"},
+                 server_opts_, *pol);
+    for (std::size_t i = 0; i < specs_.size(); ++i) {
+      const auto& spec = specs_[i];
+      Actor& a = add_actor(i, spec);
+      if (!spec.msgs.empty()) a.ready_at = spec.start_at + spec.msgs[0].gap;
+      policy::Streamtype st = policy::streamtype("ws-" + std::to_string(i + 1), policy::Protocol::kWs, "ws", 80);
+      st.http_url = "s" + std::to_string(i + 1) + (spec.md_path ? "/${room}" : "");
+      st.opportunistic = spec.opportunistic;
+      st.nailed_up = spec.nailed_up;
+      st.ws_binary = spec.binary;
+      st.ws_subprotocol = server_opts_.subprotocol;
+      st.metadata.push_back({"attempt", "X-Attempt:"});
+      if (spec.md_header) st.metadata.push_back({"token", "X-Token:"});
+      if (spec.md_path) st.metadata.push_back({"room", ""});
+      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
+    }
+    make_context(pol, 0x5753, proto::ws::register_ws_binding, /*check_engine=*/false);
+    for (auto& up : actors_) {
+      Actor* a = up.get();
+      world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
+      for (std::size_t k = 0; k < a->spec.md_changes.size(); ++k)
+        world.loop().at(a->spec.md_changes[k], [a, k] { a->set_md(k + 1); }, {"stream", a->ordinal, "metadata change"});
+      world.loop().at(a->spec.end_at, [a] {
+        if (a->s && !a->s->destroyed()) a->s->destroy();
+      }, {"stream", a->ordinal, "end"});
+    }
+    world.install(plan_);
   }
 
-  WorldOptions world_options() const override { return options_; }
-
-  std::string describe() const override {
-    std::string out = describe_world(options_);
-    out += testing::describe_deadlines(deadlines_);
+ private:
+  std::string describe_workload() const override {
     const auto& o = server_opts_;
+    std::string out;
     out += std::string("server ws (10.4.0.1:80)") + (tls_ ? " TLS" : "") + ": echo_frame=" +
            (o.echo_frame ? std::to_string(o.echo_frame) : "whole") + (o.ping_between ? " ping-between" : "") +
            (o.ping_on_open ? " ping-on-open" : "") + " fault=" + ws_fault_name(o.fault) +
@@ -481,98 +483,34 @@ class WsRun final : public ScenarioRun {
       out += " repoll=" + std::to_string(s.repoll_gap) + "us start=" + std::to_string(s.start_at) +
              "us end=" + std::to_string(s.end_at) + "us\n" + testing::describe_messages(s.msgs);
     }
-    out += "fault plan:\n" + plan_.to_string();
     return out;
   }
 
-  void start(World& world) override {
-    world_ = &world;
-    const int ws = world.add_host("ws", "10.4.0.1");
-    const int client = world.add_host("client");
-    auto pol = std::make_shared<policy::Policy>();
-    Net* ws_net = &world.net_for(ws);
-    // As stream-h1: real OpenSSL made replayable (seeded randomness, verify
-    // time on the simulated clock, docs/tls.md), a PKI per run.
-    if (tls_) ws_net = &tls_server_.serve(world, *ws_net, "ws", "ws-ca", *pol);
-    server_ = std::make_unique<peers::WsEchoServer>(world.loop(), *ws_net, Endpoint::tcp("0.0.0.0", 80), server_opts_);
-    if (Error e = server_->start()) world.violation("ws server: " + e.message());
-    for (std::size_t i = 0; i < specs_.size(); ++i) {
-      const auto& spec = specs_[i];
-      auto a = std::make_unique<Actor>();
-      a->world = &world;
-      a->spec = spec;
-      a->idx = i + 1;
-      a->ordinal = i + 1;
-      a->name = "stream" + std::to_string(i + 1);
-      if (!spec.msgs.empty()) a->ready_at = spec.start_at + spec.msgs[0].gap;
-      policy::Streamtype st =
-          policy::streamtype("ws-" + std::to_string(i + 1), policy::Protocol::kWs, "ws", 80);
-      st.http_url = "s" + std::to_string(i + 1) + (spec.md_path ? "/${room}" : "");
-      st.opportunistic = spec.opportunistic;
-      st.nailed_up = spec.nailed_up;
-      st.ws_binary = spec.binary;
-      st.ws_subprotocol = server_opts_.subprotocol;
-      st.metadata.push_back({"attempt", "X-Attempt:"});
-      if (spec.md_header) st.metadata.push_back({"token", "X-Token:"});
-      if (spec.md_path) st.metadata.push_back({"room", ""});
-      testing::add_streamtype(*pol, std::move(st), tls_, spec.has_retry, spec.retry);
-      actors_.push_back(std::move(a));
-    }
-    stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x5753);
-    cfg.tls = tls_server_.provider();
-    cfg.transport_timeout = deadlines_.transport;
-    cfg.protocol_timeout = deadlines_.protocol;
-    ctx_ = std::make_unique<stream::Context>(std::move(cfg));
-    proto::ws::register_ws_binding(*ctx_);
-    if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
-    for (auto& up : actors_) {
-      Actor* a = up.get();
-      world.loop().at(a->spec.start_at, [this, a] { create(a); }, {"stream", a->ordinal, "start"});
-      for (std::size_t k = 0; k < a->spec.md_changes.size(); ++k)
-        world.loop().at(a->spec.md_changes[k], [a, k] { a->set_md(k + 1); }, {"stream", a->ordinal, "metadata change"});
-      world.loop().at(a->spec.end_at, [a] {
-        if (a->s && !a->s->destroyed()) a->s->destroy();
-      }, {"stream", a->ordinal, "end"});
-    }
-    world.install(plan_);
+  bool calm() const {
+    return plan_.actions.empty() && !options_.buggify && server_opts_.fault == WsFault::kNone &&
+           server_opts_.close_after == 0 && !oversize_;
   }
 
-  void check(World& world) override {
-    const bool calm_world = plan_.actions.empty() && !options_.buggify && server_opts_.fault == WsFault::kNone &&
-                            server_opts_.close_after == 0 && !oversize_;
-    const auto& records = server_->connections();
-    for (const auto& a : actors_) {
-      if (a->states.empty()) {
-        world.violation(a->name + ": was never created");
-        continue;
-      }
-      testing::check_state_sequence(world, a->name, a->states);
-      check_answer(world, *a);
-      check_messages(world, *a, records);
-      check_metadata(world, *a, records);
-      check_liveness(world, *a);
-      const auto& s = a->spec;
-      if (calm_world && s.answer == Answer::kNone && (a->sent.size() != s.msgs.size() || a->received.size() != s.msgs.size()))
-        world.violation(a->name + ": calm run, " + std::to_string(s.msgs.size()) + " messages, " +
-                        std::to_string(a->sent.size()) + " sent whole, " + std::to_string(a->received.size()) +
-                        " came back");
-    }
-    testing::check_nothing_left(world, ctx_.get());
+  void check_stream(World& world, const Actor& a) override {
+    const auto& records = peer_->connections();
+    check_answer(world, a);
+    check_messages(world, a, records);
+    check_metadata(world, a, records);
+    check_liveness(world, a);
+    const auto& s = a.spec;
+    if (calm() && s.answer == Answer::kNone && (a.sent.size() != s.msgs.size() || a.received.size() != s.msgs.size()))
+      world.violation(a.name + ": calm run, " + std::to_string(s.msgs.size()) + " messages, " +
+                      std::to_string(a.sent.size()) + " sent whole, " + std::to_string(a.received.size()) +
+                      " came back");
   }
 
- private:
   void create(Actor* a) {
-    stream::StreamInfo info = testing::actor_stream_info("ws-" + std::to_string(a->idx), a);
+    stream::StreamInfo info = testing::actor_stream_info("ws-" + std::to_string(a->ordinal), a);
     info.on_bind = [a](stream::Stream* s) {
       a->s = s;
       a->set_md(0);  // before CREATING: a nailed_up stream connects at once
     };
-    auto s = ctx_->create(std::move(info));
-    if (!s) {
-      world_->violation(a->name + ": create failed: " + s.error().message());
-      return;
-    }
-    a->kick();
+    if (create_stream(a, std::move(info))) a->kick();
   }
 
   void check_answer(World& world, const Actor& a) {
@@ -636,7 +574,7 @@ class WsRun final : public ScenarioRun {
     std::vector<const std::string*> echoed;
     std::vector<std::size_t> block;  // E index -> server connection
     for (std::size_t c = 0; c < records.size(); ++c) {
-      if (!belongs(records[c], a.idx)) continue;
+      if (!belongs(records[c], a.ordinal)) continue;
       // ws_binary decides the opcode of every message (docs/protocols.md).
       const std::size_t text = records[c].text_messages, all = records[c].echoed.size();
       if (text != (a.spec.binary ? 0 : all))
@@ -702,7 +640,7 @@ class WsRun final : public ScenarioRun {
   void check_metadata(World& world, const Actor& a, const std::vector<peers::WsConnRecord>& records) {
     std::map<std::size_t, int> attempts_seen;  // each attempt is one connection: a number comes once
     for (const auto& r : records) {
-      if (!belongs(r, a.idx) || r.at == 0) continue;
+      if (!belongs(r, a.ordinal) || r.at == 0) continue;
       auto attempt = proto::h1::find_header(r.headers, "x-attempt");
       const std::size_t k = attempt ? std::strtoull(std::string(*attempt).c_str(), nullptr, 10) : 0;
       if (k == 0 || k > a.connecting_at.size() || a.connecting_at[k - 1] > r.at) {
@@ -725,11 +663,11 @@ class WsRun final : public ScenarioRun {
       if (a.spec.md_header) check("X-Token", proto::h1::find_header(r.headers, "x-token"), a.tokens);
       else if (proto::h1::find_header(r.headers, "x-token")) world.violation(a.name + ": X-Token sent, none declared");
       if (a.spec.md_path) {
-        const std::string prefix = "/s" + std::to_string(a.idx) + "/";
+        const std::string prefix = "/s" + std::to_string(a.ordinal) + "/";
         std::optional<std::string_view> room;
         if (r.target.rfind(prefix, 0) == 0) room = std::string_view(r.target).substr(prefix.size());
         check("path room", room, a.rooms);
-      } else if (r.target != "/s" + std::to_string(a.idx)) {
+      } else if (r.target != "/s" + std::to_string(a.ordinal)) {
         world.violation(a.name + ": request target " + r.target);
       }
     }
@@ -773,20 +711,9 @@ class WsRun final : public ScenarioRun {
                       std::to_string(destroyed_at) + " us (bound " + std::to_string(bound) + " us)");
   }
 
-  WorldOptions options_;
-  testing::Deadlines deadlines_;
   std::vector<StreamSpec> specs_;
   WsEchoOptions server_opts_;
   bool oversize_ = false;
-  FaultPlan plan_;
-  Micros healed_at_ = 0;
-  World* world_ = nullptr;
-  bool tls_ = false;
-  testing::SimTlsServer tls_server_;
-  std::unique_ptr<peers::WsEchoServer> server_;
-  // Declared after the server: destroyed first (streams before the peer).
-  std::unique_ptr<stream::Context> ctx_;
-  std::vector<std::unique_ptr<Actor>> actors_;
 };
 
 }  // namespace
