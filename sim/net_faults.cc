@@ -146,6 +146,10 @@ void Network::restart_listener(int host, const Endpoint& at, Micros down_for) {
 }
 
 void Network::kick_waiting_links() {
+  // FIN and RST segments held by the link go first, in the order sent.
+  std::vector<HeldSegment> held;
+  held.swap(held_segments_);
+  for (HeldSegment& h : held) send_segment(h.from, h.to, h.not_before, std::move(h.arrival));
   std::vector<std::uint64_t> ids;
   for (auto& [id, e] : ends_) {
     if (e.waiting_link) {

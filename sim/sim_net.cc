@@ -71,12 +71,14 @@ LinkParams Network::link(int from, int to) const {
   return it == links_.end() ? default_link_ : it->second;
 }
 
-bool Network::blocked(int from, int to) const {
-  const Micros now = sched_.now();
+bool Network::clogged(int from, int to) const {
   auto c = clog_until_.find({from, to});
-  if (c != clog_until_.end() && c->second > now) return true;
+  return c != clog_until_.end() && c->second > sched_.now();
+}
+
+bool Network::partitioned(int from, int to) const {
   auto p = partition_until_.find({from, to});
-  return p != partition_until_.end() && p->second > now;
+  return p != partition_until_.end() && p->second > sched_.now();
 }
 
 bool Network::blocked_partition(int a, int b) const {
@@ -341,8 +343,7 @@ void Network::client_connected(std::uint64_t id, std::uint64_t sid, int client_h
   if (e == nullptr || e->ended) {
     // The SYN-ACK meets a closed (or given-up) socket, which answers RST:
     // the end the server accepted must not stay open forever.
-    const Micros latency = link(client_host, server_host).latency;
-    sched_.schedule(sched_.now() + latency, [this, sid] { arrive_rst(sid); });
+    send_segment(client_host, server_host, 0, [this, sid] { arrive_rst(sid); });
     return;
   }
   e->connected = true;
@@ -379,10 +380,13 @@ void Network::pump(std::uint64_t id) {
     kick(id);
     return;
   }
-  if (blocked(e->host, e->peer_host)) {
+  if (e->rto_timer) return;  // the partition swallowed our last send: wait for the RTO
+  if (partitioned(e->host, e->peer_host)) return retransmit_later(id);
+  if (clogged(e->host, e->peer_host)) {
     e->waiting_link = true;
     return;
   }
+  e->retransmits = 0;
   const LinkParams lp = link(e->host, e->peer_host);
   const std::uint64_t to = e->peer;
   if (!e->sendq.empty()) {
@@ -397,7 +401,7 @@ void Network::pump(std::uint64_t id) {
       e->fin_sent = true;
       const Micros arrival = std::max(now + lp.latency, e->last_arrival);
       e->last_arrival = arrival;
-      sched_.schedule(arrival, [this, to] { arrive_fin(to); });
+      sched_.schedule(arrival, [this, to, id] { arrive_fin(to, id); });
       maybe_erase(id);
     }
     return;
@@ -425,6 +429,36 @@ void Network::pump(std::uint64_t id) {
   kick(id);
 }
 
+void Network::retransmit_later(std::uint64_t id) {
+  End* e = find(id);
+  if (e == nullptr || e->ended) return;
+  if (e->retransmits > tcp_.max_retransmits) {
+    // Nothing got through for ~15 minutes: ETIMEDOUT here; the peer is
+    // left half-open until it sends something (and hears a reset).
+    e->retransmits = 0;
+    end(id, EndReason::kTimedOut);
+    return;
+  }
+  Micros rto = tcp_.rto_min + 2 * link(e->host, e->peer_host).latency;
+  for (int i = 0; i < e->retransmits && rto < tcp_.rto_max; ++i) rto *= 2;
+  rto = std::min(rto, tcp_.rto_max);
+  ++e->retransmits;
+  e->rto_timer = sched_.schedule(sched_.now() + rto, [this, id] {
+    End* c = find(id);
+    if (c == nullptr) return;
+    c->rto_timer = TimerId{};
+    kick(id);
+  });
+}
+
+void Network::send_segment(int from, int to, Micros not_before, std::function<void()> arrival) {
+  if (blocked(from, to)) {
+    held_segments_.push_back(HeldSegment{from, to, not_before, std::move(arrival)});
+    return;
+  }
+  sched_.schedule(std::max(sched_.now() + link(from, to).latency, not_before), std::move(arrival));
+}
+
 void Network::writable(std::uint64_t id) {
   End* e = find(id);
   if (e == nullptr || !ready(*e)) return;
@@ -434,16 +468,12 @@ void Network::writable(std::uint64_t id) {
 void Network::arrive(std::uint64_t to, std::uint64_t from, std::string chunk) {
   if (End* s = find(from); s != nullptr) s->in_flight -= std::min(s->in_flight, chunk.size());
   End* r = find(to);
-  if (r == nullptr || (!r->owner_alive && !r->ended)) {
-    // Data for a closed socket: answer with a reset, as TCP does.
-    End* s = find(from);
-    if (s != nullptr && !s->ended) {
-      const Micros latency = link(s->peer_host, s->host).latency;
-      sched_.schedule(sched_.now() + latency, [this, from] { arrive_rst(from); });
-    }
+  if (r == nullptr || !r->owner_alive || r->ended) {
+    // Data for a socket that is closed or gone (reset, timed out): answer
+    // with a reset, as TCP does.
+    reset_sender(from);
     return;
   }
-  if (r->ended) return;
   if (!readable(*r) || !r->inbox.empty()) {
     // Behind bytes that still wait: keep the order, hand over from there.
     r->inbox += chunk;
@@ -456,15 +486,23 @@ void Network::arrive(std::uint64_t to, std::uint64_t from, std::string chunk) {
       reinterpret_cast<const std::uint8_t*>(chunk.data()), chunk.size()));
 }
 
-void Network::arrive_fin(std::uint64_t to) {
+void Network::reset_sender(std::uint64_t from) {
+  End* s = find(from);
+  if (s == nullptr || s->ended) return;
+  send_segment(s->peer_host, s->host, 0, [this, from] { arrive_rst(from); });
+}
+
+void Network::arrive_fin(std::uint64_t to, std::uint64_t from) {
   End* r = find(to);
-  if (r == nullptr || r->ended) return;
+  if (r == nullptr || r->ended) {
+    if (r == nullptr || r->end_reason != EndReason::kClosedByPeer) reset_sender(from);
+    return;
+  }
   if (!r->owner_alive) {
-    // Closed by its owner with bytes its peer never read (the peer paused
-    // reading): now the peer has closed too, nobody will take them. A real
-    // peer's close with unread data sends a reset; either way the
-    // connection is over (corpus/sim-worlds/orphaned-close-vs-paused-reader.json).
-    end(to, EndReason::kReset);
+    // Closed by its owner, its own bytes and FIN still going out (behind a
+    // partition, or a peer's full window): the peer's FIN only completes
+    // the close; what it still sends goes on (TCP's CLOSING / LAST_ACK).
+    maybe_erase(to);
     return;
   }
   if (!readable(*r) || !r->inbox.empty()) {
@@ -509,7 +547,7 @@ void Network::flush_inbox(std::uint64_t id) {
   }
   if (e->inbox_eof && !e->ended) {
     e->inbox_eof = false;
-    arrive_fin(id);
+    arrive_fin(id, e->peer);
   }
 }
 
@@ -523,12 +561,15 @@ void Network::end(std::uint64_t id, EndReason reason) {
     sched_.cancel(e->connect_timer);
     e->connect_timer = TimerId{};
   }
+  if (e->rto_timer) {
+    sched_.cancel(e->rto_timer);
+    e->rto_timer = TimerId{};
+  }
   if (reason == EndReason::kClosedByPeer && e->connected && !e->fin_sent) {
     // Our owner will close; answer the EOF with ours so a half-closed peer ends too.
     e->fin_sent = true;
     const std::uint64_t to = e->peer;
-    const Micros arrival = std::max(sched_.now() + link(e->host, e->peer_host).latency, e->last_arrival);
-    sched_.schedule(arrival, [this, to] { arrive_fin(to); });
+    send_segment(e->host, e->peer_host, e->last_arrival, [this, to, id] { arrive_fin(to, id); });
   }
   trace_.record(sched_.now(), "end", conn_text(id) + " reason=" + end_reason_name(reason));
   if (!e->owner_alive) {
@@ -548,6 +589,7 @@ void Network::maybe_erase(std::uint64_t id) {
   if (e == nullptr || e->owner_alive) return;
   if (e->ended || e->fin_sent || !e->connected) {
     if (e->connect_timer) sched_.cancel(e->connect_timer);
+    if (e->rto_timer) sched_.cancel(e->rto_timer);
     ends_.erase(id);
   }
 }
@@ -618,7 +660,15 @@ void Network::close(std::uint64_t id) {
     sched_.cancel(e->connect_timer);
     e->connect_timer = TimerId{};
   }
-  if (!e->ended && e->connected) {
+  if (!e->ended && e->connected && !e->inbox.empty()) {
+    // Closed with bytes it never read: Linux drops the send queue and
+    // answers with a reset instead of a FIN.
+    const std::uint64_t peer = e->peer;
+    e->ended = true;
+    e->end_reason = EndReason::kReset;
+    e->sendq.clear();
+    send_segment(e->host, e->peer_host, 0, [this, peer] { arrive_rst(peer); });
+  } else if (!e->ended && e->connected) {
     e->write_shut = true;
     kick(id);
   }

@@ -12,15 +12,24 @@
 //     after one latency (no listener, listener down, refuse fault => kRefused
 //     one latency later; blackhole => no answer, the connect timeout ends it)
 //     -> accept on the server -> on_connected one latency later.
-//   - close() flushes the queue then sends EOF; data that arrives at a closed
-//     end answers with a reset (as TCP does).
-//   - Clog and partition stop the pumps of that link (bytes wait, in order);
-//     stall stops one connection's pumps. Reset ends both ends with kReset.
+//   - close() flushes the queue then sends EOF (a close with unread bytes
+//     received sends a reset instead, as Linux does); a segment that
+//     arrives at a socket that is gone (closed, reset, timed out) is
+//     answered with a reset (as TCP does).
+//   - Clog stops the pumps of that link (bytes wait, in order, and go at the
+//     unclog). A partition loses what is sent into it: the sender
+//     retransmits on TCP's doubling timeout (TcpParams), so queued bytes and
+//     the FIN arrive at the first retransmission after the heal, and a
+//     sender that gets nothing through in TcpParams::max_retransmits
+//     retransmissions ends kTimedOut (its peer hears nothing: half-open).
+//     FIN and RST segments wait on a clogged or partitioned link as bytes do.
+//     Stall stops one connection's pumps. Reset ends both ends with kReset.
 // Every event runs from the Scheduler; nothing calls a handler inline from a
 // call into Net/Connection or from a fault call.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -46,6 +55,15 @@ struct LinkParams {
 struct Segmentation {
   std::size_t min = 1;
   std::size_t max = 64 * 1024;
+};
+
+// TCP's retransmission of what a partition swallowed (Linux defaults: the
+// RTO is at least 200 ms and doubles up to 120 s; 15 retransmissions,
+// tcp_retries2, about 15 minutes in all before the sender gives up).
+struct TcpParams {
+  Micros rto_min = millis(200);  // the first RTO is this plus one round trip
+  Micros rto_max = seconds(120);
+  int max_retransmits = 15;
 };
 
 struct DnsParams {
@@ -93,6 +111,7 @@ class Network {
   void set_link(int a, int b, LinkParams link);  // both directions
   void set_segmentation(Segmentation seg) { segmentation_ = seg; }
   void set_dns(DnsParams dns) { dns_ = dns; }
+  void set_tcp(TcpParams tcp) { tcp_ = tcp; }
 
   // Faults (direct calls; each takes effect from a scheduled event, never
   // inline). Durations <= 0 mean "until the matching undo call".
@@ -145,7 +164,9 @@ class Network {
     bool write_shut = false;
     bool fin_sent = false;
     bool pump_scheduled = false;
-    bool waiting_link = false;
+    bool waiting_link = false;     // clogged: the unclog kicks us
+    TimerId rto_timer;             // partitioned: our next retransmission
+    int retransmits = 0;           // since the partition swallowed a send
     Micros link_free = 0;
     Micros last_arrival = 0;
     Micros stalled_until = 0;
@@ -166,7 +187,9 @@ class Network {
 
   static std::string key_of(const Endpoint& at);
   LinkParams link(int from, int to) const;
-  bool blocked(int from, int to) const;  // clog or partition
+  bool clogged(int from, int to) const;
+  bool partitioned(int from, int to) const;
+  bool blocked(int from, int to) const { return clogged(from, to) || partitioned(from, to); }
   bool blocked_partition(int a, int b) const;  // partition either way
   int host_of_ip(std::string_view ip) const;
   bool is_ip_literal(std::string_view s) const;
@@ -194,8 +217,17 @@ class Network {
   void kick(std::uint64_t id);
   void pump(std::uint64_t id);
   void arrive(std::uint64_t to, std::uint64_t from, std::string chunk);
-  void arrive_fin(std::uint64_t to);
+  void arrive_fin(std::uint64_t to, std::uint64_t from);
+  // A segment from `from` met a socket that is gone: RST back to it.
+  void reset_sender(std::uint64_t from);
   void arrive_rst(std::uint64_t to);
+  // A FIN or RST from host `from` to host `to`: arrives one latency from
+  // now (never before `not_before`), or waits while the link is clogged or
+  // partitioned and goes when it clears.
+  void send_segment(int from, int to, Micros not_before, std::function<void()> arrival);
+  // The partition swallowed what `id` sent: retransmit after the RTO, or
+  // give up (kTimedOut) after TcpParams::max_retransmits.
+  void retransmit_later(std::uint64_t id);
   void flush_inbox(std::uint64_t id);
   void end(std::uint64_t id, EndReason reason);
   void writable(std::uint64_t id);
@@ -234,6 +266,13 @@ class Network {
   LinkParams loopback_link_{20, 0};
   Segmentation segmentation_;
   DnsParams dns_;
+  TcpParams tcp_;
+  struct HeldSegment {
+    int from = 0, to = 0;
+    Micros not_before = 0;
+    std::function<void()> arrival;
+  };
+  std::vector<HeldSegment> held_segments_;  // in the order they were sent
   std::map<std::uint64_t, End> ends_;
   std::map<Key, ListenerState> listeners_;
   std::map<std::uint64_t, TimerId> resolves_;

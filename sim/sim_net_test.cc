@@ -324,6 +324,99 @@ TEST_F(SimNetTest, PartitionsOneWayAndTwoWay) {
   EXPECT_EQ(r2.data, "down2");
 }
 
+// What a partition swallows is retransmitted on TCP's doubling timeout:
+// with 1 ms links the RTO is 202 ms, so bytes written at t0 into a 1 s
+// one-way partition go again at t0+202, +606 and +1414 ms, the first
+// after the heal, and arrive 1 ms later.
+TEST_F(SimNetTest, PartitionedBytesArriveAtTheFirstRetransmissionAfterTheHeal) {
+  auto l = listen_b();
+  auto c = connect_b();
+  world.run_until_idle(1000);
+  world.network().partition(a, b, /*two_way=*/false, seconds(1));
+  world.run_for(0);
+  const Micros t0 = world.now();
+  c->write("late");
+  world.run_until_idle(1000);
+  ASSERT_EQ(sink.recs[0]->data, "late");
+  EXPECT_EQ(sink.recs[0]->data_times[0] - t0, millis(1415));
+}
+
+// Seed 2228 of the mqtt scenario, reduced: the server closes with bytes
+// queued behind a one-way partition server->client, and the client's FIN
+// reaches the orphaned server end first. The server's bytes and FIN are
+// retransmitted and arrive after the heal: the client is not left on a
+// half-open connection.
+TEST_F(SimNetTest, FinQueuedBehindAPartitionArrivesAfterTheHeal) {
+  auto l = listen_b();
+  ConnectOptions o;
+  o.allow_half_close = true;
+  auto c = connect_b(o);
+  world.run_until_idle(1000);
+  world.network().partition(b, a, /*two_way=*/false, millis(500));
+  world.run_for(0);
+  sink.conns[0]->write("tail");
+  sink.conns[0]->close();
+  c->shutdown_write();
+  world.run_for(millis(100));
+  EXPECT_EQ(client.data, "");
+  world.run_until_idle(1000);
+  EXPECT_EQ(client.data, "tail");
+  EXPECT_TRUE(client.read_closed) << "the server's FIN was lost";
+  EXPECT_GT(world.now(), millis(500));
+  EXPECT_TRUE(world.network().live_connections().empty() ||
+              world.network().live_connections() == std::vector<std::uint64_t>{c->id()});
+}
+
+// A sender that gets nothing through a partition gives up after 15
+// retransmissions (924.6 s with a 200 ms RTO: Linux's tcp_retries2) with
+// kTimedOut; its peer hears nothing (half-open) until it sends, and what
+// it sends meets a socket that is gone: a reset.
+TEST_F(SimNetTest, ASenderGivesUpThenItsHalfOpenPeerIsResetWhenItWrites) {
+  world.network().set_tcp(TcpParams{millis(200) - millis(2), seconds(120), 15});  // RTO 200 ms on 1 ms links
+  auto l = listen_b();
+  auto c = connect_b();
+  world.run_until_idle(1000);
+  world.network().partition(a, b, /*two_way=*/true, 0);
+  world.run_for(0);
+  const Micros t0 = world.now();
+  c->write("lost");
+  world.run_for(seconds(2000));
+  EXPECT_EQ(client.reason, EndReason::kTimedOut);
+  EXPECT_EQ(client.end_time - t0, millis(924'600));
+  const Rec& server = *sink.recs[0];
+  EXPECT_FALSE(server.ended) << "the peer of a timed-out sender hears nothing";
+  world.network().heal(a, b);
+  sink.conns[0]->write("anyone there?");
+  world.run_until_idle(1000);
+  EXPECT_EQ(server.reason, EndReason::kReset);
+}
+
+// close() with bytes received and never read sends a reset, not a FIN
+// (Linux), so the peer ends kReset.
+TEST_F(SimNetTest, CloseWithUnreadBytesResetsThePeer) {
+  auto l = listen_b();
+  auto c = connect_b();
+  world.run_until_idle(1000);
+  sink.conns[0]->pause_reading(true);
+  c->write("unread");
+  world.run_until_idle(1000);
+  EXPECT_TRUE(sink.recs[0]->data.empty());
+  sink.conns[0]->close();
+  world.run_until_idle(1000);
+  EXPECT_EQ(client.reason, EndReason::kReset);
+
+  Rec read_all;  // the same with everything read: an orderly FIN
+  auto c2 = world.net_for(a).connect(Endpoint::tcp("b", 80), {}, &read_all);
+  world.run_until_idle(1000);
+  c2->write("read");
+  world.run_until_idle(1000);
+  ASSERT_EQ(sink.recs.size(), 2u);
+  EXPECT_EQ(sink.recs[1]->data, "read");
+  sink.conns[1]->close();
+  world.run_until_idle(1000);
+  EXPECT_EQ(read_all.reason, EndReason::kClosedByPeer);
+}
+
 TEST_F(SimNetTest, ListenerRestartResetsItsConnectionsThenComesBack) {
   auto l = listen_b();
   auto c = connect_b();

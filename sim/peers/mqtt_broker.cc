@@ -14,6 +14,7 @@ struct MqttBroker::Conn : ConnectionHandler {
   bool connected = false;  // CONNECT accepted
   bool clean_end = false;  // DISCONNECT received: no will
   bool gone = false;       // dropping: nothing more is read or sent
+  bool frozen = false;     // freeze(): nothing read or sent, the socket kept open
   std::optional<mqtt::Will> will;
   std::vector<mqtt::Subscription> subs;
   std::uint16_t next_packet_id = 0;
@@ -21,7 +22,7 @@ struct MqttBroker::Conn : ConnectionHandler {
   bool keep_session = false;  // clean_session 0: subscriptions outlive the connection
 
   void send(const mqtt::Packet& p) {
-    if (gone) return;
+    if (gone || frozen) return;
     auto bytes = mqtt::encode(p);
     if (bytes.ok()) conn->write(*bytes);
   }
@@ -39,7 +40,7 @@ struct MqttBroker::Conn : ConnectionHandler {
   }
 
   void on_data(std::span<const std::uint8_t> bytes) override {
-    if (gone) return;
+    if (gone || frozen) return;
     reader.receive_data(bytes);
     while (!gone) {
       mqtt::ReadResult r = reader.next_packet();
@@ -131,7 +132,7 @@ struct MqttBroker::Conn : ConnectionHandler {
 
   // One message to this subscriber at `qos`, with the broker's faults.
   void deliver(const mqtt::Publish& msg, std::uint8_t qos, bool retained) {
-    if (gone) return;
+    if (gone || frozen) return;
     auto& b = *broker;
     mqtt::Publish out{msg.topic, msg.payload, qos, retained, false, 0};
     if (qos == 1) {
@@ -171,6 +172,10 @@ void MqttBroker::stop(bool keep_sessions) {
   listen_.stop();
   conns_.clear();
   if (!keep_sessions) sessions_.clear();
+}
+
+void MqttBroker::freeze() {
+  for (auto& [id, c] : conns_) c->frozen = true;
 }
 
 bool MqttBroker::roll(int pct) { return pct > 0 && rng_.below(100) < static_cast<std::uint64_t>(pct); }

@@ -72,6 +72,12 @@ class MqttBroker {
   void stop(bool keep_sessions = false);
   Endpoint local() const { return listen_.local(); }
 
+  // Every connection the broker has now goes silent for good: nothing is
+  // read or sent on it, and it stays open (a hung broker behind live TCP
+  // connections: a dead peer only pings can find). New connections are
+  // served as usual.
+  void freeze();
+
   // From now on, drop this percentage of the PUBACKs we owe.
   void set_drop_puback_pct(int pct) { options_.drop_puback_pct = pct; }
 

@@ -144,6 +144,11 @@ class MqttBinding final : public stream::Binding, public SessionRider {
       t.hangup_after = seconds(rp->secs_since_valid_hangup);
     }
     t.keep_alive = seconds(host_.streamtype().mqtt_keep_alive);
+    // How long a PINGREQ may go unanswered: the interval that asks for
+    // pings (the shorter one when both are set).
+    t.pingresp_wait = t.ping_after && t.keep_alive ? std::min(t.ping_after, t.keep_alive)
+                                                   : std::max(t.ping_after, t.keep_alive);
+    if (SS_PLANTED("mqtt-pingresp-ignored")) t.pingresp_wait = 0;
     return t;
   }
 

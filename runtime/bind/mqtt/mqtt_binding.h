@@ -26,7 +26,9 @@
 //                     e.g. retained ones after the SUBACK, wait for it)
 //   svalidping     -> PINGREQ after that many seconds with nothing from the
 //                     broker; svalidhup -> hang up; mqtt_keep_alive -> a
-//                     PINGREQ when we have sent nothing for that long
+//                     PINGREQ when we have sent nothing for that long;
+//                     a PINGREQ unanswered for the shorter of the two
+//                     intervals -> hang up (MQTT 3.1.1 §3.1.2.10)
 //   close / error  -> every stream on the connection ends with it, then the
 //                     engine's retry rules (a new connection subscribes
 //                     again); a stream that closes alone UNSUBSCRIBEs the

@@ -224,6 +224,45 @@ TEST(MqttBindingSim, NoConnackHangsUpWithoutSpinning) {
   rig.finish();
 }
 
+// A broker that hangs behind a live connection (MqttBroker::freeze: the
+// socket stays open, nothing comes back). With svalidping 2 s and no
+// svalidhup, the PINGREQ goes 2 s after the last packet (the SUBACK, at
+// CONNECTED) and the connection closes 2 s after that; with only
+// mqtt_keep_alive 3 s, the PINGREQ goes 3 s after we last sent and the
+// connection closes 3 s later (MQTT 3.1.1 §3.1.2.10, docs/protocols.md).
+TEST(MqttBindingSim, UnansweredPingreqClosesTheConnection) {
+  for (bool keep_alive : {false, true}) {
+    Rig rig;
+    auto& st = rig.add("t");
+    st.mqtt_subscribe = "s";
+    st.mqtt_keep_alive = keep_alive ? 3 : 0;
+    policy::RetryPolicy rp;
+    rp.secs_since_valid_ping = keep_alive ? 0 : 2;
+    rig.start(rp);
+    auto& c = rig.open("t");
+    Micros connected_at = -1, disconnected_at = -1;
+    c.on_state = [&](State s) {
+      if (s == kConnected && connected_at < 0) connected_at = rig.world.now();
+      if (s == kDisconnected && disconnected_at < 0) disconnected_at = rig.world.now();
+    };
+    rig.world.run_for(millis(500));
+    ASSERT_GE(connected_at, 0) << keep_alive;
+    rig.broker->freeze();
+    rig.world.run_for(seconds(20));
+    ASSERT_GE(disconnected_at, 0) << "a dead broker behind a live connection was never given up, keep_alive=" << keep_alive;
+    if (keep_alive) {
+      EXPECT_GT(disconnected_at, connected_at + seconds(3));
+      EXPECT_LE(disconnected_at, connected_at + seconds(6));
+    } else {
+      EXPECT_EQ(disconnected_at, connected_at + seconds(4));
+    }
+    const bool said = std::any_of(rig.logs.begin(), rig.logs.end(),
+                                  [](const std::string& l) { return l.find("no PINGRESP") != std::string::npos; });
+    EXPECT_TRUE(said) << (rig.logs.empty() ? "" : rig.logs.back());
+    rig.finish();
+  }
+}
+
 TEST(MqttBindingSim, WillIsPublishedWhenTheConnectionBreaks) {
   MqttBrokerOptions bo;
   bo.close_mid_packet_pct = 100;

@@ -219,6 +219,7 @@ std::optional<Micros> Session::due() const {
   if (timers_.ping_after && last_ping_ <= last_valid_ && client_.connack_received())
     consider(last_valid_ + timers_.ping_after);
   if (timers_.hangup_after) consider(last_valid_ + timers_.hangup_after);
+  if (ping_unanswered()) consider(last_ping_ + timers_.pingresp_wait);
   if (timers_.keep_alive && client_.connack_received()) consider(last_sent_ + timers_.keep_alive);
   return at;
 }
@@ -241,6 +242,9 @@ void Session::on_timer() {
   const Micros idle = now - last_valid_;
   if (timers_.hangup_after && idle >= timers_.hangup_after)
     return fail("mqtt: nothing from the broker for " + std::to_string(idle / kMicrosPerSecond) + " s");
+  if (ping_unanswered() && now - last_ping_ >= timers_.pingresp_wait)
+    return fail("mqtt: no PINGRESP (nor anything else) " + std::to_string((now - last_ping_) / kMicrosPerSecond) +
+                " s after our PINGREQ");
   bool ping = timers_.ping_after && idle >= timers_.ping_after && last_ping_ <= last_valid_;
   if (timers_.keep_alive && client_.connack_received() && now - last_sent_ >= timers_.keep_alive) ping = true;
   if (ping && client_.connack_received() && client_.ping().ok()) last_ping_ = now;

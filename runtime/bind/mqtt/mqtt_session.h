@@ -62,6 +62,10 @@ struct SessionTimers {
   Micros ping_after = 0;      // svalidping: a PINGREQ after this long with nothing from the broker (0 = off)
   Micros hangup_after = 0;    // svalidhup: give up after this long with nothing (0 = off)
   Micros keep_alive = 0;      // mqtt_keep_alive: a PINGREQ when we sent nothing this long (0 = off)
+  // A PINGREQ followed by nothing from the broker for this long closes the
+  // connection (MQTT 3.1.1 §3.1.2.10; 0 = never): the shorter of ping_after
+  // and keep_alive, whichever are set (docs/protocols.md "MQTT").
+  Micros pingresp_wait = 0;
 };
 
 class Session final : public stream::WireState {
@@ -122,6 +126,8 @@ class Session final : public stream::WireState {
   void fail(const std::string& why);
   void drop_filter(const std::string& filter);
   std::optional<Micros> due() const;
+  // Our last PINGREQ has had no answer (nothing from the broker since).
+  bool ping_unanswered() const { return timers_.pingresp_wait > 0 && last_ping_ > last_valid_; }
   void rearm();
   void cancel_timer();
   void on_timer();
@@ -141,7 +147,7 @@ class Session final : public stream::WireState {
   TimerId timer_{};
   Micros last_valid_ = 0;  // last packet from the broker
   Micros last_sent_ = 0;
-  Micros last_ping_ = -1;
+  Micros last_ping_ = -1;  // our last PINGREQ; unanswered while after last_valid_
 };
 
 }  // namespace ss::proto::mqtt

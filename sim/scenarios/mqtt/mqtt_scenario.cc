@@ -18,7 +18,10 @@
 // no-loss check below; the planted bug mqtt-early-connected). The broker misbehaves with drawn
 // chances: drop a PUBACK (we resend with DUP), deliver twice, close a
 // subscriber's connection half way through a packet, and sometimes
-// restarts (down 0.2-3 s), keeping its sessions or losing them. Network
+// restarts (down 0.2-3 s), keeping its sessions or losing them, and in
+// some seeds where every stream's policy has svalidping it hangs for good
+// behind the connections it has at a drawn time (MqttBroker::freeze: open
+// sockets, nothing read or sent, a dead peer only pings find). Network
 // faults come from the usual one-server fault space (a dead endpoint:
 // refused, blackholed). A quarter of the seeds run over TLS (real OpenSSL
 // made replayable, sim/testing/sim_tls.h).
@@ -50,6 +53,11 @@
 //     the deadlines + its largest jittered backoff + 1 s, unless destroyed
 //     (not asked of a stream with a birth message when the broker drops
 //     PUBACKs: every attempt may then run into its protocol deadline);
+//   - a hung broker is given up: a stream CONNECTED when the broker froze
+//     is DISCONNECTED within twice the longest svalidping + 2 s of the
+//     freeze (or of the faults' heal, if later): the PINGREQ goes after
+//     svalidping of silence and an unanswered one closes the connection
+//     svalidping later (docs/protocols.md "MQTT");
 //   - nothing is left: stream_count() == 0 and no unreclaimed stream.
 #include "sim/scenarios/mqtt/mqtt_scenario.h"
 
@@ -259,12 +267,24 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
       sub.end_at = std::max(sub.end_at, pub.end_at);
       together_ = true;
     }
+    // Drawn from its own fork, so the draws above stay what they were.
+    // Only when every stream asks for pings: the session's timers are its
+    // opener's, and nothing but a ping finds a peer that says nothing.
+    Rng freeze_draw = rng.fork(0x667265657a65);  // "freeze"
+    const bool all_ping = std::all_of(specs_.begin(), specs_.end(), [](const StreamSpec& s) {
+      return s.has_retry && s.retry.secs_since_valid_ping > 0;
+    });
+    if (all_ping && freeze_draw.chance(1, 2)) {
+      freeze_at_ = freeze_draw.between(seconds(1), seconds(8));
+      healed_at_ = std::max(healed_at_, freeze_at_) + freeze_bound();
+    }
   }
 
   void start(World& world) override {
     auto pol = std::make_shared<policy::Policy>();
     start_server(world, {.name = "broker", .ip = "10.5.0.1", .port = 1883, .ca_name = "broker-ca", .what = "broker"},
                  broker_, *pol);
+    if (freeze_at_) world.loop().at(freeze_at_, [this] { peer_->freeze(); }, {"broker", 0, "freeze"});
     if (restart_at_) {
       world.loop().at(restart_at_, [this] { peer_->stop(restart_keeps_sessions_); }, {"broker", 0, "stop"});
       world.loop().at(restart_at_ + restart_gap_, [this, &world] {
@@ -302,6 +322,7 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
  private:
   std::string describe_workload() const override {
     std::string out;
+    if (freeze_at_) out += "broker freezes at " + std::to_string(freeze_at_) + "us (hangs behind its open connections)\n";
     if (together_) out += "streams 1 and 2 come up together: 1 publishes at CONNECTED, 2 subscribes\n";
     out += std::string("broker (10.5.0.1:1883)") + (tls_ ? " TLS" : "") + ": drop_puback=" + std::to_string(broker_.drop_puback_pct) +
            "% duplicate=" + std::to_string(broker_.duplicate_pct) +
@@ -324,7 +345,7 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
 
   bool calm() const {
     return plan_.actions.empty() && !options_.buggify && broker_.drop_puback_pct == 0 &&
-           broker_.close_mid_packet_pct == 0 && restart_at_ == 0;
+           broker_.close_mid_packet_pct == 0 && restart_at_ == 0 && freeze_at_ == 0;
   }
 
   void check_stream(World& world, const Actor& a) override {
@@ -333,6 +354,7 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
     check_order(world, a, log);
     check_no_loss(world, a, log);
     check_liveness(world, a);
+    check_hung_broker_given_up(world, a);
     check_settled(world, a);
     if (calm() && a.spec.qos == 1 && a.acks != static_cast<int>(a.spec.msgs.size()) && a.nacks == 0 &&
         a.next_msg == a.spec.msgs.size())
@@ -409,6 +431,7 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
     if (!a.spec.subscribe) return;
     for (const auto& r : log) {
       if (r.topic.rfind("t/", 0) != 0) continue;
+      if (freeze_at_ && r.at >= freeze_at_) continue;  // a frozen broker delivers nothing
       if (!a.up_through(r.at - 1, r.at + kDeliverySlack)) continue;
       const bool got = std::any_of(a.received.begin(), a.received.end(),
                                    [&](const auto& m) { return m.first == r.payload; });
@@ -445,6 +468,23 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
                       std::to_string(a.acks) + " ACK + " + std::to_string(a.nacks) + " NACK (a publish lost)");
   }
 
+  // Twice the longest svalidping (the PINGREQ, then its deadline) and 2 s
+  // for bytes still on their way when the broker froze.
+  Micros freeze_bound() const {
+    Micros longest = 0;
+    for (const auto& s : specs_) longest = std::max(longest, seconds(s.retry.secs_since_valid_ping));
+    return 2 * longest + seconds(2);
+  }
+
+  void check_hung_broker_given_up(World& world, const Actor& a) {
+    if (!freeze_at_) return;
+    // An up interval that holds the freeze is the frozen connection.
+    const Micros until = healed_at_;  // max(freeze, faults healed) + freeze_bound()
+    if (a.up_through(freeze_at_, until))
+      world.violation(a.name + ": still CONNECTED at " + std::to_string(until) + " us on the connection of a broker hung at " +
+                      std::to_string(freeze_at_) + " us (svalidping, an unanswered PINGREQ must close it)");
+  }
+
   void check_liveness(World& world, const Actor& a) {
     const auto& s = a.spec;
     if (!s.nailed_up && s.msgs.empty()) return;
@@ -463,6 +503,7 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
   std::vector<StreamSpec> specs_;
   peers::MqttBrokerOptions broker_;
   Micros restart_at_ = 0, restart_gap_ = 0;  // a broker restart (0: none)
+  Micros freeze_at_ = 0;                      // the broker hangs (0: never)
   bool restart_keeps_sessions_ = false;
   bool together_ = false;  // streams 1 and 2 come up together (file comment)
 };
