@@ -46,7 +46,7 @@ class Scenario {
 
 struct RunConfig {
   bool keep_trace = false;
-  std::uint64_t max_events = 2'000'000;
+  std::uint64_t max_events = 5'000'000;
   std::uint64_t swap_tie = 0;  // perturbation for the trace-hash test: swap the n-th tie
   Trace::Sink on_event;        // every trace event as it happens (Trace::set_sink)
 };

@@ -391,8 +391,12 @@ void Network::pump(std::uint64_t id) {
   const std::uint64_t to = e->peer;
   if (!e->sendq.empty()) {
     const End* r = find(to);
-    if (r != nullptr && r->read_paused && r->inbox.size() + e->in_flight >= kReceiveWindow) {
-      e->waiting_window = true;  // resumed by the reader's pause_reading(false)
+    // TCP's receive window: bytes in flight plus bytes the reader has not
+    // taken stay under it, whether or not the reader is paused, so a bulk
+    // sender is paced by round trips as on a real link, never all of a
+    // 5 MiB body in one instant (proxy-bulk seed 101462).
+    if (r != nullptr && r->inbox.size() + e->in_flight >= kReceiveWindow) {
+      e->waiting_window = true;  // resumed by window_opened()
       return;
     }
   }
@@ -467,6 +471,20 @@ void Network::writable(std::uint64_t id) {
 
 void Network::arrive(std::uint64_t to, std::uint64_t from, std::string chunk) {
   if (End* s = find(from); s != nullptr) s->in_flight -= std::min(s->in_flight, chunk.size());
+  deliver(to, from, std::move(chunk));
+  window_opened(to);
+}
+
+void Network::window_opened(std::uint64_t reader) {
+  End* r = find(reader);
+  if (r == nullptr) return;
+  End* p = find(r->peer);
+  if (p == nullptr || !p->waiting_window || r->inbox.size() + p->in_flight >= kReceiveWindow) return;
+  p->waiting_window = false;
+  kick(r->peer);
+}
+
+void Network::deliver(std::uint64_t to, std::uint64_t from, std::string chunk) {
   End* r = find(to);
   if (r == nullptr || !r->owner_alive || r->ended) {
     // Data for a socket that is closed or gone (reset, timed out): answer
@@ -535,6 +553,7 @@ void Network::flush_inbox(std::uint64_t id) {
         reinterpret_cast<const std::uint8_t*>(chunk.data()), chunk.size()));
     e = find(id);
     if (e == nullptr || !e->owner_alive) return;
+    window_opened(id);
     if (e->read_paused && !e->ended) return;
   }
   if (e->notify_end_on_set) {

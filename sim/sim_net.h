@@ -217,6 +217,10 @@ class Network {
   void kick(std::uint64_t id);
   void pump(std::uint64_t id);
   void arrive(std::uint64_t to, std::uint64_t from, std::string chunk);
+  void deliver(std::uint64_t to, std::uint64_t from, std::string chunk);
+  // `reader` took bytes (or bytes to it arrived): a sender held back by its
+  // receive window may go on.
+  void window_opened(std::uint64_t reader);
   void arrive_fin(std::uint64_t to, std::uint64_t from);
   // A segment from `from` met a socket that is gone: RST back to it.
   void reset_sender(std::uint64_t from);

@@ -77,7 +77,7 @@ constexpr const char* kUsageBody =
     "\n"
     "Both:\n"
     "  --scenario NAME  which scenario (see --list), or a scenario FILE (above)\n"
-    "  --max-events N   livelock bound per seed (default 2000000)\n"
+    "  --max-events N   livelock bound per seed (default 5000000)\n"
     "  --list           list scenarios\n"
     "\n"
     "Exit status: 0 every seed passed, 1 a seed failed (violation, livelock, crash,\n"
