@@ -532,20 +532,7 @@ class ServerRun final : public ScenarioRun {
       a->messages_left = static_cast<int>(a->draw.between(1, 20));
       RawActor* p = a.get();
       raw_actors_list_.push_back(std::move(a));
-      stream::StreamInfo info;
-      info.streamtype = "rawc";
-      info.on_bind = [p](Stream* s) { p->s = s; };
-      info.callbacks.state = [p](stream::State st, std::uint32_t) { return p->on_state(st); };
-      info.callbacks.rx = [p](std::span<const std::uint8_t> b, std::uint32_t) {
-        p->on_rx(b);
-        return Ret::kOk;
-      };
-      info.callbacks.tx = [p](std::uint32_t, std::span<std::uint8_t> b, std::size_t& l, std::uint32_t&) { return p->on_tx(b, l); };
-      if (client_ctx_->create(std::move(info))) p->s->request_tx();
-      // Raw clients and then the servers end at 8 s, after every h1 actor.
-      world.loop().at(seconds(8), [p] {
-        if (p->s && (p->states.empty() || p->states.back() != State::kDestroying)) p->s->destroy();
-      }, {"raw", static_cast<std::uint64_t>(i + 1), "end"});
+      start_raw_client(world, p, "rawc", "raw", static_cast<std::uint64_t>(i + 1));
     }
     for (std::size_t i = 0; i < ws_specs_.size(); ++i) {
       auto a = std::make_unique<server_ws::WsActor>();
@@ -658,11 +645,13 @@ class ServerRun final : public ScenarioRun {
     pipe_ = spec;
   }
 
-  void create_pipeliner(World& world) {
-    pipeliner_ = std::make_unique<server_h1::Pipeliner>(world, "pipe1", pipe_->sizes, pipe_->piece, ok_body);
-    server_h1::Pipeliner* p = pipeliner_.get();
+  // A raw client stream of `streamtype` driven by `p` (a RawActor or the
+  // Pipeliner: s, states, on_state, on_rx, on_tx); it asks for tx at once
+  // and is destroyed at 8 s, after every h1 actor and before the servers.
+  template <class ClientActor>
+  void start_raw_client(World& world, ClientActor* p, const char* streamtype, const char* tag, std::uint64_t n) {
     stream::StreamInfo info;
-    info.streamtype = "pipe";
+    info.streamtype = streamtype;
     info.on_bind = [p](Stream* s) { p->s = s; };
     info.callbacks.state = [p](stream::State st, std::uint32_t) { return p->on_state(st); };
     info.callbacks.rx = [p](std::span<const std::uint8_t> b, std::uint32_t) {
@@ -673,7 +662,12 @@ class ServerRun final : public ScenarioRun {
     if (client_ctx_->create(std::move(info))) p->s->request_tx();
     world.loop().at(seconds(8), [p] {
       if (p->s && (p->states.empty() || p->states.back() != State::kDestroying)) p->s->destroy();
-    }, {"pipe", 1, "end"});
+    }, {tag, n, "end"});
+  }
+
+  void create_pipeliner(World& world) {
+    pipeliner_ = std::make_unique<server_h1::Pipeliner>(world, "pipe1", pipe_->sizes, pipe_->piece, ok_body);
+    start_raw_client(world, pipeliner_.get(), "pipe", "pipe", 1);
   }
 
   void draw_ws_actors(Rng draw) {
