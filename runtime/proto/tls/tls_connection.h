@@ -39,15 +39,17 @@ class TlsConnection final : public Connection, private ConnectionHandler {
  public:
   ~TlsConnection() override;
 
-  // Connection.
+  // Connection. Plaintext in: sealed into records, held until the handshake.
   void set_handler(ConnectionHandler* handler) override;
   bool write(std::span<const std::uint8_t> bytes) override;
   using Connection::write;
   std::size_t buffered() const override;
   void set_write_watermarks(std::size_t high, std::size_t low) override;
+  // Ends: close_notify first, then the inner connection's.
   void shutdown_write() override;
-  void pause_reading(bool paused) override;
   void close() override;
+  // Passed to the inner connection as they are.
+  void pause_reading(bool paused) override;
   Endpoint peer() const override;
   std::uint64_t id() const override;
 
