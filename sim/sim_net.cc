@@ -130,6 +130,11 @@ std::uint64_t Network::peer_of(std::uint64_t conn) const {
   return it == ends_.end() ? 0 : it->second.peer;
 }
 
+bool Network::held_open(std::uint64_t conn) const {
+  auto it = ends_.find(conn);
+  return it != ends_.end() && it->second.owner_alive && !it->second.ended;
+}
+
 // ---- DNS ------------------------------------------------------------------------
 
 Network::DnsOutcome Network::lookup(std::string_view name, std::vector<std::string>* ips) const {

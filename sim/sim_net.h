@@ -131,6 +131,9 @@ class Network {
   // Ids of connection ends that are connected and not ended, ascending.
   std::vector<std::uint64_t> live_connections() const;
   std::uint64_t peer_of(std::uint64_t conn) const;
+  // Whether the program at end `conn` still holds it: not closed by it and
+  // not ended (a closed end may live on to send its last bytes and FIN).
+  bool held_open(std::uint64_t conn) const;
   std::size_t end_count() const { return ends_.size(); }
   std::size_t listener_count() const { return listeners_.size(); }
 

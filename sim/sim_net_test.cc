@@ -1,5 +1,6 @@
 // The simulated network: hosts, links and every fault, each by a direct call
 // (the same calls World::apply makes for a seeded plan).
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -415,6 +416,32 @@ TEST_F(SimNetTest, CloseWithUnreadBytesResetsThePeer) {
   sink.conns[1]->close();
   world.run_until_idle(1000);
   EXPECT_EQ(read_all.reason, EndReason::kClosedByPeer);
+}
+
+// A reader that paused with its window full never sees the FIN behind the
+// bytes it left unread, so it cannot tell the peer closed; held_open() can.
+TEST_F(SimNetTest, ClosedEndBehindAFullWindowIsNotHeldOpenThoughItLivesOn) {
+  auto l = listen_b();
+  auto c = connect_b();
+  world.run_until_idle(1000);
+  ASSERT_EQ(sink.conns.size(), 1u);
+  c->pause_reading(true);
+  const std::uint64_t server_end = sink.conns[0]->id();
+  ASSERT_EQ(world.network().peer_of(c->id()), server_end);
+  EXPECT_TRUE(world.network().held_open(server_end));
+  sink.conns[0]->write(payload(1 << 20));  // more than the receive window
+  world.run_until_idle(100000);
+  sink.conns[0]->close();
+  world.run_until_idle(100000);
+  EXPECT_FALSE(client.ended);
+  EXPECT_FALSE(world.network().held_open(server_end));
+  const auto live = world.network().live_connections();
+  EXPECT_NE(std::find(live.begin(), live.end(), server_end), live.end()) << "it lives on to send the rest";
+  c->pause_reading(false);  // reading again: the rest, then the FIN
+  world.run_until_idle(100000);
+  EXPECT_EQ(client.data.size(), std::size_t{1} << 20);
+  EXPECT_TRUE(client.ended);
+  EXPECT_EQ(client.reason, EndReason::kClosedByPeer);
 }
 
 TEST_F(SimNetTest, ListenerRestartResetsItsConnectionsThenComesBack) {

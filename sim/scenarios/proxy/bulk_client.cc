@@ -51,6 +51,8 @@ BulkClient::~BulkClient() { *alive_ = false; }
 void BulkClient::close() {
   if (closed_ || ended_) return;
   closed_ = true;
+  const std::uint64_t proxy_end = world_.network().peer_of(conn_->id());
+  proxy_gone_at_close_ = proxy_end != 0 && !world_.network().held_open(proxy_end);
   conn_->close();
 }
 

@@ -70,6 +70,11 @@ class BulkClient final : public ConnectionHandler {
   const std::optional<std::string>& acked() const { return acked_; }
   std::optional<EndReason> ended() const { return ended_; }
   bool closed_by_us() const { return closed_; }
+  // The proxy ended the link: we saw it end, or, when we closed it
+  // ourselves, the proxy's end was already gone. A client that stopped
+  // reading never sees the proxy's FIN: it waits behind the bytes left
+  // unread, as in TCP (proxy-bulk seed 12001189).
+  bool proxy_dropped() const { return ended_.has_value() || proxy_gone_at_close_; }
   std::uint32_t client_buflen() const { return buflen_; }
   std::size_t sent() const { return sent_; }
   // When the client asked its stream to connect (a dead-endpoint client
@@ -105,6 +110,7 @@ class BulkClient final : public ConnectionHandler {
   bool som_seen_ = false;  // this connection's response began (h1)
   bool eom_seen_ = false;  // ... and ended
   bool closed_ = false;
+  bool proxy_gone_at_close_ = false;
 };
 
 }  // namespace ss::proxy::testing

@@ -288,7 +288,7 @@ class ProxyBulkRun final : public ScenarioRun {
       // Much more than the windows and marks hold was still to come: the
       // proxy must have dropped it (client_stall_timeout), not kept it.
       const std::size_t got = c.attempts().empty() ? 0 : c.attempts().back().size();
-      if (got + (2u << 20) < body.size() && !c.ended())
+      if (got + (2u << 20) < body.size() && !c.proxy_dropped())
         world.violation(name + ": stopped reading with " + std::to_string(body.size() - got) +
                         " bytes to come, and the proxy kept its link" + last_state(c));
       return;

@@ -74,6 +74,8 @@ class Actor {
   // The values `name` had at some time in [from, to] (unset = "").
   // The x-ss-reply value the actor expects in metadata ss_reply.
   std::string expected_reply() const;
+  // Whether this stream's request may reach the server without x-ss-id.
+  bool request_may_lack_id() const;
   std::set<std::string> values_between(const std::string& name, Micros from, Micros to) const;
   Micros life_bound() const { return life_bound_; }
   Micros calm_bound() const { return calm_bound_; }

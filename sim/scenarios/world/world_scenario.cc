@@ -471,9 +471,7 @@ class WorldRun final : public ScenarioRun {
       // happens on a link" 3): a client slower than that (faults, a long
       // link) makes a first request without the metadata set in CREATING,
       // as libwebsockets always does. Such a request names no stream.
-      if (!a && !id && std::any_of(actors_.begin(), actors_.end(), [](const auto& x) {
-            return x->spec().via_proxy && x->streamtype().nailed_up;
-          }))
+      if (!a && !id && std::any_of(actors_.begin(), actors_.end(), [](const auto& x) { return x->request_may_lack_id(); }))
         continue;
       if (!a) {
         world.violation("[metadata-at-server] a request for " + r.target + " at " + std::to_string(r.at) + "us names " +
