@@ -1,8 +1,5 @@
 #include "runtime/policy/certs.h"
 
-#include <openssl/err.h>
-#include <openssl/evp.h>
-
 namespace ss::policy {
 namespace {
 
@@ -80,32 +77,6 @@ std::string encode_base64(std::span<const std::uint8_t> bytes) {
     out.push_back('=');
   }
   return out;
-}
-
-DerKind classify_der(std::span<const std::uint8_t> der) {
-  if (der.empty()) return DerKind::kInvalid;
-  {
-    const unsigned char* p = der.data();
-    X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
-    const bool whole = x && p == der.data() + der.size();
-    X509_free(x);
-    if (whole) {
-      ERR_clear_error();
-      return DerKind::kCertificate;
-    }
-  }
-  {
-    const unsigned char* p = der.data();
-    EVP_PKEY* k = d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(der.size()));
-    const bool whole = k && p == der.data() + der.size();
-    EVP_PKEY_free(k);
-    if (whole) {
-      ERR_clear_error();
-      return DerKind::kPrivateKey;
-    }
-  }
-  ERR_clear_error();  // failed probes leave entries on OpenSSL's error queue
-  return DerKind::kInvalid;
 }
 
 X509Ptr cert_x509(const Cert& cert) {

@@ -1,6 +1,7 @@
 // Certificates of a policy: base64 text <-> DER bytes, and DER -> OpenSSL
 // objects. The Policy keeps DER (a plain value, comparable and copyable);
 // whoever builds a TLS context turns it into X509 / STACK_OF(X509) here.
+// The parser tells certs from keys without OpenSSL (der_shape.h).
 #pragma once
 
 #include <cstdint>
@@ -27,11 +28,6 @@ inline constexpr std::size_t kLwsMaxCertDer = 3072;
 // offset in the string.
 Result<std::vector<std::uint8_t>> decode_base64(std::string_view text);
 std::string encode_base64(std::span<const std::uint8_t> bytes);
-
-enum class DerKind { kCertificate, kPrivateKey, kInvalid };
-// Whether the bytes are exactly one DER X.509 certificate, a DER private key
-// (any type OpenSSL knows), or neither.
-DerKind classify_der(std::span<const std::uint8_t> der);
 
 struct X509Free {
   void operator()(X509* x) const { X509_free(x); }

@@ -8,6 +8,7 @@
 #include "runtime/core/escape.h"
 #include "runtime/policy/builder.h"
 #include "runtime/policy/certs.h"
+#include "runtime/policy/der_shape.h"
 #include "runtime/policy/locate.h"
 
 namespace ss::policy {

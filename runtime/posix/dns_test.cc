@@ -157,6 +157,25 @@ TEST_F(DnsTest, ConnectByNameUsesTheResolver) {
   EXPECT_EQ(nx.reason, EndReason::kDnsFailure);
 }
 
+// c-ares starts at the first name needing a query: with an unusable server
+// list, IP literals still resolve, and each name fails with kIo saying why.
+TEST_F(DnsTest, BadServerListFailsNamesNotLiterals) {
+  NetOptions o = options(seconds(2), 1);
+  o.dns.servers = "not a server list";
+  PosixNet net(loop_, o);
+  auto lit = resolve(net, "127.0.0.1");
+  ASSERT_TRUE(lit.ok()) << lit.error().message();
+  EXPECT_EQ(lit.value(), std::vector<std::string>{"127.0.0.1"});
+  for (int i = 0; i < 2; ++i) {
+    auto r = resolve(net, "www.found.test");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), ErrorCode::kIo);
+    EXPECT_NE(r.error().message().find("DNS servers \"not a server list\""), std::string::npos)
+        << r.error().message();
+  }
+  EXPECT_EQ(dns_.queries, 0);
+}
+
 TEST_F(DnsTest, DestroyingTheNetWithAQueryInFlightIsSilent) {
   dns_.mute = true;
   int calls = 0;

@@ -34,28 +34,37 @@ struct AresResolver::Query {
   std::uint64_t id;
 };
 
-AresResolver::AresResolver(EpollLoop& loop, const ResolverOptions& options) : loop_(loop) {
+AresResolver::AresResolver(EpollLoop& loop, const ResolverOptions& options) : loop_(loop), options_(options) {}
+
+// c-ares reads resolv.conf, nsswitch.conf and /dev/urandom when a channel
+// is made: work a program whose endpoints are all IP literals never needs,
+// so the channel is made at the first name that needs a query.
+bool AresResolver::ensure_channel() {
+  if (channel_ != nullptr || !init_error_.empty()) return channel_ != nullptr;
   ares_library_init(ARES_LIB_INIT_ALL);
+  library_ = true;
   ares_options opts{};
   opts.sock_state_cb = &AresResolver::on_sock_state;
   opts.sock_state_cb_data = this;
-  opts.timeout = static_cast<int>(options.timeout / kMicrosPerMilli);
-  opts.tries = options.tries;
+  opts.timeout = static_cast<int>(options_.timeout / kMicrosPerMilli);
+  opts.tries = options_.tries;
   const int mask = ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
   const int rc = ares_init_options(&channel_, &opts, mask);
   if (rc != ARES_SUCCESS) {
     init_error_ = std::string("c-ares init: ") + ares_strerror(rc);
     channel_ = nullptr;
-    return;
+    return false;
   }
-  init_ok_ = true;
-  if (!options.servers.empty()) {
-    const int src = ares_set_servers_ports_csv(channel_, options.servers.c_str());
+  if (!options_.servers.empty()) {
+    const int src = ares_set_servers_ports_csv(channel_, options_.servers.c_str());
     if (src != ARES_SUCCESS) {
-      init_ok_ = false;
-      init_error_ = "DNS servers \"" + options.servers + "\": " + ares_strerror(src);
+      init_error_ = "DNS servers \"" + options_.servers + "\": " + ares_strerror(src);
+      ares_destroy(channel_);
+      channel_ = nullptr;
+      return false;
     }
   }
+  return true;
 }
 
 AresResolver::~AresResolver() {
@@ -64,7 +73,7 @@ AresResolver::~AresResolver() {
   pending_.clear();
   if (timer_) loop_.cancel(timer_);
   if (channel_ != nullptr) ares_destroy(channel_);  // runs on_result with EDESTRUCTION
-  ares_library_cleanup();
+  if (library_) ares_library_cleanup();
 }
 
 ResolveId AresResolver::resolve(std::string_view name, ResolveCallback done) {
@@ -89,7 +98,7 @@ ResolveId AresResolver::resolve(std::string_view name, ResolveCallback done) {
     });
   } else if (ends_with_invalid(host)) {
     fail_later(ErrorCode::kNotFound, "\"" + host + "\": NXDOMAIN (.invalid, RFC 6761)");
-  } else if (!init_ok_) {
+  } else if (!ensure_channel()) {
     fail_later(ErrorCode::kIo, "\"" + host + "\": " + init_error_);
   } else {
     ares_addrinfo_hints hints{};

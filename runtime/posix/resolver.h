@@ -35,8 +35,10 @@ struct ResolverOptions {
 
 class AresResolver {
  public:
-  // Aborts if c-ares cannot initialise (no memory; bad resolv.conf is not
-  // fatal: every query then fails with kIo).
+  // c-ares starts at the first name that needs a query (not for IP
+  // literals or .invalid); if it cannot (no memory, bad `servers`), that
+  // query and every later one fail with kIo. A bad resolv.conf is not an
+  // error to c-ares.
   AresResolver(EpollLoop& loop, const ResolverOptions& options);
   ~AresResolver();  // pending callbacks are dropped, never run
   AresResolver(const AresResolver&) = delete;
@@ -51,10 +53,14 @@ class AresResolver {
   static void on_result(void* arg, int status, int timeouts, ares_addrinfo* result);
   void deliver(std::uint64_t id, Result<std::vector<std::string>> result);
   void rearm_timer();
+  // Makes the c-ares channel on first use; false (init_error_ says why)
+  // when it cannot be made.
+  bool ensure_channel();
 
   EpollLoop& loop_;
+  const ResolverOptions options_;
   ares_channel channel_ = nullptr;
-  bool init_ok_ = false;
+  bool library_ = false;  // ares_library_init ran: cleanup is owed
   std::string init_error_;
   bool destroying_ = false;
   std::uint64_t next_id_ = 1;
