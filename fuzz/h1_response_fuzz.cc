@@ -25,7 +25,7 @@ namespace {
 
 using namespace ss::proto::h1;
 
-std::vector<Event> run(std::span<const std::uint8_t> in, bool head_req, bool eof, std::size_t chunk) {
+MergedEvents run(std::span<const std::uint8_t> in, bool head_req, bool eof, std::size_t chunk) {
   MessageParser p(MessageParser::Kind::kResponse);
   if (head_req) p.expect_no_body();
   std::vector<Event> all;
@@ -45,7 +45,7 @@ std::vector<Event> run(std::span<const std::uint8_t> in, bool head_req, bool eof
   return merge_body_events(all);
 }
 
-void check_shape(const std::vector<Event>& ev) {
+void check_shape(const MergedEvents& ev) {
   bool in_message = false;  // Body and Complete only between a Head and its Complete
   for (std::size_t i = 0; i < ev.size(); ++i) {
     if (std::holds_alternative<HeadEvent>(ev[i])) {

@@ -20,7 +20,7 @@ std::span<const std::uint8_t> bytes(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-std::vector<Event> feed(MessageParser& p, const std::string& in, const std::vector<std::size_t>& cuts, bool eof) {
+MergedEvents feed(MessageParser& p, const std::string& in, const std::vector<std::size_t>& cuts, bool eof) {
   std::vector<Event> all;
   auto drain = [&] {
     for (Event e = p.next_event(); !std::holds_alternative<NeedData>(e); e = p.next_event()) all.push_back(e);

@@ -321,7 +321,7 @@ void SocketConn::on_io(std::uint32_t events) {
 }
 
 void SocketConn::do_read() {
-  std::vector<std::uint8_t>& buf = *env_.read_buffer;
+  const std::span<std::uint8_t> buf = env_.read_buffer;
   for (int i = 0; i < env_.max_reads_per_event; ++i) {
     const ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
     if (n > 0) {

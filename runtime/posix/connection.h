@@ -34,7 +34,7 @@ class SocketConn : public std::enable_shared_from_this<SocketConn> {
   struct Env {
     EpollLoop* loop;
     AresResolver* resolver;
-    std::vector<std::uint8_t>* read_buffer;  // shared: reads never nest
+    std::span<std::uint8_t> read_buffer;  // shared: reads never nest
     int max_reads_per_event;
   };
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -87,8 +88,9 @@ PosixNet::PosixNet(EpollLoop& loop, NetOptions options)
     : loop_(loop),
       options_(options),
       resolver_(loop, options.dns),
-      read_buffer_(options.read_chunk == 0 ? 1 : options.read_chunk),
-      conn_env_{&loop_, &resolver_, &read_buffer_, options_.max_reads_per_event} {}
+      read_buffer_(std::make_unique_for_overwrite<std::uint8_t[]>(std::max<std::size_t>(options.read_chunk, 1))),
+      conn_env_{&loop_, &resolver_, {read_buffer_.get(), std::max<std::size_t>(options.read_chunk, 1)},
+                options_.max_reads_per_event} {}
 
 PosixNet::~PosixNet() = default;
 

@@ -18,7 +18,10 @@
 // every Connection and Listener it made.
 //
 // Limits: reads are taken in chunks of NetOptions::read_chunk, at most
-// max_reads_per_event per readiness event (fairness between connections).
+// max_reads_per_event per readiness event (fairness between connections:
+// 1 MiB per connection and event by default). The chunk is large so that a
+// bulk download costs few recv(2) calls; it is one buffer for all
+// connections, and its pages are touched only as far as reads fill it.
 // The send queue itself is bounded only by the caller honouring write()'s
 // false (the contract copies every byte).
 #pragma once
@@ -38,8 +41,8 @@ namespace ss::posix {
 struct NetOptions {
   ResolverOptions dns;
   int listen_backlog = 128;
-  std::size_t read_chunk = 64 * 1024;
-  int max_reads_per_event = 16;
+  std::size_t read_chunk = 256 * 1024;
+  int max_reads_per_event = 4;
 };
 
 class PosixNet final : public Net {
@@ -60,7 +63,7 @@ class PosixNet final : public Net {
   NetOptions options_;
   AresResolver resolver_;
   std::uint64_t next_conn_id_ = 1;
-  std::vector<std::uint8_t> read_buffer_;  // one for all connections
+  std::unique_ptr<std::uint8_t[]> read_buffer_;  // one for all connections; left uninitialized
   SocketConn::Env conn_env_;               // shared by all connections (they keep a reference)
 };
 

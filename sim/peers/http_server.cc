@@ -33,6 +33,8 @@ struct HttpServer::Conn : ConnectionHandler {
         ++requests_seen;
         server->requests_.push_back(*head);
         server->bodies_.push_back(body);
+        // A pipelined request waits, past the buffer its body points into.
+        parser.own_queued_body();
         server->respond(*this, *head);  // may drop this connection: return now
         return;
       } else {

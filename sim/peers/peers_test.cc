@@ -47,7 +47,10 @@ struct H1Driver : ConnectionHandler {
   }
   void drain() {
     for (h1::Event e = client.next_event(); !std::holds_alternative<h1::NeedData>(e); e = client.next_event()) {
-      if (auto* b = std::get_if<h1::BodyEvent>(&e)) body.append(b->data.begin(), b->data.end());
+      if (auto* b = std::get_if<h1::BodyEvent>(&e)) {
+        body.append(b->data.begin(), b->data.end());
+        b->data = {};  // kept for its kind only: the bytes are in `body`, the read buffer goes away
+      }
       bool complete = std::holds_alternative<h1::CompleteEvent>(e);
       events.push_back(std::move(e));
       if (complete && client.can_reuse()) send_next();

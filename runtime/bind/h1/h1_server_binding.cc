@@ -131,7 +131,12 @@ class H1ServerBinding final : public stream::Binding {
 
   void process() {
     while (!stopped_) {
-      if (in_txn_ && request_done_) return;  // the next request waits for this response
+      if (in_txn_ && request_done_) {
+        // The next request waits for this response, past the read buffer
+        // its body events point into.
+        parser_.own_queued_body();
+        return;
+      }
       Event e = parser_.next_event();
       if (std::holds_alternative<NeedData>(e)) return;
       if (auto* h = std::get_if<HeadEvent>(&e)) {
@@ -214,7 +219,7 @@ class H1ServerBinding final : public stream::Binding {
     }
   }
 
-  void on_body(const std::vector<std::uint8_t>& data) {
+  void on_body(std::span<const std::uint8_t> data) {
     if (!in_txn_) return;
     body_bytes_ += data.size();
     const auto& limits = host_.server_limits();

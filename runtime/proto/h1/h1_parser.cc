@@ -1,9 +1,8 @@
 #include "runtime/proto/h1/h1_parser.h"
 
+#include <algorithm>
 #include <climits>
 #include <utility>
-
-#include "runtime/proto/http/merge_events.h"
 
 namespace ss::proto::h1 {
 
@@ -90,7 +89,7 @@ struct ParserCallbacks {
     auto& s = self(p);
     auto* b = reinterpret_cast<const std::uint8_t*>(at);
     s.body_bytes_ += n;
-    s.events_.push_back(BodyEvent{std::vector<std::uint8_t>(b, b + n)});
+    s.events_.push_back(BodyEvent{std::span<const std::uint8_t>(b, n)});  // borrowed, not copied
     return 0;
   }
   static int on_message_complete(http_parser* p) {
@@ -160,6 +159,7 @@ std::string MessageParser::truncated() const {
 }
 
 void MessageParser::receive_data(std::span<const std::uint8_t> bytes) {
+  handed_out_.clear();  // popped events' copies lived until now
   switch (state_) {
     case State::kClosed:
     case State::kError:
@@ -213,7 +213,26 @@ Event MessageParser::next_event() {
   if (events_.empty()) return NeedData{};
   Event e = std::move(events_.front());
   events_.pop_front();
+  if (std::holds_alternative<BodyEvent>(e) && !owned_bodies_.empty()) {
+    // The oldest queued BodyEvent is the oldest copy's: keep the copy as long
+    // as a borrowed piece would have lived.
+    handed_out_.push_back(std::move(owned_bodies_.front()));
+    owned_bodies_.pop_front();
+  }
   return e;
+}
+
+void MessageParser::own_queued_body() {
+  std::size_t already = owned_bodies_.size();  // the oldest queued pieces are copies already
+  for (Event& e : events_) {
+    auto* b = std::get_if<BodyEvent>(&e);
+    if (b == nullptr) continue;
+    if (already > 0) {
+      --already;
+      continue;
+    }
+    b->data = owned_bodies_.emplace_back(b->data.begin(), b->data.end());
+  }
 }
 
 std::vector<std::uint8_t> MessageParser::take_upgrade_bytes() { return std::exchange(upgrade_bytes_, {}); }
@@ -235,8 +254,30 @@ std::string describe(const Event& event) {
   return std::visit(V{}, event);
 }
 
-std::vector<Event> merge_body_events(const std::vector<Event>& events) {
-  return http::merge_data_events<BodyEvent, NeedData>(events);
+bool BodyEvent::operator==(const BodyEvent& other) const { return std::ranges::equal(data, other.data); }
+
+void MergedEvents::add(const Event& e) {
+  if (std::holds_alternative<NeedData>(e)) return;
+  auto* piece = std::get_if<BodyEvent>(&e);
+  if (piece == nullptr) {
+    events_.push_back(e);
+    return;
+  }
+  auto* last = events_.empty() ? nullptr : std::get_if<BodyEvent>(&events_.back());
+  if (last == nullptr) {
+    events_.push_back(BodyEvent{});
+    last = &std::get<BodyEvent>(events_.back());
+    bodies_.emplace_back();
+  }
+  std::vector<std::uint8_t>& joined = bodies_.back();  // the last event's body
+  joined.insert(joined.end(), piece->data.begin(), piece->data.end());
+  last->data = joined;  // the insert may have moved the bytes
+}
+
+MergedEvents merge_body_events(const std::vector<Event>& events) {
+  MergedEvents out;
+  for (const Event& e : events) out.add(e);
+  return out;
 }
 
 }  // namespace ss::proto::h1

@@ -19,6 +19,16 @@
 //
 // Body chunks are split wherever the input was split; compare bodies by
 // their concatenation (merge_body_events() does that for tests and fuzzers).
+//
+// Body bytes are not copied (a bulk download is one copy from the socket to
+// the user's rx callback): a BodyEvent's `data` points into the bytes given
+// to receive_data(), so it is valid while those bytes are, and until the
+// next receive_data() call. A consumer that drains next_event() after each
+// receive_data() (the client binding) needs nothing more. One that leaves
+// events queued while its input buffer goes away (a server holding a
+// pipelined request until it has answered the one before) calls
+// own_queued_body() first: the queued pieces then point into the parser's
+// own copy, valid until popped and the next receive_data() call.
 #pragma once
 
 #include <cstdint>
@@ -44,8 +54,8 @@ struct HeadEvent {
   bool operator==(const HeadEvent&) const = default;
 };
 struct BodyEvent {
-  std::vector<std::uint8_t> data;
-  bool operator==(const BodyEvent&) const = default;
+  std::span<const std::uint8_t> data;  // borrowed; see the lifetime rule above
+  bool operator==(const BodyEvent& other) const;  // same bytes
 };
 struct CompleteEvent {
   bool keep_alive = false;  // another message may follow on this connection
@@ -65,9 +75,34 @@ using Event = std::variant<NeedData, HeadEvent, BodyEvent, CompleteEvent, Closed
 // A short name for traces and test output ("head 200", "body 12", ...).
 std::string describe(const Event& event);
 
-// Joins adjacent BodyEvents and drops NeedData, so two event lists from
-// differently split input compare equal.
-std::vector<Event> merge_body_events(const std::vector<Event>& events);
+// For tests and fuzzers: events with NeedData dropped and each run of
+// adjacent BodyEvents joined into one, so two event lists from differently
+// split input compare equal. The joined bodies are stored here; the events
+// point into them, hence move-only.
+class MergedEvents {
+ public:
+  MergedEvents() = default;
+  MergedEvents(MergedEvents&&) = default;
+  MergedEvents& operator=(MergedEvents&&) = default;
+  MergedEvents(const MergedEvents&) = delete;
+  MergedEvents& operator=(const MergedEvents&) = delete;
+
+  void add(const Event& e);
+
+  std::size_t size() const { return events_.size(); }
+  bool empty() const { return events_.empty(); }
+  const Event& operator[](std::size_t i) const { return events_[i]; }
+  const Event& front() const { return events_.front(); }
+  const Event& back() const { return events_.back(); }
+  auto begin() const { return events_.begin(); }
+  auto end() const { return events_.end(); }
+  bool operator==(const MergedEvents& other) const { return events_ == other.events_; }
+
+ private:
+  std::vector<Event> events_;
+  std::deque<std::vector<std::uint8_t>> bodies_;  // moving a vector keeps its bytes where they are
+};
+MergedEvents merge_body_events(const std::vector<Event>& events);
 
 class MessageParser {
  public:
@@ -78,6 +113,9 @@ class MessageParser {
 
   void receive_data(std::span<const std::uint8_t> bytes);
   Event next_event();
+  // Copies the bytes of the BodyEvents still queued into the parser, so
+  // they outlive the input they came from (see the lifetime rule above).
+  void own_queued_body();
 
   // The response to the request in flight has no body (HEAD).
   void expect_no_body() { no_body_next_ = true; }
@@ -121,6 +159,12 @@ class MessageParser {
   std::optional<std::uint64_t> declared_length_;  // Content-Length, if the head had one
 
   std::vector<std::uint8_t> upgrade_bytes_;
+
+  // own_queued_body()'s copies, one per BodyEvent; the oldest queued
+  // BodyEvents point into them (newer ones borrow the input).
+  std::deque<std::vector<std::uint8_t>> owned_bodies_;
+  // Copies whose events were popped: kept until the next receive_data().
+  std::vector<std::vector<std::uint8_t>> handed_out_;
 };
 
 }  // namespace ss::proto::h1

@@ -21,7 +21,7 @@ std::vector<Event> drain(MessageParser& p) {
   }
 }
 
-std::vector<Event> parse(std::string_view input, bool eof, bool byte_by_byte) {
+MergedEvents parse(std::string_view input, bool eof, bool byte_by_byte) {
   MessageParser p(MessageParser::Kind::kResponse);
   std::vector<Event> all;
   if (byte_by_byte) {
@@ -39,7 +39,7 @@ std::vector<Event> parse(std::string_view input, bool eof, bool byte_by_byte) {
   return merge_body_events(all);
 }
 
-std::string body_of(const std::vector<Event>& ev) {
+std::string body_of(const MergedEvents& ev) {
   std::string out;
   for (const auto& e : ev)
     if (auto* b = std::get_if<BodyEvent>(&e)) out.append(b->data.begin(), b->data.end());
@@ -165,6 +165,48 @@ TEST(H1Parser, UpgradeKeepsRemainder) {
   p.receive_data(bytes("x"));
   auto rest = p.take_upgrade_bytes();
   EXPECT_EQ(std::string(rest.begin(), rest.end()), "\x81\x02hix");
+}
+
+// A body piece is the input's own bytes, not a copy (the bulk download
+// path copies once, socket to rx callback).
+TEST(H1Parser, BodyBorrowsTheInput) {
+  const std::string in = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  MessageParser p(MessageParser::Kind::kResponse);
+  p.receive_data(bytes(in));
+  auto ev = drain(p);
+  ASSERT_EQ(ev.size(), 3u);
+  const auto& body = std::get<BodyEvent>(ev[1]).data;
+  ASSERT_EQ(body.size(), 5u);
+  EXPECT_EQ(static_cast<const void*>(body.data()), static_cast<const void*>(in.data() + in.find("hello")));
+}
+
+// Events left queued (a server answering one pipelined request before it
+// reads the next) keep their bytes after own_queued_body(), while the input
+// they came from is overwritten; pieces owned by an earlier call are not
+// copied again, and later input is borrowed again.
+TEST(H1Parser, OwnQueuedBodyOutlivesTheInput) {
+  MessageParser p(MessageParser::Kind::kRequest);
+  std::string buf = "POST /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc";
+  p.receive_data(bytes(buf));
+  p.own_queued_body();
+  buf.assign(buf.size(), 'x');  // the read buffer is reused
+  std::string buf2 = "POST /b HTTP/1.1\r\nContent-Length: 2\r\n\r\nde";
+  p.receive_data(bytes(buf2));
+  p.own_queued_body();
+  buf2.assign(buf2.size(), 'y');
+  std::string buf3 = "POST /c HTTP/1.1\r\nContent-Length: 1\r\n\r\nf";
+  p.receive_data(bytes(buf3));  // drained below while buf3 lives: borrowed
+  std::vector<std::string> bodies;
+  std::vector<const void*> where;
+  for (Event e = p.next_event(); !std::holds_alternative<NeedData>(e); e = p.next_event()) {
+    if (auto* b = std::get_if<BodyEvent>(&e)) {
+      bodies.emplace_back(b->data.begin(), b->data.end());
+      where.push_back(b->data.data());
+    }
+  }
+  EXPECT_EQ(bodies, (std::vector<std::string>{"abc", "de", "f"}));
+  ASSERT_EQ(where.size(), 3u);
+  EXPECT_EQ(where[2], static_cast<const void*>(buf3.data() + buf3.size() - 1));
 }
 
 TEST(H1Message, RedirectAndRetryAfter) {

@@ -1,7 +1,8 @@
 // Events with the `Skip` ones (NeedData) dropped and each run of `Data`
 // events merged into one: a parser may split a body anywhere, so tests and
-// fuzzers compare event streams in this form (h1's merge_body_events(),
-// multipart's merge_part_data()). `Data` has a byte vector `data`.
+// fuzzers compare event streams in this form (multipart's
+// merge_part_data()). `Data` has a byte vector `data`. (h1's BodyEvent
+// borrows its bytes, so h1 has its own MergedEvents, h1_parser.h.)
 #pragma once
 
 #include <variant>
