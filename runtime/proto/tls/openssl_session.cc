@@ -164,7 +164,7 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X5
   SSL_set_connect_state(ssl);
 
   const bool ip = !name.empty() && is_ip_literal(name);
-  if (!name.empty() && !ip && SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) {
+  if (!name.empty() && !ip && !SS_PLANTED("tls-no-sni") && SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) {
     ERR_clear_error();
     return make_error(ErrorCode::kInvalidArgument, "server_name: not usable as SNI: " + quote_text(name));
   }
