@@ -289,8 +289,8 @@ class H1Run final : public ScenarioRun {
       const auto web_pki = proto::testing::make_test_pki("web", kEpoch);
       const auto cdn_pki = proto::testing::make_test_pki("cdn", kEpoch);
       provider_ = &sim_tls_->provider();
-      web_tls_ = sim_tls_->serve(*web_net, web_certificate(web_pki));
-      cdn_tls_ = sim_tls_->serve(*cdn_net, cdn_pki.good);
+      web_tls_ = sim_tls_->serve(*web_net, web_certificate(web_pki), "web");
+      cdn_tls_ = sim_tls_->serve(*cdn_net, cdn_pki.good, "cdn");
       web_net = web_tls_.get();
       cdn_net = cdn_tls_.get();
       pol->certs.push_back(policy::Cert{"web-ca", web_pki.ca.cert_der, true});
