@@ -225,6 +225,11 @@ class H1Run final : public ScenarioRun {
       const int final_status = s.redirect ? 200 : s.route.status;
       s.expect = expects.chance(1, 2) ? final_status : std::array<int, 3>{200, 204, 404}[expects.below(3)];
     }
+    // A quarter of the routes end their connection after the response
+    // ("Connection: close"): the connection must not be kept for reuse.
+    Rng closes = rng.fork(0x636c6f73);  // "clos"
+    for (auto& s : specs_)
+      if (closes.chance(1, 4)) s.route.close_after = true;
     if (tls_) {
       for (auto& s : specs_)
         if (s.redirect_away) s.route.location.replace(0, 7, "https://");  // "http://cdn..." -> "https://cdn..."
@@ -259,6 +264,7 @@ class H1Run final : public ScenarioRun {
       out += "  stream" + std::to_string(i + 1) + " GET " + r.path + " -> " + std::to_string(r.status) +
              (s.redirect ? " to " + r.location : "") + " body=" + std::to_string(r.body_size) +
              (r.chunked ? " chunked" : r.until_close ? " until-close" : " content-length") +
+             (r.close_after ? " connection-close" : "") +
              (r.piece ? " piece=" + std::to_string(r.piece) + "/" + std::to_string(r.piece_gap) + "us" : "") +
              " fault=" + fault_name(r.fault) + (s.expect ? " http_expect=" + std::to_string(s.expect) : "") +
              (s.retry ? " retry" : " no-retry") +
