@@ -24,6 +24,8 @@
 //     last CONNECTED are exactly the route's body (framing is parsed
 //     right); QOS_NACK_REMOTE only for any other status;
 //   - at most one ACK/NACK per CONNECTED;
+//   - no request on a connection after its response said "Connection:
+//     close" (the pool must not keep it);
 //   - after a 503/429 the next attempt comes no sooner than Retry-After;
 //   - calm run (no faults, no buggify), a well-behaved 200 route: the stream
 //     gets its ACK, one per transaction it asked for (reuse or not);
@@ -371,6 +373,10 @@ class H1Run final : public ScenarioRun {
 
   void check(World& world) override {
     const bool calm = plan_.actions.empty() && !options_.buggify;
+    for (const auto* server : {server_.get(), cdn_.get()})
+      if (server && server->requests_after_close())
+        world.violation(std::to_string(server->requests_after_close()) +
+                        " request(s) on a connection after its response said \"Connection: close\"");
     for (const auto& a : actors_) {
       if (a->states.empty()) {
         world.violation(a->name + ": was never created");
