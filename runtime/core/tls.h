@@ -74,6 +74,11 @@ struct TlsServerConfig {
   std::vector<std::uint8_t> key_der;
   std::vector<std::vector<std::uint8_t>> chain_der;  // intermediates, optional
   std::vector<std::string> alpn;
+  // Non-empty: the one name this server answers for. A ClientHello whose
+  // SNI is another name, or that has none, is refused with the alert
+  // unrecognized_name, as a server hosting several names on one address
+  // does (it cannot tell which certificate to present).
+  std::string server_name;
 };
 
 class TlsSession {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "runtime/core/escape.h"
+#include "runtime/core/planted.h"
 #include "runtime/policy/builder.h"
 #include "runtime/policy/certs.h"
 #include "runtime/policy/der_shape.h"
@@ -307,6 +308,7 @@ void Builder::retry_body(const JValue& v, const std::string& path, RetryPolicy& 
       read_int_as(val, kp, 0, 65535, &r.secs_since_valid_ping);
     } else if (key == "svalidhup") {
       read_int_as(val, kp, 0, 65535, &r.secs_since_valid_hangup);
+      if (SS_PLANTED("policy-svalidhup-ignored")) r.secs_since_valid_hangup = 0;
     } else {
       warn(kp, "unknown retry key " + quoted(key) +
                    " (libwebsockets ignores it); expected one of backoff, conceal, jitterpc, "

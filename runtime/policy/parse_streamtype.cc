@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "runtime/core/escape.h"
+#include "runtime/core/planted.h"
 #include "runtime/policy/builder.h"
 
 namespace ss::policy::detail {
@@ -146,7 +147,10 @@ const KeyDef kKeys[] = {
     SS_INT(timeout_ms, 0, kU32),
     SS_BOOL(opportunistic),
     SS_BOOL(nailed_up),
-    SS_BOOL(allow_redirects),
+    {"allow_redirects", [](Builder& b, const JValue& v, const std::string& p, Streamtype& st, std::size_t) {
+       bool ignored = false;
+       b.read_bool(v, p, SS_PLANTED("policy-redirects-ignored") ? &ignored : &st.allow_redirects);
+     }},
     SS_UNUSED_BOOL(urgent_tx),
     SS_UNUSED_BOOL(urgent_rx),
     SS_BOOL(long_poll),
@@ -190,7 +194,10 @@ const KeyDef kKeys[] = {
     SS_REF(rideshare, RefKind::kRideshare),
     SS_STR(payload_fmt),
     // ws
-    SS_STR(ws_subprotocol),
+    {"ws_subprotocol", [](Builder& b, const JValue& v, const std::string& p, Streamtype& st, std::size_t) {
+       std::string ignored;
+       b.read_string(v, p, SS_PLANTED("policy-subprotocol-ignored") ? &ignored : &st.ws_subprotocol);
+     }},
     SS_BOOL(ws_binary),
     // server / sink
     SS_BOOL(local_sink),

@@ -201,7 +201,7 @@ void ProxyClient::drain_events() {
               apply(r);
             }
           } else if constexpr (std::is_same_v<T, LinkMetadata>) {
-            rx_metadata_[ev.name] = ev.value;
+            if (!SS_PLANTED("sspc-rx-md-first") || !rx_metadata_.count(ev.name)) rx_metadata_[ev.name] = ev.value;
           } else if constexpr (std::is_same_v<T, LinkLost>) {
             // The proxy destroys the onward stream with the link: what the
             // user saw it doing is over (docs/states.md "Proxied streams").

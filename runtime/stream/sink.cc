@@ -3,6 +3,7 @@
 #include <array>
 #include <string>
 
+#include "runtime/core/planted.h"
 #include "runtime/stream/context.h"
 #include "runtime/stream/stream.h"
 
@@ -103,7 +104,7 @@ void Stream::sink_tx() {
   }
   Stream* peer = sink_peer();
   Guard pg(peer);
-  peer->deliver_rx(std::span<const std::uint8_t>(buf.data(), len), flags);
+  peer->deliver_rx(std::span<const std::uint8_t>(buf.data(), len), SS_PLANTED("sink-flags-lost") ? 0u : flags);
 }
 
 void Stream::unlink_sink() {
@@ -115,7 +116,7 @@ void Stream::unlink_sink() {
   auto it = ctx_.sinks_.find(source->st_.name);
   if (it == ctx_.sinks_.end()) return;
   auto& sink = it->second;
-  if (sink.sources > 0) --sink.sources;
+  if (sink.sources > 0 && !SS_PLANTED("sink-part-count")) --sink.sources;
   // lws never raises SINK_PART; we tell the sink a source left.
   if (sink.info.callbacks.state) sink.info.callbacks.state(State::kSinkPart, sink.sources);
 }

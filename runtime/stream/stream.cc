@@ -670,7 +670,7 @@ void Stream::do_destroy() {
     raise(State::kDestroying);
   }
   --depth_;
-  if (linked) linked->destroy();  // the two ends of a sink go together
+  if (linked && !SS_PLANTED("sink-pair-kept")) linked->destroy();  // the two ends of a sink go together
   move_to(phase_, StreamPhase::kDestroyed);
   *token_ = nullptr;
   drop_held();

@@ -18,6 +18,7 @@ struct HttpServer::Conn : ConnectionHandler {
   std::optional<h1::Head> head;
   std::string body;
   std::uint64_t requests_seen = 0;  // keep-alive idle timer checks it moved
+  bool said_close = false;          // a response with "Connection: close" went out
 
   void on_data(std::span<const std::uint8_t> bytes) override {
     parser.receive_data(bytes);
@@ -25,6 +26,12 @@ struct HttpServer::Conn : ConnectionHandler {
       h1::Event e = parser.next_event();
       if (std::holds_alternative<h1::NeedData>(e)) return;
       if (auto* h = std::get_if<h1::HeadEvent>(&e)) {
+        if (said_close) {
+          // RFC 9112 §9.6: after "close" the client must send no more
+          // requests on this connection. Noted, never answered.
+          ++server->requests_after_close_;
+          return;
+        }
         head = h->head;
         body.clear();
       } else if (auto* b = std::get_if<h1::BodyEvent>(&e)) {
@@ -102,7 +109,10 @@ void HttpServer::respond(Conn& c, const h1::Head& req) {
   } else if (!r.until_close) {
     hs.push_back({"Content-Length", std::to_string(body.size())});
   }
-  if (close) hs.push_back({"Connection", "close"});
+  if (close) {
+    hs.push_back({"Connection", "close"});
+    c.said_close = true;
+  }
   std::string head = h1::serialize_response_head(r.status, r.reason, hs);
   if (r.fault == HttpFault::kGarbageHeader) head.insert(head.size() - 2, "this line has no colon\r\n");
   if (r.fault == HttpFault::kOversizedHeader)

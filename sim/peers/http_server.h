@@ -81,6 +81,9 @@ class HttpServer {
   // Bodies of those requests.
   const std::vector<std::string>& request_bodies() const { return bodies_; }
   std::size_t connections_accepted() const { return accepted_; }
+  // Requests that came on a connection after its response said
+  // "Connection: close" (a client that does not pipeline never sends one).
+  std::size_t requests_after_close() const { return requests_after_close_; }
 
  private:
   struct Conn;
@@ -99,6 +102,7 @@ class HttpServer {
   std::vector<std::string> bodies_;
   std::uint64_t next_id_ = 1;
   std::size_t accepted_ = 0;
+  std::size_t requests_after_close_ = 0;
   Micros idle_timeout_ = 0;
 };
 

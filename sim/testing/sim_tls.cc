@@ -17,9 +17,10 @@ proto::OpenSslTlsProvider& SimTls::provider() {
 }
 
 std::unique_ptr<peers::TlsServerNet> SimTls::serve(Net& inner, const proto::testing::CertAndKey& identity,
-                                                   std::vector<std::string> alpn) {
-  return std::make_unique<peers::TlsServerNet>(inner, provider(),
-                                               TlsServerConfig{identity.cert_der, identity.key_der, {}, std::move(alpn)});
+                                                   std::string server_name, std::vector<std::string> alpn) {
+  return std::make_unique<peers::TlsServerNet>(
+      inner, provider(),
+      TlsServerConfig{identity.cert_der, identity.key_der, {}, std::move(alpn), std::move(server_name)});
 }
 
 Net& SimTlsServer::serve(World& world, Net& plain, const std::string& host, const std::string& ca_name,
@@ -28,7 +29,7 @@ Net& SimTlsServer::serve(World& world, Net& plain, const std::string& host, cons
   tls_ = std::make_unique<SimTls>(world);
   const auto pki = proto::testing::make_test_pki(host, SimTls::kEpoch);
   provider_ = &tls_->provider();
-  net_ = tls_->serve(plain, pki.good, std::move(alpn));
+  net_ = tls_->serve(plain, pki.good, host, std::move(alpn));
   pol.certs.push_back(policy::Cert{ca_name, pki.ca.cert_der, true});
   pol.trust_stores.push_back(policy::TrustStore{"sim", {0}});
   return *net_;

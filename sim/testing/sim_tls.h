@@ -34,9 +34,12 @@ class SimTls {
   // Made on the first call.
   proto::OpenSslTlsProvider& provider();
   // A Net whose listeners serve TLS with `identity` over `inner`.
-  // `alpn`: what the server selects from (e.g. {"h2"}); empty: no ALPN.
+  // `server_name`: the host name the server is for; like a server hosting
+  // several names on one address it refuses a client whose SNI does not
+  // name it (TlsServerConfig::server_name). `alpn`: what the server
+  // selects from (e.g. {"h2"}); empty: no ALPN.
   std::unique_ptr<peers::TlsServerNet> serve(Net& inner, const proto::testing::CertAndKey& identity,
-                                             std::vector<std::string> alpn = {});
+                                             std::string server_name, std::vector<std::string> alpn = {});
 
  private:
   World& world_;

@@ -394,7 +394,7 @@ class H1Binding final : public stream::Binding {
   // True when this connection can carry another request: keep-alive, both
   // directions done, and nothing beyond the response was received.
   bool reusable_now() {
-    if (!client_.can_reuse()) return false;
+    if (!client_.can_reuse() && !SS_PLANTED("pool-reuse-closing")) return false;
     Event more = client_.next_event();
     return std::holds_alternative<NeedData>(more) && client_.parser().idle();
   }
@@ -424,7 +424,7 @@ class H1Binding final : public stream::Binding {
     } else if (host_.rx({}, stream::kFlagEom) == HostVerdict::kStop) {
       return stop(), HostVerdict::kStop;
     }
-    bool ok = st.http_expect ? status_ == st.http_expect : (status_ >= 200 && status_ < 300);
+    bool ok = st.http_expect && !SS_PLANTED("http-expect-ignored") ? status_ == st.http_expect : (status_ >= 200 && status_ < 300);
     txn_done_ = true;
     const bool come_back_later = status_ == 503 || status_ == 429;
     if (host_.transaction_complete({ok, retry_after_ms_, come_back_later}) == HostVerdict::kStop)

@@ -51,7 +51,7 @@ Outcome run(std::uint64_t seed, bool wrong_host) {
     proto::OpenSslTlsProvider& provider = tls.provider();
     const int client = world.add_host("client");
     const int server = world.add_host(host);
-    auto https = tls.serve(world.net_for(server), wrong_host ? pki.wrong_host : pki.good);
+    auto https = tls.serve(world.net_for(server), wrong_host ? pki.wrong_host : pki.good, host);
     sim::peers::HttpServer http(world.loop(), *https, Endpoint::tcp("0.0.0.0", 443));
     http.route({.path = "/secret", .body_size = 3000, .chunked = true});
     EXPECT_TRUE(http.start().ok());

@@ -306,7 +306,7 @@ struct TlsRig {
       : tls(world), pki(proto::testing::make_test_pki(host, sim::testing::SimTls::kEpoch)) {
     client = world.add_host("client");
     const int server_host = world.add_host(host);
-    https = tls.serve(world.net_for(server_host), pki.good, std::move(alpn));
+    https = tls.serve(world.net_for(server_host), pki.good, host, std::move(alpn));
     policy::RetryPolicy rp;
     rp.name = "r";
     rp.backoff_ms = {100};

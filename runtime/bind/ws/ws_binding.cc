@@ -80,7 +80,7 @@ class WsBinding final : public stream::Binding {
     // so with a Close frame, code 1000. It goes out best-effort before the
     // transport closes; we do not wait for the server's answer.
     if (reason == EndReason::kClosedLocally && client_.is_open() && !client_.close_sent() && !stopped_) {
-      if (client_.close(1000, "").ok()) write(client_.take_output());
+      if (client_.close(SS_PLANTED("ws-close-code") ? 1011 : 1000, "").ok()) write(client_.take_output());
     }
     stopped_ = true;
     cancel_timer();
@@ -111,7 +111,8 @@ class WsBinding final : public stream::Binding {
       if (stopped_) return;
       Event e = client_.next_event();
       if (std::holds_alternative<NeedData>(e)) break;
-      if (!std::holds_alternative<ErrorEvent>(e)) last_valid_ = host_.loop().now();
+      if (!std::holds_alternative<ErrorEvent>(e) && !(SS_PLANTED("ws-pong-not-valid") && std::holds_alternative<PongEvent>(e)))
+        last_valid_ = host_.loop().now();
       if (std::holds_alternative<OpenEvent>(e)) {
         if (host_.connected() == HostVerdict::kStop) return stop();
         arm_timer();

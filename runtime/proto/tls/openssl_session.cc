@@ -8,6 +8,7 @@
 #include <openssl/x509v3.h>
 
 #include <arpa/inet.h>
+#include <strings.h>
 
 #include <array>
 #include <ctime>
@@ -164,7 +165,7 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_client(SSL_CTX* ctx, X5
   SSL_set_connect_state(ssl);
 
   const bool ip = !name.empty() && is_ip_literal(name);
-  if (!name.empty() && !ip && SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) {
+  if (!name.empty() && !ip && !SS_PLANTED("tls-no-sni") && SSL_set_tlsext_host_name(ssl, name.c_str()) != 1) {
     ERR_clear_error();
     return make_error(ErrorCode::kInvalidArgument, "server_name: not usable as SNI: " + quote_text(name));
   }
@@ -207,6 +208,7 @@ Result<std::unique_ptr<TlsSession>> OpenSslSession::make_server(SSL_CTX* ctx,
   std::unique_ptr<OpenSslSession> s = std::move(created.value());
   SSL* ssl = s->ssl_;
   SSL_set_accept_state(ssl);
+  s->server_name_ = config.server_name;
   Error e = use_identity(ssl, config.cert_der, config.key_der, config.chain_der, "");
   if (e) return e;
   if (client_store != nullptr) {
@@ -230,6 +232,17 @@ int OpenSslSession::select_alpn(SSL* ssl, const unsigned char** out, unsigned ch
   }
   *out = chosen;
   return SSL_TLSEXT_ERR_OK;
+}
+
+int OpenSslSession::check_server_name(SSL* ssl, int* alert, void*) {
+  auto* self = static_cast<OpenSslSession*>(SSL_get_app_data(ssl));
+  // NOACK, not OK, when it matches: the handshake is byte for byte the one
+  // a server without the check makes.
+  if (self == nullptr || self->server_name_.empty()) return SSL_TLSEXT_ERR_NOACK;
+  const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+  if (sni != nullptr && strcasecmp(sni, self->server_name_.c_str()) == 0) return SSL_TLSEXT_ERR_NOACK;
+  *alert = SSL_AD_UNRECOGNIZED_NAME;
+  return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
 int OpenSslSession::on_verify(int ok, X509_STORE_CTX* store_ctx) {

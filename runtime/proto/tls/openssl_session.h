@@ -38,6 +38,9 @@ class OpenSslSession final : public TlsSession {
   // ALPN selection for server contexts (SSL_CTX_set_alpn_select_cb).
   static int select_alpn(SSL* ssl, const unsigned char** out, unsigned char* outlen,
                          const unsigned char* in, unsigned int inlen, void* arg);
+  // SNI check for server contexts (SSL_CTX_set_tlsext_servername_callback):
+  // TlsServerConfig::server_name.
+  static int check_server_name(SSL* ssl, int* alert, void* arg);
 
   ~OpenSslSession() override;
 
@@ -72,6 +75,7 @@ class OpenSslSession final : public TlsSession {
   std::vector<std::uint8_t> pending_;    // plaintext written before the handshake ended
   std::vector<std::uint8_t> plaintext_;  // decrypted, not yet taken
   std::vector<std::uint8_t> alpn_wire_;  // our protocols, preference order (ALPN wire form)
+  std::string server_name_;              // server: the SNI it requires ("" any)
   bool close_requested_ = false;
   bool close_sent_ = false;
   // First certificate the verifier rejected (from on_verify).

@@ -53,7 +53,10 @@ Result<SSL_CTX*> OpenSslTlsProvider::context(bool server) {
   SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET | SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
   SSL_CTX_set_num_tickets(ctx, 0);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-  if (server) SSL_CTX_set_alpn_select_cb(ctx, &OpenSslSession::select_alpn, nullptr);
+  if (server) {
+    SSL_CTX_set_alpn_select_cb(ctx, &OpenSslSession::select_alpn, nullptr);
+    SSL_CTX_set_tlsext_servername_callback(ctx, &OpenSslSession::check_server_name);
+  }
   slot = ctx;
   return slot;
 }

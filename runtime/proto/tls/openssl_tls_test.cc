@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <string>
 
 #include "runtime/proto/tls/testing/pump.h"
@@ -180,6 +181,35 @@ TEST_P(TlsTest, VerifyTimeDecidesExpiry) {
   EXPECT_NE(pair.client->error().message().find("certificate has expired (cert 0"),
             std::string::npos)
       << pair.client->error().message();
+}
+
+// TlsServerConfig::server_name: the server answers for that one name. A
+// client whose SNI names it (in any case) gets through; one naming another
+// host, or sending no SNI (an IP literal, verification off), is refused.
+TEST_P(TlsTest, ServerNameIsRequiredAsSni) {
+  auto run = [this](const std::string& client_name, bool verify) {
+    OpenSslTlsProvider provider(options());
+    TlsClientConfig c = client_config();
+    c.server_name = client_name;
+    c.verify_peer = verify;
+    TlsServerConfig sc = server_config(pki_->good);
+    sc.server_name = kHost;
+    auto client = provider.client(c);
+    auto server = provider.server(sc);
+    EXPECT_TRUE(client.ok() && server.ok());
+    pump(**client, **server, nullptr);
+    return std::pair{(*client)->status(), (*server)->status()};
+  };
+  EXPECT_EQ(run(kHost, true).first, TlsStatus::kEstablished);
+  std::string upper = kHost;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  EXPECT_EQ(run(upper, true).first, TlsStatus::kEstablished);
+  for (const auto& [name, verify] : {std::pair<std::string, bool>{"other.ss-test.example", false},
+                                     std::pair<std::string, bool>{"10.0.0.2", false}}) {
+    const auto [client, server] = run(name, verify);
+    EXPECT_EQ(client, TlsStatus::kFailed) << name;
+    EXPECT_EQ(server, TlsStatus::kFailed) << name;
+  }
 }
 
 TEST_P(TlsTest, VerifyOffAcceptsAnything) {

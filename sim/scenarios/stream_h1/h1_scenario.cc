@@ -19,10 +19,13 @@
 //
 // Invariants:
 //   - every state sequence is legal under the transition table;
-//   - QOS_ACK_REMOTE only for a 2xx, and then the bytes received since the
+//   - QOS_ACK_REMOTE only for a 2xx (or the streamtype's http_expect status,
+//     drawn for a third of the streams), and then the bytes received since the
 //     last CONNECTED are exactly the route's body (framing is parsed
-//     right); QOS_NACK_REMOTE only for a non-2xx;
+//     right); QOS_NACK_REMOTE only for any other status;
 //   - at most one ACK/NACK per CONNECTED;
+//   - no request on a connection after its response said "Connection:
+//     close" (the pool must not keep it);
 //   - after a 503/429 the next attempt comes no sooner than Retry-After;
 //   - calm run (no faults, no buggify), a well-behaved 200 route: the stream
 //     gets its ACK, one per transaction it asked for (reuse or not);
@@ -30,6 +33,7 @@
 #include "sim/scenarios/stream_h1/h1_scenario.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -78,6 +82,7 @@ struct StreamSpec {
   int repeats = 0;        // request_tx again after a finished transaction
   Micros repeat_gap = 0;  // ... this long after DISCONNECTED
   AnswerPlan answers;     // DISCONNECT_ME / DESTROY_ME from callbacks
+  int expect = 0;         // > 0: the streamtype's http_expect (only that status is success)
 };
 
 struct Actor {
@@ -100,6 +105,7 @@ struct Actor {
 
   bool ok_status() const {
     const int st = spec.redirect ? 200 : spec.route.status;
+    if (spec.expect) return st == spec.expect;
     return st >= 200 && st < 300;
   }
 
@@ -140,7 +146,8 @@ struct Actor {
                          "-byte body the server sent");
     }
     if (st == State::kQosNackRemote && ok_status())
-      world->violation(name + ": NACK for a 2xx route");
+      world->violation(name + ": NACK for a route whose status is success" +
+                       (spec.expect ? " (http_expect " + std::to_string(spec.expect) + ")" : std::string(" (2xx)")));
     if (st == State::kQosNackRemote &&
         (spec.route.status == 503 || spec.route.status == 429))
       last_attempt_said_later = true;
@@ -211,6 +218,20 @@ class H1Run final : public ScenarioRun {
       s.answers = AnswerPlan::draw(answers, false,
                                    {State::kConnected, State::kConnecting, State::kPoll, State::kUnreachable,
                                     State::kDisconnected, State::kQosAckRemote, State::kQosNackRemote});
+    // http_expect on a third of the streams that are not told to come back
+    // later: the final status it names is the only success (sometimes the
+    // one the route answers, sometimes not). Its own fork, as the answers.
+    Rng expects = rng.fork(0x65787063);  // "expc"
+    for (auto& s : specs_) {
+      if (s.route.status == 503 || s.route.status == 429 || !expects.chance(1, 3)) continue;
+      const int final_status = s.redirect ? 200 : s.route.status;
+      s.expect = expects.chance(1, 2) ? final_status : std::array<int, 3>{200, 204, 404}[expects.below(3)];
+    }
+    // A quarter of the routes end their connection after the response
+    // ("Connection: close"): the connection must not be kept for reuse.
+    Rng closes = rng.fork(0x636c6f73);  // "clos"
+    for (auto& s : specs_)
+      if (closes.chance(1, 4)) s.route.close_after = true;
     if (tls_) {
       for (auto& s : specs_)
         if (s.redirect_away) s.route.location.replace(0, 7, "https://");  // "http://cdn..." -> "https://cdn..."
@@ -245,8 +266,10 @@ class H1Run final : public ScenarioRun {
       out += "  stream" + std::to_string(i + 1) + " GET " + r.path + " -> " + std::to_string(r.status) +
              (s.redirect ? " to " + r.location : "") + " body=" + std::to_string(r.body_size) +
              (r.chunked ? " chunked" : r.until_close ? " until-close" : " content-length") +
+             (r.close_after ? " connection-close" : "") +
              (r.piece ? " piece=" + std::to_string(r.piece) + "/" + std::to_string(r.piece_gap) + "us" : "") +
-             " fault=" + fault_name(r.fault) + (s.retry ? " retry" : " no-retry") +
+             " fault=" + fault_name(r.fault) + (s.expect ? " http_expect=" + std::to_string(s.expect) : "") +
+             (s.retry ? " retry" : " no-retry") +
              (s.opportunistic ? " opportunistic" : "") + " start=" + std::to_string(s.start_at) +
              "us end=" + std::to_string(s.end_at) + "us" +
              (s.repeats ? " again=" + std::to_string(s.repeats) + "x after " + std::to_string(s.repeat_gap) + "us"
@@ -274,8 +297,8 @@ class H1Run final : public ScenarioRun {
       const auto web_pki = proto::testing::make_test_pki("web", kEpoch);
       const auto cdn_pki = proto::testing::make_test_pki("cdn", kEpoch);
       provider_ = &sim_tls_->provider();
-      web_tls_ = sim_tls_->serve(*web_net, web_certificate(web_pki));
-      cdn_tls_ = sim_tls_->serve(*cdn_net, cdn_pki.good);
+      web_tls_ = sim_tls_->serve(*web_net, web_certificate(web_pki), "web");
+      cdn_tls_ = sim_tls_->serve(*cdn_net, cdn_pki.good, "cdn");
       web_net = web_tls_.get();
       cdn_net = cdn_tls_.get();
       pol->certs.push_back(policy::Cert{"web-ca", web_pki.ca.cert_der, true});
@@ -318,6 +341,7 @@ class H1Run final : public ScenarioRun {
       st.http_url = spec.route.path.substr(1);
       st.opportunistic = spec.opportunistic;
       st.allow_redirects = spec.redirect;
+      st.http_expect = spec.expect;
       if (tls_) {
         st.tls = true;
         st.trust_store = 0;
@@ -349,6 +373,10 @@ class H1Run final : public ScenarioRun {
 
   void check(World& world) override {
     const bool calm = plan_.actions.empty() && !options_.buggify;
+    for (const auto* server : {server_.get(), cdn_.get()})
+      if (server && server->requests_after_close())
+        world.violation(std::to_string(server->requests_after_close()) +
+                        " request(s) on a connection after its response said \"Connection: close\"");
     for (const auto& a : actors_) {
       if (a->states.empty()) {
         world.violation(a->name + ": was never created");

@@ -25,7 +25,9 @@
 //   - after the run no stream, no reclaimed-stream slot and no timer is
 //     left (the run reaches idle: run_seed reports a livelock otherwise);
 //   - with no faults and no buggify, every retrying/nailed stream gets all
-//     its bytes back.
+//     its bytes back;
+//   - in half of the seeds, local sinks: sources joining a sink in-process,
+//     with their own invariants (sink_workload.h).
 #include "sim/scenarios/stream_raw/stream_scenario.h"
 
 #include <algorithm>
@@ -38,6 +40,7 @@
 #include "runtime/stream/context.h"
 #include "runtime/stream/state_table.h"
 #include "sim/echo.h"
+#include "sim/scenarios/stream_raw/sink_workload.h"
 #include "sim/testing/answer_plan.h"
 #include "sim/testing/engine_checker.h"
 #include "sim/testing/sim_context.h"
@@ -64,6 +67,7 @@ std::shared_ptr<const policy::Policy> scenario_policy() {
     st.nailed_up = true;
   });
   b.add("raw-once");
+  b.add(SinkWorkload::kStreamtype, [](policy::Streamtype& st) { st.local_sink = true; });
   return b.build();
 }
 
@@ -191,6 +195,7 @@ class StreamRun final : public ScenarioRun {
                                     State::kDisconnected});
       if (answers.chance(1, 2)) s.again_after_arf = answers.between(millis(200), millis(1500));
     }
+    sinks_ = SinkWorkload::draw(rng.fork(0x73696e6b));  // "sink": its own fork too
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -209,6 +214,7 @@ class StreamRun final : public ScenarioRun {
              (s.again_after_arf ? " again_after_arf=" + std::to_string(s.again_after_arf) + "us" : "") +
              s.answers.describe() + "\n";
     }
+    out += sinks_.describe();
     out += "fault plan:\n" + plan_.to_string();
     return out;
   }
@@ -224,6 +230,7 @@ class StreamRun final : public ScenarioRun {
     checker_->attach(cfg);
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::raw::register_raw_binding(*ctx_);
+    sinks_.start(world, *ctx_);
     Rng seeds(actor_seed_);
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       auto a = std::make_unique<Actor>();
@@ -269,6 +276,7 @@ class StreamRun final : public ScenarioRun {
                         std::to_string(a->total_sent) + " bytes came back");
       }
     }
+    sinks_.check(world);
     if (ctx_ && (ctx_->stream_count() != 0 || ctx_->graveyard_count() != 0)) {
       world.violation("streams left behind: " + std::to_string(ctx_->stream_count()) +
                       " live, " + std::to_string(ctx_->graveyard_count()) + " unreclaimed");
@@ -299,6 +307,7 @@ class StreamRun final : public ScenarioRun {
   WorldOptions options_;
   std::vector<StreamSpec> specs_;
   FaultPlan plan_;
+  SinkWorkload sinks_;
   std::uint64_t actor_seed_ = 0;
   World* world_ = nullptr;
   std::unique_ptr<EchoServer> server_;

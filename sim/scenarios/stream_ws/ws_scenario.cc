@@ -491,6 +491,19 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
            server_opts_.close_after == 0 && !oversize_;
   }
 
+  // The engine closes with 1000 (docs/protocols.md "ws"); otherwise it only
+  // answers a server's close with the server's code (its own, or 1009 for
+  // a message over the server's limit). A server that breaks the protocol
+  // may hear a protocol error's code instead.
+  void check_run(World& world) override {
+    if (server_opts_.fault != WsFault::kNone || oversize_) return;
+    for (std::uint16_t code : peer_->close_codes()) {
+      if (code == 1000 || code == 1009 || (server_opts_.close_after && code == server_opts_.close_code)) continue;
+      world.violation("a client closed with code " + std::to_string(code) +
+                      ": the engine closes with 1000 or echoes the server's code");
+    }
+  }
+
   void check_stream(World& world, const Actor& a) override {
     const auto& records = peer_->connections();
     check_answer(world, a);
@@ -498,6 +511,17 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
     check_metadata(world, a, records);
     check_liveness(world, a);
     const auto& s = a.spec;
+    // Echoes, pings and pongs are all valid traffic (svalidping/svalidhup,
+    // docs/protocols.md): the server answers every ping, so in a calm run
+    // no stream hangs up for silence and each keeps the one connection it
+    // opened.
+    if (calm() && s.answer == Answer::kNone) {
+      std::size_t conns = 0;
+      for (const auto& r : records) conns += belongs(r, a.ordinal) ? 1 : 0;
+      if (conns > 1)
+        world.violation(a.name + ": calm run, " + std::to_string(conns) +
+                        " server connections (the stream let one go while the server answered)");
+    }
     if (calm() && s.answer == Answer::kNone && (a.sent.size() != s.msgs.size() || a.received.size() != s.msgs.size()))
       world.violation(a.name + ": calm run, " + std::to_string(s.msgs.size()) + " messages, " +
                       std::to_string(a.sent.size()) + " sent whole, " + std::to_string(a.received.size()) +

@@ -271,7 +271,7 @@ class WorldRun final : public ScenarioRun {
         cs.not_before = kEpoch - 86400;
         cs.not_after = kEpoch + 5 * 365 * 86400;
         const auto leaf = ca_->issue(cs);
-        tls_nets_.push_back(sim_tls_->serve(*net, leaf));
+        tls_nets_.push_back(sim_tls_->serve(*net, leaf, s.host));
         net = tls_nets_.back().get();
       }
       if (s.trouble != ServerTrouble::kNone) {
