@@ -477,12 +477,12 @@ struct lws_sequencer* lws_ss_get_sequencer(struct lws_ss_handle* h) {
 }
 
 size_t lws_seq_state_count(struct lws_sequencer* seq) {
-  return seq && seq->seq ? seq->seq->states().size() : 0;
+  return seq && seq->seq ? seq->seq->size() : 0;
 }
 
 int lws_seq_state_at(struct lws_sequencer* seq, size_t index) {
-  if (!seq || !seq->seq || index >= seq->seq->states().size()) return -1;
-  return ss::stream::to_int(seq->seq->states()[index]);
+  if (!seq || !seq->seq || index >= seq->seq->size()) return -1;
+  return ss::stream::to_int(seq->seq->at(index));
 }
 
 // libwebsockets' own strings (docs/api.md, "The states"): the enum names,

@@ -38,6 +38,7 @@
 #include "runtime/stream/observer.h"
 #include "runtime/stream/phases.h"
 #include "runtime/stream/retry_engine.h"
+#include "runtime/stream/sequencer.h"
 #include "runtime/stream/shared_wires.h"
 #include "runtime/stream/states.h"
 #include "runtime/stream/target.h"
@@ -76,20 +77,6 @@ struct StreamInfo {
   // user object and callbacks; the C API allocates one per client);
   // false refuses the client. Empty: a copy of this info.
   std::function<bool(StreamInfo& accepted)> make_accepted;
-};
-
-// A minimal sequencer (lws <= v4.3): receives every state the stream raises
-// except DESTROYING, in order.
-class Sequencer {
- public:
-  const std::vector<State>& states() const { return states_; }
-  void deliver(State state) {
-    if (states_.size() < kMaxKept) states_.push_back(state);
-  }
-  static constexpr std::size_t kMaxKept = 1024;
-
- private:
-  std::vector<State> states_;
 };
 
 class Stream {

@@ -602,6 +602,22 @@ TEST(Sequencer, ReceivesStates) {
   EXPECT_EQ(s->sequencer().states(), r.states);
 }
 
+// The first three states are kept in the object, the rest in a heap block:
+// the order holds across the boundary, and the count stops at kMaxKept.
+TEST(Sequencer, KeepsOrderPastItsInlineStatesUpToTheCap) {
+  Sequencer seq;
+  std::vector<State> want;
+  for (int i = 0; i < 1030; ++i) {
+    const State st = to_state(to_int(State::kUserBase) + i);
+    seq.deliver(st);
+    if (want.size() < Sequencer::kMaxKept) want.push_back(st);
+  }
+  ASSERT_EQ(seq.size(), Sequencer::kMaxKept);
+  EXPECT_EQ(seq.states(), want);
+  EXPECT_EQ(seq.at(2), to_state(to_int(State::kUserBase) + 2));
+  EXPECT_EQ(seq.at(3), to_state(to_int(State::kUserBase) + 3));
+}
+
 TEST(Context, CancelServiceAndDestructionCleanUp) {
   Recorder r;
   {
