@@ -178,7 +178,7 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
   std::uint32_t flags = 0;
   Ret r = Ret::kTxDontSend;
   if (s_.ctx_.observing()) s_.observe(EngineEvent(EngineEvent::Kind::kTx));
-  if (s_.callbacks_.tx) r = s_.callbacks_.tx(s_.tx_ordinal_++, buf, len, flags);
+  if (s_.handlers_->has_tx()) r = s_.handlers_->tx(s_.tx_ordinal_++, buf, len, flags);
   s_.observe_answer(EngineEvent::Kind::kTx, r);
   if (r == Ret::kOk && len > buf.size()) {
     s_.ctx_.violation("stream " + std::to_string(s_.id_) + ": tx callback claimed " +

@@ -17,9 +17,9 @@ Stream::Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, Str
     : ctx_(ctx),
       id_(id),
       st_(st),
-      callbacks_(std::move(info.callbacks)),
+      handlers_(info.handlers ? std::move(info.handlers)
+                              : std::make_shared<FunctionHandlers>(std::move(info.callbacks))),
       user_(info.user),
-      user_storage_(std::move(info.user_storage)),
       flags_(info.flags),
       md_(st),
       budget_(ctx.policy().retry_of(st)),
@@ -87,7 +87,7 @@ Ret Stream::raise(State state, std::uint32_t ack) {
     observe(e);
   }
   Ret r = Ret::kOk;
-  if (callbacks_.state) r = callbacks_.state(state, ack);
+  if (handlers_->has_state()) r = handlers_->state(state, ack);
   observe_answer(EngineEvent::Kind::kState, r, to_int(state));
   if (state != State::kDestroying) apply(r);
   return r;
@@ -255,9 +255,7 @@ Result<std::string_view> Stream::get_metadata(std::string_view name) const {
 }
 
 void Stream::change_handlers(const Callbacks& partial) {
-  if (partial.rx) callbacks_.rx = partial.rx;
-  if (partial.tx) callbacks_.tx = partial.tx;
-  if (partial.state) callbacks_.state = partial.state;
+  ss::stream::change_handlers(handlers_, partial);
 }
 
 void Stream::destroy() {
@@ -693,9 +691,12 @@ std::optional<StreamInfo> Stream::accepted_info() const {
   } else {
     // The same callbacks and user object (the C++ API's default); not the
     // server's own on_bind (its publication hook is not the client's).
-    a.callbacks = callbacks_;
+    if (FunctionHandlers* fn = handlers_->as_functions()) {
+      a.callbacks = fn->callbacks();  // a copy, as a copied StreamInfo has
+    } else {
+      a.handlers = handlers_;
+    }
     a.user = user_;
-    a.user_storage = user_storage_;
   }
   a.streamtype = st_.name;
   a.flags = static_cast<std::uint8_t>((flags_ & ~kInfoServer) | kInfoAccepted);

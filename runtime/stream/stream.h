@@ -34,6 +34,7 @@
 #include "runtime/core/result.h"
 #include "runtime/policy/policy.h"
 #include "runtime/stream/binding.h"
+#include "runtime/stream/handlers.h"
 #include "runtime/stream/metadata.h"
 #include "runtime/stream/observer.h"
 #include "runtime/stream/phases.h"
@@ -50,26 +51,15 @@ class Attempt;
 class Server;
 class Stream;
 
-// The user's callbacks. A missing callback behaves as one returning OK
-// (tx: TX_DONT_SEND).
-struct Callbacks {
-  // Payload from the peer with LWSSS_FLAG_* flags.
-  std::function<Ret(std::span<const std::uint8_t> buf, std::uint32_t flags)> rx;
-  // Fill `buf`: set `len` (<= buf.size()) and `flags` (SOM/EOM).
-  std::function<Ret(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len,
-                    std::uint32_t& flags)>
-      tx;
-  // A state change; `ack` is the state's argument (e.g. 1 = DNS for UNREACHABLE).
-  std::function<Ret(State state, std::uint32_t ack)> state;
-};
-
 struct StreamInfo {
   std::string streamtype;
   Callbacks callbacks;
+  // Instead of `callbacks`: the stream calls these, and keeps them until it
+  // is reclaimed (the C API's handle, which owns the user object).
+  std::shared_ptr<Handlers> handlers;
   std::int32_t manual_initial_tx_credit = 0;  // > 0: rx is held beyond the credit
   std::uint8_t flags = 0;                     // InfoFlag bits (behaviour comes later)
   void* user = nullptr;                       // returned by user()
-  std::shared_ptr<void> user_storage;         // kept alive until the stream is reclaimed
   // Called with the new stream before CREATING is raised (so wrappers can
   // publish the handle to callbacks that run during creation).
   std::function<void(Stream*)> on_bind;
@@ -129,8 +119,8 @@ class Stream {
   const policy::Streamtype& streamtype() const { return st_; }
   Context& context() { return ctx_; }
   void* user() const { return user_; }
-  // What keeps the user object alive (the C API's handle).
-  const std::shared_ptr<void>& user_storage() const { return user_storage_; }
+  // What the stream calls (the C API's handle, for C API streams).
+  const std::shared_ptr<Handlers>& handlers() const { return handlers_; }
   State tracked_state() const { return tracked_; }
   bool destroyed() const { return phase_ == StreamPhase::kDestroyed; }
   bool has_connection() const { return attempt_ != nullptr; }
@@ -242,10 +232,10 @@ class Stream {
   // What the stream keeps of its StreamInfo. The rest is not kept per
   // stream: the streamtype name is st_.name, on_bind runs once in
   // Context::make_stream, make_accepted lives in extras_ (server streams
-  // only) and the manual credit went into est_credit_.
-  Callbacks callbacks_;
+  // only) and the manual credit went into est_credit_. The callbacks are
+  // behind one pointer (handlers.h).
+  std::shared_ptr<Handlers> handlers_;
   void* user_ = nullptr;
-  std::shared_ptr<void> user_storage_;
   std::uint8_t flags_ = 0;  // InfoFlag bits
   Metadata md_;
   RetryBudget budget_;

@@ -433,6 +433,59 @@ TEST(Handlers, ChangeHandlersKeepsNulls) {
   EXPECT_TRUE(r1.saw(State::kConnected));  // old state handler kept
 }
 
+// Handlers of another kind than Callbacks (as the C API's handle is): they
+// record into a Recorder.
+struct RecordingHandlers final : Handlers {
+  explicit RecordingHandlers(Recorder& r) : r(r) {}
+  bool has_rx() const override { return true; }
+  bool has_tx() const override { return false; }
+  bool has_state() const override { return true; }
+  Ret rx(std::span<const std::uint8_t> b, std::uint32_t) override {
+    r.rx.insert(r.rx.end(), b.begin(), b.end());
+    return Ret::kOk;
+  }
+  Ret tx(std::uint32_t, std::span<std::uint8_t>, std::size_t&, std::uint32_t&) override { return Ret::kTxDontSend; }
+  Ret state(State s, std::uint32_t) override {
+    r.states.push_back(s);
+    return Ret::kOk;
+  }
+  Recorder& r;
+};
+
+// Changing them replaces only the callbacks given; the rest still go to
+// them, and they live (they may own the user object) until the stream is
+// reclaimed.
+TEST(Handlers, ChangingAnotherKindKeepsWhatIsNotReplacedAndKeepsItAlive) {
+  Recorder r1, r2;
+  Harness h;
+  auto own = std::make_shared<RecordingHandlers>(r1);
+  std::weak_ptr<Handlers> weak = own;
+  StreamInfo info;
+  info.streamtype = "echo";
+  info.handlers = std::move(own);
+  auto created = h.ctx->create(std::move(info));
+  ASSERT_TRUE(created.ok());
+  Stream* s = *created;
+  s->client_connect();
+  h.world.run_for(seconds(1));
+  EXPECT_EQ(r1.states, (std::vector<State>{State::kCreating, State::kConnecting, State::kConnected}));
+  Callbacks partial = r2.callbacks();
+  partial.state = nullptr;  // rx and tx change, state stays
+  s->change_handlers(partial);
+  EXPECT_FALSE(weak.expired());
+  r2.to_send = bytes("abc");
+  s->request_tx();
+  h.world.run_for(seconds(1));
+  EXPECT_EQ(r2.rx, bytes("abc"));  // the new tx sent it, the new rx got the echo
+  EXPECT_TRUE(r1.rx.empty());
+  EXPECT_TRUE(r2.states.empty());
+  s->destroy();
+  h.run_until_idle();
+  EXPECT_EQ(r1.states.back(), State::kDestroying);
+  EXPECT_TRUE(weak.expired());
+  EXPECT_TRUE(h.violations.empty());
+}
+
 // BUGGIFY sites (Hooks::buggify) take legal paths only: with every site on,
 // rx arrives in more pieces and tx is pulled through small buffers, and the
 // bytes both ways are exactly what was sent; with the hook empty, nothing.
