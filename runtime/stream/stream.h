@@ -164,6 +164,7 @@ class Stream {
  private:
   friend class Attempt;
   friend class Server;
+  friend class StreamList;
   enum class Seq { kIdle, kConnecting, kConnected, kFailing, kRetryWait };
 
   class Guard {
@@ -335,6 +336,10 @@ class Stream {
   // wire out of the pool), and leave() clears them as it acts.
   bool pending_disconnect_ = false;
   bool pending_destroy_ = false;
+  // The context's list of live streams (stream_list.h).
+  bool listed_ = false;
+  Stream* prev_ = nullptr;
+  Stream* next_ = nullptr;
   // Null once destroyed; posted work checks it before touching the stream.
   std::shared_ptr<Stream*> token_;
 };

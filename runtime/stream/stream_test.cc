@@ -686,6 +686,37 @@ TEST(Context, CancelServiceAndDestructionCleanUp) {
             "CREATING,CONNECTING,CONNECTED,EVENT_WAIT_CANCELLED,DISCONNECTED,DESTROYING");
 }
 
+// The context's streams (stream_list.h): cancel_service reaches the live
+// ones in id order, not one destroyed before, nor one a callback destroys
+// on the way; the context's teardown destroys the rest in id order.
+TEST(Context, CancelServiceSkipsStreamsDestroyedBeforeAndOnTheWay) {
+  Recorder r1, r2, r3, r4;
+  std::vector<std::uint64_t> order;
+  Harness h;
+  Stream* s1 = make(h, r1, "echo");
+  Stream* s2 = make(h, r2, "echo");
+  Stream* s3 = make(h, r3, "echo");
+  Stream* s4 = make(h, r4, "echo");
+  for (auto [r, s] : {std::pair{&r1, s1}, {&r2, s2}, {&r3, s3}, {&r4, s4}}) {
+    r->answer = [&order, s = s, r = r, s3](State st) {
+      if (st == State::kEventWaitCancelled) {
+        order.push_back(s->id());
+        if (s->id() == 1) s3->destroy();
+      }
+      if (st == State::kDestroying) order.push_back(100 + s->id());
+      return Ret::kOk;
+    };
+  }
+  s2->destroy();
+  ASSERT_EQ(h.ctx->stream_count(), 3u);
+  h.ctx->cancel_service();
+  EXPECT_EQ(h.ctx->stream_count(), 2u);
+  h.ctx.reset();
+  // 1 is told, destroys 3 (DESTROYING 103); 2 and 3 are not told; 4 is;
+  // the teardown destroys 1 then 4.
+  EXPECT_EQ(order, (std::vector<std::uint64_t>{102, 1, 103, 4, 101, 104}));
+}
+
 TEST(Trace, StatesAreRecorded) {
   Recorder r;
   Harness h;
