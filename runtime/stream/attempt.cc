@@ -218,7 +218,7 @@ HostVerdict Attempt::connected() {
   failures_before_connect_ = s_.budget_.failures();
   if (!SS_PLANTED("retry-not-reset")) s_.budget_.reset();  // planted: failures still count after a connection
   s_.seq_ = Stream::Seq::kConnected;
-  s_.last_error_.clear();
+  s_.last_error_.reset();
   if (SS_PLANTED("tx-asked-connecting-lost")) s_.tx_wanted_ = false;  // planted: request_tx before CONNECTED forgotten
   s_.raise(State::kConnected);
   if (s_.tx_wanted_) s_.post_tx_kick();

@@ -250,6 +250,11 @@ Error Stream::set_metadata(std::string_view name, std::string_view value) {
   return e;
 }
 
+const std::string& Stream::last_error() const {
+  static const std::string kNone;
+  return last_error_ ? *last_error_ : kNone;
+}
+
 Result<std::string_view> Stream::get_metadata(std::string_view name) const {
   return md_.get(name);
 }
@@ -424,7 +429,7 @@ void Stream::start_binding_soon(Attempt* raw) {
 }
 
 void Stream::fail_before_connect(std::string_view why) {
-  last_error_ = std::string(why);
+  set_last_error(std::string(why));
   ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): connect failed: " +
            std::string(why));
   seq_ = Seq::kFailing;
@@ -523,9 +528,9 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   if (accepted()) {
     // Never retried: the client went away. Rx still held is dropped with it.
     if (!was_connected) {
-      last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
+      set_last_error(failure.empty() ? end_reason_text(reason) : std::move(failure));
       ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): accepted connection ended before CONNECTED: " +
-               last_error_);
+               last_error());
     }
     end_accepted(was_connected);
     return;
@@ -553,7 +558,7 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
     return;
   }
   seq_ = Seq::kFailing;
-  last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
+  set_last_error(failure.empty() ? end_reason_text(reason) : std::move(failure));
   raise(State::kUnreachable, reason == EndReason::kDnsFailure ? 1u : 0u);
   if (!pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
@@ -725,8 +730,8 @@ void Stream::adopt(std::unique_ptr<Connection> conn, bool tls) {
   Attempt* raw = a.get();
   if (factory && *factory) raw->binding_ = (*factory)(*raw);
   if (!raw->binding_) {
-    last_error_ = "no server binding for protocol number " + std::to_string(static_cast<int>(st_.protocol));
-    ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + last_error_ + "; client closed");
+    set_last_error("no server binding for protocol number " + std::to_string(static_cast<int>(st_.protocol)));
+    ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + last_error() + "; client closed");
     end_accepted(false);
     return;
   }
