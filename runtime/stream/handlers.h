@@ -5,6 +5,8 @@
 // shared pointer to either (16 bytes, where three std::function took 96:
 // docs/benchmarks.md, "Heap per idle raw stream"); the C API's handle is
 // itself a Handlers, so its stream needs no block for its callbacks.
+// (Not the C++ API's ss::Handlers, runtime/include/ss/streams.h: that is
+// what a user gives; this is what the engine calls.)
 #pragma once
 
 #include <cstddef>
