@@ -698,7 +698,7 @@ TEST(Context, CancelServiceSkipsStreamsDestroyedBeforeAndOnTheWay) {
   Stream* s3 = make(h, r3, "echo");
   Stream* s4 = make(h, r4, "echo");
   for (auto [r, s] : {std::pair{&r1, s1}, {&r2, s2}, {&r3, s3}, {&r4, s4}}) {
-    r->answer = [&order, s = s, r = r, s3](State st) {
+    r->answer = [&order, s = s, s3](State st) {
       if (st == State::kEventWaitCancelled) {
         order.push_back(s->id());
         if (s->id() == 1) s3->destroy();
