@@ -27,17 +27,29 @@ struct lws_sequencer {
   ss::stream::Sequencer* seq = nullptr;
 };
 
-struct lws_ss_handle {
+// The handle is the stream's Handlers (runtime/stream/handlers.h): it
+// calls the C callbacks with the user object it owns, so a stream needs no
+// std::function for them (docs/benchmarks.md, "Heap per idle raw stream").
+struct lws_ss_handle final : ss::stream::Handlers {
   Stream* stream = nullptr;
   lws_context* context = nullptr;
   // All a stream needs of its lws_ss_info_t after lws_ss_create: the user
-  // object's size. Not the whole struct (88 bytes per stream for fields read
-  // once); the callbacks live in the stream's Callbacks (callbacks_for)
-  // (docs/benchmarks.md, "Heap per idle raw stream").
+  // object's size and the callbacks. Not the whole struct (88 bytes per
+  // stream for fields read once).
   std::size_t user_alloc = 0;
   void* user = nullptr;  // user_alloc bytes, zeroed
+  lws_sscb_rx rx_cb = nullptr;
+  lws_sscb_tx tx_cb = nullptr;
+  lws_sscb_state state_cb = nullptr;
   lws_sequencer sequencer;
-  ~lws_ss_handle();
+  ~lws_ss_handle() override;
+
+  bool has_rx() const override { return rx_cb != nullptr; }
+  bool has_tx() const override { return tx_cb != nullptr; }
+  bool has_state() const override { return state_cb != nullptr; }
+  Ret rx(std::span<const std::uint8_t> buf, std::uint32_t flags) override;
+  Ret tx(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) override;
+  Ret state(ss::stream::State state, std::uint32_t ack) override;
 };
 
 // A sul embedded in the user object must not fire after the object is
@@ -85,46 +97,30 @@ void c_log(int level, const std::string& line) {
 
 }  // namespace ss::stream
 
+Ret lws_ss_handle::rx(std::span<const std::uint8_t> buf, std::uint32_t flags) {
+  // Never NULL, even for an empty EOM chunk: C code memcpy()s it.
+  static constexpr std::uint8_t kEmpty[1] = {0};
+  const std::uint8_t* p = buf.data() ? buf.data() : kEmpty;
+  return to_ret(rx_cb(user, p, buf.size(), static_cast<int>(flags)));
+}
+
+Ret lws_ss_handle::tx(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len,
+                      std::uint32_t& flags) {
+  int f = 0;
+  std::size_t l = len;
+  Ret r = to_ret(tx_cb(user, ordinal, buf.data(), &l, &f));
+  len = l;
+  flags = static_cast<std::uint32_t>(f);
+  return r;
+}
+
+Ret lws_ss_handle::state(ss::stream::State st, std::uint32_t ack) {
+  return to_ret(state_cb(user, nullptr, static_cast<lws_ss_constate_t>(st), ack));
+}
+
 namespace {
 
 using ss::stream::c_log;
-
-// The stream's callbacks calling the C ones with `user`; a null C callback
-// leaves its member empty. Each captures two pointers, which std::function
-// holds without a heap block.
-ss::stream::Callbacks callbacks_for(void* user, lws_sscb_rx rx, lws_sscb_tx tx, lws_sscb_state state) {
-  ss::stream::Callbacks cb;
-  if (rx) {
-    cb.rx = [user, rx](std::span<const std::uint8_t> buf, std::uint32_t flags) {
-      // Never NULL, even for an empty EOM chunk: C code memcpy()s it.
-      static constexpr std::uint8_t kEmpty[1] = {0};
-      const std::uint8_t* p = buf.data() ? buf.data() : kEmpty;
-      return to_ret(rx(user, p, buf.size(), static_cast<int>(flags)));
-    };
-  }
-  if (tx) {
-    cb.tx = [user, tx](std::uint32_t ord, std::span<std::uint8_t> buf, std::size_t& len,
-                       std::uint32_t& flags) {
-      int f = 0;
-      std::size_t l = len;
-      Ret r = to_ret(tx(user, ord, buf.data(), &l, &f));
-      len = l;
-      flags = static_cast<std::uint32_t>(f);
-      return r;
-    };
-  }
-  if (state) {
-    cb.state = [user, state](ss::stream::State st, std::uint32_t ack) {
-      return to_ret(state(user, nullptr, static_cast<lws_ss_constate_t>(st), ack));
-    };
-  }
-  return cb;
-}
-
-ss::stream::Callbacks callbacks_for(const lws_ss_handle* h, const lws_ss_info_t* ssi) {
-  return callbacks_for(h->user, ssi->rx, ssi->tx, ssi->state);
-}
-
 
 // A handle with its zeroed user object (user_alloc bytes), the handle and
 // opaque pointers written at their offsets; nullptr if out of memory.
@@ -134,6 +130,9 @@ std::shared_ptr<lws_ss_handle> make_handle(lws_context* context, const lws_ss_in
   h->user_alloc = ssi->user_alloc;
   h->user = std::calloc(1, ssi->user_alloc ? ssi->user_alloc : 1);
   if (!h->user) return nullptr;
+  h->rx_cb = ssi->rx;
+  h->tx_cb = ssi->tx;
+  h->state_cb = ssi->state;
   lws_ss_handle* raw = h.get();
   if (ssi->user_alloc) {
     std::memcpy(static_cast<char*>(raw->user) + ssi->handle_offset, &raw, sizeof raw);
@@ -152,10 +151,9 @@ std::function<bool(ss::stream::StreamInfo&)> accepted_filler(lws_context* contex
     auto h = make_handle(context, &copy, opaque);
     if (!h) return false;
     lws_ss_handle* raw = h.get();
-    a.callbacks = callbacks_for(raw, &copy);
+    a.handlers = h;
     a.manual_initial_tx_credit = copy.manual_initial_tx_credit;
     a.user = raw->user;
-    a.user_storage = h;
     a.on_bind = [raw](Stream* s) {
       raw->stream = s;
       raw->sequencer.seq = &s->sequencer();
@@ -175,9 +173,8 @@ bool register_c_sink(lws_context* context, const lws_ss_info_t* ssi, void* opaqu
   ss::stream::StreamInfo info;
   info.streamtype = ssi->streamtype;
   info.flags = ssi->flags;
-  info.callbacks = callbacks_for(reg.get(), ssi);
   info.user = reg->user;
-  info.user_storage = reg;  // lives as long as the registration
+  info.handlers = reg;  // lives as long as the registration
   auto fill = accepted_filler(context, ssi, opaque);
   auto make_accepted = [fill]() -> std::optional<ss::stream::StreamInfo> {
     ss::stream::StreamInfo a;
@@ -423,11 +420,10 @@ int lws_ss_create(struct lws_context* context, int tsi, const lws_ss_info_t* ssi
   lws_ss_handle* raw = h.get();
   ss::stream::StreamInfo info;
   info.streamtype = ssi->streamtype;
-  info.callbacks = callbacks_for(raw, ssi);
+  info.handlers = h;
   info.manual_initial_tx_credit = ssi->manual_initial_tx_credit;
   info.flags = ssi->flags;
   info.user = raw->user;
-  info.user_storage = h;
   info.on_bind = [raw, ppss](Stream* s) {
     raw->stream = s;
     raw->sequencer.seq = &s->sequencer();
@@ -477,12 +473,12 @@ struct lws_sequencer* lws_ss_get_sequencer(struct lws_ss_handle* h) {
 }
 
 size_t lws_seq_state_count(struct lws_sequencer* seq) {
-  return seq && seq->seq ? seq->seq->states().size() : 0;
+  return seq && seq->seq ? seq->seq->size() : 0;
 }
 
 int lws_seq_state_at(struct lws_sequencer* seq, size_t index) {
-  if (!seq || !seq->seq || index >= seq->seq->states().size()) return -1;
-  return ss::stream::to_int(seq->seq->states()[index]);
+  if (!seq || !seq->seq || index >= seq->seq->size()) return -1;
+  return ss::stream::to_int(seq->seq->at(index));
 }
 
 // libwebsockets' own strings (docs/api.md, "The states"): the enum names,
@@ -586,15 +582,17 @@ void lws_ss_server_ack(struct lws_ss_handle* h, int nack) {
 void lws_ss_server_foreach_client(struct lws_ss_handle* h, lws_sssfec_cb cb, void* arg) {
   if (!h || !h->stream || !cb) return;
   h->stream->foreach_client([cb, arg](Stream* s) {
-    cb(static_cast<lws_ss_handle*>(s->user_storage().get()), arg);
+    cb(static_cast<lws_ss_handle*>(s->handlers().get()), arg);
   });
 }
 
 void lws_ss_change_handlers(struct lws_ss_handle* h, lws_sscb_rx rx, lws_sscb_tx tx,
                             lws_sscb_state state) {
   if (!h || !h->stream) return;
-  // Only the callbacks given change (Stream::change_handlers keeps the rest).
-  h->stream->change_handlers(callbacks_for(h->user, rx, tx, state));
+  // Only the callbacks given change; the handle is the stream's handlers.
+  if (rx) h->rx_cb = rx;
+  if (tx) h->tx_cb = tx;
+  if (state) h->state_cb = state;
 }
 
 int lws_ss_add_peer_tx_credit(struct lws_ss_handle* h, int32_t add) {

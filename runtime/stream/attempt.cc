@@ -178,7 +178,7 @@ TxPull Attempt::pull_tx(std::span<std::uint8_t> buf) {
   std::uint32_t flags = 0;
   Ret r = Ret::kTxDontSend;
   if (s_.ctx_.observing()) s_.observe(EngineEvent(EngineEvent::Kind::kTx));
-  if (s_.callbacks_.tx) r = s_.callbacks_.tx(s_.tx_ordinal_++, buf, len, flags);
+  if (s_.handlers_->has_tx()) r = s_.handlers_->tx(s_.tx_ordinal_++, buf, len, flags);
   s_.observe_answer(EngineEvent::Kind::kTx, r);
   if (r == Ret::kOk && len > buf.size()) {
     s_.ctx_.violation("stream " + std::to_string(s_.id_) + ": tx callback claimed " +
@@ -218,7 +218,7 @@ HostVerdict Attempt::connected() {
   failures_before_connect_ = s_.budget_.failures();
   if (!SS_PLANTED("retry-not-reset")) s_.budget_.reset();  // planted: failures still count after a connection
   s_.seq_ = Stream::Seq::kConnected;
-  s_.last_error_.clear();
+  s_.last_error_.reset();
   if (SS_PLANTED("tx-asked-connecting-lost")) s_.tx_wanted_ = false;  // planted: request_tx before CONNECTED forgotten
   s_.raise(State::kConnected);
   if (s_.tx_wanted_) s_.post_tx_kick();

@@ -24,11 +24,11 @@ Context::~Context() {
   *alive_ = false;
   // Destroy in id order (deterministic); each stream sees DESTROYING.
   while (!streams_.empty()) {
-    Stream* s = streams_.begin()->get();
+    Stream* s = streams_.front();
     s->destroy();
-    if (!streams_.empty() && streams_.begin()->get() == s) {
+    if (streams_.contains(s)) {
       // destroy() was deferred (we are inside a callback): force it out.
-      graveyard_.push_back(std::move(streams_.extract(streams_.begin()).value()));
+      graveyard_.push_back(streams_.remove(s));
     }
   }
   graveyard_.clear();
@@ -82,7 +82,7 @@ Stream* Context::make_stream(const policy::Streamtype& st, StreamInfo info) {
   std::function<void(Stream*)> on_bind = std::move(info.on_bind);
   auto owned = std::make_unique<Stream>(*this, id, st, std::move(info));
   Stream* s = owned.get();
-  streams_.insert(std::move(owned));
+  streams_.push_back(std::move(owned));
   if (on_bind) on_bind(s);
   return s;
 }
@@ -107,19 +107,20 @@ const BindingFactory* Context::binding_for(policy::Protocol protocol, Role role)
 }
 
 void Context::cancel_service() {
-  // Snapshot ids: callbacks may create or destroy streams.
-  std::vector<std::uint64_t> ids;
-  for (const auto& s : streams_) ids.push_back(s->id());
-  for (std::uint64_t id : ids) {
-    auto it = streams_.find(id);
-    if (it == streams_.end()) continue;
-    (*it)->notify(State::kEventWaitCancelled);
+  // Snapshot: callbacks may create or destroy streams. One destroyed
+  // meanwhile is in the graveyard until a posted reap, so its pointer
+  // still holds; it is skipped.
+  std::vector<Stream*> live;
+  live.reserve(streams_.size());
+  streams_.for_each([&live](Stream* s) { live.push_back(s); });
+  for (Stream* s : live) {
+    if (streams_.contains(s)) s->notify(State::kEventWaitCancelled);
   }
 }
 
 std::size_t Context::attempt_count() const {
   std::size_t n = 0;
-  for (const auto& s : streams_) n += s->attempt_count();
+  streams_.for_each([&n](const Stream* s) { n += s->attempt_count(); });
   for (const auto& s : graveyard_) n += s->attempt_count();
   return n;
 }
@@ -141,9 +142,8 @@ void Context::log(std::string_view text) {
 }
 
 void Context::bury(Stream* stream) {
-  auto it = streams_.find(stream->id());
-  if (it == streams_.end()) return;
-  graveyard_.push_back(std::move(streams_.extract(it).value()));
+  if (!streams_.contains(stream)) return;
+  graveyard_.push_back(streams_.remove(stream));
   if (tearing_down_ || reap_posted_) return;
   reap_posted_ = true;
   std::weak_ptr<bool> alive = alive_;

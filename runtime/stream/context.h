@@ -15,7 +15,6 @@
 #include <map>
 #include <optional>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +30,7 @@
 #include "runtime/stream/shared_wires.h"
 #include "runtime/stream/observer.h"
 #include "runtime/stream/stream.h"
+#include "runtime/stream/stream_list.h"
 #include "runtime/stream/system_blobs.h"
 #include "runtime/stream/target.h"
 
@@ -208,18 +208,9 @@ class Context {
   ServerLimits server_limits_;
   std::map<std::pair<policy::Protocol, Role>, BindingFactory> bindings_;
   std::uint64_t next_id_ = 1;
-  // The live streams by id (a stable order). A set ordered by the streams'
-  // ids rather than a map from id: its nodes are 16 bytes smaller, one per
-  // stream (docs/benchmarks.md, "Heap per idle raw stream").
-  struct ById {
-    using is_transparent = void;
-    bool operator()(const std::unique_ptr<Stream>& a, const std::unique_ptr<Stream>& b) const {
-      return a->id() < b->id();
-    }
-    bool operator()(const std::unique_ptr<Stream>& a, std::uint64_t b) const { return a->id() < b; }
-    bool operator()(std::uint64_t a, const std::unique_ptr<Stream>& b) const { return a < b->id(); }
-  };
-  std::set<std::unique_ptr<Stream>, ById> streams_;
+  // The live streams in id order (a stable order), linked through the
+  // streams (stream_list.h).
+  StreamList streams_;
   struct Sink {
     StreamInfo info;
     std::function<std::optional<StreamInfo>()> make_accepted;

@@ -53,7 +53,7 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
   }
   if (manual_credit_) est_credit_ -= static_cast<std::int32_t>(bytes.size());
   if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kRx));
-  Ret r = callbacks_.rx ? callbacks_.rx(bytes, flags) : Ret::kOk;
+  Ret r = handlers_->has_rx() ? handlers_->rx(bytes, flags) : Ret::kOk;
   observe_answer(EngineEvent::Kind::kRx, r);
   apply(r);
   return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
@@ -104,7 +104,7 @@ void Stream::flush_held_rx() {
     extras_->held_bytes -= n;
     est_credit_ -= static_cast<std::int32_t>(n);
     if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kRx));
-    Ret r = callbacks_.rx ? callbacks_.rx(chunk, f) : Ret::kOk;
+    Ret r = handlers_->has_rx() ? handlers_->rx(chunk, f) : Ret::kOk;
     observe_answer(EngineEvent::Kind::kRx, r);
     apply(r);
   }

@@ -12,6 +12,17 @@ namespace ss::stream {
 // lws hands each tx() a buffer of this size on the sink path.
 constexpr std::size_t kSinkChunk = 1380;
 
+namespace {
+
+// The registration's state callback (SINK_JOIN, SINK_PART) in whichever
+// form it was given; OK without one.
+Ret sink_state(const StreamInfo& info, State state, std::uint32_t ack) {
+  if (info.handlers) return info.handlers->has_state() ? info.handlers->state(state, ack) : Ret::kOk;
+  return info.callbacks.state ? info.callbacks.state(state, ack) : Ret::kOk;
+}
+
+}  // namespace
+
 Error Context::register_sink(StreamInfo info, std::function<std::optional<StreamInfo>()> make_accepted) {
   const policy::Streamtype* st = policy_->find_streamtype(info.streamtype);
   if (!st) return make_error(ErrorCode::kNotFound, "streamtype '" + info.streamtype + "' is not in the policy");
@@ -39,7 +50,7 @@ Result<Stream*> Context::join_sink(const policy::Streamtype& st, StreamInfo info
   Sink& sink = it->second;
   // The sink decides: SINK_JOIN with the number of sources it already has.
   Ret verdict = Ret::kOk;
-  if (sink.info.callbacks.state) verdict = sink.info.callbacks.state(State::kSinkJoin, sink.sources);
+  verdict = sink_state(sink.info, State::kSinkJoin, sink.sources);
   std::optional<StreamInfo> accepted;
   if (verdict == Ret::kOk) {
     if (sink.make_accepted) {
@@ -93,7 +104,7 @@ void Stream::sink_tx() {
   std::size_t len = buf.size();
   std::uint32_t flags = 0;
   if (ctx_.observing()) observe(EngineEvent(EngineEvent::Kind::kTx));
-  Ret r = callbacks_.tx ? callbacks_.tx(tx_ordinal_++, buf, len, flags) : Ret::kTxDontSend;
+  Ret r = handlers_->has_tx() ? handlers_->tx(tx_ordinal_++, buf, len, flags) : Ret::kTxDontSend;
   observe_answer(EngineEvent::Kind::kTx, r);
   apply(r);
   if (r != Ret::kOk || stopping() || !sink_peer()) return;
@@ -118,7 +129,7 @@ void Stream::unlink_sink() {
   auto& sink = it->second;
   if (sink.sources > 0 && !SS_PLANTED("sink-part-count")) --sink.sources;
   // lws never raises SINK_PART; we tell the sink a source left.
-  if (sink.info.callbacks.state) sink.info.callbacks.state(State::kSinkPart, sink.sources);
+  sink_state(sink.info, State::kSinkPart, sink.sources);
 }
 
 }  // namespace ss::stream

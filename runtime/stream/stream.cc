@@ -17,9 +17,9 @@ Stream::Stream(Context& ctx, std::uint64_t id, const policy::Streamtype& st, Str
     : ctx_(ctx),
       id_(id),
       st_(st),
-      callbacks_(std::move(info.callbacks)),
+      handlers_(info.handlers ? std::move(info.handlers)
+                              : std::make_shared<FunctionHandlers>(std::move(info.callbacks))),
       user_(info.user),
-      user_storage_(std::move(info.user_storage)),
       flags_(info.flags),
       md_(st),
       budget_(ctx.policy().retry_of(st)),
@@ -87,7 +87,7 @@ Ret Stream::raise(State state, std::uint32_t ack) {
     observe(e);
   }
   Ret r = Ret::kOk;
-  if (callbacks_.state) r = callbacks_.state(state, ack);
+  if (handlers_->has_state()) r = handlers_->state(state, ack);
   observe_answer(EngineEvent::Kind::kState, r, to_int(state));
   if (state != State::kDestroying) apply(r);
   return r;
@@ -250,14 +250,17 @@ Error Stream::set_metadata(std::string_view name, std::string_view value) {
   return e;
 }
 
+const std::string& Stream::last_error() const {
+  static const std::string kNone;
+  return last_error_ ? *last_error_ : kNone;
+}
+
 Result<std::string_view> Stream::get_metadata(std::string_view name) const {
   return md_.get(name);
 }
 
 void Stream::change_handlers(const Callbacks& partial) {
-  if (partial.rx) callbacks_.rx = partial.rx;
-  if (partial.tx) callbacks_.tx = partial.tx;
-  if (partial.state) callbacks_.state = partial.state;
+  ss::stream::change_handlers(handlers_, partial);
 }
 
 void Stream::destroy() {
@@ -426,7 +429,7 @@ void Stream::start_binding_soon(Attempt* raw) {
 }
 
 void Stream::fail_before_connect(std::string_view why) {
-  last_error_ = std::string(why);
+  set_last_error(std::string(why));
   ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): connect failed: " +
            std::string(why));
   seq_ = Seq::kFailing;
@@ -525,9 +528,9 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   if (accepted()) {
     // Never retried: the client went away. Rx still held is dropped with it.
     if (!was_connected) {
-      last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
+      set_last_error(failure.empty() ? end_reason_text(reason) : std::move(failure));
       ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): accepted connection ended before CONNECTED: " +
-               last_error_);
+               last_error());
     }
     end_accepted(was_connected);
     return;
@@ -555,7 +558,7 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
     return;
   }
   seq_ = Seq::kFailing;
-  last_error_ = failure.empty() ? end_reason_text(reason) : std::move(failure);
+  set_last_error(failure.empty() ? end_reason_text(reason) : std::move(failure));
   raise(State::kUnreachable, reason == EndReason::kDnsFailure ? 1u : 0u);
   if (!pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
@@ -693,9 +696,12 @@ std::optional<StreamInfo> Stream::accepted_info() const {
   } else {
     // The same callbacks and user object (the C++ API's default); not the
     // server's own on_bind (its publication hook is not the client's).
-    a.callbacks = callbacks_;
+    if (FunctionHandlers* fn = handlers_->as_functions()) {
+      a.callbacks = fn->callbacks();  // a copy, as a copied StreamInfo has
+    } else {
+      a.handlers = handlers_;
+    }
     a.user = user_;
-    a.user_storage = user_storage_;
   }
   a.streamtype = st_.name;
   a.flags = static_cast<std::uint8_t>((flags_ & ~kInfoServer) | kInfoAccepted);
@@ -724,8 +730,8 @@ void Stream::adopt(std::unique_ptr<Connection> conn, bool tls) {
   Attempt* raw = a.get();
   if (factory && *factory) raw->binding_ = (*factory)(*raw);
   if (!raw->binding_) {
-    last_error_ = "no server binding for protocol number " + std::to_string(static_cast<int>(st_.protocol));
-    ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + last_error_ + "; client closed");
+    set_last_error("no server binding for protocol number " + std::to_string(static_cast<int>(st_.protocol)));
+    ctx_.log("stream " + std::to_string(id_) + " (" + st_.name + "): " + last_error() + "; client closed");
     end_accepted(false);
     return;
   }

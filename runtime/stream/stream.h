@@ -34,10 +34,12 @@
 #include "runtime/core/result.h"
 #include "runtime/policy/policy.h"
 #include "runtime/stream/binding.h"
+#include "runtime/stream/handlers.h"
 #include "runtime/stream/metadata.h"
 #include "runtime/stream/observer.h"
 #include "runtime/stream/phases.h"
 #include "runtime/stream/retry_engine.h"
+#include "runtime/stream/sequencer.h"
 #include "runtime/stream/shared_wires.h"
 #include "runtime/stream/states.h"
 #include "runtime/stream/target.h"
@@ -49,26 +51,15 @@ class Attempt;
 class Server;
 class Stream;
 
-// The user's callbacks. A missing callback behaves as one returning OK
-// (tx: TX_DONT_SEND).
-struct Callbacks {
-  // Payload from the peer with LWSSS_FLAG_* flags.
-  std::function<Ret(std::span<const std::uint8_t> buf, std::uint32_t flags)> rx;
-  // Fill `buf`: set `len` (<= buf.size()) and `flags` (SOM/EOM).
-  std::function<Ret(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len,
-                    std::uint32_t& flags)>
-      tx;
-  // A state change; `ack` is the state's argument (e.g. 1 = DNS for UNREACHABLE).
-  std::function<Ret(State state, std::uint32_t ack)> state;
-};
-
 struct StreamInfo {
   std::string streamtype;
   Callbacks callbacks;
+  // Instead of `callbacks`: the stream calls these, and keeps them until it
+  // is reclaimed (the C API's handle, which owns the user object).
+  std::shared_ptr<Handlers> handlers;
   std::int32_t manual_initial_tx_credit = 0;  // > 0: rx is held beyond the credit
   std::uint8_t flags = 0;                     // InfoFlag bits (behaviour comes later)
   void* user = nullptr;                       // returned by user()
-  std::shared_ptr<void> user_storage;         // kept alive until the stream is reclaimed
   // Called with the new stream before CREATING is raised (so wrappers can
   // publish the handle to callbacks that run during creation).
   std::function<void(Stream*)> on_bind;
@@ -76,20 +67,6 @@ struct StreamInfo {
   // user object and callbacks; the C API allocates one per client);
   // false refuses the client. Empty: a copy of this info.
   std::function<bool(StreamInfo& accepted)> make_accepted;
-};
-
-// A minimal sequencer (lws <= v4.3): receives every state the stream raises
-// except DESTROYING, in order.
-class Sequencer {
- public:
-  const std::vector<State>& states() const { return states_; }
-  void deliver(State state) {
-    if (states_.size() < kMaxKept) states_.push_back(state);
-  }
-  static constexpr std::size_t kMaxKept = 1024;
-
- private:
-  std::vector<State> states_;
 };
 
 class Stream {
@@ -142,8 +119,8 @@ class Stream {
   const policy::Streamtype& streamtype() const { return st_; }
   Context& context() { return ctx_; }
   void* user() const { return user_; }
-  // What keeps the user object alive (the C API's handle).
-  const std::shared_ptr<void>& user_storage() const { return user_storage_; }
+  // What the stream calls (the C API's handle, for C API streams).
+  const std::shared_ptr<Handlers>& handlers() const { return handlers_; }
   State tracked_state() const { return tracked_; }
   bool destroyed() const { return phase_ == StreamPhase::kDestroyed; }
   bool has_connection() const { return attempt_ != nullptr; }
@@ -164,7 +141,7 @@ class Stream {
   // Set before UNREACHABLE is raised, so the state callback can read it;
   // "" before any failure and again once CONNECTED is raised. Not a state:
   // states and their numbers are lws's (docs/api.md, "Why a connect failed").
-  const std::string& last_error() const { return last_error_; }
+  const std::string& last_error() const;
 
   // --- internal (context and Attempt) ----------------------------------
   // Raises an out-of-band state (EVENT_WAIT_CANCELLED, a user state).
@@ -187,6 +164,7 @@ class Stream {
  private:
   friend class Attempt;
   friend class Server;
+  friend class StreamList;
   enum class Seq { kIdle, kConnecting, kConnected, kFailing, kRetryWait };
 
   class Guard {
@@ -255,10 +233,10 @@ class Stream {
   // What the stream keeps of its StreamInfo. The rest is not kept per
   // stream: the streamtype name is st_.name, on_bind runs once in
   // Context::make_stream, make_accepted lives in extras_ (server streams
-  // only) and the manual credit went into est_credit_.
-  Callbacks callbacks_;
+  // only) and the manual credit went into est_credit_. The callbacks are
+  // behind one pointer (handlers.h).
+  std::shared_ptr<Handlers> handlers_;
   void* user_ = nullptr;
-  std::shared_ptr<void> user_storage_;
   std::uint8_t flags_ = 0;  // InfoFlag bits
   Metadata md_;
   RetryBudget budget_;
@@ -278,7 +256,11 @@ class Stream {
   // redirect on (same_origin); null until then, so that streams that are
   // never redirected do not carry a copy (docs/benchmarks.md).
   std::unique_ptr<Target> redirect_origin_;
-  std::string last_error_;     // last_error()
+  // last_error(); made on a failure only, so that a stream that never
+  // failed carries a pointer, not an empty string's 32 bytes
+  // (docs/benchmarks.md, "Heap per idle raw stream").
+  std::unique_ptr<std::string> last_error_;
+  void set_last_error(std::string why) { last_error_ = std::make_unique<std::string>(std::move(why)); }
   bool downgrade_logged_ = false;  // the endpoint's scheme turned "tls" off: said once
 
   // A tx EOM: on to the next part; true when the transaction goes on.
@@ -358,6 +340,10 @@ class Stream {
   // wire out of the pool), and leave() clears them as it acts.
   bool pending_disconnect_ = false;
   bool pending_destroy_ = false;
+  // The context's list of live streams (stream_list.h).
+  bool listed_ = false;
+  Stream* prev_ = nullptr;
+  Stream* next_ = nullptr;
   // Null once destroyed; posted work checks it before touching the stream.
   std::shared_ptr<Stream*> token_;
 };

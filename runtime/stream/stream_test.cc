@@ -433,6 +433,59 @@ TEST(Handlers, ChangeHandlersKeepsNulls) {
   EXPECT_TRUE(r1.saw(State::kConnected));  // old state handler kept
 }
 
+// Handlers of another kind than Callbacks (as the C API's handle is): they
+// record into a Recorder.
+struct RecordingHandlers final : Handlers {
+  explicit RecordingHandlers(Recorder& r) : r(r) {}
+  bool has_rx() const override { return true; }
+  bool has_tx() const override { return false; }
+  bool has_state() const override { return true; }
+  Ret rx(std::span<const std::uint8_t> b, std::uint32_t) override {
+    r.rx.insert(r.rx.end(), b.begin(), b.end());
+    return Ret::kOk;
+  }
+  Ret tx(std::uint32_t, std::span<std::uint8_t>, std::size_t&, std::uint32_t&) override { return Ret::kTxDontSend; }
+  Ret state(State s, std::uint32_t) override {
+    r.states.push_back(s);
+    return Ret::kOk;
+  }
+  Recorder& r;
+};
+
+// Changing them replaces only the callbacks given; the rest still go to
+// them, and they live (they may own the user object) until the stream is
+// reclaimed.
+TEST(Handlers, ChangingAnotherKindKeepsWhatIsNotReplacedAndKeepsItAlive) {
+  Recorder r1, r2;
+  Harness h;
+  auto own = std::make_shared<RecordingHandlers>(r1);
+  std::weak_ptr<Handlers> weak = own;
+  StreamInfo info;
+  info.streamtype = "echo";
+  info.handlers = std::move(own);
+  auto created = h.ctx->create(std::move(info));
+  ASSERT_TRUE(created.ok());
+  Stream* s = *created;
+  s->client_connect();
+  h.world.run_for(seconds(1));
+  EXPECT_EQ(r1.states, (std::vector<State>{State::kCreating, State::kConnecting, State::kConnected}));
+  Callbacks partial = r2.callbacks();
+  partial.state = nullptr;  // rx and tx change, state stays
+  s->change_handlers(partial);
+  EXPECT_FALSE(weak.expired());
+  r2.to_send = bytes("abc");
+  s->request_tx();
+  h.world.run_for(seconds(1));
+  EXPECT_EQ(r2.rx, bytes("abc"));  // the new tx sent it, the new rx got the echo
+  EXPECT_TRUE(r1.rx.empty());
+  EXPECT_TRUE(r2.states.empty());
+  s->destroy();
+  h.run_until_idle();
+  EXPECT_EQ(r1.states.back(), State::kDestroying);
+  EXPECT_TRUE(weak.expired());
+  EXPECT_TRUE(h.violations.empty());
+}
+
 // BUGGIFY sites (Hooks::buggify) take legal paths only: with every site on,
 // rx arrives in more pieces and tx is pulled through small buffers, and the
 // bytes both ways are exactly what was sent; with the hook empty, nothing.
@@ -602,6 +655,22 @@ TEST(Sequencer, ReceivesStates) {
   EXPECT_EQ(s->sequencer().states(), r.states);
 }
 
+// The first three states are kept in the object, the rest in a heap block:
+// the order holds across the boundary, and the count stops at kMaxKept.
+TEST(Sequencer, KeepsOrderPastItsInlineStatesUpToTheCap) {
+  Sequencer seq;
+  std::vector<State> want;
+  for (int i = 0; i < 1030; ++i) {
+    const State st = to_state(to_int(State::kUserBase) + i);
+    seq.deliver(st);
+    if (want.size() < Sequencer::kMaxKept) want.push_back(st);
+  }
+  ASSERT_EQ(seq.size(), Sequencer::kMaxKept);
+  EXPECT_EQ(seq.states(), want);
+  EXPECT_EQ(seq.at(2), to_state(to_int(State::kUserBase) + 2));
+  EXPECT_EQ(seq.at(3), to_state(to_int(State::kUserBase) + 3));
+}
+
 TEST(Context, CancelServiceAndDestructionCleanUp) {
   Recorder r;
   {
@@ -615,6 +684,37 @@ TEST(Context, CancelServiceAndDestructionCleanUp) {
   }
   EXPECT_EQ(r.names(),
             "CREATING,CONNECTING,CONNECTED,EVENT_WAIT_CANCELLED,DISCONNECTED,DESTROYING");
+}
+
+// The context's streams (stream_list.h): cancel_service reaches the live
+// ones in id order, not one destroyed before, nor one a callback destroys
+// on the way; the context's teardown destroys the rest in id order.
+TEST(Context, CancelServiceSkipsStreamsDestroyedBeforeAndOnTheWay) {
+  Recorder r1, r2, r3, r4;
+  std::vector<std::uint64_t> order;
+  Harness h;
+  Stream* s1 = make(h, r1, "echo");
+  Stream* s2 = make(h, r2, "echo");
+  Stream* s3 = make(h, r3, "echo");
+  Stream* s4 = make(h, r4, "echo");
+  for (auto [r, s] : {std::pair{&r1, s1}, {&r2, s2}, {&r3, s3}, {&r4, s4}}) {
+    r->answer = [&order, s = s, s3](State st) {
+      if (st == State::kEventWaitCancelled) {
+        order.push_back(s->id());
+        if (s->id() == 1) s3->destroy();
+      }
+      if (st == State::kDestroying) order.push_back(100 + s->id());
+      return Ret::kOk;
+    };
+  }
+  s2->destroy();
+  ASSERT_EQ(h.ctx->stream_count(), 3u);
+  h.ctx->cancel_service();
+  EXPECT_EQ(h.ctx->stream_count(), 2u);
+  h.ctx.reset();
+  // 1 is told, destroys 3 (DESTROYING 103); 2 and 3 are not told; 4 is;
+  // the teardown destroys 1 then 4.
+  EXPECT_EQ(order, (std::vector<std::uint64_t>{102, 1, 103, 4, 101, 104}));
 }
 
 TEST(Trace, StatesAreRecorded) {
