@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <list>
 #include <optional>
 #include <span>
 #include <string>
@@ -161,8 +162,10 @@ class MessageParser {
   std::vector<std::uint8_t> upgrade_bytes_;
 
   // own_queued_body()'s copies, one per BodyEvent; the oldest queued
-  // BodyEvents point into them (newer ones borrow the input).
-  std::deque<std::vector<std::uint8_t>> owned_bodies_;
+  // BodyEvents point into them (newer ones borrow the input). A list, not a
+  // deque: an empty libstdc++ deque already holds ~600 bytes, and every
+  // idle h1 stream has a parser.
+  std::list<std::vector<std::uint8_t>> owned_bodies_;
   // Copies whose events were popped: kept until the next receive_data().
   std::vector<std::vector<std::uint8_t>> handed_out_;
 };
