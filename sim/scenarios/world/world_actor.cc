@@ -230,8 +230,28 @@ void Actor::on_timeout() {
 // allows the same request (WorldScenario::check_metadata).
 bool Actor::request_may_lack_id() const { return spec_.via_proxy && st_.nailed_up; }
 
-std::string Actor::expected_reply() const {
-  return reply_value(name_) + (plant_ == Plant::kReplyValue ? "~" : "");
+// At an h1 transaction's QOS_ACK_REMOTE, metadata ss_reply holds that
+// response's x-ss-reply: this stream's prefix and a request number above the
+// previous transaction's (a value kept from an earlier response shows as a
+// number that did not rise). Reports and returns false otherwise.
+bool Actor::check_reply_metadata() {
+  const auto v = port_ ? port_->metadata(kReplyMetadata) : std::nullopt;
+  const std::string prefix = reply_prefix(name_ + (plant_ == Plant::kReplyValue ? "~" : ""));
+  std::optional<unsigned> n;
+  if (v && v->size() > prefix.size() && v->size() <= prefix.size() + 9 && v->rfind(prefix, 0) == 0 &&
+      v->find_first_not_of("0123456789", prefix.size()) == std::string::npos)
+    n = static_cast<unsigned>(std::stoul(v->substr(prefix.size())));
+  if (n && *n > last_reply_) {
+    last_reply_ = *n;
+    return true;
+  }
+  // A request that left without x-ss-id got no x-ss-reply: the metadata is
+  // unset or still the previous transaction's.
+  if (request_may_lack_id() && (!v || (n && *n == last_reply_))) return true;
+  report("response-metadata", std::string(kReplyHeader) + " of this transaction is \"" + prefix +
+                                  "N\" with N above " + std::to_string(last_reply_) + "; metadata " + kReplyMetadata +
+                                  " reads " + (v ? "\"" + *v + "\"" : std::string("unset")));
+  return false;
 }
 
 void Actor::set_md(const std::string& name, const std::string& value) {
@@ -317,11 +337,9 @@ Ret Actor::on_state(State state, std::uint32_t) {
                                     std::to_string(body_.size()) + " (a short or wrong body reported complete)");
         else if (!c.eom && !body_.empty())
           report("som-eom", "QOS_ACK_REMOTE before the body's EOM");
-        else if (const auto v = port_ ? port_->metadata(kReplyMetadata) : std::nullopt;
-                 v != expected_reply() && !(v == std::nullopt && request_may_lack_id()))
-          report("response-metadata", std::string(kReplyHeader) + " was \"" + expected_reply() + "\"; metadata " +
-                                          kReplyMetadata + " reads " + (v ? "\"" + *v + "\"" : std::string("unset")));
-        else if (!done_at_)
+        else if (!check_reply_metadata()) {
+          // reported
+        } else if (!done_at_)
           done_at_ = world_.now();
         check_done();
       }

@@ -71,11 +71,9 @@ class Actor {
   std::int64_t unused_credit() const { return st_.manual_initial_tx_credit + granted_ - received_; }
   std::int64_t received() const { return received_; }
   const StreamPort* port() const { return port_.get(); }
-  // The values `name` had at some time in [from, to] (unset = "").
-  // The x-ss-reply value the actor expects in metadata ss_reply.
-  std::string expected_reply() const;
   // Whether this stream's request may reach the server without x-ss-id.
   bool request_may_lack_id() const;
+  // The values `name` had at some time in [from, to] (unset = "").
   std::set<std::string> values_between(const std::string& name, Micros from, Micros to) const;
   Micros life_bound() const { return life_bound_; }
   Micros calm_bound() const { return calm_bound_; }
@@ -103,6 +101,7 @@ class Actor {
   void on_connected();
   void on_disconnected();
   void check_done();
+  bool check_reply_metadata();
   Micros timer_wait() const;
   void finish();
   void read_tick();
@@ -138,6 +137,7 @@ class Actor {
   std::size_t tx_msg_ = 0, tx_off_ = 0;
   std::optional<Micros> created_at_, done_at_, gone_at_;
   bool asked_again_after_arf_ = false;
+  unsigned last_reply_ = 0;  // the request number in the last ss_reply checked
   int reasks_ = 0;
   bool reader_hold_ = false;
   bool credit_ = false;  // manual credit (direct and proxied streams)

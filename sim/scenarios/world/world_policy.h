@@ -9,8 +9,9 @@
 //     (the runner sets it to the stream's name, so the server can tell
 //     whose request it reads);
 //   - h1 streamtypes also get metadata "ss_reply" read from response
-//     header "x-ss-reply:" (the server answers every request that names a
-//     stream with reply_value(that name));
+//     header "x-ss-reply:" (the server answers the n-th request that names
+//     a stream with reply_value(that name, n), so each transaction's value
+//     is new);
 //   - h1 GET: http_url "dl/${ss_dl}/<url>" with metadata "ss_dl" (no
 //     header), set by the runner to the stream's `download`; the server
 //     serves /dl/<n>/... with body world_body(n);
@@ -35,8 +36,10 @@ inline constexpr const char* kDownloadMetadata = "ss_dl";
 inline constexpr const char* kReplyMetadata = "ss_reply";
 inline constexpr const char* kReplyHeader = "x-ss-reply";
 
-// The x-ss-reply value the world's HTTP servers send to stream `name`.
-inline std::string reply_value(const std::string& name) { return "reply-to-" + name; }
+// The x-ss-reply value the world's HTTP servers send to stream `name`,
+// before the number of the request (reply_value(name, n)).
+inline std::string reply_prefix(const std::string& name) { return "reply-to-" + name + "#"; }
+inline std::string reply_value(const std::string& name, unsigned n) { return reply_prefix(name) + std::to_string(n); }
 
 // The policy's http_url for streamtype `st` (before ${} expansion).
 std::string policy_url(const gen::StreamtypeSpec& st);

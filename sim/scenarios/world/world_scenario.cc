@@ -311,7 +311,8 @@ class WorldRun final : public ScenarioRun {
     seen_.push_back({world.now(), host, head.target, head.headers});
     peers::HttpRoute r;
     // Every answer carries a response header the policy maps to metadata.
-    if (const auto id = header(head.headers, kIdHeader)) r.headers.push_back({"X-Ss-Reply", reply_value(std::string(*id))});
+    if (const auto id = header(head.headers, kIdHeader))
+      r.headers.push_back({"X-Ss-Reply", reply_value(std::string(*id), ++requests_named_[std::string(*id)])});
     const std::string& t = head.target;
     if (head.method == "POST" && t.rfind("/echo/", 0) == 0) {
       r.body = body;
@@ -527,6 +528,7 @@ class WorldRun final : public ScenarioRun {
   std::vector<std::unique_ptr<peers::WsEchoServer>> ws_;
   std::vector<std::string> ws_hosts_;  // ws_[i] listens on ws_hosts_[i]
   std::vector<SeenRequest> seen_;
+  std::map<std::string, unsigned> requests_named_;  // by x-ss-id: how many the servers answered
   std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
   std::unique_ptr<stream::Context> ctx_;
   SimProxyProcess proxy_;

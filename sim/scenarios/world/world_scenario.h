@@ -48,7 +48,8 @@
 //   [metadata-at-server] a url segment or header the server read is not a
 //                       value the user had set when that request was made
 //   [response-metadata] h1: at QOS_ACK_REMOTE metadata ss_reply is not the
-//                       x-ss-reply header the server answered with
+//                       x-ss-reply header the server answered with (its
+//                       request number must rise per transaction)
 //   [credit]            manual credit, direct or proxied: more rx than the
 //                       credit granted; calm world: the transfer stalled
 //                       with granted credit unused
