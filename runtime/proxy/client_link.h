@@ -30,7 +30,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <span>
@@ -38,6 +37,7 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/core/fifo.h"
 #include "runtime/core/time.h"
 #include "runtime/wire/decoder.h"
 #include "runtime/wire/frames.h"
@@ -138,7 +138,7 @@ class ClientLink {
   Phase phase_ = Phase::kDown;
   wire::FrameDecoder decoder_{wire::Direction::kProxyToClient};
   std::optional<Micros> deadline_;
-  std::deque<LinkEvent> events_;
+  Fifo<LinkEvent> events_;
   std::string close_reason_;
 
   bool streamtype_pending_ = false;

@@ -41,13 +41,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <span>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "runtime/core/fifo.h"
 #include "runtime/core/time.h"
 #include "runtime/wire/decoder.h"
 #include "runtime/wire/frames.h"
@@ -184,8 +184,8 @@ class ProxyLink {
   bool client_spoke_ = false;             // a frame came after CREATE_RESULT
   std::size_t rx_payload_max_ = 16384;    // rx_frame_payload_max(client_buflen)
   wire::FrameDecoder decoder_{wire::Direction::kClientToProxy};
-  std::deque<Command> commands_;
-  std::deque<TxPiece> tx_pieces_;
+  Fifo<Command> commands_;
+  Fifo<TxPiece> tx_pieces_;
   std::size_t queued_tx_bytes_ = 0;
   // The onward connection the client saw CONNECTED has ended: payload that
   // still arrives was written for it and is dropped, until the client asks

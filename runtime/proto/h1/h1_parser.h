@@ -33,7 +33,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <list>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,6 +41,7 @@
 
 #include <http_parser.h>
 
+#include "runtime/core/fifo.h"
 #include "runtime/core/result.h"
 #include "runtime/proto/http/http_message.h"
 
@@ -142,7 +142,7 @@ class MessageParser {
   Kind kind_;
   http_parser parser_{};
   State state_ = State::kParsing;
-  std::deque<Event> events_;
+  Fifo<Event> events_;
   std::uint64_t offset_ = 0;  // bytes consumed before the current execute()
   const char* chunk_start_ = nullptr;
 
@@ -162,10 +162,9 @@ class MessageParser {
   std::vector<std::uint8_t> upgrade_bytes_;
 
   // own_queued_body()'s copies, one per BodyEvent; the oldest queued
-  // BodyEvents point into them (newer ones borrow the input). A list, not a
-  // deque: an empty libstdc++ deque already holds ~600 bytes, and every
-  // idle h1 stream has a parser.
-  std::list<std::vector<std::uint8_t>> owned_bodies_;
+  // BodyEvents point into them (newer ones borrow the input). Moving a
+  // vector keeps its bytes where they are, so the Fifo may move them.
+  Fifo<std::vector<std::uint8_t>> owned_bodies_;
   // Copies whose events were popped: kept until the next receive_data().
   std::vector<std::vector<std::uint8_t>> handed_out_;
 };

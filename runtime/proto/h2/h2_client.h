@@ -50,6 +50,7 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/core/fifo.h"
 #include "runtime/core/result.h"
 
 struct nghttp2_session;
@@ -184,7 +185,7 @@ class Client {
   };
 
   nghttp2_session* session_ = nullptr;
-  std::deque<Event> events_;
+  Fifo<Event> events_;
   std::map<std::int32_t, Body> bodies_;
   std::map<std::int32_t, StreamState> streams_;  // our open streams
   std::vector<std::uint8_t> out_;                // serialized, not yet taken

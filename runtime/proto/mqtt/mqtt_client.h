@@ -30,7 +30,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -39,6 +38,7 @@
 #include <variant>
 #include <vector>
 
+#include "runtime/core/fifo.h"
 #include "runtime/core/result.h"
 #include "runtime/core/time.h"
 #include "runtime/proto/mqtt/mqtt_packet.h"
@@ -155,7 +155,7 @@ class Client {
   std::map<std::uint16_t, Unacked> unacked_;  // by packet id; ordered so resends replay in a fixed order
   std::set<std::uint16_t> pending_subs_;    // SUBSCRIBE and UNSUBSCRIBE ids waiting for their ack
   std::set<std::uint16_t> pending_unsubs_;
-  std::deque<Event> events_;
+  Fifo<Event> events_;
   std::vector<std::uint8_t> out_;
 };
 

@@ -39,7 +39,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -48,6 +47,7 @@
 
 #include <wslay/wslay.h>
 
+#include "runtime/core/fifo.h"
 #include "runtime/core/result.h"
 #include "runtime/core/rng.h"
 #include "runtime/proto/h1/h1_parser.h"
@@ -171,7 +171,7 @@ class Session {
   std::size_t in_pos_ = 0;
   std::uint64_t ws_consumed_ = 0;
   std::vector<std::uint8_t> out_;
-  std::deque<Event> events_;
+  Fifo<Event> events_;
 
   // Incoming frame in progress.
   bool rx_data_frame_ = false;
