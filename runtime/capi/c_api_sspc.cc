@@ -27,6 +27,8 @@ struct lws_sspc_handle {
 
 namespace ss::stream {
 
+std::uint32_t Backend::process_id() const { return static_cast<std::uint32_t>(getpid()); }
+
 Result<Endpoint> sspc_proxy_endpoint(const lws_context_creation_info& info) {
   if (info.ss_proxy_port) {
     const char* host = info.ss_proxy_address && *info.ss_proxy_address ? info.ss_proxy_address : "127.0.0.1";
@@ -122,7 +124,7 @@ int lws_sspc_create(struct lws_context* context, int tsi, const lws_ss_info_t* s
   ss::proxy::ProxyClientOptions o;
   o.proxy = context->sspc_proxy;
   o.link.streamtype = ssi->streamtype;
-  o.link.client_pid = static_cast<std::uint32_t>(getpid());
+  o.link.client_pid = context->backend->process_id();
   o.link.initial_tx_credit = ssi->manual_initial_tx_credit;
   raw->client = std::make_unique<ss::proxy::ProxyClient>(context->backend->loop(), context->backend->net(),
                                                          std::move(o), callbacks_for(raw));
