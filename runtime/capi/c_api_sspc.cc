@@ -10,6 +10,7 @@
 #include <string>
 
 #include "runtime/capi/c_api.h"
+#include "runtime/core/planted.h"
 #include "runtime/proxy/proxy_client.h"
 
 struct lws_sspc_handle {
@@ -181,6 +182,7 @@ int lws_sspc_get_metadata(struct lws_sspc_handle* h, const char* name, const voi
   auto v = h->client->get_metadata(name);
   if (!v) return 1;
   h->metadata_value.assign(v->data(), v->size());
+  if (!h->metadata_value.empty() && SS_PLANTED("capi-sspc-md-short")) h->metadata_value.pop_back();  // planted
   *value = h->metadata_value.data();
   *len = h->metadata_value.size();
   return 0;

@@ -77,7 +77,9 @@ int flags_to_c(std::uint32_t f) {
 template <typename Api>
 class CPort final : public StreamPort {
  public:
-  CPort(CApiProcess& process, Actor& actor, bool direct) : process_(process), actor_(actor), direct_(direct) {}
+  CPort(CApiProcess& process, Actor& actor, bool direct)
+      : process_(process), actor_(actor), direct_(direct),
+        destroy_inside_(actor.spec().answers.destroy_at % 2 == 1) {}
   ~CPort() override {
     // The stream may outlive the port (teardown): its callbacks then find
     // no port in the user object.
@@ -131,6 +133,15 @@ class CPort final : public StreamPort {
   }
 
  private:
+  // A C application may destroy its stream from inside a callback (docs/api.md:
+  // the destruction waits for the callback to return) rather than answer
+  // DESTROY_ME: a stream whose plan destroys at an odd call does that.
+  Ret destroy_inside(Ret r) {
+    if (r != Ret::kDestroyMe || !destroy_inside_ || !h_) return r;
+    Api::destroy(&h_);
+    return Ret::kOk;
+  }
+
   static CPort* port_of(void* userobj) { return static_cast<CPort*>(static_cast<UserObject<Api>*>(userobj)->port); }
 
   // The user object is the handle's, with the handle where ssi said.
@@ -148,7 +159,7 @@ class CPort final : public StreamPort {
     p->check_user(userobj);
     const int n = static_cast<int>(state);
     if (p->direct_) p->process_.heard_state(n);
-    const Ret r = p->actor_.on_state(stream::to_state(n), ack);
+    const Ret r = p->destroy_inside(p->actor_.on_state(stream::to_state(n), ack));
     if (n == stream::to_int(stream::State::kDestroying)) p->h_ = nullptr;  // lws frees it after this callback
     if (p->direct_) p->process_.said(EngineEvent::Kind::kState, r);
     return to_c(r);
@@ -158,7 +169,7 @@ class CPort final : public StreamPort {
     CPort* p = port_of(userobj);
     if (!p) return LWSSSSRET_OK;
     p->check_user(userobj);
-    const Ret r = p->actor_.on_rx(std::span<const std::uint8_t>(buf, len), flags_from_c(flags));
+    const Ret r = p->destroy_inside(p->actor_.on_rx(std::span<const std::uint8_t>(buf, len), flags_from_c(flags)));
     if (p->direct_) p->process_.said(EngineEvent::Kind::kRx, r);
     return to_c(r);
   }
@@ -170,7 +181,7 @@ class CPort final : public StreamPort {
     p->check_user(userobj);
     std::size_t l = *len;
     std::uint32_t f = 0;
-    const Ret r = p->actor_.on_tx(ord, std::span<std::uint8_t>(buf, *len), l, f);
+    const Ret r = p->destroy_inside(p->actor_.on_tx(ord, std::span<std::uint8_t>(buf, *len), l, f));
     *len = l;
     *flags = flags_to_c(f);
     if (p->direct_) p->process_.said(EngineEvent::Kind::kTx, r);
@@ -180,6 +191,7 @@ class CPort final : public StreamPort {
   CApiProcess& process_;
   Actor& actor_;
   bool direct_;  // lws_ss_* (the process's engine observes the answers)
+  bool destroy_inside_;
   typename Api::Handle* h_ = nullptr;
 };
 
