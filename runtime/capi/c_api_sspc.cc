@@ -56,7 +56,10 @@ namespace {
 
 using ss::stream::Ret;
 
-Ret to_ret(lws_ss_state_return_t r) { return static_cast<Ret>(static_cast<int>(r)); }
+Ret to_ret(lws_ss_state_return_t r) {
+  if (r == LWSSSSRET_DISCONNECT_ME && SS_PLANTED("capi-sspc-disconnect-as-ok")) return Ret::kOk;  // planted
+  return static_cast<Ret>(static_cast<int>(r));
+}
 
 // Frees a handle from the loop once it is destroyed (never under its own
 // callbacks).

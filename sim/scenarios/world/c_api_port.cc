@@ -3,6 +3,7 @@
 #include <libwebsockets.h>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 
@@ -74,6 +75,15 @@ int flags_to_c(std::uint32_t f) {
   return ((f & stream::kFlagSom) ? LWSSS_FLAG_SOM : 0) | ((f & stream::kFlagEom) ? LWSSS_FLAG_EOM : 0);
 }
 
+const char* kind_name(EngineEvent::Kind k) {
+  switch (k) {
+    case EngineEvent::Kind::kState: return "state";
+    case EngineEvent::Kind::kRx: return "rx";
+    case EngineEvent::Kind::kTx: return "tx";
+    default: return "?";
+  }
+}
+
 template <typename Api>
 class CPort final : public StreamPort {
  public:
@@ -133,6 +143,36 @@ class CPort final : public StreamPort {
   }
 
  private:
+  // [c-api] as the application sees its answers (docs/api.md, return
+  // codes): DISCONNECT_ME from rx or tx ends the connection (DISCONNECTED,
+  // or UNREACHABLE if it never came up) and DESTROY_ME the stream
+  // (DESTROYING), before the library returns to the loop. Through the
+  // proxy no engine observer sees the answers, so this is sspc's check.
+  void owe(EngineEvent::Kind of, Ret r) {
+    if (owed_ != Owed::kNothing || !h_) return;
+    if (r == Ret::kDestroyMe) {
+      owed_ = Owed::kDestroying;
+    } else if (r == Ret::kDisconnectMe && of != EngineEvent::Kind::kState) {
+      owed_ = Owed::kDisconnected;
+    } else {
+      return;
+    }
+    owed_from_ = of;
+    std::weak_ptr<bool> alive = alive_;
+    process_.world().loop().post([this, alive] {
+      if (alive.expired() || owed_ == Owed::kNothing) return;
+      actor_.report("c-api", std::string(owed_ == Owed::kDestroying ? "no DESTROYING after DESTROY_ME"
+                                                                     : "no DISCONNECTED after DISCONNECT_ME") +
+                                 " from " + kind_name(owed_from_) + " before the library returned to the loop");
+      owed_ = Owed::kNothing;
+    });
+  }
+  void paid(stream::State state) {
+    using stream::State;
+    const bool ended = state == State::kDisconnected || state == State::kUnreachable;
+    if (state == State::kDestroying || (owed_ == Owed::kDisconnected && ended)) owed_ = Owed::kNothing;
+  }
+
   // A C application may destroy its stream from inside a callback (docs/api.md:
   // the destruction waits for the callback to return) rather than answer
   // DESTROY_ME: a stream whose plan destroys at an odd call does that.
@@ -159,7 +199,9 @@ class CPort final : public StreamPort {
     p->check_user(userobj);
     const int n = static_cast<int>(state);
     if (p->direct_) p->process_.heard_state(n);
+    p->paid(stream::to_state(n));
     const Ret r = p->destroy_inside(p->actor_.on_state(stream::to_state(n), ack));
+    if (n != stream::to_int(stream::State::kDestroying)) p->owe(EngineEvent::Kind::kState, r);
     if (n == stream::to_int(stream::State::kDestroying)) p->h_ = nullptr;  // lws frees it after this callback
     if (p->direct_) p->process_.said(EngineEvent::Kind::kState, r);
     return to_c(r);
@@ -170,6 +212,7 @@ class CPort final : public StreamPort {
     if (!p) return LWSSSSRET_OK;
     p->check_user(userobj);
     const Ret r = p->destroy_inside(p->actor_.on_rx(std::span<const std::uint8_t>(buf, len), flags_from_c(flags)));
+    p->owe(EngineEvent::Kind::kRx, r);
     if (p->direct_) p->process_.said(EngineEvent::Kind::kRx, r);
     return to_c(r);
   }
@@ -182,6 +225,7 @@ class CPort final : public StreamPort {
     std::size_t l = *len;
     std::uint32_t f = 0;
     const Ret r = p->destroy_inside(p->actor_.on_tx(ord, std::span<std::uint8_t>(buf, *len), l, f));
+    p->owe(EngineEvent::Kind::kTx, r);
     *len = l;
     *flags = flags_to_c(f);
     if (p->direct_) p->process_.said(EngineEvent::Kind::kTx, r);
@@ -192,17 +236,12 @@ class CPort final : public StreamPort {
   Actor& actor_;
   bool direct_;  // lws_ss_* (the process's engine observes the answers)
   bool destroy_inside_;
+  enum class Owed { kNothing, kDisconnected, kDestroying };
+  Owed owed_ = Owed::kNothing;  // what the last answer asked for and has not come
+  EngineEvent::Kind owed_from_ = EngineEvent::Kind::kState;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   typename Api::Handle* h_ = nullptr;
 };
-
-const char* kind_name(EngineEvent::Kind k) {
-  switch (k) {
-    case EngineEvent::Kind::kState: return "state";
-    case EngineEvent::Kind::kRx: return "rx";
-    case EngineEvent::Kind::kTx: return "tx";
-    default: return "?";
-  }
-}
 
 }  // namespace
 
