@@ -244,6 +244,7 @@ class WorldRun final : public ScenarioRun {
     if (c_api(true) && !(c_sspc_ = CApiProcess::sspc(world, client, "box", kProxyPort))) return;
     for (std::size_t i = 0; i < spec_.streams.size(); ++i) {
       actors_.push_back(std::make_unique<Actor>(world, spec_, i, plant_));
+      actors_.back()->replies_counted_in(&requests_named_);
       world.loop().at(spec_.streams[i].start_at, [this, i] { create(i); });
     }
     world.install(spec_.faults);
