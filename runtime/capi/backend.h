@@ -31,6 +31,10 @@ class Backend {
   // `timeout_ms` (virtual time in simulated backends). Returns < 0 when
   // nothing can ever happen again (idle), else 0.
   virtual int service(int timeout_ms) = 0;
+  // The process id an lws_sspc_* stream names to its proxy (STREAMTYPE
+  // frame): getpid(); a simulated backend gives a fixed one, since the
+  // frame's bytes are part of a reproducible run.
+  virtual std::uint32_t process_id() const;
   // Thread-safe wake-up for lws_cancel_service (may be a no-op).
   virtual void wake() {}
   // Hooks for trace / invariant reports (the simulator fills them).

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/core/planted.h"
 #include "runtime/include/ss/builtin_bindings.h"
 #include "runtime/policy/parse.h"
 #include "runtime/stream/context.h"
@@ -75,7 +76,10 @@ namespace {
 int g_log_level = LLL_ERR | LLL_WARN | LLL_NOTICE | LLL_USER;
 lws_log_emit_t g_log_emit = nullptr;
 
-Ret to_ret(lws_ss_state_return_t r) { return static_cast<Ret>(static_cast<int>(r)); }
+Ret to_ret(lws_ss_state_return_t r) {
+  if (r == LWSSSSRET_DISCONNECT_ME && SS_PLANTED("capi-disconnect-as-ok")) return Ret::kOk;  // planted
+  return static_cast<Ret>(static_cast<int>(r));
+}
 lws_ss_state_return_t from_ret(Ret r) {
   return static_cast<lws_ss_state_return_t>(static_cast<int>(r));
 }
@@ -109,6 +113,7 @@ Ret lws_ss_handle::tx(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::s
   int f = 0;
   std::size_t l = len;
   Ret r = to_ret(tx_cb(user, ordinal, buf.data(), &l, &f));
+  if (SS_PLANTED("capi-tx-eom-lost")) f &= ~LWSSS_FLAG_EOM;  // planted
   len = l;
   flags = static_cast<std::uint32_t>(f);
   return r;
@@ -598,6 +603,7 @@ void lws_ss_change_handlers(struct lws_ss_handle* h, lws_sscb_rx rx, lws_sscb_tx
 int lws_ss_add_peer_tx_credit(struct lws_ss_handle* h, int32_t add) {
   if (!h || !h->stream) return 1;
   h->stream->add_peer_tx_credit(add);
+  if (SS_PLANTED("capi-credit-twice")) h->stream->add_peer_tx_credit(add);  // planted
   return 0;
 }
 

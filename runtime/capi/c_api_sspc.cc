@@ -10,6 +10,7 @@
 #include <string>
 
 #include "runtime/capi/c_api.h"
+#include "runtime/core/planted.h"
 #include "runtime/proxy/proxy_client.h"
 
 struct lws_sspc_handle {
@@ -26,6 +27,8 @@ struct lws_sspc_handle {
 };
 
 namespace ss::stream {
+
+std::uint32_t Backend::process_id() const { return static_cast<std::uint32_t>(getpid()); }
 
 Result<Endpoint> sspc_proxy_endpoint(const lws_context_creation_info& info) {
   if (info.ss_proxy_port) {
@@ -53,7 +56,10 @@ namespace {
 
 using ss::stream::Ret;
 
-Ret to_ret(lws_ss_state_return_t r) { return static_cast<Ret>(static_cast<int>(r)); }
+Ret to_ret(lws_ss_state_return_t r) {
+  if (r == LWSSSSRET_DISCONNECT_ME && SS_PLANTED("capi-sspc-disconnect-as-ok")) return Ret::kOk;  // planted
+  return static_cast<Ret>(static_cast<int>(r));
+}
 
 // Frees a handle from the loop once it is destroyed (never under its own
 // callbacks).
@@ -122,7 +128,7 @@ int lws_sspc_create(struct lws_context* context, int tsi, const lws_ss_info_t* s
   ss::proxy::ProxyClientOptions o;
   o.proxy = context->sspc_proxy;
   o.link.streamtype = ssi->streamtype;
-  o.link.client_pid = static_cast<std::uint32_t>(getpid());
+  o.link.client_pid = context->backend->process_id();
   o.link.initial_tx_credit = ssi->manual_initial_tx_credit;
   raw->client = std::make_unique<ss::proxy::ProxyClient>(context->backend->loop(), context->backend->net(),
                                                          std::move(o), callbacks_for(raw));
@@ -179,6 +185,7 @@ int lws_sspc_get_metadata(struct lws_sspc_handle* h, const char* name, const voi
   auto v = h->client->get_metadata(name);
   if (!v) return 1;
   h->metadata_value.assign(v->data(), v->size());
+  if (!h->metadata_value.empty() && SS_PLANTED("capi-sspc-md-short")) h->metadata_value.pop_back();  // planted
   *value = h->metadata_value.data();
   *len = h->metadata_value.size();
   return 0;

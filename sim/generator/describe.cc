@@ -109,7 +109,8 @@ std::string stream_line(const WorldSpec& w, const StreamSpec& s, std::size_t i) 
   std::string out = "stream[" + std::to_string(i) + "]: " +
                     (s.streamtype < w.streamtypes.size() ? w.streamtypes[s.streamtype].name
                                                          : "?" + std::to_string(s.streamtype)) +
-                    (s.via_proxy ? " via_proxy" : " direct") + " start=" + us(s.start_at) +
+                     (s.via_proxy ? " via_proxy" : " direct") +
+                    " api=" + api_name(s.api) + " start=" + us(s.start_at) +
                     " end=" + (s.end_at ? us(s.end_at) : std::string("when-done")) +
                     " tx=" + (s.tx_mode == TxMode::kRequestTxLen ? "request_tx_len" : "request_tx") +
                     " messages=" + join_sizes(s.messages) + " download=" + std::to_string(s.download);

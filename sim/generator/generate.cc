@@ -263,6 +263,10 @@ StreamSpec draw_stream(Decisions& d, const WorldSpec& w, Budget& budget) {
   s.timeout = draw_timeout(d, st.timeout_ms);
   s.answers = draw_answers(d, !get, st.proto, s.timeout.arm_at > 0);
   if (d.chance(1, 4)) s.again_after_arf = d.between(millis(200), millis(1500));
+  // Last: the API that drives it, the C API in 1/2 of the streams it can
+  // drive (validate(): a fast reader, or manual credit to hold with).
+  const bool c_ok = s.reader.kind == ReaderSpec::Kind::kFast || st.manual_initial_tx_credit > 0;
+  if (c_ok && d.chance(1, 2)) s.api = Api::kCApi;
   return s;
 }
 
@@ -289,6 +293,7 @@ void draw_faults(Decisions& d, WorldSpec& w, bool always) {
   w.faults = random_fault_plan(rng, space, w.swarm);
   if (w.faults.actions.empty()) w.swarm.clear();
 }
+
 
 }  // namespace
 

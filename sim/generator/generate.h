@@ -38,7 +38,11 @@
 //               streamtype's; armed again 1 ms..2 s later in 1/3,
 //               cancelled in 1/2: in the timer's first half (2/3) or
 //               1 ms..4 s after arming; TIMEOUT joins the
-//               answer plan's states); again_after_arf 200..1500 ms in 1/4
+//               answer plan's states); again_after_arf 200..1500 ms in 1/4;
+//               last, its API: the C API (lws_ss_*, or
+//               lws_sspc_* via_proxy) in 1/2 of those it can drive (a fast
+//               reader, or manual credit: the C API has no rx hold), else
+//               the engine
 //   faults      on in 2/3 of the worlds: each FaultKind in the swarm with
 //               p 1/2, then random_fault_plan (sim/faults.h) restricted
 //               to the swarm, with an Rng seeded by one 64-bit draw;

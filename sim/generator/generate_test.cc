@@ -124,7 +124,7 @@ TEST(GenerateWorld, SameSeedSameWorld) {
 TEST(GenerateWorld, KnobsGrowTheSameWorld) {
   const GenKnobs knobs{.streams = 1000, .faults = true};
   int with_faults = 0;
-  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+  for (std::uint64_t seed = 1; seed <= 80; ++seed) {
     const WorldSpec plain = from_seed(seed);
     RngDecisions d(seed);
     WorldSpec heavy = generate_world(d, seed, knobs);
@@ -138,7 +138,7 @@ TEST(GenerateWorld, KnobsGrowTheSameWorld) {
     EXPECT_EQ(describe_world_spec(heavy), describe_world_spec(plain)) << "seed " << seed;
   }
   // A forced plan can still come out empty: about 13% do (1,000 seeds).
-  EXPECT_GE(with_faults, 30);
+  EXPECT_GE(with_faults, 60);
 }
 
 TEST(GenerateWorld, SeedOnlyBecomesSpecSeed) {

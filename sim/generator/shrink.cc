@@ -256,6 +256,7 @@ class Shrinker {
     for (std::size_t i = 0; i < best_.streams.size() && !spent(); ++i) {
       const StreamSpec& s = best_.streams[i];
       if (s.via_proxy) any |= attempt_edit([i](WorldSpec& c) { c.streams[i].via_proxy = false; });
+      if (best_.streams[i].api != Api::kEngine) any |= attempt_edit([i](WorldSpec& c) { c.streams[i].api = Api::kEngine; });
       const ReaderSpec& r = best_.streams[i].reader;
       if (r.kind != ReaderSpec::Kind::kFast || r.read_for || r.pause_for || r.stall_at || r.stall_for) {
         any |= attempt_edit([i](WorldSpec& c) {

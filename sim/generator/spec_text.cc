@@ -46,6 +46,7 @@ const auto kTroubles = named(server_trouble_name, {ServerTrouble::kNone, ServerT
 constexpr Named<MetadataSpec::Use> kUses[] = {
     {MetadataSpec::Use::kUrl, "url"}, {MetadataSpec::Use::kHeader, "header"}, {MetadataSpec::Use::kNone, "none"}};
 constexpr Named<TxMode> kTxModes[] = {{TxMode::kRequestTx, "request_tx"}, {TxMode::kRequestTxLen, "request_tx_len"}};
+const auto kApis = named(api_name, {Api::kEngine, Api::kCApi});
 const auto kReaderKinds = named(reader_kind_name, {ReaderSpec::Kind::kFast, ReaderSpec::Kind::kSlow,
                                                    ReaderSpec::Kind::kStall, ReaderSpec::Kind::kStop});
 constexpr Named<AnswerSpec::From> kFroms[] = {{AnswerSpec::From::kNone, "none"},
@@ -190,6 +191,7 @@ template <typename V, Is<StreamSpec> S>
 void fields(V& v, S& s) {
   v.integer("streamtype", s.streamtype);
   v.boolean("via_proxy", s.via_proxy);
+  v.name("api", kApis, s.api);
   v.integer("start_at_us", s.start_at);
   v.integer("end_at_us", s.end_at);
   v.name("tx_mode", kTxModes, s.tx_mode);

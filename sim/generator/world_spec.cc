@@ -47,8 +47,20 @@ std::string validate(const WorldSpec& spec) {
     if (s.via_proxy && !spec.proxy) return at + ".via_proxy: the world has no proxy";
     if (s.end_at != 0 && s.end_at < s.start_at) return at + ".end_at: before start_at";
     if (s.start_at < 0) return at + ".start_at: negative";
+    if (s.api == Api::kCApi && s.reader.kind != ReaderSpec::Kind::kFast &&
+        spec.streamtypes[s.streamtype].manual_initial_tx_credit == 0)
+      return at + ".api: the C API has no rx hold; a " + reader_kind_name(s.reader.kind) +
+             " reader needs manual credit there";
   }
   return "";
+}
+
+const char* api_name(Api a) {
+  switch (a) {
+    case Api::kEngine: return "engine";
+    case Api::kCApi: return "c-api";
+  }
+  return "?";
 }
 
 const char* proto_name(Proto p) {

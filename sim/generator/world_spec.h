@@ -121,9 +121,17 @@ struct MetadataSet {
   std::string value;
 };
 
+// Which API the stream's application drives it through: the C++ engine
+// (stream::Stream, or proxy::ProxyClient via the proxy), or the C API of
+// <libwebsockets.h> in a process of its own (lws_ss_*, or lws_sspc_* via
+// the proxy). The C API has no rx hold (as lws): a C API stream's reader
+// is fast, or holds by withholding manual credit (validate()).
+enum class Api { kEngine, kCApi };
+
 struct StreamSpec {
   std::size_t streamtype = 0;  // into WorldSpec::streamtypes
   bool via_proxy = false;      // a client process of the proxy, else direct
+  Api api = Api::kEngine;
   Micros start_at = 0;
   Micros end_at = 0;           // destroyed then; 0 = when done (or at the end of the run)
   TxMode tx_mode = TxMode::kRequestTx;
@@ -167,5 +175,6 @@ const char* proto_name(Proto p);
 const char* server_kind_name(ServerKind k);
 const char* server_trouble_name(ServerTrouble t);
 const char* reader_kind_name(ReaderSpec::Kind k);
+const char* api_name(Api a);
 
 }  // namespace ss::sim::gen

@@ -241,7 +241,15 @@ bool Actor::check_reply_metadata() {
   if (v && v->size() > prefix.size() && v->size() <= prefix.size() + 9 && v->rfind(prefix, 0) == 0 &&
       v->find_first_not_of("0123456789", prefix.size()) == std::string::npos)
     n = static_cast<unsigned>(std::stoul(v->substr(prefix.size())));
-  if (n && *n > last_reply_) {
+  // The acknowledged response is the latest the servers gave this stream
+  // (one transaction at a time), so a value kept from an earlier
+  // transaction shows even when no transaction before it completed.
+  unsigned latest = n ? *n : 0;
+  if (answered_) {
+    const auto it = answered_->find(name_);
+    latest = it == answered_->end() ? 0 : it->second;
+  }
+  if (n && *n > last_reply_ && *n == latest) {
     last_reply_ = *n;
     return true;
   }
@@ -249,8 +257,9 @@ bool Actor::check_reply_metadata() {
   // unset or still the previous transaction's.
   if (request_may_lack_id() && (!v || (n && *n == last_reply_))) return true;
   report("response-metadata", std::string(kReplyHeader) + " of this transaction is \"" + prefix +
-                                  "N\" with N above " + std::to_string(last_reply_) + "; metadata " + kReplyMetadata +
-                                  " reads " + (v ? "\"" + *v + "\"" : std::string("unset")));
+                                  std::to_string(latest) + "\" (the servers' latest answer to this stream, above " +
+                                  std::to_string(last_reply_) + "); metadata " + kReplyMetadata + " reads " +
+                                  (v ? "\"" + *v + "\"" : std::string("unset")));
   return false;
 }
 

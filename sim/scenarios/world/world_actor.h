@@ -48,6 +48,9 @@ class Actor {
   stream::Ret on_tx(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags);
 
   void attach(std::unique_ptr<StreamPort> port);
+  // How many requests naming each stream (x-ss-id) the servers answered:
+  // the response an h1 transaction acknowledges is this stream's latest.
+  void replies_counted_in(const std::map<std::string, unsigned>* answered) { answered_ = answered; }
   void start_timers();  // reader, metadata changes, end_at, life bound
   // Test hook for a leak: never destroy.
   bool keeps_stream() const { return plant_ == Plant::kForgetDestroy; }
@@ -138,6 +141,7 @@ class Actor {
   std::optional<Micros> created_at_, done_at_, gone_at_;
   bool asked_again_after_arf_ = false;
   unsigned last_reply_ = 0;  // the request number in the last ss_reply checked
+  const std::map<std::string, unsigned>* answered_ = nullptr;
   int reasks_ = 0;
   bool reader_hold_ = false;
   bool credit_ = false;  // manual credit (direct and proxied streams)

@@ -20,6 +20,7 @@
 #include "sim/peers/tls_server_net.h"
 #include "sim/peers/ws_echo_server.h"
 #include "sim/scenarios/proxy/sim_proxy_process.h"
+#include "sim/scenarios/world/c_api_port.h"
 #include "sim/scenarios/world/trouble_net.h"
 #include "sim/scenarios/world/world_actor.h"
 #include "sim/scenarios/world/world_policy.h"
@@ -158,6 +159,8 @@ class WorldRun final : public ScenarioRun {
     // Streams before their peers; everything TLS before the randomness goes.
     for (auto& a : actors_) a->attach(nullptr);
     ctx_.reset();
+    c_direct_.reset();
+    c_sspc_.reset();
     proxy_.server.reset();
     proxy_.onward.reset();
     proxy_.ctx.reset();
@@ -231,8 +234,17 @@ class WorldRun final : public ScenarioRun {
       po.listen = Endpoint::tcp("0.0.0.0", kProxyPort);
       if (!proxy_.start(world, world.host("box"), json, spec_.seed ^ 0xb17, po)) return;
     }
+    // The C API's client processes, one context each (c_api_port.h).
+    auto c_api = [this](bool via_proxy) {
+      return std::any_of(spec_.streams.begin(), spec_.streams.end(),
+                         [via_proxy](const auto& s) { return s.api == gen::Api::kCApi && s.via_proxy == via_proxy; });
+    };
+    if (c_api(false) && !(c_direct_ = CApiProcess::direct(world, client, json, parsed.policy, spec_.seed ^ 0x63617069, provider_)))
+      return;
+    if (c_api(true) && !(c_sspc_ = CApiProcess::sspc(world, client, "box", kProxyPort))) return;
     for (std::size_t i = 0; i < spec_.streams.size(); ++i) {
       actors_.push_back(std::make_unique<Actor>(world, spec_, i, plant_));
+      actors_.back()->replies_counted_in(&requests_named_);
       world.loop().at(spec_.streams[i].start_at, [this, i] { create(i); });
     }
     world.install(spec_.faults);
@@ -244,6 +256,7 @@ class WorldRun final : public ScenarioRun {
     for (auto& a : actors_) check_actor(world, *a, heal);
     check_metadata(world);
     checker_->finish(*ctx_);
+    if (c_direct_) c_direct_->finish();
     if (spec_.proxy && proxy_.server) proxy_.check_empty(world);
     const auto live = world.network().live_connections();
     if (!live.empty())
@@ -334,7 +347,9 @@ class WorldRun final : public ScenarioRun {
     Actor* a = actors_[i].get();
     const auto& s = spec_.streams[i];
     const auto& st = spec_.streamtypes[s.streamtype];
-    if (!s.via_proxy) {
+    if (s.api == gen::Api::kCApi) {
+      if (!(s.via_proxy ? c_sspc_ : c_direct_)->create(*a, st.name, st.manual_initial_tx_credit)) return;
+    } else if (!s.via_proxy) {
       stream::StreamInfo info;
       info.streamtype = st.name;
       info.manual_initial_tx_credit = st.manual_initial_tx_credit;
@@ -531,6 +546,7 @@ class WorldRun final : public ScenarioRun {
   std::map<std::string, unsigned> requests_named_;  // by x-ss-id: how many the servers answered
   std::unique_ptr<EngineChecker> checker_;  // outlives the context it watches
   std::unique_ptr<stream::Context> ctx_;
+  std::unique_ptr<CApiProcess> c_direct_, c_sspc_;  // C API streams (lws_ss_*, lws_sspc_*)
   SimProxyProcess proxy_;
   std::vector<std::unique_ptr<Actor>> actors_;
 };

@@ -13,8 +13,11 @@
 //   - the policy is JSON text from world_policy.h (parsed for real), which
 //     also fixes the URL conventions (ss_id / ss_dl metadata);
 //   - one actor per StreamSpec, created at start_at: directly in the client
-//     Context, or (via_proxy) as a ProxyClient to the proxy on "box"; the
-//     same actor drives both through a port. It sets the spec's metadata
+//     Context, or (via_proxy) as a ProxyClient to the proxy on "box"; with
+//     api == kCApi through the C API instead, in a C client process of its
+//     own (c_api_port.h: lws_ss_* in an lws_context under the same policy,
+//     or lws_sspc_* to the proxy on "box"); the same actor drives all four
+//     through a port. It sets the spec's metadata
 //     (at == 0: in CREATING; else at creation + at), asks (request_tx, or
 //     request_tx_len(total) with TxMode::kRequestTxLen) unless nailed_up
 //     (once: CONNECTED asks again only if the ask's connection ended),
@@ -59,6 +62,10 @@
 //                       its deadline, calm world, fast reader)
 //   [liveness]          calm world: work not done within its bound; faults:
 //                       not CONNECTED again within a bound after they heal
+//   [c-api]             a C API stream: a C callback's answer (LWSSSSRET_*)
+//                       is not the one the engine took, a state the engine
+//                       raised is not the one the C callback got, a
+//                       callback's user object is not its handle's
 //   [leak]              streams, attempts, pooled connections, proxy links,
 //                       onward streams or network connections left at the end
 #pragma once
