@@ -8,10 +8,11 @@ def _owned(file):
     return file.owner != None and file.owner.workspace_name == "" and \
         not file.owner.package.startswith("third_party")
 
-def _static_archive_impl(ctx):
+def _objects(deps):
+    """The first-party objects of deps' transitive closure, in link order."""
     objects = []
     seen = {}
-    for dep in ctx.attr.deps:
+    for dep in deps:
         for linker_input in dep[CcInfo].linking_context.linker_inputs.to_list():
             for lib in linker_input.libraries:
                 # PIC objects: the archive may end up in a PIE executable or
@@ -21,6 +22,13 @@ def _static_archive_impl(ctx):
                     if _owned(o) and o.path not in seen:
                         seen[o.path] = True
                         objects.append(o)
+    return objects
+
+def _static_archive_impl(ctx):
+    # `exclude`: objects another file already holds (the TLS plugin takes
+    # the runtime's own code from libsecurestreams.so, not a second copy).
+    excluded = {o.path: True for o in _objects(ctx.attr.exclude)}
+    objects = [o for o in _objects(ctx.attr.deps) if o.path not in excluded]
     if not objects:
         fail("static_archive %s: no objects found in deps" % ctx.label)
     out = ctx.actions.declare_file(ctx.attr.out)
@@ -41,9 +49,11 @@ def _static_archive_impl(ctx):
 
 static_archive = rule(
     implementation = _static_archive_impl,
-    doc = "One .a holding every first-party object of deps' transitive closure.",
+    doc = """One .a holding every first-party object of deps' transitive
+closure, less those of exclude's.""",
     attrs = {
         "deps": attr.label_list(providers = [CcInfo]),
+        "exclude": attr.label_list(providers = [CcInfo]),
         "out": attr.string(mandatory = True),
     },
 )

@@ -5,6 +5,7 @@
 #
 #   PREFIX/include/securestreams/libwebsockets.h, runtime/...  public headers
 #   PREFIX/lib/libsecurestreams.so.V, .so.MAJOR, .so             shared library
+#   PREFIX/lib/libsecurestreams-tls.so.MAJOR                    its TLS plugin (OpenSSL)
 #   PREFIX/lib/libsecurestreams.a                                static archive
 #   PREFIX/lib/pkgconfig/securestreams.pc
 #   PREFIX/lib/cmake/securestreams/securestreamsConfig{,Version}.cmake
@@ -24,7 +25,7 @@ while [ $# -gt 0 ]; do
     --prefix=*) prefix=${1#--prefix=}; shift ;;
     --libs) [ $# -ge 2 ] || die "--libs needs both, shared or static"; libs=$2; shift 2 ;;
     --libs=*) libs=${1#--libs=}; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (usage: --prefix PREFIX [--libs both|shared|static])" ;;
   esac
 done
@@ -67,8 +68,12 @@ if [ "$libs" != static ]; then
     || die "cannot write $libdir/$real"
   ln -sfn "$real" "$libdir/libsecurestreams.so.$soversion"
   ln -sfn "libsecurestreams.so.$soversion" "$libdir/libsecurestreams.so"
+  # The library dlopen()s the plugin from its own directory, by this name.
+  plugin="libsecurestreams-tls.so.$soversion"
+  install -m 0755 "$pkg/$plugin" "$libdir/$plugin" 2>/dev/null || die "cannot write $libdir/$plugin"
 else
-  rm -f "$libdir/$real" "$libdir/libsecurestreams.so.$soversion" "$libdir/libsecurestreams.so"
+  rm -f "$libdir/$real" "$libdir/libsecurestreams.so.$soversion" "$libdir/libsecurestreams.so" \
+    "$libdir/libsecurestreams-tls.so.$soversion"
 fi
 if [ "$libs" != shared ]; then
   install -m 0644 "$pkg/libsecurestreams.a" "$libdir/libsecurestreams.a" 2>/dev/null \

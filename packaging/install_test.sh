@@ -7,6 +7,10 @@
 # find_package(securestreams); each program GETs a file from a local HTTP
 # server and must write exactly its bytes. Also checks the installed layout,
 # the SONAME and that the shared library exports only lws* and namespace ss.
+# TLS: the shared library does not link OpenSSL (no NEEDED libssl/libcrypto,
+# not in ldd) and gets it from its plugin on the first TLS stream: the C
+# client fetches over HTTPS from a local TLS server, and without the plugin
+# its TLS stream fails naming the plugin's path while plain HTTP still works.
 set -uo pipefail
 
 fail() { echo "install_test: FAIL: $*" >&2; exit 1; }
@@ -40,6 +44,7 @@ for f in include/securestreams/libwebsockets.h \
          include/securestreams/runtime/posix/epoll_loop.h \
          include/securestreams/runtime/posix/posix_net.h \
          lib/libsecurestreams.a "lib/libsecurestreams.so.$version" \
+         "lib/libsecurestreams-tls.so.$soversion" \
          lib/pkgconfig/securestreams.pc \
          lib/cmake/securestreams/securestreamsConfig.cmake \
          lib/cmake/securestreams/securestreamsConfigVersion.cmake; do
@@ -49,11 +54,22 @@ done
 [ "$(readlink "$both/lib/libsecurestreams.so.$soversion")" = "libsecurestreams.so.$version" ] || fail "bad .so.$soversion link"
 [ "$(readlink "$both/lib/libsecurestreams.so")" = "libsecurestreams.so.$soversion" ] || fail "bad .so link"
 [ ! -e "$static/lib/libsecurestreams.so" ] || fail "--libs static installed the shared library"
+[ ! -e "$static/lib/libsecurestreams-tls.so.$soversion" ] || fail "--libs static installed the TLS plugin"
 
 step "SONAME and exported symbols"
 so="$both/lib/libsecurestreams.so.$version"
 readelf -d "$so" > "$work/so.dynamic"
 grep -q "(SONAME).*\[libsecurestreams.so.$soversion\]" "$work/so.dynamic" || fail "SONAME is not libsecurestreams.so.$soversion"
+step "no OpenSSL in the library; its TLS plugin has it"
+! grep -E 'NEEDED.*(libssl|libcrypto)' "$work/so.dynamic" || fail "libsecurestreams.so NEEDs OpenSSL"
+nm -D --undefined-only "$so" > "$work/so.undefined"
+! grep -E ' (SSL|EVP|X509|BIO|ERR|RAND|d2i|i2d|OPENSSL)_' "$work/so.undefined" || fail "libsecurestreams.so uses OpenSSL symbols"
+plugin="$both/lib/libsecurestreams-tls.so.$soversion"
+readelf -d "$plugin" > "$work/plugin.dynamic"
+grep -q 'NEEDED.*libssl' "$work/plugin.dynamic" || fail "the TLS plugin does not link libssl"
+grep -q 'NEEDED.*libsecurestreams\.so' "$work/plugin.dynamic" || fail "the TLS plugin does not link libsecurestreams.so"
+[ "$(nm -D --defined-only "$plugin" | awk '$2 == "T" {print $3}')" = "ss_tls_plugin_make_provider_v1@@SECURESTREAMS_TLS_1" ] \
+  || fail "the TLS plugin exports more or less than its entry: $(nm -D --defined-only "$plugin" | head -5)"
 nm -D --defined-only "$so" | awk '$2 != "A" {print $3}' | sed 's/@.*//' > "$work/exports"
 grep -qx lws_ss_create "$work/exports" || fail "lws_ss_create not exported"
 grep -qx lws_create_context "$work/exports" || fail "lws_create_context not exported"
@@ -77,7 +93,7 @@ if grep -q ' U __asan_' "$work/archive.nm"; then
 fi
 WARN=(-Wall -Wextra -Werror)
 
-step "HTTP server"
+step "HTTP and HTTPS servers"
 mkdir -p "$work/www"
 python3 -c 'import hashlib,sys
 out = b"".join(hashlib.sha256(str(i).encode()).digest() for i in range(12000))
@@ -88,11 +104,25 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null' EXIT
 for _ in $(seq 1 100); do [ -s "$work/port" ] && break; sleep 0.05; done
 [ -s "$work/port" ] || fail "HTTP server did not start"
 port=$(cat "$work/port")
+# HTTPS: a self-signed certificate for 127.0.0.1, made now; the client
+# trusts exactly it (ss_get's third argument: its DER in base64).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+  -keyout "$work/tls.key" -out "$work/tls.pem" 2>"$work/openssl.err" || fail "openssl req: $(cat "$work/openssl.err")"
+ca=$(openssl x509 -in "$work/tls.pem" -outform DER | base64 -w0)
+python3 "$testdata/http_server.py" "$work/tls_port" "$work/www" "$work/tls.pem" "$work/tls.key" &
+tls_server=$!
+trap 'kill $server $tls_server 2>/dev/null; wait $server $tls_server 2>/dev/null' EXIT
+for _ in $(seq 1 100); do [ -s "$work/tls_port" ] && break; sleep 0.05; done
+[ -s "$work/tls_port" ] || fail "HTTPS server did not start"
+tls_port=$(cat "$work/tls_port")
 
-# fetch NAME PROGRAM: runs PROGRAM against the server, checks the bytes.
+# fetch NAME PROGRAM [tls]: runs PROGRAM against the HTTP (or HTTPS)
+# server, checks the bytes.
 fetch() {
-  local name=$1 prog=$2
-  timeout 60 "$prog" "$port" body.bin > "$work/$name.out" 2> "$work/$name.err" \
+  local name=$1 prog=$2 args=("$port" body.bin)
+  [ "${3:-}" = tls ] && args=("$tls_port" body.bin "$ca")
+  timeout 60 "$prog" "${args[@]}" > "$work/$name.out" 2> "$work/$name.err" \
     || fail "$name exited $?: $(head -3 "$work/$name.err")"
   cmp -s "$work/$name.out" "$work/www/body.bin" || fail "$name fetched $(wc -c < "$work/$name.out") bytes, not body.bin"
   echo "$name: $(wc -c < "$work/$name.out") bytes, identical"
@@ -129,6 +159,20 @@ LD_LIBRARY_PATH="$both/lib" timeout 60 "$work/c_shared" "$port" missing.bin > /d
   && fail "c_shared succeeded on a 404"
 grep -q "QOS_NACK_REMOTE" "$work/missing.err" || fail "c_shared on a 404: $(cat "$work/missing.err")"
 
+step "TLS from the plugin"
+LD_LIBRARY_PATH="$both/lib" fetch c_shared_tls "$work/c_shared" tls
+LD_LIBRARY_PATH="$both/lib" ldd "$work/c_shared" > "$work/c_shared.ldd" || fail "ldd c_shared"
+! grep -E 'libssl|libcrypto' "$work/c_shared.ldd" || fail "a program linking libsecurestreams.so loads OpenSSL at start"
+# Without the plugin: plain streams work, a TLS stream fails and says why.
+mkdir -p "$work/noplugin"
+cp -P "$both/lib/libsecurestreams.so"* "$work/noplugin/"
+LD_LIBRARY_PATH="$work/noplugin" fetch c_noplugin "$work/c_shared"
+LD_LIBRARY_PATH="$work/noplugin" timeout 60 "$work/c_shared" "$tls_port" body.bin "$ca" > /dev/null 2> "$work/noplugin.err" \
+  && fail "a TLS stream succeeded without the plugin"
+grep -q "TLS plugin $work/noplugin/libsecurestreams-tls.so.$soversion: .*cannot open shared object file" "$work/noplugin.err" \
+  || fail "no clear error without the plugin: $(head -3 "$work/noplugin.err")"
+echo "without the plugin: $(grep -m1 'TLS plugin' "$work/noplugin.err")"
+
 step "pkg-config --static"
 export PKG_CONFIG_PATH="$static/lib/pkgconfig"
 cflags=$(pkg-config --cflags --static securestreams)
@@ -141,6 +185,7 @@ needs_so "$work/c_static" no
 needs_so "$work/cc_static" no
 fetch c_static "$work/c_static"
 fetch cc_static "$work/cc_static"
+fetch c_static_tls "$work/c_static" tls  # OpenSSL linked into the program
 
 step "CMake find_package(securestreams)"
 unset PKG_CONFIG_PATH

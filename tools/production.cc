@@ -30,7 +30,7 @@ Result<std::unique_ptr<ProductionRuntime>> ProductionRuntime::create(
   stream::Context::Config config;
   config.loop = &rt->loop_;
   config.net = &rt->net_;
-  config.tls = &rt->tls_;
+  config.tls = rt->tls_.get();
   config.seed = seed;
   config.policy = parsed.policy;
   config.hooks = std::move(hooks);

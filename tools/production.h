@@ -13,7 +13,7 @@
 #include "runtime/policy/parse.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
-#include "runtime/proto/tls/openssl_tls.h"
+#include "runtime/proto/tls/make_provider.h"
 #include "runtime/stream/context.h"
 
 namespace ss::tools {
@@ -37,7 +37,7 @@ class ProductionRuntime {
 
   posix::EpollLoop loop_;
   posix::PosixNet net_{loop_};
-  proto::OpenSslTlsProvider tls_;
+  std::unique_ptr<TlsProvider> tls_ = proto::make_tls_provider();
   std::unique_ptr<stream::Context> context_;
 };
 

@@ -3,6 +3,8 @@
  * Bazel against an installed securestreams (//packaging:install_test):
  *
  *   ss_get PORT PATH      GET http://127.0.0.1:PORT/PATH, body to stdout
+ *   ss_get PORT PATH CA   the same over TLS (https), trusting only CA: the
+ *                         base64 of a DER certificate
  *
  * The policy is the usual lws one (an h1 streamtype with a retry table); the
  * stream connects on CREATING. Exit 0 only if the whole body arrived (EOM),
@@ -12,6 +14,7 @@
 #include <libwebsockets.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 static int done, failed, acked, eom;
 static size_t rx_bytes;
@@ -85,11 +88,16 @@ int main(int argc, char **argv)
 	struct lws_context *cx;
 	struct lws_ss_handle *h;
 	lws_ss_info_t ssi;
-	char policy[1024];
+	char policy[8192];
+	const char *ca = argc == 4 ? argv[3] : NULL;
 	int guard = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: ss_get PORT PATH\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: ss_get PORT PATH [CA_DER_BASE64]\n");
+		return 2;
+	}
+	if (ca && strlen(ca) > 6000) {
+		fprintf(stderr, "ss_get: CA longer than 6000 characters\n");
 		return 2;
 	}
 	snprintf(policy, sizeof policy,
@@ -97,12 +105,20 @@ int main(int argc, char **argv)
 		 "\"schema-version\":1,"
 		 "\"retry\":[{\"default\":{\"backoff\":[100,200],"
 		 "\"conceal\":2,\"jitterpc\":0}}],"
+		 "%s%s%s"
 		 "\"s\":[{\"get\":{\"endpoint\":\"127.0.0.1\",\"port\":%d,"
 		 "\"protocol\":\"h1\",\"http_method\":\"GET\","
+		 "%s"
 		 "\"http_url\":\"%s\",\"retry\":\"default\"}}]}",
-		 atoi(argv[1]), argv[2]);
+		 ca ? "\"certs\":[{\"ca\":\"" : "", ca ? ca : "",
+		 ca ? "\"}],\"trust_stores\":[{\"name\":\"ts\","
+		      "\"stack\":[\"ca\"]}]," : "",
+		 atoi(argv[1]),
+		 ca ? "\"tls\":true,\"tls_trust_store\":\"ts\"," : "",
+		 argv[2]);
 
-	lws_set_log_level(LLL_ERR, NULL);
+	/* warnings too: a failed connection's reason (a TLS error) is one */
+	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.pss_policies_json = policy;

@@ -1,6 +1,7 @@
 // lws_create_context(): the C API on the production posix backend
-// (runtime/posix: EpollLoop + PosixNet), with OpenSSL TLS (runtime/proto/tls)
-// for streamtypes with "tls": true.
+// (runtime/posix: EpollLoop + PosixNet), with OpenSSL TLS for streamtypes
+// with "tls": true from make_tls_provider() (runtime/proto/tls: linked in,
+// or a plugin loaded on the first TLS stream in the packaged library).
 #include <libwebsockets.h>
 
 #include <memory>
@@ -9,7 +10,7 @@
 #include "runtime/capi/c_api.h"
 #include "runtime/posix/epoll_loop.h"
 #include "runtime/posix/posix_net.h"
-#include "runtime/proto/tls/openssl_tls.h"
+#include "runtime/proto/tls/make_provider.h"
 
 namespace {
 
@@ -17,7 +18,7 @@ class PosixBackend final : public ss::stream::Backend {
  public:
   ss::Loop& loop() override { return loop_; }
   ss::Net& net() override { return net_; }
-  ss::TlsProvider* tls() override { return &tls_; }
+  ss::TlsProvider* tls() override { return tls_.get(); }
   void setup(ss::stream::Context& ctx) override {
     Backend::setup(ctx);
     ctx.set_tls_transport(ss::stream::make_tls_transport());
@@ -35,7 +36,7 @@ class PosixBackend final : public ss::stream::Backend {
  private:
   ss::posix::EpollLoop loop_;
   ss::posix::PosixNet net_{loop_};
-  ss::proto::OpenSslTlsProvider tls_;
+  std::unique_ptr<ss::TlsProvider> tls_ = ss::proto::make_tls_provider();
 };
 
 }  // namespace

@@ -1,20 +1,12 @@
-// Certificates of a policy: base64 text <-> DER bytes, and DER -> OpenSSL
-// objects. The Policy keeps DER (a plain value, comparable and copyable);
-// whoever builds a TLS context turns it into X509 / STACK_OF(X509) here.
-// The parser tells certs from keys without OpenSSL (der_shape.h).
+// Certificates of a policy: base64 text <-> DER bytes. The Policy keeps DER
+// (a plain value, comparable and copyable); the TLS provider turns it into
+// OpenSSL objects (runtime/proto/tls), so the policy code never links
+// OpenSSL. The parser tells certs from keys without it (der_shape.h).
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <span>
-#include <string>
-#include <string_view>
-#include <vector>
+#include <cstddef>
 
-#include <openssl/x509.h>
-
-#include "runtime/core/result.h"
-#include "runtime/policy/policy.h"
+#include "runtime/core/base64.h"
 
 namespace ss::policy {
 
@@ -23,24 +15,8 @@ namespace ss::policy {
 inline constexpr std::size_t kMaxCertDer = 16384;
 inline constexpr std::size_t kLwsMaxCertDer = 3072;
 
-// Standard or URL-safe alphabet; padding optional but must be right;
-// whitespace (space, tab, CR, LF) is skipped. The error names the character
-// offset in the string.
-Result<std::vector<std::uint8_t>> decode_base64(std::string_view text);
-std::string encode_base64(std::span<const std::uint8_t> bytes);
-
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct X509StackFree {
-  void operator()(STACK_OF(X509) * s) const { sk_X509_pop_free(s, X509_free); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
-
-// The certificate as an OpenSSL object; null when the DER is not a cert.
-X509Ptr cert_x509(const Cert& cert);
-// The trust store's certs in stack order; null if any is not a cert.
-X509StackPtr trust_store_x509(const Policy& policy, const TrustStore& store);
+// The policy's base64 is the core's (runtime/core/base64.h).
+using ss::decode_base64;
+using ss::encode_base64;
 
 }  // namespace ss::policy

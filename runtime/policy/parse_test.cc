@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <openssl/x509.h>
+
 #include "runtime/policy/certs.h"
 #include "runtime/policy/parse.h"
 #include "runtime/policy/retry.h"
@@ -93,9 +95,14 @@ TEST(ParsePolicy, ReferencesResolveToIndices) {
   EXPECT_EQ(st.client_cert, 1);  // stored +1
   EXPECT_TRUE(out.policy->certs[0].is_certificate);
   EXPECT_FALSE(out.policy->certs[1].is_certificate);
-  auto stack = trust_store_x509(*out.policy, out.policy->trust_stores[0]);
-  ASSERT_NE(stack, nullptr);
-  EXPECT_EQ(sk_X509_num(stack.get()), 1);
+  ASSERT_EQ(out.policy->trust_stores[0].certs.size(), 1u);
+  // The trust store holds the DER OpenSSL will be given: it reads as one X509.
+  const std::vector<std::uint8_t>& der = out.policy->certs[out.policy->trust_stores[0].certs[0]].der;
+  const unsigned char* p = der.data();
+  X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+  EXPECT_NE(x, nullptr);
+  EXPECT_EQ(p, der.data() + der.size());
+  X509_free(x);
 }
 
 struct ErrorCase {

@@ -3,9 +3,9 @@
 #include <array>
 #include <cstdint>
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
+#include <sha1.h>  // libmd
 
+#include "runtime/core/base64.h"
 #include "runtime/core/escape.h"
 
 namespace ss::proto::ws {
@@ -13,11 +13,13 @@ namespace {
 
 constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-std::string base64(const std::uint8_t* data, std::size_t n) {
-  std::string out(4 * ((n + 2) / 3) + 1, '\0');
-  int len = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-  out.resize(static_cast<std::size_t>(len));
-  return out;
+// RFC 6455 §4.1: 16 random bytes in base64 (standard alphabet): exactly 24
+// characters, the last two '='.
+bool is_key(std::string_view key) {
+  if (key.size() != 24 || key.substr(22) != "==" || key.find_first_of("-_ \t") != std::string_view::npos)
+    return false;
+  auto raw = decode_base64(key);
+  return raw.ok() && raw->size() == 16;
 }
 
 // True when the comma-separated header value holds `token` (any case).
@@ -39,15 +41,18 @@ bool has_token(std::string_view value, std::string_view token) {
 std::string make_key(Rng& rng) {
   std::array<std::uint8_t, 16> raw{};
   rng.fill(raw);
-  return base64(raw.data(), raw.size());
+  return encode_base64(raw);
 }
 
 std::string accept_for(std::string_view key) {
   std::string joined(key);
   joined += kGuid;
-  std::array<std::uint8_t, SHA_DIGEST_LENGTH> digest{};
-  SHA1(reinterpret_cast<const unsigned char*>(joined.data()), joined.size(), digest.data());
-  return base64(digest.data(), digest.size());
+  std::array<std::uint8_t, SHA1_DIGEST_LENGTH> digest{};
+  SHA1_CTX sha;
+  SHA1Init(&sha);
+  SHA1Update(&sha, reinterpret_cast<const std::uint8_t*>(joined.data()), joined.size());
+  SHA1Final(digest.data(), &sha);
+  return encode_base64(digest);
 }
 
 h1::Request upgrade_request(std::string_view host, std::string_view target, std::string_view key,
@@ -110,11 +115,7 @@ Result<std::string> check_upgrade_request(const h1::Head& head, std::string_view
                            ", expected 13");
   }
   auto key = h1::find_header(head.headers, "sec-websocket-key");
-  std::array<std::uint8_t, 18> raw{};
-  // 16 bytes encode to 24 base64 characters ending in "==".
-  const bool key_ok = key && key->size() == 24 && (*key)[22] == '=' && (*key)[23] == '=' &&
-                      EVP_DecodeBlock(raw.data(), reinterpret_cast<const unsigned char*>(key->data()), 24) == 18;
-  if (!key_ok) return refuse(400, "Sec-WebSocket-Key " + (key ? quote_text(*key) : std::string("missing")) +
+  if (!key || !is_key(*key)) return refuse(400, "Sec-WebSocket-Key " + (key ? quote_text(*key) : std::string("missing")) +
                                       " is not 16 base64 bytes");
   auto offered = h1::find_header(head.headers, "sec-websocket-protocol");
   if (!offered) return std::string();

@@ -321,6 +321,8 @@ TEST(WsServerHandshake, BadRequestsAreRefusedWithTheirStatus) {
       {"Sec-WebSocket-Version: 13\r\n", "", 426, "Sec-WebSocket-Version missing"},
       {"dGhlIHNhbXBsZSBub25jZQ==", "short", 400, "Sec-WebSocket-Key 'short'"},
       {"dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25j!!==", 400, "not 16 base64 bytes"},
+      {"dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25j-_==", 400, "not 16 base64 bytes"},  // URL-safe alphabet
+      {"dGhlIHNhbXBsZSBub25jZQ==", "dGhlIHNhbXBsZSBub25jZQ=", 400, "not 16 base64 bytes"},
       {"Upgrade: websocket", "Upgrade: h2c", 400, "Upgrade header"},
       {"GET /chat", "POST /chat", 400, "method 'POST'"},
       {"Host: h\r\n", "Host: h\r\nSec-WebSocket-Protocol: other\r\n", 400, "subprotocols 'other' offered"},

@@ -1,6 +1,8 @@
-#include "runtime/policy/certs.h"
+#include "runtime/core/base64.h"
 
-namespace ss::policy {
+#include <string>
+
+namespace ss {
 namespace {
 
 int b64_value(char c) {
@@ -79,23 +81,4 @@ std::string encode_base64(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
-X509Ptr cert_x509(const Cert& cert) {
-  const unsigned char* p = cert.der.data();
-  X509Ptr x(d2i_X509(nullptr, &p, static_cast<long>(cert.der.size())));
-  if (x && p != cert.der.data() + cert.der.size()) x.reset();
-  return x;
-}
-
-X509StackPtr trust_store_x509(const Policy& policy, const TrustStore& store) {
-  X509StackPtr stack(sk_X509_new_null());
-  if (!stack) return nullptr;
-  for (std::size_t idx : store.certs) {
-    if (idx >= policy.certs.size()) return nullptr;
-    X509Ptr x = cert_x509(policy.certs[idx]);
-    if (!x || !sk_X509_push(stack.get(), x.get())) return nullptr;
-    x.release();  // owned by the stack now
-  }
-  return stack;
-}
-
-}  // namespace ss::policy
+}  // namespace ss
