@@ -167,6 +167,22 @@ TEST_F(H1Fixture, CloseBeforeResponse) {
   EXPECT_EQ(d.kinds(), (std::vector<std::string>{"closed"}));
 }
 
+// "Connection: close" with the FIN held back: the connection stays open for
+// close_delay, and a request sent on it meanwhile is counted, never answered.
+TEST_F(H1Fixture, CloseDelayHoldsFinAndCountsLateRequest) {
+  server.route({.path = "/", .body_size = 5, .close_after = true, .close_delay = seconds(2)});
+  ASSERT_TRUE(server.start().ok());
+  d.start(world.net_for(client_host), 80, {get("/")});
+  world.run_for(seconds(1));
+  EXPECT_EQ(d.body, pattern_body(5));
+  EXPECT_FALSE(d.ended.has_value());
+  d.conn->write(std::string("GET / HTTP/1.1\r\nHost: server\r\n\r\n"));
+  world.run_for(seconds(2));
+  EXPECT_EQ(d.ended, EndReason::kClosedByPeer);
+  EXPECT_EQ(server.requests_after_close(), 1u);
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
 // ws ------------------------------------------------------------------------
 
 struct WsDriver : ConnectionHandler {
