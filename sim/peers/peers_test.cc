@@ -253,6 +253,29 @@ TEST_F(WsFixture, EchoPingAndCloseCode) {
   EXPECT_EQ(server.close_codes(), std::vector<std::uint16_t>{4001});  // our echo of its code
 }
 
+// A frozen server answers nothing on its open connections (no echo, no
+// pong) and keeps them open; a new connection is served as usual.
+TEST_F(WsFixture, FreezeSilencesOpenConnectionsOnly) {
+  WsEchoServer server(world.loop(), world.net_for(server_host), Endpoint::tcp("", 81));
+  WsDriver d;
+  d.to_send = {"before"};
+  run(server, d);
+  ASSERT_EQ(server.messages_echoed(), 1u);
+  server.freeze();
+  ASSERT_TRUE(d.client.send(bytes("after"), false, true, true).ok());
+  ASSERT_TRUE(d.client.ping(bytes("p")).ok());
+  d.flush();
+  const std::size_t events = d.events.size();
+  world.run_for(seconds(10));
+  EXPECT_EQ(server.messages_echoed(), 1u);
+  EXPECT_EQ(d.events.size(), events) << "a frozen server sent something";
+  WsDriver fresh;
+  fresh.to_send = {"new"};
+  fresh.start(world.net_for(client_host));
+  world.run_for(seconds(1));
+  EXPECT_EQ(server.messages_echoed(), 2u);
+}
+
 TEST_F(WsFixture, WrongAccept) {
   WsEchoServer server(world.loop(), world.net_for(server_host), Endpoint::tcp("", 81), {.fault = WsFault::kWrongAccept});
   WsDriver d;

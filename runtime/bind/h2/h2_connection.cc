@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runtime/core/planted.h"
+
 namespace ss::proto::h2 {
 
 H2Connection::H2Connection(Loop& loop, std::string key, std::weak_ptr<H2Registry> registry,
@@ -207,7 +209,7 @@ void H2Connection::arm_timers() {
 void H2Connection::on_timer() {
   if (over_) return;
   const Micros now = loop_.now();
-  if (hangup_after_ && now - last_valid_ >= hangup_after_) {
+  if (hangup_after_ && now - last_valid_ >= hangup_after_ && !SS_PLANTED("h2-hangup-ignored")) {  // planted: never hung up
     return end(EndReason::kTimedOut, "");
   }
   if (ping_after_ && last_ping_ < last_valid_ && now - last_valid_ >= ping_after_) {
