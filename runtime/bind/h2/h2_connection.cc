@@ -11,7 +11,8 @@ H2Connection::H2Connection(Loop& loop, std::string key, std::weak_ptr<H2Registry
     : loop_(loop), key_(std::move(key)), registry_(std::move(registry)) {
   if (retry) {
     ping_after_ = seconds(retry->secs_since_valid_ping);
-    hangup_after_ = seconds(retry->secs_since_valid_hangup);
+    // planted: svalidhup dropped, a silent connection is never ended
+    hangup_after_ = SS_PLANTED("h2-hangup-ignored") ? 0 : seconds(retry->secs_since_valid_hangup);
   }
 }
 
@@ -209,7 +210,7 @@ void H2Connection::arm_timers() {
 void H2Connection::on_timer() {
   if (over_) return;
   const Micros now = loop_.now();
-  if (hangup_after_ && now - last_valid_ >= hangup_after_ && !SS_PLANTED("h2-hangup-ignored")) {  // planted: never hung up
+  if (hangup_after_ && now - last_valid_ >= hangup_after_) {
     return end(EndReason::kTimedOut, "");
   }
   if (ping_after_ && last_ping_ < last_valid_ && now - last_valid_ >= ping_after_) {
