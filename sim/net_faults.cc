@@ -65,9 +65,15 @@ void Network::half_close(std::uint64_t conn) {
   sched_.schedule_now([this, conn] {
     End* e = find(conn);
     if (e == nullptr || e->peer == 0) return;
-    const std::uint64_t peer = e->peer;
-    trace_.record(sched_.now(), "fault", "half_close peer of " + conn_text(conn));
-    shutdown_write(peer);
+    // The accepting (server) side sends the EOF, whichever end was drawn: a
+    // server may shut its write side, but nothing in TCP can shut a client's
+    // write side from the other end without the client asking.
+    const std::uint64_t client = e->accepted ? e->peer : conn;
+    const std::uint64_t server = e->accepted ? conn : e->peer;
+    const End* s = find(server);
+    if (s == nullptr || !s->accepted) return;  // not a client/server pair
+    trace_.record(sched_.now(), "fault", "half_close peer of " + conn_text(client));
+    shutdown_write(server);
   });
 }
 

@@ -120,7 +120,7 @@ class Network {
   void dns_nxdomain(std::string name, Micros duration);
   void dns_timeout(std::string name, Micros duration);
   void reset(std::uint64_t conn);
-  void half_close(std::uint64_t conn);  // conn's peer sends EOF
+  void half_close(std::uint64_t conn);  // the server end of conn's pair sends EOF
   void stall(std::uint64_t conn, Micros duration);
   void clog(int a, int b, Micros duration);
   void unclog(int a, int b);

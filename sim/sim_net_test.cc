@@ -252,6 +252,24 @@ TEST_F(SimNetTest, PeerHalfCloseEndsOrReadClosesPerOption) {
   EXPECT_EQ(plain.reason, EndReason::kClosedByPeer);
 }
 
+// Drawn on the server's end, the fault still shuts the server's write side:
+// a client's write side is never shut from the other end (TCP cannot).
+TEST_F(SimNetTest, HalfCloseOnTheServerEndStillShutsTheServer) {
+  auto l = listen_b();
+  ConnectOptions o;
+  o.allow_half_close = true;
+  auto c = connect_b(o);
+  world.run_until_idle(1000);
+  ASSERT_EQ(sink.conns.size(), 1u);
+  world.network().half_close(sink.conns[0]->id());
+  world.run_until_idle(1000);
+  EXPECT_TRUE(client.read_closed);
+  EXPECT_FALSE(sink.recs[0]->ended);
+  EXPECT_TRUE(c->write("client still writes"));
+  world.run_until_idle(1000);
+  EXPECT_EQ(sink.recs[0]->data, "client still writes");
+}
+
 TEST_F(SimNetTest, StallHoldsBytesForThePeriod) {
   auto l = listen_b();
   auto c = connect_b();

@@ -116,7 +116,7 @@ void Stream::apply(Ret r) {
   if (r == Ret::kDestroyMe) pending_destroy_ = true;
   if (r == Ret::kDisconnectMe && !SS_PLANTED("disconnect-me-ignored")) {
     pending_disconnect_ = true;
-    drop_held_ = true;  // the user's choice: what is held goes with the connection
+    drop_held_ = !SS_PLANTED("disconnect-held-kept");  // the user's choice: what is held goes with the connection
   }
 }
 

@@ -34,6 +34,7 @@ struct H2Server::Conn : ConnectionHandler {
   std::unique_ptr<Connection> conn;
   std::unique_ptr<H2ServerCore> core;
   bool dead = false;     // reads and drops everything
+  bool frozen = false;   // freeze(): reads and drops everything, sends nothing
   bool stall = false;    // pause reading after the first request
   bool gone = false;
   bool goaway_sent = false;
@@ -46,7 +47,7 @@ struct H2Server::Conn : ConnectionHandler {
   }
 
   void flush() {
-    if (gone) return;
+    if (gone || frozen) return;
     std::vector<std::uint8_t> out;
     core->take_output(out);
     if (!out.empty()) conn->write(out);
@@ -57,7 +58,7 @@ struct H2Server::Conn : ConnectionHandler {
   }
 
   void on_data(std::span<const std::uint8_t> bytes) override {
-    if (gone || dead) return;
+    if (gone || dead || frozen) return;
     if (Error e = core->receive_data(bytes)) {
       server->stats_.errors.push_back(e.message());
       flush();
@@ -183,6 +184,10 @@ void H2Server::accept(std::unique_ptr<Connection> c) {
       it->second->flush();
     });
   }
+}
+
+void H2Server::freeze() {
+  for (auto& [id, c] : conns_) c->frozen = true;
 }
 
 void H2Server::drop(std::uint64_t id) { conns_.erase(id); }

@@ -75,6 +75,11 @@ class H2Server {
   Error start();
   void stop();  // stops listening and drops every connection
   Endpoint local() const { return listen_.local(); }
+  // Every connection the server has now goes dead for good: it reads and
+  // drops everything and sends nothing (no PING ACK), and stays open (a hung
+  // server behind live TCP connections: only svalidhup finds it). New
+  // connections are served as usual.
+  void freeze();
   const H2ServerStats& stats() const { return stats_; }
   std::size_t open_connections() const { return conns_.size(); }
 

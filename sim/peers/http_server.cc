@@ -153,9 +153,18 @@ void HttpServer::write_body(std::uint64_t id, std::string body, std::size_t at, 
   }
   if (r.chunked) conn.write(std::string(h1::kLastChunk));
   if (close) {
-    conn.shutdown_write();
-    // The client closes after reading; drop our side a little later.
-    later(seconds(1), [this, id] { drop(id); });
+    auto fin = [this, id] {
+      auto c = conns_.find(id);
+      if (c == conns_.end()) return;
+      c->second->conn->shutdown_write();
+      // The client closes after reading; drop our side a little later.
+      later(seconds(1), [this, id] { drop(id); });
+    };
+    if (r.close_delay > 0) {
+      later(r.close_delay, fin);
+    } else {
+      fin();
+    }
   } else if (idle_timeout_ > 0) {
     // Like a real server's keep-alive timeout: no new request in time, close.
     const std::uint64_t seen = it->second->requests_seen;

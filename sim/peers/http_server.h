@@ -49,6 +49,10 @@ struct HttpRoute {
   bool chunked = false;       // Transfer-Encoding: chunked
   bool until_close = false;   // no length: body ends when we close
   bool close_after = false;   // Connection: close, then close
+  // With "Connection: close": wait this long after the response before our
+  // FIN, as a busy server may (0: FIN right behind the response). A client
+  // that wrongly keeps the connection for reuse gets the time to send on it.
+  Micros close_delay = 0;
   Micros delay = 0;           // before the response head
   std::size_t piece = 0;      // write the body in pieces of this size (0: at once)
   Micros piece_gap = 0;       // slow body: time between pieces

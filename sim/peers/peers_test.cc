@@ -167,6 +167,22 @@ TEST_F(H1Fixture, CloseBeforeResponse) {
   EXPECT_EQ(d.kinds(), (std::vector<std::string>{"closed"}));
 }
 
+// "Connection: close" with the FIN held back: the connection stays open for
+// close_delay, and a request sent on it meanwhile is counted, never answered.
+TEST_F(H1Fixture, CloseDelayHoldsFinAndCountsLateRequest) {
+  server.route({.path = "/", .body_size = 5, .close_after = true, .close_delay = seconds(2)});
+  ASSERT_TRUE(server.start().ok());
+  d.start(world.net_for(client_host), 80, {get("/")});
+  world.run_for(seconds(1));
+  EXPECT_EQ(d.body, pattern_body(5));
+  EXPECT_FALSE(d.ended.has_value());
+  d.conn->write(std::string("GET / HTTP/1.1\r\nHost: server\r\n\r\n"));
+  world.run_for(seconds(2));
+  EXPECT_EQ(d.ended, EndReason::kClosedByPeer);
+  EXPECT_EQ(server.requests_after_close(), 1u);
+  EXPECT_EQ(server.requests().size(), 1u);
+}
+
 // ws ------------------------------------------------------------------------
 
 struct WsDriver : ConnectionHandler {
@@ -235,6 +251,29 @@ TEST_F(WsFixture, EchoPingAndCloseCode) {
   EXPECT_EQ(d.texts(), (std::vector<std::string>{"open chat", "ping 5", "frag text som eom 5",
                                                  "frag text som eom 6", "close 4001 bye", "closed clean=1"}));
   EXPECT_EQ(server.close_codes(), std::vector<std::uint16_t>{4001});  // our echo of its code
+}
+
+// A frozen server answers nothing on its open connections (no echo, no
+// pong) and keeps them open; a new connection is served as usual.
+TEST_F(WsFixture, FreezeSilencesOpenConnectionsOnly) {
+  WsEchoServer server(world.loop(), world.net_for(server_host), Endpoint::tcp("", 81));
+  WsDriver d;
+  d.to_send = {"before"};
+  run(server, d);
+  ASSERT_EQ(server.messages_echoed(), 1u);
+  server.freeze();
+  ASSERT_TRUE(d.client.send(bytes("after"), false, true, true).ok());
+  ASSERT_TRUE(d.client.ping(bytes("p")).ok());
+  d.flush();
+  const std::size_t events = d.events.size();
+  world.run_for(seconds(10));
+  EXPECT_EQ(server.messages_echoed(), 1u);
+  EXPECT_EQ(d.events.size(), events) << "a frozen server sent something";
+  WsDriver fresh;
+  fresh.to_send = {"new"};
+  fresh.start(world.net_for(client_host));
+  world.run_for(seconds(1));
+  EXPECT_EQ(server.messages_echoed(), 2u);
 }
 
 TEST_F(WsFixture, WrongAccept) {

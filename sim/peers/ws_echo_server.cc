@@ -21,6 +21,7 @@ struct WsEchoServer::Conn : ConnectionHandler {
   bool closing = false;
   bool close_pending = false;
   bool cut = false;  // kCloseMidMessage fired: nothing more is read or sent
+  bool frozen = false;  // freeze(): nothing read or sent, the socket kept open
   bool counted_too_big = false;
 
   ~Conn() override {
@@ -101,6 +102,7 @@ struct WsEchoServer::Conn : ConnectionHandler {
   }
 
   void on_data(std::span<const std::uint8_t> bytes) override {
+    if (frozen) return;
     if (!ev) {
       handshake(bytes);
       return;
@@ -227,5 +229,9 @@ void WsEchoServer::accept(std::unique_ptr<Connection> c) {
 }
 
 void WsEchoServer::drop(std::uint64_t id) { conns_.erase(id); }
+
+void WsEchoServer::freeze() {
+  for (auto& [id, c] : conns_) c->frozen = true;
+}
 
 }  // namespace ss::sim::peers

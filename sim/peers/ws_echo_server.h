@@ -84,6 +84,11 @@ class WsEchoServer {
   Error start();
   void stop();
   Endpoint local() const { return listen_.local(); }
+  // Every connection the server has now goes silent for good: nothing is
+  // read or sent on it (no echo, no pong, no close), and it stays open (a
+  // hung server behind live TCP connections: only svalidhup finds it). New
+  // connections are served as usual.
+  void freeze();
 
   std::size_t messages_echoed() const { return echoed_; }
   // Messages refused as over max_message (close 1009 sent).

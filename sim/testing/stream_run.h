@@ -60,6 +60,22 @@ struct StreamActorBase {
     return true;
   }
 
+  // Whether one CONNECTED spell covers [from, to]: CONNECTED at or before
+  // `from`, and no DISCONNECTED, UNREACHABLE or DESTROYING until `to`.
+  bool connected_through(Micros from, Micros to) const {
+    bool up = false;
+    for (const auto& [t, st] : states) {
+      if (t > to) break;
+      if (st == stream::State::kConnected && t <= from) up = true;
+      if (st == stream::State::kDisconnected || st == stream::State::kUnreachable ||
+          st == stream::State::kDestroying) {
+        if (t >= from) return false;
+        up = false;
+      }
+    }
+    return up;
+  }
+
   // Whether rx may come now (CONNECTED, not destroyed); a violation when not.
   bool rx_allowed() const {
     if (!gone && connected) return true;

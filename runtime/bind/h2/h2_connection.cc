@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runtime/core/planted.h"
+
 namespace ss::proto::h2 {
 
 H2Connection::H2Connection(Loop& loop, std::string key, std::weak_ptr<H2Registry> registry,
@@ -9,7 +11,8 @@ H2Connection::H2Connection(Loop& loop, std::string key, std::weak_ptr<H2Registry
     : loop_(loop), key_(std::move(key)), registry_(std::move(registry)) {
   if (retry) {
     ping_after_ = seconds(retry->secs_since_valid_ping);
-    hangup_after_ = seconds(retry->secs_since_valid_hangup);
+    // planted: svalidhup dropped, a silent connection is never ended
+    hangup_after_ = SS_PLANTED("h2-hangup-ignored") ? 0 : seconds(retry->secs_since_valid_hangup);
   }
 }
 

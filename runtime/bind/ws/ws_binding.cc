@@ -190,7 +190,7 @@ class WsBinding final : public stream::Binding {
     timer_ = {};
     if (stopped_) return;
     Micros idle = host_.loop().now() - last_valid_;
-    if (hangup_after_ > 0 && idle >= hangup_after_)
+    if (hangup_after_ > 0 && idle >= hangup_after_ && !SS_PLANTED("ws-hangup-ignored"))  // planted: silence never hung up
       return fail("ws: no valid traffic for " + std::to_string(idle / kMicrosPerSecond) + " s");
     if (ping_after_ > 0 && idle >= ping_after_ && !ping_outstanding_since_(idle)) {
       static constexpr std::uint8_t kPing[] = {'s', 's'};

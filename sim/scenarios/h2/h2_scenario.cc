@@ -11,7 +11,11 @@
 // pings). The server misbehaves with drawn chances (sim/peers/h2_server.h):
 // GOAWAY mid-stream, RST_STREAM, PING/SETTINGS floods, 7-byte windows,
 // stalled reading, dead connections, connections cut mid-response. Network
-// faults come from the usual one-server fault space.
+// faults come from the usual one-server fault space. In a third of the
+// seeds where every stream has a retry policy, each gets a validity hang-up
+// (svalidhup) if it had none, and the server hangs for good behind its open
+// connections at a drawn time (H2Server::freeze; new connections are served
+// as usual).
 //
 // Invariants:
 //   - every state sequence is legal under the transition table, DESTROYING
@@ -35,6 +39,9 @@
 //     its largest jittered backoff + 1 s (not asked when the server has dead
 //     connections, nor when a manual stream may hold one of too few stream
 //     slots);
+//   - a hung server is given up: no stream is CONNECTED on the frozen
+//     connection the longest svalidhup + 3 s after the freeze (the
+//     connection's hang-up is its opener's; 3 s for bytes on their way);
 //   - nothing is left: stream_count() == 0 and no unreclaimed stream.
 #include "sim/scenarios/h2/h2_scenario.h"
 
@@ -265,6 +272,18 @@ class H2Run final : public testing::StreamRun<peers::H2Server, Actor> {
     server_.seed = draw.next_u64();
     const FaultSpace space = server_fault_space("h2srv", {Endpoint::tcp("0.0.0.0", port())}, {"client"});
     set_plan(draw.chance(1, 3) ? FaultPlan{} : random_fault_plan(draw, space));
+    // Drawn from its own fork, so the draws above stay what they were.
+    Rng freeze_draw = rng.fork(0x667265657a65);  // "freeze"
+    const bool all_retry = std::all_of(specs_.begin(), specs_.end(), [](const StreamSpec& x) { return x.has_retry; });
+    if (all_retry && freeze_draw.chance(1, 3)) {
+      freeze_at_ = freeze_draw.between(seconds(1), seconds(5));
+      for (auto& x : specs_) {
+        auto& r = x.retry;
+        if (!r.secs_since_valid_hangup)
+          r.secs_since_valid_hangup = static_cast<std::uint16_t>(r.secs_since_valid_ping + freeze_draw.between(2, 4));
+        longest_hup_ = std::max(longest_hup_, seconds(r.secs_since_valid_hangup));
+      }
+    }
   }
 
   void start(World& world) override {
@@ -291,6 +310,7 @@ class H2Run final : public testing::StreamRun<peers::H2Server, Actor> {
       if (a->spec.manual_credit > 0 && calm()) arm_credit_watch(a, a->spec.start_at + seconds(1));
     }
     world.install(plan_);
+    if (freeze_at_) world.loop().at(freeze_at_, [this] { peer_->freeze(); }, {"server", 0, "freeze"});
   }
 
  private:
@@ -302,7 +322,9 @@ class H2Run final : public testing::StreamRun<peers::H2Server, Actor> {
                       "% flood=" + std::to_string(server_.flood_pct) + "% starve=" +
                       std::to_string(server_.starve_pct) + "% stall=" + std::to_string(server_.stall_pct) +
                       "% dead=" + std::to_string(server_.dead_pct) + "% kill=" + std::to_string(server_.kill_pct) +
-                      "% max_concurrent=" + std::to_string(server_.max_concurrent_streams) + "\nstreams:\n";
+                      "% max_concurrent=" + std::to_string(server_.max_concurrent_streams) +
+                      (freeze_at_ ? " freezes at " + std::to_string(freeze_at_) + "us (hangs behind its open connections)" : "") +
+                      "\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
       out += "  stream" + std::to_string(i + 1) + (s.post ? " POST " : " GET ") + std::to_string(s.size) + "B" +
@@ -319,11 +341,15 @@ class H2Run final : public testing::StreamRun<peers::H2Server, Actor> {
 
   bool calm() const {
     return plan_.actions.empty() && !options_.buggify && server_.goaway_pct == 0 && server_.rst_pct == 0 &&
-           server_.dead_pct == 0 && server_.kill_pct == 0;
+           server_.dead_pct == 0 && server_.kill_pct == 0 && freeze_at_ == 0;
   }
 
   void check_stream(World& world, const Actor& a) override {
     check_liveness(world, a);
+    const Micros until = freeze_at_ + longest_hup_ + seconds(3);
+    if (freeze_at_ && a.connected_through(freeze_at_, until))
+      world.violation(a.name + ": still CONNECTED at " + std::to_string(until) + " us on the connection of a server hung at " +
+                      std::to_string(freeze_at_) + " us (svalidhup must hang up)");
     // Calm: every transaction completes; a manual stream's once its
     // grants cover every body, kCreditSlack before the stream's end.
     if (calm() && credit_covers(a.spec) && !slots_may_be_held() && a.acks != a.spec.transactions)
@@ -400,6 +426,8 @@ class H2Run final : public testing::StreamRun<peers::H2Server, Actor> {
 
   std::vector<StreamSpec> specs_;
   peers::H2ServerOptions server_;
+  Micros freeze_at_ = 0;    // the server hangs (0: never)
+  Micros longest_hup_ = 0;  // with a freeze: the longest svalidhup of the streams
 };
 
 }  // namespace

@@ -232,6 +232,12 @@ class H1Run final : public ScenarioRun {
     Rng closes = rng.fork(0x636c6f73);  // "clos"
     for (auto& s : specs_)
       if (closes.chance(1, 4)) s.route.close_after = true;
+    // Half of those keep their FIN back a while, so a client that kept the
+    // connection for reuse would send its next request on it (the server
+    // counts requests after its close). Own fork: the draws above stay.
+    Rng fins = rng.fork(0x6c617465);  // "late"
+    for (auto& s : specs_)
+      if (s.route.close_after && fins.chance(1, 2)) s.route.close_delay = fins.between(millis(200), seconds(2));
     if (tls_) {
       for (auto& s : specs_)
         if (s.redirect_away) s.route.location.replace(0, 7, "https://");  // "http://cdn..." -> "https://cdn..."
@@ -267,6 +273,7 @@ class H1Run final : public ScenarioRun {
              (s.redirect ? " to " + r.location : "") + " body=" + std::to_string(r.body_size) +
              (r.chunked ? " chunked" : r.until_close ? " until-close" : " content-length") +
              (r.close_after ? " connection-close" : "") +
+             (r.close_delay ? " fin-after=" + std::to_string(r.close_delay) + "us" : "") +
              (r.piece ? " piece=" + std::to_string(r.piece) + "/" + std::to_string(r.piece_gap) + "us" : "") +
              " fault=" + fault_name(r.fault) + (s.expect ? " http_expect=" + std::to_string(s.expect) : "") +
              (s.retry ? " retry" : " no-retry") +

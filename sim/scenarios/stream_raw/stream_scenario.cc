@@ -28,6 +28,10 @@
 //     its bytes back;
 //   - in half of the seeds, local sinks: sources joining a sink in-process,
 //     with their own invariants (sink_workload.h).
+// Half the streams read with manual rx credit: a window of 64-2048 bytes,
+// each rx's bytes granted back 0-30 ms later (a reader that consumes at its
+// own pace), so the engine holds rx, and a DISCONNECT_ME from rx meets held
+// bytes the engine must drop (the engine checker sees any delivered later).
 #include "sim/scenarios/stream_raw/stream_scenario.h"
 
 #include <algorithm>
@@ -80,6 +84,8 @@ struct StreamSpec {
   bool use_timeout = false;
   AnswerPlan answers;  // DISCONNECT_ME / DESTROY_ME from callbacks
   Micros again_after_arf = 0;  // > 0: request_tx this long after ALL_RETRIES_FAILED (a fresh budget)
+  std::int32_t credit_window = 0;  // > 0: manual rx credit, this much to start with
+  Micros credit_lag = 0;           // manual credit: each rx's bytes granted back after this
 };
 
 // One stream's user: sends its messages, checks echoes per connection.
@@ -144,6 +150,13 @@ struct Actor {
                        std::to_string(conn_rx.size()) + " back, " +
                        std::to_string(conn_sent.size()) + " sent)");
     }
+    if (spec.credit_window > 0) {
+      // Granted back later, as a reader that consumed them would.
+      const auto n = static_cast<std::int32_t>(b.size());
+      world->loop().after(spec.credit_lag, [this, n] {
+        if (!destroyed) s->add_peer_tx_credit(n);
+      }, {"stream", ordinal, "credit"});
+    }
     return spec.answers.on_rx();
   }
   Ret on_tx(std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
@@ -196,6 +209,12 @@ class StreamRun final : public ScenarioRun {
       if (answers.chance(1, 2)) s.again_after_arf = answers.between(millis(200), millis(1500));
     }
     sinks_ = SinkWorkload::draw(rng.fork(0x73696e6b));  // "sink": its own fork too
+    Rng credit = rng.fork(0x63726564);  // "cred": manual credit, its own fork too
+    for (auto& s : specs_) {
+      if (!credit.chance(1, 2)) continue;
+      s.credit_window = static_cast<std::int32_t>(credit.between(64, 2048));
+      s.credit_lag = credit.between(0, millis(30));
+    }
   }
 
   WorldOptions world_options() const override { return options_; }
@@ -212,6 +231,9 @@ class StreamRun final : public ScenarioRun {
              " max_message=" + std::to_string(s.max_message) +
              (s.use_timeout ? " timeout=policy" : "") +
              (s.again_after_arf ? " again_after_arf=" + std::to_string(s.again_after_arf) + "us" : "") +
+             (s.credit_window ? " manual_credit=" + std::to_string(s.credit_window) + " lag=" +
+                                    std::to_string(s.credit_lag) + "us"
+                              : "") +
              s.answers.describe() + "\n";
     }
     out += sinks_.describe();
@@ -294,6 +316,7 @@ class StreamRun final : public ScenarioRun {
     info.callbacks.tx = [a](std::uint32_t, std::span<std::uint8_t> b, std::size_t& l,
                             std::uint32_t& f) { return a->on_tx(b, l, f); };
     info.on_bind = [a](stream::Stream* s) { a->s = s; };
+    info.manual_initial_tx_credit = a->spec.credit_window;
     auto s = ctx_->create(std::move(info));
     if (!s) {
       // A nailed-up stream connects inside create(): its answer plan may

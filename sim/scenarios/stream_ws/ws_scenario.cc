@@ -17,7 +17,10 @@
 // Retry-After, a wrong accept key, a frame with RSV bits, TCP closed right
 // after the upgrade, or one echo frame over the client's 64 KiB max_frame.
 // Faults, swarm style: a random subset of the fault kinds is enabled and
-// the plan draws only from it. A quarter of the seeds run over TLS.
+// the plan draws only from it. A quarter of the seeds run over TLS. In
+// 3 of 4 seeds where a stream has a validity hang-up (svalidhup), the
+// server hangs for good behind its open connections at a drawn time
+// (WsEchoServer::freeze; new connections are served as usual).
 //
 // Invariants:
 //   - every state sequence is legal under the transition table; no
@@ -46,6 +49,10 @@
 //     max(transport, protocol deadline) + the largest jittered backoff
 //     (+ Retry-After waits of refused upgrades) + 1 s, unless it gave up
 //     (ALL_RETRIES_FAILED) or was destroyed first;
+//   - a hung server is given up: a stream with svalidhup is not CONNECTED
+//     on the frozen connection svalidhup + 3 s after the freeze (the
+//     binding checks its silence once a second; 2 s more for bytes still on
+//     their way, a stall fault's included);
 //   - nothing is left: stream_count() == 0 and no unreclaimed stream after
 //     the last destroy, and the run comes to rest (no timer left).
 #include "sim/scenarios/stream_ws/ws_scenario.h"
@@ -417,6 +424,19 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
     }
     set_plan(std::move(plan));
     tls_ = draw.chance(1, 4);
+    // Drawn from its own fork, so the draws above stay what they were. Only
+    // when some stream hangs up on silence: nothing else finds a server
+    // that says nothing behind an open connection.
+    Rng freeze_draw = rng.fork(0x667265657a65);  // "freeze"
+    // Half the streams that ping without a hang-up get one too (a ping
+    // alone never gives a silent server up: docs/protocols.md "ws").
+    for (auto& s : specs_)
+      if (s.has_retry && s.retry.secs_since_valid_ping && !s.retry.secs_since_valid_hangup && freeze_draw.chance(1, 2))
+        s.retry.secs_since_valid_hangup = static_cast<std::uint16_t>(s.retry.secs_since_valid_ping + freeze_draw.between(2, 4));
+    const bool some_hup = std::any_of(specs_.begin(), specs_.end(), [](const StreamSpec& s) {
+      return s.has_retry && s.retry.secs_since_valid_hangup > 0;
+    });
+    if (some_hup && freeze_draw.chance(3, 4)) freeze_at_ = freeze_draw.between(seconds(1), seconds(5));
   }
 
   void start(World& world) override {
@@ -451,6 +471,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
       }, {"stream", a->ordinal, "end"});
     }
     world.install(plan_);
+    if (freeze_at_) world.loop().at(freeze_at_, [this] { peer_->freeze(); }, {"server", 0, "freeze"});
   }
 
  private:
@@ -467,6 +488,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
                                               (o.retry_after ? " retry-after=1" : "")
                                         : "") +
            (oversize_ ? " oversize-frame" : "") + (o.subprotocol.empty() ? "" : " subprotocol=" + o.subprotocol) +
+           (freeze_at_ ? " freezes at " + std::to_string(freeze_at_) + "us (hangs behind its open connections)" : "") +
            "\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
       const auto& s = specs_[i];
@@ -488,7 +510,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
 
   bool calm() const {
     return plan_.actions.empty() && !options_.buggify && server_opts_.fault == WsFault::kNone &&
-           server_opts_.close_after == 0 && !oversize_;
+           server_opts_.close_after == 0 && !oversize_ && freeze_at_ == 0;
   }
 
   // The engine closes with 1000 (docs/protocols.md "ws"); otherwise it only
@@ -510,6 +532,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
     check_messages(world, a, records);
     check_metadata(world, a, records);
     check_liveness(world, a);
+    check_hung_server_given_up(world, a);
     const auto& s = a.spec;
     // Echoes, pings and pongs are all valid traffic (svalidping/svalidhup,
     // docs/protocols.md): the server answers every ping, so in a calm run
@@ -697,6 +720,16 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
     }
   }
 
+  void check_hung_server_given_up(World& world, const Actor& a) {
+    const auto& s = a.spec;
+    if (!freeze_at_ || !s.has_retry || s.retry.secs_since_valid_hangup == 0) return;
+    const Micros until = freeze_at_ + seconds(s.retry.secs_since_valid_hangup) + seconds(3);
+    if (a.connected_through(freeze_at_, until))
+      world.violation(a.name + ": still CONNECTED at " + std::to_string(until) + " us on the connection of a server hung at " +
+                      std::to_string(freeze_at_) + " us (svalidhup " + std::to_string(s.retry.secs_since_valid_hangup) +
+                      " s must hang up)");
+  }
+
   // Down from creation or a DISCONNECTED/UNREACHABLE until the next
   // CONNECTED; after the faults heal, each down spell must end in time.
   void check_liveness(World& world, const Actor& a) {
@@ -738,6 +771,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
   std::vector<StreamSpec> specs_;
   WsEchoOptions server_opts_;
   bool oversize_ = false;
+  Micros freeze_at_ = 0;  // the server hangs (0: never)
 };
 
 }  // namespace
