@@ -170,7 +170,10 @@ void ProxyClient::drain() {
 }
 
 void ProxyClient::drain_events() {
-  while (!destroyed()) {
+  // Once the user destroyed the stream (lws_sspc_destroy, DESTROY_ME) it
+  // hears nothing more but DESTROYING from settle(): the rest of the batch
+  // is dropped with the link (corpus/sim-repro/world.seeds, world-heavy 1).
+  while (!destroyed() && !pending_destroy_) {
     auto e = link_.next_event();
     if (!e) break;
     std::visit(
