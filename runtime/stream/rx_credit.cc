@@ -15,7 +15,9 @@ namespace ss::stream {
 void Stream::add_peer_tx_credit(std::int32_t add) {
   if (destroy_started()) return;
   std::int64_t sum = static_cast<std::int64_t>(est_credit_) + add;
-  est_credit_ = static_cast<std::int32_t>(std::clamp<std::int64_t>(sum, INT32_MIN, INT32_MAX));
+  // planted: the sum wraps past INT32_MAX (a generous grant holds everything)
+  est_credit_ = SS_PLANTED("credit-wrap") ? static_cast<std::int32_t>(static_cast<std::uint32_t>(sum))
+                                           : static_cast<std::int32_t>(std::clamp<std::int64_t>(sum, INT32_MIN, INT32_MAX));
   if (attempt_ && attempt_->binding_) attempt_->binding_->on_peer_tx_credit(add);
   if (holding_rx() && !flush_posted_) {
     flush_posted_ = true;

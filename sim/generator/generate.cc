@@ -143,6 +143,8 @@ StreamtypeSpec draw_streamtype(Decisions& d, const WorldSpec& w, std::size_t ind
 // no engine could finish, not a finding. The step is at least 1/kMaxGrants of
 // what the stream receives.
 constexpr std::size_t kMaxGrants = 2000;
+// INT32_MAX - 1: even, so the reader grants it whenever less is outstanding.
+constexpr std::int32_t kGenerousCreditStep = 2147483646;
 
 ReaderSpec draw_reader(Decisions& d, const StreamtypeSpec& st, std::size_t receives) {
   ReaderSpec r;
@@ -163,6 +165,12 @@ ReaderSpec draw_reader(Decisions& d, const StreamtypeSpec& st, std::size_t recei
     // Small odd steps in half: a message comes in several grants.
     const auto drawn = static_cast<std::size_t>(d.chance(1, 2) ? 2 * d.between(0, 300) + 1 : d.between(1, 64 * kKiB));
     r.credit_step = static_cast<std::int32_t>(std::max(drawn, (receives + kMaxGrants - 1) / kMaxGrants));
+    // One step in eight (no draw of its own, so the rest of the world is
+    // as drawn): a generous reader that grants the largest credit there is,
+    // again whenever less than that is outstanding, so the engine's and the
+    // proxy's credit sums must stop at INT32_MAX, never wrap negative and
+    // hold everything (docs/api.md "Sending and receiving").
+    if (r.credit_step % 4 == 2) r.credit_step = kGenerousCreditStep;
   }
   return r;
 }
