@@ -16,7 +16,8 @@
 //            budget's decision (delay, or give up, or already given up);
 //   kEnd     a connection attempt ended, with the binding's facts the
 //            reconnect rule needs (was it CONNECTED, did a transaction
-//            complete, did the peer say "come back later");
+//            complete, did the peer say "come back later") and the
+//            transport's end reason;
 //   kDestroy the stream's destruction begins (DISCONNECTED, if connected,
 //            then DESTROYING follow);
 //   kTimeoutArm / kTimeoutCancel  the user timer (start_timeout) was asked
@@ -25,6 +26,7 @@
 
 #include <cstdint>
 
+#include "runtime/core/net.h"
 #include "runtime/policy/policy.h"
 #include "runtime/stream/states.h"
 
@@ -58,6 +60,7 @@ struct EngineEvent {
   bool txn_ok = false;
   bool retry_asked = false;
   bool locally = false;
+  EndReason reason = EndReason::kClosedLocally;  // how it ended (a DNS failure: UNREACHABLE's ack is 1)
 };
 
 }  // namespace ss::stream

@@ -481,6 +481,7 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
     e.txn_ok = info.txn_ok || a->txn_ok_;
     e.retry_asked = retry_asked;
     e.locally = locally;
+    e.reason = reason;
     observe(e);
   }
   // "Come back later" was not a success: the budget goes on from where it was.
@@ -559,7 +560,8 @@ void Stream::attempt_ended(EndReason reason, bool locally, std::string_view why)
   }
   seq_ = Seq::kFailing;
   set_last_error(failure.empty() ? end_reason_text(reason) : std::move(failure));
-  raise(State::kUnreachable, reason == EndReason::kDnsFailure ? 1u : 0u);
+  // planted: a DNS failure not flagged in UNREACHABLE's ack
+  raise(State::kUnreachable, reason == EndReason::kDnsFailure && !SS_PLANTED("dns-ack-lost") ? 1u : 0u);
   if (!pending_destroy_ && !destroy_started()) schedule_retry();
   if (seq_ == Seq::kFailing) seq_ = Seq::kIdle;
 }

@@ -102,7 +102,7 @@ void EngineChecker::on_event(const EngineEvent& e) {
         fail(t, kLegal, std::string("state ") + stream::state_name(e.state) + " after DESTROYING");
         return;
       }
-      on_state(t, e.state);
+      on_state(t, e.state, e.ack);
       return;
     case EngineEvent::Kind::kRx:
     case EngineEvent::Kind::kTx: {
@@ -133,6 +133,7 @@ void EngineChecker::on_event(const EngineEvent& e) {
                     " but the user was told otherwise");
       t.end_seen = true;
       t.end = e;
+      t.dns_failed = e.reason == EndReason::kDnsFailure;
       // "Come back later" was no success: the budget goes on from where it was.
       if (e.retry_asked) t.failures = t.saved_failures;
       return;
@@ -163,7 +164,7 @@ void EngineChecker::on_timeout_arm(Track& t, const EngineEvent& e) {
   t.timeout_due = world_.now() + millis(ms);
 }
 
-void EngineChecker::on_state(Track& t, int state) {
+void EngineChecker::on_state(Track& t, int state, std::uint32_t ack) {
   const char* name = stream::state_name(state);
   if (t.destroy.on && state != stream::to_int(State::kDisconnected))
     fail(t, kReturn, std::string(name) + " after DESTROY_ME, before destruction");
@@ -208,6 +209,7 @@ void EngineChecker::on_state(Track& t, int state) {
         fresh_budget();  // request_tx / client_connect from idle, nailed_up
       }
       t.retrying = false;
+      t.dns_failed = false;
       break;
     case State::kConnected:
       t.saved_failures = t.failures;
@@ -236,6 +238,11 @@ void EngineChecker::on_state(Track& t, int state) {
       break;
     case State::kUnreachable:
       if (t.connected) fail(t, kLegal, "UNREACHABLE while CONNECTED");
+      // docs/api.md "States": ack 1 says DNS was the cause, 0 anything else.
+      if (ack != (t.dns_failed ? 1u : 0u))
+        fail(t, kLegal, "UNREACHABLE with ack " + std::to_string(ack) + " after an attempt that " +
+                    (t.dns_failed ? "failed in DNS" : "did not fail in DNS"));
+      t.dns_failed = false;
       if (!t.destroy.on) owe(t.failure, "UNREACHABLE was not charged to the retry budget");
       break;
     case State::kAllRetriesFailed:

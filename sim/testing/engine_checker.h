@@ -100,6 +100,7 @@ class EngineChecker {
     std::optional<Micros> timeout_due;  // start_timeout armed: TIMEOUT comes then
     bool retrying = false;  // the retry's POLL came; its CONNECTING is next
     bool end_seen = false;
+    bool dns_failed = false;  // this attempt (since CONNECTING) ended in a DNS failure
     stream::EngineEvent end;  // the last attempt's end
     Due failure{"retry-schedule"};   // the budget must be charged
     Due arf{"retry-schedule"};       // ALL_RETRIES_FAILED must come
@@ -108,7 +109,7 @@ class EngineChecker {
   };
 
   void on_event(const stream::EngineEvent& e);
-  void on_state(Track& t, int state);
+  void on_state(Track& t, int state, std::uint32_t ack);
   void on_backoff(Track& t, const stream::EngineEvent& e);
   void on_answer(Track& t, const stream::EngineEvent& e);
   void on_timeout_arm(Track& t, const stream::EngineEvent& e);
