@@ -4,6 +4,8 @@
 #include <limits>
 #include <utility>
 
+#include "runtime/core/planted.h"
+
 namespace ss::stream {
 
 // One idle connection. While parked it is the relay's target: anything the
@@ -134,7 +136,9 @@ void ConnectionPool::arm_sweep() {
   }
   if (!oldest) return;
   std::weak_ptr<bool> alive = alive_;
-  sweep_ = loop_.at(*oldest + idle_timeout_, [this, alive] {
+  // planted: idle connections kept twice as long as the idle timeout
+  const Micros due = *oldest + idle_timeout_ * (SS_PLANTED("pool-idle-late") ? 2 : 1);
+  sweep_ = loop_.at(due, [this, alive] {
     if (alive.expired()) return;
     sweep_ = {};
     sweep();

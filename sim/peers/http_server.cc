@@ -18,9 +18,12 @@ struct HttpServer::Conn : ConnectionHandler {
   std::optional<h1::Head> head;
   std::string body;
   std::uint64_t requests_seen = 0;  // keep-alive idle timer checks it moved
+  std::uint64_t requests_answered = 0;  // responses whose last byte went out
   bool said_close = false;          // a response with "Connection: close" went out
+  std::optional<Micros> answered_at;  // idle since the last response's last byte went out
 
   void on_data(std::span<const std::uint8_t> bytes) override {
+    answered_at.reset();  // the client spoke: not idle
     parser.receive_data(bytes);
     for (;;) {
       h1::Event e = parser.next_event();
@@ -51,7 +54,8 @@ struct HttpServer::Conn : ConnectionHandler {
       }
     }
   }
-  void on_end(EndReason) override {
+  void on_end(EndReason reason) override {
+    if (reason == EndReason::kClosedByPeer) server->check_idle_close(*this);
     server->later(0, [s = server, i = id] { s->drop(i); });
   }
 };
@@ -80,6 +84,14 @@ void HttpServer::accept(std::unique_ptr<Connection> c) {
 }
 
 void HttpServer::drop(std::uint64_t id) { conns_.erase(id); }
+
+void HttpServer::check_idle_close(const Conn& c) {
+  if (!idle_close_report_ || !c.answered_at || c.said_close) return;
+  const Micros idle = listen_.loop().now() - *c.answered_at;
+  if (idle > idle_close_limit_)
+    idle_close_report_("the client closed a keep-alive connection " + std::to_string(idle) +
+                       "us after our last response (idle for more than " + std::to_string(idle_close_limit_) + "us)");
+}
 
 void HttpServer::respond(Conn& c, const h1::Head& req) {
   std::string path = req.target.substr(0, req.target.find('?'));
@@ -152,6 +164,8 @@ void HttpServer::write_body(std::uint64_t id, std::string body, std::size_t at, 
     return;
   }
   if (r.chunked) conn.write(std::string(h1::kLastChunk));
+  // Idle from now on, unless a pipelined request waits for its answer.
+  if (++it->second->requests_answered == it->second->requests_seen) it->second->answered_at = listen_.loop().now();
   if (close) {
     auto fin = [this, id] {
       auto c = conns_.find(id);

@@ -76,6 +76,14 @@ class HttpServer {
   // Close a kept-alive connection that carries no new request for this long
   // after a response (0 = never), as servers' keep-alive timeouts do.
   void set_idle_timeout(Micros t) { idle_timeout_ = t; }
+  // A check on the client's keep-alive pool: a client that closes a
+  // connection idle since our last response must do so within `limit` of
+  // that response (its pool's idle timeout plus the response's way there);
+  // `report` hears a later close. Unset: nothing checked.
+  void expect_idle_close_within(Micros limit, std::function<void(const std::string&)> report) {
+    idle_close_limit_ = limit;
+    idle_close_report_ = std::move(report);
+  }
   Error start();
   void stop();
   Endpoint local() const { return listen_.local(); }
@@ -95,6 +103,7 @@ class HttpServer {
   void respond(Conn& c, const h1::Head& req);
   void write_body(std::uint64_t id, std::string body, std::size_t at, const HttpRoute& r, bool close);
   void drop(std::uint64_t id);
+  void check_idle_close(const Conn& c);
   // Runs `task` later unless the server is gone by then.
   void later(Micros delay, std::function<void()> task) { listen_.later(delay, std::move(task)); }
 
@@ -108,6 +117,8 @@ class HttpServer {
   std::size_t accepted_ = 0;
   std::size_t requests_after_close_ = 0;
   Micros idle_timeout_ = 0;
+  Micros idle_close_limit_ = 0;
+  std::function<void(const std::string&)> idle_close_report_;
 };
 
 // The body a route with body_size n sends.

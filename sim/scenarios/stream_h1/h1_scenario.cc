@@ -359,6 +359,13 @@ class H1Run final : public ScenarioRun {
     }
     server_->set_idle_timeout(idle_timeout_);
     cdn_->set_idle_timeout(idle_timeout_);
+    // The client's pool closes an idle connection after 5 s
+    // (docs/protocols.md "h1"); 1 s more for the response's way there.
+    for (peers::HttpServer* s : {server_.get(), cdn_.get()}) {
+      s->expect_idle_close_within(seconds(6), [&world, name = s == cdn_.get() ? "cdn" : "web"](const std::string& what) {
+        world.violation(std::string(name) + " server: " + what);
+      });
+    }
     if (Error e = cdn_->start()) world.violation("cdn server: " + e.message());
     if (Error e = server_->start()) world.violation("web server: " + e.message());
     stream::Context::Config cfg = sim::testing::context_config(world, client, pol, options_.seed ^ 0x4831);
