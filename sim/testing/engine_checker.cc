@@ -335,6 +335,9 @@ void EngineChecker::finish(stream::Context& ctx) {
     report(kLeak, std::to_string(ctx.attempt_count()) + " connection attempts left behind");
   if (ctx.pool().idle_count() != 0)
     report(kLeak, std::to_string(ctx.pool().idle_count()) + " pooled connections left behind");
+  // A shared wire (mqtt) closes when its last stream leaves it.
+  if (ctx.wires().live_count() != 0)
+    report(kLeak, std::to_string(ctx.wires().live_count()) + " shared connections left open with no stream");
   done_ = true;
 }
 
