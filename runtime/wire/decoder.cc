@@ -83,7 +83,8 @@ Result<MetadataFrame> decode_metadata(Direction from, Reader& r, const FrameErro
   if (r.left() < 2)
     return err.at(0, "body is " + std::to_string(r.left()) + " bytes; expected a name length and a name");
   const std::size_t n = r.u8();
-  if (n == 0 || n > kMaxMetadataName)
+  // planted: the longest name (30 bytes) refused
+  if (n == 0 || n > kMaxMetadataName - (SS_PLANTED("wire-md-name-30") ? 1 : 0))
     return err.at(0, "name length " + std::to_string(n) + "; expected 1..30");
   if (r.left() < n)
     return err.at(0, "name length " + std::to_string(n) + " runs past the body (" +

@@ -91,6 +91,9 @@ std::string url_query(const std::vector<MetadataSpec>& metadata) {
   return q;
 }
 
+// The longest metadata name a proxy link's METADATA frame carries (docs/wire.md).
+constexpr std::size_t kMaxMetadataNameOnWire = 30;
+
 StreamtypeSpec draw_streamtype(Decisions& d, const WorldSpec& w, std::size_t index) {
   StreamtypeSpec st;
   st.name = "st-" + std::to_string(index + 1);
@@ -113,6 +116,9 @@ StreamtypeSpec draw_streamtype(Decisions& d, const WorldSpec& w, std::size_t ind
   for (std::int64_t i = 0; i < mds; ++i) {
     MetadataSpec m;
     m.name = "md" + std::to_string(i + 1);
+    // A third name is as long as a proxy's METADATA frame carries (30
+    // bytes, docs/wire.md), so the wire's limit is met exactly; no draw.
+    if (i == 2) m.name += std::string(kMaxMetadataNameOnWire - m.name.size(), 'x');
     const auto use = st.proto == Proto::kRaw ? 0 : d.below(3);
     if (use == 1) m.use = MetadataSpec::Use::kUrl;
     if (use == 2) {
