@@ -60,6 +60,7 @@ struct MqttBroker::Conn : ConnectionHandler {
         b.errors_.push_back("mqtt: a second CONNECT");
         return end(true);
       }
+      b.clean_sessions_.push_back(c->clean_session);
       if (b.options_.silent) return;
       if (b.options_.refuse_code != 0) {
         send(mqtt::Connack{false, b.options_.refuse_code});
@@ -83,11 +84,12 @@ struct MqttBroker::Conn : ConnectionHandler {
     }
     if (auto* p = std::get_if<mqtt::Publish>(&packet)) {
       b.received_.push_back({p->topic, std::string(p->payload.begin(), p->payload.end()), p->qos, p->dup, false,
-                             b.listen_.loop().now()});
+                             b.listen_.loop().now(), id, p->packet_id});
       if (p->qos == 1) {
         if (b.roll(b.options_.drop_puback_pct)) {
           ++b.pubacks_dropped_;
         } else {
+          b.received_.back().acked = true;
           send(mqtt::Puback{p->packet_id});
         }
       }
