@@ -53,6 +53,7 @@
 //     on the frozen connection svalidhup + 3 s after the freeze (the
 //     binding checks its silence once a second; 2 s more for bytes still on
 //     their way, a stall fault's included);
+//   - never CONNECTED to a server whose 101 has a wrong Sec-WebSocket-Accept;
 //   - nothing is left: stream_count() == 0 and no unreclaimed stream after
 //     the last destroy, and the run comes to rest (no timer left).
 #include "sim/scenarios/stream_ws/ws_scenario.h"
@@ -533,6 +534,12 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
     check_metadata(world, a, records);
     check_liveness(world, a);
     check_hung_server_given_up(world, a);
+    // A 101 whose Sec-WebSocket-Accept is not the one for our key is no
+    // WebSocket answer (RFC 6455 §4.1, docs/protocols.md): the handshake
+    // fails every time, so the stream is never CONNECTED.
+    if (server_opts_.fault == WsFault::kWrongAccept &&
+        std::any_of(a.states.begin(), a.states.end(), [](const auto& e) { return e.second == State::kConnected; }))
+      world.violation(a.name + ": CONNECTED to a server whose 101 has a wrong Sec-WebSocket-Accept");
     const auto& s = a.spec;
     // Echoes, pings and pongs are all valid traffic (svalidping/svalidhup,
     // docs/protocols.md): the server answers every ping, so in a calm run
