@@ -539,7 +539,8 @@ void PacketReader::receive_data(std::span<const std::uint8_t> bytes) {
   if (error_) return;
   // Drop what was consumed before growing, so the buffer holds at most one
   // packet plus what came after it.
-  if (pos_ > 0 && pos_ == in_.size()) {
+  // Planted: the start (1-2 bytes) of the next packet dropped with the old input.
+  if (pos_ > 0 && (pos_ == in_.size() || (SS_PLANTED("mqtt-reader-tail-lost") && pos_ + 2 >= in_.size()))) {
     in_.clear();
     pos_ = 0;
   } else if (pos_ > 4096 && pos_ * 2 > in_.size()) {
