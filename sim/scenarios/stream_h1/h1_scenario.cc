@@ -3,7 +3,8 @@
 //
 // Workload (drawn from the seed, printed by describe()): 1-3 streams, each
 // with its own route on server "web": a status (200 mostly; 404; 503 or 429
-// with Retry-After: 1; a 302 to a 200 on "web" or on server "cdn"), a body size, framing
+// with Retry-After: 1, as delay-seconds or as an HTTP-date 1 s after the
+// response's Date; a 302 to a 200 on "web" or on server "cdn"), a body size, framing
 // (Content-Length, chunked, or until close), a slow body sometimes, and now
 // and then a misbehaviour (truncated body, garbage header, oversized
 // header, close before the response). Some streams ask again after their
@@ -238,6 +239,12 @@ class H1Run final : public ScenarioRun {
     Rng fins = rng.fork(0x6c617465);  // "late"
     for (auto& s : specs_)
       if (s.route.close_after && fins.chance(1, 2)) s.route.close_delay = fins.between(millis(200), seconds(2));
+    // Half the "come back later" routes give Retry-After as an HTTP-date
+    // with a Date header (RFC 9110 §10.2.3): the wait is their difference.
+    // Own fork: the draws above stay.
+    Rng dates = rng.fork(0x64617465);  // "date"
+    for (auto& s : specs_)
+      if (s.route.retry_after && dates.chance(1, 2)) s.route.retry_after_date = true;
     if (tls_) {
       for (auto& s : specs_)
         if (s.redirect_away) s.route.location.replace(0, 7, "https://");  // "http://cdn..." -> "https://cdn..."
@@ -274,6 +281,7 @@ class H1Run final : public ScenarioRun {
              (r.chunked ? " chunked" : r.until_close ? " until-close" : " content-length") +
              (r.close_after ? " connection-close" : "") +
              (r.close_delay ? " fin-after=" + std::to_string(r.close_delay) + "us" : "") +
+             (r.retry_after_date ? " retry-after-as-date" : "") +
              (r.piece ? " piece=" + std::to_string(r.piece) + "/" + std::to_string(r.piece_gap) + "us" : "") +
              " fault=" + fault_name(r.fault) + (s.expect ? " http_expect=" + std::to_string(s.expect) : "") +
              (s.retry ? " retry" : " no-retry") +
