@@ -62,6 +62,7 @@
 //     PUBLISH sent again (its packet id, still unacknowledged) on the
 //     connection that carried it has DUP set;
 //     CONNECT's clean_session is mqtt_clean_start when all streams agree;
+//     in a calm run every QoS 1 delivery gets its PUBACK within 1 s;
 //   - nothing is left: stream_count() == 0 and no unreclaimed stream.
 #include "sim/scenarios/mqtt/mqtt_scenario.h"
 
@@ -372,6 +373,10 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
       world.violation("calm run, yet the streams made " + std::to_string(peer_->connections()) +
                       " broker connections (they share one)");
     check_wire_flags(world);
+    // A calm run: nothing holds a PUBACK back (docs/protocols.md "MQTT").
+    if (calm() && peer_->pubacks_missing() > 0)
+      world.violation("calm run, yet " + std::to_string(peer_->pubacks_missing()) +
+                      " QoS 1 deliveries never got the subscriber's PUBACK within 1 s");
   }
 
   // What the broker read from our client is well-formed MQTT 3.1.1 with the
