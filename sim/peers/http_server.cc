@@ -1,8 +1,21 @@
 #include "sim/peers/http_server.h"
 
+#include <cstdio>
+
 #include "runtime/proto/h1/h1_parser.h"
 
 namespace ss::sim::peers {
+
+std::string http_server_date(std::int64_t s) {
+  // From Sunday 6 December 2026 on: 25 days fit in the month.
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  const std::int64_t day = s / 86400, sec = s % 86400;
+  if (s < 0 || day >= 25) return {};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d Dec 2026 %02d:%02d:%02d GMT", kDays[day % 7], static_cast<int>(6 + day),
+                static_cast<int>(sec / 3600), static_cast<int>(sec / 60 % 60), static_cast<int>(sec % 60));
+  return buf;
+}
 
 std::string pattern_body(std::size_t n) {
   std::string s(n, 'a');
@@ -114,7 +127,16 @@ void HttpServer::respond(Conn& c, const h1::Head& req) {
   std::string body = r.body.empty() ? pattern_body(r.body_size) : r.body;
   bool head_only = req.method == "HEAD";
   h1::Headers hs = r.headers;
-  if (r.retry_after) hs.push_back({"Retry-After", std::to_string(*r.retry_after)});
+  if (r.retry_after) {
+    const std::int64_t now_s = listen_.loop().now() / kMicrosPerSecond;
+    const std::string date = http_server_date(now_s), until = http_server_date(now_s + *r.retry_after);
+    if (r.retry_after_date && !date.empty() && !until.empty()) {
+      hs.push_back({"Date", date});
+      hs.push_back({"Retry-After", until});
+    } else {
+      hs.push_back({"Retry-After", std::to_string(*r.retry_after)});
+    }
+  }
   if (!r.location.empty()) hs.push_back({"Location", r.location});
   if (r.chunked) {
     hs.push_back({"Transfer-Encoding", "chunked"});

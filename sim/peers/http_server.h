@@ -57,6 +57,10 @@ struct HttpRoute {
   std::size_t piece = 0;      // write the body in pieces of this size (0: at once)
   Micros piece_gap = 0;       // slow body: time between pieces
   std::optional<std::uint32_t> retry_after{};  // Retry-After: N
+  // Retry-After as an HTTP-date N s after a Date header the response also
+  // carries (RFC 9110 §10.2.3; the server's clock starts at
+  // kHttpServerEpoch), instead of delay-seconds.
+  bool retry_after_date = false;
   std::string location{};     // Location: (for 3xx)
   HttpFault fault = HttpFault::kNone;
 };
@@ -123,5 +127,9 @@ class HttpServer {
 
 // The body a route with body_size n sends.
 std::string pattern_body(std::size_t n);
+
+// The server's Date at simulated time 0: Sun, 06 Dec 2026 00:00:00 GMT.
+// IMF-fixdate of simulated second s; empty past the 25 days it covers.
+std::string http_server_date(std::int64_t s);
 
 }  // namespace ss::sim::peers

@@ -30,6 +30,7 @@ struct MqttBroker::Conn : ConnectionHandler {
   void end(bool publish_will) {
     if (gone) return;
     gone = true;
+    settle_pubacks();
     if (publish_will && connected && !clean_end && will) {
       mqtt::Publish p{will->topic, will->message, will->qos, will->retain, false, 0};
       broker->received_.push_back(
@@ -60,6 +61,7 @@ struct MqttBroker::Conn : ConnectionHandler {
         b.errors_.push_back("mqtt: a second CONNECT");
         return end(true);
       }
+      b.clean_sessions_.push_back(c->clean_session);
       if (b.options_.silent) return;
       if (b.options_.refuse_code != 0) {
         send(mqtt::Connack{false, b.options_.refuse_code});
@@ -83,11 +85,12 @@ struct MqttBroker::Conn : ConnectionHandler {
     }
     if (auto* p = std::get_if<mqtt::Publish>(&packet)) {
       b.received_.push_back({p->topic, std::string(p->payload.begin(), p->payload.end()), p->qos, p->dup, false,
-                             b.listen_.loop().now()});
+                             b.listen_.loop().now(), id, p->packet_id});
       if (p->qos == 1) {
         if (b.roll(b.options_.drop_puback_pct)) {
           ++b.pubacks_dropped_;
         } else {
+          b.received_.back().acked = true;
           send(mqtt::Puback{p->packet_id});
         }
       }
@@ -122,8 +125,9 @@ struct MqttBroker::Conn : ConnectionHandler {
     } else if (std::holds_alternative<mqtt::Disconnect>(packet)) {
       clean_end = true;
       end(false);
-    } else if (std::holds_alternative<mqtt::Puback>(packet)) {
-      // our QoS 1 deliveries are not resent, so an ack needs no bookkeeping
+    } else if (auto* ack = std::get_if<mqtt::Puback>(&packet)) {
+      // Our QoS 1 deliveries are not resent: the ack is only counted.
+      b.awaiting_puback_.erase({id, ack->packet_id});
     } else {
       b.errors_.push_back("mqtt: a broker never receives " + mqtt::describe(packet));
       end(true);
@@ -149,6 +153,7 @@ struct MqttBroker::Conn : ConnectionHandler {
       return end(true);
     }
     conn->write(*bytes);
+    if (qos == 1) b.awaiting_puback_.try_emplace({id, out.packet_id}, b.listen_.loop().now());
     if (qos == 1 && b.roll(b.options_.duplicate_pct)) {
       ++b.duplicates_;
       out.dup = true;
@@ -157,7 +162,27 @@ struct MqttBroker::Conn : ConnectionHandler {
   }
 
   void on_end(EndReason) override { end(true); }
+
+  // The connection ends: what it still owes is missing if it had the time.
+  void settle_pubacks() {
+    auto& owed = broker->awaiting_puback_;
+    const Micros now = broker->listen_.loop().now();
+    for (auto it = owed.lower_bound({id, 0}); it != owed.end() && it->first.first == id;) {
+      if (!frozen && now - it->second >= kPubackWait) ++broker->pubacks_missing_;
+      it = owed.erase(it);
+    }
+  }
 };
+
+std::size_t MqttBroker::pubacks_missing() const {
+  std::size_t n = pubacks_missing_;
+  const Micros now = listen_.loop().now();
+  for (const auto& [key, at] : awaiting_puback_) {
+    auto c = conns_.find(key.first);
+    if (c != conns_.end() && !c->second->frozen && now - at >= kPubackWait) ++n;
+  }
+  return n;
+}
 
 MqttBroker::MqttBroker(Loop& loop, Net& net, Endpoint at, MqttBrokerOptions options)
     : listen_(loop, net, std::move(at), "mqtt_broker"), options_(options), rng_(options.seed) {}

@@ -56,6 +56,9 @@ struct MqttReceived {
   bool dup = false;
   bool will = false;
   Micros at = 0;  // when the broker took it in
+  std::uint64_t conn = 0;  // the client connection it came on (0: a will or the broker's own)
+  std::uint16_t packet_id = 0;
+  bool acked = false;  // QoS 1: the broker sent its PUBACK (not dropped)
 };
 
 class MqttBroker {
@@ -94,6 +97,13 @@ class MqttBroker {
   const std::vector<std::string>& errors() const { return errors_; }
 
   std::size_t unsubscribes() const { return unsubscribes_; }
+  // The clean_session flag of every CONNECT the broker took, in order.
+  const std::vector<bool>& clean_sessions() const { return clean_sessions_; }
+  // QoS 1 deliveries left without the subscriber's PUBACK although their
+  // connection went on (read, not frozen) for kPubackWait or more after
+  // them (MQTT 3.1.1 §4.3.2: the receiver answers each with a PUBACK).
+  std::size_t pubacks_missing() const;
+  static constexpr Micros kPubackWait = 1'000'000;
   // A session kept for a client id (clean_session 0): its subscriptions.
   std::size_t sessions() const { return sessions_.size(); }
 
@@ -111,6 +121,10 @@ class MqttBroker {
   std::map<std::string, proto::mqtt::Publish> retained_;  // by topic
   std::vector<MqttReceived> received_;
   std::vector<std::string> errors_;
+  std::vector<bool> clean_sessions_;
+  // QoS 1 deliveries awaiting their PUBACK, by (connection, packet id): when sent.
+  std::map<std::pair<std::uint64_t, std::uint16_t>, Micros> awaiting_puback_;
+  std::size_t pubacks_missing_ = 0;  // of connections gone
   std::uint64_t next_id_ = 1;
   std::size_t accepted_ = 0;
   std::size_t subscribes_ = 0;

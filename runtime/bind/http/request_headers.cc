@@ -1,5 +1,7 @@
 #include "runtime/bind/http/request_headers.h"
 
+#include "runtime/core/planted.h"
+
 namespace ss::proto::http {
 
 std::string header_name(std::string_view mapping) {
@@ -28,7 +30,9 @@ std::vector<std::pair<std::string, std::string>> system_blob_headers(const strea
     if (it.type == stream::BlobType::kAuth && (it.index < 0 || it.index > 1)) continue;  // two auth slots
     auto v = host.system_blob(it.type, it.index);
     if (!v || v->empty()) continue;
-    out.emplace_back(header_name(it.header), std::string(it.prefix) + std::string(*v));
+    // Planted: the preamble ("Bearer ") left out.
+    out.emplace_back(header_name(it.header),
+                     (SS_PLANTED("blob-header-preamble-lost") ? std::string() : std::string(it.prefix)) + std::string(*v));
   }
   return out;
 }

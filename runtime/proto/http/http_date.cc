@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "runtime/core/planted.h"
+
 namespace ss::proto::http {
 namespace {
 
@@ -215,7 +217,8 @@ std::optional<std::uint32_t> retry_after_ms(std::string_view retry_after_value,
   if (!when || !date_header_value) return std::nullopt;
   auto now = parse_http_date(*date_header_value);
   if (!now) return std::nullopt;
-  std::int64_t delta = *when - *now;  // both within years 0..9999: no overflow
+  // Planted: the difference taken the wrong way round (never a wait).
+  std::int64_t delta = SS_PLANTED("retry-after-date-swapped") ? *now - *when : *when - *now;  // years 0..9999: no overflow
   if (delta < 0) delta = 0;
   if (delta > kCapS) delta = kCapS;
   return static_cast<std::uint32_t>(delta * 1000);

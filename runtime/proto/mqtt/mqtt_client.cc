@@ -1,5 +1,7 @@
 #include "runtime/proto/mqtt/mqtt_client.h"
 
+#include "runtime/core/planted.h"
+
 namespace ss::proto::mqtt {
 
 Client::Client(Options options) : options_(options), reader_(options.max_packet) {}
@@ -154,7 +156,7 @@ void Client::on_packet(Packet packet) {
   }
   if (!connacked_) return fail(ErrorCode::kParse, "mqtt: " + describe(packet) + " at byte " + std::to_string(at) + " before CONNACK", at);
   if (auto* p = std::get_if<Publish>(&packet)) {
-    if (p->qos == 1) (void)queue(Puback{p->packet_id});
+    if (p->qos == 1 && !SS_PLANTED("mqtt-puback-owed")) (void)queue(Puback{p->packet_id});  // planted: never acked
     events_.push_back(MessageEvent{std::move(*p)});
   } else if (auto* a = std::get_if<Puback>(&packet)) {
     // An ack for an id no longer waiting (the broker acked a DUP resend as

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "runtime/core/planted.h"
+
 namespace ss::proto::mqtt {
 namespace {
 
@@ -89,7 +91,8 @@ Result<std::vector<std::uint8_t>> encode_one(const Connect& c) {
   Writer w;
   w.str("MQTT");
   w.u8(4);  // protocol level 3.1.1
-  std::uint8_t flags = c.clean_session ? 0x02 : 0;
+  // Planted: the clean_session flag inverted.
+  std::uint8_t flags = c.clean_session != SS_PLANTED("mqtt-clean-inverted") ? 0x02 : 0;
   if (c.will) {
     if (c.will->qos > 1) return bad("will QoS " + std::to_string(c.will->qos) + " (0 or 1 supported)");
     if (Error e = check_topic_name(c.will->topic); !e.ok()) return bad("will topic: " + e.message());
@@ -134,7 +137,9 @@ Result<std::vector<std::uint8_t>> encode_one(const Publish& p) {
   w.str(p.topic);
   if (p.qos == 1) w.u16(p.packet_id);
   w.raw(p.payload);
-  std::uint8_t flags = static_cast<std::uint8_t>((p.dup ? 0x08 : 0) | p.qos << 1 | (p.retain ? 1 : 0));
+  // Planted: DUP never set on the wire.
+  const bool dup = p.dup && !SS_PLANTED("mqtt-dup-lost");
+  std::uint8_t flags = static_cast<std::uint8_t>((dup ? 0x08 : 0) | p.qos << 1 | (p.retain ? 1 : 0));
   return w.finish(PacketType::kPublish, flags);
 }
 
@@ -534,7 +539,8 @@ void PacketReader::receive_data(std::span<const std::uint8_t> bytes) {
   if (error_) return;
   // Drop what was consumed before growing, so the buffer holds at most one
   // packet plus what came after it.
-  if (pos_ > 0 && pos_ == in_.size()) {
+  // Planted: the start (1-2 bytes) of the next packet dropped with the old input.
+  if (pos_ > 0 && (pos_ == in_.size() || (SS_PLANTED("mqtt-reader-tail-lost") && pos_ + 2 >= in_.size()))) {
     in_.clear();
     pos_ = 0;
   } else if (pos_ > 4096 && pos_ * 2 > in_.size()) {

@@ -4,6 +4,7 @@
 #include <limits>
 #include <utility>
 
+#include "runtime/core/planted.h"
 #include "runtime/proto/ws/ws_handshake.h"
 
 namespace ss::proto::ws {
@@ -94,7 +95,9 @@ struct WsCallbacks {
       c.rx_frame_.insert(c.rx_frame_.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
       data = data.subspan(n);
       c.rx_frame_left_ -= std::min<std::uint64_t>(c.rx_frame_left_, n);
-      if (c.rx_frame_.size() >= c.piece() && c.rx_frame_left_ > 0) c.emit_piece(false);
+      // Planted: the piece is never cut, the frame comes whole.
+      if (c.rx_frame_.size() >= c.piece() && c.rx_frame_left_ > 0 && !SS_PLANTED("ws-rx-piece-whole"))
+        c.emit_piece(false);
     }
   }
   static void on_frame_end(wslay_event_context_ptr, void* user) {

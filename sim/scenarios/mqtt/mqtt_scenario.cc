@@ -58,12 +58,18 @@
 //     freeze (or of the faults' heal, if later): the PINGREQ goes after
 //     svalidping of silence and an unanswered one closes the connection
 //     svalidping later (docs/protocols.md "MQTT");
+//   - the wire, as the broker read it: no packet it refused; a QoS 1
+//     PUBLISH sent again (its packet id, still unacknowledged) on the
+//     connection that carried it has DUP set;
+//     CONNECT's clean_session is mqtt_clean_start when all streams agree;
+//     in a calm run every QoS 1 delivery gets its PUBACK within 1 s;
 //   - nothing is left: stream_count() == 0 and no unreclaimed stream.
 #include "sim/scenarios/mqtt/mqtt_scenario.h"
 
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -366,6 +372,41 @@ class MqttRun final : public testing::StreamRun<peers::MqttBroker, Actor> {
     if (calm() && peer_->connections() > 1)
       world.violation("calm run, yet the streams made " + std::to_string(peer_->connections()) +
                       " broker connections (they share one)");
+    check_wire_flags(world);
+    // A calm run: nothing holds a PUBACK back (docs/protocols.md "MQTT").
+    if (calm() && peer_->pubacks_missing() > 0)
+      world.violation("calm run, yet " + std::to_string(peer_->pubacks_missing()) +
+                      " QoS 1 deliveries never got the subscriber's PUBACK within 1 s");
+  }
+
+  // What the broker read from our client is well-formed MQTT 3.1.1 with the
+  // flags the policy asks for (docs/protocols.md "MQTT"): no packet it
+  // refused; a QoS 1 PUBLISH sent again on the connection that carried it
+  // has DUP set (§3.3.1.1); CONNECT's clean_session is the streamtype's
+  // mqtt_clean_start (judged when every stream has the same one: the
+  // session's opener decides).
+  void check_wire_flags(World& world) {
+    for (const auto& e : peer_->errors()) world.violation("the broker refused what our client sent: " + e);
+    const auto& log = peer_->received();
+    std::set<std::pair<std::uint64_t, std::uint16_t>> unacked;  // (connection, packet id) whose PUBACK was dropped
+    for (const auto& r : log) {
+      if (r.will || r.conn == 0 || r.qos != 1) continue;
+      const auto key = std::make_pair(r.conn, r.packet_id);
+      if (unacked.count(key) && !r.dup)
+        world.violation("a QoS 1 PUBLISH of " + r.topic + " (id " + std::to_string(r.packet_id) +
+                        ", not acknowledged) came again on connection " + std::to_string(r.conn) + " without DUP");
+      if (r.acked) {
+        unacked.erase(key);
+      } else {
+        unacked.insert(key);
+      }
+    }
+    const bool keep = !specs_.empty() && specs_[0].keep_session;
+    if (std::any_of(specs_.begin(), specs_.end(), [&](const StreamSpec& s) { return s.keep_session != keep; })) return;
+    for (bool clean : peer_->clean_sessions())
+      if (clean == keep)
+        world.violation(std::string("a CONNECT with clean_session ") + (clean ? "1" : "0") +
+                        ", yet every streamtype has mqtt_clean_start " + (keep ? "false" : "true"));
   }
 
   void create(Actor* a) {

@@ -3,7 +3,8 @@
 //
 // Workload (drawn from the seed, printed by describe()): 1-3 streams, each
 // with its own route on server "web": a status (200 mostly; 404; 503 or 429
-// with Retry-After: 1; a 302 to a 200 on "web" or on server "cdn"), a body size, framing
+// with Retry-After: 1, as delay-seconds or as an HTTP-date 1 s after the
+// response's Date; a 302 to a 200 on "web" or on server "cdn"), a body size, framing
 // (Content-Length, chunked, or until close), a slow body sometimes, and now
 // and then a misbehaviour (truncated body, garbage header, oversized
 // header, close before the response). Some streams ask again after their
@@ -15,7 +16,8 @@
 // drawn time. A random fault plan hits the link, the listener and DNS.
 //
 // In a third of the seeds both servers speak TLS (certificates made for
-// the run, OpenSSL replayable) and the streams verify them.
+// the run, OpenSSL replayable) and the streams verify them. In a third
+// (own fork) every streamtype sends the system blobs as headers.
 //
 // Invariants:
 //   - every state sequence is legal under the transition table;
@@ -27,6 +29,8 @@
 //   - no request on a connection after its response said "Connection:
 //     close" (the pool must not keep it);
 //   - after a 503/429 the next attempt comes no sooner than Retry-After;
+//   - with the system blobs as headers, every request web reads has
+//     "Authorization: Bearer <auth blob>" and "X-Dsn: <serial blob>";
 //   - calm run (no faults, no buggify), a well-behaved 200 route: the stream
 //     gets its ACK, one per transaction it asked for (reuse or not);
 //   - every stream ends with exactly one DESTROYING; nothing is left.
@@ -35,6 +39,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/bind/h1/h1_binding.h"
@@ -58,6 +63,10 @@ using stream::Ret;
 using stream::State;
 using peers::HttpFault;
 using peers::HttpRoute;
+
+// The system blobs a blob_headers_ seed's context holds.
+constexpr std::string_view kAuthBlob = "tok-7f3a";
+constexpr std::string_view kSerialBlob = "sn-0042";
 
 const char* fault_name(HttpFault f) {
   switch (f) {
@@ -238,6 +247,17 @@ class H1Run final : public ScenarioRun {
     Rng fins = rng.fork(0x6c617465);  // "late"
     for (auto& s : specs_)
       if (s.route.close_after && fins.chance(1, 2)) s.route.close_delay = fins.between(millis(200), seconds(2));
+    // Half the "come back later" routes give Retry-After as an HTTP-date
+    // with a Date header (RFC 9110 §10.2.3): the wait is their difference.
+    // Own fork: the draws above stay.
+    Rng dates = rng.fork(0x64617465);  // "date"
+    for (auto& s : specs_)
+      if (s.route.retry_after && dates.chance(1, 2)) s.route.retry_after_date = true;
+    // A third of the seeds send the system blobs as headers: every
+    // streamtype names http_auth_header (with a "Bearer " preamble) and
+    // http_dsn_header, and the context holds the auth and serial blobs.
+    Rng blobs = rng.fork(0x626c6f62);  // "blob"
+    blob_headers_ = blobs.chance(1, 3);
     if (tls_) {
       for (auto& s : specs_)
         if (s.redirect_away) s.route.location.replace(0, 7, "https://");  // "http://cdn..." -> "https://cdn..."
@@ -274,6 +294,7 @@ class H1Run final : public ScenarioRun {
              (r.chunked ? " chunked" : r.until_close ? " until-close" : " content-length") +
              (r.close_after ? " connection-close" : "") +
              (r.close_delay ? " fin-after=" + std::to_string(r.close_delay) + "us" : "") +
+             (r.retry_after_date ? " retry-after-as-date" : "") +
              (r.piece ? " piece=" + std::to_string(r.piece) + "/" + std::to_string(r.piece_gap) + "us" : "") +
              " fault=" + fault_name(r.fault) + (s.expect ? " http_expect=" + std::to_string(s.expect) : "") +
              (s.retry ? " retry" : " no-retry") +
@@ -283,6 +304,7 @@ class H1Run final : public ScenarioRun {
                         : "") +
              s.answers.describe() + "\n";
     }
+    if (blob_headers_) out += "system blobs as headers: authorization (Bearer), x-dsn\n";
     out += "server keep-alive timeout: " + (idle_timeout_ ? std::to_string(idle_timeout_) + "us" : "none") + "\n";
     out += "fault plan:\n" + plan_.to_string();
     return out;
@@ -354,6 +376,11 @@ class H1Run final : public ScenarioRun {
         st.trust_store = 0;
       }
       if (spec.retry) st.retry = 0;
+      if (blob_headers_) {
+        st.http_auth_header = "authorization:";
+        st.http_auth_preamble = "Bearer ";
+        st.http_dsn_header = "x-dsn:";
+      }
       pol->streamtypes.push_back(st);
       actors_.push_back(std::move(a));
     }
@@ -375,6 +402,13 @@ class H1Run final : public ScenarioRun {
     ctx_ = std::make_unique<stream::Context>(std::move(cfg));
     proto::h1::register_h1_binding(*ctx_);
     if (tls_) ctx_->set_tls_transport(stream::make_tls_transport());
+    if (blob_headers_) {
+      auto bytes = [](std::string_view v) {
+        return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(v.data()), v.size());
+      };
+      ctx_->blobs().set(stream::SystemBlobs::slot(stream::BlobType::kAuth, 0), bytes(kAuthBlob));
+      ctx_->blobs().set(stream::SystemBlobs::slot(stream::BlobType::kDeviceSerial, 0), bytes(kSerialBlob));
+    }
     for (std::size_t i = 0; i < actors_.size(); ++i) {
       Actor* a = actors_[i].get();
       world.loop().at(a->spec.start_at, [this, a, i] { create(a, i); }, {"stream", a->ordinal, "start"});
@@ -425,6 +459,17 @@ class H1Run final : public ScenarioRun {
         world.violation(a->name + ": calm run, well-behaved 2xx route, " + std::to_string(txns) +
                         " transactions asked, but " + std::to_string(a->acks) + " QOS_ACK_REMOTE");
     }
+    // http_auth_header / http_dsn_header: each request carries the blob,
+    // after the preamble (docs/secure-streams.md §1.5 "Auth").
+    if (blob_headers_) {
+      for (const auto& req : server_->requests()) {
+        auto auth = proto::h1::find_header(req.headers, "authorization");
+        auto dsn = proto::h1::find_header(req.headers, "x-dsn");
+        if (!auth || *auth != "Bearer " + std::string(kAuthBlob) || !dsn || *dsn != kSerialBlob)
+          world.violation("web read " + req.target + " with authorization \"" + std::string(auth.value_or("(none)")) +
+                          "\" and x-dsn \"" + std::string(dsn.value_or("(none)")) + "\": the system blobs, as headers");
+      }
+    }
     // The certificate check comes before a byte of the request goes out.
     if (impostor_ && !server_->requests().empty())
       world.violation("web, whose certificate is " + std::string(impostor_name()) + ", read " +
@@ -471,6 +516,7 @@ class H1Run final : public ScenarioRun {
   Micros idle_timeout_ = 0;  // server keep-alive timeout (0: never closes idle)
   World* world_ = nullptr;
   bool tls_ = false;  // both servers speak TLS; streams verify them
+  bool blob_headers_ = false;  // the system blobs go as headers
   int impostor_ = 0;  // TLS: web's certificate is bad (impostor_name()); 0: good
   std::unique_ptr<sim::testing::SimTls> sim_tls_;
   proto::OpenSslTlsProvider* provider_ = nullptr;  // sim_tls_'s

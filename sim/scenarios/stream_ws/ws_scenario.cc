@@ -53,6 +53,9 @@
 //     on the frozen connection svalidhup + 3 s after the freeze (the
 //     binding checks its silence once a second; 2 s more for bytes still on
 //     their way, a stall fault's included);
+//   - never CONNECTED to a server whose 101 has a wrong Sec-WebSocket-Accept,
+//     or (a tenth of the seeds with a well-behaved server, from a fork of
+//     their own) lacks the subprotocol the streams ask for;
 //   - nothing is left: stream_count() == 0 and no unreclaimed stream after
 //     the last destroy, and the run comes to rest (no timer left).
 #include "sim/scenarios/stream_ws/ws_scenario.h"
@@ -64,6 +67,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/bind/ws/ws_binding.h"
@@ -83,6 +87,7 @@ using stream::Ret;
 using stream::State;
 
 constexpr std::size_t kClientMaxFrame = 64 * 1024;  // proto::ws::Options default
+constexpr std::string_view kForeignSubprotocol = "lws-other";  // no server speaks it
 
 const char* ws_fault_name(WsFault f) {
   switch (f) {
@@ -437,6 +442,12 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
       return s.has_retry && s.retry.secs_since_valid_hangup > 0;
     });
     if (some_hup && freeze_draw.chance(3, 4)) freeze_at_ = freeze_draw.between(seconds(1), seconds(5));
+    // Its own fork too: now and then the streams ask for a subprotocol the
+    // server does not speak. Its 101 then names none, and the server must
+    // echo exactly the one asked (docs/protocols.md "ws"): no handshake
+    // succeeds, no stream is ever CONNECTED.
+    Rng subprotocol_draw = rng.fork(0x73756270726f);  // "subpro"
+    foreign_subprotocol_ = server_opts_.fault == WsFault::kNone && subprotocol_draw.chance(1, 10);
   }
 
   void start(World& world) override {
@@ -454,7 +465,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
       st.opportunistic = spec.opportunistic;
       st.nailed_up = spec.nailed_up;
       st.ws_binary = spec.binary;
-      st.ws_subprotocol = server_opts_.subprotocol;
+      st.ws_subprotocol = foreign_subprotocol_ ? std::string(kForeignSubprotocol) : server_opts_.subprotocol;
       st.metadata.push_back({"attempt", "X-Attempt:"});
       if (spec.md_header) st.metadata.push_back({"token", "X-Token:"});
       if (spec.md_path) st.metadata.push_back({"room", ""});
@@ -488,6 +499,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
                                               (o.retry_after ? " retry-after=1" : "")
                                         : "") +
            (oversize_ ? " oversize-frame" : "") + (o.subprotocol.empty() ? "" : " subprotocol=" + o.subprotocol) +
+           (foreign_subprotocol_ ? " streams-ask-subprotocol=" + std::string(kForeignSubprotocol) : "") +
            (freeze_at_ ? " freezes at " + std::to_string(freeze_at_) + "us (hangs behind its open connections)" : "") +
            "\nstreams:\n";
     for (std::size_t i = 0; i < specs_.size(); ++i) {
@@ -510,7 +522,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
 
   bool calm() const {
     return plan_.actions.empty() && !options_.buggify && server_opts_.fault == WsFault::kNone &&
-           server_opts_.close_after == 0 && !oversize_ && freeze_at_ == 0;
+           server_opts_.close_after == 0 && !oversize_ && freeze_at_ == 0 && !foreign_subprotocol_;
   }
 
   // The engine closes with 1000 (docs/protocols.md "ws"); otherwise it only
@@ -533,6 +545,14 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
     check_metadata(world, a, records);
     check_liveness(world, a);
     check_hung_server_given_up(world, a);
+    // A 101 whose Sec-WebSocket-Accept is not the one for our key is no
+    // WebSocket answer (RFC 6455 §4.1, docs/protocols.md): the handshake
+    // fails every time, so the stream is never CONNECTED.
+    // The same for a 101 without the subprotocol the stream asked for.
+    if ((server_opts_.fault == WsFault::kWrongAccept || foreign_subprotocol_) &&
+        std::any_of(a.states.begin(), a.states.end(), [](const auto& e) { return e.second == State::kConnected; }))
+      world.violation(a.name + (foreign_subprotocol_ ? ": CONNECTED although the server's 101 names no subprotocol"
+                                                     : ": CONNECTED to a server whose 101 has a wrong Sec-WebSocket-Accept"));
     const auto& s = a.spec;
     // Echoes, pings and pongs are all valid traffic (svalidping/svalidhup,
     // docs/protocols.md): the server answers every ping, so in a calm run
@@ -736,7 +756,8 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
     const auto& s = a.spec;
     if (s.opportunistic || !s.has_retry) return;
     const auto& o = server_opts_;
-    if (o.fault == WsFault::kWrongAccept || (o.fault == WsFault::kRefuse && o.refuse_first == 0)) return;
+    if (o.fault == WsFault::kWrongAccept || (o.fault == WsFault::kRefuse && o.refuse_first == 0) || foreign_subprotocol_)
+      return;
     const Micros jittered = testing::largest_jittered_backoff(s.retry);
     Micros bound = std::max(deadlines_.transport, deadlines_.protocol) + jittered + seconds(1);
     if (o.fault == WsFault::kRefuse)
@@ -772,6 +793,7 @@ class WsRun final : public testing::StreamRun<peers::WsEchoServer, Actor> {
   WsEchoOptions server_opts_;
   bool oversize_ = false;
   Micros freeze_at_ = 0;  // the server hangs (0: never)
+  bool foreign_subprotocol_ = false;  // the streams ask for kForeignSubprotocol
 };
 
 }  // namespace

@@ -13,6 +13,9 @@ using stream::Ret;
 using stream::State;
 
 constexpr Micros kAttemptMax = seconds(50);  // transport (30 s) + protocol (20 s) deadlines
+// A ws frame reaches the user in pieces of at most 4 KiB, as lws hands a
+// frame over in pieces of its rx buffer (docs/protocols.md "WebSocket").
+constexpr std::size_t kWsRxPiece = 4096;
 
 AnswerPlan::From from(gen::AnswerSpec::From f) {
   switch (f) {
@@ -497,6 +500,10 @@ Ret Actor::on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags) {
                               std::to_string(c.good) + " (" + std::to_string(c.rx.size()) + " back, " +
                               std::to_string(c.tx.size()) + " sent)");
   if (st_.proto == Proto::kWs) {
+    // Direct only: the proxy frames what it forwards in pieces of its own.
+    if (!spec_.via_proxy && buf.size() > kWsRxPiece)
+      report("ws-piece", std::to_string(buf.size()) + " bytes in one rx at offset " + std::to_string(before) +
+                             " (ws hands a frame over in pieces of at most " + std::to_string(kWsRxPiece) + ")");
     if (som == c.msg_open) report("som-eom", std::string(som ? "SOM inside a message" : "no SOM on a message's first piece") + " at offset " + std::to_string(before));
     if (som) {
       c.msg_open = true;

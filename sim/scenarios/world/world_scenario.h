@@ -48,6 +48,9 @@
 //                       message that differs; an ACK without the whole body
 //   [som-eom]           ws / h1 rx framing: SOM on a message's first piece
 //                       only, EOM on its last, nothing after EOM
+//   [ws-piece]          a direct ws stream's rx over 4 KiB in one call
+//                       (docs/protocols.md "WebSocket": frames come in
+//                       pieces of at most 4 KiB)
 //   [metadata-at-server] a url segment or header the server read is not a
 //                       value the user had set when that request was made
 //   [response-metadata] h1: at QOS_ACK_REMOTE metadata ss_reply is not the
