@@ -294,7 +294,14 @@ void Actor::ask() {
   ask_open_ = true;
 }
 
-Ret Actor::on_state(State state, std::uint32_t) {
+Ret Actor::on_state(State state, std::uint32_t ack) {
+  after_end_.hear("state", state, connected_);
+  const Ret r = react(state, ack);
+  after_end_.answered("state", state, r, connected_);
+  return r;
+}
+
+Ret Actor::react(State state, std::uint32_t) {
   states_.push_back({world_.now(), state});
   if (state == State::kDisconnected || state == State::kUnreachable) ++ends_;
   if (state == State::kDisconnected || state == State::kUnreachable || state == State::kAllRetriesFailed)
@@ -419,10 +426,19 @@ Micros Actor::timer_wait() const {
 
 void Actor::finish() {
   if (keeps_stream()) return;
-  if (port_ && !port_->gone()) port_->destroy();
+  if (!port_ || port_->gone()) return;
+  after_end_.destroy_called();
+  port_->destroy();
 }
 
-Ret Actor::on_tx(std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+Ret Actor::on_tx(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
+  after_end_.hear("tx", std::nullopt, connected_);
+  const Ret r = write(ordinal, buf, len, flags);
+  after_end_.answered("tx", std::nullopt, r, connected_);
+  return r;
+}
+
+Ret Actor::write(std::uint32_t, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags) {
   ask_open_ = false;
   if (conns_.empty() || tx_msg_ >= msgs_.size()) return Ret::kTxDontSend;
   Conn& c = conns_.back();
@@ -464,6 +480,13 @@ bool Actor::advance_good(Conn& c, std::size_t before, const std::string& expecte
 }
 
 Ret Actor::on_rx(std::span<const std::uint8_t> buf, std::uint32_t flags) {
+  after_end_.hear("rx", std::nullopt, connected_);
+  const Ret r = read(buf, flags);
+  after_end_.answered("rx", std::nullopt, r, connected_);
+  return r;
+}
+
+Ret Actor::read(std::span<const std::uint8_t> buf, std::uint32_t flags) {
   received_ += static_cast<std::int64_t>(buf.size());
   // A proxied stream's next link opens with what the user granted and has
   // not received, but at least 1 byte (0 in a STREAMTYPE frame would mean

@@ -15,6 +15,7 @@
 #include "runtime/stream/binding.h"
 #include "runtime/stream/states.h"
 #include "sim/generator/world_spec.h"
+#include "sim/scenarios/world/after_end_check.h"
 #include "sim/scenarios/world/world_scenario.h"
 #include "sim/testing/answer_plan.h"
 #include "sim/world.h"
@@ -97,6 +98,10 @@ class Actor {
     bool eom = false;                  // h1: the body ended
   };
 
+  // The callbacks' work; on_state / on_rx / on_tx wrap them in after_end_.
+  stream::Ret react(stream::State state, std::uint32_t ack);
+  stream::Ret read(std::span<const std::uint8_t> buf, std::uint32_t flags);
+  stream::Ret write(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags);
   void ask();
   void set_md(const std::string& name, const std::string& value);
   void open_conn();
@@ -124,6 +129,7 @@ class Actor {
   gen::StreamtypeSpec st_;
   Plant plant_;
   AnswerPlan answers_;
+  AfterEndCheck after_end_{[this](const char* id, const std::string& text) { report(id, text); }};
   std::unique_ptr<StreamPort> port_;
   std::vector<std::string> msgs_;  // what is sent (h1 POST: one body)
   std::string body_;               // h1: the response body expected

@@ -43,6 +43,11 @@
 //   [one-destroying]    DESTROYING not exactly once, last
 //   [retry-schedule]    backoff, conceal, ALL_RETRIES_FAILED (engine checker)
 //   [return-code]       DISCONNECT_ME / DESTROY_ME not obeyed (engine checker)
+//   [after-destroy]     any port: a callback but DISCONNECTED (connection
+//                       up) and DESTROYING after the user destroyed the
+//                       stream (a call, or DESTROY_ME) (after_end_check.h)
+//   [after-disconnect]  any port: rx, tx or a state but QOS_ACK/NACK_REMOTE
+//                       after DISCONNECT_ME while CONNECTED, before DISCONNECTED
 //   [bytes-exact]       rx on a connection is not a prefix of what that
 //                       connection sent (echo) / of the body (h1); an ws
 //                       message that differs; an ACK without the whole body
