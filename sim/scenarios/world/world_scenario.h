@@ -55,6 +55,9 @@
 //                       only, EOM on its last, nothing after EOM
 //   [metadata-at-server] a url segment or header the server read is not a
 //                       value the user had set when that request was made
+//   [h1-length]         an h1 POST whose length the user announced
+//                       (request_tx_len; not nailed-up) reached the server
+//                       without that Content-Length, or chunked
 //   [response-metadata] h1: at QOS_ACK_REMOTE metadata ss_reply is not the
 //                       x-ss-reply header the server answered with (its
 //                       request number must rise per transaction)
