@@ -75,6 +75,9 @@ class Actor {
   std::int64_t unused_credit() const { return st_.manual_initial_tx_credit + granted_ - received_; }
   std::int64_t received() const { return received_; }
   const StreamPort* port() const { return port_.get(); }
+  // Whether the user's last ask for tx at or before `t` announced the
+  // length (request_tx_len) rather than request_tx.
+  bool length_announced_before(Micros t) const;
   // Whether this stream's request may reach the server without x-ss-id.
   bool request_may_lack_id() const;
   // The values `name` had at some time in [from, to] (unset = "").
@@ -142,6 +145,7 @@ class Actor {
   // engine owes a tx() once CONNECTED, so CONNECTED does not ask again
   // (the lws pattern: request_tx once, from CREATING).
   bool ask_open_ = false;
+  std::vector<std::pair<Micros, bool>> asks_;  // h1 asks for tx: when, with the length
   std::size_t confirmed_ = 0;  // messages echoed whole (on some connection)
   std::size_t tx_msg_ = 0, tx_off_ = 0;
   std::optional<Micros> created_at_, done_at_, gone_at_;
@@ -164,6 +168,7 @@ class Actor {
   std::size_t timeouts_ = 0;
   std::size_t ends_ = 0;  // DISCONNECTED and UNREACHABLE seen
   bool calm_ = false;  // the world is calm (WorldSpec::calm)
+  Micros latency_ = 0;  // the world's one-way network latency
   std::map<std::string, std::vector<std::pair<Micros, std::string>>> md_;
   std::set<std::string> reported_;
   Micros life_bound_ = 0, calm_bound_ = 0;

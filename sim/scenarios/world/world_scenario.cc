@@ -534,15 +534,13 @@ class WorldRun final : public ScenarioRun {
   // [h1-length] an h1 POST whose user announced its length
   // (request_tx_len, docs/api.md "Sending and receiving": h1
   // Content-Length) goes out with that Content-Length, not chunked, directly
-  // or through the proxy (PAYLOAD_LENGTH_HINT, docs/proxy.md). A nailed-up
-  // stream connects before its user asks (the actor asks at CONNECTED, with
-  // request_tx), so only the others are judged.
+  // or through the proxy (PAYLOAD_LENGTH_HINT, docs/proxy.md), when the
+  // user's last ask before it did announce it (a retry may ask with
+  // request_tx; a nailed-up stream connects before its user asks).
   template <typename Fail>
   static void check_length(const Actor& a, const SeenRequest& r, Fail& fail) {
     const auto& st = a.streamtype();
-    if (st.proto != Proto::kH1 || st.http_method != "POST" || st.nailed_up ||
-        a.spec().tx_mode != gen::TxMode::kRequestTxLen)
-      return;
+    if (st.proto != Proto::kH1 || st.http_method != "POST" || st.nailed_up || !a.length_announced_before(r.at)) return;
     std::size_t n = 0;
     for (auto m : a.spec().messages) n += m;
     const auto length = header(r.headers, "content-length");

@@ -67,7 +67,8 @@
 //   [timeout]           the user's timer: a TIMEOUT no arming asked for, or
 //                       before the armed deadline, or after the user
 //                       cancelled it (through the proxy: a second before
-//                       its deadline, calm world, fast reader)
+//                       its deadline, calm world, fast reader; and there
+//                       no later than 4 latencies + 50 ms after it)
 //   [liveness]          calm world: work not done within its bound; faults:
 //                       not CONNECTED again within a bound after they heal
 //   [c-api]             a C API stream: a C callback's answer (LWSSSSRET_*)
