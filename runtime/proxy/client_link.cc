@@ -160,6 +160,12 @@ void ClientLink::lose_link(const std::string& reason) {
   tx_credit_ = 0;
 }
 
+void ClientLink::close_by_client() {
+  if (phase_ == Phase::kDown || phase_ == Phase::kClosed) return;
+  events_.clear();
+  lose_link("closed by the client");
+}
+
 void ClientLink::handle_timeout(Micros now) {
   if (phase_ == Phase::kWaitCreateResult && deadline_ && now >= *deadline_)
     lose_link("no CREATE_RESULT within " + std::to_string(options_.create_result_timeout / 1000) +

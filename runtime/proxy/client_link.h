@@ -95,6 +95,10 @@ class ClientLink {
   void link_up(Micros now);
   void receive_from_proxy(std::span<const std::uint8_t> bytes, Micros now);
   void handle_timeout(Micros now);
+  // The client closes the link (the user answered DISCONNECT_ME): what the
+  // proxy sent for the connection being ended and the user has not seen yet
+  // goes with it (docs/api.md "Return codes"); LinkLost comes next.
+  void close_by_client();
 
   // User inputs (may come in any phase; they wait until they can be sent).
   void onward_connect();

@@ -137,6 +137,34 @@ TEST(ClientLink, DuplicateConnectedIsSwallowedAndCreatingNeverRepeats) {
   EXPECT_EQ(link.phase(), ClientLink::Phase::kLocalConnected);
 }
 
+// DISCONNECT_ME (docs/api.md "Return codes"): what the link read for the
+// connection the user ended and the user has not seen goes with it.
+TEST(ClientLink, ClosedByTheClientDropsWhatTheUserHasNotSeen) {
+  ClientLink link = created();
+  connect(link);
+  auto payload = [](char c) {
+    wire::PayloadFrame p;
+    p.direction = wire::Direction::kProxyToClient;
+    p.flags = wire::kFlagSom | wire::kFlagEom;
+    p.payload = Bytes{static_cast<std::uint8_t>(c)};
+    return frame(p);
+  };
+  Bytes read = payload('a');
+  const Bytes more = payload('b');
+  const Bytes ack = frame(wire::ConnStateFrame{10, 0});
+  read.insert(read.end(), more.begin(), more.end());
+  read.insert(read.end(), ack.begin(), ack.end());
+  link.receive_from_proxy(read, 3);
+  ASSERT_TRUE(std::holds_alternative<LinkRx>(*link.next_event()));  // the user answers DISCONNECT_ME here
+  link.close_by_client();
+  auto rest = events(link);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_TRUE(std::get<LinkLost>(rest[0]).was_connected);
+  EXPECT_EQ(link.phase(), ClientLink::Phase::kDown);
+  link.close_by_client();  // a link already down: nothing more
+  EXPECT_TRUE(events(link).empty());
+}
+
 TEST(ClientLink, NoCreateResultInTimeLosesTheLink) {
   ClientLink link(ClientLinkOptions{"s"});
   link.link_up(100);

@@ -173,7 +173,12 @@ void ProxyClient::drain_events() {
   // Once the user destroyed the stream (lws_sspc_destroy, DESTROY_ME) it
   // hears nothing more but DESTROYING from settle(): the rest of the batch
   // is dropped with the link (corpus/sim-repro/world.seeds, world-heavy 1).
-  while (!destroyed() && !pending_destroy_) {
+  // Once it answered DISCONNECT_ME, the rest belongs to the connection it
+  // ended: settle() drops it with the link, and the user hears DISCONNECTED
+  // next (default seeds 16, 34).
+  // planted: the batch goes on to the user after it destroyed the stream
+  const bool go_on = SS_PLANTED("sspc-events-after-destroy");
+  while (!destroyed() && !(pending_destroy_ && !go_on) && !pending_disconnect_) {
     auto e = link_.next_event();
     if (!e) break;
     std::visit(
@@ -272,7 +277,7 @@ void ProxyClient::settle() {
     if (conn_) {
       close_link();
       closing_by_hand_ = true;
-      link_.receive_from_proxy({}, loop_.now());  // the link is gone, by our hand
+      link_.close_by_client();  // the link is gone, by our hand
       drain();
       closing_by_hand_ = false;
     }
@@ -284,7 +289,10 @@ void ProxyClient::settle() {
 // --- the user's side -------------------------------------------------------
 
 void ProxyClient::flush() {
-  if (!conn_ || destroyed() || draining_) return;
+  // No tx() for a stream or connection the user has ended: settle() is
+  // about to close the link (default seed 124: tx() after DESTROY_ME from
+  // CONNECTED).
+  if (!conn_ || destroyed() || draining_ || ended_by_user()) return;
   if (flushing_) {  // tx() asked for more from inside write(): go round again
     flush_again_ = true;
     return;
@@ -361,6 +369,7 @@ std::optional<std::string_view> ProxyClient::get_metadata(std::string_view name)
 void ProxyClient::start_timeout(std::uint32_t ms) {
   if (destroyed()) return;
   Depth d(this);
+  if (SS_PLANTED("sspc-timeout-late")) ms += ms / 8;  // planted: the proxied timer an eighth late
   link_.set_timeout(ms);
   flush();
 }

@@ -138,6 +138,8 @@ class ProxyClient final : public ConnectionHandler {
   void raise(stream::State state, std::uint32_t ack);
   stream::Ret notify(stream::State state, std::uint32_t ack);  // the user's state() and seen_
   bool connection_up() const;
+  // The user asked to end the stream or its connection; settle() will.
+  bool ended_by_user() const { return pending_destroy_ || pending_disconnect_; }
   void close_link();
 
   Loop& loop_;

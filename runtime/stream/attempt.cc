@@ -226,7 +226,9 @@ HostVerdict Attempt::connected() {
 }
 
 HostVerdict Attempt::rx(std::span<const std::uint8_t> bytes, std::uint32_t flags) {
-  if (!live() || s_.stopping()) return HostVerdict::kStop;
+  // planted: the read in hand goes on to the user after it destroyed the stream
+  const bool go_on = SS_PLANTED("rx-after-destroy") && s_.pending_destroy_;
+  if (!live() || (s_.stopping() && !go_on)) return HostVerdict::kStop;
   // BUGGIFY: the same bytes in two callbacks (SOM on the first piece, EOM
   // on the last), as a smaller read would deliver them.
   if (bytes.size() > 1 && s_.ctx_.buggify("stream.rx_split")) {

@@ -58,6 +58,7 @@ HostVerdict Stream::deliver_rx(std::span<const std::uint8_t> bytes, std::uint32_
   Ret r = handlers_->has_rx() ? handlers_->rx(bytes, flags) : Ret::kOk;
   observe_answer(EngineEvent::Kind::kRx, r);
   apply(r);
+  if (SS_PLANTED("rx-after-destroy") && pending_destroy_) return HostVerdict::kContinue;  // planted: read on
   return stopping() ? HostVerdict::kStop : HostVerdict::kContinue;
 }
 

@@ -15,6 +15,7 @@
 #include "runtime/stream/binding.h"
 #include "runtime/stream/states.h"
 #include "sim/generator/world_spec.h"
+#include "sim/scenarios/world/after_end_check.h"
 #include "sim/scenarios/world/world_scenario.h"
 #include "sim/testing/answer_plan.h"
 #include "sim/world.h"
@@ -74,6 +75,9 @@ class Actor {
   std::int64_t unused_credit() const { return st_.manual_initial_tx_credit + granted_ - received_; }
   std::int64_t received() const { return received_; }
   const StreamPort* port() const { return port_.get(); }
+  // Whether the user's last ask for tx at or before `t` announced the
+  // length (request_tx_len) rather than request_tx.
+  bool length_announced_before(Micros t) const;
   // Whether this stream's request may reach the server without x-ss-id.
   bool request_may_lack_id() const;
   // The values `name` had at some time in [from, to] (unset = "").
@@ -97,6 +101,10 @@ class Actor {
     bool eom = false;                  // h1: the body ended
   };
 
+  // The callbacks' work; on_state / on_rx / on_tx wrap them in after_end_.
+  stream::Ret react(stream::State state, std::uint32_t ack);
+  stream::Ret read(std::span<const std::uint8_t> buf, std::uint32_t flags);
+  stream::Ret write(std::uint32_t ordinal, std::span<std::uint8_t> buf, std::size_t& len, std::uint32_t& flags);
   void ask();
   void set_md(const std::string& name, const std::string& value);
   void open_conn();
@@ -124,6 +132,7 @@ class Actor {
   gen::StreamtypeSpec st_;
   Plant plant_;
   AnswerPlan answers_;
+  AfterEndCheck after_end_{[this](const char* id, const std::string& text) { report(id, text); }};
   std::unique_ptr<StreamPort> port_;
   std::vector<std::string> msgs_;  // what is sent (h1 POST: one body)
   std::string body_;               // h1: the response body expected
@@ -136,6 +145,7 @@ class Actor {
   // engine owes a tx() once CONNECTED, so CONNECTED does not ask again
   // (the lws pattern: request_tx once, from CREATING).
   bool ask_open_ = false;
+  std::vector<std::pair<Micros, bool>> asks_;  // h1 asks for tx: when, with the length
   std::size_t confirmed_ = 0;  // messages echoed whole (on some connection)
   std::size_t tx_msg_ = 0, tx_off_ = 0;
   std::optional<Micros> created_at_, done_at_, gone_at_;
@@ -158,6 +168,7 @@ class Actor {
   std::size_t timeouts_ = 0;
   std::size_t ends_ = 0;  // DISCONNECTED and UNREACHABLE seen
   bool calm_ = false;  // the world is calm (WorldSpec::calm)
+  Micros latency_ = 0;  // the world's one-way network latency
   std::map<std::string, std::vector<std::pair<Micros, std::string>>> md_;
   std::set<std::string> reported_;
   Micros life_bound_ = 0, calm_bound_ = 0;

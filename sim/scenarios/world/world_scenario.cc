@@ -502,8 +502,8 @@ class WorldRun final : public ScenarioRun {
       for (const auto& m : st.metadata) allowed[m.name] = a->values_between(m.name, from, r.at);
       const std::string tmpl = policy_url(st);
       const std::string target = r.target.empty() ? "" : r.target.substr(1);
-      auto fail = [&](const std::string& what) {
-        world.violation("[metadata-at-server] " + a->name() + " @" + std::to_string(r.at) + "us: " + what);
+      auto fail = [&](const std::string& what, const char* id = "[metadata-at-server]") {
+        world.violation(id + (" " + a->name()) + " @" + std::to_string(r.at) + "us: " + what);
       };
       // A pooled or redirected connection must still reach the streamtype's
       // own endpoint.
@@ -515,6 +515,7 @@ class WorldRun final : public ScenarioRun {
         fail("the server read target /" + target + "; the url is " + tmpl + " with values the user had set");
         continue;
       }
+      check_length(*a, r, fail);
       for (const auto& m : st.metadata) {
         if (m.use != gen::MetadataSpec::Use::kHeader) continue;
         std::string hname = m.header;
@@ -528,6 +529,26 @@ class WorldRun final : public ScenarioRun {
         }
       }
     }
+  }
+
+  // [h1-length] an h1 POST whose user announced its length
+  // (request_tx_len, docs/api.md "Sending and receiving": h1
+  // Content-Length) goes out with that Content-Length, not chunked, directly
+  // or through the proxy (PAYLOAD_LENGTH_HINT, docs/proxy.md), when the
+  // user's last ask before it did announce it (a retry may ask with
+  // request_tx; a nailed-up stream connects before its user asks).
+  template <typename Fail>
+  static void check_length(const Actor& a, const SeenRequest& r, Fail& fail) {
+    const auto& st = a.streamtype();
+    if (st.proto != Proto::kH1 || st.http_method != "POST" || st.nailed_up || !a.length_announced_before(r.at)) return;
+    std::size_t n = 0;
+    for (auto m : a.spec().messages) n += m;
+    const auto length = header(r.headers, "content-length");
+    if (length && *length == std::to_string(n) && !header(r.headers, "transfer-encoding")) return;
+    fail("its POST of " + std::to_string(n) + " bytes, length announced, reached the server with " +
+             (length ? "Content-Length " + *length : std::string("no Content-Length")) +
+             (header(r.headers, "transfer-encoding") ? " and Transfer-Encoding" : ""),
+         "[h1-length]");
   }
 
   gen::WorldSpec spec_;

@@ -43,6 +43,11 @@
 //   [one-destroying]    DESTROYING not exactly once, last
 //   [retry-schedule]    backoff, conceal, ALL_RETRIES_FAILED (engine checker)
 //   [return-code]       DISCONNECT_ME / DESTROY_ME not obeyed (engine checker)
+//   [after-destroy]     any port: a callback but DISCONNECTED (connection
+//                       up) and DESTROYING after the user destroyed the
+//                       stream (a call, or DESTROY_ME) (after_end_check.h)
+//   [after-disconnect]  any port: rx, tx or a state but QOS_ACK/NACK_REMOTE
+//                       after DISCONNECT_ME while CONNECTED, before DISCONNECTED
 //   [bytes-exact]       rx on a connection is not a prefix of what that
 //                       connection sent (echo) / of the body (h1); an ws
 //                       message that differs; an ACK without the whole body
@@ -53,6 +58,9 @@
 //                       pieces of at most 4 KiB)
 //   [metadata-at-server] a url segment or header the server read is not a
 //                       value the user had set when that request was made
+//   [h1-length]         an h1 POST whose length the user announced
+//                       (request_tx_len; not nailed-up) reached the server
+//                       without that Content-Length, or chunked
 //   [response-metadata] h1: at QOS_ACK_REMOTE metadata ss_reply is not the
 //                       x-ss-reply header the server answered with (its
 //                       request number must rise per transaction)
@@ -62,7 +70,8 @@
 //   [timeout]           the user's timer: a TIMEOUT no arming asked for, or
 //                       before the armed deadline, or after the user
 //                       cancelled it (through the proxy: a second before
-//                       its deadline, calm world, fast reader)
+//                       its deadline, calm world, fast reader; and there
+//                       no later than 4 latencies + 50 ms after it)
 //   [liveness]          calm world: work not done within its bound; faults:
 //                       not CONNECTED again within a bound after they heal
 //   [c-api]             a C API stream: a C callback's answer (LWSSSSRET_*)
