@@ -138,11 +138,7 @@ class ProxyServer::Link final : public ConnectionHandler, public OnwardEvents {
             if constexpr (std::is_same_v<T, ConnectOnward>) onward_->connect();
             if constexpr (std::is_same_v<T, OnwardTxReady>) onward_->request_tx();
             if constexpr (std::is_same_v<T, OnwardTimeout>) onward_->set_timeout(c.ms);
-            if constexpr (std::is_same_v<T, OnwardTxLength>) {
-              // planted: the client's PAYLOAD_LENGTH_HINT taken as a plain ask (h1 goes chunked)
-              if (SS_PLANTED("proxy-length-hint-lost")) onward_->request_tx();
-              else onward_->request_tx_len(c.length);
-            }
+            if constexpr (std::is_same_v<T, OnwardTxLength>) onward_->request_tx_len(c.length);
             if constexpr (std::is_same_v<T, OnwardPeerCredit>) onward_->add_peer_tx_credit(c.credit);
             if constexpr (std::is_same_v<T, SetOnwardMetadata>) {
               if (Error e = onward_->set_metadata(c.name, c.value))

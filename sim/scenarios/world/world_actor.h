@@ -168,7 +168,6 @@ class Actor {
   std::size_t timeouts_ = 0;
   std::size_t ends_ = 0;  // DISCONNECTED and UNREACHABLE seen
   bool calm_ = false;  // the world is calm (WorldSpec::calm)
-  Micros latency_ = 0;  // the world's one-way network latency
   std::map<std::string, std::vector<std::pair<Micros, std::string>>> md_;
   std::set<std::string> reported_;
   Micros life_bound_ = 0, calm_bound_ = 0;
